@@ -1,0 +1,40 @@
+//! `kubeplay analyze [--format json|text] FILE... | -`
+
+use clap::Args;
+
+use crate::input::{as_core_inputs, read_inputs};
+use crate::{EXIT_FINDINGS, EXIT_OK, TextOrJson};
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: TextOrJson,
+    /// Manifest files (YAML or JSON, multi-document); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
+    let files = read_inputs(&args.files)?;
+    let report = kubeplay_core::analyze(&as_core_inputs(&files));
+    match args.format {
+        TextOrJson::Json => {
+            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            println!("{json}");
+        }
+        TextOrJson::Text => {
+            for diagnostic in &report.diagnostics {
+                println!("{}", diagnostic.to_text());
+            }
+            let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+            println!(
+                "{} objects loaded, {} errors, {} other diagnostics",
+                report.objects.len(),
+                errors,
+                report.diagnostics.len() - errors
+            );
+        }
+    }
+    Ok(if report.has_errors() { EXIT_FINDINGS } else { EXIT_OK })
+}

@@ -1,0 +1,54 @@
+//! The `kubeplay` binary: reads files or stdin, asks kubeplay-core, prints text,
+//! JSON, DOT or Markdown. It routes and renders; all policy logic lives in core.
+
+mod analyze;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit status: 0 no error diagnostic, 1 at least one, 2 usage or I/O error.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "kubeplay", version, about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Load manifests and report objects and diagnostics.
+    Analyze(analyze::AnalyzeArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TextOrJson {
+    #[default]
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("kubeplay: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Every problem kubeplay finds is data: a [`Diagnostic`] with a stable code and a
+//! location. Analysis never fails; it returns a result plus diagnostics.
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{Origin, Span};
+
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding about the input. `line`/`column` are 1-based; `doc` is the 1-based
+/// number of the document in its file (0 when the finding is about the whole file).
+/// `end_line`/`end_column` (exclusive) let editors underline the whole node.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable kebab-case identifier, e.g. `yaml-syntax`, `type-mismatch`.
+    pub code: String,
+    pub message: String,
+    pub file: String,
+    pub doc: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// Field path inside the document, e.g. `spec.template.spec.containers[0].ports[1].containerPort`.
+    pub path: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+        file: &str,
+        doc: usize,
+        span: Span,
+        path: Option<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code: code.to_owned(),
+            message: message.into(),
+            file: file.to_owned(),
+            doc,
+            line: span.line,
+            column: span.column,
+            end_line: span.end_line,
+            end_column: span.end_column,
+            path,
+        }
+    }
+
+    /// A diagnostic about a field of a loaded object, located at that field
+    /// (or the nearest enclosing node the source map knows).
+    pub fn at(
+        origin: &Origin,
+        path: &str,
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let span = origin.locate(path);
+        Diagnostic::new(
+            severity,
+            code,
+            message,
+            &origin.file,
+            origin.doc,
+            span,
+            Some(origin.full_path(path)),
+        )
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column: severity[code]: message`, as compilers print.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{}:{}:{}: {}[{}]: {}",
+            self.file,
+            self.line,
+            self.column,
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )
+    }
+}

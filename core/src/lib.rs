@@ -1,0 +1,24 @@
+//! kubeplay-core: the engine behind the kubeplay playground and CLI.
+//!
+//! Pure: no I/O, no clock, no randomness, and no panics on any input. Input is one
+//! or more named texts; output is one serde [`report::Report`] that every front
+//! end renders. See `ARCHITECTURE.md` for the map.
+
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod source;
+
+#[cfg(feature = "wasm")]
+pub mod wasm;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use load::{Input, Limits, Loading, load, load_with_limits};
+pub use report::{Report, analyze};
+
+/// The kubeplay version, as printed in reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Kubernetes version whose semantics kubeplay follows (k8s-openapi's newest).
+pub const KUBERNETES_VERSION: &str = "1.37";

@@ -1,0 +1,277 @@
+//! The span-aware pass over one document: saphyr-parser's events, with their
+//! spans, become a [`SourceMap`]; the same pass enforces the input limits
+//! (nesting depth, scalar size, alias expansion) before serde_yaml builds a value,
+//! so hostile input is refused in linear time and bounded memory.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, Span as SaphyrSpan};
+
+use super::Limits;
+use crate::source::{NodeSpan, SourceMap, Span, join_index, join_key};
+
+/// Why a document was refused before value parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventFailure {
+    /// The scanner or parser stopped: message, 1-based line and column within the document.
+    Syntax { message: String, line: usize, column: usize },
+    /// An input limit was exceeded at this position.
+    Limit { code: &'static str, message: String, line: usize, column: usize },
+}
+
+struct Frame {
+    path: String,
+    is_map: bool,
+    /// Mapping: the key awaiting its value. Sequence: unused.
+    pending_key: Option<(String, Span)>,
+    /// Span of the collection start and the furthest end seen so far.
+    span: Span,
+    /// Key span of this collection in its parent mapping.
+    key_span: Option<Span>,
+    next_index: usize,
+    anchor: usize,
+    /// Nodes inside, counting what aliases expand to.
+    expanded: u64,
+}
+
+fn to_span(span: SaphyrSpan) -> Span {
+    Span {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+        end_line: span.end.line(),
+        end_column: span.end.col() + 1,
+    }
+}
+
+/// Where the next node goes: its path and, inside a mapping, its key span.
+enum Slot {
+    Key,
+    Value { path: String, key_span: Option<Span> },
+}
+
+pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>) {
+    let mut map = SourceMap::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchor_sizes: HashMap<usize, u64> = HashMap::new();
+    let mut alias_expansion: u64 = 0;
+    let mut parser = Parser::new_from_str(text);
+
+    let limit = |code: &'static str, message: String, span: Span| EventFailure::Limit {
+        code,
+        message,
+        line: span.line,
+        column: span.column,
+    };
+
+    while let Some(next) = parser.next_event() {
+        let (event, raw_span) = match next {
+            Ok(pair) => pair,
+            Err(error) => {
+                let marker = error.marker();
+                if error.info().contains("recursion limit") {
+                    // The scanner looks ahead and meets its own depth guard first.
+                    let at = Span::point(marker.line(), marker.col() + 1);
+                    return (map, Some(limit("limit-depth", format!("nesting deeper than {} levels", limits.max_depth), at)));
+                }
+                return (
+                    map,
+                    Some(EventFailure::Syntax {
+                        message: error.info().to_owned(),
+                        line: marker.line(),
+                        column: marker.col() + 1,
+                    }),
+                );
+            }
+        };
+        let span = to_span(raw_span);
+        let slot = match stack.last_mut() {
+            None => Slot::Value { path: String::new(), key_span: None },
+            Some(frame) if frame.is_map => match frame.pending_key.take() {
+                None => Slot::Key,
+                Some((key, key_span)) => Slot::Value { path: join_key(&frame.path, &key), key_span: Some(key_span) },
+            },
+            Some(frame) => {
+                let path = join_index(&frame.path, frame.next_index);
+                Slot::Value { path, key_span: None }
+            }
+        };
+        // Completes a leaf node (scalar or alias) of `size` expanded nodes.
+        let finish_leaf = |stack: &mut Vec<Frame>, slot: Slot, key_text: Option<String>, size: u64| {
+            if let Some(parent) = stack.last_mut() {
+                parent.expanded = parent.expanded.saturating_add(size);
+                if (span.end_line, span.end_column) > (parent.span.end_line, parent.span.end_column) {
+                    parent.span.end_line = span.end_line;
+                    parent.span.end_column = span.end_column;
+                }
+                match slot {
+                    Slot::Key => parent.pending_key = Some((key_text.unwrap_or_else(|| "?".to_owned()), span)),
+                    Slot::Value { .. } if !parent.is_map => parent.next_index += 1,
+                    Slot::Value { .. } => {}
+                }
+            }
+        };
+        match event {
+            Event::Scalar(value, _style, anchor, _tag) => {
+                if value.len() > limits.max_scalar_bytes {
+                    return (
+                        map,
+                        Some(limit(
+                            "limit-scalar-size",
+                            format!(
+                                "a scalar of {} bytes exceeds the limit of {} bytes",
+                                value.len(),
+                                limits.max_scalar_bytes
+                            ),
+                            span,
+                        )),
+                    );
+                }
+                if anchor != 0 {
+                    anchor_sizes.insert(anchor, 1);
+                }
+                if let Slot::Value { path, key_span } = &slot {
+                    map.insert(path.clone(), NodeSpan { key: *key_span, value: span });
+                }
+                let key_text = matches!(slot, Slot::Key).then(|| value.into_owned());
+                finish_leaf(&mut stack, slot, key_text, 1);
+            }
+            Event::Alias(anchor) => {
+                let size = anchor_sizes.get(&anchor).copied().unwrap_or(1);
+                alias_expansion = alias_expansion.saturating_add(size);
+                if alias_expansion > limits.max_alias_expansion {
+                    return (
+                        map,
+                        Some(limit(
+                            "limit-alias-expansion",
+                            format!(
+                                "aliases expand to more than {} nodes (an alias bomb?)",
+                                limits.max_alias_expansion
+                            ),
+                            span,
+                        )),
+                    );
+                }
+                if let Slot::Value { path, key_span } = &slot {
+                    map.insert(path.clone(), NodeSpan { key: *key_span, value: span });
+                }
+                finish_leaf(&mut stack, slot, None, size);
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return (
+                        map,
+                        Some(limit(
+                            "limit-depth",
+                            format!("nesting deeper than {} levels", limits.max_depth),
+                            span,
+                        )),
+                    );
+                }
+                let is_map = matches!(event, Event::MappingStart(..));
+                let (path, key_span) = match slot {
+                    // A complex (collection) key: track it under a placeholder path.
+                    Slot::Key => ("?".to_owned(), None),
+                    Slot::Value { path, key_span } => (path, key_span),
+                };
+                stack.push(Frame {
+                    path,
+                    is_map,
+                    pending_key: None,
+                    span,
+                    key_span,
+                    next_index: 0,
+                    anchor,
+                    expanded: 1,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(mut frame) = stack.pop() else { continue };
+                if !raw_span.is_empty()
+                    && (span.end_line, span.end_column) > (frame.span.end_line, frame.span.end_column)
+                {
+                    // Flow collections end at their closing bracket; block ones at their last child.
+                    frame.span.end_line = span.end_line;
+                    frame.span.end_column = span.end_column;
+                }
+                if frame.anchor != 0 {
+                    anchor_sizes.insert(frame.anchor, frame.expanded);
+                }
+                let was_key = frame.path == "?" && frame.key_span.is_none();
+                if !was_key {
+                    map.insert(frame.path.clone(), NodeSpan { key: frame.key_span, value: frame.span });
+                }
+                if let Some(parent) = stack.last_mut() {
+                    parent.expanded = parent.expanded.saturating_add(frame.expanded);
+                    if (frame.span.end_line, frame.span.end_column) > (parent.span.end_line, parent.span.end_column) {
+                        parent.span.end_line = frame.span.end_line;
+                        parent.span.end_column = frame.span.end_column;
+                    }
+                    if parent.is_map {
+                        if was_key && parent.pending_key.is_none() {
+                            parent.pending_key = Some(("?".to_owned(), frame.span));
+                        }
+                    } else {
+                        parent.next_index += 1;
+                    }
+                }
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
+        }
+    }
+    (map, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str) -> SourceMap {
+        let (map, failure) = scan_document(text, &Limits::default());
+        assert_eq!(failure, None);
+        map
+    }
+
+    #[test]
+    fn records_paths_with_key_and_value_spans() {
+        let map = spans("kind: Pod\nspec:\n  containers:\n  - name: app\n    ports:\n    - containerPort: 80\n");
+        let port = map.get("spec.containers[0].ports[0].containerPort").unwrap();
+        assert_eq!(port.key.unwrap().line, 6);
+        assert_eq!(port.key.unwrap().column, 7);
+        assert_eq!(port.value.line, 6);
+        assert_eq!(port.value.column, 22);
+        let container = map.get("spec.containers[0]").unwrap();
+        assert_eq!((container.value.line, container.value.end_line), (4, 6));
+        assert_eq!(map.get("").unwrap().value.line, 1);
+    }
+
+    #[test]
+    fn flow_collections_are_located() {
+        let map = spans("a: {b: [1, 2], c: {}}\n");
+        assert_eq!(map.get("a.b[1]").unwrap().value.column, 12);
+        assert_eq!(map.get("a.c").unwrap().value.column, 19);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+        }
+        let (_, failure) = scan_document(&text, &Limits::default());
+        assert!(matches!(failure, Some(EventFailure::Limit { code: "limit-alias-expansion", .. })), "{failure:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(10_000);
+        let (_, failure) = scan_document(&text, &Limits::default());
+        assert!(matches!(failure, Some(EventFailure::Limit { code: "limit-depth", .. })), "{failure:?}");
+    }
+
+    #[test]
+    fn syntax_error_has_a_position() {
+        let (_, failure) = scan_document("a: 1\nb: [1, 2\nc: 3\n", &Limits::default());
+        assert!(matches!(failure, Some(EventFailure::Syntax { .. })), "{failure:?}");
+    }
+}

@@ -1,0 +1,477 @@
+//! Loading: named texts in, an [`Inventory`] of typed objects plus diagnostics out.
+//!
+//! This is the only module that touches serde_yaml (deprecated upstream, still the
+//! chosen parser), so the parser can be swapped here alone. Each document goes
+//! through three steps:
+//! 1. [`events::scan_document`] — span-aware events → source map, input limits;
+//! 2. serde_yaml → `serde_yaml::Value` (syntax errors with line and column);
+//! 3. typed deserialization through k8s-openapi, with serde_path_to_error naming
+//!    the field that does not fit; serialising the typed object again and
+//!    comparing finds unknown fields (what `kubectl --validate=strict` rejects).
+
+mod events;
+mod split;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_yaml::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    DEFAULT_NAMESPACE, Inventory, Loaded, NAMESPACE_NAME_LABEL, NamespaceInfo, Object, SUPPORTED_KINDS,
+};
+use crate::source::{Origin, SourceMap, Span, join_index};
+
+pub use split::{RawDocument, split_documents};
+
+/// One named input text (a file, stdin, or the editor). Bytes, so that invalid
+/// UTF-8 is reported with its position rather than refused wholesale.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+impl<'a> Input<'a> {
+    pub fn new(name: &'a str, text: &'a str) -> Self {
+        Input { name, bytes: text.as_bytes() }
+    }
+}
+
+/// Input limits. Each one answers with a diagnostic, never a panic or a hang;
+/// documented in `docs/limits.md` and tested one by one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// All inputs together.
+    pub max_total_bytes: usize,
+    /// Documents across all inputs; later ones are skipped with one diagnostic.
+    pub max_documents: usize,
+    /// Nesting of mappings and sequences (Kubernetes objects need about 20).
+    pub max_depth: usize,
+    /// One scalar; the API server refuses objects over 1.5 MiB anyway.
+    pub max_scalar_bytes: usize,
+    /// Nodes that aliases may add when expanded ("billion laughs").
+    pub max_alias_expansion: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_total_bytes: 256 * 1024 * 1024,
+            max_documents: 50_000,
+            max_depth: 100,
+            max_scalar_bytes: 2 * 1024 * 1024,
+            max_alias_expansion: 100_000,
+        }
+    }
+}
+
+/// The result of loading: analysis never fails, it returns what loaded plus diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Loading {
+    pub inventory: Inventory,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn load(inputs: &[Input<'_>]) -> Loading {
+    load_with_limits(inputs, &Limits::default())
+}
+
+pub fn load_with_limits(inputs: &[Input<'_>], limits: &Limits) -> Loading {
+    let mut loader = Loader { limits, diagnostics: Vec::new(), objects: Vec::new(), documents: 0, bytes: 0 };
+    for input in inputs {
+        loader.load_file(input);
+    }
+    let Loader { mut diagnostics, objects, .. } = loader;
+    let objects = validate::deduplicate(objects, &mut diagnostics);
+    let namespaces = collect_namespaces(&objects);
+    Loading { inventory: Inventory { objects, namespaces }, diagnostics }
+}
+
+struct Loader<'l> {
+    limits: &'l Limits,
+    diagnostics: Vec<Diagnostic>,
+    objects: Vec<Loaded>,
+    documents: usize,
+    bytes: usize,
+}
+
+/// One document being loaded: file name, number, and where its first line is.
+struct DocContext<'a> {
+    file: &'a str,
+    doc: usize,
+    first_line: usize,
+}
+
+impl DocContext<'_> {
+    /// A document-relative line becomes a file line.
+    fn span(&self, line: usize, column: usize) -> Span {
+        Span::point(line + self.first_line - 1, column)
+    }
+
+    fn diagnostic(&self, severity: Severity, code: &str, message: impl Into<String>, span: Span, path: Option<String>) -> Diagnostic {
+        Diagnostic::new(severity, code, message, self.file, self.doc, span, path)
+    }
+}
+
+impl Loader<'_> {
+    fn load_file(&mut self, input: &Input<'_>) {
+        self.bytes = self.bytes.saturating_add(input.bytes.len());
+        if self.bytes > self.limits.max_total_bytes {
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                "limit-input-size",
+                format!(
+                    "input is larger than the limit of {} MiB; this file was not loaded",
+                    self.limits.max_total_bytes / (1024 * 1024)
+                ),
+                input.name,
+                0,
+                Span::point(1, 1),
+                None,
+            ));
+            return;
+        }
+        let mut doc_number = 0;
+        for raw in split_documents(input.bytes) {
+            if raw.is_blank() {
+                continue;
+            }
+            doc_number += 1;
+            self.documents += 1;
+            if self.documents > self.limits.max_documents {
+                self.diagnostics.push(Diagnostic::new(
+                    Severity::Error,
+                    "limit-documents",
+                    format!(
+                        "more than {} documents; this one and the rest of the file were not loaded",
+                        self.limits.max_documents
+                    ),
+                    input.name,
+                    doc_number,
+                    Span::point(raw.first_line, 1),
+                    None,
+                ));
+                return;
+            }
+            let ctx = DocContext { file: input.name, doc: doc_number, first_line: raw.first_line };
+            self.load_document(&ctx, &raw);
+        }
+    }
+
+    fn load_document(&mut self, ctx: &DocContext<'_>, raw: &RawDocument<'_>) {
+        if let Some(rest) = &raw.bad_separator {
+            self.diagnostics.push(ctx.diagnostic(
+                Severity::Error,
+                "invalid-document-separator",
+                format!("only a comment may follow `---` on a separator line, found `{rest}` (kubectl rejects this)"),
+                Span::point(ctx.first_line.saturating_sub(1).max(1), 4),
+                None,
+            ));
+        }
+        let text = match std::str::from_utf8(raw.bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let (line, column) = split::line_column(raw.bytes, error.valid_up_to());
+                self.diagnostics.push(ctx.diagnostic(
+                    Severity::Error,
+                    "invalid-utf8",
+                    "the document is not valid UTF-8 (YAML and JSON must be UTF-8); it was not loaded",
+                    ctx.span(line, column),
+                    None,
+                ));
+                return;
+            }
+        };
+        let (mut source_map, failure) = events::scan_document(text, self.limits);
+        match failure {
+            Some(events::EventFailure::Limit { code, message, line, column }) => {
+                self.diagnostics.push(ctx.diagnostic(
+                    Severity::Error,
+                    code,
+                    format!("{message}; the document was not loaded"),
+                    ctx.span(line, column),
+                    None,
+                ));
+                return;
+            }
+            // serde_yaml is the parser of record; its error is reported below.
+            Some(events::EventFailure::Syntax { .. }) | None => {}
+        }
+        shift_lines(&mut source_map, ctx.first_line - 1);
+        let mut value: Value = match serde_yaml::from_str(text) {
+            Ok(value) => value,
+            Err(error) => {
+                let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+                // At end of input libyaml points past the last line, which in a split
+                // file is the next separator: point at the end of the document instead.
+                let (line, column) = clamp_to_text(text, line, column);
+                self.diagnostics.push(ctx.diagnostic(
+                    Severity::Error,
+                    "yaml-syntax",
+                    format!("YAML syntax error: {}", strip_location(&error.to_string())),
+                    ctx.span(line, column),
+                    None,
+                ));
+                return;
+            }
+        };
+        if let Err(error) = value.apply_merge() {
+            self.diagnostics.push(ctx.diagnostic(
+                Severity::Error,
+                "yaml-merge",
+                format!("cannot apply the `<<` merge key: {}", strip_location(&error.to_string())),
+                ctx.span(1, 1),
+                None,
+            ));
+            return;
+        }
+        let source_map = Arc::new(source_map);
+        let doc_span = source_map.get("").map(|n| n.value).unwrap_or_else(|| ctx.span(1, 1));
+        let origin = Origin {
+            file: ctx.file.to_owned(),
+            doc: ctx.doc,
+            prefix: String::new(),
+            source_map: Arc::clone(&source_map),
+            span: doc_span,
+        };
+        match value {
+            Value::Null => {}
+            Value::Mapping(_) => self.load_object_or_list(value, origin),
+            other => self.diagnostics.push(Diagnostic::at(
+                &origin,
+                "",
+                Severity::Error,
+                "not-a-mapping",
+                format!("a Kubernetes object must be a mapping (apiVersion, kind, metadata, …), found {}", describe(&other)),
+            )),
+        }
+    }
+
+    fn load_object_or_list(&mut self, value: Value, origin: Origin) {
+        let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let is_list = kind.ends_with("List") && matches!(value.get("items"), Some(Value::Sequence(_)));
+        if !is_list {
+            self.load_object(value, origin);
+            return;
+        }
+        let list_api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_owned();
+        // Items of a typed list (PodList) may omit kind and apiVersion; apimachinery
+        // infers them from the list. A plain `List` carries them on each item.
+        let item_kind = if kind == "List" { None } else { Some(kind.trim_end_matches("List").to_owned()) };
+        let Value::Mapping(mut mapping) = value else { return };
+        let Some(Value::Sequence(items)) = mapping.remove("items") else { return };
+        for (index, mut item) in items.into_iter().enumerate() {
+            let prefix = join_index("items", index);
+            let span = origin.source_map.get(&prefix).map(|n| n.value).unwrap_or(origin.span);
+            let item_origin = Origin { prefix, span, ..origin.clone() };
+            if let (Value::Mapping(item_map), Some(item_kind)) = (&mut item, &item_kind) {
+                if !item_map.contains_key("kind") {
+                    item_map.insert("kind".into(), item_kind.clone().into());
+                }
+                if !item_map.contains_key("apiVersion") && !list_api_version.is_empty() {
+                    item_map.insert("apiVersion".into(), list_api_version.clone().into());
+                }
+            }
+            match item {
+                Value::Mapping(_) => self.load_object(item, item_origin),
+                other => self.diagnostics.push(Diagnostic::at(
+                    &item_origin,
+                    "",
+                    Severity::Error,
+                    "not-a-mapping",
+                    format!("a list item must be a Kubernetes object (a mapping), found {}", describe(&other)),
+                )),
+            }
+        }
+    }
+
+    fn load_object(&mut self, value: Value, origin: Origin) {
+        let field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        let mut missing = Vec::new();
+        let api_version = field("apiVersion");
+        let kind = field("kind");
+        if api_version.as_deref().unwrap_or_default().is_empty() {
+            missing.push("apiVersion");
+        }
+        if kind.as_deref().unwrap_or_default().is_empty() {
+            missing.push("kind");
+        }
+        for name in &missing {
+            let wrong_type = value.get(*name).is_some_and(|v| !v.is_null() && !v.is_string());
+            self.diagnostics.push(Diagnostic::at(
+                &origin,
+                name,
+                Severity::Error,
+                "missing-field",
+                if wrong_type {
+                    format!("`{name}` must be a string")
+                } else {
+                    format!("the object has no `{name}`; every Kubernetes object needs apiVersion, kind and metadata.name")
+                },
+            ));
+        }
+        let (Some(api_version), Some(kind)) = (api_version, kind) else { return };
+        if !missing.is_empty() {
+            return;
+        }
+        let Some(&(served_version, _, _)) = SUPPORTED_KINDS.iter().find(|(_, k, _)| *k == kind) else {
+            self.diagnostics.push(Diagnostic::at(
+                &origin,
+                "kind",
+                Severity::Warning,
+                "unsupported-kind",
+                format!("kubeplay does not analyse {api_version} {kind}; the object is ignored"),
+            ));
+            return;
+        };
+        if served_version != api_version {
+            self.diagnostics.push(Diagnostic::at(
+                &origin,
+                "apiVersion",
+                Severity::Warning,
+                "unsupported-api-version",
+                format!(
+                    "kubeplay reads {kind} as {served_version}, not {api_version}; the object is ignored (change apiVersion to {served_version})"
+                ),
+            ));
+            return;
+        }
+        if validate::missing_name(&value) {
+            self.diagnostics.push(Diagnostic::at(
+                &origin,
+                "metadata",
+                Severity::Error,
+                "missing-field",
+                format!("the {kind} has no `metadata.name`"),
+            ));
+            return;
+        }
+        let is_secret = kind == "Secret";
+        let typed = Object::deserialize(&kind, value.clone());
+        let (mut object, round_trip) = match typed {
+            None => return,
+            Some(Ok(pair)) => pair,
+            Some(Err(error)) => {
+                let path = error.path().to_string();
+                let path = if path == "?" { String::new() } else { path };
+                self.diagnostics.push(Diagnostic::at(
+                    &origin,
+                    &path,
+                    Severity::Error,
+                    "schema-type",
+                    type_error_message(&kind, &path, &strip_location(&error.inner().to_string()), is_secret),
+                ));
+                return;
+            }
+        };
+        let mut unknown = Vec::new();
+        validate::unknown_fields(&value, &round_trip, String::new(), &mut unknown);
+        for path in unknown {
+            self.diagnostics.push(Diagnostic::at(
+                &origin,
+                &path,
+                Severity::Warning,
+                "unknown-field",
+                format!("unknown field `{path}` in {kind} (kubectl --validate=strict rejects it; the API server drops it)"),
+            ));
+        }
+        validate::names_and_labels(&object, &origin, &mut self.diagnostics);
+        let namespaced = object.is_namespaced();
+        let metadata = object.metadata_mut();
+        if metadata.name.is_none() {
+            // generateName: the API server appends five random characters.
+            let prefix = metadata.generate_name.clone().unwrap_or_default();
+            metadata.name = Some(format!("{prefix}xxxxx"));
+        }
+        if namespaced && metadata.namespace.is_none() {
+            metadata.namespace = Some(DEFAULT_NAMESPACE.to_owned());
+        }
+        self.objects.push(Loaded { object, origin });
+    }
+}
+
+fn shift_lines(map: &mut SourceMap, by: usize) {
+    if by == 0 {
+        return;
+    }
+    let shift = |span: &mut Span| {
+        span.line += by;
+        span.end_line += by;
+    };
+    map.shift(shift);
+}
+
+fn clamp_to_text(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    if line <= lines.len() || lines.is_empty() {
+        return (line, column);
+    }
+    (lines.len(), lines[lines.len() - 1].chars().count() + 1)
+}
+
+/// serde_yaml appends " at line L column C"; diagnostics carry those as fields.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// Rewords serde's "invalid type: string \"three\", expected i32" for people, and
+/// never echoes a Secret's values.
+fn type_error_message(kind: &str, path: &str, serde_message: &str, is_secret: bool) -> String {
+    let expected = serde_message.rsplit_once("expected ").map(|(_, e)| e);
+    let friendly_expected = expected.map(|e| match e {
+        "i32" | "i64" | "u32" | "u16" | "i16" => "an integer".to_owned(),
+        "f64" | "f32" => "a number".to_owned(),
+        "a boolean" | "bool" => "a boolean (true or false)".to_owned(),
+        other => other.to_owned(),
+    });
+    let field = if path.is_empty() { kind.to_owned() } else { format!("`{path}`") };
+    match (is_secret, friendly_expected) {
+        (true, Some(expected)) => format!("{field} has the wrong type or value (value hidden): expected {expected}"),
+        (true, None) => format!("{field} has the wrong type or value (value hidden)"),
+        (false, Some(expected)) => {
+            let found = serde_message.split_once(", expected").map_or(serde_message, |(found, _)| found);
+            format!("{field}: {found}, expected {expected}")
+        }
+        (false, None) => format!("{field}: {serde_message}"),
+    }
+}
+
+fn collect_namespaces(objects: &[Loaded]) -> Vec<NamespaceInfo> {
+    let mut namespaces: BTreeMap<String, NamespaceInfo> = BTreeMap::new();
+    for (index, loaded) in objects.iter().enumerate() {
+        if let Object::Namespace(ns) = &loaded.object {
+            let name = loaded.name().to_owned();
+            let mut labels = ns.metadata.labels.clone().unwrap_or_default();
+            labels.insert(NAMESPACE_NAME_LABEL.to_owned(), name.clone());
+            namespaces.insert(name.clone(), NamespaceInfo { name, labels, declared_by: Some(index) });
+        }
+    }
+    for loaded in objects {
+        if let Some(ns) = loaded.namespace() {
+            namespaces.entry(ns.to_owned()).or_insert_with(|| NamespaceInfo {
+                name: ns.to_owned(),
+                labels: BTreeMap::from([(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())]),
+                declared_by: None,
+            });
+        }
+    }
+    namespaces.into_values().collect()
+}
