@@ -14,7 +14,11 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "kubeplay", version, about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling")]
+#[command(
+    name = "kubeplay",
+    version,
+    about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,1 +1,3 @@
-//! Shared helpers for the cross-crate tests.
+//! Shared helpers for the cross-crate tests: the headless-browser harness.
+
+pub mod browser;

@@ -111,7 +111,14 @@ impl DocContext<'_> {
         Span::point(line + self.first_line - 1, column)
     }
 
-    fn diagnostic(&self, severity: Severity, code: &str, message: impl Into<String>, span: Span, path: Option<String>) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        path: Option<String>,
+    ) -> Diagnostic {
         Diagnostic::new(severity, code, message, self.file, self.doc, span, path)
     }
 }
@@ -245,7 +252,10 @@ impl Loader<'_> {
                 "",
                 Severity::Error,
                 "not-a-mapping",
-                format!("a Kubernetes object must be a mapping (apiVersion, kind, metadata, …), found {}", describe(&other)),
+                format!(
+                    "a Kubernetes object must be a mapping (apiVersion, kind, metadata, …), found {}",
+                    describe(&other)
+                ),
             )),
         }
     }
@@ -309,7 +319,9 @@ impl Loader<'_> {
                 if wrong_type {
                     format!("`{name}` must be a string")
                 } else {
-                    format!("the object has no `{name}`; every Kubernetes object needs apiVersion, kind and metadata.name")
+                    format!(
+                        "the object has no `{name}`; every Kubernetes object needs apiVersion, kind and metadata.name"
+                    )
                 },
             ));
         }
@@ -375,7 +387,9 @@ impl Loader<'_> {
                 &path,
                 Severity::Warning,
                 "unknown-field",
-                format!("unknown field `{path}` in {kind} (kubectl --validate=strict rejects it; the API server drops it)"),
+                format!(
+                    "unknown field `{path}` in {kind} (kubectl --validate=strict rejects it; the API server drops it)"
+                ),
             ));
         }
         validate::names_and_labels(&object, &origin, &mut self.diagnostics);
