@@ -1,0 +1,42 @@
+//! The NetworkPolicy conformance corpus (`tests/netpol/`) against the reference
+//! evaluator: every case must pass, and every case must be in the passing list.
+
+use kubeplay_tests::netpol_cases::{assert_corpus, case_files, read_passing_list, run_corpus};
+use kubeplay_tests::netpol_ref::ref_evaluator;
+
+#[test]
+fn reference_evaluator_passes_every_listed_suite() {
+    assert_corpus("reference.passing", &ref_evaluator);
+}
+
+#[test]
+fn reference_evaluator_passes_the_whole_corpus_and_the_list_names_it_all() {
+    let outcomes = run_corpus(&ref_evaluator);
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(suite, outcome)| outcome.as_ref().err().map(|e| format!("{suite}:\n{e}")))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let listed = read_passing_list("reference.passing").expect("passing list");
+    let missing: Vec<String> = case_files()
+        .into_iter()
+        .filter(|f| !listed.contains(f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add to tests/netpol/reference.passing: {missing:?}"
+    );
+}
+
+#[test]
+fn corpus_is_not_empty() {
+    let files = case_files();
+    assert!(
+        files.iter().filter(|f| f.starts_with("e2e/")).count() >= 40,
+        "e2e cases: {files:?}"
+    );
+    assert!(
+        files.iter().filter(|f| f.starts_with("recipes/")).count() >= 14,
+        "recipe cases: {files:?}"
+    );
+}
