@@ -14,11 +14,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "kubeplay",
-    version,
-    about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling"
-)]
+#[command(name = "kubeplay", version, about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,11 +38,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_OK
-            });
+            return ExitCode::from(if error.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
     let result = match cli.command {
