@@ -164,7 +164,7 @@ pub fn load_case(path: &Path) -> Result<Case, String> {
 pub fn case_files() -> Vec<String> {
     let root = corpus_root();
     let mut files = Vec::new();
-    for dir in ["e2e", "recipes"] {
+    for dir in ["e2e", "recipes", "spec"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };
