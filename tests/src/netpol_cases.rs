@@ -138,6 +138,7 @@ pub fn render_table(ids: &[String], allowed: &[Vec<bool>]) -> String {
                 w = column.len()
             );
         }
+        out.truncate(out.trim_end().len());
         out.push('\n');
     }
     out

@@ -165,10 +165,10 @@ fn pods_of(inventory: &Inventory) -> Vec<PodView> {
                 .flatten()
                 .map(|p| p.ip.as_str());
             for ip in pod_ip.into_iter().chain(pod_ips) {
-                if let Some(range) = parse_ip(ip) {
-                    if !ips.contains(&range) {
-                        ips.push(range);
-                    }
+                if let Some(range) = parse_ip(ip)
+                    && !ips.contains(&range)
+                {
+                    ips.push(range);
                 }
             }
         }
@@ -265,6 +265,14 @@ fn same_node(a: &PodView, b: &PodView) -> bool {
     a.node_name.is_some() && a.node_name == b.node_name
 }
 
+/// One rule of an applying policy: the policy's namespace, its peers
+/// (`from`/`to`) and its ports.
+type Rule<'a> = (
+    String,
+    Option<&'a Vec<NetworkPolicyPeer>>,
+    Option<&'a Vec<NetworkPolicyPort>>,
+);
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Ingress,
@@ -305,11 +313,7 @@ fn direction_allows(
     }
     // The rules of every applying policy, each with its policy's namespace: a
     // union (rules 7, 11). Each rule pairs its own peers with its own ports.
-    let mut rules: Vec<(
-        String,
-        Option<&Vec<NetworkPolicyPeer>>,
-        Option<&Vec<NetworkPolicyPort>>,
-    )> = Vec::new();
+    let mut rules: Vec<Rule<'_>> = Vec::new();
     for policy in &applying {
         let Some(spec) = policy.spec.as_ref() else {
             continue;

@@ -47,12 +47,18 @@ fn corpus_is_not_empty() {
 fn runner_reports_each_differing_cell() {
     let path = kubeplay_tests::netpol_cases::corpus_root().join("e2e/default-deny-ingress.yaml");
     let case = kubeplay_tests::netpol_cases::load_case(&path).expect("case loads");
-    let allow_all = |inventory: &kubeplay_core::model::Inventory, port: u16, protocol: &str, externals: &[String]| {
+    let allow_all = |inventory: &kubeplay_core::model::Inventory,
+                     port: u16,
+                     protocol: &str,
+                     externals: &[String]| {
         let (ids, _) = ref_evaluator(inventory, port, protocol, externals);
         let n = ids.len();
         (ids, vec![vec![true; n]; n])
     };
     let report = kubeplay_tests::netpol_cases::run_case(&case, &allow_all).expect_err("must fail");
-    assert!(report.contains("y/a -> x/b: expected denied, got allowed"), "{report}");
+    assert!(
+        report.contains("y/a -> x/b: expected denied, got allowed"),
+        "{report}"
+    );
     assert!(report.contains("6 cell(s) differ"), "{report}");
 }

@@ -16,7 +16,11 @@ fn load_clean(yaml: &str, seed: u64) -> kubeplay_core::model::Inventory {
         .filter(|d| d.severity == Severity::Error || d.code == "unknown-field")
         .map(|d| format!("{}:{}: {} ({})", d.file, d.line, d.message, d.code))
         .collect();
-    assert!(problems.is_empty(), "seed {seed}: generated cluster does not load cleanly:\n{}\n{yaml}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "seed {seed}: generated cluster does not load cleanly:\n{}\n{yaml}",
+        problems.join("\n")
+    );
     loading.inventory
 }
 
@@ -42,21 +46,42 @@ fn reference_evaluator_runs_on_random_clusters_and_keeps_invariants() {
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let n = result.pods.len();
             assert_eq!(result.allowed.len(), n, "seed {seed}");
-            assert!(result.pods.windows(2).all(|w| w[0] < w[1]), "seed {seed}: ids sorted and unique");
+            assert!(
+                result.pods.windows(2).all(|w| w[0] < w[1]),
+                "seed {seed}: ids sorted and unique"
+            );
             for (i, row) in result.allowed.iter().enumerate() {
                 assert_eq!(row.len(), n, "seed {seed}");
-                assert!(row[i], "seed {seed}: loopback {} must be allowed", result.pods[i]);
+                assert!(
+                    row[i],
+                    "seed {seed}: loopback {} must be allowed",
+                    result.pods[i]
+                );
                 for (j, cell) in row.iter().enumerate() {
-                    let both_external = result.pods[i].starts_with("external:") && result.pods[j].starts_with("external:");
-                    assert!(!both_external || *cell, "seed {seed}: external to external is always allowed");
-                    if *cell { allowed_cells += 1 } else { denied_cells += 1 }
+                    let both_external = result.pods[i].starts_with("external:")
+                        && result.pods[j].starts_with("external:");
+                    assert!(
+                        !both_external || *cell,
+                        "seed {seed}: external to external is always allowed"
+                    );
+                    if *cell {
+                        allowed_cells += 1
+                    } else {
+                        denied_cells += 1
+                    }
                 }
             }
         }
     }
     // The generator must exercise policies, and the answers must not be trivial.
-    assert!(policies > 200, "only {policies} policies in {CLUSTERS} clusters");
-    assert!(denied_cells > 1000 && allowed_cells > 1000, "denied {denied_cells}, allowed {allowed_cells}");
+    assert!(
+        policies > 200,
+        "only {policies} policies in {CLUSTERS} clusters"
+    );
+    assert!(
+        denied_cells > 1000 && allowed_cells > 1000,
+        "denied {denied_cells}, allowed {allowed_cells}"
+    );
 }
 
 /// Metamorphic check: policies are a union (rule 7), so adding an allow-all
@@ -65,7 +90,11 @@ fn reference_evaluator_runs_on_random_clusters_and_keeps_invariants() {
 fn adding_allow_all_everywhere_allows_everything() {
     for seed in 0..CLUSTERS / 2 {
         let mut yaml = random_cluster(seed);
-        let namespaces: Vec<String> = load_clean(&yaml, seed).namespaces.iter().map(|n| n.name.clone()).collect();
+        let namespaces: Vec<String> = load_clean(&yaml, seed)
+            .namespaces
+            .iter()
+            .map(|n| n.name.clone())
+            .collect();
         for namespace in namespaces {
             yaml.push_str(&format!(
                 "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: allow-everything, namespace: {namespace}}}\nspec:\n  podSelector: {{}}\n  policyTypes: [Ingress, Egress]\n  ingress: [{{}}]\n  egress: [{{}}]\n"
@@ -73,8 +102,13 @@ fn adding_allow_all_everywhere_allows_everything() {
         }
         let inventory = load_clean(&yaml, seed);
         let probe = random_probe(seed);
-        let result = ref_probe(&inventory, probe.port, probe.protocol, &probe.externals).expect("probe");
-        assert!(result.allowed.iter().flatten().all(|c| *c), "seed {seed}: {:?}", result);
+        let result =
+            ref_probe(&inventory, probe.port, probe.protocol, &probe.externals).expect("probe");
+        assert!(
+            result.allowed.iter().flatten().all(|c| *c),
+            "seed {seed}: {:?}",
+            result
+        );
     }
 }
 
@@ -90,7 +124,8 @@ fn without_policies_everything_is_allowed() {
         let inventory = load_clean(&yaml, seed);
         assert_eq!(inventory.network_policies().count(), 0);
         let probe = random_probe(seed);
-        let result = ref_probe(&inventory, probe.port, probe.protocol, &probe.externals).expect("probe");
+        let result =
+            ref_probe(&inventory, probe.port, probe.protocol, &probe.externals).expect("probe");
         assert!(result.allowed.iter().flatten().all(|c| *c), "seed {seed}");
     }
 }
