@@ -17,8 +17,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_core::model::{Inventory, NAMESPACE_NAME_LABEL, Object};
 
-/// The same shape as the engine's `Probe` and the `kubeplay probe` JSON.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The same shape as the engine's `Probe`; `serde_json::to_string` gives the
+/// `kubeplay probe` JSON contract, keys in contract order.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RefProbe {
     pub port: u16,
     pub protocol: String,
@@ -640,6 +641,31 @@ fn parse_ip_or_cidr(text: &str) -> Option<Range> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probe_serialises_to_the_cli_json_contract() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\nspec: {podSelector: {matchLabels: {}}}\n";
+        let loading = kubeplay_core::load(&[kubeplay_core::Input::new("t.yaml", text)]);
+        let probe = ref_probe(
+            &loading.inventory,
+            80,
+            "TCP",
+            &["203.0.113.0/24".to_owned()],
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_string(&probe).unwrap(),
+            r#"{"port":80,"protocol":"TCP","pods":["external:203.0.113.0/24","x/a","x/b"],"allowed":[[true,false,false],[true,true,false],[true,false,true]]}"#
+        );
+        assert_eq!(
+            ref_probe(&loading.inventory, 80, "tcp", &[]),
+            Err(RefError::Protocol("tcp".into()))
+        );
+        assert!(matches!(
+            ref_probe(&loading.inventory, 80, "TCP", &["nope".into()]),
+            Err(RefError::External(_))
+        ));
+    }
 
     #[test]
     fn cidr_parsing_masks_host_bits_and_covers_its_range() {
