@@ -58,11 +58,36 @@ pub struct RandomProbe {
     pub externals: Vec<String>,
 }
 
-/// One random cluster as multi-document YAML.
+/// Upper bounds for a random cluster (each count is drawn below its bound).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RandomShape {
+    pub max_namespaces: usize,
+    pub max_pods: usize,
+    pub max_policies: usize,
+}
+
+impl Default for RandomShape {
+    /// Small enough for a pair-by-pair evaluator, big enough for interactions.
+    fn default() -> Self {
+        RandomShape {
+            max_namespaces: 3,
+            max_pods: 8,
+            max_policies: 5,
+        }
+    }
+}
+
+/// One random cluster of the default shape as multi-document YAML.
 pub fn random_cluster(seed: u64) -> String {
+    random_cluster_with(seed, &RandomShape::default())
+}
+
+/// One random cluster as multi-document YAML: 1..=max_namespaces namespaces,
+/// 2..=max_pods pods and workloads, 0..=max_policies policies.
+pub fn random_cluster_with(seed: u64, shape: &RandomShape) -> String {
     let mut rng = Rng::new(seed);
     let mut documents: Vec<Value> = Vec::new();
-    let namespace_count = 1 + rng.below(3);
+    let namespace_count = 1 + rng.below(shape.max_namespaces.max(1));
     let namespaces: Vec<String> = (0..namespace_count).map(|i| format!("ns{i}")).collect();
     for name in &namespaces {
         // Some namespaces stay implicit (only referenced by pods): they still
@@ -75,12 +100,12 @@ pub fn random_cluster(seed: u64) -> String {
             }));
         }
     }
-    let pod_count = 2 + rng.below(7);
+    let pod_count = 2 + rng.below(shape.max_pods.saturating_sub(1).max(1));
     for index in 0..pod_count {
         let namespace = rng.pick(&namespaces).clone();
         documents.push(random_pod(&mut rng, index, &namespace));
     }
-    let policy_count = rng.below(6);
+    let policy_count = rng.below(shape.max_policies + 1);
     for index in 0..policy_count {
         let namespace = rng.pick(&namespaces).clone();
         documents.push(random_policy(&mut rng, index, &namespace));
@@ -240,8 +265,10 @@ fn random_pod(rng: &mut Rng, index: usize, namespace: &str) -> Value {
         status.insert("podIP".into(), json!(ip));
         status.insert("podIPs".into(), json!([{"ip": ip}]));
     } else if rng.chance(85) {
-        // Unique per pod (the last octet is the pod's index), random otherwise.
-        let ip = format!("10.{}.{}.{}", rng.below(2), rng.below(4), index + 1);
+        // Unique per pod (the index picks the last octet and the third octet's
+        // high bits), random otherwise.
+        let third = rng.below(4) + 4 * (index / 250);
+        let ip = format!("10.{}.{}.{}", rng.below(2), third % 256, index % 250 + 1);
         status.insert("podIP".into(), json!(ip));
         status.insert("podIPs".into(), json!([{"ip": ip}]));
     }

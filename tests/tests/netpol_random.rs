@@ -3,7 +3,9 @@
 //! have. The lead's agreement test compares the engine on the same clusters.
 
 use kubeplay_core::{Input, Severity, load};
-use kubeplay_tests::netpol_random::{random_cluster, random_probe};
+use kubeplay_tests::netpol_random::{
+    RandomShape, random_cluster, random_cluster_with, random_probe,
+};
 use kubeplay_tests::netpol_ref::ref_probe;
 
 const CLUSTERS: u64 = 200;
@@ -22,6 +24,30 @@ fn load_clean(yaml: &str, seed: u64) -> kubeplay_core::model::Inventory {
         problems.join("\n")
     );
     loading.inventory
+}
+
+/// Bigger shapes load cleanly too, with unique pod IPs.
+#[test]
+fn larger_shapes_load_cleanly_with_unique_pod_ips() {
+    let shape = RandomShape {
+        max_namespaces: 6,
+        max_pods: 400,
+        max_policies: 40,
+    };
+    for seed in 0..5 {
+        let yaml = random_cluster_with(seed, &shape);
+        let inventory = load_clean(&yaml, seed);
+        let mut ips: Vec<String> = inventory
+            .pods()
+            .filter(|(_, pod)| pod.spec.as_ref().and_then(|s| s.host_network) != Some(true))
+            .filter_map(|(_, pod)| pod.status.as_ref().and_then(|s| s.pod_ip.clone()))
+            .collect();
+        let count = ips.len();
+        ips.sort();
+        ips.dedup();
+        assert_eq!(ips.len(), count, "seed {seed}: duplicate pod IPs");
+        assert!(count > 20, "seed {seed}: only {count} pods with IPs");
+    }
 }
 
 #[test]
