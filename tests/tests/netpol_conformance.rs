@@ -40,7 +40,7 @@ fn corpus_is_complete() {
         "recipe cases: {}",
         count("recipes/")
     );
-    assert!(count("spec/") >= 21, "spec cases: {}", count("spec/"));
+    assert!(count("spec/") >= 26, "spec cases: {}", count("spec/"));
 }
 
 /// The runner must actually compare: an evaluator that allows everything fails
