@@ -1,3 +1,7 @@
-//! Shared helpers for the cross-crate tests: the headless-browser harness.
+//! Shared helpers for the cross-crate tests: the headless-browser harness and the
+//! NetworkPolicy conformance corpus with its independent reference evaluator.
 
 pub mod browser;
+pub mod netpol_cases;
+pub mod netpol_random;
+pub mod netpol_ref;
