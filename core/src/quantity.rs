@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The suffix family a quantity was written in; printing keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -264,6 +264,33 @@ impl Quantity {
         })
     }
 
+    /// `self × other`, exact, in `self`'s format. `None` when out of range.
+    pub fn checked_mul(&self, other: &Quantity) -> Option<Quantity> {
+        let exponent = i64::from(self.exponent) + i64::from(other.exponent);
+        let (mantissa, exponent) = normalise(self.mantissa.checked_mul(other.mantissa)?, exponent)?;
+        Some(Quantity {
+            mantissa,
+            exponent,
+            format: self.format,
+            cached: None,
+        })
+    }
+
+    /// ⌊self / other⌋ for non-negative values (how many `other` fit in `self`).
+    /// `None` when `other` is not positive or the result leaves range.
+    pub fn div_floor(&self, other: &Quantity) -> Option<i64> {
+        if other.mantissa <= 0 {
+            return None;
+        }
+        if self.mantissa <= 0 {
+            return Some(0);
+        }
+        let exponent = self.exponent.min(other.exponent);
+        let a = scale_up(self.mantissa, self.exponent, exponent)?;
+        let b = scale_up(other.mantissa, other.exponent, exponent)?;
+        i64::try_from(a / b).ok()
+    }
+
     /// `String()`: the cached input if upstream would keep it, else the canonical form.
     pub fn canonical(&self) -> String {
         if let Some(cached) = &self.cached {
@@ -327,6 +354,14 @@ impl fmt::Display for Quantity {
 impl Serialize for Quantity {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.canonical())
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    /// From its string form, like upstream's `UnmarshalJSON` (trimmed).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Quantity::parse(text.trim()).map_err(serde::de::Error::custom)
     }
 }
 
@@ -740,5 +775,44 @@ impl Big {
                 .rev()
                 .fold(0u128, |acc, limb| (acc << 32) | u128::from(*limb)),
         )
+    }
+}
+
+/// One line of `kubeplay quantity`: how upstream would read an input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantityReport {
+    pub input: String,
+    pub valid: bool,
+    /// `String()` of the parsed quantity; `None` when invalid.
+    pub canonical: Option<String>,
+    /// `MilliValue()`; `None` when invalid or not an i64.
+    pub milli_value: Option<i64>,
+    /// `Value()`; `None` when invalid or not an i64.
+    pub value: Option<i64>,
+    /// The parse error; `None` when valid.
+    pub error: Option<String>,
+}
+
+impl QuantityReport {
+    /// Parses `input` exactly as given (`ParseQuantity`, no trimming).
+    pub fn of(input: &str) -> Self {
+        match Quantity::parse(input) {
+            Ok(q) => QuantityReport {
+                input: input.to_owned(),
+                valid: true,
+                canonical: Some(q.canonical()),
+                milli_value: q.milli_value(),
+                value: q.value(),
+                error: None,
+            },
+            Err(error) => QuantityReport {
+                input: input.to_owned(),
+                valid: false,
+                canonical: None,
+                milli_value: None,
+                value: None,
+                error: Some(error.to_string()),
+            },
+        }
     }
 }
