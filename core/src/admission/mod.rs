@@ -20,7 +20,7 @@ use crate::quantity::Quantity;
 
 pub use limitranger::{Failure, LimitItem, LimitRangeModel};
 pub use pod::{BadQuantity, Container, PodModel, ResourceList};
-pub use quota::{QuotaModel, QuotaObject, ScopeRequirement, Subject, usage};
+pub use quota::{QuotaModel, QuotaObject, ScopeRequirement, Subject, must_specify, usage};
 
 /// Pods simulated per workload at most; replicas beyond are summarised.
 pub const MAX_SIMULATED_REPLICAS: i32 = 1000;

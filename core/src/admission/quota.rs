@@ -272,9 +272,13 @@ fn pod_compute_usage(requests: &ResourceList, limits: &ResourceList, usage: &mut
     }
 }
 
-/// `IsExtendedResourceName`: a domain-qualified name outside kubernetes.io.
+/// `IsExtendedResourceName`: a domain-qualified name outside kubernetes.io, or a
+/// DRA device class's implicit extended resource (`deviceclass.resource.kubernetes.io/…`).
 fn is_extended_resource(name: &str) -> bool {
-    name.contains('/') && !name.contains("kubernetes.io/") && !name.starts_with("requests.")
+    if name.starts_with("requests.") || !name.contains('/') {
+        return false;
+    }
+    name.starts_with("deviceclass.resource.kubernetes.io/") || !name.contains("kubernetes.io/")
 }
 
 /// `Constraints`: with cpu/memory quota'd, every container must state them.
