@@ -25,6 +25,10 @@ pub use quota::{QuotaModel, QuotaObject, ScopeRequirement, Subject, must_specify
 /// Pods simulated per workload at most; replicas beyond are summarised.
 pub const MAX_SIMULATED_REPLICAS: i32 = 1000;
 
+/// Workload pods simulated over the whole input at most, so that thousands of
+/// large Deployments cannot make an analysis run for minutes.
+pub const MAX_SIMULATED_PODS: usize = 20_000;
+
 /// `kubeplay admit` output and `Report.admission`: one decision per object in
 /// input order (a workload's pods follow it), then every quota's final usage.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
@@ -132,6 +136,8 @@ struct Run {
     decisions: Vec<Decision>,
     findings: Vec<Diagnostic>,
     workloads: Vec<ScaledWorkload>,
+    /// Workload pods simulated so far (see [`MAX_SIMULATED_PODS`]).
+    simulated_pods: usize,
 }
 
 /// `<plural>[.<group>]` of a kind, as quota and error messages name it.
@@ -577,7 +583,10 @@ impl Run {
         spec_path: &str,
     ) {
         let workload_name = loaded.name().to_owned();
-        let simulated = replicas.clamp(0, MAX_SIMULATED_REPLICAS);
+        let budget = i32::try_from(MAX_SIMULATED_PODS.saturating_sub(self.simulated_pods))
+            .unwrap_or(i32::MAX);
+        let simulated = replicas.clamp(0, MAX_SIMULATED_REPLICAS).min(budget);
+        self.simulated_pods += usize::try_from(simulated).unwrap_or(0);
         let mut admitted = 0i64;
         let mut first_rejection: Option<(i32, String, String)> = None;
         let mut last_pod = None;
