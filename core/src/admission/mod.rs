@@ -344,8 +344,19 @@ impl Run {
             Object::ResourceQuota(rq) => {
                 let mut bad = Vec::new();
                 let mut model = QuotaModel::from_object(rq, &mut bad);
+                let scopes = rq
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.scopes.clone())
+                    .unwrap_or_default();
+                let scope_errors = quota::validate_scopes(&scopes, &model.hard);
                 match bad_quantities(kind, &name, &bad) {
                     Some(rejection) => Err(rejection),
+                    None if !scope_errors.is_empty() => Err(Rejection {
+                        reason: Reason::Invalid,
+                        message: invalid(kind, &name, &scope_errors),
+                        path: "spec.scopes".to_owned(),
+                    }),
                     None => {
                         let result = self.count_only(&namespace, kind, &name);
                         if result.is_ok() {

@@ -144,6 +144,97 @@ impl QuotaModel {
     }
 }
 
+/// `standardQuotaResources` (pkg/apis/core/helper/helpers.go), plus huge pages.
+fn is_standard_quota_resource(name: &str) -> bool {
+    const STANDARD: &[&str] = &[
+        "cpu",
+        "memory",
+        "ephemeral-storage",
+        "requests.cpu",
+        "requests.memory",
+        "requests.storage",
+        "requests.ephemeral-storage",
+        "limits.cpu",
+        "limits.memory",
+        "limits.ephemeral-storage",
+        "pods",
+        "services",
+        "replicationcontrollers",
+        "resourcequotas",
+        "secrets",
+        "persistentvolumeclaims",
+        "configmaps",
+        "services.nodeports",
+        "services.loadbalancers",
+    ];
+    STANDARD.contains(&name)
+        || name.starts_with("hugepages-")
+        || name.starts_with("requests.hugepages-")
+}
+
+/// `IsResourceQuotaScopeValidForResource`.
+fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
+    let pod_count = resource == "pods";
+    let pod_compute = matches!(
+        resource,
+        "cpu" | "memory" | "limits.cpu" | "limits.memory" | "requests.cpu" | "requests.memory"
+    );
+    match scope {
+        "Terminating"
+        | "NotTerminating"
+        | "NotBestEffort"
+        | "PriorityClass"
+        | "CrossNamespacePodAffinity" => pod_count || pod_compute,
+        "BestEffort" => pod_count,
+        _ => true,
+    }
+}
+
+/// `validateResourceQuotaScopes` (pkg/apis/core/validation/validation.go): the
+/// field errors of `spec.scopes`, in upstream's order.
+pub fn validate_scopes(scopes: &[String], hard: &ResourceList) -> Vec<String> {
+    const STANDARD_SCOPES: &[&str] = &[
+        "Terminating",
+        "NotTerminating",
+        "BestEffort",
+        "NotBestEffort",
+        "PriorityClass",
+        "CrossNamespacePodAffinity",
+    ];
+    // The value is printed with Go's %#v of the internal type.
+    let value = format!(
+        "[]core.ResourceQuotaScope{{{}}}",
+        scopes
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut errors = Vec::new();
+    let mut invalid =
+        |detail: &str| errors.push(format!("spec.scopes: Invalid value: {value}: {detail}"));
+    for scope in scopes {
+        if !STANDARD_SCOPES.contains(&scope.as_str()) {
+            invalid("unsupported scope");
+        }
+        for name in hard.keys() {
+            if is_standard_quota_resource(name) && !scope_valid_for_resource(scope, name) {
+                invalid("unsupported scope applied to resource");
+            }
+        }
+    }
+    let has = |s: &str| scopes.iter().any(|x| x == s);
+    for (a, b) in [
+        ("BestEffort", "NotBestEffort"),
+        ("NotTerminating", "Terminating"),
+    ] {
+        if has(a) && has(b) {
+            invalid("conflicting scopes");
+        }
+    }
+    errors
+}
+
 /// Whether the object's evaluator tracks a quota resource name.
 fn tracks(object: &QuotaObject, name: &str) -> bool {
     if name == format!("count/{}", object.resource) {
