@@ -215,3 +215,31 @@ fn pod_requests_and_limits_transcribed() {
         );
     }
 }
+
+/// pods.go `MatchingResources`: podResources, huge pages and `requests.<extended>`;
+/// `requests.storage` belongs to PVCs.
+#[test]
+fn pod_quota_matching_resources() {
+    use kubeplay_core::admission::QuotaModel;
+    let pod = QuotaObject {
+        resource: "pods".into(),
+        subject: Subject::Pod(Box::new(pod_from(&load("containers: []")))),
+    };
+    let quota = |names: &str| QuotaModel {
+        name: "q".into(),
+        hard: list(&load(names)),
+        used: ResourceList::new(),
+        scopes: Vec::new(),
+    };
+    assert!(!quota("{requests.storage: 1Gi}").matches(&pod));
+    assert!(!quota("{services: 1, count/services: 1}").matches(&pod));
+    for tracked in [
+        "{requests.example.com/dongle: 1}",
+        "{requests.hugepages-2Mi: 1Gi}",
+        "{hugepages-2Mi: 1Gi}",
+        "{count/pods: 1}",
+        "{limits.ephemeral-storage: 1Gi}",
+    ] {
+        assert!(quota(tracked).matches(&pod), "{tracked}");
+    }
+}

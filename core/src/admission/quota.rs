@@ -241,6 +241,7 @@ fn tracks(object: &QuotaObject, name: &str) -> bool {
         return true;
     }
     match &object.subject {
+        // podResources, the hugepages prefixes, and `requests.<extended resource>`.
         Subject::Pod(_) => {
             matches!(
                 name,
@@ -248,11 +249,17 @@ fn tracks(object: &QuotaObject, name: &str) -> bool {
                     | "cpu"
                     | "memory"
                     | "ephemeral-storage"
+                    | "requests.cpu"
+                    | "requests.memory"
+                    | "requests.ephemeral-storage"
                     | "limits.cpu"
                     | "limits.memory"
                     | "limits.ephemeral-storage"
-            ) || name.starts_with("requests.")
-                || name.starts_with("hugepages-")
+            ) || name.starts_with("hugepages-")
+                || name.starts_with("requests.hugepages-")
+                || name
+                    .strip_prefix("requests.")
+                    .is_some_and(is_extended_resource)
         }
         Subject::Service { .. } => matches!(
             name,
