@@ -60,6 +60,11 @@ fn print_text(admission: &Admission) {
             println!("         {message}");
         }
     }
+    print_quota_table(admission);
+}
+
+/// `quota <ns>/<name>:` then one `resource used / hard` line per hard limit.
+pub fn print_quota_table(admission: &Admission) {
     for q in &admission.quotas {
         println!("quota {}/{}:", q.namespace, q.name);
         for (resource, hard) in &q.hard {
