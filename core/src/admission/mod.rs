@@ -412,9 +412,15 @@ impl Run {
             if kind == "Pod" {
                 return;
             }
-            let Some(replicas) = workload.replicas else {
+            let Some(mut replicas) = workload.replicas else {
                 return;
             };
+            // The Job controller starts min(parallelism, completions) pods at first.
+            if let Object::Job(job) = &loaded.object
+                && let Some(completions) = job.spec.as_ref().and_then(|s| s.completions)
+            {
+                replicas = replicas.min(completions);
+            }
             let Some(spec) = workload.template.spec.as_ref() else {
                 return;
             };
