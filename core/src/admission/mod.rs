@@ -232,31 +232,53 @@ fn pod_effective(pod: &PodModel) -> Value {
     Value::Object(map)
 }
 
-/// Object validation of container resources: every request ≤ its limit.
+/// `IsOvercommitAllowed`: native resources other than huge pages. Extended
+/// resources and huge pages must have request == limit.
+fn overcommit_allowed(name: &str) -> bool {
+    let native = !name.contains('/') || name.contains("kubernetes.io/");
+    native && !name.starts_with("hugepages-")
+}
+
+/// Object validation of container resources (`ValidateResourceRequirements`,
+/// pkg/apis/core/validation/validation.go), per container, resources sorted:
+/// each quantity ≥ 0 (requests first), request ≤ limit, and request == limit
+/// where overcommit is not allowed.
 fn validate_requests(pod: &PodModel) -> Vec<(String, String)> {
     let mut errors = Vec::new();
     for c in pod.all_containers() {
-        for (name, request) in &c.requests {
-            if let Some(limit) = c.limits.get(name)
-                && request > limit
-            {
-                errors.push((
-                    format!(
-                        "{}.resources.requests: Invalid value: \"{request}\": must be less than or equal to {name} limit of {limit}",
-                        c.path
-                    ),
-                    format!("{}.resources.requests.{name}", c.path),
-                ));
-            }
-        }
-        for (field, list) in [("requests", &c.requests), ("limits", &c.limits)] {
+        let at = |field: &str, name: &str| format!("{}.resources.{field}.{name}", c.path);
+        for (field, list) in [("limits", &c.limits), ("requests", &c.requests)] {
             for (name, q) in list {
                 if q.sign() < 0 {
                     errors.push((
-                        format!("{}.resources.{field}[{name}]: Invalid value: \"{q}\": must be greater than or equal to 0", c.path),
-                        format!("{}.resources.{field}.{name}", c.path),
+                        format!(
+                            "{}.resources.{field}[{name}]: Invalid value: \"{q}\": must be greater than or equal to 0",
+                            c.path
+                        ),
+                        at(field, name),
                     ));
                 }
+            }
+        }
+        for (name, request) in &c.requests {
+            let message = match c.limits.get(name) {
+                Some(limit) if request != limit && !overcommit_allowed(name) => Some(format!(
+                    "{}.resources.requests: Invalid value: \"{request}\": must be equal to {name} limit of {limit}",
+                    c.path
+                )),
+                Some(limit) if request > limit => Some(format!(
+                    "{}.resources.requests: Invalid value: \"{request}\": must be less than or equal to {name} limit of {limit}",
+                    c.path
+                )),
+                Some(_) => None,
+                None if !overcommit_allowed(name) => Some(format!(
+                    "{}.resources.limits: Required value: Limit must be set for non overcommitable resources",
+                    c.path
+                )),
+                None => None,
+            };
+            if let Some(message) = message {
+                errors.push((message, at("requests", name)));
             }
         }
     }
