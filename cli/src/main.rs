@@ -1,8 +1,10 @@
 //! The `kubeplay` binary: reads files or stdin, asks kubeplay-core, prints text,
 //! JSON, DOT or Markdown. It routes and renders; all policy logic lives in core.
 
+mod admit;
 mod analyze;
 mod input;
+mod quantity;
 
 use std::process::ExitCode;
 
@@ -28,6 +30,10 @@ struct Cli {
 enum Command {
     /// Load manifests and report objects and diagnostics.
     Analyze(analyze::AnalyzeArgs),
+    /// Parse quantities as the API server does: canonical form, Value, MilliValue.
+    Quantity(quantity::QuantityArgs),
+    /// Apply manifests in order through LimitRange and ResourceQuota admission.
+    Admit(admit::AdmitArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -47,6 +53,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Quantity(args) => quantity::run(&args),
+        Command::Admit(args) => admit::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -24,6 +24,9 @@ pub struct Report {
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Admission in input order (LimitRange defaults, quota) and final quota usage;
+    /// its findings are among `diagnostics`.
+    pub admission: crate::admission::Admission,
 }
 
 impl Report {
@@ -49,7 +52,9 @@ pub fn analyze(inputs: &[Input<'_>]) -> Report {
             line: o.origin.span.line,
         })
         .collect();
+    let admitted = crate::admission::admit(&loading.inventory);
     let mut diagnostics = loading.diagnostics;
+    diagnostics.extend(admitted.findings);
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics }
+    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, admission: admitted.admission }
 }
