@@ -25,16 +25,10 @@ pub fn run(args: &AdmitArgs) -> Result<u8, String> {
     }
     let admission = admit(&loading.inventory).admission;
     match args.format {
-        TextOrJson::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&admission).map_err(|e| e.to_string())?
-        ),
+        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&admission).map_err(|e| e.to_string())?),
         TextOrJson::Text => print_text(&admission),
     }
-    let rejected = admission
-        .objects
-        .iter()
-        .any(|d| d.result == Outcome::Rejected);
+    let rejected = admission.objects.iter().any(|d| d.result == Outcome::Rejected);
     Ok(if rejected { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -68,10 +62,7 @@ pub fn print_quota_table(admission: &Admission) {
     for q in &admission.quotas {
         println!("quota {}/{}:", q.namespace, q.name);
         for (resource, hard) in &q.hard {
-            let used = q
-                .used
-                .get(resource)
-                .map_or_else(|| "0".to_owned(), ToString::to_string);
+            let used = q.used.get(resource).map_or_else(|| "0".to_owned(), ToString::to_string);
             println!("  {resource:<24} {used:>12} / {hard}");
         }
     }

@@ -37,9 +37,5 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
             );
         }
     }
-    Ok(if report.has_errors() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(if report.has_errors() { EXIT_FINDINGS } else { EXIT_OK })
 }

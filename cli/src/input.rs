@@ -17,29 +17,17 @@ pub fn read_inputs(paths: &[String]) -> Result<Vec<InputFile>, String> {
         .map(|path| {
             let bytes = if path == "-" {
                 let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| format!("cannot read standard input: {e}"))?;
+                std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
                 bytes
             } else {
                 std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?
             };
-            let name = if path == "-" {
-                "<stdin>".to_owned()
-            } else {
-                path.clone()
-            };
+            let name = if path == "-" { "<stdin>".to_owned() } else { path.clone() };
             Ok(InputFile { name, bytes })
         })
         .collect()
 }
 
 pub fn as_core_inputs(files: &[InputFile]) -> Vec<kubeplay_core::Input<'_>> {
-    files
-        .iter()
-        .map(|f| kubeplay_core::Input {
-            name: &f.name,
-            bytes: &f.bytes,
-        })
-        .collect()
+    files.iter().map(|f| kubeplay_core::Input { name: &f.name, bytes: &f.bytes }).collect()
 }

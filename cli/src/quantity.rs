@@ -16,28 +16,18 @@ pub struct QuantityArgs {
 }
 
 pub fn run(args: &QuantityArgs) -> Result<u8, String> {
-    let reports: Vec<QuantityReport> = args
-        .quantities
-        .iter()
-        .map(|q| QuantityReport::of(q))
-        .collect();
+    let reports: Vec<QuantityReport> = args.quantities.iter().map(|q| QuantityReport::of(q)).collect();
     match args.format {
         TextOrJson::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?
-            );
+            println!("{}", serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             let show = |v: Option<i64>| v.map_or_else(|| "overflow".to_owned(), |v| v.to_string());
             for r in &reports {
                 match (&r.canonical, &r.error) {
-                    (Some(canonical), _) => println!(
-                        "{:?} = {canonical} (value {}, milli {})",
-                        r.input,
-                        show(r.value),
-                        show(r.milli_value)
-                    ),
+                    (Some(canonical), _) => {
+                        println!("{:?} = {canonical} (value {}, milli {})", r.input, show(r.value), show(r.milli_value))
+                    }
                     (None, error) => {
                         println!("{:?}: invalid: {}", r.input, error.as_deref().unwrap_or(""))
                     }
@@ -45,9 +35,5 @@ pub fn run(args: &QuantityArgs) -> Result<u8, String> {
             }
         }
     }
-    Ok(if reports.iter().all(|r| r.valid) {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(if reports.iter().all(|r| r.valid) { EXIT_OK } else { EXIT_FINDINGS })
 }

@@ -91,7 +91,10 @@ fn type_error_is_reported_at_its_line_in_text_format() {
     let first = stdout.lines().next().expect("a line");
     assert_eq!(
         first,
-        format!("{}:6:3: error[schema-type]: `spec.replicas`: invalid type: string \"three\", expected an integer", path.display())
+        format!(
+            "{}:6:3: error[schema-type]: `spec.replicas`: invalid type: string \"three\", expected an integer",
+            path.display()
+        )
     );
 }
 
@@ -101,7 +104,8 @@ fn kind_list_from_stdin_loads_its_items() {
     let output = kubeplay(&["analyze", "--format", "json", "-"], Some(list.as_bytes()));
     assert_eq!(output.status.code(), Some(0));
     let report = json(&output);
-    let kinds: Vec<&str> = report["objects"].as_array().expect("objects").iter().map(|o| o["kind"].as_str().expect("kind")).collect();
+    let kinds: Vec<&str> =
+        report["objects"].as_array().expect("objects").iter().map(|o| o["kind"].as_str().expect("kind")).collect();
     assert_eq!(kinds, ["ConfigMap", "Secret"]);
     assert_eq!(report["objects"][0]["file"], "<stdin>");
     assert_eq!(report["objects"][1]["line"], 7);
@@ -139,7 +143,10 @@ fn hostile_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("random.bin", random, ""),
         (
             "many.yaml",
-            (0..10_000).map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n---\n")).collect::<String>().into_bytes(),
+            (0..10_000)
+                .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n---\n"))
+                .collect::<String>()
+                .into_bytes(),
             "",
         ),
     ]
@@ -153,7 +160,12 @@ fn hostile_inputs_answer_with_json_diagnostics() {
         let code = output.status.code().expect("exited normally, not by a signal");
         assert!(code < 100, "{name}: exit status {code}");
         let report = json(&output);
-        let codes: Vec<&str> = report["diagnostics"].as_array().expect("diagnostics").iter().map(|d| d["code"].as_str().expect("code")).collect();
+        let codes: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().expect("code"))
+            .collect();
         if expected_code.is_empty() {
             assert!(code <= 1, "{name}");
         } else {

@@ -6,46 +6,26 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 fn kubeplay(args: &[&str]) -> (i32, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
-        .args(args)
-        .output()
-        .expect("kubeplay runs");
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay")).args(args).output().expect("kubeplay runs");
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
     (output.status.code().unwrap_or(-1), json)
 }
 
 fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .expect("object")
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let mut keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
     keys.sort_unstable();
     keys
 }
 
 #[test]
 fn quantity_json_contract() {
-    let (code, out) = kubeplay(&[
-        "quantity", "--format", "json", "--", "1.5Gi", "1e3", "-1.5", "10E", "1K",
-    ]);
+    let (code, out) = kubeplay(&["quantity", "--format", "json", "--", "1.5Gi", "1e3", "-1.5", "10E", "1K"]);
     assert_eq!(code, 1, "an invalid input makes the exit status 1");
     let rows = out.as_array().expect("a JSON array, one row per input");
     assert_eq!(rows.len(), 5);
     for row in rows {
-        assert_eq!(
-            keys(row),
-            [
-                "canonical",
-                "error",
-                "input",
-                "milli_value",
-                "valid",
-                "value"
-            ]
-        );
+        assert_eq!(keys(row), ["canonical", "error", "input", "milli_value", "valid", "value"]);
     }
     assert_eq!(
         rows[0],
@@ -118,40 +98,19 @@ fn admit_json_contract() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("production.yaml");
     std::fs::write(&file, MANIFESTS).expect("write manifests");
-    let (code, out) = kubeplay(&[
-        "admit",
-        "--format",
-        "json",
-        file.to_str().expect("UTF-8 path"),
-    ]);
+    let (code, out) = kubeplay(&["admit", "--format", "json", file.to_str().expect("UTF-8 path")]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(code, 1, "a rejected object makes the exit status 1");
 
     assert_eq!(keys(&out), ["objects", "quotas"]);
     let objects = out["objects"].as_array().expect("objects array");
-    let decision_keys = [
-        "annotation",
-        "effective",
-        "kind",
-        "message",
-        "name",
-        "namespace",
-        "pod_requests",
-        "reason",
-        "result",
-    ];
+    let decision_keys =
+        ["annotation", "effective", "kind", "message", "name", "namespace", "pod_requests", "reason", "result"];
     for decision in objects {
         assert_eq!(keys(decision), decision_keys);
     }
-    let ids: Vec<(&str, &str)> = objects
-        .iter()
-        .map(|d| {
-            (
-                d["kind"].as_str().unwrap_or(""),
-                d["name"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
+    let ids: Vec<(&str, &str)> =
+        objects.iter().map(|d| (d["kind"].as_str().unwrap_or(""), d["name"].as_str().unwrap_or(""))).collect();
     assert_eq!(
         ids,
         [
@@ -197,10 +156,7 @@ fn admit_json_contract() {
         bare["effective"],
         json!({"app": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}})
     );
-    assert_eq!(
-        bare["pod_requests"],
-        json!({"cpu": "250m", "memory": "256Mi"})
-    );
+    assert_eq!(bare["pod_requests"], json!({"cpu": "250m", "memory": "256Mi"}));
 
     // 250m (bare) + 3 × 250m = 1: equality is allowed, the fourth replica is not.
     for pod in &objects[5..8] {
@@ -234,12 +190,7 @@ fn analyze_reports_admission() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("production.yaml");
     std::fs::write(&file, MANIFESTS).expect("write manifests");
-    let (_, out) = kubeplay(&[
-        "analyze",
-        "--format",
-        "json",
-        file.to_str().expect("UTF-8 path"),
-    ]);
+    let (_, out) = kubeplay(&["analyze", "--format", "json", file.to_str().expect("UTF-8 path")]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out["admission"]["quotas"][0]["used"]["requests.cpu"], "1");
     let finding = out["diagnostics"]

@@ -71,23 +71,13 @@ const NANO_EXPONENT: i64 = -9;
 
 impl Quantity {
     pub fn zero() -> Self {
-        Quantity {
-            mantissa: 0,
-            exponent: 0,
-            format: Format::DecimalSI,
-            cached: None,
-        }
+        Quantity { mantissa: 0, exponent: 0, format: Format::DecimalSI, cached: None }
     }
 
     /// `value × 10^exponent` in the given format, normalised. `None` when out of range.
     pub fn from_scaled(value: i128, exponent: i32, format: Format) -> Option<Self> {
         let (mantissa, exponent) = normalise(value, i64::from(exponent))?;
-        Some(Quantity {
-            mantissa,
-            exponent,
-            format,
-            cached: None,
-        })
+        Some(Quantity { mantissa, exponent, format, cached: None })
     }
 
     /// A whole number of units, e.g. object counts (`pods=1`).
@@ -101,25 +91,17 @@ impl Quantity {
             return Err(QuantityError::FormatWrong);
         }
         if text == "0" {
-            return Ok(Quantity {
-                cached: Some("0".to_owned()),
-                ..Self::zero()
-            });
+            return Ok(Quantity { cached: Some("0".to_owned()), ..Self::zero() });
         }
         let scanned = scan(text)?;
-        let (base_two, suffix_exponent, format) =
-            interpret_suffix(scanned.suffix).ok_or(QuantityError::Suffix)?;
+        let (base_two, suffix_exponent, format) = interpret_suffix(scanned.suffix).ok_or(QuantityError::Suffix)?;
         let cached = cache_rule(text, &scanned, base_two, suffix_exponent);
 
         // value = digits × 10^scale × 2^binary_exponent
         let mut digits = Big::from_decimal(scanned.num.bytes().chain(scanned.denom.bytes()));
-        let denom_len =
-            i64::try_from(scanned.denom.len()).map_err(|_| QuantityError::OutOfRange)?;
-        let (mut scale, binary_exponent) = if base_two {
-            (-denom_len, suffix_exponent)
-        } else {
-            (i64::from(suffix_exponent) - denom_len, 0)
-        };
+        let denom_len = i64::try_from(scanned.denom.len()).map_err(|_| QuantityError::OutOfRange)?;
+        let (mut scale, binary_exponent) =
+            if base_two { (-denom_len, suffix_exponent) } else { (i64::from(suffix_exponent) - denom_len, 0) };
         for _ in 0..binary_exponent / 10 {
             digits.mul_small(1024);
         }
@@ -151,11 +133,7 @@ impl Quantity {
         }
         let magnitude = digits.to_u128().ok_or(QuantityError::OutOfRange)?;
         let magnitude = i128::try_from(magnitude).map_err(|_| QuantityError::OutOfRange)?;
-        let value = if scanned.positive {
-            magnitude
-        } else {
-            -magnitude
-        };
+        let value = if scanned.positive { magnitude } else { -magnitude };
         let (mantissa, exponent) = normalise(value, scale).ok_or(QuantityError::OutOfRange)?;
         // A BinarySI value strictly between -1 and 1 (not 0) becomes DecimalSI at parse.
         if format == Format::BinarySI
@@ -164,12 +142,7 @@ impl Quantity {
         {
             format = Format::DecimalSI;
         }
-        Ok(Quantity {
-            mantissa,
-            exponent,
-            format,
-            cached,
-        })
+        Ok(Quantity { mantissa, exponent, format, cached })
     }
 
     pub fn format(&self) -> Format {
@@ -198,11 +171,7 @@ impl Quantity {
             match pow10(divisor_exp) {
                 Some(divisor) => {
                     let quotient = self.mantissa / divisor;
-                    if self.mantissa % divisor == 0 {
-                        quotient
-                    } else {
-                        quotient + self.mantissa.signum()
-                    }
+                    if self.mantissa % divisor == 0 { quotient } else { quotient + self.mantissa.signum() }
                 }
                 // Smaller than one unit of 10^scale: rounds to ±1.
                 None => self.mantissa.signum(),
@@ -224,56 +193,31 @@ impl Quantity {
     /// `Add`: exact; keeps the receiver's format unless the receiver is zero.
     /// `None` only when the sum leaves kubeplay's range.
     pub fn checked_add(&self, other: &Quantity) -> Option<Quantity> {
-        let format = if self.is_zero() {
-            other.format
-        } else {
-            self.format
-        };
+        let format = if self.is_zero() { other.format } else { self.format };
         let exponent = self.exponent.min(other.exponent);
         let a = scale_up(self.mantissa, self.exponent, exponent)?;
         let b = scale_up(other.mantissa, other.exponent, exponent)?;
         let (mantissa, exponent) = normalise(a.checked_add(b)?, i64::from(exponent))?;
-        Some(Quantity {
-            mantissa,
-            exponent,
-            format,
-            cached: None,
-        })
+        Some(Quantity { mantissa, exponent, format, cached: None })
     }
 
     /// `Sub`: exact; keeps the receiver's format unless the receiver is zero.
     pub fn checked_sub(&self, other: &Quantity) -> Option<Quantity> {
-        let negated = Quantity {
-            mantissa: -other.mantissa,
-            ..other.clone()
-        };
+        let negated = Quantity { mantissa: -other.mantissa, ..other.clone() };
         self.checked_add(&negated)
     }
 
     /// `self × factor`, exact, keeping the format.
     pub fn checked_mul_int(&self, factor: i64) -> Option<Quantity> {
-        let (mantissa, exponent) = normalise(
-            self.mantissa.checked_mul(i128::from(factor))?,
-            i64::from(self.exponent),
-        )?;
-        Some(Quantity {
-            mantissa,
-            exponent,
-            format: self.format,
-            cached: None,
-        })
+        let (mantissa, exponent) = normalise(self.mantissa.checked_mul(i128::from(factor))?, i64::from(self.exponent))?;
+        Some(Quantity { mantissa, exponent, format: self.format, cached: None })
     }
 
     /// `self × other`, exact, in `self`'s format. `None` when out of range.
     pub fn checked_mul(&self, other: &Quantity) -> Option<Quantity> {
         let exponent = i64::from(self.exponent) + i64::from(other.exponent);
         let (mantissa, exponent) = normalise(self.mantissa.checked_mul(other.mantissa)?, exponent)?;
-        Some(Quantity {
-            mantissa,
-            exponent,
-            format: self.format,
-            cached: None,
-        })
+        Some(Quantity { mantissa, exponent, format: self.format, cached: None })
     }
 
     /// ⌊self / other⌋ for non-negative values (how many `other` fit in `self`).
@@ -317,9 +261,7 @@ impl Quantity {
             Format::DecimalExponent => exponent_suffix(exponent),
             // DecimalSI has no suffix beyond E (10^18): newest upstream falls back to
             // exponent notation rather than dropping the magnitude (quantity.go CanonicalizeBytes).
-            _ => {
-                decimal_si_suffix(exponent).map_or_else(|| exponent_suffix(exponent), str::to_owned)
-            }
+            _ => decimal_si_suffix(exponent).map_or_else(|| exponent_suffix(exponent), str::to_owned),
         };
         format!("{sign}{mantissa}{suffix}")
     }
@@ -337,11 +279,7 @@ impl Quantity {
         let rounded = (scaled + scaled.signum()) / 2;
         let sign = if rounded < 0 { "-" } else { "" };
         let magnitude = rounded.unsigned_abs();
-        Some(format!(
-            "{sign}{}.{:06}",
-            magnitude / 1_000_000,
-            magnitude % 1_000_000
-        ))
+        Some(format!("{sign}{}.{:06}", magnitude / 1_000_000, magnitude % 1_000_000))
     }
 }
 
@@ -392,11 +330,7 @@ impl Ord for Quantity {
             other.mantissa.unsigned_abs(),
             other.exponent,
         );
-        if self.mantissa > 0 {
-            magnitude
-        } else {
-            magnitude.reverse()
-        }
+        if self.mantissa > 0 { magnitude } else { magnitude.reverse() }
     }
 }
 
@@ -412,11 +346,7 @@ fn compare_magnitude(a: u128, ea: i32, b: u128, eb: i32) -> Ordering {
     let (ea, eb) = (i64::from(ea), i64::from(eb));
     let shift = u32::try_from((ea - eb).abs()).unwrap_or(u32::MAX);
     let factor = 10u128.checked_pow(shift).unwrap_or(u128::MAX);
-    if ea > eb {
-        a.saturating_mul(factor).cmp(&b)
-    } else {
-        a.cmp(&b.saturating_mul(factor))
-    }
+    if ea > eb { a.saturating_mul(factor).cmp(&b) } else { a.cmp(&b.saturating_mul(factor)) }
 }
 
 fn decimal_digits(mut value: u128) -> u32 {
@@ -471,10 +401,7 @@ fn binary_canonical(magnitude: u128, exponent: i32) -> Option<String> {
         value /= 1024;
         power += 1;
     }
-    let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
-        .get(power)
-        .copied()
-        .unwrap_or("");
+    let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].get(power).copied().unwrap_or("");
     Some(format!("{value}{suffix}"))
 }
 
@@ -495,11 +422,7 @@ fn decimal_si_suffix(exponent: i64) -> Option<&'static str> {
 }
 
 fn exponent_suffix(exponent: i64) -> String {
-    if exponent == 0 {
-        String::new()
-    } else {
-        format!("e{exponent}")
-    }
+    if exponent == 0 { String::new() } else { format!("e{exponent}") }
 }
 
 /// The scanner's result (`parseQuantityString`): sign, digits before and after
@@ -530,12 +453,7 @@ fn scan(text: &str) -> Result<Scanned<'_>, QuantityError> {
     }
     if pos >= end {
         // All zeros (or nothing) after the sign: zero.
-        return Ok(Scanned {
-            positive,
-            num: "0",
-            denom: "",
-            suffix: "",
-        });
+        return Ok(Scanned { positive, num: "0", denom: "", suffix: "" });
     }
     let num_start = pos;
     while pos < end && bytes.get(pos).is_some_and(u8::is_ascii_digit) {
@@ -568,12 +486,7 @@ fn scan(text: &str) -> Result<Scanned<'_>, QuantityError> {
         return Err(QuantityError::FormatWrong);
     }
     let suffix = text.get(suffix_start..).ok_or(QuantityError::FormatWrong)?;
-    Ok(Scanned {
-        positive,
-        num,
-        denom,
-        suffix,
-    })
+    Ok(Scanned { positive, num, denom, suffix })
 }
 
 /// `suffixHandler.interpret`: (base two?, exponent, format).
@@ -622,20 +535,14 @@ fn parse_go_int64(text: &str) -> Option<i64> {
 }
 
 /// Upstream keeps the input text when the int64 fast path sees it is already canonical.
-fn cache_rule(
-    text: &str,
-    scanned: &Scanned<'_>,
-    base_two: bool,
-    suffix_exponent: i32,
-) -> Option<String> {
+fn cache_rule(text: &str, scanned: &Scanned<'_>, base_two: bool, suffix_exponent: i32) -> Option<String> {
     let digit_count = scanned.num.len() + scanned.denom.len();
     if base_two {
         if !scanned.denom.is_empty() {
             return None;
         }
         // precision = 15 - len(num) - int(exponent*3/10) - 1
-        let precision =
-            14 - i64::try_from(scanned.num.len()).ok()? - i64::from(suffix_exponent) * 3 / 10;
+        let precision = 14 - i64::try_from(scanned.num.len()).ok()? - i64::from(suffix_exponent) * 3 / 10;
         if precision < 0 || suffix_exponent % 10 != 0 {
             return None;
         }
@@ -647,10 +554,8 @@ fn cache_rule(
     }
     let scale = i64::from(suffix_exponent) - i64::try_from(scanned.denom.len()).ok()?;
     let shifted = format!("{}{}", scanned.num, scanned.denom);
-    let canonical_looking = scale >= NANO_EXPONENT
-        && scale % 3 == 0
-        && !shifted.ends_with("000")
-        && !shifted.starts_with('0');
+    let canonical_looking =
+        scale >= NANO_EXPONENT && scale % 3 == 0 && !shifted.ends_with("000") && !shifted.starts_with('0');
     canonical_looking.then(|| text.to_owned())
 }
 
@@ -660,20 +565,12 @@ fn binary_above_cap(digits: &Big, scale: i64) -> bool {
         return true;
     };
     if scale >= 0 {
-        let Some(factor) = u32::try_from(scale)
-            .ok()
-            .and_then(|s| 10u128.checked_pow(s))
-        else {
+        let Some(factor) = u32::try_from(scale).ok().and_then(|s| 10u128.checked_pow(s)) else {
             return value != 0;
         };
-        return value
-            .checked_mul(factor)
-            .is_none_or(|v| v > MAX_INT64 as u128);
+        return value.checked_mul(factor).is_none_or(|v| v > MAX_INT64 as u128);
     }
-    let Some(factor) = u32::try_from(-scale)
-        .ok()
-        .and_then(|s| 10u128.checked_pow(s))
-    else {
+    let Some(factor) = u32::try_from(-scale).ok().and_then(|s| 10u128.checked_pow(s)) else {
         return false;
     };
     match (MAX_INT64 as u128).checked_mul(factor) {
@@ -769,12 +666,7 @@ impl Big {
         if self.0.len() > 4 {
             return None;
         }
-        Some(
-            self.0
-                .iter()
-                .rev()
-                .fold(0u128, |acc, limb| (acc << 32) | u128::from(*limb)),
-        )
+        Some(self.0.iter().rev().fold(0u128, |acc, limb| (acc << 32) | u128::from(*limb)))
     }
 }
 

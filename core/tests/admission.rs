@@ -14,20 +14,14 @@ use serde_yaml::Value;
 fn expand(expected: &[Value]) -> Vec<(String, String, serde_yaml::Mapping)> {
     let mut out = Vec::new();
     for entry in expected {
-        let map = entry
-            .as_mapping()
-            .expect("decision entry is a mapping")
-            .clone();
+        let map = entry.as_mapping().expect("decision entry is a mapping").clone();
         let kind = entry["kind"].as_str().unwrap_or("Pod").to_owned();
         let name = entry["name"].as_str().expect("decision name").to_owned();
         match (entry["from"].as_u64(), entry["to"].as_u64()) {
             (Some(from), Some(to)) => {
                 for i in from..=to {
                     let mut map = map.clone();
-                    let message = map
-                        .get("message")
-                        .and_then(Value::as_str)
-                        .map(|m| m.replace("{i}", &i.to_string()));
+                    let message = map.get("message").and_then(Value::as_str).map(|m| m.replace("{i}", &i.to_string()));
                     if let Some(message) = message {
                         map.insert("message".into(), message.into());
                     }
@@ -44,16 +38,8 @@ fn run_case(file: &str, text: &str) {
     let case: Value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
     let manifests = case["manifests"].as_str().expect("manifests text");
     let loading = load(&[Input::new("manifests.yaml", manifests)]);
-    let errors: Vec<String> = loading
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.to_text())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{file}: manifests do not load: {errors:?}"
-    );
+    let errors: Vec<String> = loading.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_text()).collect();
+    assert!(errors.is_empty(), "{file}: manifests do not load: {errors:?}");
     let admitted = admit(&loading.inventory);
     let decisions = serde_json::to_value(&admitted.admission.objects).expect("decisions serialise");
     let decisions = decisions.as_array().expect("array");
@@ -61,18 +47,9 @@ fn run_case(file: &str, text: &str) {
     let expected = expand(case["decisions"].as_sequence().expect("decisions list"));
     let actual_ids: Vec<String> = decisions
         .iter()
-        .map(|d| {
-            format!(
-                "{}/{}",
-                d["kind"].as_str().unwrap_or(""),
-                d["name"].as_str().unwrap_or("")
-            )
-        })
+        .map(|d| format!("{}/{}", d["kind"].as_str().unwrap_or(""), d["name"].as_str().unwrap_or("")))
         .collect();
-    let expected_ids: Vec<String> = expected
-        .iter()
-        .map(|(k, n, _)| format!("{k}/{n}"))
-        .collect();
+    let expected_ids: Vec<String> = expected.iter().map(|(k, n, _)| format!("{k}/{n}")).collect();
     assert_eq!(actual_ids, expected_ids, "{file}: decision sequence");
     for ((kind, name, fields), decision) in expected.iter().zip(decisions) {
         for (key, value) in fields {
@@ -100,11 +77,8 @@ fn run_case(file: &str, text: &str) {
         }
     }
 
-    let findings: Vec<(String, usize, String)> = admitted
-        .findings
-        .iter()
-        .map(|d| (d.code.clone(), d.line, d.message.clone()))
-        .collect();
+    let findings: Vec<(String, usize, String)> =
+        admitted.findings.iter().map(|d| (d.code.clone(), d.line, d.message.clone())).collect();
     let expected_findings: Vec<(String, usize, String)> = case["findings"]
         .as_sequence()
         .map(|list| {
@@ -132,10 +106,7 @@ fn admission_cases() {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     files.sort();
-    assert!(
-        files.len() >= 5,
-        "expected the admission case files in {dir:?}"
-    );
+    assert!(files.len() >= 5, "expected the admission case files in {dir:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable case");
         run_case(&path.display().to_string(), &text);

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::PodSpec;
 use kubeplay_core::admission::{
-    Container, LimitItem, LimitRangeModel, PodModel, QuotaObject, ResourceList, Subject,
-    must_specify, usage,
+    Container, LimitItem, LimitRangeModel, PodModel, QuotaObject, ResourceList, Subject, must_specify, usage,
 };
 use kubeplay_core::quantity::Quantity;
 use serde_yaml::Value;
@@ -21,14 +20,8 @@ fn list(value: &Value) -> ResourceList {
     if let Some(map) = value.as_mapping() {
         for (k, v) in map {
             let name = k.as_str().expect("resource name").to_owned();
-            let text = v
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("{}", v.as_i64().expect("quantity")));
-            out.insert(
-                name,
-                Quantity::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}")),
-            );
+            let text = v.as_str().map(str::to_owned).unwrap_or_else(|| format!("{}", v.as_i64().expect("quantity")));
+            out.insert(name, Quantity::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}")));
         }
     }
     out
@@ -36,9 +29,7 @@ fn list(value: &Value) -> ResourceList {
 
 /// Printed form of a resource list, for readable assertion failures.
 fn printed(list: &ResourceList) -> BTreeMap<String, String> {
-    list.iter()
-        .map(|(k, v)| (k.clone(), v.canonical()))
-        .collect()
+    list.iter().map(|(k, v)| (k.clone(), v.canonical())).collect()
 }
 
 fn pod_from(spec: &Value) -> PodModel {
@@ -80,20 +71,13 @@ fn limit_ranger_validation_transcribed() {
             default_request: list(&limit["defaultRequest"]),
             max_limit_request_ratio: list(&limit["maxLimitRequestRatio"]),
         };
-        let range = LimitRangeModel {
-            name: "abc".into(),
-            items: vec![item],
-        };
+        let range = LimitRangeModel { name: "abc".into(), items: vec![item] };
         let pod = replicated_pod(
             case["containers"].as_u64().expect("containers"),
             &list(&case["requests"]),
             &list(&case["limits"]),
         );
-        let errors: Vec<String> = range
-            .validate_pod(&pod)
-            .into_iter()
-            .map(|f| f.message)
-            .collect();
+        let errors: Vec<String> = range.validate_pod(&pod).into_iter().map(|f| f.message).collect();
         let expected: Vec<String> = case["errors"]
             .as_sequence()
             .expect("errors")
@@ -136,22 +120,10 @@ fn limit_ranger_merge_transcribed() {
         let name = case["name"].as_str().expect("name");
         let mut pod = replicated_pod(1, &list(&case["requests"]), &list(&case["limits"]));
         let annotation = range.mutate_pod(&mut pod);
-        assert_eq!(
-            annotation.as_deref(),
-            case["annotation"].as_str(),
-            "{name}: annotation"
-        );
+        assert_eq!(annotation.as_deref(), case["annotation"].as_str(), "{name}: annotation");
         let c = &pod.containers[0];
-        assert_eq!(
-            printed(&c.requests),
-            printed(&list(&case["effective_requests"])),
-            "{name}: requests"
-        );
-        assert_eq!(
-            printed(&c.limits),
-            printed(&list(&case["effective_limits"])),
-            "{name}: limits"
-        );
+        assert_eq!(printed(&c.requests), printed(&list(&case["effective_requests"])), "{name}: requests");
+        assert_eq!(printed(&c.limits), printed(&list(&case["effective_limits"])), "{name}: limits");
     }
 }
 
@@ -162,33 +134,19 @@ fn pod_usage_transcribed() {
         let name = case["name"].as_str().expect("name");
         let mut pod = pod_from(&case["pod"]);
         pod.terminal = case["terminal"].as_bool().unwrap_or(false);
-        let object = QuotaObject {
-            resource: "pods".into(),
-            subject: Subject::Pod(Box::new(pod)),
-        };
-        assert_eq!(
-            printed(&usage(&object)),
-            printed(&list(&case["usage"])),
-            "{name}"
-        );
+        let object = QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(pod)) };
+        assert_eq!(printed(&usage(&object)), printed(&list(&case["usage"])), "{name}");
     }
 }
 
 #[test]
 fn must_specify_transcribed() {
     let cases = load(include_str!("cases/pod_resources.yaml"));
-    for case in cases["constraints"]
-        .as_sequence()
-        .expect("constraints list")
-    {
+    for case in cases["constraints"].as_sequence().expect("constraints list") {
         let name = case["name"].as_str().expect("name");
         let pod = pod_from(&case["pod"]);
-        let required: Vec<&str> = case["required"]
-            .as_sequence()
-            .expect("required")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let required: Vec<&str> =
+            case["required"].as_sequence().expect("required").iter().filter_map(Value::as_str).collect();
         let error = must_specify(&required, &pod).map(|(message, _)| message);
         assert_eq!(error.as_deref(), case["error"].as_str(), "{name}");
     }
@@ -197,28 +155,17 @@ fn must_specify_transcribed() {
 #[test]
 fn pod_requests_and_limits_transcribed() {
     let cases = load(include_str!("cases/pod_resources.yaml"));
-    for case in cases["pod_requests"]
-        .as_sequence()
-        .expect("pod_requests list")
-    {
+    for case in cases["pod_requests"].as_sequence().expect("pod_requests list") {
         let name = case["name"].as_str().expect("name");
         let pod = pod_from(&case["pod"]);
         let with_overhead = !case["exclude_overhead"].as_bool().unwrap_or(false);
         let mut checked = 0;
         if let Some(requests) = case.get("requests") {
-            assert_eq!(
-                printed(&pod.requests(with_overhead)),
-                printed(&list(requests)),
-                "{name}: requests"
-            );
+            assert_eq!(printed(&pod.requests(with_overhead)), printed(&list(requests)), "{name}: requests");
             checked += 1;
         }
         if let Some(limits) = case.get("limits") {
-            assert_eq!(
-                printed(&pod.limits(with_overhead)),
-                printed(&list(limits)),
-                "{name}: limits"
-            );
+            assert_eq!(printed(&pod.limits(with_overhead)), printed(&list(limits)), "{name}: limits");
             checked += 1;
         }
         assert!(checked > 0, "{name}: nothing to check");
@@ -230,10 +177,8 @@ fn pod_requests_and_limits_transcribed() {
 #[test]
 fn pod_quota_matching_resources() {
     use kubeplay_core::admission::QuotaModel;
-    let pod = QuotaObject {
-        resource: "pods".into(),
-        subject: Subject::Pod(Box::new(pod_from(&load("containers: []")))),
-    };
+    let pod =
+        QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(pod_from(&load("containers: []")))) };
     let quota = |names: &str| QuotaModel {
         name: "q".into(),
         hard: list(&load(names)),

@@ -35,7 +35,10 @@ fn billion_laughs_is_refused_and_the_next_document_loads() {
 
 #[test]
 fn twenty_mib_scalar_is_refused() {
-    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: {}\n", "x".repeat(20 * 1024 * 1024));
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: {}\n",
+        "x".repeat(20 * 1024 * 1024)
+    );
     let (codes, names) = load_codes(&with_good_document(text.as_bytes()));
     assert_eq!(codes, ["limit-scalar-size"]);
     assert_eq!(names, ["survivor"]);
@@ -43,9 +46,8 @@ fn twenty_mib_scalar_is_refused() {
 
 #[test]
 fn ten_thousand_documents_load() {
-    let text: String = (0..10_000)
-        .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n---\n"))
-        .collect();
+    let text: String =
+        (0..10_000).map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n---\n")).collect();
     let (codes, names) = load_codes(text.as_bytes());
     assert!(codes.is_empty(), "{codes:?}");
     assert_eq!(names.len(), 10_000);
@@ -54,7 +56,8 @@ fn ten_thousand_documents_load() {
 #[test]
 fn documents_over_the_limit_are_reported_once() {
     let limits = Limits { max_documents: 100, ..Limits::default() };
-    let text: String = (0..150).map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i}}}\n---\n")).collect();
+    let text: String =
+        (0..150).map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i}}}\n---\n")).collect();
     let loading = load_with_limits(&[Input::new("many.yaml", &text)], &limits);
     assert_eq!(loading.inventory.objects.len(), 100);
     let limit: Vec<_> = loading.diagnostics.iter().filter(|d| d.code == "limit-documents").collect();

@@ -13,12 +13,25 @@ fn render(name: &str, text: &str) -> String {
     let loading = load(&[Input::new(name, text)]);
     let mut out = String::from("objects:\n");
     for object in &loading.inventory.objects {
-        let _ = writeln!(out, "  {} {} (doc {}, line {})", object.object.api_version(), object.id(), object.origin.doc, object.origin.span.line);
+        let _ = writeln!(
+            out,
+            "  {} {} (doc {}, line {})",
+            object.object.api_version(),
+            object.id(),
+            object.origin.doc,
+            object.origin.span.line
+        );
     }
     out.push_str("namespaces:\n");
     for ns in &loading.inventory.namespaces {
         let labels: Vec<String> = ns.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let _ = writeln!(out, "  {} [{}]{}", ns.name, labels.join(", "), if ns.declared_by.is_some() { "" } else { " (implicit)" });
+        let _ = writeln!(
+            out,
+            "  {} [{}]{}",
+            ns.name,
+            labels.join(", "),
+            if ns.declared_by.is_some() { "" } else { " (implicit)" }
+        );
     }
     out.push_str("diagnostics:\n");
     for d in &loading.diagnostics {

@@ -8,10 +8,7 @@ fn cases() -> Value {
 }
 
 fn text(value: &Value, key: &str) -> String {
-    value[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{key} missing in {value:?}"))
-        .to_owned()
+    value[key].as_str().unwrap_or_else(|| panic!("{key} missing in {value:?}")).to_owned()
 }
 
 fn format_of(name: &str) -> Format {
@@ -58,17 +55,9 @@ fn parse_print_and_round() {
             assert!(negative.is_zero(), "-{input}");
             assert_eq!(negative.canonical(), "0", "-{input} never prints -0");
         } else {
-            assert_eq!(
-                negative.canonical(),
-                format!("-{out}"),
-                "-{input}: printed form"
-            );
+            assert_eq!(negative.canonical(), format!("-{out}"), "-{input}: printed form");
             assert_eq!(negative.sign(), -1);
-            assert_eq!(
-                Quantity::zero().checked_sub(&q),
-                Some(negative.clone()),
-                "0 - {input}"
-            );
+            assert_eq!(Quantity::zero().checked_sub(&q), Some(negative.clone()), "0 - {input}");
         }
         let positive = parse(&format!("+{input}"));
         assert_eq!(positive, q, "+{input}: value");
@@ -102,10 +91,7 @@ fn invalid_inputs_report_upstream_error_kinds() {
         QuantityError::FormatWrong.to_string(),
         "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
     );
-    assert_eq!(
-        QuantityError::Suffix.to_string(),
-        "unable to parse quantity's suffix"
-    );
+    assert_eq!(QuantityError::Suffix.to_string(), "unable to parse quantity's suffix");
 }
 
 fn triples(key: &str) -> Vec<(String, String, Value)> {
@@ -139,11 +125,7 @@ fn addition_and_subtraction_keep_upstream_formats() {
     }
     for (a, b, difference) in triples("sub") {
         let result = parse(&a).checked_sub(&parse(&b)).expect("in range");
-        assert_eq!(
-            result.canonical(),
-            difference.as_str().expect("difference"),
-            "{a} - {b}"
-        );
+        assert_eq!(result.canonical(), difference.as_str().expect("difference"), "{a} - {b}");
     }
 }
 
@@ -152,51 +134,26 @@ fn scaled_constructors_print_canonically() {
     for case in cases()["scaled"].as_sequence().expect("scaled list") {
         let value = i128::from(case["value"].as_i64().expect("value"));
         let exponent = i32::try_from(case["exponent"].as_i64().expect("exponent")).expect("i32");
-        let q = Quantity::from_scaled(value, exponent, format_of(&text(case, "format")))
-            .expect("in range");
+        let q = Quantity::from_scaled(value, exponent, format_of(&text(case, "format"))).expect("in range");
         assert_eq!(q.canonical(), text(case, "out"), "{value}e{exponent}");
     }
 }
 
 #[test]
 fn ratio_prints_six_decimals() {
-    assert_eq!(
-        parse("1Gi").ratio_string(&parse("512Mi")).as_deref(),
-        Some("2.000000")
-    );
-    assert_eq!(
-        parse("1").ratio_string(&parse("300m")).as_deref(),
-        Some("3.333333")
-    );
-    assert_eq!(
-        parse("2").ratio_string(&parse("3")).as_deref(),
-        Some("0.666667")
-    );
+    assert_eq!(parse("1Gi").ratio_string(&parse("512Mi")).as_deref(), Some("2.000000"));
+    assert_eq!(parse("1").ratio_string(&parse("300m")).as_deref(), Some("3.333333"));
+    assert_eq!(parse("2").ratio_string(&parse("3")).as_deref(), Some("0.666667"));
     assert_eq!(parse("1").ratio_string(&parse("0")), None);
 }
 
 #[test]
 fn long_inputs_round_exactly_or_are_refused() {
     // 40 digits after the point, below 1n: rounds up to 1n like upstream's inf.Dec path.
-    assert_eq!(
-        parse("0.0000000000000000000000000000000000000001").canonical(),
-        "1n"
-    );
-    assert_eq!(
-        parse("1.0000000000000000000000000000000000000001").canonical(),
-        "1000000001n"
-    );
+    assert_eq!(parse("0.0000000000000000000000000000000000000001").canonical(), "1n");
+    assert_eq!(parse("1.0000000000000000000000000000000000000001").canonical(), "1000000001n");
     // Trailing zeros never count as significant digits.
-    assert_eq!(
-        parse("1000000000000000000000000000000000000000000000").canonical(),
-        "1e45"
-    );
-    assert_eq!(
-        Quantity::parse("1234567890123456789012345678901234567890").err(),
-        Some(QuantityError::OutOfRange)
-    );
-    assert_eq!(
-        parse("99999999999999999999999999999999999999Ei").canonical(),
-        "9223372036854775807"
-    );
+    assert_eq!(parse("1000000000000000000000000000000000000000000000").canonical(), "1e45");
+    assert_eq!(Quantity::parse("1234567890123456789012345678901234567890").err(), Some(QuantityError::OutOfRange));
+    assert_eq!(parse("99999999999999999999999999999999999999Ei").canonical(), "9223372036854775807");
 }

@@ -15,8 +15,7 @@ use serde::Deserialize;
 
 /// Anything that answers a probe: inventory, destination port, protocol
 /// (`TCP`/`UDP`/`SCTP`) and external peers in; sorted ids and the matrix out.
-pub type Evaluator<'a> =
-    dyn Fn(&Inventory, u16, &str, &[String]) -> (Vec<String>, Vec<Vec<bool>>) + 'a;
+pub type Evaluator<'a> = dyn Fn(&Inventory, u16, &str, &[String]) -> (Vec<String>, Vec<Vec<bool>>) + 'a;
 
 /// The corpus root: `tests/netpol`.
 pub fn corpus_root() -> PathBuf {
@@ -78,18 +77,13 @@ pub struct Table {
 
 /// Parses the grid format described in the README.
 pub fn parse_table(text: &str) -> Result<Table, String> {
-    let mut lines = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
     let header = lines.next().ok_or("empty table")?;
     // The header starts with a corner token (`-`) so the grid's left edge stays
     // aligned, which YAML block scalars need; then the destination ids.
     let mut header_tokens = header.split_whitespace();
     if header_tokens.next() != Some("-") {
-        return Err(
-            "the header line must start with `-` and then list the destination ids".to_owned(),
-        );
+        return Err("the header line must start with `-` and then list the destination ids".to_owned());
     }
     let columns: Vec<String> = header_tokens.map(str::to_owned).collect();
     let mut rows = Vec::new();
@@ -104,11 +98,7 @@ pub fn parse_table(text: &str) -> Result<Table, String> {
             })
             .collect::<Result<Vec<bool>, String>>()?;
         if cells.len() != columns.len() {
-            return Err(format!(
-                "row {id} has {} cells for {} columns",
-                cells.len(),
-                columns.len()
-            ));
+            return Err(format!("row {id} has {} cells for {} columns", cells.len(), columns.len()));
         }
         rows.push((id.to_owned(), cells));
     }
@@ -131,12 +121,7 @@ pub fn render_table(ids: &[String], allowed: &[Vec<bool>]) -> String {
     for (id, row) in ids.iter().zip(allowed) {
         let _ = write!(out, "{id:width$}");
         for (column, cell) in ids.iter().zip(row) {
-            let _ = write!(
-                out,
-                " {:<w$}",
-                if *cell { "." } else { "X" },
-                w = column.len()
-            );
+            let _ = write!(out, " {:<w$}", if *cell { "." } else { "X" }, w = column.len());
         }
         out.truncate(out.trim_end().len());
         out.push('\n');
@@ -147,16 +132,9 @@ pub fn render_table(ids: &[String], allowed: &[Vec<bool>]) -> String {
 pub fn load_case(path: &Path) -> Result<Case, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let case: Case = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     if case.name != stem {
-        return Err(format!(
-            "{}: name {:?} differs from the file name",
-            path.display(),
-            case.name
-        ));
+        return Err(format!("{}: name {:?} differs from the file name", path.display(), case.name));
     }
     Ok(case)
 }
@@ -211,12 +189,8 @@ pub fn model_objects(
     namespace_labels: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<String, String> {
     let mut out = String::new();
-    let labels_yaml = |labels: &BTreeMap<String, String>| {
-        labels
-            .iter()
-            .map(|(k, v)| format!("    {k}: {v:?}\n"))
-            .collect::<String>()
-    };
+    let labels_yaml =
+        |labels: &BTreeMap<String, String>| labels.iter().map(|(k, v)| format!("    {k}: {v:?}\n")).collect::<String>();
     for namespace in MODEL_NAMESPACES {
         let mut labels = BTreeMap::from([("ns".to_owned(), namespace.to_owned())]);
         labels.extend(namespace_labels.get(namespace).cloned().unwrap_or_default());
@@ -237,8 +211,7 @@ pub fn model_objects(
         }
     }
     for pod in pods {
-        let ip = model_pod_ip(pod)
-            .ok_or_else(|| format!("model pod {pod:?} is not <x|y|z>/<letter>"))?;
+        let ip = model_pod_ip(pod).ok_or_else(|| format!("model pod {pod:?} is not <x|y|z>/<letter>"))?;
         let (namespace, name) = pod.split_once('/').unwrap_or_default();
         let mut labels = BTreeMap::from([("pod".to_owned(), name.to_owned())]);
         labels.extend(pod_labels.get(pod).cloned().unwrap_or_default());
@@ -256,10 +229,7 @@ pub fn model_objects(
                 );
             }
         }
-        let _ = write!(
-            out,
-            "status:\n  phase: Running\n  podIP: {ip}\n  podIPs:\n  - ip: {ip}\n"
-        );
+        let _ = write!(out, "status:\n  phase: Running\n  podIP: {ip}\n  podIPs:\n  - ip: {ip}\n");
     }
     Ok(out)
 }
@@ -276,10 +246,7 @@ pub fn step_inventory(case: &Case, step: &Step) -> Result<Inventory, String> {
             String::new()
         }
     };
-    let loading = kubeplay_core::load(&[
-        Input::new("model.yaml", &model),
-        Input::new("objects.yaml", &step.objects),
-    ]);
+    let loading = kubeplay_core::load(&[Input::new("model.yaml", &model), Input::new("objects.yaml", &step.objects)]);
     let errors: Vec<String> = loading
         .diagnostics
         .iter()
@@ -287,10 +254,7 @@ pub fn step_inventory(case: &Case, step: &Step) -> Result<Inventory, String> {
         .map(|d| format!("{}:{}: {} ({})", d.file, d.line, d.message, d.code))
         .collect();
     if !errors.is_empty() {
-        return Err(format!(
-            "the manifests do not load cleanly:\n  {}",
-            errors.join("\n  ")
-        ));
+        return Err(format!("the manifests do not load cleanly:\n  {}", errors.join("\n  ")));
     }
     Ok(loading.inventory)
 }
@@ -310,59 +274,34 @@ pub fn run_case(case: &Case, evaluate: &Evaluator<'_>) -> Result<usize, String> 
         };
         for probe in &step.probes {
             probes += 1;
-            let label = format!(
-                "step {step_index} ({}) {}/{}",
-                step.note, probe.protocol, probe.port
-            );
+            let label = format!("step {step_index} ({}) {}/{}", step.note, probe.protocol, probe.port);
             if let Err(error) = check_probe(&inventory, probe, evaluate) {
                 let _ = writeln!(report, "{label}: {error}");
             }
         }
     }
-    if report.is_empty() {
-        Ok(probes)
-    } else {
-        Err(report)
-    }
+    if report.is_empty() { Ok(probes) } else { Err(report) }
 }
 
-fn check_probe(
-    inventory: &Inventory,
-    probe: &ProbeCase,
-    evaluate: &Evaluator<'_>,
-) -> Result<(), String> {
+fn check_probe(inventory: &Inventory, probe: &ProbeCase, evaluate: &Evaluator<'_>) -> Result<(), String> {
     let expected = parse_table(&probe.table)?;
     let (ids, allowed) = evaluate(inventory, probe.port, &probe.protocol, &probe.externals);
     if allowed.len() != ids.len() || allowed.iter().any(|row| row.len() != ids.len()) {
-        return Err(format!(
-            "the evaluator returned a {}-row matrix for {} ids",
-            allowed.len(),
-            ids.len()
-        ));
+        return Err(format!("the evaluator returned a {}-row matrix for {} ids", allowed.len(), ids.len()));
     }
     let got_ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     let want_ids: BTreeSet<&str> = expected.columns.iter().map(String::as_str).collect();
     if got_ids != want_ids {
-        return Err(format!(
-            "ids differ: expected {want_ids:?}, evaluator gave {got_ids:?}"
-        ));
+        return Err(format!("ids differ: expected {want_ids:?}, evaluator gave {got_ids:?}"));
     }
-    let index: BTreeMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let mut differences = Vec::new();
     for (from, cells) in &expected.rows {
         for (to, want) in expected.columns.iter().zip(cells) {
             let got = allowed[index[from.as_str()]][index[to.as_str()]];
             if got != *want {
                 let show = |b: bool| if b { "allowed" } else { "denied" };
-                differences.push(format!(
-                    "{from} -> {to}: expected {}, got {}",
-                    show(*want),
-                    show(got)
-                ));
+                differences.push(format!("{from} -> {to}: expected {}, got {}", show(*want), show(got)));
             }
         }
     }
@@ -383,8 +322,7 @@ pub fn run_corpus(evaluate: &Evaluator<'_>) -> BTreeMap<String, Result<usize, St
     case_files()
         .into_iter()
         .map(|file| {
-            let outcome =
-                load_case(&corpus_root().join(&file)).and_then(|case| run_case(&case, evaluate));
+            let outcome = load_case(&corpus_root().join(&file)).and_then(|case| run_case(&case, evaluate));
             (file, outcome)
         })
         .collect()
@@ -394,12 +332,7 @@ pub fn run_corpus(evaluate: &Evaluator<'_>) -> BTreeMap<String, Result<usize, St
 pub fn read_passing_list(name: &str) -> Result<Vec<String>, String> {
     let path = corpus_root().join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect())
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect())
 }
 
 /// The regorus-style gate: every suite in the passing list `list_name` (under
@@ -415,10 +348,7 @@ pub fn assert_corpus(list_name: &str, evaluate: &Evaluator<'_>) {
     for suite in &listed {
         match outcomes.get(suite) {
             None => {
-                let _ = writeln!(
-                    failures,
-                    "{suite}: listed in {list_name} but no such case file"
-                );
+                let _ = writeln!(failures, "{suite}: listed in {list_name} but no such case file");
             }
             Some(Err(report)) => {
                 let _ = writeln!(failures, "{suite}: FAILED\n{report}");
@@ -426,11 +356,8 @@ pub fn assert_corpus(list_name: &str, evaluate: &Evaluator<'_>) {
             Some(Ok(_)) => {}
         }
     }
-    let newly_passing: Vec<&String> = outcomes
-        .iter()
-        .filter(|(suite, outcome)| outcome.is_ok() && !listed.contains(suite))
-        .map(|(s, _)| s)
-        .collect();
+    let newly_passing: Vec<&String> =
+        outcomes.iter().filter(|(suite, outcome)| outcome.is_ok() && !listed.contains(suite)).map(|(s, _)| s).collect();
     if !newly_passing.is_empty() {
         eprintln!("passing but not yet in {list_name} (add them):");
         for suite in newly_passing {

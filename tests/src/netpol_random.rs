@@ -69,11 +69,7 @@ pub struct RandomShape {
 impl Default for RandomShape {
     /// Small enough for a pair-by-pair evaluator, big enough for interactions.
     fn default() -> Self {
-        RandomShape {
-            max_namespaces: 3,
-            max_pods: 8,
-            max_policies: 5,
-        }
+        RandomShape { max_namespaces: 3, max_pods: 8, max_policies: 5 }
     }
 }
 
@@ -110,39 +106,22 @@ pub fn random_cluster_with(seed: u64, shape: &RandomShape) -> String {
         let namespace = rng.pick(&namespaces).clone();
         documents.push(random_policy(&mut rng, index, &namespace));
     }
-    documents
-        .iter()
-        .map(|d| serde_yaml::to_string(d).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("---\n")
+    documents.iter().map(|d| serde_yaml::to_string(d).unwrap_or_default()).collect::<Vec<_>>().join("---\n")
 }
 
 /// A probe for the cluster of the same seed (any seed works with any cluster).
 pub fn random_probe(seed: u64) -> RandomProbe {
     let mut rng = Rng::new(seed ^ 0x5EED_0F9A_0B00);
-    let port = if rng.chance(85) {
-        *rng.pick(&PORT_NUMBERS)
-    } else {
-        1 + rng.below(65535) as u16
-    };
+    let port = if rng.chance(85) { *rng.pick(&PORT_NUMBERS) } else { 1 + rng.below(65535) as u16 };
     let protocol = *rng.pick(&PROTOCOLS);
-    let externals = (0..rng.below(3))
-        .map(|_| random_external(&mut rng))
-        .collect();
-    RandomProbe {
-        port,
-        protocol,
-        externals,
-    }
+    let externals = (0..rng.below(3)).map(|_| random_external(&mut rng)).collect();
+    RandomProbe { port, protocol, externals }
 }
 
 fn random_labels(rng: &mut Rng, max: usize) -> Value {
     let mut labels = serde_json::Map::new();
     for _ in 0..rng.below(max + 1) {
-        labels.insert(
-            (*rng.pick(&LABEL_KEYS)).to_owned(),
-            json!(*rng.pick(&LABEL_VALUES)),
-        );
+        labels.insert((*rng.pick(&LABEL_KEYS)).to_owned(), json!(*rng.pick(&LABEL_VALUES)));
     }
     Value::Object(labels)
 }
@@ -150,12 +129,7 @@ fn random_labels(rng: &mut Rng, max: usize) -> Value {
 /// An address in the pod network 10.0.0.0/8, most often in 10.0.0.0/16 so that
 /// ipBlocks and externals overlap pods.
 fn pod_ip(rng: &mut Rng) -> String {
-    format!(
-        "10.{}.{}.{}",
-        rng.below(2),
-        rng.below(4),
-        1 + rng.below(250)
-    )
+    format!("10.{}.{}.{}", rng.below(2), rng.below(4), 1 + rng.below(250))
 }
 
 /// Port names and (number, protocol) pairs already used in one pod: both are
@@ -168,10 +142,7 @@ struct UsedPorts {
 
 fn random_container_ports(rng: &mut Rng, used: &mut UsedPorts) -> Vec<Value> {
     let mut ports = Vec::new();
-    let UsedPorts {
-        names: names_used,
-        numbers: numbers_used,
-    } = used;
+    let UsedPorts { names: names_used, numbers: numbers_used } = used;
     for _ in 0..rng.below(4) {
         let number = *rng.pick(&PORT_NUMBERS);
         let protocol = *rng.pick(&PROTOCOLS);
@@ -197,20 +168,14 @@ fn random_container_ports(rng: &mut Rng, used: &mut UsedPorts) -> Vec<Value> {
 
 fn pod_spec(rng: &mut Rng) -> Value {
     let mut used = UsedPorts::default();
-    let mut containers = vec![
-        json!({"name": "main", "image": "app", "ports": random_container_ports(rng, &mut used)}),
-    ];
+    let mut containers = vec![json!({"name": "main", "image": "app", "ports": random_container_ports(rng, &mut used)})];
     if rng.chance(20) {
         containers.push(json!({"name": "extra", "image": "extra", "ports": random_container_ports(rng, &mut used)}));
     }
     let mut spec = json!({"containers": containers});
     if rng.chance(15) {
         // A native sidecar (restartPolicy Always) or a plain init container.
-        let restart = if rng.chance(50) {
-            json!("Always")
-        } else {
-            Value::Null
-        };
+        let restart = if rng.chance(50) { json!("Always") } else { Value::Null };
         let mut init = json!({"name": "init", "image": "init", "ports": random_container_ports(rng, &mut used)});
         if !restart.is_null() {
             init["restartPolicy"] = restart;
@@ -248,20 +213,12 @@ fn random_pod(rng: &mut Rng, index: usize, namespace: &str) -> Value {
     if host_network || rng.chance(50) {
         spec["nodeName"] = json!(*rng.pick(&NODES));
     }
-    let phase = if rng.chance(8) {
-        *rng.pick(&["Succeeded", "Failed"])
-    } else {
-        "Running"
-    };
+    let phase = if rng.chance(8) { *rng.pick(&["Succeeded", "Failed"]) } else { "Running" };
     status.insert("phase".into(), json!(phase));
     if host_network {
         // A hostNetwork pod's IP is its node's.
         let node = spec["nodeName"].as_str().unwrap_or("node-1");
-        let ip = if node == "node-1" {
-            "192.168.0.1"
-        } else {
-            "192.168.0.2"
-        };
+        let ip = if node == "node-1" { "192.168.0.1" } else { "192.168.0.2" };
         status.insert("podIP".into(), json!(ip));
         status.insert("podIPs".into(), json!([{"ip": ip}]));
     } else if rng.chance(85) {
@@ -304,9 +261,7 @@ fn random_selector(rng: &mut Rng) -> Value {
 }
 
 fn random_values(rng: &mut Rng) -> Value {
-    let mut values: Vec<&str> = (0..1 + rng.below(2))
-        .map(|_| *rng.pick(&LABEL_VALUES))
-        .collect();
+    let mut values: Vec<&str> = (0..1 + rng.below(2)).map(|_| *rng.pick(&LABEL_VALUES)).collect();
     values.sort_unstable();
     values.dedup();
     json!(values)
@@ -339,18 +294,9 @@ fn random_ip_block(rng: &mut Rng) -> Value {
                 // randomise the rest, then mask.
                 let longer = (prefix + 1 + rng.below((32 - prefix) as usize) as u32).min(32);
                 let random = rng.next_u64() as u32;
-                let keep_mask: u32 = if prefix == 0 {
-                    0
-                } else {
-                    u32::MAX << (32 - prefix)
-                };
-                let inner_mask: u32 = if longer == 32 {
-                    u32::MAX
-                } else {
-                    !(u32::MAX >> longer)
-                };
-                let address =
-                    ((u32::from_be_bytes(base) & keep_mask) | (random & !keep_mask)) & inner_mask;
+                let keep_mask: u32 = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+                let inner_mask: u32 = if longer == 32 { u32::MAX } else { !(u32::MAX >> longer) };
+                let address = ((u32::from_be_bytes(base) & keep_mask) | (random & !keep_mask)) & inner_mask;
                 json!(format!("{}/{longer}", std::net::Ipv4Addr::from(address)))
             })
             .collect();
@@ -397,9 +343,7 @@ fn random_list(rng: &mut Rng, make: impl Fn(&mut Rng) -> Value) -> Option<Value>
     match rng.below(5) {
         0 => None,
         1 => Some(json!([])),
-        _ => Some(Value::Array(
-            (0..1 + rng.below(3)).map(|_| make(rng)).collect(),
-        )),
+        _ => Some(Value::Array((0..1 + rng.below(3)).map(|_| make(rng)).collect())),
     }
 }
 

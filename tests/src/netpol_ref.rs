@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use k8s_openapi::api::core::v1::PodSpec;
-use k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort,
-};
+use k8s_openapi::api::networking::v1::{IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_core::model::{Inventory, NAMESPACE_NAME_LABEL, Object};
@@ -91,23 +89,14 @@ impl Endpoint {
 }
 
 /// Evaluates who may open a connection to whom on `port`/`protocol`.
-pub fn ref_probe(
-    inventory: &Inventory,
-    port: u16,
-    protocol: &str,
-    externals: &[String],
-) -> Result<RefProbe, RefError> {
+pub fn ref_probe(inventory: &Inventory, port: u16, protocol: &str, externals: &[String]) -> Result<RefProbe, RefError> {
     if !matches!(protocol, "TCP" | "UDP" | "SCTP") {
         return Err(RefError::Protocol(protocol.to_owned()));
     }
     let mut endpoints: Vec<Endpoint> = pods_of(inventory).into_iter().map(Endpoint::Pod).collect();
     for external in externals {
-        let range =
-            parse_ip_or_cidr(external).ok_or_else(|| RefError::External(external.clone()))?;
-        endpoints.push(Endpoint::External {
-            id: format!("external:{external}"),
-            range,
-        });
+        let range = parse_ip_or_cidr(external).ok_or_else(|| RefError::External(external.clone()))?;
+        endpoints.push(Endpoint::External { id: format!("external:{external}"), range });
     }
     endpoints.sort_by(|a, b| a.id().cmp(b.id()));
     endpoints.dedup_by(|a, b| a.id() == b.id());
@@ -115,10 +104,7 @@ pub fn ref_probe(
     let allowed = endpoints
         .iter()
         .map(|from| {
-            endpoints
-                .iter()
-                .map(|to| connection_allowed(inventory, &policies, from, to, port, protocol))
-                .collect()
+            endpoints.iter().map(|to| connection_allowed(inventory, &policies, from, to, port, protocol)).collect()
         })
         .collect();
     Ok(RefProbe {
@@ -153,18 +139,11 @@ fn pods_of(inventory: &Inventory) -> Vec<PodView> {
         let mut ips = Vec::new();
         if let Object::Pod(pod) = &loaded.object {
             let status = pod.status.as_ref();
-            if status
-                .and_then(|s| s.phase.as_deref())
-                .is_some_and(|p| p == "Succeeded" || p == "Failed")
-            {
+            if status.and_then(|s| s.phase.as_deref()).is_some_and(|p| p == "Succeeded" || p == "Failed") {
                 continue;
             }
             let pod_ip = status.and_then(|s| s.pod_ip.as_deref());
-            let pod_ips = status
-                .and_then(|s| s.pod_ips.as_ref())
-                .into_iter()
-                .flatten()
-                .map(|p| p.ip.as_str());
+            let pod_ips = status.and_then(|s| s.pod_ips.as_ref()).into_iter().flatten().map(|p| p.ip.as_str());
             for ip in pod_ip.into_iter().chain(pod_ips) {
                 if let Some(range) = parse_ip(ip)
                     && !ips.contains(&range)
@@ -174,11 +153,7 @@ fn pods_of(inventory: &Inventory) -> Vec<PodView> {
             }
         }
         let template = workload.template.as_ref();
-        let labels = template
-            .metadata
-            .as_ref()
-            .and_then(|m| m.labels.clone())
-            .unwrap_or_default();
+        let labels = template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
         let spec = template.spec.as_ref();
         pods.push(PodView {
             id: loaded.id(),
@@ -187,9 +162,7 @@ fn pods_of(inventory: &Inventory) -> Vec<PodView> {
             named_ports: spec.map(named_ports).unwrap_or_default(),
             ips,
             host_network: spec.and_then(|s| s.host_network).unwrap_or(false),
-            node_name: spec
-                .and_then(|s| s.node_name.clone())
-                .filter(|n| !n.is_empty()),
+            node_name: spec.and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty()),
         });
     }
     pods
@@ -198,11 +171,7 @@ fn pods_of(inventory: &Inventory) -> Vec<PodView> {
 /// Named container ports of the app containers and of native sidecars
 /// (init containers with `restartPolicy: Always`), rule 32.
 fn named_ports(spec: &PodSpec) -> Vec<(String, String, i32)> {
-    let sidecars = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+    let sidecars = spec.init_containers.iter().flatten().filter(|c| c.restart_policy.as_deref() == Some("Always"));
     spec.containers
         .iter()
         .chain(sidecars)
@@ -210,11 +179,7 @@ fn named_ports(spec: &PodSpec) -> Vec<(String, String, i32)> {
         .filter_map(|p| {
             let name = p.name.clone()?;
             // ContainerPort.protocol defaults to TCP (core/v1 defaults.go).
-            Some((
-                name,
-                p.protocol.clone().unwrap_or_else(|| "TCP".to_owned()),
-                p.container_port,
-            ))
+            Some((name, p.protocol.clone().unwrap_or_else(|| "TCP".to_owned()), p.container_port))
         })
         .collect()
 }
@@ -235,29 +200,10 @@ fn connection_allowed(
         // Two externals: no policy applies to either (contract).
         (Endpoint::External { .. }, Endpoint::External { .. }) => true,
         // Traffic between a pod and a hostNetwork pod on its node is node traffic (rules 24, 35).
-        (Endpoint::Pod(a), Endpoint::Pod(b))
-            if (a.host_network || b.host_network) && same_node(a, b) =>
-        {
-            true
-        }
+        (Endpoint::Pod(a), Endpoint::Pod(b)) if (a.host_network || b.host_network) && same_node(a, b) => true,
         _ => {
-            direction_allows(
-                inventory,
-                policies,
-                Direction::Egress,
-                from,
-                to,
-                port,
-                protocol,
-            ) && direction_allows(
-                inventory,
-                policies,
-                Direction::Ingress,
-                from,
-                to,
-                port,
-                protocol,
-            )
+            direction_allows(inventory, policies, Direction::Egress, from, to, port, protocol)
+                && direction_allows(inventory, policies, Direction::Ingress, from, to, port, protocol)
         }
     }
 }
@@ -268,11 +214,7 @@ fn same_node(a: &PodView, b: &PodView) -> bool {
 
 /// One rule of an applying policy: the policy's namespace, its peers
 /// (`from`/`to`) and its ports.
-type Rule<'a> = (
-    String,
-    Option<&'a Vec<NetworkPolicyPeer>>,
-    Option<&'a Vec<NetworkPolicyPort>>,
-);
+type Rule<'a> = (String, Option<&'a Vec<NetworkPolicyPeer>>, Option<&'a Vec<NetworkPolicyPort>>);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Direction {
@@ -303,11 +245,8 @@ fn direction_allows(
     if subject.host_network {
         return true;
     }
-    let applying: Vec<&NetworkPolicy> = policies
-        .iter()
-        .copied()
-        .filter(|p| selects(p, subject) && effective_types(p).contains(&direction))
-        .collect();
+    let applying: Vec<&NetworkPolicy> =
+        policies.iter().copied().filter(|p| selects(p, subject) && effective_types(p).contains(&direction)).collect();
     // Rule 1: a pod no policy selects for this direction is not isolated.
     if applying.is_empty() {
         return true;
@@ -319,30 +258,18 @@ fn direction_allows(
         let Some(spec) = policy.spec.as_ref() else {
             continue;
         };
-        let namespace = policy
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_owned());
+        let namespace = policy.metadata.namespace.clone().unwrap_or_else(|| "default".to_owned());
         match direction {
-            Direction::Ingress => rules.extend(
-                spec.ingress
-                    .iter()
-                    .flatten()
-                    .map(|r| (namespace.clone(), r.from.as_ref(), r.ports.as_ref())),
-            ),
-            Direction::Egress => rules.extend(
-                spec.egress
-                    .iter()
-                    .flatten()
-                    .map(|r| (namespace.clone(), r.to.as_ref(), r.ports.as_ref())),
-            ),
+            Direction::Ingress => rules
+                .extend(spec.ingress.iter().flatten().map(|r| (namespace.clone(), r.from.as_ref(), r.ports.as_ref()))),
+            Direction::Egress => {
+                rules.extend(spec.egress.iter().flatten().map(|r| (namespace.clone(), r.to.as_ref(), r.ports.as_ref())))
+            }
         }
     }
     match peer {
         Endpoint::Pod(peer_pod) => rules.iter().any(|(namespace, peers, ports)| {
-            ports_match(*ports, to, port, protocol)
-                && peers_match_pod(inventory, *peers, namespace, peer_pod)
+            ports_match(*ports, to, port, protocol) && peers_match_pod(inventory, *peers, namespace, peer_pod)
         }),
         Endpoint::External { range, .. } => {
             // The external CIDR is allowed only if every address in it is covered by
@@ -361,9 +288,7 @@ fn direction_allows(
 /// egress rules exist.
 fn effective_types(policy: &NetworkPolicy) -> Vec<Direction> {
     let spec = policy.spec.as_ref();
-    let explicit = spec
-        .and_then(|s| s.policy_types.as_ref())
-        .filter(|t| !t.is_empty());
+    let explicit = spec.and_then(|s| s.policy_types.as_ref()).filter(|t| !t.is_empty());
     match explicit {
         Some(types) => types
             .iter()
@@ -375,10 +300,7 @@ fn effective_types(policy: &NetworkPolicy) -> Vec<Direction> {
             .collect(),
         None => {
             let mut types = vec![Direction::Ingress];
-            if spec
-                .and_then(|s| s.egress.as_ref())
-                .is_some_and(|e| !e.is_empty())
-            {
+            if spec.and_then(|s| s.egress.as_ref()).is_some_and(|e| !e.is_empty()) {
                 types.push(Direction::Egress);
             }
             types
@@ -409,18 +331,11 @@ fn peers_match_pod(
     match peers {
         None => true,
         Some(peers) if peers.is_empty() => true,
-        Some(peers) => peers
-            .iter()
-            .any(|peer| peer_matches_pod(inventory, peer, policy_namespace, pod)),
+        Some(peers) => peers.iter().any(|peer| peer_matches_pod(inventory, peer, policy_namespace, pod)),
     }
 }
 
-fn peer_matches_pod(
-    inventory: &Inventory,
-    peer: &NetworkPolicyPeer,
-    policy_namespace: &str,
-    pod: &PodView,
-) -> bool {
+fn peer_matches_pod(inventory: &Inventory, peer: &NetworkPolicyPeer, policy_namespace: &str, pod: &PodView) -> bool {
     if let Some(block) = &peer.ip_block {
         // Rule 22: ipBlock matches the pod's own IPs; a pod without one never matches.
         let set = ip_block_addresses(block);
@@ -441,18 +356,12 @@ fn peer_matches_pod(
             let labels = inventory
                 .namespace(&pod.namespace)
                 .map(|n| n.labels.clone())
-                .unwrap_or_else(|| {
-                    BTreeMap::from([(NAMESPACE_NAME_LABEL.to_owned(), pod.namespace.clone())])
-                });
+                .unwrap_or_else(|| BTreeMap::from([(NAMESPACE_NAME_LABEL.to_owned(), pod.namespace.clone())]));
             selector_matches(selector, &labels)
         }
     };
     // Rule 15: both selectors in one peer are ANDed.
-    namespace_ok
-        && peer
-            .pod_selector
-            .as_ref()
-            .is_none_or(|s| selector_matches(s, &pod.labels))
+    namespace_ok && peer.pod_selector.as_ref().is_none_or(|s| selector_matches(s, &pod.labels))
 }
 
 /// The addresses a peer list admits from outside the cluster: everything for an
@@ -462,27 +371,12 @@ fn peer_addresses(peers: Option<&Vec<NetworkPolicyPeer>>) -> Vec<Range> {
     match peers {
         None => everything(),
         Some(peers) if peers.is_empty() => everything(),
-        Some(peers) => peers
-            .iter()
-            .filter_map(|p| p.ip_block.as_ref())
-            .flat_map(ip_block_addresses)
-            .collect(),
+        Some(peers) => peers.iter().filter_map(|p| p.ip_block.as_ref()).flat_map(ip_block_addresses).collect(),
     }
 }
 
 fn everything() -> Vec<Range> {
-    vec![
-        Range {
-            v6: false,
-            first: 0,
-            last: u32::MAX as u128,
-        },
-        Range {
-            v6: true,
-            first: 0,
-            last: u128::MAX,
-        },
-    ]
+    vec![Range { v6: false, first: 0, last: u32::MAX as u128 }, Range { v6: true, first: 0, last: u128::MAX }]
 }
 
 /// Rule 20, 21: `cidr` minus its own `except` entries. An unparsable CIDR admits nothing.
@@ -505,16 +399,10 @@ fn subtract(range: Range, hole: Range) -> Vec<Range> {
     }
     let mut out = Vec::new();
     if hole.first > range.first {
-        out.push(Range {
-            last: hole.first - 1,
-            ..range
-        });
+        out.push(Range { last: hole.first - 1, ..range });
     }
     if hole.last < range.last {
-        out.push(Range {
-            first: hole.last + 1,
-            ..range
-        });
+        out.push(Range { first: hole.last + 1, ..range });
     }
     out
 }
@@ -542,12 +430,7 @@ fn covers(set: &[Range], target: Range) -> bool {
 /// entry matches when its protocol (default TCP) is the connection's and its
 /// port (absent = all) is the number, the range `[port, endPort]`, or a name the
 /// destination pod declares with that protocol and number.
-fn ports_match(
-    ports: Option<&Vec<NetworkPolicyPort>>,
-    to: &Endpoint,
-    port: u16,
-    protocol: &str,
-) -> bool {
+fn ports_match(ports: Option<&Vec<NetworkPolicyPort>>, to: &Endpoint, port: u16, protocol: &str) -> bool {
     let Some(ports) = ports.filter(|p| !p.is_empty()) else {
         return true;
     };
@@ -575,11 +458,7 @@ fn ports_match(
 /// Rules 17, 18 (apimachinery `Requirement.Matches`): everything is ANDed; NotIn
 /// and DoesNotExist match a missing key; an unknown operator matches nothing.
 pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let labels_ok = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
+    let labels_ok = selector.match_labels.iter().flatten().all(|(k, v)| labels.get(k) == Some(v));
     let expressions_ok = selector.match_expressions.iter().flatten().all(|e| {
         let value = labels.get(&e.key);
         let values = e.values.as_deref().unwrap_or_default();
@@ -600,11 +479,7 @@ fn parse_ip(text: &str) -> Option<Range> {
         IpAddr::V4(v4) => (false, u128::from(u32::from(v4))),
         IpAddr::V6(v6) => (true, u128::from(v6)),
     };
-    Some(Range {
-        v6,
-        first: value,
-        last: value,
-    })
+    Some(Range { v6, first: value, last: value })
 }
 
 /// `a.b.c.d/n` with host bits masked ("sloppy", rule 20).
@@ -617,25 +492,13 @@ fn parse_cidr(text: &str) -> Option<Range> {
         return None;
     }
     let host_bits = width - bits;
-    let host_mask: u128 = if host_bits == 128 {
-        u128::MAX
-    } else {
-        (1u128 << host_bits) - 1
-    };
+    let host_mask: u128 = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
     let first = base.first & !host_mask;
-    Some(Range {
-        v6: base.v6,
-        first,
-        last: first | host_mask,
-    })
+    Some(Range { v6: base.v6, first, last: first | host_mask })
 }
 
 fn parse_ip_or_cidr(text: &str) -> Option<Range> {
-    if text.contains('/') {
-        parse_cidr(text)
-    } else {
-        parse_ip(text)
-    }
+    if text.contains('/') { parse_cidr(text) } else { parse_ip(text) }
 }
 
 #[cfg(test)]
@@ -646,38 +509,19 @@ mod tests {
     fn probe_serialises_to_the_cli_json_contract() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\nspec: {podSelector: {matchLabels: {}}}\n";
         let loading = kubeplay_core::load(&[kubeplay_core::Input::new("t.yaml", text)]);
-        let probe = ref_probe(
-            &loading.inventory,
-            80,
-            "TCP",
-            &["203.0.113.0/24".to_owned()],
-        )
-        .unwrap();
+        let probe = ref_probe(&loading.inventory, 80, "TCP", &["203.0.113.0/24".to_owned()]).unwrap();
         assert_eq!(
             serde_json::to_string(&probe).unwrap(),
             r#"{"port":80,"protocol":"TCP","pods":["external:203.0.113.0/24","x/a","x/b"],"allowed":[[true,false,false],[true,true,false],[true,false,true]]}"#
         );
-        assert_eq!(
-            ref_probe(&loading.inventory, 80, "tcp", &[]),
-            Err(RefError::Protocol("tcp".into()))
-        );
-        assert!(matches!(
-            ref_probe(&loading.inventory, 80, "TCP", &["nope".into()]),
-            Err(RefError::External(_))
-        ));
+        assert_eq!(ref_probe(&loading.inventory, 80, "tcp", &[]), Err(RefError::Protocol("tcp".into())));
+        assert!(matches!(ref_probe(&loading.inventory, 80, "TCP", &["nope".into()]), Err(RefError::External(_))));
     }
 
     #[test]
     fn cidr_parsing_masks_host_bits_and_covers_its_range() {
         let r = parse_cidr("10.1.2.3/8").unwrap();
-        assert_eq!(
-            r,
-            Range {
-                v6: false,
-                first: 10 << 24,
-                last: (10 << 24) | 0x00ff_ffff
-            }
-        );
+        assert_eq!(r, Range { v6: false, first: 10 << 24, last: (10 << 24) | 0x00ff_ffff });
         assert!(parse_cidr("10.0.0.0/33").is_none());
         assert_eq!(parse_cidr("0.0.0.0/0").unwrap().last, u32::MAX as u128);
         assert_eq!(parse_cidr("::/0").unwrap().last, u128::MAX);
@@ -685,19 +529,13 @@ mod tests {
 
     #[test]
     fn except_removes_only_its_hole_and_coverage_sees_the_gap() {
-        let block = IPBlock {
-            cidr: "10.0.0.0/24".into(),
-            except: Some(vec!["10.0.0.128/25".into()]),
-        };
+        let block = IPBlock { cidr: "10.0.0.0/24".into(), except: Some(vec!["10.0.0.128/25".into()]) };
         let set = ip_block_addresses(&block);
         assert!(covers(&set, parse_cidr("10.0.0.0/25").unwrap()));
         assert!(!covers(&set, parse_cidr("10.0.0.0/24").unwrap()));
         assert!(!covers(&set, parse_ip("10.0.0.200").unwrap()));
         // Two adjacent halves cover the whole.
-        let halves = [
-            parse_cidr("10.0.0.0/25").unwrap(),
-            parse_cidr("10.0.0.128/25").unwrap(),
-        ];
+        let halves = [parse_cidr("10.0.0.0/25").unwrap(), parse_cidr("10.0.0.128/25").unwrap()];
         assert!(covers(&halves, parse_cidr("10.0.0.0/24").unwrap()));
         // Families never mix.
         assert!(!covers(&everything()[..1], parse_ip("::1").unwrap()));

@@ -50,11 +50,7 @@ impl LimitRangeModel {
                     max: parse_list(item.max.as_ref(), &path("max"), bad),
                     min: parse_list(item.min.as_ref(), &path("min"), bad),
                     default: parse_list(item.default.as_ref(), &path("default"), bad),
-                    default_request: parse_list(
-                        item.default_request.as_ref(),
-                        &path("defaultRequest"),
-                        bad,
-                    ),
+                    default_request: parse_list(item.default_request.as_ref(), &path("defaultRequest"), bad),
                     max_limit_request_ratio: parse_list(
                         item.max_limit_request_ratio.as_ref(),
                         &path("maxLimitRequestRatio"),
@@ -66,25 +62,16 @@ impl LimitRangeModel {
                         parsed.default.entry(k.clone()).or_insert_with(|| v.clone());
                     }
                     for (k, v) in &parsed.default {
-                        parsed
-                            .default_request
-                            .entry(k.clone())
-                            .or_insert_with(|| v.clone());
+                        parsed.default_request.entry(k.clone()).or_insert_with(|| v.clone());
                     }
                     for (k, v) in &parsed.min {
-                        parsed
-                            .default_request
-                            .entry(k.clone())
-                            .or_insert_with(|| v.clone());
+                        parsed.default_request.entry(k.clone()).or_insert_with(|| v.clone());
                     }
                 }
                 parsed
             })
             .collect();
-        LimitRangeModel {
-            name: lr.metadata.name.clone().unwrap_or_default(),
-            items,
-        }
+        LimitRangeModel { name: lr.metadata.name.clone().unwrap_or_default(), items }
     }
 
     /// The items as the `effective` of an admit decision.
@@ -135,38 +122,24 @@ impl LimitRangeModel {
                 let ratio = item.max_limit_request_ratio.get(k);
                 let mut fail = |field: &str, value: &Quantity, message: String| {
                     failures.push(Failure {
-                        message: format!(
-                            "spec.limits[{i}].{field}[{k}]: Invalid value: \"{value}\": {message}"
-                        ),
+                        message: format!("spec.limits[{i}].{field}[{k}]: Invalid value: \"{value}\": {message}"),
                         path: format!("spec.limits[{i}].{field}.{k}"),
                     });
                 };
                 if let (Some(min), Some(max)) = (min, max)
                     && min > max
                 {
-                    fail(
-                        "min",
-                        min,
-                        format!("min value {min} is greater than max value {max}"),
-                    );
+                    fail("min", min, format!("min value {min} is greater than max value {max}"));
                 }
                 if let (Some(dr), Some(min)) = (default_request, min)
                     && min > dr
                 {
-                    fail(
-                        "defaultRequest",
-                        dr,
-                        format!("min value {min} is greater than default request value {dr}"),
-                    );
+                    fail("defaultRequest", dr, format!("min value {min} is greater than default request value {dr}"));
                 }
                 if let (Some(dr), Some(max)) = (default_request, max)
                     && dr > max
                 {
-                    fail(
-                        "defaultRequest",
-                        dr,
-                        format!("default request value {dr} is greater than max value {max}"),
-                    );
+                    fail("defaultRequest", dr, format!("default request value {dr} is greater than max value {max}"));
                 }
                 if let (Some(dr), Some(d)) = (default_request, default)
                     && dr > d
@@ -174,37 +147,23 @@ impl LimitRangeModel {
                     fail(
                         "defaultRequest",
                         dr,
-                        format!(
-                            "default request value {dr} is greater than default limit value {d}"
-                        ),
+                        format!("default request value {dr} is greater than default limit value {d}"),
                     );
                 }
                 if let (Some(d), Some(min)) = (default, min)
                     && min > d
                 {
-                    fail(
-                        "default",
-                        min,
-                        format!("min value {min} is greater than default value {d}"),
-                    );
+                    fail("default", min, format!("min value {min} is greater than default value {d}"));
                 }
                 if let (Some(d), Some(max)) = (default, max)
                     && d > max
                 {
-                    fail(
-                        "default",
-                        max,
-                        format!("default value {d} is greater than max value {max}"),
-                    );
+                    fail("default", max, format!("default value {d} is greater than max value {max}"));
                 }
                 if let Some(ratio) = ratio
                     && *ratio < one
                 {
-                    fail(
-                        "maxLimitRequestRatio",
-                        ratio,
-                        format!("ratio {ratio} is less than 1"),
-                    );
+                    fail("maxLimitRequestRatio", ratio, format!("ratio {ratio} is less than 1"));
                 }
                 // ratio > max/min, compared exactly: ratio × min > max.
                 if let (Some(ratio), Some(min), Some(max)) = (ratio, min, max)
@@ -212,11 +171,7 @@ impl LimitRangeModel {
                     && product > *max
                 {
                     let limit = max.ratio_string(min).unwrap_or_default();
-                    fail(
-                        "maxLimitRequestRatio",
-                        ratio,
-                        format!("ratio {ratio} is greater than max/min = {limit}"),
-                    );
+                    fail("maxLimitRequestRatio", ratio, format!("ratio {ratio} is greater than max/min = {limit}"));
                 }
             }
         }
@@ -228,11 +183,7 @@ impl LimitRangeModel {
         let mut requests = ResourceList::new();
         let mut limits = ResourceList::new();
         for item in self.items.iter().filter(|i| i.type_ == "Container") {
-            requests.extend(
-                item.default_request
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
+            requests.extend(item.default_request.iter().map(|(k, v)| (k.clone(), v.clone())));
             limits.extend(item.default.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         (requests, limits)
@@ -243,10 +194,7 @@ impl LimitRangeModel {
     pub fn mutate_pod(&self, pod: &mut PodModel) -> Option<String> {
         let (default_requests, default_limits) = self.container_defaults();
         let mut clauses = Vec::new();
-        let groups = [
-            ("container", &mut pod.containers),
-            ("init container", &mut pod.init_containers),
-        ];
+        let groups = [("container", &mut pod.containers), ("init container", &mut pod.init_containers)];
         for (prefix, containers) in groups {
             for c in containers.iter_mut() {
                 let mut set_limits = Vec::new();
@@ -264,18 +212,10 @@ impl LimitRangeModel {
                     }
                 }
                 if !set_requests.is_empty() {
-                    clauses.push(format!(
-                        "{} request for {prefix} {}",
-                        set_requests.join(", "),
-                        c.name
-                    ));
+                    clauses.push(format!("{} request for {prefix} {}", set_requests.join(", "), c.name));
                 }
                 if !set_limits.is_empty() {
-                    clauses.push(format!(
-                        "{} limit for {prefix} {}",
-                        set_limits.join(", "),
-                        c.name
-                    ));
+                    clauses.push(format!("{} limit for {prefix} {}", set_limits.join(", "), c.name));
                 }
             }
         }
@@ -291,26 +231,12 @@ impl LimitRangeModel {
                 "Container" => {
                     for c in pod.all_containers() {
                         let path = format!("{}.resources", c.path);
-                        check_item(
-                            item,
-                            "Container",
-                            &c.requests,
-                            &c.limits,
-                            &path,
-                            &mut failures,
-                        );
+                        check_item(item, "Container", &c.requests, &c.limits, &path, &mut failures);
                     }
                 }
                 "Pod" => {
                     let (requests, limits) = (pod.requests(false), pod.limits(false));
-                    check_item(
-                        item,
-                        "Pod",
-                        &requests,
-                        &limits,
-                        &pod.spec_path,
-                        &mut failures,
-                    );
+                    check_item(item, "Pod", &requests, &limits, &pod.spec_path, &mut failures);
                 }
                 _ => {}
             }
@@ -325,30 +251,20 @@ impl LimitRangeModel {
         let path = "spec.resources.requests";
         for item in self.items.iter().filter(|i| i.type_ == t) {
             for (k, enforced) in &item.min {
-                if let Some(message) =
-                    min_constraint(t, k, enforced, requests, &ResourceList::new())
-                {
-                    failures.push(Failure {
-                        message,
-                        path: path.to_owned(),
-                    });
+                if let Some(message) = min_constraint(t, k, enforced, requests, &ResourceList::new()) {
+                    failures.push(Failure { message, path: path.to_owned() });
                 }
             }
             for (k, enforced) in &item.max {
                 let message = match requests.get(k) {
-                    None => Some(format!(
-                        "maximum {k} usage per {t} is {enforced}.  No request is specified"
-                    )),
-                    Some(req) if req > enforced => Some(format!(
-                        "maximum {k} usage per {t} is {enforced}, but request is {req}"
-                    )),
+                    None => Some(format!("maximum {k} usage per {t} is {enforced}.  No request is specified")),
+                    Some(req) if req > enforced => {
+                        Some(format!("maximum {k} usage per {t} is {enforced}, but request is {req}"))
+                    }
                     Some(_) => None,
                 };
                 if let Some(message) = message {
-                    failures.push(Failure {
-                        message,
-                        path: path.to_owned(),
-                    });
+                    failures.push(Failure { message, path: path.to_owned() });
                 }
             }
         }
@@ -366,10 +282,7 @@ fn check_item(
 ) {
     let mut push = |message: Option<String>| {
         if let Some(message) = message {
-            failures.push(Failure {
-                message,
-                path: path.to_owned(),
-            });
+            failures.push(Failure { message, path: path.to_owned() });
         }
     };
     for (k, enforced) in &item.min {
@@ -392,19 +305,13 @@ fn min_constraint(
     limits: &ResourceList,
 ) -> Option<String> {
     let Some(req) = requests.get(k) else {
-        return Some(format!(
-            "minimum {k} usage per {t} is {enforced}.  No request is specified"
-        ));
+        return Some(format!("minimum {k} usage per {t} is {enforced}.  No request is specified"));
     };
     if req < enforced {
-        return Some(format!(
-            "minimum {k} usage per {t} is {enforced}, but request is {req}"
-        ));
+        return Some(format!("minimum {k} usage per {t} is {enforced}, but request is {req}"));
     }
     match limits.get(k) {
-        Some(lim) if lim < enforced => Some(format!(
-            "minimum {k} usage per {t} is {enforced}, but limit is {lim}"
-        )),
+        Some(lim) if lim < enforced => Some(format!("minimum {k} usage per {t} is {enforced}, but limit is {lim}")),
         _ => None,
     }
 }
@@ -418,19 +325,13 @@ fn max_constraint(
     limits: &ResourceList,
 ) -> Option<String> {
     let Some(lim) = limits.get(k) else {
-        return Some(format!(
-            "maximum {k} usage per {t} is {enforced}.  No limit is specified"
-        ));
+        return Some(format!("maximum {k} usage per {t} is {enforced}.  No limit is specified"));
     };
     if lim > enforced {
-        return Some(format!(
-            "maximum {k} usage per {t} is {enforced}, but limit is {lim}"
-        ));
+        return Some(format!("maximum {k} usage per {t} is {enforced}, but limit is {lim}"));
     }
     match requests.get(k) {
-        Some(req) if req > enforced => Some(format!(
-            "maximum {k} usage per {t} is {enforced}, but request is {req}"
-        )),
+        Some(req) if req > enforced => Some(format!("maximum {k} usage per {t} is {enforced}, but request is {req}")),
         _ => None,
     }
 }
@@ -456,22 +357,14 @@ fn ratio_constraint(
             "{k} max limit to request ratio per {t} is {enforced}, but no limit is specified or limit is 0"
         ));
     };
-    let exceeds = enforced
-        .checked_mul(req)
-        .is_some_and(|allowed| *lim > allowed);
+    let exceeds = enforced.checked_mul(req).is_some_and(|allowed| *lim > allowed);
     exceeds.then(|| {
         let ratio = lim.ratio_string(req).unwrap_or_default();
-        format!(
-            "{k} max limit to request ratio per {t} is {enforced}, but provided ratio is {ratio}"
-        )
+        format!("{k} max limit to request ratio per {t} is {enforced}, but provided ratio is {ratio}")
     })
 }
 
 /// A resource list as JSON, quantities canonical.
 pub fn list_json(list: &ResourceList) -> Value {
-    Value::Object(
-        list.iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.canonical())))
-            .collect(),
-    )
+    Value::Object(list.iter().map(|(k, v)| (k.clone(), Value::String(v.canonical()))).collect())
 }

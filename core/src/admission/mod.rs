@@ -120,13 +120,7 @@ pub fn admit(inventory: &Inventory) -> Admitted {
             });
         }
     }
-    Admitted {
-        admission: Admission {
-            objects: run.decisions,
-            quotas,
-        },
-        findings: run.findings,
-    }
+    Admitted { admission: Admission { objects: run.decisions, quotas }, findings: run.findings }
 }
 
 #[derive(Default)]
@@ -164,11 +158,7 @@ fn resource_of(kind: &str) -> String {
         "VerticalPodAutoscaler" => ("verticalpodautoscalers", "autoscaling.k8s.io"),
         other => return other.to_lowercase(),
     };
-    if group.is_empty() {
-        plural.to_owned()
-    } else {
-        format!("{plural}.{group}")
-    }
+    if group.is_empty() { plural.to_owned() } else { format!("{plural}.{group}") }
 }
 
 /// `NewForbidden`'s text.
@@ -191,13 +181,7 @@ fn aggregate(errors: &[String]) -> String {
     }
     match unique.as_slice() {
         [one] => (*one).clone(),
-        many => format!(
-            "[{}]",
-            many.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        many => format!("[{}]", many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -210,15 +194,9 @@ struct Rejection {
 
 fn bad_quantities(kind: &str, name: &str, bad: &[BadQuantity]) -> Option<Rejection> {
     let first = bad.first()?;
-    let errors: Vec<String> = bad
-        .iter()
-        .map(|b| format!("{}: Invalid value: \"{}\": {}", b.path, b.text, b.error))
-        .collect();
-    Some(Rejection {
-        reason: Reason::Invalid,
-        message: invalid(kind, name, &errors),
-        path: first.path.clone(),
-    })
+    let errors: Vec<String> =
+        bad.iter().map(|b| format!("{}: Invalid value: \"{}\": {}", b.path, b.text, b.error)).collect();
+    Some(Rejection { reason: Reason::Invalid, message: invalid(kind, name, &errors), path: first.path.clone() })
 }
 
 fn pod_effective(pod: &PodModel) -> Value {
@@ -328,12 +306,9 @@ impl Run {
             Object::Pod(p) => {
                 let default_spec = PodSpec::default();
                 let spec = p.spec.as_ref().unwrap_or(&default_spec);
-                let terminal = matches!(
-                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                    Some("Succeeded" | "Failed")
-                );
-                self.pod(&name, &namespace, spec, "spec", terminal, &mut decision)
-                    .map(|_| ())
+                let terminal =
+                    matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed"));
+                self.pod(&name, &namespace, spec, "spec", terminal, &mut decision).map(|_| ())
             }
             Object::LimitRange(lr) => {
                 let mut bad = Vec::new();
@@ -344,8 +319,7 @@ impl Run {
                     None => {
                         let failures = model.validate();
                         if let Some(first) = failures.first() {
-                            let messages: Vec<String> =
-                                failures.iter().map(|f| f.message.clone()).collect();
+                            let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
                             Err(Rejection {
                                 reason: Reason::Invalid,
                                 message: invalid(kind, &name, &messages),
@@ -354,9 +328,7 @@ impl Run {
                         } else {
                             let result = self.count_only(&namespace, kind, &name);
                             if result.is_ok() {
-                                self.state(&namespace)
-                                    .limit_ranges
-                                    .insert(name.clone(), model);
+                                self.state(&namespace).limit_ranges.insert(name.clone(), model);
                             }
                             result
                         }
@@ -366,11 +338,7 @@ impl Run {
             Object::ResourceQuota(rq) => {
                 let mut bad = Vec::new();
                 let mut model = QuotaModel::from_object(rq, &mut bad);
-                let scopes = rq
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.scopes.clone())
-                    .unwrap_or_default();
+                let scopes = rq.spec.as_ref().and_then(|s| s.scopes.clone()).unwrap_or_default();
                 let scope_errors = quota::validate_scopes(&scopes, &model.hard);
                 match bad_quantities(kind, &name, &bad) {
                     Some(rejection) => Err(rejection),
@@ -399,28 +367,17 @@ impl Run {
                 let mut bad = Vec::new();
                 let spec = pvc.spec.as_ref();
                 let requests = pod::parse_list(
-                    spec.and_then(|s| s.resources.as_ref())
-                        .and_then(|r| r.requests.as_ref()),
+                    spec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()),
                     "spec.resources.requests",
                     &mut bad,
                 );
                 if let Some(rejection) = bad_quantities(kind, &name, &bad) {
                     Err(rejection)
-                } else if let Some(rejection) = self.limit_ranger_pvc(&namespace, &name, &requests)
-                {
+                } else if let Some(rejection) = self.limit_ranger_pvc(&namespace, &name, &requests) {
                     Err(rejection)
                 } else {
                     let storage_class = spec.and_then(|s| s.storage_class_name.clone());
-                    self.charge(
-                        &namespace,
-                        kind,
-                        &name,
-                        Subject::Claim {
-                            requests,
-                            storage_class,
-                        },
-                        "metadata.name",
-                    )
+                    self.charge(&namespace, kind, &name, Subject::Claim { requests, storage_class }, "metadata.name")
                 }
             }
             _ => self.count_only(&namespace, kind, &name),
@@ -446,36 +403,18 @@ impl Run {
             let Some(spec) = workload.template.spec.as_ref() else {
                 return;
             };
-            self.replicas(
-                loaded,
-                &namespace,
-                spec,
-                replicas,
-                &format!("{}.spec", workload.template_path),
-            );
+            self.replicas(loaded, &namespace, spec, replicas, &format!("{}.spec", workload.template_path));
         }
     }
 
-    fn reject(
-        &mut self,
-        loaded: &Loaded,
-        decision: &mut Decision,
-        rejection: Rejection,
-        code_prefix: &str,
-    ) {
+    fn reject(&mut self, loaded: &Loaded, decision: &mut Decision, rejection: Rejection, code_prefix: &str) {
         decision.result = Outcome::Rejected;
         decision.reason = Some(rejection.reason);
         let code = match rejection.reason {
             Reason::Invalid => format!("{code_prefix}-invalid"),
             Reason::Forbidden => format!("{code_prefix}-forbidden"),
         };
-        self.findings.push(Diagnostic::at(
-            &loaded.origin,
-            &rejection.path,
-            Severity::Error,
-            &code,
-            &rejection.message,
-        ));
+        self.findings.push(Diagnostic::at(&loaded.origin, &rejection.path, Severity::Error, &code, &rejection.message));
         decision.message = Some(rejection.message);
     }
 
@@ -493,10 +432,7 @@ impl Run {
         subject: Subject,
         path: &str,
     ) -> Result<(), Rejection> {
-        let object = QuotaObject {
-            resource: resource_of(kind),
-            subject,
-        };
+        let object = QuotaObject { resource: resource_of(kind), subject };
         let state = self.state(namespace);
         match quota::check_and_commit(&mut state.quotas, &object) {
             Ok(()) => {
@@ -511,12 +447,7 @@ impl Run {
         }
     }
 
-    fn limit_ranger_pvc(
-        &mut self,
-        namespace: &str,
-        name: &str,
-        requests: &ResourceList,
-    ) -> Option<Rejection> {
+    fn limit_ranger_pvc(&mut self, namespace: &str, name: &str, requests: &ResourceList) -> Option<Rejection> {
         let state = self.state(namespace);
         for lr in state.limit_ranges.values() {
             let failures = lr.validate_pvc(requests);
@@ -544,19 +475,8 @@ impl Run {
         decision: &mut Decision,
     ) -> Result<QuotaObject, Rejection> {
         let mut bad = Vec::new();
-        let overhead = spec
-            .runtime_class_name
-            .as_ref()
-            .and_then(|rc| self.runtime_classes.get(rc))
-            .cloned();
-        let mut model = PodModel::from_spec(
-            name,
-            namespace,
-            spec,
-            spec_path,
-            overhead.as_ref(),
-            &mut bad,
-        );
+        let overhead = spec.runtime_class_name.as_ref().and_then(|rc| self.runtime_classes.get(rc)).cloned();
+        let mut model = PodModel::from_spec(name, namespace, spec, spec_path, overhead.as_ref(), &mut bad);
         model.terminal = terminal;
         if let Some(rejection) = bad_quantities("Pod", name, &bad) {
             return Err(rejection);
@@ -595,10 +515,7 @@ impl Run {
             }
         }
         // 5–7. ResourceQuota.
-        let object = QuotaObject {
-            resource: "pods".into(),
-            subject: Subject::Pod(Box::new(model)),
-        };
+        let object = QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(model)) };
         match quota::check_and_commit(&mut state.quotas, &object) {
             Ok(()) => {
                 state.stored.push(object.clone());
@@ -613,17 +530,9 @@ impl Run {
     }
 
     /// A workload's pods `<name>-<i>`, each through the whole pipeline.
-    fn replicas(
-        &mut self,
-        loaded: &Loaded,
-        namespace: &str,
-        spec: &PodSpec,
-        replicas: i32,
-        spec_path: &str,
-    ) {
+    fn replicas(&mut self, loaded: &Loaded, namespace: &str, spec: &PodSpec, replicas: i32, spec_path: &str) {
         let workload_name = loaded.name().to_owned();
-        let budget = i32::try_from(MAX_SIMULATED_PODS.saturating_sub(self.simulated_pods))
-            .unwrap_or(i32::MAX);
+        let budget = i32::try_from(MAX_SIMULATED_PODS.saturating_sub(self.simulated_pods)).unwrap_or(i32::MAX);
         let simulated = replicas.clamp(0, MAX_SIMULATED_REPLICAS).min(budget);
         self.simulated_pods += usize::try_from(simulated).unwrap_or(0);
         let mut admitted = 0i64;
@@ -651,25 +560,16 @@ impl Run {
                     decision.result = Outcome::Rejected;
                     decision.reason = Some(rejection.reason);
                     if first_rejection.is_none() {
-                        first_rejection =
-                            Some((i, rejection.message.clone(), rejection.path.clone()));
+                        first_rejection = Some((i, rejection.message.clone(), rejection.path.clone()));
                     }
                     decision.message = Some(rejection.message);
                 }
             }
             self.decisions.push(decision);
         }
-        let replicas_path = if loaded.kind() == "Job" {
-            "spec.parallelism"
-        } else {
-            "spec.replicas"
-        };
+        let replicas_path = if loaded.kind() == "Job" { "spec.parallelism" } else { "spec.replicas" };
         if let Some((index, message, path)) = first_rejection {
-            let located = if message.contains("exceeded quota") {
-                replicas_path.to_owned()
-            } else {
-                path
-            };
+            let located = if message.contains("exceeded quota") { replicas_path.to_owned() } else { path };
             let summary = format!(
                 "{} {workload_name}: {admitted} of {replicas} replicas fit; the {} ({workload_name}-{index}) is rejected: {message}",
                 loaded.kind(),
@@ -689,9 +589,7 @@ impl Run {
                 replicas_path,
                 Severity::Info,
                 "admission-replicas-truncated",
-                format!(
-                    "only the first {MAX_SIMULATED_REPLICAS} of {replicas} replicas were simulated"
-                ),
+                format!("only the first {MAX_SIMULATED_REPLICAS} of {replicas} replicas were simulated"),
             ));
         }
         // Every pod of the template is charged the same; remember one for the HPA check.
@@ -711,27 +609,10 @@ impl Run {
     }
 
     /// The template's pod after defaulting, without admitting it.
-    fn template_pod(
-        &mut self,
-        name: &str,
-        namespace: &str,
-        spec: &PodSpec,
-        spec_path: &str,
-    ) -> Option<QuotaObject> {
+    fn template_pod(&mut self, name: &str, namespace: &str, spec: &PodSpec, spec_path: &str) -> Option<QuotaObject> {
         let mut bad = Vec::new();
-        let overhead = spec
-            .runtime_class_name
-            .as_ref()
-            .and_then(|rc| self.runtime_classes.get(rc))
-            .cloned();
-        let mut model = PodModel::from_spec(
-            name,
-            namespace,
-            spec,
-            spec_path,
-            overhead.as_ref(),
-            &mut bad,
-        );
+        let overhead = spec.runtime_class_name.as_ref().and_then(|rc| self.runtime_classes.get(rc)).cloned();
+        let mut model = PodModel::from_spec(name, namespace, spec, spec_path, overhead.as_ref(), &mut bad);
         if !bad.is_empty() {
             return None;
         }
@@ -739,10 +620,7 @@ impl Run {
         for lr in self.state(namespace).limit_ranges.values() {
             lr.mutate_pod(&mut model);
         }
-        Some(QuotaObject {
-            resource: "pods".into(),
-            subject: Subject::Pod(Box::new(model)),
-        })
+        Some(QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(model)) })
     }
 
     /// An HPA whose maxReplicas the namespace's quotas can never hold.
@@ -754,9 +632,11 @@ impl Run {
             let namespace = loaded.namespace().unwrap_or_default();
             let target = &hpa.spec.scale_target_ref;
             let max_replicas = i64::from(hpa.spec.max_replicas);
-            let Some(workload) = self.workloads.iter().find(|w| {
-                w.namespace == namespace && w.kind == target.kind && w.name == target.name
-            }) else {
+            let Some(workload) = self
+                .workloads
+                .iter()
+                .find(|w| w.namespace == namespace && w.kind == target.kind && w.name == target.name)
+            else {
                 continue;
             };
             let Some(state) = self.namespaces.get(namespace) else {
@@ -767,9 +647,7 @@ impl Run {
                 // The tightest resource of this quota: how many pods of the workload it can ever hold.
                 let mut tightest: Option<(i64, String)> = None;
                 for (resource, each) in quota.charge(&per_pod) {
-                    let (Some(hard), Some(used)) =
-                        (quota.hard.get(&resource), quota.used.get(&resource))
-                    else {
+                    let (Some(hard), Some(used)) = (quota.hard.get(&resource), quota.used.get(&resource)) else {
                         continue;
                     };
                     let Some(headroom) = hard.checked_sub(used) else {
@@ -780,10 +658,7 @@ impl Run {
                     };
                     let fit = workload.admitted + extra.max(0);
                     if tightest.as_ref().is_none_or(|(best, _)| fit < *best) {
-                        tightest = Some((
-                            fit,
-                            format!("{resource}: each pod needs {each}, used {used} of {hard}"),
-                        ));
+                        tightest = Some((fit, format!("{resource}: each pod needs {each}, used {used} of {hard}")));
                     }
                 }
                 if let Some((fit, detail)) = tightest
@@ -810,23 +685,12 @@ impl Run {
 
 fn service_subject(svc: &Service) -> Subject {
     let spec = svc.spec.as_ref();
-    let type_ = spec
-        .and_then(|s| s.type_.clone())
-        .unwrap_or_else(|| "ClusterIP".to_owned());
+    let type_ = spec.and_then(|s| s.type_.clone()).unwrap_or_else(|| "ClusterIP".to_owned());
     let ports = spec.and_then(|s| s.ports.as_ref()).map_or(0, Vec::len);
     // LoadBalancers allocate node ports unless told not to.
-    let allocates = spec
-        .and_then(|s| s.allocate_load_balancer_node_ports)
-        .unwrap_or(true);
-    let ports = if type_ == "LoadBalancer" && !allocates {
-        0
-    } else {
-        ports
-    };
-    Subject::Service {
-        type_,
-        ports: i64::try_from(ports).unwrap_or(i64::MAX),
-    }
+    let allocates = spec.and_then(|s| s.allocate_load_balancer_node_ports).unwrap_or(true);
+    let ports = if type_ == "LoadBalancer" && !allocates { 0 } else { ports };
+    Subject::Service { type_, ports: i64::try_from(ports).unwrap_or(i64::MAX) }
 }
 
 fn ordinal(n: i64) -> String {

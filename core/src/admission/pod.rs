@@ -22,22 +22,16 @@ pub struct BadQuantity {
 }
 
 /// Parses a k8s-openapi resource map (trimming like the API's JSON decoder does).
-pub fn parse_list(
-    map: Option<&BTreeMap<String, K8sQuantity>>,
-    path: &str,
-    bad: &mut Vec<BadQuantity>,
-) -> ResourceList {
+pub fn parse_list(map: Option<&BTreeMap<String, K8sQuantity>>, path: &str, bad: &mut Vec<BadQuantity>) -> ResourceList {
     let mut list = ResourceList::new();
     for (name, raw) in map.into_iter().flatten() {
         match Quantity::parse(raw.0.trim()) {
             Ok(q) => {
                 list.insert(name.clone(), q);
             }
-            Err(error) => bad.push(BadQuantity {
-                path: format!("{path}[{name}]"),
-                text: raw.0.clone(),
-                error: error.to_string(),
-            }),
+            Err(error) => {
+                bad.push(BadQuantity { path: format!("{path}[{name}]"), text: raw.0.clone(), error: error.to_string() })
+            }
         }
     }
     list
@@ -101,16 +95,8 @@ fn container(c: &K8sContainer, path: String, init: bool, bad: &mut Vec<BadQuanti
     Container {
         name: c.name.clone(),
         sidecar: init && c.restart_policy.as_deref() == Some("Always"),
-        requests: parse_list(
-            resources.and_then(|r| r.requests.as_ref()),
-            &format!("{path}.resources.requests"),
-            bad,
-        ),
-        limits: parse_list(
-            resources.and_then(|r| r.limits.as_ref()),
-            &format!("{path}.resources.limits"),
-            bad,
-        ),
+        requests: parse_list(resources.and_then(|r| r.requests.as_ref()), &format!("{path}.resources.requests"), bad),
+        limits: parse_list(resources.and_then(|r| r.limits.as_ref()), &format!("{path}.resources.limits"), bad),
         path,
     }
 }
@@ -138,11 +124,7 @@ impl PodModel {
             .enumerate()
             .map(|(i, c)| container(c, format!("{spec_path}.initContainers[{i}]"), true, bad))
             .collect();
-        let mut overhead = parse_list(
-            spec.overhead.as_ref(),
-            &format!("{spec_path}.overhead"),
-            bad,
-        );
+        let mut overhead = parse_list(spec.overhead.as_ref(), &format!("{spec_path}.overhead"), bad);
         if overhead.is_empty()
             && let Some(fixed) = runtime_overhead
         {
@@ -155,32 +137,23 @@ impl PodModel {
                 .pod_affinity
                 .iter()
                 .flat_map(|p| {
-                    p.required_during_scheduling_ignored_during_execution
-                        .iter()
-                        .flatten()
-                        .chain(
-                            p.preferred_during_scheduling_ignored_during_execution
-                                .iter()
-                                .flatten()
-                                .map(|w| &w.pod_affinity_term),
-                        )
+                    p.required_during_scheduling_ignored_during_execution.iter().flatten().chain(
+                        p.preferred_during_scheduling_ignored_during_execution
+                            .iter()
+                            .flatten()
+                            .map(|w| &w.pod_affinity_term),
+                    )
                 })
                 .chain(a.pod_anti_affinity.iter().flat_map(|p| {
-                    p.required_during_scheduling_ignored_during_execution
-                        .iter()
-                        .flatten()
-                        .chain(
-                            p.preferred_during_scheduling_ignored_during_execution
-                                .iter()
-                                .flatten()
-                                .map(|w| &w.pod_affinity_term),
-                        )
+                    p.required_during_scheduling_ignored_during_execution.iter().flatten().chain(
+                        p.preferred_during_scheduling_ignored_during_execution
+                            .iter()
+                            .flatten()
+                            .map(|w| &w.pod_affinity_term),
+                    )
                 }))
                 .collect::<Vec<_>>();
-            terms.iter().any(|t| {
-                t.namespaces.as_ref().is_some_and(|n| !n.is_empty())
-                    || t.namespace_selector.is_some()
-            })
+            terms.iter().any(|t| t.namespaces.as_ref().is_some_and(|n| !n.is_empty()) || t.namespace_selector.is_some())
         });
         PodModel {
             name: name.to_owned(),
@@ -214,15 +187,9 @@ impl PodModel {
     /// requests is copied there, for containers and init containers. Pods only,
     /// never templates — but every pod a controller creates gets it too.
     pub fn apply_api_defaults(&mut self) {
-        for c in self
-            .containers
-            .iter_mut()
-            .chain(self.init_containers.iter_mut())
-        {
+        for c in self.containers.iter_mut().chain(self.init_containers.iter_mut()) {
             for (name, limit) in &c.limits {
-                c.requests
-                    .entry(name.clone())
-                    .or_insert_with(|| limit.clone());
+                c.requests.entry(name.clone()).or_insert_with(|| limit.clone());
             }
         }
     }
@@ -260,13 +227,9 @@ impl PodModel {
 
     /// `GetPodQOS` is BestEffort: no cpu or memory request or limit anywhere.
     pub fn is_best_effort(&self) -> bool {
-        let relevant = |list: &ResourceList| {
-            list.iter()
-                .any(|(name, q)| (name == "cpu" || name == "memory") && !q.is_zero())
-        };
-        let containers_set = self
-            .all_containers()
-            .any(|c| relevant(&c.requests) || relevant(&c.limits));
+        let relevant =
+            |list: &ResourceList| list.iter().any(|(name, q)| (name == "cpu" || name == "memory") && !q.is_zero());
+        let containers_set = self.all_containers().any(|c| relevant(&c.requests) || relevant(&c.limits));
         !(containers_set || relevant(&self.pod_requests) || relevant(&self.pod_limits))
     }
 }

@@ -32,14 +32,8 @@ pub struct QuotaModel {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Subject {
     Pod(Box<PodModel>),
-    Service {
-        type_: String,
-        ports: i64,
-    },
-    Claim {
-        requests: ResourceList,
-        storage_class: Option<String>,
-    },
+    Service { type_: String, ports: i64 },
+    Claim { requests: ResourceList, storage_class: Option<String> },
     Other,
 }
 
@@ -63,14 +57,7 @@ const LEGACY_COUNTS: &[&str] = &[
 ];
 
 /// Names quota validation checks per container (the "must specify" rule).
-const MUST_SPECIFY: &[&str] = &[
-    "cpu",
-    "memory",
-    "requests.cpu",
-    "requests.memory",
-    "limits.cpu",
-    "limits.memory",
-];
+const MUST_SPECIFY: &[&str] = &["cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
 
 impl QuotaModel {
     pub fn from_object(rq: &ResourceQuota, bad: &mut Vec<BadQuantity>) -> Self {
@@ -80,15 +67,9 @@ impl QuotaModel {
             .and_then(|s| s.scopes.as_ref())
             .into_iter()
             .flatten()
-            .map(|scope| ScopeRequirement {
-                scope: scope.clone(),
-                operator: "Exists".into(),
-                values: Vec::new(),
-            })
+            .map(|scope| ScopeRequirement { scope: scope.clone(), operator: "Exists".into(), values: Vec::new() })
             .collect();
-        let expressions = spec
-            .and_then(|s| s.scope_selector.as_ref())
-            .and_then(|s| s.match_expressions.as_ref());
+        let expressions = spec.and_then(|s| s.scope_selector.as_ref()).and_then(|s| s.match_expressions.as_ref());
         scopes.extend(expressions.into_iter().flatten().map(|e| ScopeRequirement {
             scope: e.scope_name.clone(),
             operator: e.operator.clone(),
@@ -96,45 +77,27 @@ impl QuotaModel {
         }));
         // The quota controller starts `status.used` at zero for every hard name.
         let used = hard.keys().map(|k| (k.clone(), Quantity::zero())).collect();
-        QuotaModel {
-            name: rq.metadata.name.clone().unwrap_or_default(),
-            hard,
-            used,
-            scopes,
-        }
+        QuotaModel { name: rq.metadata.name.clone().unwrap_or_default(), hard, used, scopes }
     }
 
     /// `Matches`: some hard name is tracked for the object, and every scope matches.
     pub fn matches(&self, object: &QuotaObject) -> bool {
-        self.hard.keys().any(|name| tracks(object, name))
-            && self.scopes.iter().all(|s| scope_matches(s, object))
+        self.hard.keys().any(|name| tracks(object, name)) && self.scopes.iter().all(|s| scope_matches(s, object))
     }
 
     /// The hard names the object's evaluator tracks (`MatchingResources`).
     pub fn matching_names(&self, object: &QuotaObject) -> Vec<&str> {
-        self.hard
-            .keys()
-            .filter(|name| tracks(object, name))
-            .map(String::as_str)
-            .collect()
+        self.hard.keys().filter(|name| tracks(object, name)).map(String::as_str).collect()
     }
 
     /// Usage masked to this quota's hard names.
     pub fn charge(&self, usage: &ResourceList) -> ResourceList {
-        usage
-            .iter()
-            .filter(|(k, _)| self.hard.contains_key(*k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        usage.iter().filter(|(k, _)| self.hard.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     /// Recomputes `used` from stored objects (the quota controller's recount).
     pub fn recount<'a>(&mut self, objects: impl Iterator<Item = &'a QuotaObject>) {
-        let mut used: ResourceList = self
-            .hard
-            .keys()
-            .map(|k| (k.clone(), Quantity::zero()))
-            .collect();
+        let mut used: ResourceList = self.hard.keys().map(|k| (k.clone(), Quantity::zero())).collect();
         for object in objects {
             if self.matches(object) {
                 add_into(&mut used, &self.charge(&usage(object)));
@@ -167,24 +130,18 @@ fn is_standard_quota_resource(name: &str) -> bool {
         "services.nodeports",
         "services.loadbalancers",
     ];
-    STANDARD.contains(&name)
-        || name.starts_with("hugepages-")
-        || name.starts_with("requests.hugepages-")
+    STANDARD.contains(&name) || name.starts_with("hugepages-") || name.starts_with("requests.hugepages-")
 }
 
 /// `IsResourceQuotaScopeValidForResource`.
 fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
     let pod_count = resource == "pods";
-    let pod_compute = matches!(
-        resource,
-        "cpu" | "memory" | "limits.cpu" | "limits.memory" | "requests.cpu" | "requests.memory"
-    );
+    let pod_compute =
+        matches!(resource, "cpu" | "memory" | "limits.cpu" | "limits.memory" | "requests.cpu" | "requests.memory");
     match scope {
-        "Terminating"
-        | "NotTerminating"
-        | "NotBestEffort"
-        | "PriorityClass"
-        | "CrossNamespacePodAffinity" => pod_count || pod_compute,
+        "Terminating" | "NotTerminating" | "NotBestEffort" | "PriorityClass" | "CrossNamespacePodAffinity" => {
+            pod_count || pod_compute
+        }
         "BestEffort" => pod_count,
         _ => true,
     }
@@ -193,26 +150,15 @@ fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
 /// `validateResourceQuotaScopes` (pkg/apis/core/validation/validation.go): the
 /// field errors of `spec.scopes`, in upstream's order.
 pub fn validate_scopes(scopes: &[String], hard: &ResourceList) -> Vec<String> {
-    const STANDARD_SCOPES: &[&str] = &[
-        "Terminating",
-        "NotTerminating",
-        "BestEffort",
-        "NotBestEffort",
-        "PriorityClass",
-        "CrossNamespacePodAffinity",
-    ];
+    const STANDARD_SCOPES: &[&str] =
+        &["Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"];
     // The value is printed with Go's %#v of the internal type.
     let value = format!(
         "[]core.ResourceQuotaScope{{{}}}",
-        scopes
-            .iter()
-            .map(|s| format!("{s:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        scopes.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
     );
     let mut errors = Vec::new();
-    let mut invalid =
-        |detail: &str| errors.push(format!("spec.scopes: Invalid value: {value}: {detail}"));
+    let mut invalid = |detail: &str| errors.push(format!("spec.scopes: Invalid value: {value}: {detail}"));
     for scope in scopes {
         if !STANDARD_SCOPES.contains(&scope.as_str()) {
             invalid("unsupported scope");
@@ -224,10 +170,7 @@ pub fn validate_scopes(scopes: &[String], hard: &ResourceList) -> Vec<String> {
         }
     }
     let has = |s: &str| scopes.iter().any(|x| x == s);
-    for (a, b) in [
-        ("BestEffort", "NotBestEffort"),
-        ("NotTerminating", "Terminating"),
-    ] {
+    for (a, b) in [("BestEffort", "NotBestEffort"), ("NotTerminating", "Terminating")] {
         if has(a) && has(b) {
             invalid("conflicting scopes");
         }
@@ -257,14 +200,9 @@ fn tracks(object: &QuotaObject, name: &str) -> bool {
                     | "limits.ephemeral-storage"
             ) || name.starts_with("hugepages-")
                 || name.starts_with("requests.hugepages-")
-                || name
-                    .strip_prefix("requests.")
-                    .is_some_and(is_extended_resource)
+                || name.strip_prefix("requests.").is_some_and(is_extended_resource)
         }
-        Subject::Service { .. } => matches!(
-            name,
-            "services" | "services.loadbalancers" | "services.nodeports"
-        ),
+        Subject::Service { .. } => matches!(name, "services" | "services.loadbalancers" | "services.nodeports"),
         Subject::Claim { .. } => {
             matches!(name, "persistentvolumeclaims" | "requests.storage")
                 || name.ends_with(".storageclass.storage.k8s.io/requests.storage")
@@ -322,10 +260,7 @@ pub fn usage(object: &QuotaObject) -> ResourceList {
                 usage.insert("services.loadbalancers".into(), one);
             }
         }
-        Subject::Claim {
-            requests,
-            storage_class,
-        } => {
+        Subject::Claim { requests, storage_class } => {
             usage.insert("persistentvolumeclaims".into(), one.clone());
             let storage = requests.get("storage");
             if let Some(storage) = storage {
@@ -385,11 +320,7 @@ pub fn must_specify(required: &[&str], pod: &PodModel) -> Option<(String, String
     if pod.has_pod_level_resources() {
         return None;
     }
-    let required: BTreeSet<&str> = required
-        .iter()
-        .copied()
-        .filter(|n| MUST_SPECIFY.contains(n))
-        .collect();
+    let required: BTreeSet<&str> = required.iter().copied().filter(|n| MUST_SPECIFY.contains(n)).collect();
     let mut missing: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut first_path = None;
     for c in pod.all_containers() {
@@ -407,25 +338,14 @@ pub fn must_specify(required: &[&str], pod: &PodModel) -> Option<(String, String
     }
     let clauses: Vec<String> = missing
         .iter()
-        .map(|(name, containers)| {
-            format!(
-                "{name} for: {}",
-                containers.iter().copied().collect::<Vec<_>>().join(",")
-            )
-        })
+        .map(|(name, containers)| format!("{name} for: {}", containers.iter().copied().collect::<Vec<_>>().join(",")))
         .collect();
-    Some((
-        format!("must specify {}", clauses.join("; ")),
-        first_path.unwrap_or_default(),
-    ))
+    Some((format!("must specify {}", clauses.join("; ")), first_path.unwrap_or_default()))
 }
 
 /// `prettyPrint`: `name=value` sorted, joined by commas.
 pub fn pretty(list: &ResourceList) -> String {
-    list.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    list.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
 /// Why a quota refused an object.
@@ -439,25 +359,15 @@ pub struct QuotaRefusal {
 
 /// `CheckRequest` for one create over the namespace's quotas (name order);
 /// commits the usage to every matching quota when admitted.
-pub fn check_and_commit(
-    quotas: &mut BTreeMap<String, QuotaModel>,
-    object: &QuotaObject,
-) -> Result<(), QuotaRefusal> {
-    let matching: Vec<String> = quotas
-        .values()
-        .filter(|q| q.matches(object))
-        .map(|q| q.name.clone())
-        .collect();
+pub fn check_and_commit(quotas: &mut BTreeMap<String, QuotaModel>, object: &QuotaObject) -> Result<(), QuotaRefusal> {
+    let matching: Vec<String> = quotas.values().filter(|q| q.matches(object)).map(|q| q.name.clone()).collect();
     if let Subject::Pod(pod) = &object.subject {
         for name in &matching {
             let Some(quota) = quotas.get(name) else {
                 continue;
             };
             if let Some((message, path)) = must_specify(&quota.matching_names(object), pod) {
-                return Err(QuotaRefusal {
-                    message: format!("failed quota: {name}: {message}"),
-                    path: Some(path),
-                });
+                return Err(QuotaRefusal { message: format!("failed quota: {name}: {message}"), path: Some(path) });
             }
         }
     }
@@ -472,16 +382,11 @@ pub fn check_and_commit(
         add_into(&mut new_used, &requested);
         let exceeded: BTreeSet<&String> = requested
             .keys()
-            .filter(
-                |k| matches!((new_used.get(*k), quota.hard.get(*k)), (Some(u), Some(h)) if u > h),
-            )
+            .filter(|k| matches!((new_used.get(*k), quota.hard.get(*k)), (Some(u), Some(h)) if u > h))
             .collect();
         if !exceeded.is_empty() {
             let mask = |list: &ResourceList| -> ResourceList {
-                list.iter()
-                    .filter(|(k, _)| exceeded.contains(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
+                list.iter().filter(|(k, _)| exceeded.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
             };
             return Err(QuotaRefusal {
                 message: format!(
