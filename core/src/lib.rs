@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod diagnostic;
+pub mod examples;
 pub mod load;
 pub mod model;
 pub mod quantity;
@@ -17,7 +18,7 @@ pub mod wasm;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use load::{Input, Limits, Loading, load, load_with_limits};
-pub use report::{Report, analyze};
+pub use report::{Report, analyze, analyze_loading};
 
 /// The kubeplay version, as printed in reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

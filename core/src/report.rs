@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{Input, load};
+use crate::load::{Input, Loading, load};
 
 /// One loaded object, as listed in reports.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -37,7 +37,12 @@ impl Report {
 
 /// Loads the inputs and analyses them. Never fails: problems are diagnostics.
 pub fn analyze(inputs: &[Input<'_>]) -> Report {
-    let loading = load(inputs);
+    analyze_loading(&load(inputs))
+}
+
+/// Analyses what was loaded; for front ends that also query the inventory
+/// (explain a flow, check an exercise) without loading twice.
+pub fn analyze_loading(loading: &Loading) -> Report {
     let objects = loading
         .inventory
         .objects
@@ -53,8 +58,54 @@ pub fn analyze(inputs: &[Input<'_>]) -> Report {
         })
         .collect();
     let admitted = crate::admission::admit(&loading.inventory);
-    let mut diagnostics = loading.diagnostics;
+    let mut diagnostics = loading.diagnostics.clone();
     diagnostics.extend(admitted.findings);
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
     Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, admission: admitted.admission }
+}
+
+/// The report as Markdown, for pasting into docs and pull requests.
+pub fn to_markdown(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out =
+        format!("# kubeplay report\n\nkubeplay {} · Kubernetes {}\n\n", report.kubeplay, crate::KUBERNETES_VERSION);
+    let _ = writeln!(out, "## Objects ({})\n", report.objects.len());
+    if !report.objects.is_empty() {
+        out.push_str("| kind | namespace | name | where |\n|---|---|---|---|\n");
+        for o in &report.objects {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {}:{} |",
+                o.kind,
+                o.namespace.as_deref().unwrap_or("—"),
+                o.name,
+                o.file,
+                o.line
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Findings ({})\n", report.diagnostics.len());
+    for d in &report.diagnostics {
+        let _ = writeln!(
+            out,
+            "- **{}** `{}` {}:{}:{} — {}",
+            d.severity.as_str(),
+            d.code,
+            d.file,
+            d.line,
+            d.column,
+            d.message.replace('\n', " ")
+        );
+    }
+    if !report.admission.quotas.is_empty() {
+        out.push_str("\n## Quotas\n\n| namespace | quota | resource | used | hard |\n|---|---|---|---|---|\n");
+        for quota in &report.admission.quotas {
+            for (resource, hard) in &quota.hard {
+                let used = quota.used.get(resource).map(ToString::to_string).unwrap_or_else(|| "0".to_owned());
+                let _ = writeln!(out, "| {} | {} | {} | {} | {} |", quota.namespace, quota.name, resource, used, hard);
+            }
+        }
+    }
+    out
 }

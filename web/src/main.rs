@@ -3,7 +3,9 @@
 
 mod app;
 mod components;
+mod share;
 mod state;
+mod url;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -34,9 +34,9 @@ pub struct PodSecurityPolicySpec {
     pub host_network: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ports: Option<Vec<HostPortRange>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "hostPID", skip_serializing_if = "Option::is_none")]
     pub host_pid: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "hostIPC", skip_serializing_if = "Option::is_none")]
     pub host_ipc: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub se_linux: Option<SELinuxStrategyOptions>,

@@ -1,2 +1,6 @@
-pub mod diagnostics;
 pub mod editor;
+pub mod findings;
+pub mod lesson;
+pub mod resources;
+pub mod tabs;
+pub mod toolbar;

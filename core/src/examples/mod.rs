@@ -1,0 +1,283 @@
+//! The training material's manifests as playground examples: each completed with
+//! the objects that make it meaningful, what to look for, and an exercise whose
+//! goals are checked against the analysis of the edited text.
+//!
+//! The manifests are YAML files beside this module so that lessons, the web app,
+//! the CLI tests and the browser tests all use the very same text.
+
+use serde::Serialize;
+
+use crate::model::{Inventory, Object};
+use crate::report::Report;
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Example {
+    /// Stable id, used in `?example=<id>` links.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub look_for: &'static [&'static str],
+    pub exercise: &'static str,
+    pub yaml: &'static str,
+}
+
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        id: "multi-tier-policy",
+        title: "Multi-tier NetworkPolicy",
+        summary: "frontend → api:5000 → database:5432, with Prometheus in `monitoring` and DNS egress.",
+        look_for: &[
+            "The policy selects only the api pods: frontend and database are not isolated at all.",
+            "`namespaceSelector: {name: monitoring}` matches nothing — namespaces carry `kubernetes.io/metadata.name`, not `name`, unless someone labels them.",
+            "DNS egress is allowed on TCP/53 only; most DNS lookups use UDP.",
+        ],
+        exercise: "Make the api reachable from the monitoring namespace on 5000, and let the api resolve DNS over UDP.",
+        yaml: include_str!("multi-tier-policy.yaml"),
+    },
+    Example {
+        id: "production-quota",
+        title: "ResourceQuota + LimitRange",
+        summary: "The production quota and limits, with workloads that fit, rely on defaults, and exceed.",
+        look_for: &[
+            "web has no resources: the LimitRange gives each container requests 250m/256Mi and limits 500m/512Mi.",
+            "api asks 4 CPU per replica: only 24 of 30 replicas fit in the 100-CPU quota.",
+            "batch-job's 5-CPU limit breaks the LimitRange maximum of 4 CPU per container.",
+        ],
+        exercise: "Make every api replica fit and get batch-job admitted, without raising the quota.",
+        yaml: include_str!("production-quota.yaml"),
+    },
+    Example {
+        id: "restricted-psp",
+        title: "Restricted PodSecurityPolicy",
+        summary: "The training PSP and the secure-app pod — and what Pod Security Standards say about it.",
+        look_for: &[
+            "PodSecurityPolicy was removed in Kubernetes 1.25; Pod Security Standards replace it.",
+            "The pod passes baseline but fails restricted: allowPrivilegeEscalation, capabilities and seccompProfile.",
+            "The PSP rejects the pod's seccomp annotation: it allows no seccomp profiles.",
+        ],
+        exercise: "Make secure-app pass the restricted Pod Security Standard.",
+        yaml: include_str!("restricted-psp.yaml"),
+    },
+    Example {
+        id: "sidecars",
+        title: "Sidecars in depth",
+        summary: "Logging sidecar shipping to Loki over a shared emptyDir, a metrics proxy on 9095, Envoy on 8001.",
+        look_for: &[
+            "The log forwarder mounts the shared log volume read-only: it only needs to read.",
+            "Sidecars declared as ordinary containers start in any order; native sidecars start first.",
+        ],
+        exercise: "Turn log-forwarder into a native sidecar: an init container with `restartPolicy: Always`.",
+        yaml: include_str!("sidecars.yaml"),
+    },
+    Example {
+        id: "hpa",
+        title: "HorizontalPodAutoscaler",
+        summary: "api-hpa scales the api Deployment between 3 and 10 replicas on CPU 70 % and memory 80 %.",
+        look_for: &[
+            "Utilization targets are percentages of the containers' requests.",
+            "The api container requests no memory, so the memory target cannot be computed.",
+        ],
+        exercise: "Give every container of the HPA's target a memory request, so both metrics can be computed.",
+        yaml: include_str!("hpa.yaml"),
+    },
+    Example {
+        id: "vpa",
+        title: "VerticalPodAutoscaler",
+        summary: "api-vpa recommends requests for the api Deployment.",
+        look_for: &[
+            "`updateMode: \"auto\"` is not a value the VPA CRD accepts: modes are capitalised.",
+            "HPA and VPA should not both act on CPU or memory of the same workload.",
+        ],
+        exercise: "Fix the updateMode so the VerticalPodAutoscaler would be accepted.",
+        yaml: include_str!("vpa.yaml"),
+    },
+];
+
+pub fn example(id: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}
+
+/// One goal of an exercise and whether the current text meets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Goal {
+    pub text: String,
+    pub met: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExerciseStatus {
+    pub solved: bool,
+    pub goals: Vec<Goal>,
+}
+
+impl ExerciseStatus {
+    fn of(goals: Vec<Goal>) -> Self {
+        ExerciseStatus { solved: !goals.is_empty() && goals.iter().all(|g| g.met), goals }
+    }
+}
+
+fn goal(text: &str, met: bool) -> Goal {
+    Goal { text: text.to_owned(), met }
+}
+
+/// Checks an example's exercise against the analysis of the (edited) text.
+pub fn check_exercise(id: &str, inventory: &Inventory, report: &Report) -> Option<ExerciseStatus> {
+    let goals = match id {
+        "production-quota" => {
+            let rejected = |prefix: &str| {
+                report.admission.objects.iter().any(|d| {
+                    d.namespace.as_deref() == Some("production")
+                        && d.name.starts_with(prefix)
+                        && d.result == crate::admission::Outcome::Rejected
+                })
+            };
+            let present = |name: &str| report.admission.objects.iter().any(|d| d.name == name);
+            vec![
+                goal("Every api replica is admitted", present("api-0") && !rejected("api-")),
+                goal("batch-job is admitted", present("batch-job") && !rejected("batch-job")),
+                goal("The quota is unchanged (100 CPU requested at most)", quota_unchanged(inventory)),
+            ]
+        }
+        "sidecars" => vec![goal("log-forwarder runs as a native sidecar", native_log_forwarder(inventory))],
+        "hpa" => {
+            vec![goal("Every container of the HPA's target requests memory", hpa_target_requests_memory(inventory))]
+        }
+        "vpa" => {
+            vec![goal("updateMode is Off, Initial, Recreate, Auto or InPlaceOrRecreate", vpa_modes_valid(inventory))]
+        }
+        _ => return None,
+    };
+    Some(ExerciseStatus::of(goals))
+}
+
+fn quota_unchanged(inventory: &Inventory) -> bool {
+    inventory.objects.iter().any(|o| match &o.object {
+        Object::ResourceQuota(q) => q
+            .spec
+            .as_ref()
+            .and_then(|s| s.hard.as_ref())
+            .and_then(|h| h.get("requests.cpu"))
+            .is_some_and(|cpu| cpu.0 == "100"),
+        _ => false,
+    })
+}
+
+fn native_log_forwarder(inventory: &Inventory) -> bool {
+    inventory.pods().any(|(_, pod)| {
+        pod.spec.as_ref().and_then(|s| s.init_containers.as_ref()).is_some_and(|init| {
+            init.iter().any(|c| c.name == "log-forwarder" && c.restart_policy.as_deref() == Some("Always"))
+        })
+    })
+}
+
+fn hpa_target_requests_memory(inventory: &Inventory) -> bool {
+    let targets: Vec<(String, String, String)> = inventory
+        .objects
+        .iter()
+        .filter_map(|o| match &o.object {
+            Object::HorizontalPodAutoscaler(h) => Some((
+                o.namespace().unwrap_or_default().to_owned(),
+                h.spec.scale_target_ref.kind.clone(),
+                h.spec.scale_target_ref.name.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    !targets.is_empty()
+        && targets.iter().all(|(namespace, kind, name)| {
+            inventory.workloads().any(|w| {
+                w.namespace == namespace
+                    && w.kind == kind
+                    && w.name == name
+                    && w.template.spec.as_ref().is_some_and(|spec| {
+                        spec.containers.iter().all(|c| {
+                            let resources = c.resources.as_ref();
+                            let request = resources.and_then(|r| r.requests.as_ref()).and_then(|r| r.get("memory"));
+                            // API defaulting copies a limit into a missing request.
+                            let limit = resources.and_then(|r| r.limits.as_ref()).and_then(|r| r.get("memory"));
+                            request.or(limit).is_some()
+                        })
+                    })
+            })
+        })
+}
+
+/// The CRD's enum for `spec.updatePolicy.updateMode` (autoscaler
+/// `vertical-pod-autoscaler/pkg/apis/autoscaling.k8s.io/v1/types.go`).
+pub const VPA_UPDATE_MODES: &[&str] = &["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate"];
+
+fn vpa_modes_valid(inventory: &Inventory) -> bool {
+    let modes: Vec<Option<&str>> = inventory
+        .objects
+        .iter()
+        .filter_map(|o| match &o.object {
+            Object::VerticalPodAutoscaler(v) => {
+                Some(v.spec.as_ref().and_then(|s| s.update_policy.as_ref()).and_then(|p| p.update_mode.as_deref()))
+            }
+            _ => None,
+        })
+        .collect();
+    !modes.is_empty() && modes.iter().all(|m| m.is_none_or(|m| VPA_UPDATE_MODES.contains(&m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Input;
+
+    fn status(id: &str, text: &str) -> ExerciseStatus {
+        let inputs = [Input::new("example.yaml", text)];
+        let inventory = crate::load(&inputs).inventory;
+        let report = crate::analyze(&inputs);
+        check_exercise(id, &inventory, &report).expect("known example")
+    }
+
+    #[test]
+    fn every_example_loads_without_errors_from_loading() {
+        for example in EXAMPLES {
+            let loading = crate::load(&[Input::new(example.id, example.yaml)]);
+            let problems: Vec<_> = loading.diagnostics.iter().map(|d| d.to_text()).collect();
+            assert!(problems.is_empty(), "{}: {problems:?}", example.id);
+            assert!(!loading.inventory.objects.is_empty());
+        }
+    }
+
+    #[test]
+    fn exercises_start_unsolved() {
+        for example in EXAMPLES {
+            let inputs = [Input::new("example.yaml", example.yaml)];
+            let inventory = crate::load(&inputs).inventory;
+            if let Some(status) = check_exercise(example.id, &inventory, &crate::analyze(&inputs)) {
+                assert!(!status.solved, "{} starts solved: {status:?}", example.id);
+            }
+        }
+    }
+
+    #[test]
+    fn production_quota_exercise_is_solved_by_smaller_requests() {
+        let fixed = example("production-quota")
+            .expect("example")
+            .yaml
+            .replace("requests: {cpu: \"4\", memory: 2Gi}", "requests: {cpu: \"3\", memory: 2Gi}")
+            .replace("limits: {cpu: \"5\", memory: 1Gi}", "limits: {cpu: \"4\", memory: 1Gi}");
+        assert!(status("production-quota", &fixed).solved);
+    }
+
+    #[test]
+    fn sidecar_exercise_is_solved_by_a_native_sidecar() {
+        let native = "apiVersion: v1\nkind: Pod\nmetadata: {name: app-with-logging-sidecar}\nspec:\n  initContainers:\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n    restartPolicy: Always\n  containers:\n  - name: app\n    image: myapp:1.0.0\n";
+        assert!(status("sidecars", native).solved);
+        assert!(!status("sidecars", example("sidecars").expect("example").yaml).solved);
+    }
+
+    #[test]
+    fn hpa_and_vpa_exercises() {
+        let hpa = example("hpa")
+            .expect("example")
+            .yaml
+            .replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 256Mi\n");
+        assert!(status("hpa", &hpa).solved);
+        let vpa = example("vpa").expect("example").yaml.replace("updateMode: \"auto\"", "updateMode: \"Auto\"");
+        assert!(status("vpa", &vpa).solved);
+    }
+}

@@ -1,0 +1,100 @@
+//! Resources: quota usage bars per namespace, then every admission decision in
+//! apply order with the effective requests/limits after LimitRange defaulting.
+
+use kubeplay_core::admission::{Admission, Outcome};
+use kubeplay_core::quantity::Quantity;
+use yew::prelude::*;
+
+use crate::components::findings::message_html;
+
+#[derive(Properties, PartialEq)]
+pub struct ResourcesProps {
+    pub admission: Admission,
+}
+
+/// used / hard as a percentage for the bar (display only; exact values are printed).
+fn percent(used: &Quantity, hard: &Quantity) -> f64 {
+    match (used.milli_value(), hard.milli_value()) {
+        (Some(u), Some(h)) if h > 0 => (u as f64 / h as f64 * 100.0).clamp(0.0, 100.0),
+        (Some(u), Some(0)) if u > 0 => 100.0,
+        _ => 0.0,
+    }
+}
+
+fn resource_list(value: Option<&serde_json::Value>) -> String {
+    value
+        .and_then(|v| v.as_object())
+        .map(|m| {
+            m.iter().map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(", ")
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+#[function_component(ResourcesView)]
+pub fn resources_view(props: &ResourcesProps) -> Html {
+    let admission = &props.admission;
+    if admission.objects.is_empty() {
+        return html! { <p class="empty">{"No objects to admit."}</p> };
+    }
+    let rejected = admission.objects.iter().filter(|d| d.result == Outcome::Rejected).count();
+    html! {
+        <div class="resources">
+            { for admission.quotas.iter().map(|quota| html! {
+                <section class="quota" aria-label={format!("Quota {} in {}", quota.name, quota.namespace)}>
+                    <h3>{format!("{} / {}", quota.namespace, quota.name)}</h3>
+                    <table class="usage">
+                        <tbody>
+                        { for quota.hard.iter().map(|(resource, hard)| {
+                            let zero = Quantity::zero();
+                            let used = quota.used.get(resource).unwrap_or(&zero);
+                            let pct = percent(used, hard);
+                            let level = if pct >= 100.0 { "full" } else if pct >= 80.0 { "high" } else { "ok" };
+                            html! {
+                                <tr data-resource={resource.clone()}>
+                                    <th scope="row">{resource}</th>
+                                    <td class="bar-cell">
+                                        <div class={classes!("bar", level)} role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{pct:.0}")} aria-label={format!("{resource}: {used} of {hard}")}>
+                                            <div class="fill" style={format!("width: {pct:.1}%")}></div>
+                                        </div>
+                                    </td>
+                                    <td class="numbers">{format!("{used} / {hard}")}</td>
+                                </tr>
+                            }
+                        }) }
+                        </tbody>
+                    </table>
+                </section>
+            }) }
+            <section class="decisions" aria-label="Admission decisions in apply order">
+                <h3>{format!("Admission, in apply order — {} objects, {} rejected", admission.objects.len(), rejected)}</h3>
+                <ol class="decision-list">
+                    { for admission.objects.iter().map(|d| {
+                        let ok = d.result == Outcome::Admitted;
+                        let containers = d.effective.as_ref().filter(|_| d.kind == "Pod").and_then(|e| e.as_object()).cloned().unwrap_or_default();
+                        html! {
+                            <li class={classes!("decision", if ok { "admitted" } else { "rejected" })} data-name={d.name.clone()}>
+                                <div class="decision-head">
+                                    <span class="verdict">{ if ok { "admitted" } else { "rejected" } }</span>
+                                    <span class="object">{format!("{} {}{}", d.kind, d.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default(), d.name)}</span>
+                                </div>
+                                if let Some(message) = &d.message { <p class="decision-message">{message_html(message)}</p> }
+                                if !containers.is_empty() {
+                                    <table class="effective">
+                                        <thead><tr><th>{"container"}</th><th>{"requests"}</th><th>{"limits"}</th></tr></thead>
+                                        <tbody>
+                                        { for containers.iter().map(|(name, r)| html! {
+                                            <tr><td>{name}</td><td>{resource_list(r.get("requests"))}</td><td>{resource_list(r.get("limits"))}</td></tr>
+                                        }) }
+                                        </tbody>
+                                    </table>
+                                }
+                                if let Some(annotation) = &d.annotation { <p class="annotation">{annotation}</p> }
+                            </li>
+                        }
+                    }) }
+                </ol>
+            </section>
+        </div>
+    }
+}
