@@ -39,10 +39,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let onchange = {
         let on_example = props.on_example.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                if let Some(example) = EXAMPLES.iter().find(|x| x.id == select.value()) {
-                    on_example.emit(example.id);
-                }
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                && let Some(example) = EXAMPLES.iter().find(|x| x.id == select.value())
+            {
+                on_example.emit(example.id);
             }
         })
     };

@@ -1,0 +1,369 @@
+//! Deterministic layout of the traffic graph, computed here so every front end
+//! draws the same picture: namespaces as boxes in a grid, their pods and
+//! workloads stacked inside, external peers in their own box, edges as curves
+//! between node borders. Label widths are estimated from character counts, and
+//! boxes are sized to the longest label, so labels never overlap.
+//! Large graphs collapse to one node per namespace.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::netpol::graph::{Graph, GraphEdge, describe_ranges};
+
+/// Above this many nodes, the picture shows namespaces instead of workloads.
+pub const AGGREGATE_ABOVE: usize = 60;
+
+const NODE_HEIGHT: f64 = 46.0;
+const NODE_GAP: f64 = 26.0;
+const GROUP_PADDING: f64 = 18.0;
+const GROUP_HEADER: f64 = 30.0;
+const GROUP_GAP_X: f64 = 90.0;
+const GROUP_GAP_Y: f64 = 50.0;
+const CHAR_WIDTH: f64 = 7.6;
+const MIN_NODE_WIDTH: f64 = 120.0;
+const MARGIN: f64 = 24.0;
+const COLUMNS: usize = 3;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LayoutGroup {
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub external: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LayoutNode {
+    pub id: String,
+    pub label: String,
+    /// Kind and replica count, e.g. `Deployment ×3`.
+    pub detail: String,
+    pub group: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub ingress_isolated: bool,
+    pub egress_isolated: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LayoutEdge {
+    pub from: String,
+    pub to: String,
+    /// SVG path data from the source's border to the destination's border.
+    pub path: String,
+    /// Allowed connections, e.g. `TCP 5000` or `all ports`.
+    pub label: String,
+    pub allowed: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub aggregated: bool,
+    pub groups: Vec<LayoutGroup>,
+    pub nodes: Vec<LayoutNode>,
+    /// Allowed flows.
+    pub edges: Vec<LayoutEdge>,
+    /// Pairs with no allowed connection at all (drawn on demand).
+    pub denied: Vec<LayoutEdge>,
+}
+
+fn display_name(id: &str) -> String {
+    let without_ns = id.split_once('/').map_or(id, |(_, rest)| rest);
+    without_ns.split('[').next().unwrap_or(without_ns).to_owned()
+}
+
+fn kind_of(id: &str, kind: &str) -> String {
+    if kind == "External" {
+        return "external".to_owned();
+    }
+    id.split_once('[').map_or_else(|| kind.to_owned(), |(_, k)| k.trim_end_matches(']').to_owned())
+}
+
+/// Lays out `graph`; `replicas` maps node ids to replica counts for the label.
+pub fn layout(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
+    if graph.nodes.len() > AGGREGATE_ABOVE {
+        return layout_plain(&aggregate(graph), &BTreeMap::new(), true);
+    }
+    layout_plain(graph, replicas, false)
+}
+
+/// One node per namespace (and one for all external peers); an edge where any
+/// member may reach any member of the other.
+fn aggregate(graph: &Graph) -> Graph {
+    use crate::netpol::graph::GraphNode;
+    let group_of = |id: &str| -> String {
+        graph
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .and_then(|n| n.namespace.clone())
+            .unwrap_or_else(|| "external".to_owned())
+    };
+    let mut members: BTreeMap<String, usize> = BTreeMap::new();
+    for node in &graph.nodes {
+        *members.entry(node.namespace.clone().unwrap_or_else(|| "external".to_owned())).or_default() += 1;
+    }
+    let nodes = members
+        .iter()
+        .map(|(name, count)| GraphNode {
+            id: format!("{name}/{count} endpoints"),
+            kind: if name == "external" { "External".to_owned() } else { "Namespace".to_owned() },
+            namespace: (name != "external").then(|| name.clone()),
+            ingress_isolated: false,
+            egress_isolated: false,
+        })
+        .collect::<Vec<_>>();
+    let id_of = |group: &str| nodes.iter().find(|n| n.id.starts_with(&format!("{group}/"))).map(|n| n.id.clone());
+    let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
+    for edge in &graph.edges {
+        let (a, b) = (group_of(&edge.from), group_of(&edge.to));
+        if a != b {
+            if let (Some(a), Some(b)) = (id_of(&a), id_of(&b)) {
+                pairs.insert((a, b));
+            }
+        }
+    }
+    let edges =
+        pairs.into_iter().map(|(from, to)| GraphEdge { from, to, connections: Vec::new(), all: false }).collect();
+    Graph { nodes, edges }
+}
+
+fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: bool) -> Layout {
+    // Groups in a stable order: namespaces by name, external last.
+    let mut grouped: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let external = node.namespace.is_none();
+        let name = node.namespace.clone().unwrap_or_else(|| "external".to_owned());
+        grouped.entry((external, name)).or_default().push(index);
+    }
+    for members in grouped.values_mut() {
+        members.sort_by(|a, b| graph.nodes[*a].id.cmp(&graph.nodes[*b].id));
+    }
+
+    let label_width = |index: usize| -> f64 {
+        let node = &graph.nodes[index];
+        let label = display_name(&node.id).chars().count();
+        let detail = kind_of(&node.id, &node.kind).chars().count() + 4;
+        (label.max(detail) as f64 * CHAR_WIDTH + 28.0).max(MIN_NODE_WIDTH)
+    };
+
+    // Size each group, then place groups in rows of COLUMNS.
+    struct Sized {
+        name: String,
+        external: bool,
+        members: Vec<usize>,
+        width: f64,
+        height: f64,
+    }
+    let sized: Vec<Sized> = grouped
+        .into_iter()
+        .map(|((external, name), members)| {
+            let inner = members.iter().map(|&i| label_width(i)).fold(0.0_f64, f64::max);
+            let title = name.chars().count() as f64 * CHAR_WIDTH + 20.0;
+            let width = inner.max(title) + 2.0 * GROUP_PADDING;
+            let height = GROUP_HEADER
+                + GROUP_PADDING
+                + members.len() as f64 * NODE_HEIGHT
+                + (members.len().saturating_sub(1)) as f64 * NODE_GAP;
+            Sized { name, external, members, width, height }
+        })
+        .collect();
+
+    let mut column_widths = vec![0.0_f64; COLUMNS];
+    for (index, group) in sized.iter().enumerate() {
+        let column = index % COLUMNS;
+        column_widths[column] = column_widths[column].max(group.width);
+    }
+    let mut row_heights = vec![0.0_f64; sized.len().div_ceil(COLUMNS)];
+    for (index, group) in sized.iter().enumerate() {
+        row_heights[index / COLUMNS] = row_heights[index / COLUMNS].max(group.height);
+    }
+
+    let mut layout = Layout { aggregated, ..Layout::default() };
+    let mut positions: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
+    for (index, group) in sized.iter().enumerate() {
+        let (column, row) = (index % COLUMNS, index / COLUMNS);
+        let x = MARGIN + column_widths[..column].iter().map(|w| w + GROUP_GAP_X).sum::<f64>();
+        let y = MARGIN + row_heights[..row].iter().map(|h| h + GROUP_GAP_Y).sum::<f64>();
+        let width = column_widths[column];
+        layout.groups.push(LayoutGroup {
+            name: group.name.clone(),
+            x,
+            y,
+            width,
+            height: group.height,
+            external: group.external,
+        });
+        for (slot, &member) in group.members.iter().enumerate() {
+            let node = &graph.nodes[member];
+            let node_width = width - 2.0 * GROUP_PADDING;
+            let node_x = x + GROUP_PADDING;
+            let node_y = y + GROUP_HEADER + slot as f64 * (NODE_HEIGHT + NODE_GAP);
+            let kind = kind_of(&node.id, &node.kind);
+            let detail = match replicas.get(&node.id) {
+                Some(n) => format!("{kind} ×{n}"),
+                None => kind,
+            };
+            positions.insert(node.id.clone(), (node_x, node_y, node_width, NODE_HEIGHT));
+            layout.nodes.push(LayoutNode {
+                id: node.id.clone(),
+                label: display_name(&node.id),
+                detail,
+                group: group.name.clone(),
+                x: node_x,
+                y: node_y,
+                width: node_width,
+                height: NODE_HEIGHT,
+                ingress_isolated: node.ingress_isolated,
+                egress_isolated: node.egress_isolated,
+            });
+        }
+    }
+    let used_columns: Vec<f64> = column_widths.iter().copied().filter(|w| *w > 0.0).collect();
+    layout.width = MARGIN * 2.0
+        + used_columns.iter().sum::<f64>()
+        + GROUP_GAP_X * used_columns.len().saturating_sub(1) as f64;
+    layout.height =
+        MARGIN * 2.0 + row_heights.iter().sum::<f64>() + GROUP_GAP_Y * row_heights.len().saturating_sub(1) as f64;
+
+    let allowed: BTreeSet<(&str, &str)> = graph.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
+    for edge in &graph.edges {
+        if edge.from == edge.to {
+            continue;
+        }
+        let (Some(a), Some(b)) = (positions.get(&edge.from), positions.get(&edge.to)) else { continue };
+        let reverse = allowed.contains(&(edge.to.as_str(), edge.from.as_str()));
+        let label = if aggregated {
+            "some traffic".to_owned()
+        } else if edge.all {
+            "all ports".to_owned()
+        } else {
+            describe_ranges(&edge.connections)
+        };
+        layout.edges.push(LayoutEdge {
+            from: edge.from.clone(),
+            to: edge.to.clone(),
+            path: curve(*a, *b, reverse),
+            label,
+            allowed: true,
+        });
+    }
+    if !aggregated {
+        for from in &graph.nodes {
+            for to in &graph.nodes {
+                if from.id == to.id || allowed.contains(&(from.id.as_str(), to.id.as_str())) {
+                    continue;
+                }
+                let (Some(a), Some(b)) = (positions.get(&from.id), positions.get(&to.id)) else { continue };
+                let reverse = allowed.contains(&(to.id.as_str(), from.id.as_str()))
+                    || !allowed.contains(&(to.id.as_str(), from.id.as_str()));
+                layout.denied.push(LayoutEdge {
+                    from: from.id.clone(),
+                    to: to.id.clone(),
+                    path: curve(*a, *b, reverse),
+                    label: "denied".to_owned(),
+                    allowed: false,
+                });
+            }
+        }
+    }
+    layout
+}
+
+/// A curve from the border of box `a` to the border of box `b`. When the pair has
+/// edges both ways each bends to its own side, so the two never overlap.
+fn curve(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64), both_ways: bool) -> String {
+    let centre = |(x, y, w, h): (f64, f64, f64, f64)| (x + w / 2.0, y + h / 2.0);
+    let (ca, cb) = (centre(a), centre(b));
+    let border = |(x, y, w, h): (f64, f64, f64, f64), toward: (f64, f64)| {
+        let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+        let (dx, dy) = (toward.0 - cx, toward.1 - cy);
+        if dx == 0.0 && dy == 0.0 {
+            return (cx, cy);
+        }
+        // Scale to the box edge (a little outside, for the arrow head).
+        let sx = if dx != 0.0 { (w / 2.0 + 4.0) / dx.abs() } else { f64::INFINITY };
+        let sy = if dy != 0.0 { (h / 2.0 + 4.0) / dy.abs() } else { f64::INFINITY };
+        let s = sx.min(sy);
+        (cx + dx * s, cy + dy * s)
+    };
+    let (start, end) = (border(a, cb), border(b, ca));
+    let (dx, dy) = (end.0 - start.0, end.1 - start.1);
+    let length = (dx * dx + dy * dy).sqrt().max(1.0);
+    // Bend perpendicular to the line; same-column pairs bend more to clear the boxes between.
+    let bend = if both_ways { 0.18 } else { 0.08 } * length + if dx.abs() < 1.0 { 40.0 } else { 0.0 };
+    let (nx, ny) = (-dy / length, dx / length);
+    let control = ((start.0 + end.0) / 2.0 + nx * bend, (start.1 + end.1) / 2.0 + ny * bend);
+    format!("M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}", start.0, start.1, control.0, control.1, end.0, end.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netpol::graph::GraphNode;
+
+    fn node(id: &str, namespace: Option<&str>) -> GraphNode {
+        GraphNode {
+            id: id.to_owned(),
+            kind: if namespace.is_some() { "Deployment".to_owned() } else { "External".to_owned() },
+            namespace: namespace.map(str::to_owned),
+            ingress_isolated: false,
+            egress_isolated: false,
+        }
+    }
+
+    fn overlaps(a: &LayoutNode, b: &LayoutNode) -> bool {
+        a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+    }
+
+    #[test]
+    fn nodes_never_overlap_and_layout_is_deterministic() {
+        let graph = Graph {
+            nodes: vec![
+                node("default/api[Deployment]", Some("default")),
+                node("default/a-very-long-frontend-name[Deployment]", Some("default")),
+                node("monitoring/prometheus[Deployment]", Some("monitoring")),
+                node("kube-system/coredns[Deployment]", Some("kube-system")),
+                node("team-x/worker[Deployment]", Some("team-x")),
+                node("external:any", None),
+            ],
+            edges: vec![GraphEdge {
+                from: "default/api[Deployment]".into(),
+                to: "monitoring/prometheus[Deployment]".into(),
+                connections: vec![],
+                all: true,
+            }],
+        };
+        let first = layout(&graph, &BTreeMap::from([("default/api[Deployment]".to_owned(), 3)]));
+        assert_eq!(first, layout(&graph, &BTreeMap::from([("default/api[Deployment]".to_owned(), 3)])));
+        for (i, a) in first.nodes.iter().enumerate() {
+            for b in &first.nodes[i + 1..] {
+                assert!(!overlaps(a, b), "{} overlaps {}", a.id, b.id);
+            }
+            assert!(a.width >= a.label.chars().count() as f64 * CHAR_WIDTH, "{} fits its label", a.id);
+            assert!(a.x + a.width <= first.width && a.y + a.height <= first.height + 0.5);
+        }
+        assert_eq!(first.nodes.iter().find(|n| n.label == "api").map(|n| n.detail.as_str()), Some("Deployment ×3"));
+        assert_eq!(first.groups.last().map(|g| g.name.as_str()), Some("external"));
+        assert_eq!(first.edges.len(), 1);
+        assert_eq!(first.denied.len(), 6 * 5 - 1);
+    }
+
+    #[test]
+    fn large_graphs_collapse_to_namespaces() {
+        let nodes: Vec<GraphNode> =
+            (0..100).map(|i| node(&format!("ns-{}/pod-{i}", i % 4), Some(&format!("ns-{}", i % 4)))).collect();
+        let edges = vec![GraphEdge { from: "ns-0/pod-0".into(), to: "ns-1/pod-1".into(), connections: vec![], all: true }];
+        let picture = layout(&Graph { nodes, edges }, &BTreeMap::new());
+        assert!(picture.aggregated);
+        assert_eq!(picture.nodes.len(), 4);
+        assert_eq!(picture.edges.len(), 1);
+    }
+}
