@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod security;
 pub mod source;
 
 #[cfg(feature = "wasm")]
