@@ -2,6 +2,7 @@
 //! JSON, DOT or Markdown. It routes and renders; all policy logic lives in core.
 
 mod analyze;
+mod check;
 mod input;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Load manifests and report objects and diagnostics.
     Analyze(analyze::AnalyzeArgs),
+    /// Pod Security Standards, PodSecurityPolicy and best-practice checks.
+    Check(check::CheckArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Check(args) => check::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

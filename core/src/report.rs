@@ -24,6 +24,9 @@ pub struct Report {
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Pod Security Standards, admission, PodSecurityPolicy and best-practice findings.
+    #[serde(default)]
+    pub security: crate::security::SecuritySection,
 }
 
 impl Report {
@@ -49,7 +52,8 @@ pub fn analyze(inputs: &[Input<'_>]) -> Report {
             line: o.origin.span.line,
         })
         .collect();
+    let security = crate::security::analyze(&loading.inventory, &crate::security::Options::default());
     let mut diagnostics = loading.diagnostics;
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics }
+    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, security }
 }

@@ -1,0 +1,185 @@
+//! What Pod Security Admission does on apply, from the namespace's labels:
+//! `pod-security.kubernetes.io/{enforce,audit,warn}` and their `-version`.
+//!
+//! Upstream: `k8s.io/pod-security-admission/api/helpers.go` (`PolicyToEvaluate`),
+//! `admission/admission.go` (pods are enforced; workload templates only get
+//! audit annotations and warnings).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Deserialize, Serialize};
+
+use super::pss::{Evaluation, Level, PolicyVersion, evaluate};
+
+pub const ENFORCE_LEVEL_LABEL: &str = "pod-security.kubernetes.io/enforce";
+pub const ENFORCE_VERSION_LABEL: &str = "pod-security.kubernetes.io/enforce-version";
+pub const AUDIT_LEVEL_LABEL: &str = "pod-security.kubernetes.io/audit";
+pub const AUDIT_VERSION_LABEL: &str = "pod-security.kubernetes.io/audit-version";
+pub const WARN_LEVEL_LABEL: &str = "pod-security.kubernetes.io/warn";
+pub const WARN_VERSION_LABEL: &str = "pod-security.kubernetes.io/warn-version";
+
+/// One mode's level and version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelVersion {
+    pub level: Level,
+    pub version: PolicyVersion,
+}
+
+impl std::fmt::Display for LevelVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.level, self.version)
+    }
+}
+
+/// The policy a namespace's labels select, after upstream's fallbacks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespacePolicy {
+    pub enforce: LevelVersion,
+    pub audit: LevelVersion,
+    pub warn: LevelVersion,
+    /// Labels that failed to parse (the namespace itself would be rejected).
+    pub errors: Vec<String>,
+}
+
+impl NamespacePolicy {
+    /// The cluster defaults of a stock `PodSecurityConfiguration`: privileged/latest.
+    pub fn privileged() -> Self {
+        let p = LevelVersion {
+            level: Level::Privileged,
+            version: PolicyVersion::Latest,
+        };
+        NamespacePolicy {
+            enforce: p,
+            audit: p,
+            warn: p,
+            errors: Vec::new(),
+        }
+    }
+
+    /// `PolicyToEvaluate`: invalid enforce level fails closed (restricted), invalid
+    /// audit/warn levels fail open (privileged), invalid versions mean latest; an
+    /// explicit enforce stricter than warn raises warn to it when warn is unset.
+    pub fn from_labels(labels: &BTreeMap<String, String>) -> Self {
+        let mut p = NamespacePolicy::privileged();
+        let mut errors = Vec::new();
+        let level = |key: &str, fallback: Level, errors: &mut Vec<String>| {
+            labels.get(key).map(|value| {
+                Level::parse(value).unwrap_or_else(|| {
+                    errors.push(format!("{key}: Invalid value: {value:?}: must be one of privileged, baseline, restricted"));
+                    fallback
+                })
+            })
+        };
+        let enforce_level = level(ENFORCE_LEVEL_LABEL, Level::Restricted, &mut errors);
+        let audit_level = level(AUDIT_LEVEL_LABEL, Level::Privileged, &mut errors);
+        let warn_level = level(WARN_LEVEL_LABEL, Level::Privileged, &mut errors);
+        let version = |key: &str, errors: &mut Vec<String>| {
+            labels.get(key).map(|value| {
+                PolicyVersion::parse(value).unwrap_or_else(|| {
+                    errors.push(format!(
+                        "{key}: Invalid value: {value:?}: must be 'latest' or 'v1.x'"
+                    ));
+                    PolicyVersion::Latest
+                })
+            })
+        };
+        let enforce_version = version(ENFORCE_VERSION_LABEL, &mut errors);
+        let audit_version = version(AUDIT_VERSION_LABEL, &mut errors);
+        let warn_version = version(WARN_VERSION_LABEL, &mut errors);
+        if let Some(l) = enforce_level {
+            p.enforce.level = l;
+        }
+        if let Some(v) = enforce_version {
+            p.enforce.version = v;
+        }
+        if let Some(l) = audit_level {
+            p.audit.level = l;
+        }
+        if let Some(v) = audit_version {
+            p.audit.version = v;
+        }
+        if let Some(l) = warn_level {
+            p.warn.level = l;
+        }
+        if let Some(v) = warn_version {
+            p.warn.version = v;
+        }
+        let enforce_valid = labels
+            .get(ENFORCE_LEVEL_LABEL)
+            .and_then(|v| Level::parse(v))
+            .is_some();
+        if warn_level.is_none() && enforce_valid && p.enforce.level > p.warn.level {
+            p.warn.level = p.enforce.level;
+            if warn_version.is_none() {
+                p.warn.version = p.enforce.version;
+            }
+        }
+        p.errors = errors;
+        p
+    }
+}
+
+/// What happens when the object is applied in its namespace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmissionOutcome {
+    /// `enforce` level:version, and whether the request is rejected (Pods only).
+    pub enforce: String,
+    pub rejected: bool,
+    /// `pods "x" is forbidden: violates PodSecurity "…": …` when rejected.
+    pub rejection: Option<String>,
+    /// Warnings returned to the client (`would violate PodSecurity …`).
+    pub warnings: Vec<String>,
+    /// Audit annotations added to the audit event.
+    pub audit_annotations: BTreeMap<String, String>,
+}
+
+/// Applies a namespace policy to a Pod (`is_pod`) or a workload's pod template.
+/// Pods violating `enforce` are rejected; templates get only warnings and audit
+/// annotations; no warning is sent when the request is already rejected.
+pub fn admit(
+    policy: &NamespacePolicy,
+    name: &str,
+    metadata: &ObjectMeta,
+    spec: &PodSpec,
+    is_pod: bool,
+) -> AdmissionOutcome {
+    let run = |lv: LevelVersion| -> Evaluation { evaluate(metadata, spec, lv.level, lv.version) };
+    let mut audit_annotations = BTreeMap::new();
+    let mut rejection = None;
+    if is_pod {
+        audit_annotations.insert(
+            "pod-security.kubernetes.io/enforce-policy".to_owned(),
+            policy.enforce.to_string(),
+        );
+        if let Some(message) = run(policy.enforce).violation_message() {
+            rejection = Some(format!("pods {name:?} is forbidden: {message}"));
+        }
+    }
+    if let Some(message) = run(policy.audit).would_violate_message() {
+        audit_annotations.insert(
+            "pod-security.kubernetes.io/audit-violations".to_owned(),
+            message,
+        );
+    }
+    if !policy.errors.is_empty() {
+        audit_annotations.insert(
+            "error".to_owned(),
+            format!("Failed to parse policy: {}", policy.errors.join(", ")),
+        );
+    }
+    let mut warnings = Vec::new();
+    if rejection.is_none()
+        && let Some(message) = run(policy.warn).would_violate_message()
+    {
+        warnings.push(message);
+    }
+    AdmissionOutcome {
+        enforce: policy.enforce.to_string(),
+        rejected: rejection.is_some(),
+        rejection,
+        warnings,
+        audit_annotations,
+    }
+}
