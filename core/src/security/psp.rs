@@ -806,3 +806,65 @@ pub fn migration_table() -> Vec<MigrationRow> {
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_path_prefixes_match_whole_components() {
+        assert!(path_has_prefix("/foo/bar", "/foo"));
+        assert!(path_has_prefix("/foo", "/foo/"));
+        assert!(!path_has_prefix("/fool", "/foo"));
+        assert!(path_has_prefix("/anything", "/"));
+    }
+
+    #[test]
+    fn a_policy_without_rules_is_flagged_as_upstream_validation_would() {
+        let problems = policy_problems(&PodSecurityPolicySpec::default());
+        assert_eq!(problems.len(), 4);
+        assert_eq!(
+            problems[0],
+            "spec.seLinux.rule: Unsupported value: \"\": supported values: \"MustRunAs\", \"RunAsAny\""
+        );
+    }
+
+    #[test]
+    fn no_policies_reject_with_an_empty_list() {
+        let d = decide("p", &ObjectMeta::default(), &PodSpec::default(), &[]);
+        assert_eq!(
+            d.rejection.as_deref(),
+            Some("pods \"p\" is forbidden: unable to validate against any pod security policy: []")
+        );
+    }
+
+    #[test]
+    fn every_psp_field_has_a_migration_row() {
+        let rows = migration_table();
+        for field in [
+            "privileged",
+            "allowPrivilegeEscalation",
+            "requiredDropCapabilities",
+            "volumes",
+            "hostNetwork",
+            "hostIPC",
+            "hostPID",
+            "hostPorts",
+            "runAsUser",
+            "readOnlyRootFilesystem",
+            "seLinux",
+            "allowedHostPaths",
+        ] {
+            assert!(rows.iter().any(|r| r.field == field), "{field}");
+        }
+        let known: Vec<&str> = crate::security::pss::all_checks()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert!(
+            rows.iter()
+                .flat_map(|r| r.checks.iter())
+                .all(|c| known.contains(&c.as_str()))
+        );
+    }
+}

@@ -1518,3 +1518,218 @@ pub fn failing_by_level(
         .map(|l| (l, evaluate(metadata, spec, l, version)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::Pod;
+
+    use super::*;
+
+    fn pod(json: serde_json::Value) -> Pod {
+        serde_json::from_value(json).expect("pod")
+    }
+
+    fn failing(p: &Pod, level: Level, version: &str) -> Vec<String> {
+        let version = PolicyVersion::parse(version).expect("version");
+        evaluate(&p.metadata, p.spec.as_ref().expect("spec"), level, version).failing_ids()
+    }
+
+    /// A pod that passes restricted at every version.
+    fn restricted_pod(extra_spec: serde_json::Value) -> Pod {
+        let mut spec = serde_json::json!({
+            "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "app", "image": "app:1", "securityContext": {
+                "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]
+        });
+        if let (Some(base), Some(extra)) = (spec.as_object_mut(), extra_spec.as_object()) {
+            for (k, v) in extra {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+        pod(serde_json::json!({"metadata": {"name": "p"}, "spec": spec}))
+    }
+
+    #[test]
+    fn version_labels_parse_as_upstream() {
+        assert_eq!(PolicyVersion::parse("latest"), Some(PolicyVersion::Latest));
+        assert_eq!(PolicyVersion::parse("v1.0"), Some(PolicyVersion::Minor(0)));
+        assert_eq!(
+            PolicyVersion::parse("v1.37"),
+            Some(PolicyVersion::Minor(37))
+        );
+        for bad in [
+            "1.25", "v1.025", "v2.0", "v1.", "V1.2", "v1.-1", "Latest", "",
+        ] {
+            assert_eq!(PolicyVersion::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            PolicyVersion::Minor(99).effective_minor(),
+            NEWEST_POLICY_MINOR
+        );
+    }
+
+    #[test]
+    fn restricted_replaces_baseline_twins_only_from_their_versions() {
+        assert!(check_ids_for(Level::Restricted, 18).contains(&"seccompProfile_baseline"));
+        assert!(!check_ids_for(Level::Restricted, 19).contains(&"seccompProfile_baseline"));
+        assert!(check_ids_for(Level::Restricted, 21).contains(&"capabilities_baseline"));
+        assert!(!check_ids_for(Level::Restricted, 22).contains(&"capabilities_baseline"));
+        assert!(!check_ids_for(Level::Restricted, 0).contains(&"hostPathVolumes"));
+        assert!(check_ids_for(Level::Restricted, 34).contains(&"procMount"));
+        assert!(!check_ids_for(Level::Restricted, 35).contains(&"procMount"));
+        assert_eq!(check_ids_for(Level::Baseline, 37).len(), 12);
+        assert_eq!(check_ids_for(Level::Restricted, 37).len(), 15);
+        assert!(check_ids_for(Level::Privileged, 37).is_empty());
+        assert_eq!(all_checks().len(), 19);
+    }
+
+    #[test]
+    fn windows_pods_are_exempt_from_three_restricted_checks_from_v1_25() {
+        let windows = pod(serde_json::json!({"metadata": {"name": "w"}, "spec": {
+            "os": {"name": "windows"},
+            "securityContext": {"runAsNonRoot": true},
+            "containers": [{"name": "app", "image": "app:1"}]}}));
+        assert_eq!(
+            failing(&windows, Level::Restricted, "v1.24"),
+            [
+                "allowPrivilegeEscalation",
+                "capabilities_restricted",
+                "seccompProfile_restricted"
+            ]
+        );
+        assert!(failing(&windows, Level::Restricted, "v1.25").is_empty());
+        assert!(failing(&windows, Level::Restricted, "latest").is_empty());
+    }
+
+    #[test]
+    fn host_users_false_relaxes_user_checks_from_v1_35() {
+        let userns = pod(serde_json::json!({"metadata": {"name": "u"}, "spec": {
+            "hostUsers": false,
+            "securityContext": {"runAsUser": 0, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "app", "image": "app:1", "securityContext": {
+                "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}, "procMount": "Unmasked"}}]}}));
+        assert_eq!(failing(&userns, Level::Baseline, "v1.34"), ["procMount"]);
+        assert!(failing(&userns, Level::Baseline, "v1.35").is_empty());
+        assert_eq!(
+            failing(&userns, Level::Restricted, "v1.34"),
+            ["procMount", "runAsNonRoot", "runAsUser"]
+        );
+        // procMount_restricted has no user-namespace relaxation.
+        assert_eq!(
+            failing(&userns, Level::Restricted, "v1.35"),
+            ["procMount_restricted"]
+        );
+    }
+
+    #[test]
+    fn pod_level_false_run_as_non_root_fails_even_when_containers_override_it() {
+        let p = restricted_pod(serde_json::json!({
+            "securityContext": {"runAsNonRoot": false, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "app", "image": "app:1", "securityContext": {
+                "runAsNonRoot": true, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]
+        }));
+        let e = evaluate(
+            &p.metadata,
+            p.spec.as_ref().expect("spec"),
+            Level::Restricted,
+            PolicyVersion::Latest,
+        );
+        assert_eq!(
+            e.forbidden_detail(),
+            "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)"
+        );
+    }
+
+    #[test]
+    fn ephemeral_containers_and_native_sidecars_are_checked_in_visiting_order() {
+        let p = restricted_pod(serde_json::json!({
+            "initContainers": [{"name": "sidecar", "image": "s:1", "restartPolicy": "Always"}],
+            "ephemeralContainers": [{"name": "debug", "image": "busybox:1", "securityContext": {"privileged": true}}]
+        }));
+        let e = evaluate(
+            &p.metadata,
+            p.spec.as_ref().expect("spec"),
+            Level::Restricted,
+            PolicyVersion::Latest,
+        );
+        assert_eq!(
+            e.violation_message().as_deref(),
+            Some(
+                "violates PodSecurity \"restricted:latest\": privileged (container \"debug\" must not set securityContext.privileged=true), \
+allowPrivilegeEscalation != false (containers \"sidecar\", \"debug\" must set securityContext.allowPrivilegeEscalation=false), \
+unrestricted capabilities (containers \"sidecar\", \"debug\" must set securityContext.capabilities.drop=[\"ALL\"])"
+            )
+        );
+        assert_eq!(
+            e.failures[0].paths,
+            ["spec.ephemeralContainers[0].securityContext.privileged"]
+        );
+    }
+
+    #[test]
+    fn wording_pluralises_and_sorts_as_upstream() {
+        let p = restricted_pod(serde_json::json!({
+            "hostPID": true, "hostNetwork": true,
+            "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"},
+                "sysctls": [{"name": "kernel.msgmax", "value": "1"}, {"name": "net.ipv4.tcp_rmem", "value": "1"}]},
+            "containers": [
+                {"name": "b", "image": "b:1", "ports": [{"containerPort": 80, "hostPort": 8080}, {"containerPort": 81, "hostPort": 443}],
+                 "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"], "add": ["chown", "NET_RAW"]}}},
+                {"name": "a", "image": "a:1", "ports": [{"containerPort": 90, "hostPort": 9090}],
+                 "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]
+        }));
+        let e = evaluate(
+            &p.metadata,
+            p.spec.as_ref().expect("spec"),
+            Level::Baseline,
+            PolicyVersion::Minor(31),
+        );
+        assert_eq!(
+            e.forbidden_detail(),
+            "non-default capabilities (container \"b\" must not include \"NET_RAW\", \"chown\" in securityContext.capabilities.add), \
+host namespaces (hostNetwork=true, hostPID=true), \
+hostPort (containers \"b\", \"a\" use hostPorts 443, 8080, 9090), \
+forbidden sysctls (kernel.msgmax, net.ipv4.tcp_rmem)"
+        );
+        // tcp_rmem became safe in v1.32.
+        let e = evaluate(
+            &p.metadata,
+            p.spec.as_ref().expect("spec"),
+            Level::Baseline,
+            PolicyVersion::Minor(32),
+        );
+        assert!(
+            e.forbidden_detail()
+                .ends_with("forbidden sysctls (kernel.msgmax)")
+        );
+    }
+
+    #[test]
+    fn annotations_are_quoted_like_go() {
+        let p = pod(
+            serde_json::json!({"metadata": {"name": "p", "annotations": {
+            "seccomp.security.alpha.kubernetes.io/pod": "unconfined",
+            "container.apparmor.security.beta.kubernetes.io/app": "un\"confined"}},
+            "spec": {"containers": [{"name": "app", "image": "app:1"}]}}),
+        );
+        let e = evaluate(
+            &p.metadata,
+            p.spec.as_ref().expect("spec"),
+            Level::Baseline,
+            PolicyVersion::Minor(18),
+        );
+        assert_eq!(
+            e.forbidden_detail(),
+            "forbidden AppArmor profile (annotation must not set AppArmor profile type to \"container.apparmor.security.beta.kubernetes.io/app=\"un\\\"confined\"\"), \
+seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod=\"unconfined\")"
+        );
+        // From v1.19 the seccomp annotation is no longer read.
+        assert_eq!(failing(&p, Level::Baseline, "v1.19"), ["appArmorProfile"]);
+    }
+
+    #[test]
+    fn sourceless_volumes_are_defaulted_to_empty_dir() {
+        let p = restricted_pod(serde_json::json!({"volumes": [{"name": "scratch"}]}));
+        assert!(failing(&p, Level::Restricted, "latest").is_empty());
+    }
+}
