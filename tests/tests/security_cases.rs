@@ -58,53 +58,53 @@ fn strings(value: &Value) -> Vec<String> {
 
 fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &mut Vec<String>) {
     let mut fail = |what: String| problems.push(format!("{case} {}: {what}", w.id));
-    if let Some(ids) = expect.get("baseline") {
-        if w.baseline.failing != strings(ids) {
-            fail(format!(
-                "baseline failing {:?}, expected {ids}",
-                w.baseline.failing
-            ));
-        }
+    if let Some(ids) = expect.get("baseline")
+        && w.baseline.failing != strings(ids)
+    {
+        fail(format!(
+            "baseline failing {:?}, expected {ids}",
+            w.baseline.failing
+        ));
     }
-    if let Some(ids) = expect.get("restricted") {
-        if w.restricted.failing != strings(ids) {
-            fail(format!(
-                "restricted failing {:?}, expected {ids}",
-                w.restricted.failing
-            ));
-        }
+    if let Some(ids) = expect.get("restricted")
+        && w.restricted.failing != strings(ids)
+    {
+        fail(format!(
+            "restricted failing {:?}, expected {ids}",
+            w.restricted.failing
+        ));
     }
-    if let Some(message) = expect.get("restricted_message") {
-        if w.restricted.message.as_deref() != message.as_str() {
-            fail(format!(
-                "restricted message {:?}, expected {message}",
-                w.restricted.message
-            ));
-        }
+    if let Some(message) = expect.get("restricted_message")
+        && w.restricted.message.as_deref() != message.as_str()
+    {
+        fail(format!(
+            "restricted message {:?}, expected {message}",
+            w.restricted.message
+        ));
     }
-    if let Some(rejected) = expect.get("admission_rejected").and_then(Value::as_bool) {
-        if w.admission.rejected != rejected {
-            fail(format!(
-                "admission rejected = {}, expected {rejected}",
-                w.admission.rejected
-            ));
-        }
+    if let Some(rejected) = expect.get("admission_rejected").and_then(Value::as_bool)
+        && w.admission.rejected != rejected
+    {
+        fail(format!(
+            "admission rejected = {}, expected {rejected}",
+            w.admission.rejected
+        ));
     }
-    if let Some(rejection) = expect.get("admission_rejection") {
-        if w.admission.rejection.as_deref() != rejection.as_str() {
-            fail(format!(
-                "admission rejection {:?}, expected {rejection}",
-                w.admission.rejection
-            ));
-        }
+    if let Some(rejection) = expect.get("admission_rejection")
+        && w.admission.rejection.as_deref() != rejection.as_str()
+    {
+        fail(format!(
+            "admission rejection {:?}, expected {rejection}",
+            w.admission.rejection
+        ));
     }
-    if let Some(warnings) = expect.get("admission_warnings") {
-        if w.admission.warnings != strings(warnings) {
-            fail(format!(
-                "admission warnings {:?}, expected {warnings}",
-                w.admission.warnings
-            ));
-        }
+    if let Some(warnings) = expect.get("admission_warnings")
+        && w.admission.warnings != strings(warnings)
+    {
+        fail(format!(
+            "admission warnings {:?}, expected {warnings}",
+            w.admission.warnings
+        ));
     }
     if let Some(audit) = expect.get("audit_violations") {
         let got = w
