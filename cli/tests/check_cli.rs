@@ -211,13 +211,20 @@ fn workload_templates_get_an_entry_with_kind_in_the_id() {
 /// `result` requires message; `message` needs text; `region.startLine` ≥ 1).
 #[test]
 fn sarif_output_has_the_structure_the_2_1_0_schema_requires() {
-    let (_, sarif) = json(&[
-        "check",
-        "--format",
-        "sarif",
-        &case("training-psp.yaml"),
-        &case("namespace-enforce.yaml"),
-    ]);
+    let files: Vec<String> = [
+        "training-psp.yaml",
+        "namespace-enforce.yaml",
+        "best-practices.yaml",
+        "training-sidecars.yaml",
+        "netpol-coverage.yaml",
+        "psp-mutating-wins.yaml",
+    ]
+    .iter()
+    .map(|f| case(f))
+    .collect();
+    let mut args = vec!["check", "--format", "sarif"];
+    args.extend(files.iter().map(String::as_str));
+    let (_, sarif) = json(&args);
     assert_eq!(sarif["version"], "2.1.0");
     assert!(
         sarif["$schema"]

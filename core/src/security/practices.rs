@@ -206,6 +206,51 @@ const RULES: &[RuleDef] = &[
         kube_linter: &[],
     },
     RuleDef {
+        id: "probes-identical",
+        severity: Severity::Warning,
+        title: "Readiness and liveness probes are identical",
+        kube_score: &["pod-probes-identical"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "proc-mount-unmasked",
+        severity: Severity::Error,
+        title: "procMount is not Default",
+        kube_score: &[],
+        polaris: &["procMount"],
+        kubescape: &[],
+        kube_linter: &["unsafe-proc-mount"],
+    },
+    RuleDef {
+        id: "unsafe-sysctls",
+        severity: Severity::Error,
+        title: "Unsafe sysctls",
+        kube_score: &[],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &["unsafe-sysctls"],
+    },
+    RuleDef {
+        id: "windows-host-process",
+        severity: Severity::Error,
+        title: "Windows HostProcess container",
+        kube_score: &[],
+        polaris: &["hostProcess"],
+        kubescape: &["C-0202"],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "single-replica",
+        severity: Severity::Info,
+        title: "Only one replica",
+        kube_score: &["deployment-replicas"],
+        polaris: &["deploymentMissingReplicas"],
+        kubescape: &[],
+        kube_linter: &["minimum-three-replicas"],
+    },
+    RuleDef {
         id: "pod-not-selected-by-ingress-policy",
         severity: Severity::Warning,
         title: "No NetworkPolicy isolates the pod's ingress",
@@ -368,6 +413,52 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
                 &format!("volumes:\n- name: {}\n  emptyDir: {{}}", v.name),
             );
         }
+    }
+    for (i, sysctl) in spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.sysctls.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if !super::pss::is_safe_sysctl(&sysctl.name, super::pss::NEWEST_POLICY_MINOR) {
+            sink.push(
+                "unsafe-sysctls",
+                &format!("{base}.securityContext.sysctls[{i}].name"),
+                format!("sysctl {:?} is not in the safe set", sysctl.name),
+                "# remove the sysctl, or run the workload on nodes that allow it (kubelet --allowed-unsafe-sysctls)",
+            );
+        }
+    }
+    if spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.windows_options.as_ref())
+        .and_then(|w| w.host_process)
+        == Some(true)
+    {
+        sink.push(
+            "windows-host-process",
+            &format!("{base}.securityContext.windowsOptions.hostProcess"),
+            "the pod runs as a Windows HostProcess pod with host access".to_owned(),
+            "securityContext:\n  windowsOptions:\n    hostProcess: false",
+        );
+    }
+    if matches!(
+        workload.kind,
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController"
+    ) && workload.replicas.is_some_and(|r| r < 2)
+    {
+        sink.push(
+            "single-replica",
+            "spec.replicas",
+            format!(
+                "{} {:?} runs a single replica: any disruption is an outage",
+                workload.kind, workload.name
+            ),
+            "replicas: 3",
+        );
     }
     if spec.automount_service_account_token != Some(false) {
         let sa_name = spec.service_account_name.as_deref().unwrap_or("default");
@@ -570,6 +661,39 @@ fn container_findings(
             &format!("{cpath}.securityContext.seccompProfile"),
             format!("container {name:?} runs without a seccomp profile field (the alpha annotation is ignored since v1.27)"),
             "securityContext:\n  seccompProfile:\n    type: RuntimeDefault",
+        );
+    }
+    if let (Some(readiness), Some(liveness)) = (&c.readiness_probe, &c.liveness_probe)
+        && readiness == liveness
+    {
+        sink.push(
+            "probes-identical",
+            &format!("{cpath}.livenessProbe"),
+            format!("container {name:?} uses the same probe for readiness and liveness: a slow dependency restarts it instead of taking it out of rotation"),
+            "livenessProbe:\n  httpGet:\n    path: /healthz  # cheaper than readiness, no dependency checks\n    port: 8080\n  failureThreshold: 6",
+        );
+    }
+    if let Some(pm) = sc
+        .and_then(|s| s.proc_mount.as_deref())
+        .filter(|pm| *pm != "Default")
+    {
+        sink.push(
+            "proc-mount-unmasked",
+            &format!("{cpath}.securityContext.procMount"),
+            format!("container {name:?} sets procMount {pm:?}: /proc is not masked"),
+            "securityContext:\n  procMount: Default",
+        );
+    }
+    if sc
+        .and_then(|s| s.windows_options.as_ref())
+        .and_then(|w| w.host_process)
+        == Some(true)
+    {
+        sink.push(
+            "windows-host-process",
+            &format!("{cpath}.securityContext.windowsOptions.hostProcess"),
+            format!("container {name:?} runs as a Windows HostProcess container"),
+            "securityContext:\n  windowsOptions:\n    hostProcess: false",
         );
     }
     for (i, p) in c.ports.iter().flatten().enumerate() {

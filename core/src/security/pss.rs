@@ -1014,6 +1014,13 @@ const SAFE_SYSCTLS: &[(u32, &str)] = &[
     (37, "net.ipv4.tcp_notsent_lowat"),
 ];
 
+/// Whether a sysctl is in the safe set at a policy minor version.
+pub fn is_safe_sysctl(name: &str, minor: u32) -> bool {
+    SAFE_SYSCTLS
+        .iter()
+        .any(|&(since, n)| since <= minor && n == name)
+}
+
 /// check_sysctls.go: names unquoted, in spec order.
 fn sysctls(pod: &PodView<'_>, minor: u32) -> Outcome {
     let allowed = |name: &str| {
