@@ -123,6 +123,18 @@ fn print_text(section: &SecuritySection) {
             println!("    fix: {}", f.fix.replace('\n', "\n         "));
         }
     }
+    for ns in &section.namespaces {
+        println!(
+            "namespace {:?}: enforce {}, audit {}, warn {}",
+            ns.name, ns.policy.enforce, ns.policy.audit, ns.policy.warn
+        );
+        for error in &ns.policy.errors {
+            println!("  invalid label: {error}");
+        }
+        for warning in &ns.label_warnings {
+            println!("  Warning: {warning}");
+        }
+    }
     for p in &section.psp_policies {
         for problem in &p.problems {
             println!(

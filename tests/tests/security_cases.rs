@@ -4,7 +4,8 @@
 //! `restricted_message`, `admission_rejected`, `admission_rejection`,
 //! `admission_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
 //! `psp_mutations` ({policy: [..]}), `findings_include` (`id` or `id@line`),
-//! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`.
+//! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
+//! `namespace_warnings` ({namespace: [lines]}).
 
 use std::path::{Path, PathBuf};
 
@@ -197,6 +198,20 @@ fn every_security_case_matches_its_expectations() {
             match section.workloads.iter().find(|w| &w.id == id) {
                 Some(w) => check_workload(&case, w, workload_expect, &mut problems),
                 None => problems.push(format!("{case}: no workload {id} (have {ids:?})")),
+            }
+        }
+        if let Some(namespaces) = expect.get("namespace_warnings").and_then(Value::as_object) {
+            for (name, expected) in namespaces {
+                let got = section
+                    .namespaces
+                    .iter()
+                    .find(|n| &n.name == name)
+                    .map(|n| n.label_warnings.clone());
+                if got.as_ref() != Some(&strings(expected)) {
+                    problems.push(format!(
+                        "{case}: namespace {name} label warnings {got:?}, expected {expected}"
+                    ));
+                }
             }
         }
         if let Some(policies) = expect.get("psp_problems").and_then(Value::as_object) {

@@ -245,3 +245,78 @@ mod tests {
         assert_eq!(p.warn.level, Level::Privileged);
     }
 }
+
+/// Upstream's `namespaceMaxPodsToCheck` default.
+pub const NAMESPACE_MAX_PODS_TO_CHECK: usize = 3000;
+
+/// The warnings `kubectl label ns … pod-security.kubernetes.io/enforce=…` prints
+/// when Pods already in the namespace violate the new enforce level
+/// (`EvaluatePodsInNamespace` in admission/admission.go): the label change is
+/// allowed; pods with the same reason list are grouped under the smallest name.
+pub fn existing_pods_warnings(
+    namespace: &str,
+    enforce: LevelVersion,
+    pods: &[(&str, &ObjectMeta, &PodSpec)],
+) -> Vec<String> {
+    if enforce.level == Level::Privileged {
+        return Vec::new();
+    }
+    let total = pods.len();
+    let checked = &pods[..total.min(NAMESPACE_MAX_PODS_TO_CHECK)];
+    // reason list → (smallest pod name, count), in first-seen order
+    let mut order: Vec<String> = Vec::new();
+    let mut counts: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for (name, metadata, spec) in checked {
+        let evaluation = evaluate(metadata, spec, enforce.level, enforce.version);
+        if evaluation.allowed() {
+            continue;
+        }
+        let reasons = evaluation
+            .failures
+            .iter()
+            .map(|f| {
+                if f.reason.is_empty() {
+                    "unknown forbidden reason".to_owned()
+                } else {
+                    f.reason.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        match counts.get_mut(&reasons) {
+            Some((smallest, count)) => {
+                if *name < smallest.as_str() {
+                    *smallest = (*name).to_owned();
+                }
+                *count += 1;
+            }
+            None => {
+                order.push(reasons.clone());
+                counts.insert(reasons, ((*name).to_owned(), 1));
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    if checked.len() < total {
+        warnings.push(format!(
+            "new PodSecurity enforce level only checked against the first {} of {total} existing pods",
+            checked.len()
+        ));
+    }
+    if !order.is_empty() {
+        warnings.push(format!("existing pods in namespace {namespace:?} violate the new PodSecurity enforce level \"{enforce}\""));
+    }
+    let mut pod_warnings: Vec<String> = order
+        .iter()
+        .filter_map(|reasons| {
+            counts.get(reasons).map(|(name, count)| match count {
+                1 => format!("{name}: {reasons}"),
+                2 => format!("{name} (and 1 other pod): {reasons}"),
+                n => format!("{name} (and {} other pods): {reasons}", n - 1),
+            })
+        })
+        .collect();
+    pod_warnings.sort();
+    warnings.extend(pod_warnings);
+    warnings
+}

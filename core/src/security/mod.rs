@@ -11,6 +11,8 @@ pub mod practices;
 pub mod psp;
 pub mod pss;
 
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Severity;
@@ -93,11 +95,24 @@ pub struct PolicySummary {
     pub problems: Vec<String>,
 }
 
+/// A namespace whose labels select a Pod Security policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceSecurity {
+    pub name: String,
+    pub policy: NamespacePolicy,
+    /// What labelling the namespace prints when its Pods (those of the input)
+    /// already exist: `existing pods in namespace "x" violate the new PodSecurity
+    /// enforce level "restricted:latest"`, then one line per reason list.
+    pub label_warnings: Vec<String>,
+}
+
 /// The `security` section of the report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecuritySection {
     pub pss_version: PolicyVersion,
     pub workloads: Vec<WorkloadSecurity>,
+    /// Namespaces carrying `pod-security.kubernetes.io/*` labels.
+    pub namespaces: Vec<NamespaceSecurity>,
     pub psp_policies: Vec<PolicySummary>,
     /// For each PSP field, the PSS level and checks that cover it.
     pub psp_migration: Vec<MigrationRow>,
@@ -110,6 +125,7 @@ impl Default for SecuritySection {
         SecuritySection {
             pss_version: PolicyVersion::Latest,
             workloads: Vec::new(),
+            namespaces: Vec::new(),
             psp_policies: Vec::new(),
             psp_migration: psp::migration_table(),
             rules: practices::rules(),
@@ -150,9 +166,37 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         .workloads()
         .map(|w| workload_security(inventory, &w, options, &refs))
         .collect();
+    let namespaces = inventory
+        .namespaces
+        .iter()
+        .filter(|ns| {
+            ns.labels
+                .keys()
+                .any(|k| k.starts_with("pod-security.kubernetes.io/"))
+        })
+        .map(|ns| {
+            let policy = NamespacePolicy::from_labels(&ns.labels);
+            let pods: Vec<(&str, &ObjectMeta, &PodSpec)> = inventory
+                .pods()
+                .filter(|(loaded, _)| loaded.namespace() == Some(ns.name.as_str()))
+                .filter_map(|(loaded, pod)| {
+                    pod.spec
+                        .as_ref()
+                        .map(|spec| (loaded.name(), &pod.metadata, spec))
+                })
+                .collect();
+            let label_warnings = admission::existing_pods_warnings(&ns.name, policy.enforce, &pods);
+            NamespaceSecurity {
+                name: ns.name.clone(),
+                policy,
+                label_warnings,
+            }
+        })
+        .collect();
     SecuritySection {
         pss_version: options.pss_version,
         workloads,
+        namespaces,
         psp_policies,
         ..SecuritySection::default()
     }
