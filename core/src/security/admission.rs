@@ -184,68 +184,6 @@ pub fn admit(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    fn lv(level: Level, version: PolicyVersion) -> LevelVersion {
-        LevelVersion { level, version }
-    }
-
-    #[test]
-    fn no_labels_mean_privileged_latest_everywhere() {
-        assert_eq!(
-            NamespacePolicy::from_labels(&BTreeMap::new()),
-            NamespacePolicy::privileged()
-        );
-    }
-
-    #[test]
-    fn warn_follows_a_stricter_enforce_unless_set() {
-        let p = NamespacePolicy::from_labels(&labels(&[
-            (ENFORCE_LEVEL_LABEL, "baseline"),
-            (ENFORCE_VERSION_LABEL, "v1.28"),
-        ]));
-        assert_eq!(p.warn, lv(Level::Baseline, PolicyVersion::Minor(28)));
-        assert_eq!(p.audit, lv(Level::Privileged, PolicyVersion::Latest));
-        let p = NamespacePolicy::from_labels(&labels(&[
-            (ENFORCE_LEVEL_LABEL, "restricted"),
-            (ENFORCE_VERSION_LABEL, "v1.28"),
-            (WARN_VERSION_LABEL, "v1.30"),
-        ]));
-        assert_eq!(p.warn, lv(Level::Restricted, PolicyVersion::Minor(30)));
-        let p = NamespacePolicy::from_labels(&labels(&[
-            (ENFORCE_LEVEL_LABEL, "restricted"),
-            (WARN_LEVEL_LABEL, "privileged"),
-        ]));
-        assert_eq!(p.warn.level, Level::Privileged);
-    }
-
-    #[test]
-    fn invalid_labels_fail_closed_for_enforce_and_open_for_audit_and_warn() {
-        let p = NamespacePolicy::from_labels(&labels(&[
-            (ENFORCE_LEVEL_LABEL, "Restricted"),
-            (AUDIT_LEVEL_LABEL, "strict"),
-            (WARN_LEVEL_LABEL, "nope"),
-            (ENFORCE_VERSION_LABEL, "1.25"),
-        ]));
-        assert_eq!(p.enforce, lv(Level::Restricted, PolicyVersion::Latest));
-        assert_eq!(p.audit.level, Level::Privileged);
-        assert_eq!(p.warn.level, Level::Privileged);
-        assert_eq!(p.errors.len(), 4);
-        // An invalid enforce level does not raise warn.
-        let p = NamespacePolicy::from_labels(&labels(&[(ENFORCE_LEVEL_LABEL, "bogus")]));
-        assert_eq!(p.warn.level, Level::Privileged);
-    }
-}
-
 /// Upstream's `namespaceMaxPodsToCheck` default.
 pub const NAMESPACE_MAX_PODS_TO_CHECK: usize = 3000;
 
@@ -319,4 +257,66 @@ pub fn existing_pods_warnings(
     pod_warnings.sort();
     warnings.extend(pod_warnings);
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn lv(level: Level, version: PolicyVersion) -> LevelVersion {
+        LevelVersion { level, version }
+    }
+
+    #[test]
+    fn no_labels_mean_privileged_latest_everywhere() {
+        assert_eq!(
+            NamespacePolicy::from_labels(&BTreeMap::new()),
+            NamespacePolicy::privileged()
+        );
+    }
+
+    #[test]
+    fn warn_follows_a_stricter_enforce_unless_set() {
+        let p = NamespacePolicy::from_labels(&labels(&[
+            (ENFORCE_LEVEL_LABEL, "baseline"),
+            (ENFORCE_VERSION_LABEL, "v1.28"),
+        ]));
+        assert_eq!(p.warn, lv(Level::Baseline, PolicyVersion::Minor(28)));
+        assert_eq!(p.audit, lv(Level::Privileged, PolicyVersion::Latest));
+        let p = NamespacePolicy::from_labels(&labels(&[
+            (ENFORCE_LEVEL_LABEL, "restricted"),
+            (ENFORCE_VERSION_LABEL, "v1.28"),
+            (WARN_VERSION_LABEL, "v1.30"),
+        ]));
+        assert_eq!(p.warn, lv(Level::Restricted, PolicyVersion::Minor(30)));
+        let p = NamespacePolicy::from_labels(&labels(&[
+            (ENFORCE_LEVEL_LABEL, "restricted"),
+            (WARN_LEVEL_LABEL, "privileged"),
+        ]));
+        assert_eq!(p.warn.level, Level::Privileged);
+    }
+
+    #[test]
+    fn invalid_labels_fail_closed_for_enforce_and_open_for_audit_and_warn() {
+        let p = NamespacePolicy::from_labels(&labels(&[
+            (ENFORCE_LEVEL_LABEL, "Restricted"),
+            (AUDIT_LEVEL_LABEL, "strict"),
+            (WARN_LEVEL_LABEL, "nope"),
+            (ENFORCE_VERSION_LABEL, "1.25"),
+        ]));
+        assert_eq!(p.enforce, lv(Level::Restricted, PolicyVersion::Latest));
+        assert_eq!(p.audit.level, Level::Privileged);
+        assert_eq!(p.warn.level, Level::Privileged);
+        assert_eq!(p.errors.len(), 4);
+        // An invalid enforce level does not raise warn.
+        let p = NamespacePolicy::from_labels(&labels(&[(ENFORCE_LEVEL_LABEL, "bogus")]));
+        assert_eq!(p.warn.level, Level::Privileged);
+    }
 }
