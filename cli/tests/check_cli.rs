@@ -87,7 +87,8 @@ fn json_contract_field_by_field_for_the_training_pod() {
     assert_eq!(
         psp[0]["errors"],
         serde_json::json!([
-            "metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: Forbidden: seccomp may not be set"
+            "pod.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: Forbidden: seccomp may not be set",
+            "pod.metadata.annotations[container.seccomp.security.alpha.kubernetes.io/app]: Forbidden: seccomp may not be set"
         ])
     );
     // The mutated pod shows the policy's defaults.
@@ -292,7 +293,7 @@ fn text_output_explains_pss_admission_and_psp() {
     assert!(stdout.contains("baseline   pass"));
     assert!(stdout.contains("restricted FAIL allowPrivilegeEscalation, capabilities_restricted, seccompProfile_restricted"));
     assert!(stdout.contains(TRAINING_RESTRICTED_MESSAGE));
-    assert!(stdout.contains("PodSecurityPolicy: pods \"secure-app\" is forbidden: unable to validate against any pod security policy: [metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: Forbidden: seccomp may not be set]"));
+    assert!(stdout.contains("PodSecurityPolicy: pods \"secure-app\" is forbidden: PodSecurityPolicy: unable to admit pod: [pod.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: Forbidden: seccomp may not be set pod.metadata.annotations[container.seccomp.security.alpha.kubernetes.io/app]: Forbidden: seccomp may not be set]"));
     assert!(stdout.contains("spec.seLinux.rule: Unsupported value"));
 }
 

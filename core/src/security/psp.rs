@@ -12,7 +12,7 @@
 //! permissions (every given policy is a candidate), seLinux, sysctls, flexVolume and
 //! CSI driver lists, runtimeClass.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Capabilities, Pod, PodSpec, SecurityContext};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -64,7 +64,7 @@ pub struct PspEvaluation {
 pub struct PspDecision {
     pub evaluations: Vec<PspEvaluation>,
     pub chosen: Option<String>,
-    /// `pods "p" is forbidden: unable to validate against any pod security policy: [...]`.
+    /// `pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [...]`.
     pub rejection: Option<String>,
     /// The pod as admitted (mutations applied, `kubernetes.io/psp` annotation set).
     pub mutated_pod: Option<serde_json::Value>,
@@ -158,13 +158,14 @@ pub fn decide(
                 .iter()
                 .flat_map(|e| e.errors.iter().cloned())
                 .collect();
+            // admission.go: no providers, or the errors of every policy.
             decision.rejection = Some(if policies.is_empty() {
                 format!(
-                    "pods {pod_name:?} is forbidden: unable to validate against any pod security policy: []"
+                    "pods {pod_name:?} is forbidden: PodSecurityPolicy: no providers available to validate pod request"
                 )
             } else {
                 format!(
-                    "pods {pod_name:?} is forbidden: unable to validate against any pod security policy: [{}]",
+                    "pods {pod_name:?} is forbidden: PodSecurityPolicy: unable to admit pod: [{}]",
                     errors.join(" ")
                 )
             });
@@ -248,27 +249,41 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
                  mutations: &mut Vec<String>| {
         let sc = sc_slot.get_or_insert_with(Default::default);
         let before = sc.clone();
-        // capabilities.go GenerateSecurityContext: default adds (unless dropped), required drops.
+        // capabilities.go Generate: default adds (unless the container drops them) and
+        // required drops are merged in; a changed list is written back as a sorted set.
         if !default_add.is_empty() || !required_drop.is_empty() {
-            let caps = sc.capabilities.get_or_insert_with(Capabilities::default);
-            for cap in &default_add {
-                let dropped = caps.drop.iter().flatten().any(|d| d == cap);
-                let add = caps.add.get_or_insert_with(Vec::new);
-                if !dropped && !add.contains(cap) {
-                    add.push(cap.clone());
+            let current = sc.capabilities.clone().unwrap_or_default();
+            let container_add: BTreeSet<String> = current.add.iter().flatten().cloned().collect();
+            let container_drop: BTreeSet<String> = current.drop.iter().flatten().cloned().collect();
+            let mut combined_add = container_add.clone();
+            combined_add.extend(
+                default_add
+                    .iter()
+                    .filter(|c| !container_drop.contains(*c))
+                    .cloned(),
+            );
+            let mut combined_drop = container_drop.clone();
+            combined_drop.extend(required_drop.iter().cloned());
+            if combined_add.len() != container_add.len()
+                || combined_drop.len() != container_drop.len()
+            {
+                for cap in combined_add.difference(&container_add) {
                     mutations.push(format!(
                         "{path}.securityContext.capabilities.add: added {cap}"
                     ));
                 }
-            }
-            for cap in &required_drop {
-                let drop = caps.drop.get_or_insert_with(Vec::new);
-                if !drop.contains(cap) {
-                    drop.push(cap.clone());
+                for cap in combined_drop.difference(&container_drop) {
                     mutations.push(format!(
                         "{path}.securityContext.capabilities.drop: added {cap}"
                     ));
                 }
+                let list = |set: BTreeSet<String>| {
+                    (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>())
+                };
+                sc.capabilities = Some(Capabilities {
+                    add: list(combined_add),
+                    drop: list(combined_drop),
+                });
             }
         }
         // provider.go: defaultAllowPrivilegeEscalation, else false when escalation is disallowed.
@@ -345,9 +360,19 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
         );
     }
 
-    // --- validation of the mutated pod.
+    // --- validation of the mutated pod, in provider.go's ValidatePod order:
+    // pod-level strategies, then ephemeral, init and regular containers.
     let spec = pod.spec.as_ref().cloned().unwrap_or_default();
     let pod_annotations = pod.metadata.annotations.clone().unwrap_or_default();
+    let seccomp = SeccompStrategy::new(annotations);
+    if let Some(error) = seccomp.validate(
+        SECCOMP_POD_ANNOTATION,
+        pod_annotations
+            .get(SECCOMP_POD_ANNOTATION)
+            .map_or("", String::as_str),
+    ) {
+        errors.push(error);
+    }
     for (on, field, what) in [
         (spec.host_network, "hostNetwork", "Host network"),
         (spec.host_pid, "hostPID", "Host PID"),
@@ -385,121 +410,70 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             ));
         }
     }
-    if let Some(profile) = pod_annotations.get(SECCOMP_POD_ANNOTATION) {
-        seccomp_error(
-            annotations,
-            &format!("metadata.annotations[{SECCOMP_POD_ANNOTATION}]"),
-            profile,
-            &mut errors,
-        );
-    }
-    if let Some(profile) = spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.seccomp_profile.as_ref())
-    {
-        seccomp_error(
-            annotations,
-            "spec.securityContext.seccompProfile",
-            &field_profile_name(profile),
-            &mut errors,
-        );
-    }
     let host_ports: Vec<(i32, i32)> = psp
         .host_ports
         .iter()
         .flatten()
         .map(|r| (r.min, r.max))
         .collect();
+    // Go's %v of []HostPortRange, as the message prints it.
     let allowed_ports_text = format!(
         "[{}]",
         host_ports
             .iter()
-            .map(|&(a, b)| if a == b {
-                a.to_string()
-            } else {
-                format!("{a}-{b}")
-            })
+            .map(|&(a, b)| format!("{{{a} {b}}}"))
             .collect::<Vec<_>>()
-            .join(",")
+            .join(" ")
     );
-    let mut containers: Vec<(String, &k8s_openapi::api::core::v1::Container)> = Vec::new();
+    let mut containers: Vec<(String, ContainerFields<'_>)> = Vec::new();
+    for (i, c) in spec.ephemeral_containers.iter().flatten().enumerate() {
+        containers.push((
+            format!("spec.ephemeralContainers[{i}]"),
+            ContainerFields {
+                name: &c.name,
+                security_context: c.security_context.as_ref(),
+                ports: c.ports.as_deref(),
+            },
+        ));
+    }
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        containers.push((format!("spec.initContainers[{i}]"), c));
+        containers.push((
+            format!("spec.initContainers[{i}]"),
+            ContainerFields {
+                name: &c.name,
+                security_context: c.security_context.as_ref(),
+                ports: c.ports.as_deref(),
+            },
+        ));
     }
     for (i, c) in spec.containers.iter().enumerate() {
-        containers.push((format!("spec.containers[{i}]"), c));
+        containers.push((
+            format!("spec.containers[{i}]"),
+            ContainerFields {
+                name: &c.name,
+                security_context: c.security_context.as_ref(),
+                ports: c.ports.as_deref(),
+            },
+        ));
     }
+    let allowed_caps: Vec<String> = psp.allowed_capabilities.clone().unwrap_or_default();
+    let any_cap = allowed_caps.iter().any(|c| c == "*");
     for (path, c) in &containers {
-        let sc = c.security_context.clone().unwrap_or_default();
+        let sc = c.security_context.cloned().unwrap_or_default();
         let scp = format!("{path}.securityContext");
-        if sc.privileged == Some(true) && psp.privileged != Some(true) {
-            errors.push(format!(
-                "{scp}.privileged: Invalid value: true: Privileged containers are not allowed"
-            ));
-        }
-        if psp.allow_privilege_escalation == Some(false)
-            && sc.allow_privilege_escalation != Some(false)
-        {
-            let value = sc
-                .allow_privilege_escalation
-                .map_or("nil".to_owned(), |v| v.to_string());
-            errors.push(format!(
-                "{scp}.allowPrivilegeEscalation: Invalid value: {value}: Allowing privilege escalation for containers is not allowed"
-            ));
-        }
-        let allowed_caps: Vec<String> = psp.allowed_capabilities.clone().unwrap_or_default();
-        let any_cap = allowed_caps.iter().any(|c| c == "*");
-        match sc.capabilities.as_ref() {
-            None if !required_drop.is_empty() => {
-                errors.push(format!("{scp}.capabilities: Required value: required capabilities are not set on the securityContext"));
-            }
-            None => {}
-            Some(caps) => {
-                let add: Vec<String> = caps.add.clone().unwrap_or_default();
-                if !any_cap
-                    && add
-                        .iter()
-                        .any(|a| !default_add.contains(a) && !allowed_caps.contains(a))
-                {
-                    errors.push(format!(
-                        "{scp}.capabilities.add: Invalid value: {}: capability may not be added",
-                        quoted_list(&add)
-                    ));
-                }
-                let drop: Vec<String> = caps.drop.clone().unwrap_or_default();
-                for required in &required_drop {
-                    if !drop.iter().any(|d| d.eq_ignore_ascii_case(required)) {
-                        errors.push(format!(
-                            "{scp}.capabilities.drop: Invalid value: {}: {required} is required to be dropped but was not found",
-                            quoted_list(&drop)
-                        ));
-                    }
-                }
-            }
-        }
-        for (i, port) in c.ports.iter().flatten().enumerate() {
-            if let Some(hp) = port.host_port.filter(|&hp| hp != 0)
-                && !host_ports.iter().any(|&(a, b)| a <= hp && hp <= b)
-            {
-                errors.push(format!(
-                    "{path}.ports[{i}].hostPort: Invalid value: {hp}: Host port {hp} is not allowed to be used. Allowed ports: {allowed_ports_text}"
-                ));
-            }
-        }
         // user strategies validate the effective values (container, else pod).
         let user = sc.run_as_user.or(pod_sc.run_as_user);
         let non_root = sc.run_as_non_root.or(pod_sc.run_as_non_root);
         match run_as_user.map(|s| s.rule.as_str()) {
+            // user/nonroot.go: the first problem only.
             Some("MustRunAsNonRoot") => {
-                if non_root == Some(false) {
+                if user.is_none() && non_root.is_none() {
+                    errors.push(format!("{scp}.runAsNonRoot: Required value: must be true"));
+                } else if non_root == Some(false) {
                     errors.push(format!(
                         "{scp}.runAsNonRoot: Invalid value: false: must be true"
                     ));
-                } else if user.is_none() && non_root.is_none() {
-                    errors.push(format!("{scp}.runAsNonRoot: Required value: must be true"));
-                }
-                if user == Some(0) {
+                } else if user == Some(0) {
                     errors.push(format!(
                         "{scp}.runAsUser: Invalid value: 0: running with the root UID is forbidden"
                     ));
@@ -517,10 +491,29 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             },
             _ => {}
         }
-        if psp.read_only_root_filesystem == Some(true)
-            && sc.read_only_root_filesystem == Some(false)
-        {
-            errors.push(format!("{scp}.readOnlyRootFilesystem: Invalid value: false: ReadOnlyRootFilesystem must be set to true"));
+        // AppArmor: constrained only when the policy lists allowed profiles.
+        if let Some(allowed) = annotations.and_then(|a| a.get(APPARMOR_ALLOWED_ANNOTATION)) {
+            let key = format!("{APPARMOR_CONTAINER_PREFIX}{}", c.name);
+            let profile = pod_annotations.get(&key).map_or("", String::as_str);
+            if !allowed.split(',').any(|a| a == profile) {
+                errors.push(format!(
+                    "pod.metadata.annotations[{key}]: Forbidden: {profile} is not an allowed profile. Allowed values: {allowed:?}"
+                ));
+            }
+        }
+        // seccomp/strategy.go profileForContainer: the container annotation, else the pod's.
+        let key = format!("{SECCOMP_CONTAINER_PREFIX}{}", c.name);
+        let profile = pod_annotations
+            .get(&key)
+            .or(pod_annotations.get(SECCOMP_POD_ANNOTATION))
+            .map_or("", String::as_str);
+        if let Some(error) = seccomp.validate(&key, profile) {
+            errors.push(error);
+        }
+        if sc.privileged == Some(true) && psp.privileged != Some(true) {
+            errors.push(format!(
+                "{scp}.privileged: Invalid value: true: Privileged containers are not allowed"
+            ));
         }
         if let Some(pm) = sc.proc_mount.as_deref().filter(|pm| *pm != "Default")
             && !psp
@@ -533,33 +526,56 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
                 "{scp}.procMount: Invalid value: {pm:?}: ProcMountType is not allowed"
             ));
         }
-        let key = format!("{SECCOMP_CONTAINER_PREFIX}{}", c.name);
-        if let Some(profile) = pod_annotations.get(&key) {
-            seccomp_error(
-                annotations,
-                &format!("metadata.annotations[{key}]"),
-                profile,
-                &mut errors,
-            );
-        }
-        if let Some(profile) = sc.seccomp_profile.as_ref() {
-            seccomp_error(
-                annotations,
-                &format!("{scp}.seccompProfile"),
-                &field_profile_name(profile),
-                &mut errors,
-            );
-        }
-        // AppArmor: constrained only when the policy lists allowed profiles.
-        if let Some(allowed) = annotations.and_then(|a| a.get(APPARMOR_ALLOWED_ANNOTATION)) {
-            let key = format!("{APPARMOR_CONTAINER_PREFIX}{}", c.name);
-            if let Some(profile) = pod_annotations.get(&key)
-                && !allowed.split(',').any(|a| a == profile)
-            {
+        // capabilities/capabilities.go: case-sensitive; `*` skips every capability check.
+        match sc.capabilities.as_ref() {
+            None if !required_drop.is_empty() => {
                 errors.push(format!(
-                    "metadata.annotations[{key}]: Forbidden: {profile} is not an allowed profile. Allowed values: {allowed:?}"
+                    "{scp}.capabilities: Invalid value: \"null\": required capabilities are not set on the securityContext"
                 ));
             }
+            Some(caps) if !any_cap => {
+                for cap in caps.add.iter().flatten() {
+                    if !default_add.contains(cap) && !allowed_caps.contains(cap) {
+                        errors.push(format!("{scp}.capabilities.add: Invalid value: {cap:?}: capability may not be added"));
+                    }
+                }
+                let drop: Vec<String> = caps.drop.clone().unwrap_or_default();
+                for required in &required_drop {
+                    if !drop.contains(required) {
+                        errors.push(format!(
+                            "{scp}.capabilities.drop: Invalid value: {}: {required} is required to be dropped but was not found",
+                            quoted_list(&drop)
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for port in c.ports.unwrap_or_default() {
+            if let Some(hp) = port.host_port.filter(|&hp| hp != 0)
+                && !host_ports.iter().any(|&(a, b)| a <= hp && hp <= b)
+            {
+                errors.push(format!(
+                    "{path}.hostPort: Invalid value: {hp}: Host port {hp} is not allowed to be used. Allowed ports: {allowed_ports_text}"
+                ));
+            }
+        }
+        if psp.read_only_root_filesystem == Some(true) && sc.read_only_root_filesystem != Some(true)
+        {
+            let value = sc
+                .read_only_root_filesystem
+                .map_or("\"null\"".to_owned(), |v| v.to_string());
+            errors.push(format!("{scp}.readOnlyRootFilesystem: Invalid value: {value}: ReadOnlyRootFilesystem must be set to true"));
+        }
+        if psp.allow_privilege_escalation == Some(false)
+            && sc.allow_privilege_escalation != Some(false)
+        {
+            let value = sc
+                .allow_privilege_escalation
+                .map_or("\"null\"".to_owned(), |v| v.to_string());
+            errors.push(format!(
+                "{scp}.allowPrivilegeEscalation: Invalid value: {value}: Allowing privilege escalation for containers is not allowed"
+            ));
         }
     }
     let mutating = !mutations.is_empty();
@@ -579,42 +595,53 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
     (pod, evaluation)
 }
 
-fn field_profile_name(profile: &k8s_openapi::api::core::v1::SeccompProfile) -> String {
-    match profile.type_.as_str() {
-        "RuntimeDefault" => "runtime/default".to_owned(),
-        "Localhost" => format!(
-            "localhost/{}",
-            profile.localhost_profile.as_deref().unwrap_or("")
-        ),
-        _ => "unconfined".to_owned(),
+/// The seccomp strategy of the PSP admission plugin (seccomp/strategy.go): it
+/// reads the profile annotations. `allowedProfileNames` is split on commas
+/// without trimming (a trailing comma allows "no profile"); `*` allows any.
+struct SeccompStrategy<'a> {
+    allowed: Option<Vec<&'a str>>,
+    allowed_text: &'a str,
+}
+
+impl<'a> SeccompStrategy<'a> {
+    fn new(annotations: Option<&'a BTreeMap<String, String>>) -> Self {
+        let text = annotations.and_then(|a| a.get(SECCOMP_ALLOWED_ANNOTATION));
+        SeccompStrategy {
+            allowed: text.map(|t| t.split(',').collect()),
+            allowed_text: text.map_or("", String::as_str),
+        }
+    }
+
+    /// "Absence of this annotation means that the default cannot be changed": with
+    /// no allowed profiles, any profile is forbidden.
+    fn validate(&self, annotation_key: &str, profile: &str) -> Option<String> {
+        let field = format!("pod.metadata.annotations[{annotation_key}]");
+        let any = self.allowed.as_ref().is_some_and(|a| a.contains(&"*"));
+        let listed: Vec<&str> = self
+            .allowed
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|p| *p != "*")
+            .collect();
+        if !any && listed.is_empty() && !profile.is_empty() {
+            return Some(format!("{field}: Forbidden: seccomp may not be set"));
+        }
+        let allowed = (listed.is_empty() && profile.is_empty()) || any || listed.contains(&profile);
+        (!allowed).then(|| {
+            format!(
+                "{field}: Forbidden: {profile} is not an allowed seccomp profile. Valid values are {}",
+                self.allowed_text
+            )
+        })
     }
 }
 
-/// seccomp/strategy.go: no `allowedProfileNames` ⇒ no profile may be set at all
-/// ("Absence of this annotation means that the default cannot be changed").
-fn seccomp_error(
-    annotations: Option<&BTreeMap<String, String>>,
-    field: &str,
-    profile: &str,
-    errors: &mut Vec<String>,
-) {
-    let allowed: Vec<&str> = annotations
-        .and_then(|a| a.get(SECCOMP_ALLOWED_ANNOTATION))
-        .map(|list| {
-            list.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    if allowed.is_empty() {
-        errors.push(format!("{field}: Forbidden: seccomp may not be set"));
-    } else if !allowed.iter().any(|a| *a == "*" || *a == profile) {
-        errors.push(format!(
-            "{field}: Invalid value: {profile:?}: {profile} is not an allowed seccomp profile. Valid values are {}",
-            allowed.join(",")
-        ));
-    }
+/// The container fields PSP validation reads (regular, init and ephemeral alike).
+struct ContainerFields<'a> {
+    name: &'a str,
+    security_context: Option<&'a SecurityContext>,
+    ports: Option<&'a [k8s_openapi::api::core::v1::ContainerPort]>,
 }
 
 fn must_run_as_min(strategy: Option<&RunAsStrategyOptions>) -> Option<i64> {
@@ -631,16 +658,18 @@ fn in_ranges(strategy: Option<&RunAsStrategyOptions>, id: i64) -> bool {
         .is_some_and(|rs| rs.iter().any(|r| r.min <= id && id <= r.max))
 }
 
+/// Go's %v of []IDRange: `[{2000 3000}]`.
 fn ranges_text(strategy: Option<&RunAsStrategyOptions>) -> String {
-    strategy
+    let ranges = strategy
         .and_then(|s| s.ranges.as_ref())
         .map(|rs| {
             rs.iter()
-                .map(|r| format!("{}-{}", r.min, r.max))
+                .map(|r| format!("{{{} {}}}", r.min, r.max))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(" ")
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    format!("[{ranges}]")
 }
 
 /// allowedHostPaths prefix match on whole path components: `/foo` allows
@@ -834,7 +863,9 @@ mod tests {
         let d = decide("p", &ObjectMeta::default(), &PodSpec::default(), &[]);
         assert_eq!(
             d.rejection.as_deref(),
-            Some("pods \"p\" is forbidden: unable to validate against any pod security policy: []")
+            Some(
+                "pods \"p\" is forbidden: PodSecurityPolicy: no providers available to validate pod request"
+            )
         );
     }
 
