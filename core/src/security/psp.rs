@@ -8,7 +8,10 @@
 //! `.../user/{nonroot,mustrunas}.go`, `.../seccomp/strategy.go`,
 //! `.../apparmor/strategy.go`, `plugin/pkg/admission/security/podsecuritypolicy/admission.go`
 //! and kubernetes/kubernetes#52849 (policy order). Spec note:
-//! `/work/shared/spec/pod-security-policy.md`. Not simulated: RBAC `use`
+//! `/work/shared/spec/pod-security-policy.md`. Messages follow that last plugin:
+//! `PodSecurityPolicy: unable to admit pod: [...]`, seccomp errors on
+//! `pod.metadata.annotations[...]` (the spec note quotes the older v1.6 wording
+//! `unable to validate against any pod security policy`). Not simulated: RBAC `use`
 //! permissions (every given policy is a candidate), seLinux, sysctls, flexVolume and
 //! CSI driver lists, runtimeClass.
 
