@@ -1609,6 +1609,29 @@ mod tests {
     }
 
     #[test]
+    fn restricted_twins_exempt_windows_pods_from_their_baseline_checks_too() {
+        // registry.go drops overridden baseline checks from restricted, and the
+        // v1.25 twins allow every Windows pod: restricted passes what baseline forbids.
+        let windows = pod(serde_json::json!({"metadata": {"name": "w"}, "spec": {
+            "os": {"name": "windows"},
+            "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "Unconfined"}},
+            "containers": [{"name": "app", "image": "app:1", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}]}}));
+        assert_eq!(
+            failing(&windows, Level::Baseline, "latest"),
+            ["capabilities_baseline", "seccompProfile_baseline"]
+        );
+        assert!(failing(&windows, Level::Restricted, "latest").is_empty());
+        assert_eq!(
+            failing(&windows, Level::Restricted, "v1.24"),
+            [
+                "allowPrivilegeEscalation",
+                "capabilities_restricted",
+                "seccompProfile_restricted"
+            ]
+        );
+    }
+
+    #[test]
     fn host_users_false_relaxes_user_checks_from_v1_35() {
         let userns = pod(serde_json::json!({"metadata": {"name": "u"}, "spec": {
             "hostUsers": false,
@@ -1738,5 +1761,92 @@ seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod=\"
     fn sourceless_volumes_are_defaulted_to_empty_dir() {
         let p = restricted_pod(serde_json::json!({"volumes": [{"name": "scratch"}]}));
         assert!(failing(&p, Level::Restricted, "latest").is_empty());
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn opt_bool() -> impl Strategy<Value = Option<bool>> {
+            prop_oneof![Just(None), Just(Some(true)), Just(Some(false))]
+        }
+
+        fn container() -> impl Strategy<Value = serde_json::Value> {
+            (
+                opt_bool(),
+                opt_bool(),
+                opt_bool(),
+                prop::option::of(prop::sample::select(vec![0i64, 1000])),
+                prop::option::of(prop::sample::select(vec!["RuntimeDefault", "Unconfined", "Localhost"])),
+                prop::option::of(prop::sample::select(vec!["ALL", "NET_RAW"])),
+                prop::option::of(prop::sample::select(vec!["NET_BIND_SERVICE", "SYS_ADMIN", "CHOWN"])),
+                prop::option::of(prop::sample::select(vec!["Default", "Unmasked"])),
+            )
+                .prop_map(|(privileged, escalation, non_root, user, seccomp, drop, add, proc_mount)| {
+                    let mut sc = serde_json::Map::new();
+                    if let Some(v) = privileged {
+                        sc.insert("privileged".into(), v.into());
+                    }
+                    if let Some(v) = escalation {
+                        sc.insert("allowPrivilegeEscalation".into(), v.into());
+                    }
+                    if let Some(v) = non_root {
+                        sc.insert("runAsNonRoot".into(), v.into());
+                    }
+                    if let Some(v) = user {
+                        sc.insert("runAsUser".into(), v.into());
+                    }
+                    if let Some(t) = seccomp {
+                        sc.insert("seccompProfile".into(), serde_json::json!({"type": t, "localhostProfile": "p"}));
+                    }
+                    if drop.is_some() || add.is_some() {
+                        sc.insert("capabilities".into(), serde_json::json!({"drop": drop.into_iter().collect::<Vec<_>>(), "add": add.into_iter().collect::<Vec<_>>()}));
+                    }
+                    if let Some(pm) = proc_mount {
+                        sc.insert("procMount".into(), pm.into());
+                    }
+                    serde_json::json!({"name": "c", "image": "i:1", "securityContext": sc})
+                })
+        }
+
+        proptest! {
+            /// Restricted never allows what baseline forbids: every failing baseline
+            /// check also fails at restricted, or its restricted twin does.
+            #[test]
+            fn restricted_is_at_least_as_strict_as_baseline(
+                containers in prop::collection::vec(container(), 1..3),
+                host_network in opt_bool(),
+                host_users in opt_bool(),
+                windows in any::<bool>(),
+                pod_non_root in opt_bool(),
+                minor in 0u32..40,
+            ) {
+                let mut spec = serde_json::json!({"containers": containers});
+                if let Some(v) = host_network { spec["hostNetwork"] = v.into(); }
+                if let Some(v) = host_users { spec["hostUsers"] = v.into(); }
+                if windows { spec["os"] = serde_json::json!({"name": "windows"}); }
+                if let Some(v) = pod_non_root { spec["securityContext"] = serde_json::json!({"runAsNonRoot": v}); }
+                let p = pod(serde_json::json!({"metadata": {"name": "p"}, "spec": spec}));
+                let spec = p.spec.clone().unwrap_or_default();
+                let version = PolicyVersion::Minor(minor);
+                let baseline = evaluate(&p.metadata, &spec, Level::Baseline, version).failing_ids();
+                let restricted = evaluate(&p.metadata, &spec, Level::Restricted, version).failing_ids();
+                let effective = version.effective_minor();
+                for id in &baseline {
+                    // Upstream quirk: the restricted twins exempt Windows pods from v1.25,
+                    // so the baseline checks they override are not run for them at all.
+                    let windows_exempt = windows && effective >= 25
+                        && (id == "capabilities_baseline" || id == "seccompProfile_baseline");
+                    if windows_exempt {
+                        continue;
+                    }
+                    let twin = all_checks().into_iter().find(|c| c.overrides == Some(id.as_str()) && c.since <= effective);
+                    let covered = restricted.contains(id) || twin.is_some_and(|t| restricted.iter().any(|r| r == t.id));
+                    prop_assert!(covered, "baseline {id} not covered at restricted v1.{minor}: {restricted:?}");
+                }
+                prop_assert!(evaluate(&p.metadata, &spec, Level::Privileged, version).allowed());
+            }
+        }
     }
 }
