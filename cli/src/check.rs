@@ -120,6 +120,16 @@ fn print_text(section: &SecuritySection) {
                 f.id,
                 f.message
             );
+            if let Some(rule) = section.rules.iter().find(|r| r.id == f.id)
+                && !rule.equivalents.is_empty()
+            {
+                let same: Vec<String> = rule
+                    .equivalents
+                    .iter()
+                    .map(|(tool, ids)| format!("{tool} {}", ids.join("/")))
+                    .collect();
+                println!("    same as: {}", same.join("; "));
+            }
             println!("    fix: {}", f.fix.replace('\n', "\n         "));
         }
     }
