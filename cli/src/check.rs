@@ -89,7 +89,7 @@ fn print_text(section: &SecuritySection) {
             Some(rejection) => println!("  apply (enforce {}): rejected: {rejection}", a.enforce),
             None => println!("  apply (enforce {}): admitted", a.enforce),
         }
-        for warning in &a.warnings {
+        for warning in a.warnings.iter().chain(&w.api_warnings) {
             println!("    Warning: {warning}");
         }
         if let Some(psp) = &w.psp {

@@ -2,7 +2,7 @@
 //! compared with the expectations in `X.expect.json`. Keys (all optional per
 //! workload): `baseline`/`restricted` (failing check ids, in order),
 //! `restricted_message`, `admission_rejected`, `admission_rejection`,
-//! `admission_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
+//! `admission_warnings`, `api_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
 //! `psp_mutations` ({policy: [..]}), `findings_include` (`id` or `id@line`),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
 //! `namespace_warnings` ({namespace: [lines]}).
@@ -105,6 +105,14 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
         fail(format!(
             "admission warnings {:?}, expected {warnings}",
             w.admission.warnings
+        ));
+    }
+    if let Some(warnings) = expect.get("api_warnings")
+        && w.api_warnings != strings(warnings)
+    {
+        fail(format!(
+            "API warnings {:?}, expected {warnings}",
+            w.api_warnings
         ));
     }
     if let Some(audit) = expect.get("audit_violations") {

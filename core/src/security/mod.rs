@@ -78,6 +78,8 @@ pub struct WorkloadSecurity {
     pub restricted: LevelVerdict,
     /// What Pod Security Admission does on apply, from the namespace's labels.
     pub admission: AdmissionOutcome,
+    /// Other warnings the API server returns on apply (`pkg/api/pod/warnings.go`).
+    pub api_warnings: Vec<String>,
     /// PodSecurityPolicy decision (only when policies are given). For workload
     /// templates it describes the Pods the controller will create: PSP never
     /// checks the controller object itself.
@@ -266,9 +268,56 @@ fn workload_security(
         baseline: verdict(w, &baseline),
         restricted: verdict(w, &restricted),
         admission,
+        api_warnings: api_warnings(w, &metadata, &spec),
         psp,
         findings: practices::findings(inventory, w),
     }
+}
+
+/// The seccomp-annotation warnings of `GetWarningsForPodTemplate`: a workload
+/// template with the alpha annotation but no `seccompProfile` field. Pods get none:
+/// on create the API server copies a Pod's annotation into the field
+/// (`applySeccompVersionSkew`) before computing warnings, and PSA, which runs
+/// earlier, still judges the Pod without the field.
+fn api_warnings(w: &Workload<'_>, metadata: &ObjectMeta, spec: &PodSpec) -> Vec<String> {
+    if w.template_path.is_empty() {
+        return Vec::new();
+    }
+    let annotations = metadata.annotations.clone().unwrap_or_default();
+    let note = "non-functional in v1.27+; use the \"seccompProfile\" field instead";
+    let mut out = Vec::new();
+    let pod_field = spec
+        .security_context
+        .as_ref()
+        .is_some_and(|sc| sc.seccomp_profile.is_some());
+    if !pod_field && annotations.contains_key("seccomp.security.alpha.kubernetes.io/pod") {
+        out.push(format!(
+            "{}.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: {note}",
+            w.template_path
+        ));
+    }
+    let containers = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
+        .map(|c| (c.name.as_str(), c.security_context.as_ref()))
+        .chain(
+            spec.ephemeral_containers
+                .iter()
+                .flatten()
+                .map(|c| (c.name.as_str(), c.security_context.as_ref())),
+        );
+    for (name, sc) in containers {
+        let key = format!("container.seccomp.security.alpha.kubernetes.io/{name}");
+        if sc.is_none_or(|sc| sc.seccomp_profile.is_none()) && annotations.contains_key(&key) {
+            out.push(format!(
+                "{}.metadata.annotations[{key}]: {note}",
+                w.template_path
+            ));
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
