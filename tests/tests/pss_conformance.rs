@@ -107,3 +107,58 @@ fn the_fixture_set_covers_every_check_level_and_version_at_upstream_scale() {
     names.dedup();
     assert_eq!(names.len(), fixtures.len());
 }
+
+/// The same fixtures through the whole pipeline: JSON text → loader → security
+/// analysis at the fixture's version. Guards against the loader losing a field a
+/// check reads (hostUsers, os, ephemeralContainers, annotations …).
+#[test]
+fn fixtures_loaded_from_text_get_the_same_verdicts() {
+    use kubeplay_core::security::{Options, analyze};
+
+    let mut problems = Vec::new();
+    for fixture in all_fixtures() {
+        let mut value = serde_json::to_value(&fixture.pod).expect("pod to JSON");
+        value["apiVersion"] = "v1".into();
+        value["kind"] = "Pod".into();
+        value["metadata"]["name"] = "fixture".into();
+        let text = value.to_string();
+        let loading = kubeplay_core::load(&[kubeplay_core::Input {
+            name: "fixture.json",
+            bytes: text.as_bytes(),
+        }]);
+        let section = analyze(
+            &loading.inventory,
+            &Options {
+                pss_version: PolicyVersion::Minor(fixture.minor),
+            },
+        );
+        let Some(workload) = section.workloads.first() else {
+            problems.push(format!(
+                "{}: not loaded: {:?}",
+                fixture.name, loading.diagnostics
+            ));
+            continue;
+        };
+        let verdict = if fixture.level == Level::Baseline {
+            &workload.baseline
+        } else {
+            &workload.restricted
+        };
+        let spec = fixture.pod.spec.clone().unwrap_or_default();
+        let direct = evaluate(
+            &fixture.pod.metadata,
+            &spec,
+            fixture.level,
+            PolicyVersion::Minor(fixture.minor),
+        );
+        if verdict.failing != direct.failing_ids() {
+            problems.push(format!(
+                "{}: loaded {:?}, direct {:?}",
+                fixture.name,
+                verdict.failing,
+                direct.failing_ids()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
