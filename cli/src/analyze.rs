@@ -27,6 +27,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
             for diagnostic in &report.diagnostics {
                 println!("{}", diagnostic.to_text());
             }
+            crate::admit::print_quota_table(&report.admission);
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             println!(
                 "{} objects loaded, {} errors, {} other diagnostics",

@@ -29,8 +29,7 @@ pub struct CheckArgs {
 }
 
 fn parse_version(text: &str) -> Result<PolicyVersion, String> {
-    PolicyVersion::parse(text)
-        .ok_or_else(|| format!("invalid version {text:?}: expected `latest` or `v1.N`"))
+    PolicyVersion::parse(text).ok_or_else(|| format!("invalid version {text:?}: expected `latest` or `v1.N`"))
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
@@ -39,12 +38,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{}", d.to_text());
     }
-    let section = security::analyze(
-        &loading.inventory,
-        &Options {
-            pss_version: args.pss_version,
-        },
-    );
+    let section = security::analyze(&loading.inventory, &Options { pss_version: args.pss_version });
     match args.format {
         CheckFormat::Json => print_json(&section.check_output())?,
         CheckFormat::Sarif => print_json(&security::sarif(&section))?,
@@ -52,11 +46,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     }
     let failing = section.workloads.iter().any(|w| !w.restricted.pass);
     let load_errors = loading.diagnostics.iter().any(|d| d.is_error());
-    Ok(if failing || load_errors {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(if failing || load_errors { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
@@ -74,10 +64,7 @@ fn print_text(section: &SecuritySection) {
             } else {
                 println!("  {name:<10} FAIL {}", verdict.failing.join(", "));
                 for f in &verdict.failures {
-                    println!(
-                        "    {}:{}:{}: {} ({})",
-                        f.file, f.line, f.column, f.reason, f.detail
-                    );
+                    println!("    {}:{}:{}: {} ({})", f.file, f.line, f.column, f.reason, f.detail);
                 }
             }
         }
@@ -111,23 +98,12 @@ fn print_text(section: &SecuritySection) {
             }
         }
         for f in &w.findings {
-            println!(
-                "  {}:{}:{}: {}[{}]: {}",
-                f.file,
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.id,
-                f.message
-            );
+            println!("  {}:{}:{}: {}[{}]: {}", f.file, f.line, f.column, f.severity.as_str(), f.id, f.message);
             if let Some(rule) = section.rules.iter().find(|r| r.id == f.id)
                 && !rule.equivalents.is_empty()
             {
-                let same: Vec<String> = rule
-                    .equivalents
-                    .iter()
-                    .map(|(tool, ids)| format!("{tool} {}", ids.join("/")))
-                    .collect();
+                let same: Vec<String> =
+                    rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
                 println!("    same as: {}", same.join("; "));
             }
             println!("    fix: {}", f.fix.replace('\n', "\n         "));
@@ -147,17 +123,10 @@ fn print_text(section: &SecuritySection) {
     }
     for p in &section.psp_policies {
         for problem in &p.problems {
-            println!(
-                "PodSecurityPolicy {:?} ({}:{}): {problem}",
-                p.name, p.file, p.line
-            );
+            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.file, p.line);
         }
     }
-    let failing = section
-        .workloads
-        .iter()
-        .filter(|w| !w.restricted.pass)
-        .count();
+    let failing = section.workloads.iter().filter(|w| !w.restricted.pass).count();
     println!(
         "{} workloads checked at Pod Security Standards {}; {} fail restricted",
         section.workloads.len(),

@@ -1,9 +1,11 @@
 //! The `kubeplay` binary: reads files or stdin, asks kubeplay-core, prints text,
 //! JSON, DOT or Markdown. It routes and renders; all policy logic lives in core.
 
+mod admit;
 mod analyze;
 mod check;
 mod input;
+mod quantity;
 
 use std::process::ExitCode;
 
@@ -15,7 +17,11 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "kubeplay", version, about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling")]
+#[command(
+    name = "kubeplay",
+    version,
+    about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,6 +33,10 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Pod Security Standards, PodSecurityPolicy and best-practice checks.
     Check(check::CheckArgs),
+    /// Parse quantities as the API server does: canonical form, Value, MilliValue.
+    Quantity(quantity::QuantityArgs),
+    /// Apply manifests in order through LimitRange and ResourceQuota admission.
+    Admit(admit::AdmitArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -47,6 +57,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Quantity(args) => quantity::run(&args),
+        Command::Admit(args) => admit::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

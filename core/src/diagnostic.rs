@@ -68,23 +68,9 @@ impl Diagnostic {
 
     /// A diagnostic about a field of a loaded object, located at that field
     /// (or the nearest enclosing node the source map knows).
-    pub fn at(
-        origin: &Origin,
-        path: &str,
-        severity: Severity,
-        code: &str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at(origin: &Origin, path: &str, severity: Severity, code: &str, message: impl Into<String>) -> Self {
         let span = origin.locate(path);
-        Diagnostic::new(
-            severity,
-            code,
-            message,
-            &origin.file,
-            origin.doc,
-            span,
-            Some(origin.full_path(path)),
-        )
+        Diagnostic::new(severity, code, message, &origin.file, origin.doc, span, Some(origin.full_path(path)))
     }
 
     pub fn is_error(&self) -> bool {

@@ -4,9 +4,11 @@
 //! or more named texts; output is one serde [`report::Report`] that every front
 //! end renders. See `ARCHITECTURE.md` for the map.
 
+pub mod admission;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod quantity;
 pub mod report;
 pub mod security;
 pub mod source;

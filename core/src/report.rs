@@ -27,6 +27,9 @@ pub struct Report {
     /// Pod Security Standards, admission, PodSecurityPolicy and best-practice findings.
     #[serde(default)]
     pub security: crate::security::SecuritySection,
+    /// Admission in input order (LimitRange defaults, quota) and final quota usage;
+    /// its findings are among `diagnostics`.
+    pub admission: crate::admission::Admission,
 }
 
 impl Report {
@@ -53,7 +56,9 @@ pub fn analyze(inputs: &[Input<'_>]) -> Report {
         })
         .collect();
     let security = crate::security::analyze(&loading.inventory, &crate::security::Options::default());
+    let admitted = crate::admission::admit(&loading.inventory);
     let mut diagnostics = loading.diagnostics;
+    diagnostics.extend(admitted.findings);
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, security }
+    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, admission: admitted.admission, security }
 }

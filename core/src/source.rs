@@ -27,8 +27,7 @@ impl Span {
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
         let (line, column) = (self.line, self.column).min((other.line, other.column));
-        let (end_line, end_column) =
-            (self.end_line, self.end_column).max((other.end_line, other.end_column));
+        let (end_line, end_column) = (self.end_line, self.end_column).max((other.end_line, other.end_column));
         Span { line, column, end_line, end_column }
     }
 }
@@ -102,10 +101,10 @@ impl SourceMap {
 
 /// `a.b[2].c` → `a.b[2]` → `a.b` → `a` → ``.
 pub fn parent_path(path: &str) -> &str {
-    if path.ends_with(']') {
-        if let Some(open) = path.rfind('[') {
-            return &path[..open];
-        }
+    if path.ends_with(']')
+        && let Some(open) = path.rfind('[')
+    {
+        return &path[..open];
     }
     match path.rfind('.') {
         Some(dot) => &path[..dot],

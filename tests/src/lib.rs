@@ -1,3 +1,8 @@
-//! Shared helpers for the cross-crate tests.
+//! Shared helpers for the cross-crate tests: the headless-browser harness and the
+//! NetworkPolicy conformance corpus with its independent reference evaluator.
 
+pub mod browser;
+pub mod netpol_cases;
+pub mod netpol_random;
+pub mod netpol_ref;
 pub mod pss_fixtures;

@@ -10,9 +10,9 @@
 //! failing variant must then fail on the twin).
 
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, ContainerPort, HTTPGetAction, Lifecycle, LifecycleHandler, Pod, PodOS,
-    PodSecurityContext, PodSpec, Probe, SELinuxOptions, SeccompProfile, SecurityContext, Sysctl,
-    TCPSocketAction, Volume, WindowsSecurityContextOptions,
+    Capabilities, Container, ContainerPort, HTTPGetAction, Lifecycle, LifecycleHandler, Pod, PodOS, PodSecurityContext,
+    PodSpec, Probe, SELinuxOptions, SeccompProfile, SecurityContext, Sysctl, TCPSocketAction, Volume,
+    WindowsSecurityContextOptions,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_core::security::pss::{Level, NEWEST_POLICY_MINOR, all_checks};
@@ -53,9 +53,7 @@ fn spec(p: &mut Pod) -> &mut PodSpec {
 }
 
 fn psc(p: &mut Pod) -> &mut PodSecurityContext {
-    spec(p)
-        .security_context
-        .get_or_insert_with(Default::default)
+    spec(p).security_context.get_or_insert_with(Default::default)
 }
 
 fn container(p: &mut Pod) -> &mut Container {
@@ -91,18 +89,11 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 fn annotate(p: &mut Pod, key: String, value: &str) {
-    p.metadata
-        .annotations
-        .get_or_insert_with(Default::default)
-        .insert(key, value.to_owned());
+    p.metadata.annotations.get_or_insert_with(Default::default).insert(key, value.to_owned());
 }
 
 fn container_name(p: &Pod) -> String {
-    p.spec
-        .as_ref()
-        .and_then(|s| s.containers.first())
-        .map(|c| c.name.clone())
-        .unwrap_or_default()
+    p.spec.as_ref().and_then(|s| s.containers.first()).map(|c| c.name.clone()).unwrap_or_default()
 }
 
 fn init_container_name(p: &Pod) -> String {
@@ -144,18 +135,11 @@ fn pod_selinux(p: &mut Pod) -> &mut SELinuxOptions {
 
 fn seccomp(type_: &str) -> Option<SeccompProfile> {
     let localhost_profile = (type_ == "Localhost").then(|| "testing".to_owned());
-    Some(SeccompProfile {
-        type_: type_.to_owned(),
-        localhost_profile,
-    })
+    Some(SeccompProfile { type_: type_.to_owned(), localhost_profile })
 }
 
 fn with_os(p: &Pod, os: &str) -> Pod {
-    tweak(p, |p| {
-        spec(p).os = Some(PodOS {
-            name: os.to_owned(),
-        })
-    })
+    tweak(p, |p| spec(p).os = Some(PodOS { name: os.to_owned() }))
 }
 
 /// The minimal valid pods of upstream `fixtures.go`, keyed by the version that
@@ -187,10 +171,7 @@ fn minimal_valid_pod(level: Level, minor: u32) -> (Pod, Option<Pod>, Option<Pod>
     });
     let r1_19 = tweak(&r1_8, |p| {
         p.metadata.annotations = None;
-        psc(p).seccomp_profile = seccomp("RuntimeDefault").map(|s| SeccompProfile {
-            localhost_profile: None,
-            ..s
-        });
+        psc(p).seccomp_profile = seccomp("RuntimeDefault").map(|s| SeccompProfile { localhost_profile: None, ..s });
     });
     let r1_22 = tweak(&r1_19, |p| {
         caps(container(p)).drop = Some(strings(&["ALL"]));
@@ -204,11 +185,7 @@ fn minimal_valid_pod(level: Level, minor: u32) -> (Pod, Option<Pod>, Option<Pod>
     };
     let linux = with_os(&neutral, "linux");
     // From v1.25 the Windows minimal pod drops what Windows pods are exempt from.
-    let windows = if minor >= 25 {
-        with_os(&r1_0, "windows")
-    } else {
-        with_os(&neutral, "windows")
-    };
+    let windows = if minor >= 25 { with_os(&r1_0, "windows") } else { with_os(&neutral, "windows") };
     (neutral, Some(linux), Some(windows))
 }
 
@@ -278,24 +255,13 @@ const DEFAULT_CAPS: &[&str] = &[
 ];
 
 fn volume(name: &str, f: impl FnOnce(&mut Volume)) -> Volume {
-    let mut v = Volume {
-        name: name.to_owned(),
-        ..Default::default()
-    };
+    let mut v = Volume { name: name.to_owned(), ..Default::default() };
     f(&mut v);
     v
 }
 
 fn sysctl_list(names: &[&str]) -> Option<Vec<Sysctl>> {
-    Some(
-        names
-            .iter()
-            .map(|n| Sysctl {
-                name: (*n).to_owned(),
-                value: "0".to_owned(),
-            })
-            .collect(),
-    )
+    Some(names.iter().map(|n| Sysctl { name: (*n).to_owned(), value: "0".to_owned() }).collect())
 }
 
 fn http_probe(host: Option<&str>) -> Option<Probe> {
@@ -311,10 +277,7 @@ fn http_probe(host: Option<&str>) -> Option<Probe> {
 
 fn tcp_probe(host: Option<&str>) -> Option<Probe> {
     Some(Probe {
-        tcp_socket: Some(TCPSocketAction {
-            host: host.map(str::to_owned),
-            port: IntOrString::Int(8080),
-        }),
+        tcp_socket: Some(TCPSocketAction { host: host.map(str::to_owned), port: IntOrString::Int(8080) }),
         ..Default::default()
     })
 }
@@ -333,11 +296,7 @@ fn sysctl_generator(since: u32) -> Generator {
             32 => |p, _| sysctl_pass(p, SYSCTLS_1_32),
             _ => |p, _| sysctl_pass(p, SYSCTLS_1_37),
         },
-        fail: |p| {
-            vec![tweak(&p, |p| {
-                psc(p).sysctls = sysctl_list(&["othersysctl"])
-            })]
-        },
+        fail: |p| vec![tweak(&p, |p| psc(p).sysctls = sysctl_list(&["othersysctl"]))],
     }
 }
 
@@ -369,27 +328,17 @@ const SYSCTLS_1_29: &[&str] = &[
     "net.ipv4.tcp_keepalive_probes",
 ];
 const SYSCTLS_1_32: &[&str] = &["net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"];
-const SYSCTLS_1_37: &[&str] = &[
-    "net.ipv4.tcp_slow_start_after_idle",
-    "net.ipv4.tcp_notsent_lowat",
-];
+const SYSCTLS_1_37: &[&str] = &["net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"];
 
 fn sysctl_pass(p: Pod, names: &[&str]) -> Vec<Pod> {
     let p = tweak(&p, |p| {
         psc(p);
     });
-    vec![
-        tweak(&p, |p| psc(p).sysctls = None),
-        tweak(&p, |p| psc(p).sysctls = sysctl_list(names)),
-    ]
+    vec![tweak(&p, |p| psc(p).sysctls = None), tweak(&p, |p| psc(p).sysctls = sysctl_list(names))]
 }
 
 fn proc_mount(p: &mut Pod, init: bool, value: &str, host_users: bool) {
-    let c = if init {
-        init_container(p)
-    } else {
-        container(p)
-    };
+    let c = if init { init_container(p) } else { container(p) };
     sc(c).proc_mount = Some(value.to_owned());
     spec(p).host_users = Some(host_users);
 }
@@ -403,20 +352,12 @@ fn generators() -> Vec<Generator> {
             expect: None,
             pass: none_pass,
             fail: |p| {
-                if p.spec
-                    .as_ref()
-                    .and_then(|s| s.os.as_ref())
-                    .is_some_and(|os| os.name == "windows")
-                {
+                if p.spec.as_ref().and_then(|s| s.os.as_ref()).is_some_and(|os| os.name == "windows") {
                     return Vec::new();
                 }
                 vec![
-                    tweak(&p, |p| {
-                        sc(container(p)).allow_privilege_escalation = Some(true)
-                    }),
-                    tweak(&p, |p| {
-                        sc(init_container(p)).allow_privilege_escalation = Some(true)
-                    }),
+                    tweak(&p, |p| sc(container(p)).allow_privilege_escalation = Some(true)),
+                    tweak(&p, |p| sc(init_container(p)).allow_privilege_escalation = Some(true)),
                     tweak(&p, |p| sc(container(p)).allow_privilege_escalation = None),
                     tweak(&p, |p| container(p).security_context = None),
                 ]
@@ -430,36 +371,20 @@ fn generators() -> Vec<Generator> {
             pass: |p, _| {
                 vec![tweak(&p, |p| {
                     let name = container_name(p);
-                    annotate(
-                        p,
-                        format!("container.apparmor.security.beta.kubernetes.io/{name}"),
-                        "runtime/default",
-                    );
+                    annotate(p, format!("container.apparmor.security.beta.kubernetes.io/{name}"), "runtime/default");
                     // upstream uses the regular container's name again here
-                    annotate(
-                        p,
-                        format!("container.apparmor.security.beta.kubernetes.io/{name}"),
-                        "localhost/foo",
-                    );
+                    annotate(p, format!("container.apparmor.security.beta.kubernetes.io/{name}"), "localhost/foo");
                 })]
             },
             fail: |p| {
                 vec![
                     tweak(&p, |p| {
                         let name = container_name(p);
-                        annotate(
-                            p,
-                            format!("container.apparmor.security.beta.kubernetes.io/{name}"),
-                            "unconfined",
-                        );
+                        annotate(p, format!("container.apparmor.security.beta.kubernetes.io/{name}"), "unconfined");
                     }),
                     tweak(&p, |p| {
                         let name = init_container_name(p);
-                        annotate(
-                            p,
-                            format!("container.apparmor.security.beta.kubernetes.io/{name}"),
-                            "unconfined",
-                        );
+                        annotate(p, format!("container.apparmor.security.beta.kubernetes.io/{name}"), "unconfined");
                     }),
                 ]
             },
@@ -490,13 +415,9 @@ fn generators() -> Vec<Generator> {
                 let p = ensure_capabilities(&p);
                 vec![
                     tweak(&p, |p| caps(container(p)).add = Some(strings(&["NET_RAW"]))),
-                    tweak(&p, |p| {
-                        caps(init_container(p)).add = Some(strings(&["NET_RAW"]))
-                    }),
+                    tweak(&p, |p| caps(init_container(p)).add = Some(strings(&["NET_RAW"]))),
                     tweak(&p, |p| caps(container(p)).add = Some(strings(&["chown"]))),
-                    tweak(&p, |p| {
-                        caps(container(p)).add = Some(strings(&["CAP_CHOWN"]))
-                    }),
+                    tweak(&p, |p| caps(container(p)).add = Some(strings(&["CAP_CHOWN"]))),
                 ]
             },
         },
@@ -556,26 +477,19 @@ fn generators() -> Vec<Generator> {
                 let host_path = |name: &str, path: &str| {
                     let path = path.to_owned();
                     volume(name, |v| {
-                        v.host_path = Some(k8s_openapi::api::core::v1::HostPathVolumeSource {
-                            path,
-                            type_: None,
-                        })
+                        v.host_path = Some(k8s_openapi::api::core::v1::HostPathVolumeSource { path, type_: None })
                     })
                 };
                 vec![
                     tweak(&p, |p| {
                         spec(p).volumes = Some(vec![
-                            volume("volume-emptydir", |v| {
-                                v.empty_dir = Some(Default::default())
-                            }),
+                            volume("volume-emptydir", |v| v.empty_dir = Some(Default::default())),
                             host_path("volume-hostpath", "/a"),
                         ])
                     }),
                     tweak(&p, |p| {
-                        spec(p).volumes = Some(vec![
-                            host_path("volume-hostpath-a", "/a"),
-                            host_path("volume-hostpath-b", "/b"),
-                        ])
+                        spec(p).volumes =
+                            Some(vec![host_path("volume-hostpath-a", "/a"), host_path("volume-hostpath-b", "/b")])
                     }),
                 ]
             },
@@ -587,14 +501,8 @@ fn generators() -> Vec<Generator> {
             expect: Some("hostPort"),
             pass: |p, _| {
                 vec![tweak(&p, |p| {
-                    container(p).ports = Some(vec![ContainerPort {
-                        container_port: 12345,
-                        ..Default::default()
-                    }]);
-                    init_container(p).ports = Some(vec![ContainerPort {
-                        container_port: 12346,
-                        ..Default::default()
-                    }]);
+                    container(p).ports = Some(vec![ContainerPort { container_port: 12345, ..Default::default() }]);
+                    init_container(p).ports = Some(vec![ContainerPort { container_port: 12346, ..Default::default() }]);
                 })]
             },
             fail: |p| {
@@ -604,17 +512,11 @@ fn generators() -> Vec<Generator> {
                     ..Default::default()
                 };
                 vec![
+                    tweak(&p, |p| container(p).ports = Some(vec![port(12345, Some(12345))])),
+                    tweak(&p, |p| init_container(p).ports = Some(vec![port(12346, Some(12346))])),
                     tweak(&p, |p| {
-                        container(p).ports = Some(vec![port(12345, Some(12345))])
-                    }),
-                    tweak(&p, |p| {
-                        init_container(p).ports = Some(vec![port(12346, Some(12346))])
-                    }),
-                    tweak(&p, |p| {
-                        container(p).ports =
-                            Some(vec![port(12345, Some(12345)), port(12347, None)]);
-                        init_container(p).ports =
-                            Some(vec![port(12346, Some(12346)), port(12348, None)]);
+                        container(p).ports = Some(vec![port(12345, Some(12345)), port(12347, None)]);
+                        init_container(p).ports = Some(vec![port(12346, Some(12346)), port(12348, None)]);
                     }),
                 ]
             },
@@ -644,23 +546,15 @@ fn generators() -> Vec<Generator> {
                     ..Default::default()
                 };
                 vec![
-                    tweak(&p, |p| {
-                        container(p).liveness_probe = http_probe(Some("bad.host"))
-                    }),
+                    tweak(&p, |p| container(p).liveness_probe = http_probe(Some("bad.host"))),
                     tweak(&p, |p| {
                         let c = init_container(p);
                         c.restart_policy = Some("Always".into());
                         c.readiness_probe = tcp_probe(Some("8.8.8.8"));
                     }),
-                    tweak(&p, |p| {
-                        container(p).lifecycle = Some(lifecycle_http("bad.host"))
-                    }),
-                    tweak(&p, |p| {
-                        container(p).liveness_probe = http_probe(Some("127.0.0.1"))
-                    }),
-                    tweak(&p, |p| {
-                        container(p).readiness_probe = tcp_probe(Some("::1"))
-                    }),
+                    tweak(&p, |p| container(p).lifecycle = Some(lifecycle_http("bad.host"))),
+                    tweak(&p, |p| container(p).liveness_probe = http_probe(Some("127.0.0.1"))),
+                    tweak(&p, |p| container(p).readiness_probe = tcp_probe(Some("::1"))),
                 ]
             },
         },
@@ -773,24 +667,18 @@ fn generators() -> Vec<Generator> {
                         volume("volume0", |_| {}),
                         volume("volume1", |v| v.empty_dir = Some(Default::default())),
                         volume("volume2", |v| {
-                            v.secret = Some(v1::SecretVolumeSource {
-                                secret_name: Some("test".into()),
-                                ..Default::default()
-                            })
+                            v.secret =
+                                Some(v1::SecretVolumeSource { secret_name: Some("test".into()), ..Default::default() })
                         }),
                         volume("volume3", |v| {
-                            v.persistent_volume_claim =
-                                Some(v1::PersistentVolumeClaimVolumeSource {
-                                    claim_name: "test".into(),
-                                    read_only: None,
-                                })
+                            v.persistent_volume_claim = Some(v1::PersistentVolumeClaimVolumeSource {
+                                claim_name: "test".into(),
+                                read_only: None,
+                            })
                         }),
                         volume("volume4", |v| v.downward_api = Some(Default::default())),
                         volume("volume5", |v| {
-                            v.config_map = Some(v1::ConfigMapVolumeSource {
-                                name: "test".into(),
-                                ..Default::default()
-                            })
+                            v.config_map = Some(v1::ConfigMapVolumeSource { name: "test".into(), ..Default::default() })
                         }),
                         volume("volume6", |v| v.projected = Some(Default::default())),
                     ])
@@ -800,10 +688,8 @@ fn generators() -> Vec<Generator> {
                 use k8s_openapi::api::core::v1;
                 let sources: Vec<fn(&mut Volume)> = vec![
                     |v| {
-                        v.gce_persistent_disk = Some(v1::GCEPersistentDiskVolumeSource {
-                            pd_name: "test".into(),
-                            ..Default::default()
-                        })
+                        v.gce_persistent_disk =
+                            Some(v1::GCEPersistentDiskVolumeSource { pd_name: "test".into(), ..Default::default() })
                     },
                     |v| {
                         v.aws_elastic_block_store = Some(v1::AWSElasticBlockStoreVolumeSource {
@@ -818,11 +704,8 @@ fn generators() -> Vec<Generator> {
                         })
                     },
                     |v| {
-                        v.nfs = Some(v1::NFSVolumeSource {
-                            server: "test".into(),
-                            path: "/test".into(),
-                            read_only: None,
-                        })
+                        v.nfs =
+                            Some(v1::NFSVolumeSource { server: "test".into(), path: "/test".into(), read_only: None })
                     },
                     |v| {
                         v.iscsi = Some(v1::ISCSIVolumeSource {
@@ -846,36 +729,14 @@ fn generators() -> Vec<Generator> {
                             ..Default::default()
                         })
                     },
+                    |v| v.flex_volume = Some(v1::FlexVolumeSource { driver: "test".into(), ..Default::default() }),
+                    |v| v.cinder = Some(v1::CinderVolumeSource { volume_id: "test".into(), ..Default::default() }),
+                    |v| v.cephfs = Some(v1::CephFSVolumeSource { monitors: vec!["test".into()], ..Default::default() }),
                     |v| {
-                        v.flex_volume = Some(v1::FlexVolumeSource {
-                            driver: "test".into(),
-                            ..Default::default()
-                        })
+                        v.flocker =
+                            Some(v1::FlockerVolumeSource { dataset_name: Some("test".into()), ..Default::default() })
                     },
-                    |v| {
-                        v.cinder = Some(v1::CinderVolumeSource {
-                            volume_id: "test".into(),
-                            ..Default::default()
-                        })
-                    },
-                    |v| {
-                        v.cephfs = Some(v1::CephFSVolumeSource {
-                            monitors: vec!["test".into()],
-                            ..Default::default()
-                        })
-                    },
-                    |v| {
-                        v.flocker = Some(v1::FlockerVolumeSource {
-                            dataset_name: Some("test".into()),
-                            ..Default::default()
-                        })
-                    },
-                    |v| {
-                        v.fc = Some(v1::FCVolumeSource {
-                            wwids: Some(vec!["test".into()]),
-                            ..Default::default()
-                        })
-                    },
+                    |v| v.fc = Some(v1::FCVolumeSource { wwids: Some(vec!["test".into()]), ..Default::default() }),
                     |v| {
                         v.azure_file = Some(v1::AzureFileVolumeSource {
                             secret_name: "test".into(),
@@ -919,25 +780,14 @@ fn generators() -> Vec<Generator> {
                         })
                     },
                     |v| {
-                        v.storageos = Some(v1::StorageOSVolumeSource {
-                            volume_name: Some("test".into()),
-                            ..Default::default()
-                        })
+                        v.storageos =
+                            Some(v1::StorageOSVolumeSource { volume_name: Some("test".into()), ..Default::default() })
                     },
-                    |v| {
-                        v.host_path = Some(v1::HostPathVolumeSource {
-                            path: "/dev/null".into(),
-                            type_: None,
-                        })
-                    },
+                    |v| v.host_path = Some(v1::HostPathVolumeSource { path: "/dev/null".into(), type_: None }),
                 ];
                 sources
                     .into_iter()
-                    .map(|source| {
-                        tweak(&p, |p| {
-                            spec(p).volumes = Some(vec![volume("volume1", source)])
-                        })
-                    })
+                    .map(|source| tweak(&p, |p| spec(p).volumes = Some(vec![volume("volume1", source)])))
                     .collect()
             },
         },
@@ -1022,12 +872,8 @@ fn generators() -> Vec<Generator> {
                 let p = ensure_selinux_options(&p);
                 vec![
                     tweak(&p, |p| pod_selinux(p).type_ = Some("somevalue".into())),
-                    tweak(&p, |p| {
-                        selinux(container(p)).type_ = Some("somevalue".into())
-                    }),
-                    tweak(&p, |p| {
-                        selinux(init_container(p)).type_ = Some("somevalue".into())
-                    }),
+                    tweak(&p, |p| selinux(container(p)).type_ = Some("somevalue".into())),
+                    tweak(&p, |p| selinux(init_container(p)).type_ = Some("somevalue".into())),
                     tweak(&p, |p| pod_selinux(p).user = Some("somevalue".into())),
                     tweak(&p, |p| pod_selinux(p).role = Some("somevalue".into())),
                 ]
@@ -1040,48 +886,25 @@ fn generators() -> Vec<Generator> {
             expect: Some("seccompProfile"),
             pass: |p, _| {
                 let key = "seccomp.security.alpha.kubernetes.io/pod";
-                if p.metadata
-                    .annotations
-                    .as_ref()
-                    .and_then(|a| a.get(key))
-                    .is_some_and(|v| v == "runtime/default")
-                {
+                if p.metadata.annotations.as_ref().and_then(|a| a.get(key)).is_some_and(|v| v == "runtime/default") {
                     return Vec::new();
                 }
                 vec![tweak(&p, |p| {
                     annotate(p, key.to_owned(), "runtime/default");
                     let name = container_name(p);
-                    annotate(
-                        p,
-                        format!("container.seccomp.security.alpha.kubernetes.io/{name}"),
-                        "localhost/testing",
-                    );
+                    annotate(p, format!("container.seccomp.security.alpha.kubernetes.io/{name}"), "localhost/testing");
                 })]
             },
             fail: |p| {
                 vec![
-                    tweak(&p, |p| {
-                        annotate(
-                            p,
-                            "seccomp.security.alpha.kubernetes.io/pod".into(),
-                            "unconfined",
-                        )
-                    }),
+                    tweak(&p, |p| annotate(p, "seccomp.security.alpha.kubernetes.io/pod".into(), "unconfined")),
                     tweak(&p, |p| {
                         let name = container_name(p);
-                        annotate(
-                            p,
-                            format!("container.seccomp.security.alpha.kubernetes.io/{name}"),
-                            "unconfined",
-                        );
+                        annotate(p, format!("container.seccomp.security.alpha.kubernetes.io/{name}"), "unconfined");
                     }),
                     tweak(&p, |p| {
                         let name = init_container_name(p);
-                        annotate(
-                            p,
-                            format!("container.seccomp.security.alpha.kubernetes.io/{name}"),
-                            "unconfined",
-                        );
+                        annotate(p, format!("container.seccomp.security.alpha.kubernetes.io/{name}"), "unconfined");
                     }),
                 ]
             },
@@ -1167,12 +990,8 @@ fn generators() -> Vec<Generator> {
             pass: none_pass,
             fail: |p| {
                 let p = ensure_security_context(&p);
-                let host_process = || {
-                    Some(WindowsSecurityContextOptions {
-                        host_process: Some(true),
-                        ..Default::default()
-                    })
-                };
+                let host_process =
+                    || Some(WindowsSecurityContextOptions { host_process: Some(true), ..Default::default() });
                 vec![
                     tweak(&p, |p| {
                         spec(p).host_network = Some(true);
@@ -1190,32 +1009,19 @@ fn generators() -> Vec<Generator> {
 }
 
 fn runtime_default() -> Option<SeccompProfile> {
-    Some(SeccompProfile {
-        type_: "RuntimeDefault".into(),
-        localhost_profile: None,
-    })
+    Some(SeccompProfile { type_: "RuntimeDefault".into(), localhost_profile: None })
 }
 
 fn unconfined() -> Option<SeccompProfile> {
-    Some(SeccompProfile {
-        type_: "Unconfined".into(),
-        localhost_profile: None,
-    })
+    Some(SeccompProfile { type_: "Unconfined".into(), localhost_profile: None })
 }
 
 /// The newest generator for (check, level) at or below `minor`; baseline generators
 /// also serve restricted, as upstream registers them for both.
-fn generator_for<'g>(
-    generators: &'g [Generator],
-    check: &str,
-    level: Level,
-    minor: u32,
-) -> Option<&'g Generator> {
+fn generator_for<'g>(generators: &'g [Generator], check: &str, level: Level, minor: u32) -> Option<&'g Generator> {
     generators
         .iter()
-        .filter(|g| {
-            g.check == check && g.since <= minor && (g.level == level || g.level == Level::Baseline)
-        })
+        .filter(|g| g.check == check && g.since <= minor && (g.level == level || g.level == Level::Baseline))
         .max_by_key(|g| g.since)
 }
 
@@ -1254,10 +1060,7 @@ pub fn all_fixtures() -> Vec<Fixture> {
                     continue;
                 };
                 let lower = check.id.to_lowercase();
-                for (i, pod) in (generator.pass)(neutral.clone(), level)
-                    .into_iter()
-                    .enumerate()
-                {
+                for (i, pod) in (generator.pass)(neutral.clone(), level).into_iter().enumerate() {
                     out.push(Fixture {
                         level,
                         minor,

@@ -11,20 +11,12 @@ fn overriding_twin(id: &str, level: Level, minor: u32) -> Option<&'static str> {
     if level != Level::Restricted {
         return None;
     }
-    all_checks()
-        .into_iter()
-        .find(|c| c.overrides == Some(id) && c.since <= minor)
-        .map(|c| c.id)
+    all_checks().into_iter().find(|c| c.overrides == Some(id) && c.since <= minor).map(|c| c.id)
 }
 
 fn judge(fixture: &Fixture) -> Result<(), String> {
     let spec = fixture.pod.spec.clone().unwrap_or_default();
-    let evaluation = evaluate(
-        &fixture.pod.metadata,
-        &spec,
-        fixture.level,
-        PolicyVersion::Minor(fixture.minor),
-    );
+    let evaluation = evaluate(&fixture.pod.metadata, &spec, fixture.level, PolicyVersion::Minor(fixture.minor));
     if fixture.pass {
         return match evaluation.violation_message() {
             None => Ok(()),
@@ -34,26 +26,14 @@ fn judge(fixture: &Fixture) -> Result<(), String> {
     let Some(message) = evaluation.violation_message() else {
         return Err(format!("{}: expected to fail, but passed", fixture.name));
     };
-    let expected = fixture
-        .expect_substring
-        .as_deref()
-        .unwrap_or(&fixture.check);
+    let expected = fixture.expect_substring.as_deref().unwrap_or(&fixture.check);
     if !message.contains(expected) {
-        return Err(format!(
-            "{}: message lacks {expected:?}: {message}",
-            fixture.name
-        ));
+        return Err(format!("{}: message lacks {expected:?}: {message}", fixture.name));
     }
     let ids = evaluation.failing_ids();
     let twin = overriding_twin(&fixture.check, fixture.level, fixture.minor);
-    if !ids
-        .iter()
-        .any(|id| *id == fixture.check || Some(id.as_str()) == twin)
-    {
-        return Err(format!(
-            "{}: failing ids {ids:?} lack {} (or its twin {twin:?})",
-            fixture.name, fixture.check
-        ));
+    if !ids.iter().any(|id| *id == fixture.check || Some(id.as_str()) == twin) {
+        return Err(format!("{}: failing ids {ids:?} lack {} (or its twin {twin:?})", fixture.name, fixture.check));
     }
     Ok(())
 }
@@ -62,13 +42,7 @@ fn judge(fixture: &Fixture) -> Result<(), String> {
 fn every_generated_fixture_is_judged_as_upstream_expects() {
     let fixtures = all_fixtures();
     let errors: Vec<String> = fixtures.iter().filter_map(|f| judge(f).err()).collect();
-    assert!(
-        errors.is_empty(),
-        "{} of {} fixtures disagree:\n{}",
-        errors.len(),
-        fixtures.len(),
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "{} of {} fixtures disagree:\n{}", errors.len(), fixtures.len(), errors.join("\n"));
 }
 
 #[test]
@@ -82,20 +56,13 @@ fn the_fixture_set_covers_every_check_level_and_version_at_upstream_scale() {
         if f.pass { entry.0 += 1 } else { entry.1 += 1 }
     }
     assert_eq!(per_version.len(), 2 * 38, "both levels at v1.0 … v1.37");
-    assert!(
-        per_version
-            .values()
-            .all(|&(pass, fail)| pass > 0 && fail > 0)
-    );
+    assert!(per_version.values().all(|&(pass, fail)| pass > 0 && fail > 0));
     // Every check has failing fixtures at every version where it exists.
     for check in all_checks() {
         for minor in check.since..=37 {
             let level = check.level;
             assert!(
-                fixtures.iter().any(|f| !f.pass
-                    && f.check == check.id
-                    && f.minor == minor
-                    && f.level == level),
+                fixtures.iter().any(|f| !f.pass && f.check == check.id && f.minor == minor && f.level == level),
                 "no failing fixture for {} at {level:?} v1.{minor}",
                 check.id
             );
@@ -122,42 +89,17 @@ fn fixtures_loaded_from_text_get_the_same_verdicts() {
         value["kind"] = "Pod".into();
         value["metadata"]["name"] = "fixture".into();
         let text = value.to_string();
-        let loading = kubeplay_core::load(&[kubeplay_core::Input {
-            name: "fixture.json",
-            bytes: text.as_bytes(),
-        }]);
-        let section = analyze(
-            &loading.inventory,
-            &Options {
-                pss_version: PolicyVersion::Minor(fixture.minor),
-            },
-        );
+        let loading = kubeplay_core::load(&[kubeplay_core::Input { name: "fixture.json", bytes: text.as_bytes() }]);
+        let section = analyze(&loading.inventory, &Options { pss_version: PolicyVersion::Minor(fixture.minor) });
         let Some(workload) = section.workloads.first() else {
-            problems.push(format!(
-                "{}: not loaded: {:?}",
-                fixture.name, loading.diagnostics
-            ));
+            problems.push(format!("{}: not loaded: {:?}", fixture.name, loading.diagnostics));
             continue;
         };
-        let verdict = if fixture.level == Level::Baseline {
-            &workload.baseline
-        } else {
-            &workload.restricted
-        };
+        let verdict = if fixture.level == Level::Baseline { &workload.baseline } else { &workload.restricted };
         let spec = fixture.pod.spec.clone().unwrap_or_default();
-        let direct = evaluate(
-            &fixture.pod.metadata,
-            &spec,
-            fixture.level,
-            PolicyVersion::Minor(fixture.minor),
-        );
+        let direct = evaluate(&fixture.pod.metadata, &spec, fixture.level, PolicyVersion::Minor(fixture.minor));
         if verdict.failing != direct.failing_ids() {
-            problems.push(format!(
-                "{}: loaded {:?}, direct {:?}",
-                fixture.name,
-                verdict.failing,
-                direct.failing_ids()
-            ));
+            problems.push(format!("{}: loaded {:?}, direct {:?}", fixture.name, verdict.failing, direct.failing_ids()));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -71,7 +71,10 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                 if error.info().contains("recursion limit") {
                     // The scanner looks ahead and meets its own depth guard first.
                     let at = Span::point(marker.line(), marker.col() + 1);
-                    return (map, Some(limit("limit-depth", format!("nesting deeper than {} levels", limits.max_depth), at)));
+                    return (
+                        map,
+                        Some(limit("limit-depth", format!("nesting deeper than {} levels", limits.max_depth), at)),
+                    );
                 }
                 return (
                     map,
@@ -160,11 +163,7 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                 if stack.len() >= limits.max_depth {
                     return (
                         map,
-                        Some(limit(
-                            "limit-depth",
-                            format!("nesting deeper than {} levels", limits.max_depth),
-                            span,
-                        )),
+                        Some(limit("limit-depth", format!("nesting deeper than {} levels", limits.max_depth), span)),
                     );
                 }
                 let is_map = matches!(event, Event::MappingStart(..));

@@ -111,7 +111,14 @@ impl DocContext<'_> {
         Span::point(line + self.first_line - 1, column)
     }
 
-    fn diagnostic(&self, severity: Severity, code: &str, message: impl Into<String>, span: Span, path: Option<String>) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        path: Option<String>,
+    ) -> Diagnostic {
         Diagnostic::new(severity, code, message, self.file, self.doc, span, path)
     }
 }
@@ -185,6 +192,20 @@ impl Loader<'_> {
                 return;
             }
         };
+        if let Some(offset) = oversized_scalar_run(raw.bytes, self.limits.max_scalar_bytes) {
+            let (line, column) = split::line_column(raw.bytes, offset);
+            self.diagnostics.push(ctx.diagnostic(
+                Severity::Error,
+                "limit-scalar-size",
+                format!(
+                    "a scalar longer than the limit of {} bytes; the document was not loaded",
+                    self.limits.max_scalar_bytes
+                ),
+                ctx.span(line, column),
+                None,
+            ));
+            return;
+        }
         let (mut source_map, failure) = events::scan_document(text, self.limits);
         match failure {
             Some(events::EventFailure::Limit { code, message, line, column }) => {
@@ -245,7 +266,10 @@ impl Loader<'_> {
                 "",
                 Severity::Error,
                 "not-a-mapping",
-                format!("a Kubernetes object must be a mapping (apiVersion, kind, metadata, …), found {}", describe(&other)),
+                format!(
+                    "a Kubernetes object must be a mapping (apiVersion, kind, metadata, …), found {}",
+                    describe(&other)
+                ),
             )),
         }
     }
@@ -309,7 +333,9 @@ impl Loader<'_> {
                 if wrong_type {
                     format!("`{name}` must be a string")
                 } else {
-                    format!("the object has no `{name}`; every Kubernetes object needs apiVersion, kind and metadata.name")
+                    format!(
+                        "the object has no `{name}`; every Kubernetes object needs apiVersion, kind and metadata.name"
+                    )
                 },
             ));
         }
@@ -375,7 +401,9 @@ impl Loader<'_> {
                 &path,
                 Severity::Warning,
                 "unknown-field",
-                format!("unknown field `{path}` in {kind} (kubectl --validate=strict rejects it; the API server drops it)"),
+                format!(
+                    "unknown field `{path}` in {kind} (kubectl --validate=strict rejects it; the API server drops it)"
+                ),
             ));
         }
         validate::names_and_labels(&object, &origin, &mut self.diagnostics);
@@ -391,6 +419,25 @@ impl Loader<'_> {
         }
         self.objects.push(Loaded { object, origin });
     }
+}
+
+/// Offset of a run of more than `limit` bytes free of YAML/JSON delimiters: such a
+/// run can only be (part of) one scalar. Checked before parsing because the event
+/// parser builds a scalar before its length can be checked; scalars with
+/// delimiters inside are still caught by the event pass.
+fn oversized_scalar_run(bytes: &[u8], limit: usize) -> Option<usize> {
+    if bytes.len() <= limit {
+        return None;
+    }
+    let mut run_start = 0;
+    for (index, byte) in bytes.iter().enumerate() {
+        if matches!(byte, b'\n' | b',' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'#') {
+            run_start = index + 1;
+        } else if index - run_start >= limit {
+            return Some(run_start);
+        }
+    }
+    None
 }
 
 fn shift_lines(map: &mut SourceMap, by: usize) {

@@ -40,7 +40,11 @@ pub fn split_documents(bytes: &[u8]) -> Vec<RawDocument<'_>> {
         let line_end = memchr_newline(&bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
         let line = &bytes[line_start..line_end];
         if let Some(rest) = separator_rest(line) {
-            documents.push(RawDocument { bytes: &bytes[start..line_start], first_line, bad_separator: bad_separator.take() });
+            documents.push(RawDocument {
+                bytes: &bytes[start..line_start],
+                first_line,
+                bad_separator: bad_separator.take(),
+            });
             if !rest.is_empty() && !rest.starts_with(b"#") {
                 bad_separator = Some(String::from_utf8_lossy(rest).into_owned());
             }

@@ -11,9 +11,7 @@ use crate::source::{Origin, join_index, join_key};
 
 pub fn missing_name(value: &Value) -> bool {
     let metadata = value.get("metadata");
-    let has = |field: &str| {
-        metadata.and_then(|m| m.get(field)).and_then(Value::as_str).is_some_and(|s| !s.is_empty())
-    };
+    let has = |field: &str| metadata.and_then(|m| m.get(field)).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
     !has("name") && !has("generateName")
 }
 
@@ -82,10 +80,10 @@ pub fn label_key_problem(key: &str) -> Option<String> {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),
     };
-    if let Some(prefix) = prefix {
-        if !is_dns1123_subdomain(prefix) {
-            return Some(format!("the prefix `{prefix}` must be a DNS subdomain (lowercase, digits, '-', '.')"));
-        }
+    if let Some(prefix) = prefix
+        && !is_dns1123_subdomain(prefix)
+    {
+        return Some(format!("the prefix `{prefix}` must be a DNS subdomain (lowercase, digits, '-', '.')"));
     }
     if !is_qualified_name_part(name) {
         return Some(
@@ -108,8 +106,14 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
     if let Some(name) = &metadata.name {
         let (valid, rule) = match object.kind() {
             "Namespace" => (is_dns1123_label(name), "a DNS-1123 label (lowercase letters, digits and '-', at most 63)"),
-            "Service" => (is_dns1035_label(name), "a DNS-1035 label (starts with a letter; lowercase letters, digits and '-', at most 63)"),
-            _ => (is_dns1123_subdomain(name), "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)"),
+            "Service" => (
+                is_dns1035_label(name),
+                "a DNS-1035 label (starts with a letter; lowercase letters, digits and '-', at most 63)",
+            ),
+            _ => (
+                is_dns1123_subdomain(name),
+                "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)",
+            ),
         };
         if !valid {
             out.push(Diagnostic::at(
@@ -121,24 +125,36 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
             ));
         }
     }
-    if let Some(namespace) = &metadata.namespace {
-        if !is_dns1123_label(namespace) {
-            out.push(Diagnostic::at(
-                origin,
-                "metadata.namespace",
-                Severity::Error,
-                "invalid-name",
-                format!("namespace `{namespace}` is invalid: it must be a DNS-1123 label"),
-            ));
-        }
+    if let Some(namespace) = &metadata.namespace
+        && !is_dns1123_label(namespace)
+    {
+        out.push(Diagnostic::at(
+            origin,
+            "metadata.namespace",
+            Severity::Error,
+            "invalid-name",
+            format!("namespace `{namespace}` is invalid: it must be a DNS-1123 label"),
+        ));
     }
     for (key, value) in metadata.labels.iter().flatten() {
         let path = format!("metadata.labels.{key}");
         if let Some(problem) = label_key_problem(key) {
-            out.push(Diagnostic::at(origin, &path, Severity::Error, "invalid-label", format!("label key `{key}` is invalid: {problem}")));
+            out.push(Diagnostic::at(
+                origin,
+                &path,
+                Severity::Error,
+                "invalid-label",
+                format!("label key `{key}` is invalid: {problem}"),
+            ));
         }
         if let Some(problem) = label_value_problem(value) {
-            out.push(Diagnostic::at(origin, &path, Severity::Error, "invalid-label", format!("label `{key}: {value}` is invalid: {problem}")));
+            out.push(Diagnostic::at(
+                origin,
+                &path,
+                Severity::Error,
+                "invalid-label",
+                format!("label `{key}: {value}` is invalid: {problem}"),
+            ));
         }
     }
 }
@@ -169,7 +185,12 @@ pub fn deduplicate(objects: Vec<Loaded>, out: &mut Vec<Diagnostic>) -> Vec<Loade
             ));
         }
     }
-    objects.into_iter().enumerate().filter(|(index, o)| last_index.get(&key(o)) == Some(index)).map(|(_, o)| o).collect()
+    objects
+        .into_iter()
+        .enumerate()
+        .filter(|(index, o)| last_index.get(&key(o)) == Some(index))
+        .map(|(_, o)| o)
+        .collect()
 }
 
 #[cfg(test)]

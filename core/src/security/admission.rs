@@ -46,16 +46,8 @@ pub struct NamespacePolicy {
 impl NamespacePolicy {
     /// The cluster defaults of a stock `PodSecurityConfiguration`: privileged/latest.
     pub fn privileged() -> Self {
-        let p = LevelVersion {
-            level: Level::Privileged,
-            version: PolicyVersion::Latest,
-        };
-        NamespacePolicy {
-            enforce: p,
-            audit: p,
-            warn: p,
-            errors: Vec::new(),
-        }
+        let p = LevelVersion { level: Level::Privileged, version: PolicyVersion::Latest };
+        NamespacePolicy { enforce: p, audit: p, warn: p, errors: Vec::new() }
     }
 
     /// `PolicyToEvaluate`: invalid enforce level fails closed (restricted), invalid
@@ -67,7 +59,9 @@ impl NamespacePolicy {
         let level = |key: &str, fallback: Level, errors: &mut Vec<String>| {
             labels.get(key).map(|value| {
                 Level::parse(value).unwrap_or_else(|| {
-                    errors.push(format!("{key}: Invalid value: {value:?}: must be one of privileged, baseline, restricted"));
+                    errors.push(format!(
+                        "{key}: Invalid value: {value:?}: must be one of privileged, baseline, restricted"
+                    ));
                     fallback
                 })
             })
@@ -78,9 +72,7 @@ impl NamespacePolicy {
         let version = |key: &str, errors: &mut Vec<String>| {
             labels.get(key).map(|value| {
                 PolicyVersion::parse(value).unwrap_or_else(|| {
-                    errors.push(format!(
-                        "{key}: Invalid value: {value:?}: must be 'latest' or 'v1.x'"
-                    ));
+                    errors.push(format!("{key}: Invalid value: {value:?}: must be 'latest' or 'v1.x'"));
                     PolicyVersion::Latest
                 })
             })
@@ -106,10 +98,7 @@ impl NamespacePolicy {
         if let Some(v) = warn_version {
             p.warn.version = v;
         }
-        let enforce_valid = labels
-            .get(ENFORCE_LEVEL_LABEL)
-            .and_then(|v| Level::parse(v))
-            .is_some();
+        let enforce_valid = labels.get(ENFORCE_LEVEL_LABEL).and_then(|v| Level::parse(v)).is_some();
         if warn_level.is_none() && enforce_valid && p.enforce.level > p.warn.level {
             p.warn.level = p.enforce.level;
             if warn_version.is_none() {
@@ -149,25 +138,16 @@ pub fn admit(
     let mut audit_annotations = BTreeMap::new();
     let mut rejection = None;
     if is_pod {
-        audit_annotations.insert(
-            "pod-security.kubernetes.io/enforce-policy".to_owned(),
-            policy.enforce.to_string(),
-        );
+        audit_annotations.insert("pod-security.kubernetes.io/enforce-policy".to_owned(), policy.enforce.to_string());
         if let Some(message) = run(policy.enforce).violation_message() {
             rejection = Some(format!("pods {name:?} is forbidden: {message}"));
         }
     }
     if let Some(message) = run(policy.audit).would_violate_message() {
-        audit_annotations.insert(
-            "pod-security.kubernetes.io/audit-violations".to_owned(),
-            message,
-        );
+        audit_annotations.insert("pod-security.kubernetes.io/audit-violations".to_owned(), message);
     }
     if !policy.errors.is_empty() {
-        audit_annotations.insert(
-            "error".to_owned(),
-            format!("Failed to parse policy: {}", policy.errors.join(", ")),
-        );
+        audit_annotations.insert("error".to_owned(), format!("Failed to parse policy: {}", policy.errors.join(", ")));
     }
     let mut warnings = Vec::new();
     if rejection.is_none()
@@ -212,13 +192,7 @@ pub fn existing_pods_warnings(
         let reasons = evaluation
             .failures
             .iter()
-            .map(|f| {
-                if f.reason.is_empty() {
-                    "unknown forbidden reason".to_owned()
-                } else {
-                    f.reason.clone()
-                }
-            })
+            .map(|f| if f.reason.is_empty() { "unknown forbidden reason".to_owned() } else { f.reason.clone() })
             .collect::<Vec<_>>()
             .join(", ");
         match counts.get_mut(&reasons) {
@@ -242,7 +216,9 @@ pub fn existing_pods_warnings(
         ));
     }
     if !order.is_empty() {
-        warnings.push(format!("existing pods in namespace {namespace:?} violate the new PodSecurity enforce level \"{enforce}\""));
+        warnings.push(format!(
+            "existing pods in namespace {namespace:?} violate the new PodSecurity enforce level \"{enforce}\""
+        ));
     }
     let mut pod_warnings: Vec<String> = order
         .iter()
@@ -264,10 +240,7 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     fn lv(level: Level, version: PolicyVersion) -> LevelVersion {
@@ -276,10 +249,7 @@ mod tests {
 
     #[test]
     fn no_labels_mean_privileged_latest_everywhere() {
-        assert_eq!(
-            NamespacePolicy::from_labels(&BTreeMap::new()),
-            NamespacePolicy::privileged()
-        );
+        assert_eq!(NamespacePolicy::from_labels(&BTreeMap::new()), NamespacePolicy::privileged());
     }
 
     #[test]

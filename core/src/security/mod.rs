@@ -31,9 +31,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            pss_version: PolicyVersion::Latest,
-        }
+        Options { pss_version: PolicyVersion::Latest }
     }
 }
 
@@ -141,16 +139,10 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         .objects
         .iter()
         .filter_map(|o| match &o.object {
-            Object::PodSecurityPolicy(p) => p.spec.as_ref().map(|spec| {
-                (
-                    o,
-                    PolicyRef {
-                        name: o.name(),
-                        annotations: p.metadata.annotations.as_ref(),
-                        spec,
-                    },
-                )
-            }),
+            Object::PodSecurityPolicy(p) => p
+                .spec
+                .as_ref()
+                .map(|spec| (o, PolicyRef { name: o.name(), annotations: p.metadata.annotations.as_ref(), spec })),
             _ => None,
         })
         .collect();
@@ -164,35 +156,20 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         })
         .collect();
     let refs: Vec<PolicyRef<'_>> = policies.iter().map(|(_, p)| *p).collect();
-    let workloads = inventory
-        .workloads()
-        .map(|w| workload_security(inventory, &w, options, &refs))
-        .collect();
+    let workloads = inventory.workloads().map(|w| workload_security(inventory, &w, options, &refs)).collect();
     let namespaces = inventory
         .namespaces
         .iter()
-        .filter(|ns| {
-            ns.labels
-                .keys()
-                .any(|k| k.starts_with("pod-security.kubernetes.io/"))
-        })
+        .filter(|ns| ns.labels.keys().any(|k| k.starts_with("pod-security.kubernetes.io/")))
         .map(|ns| {
             let policy = NamespacePolicy::from_labels(&ns.labels);
             let pods: Vec<(&str, &ObjectMeta, &PodSpec)> = inventory
                 .pods()
                 .filter(|(loaded, _)| loaded.namespace() == Some(ns.name.as_str()))
-                .filter_map(|(loaded, pod)| {
-                    pod.spec
-                        .as_ref()
-                        .map(|spec| (loaded.name(), &pod.metadata, spec))
-                })
+                .filter_map(|(loaded, pod)| pod.spec.as_ref().map(|spec| (loaded.name(), &pod.metadata, spec)))
                 .collect();
             let label_warnings = admission::existing_pods_warnings(&ns.name, policy.enforce, &pods);
-            NamespaceSecurity {
-                name: ns.name.clone(),
-                policy,
-                label_warnings,
-            }
+            NamespaceSecurity { name: ns.name.clone(), policy, label_warnings }
         })
         .collect();
     SecuritySection {
@@ -206,11 +183,7 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
 
 fn verdict(workload: &Workload<'_>, evaluation: &Evaluation) -> LevelVerdict {
     let origin = &workload.loaded.origin;
-    let prefix = if workload.template_path.is_empty() {
-        String::new()
-    } else {
-        format!("{}.", workload.template_path)
-    };
+    let prefix = if workload.template_path.is_empty() { String::new() } else { format!("{}.", workload.template_path) };
     let failures = evaluation
         .failures
         .iter()
@@ -249,10 +222,7 @@ fn workload_security(
     let spec = w.template.spec.clone().unwrap_or_default();
     let baseline = pss::evaluate(&metadata, &spec, Level::Baseline, options.pss_version);
     let restricted = pss::evaluate(&metadata, &spec, Level::Restricted, options.pss_version);
-    let labels = inventory
-        .namespace(w.namespace)
-        .map(|ns| ns.labels.clone())
-        .unwrap_or_default();
+    let labels = inventory.namespace(w.namespace).map(|ns| ns.labels.clone()).unwrap_or_default();
     let ns_policy = NamespacePolicy::from_labels(&labels);
     let is_pod = w.kind == "Pod";
     let admission = admission::admit(&ns_policy, w.name, &metadata, &spec, is_pod);
@@ -286,15 +256,9 @@ fn api_warnings(w: &Workload<'_>, metadata: &ObjectMeta, spec: &PodSpec) -> Vec<
     let annotations = metadata.annotations.clone().unwrap_or_default();
     let note = "non-functional in v1.27+; use the \"seccompProfile\" field instead";
     let mut out = Vec::new();
-    let pod_field = spec
-        .security_context
-        .as_ref()
-        .is_some_and(|sc| sc.seccomp_profile.is_some());
+    let pod_field = spec.security_context.as_ref().is_some_and(|sc| sc.seccomp_profile.is_some());
     if !pod_field && annotations.contains_key("seccomp.security.alpha.kubernetes.io/pod") {
-        out.push(format!(
-            "{}.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: {note}",
-            w.template_path
-        ));
+        out.push(format!("{}.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: {note}", w.template_path));
     }
     let containers = spec
         .init_containers
@@ -302,19 +266,11 @@ fn api_warnings(w: &Workload<'_>, metadata: &ObjectMeta, spec: &PodSpec) -> Vec<
         .flatten()
         .chain(spec.containers.iter())
         .map(|c| (c.name.as_str(), c.security_context.as_ref()))
-        .chain(
-            spec.ephemeral_containers
-                .iter()
-                .flatten()
-                .map(|c| (c.name.as_str(), c.security_context.as_ref())),
-        );
+        .chain(spec.ephemeral_containers.iter().flatten().map(|c| (c.name.as_str(), c.security_context.as_ref())));
     for (name, sc) in containers {
         let key = format!("container.seccomp.security.alpha.kubernetes.io/{name}");
         if sc.is_none_or(|sc| sc.seccomp_profile.is_none()) && annotations.contains_key(&key) {
-            out.push(format!(
-                "{}.metadata.annotations[{key}]: {note}",
-                w.template_path
-            ));
+            out.push(format!("{}.metadata.annotations[{key}]: {note}", w.template_path));
         }
     }
     out
@@ -370,29 +326,19 @@ pub struct CheckFinding {
 impl SecuritySection {
     /// The JSON contract of `kubeplay check`.
     pub fn check_output(&self) -> CheckOutput {
-        let level = |v: &LevelVerdict| CheckLevel {
-            pass: v.pass,
-            failing: v.failing.clone(),
-        };
+        let level = |v: &LevelVerdict| CheckLevel { pass: v.pass, failing: v.failing.clone() };
         CheckOutput {
             workloads: self
                 .workloads
                 .iter()
                 .map(|w| CheckWorkload {
                     id: w.id.clone(),
-                    pss: CheckPss {
-                        baseline: level(&w.baseline),
-                        restricted: level(&w.restricted),
-                    },
+                    pss: CheckPss { baseline: level(&w.baseline), restricted: level(&w.restricted) },
                     pss_messages: CheckPssMessages {
                         baseline: w.baseline.message.clone(),
                         restricted: w.restricted.message.clone(),
                     },
-                    psp: w
-                        .psp
-                        .as_ref()
-                        .map(|d| d.evaluations.clone())
-                        .unwrap_or_default(),
+                    psp: w.psp.as_ref().map(|d| d.evaluations.clone()).unwrap_or_default(),
                     findings: w
                         .findings
                         .iter()

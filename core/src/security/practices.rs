@@ -292,27 +292,16 @@ pub fn rules() -> Vec<Rule> {
                 ("kube-linter", r.kube_linter),
             ] {
                 if !ids.is_empty() {
-                    equivalents.insert(
-                        tool.to_owned(),
-                        ids.iter().map(|s| (*s).to_owned()).collect(),
-                    );
+                    equivalents.insert(tool.to_owned(), ids.iter().map(|s| (*s).to_owned()).collect());
                 }
             }
-            Rule {
-                id: r.id.to_owned(),
-                severity: r.severity,
-                title: r.title.to_owned(),
-                equivalents,
-            }
+            Rule { id: r.id.to_owned(), severity: r.severity, title: r.title.to_owned(), equivalents }
         })
         .collect()
 }
 
 fn severity_of(id: &str) -> Severity {
-    RULES
-        .iter()
-        .find(|r| r.id == id)
-        .map_or(Severity::Warning, |r| r.severity)
+    RULES.iter().find(|r| r.id == id).map_or(Severity::Warning, |r| r.severity)
 }
 
 struct Sink<'w, 'a> {
@@ -342,23 +331,13 @@ impl Sink<'_, '_> {
 
 /// Well-known log shippers: a container whose name or image mentions one of these
 /// and only reads a volume another container writes is a logging sidecar.
-const LOG_SHIPPERS: &[&str] = &[
-    "fluent",
-    "filebeat",
-    "promtail",
-    "vector",
-    "logstash",
-    "log-forwarder",
-    "logshipper",
-    "log-shipper",
-];
+const LOG_SHIPPERS: &[&str] =
+    &["fluent", "filebeat", "promtail", "vector", "logstash", "log-forwarder", "logshipper", "log-shipper"];
 
 fn is_log_shipper(c: &Container) -> bool {
     let name = c.name.to_lowercase();
     let image = c.image.as_deref().unwrap_or("").to_lowercase();
-    LOG_SHIPPERS
-        .iter()
-        .any(|s| name.contains(s) || image.contains(s))
+    LOG_SHIPPERS.iter().any(|s| name.contains(s) || image.contains(s))
 }
 
 /// `name:latest`, `name` (no tag) or a digest-less `registry:5000/name` count as unpinned.
@@ -375,18 +354,14 @@ fn image_unpinned(image: &str) -> bool {
 
 /// Findings for one workload (Pod or template) of the inventory.
 pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> {
-    let mut sink = Sink {
-        workload,
-        out: Vec::new(),
-    };
+    let mut sink = Sink { workload, out: Vec::new() };
     let Some(spec) = workload.template.spec.as_ref() else {
         return sink.out;
     };
     let base = workload.pod_spec_path();
     let is_job = matches!(workload.kind, "Job" | "CronJob");
 
-    if spec.host_network == Some(true) || spec.host_pid == Some(true) || spec.host_ipc == Some(true)
-    {
+    if spec.host_network == Some(true) || spec.host_pid == Some(true) || spec.host_ipc == Some(true) {
         let field = if spec.host_network == Some(true) {
             "hostNetwork"
         } else if spec.host_pid == Some(true) {
@@ -406,21 +381,13 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
             sink.push(
                 "host-path-volume",
                 &format!("{base}.volumes[{i}].hostPath"),
-                format!(
-                    "volume {:?} mounts the node's {} (hostPath)",
-                    v.name, hp.path
-                ),
+                format!("volume {:?} mounts the node's {} (hostPath)", v.name, hp.path),
                 &format!("volumes:\n- name: {}\n  emptyDir: {{}}", v.name),
             );
         }
     }
-    for (i, sysctl) in spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.sysctls.as_ref())
-        .into_iter()
-        .flatten()
-        .enumerate()
+    for (i, sysctl) in
+        spec.security_context.as_ref().and_then(|sc| sc.sysctls.as_ref()).into_iter().flatten().enumerate()
     {
         if !super::pss::is_safe_sysctl(&sysctl.name, super::pss::NEWEST_POLICY_MINOR) {
             sink.push(
@@ -431,11 +398,7 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
             );
         }
     }
-    if spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.windows_options.as_ref())
-        .and_then(|w| w.host_process)
+    if spec.security_context.as_ref().and_then(|sc| sc.windows_options.as_ref()).and_then(|w| w.host_process)
         == Some(true)
     {
         sink.push(
@@ -445,18 +408,13 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
             "securityContext:\n  windowsOptions:\n    hostProcess: false",
         );
     }
-    if matches!(
-        workload.kind,
-        "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController"
-    ) && workload.replicas.is_some_and(|r| r < 2)
+    if matches!(workload.kind, "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController")
+        && workload.replicas.is_some_and(|r| r < 2)
     {
         sink.push(
             "single-replica",
             "spec.replicas",
-            format!(
-                "{} {:?} runs a single replica: any disruption is an outage",
-                workload.kind, workload.name
-            ),
+            format!("{} {:?} runs a single replica: any disruption is an outage", workload.kind, workload.name),
             "replicas: 3",
         );
     }
@@ -480,31 +438,16 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
         }
     }
     let pod_sc = spec.security_context.as_ref();
-    let pod_seccomp = pod_sc
-        .and_then(|sc| sc.seccomp_profile.as_ref())
-        .is_some_and(|s| s.type_ != "Unconfined");
+    let pod_seccomp = pod_sc.and_then(|sc| sc.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
 
-    let lists: [(&str, &[Container]); 2] = [
-        (
-            "initContainers",
-            spec.init_containers.as_deref().unwrap_or_default(),
-        ),
-        ("containers", &spec.containers),
-    ];
+    let lists: [(&str, &[Container]); 2] =
+        [("initContainers", spec.init_containers.as_deref().unwrap_or_default()), ("containers", &spec.containers)];
     for (field, list) in lists {
         for (i, c) in list.iter().enumerate() {
             let cpath = format!("{base}.{field}[{i}]");
             let is_init = field == "initContainers";
             let sidecar = is_init && c.restart_policy.as_deref() == Some("Always");
-            container_findings(
-                &mut sink,
-                spec,
-                c,
-                &cpath,
-                is_init && !sidecar,
-                is_job,
-                pod_seccomp,
-            );
+            container_findings(&mut sink, spec, c, &cpath, is_init && !sidecar, is_job, pod_seccomp);
         }
     }
     sidecar_writable_mounts(&mut sink, spec, &base);
@@ -525,39 +468,27 @@ fn container_findings(
     let sc = c.security_context.as_ref();
     let pod_sc = spec.security_context.as_ref();
     let resources = c.resources.as_ref();
-    let has = |map: Option<
-        &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
-    >,
-               key: &str| map.is_some_and(|m| m.contains_key(key));
+    let has = |map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>, key: &str| {
+        map.is_some_and(|m| m.contains_key(key))
+    };
     let requests = resources.and_then(|r| r.requests.as_ref());
     let limits = resources.and_then(|r| r.limits.as_ref());
-    let missing_requests: Vec<&str> = ["cpu", "memory"]
-        .into_iter()
-        .filter(|k| !has(requests, k) && !has(limits, k))
-        .collect();
+    let missing_requests: Vec<&str> =
+        ["cpu", "memory"].into_iter().filter(|k| !has(requests, k) && !has(limits, k)).collect();
     if !missing_requests.is_empty() {
         sink.push(
             "container-requests-missing",
             &format!("{cpath}.resources"),
-            format!(
-                "container {name:?} has no {} request",
-                missing_requests.join(" or ")
-            ),
+            format!("container {name:?} has no {} request", missing_requests.join(" or ")),
             "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi",
         );
     }
-    let missing_limits: Vec<&str> = ["cpu", "memory"]
-        .into_iter()
-        .filter(|k| !has(limits, k))
-        .collect();
+    let missing_limits: Vec<&str> = ["cpu", "memory"].into_iter().filter(|k| !has(limits, k)).collect();
     if !missing_limits.is_empty() {
         sink.push(
             "container-limits-missing",
             &format!("{cpath}.resources"),
-            format!(
-                "container {name:?} has no {} limit",
-                missing_limits.join(" or ")
-            ),
+            format!("container {name:?} has no {} limit", missing_limits.join(" or ")),
             "resources:\n  limits:\n    memory: 256Mi",
         );
     }
@@ -569,10 +500,7 @@ fn container_findings(
             format!("container {name:?} uses image {image:?} without a fixed tag"),
             &format!(
                 "image: {}:1.2.3  # or pin a digest: @sha256:…",
-                image
-                    .rsplit_once(':')
-                    .filter(|(_, t)| !t.contains('/'))
-                    .map_or(image, |(n, _)| n)
+                image.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(image, |(n, _)| n)
             ),
         );
     }
@@ -627,12 +555,8 @@ fn container_findings(
         );
     }
     // Polaris runAsRootAllowed: runAsNonRoot true or runAsUser ≥ 1, container over pod.
-    let non_root = sc
-        .and_then(|s| s.run_as_non_root)
-        .or(pod_sc.and_then(|s| s.run_as_non_root));
-    let user = sc
-        .and_then(|s| s.run_as_user)
-        .or(pod_sc.and_then(|s| s.run_as_user));
+    let non_root = sc.and_then(|s| s.run_as_non_root).or(pod_sc.and_then(|s| s.run_as_non_root));
+    let user = sc.and_then(|s| s.run_as_user).or(pod_sc.and_then(|s| s.run_as_user));
     if non_root != Some(true) && user.is_none_or(|u| u <= 0) {
         sink.push(
             "run-as-root-allowed",
@@ -641,10 +565,7 @@ fn container_findings(
             "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
         );
     }
-    if !sc
-        .and_then(|s| s.capabilities.as_ref())
-        .is_some_and(|caps| caps.drop.iter().flatten().any(|d| d == "ALL"))
-    {
+    if !sc.and_then(|s| s.capabilities.as_ref()).is_some_and(|caps| caps.drop.iter().flatten().any(|d| d == "ALL")) {
         sink.push(
             "capabilities-not-dropped",
             &format!("{cpath}.securityContext.capabilities.drop"),
@@ -652,14 +573,14 @@ fn container_findings(
             "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
         );
     }
-    let container_seccomp = sc
-        .and_then(|s| s.seccomp_profile.as_ref())
-        .is_some_and(|s| s.type_ != "Unconfined");
+    let container_seccomp = sc.and_then(|s| s.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
     if !pod_seccomp && !container_seccomp {
         sink.push(
             "seccomp-profile-missing",
             &format!("{cpath}.securityContext.seccompProfile"),
-            format!("container {name:?} runs without a seccomp profile field (the alpha annotation is ignored since v1.27)"),
+            format!(
+                "container {name:?} runs without a seccomp profile field (the alpha annotation is ignored since v1.27)"
+            ),
             "securityContext:\n  seccompProfile:\n    type: RuntimeDefault",
         );
     }
@@ -673,10 +594,7 @@ fn container_findings(
             "livenessProbe:\n  httpGet:\n    path: /healthz  # cheaper than readiness, no dependency checks\n    port: 8080\n  failureThreshold: 6",
         );
     }
-    if let Some(pm) = sc
-        .and_then(|s| s.proc_mount.as_deref())
-        .filter(|pm| *pm != "Default")
-    {
+    if let Some(pm) = sc.and_then(|s| s.proc_mount.as_deref()).filter(|pm| *pm != "Default") {
         sink.push(
             "proc-mount-unmasked",
             &format!("{cpath}.securityContext.procMount"),
@@ -684,11 +602,7 @@ fn container_findings(
             "securityContext:\n  procMount: Default",
         );
     }
-    if sc
-        .and_then(|s| s.windows_options.as_ref())
-        .and_then(|w| w.host_process)
-        == Some(true)
-    {
+    if sc.and_then(|s| s.windows_options.as_ref()).and_then(|w| w.host_process) == Some(true) {
         sink.push(
             "windows-host-process",
             &format!("{cpath}.securityContext.windowsOptions.hostProcess"),
@@ -702,7 +616,10 @@ fn container_findings(
                 "host-port",
                 &format!("{cpath}.ports[{i}].hostPort"),
                 format!("container {name:?} binds host port {hp}"),
-                &format!("ports:\n- containerPort: {}  # expose it through a Service instead of hostPort", p.container_port),
+                &format!(
+                    "ports:\n- containerPort: {}  # expose it through a Service instead of hostPort",
+                    p.container_port
+                ),
             );
         }
     }
@@ -731,13 +648,7 @@ fn sidecar_writable_mounts(sink: &mut Sink<'_, '_>, spec: &PodSpec, base: &str) 
             let shared_with: Vec<&str> = all
                 .iter()
                 .filter(|(_, other)| other.name != c.name)
-                .filter(|(_, other)| {
-                    other
-                        .volume_mounts
-                        .iter()
-                        .flatten()
-                        .any(|om| om.name == mount.name)
-                })
+                .filter(|(_, other)| other.volume_mounts.iter().flatten().any(|om| om.name == mount.name))
                 .map(|(_, other)| other.name.as_str())
                 .collect();
             if shared_with.is_empty() {
@@ -777,41 +688,21 @@ fn requirement_matches(req: &LabelSelectorRequirement, labels: &BTreeMap<String,
 
 /// `metav1.LabelSelectorAsSelector`: an empty selector selects everything.
 pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v))
-        && selector
-            .match_expressions
-            .iter()
-            .flatten()
-            .all(|r| requirement_matches(r, labels))
+    selector.match_labels.iter().flatten().all(|(k, v)| labels.get(k) == Some(v))
+        && selector.match_expressions.iter().flatten().all(|r| requirement_matches(r, labels))
 }
 
 /// (ingress, egress) policy types after defaulting.
 fn policy_types(policy: &k8s_openapi::api::networking::v1::NetworkPolicy) -> (bool, bool) {
     let spec = policy.spec.as_ref();
     match spec.and_then(|s| s.policy_types.as_ref()) {
-        Some(types) => (
-            types.iter().any(|t| t == "Ingress"),
-            types.iter().any(|t| t == "Egress"),
-        ),
+        Some(types) => (types.iter().any(|t| t == "Ingress"), types.iter().any(|t| t == "Egress")),
         None => (true, spec.and_then(|s| s.egress.as_ref()).is_some()),
     }
 }
 
-fn network_policy_coverage(
-    sink: &mut Sink<'_, '_>,
-    inventory: &Inventory,
-    workload: &Workload<'_>,
-) {
-    let labels = workload
-        .template
-        .metadata
-        .as_ref()
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
+fn network_policy_coverage(sink: &mut Sink<'_, '_>, inventory: &Inventory, workload: &Workload<'_>) {
+    let labels = workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
     let mut ingress = false;
     let mut egress = false;
     let mut default_deny = false;
@@ -819,29 +710,15 @@ fn network_policy_coverage(
         if loaded.namespace() != Some(workload.namespace) {
             continue;
         }
-        let selector = policy
-            .spec
-            .as_ref()
-            .and_then(|s| s.pod_selector.clone())
-            .unwrap_or_default();
+        let selector = policy.spec.as_ref().and_then(|s| s.pod_selector.clone()).unwrap_or_default();
         let (i, e) = policy_types(policy);
         if selector_matches(&selector, &labels) {
             ingress |= i;
             egress |= e;
         }
-        let empty_selector = selector
-            .match_labels
-            .as_ref()
-            .is_none_or(BTreeMap::is_empty)
-            && selector
-                .match_expressions
-                .as_ref()
-                .is_none_or(Vec::is_empty);
-        let no_ingress_rules = policy
-            .spec
-            .as_ref()
-            .and_then(|s| s.ingress.as_ref())
-            .is_none_or(Vec::is_empty);
+        let empty_selector = selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
+            && selector.match_expressions.as_ref().is_none_or(Vec::is_empty);
+        let no_ingress_rules = policy.spec.as_ref().and_then(|s| s.ingress.as_ref()).is_none_or(Vec::is_empty);
         if empty_selector && i && no_ingress_rules {
             default_deny = true;
         }

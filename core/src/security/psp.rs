@@ -24,14 +24,10 @@ use serde::{Deserialize, Serialize};
 use super::pss::volume_source_type;
 use crate::model::{PodSecurityPolicySpec, RunAsStrategyOptions};
 
-pub const SECCOMP_ALLOWED_ANNOTATION: &str =
-    "seccomp.security.alpha.kubernetes.io/allowedProfileNames";
-pub const SECCOMP_DEFAULT_ANNOTATION: &str =
-    "seccomp.security.alpha.kubernetes.io/defaultProfileName";
-pub const APPARMOR_ALLOWED_ANNOTATION: &str =
-    "apparmor.security.beta.kubernetes.io/allowedProfileNames";
-pub const APPARMOR_DEFAULT_ANNOTATION: &str =
-    "apparmor.security.beta.kubernetes.io/defaultProfileName";
+pub const SECCOMP_ALLOWED_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/allowedProfileNames";
+pub const SECCOMP_DEFAULT_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/defaultProfileName";
+pub const APPARMOR_ALLOWED_ANNOTATION: &str = "apparmor.security.beta.kubernetes.io/allowedProfileNames";
+pub const APPARMOR_DEFAULT_ANNOTATION: &str = "apparmor.security.beta.kubernetes.io/defaultProfileName";
 const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
 const APPARMOR_CONTAINER_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -80,17 +76,10 @@ pub fn policy_problems(spec: &PodSecurityPolicySpec) -> Vec<String> {
     let rule = |name: &str, value: Option<&str>, supported: &str, out: &mut Vec<String>| {
         let value = value.unwrap_or("");
         if !supported.split(", ").any(|s| s.trim_matches('"') == value) {
-            out.push(format!(
-                "spec.{name}.rule: Unsupported value: {value:?}: supported values: {supported}"
-            ));
+            out.push(format!("spec.{name}.rule: Unsupported value: {value:?}: supported values: {supported}"));
         }
     };
-    rule(
-        "seLinux",
-        spec.se_linux.as_ref().map(|s| s.rule.as_str()),
-        "\"MustRunAs\", \"RunAsAny\"",
-        &mut out,
-    );
+    rule("seLinux", spec.se_linux.as_ref().map(|s| s.rule.as_str()), "\"MustRunAs\", \"RunAsAny\"", &mut out);
     rule(
         "runAsUser",
         spec.run_as_user.as_ref().map(|s| s.rule.as_str()),
@@ -113,12 +102,7 @@ pub fn policy_problems(spec: &PodSecurityPolicySpec) -> Vec<String> {
 }
 
 /// Evaluates a pod against every policy and picks one as the plugin did.
-pub fn decide(
-    pod_name: &str,
-    metadata: &ObjectMeta,
-    spec: &PodSpec,
-    policies: &[PolicyRef<'_>],
-) -> PspDecision {
+pub fn decide(pod_name: &str, metadata: &ObjectMeta, spec: &PodSpec, policies: &[PolicyRef<'_>]) -> PspDecision {
     let mut sorted: Vec<&PolicyRef<'_>> = policies.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(b.name));
     let mut evaluations = Vec::new();
@@ -134,12 +118,7 @@ pub fn decide(
         .iter()
         .position(|e| e.admitted && !e.mutating)
         .or_else(|| evaluations.iter().position(|e| e.admitted));
-    let mut decision = PspDecision {
-        evaluations,
-        chosen: None,
-        rejection: None,
-        mutated_pod: None,
-    };
+    let mut decision = PspDecision { evaluations, chosen: None, rejection: None, mutated_pod: None };
     match chosen {
         Some(i) => {
             if let (Some(e), Some(pod)) = (decision.evaluations.get_mut(i), pods.get_mut(i)) {
@@ -156,11 +135,7 @@ pub fn decide(
             }
         }
         None => {
-            let errors: Vec<String> = decision
-                .evaluations
-                .iter()
-                .flat_map(|e| e.errors.iter().cloned())
-                .collect();
+            let errors: Vec<String> = decision.evaluations.iter().flat_map(|e| e.errors.iter().cloned()).collect();
             // admission.go: no providers, or the errors of every policy.
             decision.rejection = Some(if policies.is_empty() {
                 format!(
@@ -179,55 +154,33 @@ pub fn decide(
 
 fn quoted_list(items: &[String]) -> String {
     // Go's %#v of a []core.Capability, as field.Invalid prints it.
-    format!(
-        "[]core.Capability{{{}}}",
-        items
-            .iter()
-            .map(|i| format!("{i:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    format!("[]core.Capability{{{}}}", items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", "))
 }
 
 /// Mutates a copy of the pod with one policy's defaults, then validates it.
 fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (Pod, PspEvaluation) {
     let psp = policy.spec;
     let annotations = policy.annotations;
-    let mut pod = Pod {
-        metadata: metadata.clone(),
-        spec: Some(spec.clone()),
-        status: None,
-    };
+    let mut pod = Pod { metadata: metadata.clone(), spec: Some(spec.clone()), status: None };
     let mut mutations = Vec::new();
     let mut errors = Vec::new();
     let run_as_user = psp.run_as_user.as_ref();
 
     // --- pod-level mutation: seccomp/AppArmor default profiles, group defaults.
     if let Some(default) = annotations.and_then(|a| a.get(SECCOMP_DEFAULT_ANNOTATION)) {
-        let pod_annotations = pod
-            .metadata
-            .annotations
-            .get_or_insert_with(Default::default);
-        let has_field = spec
-            .security_context
-            .as_ref()
-            .is_some_and(|sc| sc.seccomp_profile.is_some());
+        let pod_annotations = pod.metadata.annotations.get_or_insert_with(Default::default);
+        let has_field = spec.security_context.as_ref().is_some_and(|sc| sc.seccomp_profile.is_some());
         if !pod_annotations.contains_key(SECCOMP_POD_ANNOTATION) && !has_field {
             pod_annotations.insert(SECCOMP_POD_ANNOTATION.to_owned(), default.clone());
-            mutations.push(format!(
-                "metadata.annotations[{SECCOMP_POD_ANNOTATION}]: set to {default:?}"
-            ));
+            mutations.push(format!("metadata.annotations[{SECCOMP_POD_ANNOTATION}]: set to {default:?}"));
         }
     }
     let pod_spec = pod.spec.get_or_insert_with(Default::default);
-    for (field, strategy) in [
-        ("fsGroup", psp.fs_group.as_ref()),
-        ("supplementalGroups", psp.supplemental_groups.as_ref()),
-    ] {
+    for (field, strategy) in
+        [("fsGroup", psp.fs_group.as_ref()), ("supplementalGroups", psp.supplemental_groups.as_ref())]
+    {
         if let Some(min) = must_run_as_min(strategy) {
-            let sc = pod_spec
-                .security_context
-                .get_or_insert_with(Default::default);
+            let sc = pod_spec.security_context.get_or_insert_with(Default::default);
             let slot_empty = match field {
                 "fsGroup" => sc.fs_group.is_none(),
                 _ => sc.supplemental_groups.as_ref().is_none_or(Vec::is_empty),
@@ -247,9 +200,7 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
     // --- container-level mutation.
     let default_add: Vec<String> = psp.default_add_capabilities.clone().unwrap_or_default();
     let required_drop: Vec<String> = psp.required_drop_capabilities.clone().unwrap_or_default();
-    let visit = |path: String,
-                 sc_slot: &mut Option<SecurityContext>,
-                 mutations: &mut Vec<String>| {
+    let visit = |path: String, sc_slot: &mut Option<SecurityContext>, mutations: &mut Vec<String>| {
         let sc = sc_slot.get_or_insert_with(Default::default);
         let before = sc.clone();
         // capabilities.go Generate: default adds (unless the container drops them) and
@@ -259,34 +210,18 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             let container_add: BTreeSet<String> = current.add.iter().flatten().cloned().collect();
             let container_drop: BTreeSet<String> = current.drop.iter().flatten().cloned().collect();
             let mut combined_add = container_add.clone();
-            combined_add.extend(
-                default_add
-                    .iter()
-                    .filter(|c| !container_drop.contains(*c))
-                    .cloned(),
-            );
+            combined_add.extend(default_add.iter().filter(|c| !container_drop.contains(*c)).cloned());
             let mut combined_drop = container_drop.clone();
             combined_drop.extend(required_drop.iter().cloned());
-            if combined_add.len() != container_add.len()
-                || combined_drop.len() != container_drop.len()
-            {
+            if combined_add.len() != container_add.len() || combined_drop.len() != container_drop.len() {
                 for cap in combined_add.difference(&container_add) {
-                    mutations.push(format!(
-                        "{path}.securityContext.capabilities.add: added {cap}"
-                    ));
+                    mutations.push(format!("{path}.securityContext.capabilities.add: added {cap}"));
                 }
                 for cap in combined_drop.difference(&container_drop) {
-                    mutations.push(format!(
-                        "{path}.securityContext.capabilities.drop: added {cap}"
-                    ));
+                    mutations.push(format!("{path}.securityContext.capabilities.drop: added {cap}"));
                 }
-                let list = |set: BTreeSet<String>| {
-                    (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>())
-                };
-                sc.capabilities = Some(Capabilities {
-                    add: list(combined_add),
-                    drop: list(combined_drop),
-                });
+                let list = |set: BTreeSet<String>| (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>());
+                sc.capabilities = Some(Capabilities { add: list(combined_add), drop: list(combined_drop) });
             }
         }
         // provider.go: defaultAllowPrivilegeEscalation, else false when escalation is disallowed.
@@ -296,16 +231,12 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
                 .or((psp.allow_privilege_escalation == Some(false)).then_some(false));
             if let Some(value) = value {
                 sc.allow_privilege_escalation = Some(value);
-                mutations.push(format!(
-                    "{path}.securityContext.allowPrivilegeEscalation: set to {value}"
-                ));
+                mutations.push(format!("{path}.securityContext.allowPrivilegeEscalation: set to {value}"));
             }
         }
         if psp.read_only_root_filesystem == Some(true) && sc.read_only_root_filesystem.is_none() {
             sc.read_only_root_filesystem = Some(true);
-            mutations.push(format!(
-                "{path}.securityContext.readOnlyRootFilesystem: set to true"
-            ));
+            mutations.push(format!("{path}.securityContext.readOnlyRootFilesystem: set to true"));
         }
         // user strategies: MustRunAs defaults the UID; MustRunAsNonRoot sets runAsNonRoot.
         let effective_user = sc.run_as_user.or(pod_sc.run_as_user);
@@ -319,9 +250,7 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
                     mutations.push(format!("{path}.securityContext.runAsUser: set to {min}"));
                 }
             }
-            Some("MustRunAsNonRoot")
-                if effective_user.is_none() && effective_non_root.is_none() =>
-            {
+            Some("MustRunAsNonRoot") if effective_user.is_none() && effective_non_root.is_none() => {
                 sc.run_as_non_root = Some(true);
                 mutations.push(format!("{path}.securityContext.runAsNonRoot: set to true"));
             }
@@ -334,33 +263,16 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
     };
     for (i, c) in pod_spec.init_containers.iter_mut().flatten().enumerate() {
         let had = c.security_context.is_some();
-        visit(
-            format!("spec.initContainers[{i}]"),
-            &mut c.security_context,
-            &mut mutations,
-        );
+        visit(format!("spec.initContainers[{i}]"), &mut c.security_context, &mut mutations);
         if !had && c.security_context == Some(SecurityContext::default()) {
             c.security_context = None;
         }
     }
     for (i, c) in pod_spec.containers.iter_mut().enumerate() {
-        visit(
-            format!("spec.containers[{i}]"),
-            &mut c.security_context,
-            &mut mutations,
-        );
+        visit(format!("spec.containers[{i}]"), &mut c.security_context, &mut mutations);
     }
-    for (i, c) in pod_spec
-        .ephemeral_containers
-        .iter_mut()
-        .flatten()
-        .enumerate()
-    {
-        visit(
-            format!("spec.ephemeralContainers[{i}]"),
-            &mut c.security_context,
-            &mut mutations,
-        );
+    for (i, c) in pod_spec.ephemeral_containers.iter_mut().flatten().enumerate() {
+        visit(format!("spec.ephemeralContainers[{i}]"), &mut c.security_context, &mut mutations);
     }
 
     // --- validation of the mutated pod, in provider.go's ValidatePod order:
@@ -368,12 +280,9 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
     let spec = pod.spec.as_ref().cloned().unwrap_or_default();
     let pod_annotations = pod.metadata.annotations.clone().unwrap_or_default();
     let seccomp = SeccompStrategy::new(annotations);
-    if let Some(error) = seccomp.validate(
-        SECCOMP_POD_ANNOTATION,
-        pod_annotations
-            .get(SECCOMP_POD_ANNOTATION)
-            .map_or("", String::as_str),
-    ) {
+    if let Some(error) =
+        seccomp.validate(SECCOMP_POD_ANNOTATION, pod_annotations.get(SECCOMP_POD_ANNOTATION).map_or("", String::as_str))
+    {
         errors.push(error);
     }
     for (on, field, what) in [
@@ -395,17 +304,13 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
         // API defaulting: a source-less volume is an emptyDir.
         let kind = volume_source_type(v).unwrap_or("emptyDir");
         if !allowed_volumes.iter().any(|a| a == "*" || a == kind) {
-            errors.push(format!("spec.volumes[{i}]: Invalid value: {kind:?}: {kind} volumes are not allowed to be used"));
+            errors
+                .push(format!("spec.volumes[{i}]: Invalid value: {kind:?}: {kind} volumes are not allowed to be used"));
             continue;
         }
-        if let (Some(host_path), Some(allowed)) =
-            (v.host_path.as_ref(), psp.allowed_host_paths.as_ref())
+        if let (Some(host_path), Some(allowed)) = (v.host_path.as_ref(), psp.allowed_host_paths.as_ref())
             && !allowed.is_empty()
-            && !allowed.iter().any(|a| {
-                a.path_prefix
-                    .as_deref()
-                    .is_some_and(|p| path_has_prefix(&host_path.path, p))
-            })
+            && !allowed.iter().any(|a| a.path_prefix.as_deref().is_some_and(|p| path_has_prefix(&host_path.path, p)))
         {
             errors.push(format!(
                 "spec.volumes[{i}].hostPath.pathPrefix: Invalid value: {:?}: is not allowed to be used",
@@ -413,50 +318,27 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             ));
         }
     }
-    let host_ports: Vec<(i32, i32)> = psp
-        .host_ports
-        .iter()
-        .flatten()
-        .map(|r| (r.min, r.max))
-        .collect();
+    let host_ports: Vec<(i32, i32)> = psp.host_ports.iter().flatten().map(|r| (r.min, r.max)).collect();
     // Go's %v of []HostPortRange, as the message prints it.
-    let allowed_ports_text = format!(
-        "[{}]",
-        host_ports
-            .iter()
-            .map(|&(a, b)| format!("{{{a} {b}}}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let allowed_ports_text =
+        format!("[{}]", host_ports.iter().map(|&(a, b)| format!("{{{a} {b}}}")).collect::<Vec<_>>().join(" "));
     let mut containers: Vec<(String, ContainerFields<'_>)> = Vec::new();
     for (i, c) in spec.ephemeral_containers.iter().flatten().enumerate() {
         containers.push((
             format!("spec.ephemeralContainers[{i}]"),
-            ContainerFields {
-                name: &c.name,
-                security_context: c.security_context.as_ref(),
-                ports: c.ports.as_deref(),
-            },
+            ContainerFields { name: &c.name, security_context: c.security_context.as_ref(), ports: c.ports.as_deref() },
         ));
     }
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
         containers.push((
             format!("spec.initContainers[{i}]"),
-            ContainerFields {
-                name: &c.name,
-                security_context: c.security_context.as_ref(),
-                ports: c.ports.as_deref(),
-            },
+            ContainerFields { name: &c.name, security_context: c.security_context.as_ref(), ports: c.ports.as_deref() },
         ));
     }
     for (i, c) in spec.containers.iter().enumerate() {
         containers.push((
             format!("spec.containers[{i}]"),
-            ContainerFields {
-                name: &c.name,
-                security_context: c.security_context.as_ref(),
-                ports: c.ports.as_deref(),
-            },
+            ContainerFields { name: &c.name, security_context: c.security_context.as_ref(), ports: c.ports.as_deref() },
         ));
     }
     let allowed_caps: Vec<String> = psp.allowed_capabilities.clone().unwrap_or_default();
@@ -473,13 +355,9 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
                 if user.is_none() && non_root.is_none() {
                     errors.push(format!("{scp}.runAsNonRoot: Required value: must be true"));
                 } else if non_root == Some(false) {
-                    errors.push(format!(
-                        "{scp}.runAsNonRoot: Invalid value: false: must be true"
-                    ));
+                    errors.push(format!("{scp}.runAsNonRoot: Invalid value: false: must be true"));
                 } else if user == Some(0) {
-                    errors.push(format!(
-                        "{scp}.runAsUser: Invalid value: 0: running with the root UID is forbidden"
-                    ));
+                    errors.push(format!("{scp}.runAsUser: Invalid value: 0: running with the root UID is forbidden"));
                 }
             }
             Some("MustRunAs") => match user {
@@ -506,28 +384,18 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
         }
         // seccomp/strategy.go profileForContainer: the container annotation, else the pod's.
         let key = format!("{SECCOMP_CONTAINER_PREFIX}{}", c.name);
-        let profile = pod_annotations
-            .get(&key)
-            .or(pod_annotations.get(SECCOMP_POD_ANNOTATION))
-            .map_or("", String::as_str);
+        let profile =
+            pod_annotations.get(&key).or(pod_annotations.get(SECCOMP_POD_ANNOTATION)).map_or("", String::as_str);
         if let Some(error) = seccomp.validate(&key, profile) {
             errors.push(error);
         }
         if sc.privileged == Some(true) && psp.privileged != Some(true) {
-            errors.push(format!(
-                "{scp}.privileged: Invalid value: true: Privileged containers are not allowed"
-            ));
+            errors.push(format!("{scp}.privileged: Invalid value: true: Privileged containers are not allowed"));
         }
         if let Some(pm) = sc.proc_mount.as_deref().filter(|pm| *pm != "Default")
-            && !psp
-                .allowed_proc_mount_types
-                .iter()
-                .flatten()
-                .any(|a| a == pm)
+            && !psp.allowed_proc_mount_types.iter().flatten().any(|a| a == pm)
         {
-            errors.push(format!(
-                "{scp}.procMount: Invalid value: {pm:?}: ProcMountType is not allowed"
-            ));
+            errors.push(format!("{scp}.procMount: Invalid value: {pm:?}: ProcMountType is not allowed"));
         }
         // capabilities/capabilities.go: case-sensitive; `*` skips every capability check.
         match sc.capabilities.as_ref() {
@@ -539,7 +407,9 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             Some(caps) if !any_cap => {
                 for cap in caps.add.iter().flatten() {
                     if !default_add.contains(cap) && !allowed_caps.contains(cap) {
-                        errors.push(format!("{scp}.capabilities.add: Invalid value: {cap:?}: capability may not be added"));
+                        errors.push(format!(
+                            "{scp}.capabilities.add: Invalid value: {cap:?}: capability may not be added"
+                        ));
                     }
                 }
                 let drop: Vec<String> = caps.drop.clone().unwrap_or_default();
@@ -563,19 +433,14 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
                 ));
             }
         }
-        if psp.read_only_root_filesystem == Some(true) && sc.read_only_root_filesystem != Some(true)
-        {
-            let value = sc
-                .read_only_root_filesystem
-                .map_or("\"null\"".to_owned(), |v| v.to_string());
-            errors.push(format!("{scp}.readOnlyRootFilesystem: Invalid value: {value}: ReadOnlyRootFilesystem must be set to true"));
+        if psp.read_only_root_filesystem == Some(true) && sc.read_only_root_filesystem != Some(true) {
+            let value = sc.read_only_root_filesystem.map_or("\"null\"".to_owned(), |v| v.to_string());
+            errors.push(format!(
+                "{scp}.readOnlyRootFilesystem: Invalid value: {value}: ReadOnlyRootFilesystem must be set to true"
+            ));
         }
-        if psp.allow_privilege_escalation == Some(false)
-            && sc.allow_privilege_escalation != Some(false)
-        {
-            let value = sc
-                .allow_privilege_escalation
-                .map_or("\"null\"".to_owned(), |v| v.to_string());
+        if psp.allow_privilege_escalation == Some(false) && sc.allow_privilege_escalation != Some(false) {
+            let value = sc.allow_privilege_escalation.map_or("\"null\"".to_owned(), |v| v.to_string());
             errors.push(format!(
                 "{scp}.allowPrivilegeEscalation: Invalid value: {value}: Allowing privilege escalation for containers is not allowed"
             ));
@@ -589,11 +454,7 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
         mutations,
         errors,
         chosen: false,
-        mutated_pod: if mutating {
-            serde_json::to_value(&pod).ok()
-        } else {
-            None
-        },
+        mutated_pod: if mutating { serde_json::to_value(&pod).ok() } else { None },
     };
     (pod, evaluation)
 }
@@ -609,10 +470,7 @@ struct SeccompStrategy<'a> {
 impl<'a> SeccompStrategy<'a> {
     fn new(annotations: Option<&'a BTreeMap<String, String>>) -> Self {
         let text = annotations.and_then(|a| a.get(SECCOMP_ALLOWED_ANNOTATION));
-        SeccompStrategy {
-            allowed: text.map(|t| t.split(',').collect()),
-            allowed_text: text.map_or("", String::as_str),
-        }
+        SeccompStrategy { allowed: text.map(|t| t.split(',').collect()), allowed_text: text.map_or("", String::as_str) }
     }
 
     /// "Absence of this annotation means that the default cannot be changed": with
@@ -620,13 +478,7 @@ impl<'a> SeccompStrategy<'a> {
     fn validate(&self, annotation_key: &str, profile: &str) -> Option<String> {
         let field = format!("pod.metadata.annotations[{annotation_key}]");
         let any = self.allowed.as_ref().is_some_and(|a| a.contains(&"*"));
-        let listed: Vec<&str> = self
-            .allowed
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|p| *p != "*")
-            .collect();
+        let listed: Vec<&str> = self.allowed.iter().flatten().copied().filter(|p| *p != "*").collect();
         if !any && listed.is_empty() && !profile.is_empty() {
             return Some(format!("{field}: Forbidden: seccomp may not be set"));
         }
@@ -656,21 +508,14 @@ fn must_run_as_min(strategy: Option<&RunAsStrategyOptions>) -> Option<i64> {
 }
 
 fn in_ranges(strategy: Option<&RunAsStrategyOptions>, id: i64) -> bool {
-    strategy
-        .and_then(|s| s.ranges.as_ref())
-        .is_some_and(|rs| rs.iter().any(|r| r.min <= id && id <= r.max))
+    strategy.and_then(|s| s.ranges.as_ref()).is_some_and(|rs| rs.iter().any(|r| r.min <= id && id <= r.max))
 }
 
 /// Go's %v of []IDRange: `[{2000 3000}]`.
 fn ranges_text(strategy: Option<&RunAsStrategyOptions>) -> String {
     let ranges = strategy
         .and_then(|s| s.ranges.as_ref())
-        .map(|rs| {
-            rs.iter()
-                .map(|r| format!("{{{} {}}}", r.min, r.max))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|rs| rs.iter().map(|r| format!("{{{} {}}}", r.min, r.max)).collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
     format!("[{ranges}]")
 }
@@ -683,10 +528,7 @@ fn path_has_prefix(path: &str, prefix: &str) -> bool {
     if prefix.is_empty() {
         return true;
     }
-    path == prefix
-        || path
-            .strip_prefix(&prefix)
-            .is_some_and(|rest| rest.starts_with('/'))
+    path == prefix || path.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The migration view: for each PSP field, the PSS level and check that covers it.
@@ -708,18 +550,8 @@ pub fn migration_table() -> Vec<MigrationRow> {
         note: note.to_owned(),
     };
     vec![
-        row(
-            "privileged",
-            "baseline",
-            &["privileged"],
-            "false is baseline",
-        ),
-        row(
-            "defaultAddCapabilities",
-            "baseline",
-            &["capabilities_baseline"],
-            "mutating; PSS never adds capabilities",
-        ),
+        row("privileged", "baseline", &["privileged"], "false is baseline"),
+        row("defaultAddCapabilities", "baseline", &["capabilities_baseline"], "mutating; PSS never adds capabilities"),
         row(
             "allowedCapabilities",
             "baseline",
@@ -741,30 +573,10 @@ pub fn migration_table() -> Vec<MigrationRow> {
         row("hostNetwork", "baseline", &["hostNamespaces"], ""),
         row("hostPID", "baseline", &["hostNamespaces"], ""),
         row("hostIPC", "baseline", &["hostNamespaces"], ""),
-        row(
-            "hostPorts",
-            "baseline",
-            &["hostPorts"],
-            "PSS allows no host ports at all",
-        ),
-        row(
-            "allowedHostPaths",
-            "baseline",
-            &["hostPathVolumes"],
-            "PSS forbids every hostPath",
-        ),
-        row(
-            "allowedFlexVolumes",
-            "restricted",
-            &["restrictedVolumes"],
-            "flexVolume is not allowed at restricted",
-        ),
-        row(
-            "allowedCSIDrivers",
-            "restricted",
-            &["restrictedVolumes"],
-            "csi is allowed, drivers are not restricted",
-        ),
+        row("hostPorts", "baseline", &["hostPorts"], "PSS allows no host ports at all"),
+        row("allowedHostPaths", "baseline", &["hostPathVolumes"], "PSS forbids every hostPath"),
+        row("allowedFlexVolumes", "restricted", &["restrictedVolumes"], "flexVolume is not allowed at restricted"),
+        row("allowedCSIDrivers", "restricted", &["restrictedVolumes"], "csi is allowed, drivers are not restricted"),
         row("readOnlyRootFilesystem", "none", &[], "not checked by PSS"),
         row(
             "runAsUser",
@@ -793,24 +605,9 @@ pub fn migration_table() -> Vec<MigrationRow> {
             &["seLinuxOptions"],
             "only container_t, container_init_t, container_kvm_t (+container_engine_t); no user/role",
         ),
-        row(
-            "allowedProcMountTypes",
-            "baseline",
-            &["procMount", "procMount_restricted"],
-            "only Default",
-        ),
-        row(
-            "allowedUnsafeSysctls",
-            "baseline",
-            &["sysctls"],
-            "only the safe set",
-        ),
-        row(
-            "forbiddenSysctls",
-            "baseline",
-            &["sysctls"],
-            "only the safe set",
-        ),
+        row("allowedProcMountTypes", "baseline", &["procMount", "procMount_restricted"], "only Default"),
+        row("allowedUnsafeSysctls", "baseline", &["sysctls"], "only the safe set"),
+        row("forbiddenSysctls", "baseline", &["sysctls"], "only the safe set"),
         row("runtimeClass", "none", &[], "not checked by PSS"),
         row(
             "annotation seccomp allowedProfileNames",
@@ -830,12 +627,7 @@ pub fn migration_table() -> Vec<MigrationRow> {
             &["appArmorProfile"],
             "runtime/default or localhost/*",
         ),
-        row(
-            "annotation apparmor defaultProfileName",
-            "none",
-            &[],
-            "mutating; no PSS equivalent",
-        ),
+        row("annotation apparmor defaultProfileName", "none", &[], "mutating; no PSS equivalent"),
     ]
 }
 
@@ -866,9 +658,7 @@ mod tests {
         let d = decide("p", &ObjectMeta::default(), &PodSpec::default(), &[]);
         assert_eq!(
             d.rejection.as_deref(),
-            Some(
-                "pods \"p\" is forbidden: PodSecurityPolicy: no providers available to validate pod request"
-            )
+            Some("pods \"p\" is forbidden: PodSecurityPolicy: no providers available to validate pod request")
         );
     }
 
@@ -891,14 +681,7 @@ mod tests {
         ] {
             assert!(rows.iter().any(|r| r.field == field), "{field}");
         }
-        let known: Vec<&str> = crate::security::pss::all_checks()
-            .iter()
-            .map(|c| c.id)
-            .collect();
-        assert!(
-            rows.iter()
-                .flat_map(|r| r.checks.iter())
-                .all(|c| known.contains(&c.as_str()))
-        );
+        let known: Vec<&str> = crate::security::pss::all_checks().iter().map(|c| c.id).collect();
+        assert!(rows.iter().flat_map(|r| r.checks.iter()).all(|c| known.contains(&c.as_str())));
     }
 }

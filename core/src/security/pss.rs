@@ -10,9 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use k8s_openapi::api::core::v1::{
-    ContainerPort, Lifecycle, LifecycleHandler, PodSpec, Probe, SecurityContext, Volume,
-};
+use k8s_openapi::api::core::v1::{ContainerPort, Lifecycle, LifecycleHandler, PodSpec, Probe, SecurityContext, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
@@ -106,8 +104,7 @@ impl Serialize for PolicyVersion {
 impl<'de> Deserialize<'de> for PolicyVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        PolicyVersion::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid policy version {text:?}")))
+        PolicyVersion::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("invalid policy version {text:?}")))
     }
 }
 
@@ -149,16 +146,8 @@ impl Evaluation {
         self.failures
             .iter()
             .map(|f| {
-                let reason = if f.reason.is_empty() {
-                    "unknown forbidden reason"
-                } else {
-                    f.reason.as_str()
-                };
-                if f.detail.is_empty() {
-                    reason.to_owned()
-                } else {
-                    format!("{reason} ({})", f.detail)
-                }
+                let reason = if f.reason.is_empty() { "unknown forbidden reason" } else { f.reason.as_str() };
+                if f.detail.is_empty() { reason.to_owned() } else { format!("{reason} ({})", f.detail) }
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -172,30 +161,19 @@ impl Evaluation {
     /// The enforce message body: `violates PodSecurity "restricted:latest": …`
     /// (`None` when the pod is allowed).
     pub fn violation_message(&self) -> Option<String> {
-        (!self.allowed()).then(|| {
-            format!(
-                "violates PodSecurity \"{}\": {}",
-                self.level_version(),
-                self.forbidden_detail()
-            )
-        })
+        (!self.allowed())
+            .then(|| format!("violates PodSecurity \"{}\": {}", self.level_version(), self.forbidden_detail()))
     }
 
     /// The warn/audit form: `would violate PodSecurity "…": …`.
     pub fn would_violate_message(&self) -> Option<String> {
-        self.violation_message()
-            .map(|m| format!("would {}", m.replacen("violates", "violate", 1)))
+        self.violation_message().map(|m| format!("would {}", m.replacen("violates", "violate", 1)))
     }
 }
 
 /// Evaluates a pod (its metadata and spec) at a level and version. `privileged`
 /// runs no checks.
-pub fn evaluate(
-    metadata: &ObjectMeta,
-    spec: &PodSpec,
-    level: Level,
-    version: PolicyVersion,
-) -> Evaluation {
+pub fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, level: Level, version: PolicyVersion) -> Evaluation {
     let minor = version.effective_minor();
     // API defaulting the server applies before admission and that changes results:
     // a volume without a source becomes emptyDir (pkg/apis/core/v1/defaults.go).
@@ -212,20 +190,12 @@ pub fn evaluate(
             })
         })
         .collect();
-    Evaluation {
-        level,
-        version,
-        failures,
-    }
+    Evaluation { level, version, failures }
 }
 
 fn defaulted(spec: &PodSpec) -> std::borrow::Cow<'_, PodSpec> {
     let sourceless = |v: &Volume| volume_source_type(v).is_none();
-    if spec
-        .volumes
-        .as_ref()
-        .is_some_and(|vs| vs.iter().any(sourceless))
-    {
+    if spec.volumes.as_ref().is_some_and(|vs| vs.iter().any(sourceless)) {
         let mut owned = spec.clone();
         for volume in owned.volumes.iter_mut().flatten() {
             if sourceless(volume) {
@@ -262,101 +232,27 @@ struct ActiveCheck {
     run: RunFn,
 }
 
-const fn def(
-    id: &'static str,
-    level: Level,
-    since: u32,
-    overrides: Option<&'static str>,
-    run: RunFn,
-) -> CheckDef {
-    CheckDef {
-        info: CheckInfo {
-            id,
-            level,
-            since,
-            overrides,
-        },
-        run,
-    }
+const fn def(id: &'static str, level: Level, since: u32, overrides: Option<&'static str>, run: RunFn) -> CheckDef {
+    CheckDef { info: CheckInfo { id, level, since, overrides }, run }
 }
 
 const CHECKS: &[CheckDef] = &[
-    def(
-        "appArmorProfile",
-        Level::Baseline,
-        0,
-        None,
-        app_armor_profile,
-    ),
-    def(
-        "capabilities_baseline",
-        Level::Baseline,
-        0,
-        None,
-        capabilities_baseline,
-    ),
+    def("appArmorProfile", Level::Baseline, 0, None, app_armor_profile),
+    def("capabilities_baseline", Level::Baseline, 0, None, capabilities_baseline),
     def("hostNamespaces", Level::Baseline, 0, None, host_namespaces),
-    def(
-        "hostPathVolumes",
-        Level::Baseline,
-        0,
-        None,
-        host_path_volumes,
-    ),
+    def("hostPathVolumes", Level::Baseline, 0, None, host_path_volumes),
     def("hostPorts", Level::Baseline, 0, None, host_ports),
-    def(
-        "hostProbesAndHostLifecycle",
-        Level::Baseline,
-        34,
-        None,
-        host_probes_and_host_lifecycle,
-    ),
+    def("hostProbesAndHostLifecycle", Level::Baseline, 34, None, host_probes_and_host_lifecycle),
     def("privileged", Level::Baseline, 0, None, privileged),
     def("procMount", Level::Baseline, 0, None, proc_mount_baseline),
     def("seLinuxOptions", Level::Baseline, 0, None, se_linux_options),
-    def(
-        "seccompProfile_baseline",
-        Level::Baseline,
-        0,
-        None,
-        seccomp_profile_baseline,
-    ),
+    def("seccompProfile_baseline", Level::Baseline, 0, None, seccomp_profile_baseline),
     def("sysctls", Level::Baseline, 0, None, sysctls),
-    def(
-        "windowsHostProcess",
-        Level::Baseline,
-        0,
-        None,
-        windows_host_process,
-    ),
-    def(
-        "allowPrivilegeEscalation",
-        Level::Restricted,
-        8,
-        None,
-        allow_privilege_escalation,
-    ),
-    def(
-        "capabilities_restricted",
-        Level::Restricted,
-        22,
-        Some("capabilities_baseline"),
-        capabilities_restricted,
-    ),
-    def(
-        "procMount_restricted",
-        Level::Restricted,
-        35,
-        Some("procMount"),
-        proc_mount_restricted,
-    ),
-    def(
-        "restrictedVolumes",
-        Level::Restricted,
-        0,
-        Some("hostPathVolumes"),
-        restricted_volumes,
-    ),
+    def("windowsHostProcess", Level::Baseline, 0, None, windows_host_process),
+    def("allowPrivilegeEscalation", Level::Restricted, 8, None, allow_privilege_escalation),
+    def("capabilities_restricted", Level::Restricted, 22, Some("capabilities_baseline"), capabilities_restricted),
+    def("procMount_restricted", Level::Restricted, 35, Some("procMount"), proc_mount_restricted),
+    def("restrictedVolumes", Level::Restricted, 0, Some("hostPathVolumes"), restricted_volumes),
     def("runAsNonRoot", Level::Restricted, 0, None, run_as_non_root),
     def("runAsUser", Level::Restricted, 23, None, run_as_user),
     def(
@@ -395,15 +291,7 @@ fn checks_for(level: Level, minor: u32) -> Vec<ActiveCheck> {
         Level::Restricted => c.info.level == Level::Restricted || !overridden.contains(c.info.id),
     };
     // CHECKS is already in upstream order (baseline sorted, then restricted sorted).
-    CHECKS
-        .iter()
-        .filter(active)
-        .filter(wanted)
-        .map(|c| ActiveCheck {
-            id: c.info.id,
-            run: c.run,
-        })
-        .collect()
+    CHECKS.iter().filter(active).filter(wanted).map(|c| ActiveCheck { id: c.info.id, run: c.run }).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -438,10 +326,9 @@ impl<'a> PodView<'a> {
     fn new(metadata: &'a ObjectMeta, spec: &'a PodSpec) -> Self {
         let mut containers = Vec::new();
         // Upstream visitContainers order: init, regular, ephemeral.
-        for (field, list) in [
-            ("initContainers", spec.init_containers.as_deref()),
-            ("containers", Some(spec.containers.as_slice())),
-        ] {
+        for (field, list) in
+            [("initContainers", spec.init_containers.as_deref()), ("containers", Some(spec.containers.as_slice()))]
+        {
             for (i, c) in list.unwrap_or_default().iter().enumerate() {
                 containers.push(ContainerView {
                     name: &c.name,
@@ -455,13 +342,7 @@ impl<'a> PodView<'a> {
                 });
             }
         }
-        for (i, c) in spec
-            .ephemeral_containers
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, c) in spec.ephemeral_containers.as_deref().unwrap_or_default().iter().enumerate() {
             containers.push(ContainerView {
                 name: &c.name,
                 path: format!("spec.ephemeralContainers[{i}]"),
@@ -473,11 +354,7 @@ impl<'a> PodView<'a> {
                 lifecycle: c.lifecycle.as_ref(),
             });
         }
-        PodView {
-            metadata,
-            spec,
-            containers,
-        }
+        PodView { metadata, spec, containers }
     }
 
     fn is_windows(&self) -> bool {
@@ -515,11 +392,7 @@ fn pluralize<'s>(singular: &'s str, plural: &'s str, count: usize) -> &'s str {
 
 /// `container "a"` / `containers "a", "b"`.
 fn containers_phrase(names: &[&str]) -> String {
-    format!(
-        "{} {}",
-        pluralize("container", "containers", names.len()),
-        join_quote(names)
-    )
+    format!("{} {}", pluralize("container", "containers", names.len()), join_quote(names))
 }
 
 /// Go's `%q` for the annotation values upstream formats with `%s=%q`.
@@ -537,9 +410,7 @@ pub(crate) fn go_quote(value: &str) -> String {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
             c if c.is_control() => {
                 if (c as u32) <= 0xffff {
                     out.push_str(&format!("\\u{:04x}", c as u32));
@@ -565,21 +436,15 @@ fn fail(reason: &str, detail: String, paths: Vec<String>) -> Outcome {
 
 /// check_privileged.go
 fn privileged(pod: &PodView<'_>, _minor: u32) -> Outcome {
-    let bad: Vec<&ContainerView<'_>> = pod
-        .containers
-        .iter()
-        .filter(|c| c.security_context.and_then(|sc| sc.privileged) == Some(true))
-        .collect();
+    let bad: Vec<&ContainerView<'_>> =
+        pod.containers.iter().filter(|c| c.security_context.and_then(|sc| sc.privileged) == Some(true)).collect();
     if bad.is_empty() {
         return None;
     }
     let names: Vec<&str> = bad.iter().map(|c| c.name).collect();
     fail(
         "privileged",
-        format!(
-            "{} must not set securityContext.privileged=true",
-            containers_phrase(&names)
-        ),
+        format!("{} must not set securityContext.privileged=true", containers_phrase(&names)),
         bad.iter().map(|c| c.sc_path("privileged")).collect(),
     )
 }
@@ -589,11 +454,7 @@ fn host_namespaces(pod: &PodView<'_>, _minor: u32) -> Outcome {
     let mut set = Vec::new();
     let mut paths = Vec::new();
     for (on, text, field) in [
-        (
-            pod.spec.host_network,
-            "hostNetwork=true",
-            "spec.hostNetwork",
-        ),
+        (pod.spec.host_network, "hostNetwork=true", "spec.hostNetwork"),
         (pod.spec.host_pid, "hostPID=true", "spec.hostPID"),
         (pod.spec.host_ipc, "hostIPC=true", "spec.hostIPC"),
     ] {
@@ -602,11 +463,7 @@ fn host_namespaces(pod: &PodView<'_>, _minor: u32) -> Outcome {
             paths.push(field.to_owned());
         }
     }
-    if set.is_empty() {
-        None
-    } else {
-        fail("host namespaces", set.join(", "), paths)
-    }
+    if set.is_empty() { None } else { fail("host namespaces", set.join(", "), paths) }
 }
 
 /// check_hostPathVolumes.go
@@ -622,15 +479,7 @@ fn host_path_volumes(pod: &PodView<'_>, _minor: u32) -> Outcome {
     if names.is_empty() {
         return None;
     }
-    fail(
-        "hostPath volumes",
-        format!(
-            "{} {}",
-            pluralize("volume", "volumes", names.len()),
-            join_quote(&names)
-        ),
-        paths,
-    )
+    fail("hostPath volumes", format!("{} {}", pluralize("volume", "volumes", names.len()), join_quote(&names)), paths)
 }
 
 /// check_hostPorts.go: ports are collected in a string set, so sorted as strings.
@@ -726,11 +575,7 @@ fn app_armor_profile(pod: &PodView<'_>, _minor: u32) -> Outcome {
     let mut setters = Vec::new();
     let mut values = BTreeSet::new();
     let mut paths = Vec::new();
-    if let Some(profile) = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.app_armor_profile.as_ref())
+    if let Some(profile) = pod.spec.security_context.as_ref().and_then(|sc| sc.app_armor_profile.as_ref())
         && !allowed_type(&profile.type_)
     {
         setters.push("pod".to_owned());
@@ -739,9 +584,7 @@ fn app_armor_profile(pod: &PodView<'_>, _minor: u32) -> Outcome {
     }
     let mut names = Vec::new();
     for c in &pod.containers {
-        if let Some(profile) = c
-            .security_context
-            .and_then(|sc| sc.app_armor_profile.as_ref())
+        if let Some(profile) = c.security_context.and_then(|sc| sc.app_armor_profile.as_ref())
             && !allowed_type(&profile.type_)
         {
             names.push(c.name);
@@ -755,8 +598,7 @@ fn app_armor_profile(pod: &PodView<'_>, _minor: u32) -> Outcome {
     let mut value_list: Vec<String> = values.into_iter().collect();
     let mut forbidden_annotations = Vec::new();
     for (key, value) in pod.annotations() {
-        let allowed =
-            value.is_empty() || value == "runtime/default" || value.starts_with("localhost/");
+        let allowed = value.is_empty() || value == "runtime/default" || value.starts_with("localhost/");
         if key.starts_with("container.apparmor.security.beta.kubernetes.io/") && !allowed {
             forbidden_annotations.push(format!("{key}={}", go_quote(value)));
             paths.push(format!("metadata.annotations.{key}"));
@@ -772,17 +614,8 @@ fn app_armor_profile(pod: &PodView<'_>, _minor: u32) -> Outcome {
         return None;
     }
     Some((
-        pluralize(
-            "forbidden AppArmor profile",
-            "forbidden AppArmor profiles",
-            value_list.len(),
-        )
-        .to_owned(),
-        format!(
-            "{} must not set AppArmor profile type to {}",
-            setters.join(" and "),
-            join_quote(&value_list)
-        ),
+        pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", value_list.len()).to_owned(),
+        format!("{} must not set AppArmor profile type to {}", setters.join(" and "), join_quote(&value_list)),
         paths,
     ))
 }
@@ -815,11 +648,7 @@ fn se_linux_options(pod: &PodView<'_>, minor: u32) -> Outcome {
     };
     let mut setters = Vec::new();
     let mut paths = Vec::new();
-    if let Some(opts) = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.se_linux_options.as_ref())
+    if let Some(opts) = pod.spec.security_context.as_ref().and_then(|sc| sc.se_linux_options.as_ref())
         && !valid(opts)
     {
         setters.push("pod".to_owned());
@@ -827,9 +656,7 @@ fn se_linux_options(pod: &PodView<'_>, minor: u32) -> Outcome {
     }
     let mut names = Vec::new();
     for c in &pod.containers {
-        if let Some(opts) = c
-            .security_context
-            .and_then(|sc| sc.se_linux_options.as_ref())
+        if let Some(opts) = c.security_context.and_then(|sc| sc.se_linux_options.as_ref())
             && !valid(opts)
         {
             names.push(c.name);
@@ -845,11 +672,7 @@ fn se_linux_options(pod: &PodView<'_>, minor: u32) -> Outcome {
     let mut data = Vec::new();
     if !bad_types.is_empty() {
         let types: Vec<String> = bad_types.into_iter().collect();
-        data.push(format!(
-            "{} {}",
-            pluralize("type", "types", types.len()),
-            join_quote(&types)
-        ));
+        data.push(format!("{} {}", pluralize("type", "types", types.len()), join_quote(&types)));
     }
     if set_user {
         data.push("user may not be set".to_owned());
@@ -859,11 +682,7 @@ fn se_linux_options(pod: &PodView<'_>, minor: u32) -> Outcome {
     }
     fail(
         "seLinuxOptions",
-        format!(
-            "{} set forbidden securityContext.seLinuxOptions: {}",
-            setters.join(" and "),
-            data.join("; ")
-        ),
+        format!("{} set forbidden securityContext.seLinuxOptions: {}", setters.join(" and "), data.join("; ")),
         paths,
     )
 }
@@ -887,11 +706,7 @@ fn proc_mount_failures(pod: &PodView<'_>) -> Outcome {
     let types: Vec<&str> = types.into_iter().collect();
     fail(
         "procMount",
-        format!(
-            "{} must not set securityContext.procMount to {}",
-            containers_phrase(&names),
-            join_quote(&types)
-        ),
+        format!("{} must not set securityContext.procMount to {}", containers_phrase(&names), join_quote(&types)),
         paths,
     )
 }
@@ -919,9 +734,7 @@ fn valid_seccomp_type(t: &str) -> bool {
 /// check_seccompProfile_baseline.go: annotations before v1.19, fields since.
 fn seccomp_profile_baseline(pod: &PodView<'_>, minor: u32) -> Outcome {
     if minor < 19 {
-        let valid = |v: &str| {
-            v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/")
-        };
+        let valid = |v: &str| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/");
         let mut forbidden = BTreeSet::new();
         let mut paths = Vec::new();
         if let Some(value) = pod.annotation(SECCOMP_POD_ANNOTATION)
@@ -945,22 +758,14 @@ fn seccomp_profile_baseline(pod: &PodView<'_>, minor: u32) -> Outcome {
         let list: Vec<String> = forbidden.into_iter().collect();
         return fail(
             "seccompProfile",
-            format!(
-                "forbidden {} {}",
-                pluralize("annotation", "annotations", list.len()),
-                list.join(", ")
-            ),
+            format!("forbidden {} {}", pluralize("annotation", "annotations", list.len()), list.join(", ")),
             paths,
         );
     }
     let mut setters = Vec::new();
     let mut values = BTreeSet::new();
     let mut paths = Vec::new();
-    if let Some(profile) = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.seccomp_profile.as_ref())
+    if let Some(profile) = pod.spec.security_context.as_ref().and_then(|sc| sc.seccomp_profile.as_ref())
         && !valid_seccomp_type(&profile.type_)
     {
         setters.push("pod".to_owned());
@@ -969,9 +774,7 @@ fn seccomp_profile_baseline(pod: &PodView<'_>, minor: u32) -> Outcome {
     }
     let mut names = Vec::new();
     for c in &pod.containers {
-        if let Some(profile) = c
-            .security_context
-            .and_then(|sc| sc.seccomp_profile.as_ref())
+        if let Some(profile) = c.security_context.and_then(|sc| sc.seccomp_profile.as_ref())
             && !valid_seccomp_type(&profile.type_)
         {
             names.push(c.name);
@@ -1016,39 +819,23 @@ const SAFE_SYSCTLS: &[(u32, &str)] = &[
 
 /// Whether a sysctl is in the safe set at a policy minor version.
 pub fn is_safe_sysctl(name: &str, minor: u32) -> bool {
-    SAFE_SYSCTLS
-        .iter()
-        .any(|&(since, n)| since <= minor && n == name)
+    SAFE_SYSCTLS.iter().any(|&(since, n)| since <= minor && n == name)
 }
 
 /// check_sysctls.go: names unquoted, in spec order.
 fn sysctls(pod: &PodView<'_>, minor: u32) -> Outcome {
-    let allowed = |name: &str| {
-        SAFE_SYSCTLS
-            .iter()
-            .any(|&(since, n)| since <= minor && n == name)
-    };
+    let allowed = |name: &str| SAFE_SYSCTLS.iter().any(|&(since, n)| since <= minor && n == name);
     let mut names = Vec::new();
     let mut paths = Vec::new();
-    for (i, s) in pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.sysctls.as_ref())
-        .into_iter()
-        .flatten()
-        .enumerate()
+    for (i, s) in
+        pod.spec.security_context.as_ref().and_then(|sc| sc.sysctls.as_ref()).into_iter().flatten().enumerate()
     {
         if !allowed(&s.name) {
             names.push(s.name.as_str());
             paths.push(format!("spec.securityContext.sysctls[{i}].name"));
         }
     }
-    if names.is_empty() {
-        None
-    } else {
-        fail("forbidden sysctls", names.join(", "), paths)
-    }
+    if names.is_empty() { None } else { fail("forbidden sysctls", names.join(", "), paths) }
 }
 
 /// check_windowsHostProcess.go
@@ -1056,29 +843,17 @@ fn windows_host_process(pod: &PodView<'_>, _minor: u32) -> Outcome {
     let mut names = Vec::new();
     let mut paths = Vec::new();
     for c in &pod.containers {
-        if c.security_context
-            .and_then(|sc| sc.windows_options.as_ref())
-            .and_then(|w| w.host_process)
-            == Some(true)
-        {
+        if c.security_context.and_then(|sc| sc.windows_options.as_ref()).and_then(|w| w.host_process) == Some(true) {
             names.push(c.name);
             paths.push(c.sc_path("windowsOptions.hostProcess"));
         }
     }
     let mut setters = Vec::new();
-    if pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.windows_options.as_ref())
-        .and_then(|w| w.host_process)
+    if pod.spec.security_context.as_ref().and_then(|sc| sc.windows_options.as_ref()).and_then(|w| w.host_process)
         == Some(true)
     {
         setters.push("pod".to_owned());
-        paths.insert(
-            0,
-            "spec.securityContext.windowsOptions.hostProcess".to_owned(),
-        );
+        paths.insert(0, "spec.securityContext.windowsOptions.hostProcess".to_owned());
     }
     if !names.is_empty() {
         setters.push(containers_phrase(&names));
@@ -1088,10 +863,7 @@ fn windows_host_process(pod: &PodView<'_>, _minor: u32) -> Outcome {
     }
     fail(
         "hostProcess",
-        format!(
-            "{} must not set securityContext.windowsOptions.hostProcess=true",
-            setters.join(" and ")
-        ),
+        format!("{} must not set securityContext.windowsOptions.hostProcess=true", setters.join(" and ")),
         paths,
     )
 }
@@ -1102,29 +874,24 @@ fn host_probes_and_host_lifecycle(pod: &PodView<'_>, _minor: u32) -> Outcome {
     let mut hosts = BTreeSet::new();
     let mut paths = Vec::new();
     for c in &pod.containers {
-        let mut visit =
-            |field: &str, http: Option<&Option<String>>, tcp: Option<&Option<String>>| {
-                for (kind, host) in [("httpGet", http), ("tcpSocket", tcp)] {
-                    if let Some(Some(host)) = host
-                        && !host.is_empty()
-                    {
-                        names.insert(c.name);
-                        hosts.insert(host.clone());
-                        paths.push(format!("{}.{field}.{kind}.host", c.path));
-                    }
+        let mut visit = |field: &str, http: Option<&Option<String>>, tcp: Option<&Option<String>>| {
+            for (kind, host) in [("httpGet", http), ("tcpSocket", tcp)] {
+                if let Some(Some(host)) = host
+                    && !host.is_empty()
+                {
+                    names.insert(c.name);
+                    hosts.insert(host.clone());
+                    paths.push(format!("{}.{field}.{kind}.host", c.path));
                 }
-            };
+            }
+        };
         for (field, probe) in [
             ("livenessProbe", c.liveness_probe),
             ("readinessProbe", c.readiness_probe),
             ("startupProbe", c.startup_probe),
         ] {
             if let Some(p) = probe {
-                visit(
-                    field,
-                    p.http_get.as_ref().map(|h| &h.host),
-                    p.tcp_socket.as_ref().map(|t| &t.host),
-                );
+                visit(field, p.http_get.as_ref().map(|h| &h.host), p.tcp_socket.as_ref().map(|t| &t.host));
             }
         }
         if let Some(lifecycle) = c.lifecycle {
@@ -1134,11 +901,7 @@ fn host_probes_and_host_lifecycle(pod: &PodView<'_>, _minor: u32) -> Outcome {
             ];
             for (field, handler) in handlers {
                 if let Some(h) = handler {
-                    visit(
-                        field,
-                        h.http_get.as_ref().map(|x| &x.host),
-                        h.tcp_socket.as_ref().map(|t| &t.host),
-                    );
+                    visit(field, h.http_get.as_ref().map(|x| &x.host), h.tcp_socket.as_ref().map(|t| &t.host));
                 }
             }
         }
@@ -1154,11 +917,7 @@ fn host_probes_and_host_lifecycle(pod: &PodView<'_>, _minor: u32) -> Outcome {
             "{} {} {} {}",
             containers_phrase(&names),
             pluralize("uses", "use", names.len()),
-            pluralize(
-                "probe or lifecycle host",
-                "probe or lifecycle hosts",
-                hosts.len()
-            ),
+            pluralize("probe or lifecycle host", "probe or lifecycle hosts", hosts.len()),
             join_quote(&hosts)
         ),
         paths,
@@ -1243,11 +1002,7 @@ fn restricted_volumes(pod: &PodView<'_>, _minor: u32) -> Outcome {
             pluralize("volume", "volumes", names.len()),
             join_quote(&names),
             pluralize("uses", "use", names.len()),
-            pluralize(
-                "restricted volume type",
-                "restricted volume types",
-                types.len()
-            ),
+            pluralize("restricted volume type", "restricted volume types", types.len()),
             join_quote(&types)
         ),
         paths,
@@ -1262,11 +1017,7 @@ fn allow_privilege_escalation(pod: &PodView<'_>, minor: u32) -> Outcome {
     let bad: Vec<&ContainerView<'_>> = pod
         .containers
         .iter()
-        .filter(|c| {
-            c.security_context
-                .and_then(|sc| sc.allow_privilege_escalation)
-                != Some(false)
-        })
+        .filter(|c| c.security_context.and_then(|sc| sc.allow_privilege_escalation) != Some(false))
         .collect();
     if bad.is_empty() {
         return None;
@@ -1274,13 +1025,8 @@ fn allow_privilege_escalation(pod: &PodView<'_>, minor: u32) -> Outcome {
     let names: Vec<&str> = bad.iter().map(|c| c.name).collect();
     fail(
         "allowPrivilegeEscalation != false",
-        format!(
-            "{} must set securityContext.allowPrivilegeEscalation=false",
-            containers_phrase(&names)
-        ),
-        bad.iter()
-            .map(|c| c.sc_path("allowPrivilegeEscalation"))
-            .collect(),
+        format!("{} must set securityContext.allowPrivilegeEscalation=false", containers_phrase(&names)),
+        bad.iter().map(|c| c.sc_path("allowPrivilegeEscalation")).collect(),
     )
 }
 
@@ -1318,10 +1064,8 @@ fn capabilities_restricted(pod: &PodView<'_>, minor: u32) -> Outcome {
     }
     let mut details = Vec::new();
     if !missing_drop.is_empty() {
-        details.push(format!(
-            "{} must set securityContext.capabilities.drop=[\"ALL\"]",
-            containers_phrase(&missing_drop)
-        ));
+        details
+            .push(format!("{} must set securityContext.capabilities.drop=[\"ALL\"]", containers_phrase(&missing_drop)));
     }
     if !adding.is_empty() {
         let caps: Vec<&str> = forbidden.into_iter().collect();
@@ -1331,11 +1075,7 @@ fn capabilities_restricted(pod: &PodView<'_>, minor: u32) -> Outcome {
             join_quote(&caps)
         ));
     }
-    if details.is_empty() {
-        None
-    } else {
-        fail("unrestricted capabilities", details.join("; "), paths)
-    }
+    if details.is_empty() { None } else { fail("unrestricted capabilities", details.join("; "), paths) }
 }
 
 /// check_runAsNonRoot.go: an explicit `false` anywhere fails (even a pod-level false
@@ -1348,12 +1088,7 @@ fn run_as_non_root(pod: &PodView<'_>, minor: u32) -> Outcome {
     let mut setters = Vec::new();
     let mut explicit_paths = Vec::new();
     let mut pod_true = false;
-    match pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.run_as_non_root)
-    {
+    match pod.spec.security_context.as_ref().and_then(|sc| sc.run_as_non_root) {
         Some(false) => {
             setters.push("pod".to_owned());
             explicit_paths.push("spec.securityContext.runAsNonRoot".to_owned());
@@ -1384,20 +1119,14 @@ fn run_as_non_root(pod: &PodView<'_>, minor: u32) -> Outcome {
     if !setters.is_empty() {
         return fail(
             "runAsNonRoot != true",
-            format!(
-                "{} must not set securityContext.runAsNonRoot=false",
-                setters.join(" and ")
-            ),
+            format!("{} must not set securityContext.runAsNonRoot=false", setters.join(" and ")),
             explicit_paths,
         );
     }
     if !implicit.is_empty() {
         return fail(
             "runAsNonRoot != true",
-            format!(
-                "pod or {} must set securityContext.runAsNonRoot=true",
-                containers_phrase(&implicit)
-            ),
+            format!("pod or {} must set securityContext.runAsNonRoot=true", containers_phrase(&implicit)),
             implicit_paths,
         );
     }
@@ -1411,13 +1140,7 @@ fn run_as_user(pod: &PodView<'_>, minor: u32) -> Outcome {
     }
     let mut setters = Vec::new();
     let mut paths = Vec::new();
-    if pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.run_as_user)
-        == Some(0)
-    {
+    if pod.spec.security_context.as_ref().and_then(|sc| sc.run_as_user) == Some(0) {
         setters.push("pod".to_owned());
         paths.push("spec.securityContext.runAsUser".to_owned());
     }
@@ -1434,11 +1157,7 @@ fn run_as_user(pod: &PodView<'_>, minor: u32) -> Outcome {
     if setters.is_empty() {
         return None;
     }
-    fail(
-        "runAsUser=0",
-        format!("{} must not set runAsUser=0", setters.join(" and ")),
-        paths,
-    )
+    fail("runAsUser=0", format!("{} must not set runAsUser=0", setters.join(" and ")), paths)
 }
 
 /// check_seccompProfile_restricted.go: a valid profile on the pod or on every
@@ -1451,12 +1170,7 @@ fn seccomp_profile_restricted(pod: &PodView<'_>, minor: u32) -> Outcome {
     let mut values = BTreeSet::new();
     let mut explicit_paths = Vec::new();
     let mut pod_set = false;
-    if let Some(profile) = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.seccomp_profile.as_ref())
-    {
+    if let Some(profile) = pod.spec.security_context.as_ref().and_then(|sc| sc.seccomp_profile.as_ref()) {
         if valid_seccomp_type(&profile.type_) {
             pod_set = true;
         } else {
@@ -1469,10 +1183,7 @@ fn seccomp_profile_restricted(pod: &PodView<'_>, minor: u32) -> Outcome {
     let mut implicit = Vec::new();
     let mut implicit_paths = Vec::new();
     for c in &pod.containers {
-        match c
-            .security_context
-            .and_then(|sc| sc.seccomp_profile.as_ref())
-        {
+        match c.security_context.and_then(|sc| sc.seccomp_profile.as_ref()) {
             Some(profile) if !valid_seccomp_type(&profile.type_) => {
                 explicit.push(c.name);
                 values.insert(profile.type_.as_str());
@@ -1515,15 +1226,8 @@ fn seccomp_profile_restricted(pod: &PodView<'_>, minor: u32) -> Outcome {
 }
 
 /// Per-check pass/fail summary used by reports: `{level: failing ids}`.
-pub fn failing_by_level(
-    metadata: &ObjectMeta,
-    spec: &PodSpec,
-    version: PolicyVersion,
-) -> BTreeMap<Level, Evaluation> {
-    [Level::Baseline, Level::Restricted]
-        .into_iter()
-        .map(|l| (l, evaluate(metadata, spec, l, version)))
-        .collect()
+pub fn failing_by_level(metadata: &ObjectMeta, spec: &PodSpec, version: PolicyVersion) -> BTreeMap<Level, Evaluation> {
+    [Level::Baseline, Level::Restricted].into_iter().map(|l| (l, evaluate(metadata, spec, l, version))).collect()
 }
 
 #[cfg(test)]
@@ -1560,19 +1264,11 @@ mod tests {
     fn version_labels_parse_as_upstream() {
         assert_eq!(PolicyVersion::parse("latest"), Some(PolicyVersion::Latest));
         assert_eq!(PolicyVersion::parse("v1.0"), Some(PolicyVersion::Minor(0)));
-        assert_eq!(
-            PolicyVersion::parse("v1.37"),
-            Some(PolicyVersion::Minor(37))
-        );
-        for bad in [
-            "1.25", "v1.025", "v2.0", "v1.", "V1.2", "v1.-1", "Latest", "",
-        ] {
+        assert_eq!(PolicyVersion::parse("v1.37"), Some(PolicyVersion::Minor(37)));
+        for bad in ["1.25", "v1.025", "v2.0", "v1.", "V1.2", "v1.-1", "Latest", ""] {
             assert_eq!(PolicyVersion::parse(bad), None, "{bad}");
         }
-        assert_eq!(
-            PolicyVersion::Minor(99).effective_minor(),
-            NEWEST_POLICY_MINOR
-        );
+        assert_eq!(PolicyVersion::Minor(99).effective_minor(), NEWEST_POLICY_MINOR);
     }
 
     #[test]
@@ -1598,11 +1294,7 @@ mod tests {
             "containers": [{"name": "app", "image": "app:1"}]}}));
         assert_eq!(
             failing(&windows, Level::Restricted, "v1.24"),
-            [
-                "allowPrivilegeEscalation",
-                "capabilities_restricted",
-                "seccompProfile_restricted"
-            ]
+            ["allowPrivilegeEscalation", "capabilities_restricted", "seccompProfile_restricted"]
         );
         assert!(failing(&windows, Level::Restricted, "v1.25").is_empty());
         assert!(failing(&windows, Level::Restricted, "latest").is_empty());
@@ -1616,18 +1308,11 @@ mod tests {
             "os": {"name": "windows"},
             "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "Unconfined"}},
             "containers": [{"name": "app", "image": "app:1", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}]}}));
-        assert_eq!(
-            failing(&windows, Level::Baseline, "latest"),
-            ["capabilities_baseline", "seccompProfile_baseline"]
-        );
+        assert_eq!(failing(&windows, Level::Baseline, "latest"), ["capabilities_baseline", "seccompProfile_baseline"]);
         assert!(failing(&windows, Level::Restricted, "latest").is_empty());
         assert_eq!(
             failing(&windows, Level::Restricted, "v1.24"),
-            [
-                "allowPrivilegeEscalation",
-                "capabilities_restricted",
-                "seccompProfile_restricted"
-            ]
+            ["allowPrivilegeEscalation", "capabilities_restricted", "seccompProfile_restricted"]
         );
     }
 
@@ -1640,15 +1325,9 @@ mod tests {
                 "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}, "procMount": "Unmasked"}}]}}));
         assert_eq!(failing(&userns, Level::Baseline, "v1.34"), ["procMount"]);
         assert!(failing(&userns, Level::Baseline, "v1.35").is_empty());
-        assert_eq!(
-            failing(&userns, Level::Restricted, "v1.34"),
-            ["procMount", "runAsNonRoot", "runAsUser"]
-        );
+        assert_eq!(failing(&userns, Level::Restricted, "v1.34"), ["procMount", "runAsNonRoot", "runAsUser"]);
         // procMount_restricted has no user-namespace relaxation.
-        assert_eq!(
-            failing(&userns, Level::Restricted, "v1.35"),
-            ["procMount_restricted"]
-        );
+        assert_eq!(failing(&userns, Level::Restricted, "v1.35"), ["procMount_restricted"]);
     }
 
     #[test]
@@ -1658,16 +1337,8 @@ mod tests {
             "containers": [{"name": "app", "image": "app:1", "securityContext": {
                 "runAsNonRoot": true, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]
         }));
-        let e = evaluate(
-            &p.metadata,
-            p.spec.as_ref().expect("spec"),
-            Level::Restricted,
-            PolicyVersion::Latest,
-        );
-        assert_eq!(
-            e.forbidden_detail(),
-            "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)"
-        );
+        let e = evaluate(&p.metadata, p.spec.as_ref().expect("spec"), Level::Restricted, PolicyVersion::Latest);
+        assert_eq!(e.forbidden_detail(), "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)");
     }
 
     #[test]
@@ -1676,12 +1347,7 @@ mod tests {
             "initContainers": [{"name": "sidecar", "image": "s:1", "restartPolicy": "Always"}],
             "ephemeralContainers": [{"name": "debug", "image": "busybox:1", "securityContext": {"privileged": true}}]
         }));
-        let e = evaluate(
-            &p.metadata,
-            p.spec.as_ref().expect("spec"),
-            Level::Restricted,
-            PolicyVersion::Latest,
-        );
+        let e = evaluate(&p.metadata, p.spec.as_ref().expect("spec"), Level::Restricted, PolicyVersion::Latest);
         assert_eq!(
             e.violation_message().as_deref(),
             Some(
@@ -1690,10 +1356,7 @@ allowPrivilegeEscalation != false (containers \"sidecar\", \"debug\" must set se
 unrestricted capabilities (containers \"sidecar\", \"debug\" must set securityContext.capabilities.drop=[\"ALL\"])"
             )
         );
-        assert_eq!(
-            e.failures[0].paths,
-            ["spec.ephemeralContainers[0].securityContext.privileged"]
-        );
+        assert_eq!(e.failures[0].paths, ["spec.ephemeralContainers[0].securityContext.privileged"]);
     }
 
     #[test]
@@ -1708,12 +1371,7 @@ unrestricted capabilities (containers \"sidecar\", \"debug\" must set securityCo
                 {"name": "a", "image": "a:1", "ports": [{"containerPort": 90, "hostPort": 9090}],
                  "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]
         }));
-        let e = evaluate(
-            &p.metadata,
-            p.spec.as_ref().expect("spec"),
-            Level::Baseline,
-            PolicyVersion::Minor(31),
-        );
+        let e = evaluate(&p.metadata, p.spec.as_ref().expect("spec"), Level::Baseline, PolicyVersion::Minor(31));
         assert_eq!(
             e.forbidden_detail(),
             "non-default capabilities (container \"b\" must not include \"NET_RAW\", \"chown\" in securityContext.capabilities.add), \
@@ -1722,32 +1380,17 @@ hostPort (containers \"b\", \"a\" use hostPorts 443, 8080, 9090), \
 forbidden sysctls (kernel.msgmax, net.ipv4.tcp_rmem)"
         );
         // tcp_rmem became safe in v1.32.
-        let e = evaluate(
-            &p.metadata,
-            p.spec.as_ref().expect("spec"),
-            Level::Baseline,
-            PolicyVersion::Minor(32),
-        );
-        assert!(
-            e.forbidden_detail()
-                .ends_with("forbidden sysctls (kernel.msgmax)")
-        );
+        let e = evaluate(&p.metadata, p.spec.as_ref().expect("spec"), Level::Baseline, PolicyVersion::Minor(32));
+        assert!(e.forbidden_detail().ends_with("forbidden sysctls (kernel.msgmax)"));
     }
 
     #[test]
     fn annotations_are_quoted_like_go() {
-        let p = pod(
-            serde_json::json!({"metadata": {"name": "p", "annotations": {
+        let p = pod(serde_json::json!({"metadata": {"name": "p", "annotations": {
             "seccomp.security.alpha.kubernetes.io/pod": "unconfined",
             "container.apparmor.security.beta.kubernetes.io/app": "un\"confined"}},
-            "spec": {"containers": [{"name": "app", "image": "app:1"}]}}),
-        );
-        let e = evaluate(
-            &p.metadata,
-            p.spec.as_ref().expect("spec"),
-            Level::Baseline,
-            PolicyVersion::Minor(18),
-        );
+            "spec": {"containers": [{"name": "app", "image": "app:1"}]}}));
+        let e = evaluate(&p.metadata, p.spec.as_ref().expect("spec"), Level::Baseline, PolicyVersion::Minor(18));
         assert_eq!(
             e.forbidden_detail(),
             "forbidden AppArmor profile (annotation must not set AppArmor profile type to \"container.apparmor.security.beta.kubernetes.io/app=\"un\\\"confined\"\"), \

@@ -1,0 +1,69 @@
+//! `kubeplay admit [--format json|text] FILE...`: what the API server would answer
+//! to each object applied in order, and the quotas' final usage.
+
+use clap::Args;
+use kubeplay_core::admission::{Admission, Outcome, admit};
+
+use crate::input::{as_core_inputs, read_inputs};
+use crate::{EXIT_FINDINGS, EXIT_OK, TextOrJson};
+
+#[derive(Args, Debug)]
+pub struct AdmitArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: TextOrJson,
+    /// Manifest files (YAML or JSON, multi-document), applied in order; `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+pub fn run(args: &AdmitArgs) -> Result<u8, String> {
+    let files = read_inputs(&args.files)?;
+    let loading = kubeplay_core::load(&as_core_inputs(&files));
+    for diagnostic in loading.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", diagnostic.to_text());
+    }
+    let admission = admit(&loading.inventory).admission;
+    match args.format {
+        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&admission).map_err(|e| e.to_string())?),
+        TextOrJson::Text => print_text(&admission),
+    }
+    let rejected = admission.objects.iter().any(|d| d.result == Outcome::Rejected);
+    Ok(if rejected { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn print_text(admission: &Admission) {
+    for d in &admission.objects {
+        let id = match &d.namespace {
+            Some(ns) => format!("{}/{}", ns, d.name),
+            None => d.name.clone(),
+        };
+        let result = match d.result {
+            Outcome::Admitted => "admitted",
+            Outcome::Rejected => "REJECTED",
+        };
+        println!("{result:<8} {} {id}", d.kind);
+        if let Some(requests) = &d.pod_requests {
+            let list: Vec<String> = requests.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            println!("         pod requests: {}", list.join(","));
+        }
+        if let Some(annotation) = &d.annotation {
+            println!("         {annotation}");
+        }
+        if let Some(message) = &d.message {
+            println!("         {message}");
+        }
+    }
+    print_quota_table(admission);
+}
+
+/// `quota <ns>/<name>:` then one `resource used / hard` line per hard limit.
+pub fn print_quota_table(admission: &Admission) {
+    for q in &admission.quotas {
+        println!("quota {}/{}:", q.namespace, q.name);
+        for (resource, hard) in &q.hard {
+            let used = q.used.get(resource).map_or_else(|| "0".to_owned(), ToString::to_string);
+            println!("  {resource:<24} {used:>12} / {hard}");
+        }
+    }
+}

@@ -1,0 +1,705 @@
+//! Admission, object by object in input order, as the API server would do it on
+//! `kubectl apply` of each object into an empty cluster: API defaulting, the
+//! LimitRanger (mutation, then validation), object validation (request ≤ limit),
+//! ResourceQuota. Workloads are admitted as objects, then their pods one by one,
+//! as their controllers would create them. See `/work/shared/spec/admission.md`.
+
+mod limitranger;
+mod pod;
+mod quota;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{PodSpec, Service};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Inventory, Loaded, Object};
+use crate::quantity::Quantity;
+
+pub use limitranger::{Failure, LimitItem, LimitRangeModel};
+pub use pod::{BadQuantity, Container, PodModel, ResourceList};
+pub use quota::{QuotaModel, QuotaObject, ScopeRequirement, Subject, must_specify, usage};
+
+/// Pods simulated per workload at most; replicas beyond are summarised.
+pub const MAX_SIMULATED_REPLICAS: i32 = 1000;
+
+/// Workload pods simulated over the whole input at most, so that thousands of
+/// large Deployments cannot make an analysis run for minutes.
+pub const MAX_SIMULATED_PODS: usize = 20_000;
+
+/// `kubeplay admit` output and `Report.admission`: one decision per object in
+/// input order (a workload's pods follow it), then every quota's final usage.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Admission {
+    pub objects: Vec<Decision>,
+    pub quotas: Vec<QuotaUsage>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Admitted,
+    Rejected,
+}
+
+/// The API status reason of a rejection: 403 Forbidden (admission) or 422 Invalid (validation).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Forbidden,
+    Invalid,
+}
+
+/// What the API server answers to the create of one object.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub result: Outcome,
+    pub reason: Option<Reason>,
+    /// The API server's error text, e.g. `pods "web-4" is forbidden: exceeded quota: …`.
+    pub message: Option<String>,
+    /// The `kubernetes.io/limit-ranger` annotation when the LimitRanger set defaults.
+    pub annotation: Option<String>,
+    /// Pods: `{container: {requests, limits}}` after defaulting; LimitRanges: items after defaulting.
+    pub effective: Option<Value>,
+    /// Pods: the effective pod requests quota is charged with (init containers, sidecars, overhead).
+    pub pod_requests: Option<BTreeMap<String, Quantity>>,
+}
+
+/// One quota's hard limits and final usage.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct QuotaUsage {
+    pub namespace: String,
+    pub name: String,
+    pub hard: BTreeMap<String, Quantity>,
+    pub used: BTreeMap<String, Quantity>,
+}
+
+/// Admission decisions plus located findings for every rejection and HPA that cannot scale.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Admitted {
+    pub admission: Admission,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Everything stored in one namespace so far.
+#[derive(Default)]
+struct NamespaceState {
+    limit_ranges: BTreeMap<String, LimitRangeModel>,
+    quotas: BTreeMap<String, QuotaModel>,
+    stored: Vec<QuotaObject>,
+}
+
+/// A workload's simulated pods, for the HPA cross-check.
+struct ScaledWorkload {
+    kind: &'static str,
+    name: String,
+    namespace: String,
+    admitted: i64,
+    pod: QuotaObject,
+}
+
+/// Runs admission over the inventory in input order.
+pub fn admit(inventory: &Inventory) -> Admitted {
+    let mut run = Run::default();
+    for loaded in &inventory.objects {
+        run.object(loaded);
+    }
+    run.hpa_findings(inventory);
+    let mut quotas = Vec::new();
+    for (namespace, state) in &run.namespaces {
+        for quota in state.quotas.values() {
+            quotas.push(QuotaUsage {
+                namespace: namespace.clone(),
+                name: quota.name.clone(),
+                hard: quota.hard.clone(),
+                used: quota.used.clone(),
+            });
+        }
+    }
+    Admitted { admission: Admission { objects: run.decisions, quotas }, findings: run.findings }
+}
+
+#[derive(Default)]
+struct Run {
+    namespaces: BTreeMap<String, NamespaceState>,
+    runtime_classes: BTreeMap<String, ResourceList>,
+    decisions: Vec<Decision>,
+    findings: Vec<Diagnostic>,
+    workloads: Vec<ScaledWorkload>,
+    /// Workload pods simulated so far (see [`MAX_SIMULATED_PODS`]).
+    simulated_pods: usize,
+}
+
+/// `<plural>[.<group>]` of a kind, as quota and error messages name it.
+fn resource_of(kind: &str) -> String {
+    let (plural, group) = match kind {
+        "Pod" => ("pods", ""),
+        "Service" => ("services", ""),
+        "ReplicationController" => ("replicationcontrollers", ""),
+        "ResourceQuota" => ("resourcequotas", ""),
+        "LimitRange" => ("limitranges", ""),
+        "PersistentVolumeClaim" => ("persistentvolumeclaims", ""),
+        "ServiceAccount" => ("serviceaccounts", ""),
+        "ConfigMap" => ("configmaps", ""),
+        "Secret" => ("secrets", ""),
+        "Deployment" => ("deployments", "apps"),
+        "StatefulSet" => ("statefulsets", "apps"),
+        "DaemonSet" => ("daemonsets", "apps"),
+        "ReplicaSet" => ("replicasets", "apps"),
+        "Job" => ("jobs", "batch"),
+        "CronJob" => ("cronjobs", "batch"),
+        "NetworkPolicy" => ("networkpolicies", "networking.k8s.io"),
+        "HorizontalPodAutoscaler" => ("horizontalpodautoscalers", "autoscaling"),
+        "PodDisruptionBudget" => ("poddisruptionbudgets", "policy"),
+        "VerticalPodAutoscaler" => ("verticalpodautoscalers", "autoscaling.k8s.io"),
+        other => return other.to_lowercase(),
+    };
+    if group.is_empty() { plural.to_owned() } else { format!("{plural}.{group}") }
+}
+
+/// `NewForbidden`'s text.
+fn forbidden(kind: &str, name: &str, detail: &str) -> String {
+    format!("{} \"{name}\" is forbidden: {detail}", resource_of(kind))
+}
+
+/// `NewInvalid`'s text: one error as is, several as `[a, b]` (duplicates dropped).
+fn invalid(kind: &str, name: &str, errors: &[String]) -> String {
+    format!("{kind} \"{name}\" is invalid: {}", aggregate(errors))
+}
+
+/// `utilerrors.NewAggregate(...).Error()`.
+fn aggregate(errors: &[String]) -> String {
+    let mut unique: Vec<&String> = Vec::new();
+    for e in errors {
+        if !unique.contains(&e) {
+            unique.push(e);
+        }
+    }
+    match unique.as_slice() {
+        [one] => (*one).clone(),
+        many => format!("[{}]", many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// A rejection: its decision fields and the path to locate it at.
+struct Rejection {
+    reason: Reason,
+    message: String,
+    path: String,
+}
+
+fn bad_quantities(kind: &str, name: &str, bad: &[BadQuantity]) -> Option<Rejection> {
+    let first = bad.first()?;
+    let errors: Vec<String> =
+        bad.iter().map(|b| format!("{}: Invalid value: \"{}\": {}", b.path, b.text, b.error)).collect();
+    Some(Rejection { reason: Reason::Invalid, message: invalid(kind, name, &errors), path: first.path.clone() })
+}
+
+fn pod_effective(pod: &PodModel) -> Value {
+    let mut map = Map::new();
+    for c in pod.all_containers() {
+        let mut entry = Map::new();
+        entry.insert("requests".into(), limitranger::list_json(&c.requests));
+        entry.insert("limits".into(), limitranger::list_json(&c.limits));
+        map.insert(c.name.clone(), Value::Object(entry));
+    }
+    Value::Object(map)
+}
+
+/// `IsOvercommitAllowed`: native resources other than huge pages. Extended
+/// resources and huge pages must have request == limit.
+fn overcommit_allowed(name: &str) -> bool {
+    let native = !name.contains('/') || name.contains("kubernetes.io/");
+    native && !name.starts_with("hugepages-")
+}
+
+/// Object validation of container resources (`ValidateResourceRequirements`,
+/// pkg/apis/core/validation/validation.go), per container, resources sorted:
+/// each quantity ≥ 0 (requests first), request ≤ limit, and request == limit
+/// where overcommit is not allowed.
+fn validate_requests(pod: &PodModel) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    for c in pod.all_containers() {
+        let at = |field: &str, name: &str| format!("{}.resources.{field}.{name}", c.path);
+        for (field, list) in [("limits", &c.limits), ("requests", &c.requests)] {
+            for (name, q) in list {
+                if q.sign() < 0 {
+                    errors.push((
+                        format!(
+                            "{}.resources.{field}[{name}]: Invalid value: \"{q}\": must be greater than or equal to 0",
+                            c.path
+                        ),
+                        at(field, name),
+                    ));
+                }
+            }
+        }
+        for (name, request) in &c.requests {
+            let message = match c.limits.get(name) {
+                Some(limit) if request != limit && !overcommit_allowed(name) => Some(format!(
+                    "{}.resources.requests: Invalid value: \"{request}\": must be equal to {name} limit of {limit}",
+                    c.path
+                )),
+                Some(limit) if request > limit => Some(format!(
+                    "{}.resources.requests: Invalid value: \"{request}\": must be less than or equal to {name} limit of {limit}",
+                    c.path
+                )),
+                Some(_) => None,
+                None if !overcommit_allowed(name) => Some(format!(
+                    "{}.resources.limits: Required value: Limit must be set for non overcommitable resources",
+                    c.path
+                )),
+                None => None,
+            };
+            if let Some(message) = message {
+                errors.push((message, at("requests", name)));
+            }
+        }
+    }
+    errors
+}
+
+impl Run {
+    fn state(&mut self, namespace: &str) -> &mut NamespaceState {
+        self.namespaces.entry(namespace.to_owned()).or_default()
+    }
+
+    fn object(&mut self, loaded: &Loaded) {
+        let kind = loaded.kind();
+        let name = loaded.name().to_owned();
+        let Some(namespace) = loaded.namespace().map(str::to_owned) else {
+            if let Object::RuntimeClass(rc) = &loaded.object {
+                let mut bad = Vec::new();
+                let fixed = rc.overhead.as_ref().and_then(|o| o.pod_fixed.as_ref());
+                let overhead = pod::parse_list(fixed, "overhead.podFixed", &mut bad);
+                self.runtime_classes.insert(name.clone(), overhead);
+            }
+            self.decisions.push(Decision {
+                kind: kind.to_owned(),
+                namespace: None,
+                name,
+                result: Outcome::Admitted,
+                reason: None,
+                message: None,
+                annotation: None,
+                effective: None,
+                pod_requests: None,
+            });
+            return;
+        };
+        let mut decision = Decision {
+            kind: kind.to_owned(),
+            namespace: Some(namespace.clone()),
+            name: name.clone(),
+            result: Outcome::Admitted,
+            reason: None,
+            message: None,
+            annotation: None,
+            effective: None,
+            pod_requests: None,
+        };
+        let outcome = match &loaded.object {
+            Object::Pod(p) => {
+                let default_spec = PodSpec::default();
+                let spec = p.spec.as_ref().unwrap_or(&default_spec);
+                let terminal =
+                    matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed"));
+                self.pod(&name, &namespace, spec, "spec", terminal, &mut decision).map(|_| ())
+            }
+            Object::LimitRange(lr) => {
+                let mut bad = Vec::new();
+                let model = LimitRangeModel::from_object(lr, &mut bad);
+                decision.effective = Some(model.effective_json());
+                match bad_quantities(kind, &name, &bad) {
+                    Some(rejection) => Err(rejection),
+                    None => {
+                        let failures = model.validate();
+                        if let Some(first) = failures.first() {
+                            let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
+                            Err(Rejection {
+                                reason: Reason::Invalid,
+                                message: invalid(kind, &name, &messages),
+                                path: first.path.clone(),
+                            })
+                        } else {
+                            let result = self.count_only(&namespace, kind, &name);
+                            if result.is_ok() {
+                                self.state(&namespace).limit_ranges.insert(name.clone(), model);
+                            }
+                            result
+                        }
+                    }
+                }
+            }
+            Object::ResourceQuota(rq) => {
+                let mut bad = Vec::new();
+                let mut model = QuotaModel::from_object(rq, &mut bad);
+                let scopes = rq.spec.as_ref().and_then(|s| s.scopes.clone()).unwrap_or_default();
+                let scope_errors = quota::validate_scopes(&scopes, &model.hard);
+                match bad_quantities(kind, &name, &bad) {
+                    Some(rejection) => Err(rejection),
+                    None if !scope_errors.is_empty() => Err(Rejection {
+                        reason: Reason::Invalid,
+                        message: invalid(kind, &name, &scope_errors),
+                        path: "spec.scopes".to_owned(),
+                    }),
+                    None => {
+                        let result = self.count_only(&namespace, kind, &name);
+                        if result.is_ok() {
+                            // The quota controller computes usage from what already exists.
+                            let state = self.state(&namespace);
+                            model.recount(state.stored.iter());
+                            state.quotas.insert(name.clone(), model);
+                        }
+                        result
+                    }
+                }
+            }
+            Object::Service(svc) => {
+                let subject = service_subject(svc);
+                self.charge(&namespace, kind, &name, subject, "metadata.name")
+            }
+            Object::PersistentVolumeClaim(pvc) => {
+                let mut bad = Vec::new();
+                let spec = pvc.spec.as_ref();
+                let requests = pod::parse_list(
+                    spec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()),
+                    "spec.resources.requests",
+                    &mut bad,
+                );
+                if let Some(rejection) = bad_quantities(kind, &name, &bad) {
+                    Err(rejection)
+                } else if let Some(rejection) = self.limit_ranger_pvc(&namespace, &name, &requests) {
+                    Err(rejection)
+                } else {
+                    let storage_class = spec.and_then(|s| s.storage_class_name.clone());
+                    self.charge(&namespace, kind, &name, Subject::Claim { requests, storage_class }, "metadata.name")
+                }
+            }
+            _ => self.count_only(&namespace, kind, &name),
+        };
+        if let Err(rejection) = outcome {
+            self.reject(loaded, &mut decision, rejection, "admission");
+        }
+        let admitted = decision.result == Outcome::Admitted;
+        self.decisions.push(decision);
+        if admitted && let Some(workload) = loaded.workload() {
+            if kind == "Pod" {
+                return;
+            }
+            let Some(mut replicas) = workload.replicas else {
+                return;
+            };
+            // The Job controller starts min(parallelism, completions) pods at first.
+            if let Object::Job(job) = &loaded.object
+                && let Some(completions) = job.spec.as_ref().and_then(|s| s.completions)
+            {
+                replicas = replicas.min(completions);
+            }
+            let Some(spec) = workload.template.spec.as_ref() else {
+                return;
+            };
+            self.replicas(loaded, &namespace, spec, replicas, &format!("{}.spec", workload.template_path));
+        }
+    }
+
+    fn reject(&mut self, loaded: &Loaded, decision: &mut Decision, rejection: Rejection, code_prefix: &str) {
+        decision.result = Outcome::Rejected;
+        decision.reason = Some(rejection.reason);
+        let code = match rejection.reason {
+            Reason::Invalid => format!("{code_prefix}-invalid"),
+            Reason::Forbidden => format!("{code_prefix}-forbidden"),
+        };
+        self.findings.push(Diagnostic::at(&loaded.origin, &rejection.path, Severity::Error, &code, &rejection.message));
+        decision.message = Some(rejection.message);
+    }
+
+    /// Object-count quota only.
+    fn count_only(&mut self, namespace: &str, kind: &str, name: &str) -> Result<(), Rejection> {
+        self.charge(namespace, kind, name, Subject::Other, "metadata.name")
+    }
+
+    /// Quota check and, when admitted, storage.
+    fn charge(
+        &mut self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+        subject: Subject,
+        path: &str,
+    ) -> Result<(), Rejection> {
+        let object = QuotaObject { resource: resource_of(kind), subject };
+        let state = self.state(namespace);
+        match quota::check_and_commit(&mut state.quotas, &object) {
+            Ok(()) => {
+                state.stored.push(object);
+                Ok(())
+            }
+            Err(refusal) => Err(Rejection {
+                reason: Reason::Forbidden,
+                message: forbidden(kind, name, &refusal.message),
+                path: refusal.path.unwrap_or_else(|| path.to_owned()),
+            }),
+        }
+    }
+
+    fn limit_ranger_pvc(&mut self, namespace: &str, name: &str, requests: &ResourceList) -> Option<Rejection> {
+        let state = self.state(namespace);
+        for lr in state.limit_ranges.values() {
+            let failures = lr.validate_pvc(requests);
+            if let Some(first) = failures.first() {
+                let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
+                return Some(Rejection {
+                    reason: Reason::Forbidden,
+                    message: forbidden("PersistentVolumeClaim", name, &aggregate(&messages)),
+                    path: first.path.clone(),
+                });
+            }
+        }
+        None
+    }
+
+    /// The whole pipeline for one pod; fills the decision's effective fields.
+    /// Returns the pod as quota saw it when admitted.
+    fn pod(
+        &mut self,
+        name: &str,
+        namespace: &str,
+        spec: &PodSpec,
+        spec_path: &str,
+        terminal: bool,
+        decision: &mut Decision,
+    ) -> Result<QuotaObject, Rejection> {
+        let mut bad = Vec::new();
+        let overhead = spec.runtime_class_name.as_ref().and_then(|rc| self.runtime_classes.get(rc)).cloned();
+        let mut model = PodModel::from_spec(name, namespace, spec, spec_path, overhead.as_ref(), &mut bad);
+        model.terminal = terminal;
+        if let Some(rejection) = bad_quantities("Pod", name, &bad) {
+            return Err(rejection);
+        }
+        // 1. API defaulting: limits → missing requests.
+        model.apply_api_defaults();
+        // 2. LimitRanger mutation, every LimitRange in turn.
+        let state = self.state(namespace);
+        for lr in state.limit_ranges.values() {
+            if let Some(annotation) = lr.mutate_pod(&mut model) {
+                decision.annotation = Some(annotation);
+            }
+        }
+        decision.effective = Some(pod_effective(&model));
+        decision.pod_requests = Some(model.requests(true));
+        // 3. Object validation.
+        let errors = validate_requests(&model);
+        if let Some((_, path)) = errors.first() {
+            let messages: Vec<String> = errors.iter().map(|(m, _)| m.clone()).collect();
+            return Err(Rejection {
+                reason: Reason::Invalid,
+                message: invalid("Pod", name, &messages),
+                path: path.clone(),
+            });
+        }
+        // 4. LimitRanger validation: the first LimitRange that fails answers.
+        for lr in state.limit_ranges.values() {
+            let failures = lr.validate_pod(&model);
+            if let Some(first) = failures.first() {
+                let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
+                return Err(Rejection {
+                    reason: Reason::Forbidden,
+                    message: forbidden("Pod", name, &aggregate(&messages)),
+                    path: first.path.clone(),
+                });
+            }
+        }
+        // 5–7. ResourceQuota.
+        let object = QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(model)) };
+        match quota::check_and_commit(&mut state.quotas, &object) {
+            Ok(()) => {
+                state.stored.push(object.clone());
+                Ok(object)
+            }
+            Err(refusal) => Err(Rejection {
+                reason: Reason::Forbidden,
+                message: forbidden("Pod", name, &refusal.message),
+                path: refusal.path.unwrap_or_else(|| spec_path.to_owned()),
+            }),
+        }
+    }
+
+    /// A workload's pods `<name>-<i>`, each through the whole pipeline.
+    fn replicas(&mut self, loaded: &Loaded, namespace: &str, spec: &PodSpec, replicas: i32, spec_path: &str) {
+        let workload_name = loaded.name().to_owned();
+        let budget = i32::try_from(MAX_SIMULATED_PODS.saturating_sub(self.simulated_pods)).unwrap_or(i32::MAX);
+        let simulated = replicas.clamp(0, MAX_SIMULATED_REPLICAS).min(budget);
+        self.simulated_pods += usize::try_from(simulated).unwrap_or(0);
+        let mut admitted = 0i64;
+        let mut first_rejection: Option<(i32, String, String)> = None;
+        let mut last_pod = None;
+        for i in 0..simulated {
+            let pod_name = format!("{workload_name}-{i}");
+            let mut decision = Decision {
+                kind: "Pod".into(),
+                namespace: Some(namespace.to_owned()),
+                name: pod_name.clone(),
+                result: Outcome::Admitted,
+                reason: None,
+                message: None,
+                annotation: None,
+                effective: None,
+                pod_requests: None,
+            };
+            match self.pod(&pod_name, namespace, spec, spec_path, false, &mut decision) {
+                Ok(object) => {
+                    admitted += 1;
+                    last_pod = Some(object);
+                }
+                Err(rejection) => {
+                    decision.result = Outcome::Rejected;
+                    decision.reason = Some(rejection.reason);
+                    if first_rejection.is_none() {
+                        first_rejection = Some((i, rejection.message.clone(), rejection.path.clone()));
+                    }
+                    decision.message = Some(rejection.message);
+                }
+            }
+            self.decisions.push(decision);
+        }
+        let replicas_path = if loaded.kind() == "Job" { "spec.parallelism" } else { "spec.replicas" };
+        if let Some((index, message, path)) = first_rejection {
+            let located = if message.contains("exceeded quota") { replicas_path.to_owned() } else { path };
+            let summary = format!(
+                "{} {workload_name}: {admitted} of {replicas} replicas fit; the {} ({workload_name}-{index}) is rejected: {message}",
+                loaded.kind(),
+                ordinal(i64::from(index) + 1),
+            );
+            self.findings.push(Diagnostic::at(
+                &loaded.origin,
+                &located,
+                Severity::Error,
+                "admission-replicas-rejected",
+                summary,
+            ));
+        }
+        if replicas > MAX_SIMULATED_REPLICAS {
+            self.findings.push(Diagnostic::at(
+                &loaded.origin,
+                replicas_path,
+                Severity::Info,
+                "admission-replicas-truncated",
+                format!("only the first {MAX_SIMULATED_REPLICAS} of {replicas} replicas were simulated"),
+            ));
+        }
+        // Every pod of the template is charged the same; remember one for the HPA check.
+        let pod = match last_pod {
+            Some(pod) => Some(pod),
+            None => self.template_pod(&workload_name, namespace, spec, spec_path),
+        };
+        if let Some(pod) = pod {
+            self.workloads.push(ScaledWorkload {
+                kind: loaded.kind(),
+                name: workload_name,
+                namespace: namespace.to_owned(),
+                admitted,
+                pod,
+            });
+        }
+    }
+
+    /// The template's pod after defaulting, without admitting it.
+    fn template_pod(&mut self, name: &str, namespace: &str, spec: &PodSpec, spec_path: &str) -> Option<QuotaObject> {
+        let mut bad = Vec::new();
+        let overhead = spec.runtime_class_name.as_ref().and_then(|rc| self.runtime_classes.get(rc)).cloned();
+        let mut model = PodModel::from_spec(name, namespace, spec, spec_path, overhead.as_ref(), &mut bad);
+        if !bad.is_empty() {
+            return None;
+        }
+        model.apply_api_defaults();
+        for lr in self.state(namespace).limit_ranges.values() {
+            lr.mutate_pod(&mut model);
+        }
+        Some(QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(model)) })
+    }
+
+    /// An HPA whose maxReplicas the namespace's quotas can never hold.
+    fn hpa_findings(&mut self, inventory: &Inventory) {
+        for loaded in &inventory.objects {
+            let Object::HorizontalPodAutoscaler(hpa) = &loaded.object else {
+                continue;
+            };
+            let namespace = loaded.namespace().unwrap_or_default();
+            let target = &hpa.spec.scale_target_ref;
+            let max_replicas = i64::from(hpa.spec.max_replicas);
+            let Some(workload) = self
+                .workloads
+                .iter()
+                .find(|w| w.namespace == namespace && w.kind == target.kind && w.name == target.name)
+            else {
+                continue;
+            };
+            let Some(state) = self.namespaces.get(namespace) else {
+                continue;
+            };
+            let per_pod = usage(&workload.pod);
+            for quota in state.quotas.values().filter(|q| q.matches(&workload.pod)) {
+                // The tightest resource of this quota: how many pods of the workload it can ever hold.
+                let mut tightest: Option<(i64, String)> = None;
+                for (resource, each) in quota.charge(&per_pod) {
+                    let (Some(hard), Some(used)) = (quota.hard.get(&resource), quota.used.get(&resource)) else {
+                        continue;
+                    };
+                    let Some(headroom) = hard.checked_sub(used) else {
+                        continue;
+                    };
+                    let Some(extra) = headroom.div_floor(&each) else {
+                        continue;
+                    };
+                    let fit = workload.admitted + extra.max(0);
+                    if tightest.as_ref().is_none_or(|(best, _)| fit < *best) {
+                        tightest = Some((fit, format!("{resource}: each pod needs {each}, used {used} of {hard}")));
+                    }
+                }
+                if let Some((fit, detail)) = tightest
+                    && fit < max_replicas
+                {
+                    self.findings.push(Diagnostic::at(
+                        &loaded.origin,
+                        "spec.maxReplicas",
+                        Severity::Warning,
+                        "hpa-exceeds-quota",
+                        format!(
+                            "{} can never reach maxReplicas {max_replicas}: quota {} holds at most {fit} pods of {} {} ({detail})",
+                            loaded.name(),
+                            quota.name,
+                            workload.kind,
+                            workload.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn service_subject(svc: &Service) -> Subject {
+    let spec = svc.spec.as_ref();
+    let type_ = spec.and_then(|s| s.type_.clone()).unwrap_or_else(|| "ClusterIP".to_owned());
+    let ports = spec.and_then(|s| s.ports.as_ref()).map_or(0, Vec::len);
+    // LoadBalancers allocate node ports unless told not to.
+    let allocates = spec.and_then(|s| s.allocate_load_balancer_node_ports).unwrap_or(true);
+    let ports = if type_ == "LoadBalancer" && !allocates { 0 } else { ports };
+    Subject::Service { type_, ports: i64::try_from(ports).unwrap_or(i64::MAX) }
+}
+
+fn ordinal(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}

@@ -1,0 +1,136 @@
+//! Input limits, tested like features: each hostile input gets a located error
+//! diagnostic, never a panic, a hang or unbounded memory, and the rest of the
+//! input still loads. Limits are documented in docs/limits.md.
+
+use kubeplay_core::{Input, Limits, load, load_with_limits};
+use proptest::prelude::*;
+
+const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: survivor\n";
+
+fn load_codes(text: &[u8]) -> (Vec<String>, Vec<String>) {
+    let loading = load(&[Input { name: "hostile.yaml", bytes: text }]);
+    let codes = loading.diagnostics.iter().map(|d| d.code.clone()).collect();
+    let names = loading.inventory.objects.iter().map(|o| o.name().to_owned()).collect();
+    (codes, names)
+}
+
+fn with_good_document(hostile: &[u8]) -> Vec<u8> {
+    let mut text = hostile.to_vec();
+    text.extend_from_slice(b"\n---\n");
+    text.extend_from_slice(GOOD.as_bytes());
+    text
+}
+
+#[test]
+fn billion_laughs_is_refused_and_the_next_document_loads() {
+    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  l0: &l0 \"lol\"\n");
+    for level in 1..=9 {
+        let refs = vec![format!("*l{}", level - 1); 9].join(", ");
+        bomb.push_str(&format!("  l{level}: &l{level} [{refs}]\n"));
+    }
+    let (codes, names) = load_codes(&with_good_document(bomb.as_bytes()));
+    assert_eq!(codes, ["limit-alias-expansion"]);
+    assert_eq!(names, ["survivor"]);
+}
+
+#[test]
+fn twenty_mib_scalar_is_refused() {
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: {}\n",
+        "x".repeat(20 * 1024 * 1024)
+    );
+    let (codes, names) = load_codes(&with_good_document(text.as_bytes()));
+    assert_eq!(codes, ["limit-scalar-size"]);
+    assert_eq!(names, ["survivor"]);
+}
+
+#[test]
+fn ten_thousand_documents_load() {
+    let text: String =
+        (0..10_000).map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n---\n")).collect();
+    let (codes, names) = load_codes(text.as_bytes());
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(names.len(), 10_000);
+}
+
+#[test]
+fn documents_over_the_limit_are_reported_once() {
+    let limits = Limits { max_documents: 100, ..Limits::default() };
+    let text: String =
+        (0..150).map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i}}}\n---\n")).collect();
+    let loading = load_with_limits(&[Input::new("many.yaml", &text)], &limits);
+    assert_eq!(loading.inventory.objects.len(), 100);
+    let limit: Vec<_> = loading.diagnostics.iter().filter(|d| d.code == "limit-documents").collect();
+    assert_eq!(limit.len(), 1);
+    assert_eq!((limit[0].doc, limit[0].line), (101, 401));
+}
+
+#[test]
+fn nesting_ten_thousand_deep_is_refused_in_flow_and_block_style() {
+    let flow = format!("a: {}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let (codes, names) = load_codes(&with_good_document(flow.as_bytes()));
+    assert_eq!(codes, ["limit-depth"]);
+    assert_eq!(names, ["survivor"]);
+
+    let block: String = (0..10_000).map(|depth| format!("{}k{depth}:\n", " ".repeat(depth))).collect();
+    let (codes, names) = load_codes(&with_good_document(block.as_bytes()));
+    assert_eq!(codes, ["limit-depth"]);
+    assert_eq!(names, ["survivor"]);
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let mut text = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf".to_vec();
+    text.extend_from_slice(&[0xC3, 0x28, b'\n']);
+    let loading = load(&[Input { name: "latin1.yaml", bytes: &with_good_document(&text) }]);
+    let d = &loading.diagnostics[0];
+    assert_eq!((d.code.as_str(), d.doc, d.line, d.column), ("invalid-utf8", 1, 4, 12));
+    assert_eq!(loading.inventory.objects.len(), 1);
+}
+
+#[test]
+fn nul_bytes_are_a_syntax_error() {
+    let (codes, names) = load_codes(&with_good_document(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\0b}\n"));
+    assert_eq!(codes, ["yaml-syntax"]);
+    assert_eq!(names, ["survivor"]);
+}
+
+#[test]
+fn total_input_size_is_limited() {
+    let limits = Limits { max_total_bytes: 1024, ..Limits::default() };
+    let big = "#".repeat(2048);
+    let loading = load_with_limits(&[Input::new("small.yaml", GOOD), Input::new("big.yaml", &big)], &limits);
+    assert_eq!(loading.inventory.objects.len(), 1);
+    assert_eq!(loading.diagnostics[0].code, "limit-input-size");
+    assert_eq!(loading.diagnostics[0].file, "big.yaml");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Random bytes never panic, and every diagnostic has a real position.
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let loading = load(&[Input { name: "random", bytes: &bytes }]);
+        for d in &loading.diagnostics {
+            prop_assert!(d.line >= 1 && d.column >= 1);
+        }
+    }
+
+    /// Random YAML-ish text (the characters YAML cares about) never panics.
+    #[test]
+    fn random_yaml_punctuation_never_panics(text in "[a-z:\\-\\[\\]{}&*!|>'\"#%@`,? \n\t0-9]{0,400}") {
+        let loading = load(&[Input::new("random.yaml", &text)]);
+        for d in &loading.diagnostics {
+            prop_assert!(d.line >= 1 && d.column >= 1);
+        }
+    }
+
+    /// Truncating a valid manifest anywhere never panics.
+    #[test]
+    fn truncated_manifests_never_panic(cut in 0usize..600) {
+        let text = include_str!("load/type-errors.yaml");
+        let end = text.char_indices().map(|(i, _)| i).find(|&i| i >= cut).unwrap_or(text.len());
+        let _ = load(&[Input::new("cut.yaml", &text[..end])]);
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, native tests (core, CLI, conformance),
+# the JS API under wasm-bindgen-test in headless Chromium, and the browser
+# end-to-end tests against the built site. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="${KUBEPLAY_TOOLS:-$HOME/.cache/kubeplay-tools}/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p kubeplay-web -p kubeplay-core --features kubeplay-core/wasm --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "build the site (trunk, release, wasm-opt)"
+trunk build index.html --release
+export KUBEPLAY_DIST="$PWD/dist"
+
+step "native tests (core, cli, web units, conformance, browser end-to-end)"
+cargo test --workspace --locked
+
+step "JS API in headless Chromium (wasm-bindgen-test)"
+WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api

@@ -1,0 +1,248 @@
+//! Headless Chromium driven through chromedriver, against the built site served
+//! from `dist/` on 127.0.0.1 by a tiny static server that records every request.
+//!
+//! chromedriver runs in its own process group and the whole group is killed on
+//! drop, so a failing test leaves no Chromium behind.
+
+use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// The built site: `$KUBEPLAY_DIST` (set by scripts/test.sh after `trunk build`),
+/// or built here with Trunk into `target/e2e-dist` when run on its own.
+pub fn dist_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("KUBEPLAY_DIST") {
+        return PathBuf::from(dir);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
+    let dist = root.join("target/e2e-dist");
+    let status = Command::new("trunk")
+        .args(["build", "index.html", "--release", "--dist"])
+        .arg(&dist)
+        .current_dir(&root)
+        .status()
+        .expect("trunk is installed (scripts/setup.sh)");
+    assert!(status.success(), "trunk build failed");
+    dist
+}
+
+/// Serves a directory over HTTP/1.1 on 127.0.0.1 and records requested paths.
+pub struct StaticServer {
+    pub addr: SocketAddr,
+    pub requests: Arc<Mutex<Vec<String>>>,
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+impl StaticServer {
+    pub async fn start(root: PathBuf) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&requests);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let root = root.clone();
+                let log = Arc::clone(&log);
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buffer = [0u8; 4096];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65_536 {
+                        match stream.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buffer[..n]),
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head);
+                    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                    log.lock().expect("log").push(target.clone());
+                    let path = target.split(['?', '#']).next().unwrap_or("/");
+                    let relative = path.trim_start_matches('/');
+                    let relative = if relative.is_empty() || relative.ends_with('/') {
+                        format!("{relative}index.html")
+                    } else {
+                        relative.to_owned()
+                    };
+                    let file = root.join(&relative);
+                    let within_root = !relative.split('/').any(|part| part == "..");
+                    let (status, body, kind) = match tokio::fs::read(&file).await {
+                        Ok(body) if within_root => ("200 OK", body, content_type(&relative)),
+                        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+                    };
+                    let header = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(header.as_bytes()).await;
+                    let _ = stream.write_all(&body).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        StaticServer { addr, requests }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+/// chromedriver in its own process group, killed with its Chromium on drop.
+pub struct ChromeDriver {
+    child: Child,
+    pub port: u16,
+    _profile: TempDir,
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-s", "KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A directory removed on drop (a fresh Chromium profile per browser).
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub driver: ChromeDriver,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium with a fresh profile and the
+    /// given window size. Flags: shared/spec/toolchain.md (root, closed network).
+    pub async fn start(width: u32, height: u32) -> Browser {
+        let port = free_port();
+        let child = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver is installed (scripts/setup.sh)");
+        let profile = std::env::temp_dir().join(format!("kubeplay-e2e-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&profile).expect("profile dir");
+        let driver = ChromeDriver { child, port, _profile: TempDir(profile.clone()) };
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object") };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let mut last_error = None;
+        for _ in 0..50 {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => return Browser { client, driver },
+                Err(error) => {
+                    last_error = Some(error);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("could not start a WebDriver session: {last_error:?}");
+    }
+
+    /// Console messages at level SEVERE (errors, uncaught exceptions, CSP
+    /// violations, failed loads) since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self.client.issue_cmd(BrowserLogs).await.expect("browser logs");
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Every URL the page loaded (resources and the navigation itself), as the
+    /// browser's Performance API saw them.
+    pub async fn loaded_urls(&self) -> Vec<String> {
+        let script = "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map(e => e.name);";
+        let value = self.client.execute(script, vec![]).await.expect("performance entries");
+        value.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+
+    pub async fn screenshot_to(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("root").join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Polls a JS expression until it returns true (at most `timeout`).
+    pub async fn wait_until(&self, expression: &str, timeout: Duration) -> bool {
+        let script = format!("return !!({expression});");
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Ok(Value::Bool(true)) = self.client.execute(&script, vec![]).await {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// chromedriver's log endpoint (`POST /session/{id}/se/log`, type `browser`),
+/// which fantoccini does not wrap.
+#[derive(Debug)]
+struct BrowserLogs;
+
+impl WebDriverCompatibleCommand for BrowserLogs {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}

@@ -1,0 +1,74 @@
+//! Browser end-to-end (issue 2): the built site in headless Chromium. Type a
+//! manifest with an error; the located diagnostic appears; clicking it selects the
+//! line; nothing is logged as an error; no request leaves the page's origin.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use kubeplay_tests::browser::{Browser, StaticServer, dist_dir};
+
+const BROKEN: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: three\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_a_broken_manifest_shows_its_located_diagnostic() {
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1280, 800).await;
+    let client = &browser.client;
+    client.goto(&server.url("/")).await.expect("open the page");
+
+    let editor = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("textarea.code"))
+        .await
+        .expect("editor");
+    assert!(
+        browser.wait_until("document.querySelector('[data-testid=summary]')", Duration::from_secs(10)).await,
+        "the first analysis ran"
+    );
+    editor.clear().await.expect("clear");
+    editor.send_keys(BROKEN).await.expect("type");
+
+    // replicas: three is on line 12 of the typed text, in document 2.
+    let found =
+        browser.wait_until("document.querySelector('.diagnostic[data-line=\"12\"]')", Duration::from_secs(10)).await;
+    assert!(found, "a diagnostic at line 12 appears");
+    let item = client.find(Locator::Css(".diagnostic[data-line=\"12\"]")).await.expect("diagnostic");
+    let text = item.text().await.expect("text");
+    assert!(text.contains("line 12:3"), "{text}");
+    assert!(text.contains("doc 2"), "{text}");
+    assert!(text.contains("spec.replicas"), "{text}");
+    assert!(text.to_lowercase().contains("error"), "{text}");
+    let summary =
+        client.find(Locator::Css("[data-testid=summary]")).await.expect("summary").text().await.expect("text");
+    assert!(summary.starts_with("1 object loaded · 1 error"), "{summary}");
+
+    // Clicking the finding puts the cursor on its line.
+    item.click().await.expect("click");
+    assert!(
+        browser
+            .wait_until("document.querySelector('.gutter-line.selected[data-line=\"12\"]')", Duration::from_secs(5))
+            .await,
+        "the gutter marks line 12 as selected"
+    );
+    let caret_line = client
+        .execute("const t = document.querySelector('textarea.code'); return t.value.slice(0, t.selectionStart).split('\\n').length;", vec![])
+        .await
+        .expect("caret");
+    assert_eq!(caret_line, serde_json::json!(12));
+
+    let shot = browser.screenshot_to("foundation-diagnostics-1280x800").await;
+    assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false));
+
+    // Phone width: still usable (the editor and the list are both on the page).
+    client.set_window_size(390, 844).await.expect("resize");
+    browser.screenshot_to("foundation-diagnostics-phone").await;
+
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let origin = server.url("");
+    let foreign: Vec<String> = browser.loaded_urls().await.into_iter().filter(|u| !u.starts_with(&origin)).collect();
+    assert!(foreign.is_empty(), "requests to other origins: {foreign:?}");
+    assert!(!server.requests.lock().expect("log").is_empty());
+    browser.client.clone().close().await.expect("close");
+}
