@@ -323,7 +323,7 @@ impl Sink<'_, '_> {
             column: d.column,
             end_line: d.end_line,
             end_column: d.end_column,
-            path: path.to_owned(),
+            path: d.path.unwrap_or_else(|| path.to_owned()),
             fix: fix.to_owned(),
         });
     }
