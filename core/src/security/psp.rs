@@ -201,8 +201,8 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
     let default_add: Vec<String> = psp.default_add_capabilities.clone().unwrap_or_default();
     let required_drop: Vec<String> = psp.required_drop_capabilities.clone().unwrap_or_default();
     let visit = |path: String, sc_slot: &mut Option<SecurityContext>, mutations: &mut Vec<String>| {
+        let had_context = sc_slot.is_some();
         let sc = sc_slot.get_or_insert_with(Default::default);
-        let before = sc.clone();
         // capabilities.go Generate: default adds (unless the container drops them) and
         // required drops are merged in; a changed list is written back as a sorted set.
         if !default_add.is_empty() || !required_drop.is_empty() {
@@ -256,17 +256,13 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             }
             _ => {}
         }
-        if *sc == before && before == SecurityContext::default() {
-            // Nothing set and nothing added: keep the original absence.
+        if !had_context && *sc == SecurityContext::default() {
+            // Nothing was set and the policy added nothing: keep the context absent.
             *sc_slot = None;
         }
     };
     for (i, c) in pod_spec.init_containers.iter_mut().flatten().enumerate() {
-        let had = c.security_context.is_some();
         visit(format!("spec.initContainers[{i}]"), &mut c.security_context, &mut mutations);
-        if !had && c.security_context == Some(SecurityContext::default()) {
-            c.security_context = None;
-        }
     }
     for (i, c) in pod_spec.containers.iter_mut().enumerate() {
         visit(format!("spec.containers[{i}]"), &mut c.security_context, &mut mutations);
