@@ -13,7 +13,8 @@
 //! `pod.metadata.annotations[...]` (the spec note quotes the older v1.6 wording
 //! `unable to validate against any pod security policy`). Not simulated: RBAC `use`
 //! permissions (every given policy is a candidate), seLinux, sysctls, flexVolume and
-//! CSI driver lists, runtimeClass.
+//! CSI driver lists, runtimeClass, runAsGroup, and the range validation of fsGroup
+//! and supplementalGroups (their MustRunAs defaults are applied).
 
 use std::collections::{BTreeMap, BTreeSet};
 
