@@ -361,20 +361,20 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
     let base = workload.pod_spec_path();
     let is_job = matches!(workload.kind, "Job" | "CronJob");
 
-    if spec.host_network == Some(true) || spec.host_pid == Some(true) || spec.host_ipc == Some(true) {
-        let field = if spec.host_network == Some(true) {
-            "hostNetwork"
-        } else if spec.host_pid == Some(true) {
-            "hostPID"
-        } else {
-            "hostIPC"
-        };
-        sink.push(
-            "host-namespace-shared",
-            &format!("{base}.{field}"),
-            format!("the pod shares the host's {field} namespace"),
-            &format!("{field}: false"),
-        );
+    // One finding per shared host namespace, each at its own field.
+    for (on, field, what) in [
+        (spec.host_network, "hostNetwork", "network"),
+        (spec.host_pid, "hostPID", "PID"),
+        (spec.host_ipc, "hostIPC", "IPC"),
+    ] {
+        if on == Some(true) {
+            sink.push(
+                "host-namespace-shared",
+                &format!("{base}.{field}"),
+                format!("the pod shares the host's {what} namespace ({field}: true)"),
+                &format!("{field}: false"),
+            );
+        }
     }
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
         if let Some(hp) = &v.host_path {
@@ -579,7 +579,7 @@ fn container_findings(
             "seccomp-profile-missing",
             &format!("{cpath}.securityContext.seccompProfile"),
             format!(
-                "container {name:?} runs without a seccomp profile field (the alpha annotation is ignored since v1.27)"
+                "container {name:?} has no seccomp profile (only the seccompProfile field counts; the alpha annotations are ignored since v1.27)"
             ),
             "securityContext:\n  seccompProfile:\n    type: RuntimeDefault",
         );
