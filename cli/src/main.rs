@@ -3,6 +3,7 @@
 
 mod admit;
 mod analyze;
+mod check;
 mod input;
 mod quantity;
 
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Load manifests and report objects and diagnostics.
     Analyze(analyze::AnalyzeArgs),
+    /// Pod Security Standards, PodSecurityPolicy and best-practice checks.
+    Check(check::CheckArgs),
     /// Parse quantities as the API server does: canonical form, Value, MilliValue.
     Quantity(quantity::QuantityArgs),
     /// Apply manifests in order through LimitRange and ResourceQuota admission.
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Quantity(args) => quantity::run(&args),
         Command::Admit(args) => admit::run(&args),
     };

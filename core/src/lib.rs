@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod quantity;
 pub mod report;
+pub mod security;
 pub mod source;
 
 #[cfg(feature = "wasm")]

@@ -24,6 +24,9 @@ pub struct Report {
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Pod Security Standards, admission, PodSecurityPolicy and best-practice findings.
+    #[serde(default)]
+    pub security: crate::security::SecuritySection,
     /// Admission in input order (LimitRange defaults, quota) and final quota usage;
     /// its findings are among `diagnostics`.
     pub admission: crate::admission::Admission,
@@ -57,11 +60,12 @@ pub fn analyze_loading(loading: &Loading) -> Report {
             line: o.origin.span.line,
         })
         .collect();
+    let security = crate::security::analyze(&loading.inventory, &crate::security::Options::default());
     let admitted = crate::admission::admit(&loading.inventory);
     let mut diagnostics = loading.diagnostics.clone();
     diagnostics.extend(admitted.findings);
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, admission: admitted.admission }
+    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, admission: admitted.admission, security }
 }
 
 /// The report as Markdown, for pasting into docs and pull requests.

@@ -5,3 +5,4 @@ pub mod browser;
 pub mod netpol_cases;
 pub mod netpol_random;
 pub mod netpol_ref;
+pub mod pss_fixtures;

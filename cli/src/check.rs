@@ -1,0 +1,136 @@
+//! `kubeplay check [--format json|text|sarif] [--pss-version vX.Y|latest] FILE... | -`
+
+use clap::{Args, ValueEnum};
+use kubeplay_core::security::pss::PolicyVersion;
+use kubeplay_core::security::{self, Options, SecuritySection};
+
+use crate::input::{as_core_inputs, read_inputs};
+use crate::{EXIT_FINDINGS, EXIT_OK};
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Output format: text, the JSON contract, or SARIF 2.1.0.
+    #[arg(long, value_enum, default_value_t)]
+    format: CheckFormat,
+    /// Pod Security Standards version: `latest` or `v1.N` (v1.0 … newer are clamped to the newest policy).
+    #[arg(long, default_value = "latest", value_parser = parse_version)]
+    pss_version: PolicyVersion,
+    /// Manifest files (YAML or JSON, multi-document); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+fn parse_version(text: &str) -> Result<PolicyVersion, String> {
+    PolicyVersion::parse(text).ok_or_else(|| format!("invalid version {text:?}: expected `latest` or `v1.N`"))
+}
+
+pub fn run(args: &CheckArgs) -> Result<u8, String> {
+    let files = read_inputs(&args.files)?;
+    let loading = kubeplay_core::load(&as_core_inputs(&files));
+    for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", d.to_text());
+    }
+    let section = security::analyze(&loading.inventory, &Options { pss_version: args.pss_version });
+    match args.format {
+        CheckFormat::Json => print_json(&section.check_output())?,
+        CheckFormat::Sarif => print_json(&security::sarif(&section))?,
+        CheckFormat::Text => print_text(&section),
+    }
+    let failing = section.workloads.iter().any(|w| !w.restricted.pass);
+    let load_errors = loading.diagnostics.iter().any(|d| d.is_error());
+    Ok(if failing || load_errors { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
+}
+
+fn print_text(section: &SecuritySection) {
+    for w in &section.workloads {
+        println!("{} ({}:{})", w.id, w.file, w.line);
+        for (name, verdict) in [("baseline", &w.baseline), ("restricted", &w.restricted)] {
+            if verdict.pass {
+                println!("  {name:<10} pass");
+            } else {
+                println!("  {name:<10} FAIL {}", verdict.failing.join(", "));
+                for f in &verdict.failures {
+                    println!("    {}:{}:{}: {} ({})", f.file, f.line, f.column, f.reason, f.detail);
+                }
+            }
+        }
+        if let Some(message) = &w.restricted.message {
+            println!("  {message}");
+        }
+        let a = &w.admission;
+        match &a.rejection {
+            Some(rejection) => println!("  apply (enforce {}): rejected: {rejection}", a.enforce),
+            None => println!("  apply (enforce {}): admitted", a.enforce),
+        }
+        for warning in a.warnings.iter().chain(&w.api_warnings) {
+            println!("    Warning: {warning}");
+        }
+        if let Some(psp) = &w.psp {
+            match (&psp.chosen, &psp.rejection) {
+                (Some(chosen), _) => println!("  PodSecurityPolicy: admitted by {chosen:?}"),
+                (None, Some(rejection)) => println!("  PodSecurityPolicy: {rejection}"),
+                (None, None) => {}
+            }
+            for e in &psp.evaluations {
+                for m in &e.mutations {
+                    println!("    {} mutates {m}", e.policy);
+                }
+                for error in &e.errors {
+                    println!("    {} rejects: {error}", e.policy);
+                }
+                if let Some(pod) = &e.mutated_pod {
+                    println!("    pod as mutated by {}: {pod}", e.policy);
+                }
+            }
+        }
+        for f in &w.findings {
+            println!("  {}:{}:{}: {}[{}]: {}", f.file, f.line, f.column, f.severity.as_str(), f.id, f.message);
+            if let Some(rule) = section.rules.iter().find(|r| r.id == f.id)
+                && !rule.equivalents.is_empty()
+            {
+                let same: Vec<String> =
+                    rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
+                println!("    same as: {}", same.join("; "));
+            }
+            println!("    fix: {}", f.fix.replace('\n', "\n         "));
+        }
+    }
+    for ns in &section.namespaces {
+        println!(
+            "namespace {:?}: enforce {}, audit {}, warn {}",
+            ns.name, ns.policy.enforce, ns.policy.audit, ns.policy.warn
+        );
+        for error in &ns.policy.errors {
+            println!("  invalid label: {error}");
+        }
+        for warning in &ns.label_warnings {
+            println!("  Warning: {warning}");
+        }
+    }
+    for p in &section.psp_policies {
+        for problem in &p.problems {
+            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.file, p.line);
+        }
+    }
+    let failing = section.workloads.iter().filter(|w| !w.restricted.pass).count();
+    println!(
+        "{} workloads checked at Pod Security Standards {}; {} fail restricted",
+        section.workloads.len(),
+        section.pss_version,
+        failing
+    );
+}

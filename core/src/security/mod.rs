@@ -1,0 +1,475 @@
+//! Security analysis: Pod Security Standards (as the admission library evaluates
+//! them), what Pod Security Admission does on apply, PodSecurityPolicy simulation,
+//! and best-practice findings — per Pod and per workload pod template.
+//!
+//! [`analyze`] builds the full [`SecuritySection`] (the `security` field of the
+//! report); [`SecuritySection::check_output`] is the `kubeplay check --format json`
+//! contract; [`sarif`] renders SARIF 2.1.0.
+
+pub mod admission;
+pub mod practices;
+pub mod psp;
+pub mod pss;
+
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Severity;
+use crate::model::{Inventory, Object, Workload};
+use admission::{AdmissionOutcome, NamespacePolicy};
+use practices::{Finding, Rule};
+use psp::{MigrationRow, PolicyRef, PspDecision, PspEvaluation};
+use pss::{Evaluation, Level, PolicyVersion};
+
+/// Options of the security analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Version at which the `pss` verdicts are computed (`kubeplay check --pss-version`).
+    pub pss_version: PolicyVersion,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { pss_version: PolicyVersion::Latest }
+    }
+}
+
+/// A failing PSS check located in its file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocatedFailure {
+    pub id: String,
+    pub reason: String,
+    pub detail: String,
+    pub file: String,
+    pub doc: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// Field path inside the document of the first offending field.
+    pub path: String,
+}
+
+/// One level's verdict for a workload, with locations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelVerdict {
+    pub pass: bool,
+    pub failing: Vec<String>,
+    /// `violates PodSecurity "restricted:latest": …`, or `None` when passing.
+    pub message: Option<String>,
+    pub failures: Vec<LocatedFailure>,
+}
+
+/// Everything the security analysis says about one Pod or workload template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadSecurity {
+    /// `ns/name` for Pods, `ns/name[Kind]` for workloads.
+    pub id: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub file: String,
+    pub doc: usize,
+    pub line: usize,
+    pub baseline: LevelVerdict,
+    pub restricted: LevelVerdict,
+    /// What Pod Security Admission does on apply, from the namespace's labels.
+    pub admission: AdmissionOutcome,
+    /// Other warnings the API server returns on apply (`pkg/api/pod/warnings.go`).
+    pub api_warnings: Vec<String>,
+    /// PodSecurityPolicy decision (only when policies are given). For workload
+    /// templates it describes the Pods the controller will create: PSP never
+    /// checks the controller object itself.
+    pub psp: Option<PspDecision>,
+    pub findings: Vec<Finding>,
+}
+
+/// A PodSecurityPolicy of the input and the API validation problems of the object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    /// Why the API server would refuse this PSP object (evaluated with `RunAsAny` in place).
+    pub problems: Vec<String>,
+}
+
+/// A namespace whose labels select a Pod Security policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceSecurity {
+    pub name: String,
+    pub policy: NamespacePolicy,
+    /// What labelling the namespace prints when its Pods (those of the input)
+    /// already exist: `existing pods in namespace "x" violate the new PodSecurity
+    /// enforce level "restricted:latest"`, then one line per reason list.
+    pub label_warnings: Vec<String>,
+}
+
+/// The `security` section of the report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecuritySection {
+    pub pss_version: PolicyVersion,
+    pub workloads: Vec<WorkloadSecurity>,
+    /// Namespaces carrying `pod-security.kubernetes.io/*` labels.
+    pub namespaces: Vec<NamespaceSecurity>,
+    pub psp_policies: Vec<PolicySummary>,
+    /// For each PSP field, the PSS level and checks that cover it.
+    pub psp_migration: Vec<MigrationRow>,
+    /// The best-practice rule catalogue with equivalent tool ids.
+    pub rules: Vec<Rule>,
+}
+
+impl Default for SecuritySection {
+    fn default() -> Self {
+        SecuritySection {
+            pss_version: PolicyVersion::Latest,
+            workloads: Vec::new(),
+            namespaces: Vec::new(),
+            psp_policies: Vec::new(),
+            psp_migration: psp::migration_table(),
+            rules: practices::rules(),
+        }
+    }
+}
+
+/// Runs the whole security analysis over an inventory.
+pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
+    let policies: Vec<(&crate::model::Loaded, PolicyRef<'_>)> = inventory
+        .objects
+        .iter()
+        .filter_map(|o| match &o.object {
+            Object::PodSecurityPolicy(p) => p
+                .spec
+                .as_ref()
+                .map(|spec| (o, PolicyRef { name: o.name(), annotations: p.metadata.annotations.as_ref(), spec })),
+            _ => None,
+        })
+        .collect();
+    let psp_policies = policies
+        .iter()
+        .map(|(loaded, p)| PolicySummary {
+            name: p.name.to_owned(),
+            file: loaded.origin.file.clone(),
+            line: loaded.origin.span.line,
+            problems: psp::policy_problems(p.spec),
+        })
+        .collect();
+    let refs: Vec<PolicyRef<'_>> = policies.iter().map(|(_, p)| *p).collect();
+    let workloads = inventory.workloads().map(|w| workload_security(inventory, &w, options, &refs)).collect();
+    let namespaces = inventory
+        .namespaces
+        .iter()
+        .filter(|ns| ns.labels.keys().any(|k| k.starts_with("pod-security.kubernetes.io/")))
+        .map(|ns| {
+            let policy = NamespacePolicy::from_labels(&ns.labels);
+            let pods: Vec<(&str, &ObjectMeta, &PodSpec)> = inventory
+                .pods()
+                .filter(|(loaded, _)| loaded.namespace() == Some(ns.name.as_str()))
+                .filter_map(|(loaded, pod)| pod.spec.as_ref().map(|spec| (loaded.name(), &pod.metadata, spec)))
+                .collect();
+            let label_warnings = admission::existing_pods_warnings(&ns.name, policy.enforce, &pods);
+            NamespaceSecurity { name: ns.name.clone(), policy, label_warnings }
+        })
+        .collect();
+    SecuritySection {
+        pss_version: options.pss_version,
+        workloads,
+        namespaces,
+        psp_policies,
+        ..SecuritySection::default()
+    }
+}
+
+fn verdict(workload: &Workload<'_>, evaluation: &Evaluation) -> LevelVerdict {
+    let origin = &workload.loaded.origin;
+    let prefix = if workload.template_path.is_empty() { String::new() } else { format!("{}.", workload.template_path) };
+    let failures = evaluation
+        .failures
+        .iter()
+        .map(|f| {
+            let path = format!("{prefix}{}", f.paths.first().map_or("spec", String::as_str));
+            let span = origin.locate(&path);
+            LocatedFailure {
+                id: f.id.clone(),
+                reason: f.reason.clone(),
+                detail: f.detail.clone(),
+                file: origin.file.clone(),
+                doc: origin.doc,
+                line: span.line,
+                column: span.column,
+                end_line: span.end_line,
+                end_column: span.end_column,
+                path: origin.full_path(&path),
+            }
+        })
+        .collect();
+    LevelVerdict {
+        pass: evaluation.allowed(),
+        failing: evaluation.failing_ids(),
+        message: evaluation.violation_message(),
+        failures,
+    }
+}
+
+fn workload_security(
+    inventory: &Inventory,
+    w: &Workload<'_>,
+    options: &Options,
+    policies: &[PolicyRef<'_>],
+) -> WorkloadSecurity {
+    let metadata = w.template.metadata.clone().unwrap_or_default();
+    let spec = w.template.spec.clone().unwrap_or_default();
+    let baseline = pss::evaluate(&metadata, &spec, Level::Baseline, options.pss_version);
+    let restricted = pss::evaluate(&metadata, &spec, Level::Restricted, options.pss_version);
+    let labels = inventory.namespace(w.namespace).map(|ns| ns.labels.clone()).unwrap_or_default();
+    let ns_policy = NamespacePolicy::from_labels(&labels);
+    let is_pod = w.kind == "Pod";
+    let admission = admission::admit(&ns_policy, w.name, &metadata, &spec, is_pod);
+    let psp = (!policies.is_empty()).then(|| psp::decide(w.name, &metadata, &spec, policies));
+    WorkloadSecurity {
+        id: w.loaded.id(),
+        kind: w.kind.to_owned(),
+        namespace: w.namespace.to_owned(),
+        name: w.name.to_owned(),
+        file: w.loaded.origin.file.clone(),
+        doc: w.loaded.origin.doc,
+        line: w.loaded.origin.span.line,
+        baseline: verdict(w, &baseline),
+        restricted: verdict(w, &restricted),
+        admission,
+        api_warnings: api_warnings(w, &metadata, &spec),
+        psp,
+        findings: practices::findings(inventory, w),
+    }
+}
+
+/// The seccomp-annotation warnings of `GetWarningsForPodTemplate`: a workload
+/// template with the alpha annotation but no `seccompProfile` field. Pods get none:
+/// on create the API server copies a Pod's annotation into the field
+/// (`applySeccompVersionSkew`) before computing warnings, and PSA, which runs
+/// earlier, still judges the Pod without the field.
+fn api_warnings(w: &Workload<'_>, metadata: &ObjectMeta, spec: &PodSpec) -> Vec<String> {
+    if w.template_path.is_empty() {
+        return Vec::new();
+    }
+    let annotations = metadata.annotations.clone().unwrap_or_default();
+    let note = "non-functional in v1.27+; use the \"seccompProfile\" field instead";
+    let mut out = Vec::new();
+    let pod_field = spec.security_context.as_ref().is_some_and(|sc| sc.seccomp_profile.is_some());
+    if !pod_field && annotations.contains_key("seccomp.security.alpha.kubernetes.io/pod") {
+        out.push(format!("{}.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: {note}", w.template_path));
+    }
+    let containers = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
+        .map(|c| (c.name.as_str(), c.security_context.as_ref()))
+        .chain(spec.ephemeral_containers.iter().flatten().map(|c| (c.name.as_str(), c.security_context.as_ref())));
+    for (name, sc) in containers {
+        let key = format!("container.seccomp.security.alpha.kubernetes.io/{name}");
+        if sc.is_none_or(|sc| sc.seccomp_profile.is_none()) && annotations.contains_key(&key) {
+            out.push(format!("{}.metadata.annotations[{key}]: {note}", w.template_path));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The `kubeplay check --format json` contract (issue 5): field names are fixed.
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOutput {
+    pub workloads: Vec<CheckWorkload>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckWorkload {
+    pub id: String,
+    pub pss: CheckPss,
+    pub pss_messages: CheckPssMessages,
+    pub psp: Vec<PspEvaluation>,
+    pub findings: Vec<CheckFinding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckPss {
+    pub baseline: CheckLevel,
+    pub restricted: CheckLevel,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckLevel {
+    pub pass: bool,
+    pub failing: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckPssMessages {
+    pub baseline: Option<String>,
+    pub restricted: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckFinding {
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    pub doc: usize,
+    pub line: usize,
+    pub column: usize,
+    pub fix: String,
+}
+
+impl SecuritySection {
+    /// The JSON contract of `kubeplay check`.
+    pub fn check_output(&self) -> CheckOutput {
+        let level = |v: &LevelVerdict| CheckLevel { pass: v.pass, failing: v.failing.clone() };
+        CheckOutput {
+            workloads: self
+                .workloads
+                .iter()
+                .map(|w| CheckWorkload {
+                    id: w.id.clone(),
+                    pss: CheckPss { baseline: level(&w.baseline), restricted: level(&w.restricted) },
+                    pss_messages: CheckPssMessages {
+                        baseline: w.baseline.message.clone(),
+                        restricted: w.restricted.message.clone(),
+                    },
+                    psp: w.psp.as_ref().map(|d| d.evaluations.clone()).unwrap_or_default(),
+                    findings: w
+                        .findings
+                        .iter()
+                        .map(|f| CheckFinding {
+                            id: f.id.clone(),
+                            severity: f.severity,
+                            message: f.message.clone(),
+                            file: f.file.clone(),
+                            doc: f.doc,
+                            line: f.line,
+                            column: f.column,
+                            fix: f.fix.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// SARIF 2.1.0 (OASIS), for code-scanning tools.
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one flat SARIF result: id, level, text, file and region
+fn sarif_result(
+    rule_id: &str,
+    level: &str,
+    message: &str,
+    file: &str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+) -> serde_json::Value {
+    serde_json::json!({
+        "ruleId": rule_id,
+        "level": level,
+        "message": { "text": message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": file },
+                "region": {
+                    "startLine": line.max(1),
+                    "startColumn": column.max(1),
+                    "endLine": end_line.max(line).max(1),
+                    "endColumn": end_column.max(1),
+                }
+            }
+        }]
+    })
+}
+
+/// SARIF 2.1.0: PSS checks failing at restricted (`pss/<checkId>`; `error` when
+/// the check is part of baseline, `warning` when only restricted requires it)
+/// and every best-practice finding.
+pub fn sarif(section: &SecuritySection) -> serde_json::Value {
+    let mut rules: Vec<serde_json::Value> = pss::all_checks()
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": format!("pss/{}", c.id),
+                "name": c.id,
+                "shortDescription": { "text": format!("Pod Security Standards check {} ({})", c.id, c.level) },
+                "helpUri": "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+                "properties": { "level": c.level.as_str(), "since": format!("v1.{}", c.since) }
+            })
+        })
+        .collect();
+    rules.extend(section.rules.iter().map(|r| {
+        serde_json::json!({
+            "id": r.id,
+            "name": r.id,
+            "shortDescription": { "text": r.title },
+            "defaultConfiguration": { "level": sarif_level(r.severity) },
+            "properties": { "equivalents": r.equivalents }
+        })
+    }));
+    let mut results = Vec::new();
+    for w in &section.workloads {
+        for f in &w.restricted.failures {
+            let in_baseline = w.baseline.failing.contains(&f.id);
+            let level = if in_baseline { "error" } else { "warning" };
+            let message = format!("{}: {} ({})", w.id, f.reason, f.detail);
+            results.push(sarif_result(
+                &format!("pss/{}", f.id),
+                level,
+                &message,
+                &f.file,
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+            ));
+        }
+        for f in &w.findings {
+            let message = format!("{}: {}", w.id, f.message);
+            results.push(sarif_result(
+                &f.id,
+                sarif_level(f.severity),
+                &message,
+                &f.file,
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+            ));
+        }
+    }
+    serde_json::json!({
+        "version": "2.1.0",
+        "$schema": SARIF_SCHEMA,
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "kubeplay",
+                    "version": crate::VERSION,
+                    "informationUri": "https://example.invalid/kubeplay",
+                    "rules": rules,
+                }
+            },
+            "results": results,
+        }]
+    })
+}

@@ -1,0 +1,755 @@
+//! Best-practice findings, each with a stable id, a severity, the ids of the
+//! equivalent checks in kube-score, Polaris, kubescape and kube-linter, the exact
+//! location and a fix hint as a YAML snippet. Rule sources:
+//! `/work/shared/spec/best-practice-checks.md`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Inventory, Workload};
+
+/// A rule of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    /// Equivalent check ids: `kube-score`, `polaris`, `kubescape`, `kube-linter`
+    /// (absent when the tool has none).
+    pub equivalents: BTreeMap<String, Vec<String>>,
+}
+
+/// One finding, located in its file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    pub doc: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// Field path inside the document.
+    pub path: String,
+    /// A YAML snippet that fixes it.
+    pub fix: String,
+}
+
+struct RuleDef {
+    id: &'static str,
+    severity: Severity,
+    title: &'static str,
+    kube_score: &'static [&'static str],
+    polaris: &'static [&'static str],
+    kubescape: &'static [&'static str],
+    kube_linter: &'static [&'static str],
+}
+
+const RULES: &[RuleDef] = &[
+    RuleDef {
+        id: "container-requests-missing",
+        severity: Severity::Warning,
+        title: "CPU or memory request missing",
+        kube_score: &["container-resources"],
+        polaris: &["cpuRequestsMissing", "memoryRequestsMissing"],
+        kubescape: &["C-0268", "C-0269"],
+        kube_linter: &["unset-cpu-requirements"],
+    },
+    RuleDef {
+        id: "container-limits-missing",
+        severity: Severity::Warning,
+        title: "CPU or memory limit missing",
+        kube_score: &["container-resources"],
+        polaris: &["cpuLimitsMissing", "memoryLimitsMissing"],
+        kubescape: &["C-0009", "C-0270", "C-0271"],
+        kube_linter: &["unset-memory-requirements"],
+    },
+    RuleDef {
+        id: "image-tag-unpinned",
+        severity: Severity::Warning,
+        title: "Image tag is `latest` or missing",
+        kube_score: &["container-image-tag"],
+        polaris: &["tagNotSpecified"],
+        kubescape: &["C-0075"],
+        kube_linter: &["latest-tag"],
+    },
+    RuleDef {
+        id: "readiness-probe-missing",
+        severity: Severity::Warning,
+        title: "Readiness probe missing",
+        kube_score: &["pod-probes"],
+        polaris: &["readinessProbeMissing"],
+        kubescape: &["C-0018"],
+        kube_linter: &["no-readiness-probe"],
+    },
+    RuleDef {
+        id: "liveness-probe-missing",
+        severity: Severity::Info,
+        title: "Liveness probe missing",
+        kube_score: &["pod-probes"],
+        polaris: &["livenessProbeMissing"],
+        kubescape: &["C-0056"],
+        kube_linter: &["no-liveness-probe"],
+    },
+    RuleDef {
+        id: "root-filesystem-writable",
+        severity: Severity::Warning,
+        title: "Root filesystem is writable",
+        kube_score: &["container-security-context-readonlyrootfilesystem"],
+        polaris: &["notReadOnlyRootFilesystem"],
+        kubescape: &["C-0017"],
+        kube_linter: &["no-read-only-root-fs"],
+    },
+    RuleDef {
+        id: "service-account-token-automounted",
+        severity: Severity::Info,
+        title: "Service-account token is mounted automatically",
+        kube_score: &[],
+        polaris: &["automountServiceAccountToken"],
+        kubescape: &["C-0034"],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "host-path-volume",
+        severity: Severity::Error,
+        title: "hostPath volume",
+        kube_score: &[],
+        polaris: &["hostPathSet"],
+        kubescape: &["C-0048"],
+        kube_linter: &["sensitive-host-mounts"],
+    },
+    RuleDef {
+        id: "privileged-container",
+        severity: Severity::Error,
+        title: "Privileged container",
+        kube_score: &["container-security-context-privileged"],
+        polaris: &["runAsPrivileged"],
+        kubescape: &["C-0057"],
+        kube_linter: &["privileged-container"],
+    },
+    RuleDef {
+        id: "privilege-escalation-allowed",
+        severity: Severity::Warning,
+        title: "allowPrivilegeEscalation is not false",
+        kube_score: &[],
+        polaris: &["privilegeEscalationAllowed"],
+        kubescape: &["C-0016"],
+        kube_linter: &["privilege-escalation-container"],
+    },
+    RuleDef {
+        id: "run-as-root-allowed",
+        severity: Severity::Warning,
+        title: "Container may run as root",
+        kube_score: &["container-security-context-user-group-id"],
+        polaris: &["runAsRootAllowed"],
+        kubescape: &["C-0013"],
+        kube_linter: &["run-as-non-root"],
+    },
+    RuleDef {
+        id: "capabilities-not-dropped",
+        severity: Severity::Warning,
+        title: "Capabilities not dropped (drop: [ALL])",
+        kube_score: &[],
+        polaris: &["insecureCapabilities"],
+        kubescape: &["C-0046"],
+        kube_linter: &["drop-net-raw-capability"],
+    },
+    RuleDef {
+        id: "seccomp-profile-missing",
+        severity: Severity::Warning,
+        title: "No seccomp profile",
+        kube_score: &["container-seccomp-profile"],
+        polaris: &["linuxHardening"],
+        kubescape: &["C-0210"],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "host-namespace-shared",
+        severity: Severity::Error,
+        title: "Host network, PID or IPC namespace shared",
+        kube_score: &[],
+        polaris: &["hostNetworkSet", "hostPIDSet", "hostIPCSet"],
+        kubescape: &["C-0041", "C-0038"],
+        kube_linter: &["host-network", "host-pid", "host-ipc"],
+    },
+    RuleDef {
+        id: "host-port",
+        severity: Severity::Warning,
+        title: "hostPort used",
+        kube_score: &[],
+        polaris: &["hostPortSet"],
+        kubescape: &["C-0044"],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "image-pull-policy-not-always",
+        severity: Severity::Info,
+        title: "imagePullPolicy is not Always",
+        kube_score: &["container-image-pull-policy"],
+        polaris: &["pullPolicyNotAlways"],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "sidecar-shared-volume-writable",
+        severity: Severity::Warning,
+        title: "Logging sidecar mounts the shared volume writable",
+        kube_score: &[],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "probes-identical",
+        severity: Severity::Warning,
+        title: "Readiness and liveness probes are identical",
+        kube_score: &["pod-probes-identical"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "proc-mount-unmasked",
+        severity: Severity::Error,
+        title: "procMount is not Default",
+        kube_score: &[],
+        polaris: &["procMount"],
+        kubescape: &[],
+        kube_linter: &["unsafe-proc-mount"],
+    },
+    RuleDef {
+        id: "unsafe-sysctls",
+        severity: Severity::Error,
+        title: "Unsafe sysctls",
+        kube_score: &[],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &["unsafe-sysctls"],
+    },
+    RuleDef {
+        id: "windows-host-process",
+        severity: Severity::Error,
+        title: "Windows HostProcess container",
+        kube_score: &[],
+        polaris: &["hostProcess"],
+        kubescape: &["C-0202"],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "single-replica",
+        severity: Severity::Info,
+        title: "Only one replica",
+        kube_score: &["deployment-replicas"],
+        polaris: &["deploymentMissingReplicas"],
+        kubescape: &[],
+        kube_linter: &["minimum-three-replicas"],
+    },
+    RuleDef {
+        id: "pod-not-selected-by-ingress-policy",
+        severity: Severity::Warning,
+        title: "No NetworkPolicy isolates the pod's ingress",
+        kube_score: &["pod-networkpolicy"],
+        polaris: &["missingNetworkPolicy"],
+        kubescape: &["C-0260"],
+        kube_linter: &["non-isolated-pod"],
+    },
+    RuleDef {
+        id: "pod-not-selected-by-egress-policy",
+        severity: Severity::Info,
+        title: "No NetworkPolicy isolates the pod's egress",
+        kube_score: &["pod-networkpolicy"],
+        polaris: &["missingNetworkPolicy"],
+        kubescape: &["C-0260"],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "namespace-without-default-deny",
+        severity: Severity::Warning,
+        title: "Namespace has no default-deny NetworkPolicy",
+        kube_score: &[],
+        polaris: &[],
+        kubescape: &["C-0206"],
+        kube_linter: &[],
+    },
+];
+
+/// The rule catalogue, for SARIF `rules` and listings.
+pub fn rules() -> Vec<Rule> {
+    RULES
+        .iter()
+        .map(|r| {
+            let mut equivalents = BTreeMap::new();
+            for (tool, ids) in [
+                ("kube-score", r.kube_score),
+                ("polaris", r.polaris),
+                ("kubescape", r.kubescape),
+                ("kube-linter", r.kube_linter),
+            ] {
+                if !ids.is_empty() {
+                    equivalents.insert(tool.to_owned(), ids.iter().map(|s| (*s).to_owned()).collect());
+                }
+            }
+            Rule { id: r.id.to_owned(), severity: r.severity, title: r.title.to_owned(), equivalents }
+        })
+        .collect()
+}
+
+fn severity_of(id: &str) -> Severity {
+    RULES.iter().find(|r| r.id == id).map_or(Severity::Warning, |r| r.severity)
+}
+
+struct Sink<'w, 'a> {
+    workload: &'w Workload<'a>,
+    out: Vec<Finding>,
+}
+
+impl Sink<'_, '_> {
+    fn push(&mut self, id: &str, path: &str, message: String, fix: &str) {
+        let origin = &self.workload.loaded.origin;
+        let d = Diagnostic::at(origin, path, severity_of(id), id, message);
+        self.out.push(Finding {
+            id: id.to_owned(),
+            severity: d.severity,
+            message: d.message,
+            file: d.file,
+            doc: d.doc,
+            line: d.line,
+            column: d.column,
+            end_line: d.end_line,
+            end_column: d.end_column,
+            path: d.path.unwrap_or_else(|| path.to_owned()),
+            fix: fix.to_owned(),
+        });
+    }
+}
+
+/// Well-known log shippers: a container whose name or image mentions one of these
+/// and only reads a volume another container writes is a logging sidecar.
+const LOG_SHIPPERS: &[&str] =
+    &["fluent", "filebeat", "promtail", "vector", "logstash", "log-forwarder", "logshipper", "log-shipper"];
+
+fn is_log_shipper(c: &Container) -> bool {
+    let name = c.name.to_lowercase();
+    let image = c.image.as_deref().unwrap_or("").to_lowercase();
+    LOG_SHIPPERS.iter().any(|s| name.contains(s) || image.contains(s))
+}
+
+/// `name:latest`, `name` (no tag) or a digest-less `registry:5000/name` count as unpinned.
+fn image_unpinned(image: &str) -> bool {
+    if image.contains('@') {
+        return false;
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.rsplit_once(':') {
+        None => true,
+        Some((_, tag)) => tag == "latest" || tag.is_empty(),
+    }
+}
+
+/// Findings for one workload (Pod or template) of the inventory.
+pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> {
+    let mut sink = Sink { workload, out: Vec::new() };
+    let Some(spec) = workload.template.spec.as_ref() else {
+        return sink.out;
+    };
+    let base = workload.pod_spec_path();
+    let is_job = matches!(workload.kind, "Job" | "CronJob");
+
+    // One finding per shared host namespace, each at its own field.
+    for (on, field, what) in [
+        (spec.host_network, "hostNetwork", "network"),
+        (spec.host_pid, "hostPID", "PID"),
+        (spec.host_ipc, "hostIPC", "IPC"),
+    ] {
+        if on == Some(true) {
+            sink.push(
+                "host-namespace-shared",
+                &format!("{base}.{field}"),
+                format!("the pod shares the host's {what} namespace ({field}: true)"),
+                &format!("{field}: false"),
+            );
+        }
+    }
+    for (i, v) in spec.volumes.iter().flatten().enumerate() {
+        if let Some(hp) = &v.host_path {
+            sink.push(
+                "host-path-volume",
+                &format!("{base}.volumes[{i}].hostPath"),
+                format!("volume {:?} mounts the node's {} (hostPath)", v.name, hp.path),
+                &format!("volumes:\n- name: {}\n  emptyDir: {{}}", v.name),
+            );
+        }
+    }
+    for (i, sysctl) in
+        spec.security_context.as_ref().and_then(|sc| sc.sysctls.as_ref()).into_iter().flatten().enumerate()
+    {
+        if !super::pss::is_safe_sysctl(&sysctl.name, super::pss::NEWEST_POLICY_MINOR) {
+            sink.push(
+                "unsafe-sysctls",
+                &format!("{base}.securityContext.sysctls[{i}].name"),
+                format!("sysctl {:?} is not in the safe set", sysctl.name),
+                "# remove the sysctl, or run the workload on nodes that allow it (kubelet --allowed-unsafe-sysctls)",
+            );
+        }
+    }
+    if spec.security_context.as_ref().and_then(|sc| sc.windows_options.as_ref()).and_then(|w| w.host_process)
+        == Some(true)
+    {
+        sink.push(
+            "windows-host-process",
+            &format!("{base}.securityContext.windowsOptions.hostProcess"),
+            "the pod runs as a Windows HostProcess pod with host access".to_owned(),
+            "securityContext:\n  windowsOptions:\n    hostProcess: false",
+        );
+    }
+    if matches!(workload.kind, "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController")
+        && workload.replicas.is_some_and(|r| r < 2)
+    {
+        sink.push(
+            "single-replica",
+            "spec.replicas",
+            format!("{} {:?} runs a single replica: any disruption is an outage", workload.kind, workload.name),
+            "replicas: 3",
+        );
+    }
+    if spec.automount_service_account_token != Some(false) {
+        let sa_name = spec.service_account_name.as_deref().unwrap_or("default");
+        let sa_disables = inventory.objects.iter().any(|o| match &o.object {
+            crate::model::Object::ServiceAccount(sa) => {
+                o.name() == sa_name
+                    && o.namespace() == Some(workload.namespace)
+                    && sa.automount_service_account_token == Some(false)
+            }
+            _ => false,
+        });
+        if !sa_disables {
+            sink.push(
+                "service-account-token-automounted",
+                &base,
+                format!("the service-account token of {sa_name:?} is mounted into every container"),
+                "automountServiceAccountToken: false",
+            );
+        }
+    }
+    let pod_sc = spec.security_context.as_ref();
+    let pod_seccomp = pod_sc.and_then(|sc| sc.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
+
+    let lists: [(&str, &[Container]); 2] =
+        [("initContainers", spec.init_containers.as_deref().unwrap_or_default()), ("containers", &spec.containers)];
+    for (field, list) in lists {
+        for (i, c) in list.iter().enumerate() {
+            let cpath = format!("{base}.{field}[{i}]");
+            let is_init = field == "initContainers";
+            let sidecar = is_init && c.restart_policy.as_deref() == Some("Always");
+            container_findings(&mut sink, spec, c, &cpath, is_init && !sidecar, is_job, pod_seccomp);
+        }
+    }
+    sidecar_writable_mounts(&mut sink, spec, &base);
+    network_policy_coverage(&mut sink, inventory, workload);
+    sink.out
+}
+
+fn container_findings(
+    sink: &mut Sink<'_, '_>,
+    spec: &PodSpec,
+    c: &Container,
+    cpath: &str,
+    plain_init: bool,
+    is_job: bool,
+    pod_seccomp: bool,
+) {
+    let name = &c.name;
+    let sc = c.security_context.as_ref();
+    let pod_sc = spec.security_context.as_ref();
+    let resources = c.resources.as_ref();
+    let has = |map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>, key: &str| {
+        map.is_some_and(|m| m.contains_key(key))
+    };
+    let requests = resources.and_then(|r| r.requests.as_ref());
+    let limits = resources.and_then(|r| r.limits.as_ref());
+    let missing_requests: Vec<&str> =
+        ["cpu", "memory"].into_iter().filter(|k| !has(requests, k) && !has(limits, k)).collect();
+    if !missing_requests.is_empty() {
+        sink.push(
+            "container-requests-missing",
+            &format!("{cpath}.resources"),
+            format!("container {name:?} has no {} request", missing_requests.join(" or ")),
+            "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi",
+        );
+    }
+    let missing_limits: Vec<&str> = ["cpu", "memory"].into_iter().filter(|k| !has(limits, k)).collect();
+    if !missing_limits.is_empty() {
+        sink.push(
+            "container-limits-missing",
+            &format!("{cpath}.resources"),
+            format!("container {name:?} has no {} limit", missing_limits.join(" or ")),
+            "resources:\n  limits:\n    memory: 256Mi",
+        );
+    }
+    let image = c.image.as_deref().unwrap_or("");
+    if image_unpinned(image) {
+        sink.push(
+            "image-tag-unpinned",
+            &format!("{cpath}.image"),
+            format!("container {name:?} uses image {image:?} without a fixed tag"),
+            &format!(
+                "image: {}:1.2.3  # or pin a digest: @sha256:…",
+                image.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(image, |(n, _)| n)
+            ),
+        );
+    }
+    if c.image_pull_policy.as_deref() != Some("Always") {
+        sink.push(
+            "image-pull-policy-not-always",
+            &format!("{cpath}.imagePullPolicy"),
+            format!("container {name:?} does not set imagePullPolicy: Always"),
+            "imagePullPolicy: Always",
+        );
+    }
+    if !plain_init && !is_job {
+        if c.readiness_probe.is_none() {
+            sink.push(
+                "readiness-probe-missing",
+                cpath,
+                format!("container {name:?} has no readiness probe"),
+                "readinessProbe:\n  httpGet:\n    path: /ready\n    port: 8080",
+            );
+        }
+        if c.liveness_probe.is_none() {
+            sink.push(
+                "liveness-probe-missing",
+                cpath,
+                format!("container {name:?} has no liveness probe"),
+                "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
+            );
+        }
+    }
+    if sc.and_then(|s| s.read_only_root_filesystem) != Some(true) {
+        sink.push(
+            "root-filesystem-writable",
+            &format!("{cpath}.securityContext.readOnlyRootFilesystem"),
+            format!("container {name:?} can write to its root filesystem"),
+            "securityContext:\n  readOnlyRootFilesystem: true",
+        );
+    }
+    if sc.and_then(|s| s.privileged) == Some(true) {
+        sink.push(
+            "privileged-container",
+            &format!("{cpath}.securityContext.privileged"),
+            format!("container {name:?} runs privileged"),
+            "securityContext:\n  privileged: false",
+        );
+    }
+    if sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
+        sink.push(
+            "privilege-escalation-allowed",
+            &format!("{cpath}.securityContext.allowPrivilegeEscalation"),
+            format!("container {name:?} does not set allowPrivilegeEscalation: false"),
+            "securityContext:\n  allowPrivilegeEscalation: false",
+        );
+    }
+    // Polaris runAsRootAllowed: runAsNonRoot true or runAsUser ≥ 1, container over pod.
+    let non_root = sc.and_then(|s| s.run_as_non_root).or(pod_sc.and_then(|s| s.run_as_non_root));
+    let user = sc.and_then(|s| s.run_as_user).or(pod_sc.and_then(|s| s.run_as_user));
+    if non_root != Some(true) && user.is_none_or(|u| u <= 0) {
+        sink.push(
+            "run-as-root-allowed",
+            &format!("{cpath}.securityContext.runAsNonRoot"),
+            format!("container {name:?} may run as root"),
+            "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
+        );
+    }
+    if !sc.and_then(|s| s.capabilities.as_ref()).is_some_and(|caps| caps.drop.iter().flatten().any(|d| d == "ALL")) {
+        sink.push(
+            "capabilities-not-dropped",
+            &format!("{cpath}.securityContext.capabilities.drop"),
+            format!("container {name:?} keeps the default Linux capabilities"),
+            "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
+        );
+    }
+    let container_seccomp = sc.and_then(|s| s.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
+    if !pod_seccomp && !container_seccomp {
+        sink.push(
+            "seccomp-profile-missing",
+            &format!("{cpath}.securityContext.seccompProfile"),
+            format!(
+                "container {name:?} has no seccomp profile (only the seccompProfile field counts; the alpha annotations are ignored since v1.27)"
+            ),
+            "securityContext:\n  seccompProfile:\n    type: RuntimeDefault",
+        );
+    }
+    if let (Some(readiness), Some(liveness)) = (&c.readiness_probe, &c.liveness_probe)
+        && readiness == liveness
+    {
+        sink.push(
+            "probes-identical",
+            &format!("{cpath}.livenessProbe"),
+            format!("container {name:?} uses the same probe for readiness and liveness: a slow dependency restarts it instead of taking it out of rotation"),
+            "livenessProbe:\n  httpGet:\n    path: /healthz  # cheaper than readiness, no dependency checks\n    port: 8080\n  failureThreshold: 6",
+        );
+    }
+    if let Some(pm) = sc.and_then(|s| s.proc_mount.as_deref()).filter(|pm| *pm != "Default") {
+        sink.push(
+            "proc-mount-unmasked",
+            &format!("{cpath}.securityContext.procMount"),
+            format!("container {name:?} sets procMount {pm:?}: /proc is not masked"),
+            "securityContext:\n  procMount: Default",
+        );
+    }
+    if sc.and_then(|s| s.windows_options.as_ref()).and_then(|w| w.host_process) == Some(true) {
+        sink.push(
+            "windows-host-process",
+            &format!("{cpath}.securityContext.windowsOptions.hostProcess"),
+            format!("container {name:?} runs as a Windows HostProcess container"),
+            "securityContext:\n  windowsOptions:\n    hostProcess: false",
+        );
+    }
+    for (i, p) in c.ports.iter().flatten().enumerate() {
+        if let Some(hp) = p.host_port.filter(|&hp| hp != 0) {
+            sink.push(
+                "host-port",
+                &format!("{cpath}.ports[{i}].hostPort"),
+                format!("container {name:?} binds host port {hp}"),
+                &format!(
+                    "ports:\n- containerPort: {}  # expose it through a Service instead of hostPort",
+                    p.container_port
+                ),
+            );
+        }
+    }
+}
+
+/// A log shipper that mounts, writable, a volume another container also mounts:
+/// it only needs to read what the application writes.
+fn sidecar_writable_mounts(sink: &mut Sink<'_, '_>, spec: &PodSpec, base: &str) {
+    let mut all: Vec<(String, &Container)> = Vec::new();
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        if c.restart_policy.as_deref() == Some("Always") {
+            all.push((format!("{base}.initContainers[{i}]"), c));
+        }
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        all.push((format!("{base}.containers[{i}]"), c));
+    }
+    for (path, c) in &all {
+        if !is_log_shipper(c) {
+            continue;
+        }
+        for (m, mount) in c.volume_mounts.iter().flatten().enumerate() {
+            if mount.read_only == Some(true) {
+                continue;
+            }
+            let shared_with: Vec<&str> = all
+                .iter()
+                .filter(|(_, other)| other.name != c.name)
+                .filter(|(_, other)| other.volume_mounts.iter().flatten().any(|om| om.name == mount.name))
+                .map(|(_, other)| other.name.as_str())
+                .collect();
+            if shared_with.is_empty() {
+                continue;
+            }
+            sink.push(
+                "sidecar-shared-volume-writable",
+                &format!("{path}.volumeMounts[{m}]"),
+                format!(
+                    "log sidecar {:?} mounts volume {:?} (written by {}) writable; it only needs to read it",
+                    c.name,
+                    mount.name,
+                    shared_with.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+                ),
+                &format!("volumeMounts:\n- name: {}\n  mountPath: {}\n  readOnly: true", mount.name, mount.mount_path),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// NetworkPolicy coverage: a small local selector match (the full reachability
+// engine lives in the netpol module); `policyTypes` defaulting per
+// networking/v1 types.go: no types ⇒ Ingress, plus Egress if egress rules exist.
+
+fn requirement_matches(req: &LabelSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
+    let values = req.values.as_deref().unwrap_or_default();
+    match req.operator.as_str() {
+        "In" => labels.get(&req.key).is_some_and(|v| values.contains(v)),
+        "NotIn" => labels.get(&req.key).is_none_or(|v| !values.contains(v)),
+        "Exists" => labels.contains_key(&req.key),
+        "DoesNotExist" => !labels.contains_key(&req.key),
+        // An invalid operator makes the selector invalid; it selects nothing.
+        _ => false,
+    }
+}
+
+/// `metav1.LabelSelectorAsSelector`: an empty selector selects everything.
+pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    selector.match_labels.iter().flatten().all(|(k, v)| labels.get(k) == Some(v))
+        && selector.match_expressions.iter().flatten().all(|r| requirement_matches(r, labels))
+}
+
+/// (ingress, egress) policy types after defaulting.
+fn policy_types(policy: &k8s_openapi::api::networking::v1::NetworkPolicy) -> (bool, bool) {
+    let spec = policy.spec.as_ref();
+    match spec.and_then(|s| s.policy_types.as_ref()) {
+        Some(types) => (types.iter().any(|t| t == "Ingress"), types.iter().any(|t| t == "Egress")),
+        None => (true, spec.and_then(|s| s.egress.as_ref()).is_some()),
+    }
+}
+
+fn network_policy_coverage(sink: &mut Sink<'_, '_>, inventory: &Inventory, workload: &Workload<'_>) {
+    let labels = workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+    let mut ingress = false;
+    let mut egress = false;
+    let mut default_deny = false;
+    for (loaded, policy) in inventory.network_policies() {
+        if loaded.namespace() != Some(workload.namespace) {
+            continue;
+        }
+        let selector = policy.spec.as_ref().and_then(|s| s.pod_selector.clone()).unwrap_or_default();
+        let (i, e) = policy_types(policy);
+        if selector_matches(&selector, &labels) {
+            ingress |= i;
+            egress |= e;
+        }
+        let empty_selector = selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
+            && selector.match_expressions.as_ref().is_none_or(Vec::is_empty);
+        let no_ingress_rules = policy.spec.as_ref().and_then(|s| s.ingress.as_ref()).is_none_or(Vec::is_empty);
+        if empty_selector && i && no_ingress_rules {
+            default_deny = true;
+        }
+    }
+    let meta_path = if workload.template_path.is_empty() {
+        "metadata".to_owned()
+    } else {
+        format!("{}.metadata", workload.template_path)
+    };
+    if !ingress {
+        sink.push(
+            "pod-not-selected-by-ingress-policy",
+            &format!("{meta_path}.labels"),
+            format!("no NetworkPolicy in namespace {:?} selects these pods for ingress: all inbound traffic is allowed", workload.namespace),
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-ingress\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]",
+        );
+    }
+    if !egress {
+        sink.push(
+            "pod-not-selected-by-egress-policy",
+            &format!("{meta_path}.labels"),
+            format!("no NetworkPolicy in namespace {:?} selects these pods for egress: all outbound traffic is allowed", workload.namespace),
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes: [Egress]",
+        );
+    }
+    if !default_deny {
+        sink.push(
+            "namespace-without-default-deny",
+            "metadata",
+            format!("namespace {:?} has no default-deny ingress NetworkPolicy (empty podSelector, no ingress rules)", workload.namespace),
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
+        );
+    }
+}
