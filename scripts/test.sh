@@ -19,6 +19,7 @@ cargo clippy -p kubeplay-web -p kubeplay-core --features kubeplay-core/wasm --ta
 step "build the site (trunk, release, wasm-opt)"
 trunk build index.html --release
 export KUBEPLAY_DIST="$PWD/dist"
+bash scripts/measure-size.sh "$KUBEPLAY_DIST"
 
 step "native tests (core, cli, web units, conformance, browser end-to-end)"
 cargo test --workspace --locked
