@@ -141,6 +141,9 @@ pub fn app() -> Html {
         (Some(analysis), Tab::Resources) => html! {
             <ResourcesView admission={analysis.report.admission.clone()} />
         },
+        (Some(analysis), Tab::Security) => html! {
+            <crate::components::security::SecurityView security={analysis.report.security.clone()} on_select={on_select.clone()} />
+        },
     };
     let report = state.analysis.as_ref().map(|a| a.report.clone());
 

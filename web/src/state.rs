@@ -15,16 +15,18 @@ pub enum Tab {
     Lesson,
     Findings,
     Resources,
+    Security,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Lesson, Tab::Findings, Tab::Resources];
+    pub const ALL: [Tab; 4] = [Tab::Lesson, Tab::Findings, Tab::Resources, Tab::Security];
 
     pub fn id(self) -> &'static str {
         match self {
             Tab::Lesson => "lesson",
             Tab::Findings => "findings",
             Tab::Resources => "resources",
+            Tab::Security => "security",
         }
     }
 
@@ -33,6 +35,7 @@ impl Tab {
             Tab::Lesson => "Lesson",
             Tab::Findings => "Findings",
             Tab::Resources => "Resources",
+            Tab::Security => "Security",
         }
     }
 

@@ -138,6 +138,13 @@ pub fn check_exercise(id: &str, inventory: &Inventory, report: &Report) -> Optio
                 goal("The quota is unchanged (100 CPU requested at most)", quota_unchanged(inventory)),
             ]
         }
+        "restricted-psp" => {
+            let secure_app = report.security.workloads.iter().find(|w| w.id == "default/secure-app");
+            vec![goal(
+                "secure-app passes the restricted Pod Security Standard",
+                secure_app.is_some_and(|w| w.restricted.pass),
+            )]
+        }
         "sidecars" => vec![goal("log-forwarder runs as a native sidecar", native_log_forwarder(inventory))],
         "hpa" => {
             vec![goal("Every container of the HPA's target requests memory", hpa_target_requests_memory(inventory))]

@@ -20,6 +20,7 @@ pub fn tabs(props: &TabsProps) -> Html {
         match tab {
             Tab::Findings => Some(report.diagnostics.len()),
             Tab::Resources => Some(report.admission.objects.len()),
+            Tab::Security => Some(report.security.workloads.iter().filter(|w| !w.restricted.pass).count()),
             Tab::Lesson => None,
         }
     };
