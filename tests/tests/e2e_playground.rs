@@ -1,0 +1,185 @@
+//! Browser end-to-end (issue 6): every training example renders its key results,
+//! exercises are checked live, share links restore the view in a fresh browser,
+//! embed mode hides the chrome, the tabs work from the keyboard, and no page logs
+//! an error or requests another origin. Screenshots of every example and view
+//! land in target/screenshots/ (look at them).
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use kubeplay_tests::browser::{Browser, StaticServer, dist_dir};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+async fn open(browser: &Browser, server: &StaticServer, query: &str) {
+    browser.client.goto(&server.url(&format!("/{query}"))).await.expect("open");
+    assert!(browser.wait_until("document.querySelector('.tabs .tab')", WAIT).await, "the app rendered for {query}");
+    assert!(browser.wait_until("!document.querySelector('.stale-note')", WAIT).await, "analysis finished for {query}");
+}
+
+async fn text_of(browser: &Browser, css: &str) -> String {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"))
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn assert_clean(browser: &Browser, server: &StaticServer, what: &str) {
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "{what}: console errors {errors:?}");
+    let origin = server.url("");
+    let foreign: Vec<String> = browser.loaded_urls().await.into_iter().filter(|u| !u.starts_with(&origin)).collect();
+    assert!(foreign.is_empty(), "{what}: requests to other origins {foreign:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn examples_render_their_results_and_exercises_update_live() {
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+
+    // Resources: defaults from the LimitRange, quota usage, partial deployment, max violation.
+    open(&browser, &server, "?example=production-quota&view=resources").await;
+    let usage = text_of(&browser, "tr[data-resource='requests.cpu'] .numbers").await;
+    assert_eq!(usage, "97 / 100");
+    let web = text_of(&browser, ".decision[data-name='web-0']").await;
+    assert!(
+        web.contains("cpu 250m")
+            && web.contains("cpu 500m")
+            && web.contains("memory 256Mi")
+            && web.contains("memory 512Mi"),
+        "{web}"
+    );
+    let rejected = text_of(&browser, ".decision.rejected[data-name='api-24']").await;
+    assert!(rejected.contains("exceeded quota: production-quota, requested: requests.cpu=4, used: requests.cpu=97, limited: requests.cpu=100"), "{rejected}");
+    let batch = text_of(&browser, ".decision.rejected[data-name='batch-job']").await;
+    assert!(batch.contains("maximum cpu usage per Container is 4, but limit is 5"), "{batch}");
+    assert!(browser.client.find(Locator::Css(".decision.admitted[data-name='api-23']")).await.is_ok());
+    browser.screenshot_to("example-production-quota-resources").await;
+    assert_clean(&browser, &server, "production-quota").await;
+
+    // Security: the training pod fails restricted on exactly three checks; the PSP rejects it.
+    open(&browser, &server, "?example=restricted-psp&view=security").await;
+    let pod = ".workload[data-id='default/secure-app']";
+    assert_eq!(text_of(&browser, &format!("{pod} .pss[data-level='baseline']")).await, "baseline: pass");
+    assert_eq!(text_of(&browser, &format!("{pod} .pss[data-level='restricted']")).await, "restricted: fail");
+    let message = text_of(&browser, &format!("{pod} .pss-message")).await;
+    assert!(
+        message.starts_with("violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false"),
+        "{message}"
+    );
+    let failures = text_of(&browser, &format!("{pod} .failures")).await;
+    for id in ["allowPrivilegeEscalation", "capabilities_restricted", "seccompProfile_restricted"] {
+        assert!(failures.contains(id), "{failures}");
+    }
+    let psp = text_of(&browser, &format!("{pod} .psp")).await;
+    assert!(psp.contains("seccomp may not be set"), "{psp}");
+    browser.screenshot_to("example-restricted-psp-security").await;
+    assert_clean(&browser, &server, "restricted-psp").await;
+
+    // Lessons: every example opens with its exercise unsolved; fixing the VPA solves it live.
+    for id in ["multi-tier-policy", "sidecars", "hpa", "vpa"] {
+        open(&browser, &server, &format!("?example={id}&view=lesson")).await;
+        assert!(
+            browser.wait_until("document.querySelector('[data-testid=goals] .goal')", WAIT).await,
+            "{id} has goals"
+        );
+        assert!(browser.client.find(Locator::Css(".solved")).await.is_err(), "{id} starts unsolved");
+        browser.screenshot_to(&format!("example-{id}-lesson")).await;
+        assert_clean(&browser, &server, id).await;
+    }
+    let editor = browser.client.find(Locator::Css("textarea.code")).await.expect("editor");
+    let fixed = kubeplay_core::examples::example("vpa")
+        .expect("vpa")
+        .yaml
+        .replace("updateMode: \"auto\"", "updateMode: \"Auto\"");
+    editor.clear().await.expect("clear");
+    editor.send_keys(&fixed).await.expect("type the fix");
+    assert!(
+        browser.wait_until("document.querySelector('.goal.met') && document.querySelector('.solved')", WAIT).await,
+        "the VPA exercise is solved live"
+    );
+    browser.screenshot_to("example-vpa-solved").await;
+
+    // Findings on the multi-tier example, clicked through to the editor.
+    open(&browser, &server, "?example=multi-tier-policy&view=findings").await;
+    browser.screenshot_to("example-multi-tier-policy-findings").await;
+    assert_clean(&browser, &server, "findings").await;
+    browser.client.clone().close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_link_restores_the_view_in_a_fresh_browser() {
+    let server = StaticServer::start(dist_dir()).await;
+    let first = Browser::start(1280, 800).await;
+    open(&first, &server, "?example=hpa&view=lesson").await;
+    let editor = first.client.find(Locator::Css("textarea.code")).await.expect("editor");
+    editor.send_keys("# shared from a test\n").await.expect("type");
+    first.client.find(Locator::Css("#tab-resources")).await.expect("tab").click().await.expect("click");
+    first.client.find(Locator::Css("[data-testid=share]")).await.expect("share").click().await.expect("click");
+    assert!(first.wait_until("document.querySelector('[data-testid=share-link]')", WAIT).await);
+    let link = first
+        .client
+        .execute("return document.querySelector('[data-testid=share-link]').value;", vec![])
+        .await
+        .expect("link")
+        .as_str()
+        .expect("a string")
+        .to_owned();
+    assert!(link.contains("#k1."), "{link}");
+    let text =
+        first.client.execute("return document.querySelector('textarea.code').value;", vec![]).await.expect("text");
+    first.client.clone().close().await.expect("close");
+    drop(first);
+
+    let second = Browser::start(1280, 800).await;
+    second.client.goto(&link).await.expect("open the link");
+    assert!(second.wait_until("document.querySelector('.tabs .tab')", WAIT).await);
+    let restored =
+        second.client.execute("return document.querySelector('textarea.code').value;", vec![]).await.expect("text");
+    assert_eq!(restored, text);
+    assert!(restored.as_str().expect("string").contains("# shared from a test"));
+    let selected = text_of(&second, ".tab[aria-selected='true']").await;
+    assert!(selected.starts_with("Resources"), "{selected}");
+    second.screenshot_to("share-link-restored").await;
+    assert_clean(&second, &server, "share link").await;
+    second.client.clone().close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embed_mode_and_keyboard_navigation() {
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(900, 600).await;
+    open(&browser, &server, "?example=production-quota&embed&readonly&view=findings").await;
+    assert!(browser.client.find(Locator::Css(".topbar")).await.is_err(), "no chrome when embedded");
+    let read_only = browser
+        .client
+        .execute("return document.querySelector('textarea.code').readOnly;", vec![])
+        .await
+        .expect("readOnly");
+    assert_eq!(read_only, serde_json::json!(true));
+    assert!(text_of(&browser, ".tab[aria-selected='true']").await.starts_with("Findings"));
+    browser.screenshot_to("embed-readonly-findings").await;
+
+    // Keyboard: focus the selected tab and walk every view with the arrow keys.
+    let tab = browser.client.find(Locator::Css(".tab[aria-selected='true']")).await.expect("tab");
+    tab.send_keys(&String::from(char::from(Key::Right))).await.expect("arrow");
+    assert!(browser.wait_until("document.querySelector('#tab-resources[aria-selected=true]')", WAIT).await);
+    assert!(
+        browser.wait_until("document.activeElement && document.activeElement.id === 'tab-resources'", WAIT).await,
+        "focus follows the selected tab"
+    );
+    let focused = browser.client.active_element().await.expect("focus");
+    focused.send_keys(&String::from(char::from(Key::Right))).await.expect("arrow");
+    assert!(browser.wait_until("document.querySelector('#tab-security[aria-selected=true]')", WAIT).await);
+    let focused = browser.client.active_element().await.expect("focus");
+    focused.send_keys(&String::from(char::from(Key::Home))).await.expect("home");
+    assert!(browser.wait_until("document.querySelector('#tab-lesson[aria-selected=true]')", WAIT).await);
+    assert!(browser.client.find(Locator::Css("#panel-lesson .lesson")).await.is_ok());
+    assert_clean(&browser, &server, "embed").await;
+    browser.client.clone().close().await.expect("close");
+}
