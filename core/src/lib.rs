@@ -7,6 +7,7 @@
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod netpol;
 pub mod report;
 pub mod source;
 
