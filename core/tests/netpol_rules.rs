@@ -39,6 +39,9 @@ struct Expectation {
     allow: Vec<String>,
     #[serde(default)]
     deny: Vec<String>,
+    /// Endpoints that must not appear at all (terminated pods, rule 36).
+    #[serde(default)]
+    absent: Vec<String>,
 }
 
 fn tcp() -> String {
@@ -87,6 +90,18 @@ fn run_file(path: &std::path::Path) -> Vec<String> {
                 externals: expectation.externals.clone(),
             };
             let probe = probe_engine(&engine, &query);
+            for id in &expectation.absent {
+                if probe.pods.contains(id) {
+                    failures.push(format!("{}: `{id}` should not take part", case.name));
+                }
+            }
+            let mut sorted = probe.pods.clone();
+            sorted.sort();
+            assert_eq!(
+                sorted, probe.pods,
+                "{}: probe ids must be sorted",
+                case.name
+            );
             let index: BTreeMap<&str, usize> = probe
                 .pods
                 .iter()
