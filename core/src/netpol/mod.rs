@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod engine;
 pub mod explain;
 pub mod ip;
+pub mod lint;
 pub mod policy;
 pub mod selector;
 
