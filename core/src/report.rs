@@ -24,6 +24,9 @@ pub struct Report {
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// NetworkPolicy reachability summary; its lint findings are in `diagnostics`.
+    #[serde(default)]
+    pub netpol: crate::netpol::summary::NetpolSummary,
 }
 
 impl Report {
@@ -50,6 +53,9 @@ pub fn analyze(inputs: &[Input<'_>]) -> Report {
         })
         .collect();
     let mut diagnostics = loading.diagnostics;
+    let engine = crate::netpol::Engine::new(&loading.inventory, &crate::netpol::NetpolOptions::default());
+    let netpol = crate::netpol::summary::summarize(&engine, &loading.inventory);
+    diagnostics.extend(crate::netpol::lint::lint(&engine, &loading.inventory));
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics }
+    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, netpol }
 }

@@ -11,10 +11,13 @@ pub mod classes;
 pub mod endpoint;
 pub mod engine;
 pub mod explain;
+pub mod graph;
 pub mod ip;
 pub mod lint;
 pub mod policy;
 pub mod selector;
+pub mod service;
+pub mod summary;
 
 use std::fmt;
 use std::str::FromStr;
