@@ -2,7 +2,11 @@
 //! JSON, DOT or Markdown. It routes and renders; all policy logic lives in core.
 
 mod analyze;
+mod explain;
+mod graph;
 mod input;
+mod netpol_args;
+mod probe;
 
 use std::process::ExitCode;
 
@@ -24,6 +28,12 @@ struct Cli {
 enum Command {
     /// Load manifests and report objects and diagnostics.
     Analyze(analyze::AnalyzeArgs),
+    /// NetworkPolicy truth table for one destination port and protocol.
+    Probe(probe::ProbeArgs),
+    /// Why one connection is allowed or denied, rule by rule.
+    Explain(explain::ExplainArgs),
+    /// The NetworkPolicy reachability graph (DOT or JSON).
+    Graph(graph::GraphArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -43,6 +53,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Probe(args) => probe::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Graph(args) => graph::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
