@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::classes::ClassSet;
 use super::endpoint::{Endpoint, NamedPort, endpoints};
-use super::ip::{Addr, IpRange, RangeSet};
+use super::ip::{IpRange, RangeSet};
 use super::policy::{
     Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, Rule, compile,
 };
@@ -26,6 +26,8 @@ pub struct Class {
     pub members: Vec<usize>,
     /// Index into [`Engine::namespaces`].
     pub namespace: usize,
+    /// Which distinct ipBlocks (of all policies) contain an IP of these pods.
+    pub ip_blocks: Vec<u32>,
 }
 
 /// What one side (a class's ingress or egress) allows for one port view.
@@ -138,14 +140,20 @@ impl Engine {
         // What selectors and ports can observe: only these go into class keys.
         let mut label_keys: BTreeSet<&str> = BTreeSet::new();
         let mut port_names: BTreeSet<&str> = BTreeSet::new();
-        let mut any_ip_block = false;
+        // Distinct ipBlock address sets: a pod's class records which of them
+        // contain one of its IPs, not the IPs themselves.
+        let mut blocks: Vec<&RangeSet> = Vec::new();
         for policy in &policies {
             label_keys.extend(policy.selector.keys());
             for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
                 for peer in rule.peers.iter().flatten() {
                     match &peer.kind {
                         PeerKind::Pods { pods, .. } => label_keys.extend(pods.keys()),
-                        PeerKind::IpBlock { .. } => any_ip_block = true,
+                        PeerKind::IpBlock { addresses, .. } => {
+                            if !blocks.contains(&addresses) {
+                                blocks.push(addresses);
+                            }
+                        }
                     }
                 }
                 for entry in rule.ports.iter().flatten() {
@@ -155,7 +163,7 @@ impl Engine {
                 }
             }
         }
-        let ips_matter = any_ip_block && options.ip_block_matches_pod_ips;
+        let ips_matter = !blocks.is_empty() && options.ip_block_matches_pod_ips;
         let has_host_network = endpoints.iter().any(|e| e.host_network);
         let namespace_index: HashMap<&str, usize> = namespaces
             .iter()
@@ -167,7 +175,7 @@ impl Engine {
             usize,
             Vec<(&'k str, &'k str)>,
             Vec<&'k NamedPort>,
-            &'k [Addr],
+            Vec<u32>,
             bool,
             Option<&'k str>,
         );
@@ -190,17 +198,21 @@ impl Engine {
                 .iter()
                 .filter(|p| port_names.contains(p.name.as_str()))
                 .collect();
-            let ips: &[Addr] = if ips_matter || endpoint.host_network {
-                &endpoint.ips
+            // Rule 22 [convention]; hostNetwork pods (rule 35) always, their IP being the node's.
+            let ip_signature: Vec<u32> = if ips_matter || endpoint.host_network {
+                (0..blocks.len() as u32)
+                    .filter(|b| blocks.get(*b as usize).is_some_and(|set| endpoint.ips.iter().any(|a| set.contains(*a))))
+                    .collect()
             } else {
-                &[]
+                Vec::new()
             };
             let node = if has_host_network {
                 endpoint.node.as_deref()
             } else {
                 None
             };
-            let key = (namespace, labels, ports, ips, endpoint.host_network, node);
+            let signature = ip_signature.clone();
+            let key = (namespace, labels, ports, ip_signature, endpoint.host_network, node);
             let next = classes.len() as u32;
             let id = *class_ids.entry(key).or_insert(next);
             if id == next {
@@ -208,6 +220,7 @@ impl Engine {
                     representative: index,
                     members: Vec::new(),
                     namespace,
+                    ip_blocks: signature,
                 });
             }
             if let Some(class) = classes.get_mut(id as usize) {
@@ -221,17 +234,28 @@ impl Engine {
         let mut label_index: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
         let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
         let mut named_index: HashMap<(String, Protocol, u16), Vec<u32>> = HashMap::new();
-        let mut ip_classes: Vec<u32> = Vec::new();
+        let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); blocks.len()];
         for (id, class) in classes.iter().enumerate() {
             let Some(rep) = endpoints.get(class.representative) else {
                 continue;
             };
             let id = id as u32;
+            for block in &class.ip_blocks {
+                if let Some(list) = block_classes.get_mut(*block as usize) {
+                    list.push(id);
+                }
+            }
+            // Named ports resolve on any destination, hostNetwork pods included.
+            for port in &rep.ports {
+                if port_names.contains(port.name.as_str()) {
+                    named_index
+                        .entry((port.name.clone(), port.protocol, port.number))
+                        .or_default()
+                        .push(id);
+                }
+            }
             if rep.host_network {
                 // Rule 35: selectors never match hostNetwork pods.
-                if !rep.ips.is_empty() {
-                    ip_classes.push(id);
-                }
                 continue;
             }
             if let Some(list) = namespace_classes.get_mut(class.namespace) {
@@ -244,17 +268,6 @@ impl Engine {
                         .or_default()
                         .push(id);
                 }
-            }
-            for port in &rep.ports {
-                if port_names.contains(port.name.as_str()) {
-                    named_index
-                        .entry((port.name.clone(), port.protocol, port.number))
-                        .or_default()
-                        .push(id);
-                }
-            }
-            if ips_matter && !rep.ips.is_empty() {
-                ip_classes.push(id);
             }
         }
 
@@ -292,7 +305,7 @@ impl Engine {
             let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
             for direction in [Direction::Ingress, Direction::Egress] {
                 for rule in policy.rules(direction).into_iter().flatten() {
-                    let side = evaluator.rule_side(rule, &own_list, &ip_classes, ips_matter);
+                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_classes);
                     per_direction[direction_slot(direction)].push(side);
                 }
             }
@@ -597,8 +610,8 @@ impl SelectorEvaluator<'_> {
         &mut self,
         rule: &Rule,
         own: &[usize],
-        ip_classes: &[u32],
-        ips_matter: bool,
+        blocks: &[&RangeSet],
+        block_classes: &[Vec<u32>],
     ) -> Side {
         let Some(peers) = &rule.peers else {
             return Side {
@@ -622,19 +635,12 @@ impl SelectorEvaluator<'_> {
                     side.external.union_with(addresses);
                     // Rule 22 [convention]: ipBlock matches pod IPs; hostNetwork pods
                     // (rule 35) always, since their IP is the node's.
-                    let matching: Vec<u32> = ip_classes
+                    let matching: Vec<u32> = blocks
                         .iter()
-                        .copied()
-                        .filter(|id| {
-                            self.classes
-                                .get(*id as usize)
-                                .and_then(|c| self.endpoints.get(c.representative))
-                                .is_some_and(|rep| {
-                                    (ips_matter || rep.host_network)
-                                        && rep.ips.iter().any(|a| addresses.contains(*a))
-                                })
-                        })
-                        .collect();
+                        .position(|b| *b == addresses)
+                        .and_then(|b| block_classes.get(b))
+                        .cloned()
+                        .unwrap_or_default();
                     side.classes.union_with(
                         &ClassSet::from_unsorted(matching, self.universe),
                         self.universe,
