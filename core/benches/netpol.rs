@@ -12,7 +12,8 @@ use kubeplay_core::netpol::engine::Engine;
 mod netpol_gen;
 
 fn sizes() -> Vec<(usize, usize)> {
-    let text = std::env::var("NETPOL_BENCH_SIZES").unwrap_or_else(|_| "1000x100,10000x1000,30000x3000".to_owned());
+    let text = std::env::var("NETPOL_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000x100,10000x1000,30000x3000".to_owned());
     text.split(',')
         .filter_map(|s| {
             let (pods, policies) = s.trim().split_once('x')?;
@@ -28,15 +29,29 @@ fn bench(c: &mut Criterion) {
         group.sample_size(10);
         group.bench_function("classes+selectors (Engine::build)", |b| {
             b.iter_batched(
-                || (cluster.endpoints.clone(), cluster.policies.clone(), cluster.namespaces.clone()),
+                || {
+                    (
+                        cluster.endpoints.clone(),
+                        cluster.policies.clone(),
+                        cluster.namespaces.clone(),
+                    )
+                },
                 |(endpoints, policies, namespaces)| {
-                    Engine::build(Default::default(), endpoints, policies, Vec::new(), namespaces)
+                    Engine::build(
+                        Default::default(),
+                        endpoints,
+                        policies,
+                        Vec::new(),
+                        namespaces,
+                    )
                 },
                 BatchSize::LargeInput,
             )
         });
         let engine = cluster.engine();
-        group.bench_function("allow sets for 8080/TCP (Engine::view)", |b| b.iter(|| engine.view(8080, Protocol::TCP)));
+        group.bench_function("allow sets for 8080/TCP (Engine::view)", |b| {
+            b.iter(|| engine.view(8080, Protocol::TCP))
+        });
         group.finish();
     }
 }

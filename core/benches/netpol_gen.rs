@@ -14,7 +14,9 @@ use std::sync::Arc;
 use kubeplay_core::netpol::endpoint::{Endpoint, NamedPort};
 use kubeplay_core::netpol::engine::NamespaceEntry;
 use kubeplay_core::netpol::ip::{RangeSet, parse_cidr};
-use kubeplay_core::netpol::policy::{NamespaceScope, Peer, PeerKind, Policy, PortEntry, PortSpec, Rule};
+use kubeplay_core::netpol::policy::{
+    NamespaceScope, Peer, PeerKind, Policy, PortEntry, PortSpec, Rule,
+};
 use kubeplay_core::netpol::selector::{Op, Requirement, Selector};
 use kubeplay_core::netpol::{Engine, NetpolOptions, Protocol};
 use kubeplay_core::source::{Origin, SourceMap, Span};
@@ -27,7 +29,10 @@ pub struct Lcg(pub u64);
 
 impl Lcg {
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 
@@ -37,11 +42,19 @@ impl Lcg {
 }
 
 fn labels(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
 }
 
 fn eq(key: &str, value: &str) -> Selector {
-    Selector { requirements: vec![Requirement { key: key.to_owned(), op: Op::In(vec![value.to_owned()]) }] }
+    Selector {
+        requirements: vec![Requirement {
+            key: key.to_owned(),
+            op: Op::In(vec![value.to_owned()]),
+        }],
+    }
 }
 
 pub struct Cluster {
@@ -110,7 +123,11 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
                     ("team", format!("team-{}", d % 20)),
                     ("pod-template-hash", format!("h{d}x{r}")),
                 ]),
-                ports: vec![NamedPort { name: "http".to_owned(), protocol: Protocol::TCP, number: 8080 }],
+                ports: vec![NamedPort {
+                    name: "http".to_owned(),
+                    protocol: Protocol::TCP,
+                    number: 8080,
+                }],
                 ips: vec![kubeplay_core::netpol::ip::Addr {
                     v6: false,
                     value: u128::from(0x0a00_0000u32 + octets as u32),
@@ -131,7 +148,11 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
         source_map: Arc::new(SourceMap::default()),
         span: Span::point(1, 1),
     };
-    let port = |index: usize, spec: PortSpec, protocol: Protocol| PortEntry { index, protocol, spec };
+    let port = |index: usize, spec: PortSpec, protocol: Protocol| PortEntry {
+        index,
+        protocol,
+        spec,
+    };
     let mut out = Vec::with_capacity(policies);
     for p in 0..policies {
         let (ns, app, _) = &deployments[rng.below(deployments.len())];
@@ -149,14 +170,20 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
                 let kind = match rng.below(10) {
                     0..=4 => {
                         let (_, other, _) = &deployments[rng.below(deployments.len())];
-                        PeerKind::Pods { namespaces: NamespaceScope::Own, pods: eq("app", other) }
+                        PeerKind::Pods {
+                            namespaces: NamespaceScope::Own,
+                            pods: eq("app", other),
+                        }
                     }
                     5..=7 => PeerKind::Pods {
                         namespaces: NamespaceScope::Selector(eq("env", ENVS[rng.below(3)])),
                         pods: eq("tier", TIERS[rng.below(4)]),
                     },
                     8 => PeerKind::Pods {
-                        namespaces: NamespaceScope::Selector(eq("team", &format!("team-{}", rng.below(20)))),
+                        namespaces: NamespaceScope::Selector(eq(
+                            "team",
+                            &format!("team-{}", rng.below(20)),
+                        )),
                         pods: Selector::default(),
                     },
                     _ => {
@@ -168,14 +195,21 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
                         PeerKind::IpBlock { cidr, addresses }
                     }
                 };
-                peers.push(Peer { index: peer_index, kind });
+                peers.push(Peer {
+                    index: peer_index,
+                    kind,
+                });
             }
             let ports = if rng.below(2) == 0 {
                 vec![port(0, PortSpec::Range(8080, 8080), Protocol::TCP)]
             } else {
                 vec![port(0, PortSpec::Named("http".to_owned()), Protocol::TCP)]
             };
-            ingress.push(Rule { index: 0, peers: Some(peers), ports: Some(ports) });
+            ingress.push(Rule {
+                index: 0,
+                peers: Some(peers),
+                ports: Some(ports),
+            });
             if rng.below(5) == 0 {
                 let (_, db, _) = &deployments[rng.below(deployments.len())];
                 egress = Some(vec![
@@ -183,7 +217,10 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
                         index: 0,
                         peers: Some(vec![Peer {
                             index: 0,
-                            kind: PeerKind::Pods { namespaces: NamespaceScope::Own, pods: eq("app", db) },
+                            kind: PeerKind::Pods {
+                                namespaces: NamespaceScope::Own,
+                                pods: eq("app", db),
+                            },
                         }]),
                         ports: Some(vec![port(0, PortSpec::Range(5432, 5432), Protocol::TCP)]),
                     },
@@ -192,7 +229,10 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
                         peers: Some(vec![Peer {
                             index: 0,
                             kind: PeerKind::Pods {
-                                namespaces: NamespaceScope::Selector(eq("kubernetes.io/metadata.name", "kube-system")),
+                                namespaces: NamespaceScope::Selector(eq(
+                                    "kubernetes.io/metadata.name",
+                                    "kube-system",
+                                )),
                                 pods: Selector::default(),
                             },
                         }]),
@@ -215,18 +255,30 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
             origin: origin.clone(),
         });
     }
-    Cluster { endpoints, policies: out, namespaces }
+    Cluster {
+        endpoints,
+        policies: out,
+        namespaces,
+    }
 }
 
 /// A plain pair-by-pair verdict (what np-guard and cyclonus do per pair), for
 /// the ratio in docs/performance.md.
-pub fn pairwise_allowed(engine: &Engine, from: &Endpoint, to: &Endpoint, port: u16, protocol: Protocol) -> bool {
+pub fn pairwise_allowed(
+    engine: &Engine,
+    from: &Endpoint,
+    to: &Endpoint,
+    port: u16,
+    protocol: Protocol,
+) -> bool {
     use kubeplay_core::netpol::explain::{peer_matches, selects};
     use kubeplay_core::netpol::policy::Direction;
     let side = |direction: Direction, subject: &Endpoint, other: &Endpoint| {
         let mut isolated = false;
         for policy in &engine.policies {
-            let Some(rules) = policy.rules(direction) else { continue };
+            let Some(rules) = policy.rules(direction) else {
+                continue;
+            };
             if !selects(policy, subject) {
                 continue;
             }
@@ -235,7 +287,9 @@ pub fn pairwise_allowed(engine: &Engine, from: &Endpoint, to: &Endpoint, port: u
                 let port_ok = match &rule.ports {
                     None => true,
                     Some(entries) => entries.iter().any(|e| match &e.spec {
-                        PortSpec::Named(name) => e.protocol == protocol && to.has_named_port(name, protocol, port),
+                        PortSpec::Named(name) => {
+                            e.protocol == protocol && to.has_named_port(name, protocol, port)
+                        }
                         _ => e.matches_number(port, protocol),
                     }),
                 };

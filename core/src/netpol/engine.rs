@@ -5,9 +5,9 @@
 //! protocol, each isolated class's allowed peers. Pod pairs are answered from
 //! classes on demand: no pod × pod matrix is ever built.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::classes::ClassSet;
+use super::classes::{ClassSet, FastMap};
 use super::endpoint::{Endpoint, NamedPort, endpoints};
 use super::ip::{IpRange, RangeSet};
 use super::policy::{
@@ -97,7 +97,7 @@ pub struct Engine {
     pub ingress_isolated: Vec<bool>,
     pub egress_isolated: Vec<bool>,
     /// (name, protocol, number) → classes whose pods have that named port.
-    named_index: HashMap<(String, Protocol, u16), Vec<u32>>,
+    named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>>,
     /// Whether any hostNetwork endpoint exists (then node names matter).
     has_host_network: bool,
 }
@@ -165,7 +165,7 @@ impl Engine {
         }
         let ips_matter = !blocks.is_empty() && options.ip_block_matches_pod_ips;
         let has_host_network = endpoints.iter().any(|e| e.host_network);
-        let namespace_index: HashMap<&str, usize> = namespaces
+        let namespace_index: FastMap<&str, usize> = namespaces
             .iter()
             .enumerate()
             .map(|(i, n)| (n.name.as_str(), i))
@@ -179,7 +179,7 @@ impl Engine {
             bool,
             Option<&'k str>,
         );
-        let mut class_ids: HashMap<Key<'_>, u32> = HashMap::new();
+        let mut class_ids: FastMap<Key<'_>, u32> = FastMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut class_of = Vec::with_capacity(endpoints.len());
         for (index, endpoint) in endpoints.iter().enumerate() {
@@ -201,7 +201,11 @@ impl Engine {
             // Rule 22 [convention]; hostNetwork pods (rule 35) always, their IP being the node's.
             let ip_signature: Vec<u32> = if ips_matter || endpoint.host_network {
                 (0..blocks.len() as u32)
-                    .filter(|b| blocks.get(*b as usize).is_some_and(|set| endpoint.ips.iter().any(|a| set.contains(*a))))
+                    .filter(|b| {
+                        blocks
+                            .get(*b as usize)
+                            .is_some_and(|set| endpoint.ips.iter().any(|a| set.contains(*a)))
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -212,7 +216,14 @@ impl Engine {
                 None
             };
             let signature = ip_signature.clone();
-            let key = (namespace, labels, ports, ip_signature, endpoint.host_network, node);
+            let key = (
+                namespace,
+                labels,
+                ports,
+                ip_signature,
+                endpoint.host_network,
+                node,
+            );
             let next = classes.len() as u32;
             let id = *class_ids.entry(key).or_insert(next);
             if id == next {
@@ -231,9 +242,10 @@ impl Engine {
         let universe = classes.len();
 
         // Indexes for selector evaluation.
-        let mut label_index: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
+        let mut label_index: FastMap<(&str, &str), Vec<u32>> = FastMap::default();
         let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
-        let mut named_index: HashMap<(String, Protocol, u16), Vec<u32>> = HashMap::new();
+        let mut named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>> =
+            FastMap::default();
         let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); blocks.len()];
         for (id, class) in classes.iter().enumerate() {
             let Some(rep) = endpoints.get(class.representative) else {
@@ -249,7 +261,9 @@ impl Engine {
             for port in &rep.ports {
                 if port_names.contains(port.name.as_str()) {
                     named_index
-                        .entry((port.name.clone(), port.protocol, port.number))
+                        .entry(port.name.clone())
+                        .or_default()
+                        .entry((port.protocol, port.number))
                         .or_default()
                         .push(id);
                 }
@@ -277,8 +291,8 @@ impl Engine {
             namespaces: &namespaces,
             label_index: &label_index,
             namespace_classes: &namespace_classes,
-            pod_memo: HashMap::new(),
-            namespace_memo: HashMap::new(),
+            pod_memo: FastMap::default(),
+            namespace_memo: FastMap::default(),
             universe,
         };
         let mut selected = Vec::with_capacity(policies.len());
@@ -347,7 +361,11 @@ impl Engine {
     fn named_classes(&self, names: &[(&str, Protocol)], port: u16) -> ClassSet {
         let mut ids = Vec::new();
         for (name, protocol) in names {
-            if let Some(list) = self.named_index.get(&((*name).to_owned(), *protocol, port)) {
+            if let Some(list) = self
+                .named_index
+                .get(*name)
+                .and_then(|by_port| by_port.get(&(*protocol, port)))
+            {
                 ids.extend_from_slice(list);
             }
         }
@@ -531,10 +549,11 @@ struct SelectorEvaluator<'e> {
     endpoints: &'e [Endpoint],
     classes: &'e [Class],
     namespaces: &'e [NamespaceEntry],
-    label_index: &'e HashMap<(&'e str, &'e str), Vec<u32>>,
+    label_index: &'e FastMap<(&'e str, &'e str), Vec<u32>>,
     namespace_classes: &'e [Vec<u32>],
-    pod_memo: HashMap<(Selector, Vec<usize>), ClassSet>,
-    namespace_memo: HashMap<Selector, Vec<usize>>,
+    /// Hash of (selector, namespaces) → evaluated entries; no cloning on a hit.
+    pod_memo: FastMap<u64, Vec<(Selector, Vec<usize>, ClassSet)>>,
+    namespace_memo: FastMap<Selector, Vec<usize>>,
     universe: usize,
 }
 
@@ -556,9 +575,16 @@ impl SelectorEvaluator<'_> {
 
     /// Non-hostNetwork classes in `namespaces` whose labels match.
     fn pods(&mut self, selector: &Selector, namespaces: &[usize]) -> ClassSet {
-        let key = (selector.clone(), namespaces.to_vec());
-        if let Some(found) = self.pod_memo.get(&key) {
-            return found.clone();
+        let key = {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<super::classes::Fnv>::default().hash_one((selector, namespaces))
+        };
+        if let Some(found) = self.pod_memo.get(&key).and_then(|entries| {
+            entries
+                .iter()
+                .find(|(s, n, _)| s == selector && n == namespaces)
+        }) {
+            return found.2.clone();
         }
         // Candidates: the smallest posting list of an `In` requirement, else every
         // class of the namespaces.
@@ -602,7 +628,11 @@ impl SelectorEvaluator<'_> {
             })
             .collect();
         let set = ClassSet::from_unsorted(ids, self.universe);
-        self.pod_memo.insert(key, set.clone());
+        self.pod_memo.entry(key).or_default().push((
+            selector.clone(),
+            namespaces.to_vec(),
+            set.clone(),
+        ));
         set
     }
 
