@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::classes::{ClassSet, FastMap};
 use super::endpoint::{Endpoint, NamedPort, endpoints};
+
 use super::ip::{IpRange, RangeSet};
 use super::policy::{
     Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, Rule, compile,
@@ -171,69 +172,49 @@ impl Engine {
             .map(|(i, n)| (n.name.as_str(), i))
             .collect();
 
-        type Key<'k> = (
-            usize,
-            Vec<(&'k str, &'k str)>,
-            Vec<&'k NamedPort>,
-            Vec<u32>,
-            bool,
-            Option<&'k str>,
-        );
-        let mut class_ids: FastMap<Key<'_>, u32> = FastMap::default();
+        // Class keys are compared field by field against each class's
+        // representative, bucketed by an FNV hash: no allocation per endpoint.
+        let mut buckets: FastMap<u64, Vec<u32>> = FastMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut class_of = Vec::with_capacity(endpoints.len());
         for (index, endpoint) in endpoints.iter().enumerate() {
-            let namespace = namespace_index
-                .get(endpoint.namespace.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            let labels: Vec<(&str, &str)> = endpoint
-                .labels
-                .iter()
-                .filter(|(k, _)| label_keys.contains(k.as_str()))
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let ports: Vec<&NamedPort> = endpoint
-                .ports
-                .iter()
-                .filter(|p| port_names.contains(p.name.as_str()))
-                .collect();
-            // Rule 22 [convention]; hostNetwork pods (rule 35) always, their IP being the node's.
-            let ip_signature: Vec<u32> = if ips_matter || endpoint.host_network {
-                (0..blocks.len() as u32)
-                    .filter(|b| {
-                        blocks
-                            .get(*b as usize)
-                            .is_some_and(|set| endpoint.ips.iter().any(|a| set.contains(*a)))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
+            let namespace = namespace_index.get(endpoint.namespace.as_str()).copied().unwrap_or(usize::MAX);
+            let hash = {
+                use std::hash::{Hash, Hasher};
+                let mut h = super::classes::Fnv::default();
+                namespace.hash(&mut h);
+                projected_labels(endpoint, &label_keys).for_each(|kv| kv.hash(&mut h));
+                projected_ports(endpoint, &port_names).for_each(|p| p.hash(&mut h));
+                signature(endpoint, &blocks, ips_matter).for_each(|b| b.hash(&mut h));
+                endpoint.host_network.hash(&mut h);
+                node_of(endpoint, has_host_network).hash(&mut h);
+                h.finish()
             };
-            let node = if has_host_network {
-                endpoint.node.as_deref()
-            } else {
-                None
+            let bucket = buckets.entry(hash).or_default();
+            let found = bucket.iter().copied().find(|id| {
+                let Some(class) = classes.get(*id as usize) else { return false };
+                let Some(rep) = endpoints.get(class.representative) else { return false };
+                class.namespace == namespace
+                    && rep.host_network == endpoint.host_network
+                    && node_of(rep, has_host_network) == node_of(endpoint, has_host_network)
+                    && projected_labels(rep, &label_keys).eq(projected_labels(endpoint, &label_keys))
+                    && projected_ports(rep, &port_names).eq(projected_ports(endpoint, &port_names))
+                    && class.ip_blocks.iter().copied().eq(signature(endpoint, &blocks, ips_matter))
+            });
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    let id = classes.len() as u32;
+                    classes.push(Class {
+                        representative: index,
+                        members: Vec::new(),
+                        namespace,
+                        ip_blocks: signature(endpoint, &blocks, ips_matter).collect(),
+                    });
+                    bucket.push(id);
+                    id
+                }
             };
-            let signature = ip_signature.clone();
-            let key = (
-                namespace,
-                labels,
-                ports,
-                ip_signature,
-                endpoint.host_network,
-                node,
-            );
-            let next = classes.len() as u32;
-            let id = *class_ids.entry(key).or_insert(next);
-            if id == next {
-                classes.push(Class {
-                    representative: index,
-                    members: Vec::new(),
-                    namespace,
-                    ip_blocks: signature,
-                });
-            }
             if let Some(class) = classes.get_mut(id as usize) {
                 class.members.push(index);
             }
@@ -543,6 +524,32 @@ impl Engine {
         }
         atoms
     }
+}
+
+/// Node names matter only when hostNetwork pods exist (node traffic, rule 35).
+fn node_of(e: &Endpoint, has_host_network: bool) -> Option<&str> {
+    if has_host_network { e.node.as_deref() } else { None }
+}
+
+fn projected_labels<'a>(
+    e: &'a Endpoint,
+    keys: &'a BTreeSet<&str>,
+) -> impl Iterator<Item = (&'a String, &'a String)> + 'a {
+    e.labels.iter().filter(move |(k, _)| keys.contains(k.as_str()))
+}
+
+fn projected_ports<'a>(e: &'a Endpoint, names: &'a BTreeSet<&str>) -> impl Iterator<Item = &'a NamedPort> + 'a {
+    e.ports.iter().filter(move |p| names.contains(p.name.as_str()))
+}
+
+/// Which of the distinct ipBlocks hold one of the endpoint's IPs: rule 22
+/// [convention] when `ips_matter`; hostNetwork pods (rule 35) always, their IP
+/// being the node's.
+fn signature<'a>(e: &'a Endpoint, blocks: &'a [&RangeSet], ips_matter: bool) -> impl Iterator<Item = u32> + 'a {
+    let relevant = ips_matter || e.host_network;
+    (0..blocks.len() as u32).filter(move |b| {
+        relevant && blocks.get(*b as usize).is_some_and(|set| e.ips.iter().any(|a| set.contains(*a)))
+    })
 }
 
 struct SelectorEvaluator<'e> {
