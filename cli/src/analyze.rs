@@ -28,6 +28,26 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
                 println!("{}", diagnostic.to_text());
             }
             crate::admit::print_quota_table(&report.admission);
+            let netpol = &report.netpol;
+            if netpol.policies > 0 {
+                println!(
+                    "NetworkPolicy: {} policies over {} pods/workloads; not isolated for ingress: {}, for egress: {}",
+                    netpol.policies,
+                    netpol.endpoints,
+                    netpol.not_isolated_ingress.len(),
+                    netpol.not_isolated_egress.len()
+                );
+                for ns in &netpol.namespaces_without_default_deny {
+                    let missing: Vec<&str> = [(!ns.ingress).then_some("ingress"), (!ns.egress).then_some("egress")]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    println!("  namespace {} has no default deny for {}", ns.namespace, missing.join(" and "));
+                }
+                for flow in &netpol.service_flows {
+                    println!("  {flow}");
+                }
+            }
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             println!(
                 "{} objects loaded, {} errors, {} other diagnostics",

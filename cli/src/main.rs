@@ -4,7 +4,11 @@
 mod admit;
 mod analyze;
 mod check;
+mod explain;
+mod graph;
 mod input;
+mod netpol_args;
+mod probe;
 mod quantity;
 
 use std::process::ExitCode;
@@ -37,6 +41,12 @@ enum Command {
     Quantity(quantity::QuantityArgs),
     /// Apply manifests in order through LimitRange and ResourceQuota admission.
     Admit(admit::AdmitArgs),
+    /// NetworkPolicy truth table for one destination port and protocol.
+    Probe(probe::ProbeArgs),
+    /// Why one connection is allowed or denied, rule by rule.
+    Explain(explain::ExplainArgs),
+    /// The NetworkPolicy reachability graph (DOT or JSON).
+    Graph(graph::GraphArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -59,6 +69,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Quantity(args) => quantity::run(&args),
         Command::Admit(args) => admit::run(&args),
+        Command::Probe(args) => probe::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Graph(args) => graph::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

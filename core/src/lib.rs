@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod examples;
 pub mod load;
 pub mod model;
+pub mod netpol;
 pub mod quantity;
 pub mod report;
 pub mod security;

@@ -24,12 +24,15 @@ pub struct Report {
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Pod Security Standards, admission, PodSecurityPolicy and best-practice findings.
+    /// NetworkPolicy reachability summary; its lint findings are in `diagnostics`.
     #[serde(default)]
-    pub security: crate::security::SecuritySection,
+    pub netpol: crate::netpol::summary::NetpolSummary,
     /// Admission in input order (LimitRange defaults, quota) and final quota usage;
     /// its findings are among `diagnostics`.
     pub admission: crate::admission::Admission,
+    /// Pod Security Standards, admission, PodSecurityPolicy and best-practice findings.
+    #[serde(default)]
+    pub security: crate::security::SecuritySection,
 }
 
 impl Report {
@@ -44,8 +47,20 @@ pub fn analyze(inputs: &[Input<'_>]) -> Report {
 }
 
 /// Analyses what was loaded; for front ends that also query the inventory
-/// (explain a flow, check an exercise) without loading twice.
+/// (check an exercise) without loading twice.
 pub fn analyze_loading(loading: &Loading) -> Report {
+    analyze_keeping_engine(loading).report
+}
+
+/// The report plus the NetworkPolicy engine it was computed with, so front ends
+/// can ask further questions (a truth table for another port, explain a flow,
+/// the graph) without building the engine again.
+pub struct Analysis {
+    pub report: Report,
+    pub engine: crate::netpol::Engine,
+}
+
+pub fn analyze_keeping_engine(loading: &Loading) -> Analysis {
     let objects = loading
         .inventory
         .objects
@@ -60,12 +75,23 @@ pub fn analyze_loading(loading: &Loading) -> Report {
             line: o.origin.span.line,
         })
         .collect();
+    let engine = crate::netpol::Engine::new(&loading.inventory, &crate::netpol::NetpolOptions::default());
+    let netpol = crate::netpol::summary::summarize(&engine, &loading.inventory);
     let security = crate::security::analyze(&loading.inventory, &crate::security::Options::default());
     let admitted = crate::admission::admit(&loading.inventory);
     let mut diagnostics = loading.diagnostics.clone();
+    diagnostics.extend(crate::netpol::lint::lint(&engine, &loading.inventory));
     diagnostics.extend(admitted.findings);
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Report { kubeplay: crate::VERSION.to_owned(), objects, diagnostics, admission: admitted.admission, security }
+    let report = Report {
+        kubeplay: crate::VERSION.to_owned(),
+        objects,
+        diagnostics,
+        netpol,
+        admission: admitted.admission,
+        security,
+    };
+    Analysis { report, engine }
 }
 
 /// The report as Markdown, for pasting into docs and pull requests.

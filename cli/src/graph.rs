@@ -1,0 +1,60 @@
+//! `kubeplay graph FILE... --format dot|json [--blast-radius ID | --who-can-reach ID]`
+
+use clap::{Args, ValueEnum};
+use kubeplay_core::netpol::{Engine, graph};
+
+use crate::EXIT_OK;
+use crate::input::{as_core_inputs, read_inputs};
+use crate::netpol_args::{PolicyOptions, report_errors};
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GraphFormat {
+    #[default]
+    Dot,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Output format: Graphviz DOT or JSON (nodes and edges with allowed ports).
+    #[arg(long, value_enum, default_value_t)]
+    format: GraphFormat,
+    /// Instead of the graph, list everything this node can reach, transitively.
+    #[arg(long, value_name = "ID", conflicts_with = "who_can_reach")]
+    blast_radius: Option<String>,
+    /// Instead of the graph, list everything that can reach this node, transitively.
+    #[arg(long, value_name = "ID")]
+    who_can_reach: Option<String>,
+    #[command(flatten)]
+    policy: PolicyOptions,
+    /// Manifest files (YAML or JSON, multi-document); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+pub fn run(args: &GraphArgs) -> Result<u8, String> {
+    let files = read_inputs(&args.files)?;
+    let loading = kubeplay_core::load(&as_core_inputs(&files));
+    let engine = Engine::new(&loading.inventory, &args.policy.options());
+    report_errors(&loading.diagnostics);
+    report_errors(&engine.diagnostics);
+    let g = graph::build(&engine);
+    let listing = match (&args.blast_radius, &args.who_can_reach) {
+        (Some(id), _) => Some((id, g.blast_radius(id))),
+        (_, Some(id)) => Some((id, g.who_can_reach(id))),
+        _ => None,
+    };
+    if let Some((id, found)) = listing {
+        let found = found.ok_or_else(|| format!("no node `{id}` in the graph"))?;
+        match args.format {
+            GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?),
+            GraphFormat::Dot => found.iter().for_each(|n| println!("{n}")),
+        }
+        return Ok(EXIT_OK);
+    }
+    match args.format {
+        GraphFormat::Dot => print!("{}", g.to_dot()),
+        GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&g).map_err(|e| e.to_string())?),
+    }
+    Ok(EXIT_OK)
+}

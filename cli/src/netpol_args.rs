@@ -1,0 +1,46 @@
+//! Arguments shared by the NetworkPolicy subcommands.
+
+use clap::Args;
+use kubeplay_core::netpol::{NetpolOptions, Protocol};
+
+#[derive(Args, Debug)]
+pub struct PolicyOptions {
+    /// Do not let ipBlock match in-cluster pod IPs (Cilium / np-guard behaviour);
+    /// by default it does, as the upstream e2e suite expects.
+    #[arg(long)]
+    pub ipblock_ignores_pod_ips: bool,
+}
+
+impl PolicyOptions {
+    pub fn options(&self) -> NetpolOptions {
+        NetpolOptions { ip_block_matches_pod_ips: !self.ipblock_ignores_pod_ips }
+    }
+}
+
+pub fn parse_protocol(text: &str) -> Result<Protocol, String> {
+    text.parse()
+}
+
+/// `80/TCP`, `53/udp` or `80` (TCP).
+pub fn parse_port_protocol(text: &str) -> Result<(u16, Protocol), String> {
+    let (port, protocol) = match text.split_once('/') {
+        Some((port, protocol)) => (port, protocol.parse()?),
+        None => (text, Protocol::TCP),
+    };
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| format!("`{text}`: the port must be a number from 1 to 65535, e.g. 80/TCP"))?;
+    Ok((port, protocol))
+}
+
+/// Prints load and policy errors to stderr; true when there were any.
+pub fn report_errors(diagnostics: &[kubeplay_core::Diagnostic]) -> bool {
+    let mut any = false;
+    for d in diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", d.to_text());
+        any = true;
+    }
+    any
+}

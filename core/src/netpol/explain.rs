@@ -1,0 +1,411 @@
+//! Explanations (issue 3 §5): for one (source, destination, port, protocol), the
+//! verdict and both halves of it, down to the policy, rule, peer and port entry
+//! and their lines. This evaluates the pair directly from the compiled policies,
+//! without the class machinery, so tests can hold the two against each other.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Protocol;
+use super::endpoint::Endpoint;
+use super::engine::Engine;
+use super::ip::{IpRange, RangeSet, parse_ip_or_cidr};
+use super::policy::{Direction, NamespaceScope, Peer, PeerKind, Policy, PortSpec, Rule};
+use super::selector::Op;
+
+#[derive(Clone, Debug)]
+pub struct ExplainQuery {
+    /// An endpoint id (`ns/name`, `ns/name[Kind]`) or `external:IP_OR_CIDR`.
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+/// A place in a manifest.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    /// Path inside the object, e.g. `spec.ingress[0].from[1]`.
+    pub path: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PolicyRef {
+    /// `namespace/name` of the NetworkPolicy.
+    pub policy: String,
+    pub location: Location,
+}
+
+/// One rule that allowed the traffic: which peer and which port entry matched
+/// (`None` when the rule has no peers, or no ports, and so matches all).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RuleMatch {
+    pub policy: String,
+    pub rule: usize,
+    pub peer: Option<usize>,
+    pub port: Option<usize>,
+    pub location: Location,
+    pub text: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SideExplanation {
+    pub direction: Direction,
+    /// The endpoint this side is about: the source for egress, the destination for ingress.
+    pub endpoint: String,
+    pub isolated: bool,
+    pub allowed: bool,
+    /// Policies that select the endpoint and govern this direction.
+    pub policies: Vec<PolicyRef>,
+    /// Rules that allow the connection.
+    pub matches: Vec<RuleMatch>,
+    pub text: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Explanation {
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub allowed: bool,
+    /// `loopback`, `node-traffic` or `policies`: what decided.
+    pub decided_by: String,
+    pub egress: SideExplanation,
+    pub ingress: SideExplanation,
+    pub summary: String,
+    /// Where tools and CNIs disagree on something this verdict relied on.
+    pub notes: Vec<String>,
+}
+
+/// Finds an endpoint by id, or makes an external one from `external:<addr>`.
+pub fn resolve_endpoint(engine: &Engine, id: &str) -> Result<Endpoint, String> {
+    if let Some(arg) = id.strip_prefix("external:") {
+        let range = parse_ip_or_cidr(arg)?;
+        return Ok(Endpoint::external(arg, range));
+    }
+    match engine.endpoint_index(id).and_then(|i| engine.endpoints.get(i)) {
+        Some(e) => Ok(e.clone()),
+        None => {
+            let known: Vec<&str> = engine.endpoints.iter().take(20).map(|e| e.id.as_str()).collect();
+            Err(format!(
+                "no pod or workload `{id}` (ids look like `ns/name` for Pods, `ns/name[Deployment]` for workloads, `external:10.0.0.1`); known: {}",
+                known.join(", ")
+            ))
+        }
+    }
+}
+
+pub fn explain(engine: &Engine, query: &ExplainQuery) -> Result<Explanation, String> {
+    let from = resolve_endpoint(engine, &query.from)?;
+    let to = resolve_endpoint(engine, &query.to)?;
+    Ok(explain_endpoints(engine, &from, &to, query.port, query.protocol))
+}
+
+pub fn explain_endpoints(
+    engine: &Engine,
+    from: &Endpoint,
+    to: &Endpoint,
+    port: u16,
+    protocol: Protocol,
+) -> Explanation {
+    let mut notes = Vec::new();
+    let egress = side(engine, Direction::Egress, from, to, port, protocol, &mut notes);
+    let ingress = side(engine, Direction::Ingress, to, from, port, protocol, &mut notes);
+    let what = format!("{} → {} on {port}/{protocol}", from.id, to.id);
+    let (allowed, decided_by, summary) = if from.id == to.id {
+        notes.push(
+            "Loopback: a pod can always reach itself (spec rule 34; whether a pod may block its own IP is undefined upstream, kubernetes#95879)."
+                .to_owned(),
+        );
+        (true, "loopback", format!("ALLOWED: {what}. A pod can always talk to itself; policies do not apply."))
+    } else if !from.is_external() && !to.is_external() && engine.is_node_traffic(from, to) {
+        notes.push(
+            "hostNetwork: most CNIs treat a hostNetwork pod's traffic as node traffic, which is always allowed to and from pods on that node (spec rules 24, 35); behaviour is officially undefined."
+                .to_owned(),
+        );
+        (
+            true,
+            "node-traffic",
+            format!(
+                "ALLOWED: {what}. One side uses the host network on the same node, and traffic between a pod and its own node is always allowed."
+            ),
+        )
+    } else {
+        let allowed = egress.allowed && ingress.allowed;
+        let verdict = if allowed { "ALLOWED" } else { "DENIED" };
+        let why = match (egress.allowed, ingress.allowed) {
+            (true, true) => "both the source may send it and the destination may receive it".to_owned(),
+            (false, true) => format!("{} may not send it (egress), even though {} would accept it", from.id, to.id),
+            (true, false) => format!("{} does not accept it (ingress)", to.id),
+            (false, false) => "neither the source's egress nor the destination's ingress allows it".to_owned(),
+        };
+        (allowed, "policies", format!("{verdict}: {what}, because {why}. {} {}", egress.text, ingress.text))
+    };
+    notes.sort();
+    notes.dedup();
+    Explanation {
+        from: from.id.clone(),
+        to: to.id.clone(),
+        port,
+        protocol,
+        allowed,
+        decided_by: decided_by.to_owned(),
+        egress,
+        ingress,
+        summary,
+        notes,
+    }
+}
+
+fn locate(policy: &Policy, path: &str) -> Location {
+    let span = policy.origin.locate(path);
+    Location {
+        file: policy.origin.file.clone(),
+        line: span.line,
+        column: span.column,
+        end_line: span.end_line,
+        path: path.to_owned(),
+    }
+}
+
+/// Whether `policy` selects `endpoint` (rules 2, 3, 35).
+pub fn selects(policy: &Policy, endpoint: &Endpoint) -> bool {
+    !endpoint.is_external()
+        && !endpoint.host_network
+        && policy.namespace == endpoint.namespace
+        && policy.selector.matches(&endpoint.labels)
+}
+
+fn namespace_labels<'e>(engine: &'e Engine, name: &str) -> Option<&'e BTreeMap<String, String>> {
+    engine.namespaces.iter().find(|n| n.name == name).map(|n| &n.labels)
+}
+
+/// Whether a peer matches an in-cluster endpoint (rules 13–16, 22, 35).
+pub fn peer_matches(engine: &Engine, policy: &Policy, peer: &Peer, endpoint: &Endpoint) -> bool {
+    if endpoint.is_external() {
+        return false;
+    }
+    match &peer.kind {
+        PeerKind::Pods { namespaces, pods } => {
+            if endpoint.host_network {
+                return false;
+            }
+            let namespace_ok = match namespaces {
+                NamespaceScope::Own => endpoint.namespace == policy.namespace,
+                NamespaceScope::Selector(selector) => {
+                    namespace_labels(engine, &endpoint.namespace).is_some_and(|labels| selector.matches(labels))
+                }
+            };
+            namespace_ok && pods.matches(&endpoint.labels)
+        }
+        PeerKind::IpBlock { addresses, .. } => {
+            (engine.options.ip_block_matches_pod_ips || endpoint.host_network)
+                && endpoint.ips.iter().any(|a| addresses.contains(*a))
+        }
+    }
+}
+
+/// Which port entry of a rule matches (`Some(None)`: the rule has no ports).
+/// Named ports resolve on the destination (rule 28).
+fn matching_port(rule: &Rule, destination: &Endpoint, port: u16, protocol: Protocol) -> Option<Option<usize>> {
+    let Some(entries) = &rule.ports else {
+        return Some(None);
+    };
+    entries
+        .iter()
+        .find(|entry| match &entry.spec {
+            PortSpec::Named(name) => entry.protocol == protocol && destination.has_named_port(name, protocol, port),
+            _ => entry.matches_number(port, protocol),
+        })
+        .map(|entry| Some(entry.index))
+}
+
+/// One side: `subject` is the endpoint whose policies apply (the source for
+/// egress, the destination for ingress); `other` is the far end.
+fn side(
+    engine: &Engine,
+    direction: Direction,
+    subject: &Endpoint,
+    other: &Endpoint,
+    port: u16,
+    protocol: Protocol,
+    notes: &mut Vec<String>,
+) -> SideExplanation {
+    let destination = if direction == Direction::Egress { other } else { subject };
+    let word = direction.field();
+    let mut policies = Vec::new();
+    let mut matches = Vec::new();
+    // For an external far end, ipBlocks of all matching rules together must cover it.
+    let mut external_union = RangeSet::default();
+    let mut external_all = false;
+    for policy in &engine.policies {
+        let Some(rules) = policy.rules(direction) else {
+            continue;
+        };
+        if !selects(policy, subject) {
+            continue;
+        }
+        policies.push(PolicyRef { policy: policy.id(), location: locate(policy, "metadata.name") });
+        for rule in rules {
+            let Some(port_index) = matching_port(rule, destination, port, protocol) else {
+                continue;
+            };
+            let rule_path = format!("spec.{word}[{}]", rule.index);
+            let port_text = match port_index.and_then(|i| rule.ports.as_ref()?.iter().find(|e| e.index == i)) {
+                Some(entry) => {
+                    if let PortSpec::Named(name) = &entry.spec {
+                        notes.push(format!(
+                            "Named port `{name}` was resolved on the destination {} to {port}/{protocol} (spec rule 28).",
+                            destination.id
+                        ));
+                    }
+                    if let PortSpec::Range(lo, hi) = entry.spec
+                        && lo != hi
+                    {
+                        notes.push(
+                            "endPort: a CNI without endPort support enforces only `port` (spec rule 30).".to_owned(),
+                        );
+                    }
+                    format!("port entry {} ({})", entry.index, entry.describe())
+                }
+                None => "any port (the rule lists no ports)".to_owned(),
+            };
+            let Some(peers) = &rule.peers else {
+                external_all = true;
+                matches.push(RuleMatch {
+                    policy: policy.id(),
+                    rule: rule.index,
+                    peer: None,
+                    port: port_index,
+                    location: locate(policy, &rule_path),
+                    text: format!(
+                        "{word} rule {} of {} has no `{}` list, so it matches everyone (in and outside the cluster), on {port_text}",
+                        rule.index,
+                        policy.id(),
+                        direction.peers_field()
+                    ),
+                });
+                continue;
+            };
+            for peer in peers {
+                let peer_path = format!("{rule_path}.{}[{}]", direction.peers_field(), peer.index);
+                let (matched, what) = if let Some(range) = other.range {
+                    match &peer.kind {
+                        PeerKind::IpBlock { cidr, addresses } => {
+                            let overlaps = addresses.ranges().iter().any(|r| overlap(r, &range));
+                            if overlaps {
+                                external_union.union_with(addresses);
+                            }
+                            (overlaps, format!("ipBlock {cidr}"))
+                        }
+                        PeerKind::Pods { .. } => (false, String::new()),
+                    }
+                } else {
+                    let matched = peer_matches(engine, policy, peer, other);
+                    if matched {
+                        note_peer(peer, other, notes);
+                    }
+                    (matched, describe_peer(policy, peer))
+                };
+                if matched {
+                    matches.push(RuleMatch {
+                        policy: policy.id(),
+                        rule: rule.index,
+                        peer: Some(peer.index),
+                        port: port_index,
+                        location: locate(policy, &peer_path),
+                        text: format!(
+                            "{word} rule {}, peer {} ({what}) of {} matches {}, on {port_text}",
+                            rule.index,
+                            peer.index,
+                            policy.id(),
+                            other.id
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    let isolated = !policies.is_empty();
+    let allowed = if !isolated {
+        true
+    } else if let Some(range) = other.range {
+        external_all || external_union.covers(&range)
+    } else {
+        !matches.is_empty()
+    };
+    let names: Vec<String> =
+        policies.iter().map(|p| format!("{} ({}:{})", p.policy, p.location.file, p.location.line)).collect();
+    let (sends, role) = if direction == Direction::Egress { ("send", "outgoing") } else { ("receive", "incoming") };
+    let text = if subject.is_external() {
+        format!("{} is outside the cluster; policies do not restrict its {role} traffic.", subject.id)
+    } else if subject.host_network && !isolated {
+        format!("{} uses the host network, which policies do not isolate (spec rule 35).", subject.id)
+    } else if !isolated {
+        format!(
+            "{word}: no NetworkPolicy with {} in its policyTypes selects {}, so it may {sends} anything.",
+            if direction == Direction::Egress { "Egress" } else { "Ingress" },
+            subject.id
+        )
+    } else if allowed {
+        let how: Vec<&str> = matches.iter().map(|m| m.text.as_str()).collect();
+        format!("{word}: {} is isolated by {}; allowed because {}.", subject.id, names.join(", "), how.join("; "))
+    } else if other.is_external() && !matches.is_empty() {
+        format!(
+            "{word}: {} is isolated by {}; some ipBlocks overlap {} but together they do not cover all of it, so it is not allowed.",
+            subject.id,
+            names.join(", "),
+            other.id
+        )
+    } else {
+        format!(
+            "{word}: {} is isolated by {}, and none of their {word} rules matches {} on {port}/{protocol}, so it is dropped (policies only add allowances; nothing else allows it).",
+            subject.id,
+            names.join(", "),
+            other.id
+        )
+    };
+    SideExplanation { direction, endpoint: subject.id.clone(), isolated, allowed, policies, matches, text }
+}
+
+fn overlap(a: &IpRange, b: &IpRange) -> bool {
+    a.v6 == b.v6 && a.lo <= b.hi && b.lo <= a.hi
+}
+
+fn describe_peer(policy: &Policy, peer: &Peer) -> String {
+    match &peer.kind {
+        PeerKind::IpBlock { cidr, .. } => format!("ipBlock {cidr}"),
+        PeerKind::Pods { namespaces, pods } => {
+            let ns = match namespaces {
+                NamespaceScope::Own => format!("in namespace {}", policy.namespace),
+                NamespaceScope::Selector(s) => format!("in namespaces matching {}", s.describe()),
+            };
+            format!("pods matching {} {ns}", pods.describe())
+        }
+    }
+}
+
+fn note_peer(peer: &Peer, matched: &Endpoint, notes: &mut Vec<String>) {
+    match &peer.kind {
+        PeerKind::IpBlock { .. } => notes.push(format!(
+            "ipBlock matched the pod IP of {}: upstream e2e expects this, but Cilium and np-guard never match pod IPs with ipBlock (spec rule 22; option ip_block_matches_pod_ips).",
+            matched.id
+        )),
+        PeerKind::Pods { pods, .. } => {
+            for r in &pods.requirements {
+                if matches!(r.op, Op::NotIn(_)) && !matched.labels.contains_key(&r.key) {
+                    notes.push(format!(
+                        "NotIn on `{}` matched {} although it lacks the key, as Kubernetes does; cyclonus would not match it (spec rule 18).",
+                        r.key, matched.id
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! IP addresses and CIDRs as ranges of integers, so that ipBlock `cidr` minus
+//! `except` and "does this external CIDR lie entirely inside what is allowed"
+//! are plain interval arithmetic. IPv4 and IPv6 never mix.
+
+use std::net::IpAddr;
+
+/// An inclusive range of addresses of one family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IpRange {
+    pub v6: bool,
+    pub lo: u128,
+    pub hi: u128,
+}
+
+/// One address: family and value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Addr {
+    pub v6: bool,
+    pub value: u128,
+}
+
+impl IpRange {
+    pub fn contains(&self, addr: Addr) -> bool {
+        self.v6 == addr.v6 && self.lo <= addr.value && addr.value <= self.hi
+    }
+
+    pub fn is_subset_of(&self, other: &IpRange) -> bool {
+        self.v6 == other.v6 && self.lo <= self.hi && other.lo <= self.lo && self.hi <= other.hi
+    }
+}
+
+pub fn parse_addr(text: &str) -> Option<Addr> {
+    match text.trim().parse::<IpAddr>().ok()? {
+        IpAddr::V4(v4) => Some(Addr { v6: false, value: u128::from(u32::from(v4)) }),
+        IpAddr::V6(v6) => Some(Addr { v6: true, value: u128::from(v6) }),
+    }
+}
+
+/// Parses `a.b.c.d/n` or `x::/n`, masking host bits as upstream's
+/// `ParseCIDRSloppy` does (validation.go `ValidateIPBlock`).
+pub fn parse_cidr(text: &str) -> Result<IpRange, String> {
+    let (addr, prefix) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not a CIDR (expected an address/prefix such as 10.0.0.0/24)"))?;
+    let addr = parse_addr(addr).ok_or_else(|| format!("`{text}` is not a CIDR: `{addr}` is not an IP address"))?;
+    let bits: u32 = if addr.v6 { 128 } else { 32 };
+    let prefix: u32 = prefix
+        .parse()
+        .ok()
+        .filter(|p| *p <= bits)
+        .ok_or_else(|| format!("`{text}` is not a CIDR: the prefix length must be 0–{bits}"))?;
+    let host_bits = bits - prefix;
+    let host_mask: u128 = if host_bits == 0 {
+        0
+    } else if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    let lo = addr.value & !host_mask;
+    Ok(IpRange { v6: addr.v6, lo, hi: lo | host_mask })
+}
+
+/// An IP address (a /32 or /128) or a CIDR: what `--external` accepts.
+pub fn parse_ip_or_cidr(text: &str) -> Result<IpRange, String> {
+    if text.contains('/') {
+        parse_cidr(text)
+    } else {
+        let addr = parse_addr(text).ok_or_else(|| format!("`{text}` is neither an IP address nor a CIDR"))?;
+        Ok(IpRange { v6: addr.v6, lo: addr.value, hi: addr.value })
+    }
+}
+
+/// A set of addresses: sorted, disjoint, non-adjacent ranges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RangeSet {
+    ranges: Vec<IpRange>,
+}
+
+impl RangeSet {
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub fn ranges(&self) -> &[IpRange] {
+        &self.ranges
+    }
+
+    pub fn add(&mut self, range: IpRange) {
+        self.ranges.push(range);
+        self.normalize();
+    }
+
+    pub fn union_with(&mut self, other: &RangeSet) {
+        if other.ranges.is_empty() {
+            return;
+        }
+        self.ranges.extend_from_slice(&other.ranges);
+        self.normalize();
+    }
+
+    fn normalize(&mut self) {
+        self.ranges.sort();
+        let mut merged: Vec<IpRange> = Vec::with_capacity(self.ranges.len());
+        for range in self.ranges.drain(..) {
+            match merged.last_mut() {
+                Some(last) if last.v6 == range.v6 && range.lo <= last.hi.saturating_add(1) => {
+                    last.hi = last.hi.max(range.hi);
+                }
+                _ => merged.push(range),
+            }
+        }
+        self.ranges = merged;
+    }
+
+    /// Removes `cut` from the set.
+    pub fn subtract(&mut self, cut: IpRange) {
+        let mut out = Vec::with_capacity(self.ranges.len() + 1);
+        for range in &self.ranges {
+            if range.v6 != cut.v6 || range.hi < cut.lo || cut.hi < range.lo {
+                out.push(*range);
+                continue;
+            }
+            if range.lo < cut.lo {
+                out.push(IpRange { hi: cut.lo - 1, ..*range });
+            }
+            if cut.hi < range.hi {
+                out.push(IpRange { lo: cut.hi + 1, ..*range });
+            }
+        }
+        self.ranges = out;
+    }
+
+    pub fn contains(&self, addr: Addr) -> bool {
+        self.ranges.iter().any(|r| r.contains(addr))
+    }
+
+    /// Whether every address of `range` is in the set (ranges are merged, so one
+    /// range must hold it all).
+    pub fn covers(&self, range: &IpRange) -> bool {
+        self.ranges.iter().any(|r| range.is_subset_of(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_parsing_masks_host_bits() {
+        let r = parse_cidr("10.1.2.3/16").unwrap();
+        assert_eq!(r, parse_cidr("10.1.0.0/16").unwrap());
+        assert_eq!(r.hi - r.lo, 65535);
+        assert!(parse_cidr("10.0.0.0").is_err());
+        assert!(parse_cidr("10.0.0.0/33").is_err());
+        let all6 = parse_cidr("::/0").unwrap();
+        assert_eq!((all6.lo, all6.hi), (0, u128::MAX));
+        let all4 = parse_cidr("0.0.0.0/0").unwrap();
+        assert_eq!(all4.hi, u128::from(u32::MAX));
+    }
+
+    #[test]
+    fn except_and_cover() {
+        let mut set = RangeSet::default();
+        set.add(parse_cidr("172.17.0.0/16").unwrap());
+        set.subtract(parse_cidr("172.17.1.0/24").unwrap());
+        assert!(set.contains(parse_addr("172.17.0.9").unwrap()));
+        assert!(!set.contains(parse_addr("172.17.1.9").unwrap()));
+        assert!(set.covers(&parse_cidr("172.17.2.0/24").unwrap()));
+        assert!(!set.covers(&parse_cidr("172.17.0.0/23").unwrap()));
+        set.add(parse_cidr("172.17.1.0/24").unwrap());
+        assert!(set.covers(&parse_cidr("172.17.0.0/16").unwrap()));
+        assert!(!set.covers(&parse_ip_or_cidr("::1").unwrap()));
+    }
+}

@@ -1,0 +1,361 @@
+//! Lint findings about NetworkPolicies (issue 3 §6), each a located
+//! [`Diagnostic`] with a stable code and a hint on how to fix it.
+//!
+//! | code | severity |
+//! |---|---|
+//! | `netpol-invalid` | error (from compiling, see [`super::policy`]) |
+//! | `netpol-selects-nothing` | warning |
+//! | `netpol-peer-selects-nothing` | warning |
+//! | `netpol-namespace-label-unmatched` | warning |
+//! | `netpol-dns-tcp-only` | warning |
+//! | `netpol-dns-blocked` | warning |
+//! | `netpol-named-port-unresolved` | warning |
+//! | `netpol-rules-ignored` | warning |
+//! | `netpol-egress-not-enforced` | warning |
+//! | `netpol-allow-all-shadows` | info |
+
+use std::collections::BTreeSet;
+
+use super::Protocol;
+use super::engine::Engine;
+use super::explain::peer_matches;
+use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec};
+use super::selector::{Op, Selector};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Inventory, NAMESPACE_NAME_LABEL, Object};
+
+/// Every finding, including the `netpol-invalid` errors from compiling.
+pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
+    let mut out = engine.diagnostics.clone();
+    let has_endpoints = !engine.endpoints.is_empty();
+    for (pi, policy) in engine.policies.iter().enumerate() {
+        let selected = engine.selected.get(pi).map(|s| s.to_vec()).unwrap_or_default();
+        if has_endpoints && selected.is_empty() {
+            out.push(Diagnostic::at(
+                &policy.origin,
+                "spec.podSelector",
+                Severity::Warning,
+                "netpol-selects-nothing",
+                format!(
+                    "NetworkPolicy {} selects no pod: nothing in namespace {} matches podSelector {}, so the policy has no effect. Check the selector against the pods' (or pod templates') labels and the policy's namespace.",
+                    policy.id(),
+                    policy.namespace,
+                    policy.selector.describe()
+                ),
+            ));
+        }
+        peers(engine, policy, has_endpoints, &mut out);
+        named_ports(engine, policy, &selected, &mut out);
+        ignored_rules(policy, inventory, &mut out);
+        dns(engine, policy, &selected, &mut out);
+        shadows(engine, pi, policy, &mut out);
+    }
+    out
+}
+
+fn peers(engine: &Engine, policy: &Policy, has_endpoints: bool, out: &mut Vec<Diagnostic>) {
+    for direction in [Direction::Ingress, Direction::Egress] {
+        for rule in policy.rules(direction).into_iter().flatten() {
+            for peer in rule.peers.iter().flatten() {
+                let PeerKind::Pods { namespaces, pods } = &peer.kind else {
+                    continue;
+                };
+                let path =
+                    format!("spec.{}[{}].{}[{}]", direction.field(), rule.index, direction.peers_field(), peer.index);
+                if let NamespaceScope::Selector(selector) = namespaces
+                    && !engine.namespaces.iter().any(|n| selector.matches(&n.labels))
+                {
+                    out.push(Diagnostic::at(
+                        &policy.origin,
+                        &format!("{path}.namespaceSelector"),
+                        Severity::Warning,
+                        "netpol-namespace-label-unmatched",
+                        namespace_message(engine, selector),
+                    ));
+                    continue;
+                }
+                if !has_endpoints {
+                    continue;
+                }
+                let matches_any = engine.classes.iter().any(|class| {
+                    engine
+                        .endpoints
+                        .get(class.representative)
+                        .is_some_and(|rep| peer_matches(engine, policy, peer, rep))
+                });
+                if !matches_any {
+                    let scope = match namespaces {
+                        NamespaceScope::Own => format!("namespace {}", policy.namespace),
+                        NamespaceScope::Selector(s) => {
+                            format!("namespaces matching {}", s.describe())
+                        }
+                    };
+                    out.push(Diagnostic::at(
+                        &policy.origin,
+                        &path,
+                        Severity::Warning,
+                        "netpol-peer-selects-nothing",
+                        format!(
+                            "this {} peer matches no pod: nothing in {scope} has labels {}. It allows nothing; check the labels (a podSelector without namespaceSelector only looks in the policy's own namespace).",
+                            direction.peers_field(),
+                            pods.describe()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn namespace_message(engine: &Engine, selector: &Selector) -> String {
+    let missing_keys: BTreeSet<&str> = selector
+        .requirements
+        .iter()
+        .filter(|r| r.needs_key() && !engine.namespaces.iter().any(|n| n.labels.contains_key(&r.key)))
+        .map(|r| r.key.as_str())
+        .collect();
+    let wanted_name = selector.requirements.iter().find_map(|r| match &r.op {
+        Op::In(values) if values.len() == 1 => values.first().map(String::as_str),
+        _ => None,
+    });
+    let mut message = format!("namespaceSelector {} matches no namespace", selector.describe());
+    if !missing_keys.is_empty() {
+        let keys: Vec<String> = missing_keys.iter().map(|k| format!("`{k}`")).collect();
+        message.push_str(&format!(
+            ": no namespace carries the label {}. Real namespaces only carry `{NAMESPACE_NAME_LABEL}: <name>` unless someone labels them",
+            keys.join(", ")
+        ));
+    }
+    match wanted_name {
+        Some(name) => message.push_str(&format!(
+            ". To select a namespace by name write `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {name}}}}}`, or label it (`kubectl label namespace {name} {}`) and declare that label in its manifest",
+            selector
+                .requirements
+                .iter()
+                .map(|r| match &r.op {
+                    Op::In(v) => format!("{}={}", r.key, v.join("")),
+                    _ => r.key.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        )),
+        None => message.push_str(". Label the namespaces you mean, or select them by `kubernetes.io/metadata.name`"),
+    }
+    message.push('.');
+    message
+}
+
+fn named_ports(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec<Diagnostic>) {
+    if engine.endpoints.is_empty() {
+        return;
+    }
+    for direction in [Direction::Ingress, Direction::Egress] {
+        for rule in policy.rules(direction).into_iter().flatten() {
+            for entry in rule.ports.iter().flatten() {
+                let PortSpec::Named(name) = &entry.spec else {
+                    continue;
+                };
+                // Named ports resolve on the destination (rule 28): the selected pods
+                // for ingress, the rule's peers for egress.
+                let destinations: Vec<u32> = match direction {
+                    Direction::Ingress => selected.to_vec(),
+                    Direction::Egress => (0..engine.classes.len() as u32)
+                        .filter(|c| {
+                            engine.representative(*c).is_some_and(|rep| match &rule.peers {
+                                None => true,
+                                Some(peers) => peers.iter().any(|p| peer_matches(engine, policy, p, rep)),
+                            })
+                        })
+                        .collect(),
+                };
+                if destinations.is_empty() {
+                    continue;
+                }
+                let resolves = destinations
+                    .iter()
+                    .any(|c| engine.representative(*c).is_some_and(|rep| rep.resolve(name, entry.protocol).is_some()));
+                if resolves {
+                    continue;
+                }
+                let mut available: BTreeSet<String> = BTreeSet::new();
+                for c in &destinations {
+                    if let Some(rep) = engine.representative(*c) {
+                        for p in rep.ports.iter().filter(|p| !p.name.is_empty()) {
+                            available.insert(format!("{} ({}/{})", p.name, p.number, p.protocol));
+                        }
+                    }
+                }
+                let available = if available.is_empty() {
+                    "they declare no named ports".to_owned()
+                } else {
+                    format!("they have {}", available.into_iter().collect::<Vec<_>>().join(", "))
+                };
+                let who = match direction {
+                    Direction::Ingress => "pod this policy selects",
+                    Direction::Egress => "destination of this rule",
+                };
+                out.push(Diagnostic::at(
+                    &policy.origin,
+                    &format!("spec.{}[{}].ports[{}].port", direction.field(), rule.index, entry.index),
+                    Severity::Warning,
+                    "netpol-named-port-unresolved",
+                    format!(
+                        "named port `{name}` ({}) matches nothing: no {who} has a container port named `{name}` with protocol {} ({available}). Named ports resolve on the destination pod's `ports[].name`; fix the name or the protocol, or use the port number.",
+                        entry.protocol, entry.protocol
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnostic>) {
+    let Some(Object::NetworkPolicy(raw)) = inventory.objects.get(policy.object).map(|o| &o.object) else {
+        return;
+    };
+    let Some(spec) = &raw.spec else { return };
+    let types = spec.policy_types.clone().unwrap_or_default().join(", ");
+    if policy.ingress.is_none() && spec.ingress.as_ref().is_some_and(|r| !r.is_empty()) {
+        out.push(Diagnostic::at(
+            &policy.origin,
+            "spec.ingress",
+            Severity::Warning,
+            "netpol-rules-ignored",
+            format!(
+                "these ingress rules are ignored: policyTypes is [{types}], which does not include Ingress. Add Ingress to policyTypes to enforce them, or delete them."
+            ),
+        ));
+    }
+    if policy.egress.is_none() && spec.egress.as_ref().is_some_and(|r| !r.is_empty()) {
+        out.push(Diagnostic::at(
+            &policy.origin,
+            "spec.egress",
+            Severity::Warning,
+            "netpol-rules-ignored",
+            format!(
+                "these egress rules are ignored: policyTypes is [{types}], which does not include Egress. Add Egress to policyTypes to enforce them, or delete them."
+            ),
+        ));
+    }
+    // Rule 4: `egress: []` without policyTypes defaults to [Ingress] only.
+    let wrote_egress = policy.origin.source_map.get(&policy.origin.full_path("spec.egress")).is_some();
+    if !policy.explicit_types && policy.egress.is_none() && wrote_egress {
+        out.push(Diagnostic::at(
+            &policy.origin,
+            "spec.egress",
+            Severity::Warning,
+            "netpol-egress-not-enforced",
+            "an empty `egress` list without policyTypes does not restrict egress: policyTypes then defaults to [Ingress] (Egress is added only when egress rules exist). Write `policyTypes: [Ingress, Egress]` to deny all egress.",
+        ));
+    }
+}
+
+/// Whether the class's egress allows anything at all in this view.
+fn egress_allows_something(view: &super::engine::PortView, class: u32) -> bool {
+    match view.egress.get(class as usize) {
+        Some(Some(side)) => {
+            side.all_classes || side.all_external || !side.classes.is_empty() || !side.external.is_empty()
+        }
+        _ => true,
+    }
+}
+
+fn dns(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec<Diagnostic>) {
+    let Some(rules) = &policy.egress else { return };
+    if selected.is_empty() {
+        return;
+    }
+    // Would other policies (or this one) let these pods send UDP/53 anywhere?
+    let udp = engine.view(53, Protocol::UDP);
+    if selected.iter().all(|c| egress_allows_something(&udp, *c)) {
+        return;
+    }
+    let tcp_entry = rules.iter().find_map(|rule| match rule.port_match(53, Protocol::TCP) {
+        PortMatch::All => Some(match &rule.ports {
+            Some(ports) => {
+                let index = ports.iter().position(|e| e.matches_number(53, Protocol::TCP)).unwrap_or(0);
+                format!("spec.egress[{}].ports[{index}]", rule.index)
+            }
+            None => format!("spec.egress[{}]", rule.index),
+        }),
+        _ => None,
+    });
+    let fix = "DNS uses UDP port 53 (and TCP 53 only for large answers). Add a ports entry `{protocol: UDP, port: 53}` next to the TCP one, ideally with a `to` peer for kube-dns (`namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}` with `podSelector: {matchLabels: {k8s-app: kube-dns}}`)";
+    if let Some(path) = tcp_entry {
+        out.push(Diagnostic::at(
+            &policy.origin,
+            &path,
+            Severity::Warning,
+            "netpol-dns-tcp-only",
+            format!("DNS is allowed over TCP only: {} allows egress to TCP port 53 but no policy lets the pods it selects send UDP/53, so name lookups (which use UDP first) will time out. {fix}.", policy.id()),
+        ));
+        return;
+    }
+    let tcp = engine.view(53, Protocol::TCP);
+    if selected.iter().all(|c| !egress_allows_something(&tcp, *c)) {
+        let path = if policy.origin.source_map.get(&policy.origin.full_path("spec.egress")).is_some() {
+            "spec.egress"
+        } else {
+            "spec.policyTypes"
+        };
+        out.push(Diagnostic::at(
+            &policy.origin,
+            path,
+            Severity::Warning,
+            "netpol-dns-blocked",
+            format!("DNS is blocked: {} restricts egress, and no policy lets the pods it selects reach port 53 (UDP or TCP), so they cannot resolve names. If they need DNS, add an egress rule for it. {fix}.", policy.id()),
+        ));
+    }
+}
+
+fn shadows(engine: &Engine, pi: usize, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let universe = engine.classes.len();
+    let Some(mine) = engine.selected.get(pi) else {
+        return;
+    };
+    if mine.is_empty() {
+        return;
+    }
+    for direction in [Direction::Ingress, Direction::Egress] {
+        let Some(rule) = policy.rules(direction).and_then(|rules| rules.iter().find(|r| r.allows_all())) else {
+            continue;
+        };
+        let mut shadowed = Vec::new();
+        for (qi, other) in engine.policies.iter().enumerate() {
+            let Some(theirs) = engine.selected.get(qi) else {
+                continue;
+            };
+            if theirs.intersect(mine, universe).is_empty() {
+                continue;
+            }
+            for other_rule in other.rules(direction).into_iter().flatten() {
+                if other_rule.allows_all() {
+                    continue;
+                }
+                let span = other.origin.locate(&format!("spec.{}[{}]", direction.field(), other_rule.index));
+                shadowed.push(format!(
+                    "{} {} rule {} (line {})",
+                    other.id(),
+                    direction.field(),
+                    other_rule.index,
+                    span.line
+                ));
+            }
+        }
+        if shadowed.is_empty() {
+            continue;
+        }
+        out.push(Diagnostic::at(
+            &policy.origin,
+            &format!("spec.{}[{}]", direction.field(), rule.index),
+            Severity::Info,
+            "netpol-allow-all-shadows",
+            format!(
+                "this {0} rule has no peers and no ports, so it allows all {0} traffic for the pods {1} selects; policies only add allowances, so these narrower rules change nothing for those pods: {2}. Remove the allow-all rule or narrow it if the others are meant to restrict.",
+                direction.field(),
+                policy.id(),
+                shadowed.join(", ")
+            ),
+        ));
+    }
+}

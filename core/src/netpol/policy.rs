@@ -1,0 +1,430 @@
+//! NetworkPolicy objects compiled into the form every analysis reads: defaults
+//! applied (policyTypes, protocol), selectors compiled, ipBlocks as address sets.
+//! A policy the API server would reject is reported and left out, because it
+//! would never exist in a cluster.
+
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::Protocol;
+use super::ip::{IpRange, RangeSet, parse_cidr};
+use super::selector::Selector;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Inventory;
+use crate::source::Origin;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn field(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+
+    pub fn peers_field(self) -> &'static str {
+        match self {
+            Direction::Ingress => "from",
+            Direction::Egress => "to",
+        }
+    }
+}
+
+/// Which namespaces a pod peer looks in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NamespaceScope {
+    /// No namespaceSelector: the policy's own namespace (rule 13).
+    Own,
+    Selector(Selector),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PeerKind {
+    /// podSelector and/or namespaceSelector, ANDed (rule 15); a missing podSelector is `{}`.
+    Pods { namespaces: NamespaceScope, pods: Selector },
+    /// `cidr` minus `except` (rule 20).
+    IpBlock { cidr: String, addresses: RangeSet },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Peer {
+    pub index: usize,
+    pub kind: PeerKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortSpec {
+    /// `port` omitted: every port of the protocol (rule 26).
+    Any,
+    /// `port`, or `port`..=`endPort` (rule 30).
+    Range(u16, u16),
+    /// Resolved on the destination pod (rule 28).
+    Named(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortEntry {
+    pub index: usize,
+    pub protocol: Protocol,
+    pub spec: PortSpec,
+}
+
+impl PortEntry {
+    /// Whether the entry matches regardless of the destination (names aside).
+    pub fn matches_number(&self, port: u16, protocol: Protocol) -> bool {
+        self.protocol == protocol
+            && match &self.spec {
+                PortSpec::Any => true,
+                PortSpec::Range(lo, hi) => *lo <= port && port <= *hi,
+                PortSpec::Named(_) => false,
+            }
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.spec {
+            PortSpec::Any => format!("any {} port", self.protocol),
+            PortSpec::Range(lo, hi) if lo == hi => format!("{}/{}", lo, self.protocol),
+            PortSpec::Range(lo, hi) => format!("{lo}-{hi}/{}", self.protocol),
+            PortSpec::Named(name) => format!("named port `{name}`/{}", self.protocol),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub index: usize,
+    /// `None`: `from`/`to` empty or omitted, every source or destination including
+    /// outside the cluster (rule 10).
+    pub peers: Option<Vec<Peer>>,
+    /// `None`: `ports` empty or omitted, every port and protocol.
+    pub ports: Option<Vec<PortEntry>>,
+}
+
+/// How a rule's ports match a given destination port: not at all, for every
+/// destination, or only for destinations whose named ports resolve to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortMatch<'a> {
+    None,
+    All,
+    Named(Vec<(&'a str, Protocol)>),
+}
+
+impl Rule {
+    pub fn port_match(&self, port: u16, protocol: Protocol) -> PortMatch<'_> {
+        let Some(entries) = &self.ports else {
+            return PortMatch::All;
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            if entry.matches_number(port, protocol) {
+                return PortMatch::All;
+            }
+            if let PortSpec::Named(name) = &entry.spec
+                && entry.protocol == protocol
+            {
+                names.push((name.as_str(), entry.protocol));
+            }
+        }
+        if names.is_empty() { PortMatch::None } else { PortMatch::Named(names) }
+    }
+
+    /// A rule with neither peers nor ports: allows everything.
+    pub fn allows_all(&self) -> bool {
+        self.peers.is_none() && self.ports.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// Index into `Inventory::objects`.
+    pub object: usize,
+    pub namespace: String,
+    pub name: String,
+    pub selector: Selector,
+    /// Rules of each direction the effective policyTypes include; `None` when the
+    /// direction is not governed by this policy.
+    pub ingress: Option<Vec<Rule>>,
+    pub egress: Option<Vec<Rule>>,
+    /// Whether `policyTypes` was written (rather than defaulted).
+    pub explicit_types: bool,
+    /// Where the policy was written, for locating explanations and findings.
+    pub origin: Origin,
+}
+
+impl Policy {
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    pub fn rules(&self, direction: Direction) -> Option<&Vec<Rule>> {
+        match direction {
+            Direction::Ingress => self.ingress.as_ref(),
+            Direction::Egress => self.egress.as_ref(),
+        }
+    }
+}
+
+/// Compiles every NetworkPolicy of the inventory; invalid ones become error
+/// diagnostics (code `netpol-invalid`) and are left out.
+pub fn compile(inventory: &Inventory) -> (Vec<Policy>, Vec<Diagnostic>) {
+    let mut policies = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (index, loaded) in inventory.objects.iter().enumerate() {
+        let crate::model::Object::NetworkPolicy(policy) = &loaded.object else {
+            continue;
+        };
+        let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE).to_owned();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let compiled = compile_one(policy, index, namespace, loaded.name().to_owned(), &loaded.origin, &mut errors);
+        if errors.is_empty() {
+            policies.push(compiled);
+        } else {
+            for (path, message) in errors {
+                diagnostics.push(Diagnostic::at(
+                    &loaded.origin,
+                    &path,
+                    Severity::Error,
+                    "netpol-invalid",
+                    format!("{message}; the API server rejects this NetworkPolicy, so kubeplay leaves it out"),
+                ));
+            }
+        }
+    }
+    (policies, diagnostics)
+}
+
+/// A written rule: its peers (`from` or `to`) and its ports.
+type RawRule<'a> = (Option<&'a Vec<NetworkPolicyPeer>>, Option<&'a Vec<NetworkPolicyPort>>);
+
+fn compile_one(
+    policy: &NetworkPolicy,
+    object: usize,
+    namespace: String,
+    name: String,
+    origin: &Origin,
+    errors: &mut Vec<(String, String)>,
+) -> Policy {
+    let default_spec = Default::default();
+    let spec = policy.spec.as_ref().unwrap_or(&default_spec);
+    let selector = match &spec.pod_selector {
+        None => Selector::default(),
+        Some(s) => Selector::compile(s).unwrap_or_else(|e| {
+            errors.push(("spec.podSelector".to_owned(), e));
+            Selector::default()
+        }),
+    };
+    let written_types = spec.policy_types.clone().unwrap_or_default();
+    let explicit_types = !written_types.is_empty();
+    // defaults.go SetDefaults_NetworkPolicy: [Ingress], plus Egress only when
+    // len(spec.egress) != 0 (rule 4).
+    let (has_ingress, has_egress) = if explicit_types {
+        if written_types.len() > 2 {
+            errors.push(("spec.policyTypes".to_owned(), "at most two policyTypes may be listed".to_owned()));
+        }
+        for (i, t) in written_types.iter().enumerate() {
+            if t != "Ingress" && t != "Egress" {
+                errors.push((format!("spec.policyTypes[{i}]"), format!("policyType `{t}` must be Ingress or Egress")));
+            }
+        }
+        (written_types.iter().any(|t| t == "Ingress"), written_types.iter().any(|t| t == "Egress"))
+    } else {
+        (true, spec.egress.as_ref().is_some_and(|e| !e.is_empty()))
+    };
+    let mut compile_rules = |direction: Direction, rules: Vec<RawRule<'_>>| {
+        rules
+            .into_iter()
+            .enumerate()
+            .map(|(index, (peers, ports))| {
+                let base = format!("spec.{}[{index}]", direction.field());
+                Rule {
+                    index,
+                    peers: peers.filter(|p| !p.is_empty()).map(|peers| {
+                        peers
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, peer)| {
+                                compile_peer(peer, i, &format!("{base}.{}[{i}]", direction.peers_field()), errors)
+                            })
+                            .collect()
+                    }),
+                    ports: ports.filter(|p| !p.is_empty()).map(|ports| {
+                        ports
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, port)| compile_port(port, i, &format!("{base}.ports[{i}]"), errors))
+                            .collect()
+                    }),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let ingress_rules: Vec<_> = spec.ingress.iter().flatten().map(|r| (r.from.as_ref(), r.ports.as_ref())).collect();
+    let egress_rules: Vec<_> = spec.egress.iter().flatten().map(|r| (r.to.as_ref(), r.ports.as_ref())).collect();
+    // Ignored directions are still validated (the API server validates them too).
+    let ingress = compile_rules(Direction::Ingress, ingress_rules);
+    let egress = compile_rules(Direction::Egress, egress_rules);
+    Policy {
+        object,
+        namespace,
+        name,
+        selector,
+        ingress: has_ingress.then_some(ingress),
+        egress: has_egress.then_some(egress),
+        explicit_types,
+        origin: origin.clone(),
+    }
+}
+
+fn compile_peer(
+    peer: &NetworkPolicyPeer,
+    index: usize,
+    path: &str,
+    errors: &mut Vec<(String, String)>,
+) -> Option<Peer> {
+    // validation.go ValidateNetworkPolicyPeer (rule 12).
+    if let Some(block) = &peer.ip_block {
+        if peer.pod_selector.is_some() || peer.namespace_selector.is_some() {
+            errors.push((
+                path.to_owned(),
+                "a peer may not combine ipBlock with podSelector or namespaceSelector".to_owned(),
+            ));
+            return None;
+        }
+        let cidr = match parse_cidr(&block.cidr) {
+            Ok(cidr) => cidr,
+            Err(e) => {
+                errors.push((format!("{path}.ipBlock.cidr"), e));
+                return None;
+            }
+        };
+        let mut addresses = RangeSet::default();
+        addresses.add(cidr);
+        for (i, except) in block.except.iter().flatten().enumerate() {
+            let except_path = format!("{path}.ipBlock.except[{i}]");
+            match parse_cidr(except) {
+                Ok(range) if is_strict_subset(&range, &cidr) => addresses.subtract(range),
+                Ok(_) => errors
+                    .push((except_path, format!("except `{except}` must be a strict subset of cidr `{}`", block.cidr))),
+                Err(e) => errors.push((except_path, e)),
+            }
+        }
+        return Some(Peer { index, kind: PeerKind::IpBlock { cidr: block.cidr.clone(), addresses } });
+    }
+    if peer.pod_selector.is_none() && peer.namespace_selector.is_none() {
+        errors.push((path.to_owned(), "must specify a peer: set podSelector, namespaceSelector or ipBlock".to_owned()));
+        return None;
+    }
+    let mut compile_selector = |selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+                                field: &str| {
+        selector.map(|s| {
+            Selector::compile(s).unwrap_or_else(|e| {
+                errors.push((format!("{path}.{field}"), e));
+                Selector::default()
+            })
+        })
+    };
+    let pods = compile_selector(peer.pod_selector.as_ref(), "podSelector").unwrap_or_default();
+    let namespaces = match compile_selector(peer.namespace_selector.as_ref(), "namespaceSelector") {
+        Some(selector) => NamespaceScope::Selector(selector),
+        None => NamespaceScope::Own,
+    };
+    Some(Peer { index, kind: PeerKind::Pods { namespaces, pods } })
+}
+
+fn is_strict_subset(inner: &IpRange, outer: &IpRange) -> bool {
+    inner.is_subset_of(outer) && inner != outer
+}
+
+fn compile_port(
+    port: &NetworkPolicyPort,
+    index: usize,
+    path: &str,
+    errors: &mut Vec<(String, String)>,
+) -> Option<PortEntry> {
+    // defaults.go SetDefaults_NetworkPolicyPort: protocol defaults to TCP (rule 25).
+    let protocol = match port.protocol.as_deref() {
+        None => Protocol::TCP,
+        Some("TCP") => Protocol::TCP,
+        Some("UDP") => Protocol::UDP,
+        Some("SCTP") => Protocol::SCTP,
+        Some(other) => {
+            errors.push((
+                format!("{path}.protocol"),
+                format!("protocol `{other}` must be TCP, UDP or SCTP (upper case)"),
+            ));
+            return None;
+        }
+    };
+    let spec = match &port.port {
+        None => {
+            if port.end_port.is_some() {
+                errors.push((format!("{path}.endPort"), "endPort needs a numeric `port`".to_owned()));
+                return None;
+            }
+            PortSpec::Any
+        }
+        Some(IntOrString::Int(number)) => {
+            let Some(lo) = valid_port(*number) else {
+                errors.push((format!("{path}.port"), format!("port {number} must be between 1 and 65535")));
+                return None;
+            };
+            let hi = match port.end_port {
+                None => lo,
+                Some(end) => match valid_port(end) {
+                    Some(hi) if hi >= lo => hi,
+                    _ => {
+                        errors.push((
+                            format!("{path}.endPort"),
+                            format!("endPort {end} must be between {lo} (the port) and 65535"),
+                        ));
+                        return None;
+                    }
+                },
+            };
+            PortSpec::Range(lo, hi)
+        }
+        Some(IntOrString::String(name)) => {
+            if port.end_port.is_some() {
+                errors.push((format!("{path}.endPort"), "endPort cannot be used with a named port".to_owned()));
+                return None;
+            }
+            if let Some(problem) = port_name_problem(name) {
+                errors.push((format!("{path}.port"), problem));
+                return None;
+            }
+            PortSpec::Named(name.clone())
+        }
+    };
+    Some(PortEntry { index, protocol, spec })
+}
+
+fn valid_port(number: i32) -> Option<u16> {
+    u16::try_from(number).ok().filter(|p| *p >= 1)
+}
+
+/// IANA_SVC_NAME (validation.IsValidPortName, rule 29).
+pub fn port_name_problem(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    let ok = !bytes.is_empty()
+        && bytes.len() <= 15
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--");
+    if ok {
+        None
+    } else if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) {
+        Some(format!("port \"{name}\" is a quoted number, which Kubernetes reads as a port *name*; write it unquoted"))
+    } else {
+        Some(format!(
+            "port name `{name}` is not a valid IANA service name (at most 15 characters of a-z, 0-9 and '-', at least one letter, no leading, trailing or double '-')"
+        ))
+    }
+}

@@ -1,0 +1,165 @@
+//! Services (issue 3 §4): a Service is never a policy subject or peer (spec
+//! rule 31); traffic to it is DNAT'ed to a backend pod and its targetPort, and
+//! policy applies there. This resolves Service → backends and ports so flows
+//! read "default/frontend → default/api:5000 via Service api:80".
+
+use serde::{Deserialize, Serialize};
+
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::Protocol;
+use super::engine::Engine;
+use super::explain::{Explanation, Location, explain_endpoints, resolve_endpoint};
+use crate::model::{Inventory, Object};
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ServiceBackend {
+    pub endpoint: String,
+    /// The pod port traffic lands on; `None` when a named targetPort does not
+    /// resolve on this backend (the backend then gets no traffic on this port).
+    pub target_port: Option<u16>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ServicePortMap {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+    /// targetPort as written (a number or a container port name); defaults to `port`.
+    pub target: String,
+    pub backends: Vec<ServiceBackend>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ServiceInfo {
+    /// `ns/name[Service]`.
+    pub id: String,
+    pub namespace: String,
+    pub name: String,
+    pub ports: Vec<ServicePortMap>,
+    pub location: Location,
+}
+
+/// Every Service with a selector, its backends and port mapping.
+pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
+    let mut out = Vec::new();
+    for loaded in &inventory.objects {
+        let Object::Service(service) = &loaded.object else {
+            continue;
+        };
+        let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE).to_owned();
+        let spec = service.spec.as_ref();
+        // No selector: endpoints are managed by hand (or ExternalName); no pods.
+        let selector = spec.and_then(|s| s.selector.as_ref()).filter(|s| !s.is_empty());
+        let backends: Vec<&super::Endpoint> = match selector {
+            None => Vec::new(),
+            Some(selector) => engine
+                .endpoints
+                .iter()
+                .filter(|e| e.namespace == namespace && selector.iter().all(|(k, v)| e.labels.get(k) == Some(v)))
+                .collect(),
+        };
+        let mut ports = Vec::new();
+        for port in spec.and_then(|s| s.ports.as_ref()).into_iter().flatten() {
+            let Ok(number) = u16::try_from(port.port) else {
+                continue;
+            };
+            let Ok(protocol) = port.protocol.as_deref().unwrap_or("TCP").parse::<Protocol>() else {
+                continue;
+            };
+            // targetPort: a number, a container port name resolved per backend, or
+            // (omitted) the same as `port`.
+            let (target, named) = match &port.target_port {
+                None => (number.to_string(), None),
+                Some(IntOrString::Int(t)) => (t.to_string(), None),
+                Some(IntOrString::String(name)) => (name.clone(), Some(name.as_str())),
+            };
+            let fixed = match &port.target_port {
+                Some(IntOrString::Int(t)) => u16::try_from(*t).ok(),
+                _ => Some(number),
+            };
+            let resolve = |e: &super::Endpoint| match named {
+                Some(name) => e.resolve(name, protocol),
+                None => fixed,
+            };
+            ports.push(ServicePortMap {
+                name: port.name.clone(),
+                port: number,
+                protocol,
+                target,
+                backends: backends
+                    .iter()
+                    .map(|e| ServiceBackend { endpoint: e.id.clone(), target_port: resolve(e) })
+                    .collect(),
+            });
+        }
+        let span = loaded.origin.locate("metadata.name");
+        out.push(ServiceInfo {
+            id: loaded.id(),
+            namespace,
+            name: loaded.name().to_owned(),
+            ports,
+            location: Location {
+                file: loaded.origin.file.clone(),
+                line: span.line,
+                column: span.column,
+                end_line: span.end_line,
+                path: "metadata.name".to_owned(),
+            },
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// One hop through a Service, attached to an explanation.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ServiceHop {
+    pub service: String,
+    pub service_port: u16,
+    pub target_port: u16,
+    /// "default/frontend → default/api:5000 via Service api:80".
+    pub flow: String,
+}
+
+/// An explanation for each backend of `service` reached on its `service_port`.
+pub fn explain_via_service(
+    engine: &Engine,
+    inventory: &Inventory,
+    from: &str,
+    service: &str,
+    service_port: u16,
+    protocol: Protocol,
+) -> Result<Vec<(ServiceHop, Explanation)>, String> {
+    let source = resolve_endpoint(engine, from)?;
+    let all = services(engine, inventory);
+    let info = all.iter().find(|s| s.id == service).ok_or_else(|| {
+        let known: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
+        format!("no Service `{service}` (known: {})", known.join(", "))
+    })?;
+    let port = info.ports.iter().find(|p| p.port == service_port && p.protocol == protocol).ok_or_else(|| {
+        let known: Vec<String> = info.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect();
+        format!("Service {service} has no port {service_port}/{protocol} (it has {})", known.join(", "))
+    })?;
+    if port.backends.is_empty() {
+        return Err(format!("Service {service} selects no pods, so traffic to it goes nowhere"));
+    }
+    let mut out = Vec::new();
+    for backend in &port.backends {
+        let Some(target) = backend.target_port else {
+            continue;
+        };
+        let destination = resolve_endpoint(engine, &backend.endpoint)?;
+        let flow = format!("{} → {}:{target} via Service {}:{service_port}", source.id, destination.id, info.name);
+        let mut explanation = explain_endpoints(engine, &source, &destination, target, protocol);
+        explanation.summary = format!("{flow}. {}", explanation.summary);
+        out.push((ServiceHop { service: info.id.clone(), service_port, target_port: target, flow }, explanation));
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "targetPort `{}` of Service {service} resolves on none of its pods (no container port with that name and protocol)",
+            port.target
+        ));
+    }
+    Ok(out)
+}

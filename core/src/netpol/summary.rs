@@ -1,0 +1,152 @@
+//! The NetworkPolicy section of the analyze report: isolation per endpoint,
+//! namespaces without a default deny, reachability counts and Service flows.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::engine::Engine;
+use super::graph::{self, ANY_EXTERNAL};
+use super::service::services;
+use crate::model::Inventory;
+
+/// Above this many pods and workloads the report leaves out the per-endpoint
+/// reachability and Service flows (use `kubeplay graph` / `probe` for those).
+pub const SUMMARY_ENDPOINT_LIMIT: usize = 300;
+
+/// At most this many Service flows are listed.
+pub const SERVICE_FLOW_LIMIT: usize = 1000;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct NetpolSummary {
+    /// Pods and workloads taking part (terminated pods left out).
+    pub endpoints: usize,
+    /// Valid NetworkPolicies.
+    pub policies: usize,
+    /// Equivalence classes the engine grouped the endpoints into.
+    pub classes: usize,
+    /// Endpoints that accept traffic from anywhere (no policy isolates their ingress).
+    pub not_isolated_ingress: Vec<String>,
+    /// Endpoints that may send anywhere.
+    pub not_isolated_egress: Vec<String>,
+    /// Namespaces with pods but no policy that selects every pod for that direction.
+    pub namespaces_without_default_deny: Vec<NamespaceDefaultDeny>,
+    /// Per endpoint, on any port (empty above [`SUMMARY_ENDPOINT_LIMIT`]).
+    pub reachability: Vec<EndpointReach>,
+    /// "default/frontend → default/api:5000 via Service api:80" for each allowed flow.
+    pub service_flows: Vec<String>,
+    /// True when the endpoint count exceeded the limit and details were skipped.
+    pub truncated: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct NamespaceDefaultDeny {
+    pub namespace: String,
+    pub ingress: bool,
+    pub egress: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct EndpointReach {
+    pub id: String,
+    pub ingress_isolated: bool,
+    pub egress_isolated: bool,
+    /// Other endpoints it may open a connection to, on some port.
+    pub can_reach: usize,
+    /// Other endpoints that may open a connection to it.
+    pub reachable_from: usize,
+    /// An address outside every ipBlock may connect to it.
+    pub open_to_internet: bool,
+}
+
+pub fn summarize(engine: &Engine, inventory: &Inventory) -> NetpolSummary {
+    let isolated = |i: usize, ingress: bool| {
+        let class = engine.class_of.get(i).copied().unwrap_or(0) as usize;
+        let flags = if ingress { &engine.ingress_isolated } else { &engine.egress_isolated };
+        flags.get(class).copied().unwrap_or(false)
+    };
+    let mut summary = NetpolSummary {
+        endpoints: engine.endpoints.len(),
+        policies: engine.policies.len(),
+        classes: engine.class_count(),
+        ..NetpolSummary::default()
+    };
+    for (i, e) in engine.endpoints.iter().enumerate() {
+        if !isolated(i, true) {
+            summary.not_isolated_ingress.push(e.id.clone());
+        }
+        if !isolated(i, false) {
+            summary.not_isolated_egress.push(e.id.clone());
+        }
+    }
+    // A default deny: a policy with an empty podSelector governing the direction.
+    let mut namespaces: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for e in &engine.endpoints {
+        namespaces.entry(e.namespace.as_str()).or_insert((false, false));
+    }
+    for policy in engine.policies.iter().filter(|p| p.selector.is_empty()) {
+        if let Some(flags) = namespaces.get_mut(policy.namespace.as_str()) {
+            flags.0 |= policy.ingress.is_some();
+            flags.1 |= policy.egress.is_some();
+        }
+    }
+    summary.namespaces_without_default_deny = namespaces
+        .into_iter()
+        .filter(|(_, (i, e))| !(*i && *e))
+        .map(|(n, (ingress, egress))| NamespaceDefaultDeny { namespace: n.to_owned(), ingress, egress })
+        .collect();
+    if engine.endpoints.len() > SUMMARY_ENDPOINT_LIMIT {
+        summary.truncated = true;
+        return summary;
+    }
+    let graph = graph::build(engine);
+    let mut out_degree: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut in_degree: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut internet: BTreeMap<&str, bool> = BTreeMap::new();
+    for edge in &graph.edges {
+        if edge.from == ANY_EXTERNAL {
+            internet.insert(edge.to.as_str(), true);
+        }
+        if edge.from.starts_with("external:") || edge.to.starts_with("external:") {
+            continue;
+        }
+        *out_degree.entry(edge.from.as_str()).or_default() += 1;
+        *in_degree.entry(edge.to.as_str()).or_default() += 1;
+    }
+    summary.reachability = engine
+        .endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EndpointReach {
+            id: e.id.clone(),
+            ingress_isolated: isolated(i, true),
+            egress_isolated: isolated(i, false),
+            can_reach: out_degree.get(e.id.as_str()).copied().unwrap_or(0),
+            reachable_from: in_degree.get(e.id.as_str()).copied().unwrap_or(0),
+            open_to_internet: internet.get(e.id.as_str()).copied().unwrap_or(false),
+        })
+        .collect();
+    for service in services(engine, inventory) {
+        for port in &service.ports {
+            for backend in &port.backends {
+                let (Some(target), Some(d)) = (backend.target_port, engine.endpoint_index(&backend.endpoint)) else {
+                    continue;
+                };
+                let view = engine.view(target, port.protocol);
+                for (s, source) in engine.endpoints.iter().enumerate() {
+                    if summary.service_flows.len() >= SERVICE_FLOW_LIMIT {
+                        summary.truncated = true;
+                        return summary;
+                    }
+                    if s != d && engine.allowed(&view, s, d) {
+                        summary.service_flows.push(format!(
+                            "{} → {}:{target} via Service {}:{}",
+                            source.id, backend.endpoint, service.name, port.port
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    summary
+}

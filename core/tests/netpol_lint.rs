@@ -1,0 +1,88 @@
+//! Lint findings with their exact lines.
+
+use kubeplay_core::netpol::lint::lint;
+use kubeplay_core::netpol::{Engine, NetpolOptions};
+use kubeplay_core::{Input, load};
+
+fn findings(name: &str, text: &str) -> Vec<(String, usize, String)> {
+    let loading = load(&[Input::new(name, text)]);
+    assert!(loading.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loading.diagnostics);
+    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+    lint(&engine, &loading.inventory).into_iter().map(|d| (d.code, d.line, d.message)).collect()
+}
+
+fn codes_at(found: &[(String, usize, String)]) -> Vec<(&str, usize)> {
+    found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect()
+}
+
+#[test]
+fn training_multi_tier_policy() {
+    let text = include_str!("netpol-lint/multi-tier.yaml");
+    let found = findings("multi-tier.yaml", text);
+    let codes = codes_at(&found);
+    // `namespaceSelector: {matchLabels: {name: monitoring}}` starts on line 20.
+    assert!(codes.contains(&("netpol-namespace-label-unmatched", 20)), "{found:#?}");
+    // The TCP/53 port entry starts on line 37.
+    assert!(codes.contains(&("netpol-dns-tcp-only", 37)), "{found:#?}");
+    let ns = found.iter().find(|f| f.0 == "netpol-namespace-label-unmatched").unwrap();
+    assert!(ns.2.contains("kubernetes.io/metadata.name"), "{}", ns.2);
+    assert!(ns.2.contains("`name`"), "{}", ns.2);
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
+
+const PODS: &str = r#"
+{apiVersion: v1, kind: Pod, metadata: {name: a, namespace: x, labels: {app: a}}, spec: {containers: [{name: c, image: i, ports: [{containerPort: 80, name: http}]}]}}
+---
+{apiVersion: v1, kind: Pod, metadata: {name: b, namespace: x, labels: {app: b}}, spec: {containers: [{name: c, image: i}]}}
+"#;
+
+fn with_pods(policy: &str) -> Vec<(String, usize, String)> {
+    findings("case.yaml", &format!("{PODS}---\n{policy}"))
+}
+
+#[test]
+fn selects_nothing_and_peer_selects_nothing() {
+    let found = with_pods(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {matchLabels: {app: nope}}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {app: ghost}}\n",
+    );
+    let codes = codes_at(&found);
+    assert!(codes.contains(&("netpol-selects-nothing", 10)), "{found:#?}");
+    assert!(codes.contains(&("netpol-peer-selects-nothing", 13)), "{found:#?}");
+}
+
+#[test]
+fn named_port_unresolved_and_rules_ignored() {
+    let found = with_pods(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  ingress:\n  - ports:\n    - port: http\n  egress:\n  - to:\n    - podSelector: {matchLabels: {app: b}}\n    ports:\n    - port: http\n",
+    );
+    let codes = codes_at(&found);
+    assert!(codes.contains(&("netpol-rules-ignored", 12)), "{found:#?}");
+    assert!(codes.contains(&("netpol-named-port-unresolved", 19)), "{found:#?}");
+    assert!(codes.contains(&("netpol-dns-blocked", 15)), "{found:#?}");
+}
+
+#[test]
+fn empty_egress_without_policy_types() {
+    let found = with_pods(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {}\n  egress: []\n",
+    );
+    assert!(codes_at(&found).contains(&("netpol-egress-not-enforced", 11)), "{found:#?}");
+}
+
+#[test]
+fn allow_all_shadows_narrower_rules() {
+    let found = with_pods(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {}\n  ingress:\n  - {}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: q, namespace: x}\nspec:\n  podSelector: {matchLabels: {app: a}}\n  ingress:\n  - ports: [{port: 80}]\n",
+    );
+    let shadow = found.iter().find(|f| f.0 == "netpol-allow-all-shadows").expect("shadow finding");
+    assert_eq!(shadow.1, 12);
+    assert!(shadow.2.contains("x/q ingress rule 0"), "{}", shadow.2);
+}
+
+#[test]
+fn invalid_policy_is_an_error_at_its_field() {
+    let found = with_pods(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {}\n  ingress:\n  - ports:\n    - port: 80\n      protocol: tcp\n",
+    );
+    assert!(codes_at(&found).contains(&("netpol-invalid", 14)), "{found:#?}");
+}
