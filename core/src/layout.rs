@@ -39,7 +39,7 @@ pub struct LayoutGroup {
 pub struct LayoutNode {
     pub id: String,
     pub label: String,
-    /// Kind and replica count, e.g. `Deployment ×3`.
+    /// Kind, replica count and isolation, e.g. `Deployment ×3 · ingress isolated`.
     pub detail: String,
     pub group: String,
     pub x: f64,
@@ -84,6 +84,48 @@ fn kind_of(id: &str, kind: &str) -> String {
         return "external".to_owned();
     }
     id.split_once('[').map_or_else(|| kind.to_owned(), |(_, k)| k.trim_end_matches(']').to_owned())
+}
+
+/// The traffic picture of an analysed inventory: the reachability graph and its
+/// layout, with replica counts from the workloads.
+pub fn traffic(engine: &crate::netpol::Engine, inventory: &crate::model::Inventory) -> (Graph, Layout) {
+    let graph = crate::netpol::graph::build(engine);
+    let replicas: BTreeMap<String, i32> = inventory
+        .workloads()
+        .filter_map(|w| Some((w.loaded.id(), w.replicas?)))
+        .filter(|(id, _)| id.contains('['))
+        .collect();
+    let picture = layout(&graph, &replicas);
+    (graph, picture)
+}
+
+/// A port worth probing first: the first numeric port of the first ingress rule
+/// (what the policies were written to open), else the lowest single port any
+/// policy names (TCP preferred), else 80/TCP.
+pub fn suggested_port(
+    engine: &crate::netpol::Engine,
+    inventory: &crate::model::Inventory,
+) -> (u16, crate::netpol::Protocol) {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let ingress_port = inventory.network_policies().find_map(|(_, policy)| {
+        let rules = policy.spec.as_ref()?.ingress.as_ref()?;
+        rules.iter().flat_map(|r| r.ports.iter().flatten()).find_map(|p| match p.port {
+            Some(IntOrString::Int(n)) => {
+                let port = u16::try_from(n).ok().filter(|n| *n > 0)?;
+                let protocol = p.protocol.as_deref().unwrap_or("TCP").parse().ok()?;
+                Some((port, protocol))
+            }
+            _ => None,
+        })
+    });
+    if let Some(found) = ingress_port {
+        return found;
+    }
+    let atoms = engine.atoms();
+    let single = |protocol| atoms.iter().find(|(p, first, last)| *p == protocol && first == last && *first > 0);
+    single(crate::netpol::Protocol::TCP)
+        .or_else(|| atoms.iter().find(|(_, first, last)| first == last && *first > 0))
+        .map_or((80, crate::netpol::Protocol::TCP), |(p, first, _)| (*first, *p))
 }
 
 /// Lays out `graph`; `replicas` maps node ids to replica counts for the label.
@@ -147,11 +189,26 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
         members.sort_by(|a, b| graph.nodes[*a].id.cmp(&graph.nodes[*b].id));
     }
 
-    let label_width = |index: usize| -> f64 {
+    let detail_of = |index: usize| -> String {
         let node = &graph.nodes[index];
-        let label = display_name(&node.id).chars().count();
-        let detail = kind_of(&node.id, &node.kind).chars().count() + 4;
-        (label.max(detail) as f64 * CHAR_WIDTH + 28.0).max(MIN_NODE_WIDTH)
+        let kind = kind_of(&node.id, &node.kind);
+        let kind = match replicas.get(&node.id) {
+            Some(n) => format!("{kind} ×{n}"),
+            None => kind,
+        };
+        let isolation = match (node.ingress_isolated, node.egress_isolated) {
+            (true, true) => "ingress+egress isolated",
+            (true, false) => "ingress isolated",
+            (false, true) => "egress isolated",
+            (false, false) => "not isolated",
+        };
+        if aggregated { kind } else { format!("{kind} · {isolation}") }
+    };
+    let label_width = |index: usize| -> f64 {
+        let label = display_name(&graph.nodes[index].id).chars().count() as f64 * CHAR_WIDTH;
+        // The detail line is set smaller (11px against 13px).
+        let detail = detail_of(index).chars().count() as f64 * CHAR_WIDTH * 0.85;
+        (label.max(detail) + 28.0).max(MIN_NODE_WIDTH)
     };
 
     // Size each group, then place groups in rows of COLUMNS.
@@ -206,11 +263,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
             let node_width = width - 2.0 * GROUP_PADDING;
             let node_x = x + GROUP_PADDING;
             let node_y = y + GROUP_HEADER + slot as f64 * (NODE_HEIGHT + NODE_GAP);
-            let kind = kind_of(&node.id, &node.kind);
-            let detail = match replicas.get(&node.id) {
-                Some(n) => format!("{kind} ×{n}"),
-                None => kind,
-            };
+            let detail = detail_of(member);
             positions.insert(node.id.clone(), (node_x, node_y, node_width, NODE_HEIGHT));
             layout.nodes.push(LayoutNode {
                 id: node.id.clone(),
@@ -227,9 +280,8 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
         }
     }
     let used_columns: Vec<f64> = column_widths.iter().copied().filter(|w| *w > 0.0).collect();
-    layout.width = MARGIN * 2.0
-        + used_columns.iter().sum::<f64>()
-        + GROUP_GAP_X * used_columns.len().saturating_sub(1) as f64;
+    layout.width =
+        MARGIN * 2.0 + used_columns.iter().sum::<f64>() + GROUP_GAP_X * used_columns.len().saturating_sub(1) as f64;
     layout.height =
         MARGIN * 2.0 + row_heights.iter().sum::<f64>() + GROUP_GAP_Y * row_heights.len().saturating_sub(1) as f64;
 
@@ -297,8 +349,16 @@ fn curve(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64), both_ways: bool) -> S
     let (start, end) = (border(a, cb), border(b, ca));
     let (dx, dy) = (end.0 - start.0, end.1 - start.1);
     let length = (dx * dx + dy * dy).sqrt().max(1.0);
-    // Bend perpendicular to the line; same-column pairs bend more to clear the boxes between.
-    let bend = if both_ways { 0.18 } else { 0.08 } * length + if dx.abs() < 1.0 { 40.0 } else { 0.0 };
+    // Bend perpendicular to the line. Pairs stacked in one column bend out past
+    // the boxes between them; pairs with edges both ways bend to opposite sides.
+    let same_column = (ca.0 - cb.0).abs() < 1.0;
+    let bend = if same_column {
+        0.45 * length + 45.0
+    } else if both_ways {
+        0.16 * length
+    } else {
+        0.06 * length
+    };
     let (nx, ny) = (-dy / length, dx / length);
     let control = ((start.0 + end.0) / 2.0 + nx * bend, (start.1 + end.1) / 2.0 + ny * bend);
     format!("M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}", start.0, start.1, control.0, control.1, end.0, end.1)
@@ -350,7 +410,17 @@ mod tests {
             assert!(a.width >= a.label.chars().count() as f64 * CHAR_WIDTH, "{} fits its label", a.id);
             assert!(a.x + a.width <= first.width && a.y + a.height <= first.height + 0.5);
         }
-        assert_eq!(first.nodes.iter().find(|n| n.label == "api").map(|n| n.detail.as_str()), Some("Deployment ×3"));
+        assert_eq!(
+            first.nodes.iter().find(|n| n.label == "api").map(|n| n.detail.as_str()),
+            Some("Deployment ×3 · not isolated")
+        );
+        for node in &first.nodes {
+            assert!(
+                node.width >= node.detail.chars().count() as f64 * CHAR_WIDTH * 0.85,
+                "{} fits its detail",
+                node.id
+            );
+        }
         assert_eq!(first.groups.last().map(|g| g.name.as_str()), Some("external"));
         assert_eq!(first.edges.len(), 1);
         assert_eq!(first.denied.len(), 6 * 5 - 1);
@@ -360,7 +430,8 @@ mod tests {
     fn large_graphs_collapse_to_namespaces() {
         let nodes: Vec<GraphNode> =
             (0..100).map(|i| node(&format!("ns-{}/pod-{i}", i % 4), Some(&format!("ns-{}", i % 4)))).collect();
-        let edges = vec![GraphEdge { from: "ns-0/pod-0".into(), to: "ns-1/pod-1".into(), connections: vec![], all: true }];
+        let edges =
+            vec![GraphEdge { from: "ns-0/pod-0".into(), to: "ns-1/pod-1".into(), connections: vec![], all: true }];
         let picture = layout(&Graph { nodes, edges }, &BTreeMap::new());
         assert!(picture.aggregated);
         assert_eq!(picture.nodes.len(), 4);

@@ -10,7 +10,7 @@ use crate::components::findings::FindingsView;
 use crate::components::lesson::LessonView;
 use crate::components::resources::ResourcesView;
 use crate::components::toolbar::Toolbar;
-use crate::state::{Action, Analysis, AppState, Tab};
+use crate::state::{Action, Analysis, AppState, FlowQuery, SharedTraffic, Tab, Traffic};
 use crate::{share, url};
 
 /// Wait this long after the last keystroke before re-analysing.
@@ -21,9 +21,12 @@ pub const DEFAULT_EXAMPLE: &str = "multi-tier-policy";
 
 fn analyse(text: &str, example: Option<&str>) -> Analysis {
     let loading = kubeplay_core::load(&[Input::new("manifest.yaml", text)]);
-    let report = kubeplay_core::analyze_loading(&loading);
+    let kubeplay_core::report::Analysis { report, engine } = kubeplay_core::report::analyze_keeping_engine(&loading);
     let exercise = example.and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &report));
-    Analysis { text: text.to_owned(), report, exercise }
+    let (graph, layout) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
+    let suggested_port = kubeplay_core::layout::suggested_port(&engine, &loading.inventory);
+    let traffic = SharedTraffic(std::rc::Rc::new(Traffic { engine, graph, layout, suggested_port }));
+    Analysis { text: text.to_owned(), report, exercise, traffic }
 }
 
 fn initial_state() -> AppState {
@@ -32,16 +35,19 @@ fn initial_state() -> AppState {
         text: String::new(),
         analysis: None,
         selection: None,
-        tab: Tab::Lesson,
+        tab: Tab::Traffic,
         example: None,
         hidden_severities: Vec::new(),
         embed: start.embed,
         read_only: start.read_only,
+        port: None,
+        explain: None,
+        focus: None,
     };
     if let Some(shared) = start.shared {
         state.text = shared.text;
         state.example = shared.example.as_deref().and_then(kubeplay_core::examples::example).map(|e| e.id);
-        state.tab = Tab::from_id(&shared.tab).unwrap_or(Tab::Lesson);
+        state.tab = Tab::from_id(&shared.tab).unwrap_or(Tab::Traffic);
         state.selection = shared.line.map(|line| crate::state::LineSelection { line, end_line: line, serial: 0 });
     } else {
         let id = start.example.as_deref().unwrap_or(DEFAULT_EXAMPLE);
@@ -124,11 +130,48 @@ pub fn app() -> Html {
         })
     };
 
+    let on_explain = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |query: FlowQuery| dispatcher.dispatch(Action::Explain(Some(query))))
+    };
+    let on_close_explain = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: ()| dispatcher.dispatch(Action::Explain(None)))
+    };
+    let on_focus = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::Focus(id)))
+    };
+    let on_port = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(port, protocol)| dispatcher.dispatch(Action::SetPort(port, protocol)))
+    };
+    let port = state.port.or_else(|| state.analysis.as_ref().map(|a| a.traffic.0.suggested_port));
+    let port = port.unwrap_or((80, kubeplay_core::netpol::Protocol::TCP));
+    let explanation = match (&state.analysis, &state.explain) {
+        (Some(analysis), Some(q)) => {
+            let query = kubeplay_core::netpol::explain::ExplainQuery {
+                from: q.from.clone(),
+                to: q.to.clone(),
+                port: q.port,
+                protocol: q.protocol,
+            };
+            Some(kubeplay_core::netpol::explain::explain(&analysis.traffic.0.engine, &query))
+        }
+        _ => None,
+    };
     let diagnostics = state.analysis.as_ref().map(|a| a.report.diagnostics.clone()).unwrap_or_default();
     let view = match (&state.analysis, state.tab) {
         (None, _) => html! { <p class="empty">{"Analysing…"}</p> },
         (Some(analysis), Tab::Lesson) => html! {
             <LessonView example={state.example} exercise={analysis.exercise.clone()} on_example={on_example.clone()} />
+        },
+        (Some(analysis), Tab::Traffic) => html! {
+            <crate::components::traffic::TrafficView traffic={analysis.traffic.clone()} focus={state.focus.clone()} {port}
+                on_focus={on_focus} on_explain={on_explain.clone()} />
+        },
+        (Some(analysis), Tab::Matrix) => html! {
+            <crate::components::matrix::MatrixView traffic={analysis.traffic.clone()} {port} on_port={on_port} on_explain={on_explain.clone()} />
         },
         (Some(analysis), Tab::Findings) => html! {
             <FindingsView
@@ -167,6 +210,9 @@ pub fn app() -> Html {
                     <div class="view" role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
                         {view}
                     </div>
+                    if let Some(explanation) = explanation {
+                        <crate::components::explain::ExplainPanel {explanation} on_select={on_select.clone()} on_close={on_close_explain} />
+                    }
                 </section>
             </main>
         </div>

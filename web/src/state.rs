@@ -7,23 +7,28 @@ use std::rc::Rc;
 use kubeplay_core::Report;
 use kubeplay_core::Severity;
 use kubeplay_core::examples::ExerciseStatus;
+use kubeplay_core::netpol::Protocol;
 use yew::Reducible;
 
 /// The views on the right, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tab {
     Lesson,
+    Traffic,
+    Matrix,
     Findings,
     Resources,
     Security,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Lesson, Tab::Findings, Tab::Resources, Tab::Security];
+    pub const ALL: [Tab; 6] = [Tab::Lesson, Tab::Traffic, Tab::Matrix, Tab::Findings, Tab::Resources, Tab::Security];
 
     pub fn id(self) -> &'static str {
         match self {
             Tab::Lesson => "lesson",
+            Tab::Traffic => "traffic",
+            Tab::Matrix => "matrix",
             Tab::Findings => "findings",
             Tab::Resources => "resources",
             Tab::Security => "security",
@@ -33,6 +38,8 @@ impl Tab {
     pub fn label(self) -> &'static str {
         match self {
             Tab::Lesson => "Lesson",
+            Tab::Traffic => "Traffic",
+            Tab::Matrix => "Matrix",
             Tab::Findings => "Findings",
             Tab::Resources => "Resources",
             Tab::Security => "Security",
@@ -53,12 +60,47 @@ pub struct LineSelection {
     pub serial: u32,
 }
 
+/// The NetworkPolicy engine of one analysis with its graph and picture. Shared,
+/// never copied; two are equal only when they are the same run.
+pub struct Traffic {
+    pub engine: kubeplay_core::netpol::Engine,
+    pub graph: kubeplay_core::netpol::graph::Graph,
+    pub layout: kubeplay_core::layout::Layout,
+    /// The port the matrix opens at (`kubeplay_core::layout::suggested_port`).
+    pub suggested_port: (u16, Protocol),
+}
+
+impl std::fmt::Debug for Traffic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Traffic({} nodes)", self.layout.nodes.len())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SharedTraffic(pub Rc<Traffic>);
+
+impl PartialEq for SharedTraffic {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A connection to explain: from, to, port, protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowQuery {
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
 /// What one analysis run produced for the current text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
     pub text: String,
     pub report: Report,
     pub exercise: Option<ExerciseStatus>,
+    pub traffic: SharedTraffic,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +116,12 @@ pub struct AppState {
     /// Embedded in another page (`?embed`): no chrome.
     pub embed: bool,
     pub read_only: bool,
+    /// The port and protocol the matrix probes and flows are explained at.
+    pub port: Option<(u16, Protocol)>,
+    /// The flow whose explanation is open.
+    pub explain: Option<FlowQuery>,
+    /// The graph node whose blast radius is lit.
+    pub focus: Option<String>,
 }
 
 pub enum Action {
@@ -83,6 +131,9 @@ pub enum Action {
     ShowTab(Tab),
     OpenExample(&'static str),
     ToggleSeverity(Severity),
+    SetPort(u16, Protocol),
+    Explain(Option<FlowQuery>),
+    Focus(Option<String>),
 }
 
 impl AppState {
@@ -109,8 +160,14 @@ impl Reducible for AppState {
                     next.text = example.yaml.to_owned();
                     next.example = Some(example.id);
                     next.selection = None;
+                    next.explain = None;
+                    next.focus = None;
+                    next.port = None;
                 }
             }
+            Action::SetPort(port, protocol) => next.port = Some((port, protocol)),
+            Action::Explain(query) => next.explain = query,
+            Action::Focus(id) => next.focus = if self.focus == id { None } else { id },
             Action::ToggleSeverity(severity) => {
                 if let Some(index) = next.hidden_severities.iter().position(|s| *s == severity) {
                     next.hidden_severities.remove(index);

@@ -123,6 +123,33 @@ fn goal(text: &str, met: bool) -> Goal {
 /// Checks an example's exercise against the analysis of the (edited) text.
 pub fn check_exercise(id: &str, inventory: &Inventory, report: &Report) -> Option<ExerciseStatus> {
     let goals = match id {
+        "multi-tier-policy" => {
+            let engine = crate::netpol::Engine::new(inventory, &crate::netpol::NetpolOptions::default());
+            let allowed = |from: &str, to: &str, port: u16, protocol: crate::netpol::Protocol| {
+                let query =
+                    crate::netpol::explain::ExplainQuery { from: from.to_owned(), to: to.to_owned(), port, protocol };
+                crate::netpol::explain::explain(&engine, &query).is_ok_and(|e| e.allowed)
+            };
+            use crate::netpol::Protocol::{TCP, UDP};
+            vec![
+                goal(
+                    "Prometheus (monitoring) reaches the api on 5000/TCP",
+                    allowed("monitoring/prometheus[Deployment]", "default/api[Deployment]", 5000, TCP),
+                ),
+                goal(
+                    "The api resolves DNS at CoreDNS on 53/UDP",
+                    allowed("default/api[Deployment]", "kube-system/coredns[Deployment]", 53, UDP),
+                ),
+                goal(
+                    "The api still reaches the database on 5432/TCP",
+                    allowed("default/api[Deployment]", "default/database[StatefulSet]", 5432, TCP),
+                ),
+                goal(
+                    "Only the frontend and monitoring reach the api (not the database)",
+                    !allowed("default/database[StatefulSet]", "default/api[Deployment]", 5000, TCP),
+                ),
+            ]
+        }
         "production-quota" => {
             let rejected = |prefix: &str| {
                 report.admission.objects.iter().any(|d| {
@@ -275,6 +302,19 @@ mod tests {
         let native = "apiVersion: v1\nkind: Pod\nmetadata: {name: app-with-logging-sidecar}\nspec:\n  initContainers:\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n    restartPolicy: Always\n  containers:\n  - name: app\n    image: myapp:1.0.0\n";
         assert!(status("sidecars", native).solved);
         assert!(!status("sidecars", example("sidecars").expect("example").yaml).solved);
+    }
+
+    #[test]
+    fn multi_tier_exercise_is_solved_by_the_namespace_label_and_udp_dns() {
+        let text = example("multi-tier-policy").expect("example").yaml;
+        let start = status("multi-tier-policy", text);
+        assert_eq!(start.goals.iter().map(|g| g.met).collect::<Vec<_>>(), [false, false, true, true]);
+        let fixed =
+            text.replace("          name: monitoring", "          kubernetes.io/metadata.name: monitoring").replace(
+                "    - protocol: TCP\n      port: 53 # DNS",
+                "    - protocol: TCP\n      port: 53 # DNS\n    - protocol: UDP\n      port: 53",
+            );
+        assert!(status("multi-tier-policy", &fixed).solved);
     }
 
     #[test]

@@ -1,7 +1,10 @@
 pub mod editor;
+pub mod explain;
 pub mod findings;
 pub mod lesson;
+pub mod matrix;
 pub mod resources;
 pub mod security;
 pub mod tabs;
 pub mod toolbar;
+pub mod traffic;

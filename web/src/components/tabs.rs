@@ -21,7 +21,8 @@ pub fn tabs(props: &TabsProps) -> Html {
             Tab::Findings => Some(report.diagnostics.len()),
             Tab::Resources => Some(report.admission.objects.len()),
             Tab::Security => Some(report.security.workloads.iter().filter(|w| !w.restricted.pass).count()),
-            Tab::Lesson => None,
+            Tab::Traffic => Some(report.netpol.endpoints),
+            Tab::Lesson | Tab::Matrix => None,
         }
     };
     let onkeydown = {

@@ -1,0 +1,257 @@
+//! The traffic graph: namespaces as boxes, workloads and pods as nodes (with
+//! replica counts), allowed flows as edges with particles moving along them,
+//! denied flows on demand as red dashes. The layout comes from core
+//! (`kubeplay_core::layout`), so it is deterministic. Click a node to light its
+//! blast radius and who can reach it; click an edge to explain it. Wheel zooms,
+//! dragging pans.
+
+use std::collections::BTreeSet;
+
+use kubeplay_core::netpol::Protocol;
+use yew::prelude::*;
+
+use crate::state::{FlowQuery, SharedTraffic};
+
+#[derive(Properties, PartialEq)]
+pub struct TrafficProps {
+    pub traffic: SharedTraffic,
+    pub focus: Option<String>,
+    pub port: (u16, Protocol),
+    pub on_focus: Callback<Option<String>>,
+    pub on_explain: Callback<FlowQuery>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct View {
+    scale: f64,
+    x: f64,
+    y: f64,
+}
+
+#[function_component(TrafficView)]
+pub fn traffic_view(props: &TrafficProps) -> Html {
+    let traffic = &props.traffic.0;
+    let layout = &traffic.layout;
+    let view = use_state(|| View { scale: 1.0, x: 0.0, y: 0.0 });
+    let drag = use_mut_ref(|| None::<(f64, f64)>);
+    let show_denied = use_state(|| false);
+    let namespace = use_state(|| None::<String>);
+    let port_only = use_state(|| false);
+    // Traffic to and from outside the cluster is on demand: for pods no policy
+    // isolates it is every pod, and it would hide the rest.
+    let show_external = use_state(|| false);
+
+    // Blast radius (everything reachable transitively) and who can reach the focus.
+    let (reach, reached_by): (BTreeSet<String>, BTreeSet<String>) = match &props.focus {
+        Some(id) => (
+            traffic.graph.blast_radius(id).unwrap_or_default().into_iter().collect(),
+            traffic.graph.who_can_reach(id).unwrap_or_default().into_iter().collect(),
+        ),
+        None => (BTreeSet::new(), BTreeSet::new()),
+    };
+    let (port, protocol) = props.port;
+    let carries_port = |from: &str, to: &str| {
+        traffic.graph.edges.iter().any(|e| {
+            e.from == from
+                && e.to == to
+                && (e.all || e.connections.iter().any(|c| c.protocol == protocol && c.first <= port && port <= c.last))
+        })
+    };
+    let visible_node = |id: &str, group: &str| {
+        namespace.as_deref().is_none_or(|ns| ns == group) || id == props.focus.as_deref().unwrap_or("")
+    };
+    let node_group = |id: &str| layout.nodes.iter().find(|n| n.id == id).map(|n| n.group.clone()).unwrap_or_default();
+    let is_external = |id: &str| id.starts_with("external:");
+    let edge_visible = |from: &str, to: &str| {
+        (*show_external || props.focus.as_deref().is_some_and(is_external) || !(is_external(from) || is_external(to)))
+            && (namespace.is_none() || visible_node(from, &node_group(from)) || visible_node(to, &node_group(to)))
+            && (!*port_only || carries_port(from, to))
+    };
+
+    let onwheel = {
+        let view = view.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
+            view.set(View { scale: (view.scale * factor).clamp(0.3, 4.0), ..*view });
+        })
+    };
+    let onmousedown = {
+        let drag = drag.clone();
+        Callback::from(move |e: MouseEvent| {
+            *drag.borrow_mut() = Some((f64::from(e.client_x()), f64::from(e.client_y())))
+        })
+    };
+    let onmousemove = {
+        let (drag, view) = (drag.clone(), view.clone());
+        Callback::from(move |e: MouseEvent| {
+            let start = *drag.borrow();
+            if let Some((sx, sy)) = start {
+                let (cx, cy) = (f64::from(e.client_x()), f64::from(e.client_y()));
+                view.set(View { x: view.x + (cx - sx) / view.scale, y: view.y + (cy - sy) / view.scale, ..*view });
+                *drag.borrow_mut() = Some((cx, cy));
+            }
+        })
+    };
+    let onmouseup = {
+        let drag = drag.clone();
+        Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None)
+    };
+    let zoom = |factor: f64| {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.set(View { scale: (view.scale * factor).clamp(0.3, 4.0), ..*view }))
+    };
+    let reset = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.set(View { scale: 1.0, x: 0.0, y: 0.0 }))
+    };
+    let toggle_denied = {
+        let show_denied = show_denied.clone();
+        Callback::from(move |_: Event| show_denied.set(!*show_denied))
+    };
+    let toggle_external = {
+        let show_external = show_external.clone();
+        Callback::from(move |_: Event| show_external.set(!*show_external))
+    };
+    let toggle_port = {
+        let port_only = port_only.clone();
+        Callback::from(move |_: Event| port_only.set(!*port_only))
+    };
+    let on_namespace = {
+        let namespace = namespace.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let value = select.value();
+                namespace.set((!value.is_empty()).then_some(value));
+            }
+        })
+    };
+
+    let (width, height) = (layout.width.max(200.0), layout.height.max(120.0));
+    let w = width / view.scale;
+    let h = height / view.scale;
+    let view_box = format!("{:.1} {:.1} {:.1} {:.1}", (width - w) / 2.0 - view.x, (height - h) / 2.0 - view.y, w, h);
+    let focus = props.focus.clone();
+    let lit = |id: &str| focus.as_deref().is_none_or(|f| f == id || reach.contains(id) || reached_by.contains(id));
+    let edge_lit = |from: &str, to: &str| {
+        focus.as_deref().is_none_or(|f| {
+            (from == f || reach.contains(from)) && reach.contains(to)
+                || (to == f || reached_by.contains(to)) && reached_by.contains(from)
+        })
+    };
+
+    // Explain an edge at the chosen port when it carries it, else at its first allowed port.
+    let explain_port = |from: &str, to: &str| -> (u16, Protocol) {
+        if carries_port(from, to) {
+            return (port, protocol);
+        }
+        traffic
+            .graph
+            .edges
+            .iter()
+            .find(|e| e.from == from && e.to == to)
+            .and_then(|e| e.connections.first())
+            .map_or((port, protocol), |c| (c.first, c.protocol))
+    };
+    let edge = |e: &kubeplay_core::layout::LayoutEdge, index: usize| {
+        let (port, protocol) = explain_port(&e.from, &e.to);
+        let query = FlowQuery { from: e.from.clone(), to: e.to.clone(), port, protocol };
+        let on_explain = props.on_explain.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_explain.emit(query.clone()));
+        let class = classes!(
+            "edge",
+            if e.allowed { "allowed" } else { "denied" },
+            (!edge_lit(&e.from, &e.to)).then_some("dim")
+        );
+        let duration = format!("{:.1}s", 2.2 + (index % 5) as f64 * 0.3);
+        html! {
+            <g class={class} data-from={e.from.clone()} data-to={e.to.clone()} {onclick}>
+                <title>{format!("{} → {}: {}", e.from, e.to, e.label)}</title>
+                <path class="edge-hit" d={e.path.clone()} />
+                <path class="edge-line" d={e.path.clone()} marker-end={if e.allowed { "url(#arrow)" } else { "url(#arrow-denied)" }} />
+                if e.allowed {
+                    <circle class="particle" r="3">
+                        <animateMotion dur={duration} repeatCount="indefinite" path={e.path.clone()} />
+                    </circle>
+                }
+            </g>
+        }
+    };
+
+    html! {
+        <div class="traffic">
+            <div class="traffic-controls">
+                <label>{"Namespace "}
+                    <select onchange={on_namespace} aria-label="Show namespace">
+                        <option value="" selected={namespace.is_none()}>{"all"}</option>
+                        { for layout.groups.iter().filter(|g| !g.external || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|g| html! { <option value={g.name.clone()} selected={namespace.as_deref() == Some(g.name.as_str())}>{&g.name}</option> }) }
+                    </select>
+                </label>
+                <label><input type="checkbox" checked={*port_only} onchange={toggle_port} />{format!(" only {port}/{}", protocol.as_str())}</label>
+                <label><input type="checkbox" checked={*show_denied} onchange={toggle_denied} data-testid="show-denied" />{" denied"}</label>
+                <label><input type="checkbox" checked={*show_external} onchange={toggle_external} data-testid="show-external" />{" outside the cluster"}</label>
+                <span class="spacer"></span>
+                <button class="action" onclick={zoom(1.25)} aria-label="Zoom in">{"+"}</button>
+                <button class="action" onclick={zoom(0.8)} aria-label="Zoom out">{"−"}</button>
+                <button class="action" onclick={reset}>{"Reset"}</button>
+            </div>
+            if layout.aggregated {
+                <p class="note">{"Large input: one node per namespace."}</p>
+            }
+            <svg class="graph" viewBox={view_box} role="img" aria-label="Traffic graph: who can reach whom"
+                {onwheel} {onmousedown} {onmousemove} onmouseup={onmouseup.clone()} onmouseleave={onmouseup}>
+                <defs>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+                    </marker>
+                    <marker id="arrow-denied" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="arrow-head denied" />
+                    </marker>
+                </defs>
+                { for layout.groups.iter().filter(|g| !g.external || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|g| html! {
+                    <g class={classes!("ns", g.external.then_some("external"))} data-namespace={g.name.clone()}>
+                        <rect x={format!("{:.1}", g.x)} y={format!("{:.1}", g.y)} width={format!("{:.1}", g.width)} height={format!("{:.1}", g.height)} rx="12" />
+                        <text x={format!("{:.1}", g.x + 14.0)} y={format!("{:.1}", g.y + 20.0)} class="ns-label">{ if g.external { "outside the cluster".to_owned() } else { format!("namespace {}", g.name) } }</text>
+                    </g>
+                }) }
+                if *show_denied {
+                    { for layout.denied.iter().enumerate().filter(|(_, e)| edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
+                }
+                { for layout.edges.iter().enumerate().filter(|(_, e)| edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
+                { for layout.nodes.iter().filter(|n| !is_external(&n.id) || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|n| {
+                    let id = n.id.clone();
+                    let on_focus = props.on_focus.clone();
+                    let onclick = Callback::from(move |e: MouseEvent| { e.stop_propagation(); on_focus.emit(Some(id.clone())) });
+                    let isolation = match (n.ingress_isolated, n.egress_isolated) {
+                        (true, true) => "ingress+egress isolated",
+                        (true, false) => "ingress isolated",
+                        (false, true) => "egress isolated",
+                        (false, false) => "not isolated",
+                    };
+                    let class = classes!(
+                        "node",
+                        (n.ingress_isolated || n.egress_isolated).then_some("isolated"),
+                        (props.focus.as_deref() == Some(n.id.as_str())).then_some("focus"),
+                        (!lit(&n.id)).then_some("dim"),
+                        reach.contains(&n.id).then_some("reach"),
+                        reached_by.contains(&n.id).then_some("reached-by"),
+                    );
+                    html! {
+                        <g {class} data-id={n.id.clone()} {onclick} tabindex="0" role="button" aria-label={format!("{} ({isolation})", n.id)}>
+                            <title>{format!("{} — {isolation}", n.id)}</title>
+                            <rect x={format!("{:.1}", n.x)} y={format!("{:.1}", n.y)} width={format!("{:.1}", n.width)} height={format!("{:.1}", n.height)} rx="8" />
+                            <text x={format!("{:.1}", n.x + 12.0)} y={format!("{:.1}", n.y + 19.0)} class="node-label">{&n.label}</text>
+                            <text x={format!("{:.1}", n.x + 12.0)} y={format!("{:.1}", n.y + 36.0)} class="node-detail">{&n.detail}</text>
+                        </g>
+                    }
+                }) }
+            </svg>
+            <p class="legend">
+                <span class="key allowed"></span>{"allowed (particles flow)"}
+                <span class="key denied"></span>{"denied"}
+                <span class="key isolated"></span>{"isolated by a policy"}
+                {" · click a node for its blast radius, an edge to explain it"}
+            </p>
+        </div>
+    }
+}
