@@ -23,7 +23,8 @@ const GROUP_GAP_Y: f64 = 50.0;
 const CHAR_WIDTH: f64 = 7.6;
 const MIN_NODE_WIDTH: f64 = 120.0;
 const MARGIN: f64 = 24.0;
-const COLUMNS: usize = 3;
+/// At most this many namespace boxes side by side.
+const MAX_COLUMNS: usize = 3;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct LayoutGroup {
@@ -211,7 +212,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
         (label.max(detail) + 28.0).max(MIN_NODE_WIDTH)
     };
 
-    // Size each group, then place groups in rows of COLUMNS.
+    // Size each group, then place groups in rows of columns.
     struct Sized {
         name: String,
         external: bool,
@@ -233,20 +234,22 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
         })
         .collect();
 
-    let mut column_widths = vec![0.0_f64; COLUMNS];
+    // A squarish grid: 2 boxes side by side, 3–4 in two columns, 5–9 in three.
+    let columns = (1..=MAX_COLUMNS).find(|c| c * c >= sized.len()).unwrap_or(MAX_COLUMNS).max(sized.len().min(2));
+    let mut column_widths = vec![0.0_f64; columns];
     for (index, group) in sized.iter().enumerate() {
-        let column = index % COLUMNS;
+        let column = index % columns;
         column_widths[column] = column_widths[column].max(group.width);
     }
-    let mut row_heights = vec![0.0_f64; sized.len().div_ceil(COLUMNS)];
+    let mut row_heights = vec![0.0_f64; sized.len().div_ceil(columns)];
     for (index, group) in sized.iter().enumerate() {
-        row_heights[index / COLUMNS] = row_heights[index / COLUMNS].max(group.height);
+        row_heights[index / columns] = row_heights[index / columns].max(group.height);
     }
 
     let mut layout = Layout { aggregated, ..Layout::default() };
     let mut positions: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
     for (index, group) in sized.iter().enumerate() {
-        let (column, row) = (index % COLUMNS, index / COLUMNS);
+        let (column, row) = (index % columns, index / columns);
         let x = MARGIN + column_widths[..column].iter().map(|w| w + GROUP_GAP_X).sum::<f64>();
         let y = MARGIN + row_heights[..row].iter().map(|h| h + GROUP_GAP_Y).sum::<f64>();
         let width = column_widths[column];

@@ -55,6 +55,13 @@ fn content_type(path: &str) -> &'static str {
 
 impl StaticServer {
     pub async fn start(root: PathBuf) -> StaticServer {
+        StaticServer::start_at(root, "/").await
+    }
+
+    /// Serves `root` under the URL path `prefix` (e.g. `/docs/kubeplay/`), as a
+    /// static host serving the site from a sub-path would; other paths are 404.
+    pub async fn start_at(root: PathBuf, prefix: &str) -> StaticServer {
+        let prefix = prefix.to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -62,6 +69,7 @@ impl StaticServer {
         tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let root = root.clone();
+                let prefix = prefix.clone();
                 let log = Arc::clone(&log);
                 tokio::spawn(async move {
                     let mut head = Vec::new();
@@ -76,7 +84,12 @@ impl StaticServer {
                     let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
                     log.lock().expect("log").push(target.clone());
                     let path = target.split(['?', '#']).next().unwrap_or("/");
-                    let relative = path.trim_start_matches('/');
+                    let Some(relative) = path.strip_prefix(prefix.as_str()) else {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                            .await;
+                        return;
+                    };
                     let relative = if relative.is_empty() || relative.ends_with('/') {
                         format!("{relative}index.html")
                     } else {

@@ -72,3 +72,32 @@ async fn typing_a_broken_manifest_shows_its_located_diagnostic() {
     assert!(!server.requests.lock().expect("log").is_empty());
     browser.client.clone().close().await.expect("close");
 }
+
+/// Static hosting: the site works from a sub-path (relative asset URLs), ships
+/// a strict Content-Security-Policy (a violation would be a console error), and
+/// shows the kubeplay and Kubernetes versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_from_a_sub_path_under_a_strict_content_security_policy() {
+    let server = StaticServer::start_at(dist_dir(), "/team/docs/kubeplay/").await;
+    let browser = Browser::start(1280, 800).await;
+    let client = &browser.client;
+    client.goto(&server.url("/team/docs/kubeplay/?example=sidecars&view=security")).await.expect("open");
+    assert!(
+        browser.wait_until("document.querySelector('.workload')", Duration::from_secs(20)).await,
+        "the app loads its assets relative to the sub-path"
+    );
+    let policy = client
+        .execute("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content;", vec![])
+        .await
+        .expect("csp");
+    let policy = policy.as_str().expect("a policy");
+    assert!(policy.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{policy}");
+    let version = client.find(Locator::Css(".version")).await.expect("version").text().await.expect("text");
+    assert_eq!(version, format!("v{} · Kubernetes {}", kubeplay_core::VERSION, kubeplay_core::KUBERNETES_VERSION));
+    let requests = server.requests.lock().expect("log").clone();
+    assert!(requests.iter().all(|r| r.starts_with("/team/docs/kubeplay/")), "{requests:?}");
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.screenshot_to("sub-path-sidecars-security").await;
+    browser.client.clone().close().await.expect("close");
+}

@@ -54,9 +54,7 @@ pub fn resources_view(props: &ResourcesProps) -> Html {
                                 <tr data-resource={resource.clone()}>
                                     <th scope="row">{resource}</th>
                                     <td class="bar-cell">
-                                        <div class={classes!("bar", level)} role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{pct:.0}")} aria-label={format!("{resource}: {used} of {hard}")}>
-                                            <div class="fill" style={format!("width: {pct:.1}%")}></div>
-                                        </div>
+                                        <progress class={classes!("bar", level)} max="100" value={format!("{pct:.1}")} aria-label={format!("{resource}: {used} of {hard}")}></progress>
                                     </td>
                                     <td class="numbers">{format!("{used} / {hard}")}</td>
                                 </tr>
