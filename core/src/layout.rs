@@ -167,10 +167,10 @@ fn aggregate(graph: &Graph) -> Graph {
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
     for edge in &graph.edges {
         let (a, b) = (group_of(&edge.from), group_of(&edge.to));
-        if a != b {
-            if let (Some(a), Some(b)) = (id_of(&a), id_of(&b)) {
-                pairs.insert((a, b));
-            }
+        if a != b
+            && let (Some(a), Some(b)) = (id_of(&a), id_of(&b))
+        {
+            pairs.insert((a, b));
         }
     }
     let edges =
