@@ -178,7 +178,10 @@ impl Engine {
         let mut classes: Vec<Class> = Vec::new();
         let mut class_of = Vec::with_capacity(endpoints.len());
         for (index, endpoint) in endpoints.iter().enumerate() {
-            let namespace = namespace_index.get(endpoint.namespace.as_str()).copied().unwrap_or(usize::MAX);
+            let namespace = namespace_index
+                .get(endpoint.namespace.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
             let hash = {
                 use std::hash::{Hash, Hasher};
                 let mut h = super::classes::Fnv::default();
@@ -192,14 +195,23 @@ impl Engine {
             };
             let bucket = buckets.entry(hash).or_default();
             let found = bucket.iter().copied().find(|id| {
-                let Some(class) = classes.get(*id as usize) else { return false };
-                let Some(rep) = endpoints.get(class.representative) else { return false };
+                let Some(class) = classes.get(*id as usize) else {
+                    return false;
+                };
+                let Some(rep) = endpoints.get(class.representative) else {
+                    return false;
+                };
                 class.namespace == namespace
                     && rep.host_network == endpoint.host_network
                     && node_of(rep, has_host_network) == node_of(endpoint, has_host_network)
-                    && projected_labels(rep, &label_keys).eq(projected_labels(endpoint, &label_keys))
+                    && projected_labels(rep, &label_keys)
+                        .eq(projected_labels(endpoint, &label_keys))
                     && projected_ports(rep, &port_names).eq(projected_ports(endpoint, &port_names))
-                    && class.ip_blocks.iter().copied().eq(signature(endpoint, &blocks, ips_matter))
+                    && class
+                        .ip_blocks
+                        .iter()
+                        .copied()
+                        .eq(signature(endpoint, &blocks, ips_matter))
             });
             let id = match found {
                 Some(id) => id,
@@ -266,6 +278,11 @@ impl Engine {
             }
         }
 
+        // Each distinct ipBlock's classes, as a set built once.
+        let block_sets: Vec<ClassSet> = block_classes
+            .into_iter()
+            .map(|ids| ClassSet::from_unsorted(ids, universe))
+            .collect();
         let mut evaluator = SelectorEvaluator {
             endpoints: &endpoints,
             classes: &classes,
@@ -300,7 +317,7 @@ impl Engine {
             let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
             for direction in [Direction::Ingress, Direction::Egress] {
                 for rule in policy.rules(direction).into_iter().flatten() {
-                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_classes);
+                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_sets);
                     per_direction[direction_slot(direction)].push(side);
                 }
             }
@@ -339,6 +356,22 @@ impl Engine {
             .ok()
     }
 
+    /// Classes whose pods resolve one of `names` to `port`, memoized per view
+    /// (a popular name like `http` can cover every class).
+    fn named_classes_cached<'p>(
+        &self,
+        cache: &mut FastMap<Vec<(&'p str, Protocol)>, ClassSet>,
+        names: Vec<(&'p str, Protocol)>,
+        port: u16,
+    ) -> ClassSet {
+        if let Some(found) = cache.get(&names) {
+            return found.clone();
+        }
+        let set = self.named_classes(&names, port);
+        cache.insert(names, set.clone());
+        set
+    }
+
     fn named_classes(&self, names: &[(&str, Protocol)], port: u16) -> ClassSet {
         let mut ids = Vec::new();
         for (name, protocol) in names {
@@ -361,6 +394,7 @@ impl Engine {
         };
         let mut ingress = fresh(&self.ingress_isolated);
         let mut egress = fresh(&self.egress_isolated);
+        let mut named_cache = FastMap::default();
         for (pi, policy) in self.policies.iter().enumerate() {
             let (Some(selected), Some(peers)) = (self.selected.get(pi), self.rule_peers.get(pi))
             else {
@@ -378,7 +412,10 @@ impl Engine {
                     PortMatch::All => selected.to_vec(),
                     // The destination is the selected pod: it must resolve the name (rule 28).
                     PortMatch::Named(names) => selected
-                        .intersect(&self.named_classes(&names, port), universe)
+                        .intersect(
+                            &self.named_classes_cached(&mut named_cache, names, port),
+                            universe,
+                        )
                         .to_vec(),
                 };
                 for d in targets {
@@ -397,7 +434,7 @@ impl Engine {
                     PortMatch::All => rule_side,
                     // The destination must resolve the name; externals never do.
                     PortMatch::Named(names) => {
-                        let named = self.named_classes(&names, port);
+                        let named = self.named_classes_cached(&mut named_cache, names, port);
                         let classes = if rule_side.all_classes {
                             named
                         } else {
@@ -528,27 +565,45 @@ impl Engine {
 
 /// Node names matter only when hostNetwork pods exist (node traffic, rule 35).
 fn node_of(e: &Endpoint, has_host_network: bool) -> Option<&str> {
-    if has_host_network { e.node.as_deref() } else { None }
+    if has_host_network {
+        e.node.as_deref()
+    } else {
+        None
+    }
 }
 
 fn projected_labels<'a>(
     e: &'a Endpoint,
     keys: &'a BTreeSet<&str>,
 ) -> impl Iterator<Item = (&'a String, &'a String)> + 'a {
-    e.labels.iter().filter(move |(k, _)| keys.contains(k.as_str()))
+    e.labels
+        .iter()
+        .filter(move |(k, _)| keys.contains(k.as_str()))
 }
 
-fn projected_ports<'a>(e: &'a Endpoint, names: &'a BTreeSet<&str>) -> impl Iterator<Item = &'a NamedPort> + 'a {
-    e.ports.iter().filter(move |p| names.contains(p.name.as_str()))
+fn projected_ports<'a>(
+    e: &'a Endpoint,
+    names: &'a BTreeSet<&str>,
+) -> impl Iterator<Item = &'a NamedPort> + 'a {
+    e.ports
+        .iter()
+        .filter(move |p| names.contains(p.name.as_str()))
 }
 
 /// Which of the distinct ipBlocks hold one of the endpoint's IPs: rule 22
 /// [convention] when `ips_matter`; hostNetwork pods (rule 35) always, their IP
 /// being the node's.
-fn signature<'a>(e: &'a Endpoint, blocks: &'a [&RangeSet], ips_matter: bool) -> impl Iterator<Item = u32> + 'a {
+fn signature<'a>(
+    e: &'a Endpoint,
+    blocks: &'a [&RangeSet],
+    ips_matter: bool,
+) -> impl Iterator<Item = u32> + 'a {
     let relevant = ips_matter || e.host_network;
     (0..blocks.len() as u32).filter(move |b| {
-        relevant && blocks.get(*b as usize).is_some_and(|set| e.ips.iter().any(|a| set.contains(*a)))
+        relevant
+            && blocks
+                .get(*b as usize)
+                .is_some_and(|set| e.ips.iter().any(|a| set.contains(*a)))
     })
 }
 
@@ -648,7 +703,7 @@ impl SelectorEvaluator<'_> {
         rule: &Rule,
         own: &[usize],
         blocks: &[&RangeSet],
-        block_classes: &[Vec<u32>],
+        block_sets: &[ClassSet],
     ) -> Side {
         let Some(peers) = &rule.peers else {
             return Side {
@@ -672,16 +727,13 @@ impl SelectorEvaluator<'_> {
                     side.external.union_with(addresses);
                     // Rule 22 [convention]: ipBlock matches pod IPs; hostNetwork pods
                     // (rule 35) always, since their IP is the node's.
-                    let matching: Vec<u32> = blocks
+                    if let Some(set) = blocks
                         .iter()
                         .position(|b| *b == addresses)
-                        .and_then(|b| block_classes.get(b))
-                        .cloned()
-                        .unwrap_or_default();
-                    side.classes.union_with(
-                        &ClassSet::from_unsorted(matching, self.universe),
-                        self.universe,
-                    );
+                        .and_then(|b| block_sets.get(b))
+                    {
+                        side.classes.union_with(set, self.universe);
+                    }
                 }
             }
         }
