@@ -66,6 +66,11 @@ fn main() {
     }
     let peak = peak_mib().unwrap_or(0.0);
     let Some(engine) = engine else { return };
+    if std::env::var_os("NETPOL_LINT").is_some() {
+        let start = Instant::now();
+        let findings = kubeplay_core::netpol::lint::lint(&engine, &Default::default());
+        eprintln!("lint {:.1} ms, {} findings", start.elapsed().as_secs_f64() * 1000.0, findings.len());
+    }
     // Pairwise: a fixed sample of pairs, extrapolated to pods².
     let sample: usize = std::env::var("NETPOL_PAIR_SAMPLE")
         .ok()
