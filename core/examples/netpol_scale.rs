@@ -69,7 +69,14 @@ fn main() {
     if std::env::var_os("NETPOL_LINT").is_some() {
         let start = Instant::now();
         let findings = kubeplay_core::netpol::lint::lint(&engine, &Default::default());
-        eprintln!("lint {:.1} ms, {} findings", start.elapsed().as_secs_f64() * 1000.0, findings.len());
+        let mut codes = std::collections::BTreeMap::<&str, usize>::new();
+        for f in &findings {
+            *codes.entry(f.code.as_str()).or_default() += 1;
+        }
+        eprintln!(
+            "lint {:.1} ms, findings {codes:?}",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
     }
     // Pairwise: a fixed sample of pairs, extrapolated to pods².
     let sample: usize = std::env::var("NETPOL_PAIR_SAMPLE")

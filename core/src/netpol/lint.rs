@@ -32,6 +32,12 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     // Computed once: DNS views (only if some policy restricts egress) and a
     // (label key, value) → classes index for "does this peer match anything".
     let dns_ports = dns_marks(engine);
+    let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); engine.namespaces.len()];
+    for (id, class) in engine.classes.iter().enumerate() {
+        if let Some(list) = namespace_classes.get_mut(class.namespace) {
+            list.push(id as u32);
+        }
+    }
     let mut label_index: FastMap<(&str, &str), Vec<u32>> = FastMap::default();
     for (id, class) in engine.classes.iter().enumerate() {
         if let Some(rep) = engine.endpoints.get(class.representative) {
@@ -63,7 +69,14 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        peers(engine, policy, has_endpoints, &label_index, &mut out);
+        peers(
+            engine,
+            policy,
+            has_endpoints,
+            &label_index,
+            &namespace_classes,
+            &mut out,
+        );
         named_ports(engine, policy, &selected, &mut out);
         ignored_rules(policy, inventory, &mut out);
         dns(policy, &selected, &dns_ports, &mut out);
@@ -77,6 +90,7 @@ fn peers(
     policy: &Policy,
     has_endpoints: bool,
     label_index: &FastMap<(&str, &str), Vec<u32>>,
+    namespace_classes: &[Vec<u32>],
     out: &mut Vec<Diagnostic>,
 ) {
     for direction in [Direction::Ingress, Direction::Egress] {
@@ -126,14 +140,33 @@ fn peers(
                         _ => None,
                     })
                     .min_by_key(Vec::len);
+                // Namespaces in scope, by index, so candidates are checked without
+                // string comparisons (classes are ordered by namespace).
+                let in_scope: Vec<bool> = engine
+                    .namespaces
+                    .iter()
+                    .map(|n| match namespaces {
+                        NamespaceScope::Own => n.name == policy.namespace,
+                        NamespaceScope::Selector(selector) => selector.matches(&n.labels),
+                    })
+                    .collect();
                 let matches = |class: u32| {
-                    engine
-                        .representative(class)
-                        .is_some_and(|rep| peer_matches(engine, policy, peer, rep))
+                    engine.classes.get(class as usize).is_some_and(|c| {
+                        in_scope.get(c.namespace).copied().unwrap_or(false)
+                            && engine
+                                .endpoints
+                                .get(c.representative)
+                                .is_some_and(|rep| !rep.host_network && pods.matches(&rep.labels))
+                    })
                 };
                 let matches_any = match candidates {
                     Some(ids) => ids.into_iter().any(matches),
-                    None => (0..engine.classes.len() as u32).any(matches),
+                    None => namespace_classes
+                        .iter()
+                        .enumerate()
+                        .filter(|(n, _)| in_scope.get(*n).copied().unwrap_or(false))
+                        .flat_map(|(_, ids)| ids.iter().copied())
+                        .any(matches),
                 };
                 if !matches_any {
                     let scope = match namespaces {
