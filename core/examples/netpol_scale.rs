@@ -50,6 +50,15 @@ fn main() {
     }
     let peak = peak_mib().unwrap_or(0.0);
     let Some(engine) = engine else { return };
+    if std::env::var_os("NETPOL_LINT").is_some() {
+        let start = Instant::now();
+        let findings = kubeplay_core::netpol::lint::lint(&engine, &Default::default());
+        let mut codes = std::collections::BTreeMap::<&str, usize>::new();
+        for f in &findings {
+            *codes.entry(f.code.as_str()).or_default() += 1;
+        }
+        eprintln!("lint {:.1} ms, findings {codes:?}", start.elapsed().as_secs_f64() * 1000.0);
+    }
     // Pairwise: a fixed sample of pairs, extrapolated to pods².
     let sample: usize = std::env::var("NETPOL_PAIR_SAMPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let mut rng = netpol_gen::Lcg(7);

@@ -178,8 +178,12 @@ impl Engine {
             };
             let bucket = buckets.entry(hash).or_default();
             let found = bucket.iter().copied().find(|id| {
-                let Some(class) = classes.get(*id as usize) else { return false };
-                let Some(rep) = endpoints.get(class.representative) else { return false };
+                let Some(class) = classes.get(*id as usize) else {
+                    return false;
+                };
+                let Some(rep) = endpoints.get(class.representative) else {
+                    return false;
+                };
                 class.namespace == namespace
                     && rep.host_network == endpoint.host_network
                     && node_of(rep, has_host_network) == node_of(endpoint, has_host_network)
@@ -248,6 +252,9 @@ impl Engine {
             }
         }
 
+        // Each distinct ipBlock's classes, as a set built once.
+        let block_sets: Vec<ClassSet> =
+            block_classes.into_iter().map(|ids| ClassSet::from_unsorted(ids, universe)).collect();
         let mut evaluator = SelectorEvaluator {
             endpoints: &endpoints,
             classes: &classes,
@@ -282,7 +289,7 @@ impl Engine {
             let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
             for direction in [Direction::Ingress, Direction::Egress] {
                 for rule in policy.rules(direction).into_iter().flatten() {
-                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_classes);
+                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_sets);
                     per_direction[direction_slot(direction)].push(side);
                 }
             }
@@ -317,6 +324,22 @@ impl Engine {
         self.endpoints.binary_search_by(|e| e.id.as_str().cmp(id)).ok()
     }
 
+    /// Classes whose pods resolve one of `names` to `port`, memoized per view
+    /// (a popular name like `http` can cover every class).
+    fn named_classes_cached<'p>(
+        &self,
+        cache: &mut FastMap<Vec<(&'p str, Protocol)>, ClassSet>,
+        names: Vec<(&'p str, Protocol)>,
+        port: u16,
+    ) -> ClassSet {
+        if let Some(found) = cache.get(&names) {
+            return found.clone();
+        }
+        let set = self.named_classes(&names, port);
+        cache.insert(names, set.clone());
+        set
+    }
+
     fn named_classes(&self, names: &[(&str, Protocol)], port: u16) -> ClassSet {
         let mut ids = Vec::new();
         for (name, protocol) in names {
@@ -334,6 +357,7 @@ impl Engine {
             |isolated: &Vec<bool>| -> Vec<Option<Side>> { isolated.iter().map(|i| i.then(Side::default)).collect() };
         let mut ingress = fresh(&self.ingress_isolated);
         let mut egress = fresh(&self.egress_isolated);
+        let mut named_cache = FastMap::default();
         for (pi, policy) in self.policies.iter().enumerate() {
             let (Some(selected), Some(peers)) = (self.selected.get(pi), self.rule_peers.get(pi)) else {
                 continue;
@@ -349,7 +373,9 @@ impl Engine {
                     PortMatch::None => continue,
                     PortMatch::All => selected.to_vec(),
                     // The destination is the selected pod: it must resolve the name (rule 28).
-                    PortMatch::Named(names) => selected.intersect(&self.named_classes(&names, port), universe).to_vec(),
+                    PortMatch::Named(names) => {
+                        selected.intersect(&self.named_classes_cached(&mut named_cache, names, port), universe).to_vec()
+                    }
                 };
                 for d in targets {
                     if let Some(Some(side)) = ingress.get_mut(d as usize) {
@@ -367,7 +393,7 @@ impl Engine {
                     PortMatch::All => rule_side,
                     // The destination must resolve the name; externals never do.
                     PortMatch::Named(names) => {
-                        let named = self.named_classes(&names, port);
+                        let named = self.named_classes_cached(&mut named_cache, names, port);
                         let classes =
                             if rule_side.all_classes { named } else { rule_side.classes.intersect(&named, universe) };
                         narrowed = Side { classes, ..Side::default() };
@@ -577,7 +603,7 @@ impl SelectorEvaluator<'_> {
         set
     }
 
-    fn rule_side(&mut self, rule: &Rule, own: &[usize], blocks: &[&RangeSet], block_classes: &[Vec<u32>]) -> Side {
+    fn rule_side(&mut self, rule: &Rule, own: &[usize], blocks: &[&RangeSet], block_sets: &[ClassSet]) -> Side {
         let Some(peers) = &rule.peers else {
             return Side { all_classes: true, all_external: true, ..Side::default() };
         };
@@ -596,13 +622,9 @@ impl SelectorEvaluator<'_> {
                     side.external.union_with(addresses);
                     // Rule 22 [convention]: ipBlock matches pod IPs; hostNetwork pods
                     // (rule 35) always, since their IP is the node's.
-                    let matching: Vec<u32> = blocks
-                        .iter()
-                        .position(|b| *b == addresses)
-                        .and_then(|b| block_classes.get(b))
-                        .cloned()
-                        .unwrap_or_default();
-                    side.classes.union_with(&ClassSet::from_unsorted(matching, self.universe), self.universe);
+                    if let Some(set) = blocks.iter().position(|b| *b == addresses).and_then(|b| block_sets.get(b)) {
+                        side.classes.union_with(set, self.universe);
+                    }
                 }
             }
         }

@@ -17,6 +17,7 @@
 use std::collections::BTreeSet;
 
 use super::Protocol;
+use super::classes::FastMap;
 use super::engine::Engine;
 use super::explain::peer_matches;
 use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec};
@@ -28,6 +29,23 @@ use crate::model::{Inventory, NAMESPACE_NAME_LABEL, Object};
 pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     let mut out = engine.diagnostics.clone();
     let has_endpoints = !engine.endpoints.is_empty();
+    // Computed once: DNS views (only if some policy restricts egress) and a
+    // (label key, value) → classes index for "does this peer match anything".
+    let dns_ports = dns_marks(engine);
+    let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); engine.namespaces.len()];
+    for (id, class) in engine.classes.iter().enumerate() {
+        if let Some(list) = namespace_classes.get_mut(class.namespace) {
+            list.push(id as u32);
+        }
+    }
+    let mut label_index: FastMap<(&str, &str), Vec<u32>> = FastMap::default();
+    for (id, class) in engine.classes.iter().enumerate() {
+        if let Some(rep) = engine.endpoints.get(class.representative) {
+            for (k, v) in &rep.labels {
+                label_index.entry((k.as_str(), v.as_str())).or_default().push(id as u32);
+            }
+        }
+    }
     for (pi, policy) in engine.policies.iter().enumerate() {
         let selected = engine.selected.get(pi).map(|s| s.to_vec()).unwrap_or_default();
         if has_endpoints && selected.is_empty() {
@@ -44,16 +62,23 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        peers(engine, policy, has_endpoints, &mut out);
+        peers(engine, policy, has_endpoints, &label_index, &namespace_classes, &mut out);
         named_ports(engine, policy, &selected, &mut out);
         ignored_rules(policy, inventory, &mut out);
-        dns(engine, policy, &selected, &mut out);
+        dns(policy, &selected, &dns_ports, &mut out);
         shadows(engine, pi, policy, &mut out);
     }
     out
 }
 
-fn peers(engine: &Engine, policy: &Policy, has_endpoints: bool, out: &mut Vec<Diagnostic>) {
+fn peers(
+    engine: &Engine,
+    policy: &Policy,
+    has_endpoints: bool,
+    label_index: &FastMap<(&str, &str), Vec<u32>>,
+    namespace_classes: &[Vec<u32>],
+    out: &mut Vec<Diagnostic>,
+) {
     for direction in [Direction::Ingress, Direction::Egress] {
         for rule in policy.rules(direction).into_iter().flatten() {
             for peer in rule.peers.iter().flatten() {
@@ -77,12 +102,50 @@ fn peers(engine: &Engine, policy: &Policy, has_endpoints: bool, out: &mut Vec<Di
                 if !has_endpoints {
                     continue;
                 }
-                let matches_any = engine.classes.iter().any(|class| {
-                    engine
-                        .endpoints
-                        .get(class.representative)
-                        .is_some_and(|rep| peer_matches(engine, policy, peer, rep))
-                });
+                // Candidates: the smallest posting list of an `In` requirement.
+                let candidates: Option<Vec<u32>> = pods
+                    .requirements
+                    .iter()
+                    .filter_map(|r| match &r.op {
+                        Op::In(values) => Some(
+                            values
+                                .iter()
+                                .filter_map(|v| label_index.get(&(r.key.as_str(), v.as_str())))
+                                .flatten()
+                                .copied()
+                                .collect::<Vec<u32>>(),
+                        ),
+                        _ => None,
+                    })
+                    .min_by_key(Vec::len);
+                // Namespaces in scope, by index, so candidates are checked without
+                // string comparisons (classes are ordered by namespace).
+                let in_scope: Vec<bool> = engine
+                    .namespaces
+                    .iter()
+                    .map(|n| match namespaces {
+                        NamespaceScope::Own => n.name == policy.namespace,
+                        NamespaceScope::Selector(selector) => selector.matches(&n.labels),
+                    })
+                    .collect();
+                let matches = |class: u32| {
+                    engine.classes.get(class as usize).is_some_and(|c| {
+                        in_scope.get(c.namespace).copied().unwrap_or(false)
+                            && engine
+                                .endpoints
+                                .get(c.representative)
+                                .is_some_and(|rep| !rep.host_network && pods.matches(&rep.labels))
+                    })
+                };
+                let matches_any = match candidates {
+                    Some(ids) => ids.into_iter().any(matches),
+                    None => namespace_classes
+                        .iter()
+                        .enumerate()
+                        .filter(|(n, _)| in_scope.get(*n).copied().unwrap_or(false))
+                        .flat_map(|(_, ids)| ids.iter().copied())
+                        .any(matches),
+                };
                 if !matches_any {
                     let scope = match namespaces {
                         NamespaceScope::Own => format!("namespace {}", policy.namespace),
@@ -250,24 +313,49 @@ fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnosti
     }
 }
 
-/// Whether the class's egress allows anything at all in this view.
-fn egress_allows_something(view: &super::engine::PortView, class: u32) -> bool {
-    match view.egress.get(class as usize) {
-        Some(Some(side)) => {
-            side.all_classes || side.all_external || !side.classes.is_empty() || !side.external.is_empty()
+/// Per class: whether some egress rule of a policy selecting it has ports that
+/// match UDP/53, and TCP/53 (peers aside: a DNS server is often not among the
+/// manifests, so its peer may select nothing here).
+fn dns_marks(engine: &Engine) -> (Vec<bool>, Vec<bool>) {
+    let mut udp = vec![false; engine.classes.len()];
+    let mut tcp = vec![false; engine.classes.len()];
+    for (pi, policy) in engine.policies.iter().enumerate() {
+        let Some(rules) = &policy.egress else {
+            continue;
+        };
+        // A named port counts when some pod resolves it to 53, or when it is one of
+        // kube-dns's own port names (`dns`, `dns-tcp`), whose pods are rarely in the input.
+        let allows = |protocol| {
+            rules.iter().any(|r| match r.port_match(53, protocol) {
+                PortMatch::All => true,
+                PortMatch::None => false,
+                PortMatch::Named(names) => names.iter().any(|(name, p)| {
+                    name.starts_with("dns") || engine.endpoints.iter().any(|e| e.has_named_port(name, *p, 53))
+                }),
+            })
+        };
+        let (u, t) = (allows(Protocol::UDP), allows(Protocol::TCP));
+        for class in engine.selected.get(pi).map(|s| s.to_vec()).unwrap_or_default() {
+            if let Some(flag) = udp.get_mut(class as usize) {
+                *flag |= u;
+            }
+            if let Some(flag) = tcp.get_mut(class as usize) {
+                *flag |= t;
+            }
         }
-        _ => true,
     }
+    (udp, tcp)
 }
 
-fn dns(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec<Diagnostic>) {
+fn dns(policy: &Policy, selected: &[u32], marks: &(Vec<bool>, Vec<bool>), out: &mut Vec<Diagnostic>) {
+    let (udp, tcp) = marks;
+    let marked = |list: &Vec<bool>, c: &u32| list.get(*c as usize).copied().unwrap_or(false);
     let Some(rules) = &policy.egress else { return };
     if selected.is_empty() {
         return;
     }
     // Would other policies (or this one) let these pods send UDP/53 anywhere?
-    let udp = engine.view(53, Protocol::UDP);
-    if selected.iter().all(|c| egress_allows_something(&udp, *c)) {
+    if selected.iter().all(|c| marked(udp, c)) {
         return;
     }
     let tcp_entry = rules.iter().find_map(|rule| match rule.port_match(53, Protocol::TCP) {
@@ -291,8 +379,7 @@ fn dns(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec<Diagnos
         ));
         return;
     }
-    let tcp = engine.view(53, Protocol::TCP);
-    if selected.iter().all(|c| !egress_allows_something(&tcp, *c)) {
+    if selected.iter().all(|c| !marked(tcp, c)) {
         let path = if policy.origin.source_map.get(&policy.origin.full_path("spec.egress")).is_some() {
             "spec.egress"
         } else {
