@@ -75,7 +75,7 @@ pub fn app() -> Html {
         use_effect_with((state.text.clone(), example), move |(text, example)| {
             let text = text.clone();
             let example = *example;
-            let run = move || dispatcher.dispatch(Action::Analyzed(analyse(&text, example)));
+            let run = move || dispatcher.dispatch(Action::Analyzed(Box::new(analyse(&text, example))));
             let timeout = if first_run {
                 run();
                 None

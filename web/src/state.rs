@@ -126,7 +126,7 @@ pub struct AppState {
 
 pub enum Action {
     Edit(String),
-    Analyzed(Analysis),
+    Analyzed(Box<Analysis>),
     Select { line: usize, end_line: usize },
     ShowTab(Tab),
     OpenExample(&'static str),
@@ -149,7 +149,7 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Edit(text) => next.text = text,
-            Action::Analyzed(analysis) => next.analysis = Some(analysis),
+            Action::Analyzed(analysis) => next.analysis = Some(*analysis),
             Action::Select { line, end_line } => {
                 let serial = self.selection.map_or(0, |s| s.serial.wrapping_add(1));
                 next.selection = Some(LineSelection { line, end_line: end_line.max(line), serial });
