@@ -288,6 +288,18 @@ async fn traffic_graph_matrix_and_explain_for_the_multi_tier_policy() {
     let denied = text_of(&browser, "[data-testid=explain]").await;
     assert!(denied.contains("denied"), "{denied}");
     browser.screenshot_to("example-multi-tier-policy-matrix").await;
+
+    // The dark theme, chosen from the toolbar (light is the headless default).
+    browser.client.find(Locator::Css("#tab-traffic")).await.expect("tab").click().await.expect("click");
+    browser.client.find(Locator::Css("[data-testid=theme]")).await.expect("theme").click().await.expect("click");
+    assert!(browser.wait_until("document.documentElement.dataset.theme === 'dark'", WAIT).await);
+    let background = browser
+        .client
+        .execute("return getComputedStyle(document.body).backgroundColor;", vec![])
+        .await
+        .expect("background");
+    assert_eq!(background, serde_json::json!("rgb(18, 21, 28)"));
+    browser.screenshot_to("example-multi-tier-policy-traffic-dark").await;
     assert_clean(&browser, &server, "traffic").await;
     browser.client.clone().close().await.expect("close");
 }

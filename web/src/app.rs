@@ -67,11 +67,15 @@ fn initial_state() -> AppState {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
 
-    // Re-analyse shortly after the text stops changing (at once the first time).
+    // Re-analyse shortly after the text stops changing; at once the first time and
+    // when an example is opened (no typing to wait for).
+    let analysed_example = use_mut_ref(|| None::<Option<&'static str>>);
     {
         let dispatcher = state.dispatcher();
-        let first_run = state.analysis.is_none();
         let example = state.example;
+        let opened = *analysed_example.borrow() != Some(example);
+        *analysed_example.borrow_mut() = Some(example);
+        let first_run = state.analysis.is_none() || opened;
         use_effect_with((state.text.clone(), example), move |(text, example)| {
             let text = text.clone();
             let example = *example;

@@ -57,6 +57,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             link.set(Some(url));
         })
     };
+    // Light or dark: follows the system until chosen here (kept for the session).
+    let on_theme = Callback::from(|_: MouseEvent| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let dark = match root.get_attribute("data-theme").as_deref() {
+                Some("dark") => false,
+                Some("light") => true,
+                _ => !web_sys::window()
+                    .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                    .is_some_and(|m| m.matches()),
+            };
+            let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+        }
+    });
     let on_json = {
         let report = props.report.clone();
         Callback::from(move |_: MouseEvent| {
@@ -88,6 +101,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 </select>
             </label>
             <span class="spacer"></span>
+            <button class="action" onclick={on_theme} aria-label="Switch between light and dark" data-testid="theme">{"◐ Theme"}</button>
             <button class="action" onclick={on_share} data-testid="share">{"Copy link"}</button>
             <button class="action" onclick={on_json}>{"JSON"}</button>
             <button class="action" onclick={on_markdown}>{"Markdown"}</button>
