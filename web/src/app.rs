@@ -21,8 +21,9 @@ pub const DEFAULT_EXAMPLE: &str = "multi-tier-policy";
 
 fn analyse(text: &str, example: Option<&str>) -> Analysis {
     let loading = kubeplay_core::load(&[Input::new("manifest.yaml", text)]);
-    let kubeplay_core::report::Analysis { report, engine } = kubeplay_core::report::analyze_keeping_engine(&loading);
-    let exercise = example.and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &report));
+    let analysis = kubeplay_core::report::analyze_keeping_engine(&loading);
+    let exercise = example.and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &analysis));
+    let kubeplay_core::report::Analysis { report, engine } = analysis;
     let (graph, layout) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
     let suggested_port = kubeplay_core::layout::suggested_port(&engine, &loading.inventory);
     let traffic = SharedTraffic(std::rc::Rc::new(Traffic { engine, graph, layout, suggested_port }));

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::model::{Inventory, Object};
-use crate::report::Report;
+use crate::report::Analysis;
 
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Example {
@@ -120,15 +120,16 @@ fn goal(text: &str, met: bool) -> Goal {
     Goal { text: text.to_owned(), met }
 }
 
-/// Checks an example's exercise against the analysis of the (edited) text.
-pub fn check_exercise(id: &str, inventory: &Inventory, report: &Report) -> Option<ExerciseStatus> {
+/// Checks an example's exercise against the analysis of the (edited) text; the
+/// analysis's own NetworkPolicy engine answers the traffic goals.
+pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> Option<ExerciseStatus> {
+    let (report, engine) = (&analysis.report, &analysis.engine);
     let goals = match id {
         "multi-tier-policy" => {
-            let engine = crate::netpol::Engine::new(inventory, &crate::netpol::NetpolOptions::default());
             let allowed = |from: &str, to: &str, port: u16, protocol: crate::netpol::Protocol| {
                 let query =
                     crate::netpol::explain::ExplainQuery { from: from.to_owned(), to: to.to_owned(), port, protocol };
-                crate::netpol::explain::explain(&engine, &query).is_ok_and(|e| e.allowed)
+                crate::netpol::explain::explain(engine, &query).is_ok_and(|e| e.allowed)
             };
             use crate::netpol::Protocol::{TCP, UDP};
             vec![
@@ -260,10 +261,9 @@ mod tests {
     use crate::load::Input;
 
     fn status(id: &str, text: &str) -> ExerciseStatus {
-        let inputs = [Input::new("example.yaml", text)];
-        let inventory = crate::load(&inputs).inventory;
-        let report = crate::analyze(&inputs);
-        check_exercise(id, &inventory, &report).expect("known example")
+        let loading = crate::load(&[Input::new("example.yaml", text)]);
+        let analysis = crate::report::analyze_keeping_engine(&loading);
+        check_exercise(id, &loading.inventory, &analysis).expect("known example")
     }
 
     #[test]
@@ -279,9 +279,9 @@ mod tests {
     #[test]
     fn exercises_start_unsolved() {
         for example in EXAMPLES {
-            let inputs = [Input::new("example.yaml", example.yaml)];
-            let inventory = crate::load(&inputs).inventory;
-            if let Some(status) = check_exercise(example.id, &inventory, &crate::analyze(&inputs)) {
+            let loading = crate::load(&[Input::new("example.yaml", example.yaml)]);
+            let analysis = crate::report::analyze_keeping_engine(&loading);
+            if let Some(status) = check_exercise(example.id, &loading.inventory, &analysis) {
                 assert!(!status.solved, "{} starts solved: {status:?}", example.id);
             }
         }

@@ -44,6 +44,13 @@ pub struct GraphEdge {
     pub all: bool,
 }
 
+impl GraphEdge {
+    /// Whether the source may open a connection on this destination port and protocol.
+    pub fn carries(&self, port: u16, protocol: Protocol) -> bool {
+        self.all || self.connections.iter().any(|c| c.protocol == protocol && c.first <= port && port <= c.last)
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Graph {
     pub nodes: Vec<GraphNode>,

@@ -51,11 +51,7 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
     };
     let (port, protocol) = props.port;
     let carries_port = |from: &str, to: &str| {
-        traffic.graph.edges.iter().any(|e| {
-            e.from == from
-                && e.to == to
-                && (e.all || e.connections.iter().any(|c| c.protocol == protocol && c.first <= port && port <= c.last))
-        })
+        traffic.graph.edges.iter().any(|e| e.from == from && e.to == to && e.carries(port, protocol))
     };
     let visible_node = |id: &str, group: &str| {
         namespace.as_deref().is_none_or(|ns| ns == group) || id == props.focus.as_deref().unwrap_or("")
