@@ -1,4 +1,4 @@
-//! `kubeplay graph FILE... --format dot|json [--blast-radius ID | --who-can-reach ID]`
+//! `kubeplay graph FILE... --format dot|json [--group pod|namespace] [--blast-radius ID | --who-can-reach ID]`
 
 use clap::{Args, ValueEnum};
 use kubeplay_core::netpol::{Engine, graph};
@@ -14,11 +14,24 @@ pub enum GraphFormat {
     Json,
 }
 
+/// What a node stands for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Grouping {
+    /// One node per Pod or workload (refused past a million edges).
+    #[default]
+    Pod,
+    /// One node per namespace: any size.
+    Namespace,
+}
+
 #[derive(Args, Debug)]
 pub struct GraphArgs {
     /// Output format: Graphviz DOT or JSON (nodes and edges with allowed ports).
     #[arg(long, value_enum, default_value_t)]
     format: GraphFormat,
+    /// Nodes per Pod/workload, or per namespace (for large clusters).
+    #[arg(long, value_enum, default_value_t)]
+    group: Grouping,
     /// Instead of the graph, list everything this node can reach, transitively.
     #[arg(long, value_name = "ID", conflicts_with = "who_can_reach")]
     blast_radius: Option<String>,
@@ -38,7 +51,10 @@ pub fn run(args: &GraphArgs) -> Result<u8, String> {
     let engine = Engine::new(&loading.inventory, &args.policy.options());
     report_errors(&loading.diagnostics);
     report_errors(&engine.diagnostics);
-    let g = graph::build(&engine);
+    let g = match args.group {
+        Grouping::Pod => graph::build(&engine).map_err(|e| format!("{e}: use --group namespace"))?,
+        Grouping::Namespace => graph::build_by_namespace(&engine),
+    };
     let listing = match (&args.blast_radius, &args.who_can_reach) {
         (Some(id), _) => Some((id, g.blast_radius(id))),
         (_, Some(id)) => Some((id, g.who_can_reach(id))),

@@ -105,3 +105,27 @@ fn analyze_shows_netpol_findings() {
     assert!(stdout.contains(":37:"), "{stdout}");
     assert!(stdout.contains("NetworkPolicy: 1 policies"), "{stdout}");
 }
+
+#[test]
+fn graph_of_a_large_cluster_is_refused_per_pod_and_answered_per_namespace() {
+    let pods: Vec<String> = (0..1100)
+        .map(|i| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns{}}}\nspec: {{containers: [{{name: c, image: x}}]}}\n", i % 2)
+        })
+        .collect();
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("open-cluster-1100.yaml");
+    std::fs::write(&path, pods.join("---\n")).unwrap();
+    let path = path.to_str().unwrap();
+
+    let (code, stdout, stderr) = kubeplay(&["graph", path, "--format", "json"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stderr.contains("would have 1208900 edges (more than 1000000)"), "{stderr}");
+    assert!(stderr.contains("--group namespace"), "{stderr}");
+
+    let (code, stdout, stderr) = kubeplay(&["graph", path, "--format", "json", "--group", "namespace"]);
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = value["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["ns0/550 endpoints", "ns1/550 endpoints", "external:any"]);
+    assert_eq!(value["edges"].as_array().unwrap().len(), 6);
+}

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::netpol::graph::{Graph, GraphEdge, describe_ranges};
+use crate::netpol::graph::{Graph, describe_ranges};
 
 /// Above this many nodes, the picture shows namespaces instead of workloads.
 pub const AGGREGATE_ABOVE: usize = 60;
@@ -90,7 +90,20 @@ fn kind_of(id: &str, kind: &str) -> String {
 /// The traffic picture of an analysed inventory: the reachability graph and its
 /// layout, with replica counts from the workloads.
 pub fn traffic(engine: &crate::netpol::Engine, inventory: &crate::model::Inventory) -> (Graph, Layout) {
-    let graph = crate::netpol::graph::build(engine);
+    // Past a picture's worth of endpoints (or edges) the graph itself is built per
+    // namespace, so its size never depends on the pods.
+    let by_namespace = || {
+        let graph = crate::netpol::graph::build_by_namespace(engine);
+        let picture = layout_plain(&graph, &BTreeMap::new(), true);
+        (graph, picture)
+    };
+    if engine.endpoints.len() > AGGREGATE_ABOVE {
+        return by_namespace();
+    }
+    let graph = match crate::netpol::graph::build(engine) {
+        Ok(graph) if graph.nodes.len() <= AGGREGATE_ABOVE => graph,
+        _ => return by_namespace(),
+    };
     let replicas: BTreeMap<String, i32> = inventory
         .workloads()
         .filter_map(|w| Some((w.loaded.id(), w.replicas?)))
@@ -129,53 +142,9 @@ pub fn suggested_port(
         .map_or((80, crate::netpol::Protocol::TCP), |(p, first, _)| (*first, *p))
 }
 
-/// Lays out `graph`; `replicas` maps node ids to replica counts for the label.
+/// Lays out `graph` as it is; `replicas` maps node ids to replica counts for the label.
 pub fn layout(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
-    if graph.nodes.len() > AGGREGATE_ABOVE {
-        return layout_plain(&aggregate(graph), &BTreeMap::new(), true);
-    }
     layout_plain(graph, replicas, false)
-}
-
-/// One node per namespace (and one for all external peers); an edge where any
-/// member may reach any member of the other.
-fn aggregate(graph: &Graph) -> Graph {
-    use crate::netpol::graph::GraphNode;
-    let group_of = |id: &str| -> String {
-        graph
-            .nodes
-            .iter()
-            .find(|n| n.id == id)
-            .and_then(|n| n.namespace.clone())
-            .unwrap_or_else(|| "external".to_owned())
-    };
-    let mut members: BTreeMap<String, usize> = BTreeMap::new();
-    for node in &graph.nodes {
-        *members.entry(node.namespace.clone().unwrap_or_else(|| "external".to_owned())).or_default() += 1;
-    }
-    let nodes = members
-        .iter()
-        .map(|(name, count)| GraphNode {
-            id: format!("{name}/{count} endpoints"),
-            kind: if name == "external" { "External".to_owned() } else { "Namespace".to_owned() },
-            namespace: (name != "external").then(|| name.clone()),
-            ingress_isolated: false,
-            egress_isolated: false,
-        })
-        .collect::<Vec<_>>();
-    let id_of = |group: &str| nodes.iter().find(|n| n.id.starts_with(&format!("{group}/"))).map(|n| n.id.clone());
-    let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
-    for edge in &graph.edges {
-        let (a, b) = (group_of(&edge.from), group_of(&edge.to));
-        if a != b
-            && let (Some(a), Some(b)) = (id_of(&a), id_of(&b))
-        {
-            pairs.insert((a, b));
-        }
-    }
-    let edges =
-        pairs.into_iter().map(|(from, to)| GraphEdge { from, to, connections: Vec::new(), all: false }).collect();
-    Graph { nodes, edges }
 }
 
 fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: bool) -> Layout {
@@ -370,7 +339,7 @@ fn curve(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64), both_ways: bool) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::netpol::graph::GraphNode;
+    use crate::netpol::graph::{GraphEdge, GraphNode};
 
     fn node(id: &str, namespace: Option<&str>) -> GraphNode {
         GraphNode {
@@ -427,17 +396,5 @@ mod tests {
         assert_eq!(first.groups.last().map(|g| g.name.as_str()), Some("external"));
         assert_eq!(first.edges.len(), 1);
         assert_eq!(first.denied.len(), 6 * 5 - 1);
-    }
-
-    #[test]
-    fn large_graphs_collapse_to_namespaces() {
-        let nodes: Vec<GraphNode> =
-            (0..100).map(|i| node(&format!("ns-{}/pod-{i}", i % 4), Some(&format!("ns-{}", i % 4)))).collect();
-        let edges =
-            vec![GraphEdge { from: "ns-0/pod-0".into(), to: "ns-1/pod-1".into(), connections: vec![], all: true }];
-        let picture = layout(&Graph { nodes, edges }, &BTreeMap::new());
-        assert!(picture.aggregated);
-        assert_eq!(picture.nodes.len(), 4);
-        assert_eq!(picture.edges.len(), 1);
     }
 }

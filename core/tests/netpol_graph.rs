@@ -63,7 +63,7 @@ fn graph_edges_carry_connection_sets() {
     let text = text();
     let loading = load(&[Input::new("m.yaml", &text)]);
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
-    let g = graph::build(&engine);
+    let g = graph::build(&engine).expect("a small graph");
     let edge = |from: &str, to: &str| g.edges.iter().find(|e| e.from == from && e.to == to);
     let tcp = |port| PortRange { protocol: Protocol::TCP, first: port, last: port };
     assert_eq!(edge("default/frontend", "default/api").unwrap().connections, vec![tcp(5000)]);
@@ -99,4 +99,94 @@ fn analyze_report_has_the_netpol_section_and_findings() {
     assert!(codes.contains(&("netpol-dns-tcp-only", 37)), "{codes:?}");
     let json = serde_json::to_value(&report).unwrap();
     assert!(json["netpol"]["reachability"].as_array().unwrap().len() == 4);
+}
+
+/// `count` bare pods spread over `namespaces` namespaces (no policies: all-to-all).
+fn open_cluster(count: usize, namespaces: usize) -> String {
+    (0..count)
+        .map(|i| format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns{}}}\nspec: {{containers: [{{name: c, image: x}}]}}\n", i % namespaces))
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+#[test]
+fn the_pod_graph_is_refused_past_its_edge_limit_counted_at_class_level() {
+    let text = open_cluster(1100, 3);
+    let loading = load(&[Input::new("m.yaml", &text)]);
+    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+    // Every ordered pair of distinct pods: 1100 × 1099 edges.
+    assert_eq!(graph::pod_edge_count(&engine), 1100 * 1099);
+    assert_eq!(graph::build(&engine), Err(graph::TooLarge { edges: 1100 * 1099 }));
+
+    let g = graph::build_by_namespace(&engine);
+    let ids: Vec<&str> = g.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["ns0/367 endpoints", "ns1/367 endpoints", "ns2/366 endpoints", "external:any"]);
+    // Every namespace to every other and to and from outside, on every port; none within one.
+    assert_eq!(g.edges.len(), 3 * 2 + 3 * 2);
+    assert!(g.edges.iter().all(|e| e.all && e.from != e.to));
+}
+
+#[test]
+fn the_namespace_graph_agrees_with_the_pod_graph() {
+    let text = text();
+    let loading = load(&[Input::new("m.yaml", &text)]);
+    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+    let pods = graph::build(&engine).expect("a small graph");
+    let grouped = graph::build_by_namespace(&engine);
+    let group = |id: &str| -> String {
+        match pods.nodes.iter().find(|n| n.id == id).and_then(|n| n.namespace.clone()) {
+            Some(ns) => grouped.nodes.iter().find(|n| n.namespace.as_deref() == Some(&ns)).unwrap().id.clone(),
+            None => id.to_owned(),
+        }
+    };
+    // Each namespace edge carries exactly the union of its pod edges' ports.
+    let mut expected: std::collections::BTreeMap<(String, String), Vec<(Protocol, u16)>> = Default::default();
+    for edge in &pods.edges {
+        let (from, to) = (group(&edge.from), group(&edge.to));
+        if from != to {
+            for port in [53, 80, 5000, 5432, 9090] {
+                for protocol in [Protocol::TCP, Protocol::UDP] {
+                    if edge.carries(port, protocol) {
+                        expected.entry((from.clone(), to.clone())).or_default().push((protocol, port));
+                    }
+                }
+            }
+        }
+    }
+    let mut actual: std::collections::BTreeMap<(String, String), Vec<(Protocol, u16)>> = Default::default();
+    for edge in &grouped.edges {
+        for port in [53, 80, 5000, 5432, 9090] {
+            for protocol in [Protocol::TCP, Protocol::UDP] {
+                if edge.carries(port, protocol) {
+                    actual.entry((edge.from.clone(), edge.to.clone())).or_default().push((protocol, port));
+                }
+            }
+        }
+    }
+    for list in expected.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    for list in actual.values_mut() {
+        list.sort();
+    }
+    assert_eq!(actual, expected);
+    assert!(grouped.edges.iter().any(|e| e.from.starts_with("default/") && e.to.starts_with("monitoring/")));
+}
+
+#[test]
+fn the_traffic_picture_groups_large_clusters_by_namespace() {
+    let text = open_cluster(100, 4);
+    let loading = load(&[Input::new("m.yaml", &text)]);
+    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+    let (g, picture) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
+    assert!(picture.aggregated);
+    // The picture's nodes are the graph's: blast radius and explain use the same ids.
+    let mut graph_ids: Vec<&str> = g.nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut picture_ids: Vec<&str> = picture.nodes.iter().map(|n| n.id.as_str()).collect();
+    graph_ids.sort();
+    picture_ids.sort();
+    assert_eq!(graph_ids, picture_ids);
+    assert_eq!(picture_ids.len(), 5);
+    assert_eq!(picture.edges.len(), g.edges.len());
 }

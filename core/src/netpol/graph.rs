@@ -59,6 +59,8 @@ pub struct Graph {
 
 enum Node {
     Cluster(usize),
+    /// A namespace standing for its endpoints ([`build_by_namespace`]).
+    Namespace,
     External(IpRange),
     AnyExternal,
 }
@@ -66,7 +68,117 @@ enum Node {
 /// A range no ipBlock covers: only peer-less rules allow it.
 const UNNAMED: IpRange = IpRange { v6: true, lo: u128::MAX, hi: 0 };
 
-pub fn build(engine: &Engine) -> Graph {
+/// Past this many pod-level edges [`build`] refuses: the list would be quadratic
+/// in the pods (10 000 unisolated pods are 10⁸ edges) and no picture of it is
+/// readable. [`build_by_namespace`] answers at any size.
+pub const MAX_EDGES: u64 = 1_000_000;
+
+/// The pod-level graph would have more than [`MAX_EDGES`] edges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    /// How many edges it would have (between cluster endpoints, before external peers).
+    pub edges: u64,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the pod-level graph would have {} edges (more than {MAX_EDGES}); group it by namespace instead",
+            self.edges
+        )
+    }
+}
+
+/// The external nodes: each ipBlock CIDR any policy names, then `external:any`.
+fn external_nodes(engine: &Engine) -> Vec<(GraphNode, Node)> {
+    let mut cidrs: BTreeSet<String> = BTreeSet::new();
+    for policy in &engine.policies {
+        for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
+            for peer in rule.peers.iter().flatten() {
+                if let PeerKind::IpBlock { cidr, .. } = &peer.kind {
+                    cidrs.insert(cidr.clone());
+                }
+            }
+        }
+    }
+    let external = |id: String| GraphNode {
+        id,
+        kind: "External".to_owned(),
+        namespace: None,
+        ingress_isolated: false,
+        egress_isolated: false,
+    };
+    let mut nodes: Vec<(GraphNode, Node)> = cidrs
+        .into_iter()
+        .filter_map(|cidr| Some((external(format!("external:{cidr}")), Node::External(parse_cidr(&cidr).ok()?))))
+        .collect();
+    nodes.push((external(ANY_EXTERNAL.to_owned()), Node::AnyExternal));
+    nodes
+}
+
+/// Class × class verdicts of one port view, row-major.
+fn class_matrix(engine: &Engine, view: &super::engine::PortView) -> Vec<bool> {
+    let classes = engine.class_count();
+    let mut allowed = vec![false; classes * classes];
+    for s in 0..classes {
+        for d in 0..classes {
+            if let Some(slot) = allowed.get_mut(s * classes + d) {
+                *slot = engine.class_allowed(view, s as u32, d as u32);
+            }
+        }
+    }
+    allowed
+}
+
+/// How many endpoint → endpoint edges the pod-level graph has: pairs of distinct
+/// endpoints allowed on at least one port. Counted at class level, so it costs
+/// classes², not pods².
+pub fn pod_edge_count(engine: &Engine) -> u64 {
+    let classes = engine.class_count();
+    let mut any = vec![false; classes * classes];
+    for (protocol, first, _) in engine.atoms() {
+        let view = engine.view(first, protocol);
+        for (slot, allowed) in any.iter_mut().zip(class_matrix(engine, &view)) {
+            *slot |= allowed;
+        }
+    }
+    let size = |c: usize| engine.classes.get(c).map_or(0, |class| class.members.len() as u64);
+    let mut edges = 0u64;
+    for s in 0..classes {
+        for d in 0..classes {
+            if any.get(s * classes + d).copied().unwrap_or(false) {
+                // Within one class, every member but itself.
+                let pairs = if s == d { size(s) * size(s).saturating_sub(1) } else { size(s) * size(d) };
+                edges = edges.saturating_add(pairs);
+            }
+        }
+    }
+    edges
+}
+
+/// Appends one allowed atom to a sorted list of ranges, merging adjacent ones.
+fn push_atom(list: &mut Vec<PortRange>, protocol: Protocol, first: u16, last: u16) {
+    match list.last_mut() {
+        Some(prev) if prev.protocol == protocol && u32::from(prev.last) + 1 == u32::from(first) => prev.last = last,
+        _ => list.push(PortRange { protocol, first, last }),
+    }
+}
+
+/// Every port of all three protocols.
+fn is_everything(list: &[PortRange]) -> bool {
+    [Protocol::TCP, Protocol::UDP, Protocol::SCTP]
+        .iter()
+        .all(|p| list.iter().any(|r| r.protocol == *p && r.first == 1 && r.last == 65535))
+}
+
+/// The pod-level graph: one node per endpoint and external peer. Refuses past
+/// [`MAX_EDGES`] edges (checked at class level before anything is expanded).
+pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
+    let edges = pod_edge_count(engine);
+    if edges > MAX_EDGES {
+        return Err(TooLarge { edges });
+    }
     let mut nodes: Vec<(GraphNode, Node)> = engine
         .endpoints
         .iter()
@@ -85,42 +197,13 @@ pub fn build(engine: &Engine) -> Graph {
             )
         })
         .collect();
-    let mut cidrs: BTreeSet<String> = BTreeSet::new();
-    for policy in &engine.policies {
-        for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
-            for peer in rule.peers.iter().flatten() {
-                if let PeerKind::IpBlock { cidr, .. } = &peer.kind {
-                    cidrs.insert(cidr.clone());
-                }
-            }
-        }
-    }
-    let external = |id: String| GraphNode {
-        id,
-        kind: "External".to_owned(),
-        namespace: None,
-        ingress_isolated: false,
-        egress_isolated: false,
-    };
-    for cidr in cidrs {
-        if let Ok(range) = parse_cidr(&cidr) {
-            nodes.push((external(format!("external:{cidr}")), Node::External(range)));
-        }
-    }
-    nodes.push((external(ANY_EXTERNAL.to_owned()), Node::AnyExternal));
+    nodes.extend(external_nodes(engine));
 
     let mut connections: BTreeMap<(usize, usize), Vec<PortRange>> = BTreeMap::new();
     let classes = engine.class_count();
     for (protocol, first, last) in engine.atoms() {
         let view = engine.view(first, protocol);
-        let mut class_allowed = vec![false; classes * classes];
-        for s in 0..classes {
-            for d in 0..classes {
-                if let Some(slot) = class_allowed.get_mut(s * classes + d) {
-                    *slot = engine.class_allowed(&view, s as u32, d as u32);
-                }
-            }
-        }
+        let class_allowed = class_matrix(engine, &view);
         for (i, (_, from)) in nodes.iter().enumerate() {
             for (j, (_, to)) in nodes.iter().enumerate() {
                 if i == j {
@@ -144,29 +227,117 @@ pub fn build(engine: &Engine) -> Graph {
                     _ => false,
                 };
                 if allowed {
-                    let list = connections.entry((i, j)).or_default();
-                    match list.last_mut() {
-                        Some(prev) if prev.protocol == protocol && u32::from(prev.last) + 1 == u32::from(first) => {
-                            prev.last = last;
-                        }
-                        _ => list.push(PortRange { protocol, first, last }),
-                    }
+                    push_atom(connections.entry((i, j)).or_default(), protocol, first, last);
                 }
             }
         }
     }
-    let full = |list: &Vec<PortRange>| {
-        [Protocol::TCP, Protocol::UDP, Protocol::SCTP]
-            .iter()
-            .all(|p| list.iter().any(|r| r.protocol == *p && r.first == 1 && r.last == 65535))
-    };
     let edges = connections
         .into_iter()
         .filter_map(|((i, j), list)| {
             Some(GraphEdge {
                 from: nodes.get(i)?.0.id.clone(),
                 to: nodes.get(j)?.0.id.clone(),
-                all: full(&list),
+                all: is_everything(&list),
+                connections: list,
+            })
+        })
+        .collect();
+    Ok(Graph { nodes: nodes.into_iter().map(|(n, _)| n).collect(), edges })
+}
+
+/// The id of a namespace's node in [`build_by_namespace`]'s graph.
+pub fn namespace_node_id(namespace: &str, endpoints: usize) -> String {
+    format!("{namespace}/{endpoints} endpoints")
+}
+
+/// One node per namespace (named by [`namespace_node_id`]) and one per external
+/// peer; an edge where some endpoint of one may reach some endpoint of the other,
+/// carrying every port any such pair is allowed on. Traffic within a namespace
+/// is left out. Computed from classes, never from pod pairs, so it answers at any
+/// size. A namespace node counts as isolated when all its endpoints are.
+pub fn build_by_namespace(engine: &Engine) -> Graph {
+    // Namespace of each class, by its representative.
+    let mut names: BTreeMap<&str, (usize, bool, bool)> = BTreeMap::new();
+    for (i, e) in engine.endpoints.iter().enumerate() {
+        let class = engine.class_of.get(i).copied().unwrap_or(0) as usize;
+        let entry = names.entry(e.namespace.as_str()).or_insert((0, true, true));
+        entry.0 += 1;
+        entry.1 &= engine.ingress_isolated.get(class).copied().unwrap_or(false);
+        entry.2 &= engine.egress_isolated.get(class).copied().unwrap_or(false);
+    }
+    let group_index: BTreeMap<&str, usize> = names.keys().enumerate().map(|(i, n)| (*n, i)).collect();
+    let class_group: Vec<usize> = engine
+        .classes
+        .iter()
+        .map(|c| {
+            let namespace = engine.endpoints.get(c.representative).map_or("", |e| e.namespace.as_str());
+            group_index.get(namespace).copied().unwrap_or(0)
+        })
+        .collect();
+    let mut nodes: Vec<(GraphNode, Node)> = names
+        .iter()
+        .map(|(name, (count, ingress, egress))| {
+            (
+                GraphNode {
+                    id: namespace_node_id(name, *count),
+                    kind: "Namespace".to_owned(),
+                    namespace: Some((*name).to_owned()),
+                    ingress_isolated: *ingress,
+                    egress_isolated: *egress,
+                },
+                Node::Namespace,
+            )
+        })
+        .collect();
+    let groups = nodes.len();
+    nodes.extend(external_nodes(engine));
+
+    let mut connections: BTreeMap<(usize, usize), Vec<PortRange>> = BTreeMap::new();
+    let classes = engine.class_count();
+    for (protocol, first, last) in engine.atoms() {
+        let view = engine.view(first, protocol);
+        let mut found = vec![false; nodes.len() * nodes.len()];
+        for s in 0..classes {
+            let from = class_group.get(s).copied().unwrap_or(0);
+            let representative = engine.classes.get(s).map_or(0, |c| c.representative);
+            for d in 0..classes {
+                let to = class_group.get(d).copied().unwrap_or(0);
+                if from == to || found[from * nodes.len() + to] {
+                    continue;
+                }
+                if engine.class_allowed(&view, s as u32, d as u32) {
+                    found[from * nodes.len() + to] = true;
+                }
+            }
+            for (x, (_, node)) in nodes.iter().enumerate().skip(groups) {
+                let range = match node {
+                    Node::External(range) => range,
+                    Node::AnyExternal => &UNNAMED,
+                    Node::Cluster(_) | Node::Namespace => continue,
+                };
+                if !found[from * nodes.len() + x] && engine.to_external_allowed(&view, representative, range) {
+                    found[from * nodes.len() + x] = true;
+                }
+                if !found[x * nodes.len() + from] && engine.from_external_allowed(&view, representative, range) {
+                    found[x * nodes.len() + from] = true;
+                }
+            }
+        }
+        for (index, hit) in found.into_iter().enumerate() {
+            if hit {
+                let pair = (index / nodes.len(), index % nodes.len());
+                push_atom(connections.entry(pair).or_default(), protocol, first, last);
+            }
+        }
+    }
+    let edges = connections
+        .into_iter()
+        .filter_map(|((i, j), list)| {
+            Some(GraphEdge {
+                from: nodes.get(i)?.0.id.clone(),
+                to: nodes.get(j)?.0.id.clone(),
+                all: is_everything(&list),
                 connections: list,
             })
         })

@@ -99,7 +99,10 @@ pub fn summarize(engine: &Engine, inventory: &Inventory) -> NetpolSummary {
         summary.truncated = true;
         return summary;
     }
-    let graph = graph::build(engine);
+    let Ok(graph) = graph::build(engine) else {
+        summary.truncated = true;
+        return summary;
+    };
     let mut out_degree: BTreeMap<&str, usize> = BTreeMap::new();
     let mut in_degree: BTreeMap<&str, usize> = BTreeMap::new();
     let mut internet: BTreeMap<&str, bool> = BTreeMap::new();
