@@ -3,7 +3,7 @@
 //! workloads stacked inside, external peers in their own box, edges as curves
 //! between node borders. Label widths are estimated from character counts, and
 //! boxes are sized to the longest label, so labels never overlap.
-//! Large graphs collapse to one node per namespace.
+//! Large graphs collapse to one node per namespace, placed on a ring.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -94,7 +94,7 @@ pub fn traffic(engine: &crate::netpol::Engine, inventory: &crate::model::Invento
     // namespace, so its size never depends on the pods.
     let by_namespace = || {
         let graph = crate::netpol::graph::build_by_namespace(engine);
-        let picture = layout_plain(&graph, &BTreeMap::new(), true);
+        let picture = layout_ring(&graph);
         (graph, picture)
     };
     if engine.endpoints.len() > AGGREGATE_ABOVE {
@@ -144,10 +144,10 @@ pub fn suggested_port(
 
 /// Lays out `graph` as it is; `replicas` maps node ids to replica counts for the label.
 pub fn layout(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
-    layout_plain(graph, replicas, false)
+    layout_plain(graph, replicas)
 }
 
-fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: bool) -> Layout {
+fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
     // Groups in a stable order: namespaces by name, external last.
     let mut grouped: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
     for (index, node) in graph.nodes.iter().enumerate() {
@@ -172,7 +172,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
             (false, true) => "egress isolated",
             (false, false) => "not isolated",
         };
-        if aggregated { kind } else { format!("{kind} · {isolation}") }
+        format!("{kind} · {isolation}")
     };
     let label_width = |index: usize| -> f64 {
         let label = display_name(&graph.nodes[index].id).chars().count() as f64 * CHAR_WIDTH;
@@ -215,7 +215,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
         row_heights[index / columns] = row_heights[index / columns].max(group.height);
     }
 
-    let mut layout = Layout { aggregated, ..Layout::default() };
+    let mut layout = Layout::default();
     let mut positions: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
     for (index, group) in sized.iter().enumerate() {
         let (column, row) = (index % columns, index / columns);
@@ -264,13 +264,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
         }
         let (Some(a), Some(b)) = (positions.get(&edge.from), positions.get(&edge.to)) else { continue };
         let reverse = allowed.contains(&(edge.to.as_str(), edge.from.as_str()));
-        let label = if aggregated {
-            "some traffic".to_owned()
-        } else if edge.all {
-            "all ports".to_owned()
-        } else {
-            describe_ranges(&edge.connections)
-        };
+        let label = if edge.all { "all ports".to_owned() } else { describe_ranges(&edge.connections) };
         layout.edges.push(LayoutEdge {
             from: edge.from.clone(),
             to: edge.to.clone(),
@@ -279,7 +273,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
             allowed: true,
         });
     }
-    if !aggregated {
+    {
         for from in &graph.nodes {
             for to in &graph.nodes {
                 if from.id == to.id || allowed.contains(&(from.id.as_str(), to.id.as_str())) {
@@ -296,6 +290,109 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>, aggregated: boo
                     allowed: false,
                 });
             }
+        }
+    }
+    layout
+}
+
+/// One node per namespace (and external peer) on a ring, in name order from the
+/// top, clockwise: every pair has a clear chord however dense the graph, and no
+/// label can overlap another (the circumference leaves each node its width).
+fn layout_ring(graph: &Graph) -> Layout {
+    let mut order: Vec<usize> = (0..graph.nodes.len()).collect();
+    order.sort_by_key(|&i| (graph.nodes[i].namespace.is_none(), graph.nodes[i].id.clone()));
+    let label_of = |i: usize| -> String {
+        let node = &graph.nodes[i];
+        node.namespace.clone().unwrap_or_else(|| display_name(&node.id))
+    };
+    let detail_of = |i: usize| -> String {
+        let node = &graph.nodes[i];
+        if node.namespace.is_none() {
+            return "external".to_owned();
+        }
+        let members = node.id.rsplit_once('/').map_or("", |(_, count)| count);
+        match (node.ingress_isolated, node.egress_isolated) {
+            (true, true) => format!("{members} · all isolated"),
+            (true, false) => format!("{members} · ingress isolated"),
+            (false, true) => format!("{members} · egress isolated"),
+            (false, false) => members.to_owned(),
+        }
+    };
+    let width_of = |i: usize| -> f64 {
+        let label = label_of(i).chars().count() as f64 * CHAR_WIDTH;
+        let detail = detail_of(i).chars().count() as f64 * CHAR_WIDTH * 0.85;
+        (label.max(detail) + 28.0).max(MIN_NODE_WIDTH)
+    };
+    let widest = order.iter().map(|&i| width_of(i)).fold(MIN_NODE_WIDTH, f64::max);
+    let count = order.len().max(1) as f64;
+    // Room on the circumference for each node's width plus a gap.
+    let radius = ((widest + 40.0) * count / std::f64::consts::TAU).max(180.0);
+    let (cx, cy) = (MARGIN + widest / 2.0 + radius, MARGIN + NODE_HEIGHT / 2.0 + radius);
+    let mut layout = Layout {
+        aggregated: true,
+        width: 2.0 * (MARGIN + radius) + widest,
+        height: 2.0 * (MARGIN + radius) + NODE_HEIGHT,
+        ..Layout::default()
+    };
+    let mut positions: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
+    for (slot, &i) in order.iter().enumerate() {
+        let node = &graph.nodes[i];
+        let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * slot as f64 / count;
+        let width = width_of(i);
+        let (x, y) = (cx + radius * angle.cos() - width / 2.0, cy + radius * angle.sin() - NODE_HEIGHT / 2.0);
+        let group = node.namespace.clone().unwrap_or_else(|| "external".to_owned());
+        if !layout.groups.iter().any(|g| g.name == group) {
+            layout.groups.push(LayoutGroup {
+                name: group.clone(),
+                x,
+                y,
+                width,
+                height: NODE_HEIGHT,
+                external: node.namespace.is_none(),
+            });
+        }
+        positions.insert(node.id.clone(), (x, y, width, NODE_HEIGHT));
+        layout.nodes.push(LayoutNode {
+            id: node.id.clone(),
+            label: label_of(i),
+            detail: detail_of(i),
+            group,
+            x,
+            y,
+            width,
+            height: NODE_HEIGHT,
+            ingress_isolated: node.ingress_isolated,
+            egress_isolated: node.egress_isolated,
+        });
+    }
+    let allowed: BTreeSet<(&str, &str)> = graph.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
+    for edge in &graph.edges {
+        let (Some(a), Some(b)) = (positions.get(&edge.from), positions.get(&edge.to)) else { continue };
+        let reverse = allowed.contains(&(edge.to.as_str(), edge.from.as_str()));
+        layout.edges.push(LayoutEdge {
+            from: edge.from.clone(),
+            to: edge.to.clone(),
+            path: curve(*a, *b, reverse),
+            label: if edge.all { "all ports".to_owned() } else { describe_ranges(&edge.connections) },
+            allowed: true,
+        });
+    }
+    for from in &graph.nodes {
+        for to in &graph.nodes {
+            if from.id == to.id
+                || allowed.contains(&(from.id.as_str(), to.id.as_str()))
+                || (from.namespace.is_none() && to.namespace.is_none())
+            {
+                continue;
+            }
+            let (Some(a), Some(b)) = (positions.get(&from.id), positions.get(&to.id)) else { continue };
+            layout.denied.push(LayoutEdge {
+                from: from.id.clone(),
+                to: to.id.clone(),
+                path: curve(*a, *b, true),
+                label: "denied".to_owned(),
+                allowed: false,
+            });
         }
     }
     layout

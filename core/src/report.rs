@@ -60,7 +60,37 @@ pub struct Analysis {
     pub engine: crate::netpol::Engine,
 }
 
+/// The steps of one analysis, in the order they run, for front ends that show
+/// progress on large inputs.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Building the NetworkPolicy engine, its summary and lint findings.
+    NetworkPolicies,
+    /// Pod Security Standards, PodSecurityPolicy, best practices.
+    Security,
+    /// LimitRange defaulting and ResourceQuota admission, in apply order.
+    Resources,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::NetworkPolicies, Stage::Security, Stage::Resources];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::NetworkPolicies => "network policies",
+            Stage::Security => "security",
+            Stage::Resources => "resources",
+        }
+    }
+}
+
 pub fn analyze_keeping_engine(loading: &Loading) -> Analysis {
+    analyze_with_progress(loading, &mut |_| {})
+}
+
+/// [`analyze_keeping_engine`], calling `progress` as each [`Stage`] starts.
+pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage)) -> Analysis {
     let objects = loading
         .inventory
         .objects
@@ -75,12 +105,16 @@ pub fn analyze_keeping_engine(loading: &Loading) -> Analysis {
             line: o.origin.span.line,
         })
         .collect();
+    progress(Stage::NetworkPolicies);
     let engine = crate::netpol::Engine::new(&loading.inventory, &crate::netpol::NetpolOptions::default());
     let netpol = crate::netpol::summary::summarize(&engine, &loading.inventory);
+    let lint = crate::netpol::lint::lint(&engine, &loading.inventory);
+    progress(Stage::Security);
     let security = crate::security::analyze(&loading.inventory, &crate::security::Options::default());
+    progress(Stage::Resources);
     let admitted = crate::admission::admit(&loading.inventory);
     let mut diagnostics = loading.diagnostics.clone();
-    diagnostics.extend(crate::netpol::lint::lint(&engine, &loading.inventory));
+    diagnostics.extend(lint);
     diagnostics.extend(admitted.findings);
     diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
     let report = Report {

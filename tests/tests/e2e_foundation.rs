@@ -86,6 +86,8 @@ async fn works_from_a_sub_path_under_a_strict_content_security_policy() {
         browser.wait_until("document.querySelector('.workload')", Duration::from_secs(20)).await,
         "the app loads its assets relative to the sub-path"
     );
+    // The analysis worker starts from the sub-path too, under the same policy.
+    assert!(client.find(Locator::Css(".app[data-analysis='worker']")).await.is_ok(), "analysis runs in the worker");
     let policy = client
         .execute("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content;", vec![])
         .await
@@ -96,6 +98,9 @@ async fn works_from_a_sub_path_under_a_strict_content_security_policy() {
     assert_eq!(version, format!("v{} · Kubernetes {}", kubeplay_core::VERSION, kubeplay_core::KUBERNETES_VERSION));
     let requests = server.requests.lock().expect("log").clone();
     assert!(requests.iter().all(|r| r.starts_with("/team/docs/kubeplay/")), "{requests:?}");
+    assert!(requests.iter().any(|r| r == "/team/docs/kubeplay/worker.js"), "{requests:?}");
+    // The worker reuses the page's compiled module: the wasm is fetched once.
+    assert_eq!(requests.iter().filter(|r| r.ends_with(".wasm")).count(), 1, "{requests:?}");
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     browser.screenshot_to("sub-path-sidecars-security").await;

@@ -15,7 +15,10 @@ const WAIT: Duration = Duration::from_secs(15);
 async fn open(browser: &Browser, server: &StaticServer, query: &str) {
     browser.client.goto(&server.url(&format!("/{query}"))).await.expect("open");
     assert!(browser.wait_until("document.querySelector('.tabs .tab')", WAIT).await, "the app rendered for {query}");
-    assert!(browser.wait_until("!document.querySelector('.stale-note')", WAIT).await, "analysis finished for {query}");
+    assert!(
+        browser.wait_until("document.querySelector('.app[data-state=ready]')", WAIT).await,
+        "analysis finished for {query}"
+    );
 }
 
 async fn text_of(browser: &Browser, css: &str) -> String {
@@ -301,5 +304,118 @@ async fn traffic_graph_matrix_and_explain_for_the_multi_tier_policy() {
     assert_eq!(background, serde_json::json!("rgb(18, 21, 28)"));
     browser.screenshot_to("example-multi-tier-policy-traffic-dark").await;
     assert_clean(&browser, &server, "traffic").await;
+    browser.client.clone().close().await.expect("close");
+}
+
+/// `pods` pods in 20 namespaces, five per app, with requests and limits, and
+/// `policies` policies each selecting one app and admitting one tier on the named port.
+fn generated_cluster(pods: usize, policies: usize) -> String {
+    let mut docs: Vec<String> = (0..20)
+        .map(|ns| {
+            format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns{ns}\n  labels:\n    env: e{}\n", ns % 3)
+        })
+        .collect();
+    docs.extend((0..pods).map(|i| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod{i}\n  namespace: ns{}\n  labels:\n    app: app{}\n    tier: t{}\nspec:\n  containers:\n  - name: main\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n      name: http\n    resources:\n      requests: {{cpu: 100m, memory: 64Mi}}\n      limits: {{cpu: 200m, memory: 128Mi}}\n",
+            i % 20,
+            i / 5,
+            i % 4
+        )
+    }));
+    docs.extend((0..policies).map(|p| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{p}\n  namespace: ns{}\nspec:\n  podSelector:\n    matchLabels:\n      app: app{}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          tier: t{}\n    ports:\n    - port: http\n",
+            p % 20,
+            p * 7 % (pods / 5).max(1),
+            p % 4
+        )
+    }));
+    docs.join("---\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays_responsive() {
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?view=traffic").await;
+    assert!(
+        browser.client.find(Locator::Css(".app[data-analysis='worker']")).await.is_ok(),
+        "analyses run in the Web Worker"
+    );
+
+    let text = generated_cluster(10_000, 1_000);
+    browser
+        .client
+        .execute(
+            "const area = document.querySelector('textarea.code');
+             area.value = arguments[0];
+             area.dispatchEvent(new InputEvent('input', { bubbles: true }));",
+            vec![serde_json::json!(text)],
+        )
+        .await
+        .expect("paste");
+    // Progress shows while the worker reads and checks...
+    assert!(browser.wait_until("document.querySelector('[data-testid=progress]')", WAIT).await, "progress is shown");
+    // ...and meanwhile the page answers: a tab switch happens while the analysis is still running.
+    browser.client.find(Locator::Css("#tab-findings")).await.expect("tab").click().await.expect("click");
+    assert!(
+        browser
+            .wait_until(
+                "document.querySelector('#tab-findings[aria-selected=true]') && document.querySelector('[data-testid=progress]')",
+                WAIT
+            )
+            .await,
+        "the page stayed responsive during the analysis"
+    );
+    // Once it has faded in (quick analyses never show it).
+    assert!(
+        browser
+            .wait_until("getComputedStyle(document.querySelector('[data-testid=progress]')).opacity === '1'", WAIT)
+            .await
+    );
+    browser.screenshot_to("large-paste-progress").await;
+    // The editor draws a window of lines, not all of them.
+    let drawn = browser
+        .client
+        .execute("return document.querySelectorAll('.gutter-line').length;", vec![])
+        .await
+        .expect("count");
+    assert!(drawn.as_u64().is_some_and(|n| n > 20 && n < 300), "gutter lines drawn: {drawn}");
+
+    assert!(
+        browser.wait_until("document.querySelector('.app[data-state=ready]')", Duration::from_secs(180)).await,
+        "the analysis finished"
+    );
+    let elapsed = browser
+        .client
+        .execute("return document.querySelector('.app').dataset.elapsedMs;", vec![])
+        .await
+        .expect("elapsed");
+    println!("10 000 pods × 1 000 policies analysed in the worker in {elapsed} ms");
+    assert!(text_of(&browser, "#tab-traffic .count").await == "10000");
+    assert!(text_of(&browser, "#tab-security .count").await == "10000");
+    // Policies whose app lives in other namespaces select nothing where they are.
+    let findings = text_of(&browser, "[data-testid=findings]").await;
+    assert!(findings.contains("netpol-selects-nothing"), "{}", &findings[..findings.len().min(2000)]);
+    browser.screenshot_to("large-paste-findings").await;
+
+    browser.client.find(Locator::Css("#tab-traffic")).await.expect("tab").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('g.node[data-id^=\"ns0/\"]')", WAIT).await, "per namespace");
+    assert_eq!(text_of(&browser, ".traffic .note").await, "Large input: one node per namespace.");
+    browser.screenshot_to("large-paste-traffic").await;
+
+    browser.client.find(Locator::Css("#tab-matrix")).await.expect("tab").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('.matrix .note:not(:empty)')", WAIT).await);
+    assert!(
+        browser
+            .wait_until("[...document.querySelectorAll('.matrix p.note')].some(p => p.textContent.startsWith('10000 endpoints: too many'))", WAIT)
+            .await,
+        "the matrix says it is too large to draw"
+    );
+    browser.client.find(Locator::Css("#tab-security")).await.expect("tab").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelectorAll('.workload').length === 200", WAIT).await);
+    browser.screenshot_to("large-paste-security").await;
+    assert_clean(&browser, &server, "large paste").await;
     browser.client.clone().close().await.expect("close");
 }

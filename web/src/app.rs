@@ -1,8 +1,14 @@
 //! The top-level component: owns the state and every effect — reading the URL on
-//! start, the debounced analysis, and keeping the URL in step with the view.
+//! start, the analysis client (a Web Worker) and what it answers, debouncing
+//! analyses, asking for truth tables and explanations, downloads, and keeping the
+//! URL in step with the view.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use kubeplay_core::Input;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::editor::Editor;
@@ -10,7 +16,8 @@ use crate::components::findings::FindingsView;
 use crate::components::lesson::LessonView;
 use crate::components::resources::ResourcesView;
 use crate::components::toolbar::Toolbar;
-use crate::state::{Action, Analysis, AppState, FlowQuery, SharedTraffic, Tab, Traffic};
+use crate::state::{Action, Analysis, AppState, FlowQuery, ProbeResult, Progress, Tab};
+use crate::worker::{AnalysisClient, ExportFormat, Response, Step};
 use crate::{share, url};
 
 /// Wait this long after the last keystroke before re-analysing.
@@ -19,22 +26,72 @@ const DEBOUNCE_MS: u32 = 250;
 /// A first visit opens this example, so the page shows something at once.
 pub const DEFAULT_EXAMPLE: &str = "multi-tier-policy";
 
-fn analyse(text: &str, example: Option<&str>) -> Analysis {
-    let loading = kubeplay_core::load(&[Input::new("manifest.yaml", text)]);
-    let analysis = kubeplay_core::report::analyze_keeping_engine(&loading);
-    let exercise = example.and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &analysis));
-    let kubeplay_core::report::Analysis { report, engine } = analysis;
-    let (graph, layout) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
-    let suggested_port = kubeplay_core::layout::suggested_port(&engine, &loading.inventory);
-    let traffic = SharedTraffic(std::rc::Rc::new(Traffic { engine, graph, layout, suggested_port }));
-    Analysis { text: text.to_owned(), report, exercise, traffic }
+/// Offers `contents` as a file download (a Blob URL; nothing leaves the browser).
+fn download(name: &str, mime: &str, contents: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(anchor) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Texts sent for analysis, by run, until their answer comes back.
+type Requested = Rc<RefCell<BTreeMap<u32, Rc<str>>>>;
+
+/// Turns the analysis client's answers into actions (and downloads).
+fn on_response(response: Response, dispatcher: &UseReducerDispatcher<AppState>, requested: &Requested) {
+    match response {
+        Response::Progress { run, step, elapsed_ms } => {
+            dispatcher.dispatch(Action::Progressed(Progress { run, step, elapsed_ms }))
+        }
+        Response::Analyzed(outcome) => {
+            let text = {
+                let mut requested = requested.borrow_mut();
+                let text = requested.remove(&outcome.run);
+                // Older runs will not be answered any more (latest wins).
+                requested.retain(|run, _| *run > outcome.run);
+                text
+            };
+            if let Some(text) = text {
+                dispatcher.dispatch(Action::Analyzed(Analysis { text, outcome: Rc::new(*outcome) }));
+            }
+        }
+        Response::Failed { run, message } => {
+            requested.borrow_mut().remove(&run);
+            dispatcher.dispatch(Action::Failed { run, message });
+        }
+        Response::Probed { run, port, protocol, answer } => {
+            dispatcher.dispatch(Action::Probed(ProbeResult { run, port, protocol, answer: Rc::new(answer) }))
+        }
+        Response::Explained { query, explanation, .. } => {
+            dispatcher.dispatch(Action::Explained(Box::new((query, *explanation))))
+        }
+        Response::Exported { format, text } => match format {
+            ExportFormat::Json => download("kubeplay-report.json", "application/json", &text),
+            ExportFormat::Markdown => download("kubeplay-report.md", "text/markdown", &text),
+        },
+    }
 }
 
 fn initial_state() -> AppState {
     let start = url::read_start();
     let mut state = AppState {
-        text: String::new(),
+        text: Rc::from(""),
         analysis: None,
+        explanation: None,
+        probe: None,
+        progress: None,
+        failure: None,
         selection: None,
         tab: Tab::Traffic,
         example: None,
@@ -46,7 +103,7 @@ fn initial_state() -> AppState {
         focus: None,
     };
     if let Some(shared) = start.shared {
-        state.text = shared.text;
+        state.text = Rc::from(shared.text);
         state.example = shared.example.as_deref().and_then(kubeplay_core::examples::example).map(|e| e.id);
         state.tab = Tab::from_id(&shared.tab).unwrap_or(Tab::Traffic);
         state.selection = shared.line.map(|line| crate::state::LineSelection { line, end_line: line, serial: 0 });
@@ -55,7 +112,7 @@ fn initial_state() -> AppState {
         let example = kubeplay_core::examples::example(id)
             .or_else(|| kubeplay_core::examples::example(DEFAULT_EXAMPLE))
             .expect("the default example exists");
-        state.text = example.yaml.to_owned();
+        state.text = Rc::from(example.yaml);
         state.example = Some(example.id);
     }
     if let Some(tab) = start.view.as_deref().and_then(Tab::from_id) {
@@ -68,19 +125,29 @@ fn initial_state() -> AppState {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
 
+    // The analysis client lives as long as the page; its answers become actions.
+    let requested: Requested = use_mut_ref(BTreeMap::new);
+    let client = {
+        let dispatcher = state.dispatcher();
+        let requested = requested.clone();
+        use_memo((), move |_| AnalysisClient::start(move |response| on_response(response, &dispatcher, &requested)))
+    };
+
     // Re-analyse shortly after the text stops changing; at once the first time and
     // when an example is opened (no typing to wait for).
     let analysed_example = use_mut_ref(|| None::<Option<&'static str>>);
     {
-        let dispatcher = state.dispatcher();
         let example = state.example;
         let opened = *analysed_example.borrow() != Some(example);
         *analysed_example.borrow_mut() = Some(example);
         let first_run = state.analysis.is_none() || opened;
+        let (client, requested) = (client.clone(), requested.clone());
         use_effect_with((state.text.clone(), example), move |(text, example)| {
-            let text = text.clone();
-            let example = *example;
-            let run = move || dispatcher.dispatch(Action::Analyzed(Box::new(analyse(&text, example))));
+            let (text, example) = (text.clone(), *example);
+            let run = move || {
+                let run = client.analyze(text.to_string(), example);
+                requested.borrow_mut().insert(run, text);
+            };
             let timeout = if first_run {
                 run();
                 None
@@ -88,6 +155,30 @@ pub fn app() -> Html {
                 Some(Timeout::new(DEBOUNCE_MS, run))
             };
             move || drop(timeout)
+        });
+    }
+
+    let run = state.analysis.as_ref().map(Analysis::run);
+    let port = state.port.or_else(|| state.analysis.as_ref().map(|a| a.outcome.suggested_port));
+    let port = port.unwrap_or((80, kubeplay_core::netpol::Protocol::TCP));
+
+    // The matrix's truth table, asked for when its view is open and the analysis or port changes.
+    {
+        let client = client.clone();
+        let wanted = (state.tab == Tab::Matrix).then_some(run).flatten();
+        use_effect_with((wanted, port), move |(wanted, (port, protocol))| {
+            if let Some(run) = wanted {
+                client.probe(*run, *port, *protocol);
+            }
+        });
+    }
+    // The open explanation, asked for again when the analysis changes under it.
+    {
+        let client = client.clone();
+        use_effect_with((state.explain.clone(), run), move |(query, run)| {
+            if let (Some(query), Some(run)) = (query, run) {
+                client.explain(*run, query.clone());
+            }
         });
     }
 
@@ -126,7 +217,7 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_: ()| {
             let shared = share::SharedState {
-                text: state.text.clone(),
+                text: state.text.to_string(),
                 tab: state.tab.id().to_owned(),
                 example: state.example.map(str::to_owned),
                 line: state.selection.map(|s| s.line),
@@ -151,68 +242,83 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |(port, protocol)| dispatcher.dispatch(Action::SetPort(port, protocol)))
     };
-    let port = state.port.or_else(|| state.analysis.as_ref().map(|a| a.traffic.0.suggested_port));
-    let port = port.unwrap_or((80, kubeplay_core::netpol::Protocol::TCP));
-    let explanation = match (&state.analysis, &state.explain) {
-        (Some(analysis), Some(q)) => {
-            let query = kubeplay_core::netpol::explain::ExplainQuery {
-                from: q.from.clone(),
-                to: q.to.clone(),
-                port: q.port,
-                protocol: q.protocol,
-            };
-            Some(kubeplay_core::netpol::explain::explain(&analysis.traffic.0.engine, &query))
-        }
-        _ => None,
+    let on_download = {
+        let client = client.clone();
+        Callback::from(move |format: ExportFormat| {
+            if let Some(run) = run {
+                client.export(run, format);
+            }
+        })
     };
-    let diagnostics = state.analysis.as_ref().map(|a| a.report.diagnostics.clone()).unwrap_or_default();
+    let explanation = state.current_explanation().cloned();
+    let probe = state.probe.clone().filter(|p| Some(p.run) == run && (p.port, p.protocol) == port);
     let view = match (&state.analysis, state.tab) {
-        (None, _) => html! { <p class="empty">{"Analysing…"}</p> },
+        (None, _) => {
+            html! { <p class="empty">{ state.failure.clone().unwrap_or_else(|| "Analysing…".to_owned()) }</p> }
+        }
         (Some(analysis), Tab::Lesson) => html! {
-            <LessonView example={state.example} exercise={analysis.exercise.clone()} on_example={on_example.clone()} />
+            <LessonView example={state.example} exercise={analysis.outcome.exercise.clone()} on_example={on_example.clone()} />
         },
         (Some(analysis), Tab::Traffic) => html! {
-            <crate::components::traffic::TrafficView traffic={analysis.traffic.clone()} focus={state.focus.clone()} {port}
+            <crate::components::traffic::TrafficView analysis={analysis.clone()} focus={state.focus.clone()} {port}
                 on_focus={on_focus} on_explain={on_explain.clone()} />
         },
-        (Some(analysis), Tab::Matrix) => html! {
-            <crate::components::matrix::MatrixView traffic={analysis.traffic.clone()} {port} on_port={on_port} on_explain={on_explain.clone()} />
+        (Some(_), Tab::Matrix) => html! {
+            <crate::components::matrix::MatrixView {probe} {port} on_port={on_port} on_explain={on_explain.clone()} />
         },
         (Some(analysis), Tab::Findings) => html! {
             <FindingsView
-                diagnostics={analysis.report.diagnostics.clone()}
+                analysis={analysis.clone()}
                 hidden={state.hidden_severities.clone()}
                 on_toggle={on_toggle_severity}
                 on_select={on_select.clone()}
             />
         },
         (Some(analysis), Tab::Resources) => html! {
-            <ResourcesView admission={analysis.report.admission.clone()} />
+            <ResourcesView analysis={analysis.clone()} />
         },
         (Some(analysis), Tab::Security) => html! {
-            <crate::components::security::SecurityView security={analysis.report.security.clone()} on_select={on_select.clone()} />
+            <crate::components::security::SecurityView analysis={analysis.clone()} on_select={on_select.clone()} />
         },
     };
-    let report = state.analysis.as_ref().map(|a| a.report.clone());
+    // The progress of an analysis newer than the one shown.
+    let progress = state.progress.filter(|p| run.is_none_or(|shown| p.run > shown));
 
     html! {
-        <div class={classes!("app", state.embed.then_some("embedded"))}>
+        <div class={classes!("app", state.embed.then_some("embedded"))}
+            data-analysis={if client.in_worker() { "worker" } else { "page" }}
+            data-elapsed-ms={state.analysis.as_ref().map(|a| a.outcome.elapsed_ms.to_string())}
+            data-state={match (state.is_stale(), &state.failure) {
+                (false, _) => "ready",
+                (true, None) => "analysing",
+                (true, Some(_)) => "failed",
+            }}>
             if !state.embed {
-                <Toolbar example={state.example} on_example={on_example} share_link={share_link} report={report.clone()} />
+                <Toolbar example={state.example} on_example={on_example} share_link={share_link} on_download={on_download} can_download={run.is_some()} />
             }
             <main class="panes">
                 <section class="pane editor-pane" aria-label="Manifests">
                     <Editor
                         text={state.text.clone()}
-                        diagnostics={diagnostics}
+                        analysis={state.analysis.clone()}
                         selection={state.selection}
                         read_only={state.read_only}
                         on_edit={on_edit}
                     />
                 </section>
                 <section class="pane side-pane" aria-label="Analysis">
-                    <crate::components::tabs::Tabs current={state.tab} on_tab={on_tab} report={report} stale={state.is_stale()} />
-                    <div class="view" role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
+                    <crate::components::tabs::Tabs current={state.tab} on_tab={on_tab} analysis={state.analysis.clone()} stale={state.is_stale()} {progress} />
+                    if let Some(progress) = progress {
+                        // Invisible for its first moments (CSS), so quick analyses do not flicker.
+                        <div class="progress" role="status" data-testid="progress" data-step={(progress.step.index() + 1).to_string()}>
+                            <progress max={Step::COUNT.to_string()} value={(progress.step.index() + 1).to_string()} aria-label="Analysis progress"></progress>
+                            <span>{format!("Analysing: {} (step {} of {})…", progress.step.label(), progress.step.index() + 1, Step::COUNT)}</span>
+                        </div>
+                    }
+                    if let (Some(failure), Some(_)) = (&state.failure, &state.analysis) {
+                        <p class="failure" role="alert">{format!("The last edit was not analysed: {failure}. Showing the previous analysis.")}</p>
+                    }
+                    <div class={classes!("view", progress.is_some().then_some("stale"))} role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
                         {view}
                     </div>
                     if let Some(explanation) = explanation {

@@ -6,7 +6,12 @@ mod components;
 mod share;
 mod state;
 mod url;
+mod worker;
 
 fn main() {
+    // The same module runs the analysis worker (see `worker`), where there is no page to render.
+    if worker::in_worker() {
+        return;
+    }
     yew::Renderer::<app::App>::new().render();
 }

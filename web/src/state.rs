@@ -4,11 +4,13 @@
 
 use std::rc::Rc;
 
-use kubeplay_core::Report;
 use kubeplay_core::Severity;
-use kubeplay_core::examples::ExerciseStatus;
 use kubeplay_core::netpol::Protocol;
+use kubeplay_core::netpol::explain::Explanation;
+use serde::{Deserialize, Serialize};
 use yew::Reducible;
+
+use crate::worker::{Outcome, ProbeAnswer, Step};
 
 /// The views on the right, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -60,33 +62,46 @@ pub struct LineSelection {
     pub serial: u32,
 }
 
-/// The NetworkPolicy engine of one analysis with its graph and picture. Shared,
-/// never copied; two are equal only when they are the same run.
-pub struct Traffic {
-    pub engine: kubeplay_core::netpol::Engine,
-    pub graph: kubeplay_core::netpol::graph::Graph,
-    pub layout: kubeplay_core::layout::Layout,
-    /// The port the matrix opens at (`kubeplay_core::layout::suggested_port`).
-    pub suggested_port: (u16, Protocol),
-}
-
-impl std::fmt::Debug for Traffic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Traffic({} nodes)", self.layout.nodes.len())
-    }
-}
-
+/// One analysis as the page has it (see `worker::Outcome`). Shared, never
+/// copied; two are equal only when they are the same run.
 #[derive(Clone, Debug)]
-pub struct SharedTraffic(pub Rc<Traffic>);
+pub struct Analysis {
+    /// The text that was analysed (the editor may have moved on).
+    pub text: Rc<str>,
+    pub outcome: Rc<Outcome>,
+}
 
-impl PartialEq for SharedTraffic {
+impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Rc::ptr_eq(&self.outcome, &other.outcome)
     }
+}
+
+impl Analysis {
+    pub fn run(&self) -> u32 {
+        self.outcome.run
+    }
+}
+
+/// Where a running analysis has got to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    pub run: u32,
+    pub step: Step,
+    pub elapsed_ms: u32,
+}
+
+/// The truth table of one port, for one analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeResult {
+    pub run: u32,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub answer: Rc<ProbeAnswer>,
 }
 
 /// A connection to explain: from, to, port, protocol.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowQuery {
     pub from: String,
     pub to: String,
@@ -94,18 +109,10 @@ pub struct FlowQuery {
     pub protocol: Protocol,
 }
 
-/// What one analysis run produced for the current text.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Analysis {
-    pub text: String,
-    pub report: Report,
-    pub exercise: Option<ExerciseStatus>,
-    pub traffic: SharedTraffic,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
-    pub text: String,
+    /// The editor's text (shared: it may be megabytes, and the state is copied per action).
+    pub text: Rc<str>,
     pub analysis: Option<Analysis>,
     pub selection: Option<LineSelection>,
     pub tab: Tab,
@@ -120,13 +127,25 @@ pub struct AppState {
     pub port: Option<(u16, Protocol)>,
     /// The flow whose explanation is open.
     pub explain: Option<FlowQuery>,
+    /// Its explanation, once the analysis has answered.
+    pub explanation: Option<Rc<(FlowQuery, Result<Explanation, String>)>>,
+    /// The truth table last computed.
+    pub probe: Option<ProbeResult>,
+    /// The analysis running now, if any.
+    pub progress: Option<Progress>,
+    /// Why the last analysis did not finish.
+    pub failure: Option<String>,
     /// The graph node whose blast radius is lit.
     pub focus: Option<String>,
 }
 
 pub enum Action {
     Edit(String),
-    Analyzed(Box<Analysis>),
+    Analyzed(Analysis),
+    Progressed(Progress),
+    Failed { run: u32, message: String },
+    Probed(ProbeResult),
+    Explained(Box<(FlowQuery, Result<Explanation, String>)>),
     Select { line: usize, end_line: usize },
     ShowTab(Tab),
     OpenExample(&'static str),
@@ -138,7 +157,13 @@ pub enum Action {
 
 impl AppState {
     pub fn is_stale(&self) -> bool {
-        self.analysis.as_ref().is_none_or(|a| a.text != self.text)
+        self.analysis.as_ref().is_none_or(|a| *a.text != *self.text)
+    }
+
+    /// The open explanation, when it answers the flow asked about.
+    pub fn current_explanation(&self) -> Option<&Result<Explanation, String>> {
+        let answer = self.explanation.as_deref()?;
+        (Some(&answer.0) == self.explain.as_ref()).then_some(&answer.1)
     }
 }
 
@@ -148,8 +173,27 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Edit(text) => next.text = text,
-            Action::Analyzed(analysis) => next.analysis = Some(*analysis),
+            Action::Edit(text) => next.text = Rc::from(text),
+            Action::Analyzed(analysis) => {
+                if self.progress.is_some_and(|p| p.run <= analysis.run()) {
+                    next.progress = None;
+                }
+                next.failure = None;
+                next.analysis = Some(analysis);
+            }
+            Action::Progressed(progress) => {
+                // A newer analysis has started: the old failure is no longer the news.
+                next.failure = None;
+                next.progress = Some(progress);
+            }
+            Action::Failed { run, message } => {
+                if self.progress.is_some_and(|p| p.run <= run) {
+                    next.progress = None;
+                }
+                next.failure = Some(message);
+            }
+            Action::Probed(probe) => next.probe = Some(probe),
+            Action::Explained(answer) => next.explanation = Some(Rc::new(*answer)),
             Action::Select { line, end_line } => {
                 let serial = self.selection.map_or(0, |s| s.serial.wrapping_add(1));
                 next.selection = Some(LineSelection { line, end_line: end_line.max(line), serial });
@@ -157,10 +201,11 @@ impl Reducible for AppState {
             Action::ShowTab(tab) => next.tab = tab,
             Action::OpenExample(id) => {
                 if let Some(example) = kubeplay_core::examples::example(id) {
-                    next.text = example.yaml.to_owned();
+                    next.text = Rc::from(example.yaml);
                     next.example = Some(example.id);
                     next.selection = None;
                     next.explain = None;
+                    next.explanation = None;
                     next.focus = None;
                     next.port = None;
                 }

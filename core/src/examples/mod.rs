@@ -5,7 +5,7 @@
 //! The manifests are YAML files beside this module so that lessons, the web app,
 //! the CLI tests and the browser tests all use the very same text.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Inventory, Object};
 use crate::report::Analysis;
@@ -98,13 +98,13 @@ pub fn example(id: &str) -> Option<&'static Example> {
 }
 
 /// One goal of an exercise and whether the current text meets it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goal {
     pub text: String,
     pub met: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExerciseStatus {
     pub solved: bool,
     pub goals: Vec<Goal>,

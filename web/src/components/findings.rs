@@ -4,9 +4,12 @@
 use kubeplay_core::{Diagnostic, Severity};
 use yew::prelude::*;
 
+use crate::state::Analysis;
+
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    pub diagnostics: Vec<Diagnostic>,
+    /// Its report's diagnostics are the page's copy: at most `worker::DIAGNOSTICS_SHOWN`, errors first.
+    pub analysis: Analysis,
     pub hidden: Vec<Severity>,
     pub on_toggle: Callback<Severity>,
     pub on_select: Callback<(usize, usize)>,
@@ -19,9 +22,14 @@ pub fn message_html(message: &str) -> Html {
 
 #[function_component(FindingsView)]
 pub fn findings_view(props: &FindingsProps) -> Html {
-    let count = |severity: Severity| props.diagnostics.iter().filter(|d| d.severity == severity).count();
-    let mut shown: Vec<&Diagnostic> =
-        props.diagnostics.iter().filter(|d| !props.hidden.contains(&d.severity)).collect();
+    let diagnostics = &props.analysis.outcome.report.diagnostics;
+    let totals = &props.analysis.outcome.totals;
+    let count = |severity: Severity| match severity {
+        Severity::Error => totals.diagnostics_by_severity[0],
+        Severity::Warning => totals.diagnostics_by_severity[1],
+        Severity::Info => totals.diagnostics_by_severity[2],
+    };
+    let mut shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !props.hidden.contains(&d.severity)).collect();
     shown.sort_by_key(|d| (d.severity, d.line, d.column));
     html! {
         <div class="findings">
@@ -37,7 +45,10 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                     }
                 }) }
             </div>
-            if props.diagnostics.is_empty() {
+            if totals.diagnostics > diagnostics.len() {
+                <p class="note">{format!("Showing {} of {} findings, errors first; the JSON download has them all.", diagnostics.len(), totals.diagnostics)}</p>
+            }
+            if diagnostics.is_empty() {
                 <p class="empty">{"No problems found. Everything loaded."}</p>
             } else {
                 <ul class="diagnostic-list" role="list" data-testid="findings">

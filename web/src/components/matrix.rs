@@ -1,26 +1,24 @@
 //! The truth table for one port and protocol (`.` allowed, `X` denied, as
 //! cyclonus and the upstream e2e suite print it); every cell explains itself.
 
-use kubeplay_core::netpol::{ProbeQuery, Protocol, probe_engine};
+use kubeplay_core::netpol::Protocol;
 use yew::prelude::*;
 
-use crate::state::{FlowQuery, SharedTraffic};
+use crate::state::{FlowQuery, ProbeResult};
+use crate::worker::ProbeAnswer;
 
 #[derive(Properties, PartialEq)]
 pub struct MatrixProps {
-    pub traffic: SharedTraffic,
+    /// The table for `port`, once the analysis has answered.
+    pub probe: Option<ProbeResult>,
     pub port: (u16, Protocol),
     pub on_port: Callback<(u16, Protocol)>,
     pub on_explain: Callback<FlowQuery>,
 }
 
-/// Beyond this many rows the table is not drawn (the CLI prints any size).
-const MAX_ROWS: usize = 80;
-
 #[function_component(MatrixView)]
 pub fn matrix_view(props: &MatrixProps) -> Html {
     let (port, protocol) = props.port;
-    let probe = probe_engine(&props.traffic.0.engine, &ProbeQuery { port, protocol, externals: Vec::new() });
     let on_port_input = {
         let on_port = props.on_port.clone();
         Callback::from(move |e: Event| {
@@ -54,9 +52,12 @@ pub fn matrix_view(props: &MatrixProps) -> Html {
                 </label>
                 <span class="note">{"rows: from · columns: to · . allowed · X denied"}</span>
             </div>
-            if probe.pods.len() > MAX_ROWS {
-                <p class="note">{format!("{} endpoints: too many to draw; use `kubeplay probe` for the full table.", probe.pods.len())}</p>
-            } else {
+            { match props.probe.as_ref().map(|p| p.answer.as_ref()) {
+                None => html! { <p class="note">{"Probing…"}</p> },
+                Some(ProbeAnswer::TooMany { endpoints }) => html! {
+                    <p class="note">{format!("{endpoints} endpoints: too many to draw; use `kubeplay probe` for the full table.")}</p>
+                },
+                Some(ProbeAnswer::Table(probe)) => html! {
                 <div class="matrix-scroll">
                     <table class="truth-table" data-testid="matrix">
                         <thead><tr><th></th>{ for probe.pods.iter().map(|p| html! { <th scope="col" class="col-head"><span>{short(p)}</span></th> }) }</tr></thead>
@@ -83,7 +84,8 @@ pub fn matrix_view(props: &MatrixProps) -> Html {
                         </tbody>
                     </table>
                 </div>
-            }
+            },
+            } }
         </div>
     }
 }

@@ -1,15 +1,17 @@
 //! Resources: quota usage bars per namespace, then every admission decision in
 //! apply order with the effective requests/limits after LimitRange defaulting.
 
-use kubeplay_core::admission::{Admission, Outcome};
+use kubeplay_core::admission::Outcome;
 use kubeplay_core::quantity::Quantity;
 use yew::prelude::*;
 
 use crate::components::findings::message_html;
+use crate::state::Analysis;
 
 #[derive(Properties, PartialEq)]
 pub struct ResourcesProps {
-    pub admission: Admission,
+    /// Its report is the page's copy: decisions may be cut to the first few hundred.
+    pub analysis: Analysis,
 }
 
 /// used / hard as a percentage for the bar (display only; exact values are printed).
@@ -33,11 +35,11 @@ fn resource_list(value: Option<&serde_json::Value>) -> String {
 
 #[function_component(ResourcesView)]
 pub fn resources_view(props: &ResourcesProps) -> Html {
-    let admission = &props.admission;
+    let admission = &props.analysis.outcome.report.admission;
     if admission.objects.is_empty() {
         return html! { <p class="empty">{"No objects to admit."}</p> };
     }
-    let rejected = admission.objects.iter().filter(|d| d.result == Outcome::Rejected).count();
+    let (total, rejected) = (props.analysis.outcome.totals.admissions, props.analysis.outcome.totals.rejected);
     html! {
         <div class="resources">
             { for admission.quotas.iter().map(|quota| html! {
@@ -65,7 +67,10 @@ pub fn resources_view(props: &ResourcesProps) -> Html {
                 </section>
             }) }
             <section class="decisions" aria-label="Admission decisions in apply order">
-                <h3>{format!("Admission, in apply order — {} objects, {} rejected", admission.objects.len(), rejected)}</h3>
+                <h3>{format!("Admission, in apply order — {total} objects, {rejected} rejected")}</h3>
+                if total > admission.objects.len() {
+                    <p class="note">{format!("Showing the first {} of {total}; the JSON download has every decision.", admission.objects.len())}</p>
+                }
                 <ol class="decision-list">
                     { for admission.objects.iter().map(|d| {
                         let ok = d.result == Outcome::Admitted;

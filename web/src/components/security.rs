@@ -3,14 +3,15 @@
 //! decision, and best-practice findings with their YAML fixes. Clicking a
 //! failure or finding selects its lines.
 
-use kubeplay_core::security::SecuritySection;
 use yew::prelude::*;
 
 use crate::components::findings::message_html;
+use crate::state::Analysis;
 
 #[derive(Properties, PartialEq)]
 pub struct SecurityProps {
-    pub security: SecuritySection,
+    /// Its report is the page's copy: workloads may be cut to the first few hundred.
+    pub analysis: Analysis,
     pub on_select: Callback<(usize, usize)>,
 }
 
@@ -24,7 +25,8 @@ fn verdict(level: &str, pass: bool) -> Html {
 
 #[function_component(SecurityView)]
 pub fn security_view(props: &SecurityProps) -> Html {
-    let security = &props.security;
+    let security = &props.analysis.outcome.report.security;
+    let totals = &props.analysis.outcome.totals;
     if security.workloads.is_empty() {
         return html! { <p class="empty">{"No pods or workload templates to check."}</p> };
     }
@@ -35,6 +37,9 @@ pub fn security_view(props: &SecurityProps) -> Html {
     html! {
         <div class="security">
             <p class="note">{format!("Pod Security Standards {} — as the API server's PodSecurity admission checks them.", security.pss_version)}</p>
+            if totals.workloads > security.workloads.len() {
+                <p class="note">{format!("{} of {} pods and templates fail restricted; showing the first {}. The JSON download has them all.", totals.restricted_failing, totals.workloads, security.workloads.len())}</p>
+            }
             { for security.workloads.iter().map(|w| html! {
                 <section class="workload" data-id={w.id.clone()} aria-label={format!("Security of {}", w.id)}>
                     <div class="workload-head">

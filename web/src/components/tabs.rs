@@ -1,27 +1,28 @@
 //! The view tabs: a WAI-ARIA tablist; arrow keys move between tabs.
 
-use kubeplay_core::Report;
 use yew::prelude::*;
 
-use crate::state::Tab;
+use crate::state::{Analysis, Progress, Tab};
 
 #[derive(Properties, PartialEq)]
 pub struct TabsProps {
     pub current: Tab,
     pub on_tab: Callback<Tab>,
-    pub report: Option<Report>,
+    pub analysis: Option<Analysis>,
     pub stale: bool,
+    /// The analysis running now (drawn by the app below the tabs).
+    pub progress: Option<Progress>,
 }
 
 #[function_component(Tabs)]
 pub fn tabs(props: &TabsProps) -> Html {
     let count = |tab: Tab| -> Option<usize> {
-        let report = props.report.as_ref()?;
+        let outcome = &props.analysis.as_ref()?.outcome;
         match tab {
-            Tab::Findings => Some(report.diagnostics.len()),
-            Tab::Resources => Some(report.admission.objects.len()),
-            Tab::Security => Some(report.security.workloads.iter().filter(|w| !w.restricted.pass).count()),
-            Tab::Traffic => Some(report.netpol.endpoints),
+            Tab::Findings => Some(outcome.totals.diagnostics),
+            Tab::Resources => Some(outcome.totals.admissions),
+            Tab::Security => Some(outcome.totals.restricted_failing),
+            Tab::Traffic => Some(outcome.report.netpol.endpoints),
             Tab::Lesson | Tab::Matrix => None,
         }
     };
@@ -64,7 +65,9 @@ pub fn tabs(props: &TabsProps) -> Html {
                     </button>
                 }
             }) }
-            if props.stale { <span class="stale-note" aria-live="polite">{"updating…"}</span> }
+            if props.stale && props.progress.is_none() {
+                <span class="stale-note" aria-live="polite">{"updating…"}</span>
+            }
         </div>
     }
 }

@@ -1,9 +1,9 @@
 //! The top bar: brand, versions, examples menu, share link, report downloads.
 
-use kubeplay_core::Report;
 use kubeplay_core::examples::EXAMPLES;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::worker::ExportFormat;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -11,26 +11,10 @@ pub struct ToolbarProps {
     pub on_example: Callback<&'static str>,
     /// Builds the share link for the current state.
     pub share_link: Callback<(), String>,
-    pub report: Option<Report>,
-}
-
-/// Offers `contents` as a file download (a Blob URL; nothing leaves the browser).
-fn download(name: &str, mime: &str, contents: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Some(anchor) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    /// Asks for the full report as a download (it lives with the analysis, not in the page).
+    pub on_download: Callback<ExportFormat>,
+    /// Whether there is an analysis to download.
+    pub can_download: bool,
 }
 
 #[function_component(Toolbar)]
@@ -71,24 +55,12 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         }
     });
     let on_json = {
-        let report = props.report.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(report) = &report {
-                download(
-                    "kubeplay-report.json",
-                    "application/json",
-                    &serde_json::to_string_pretty(report).unwrap_or_default(),
-                );
-            }
-        })
+        let on_download = props.on_download.clone();
+        Callback::from(move |_: MouseEvent| on_download.emit(ExportFormat::Json))
     };
     let on_markdown = {
-        let report = props.report.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(report) = &report {
-                download("kubeplay-report.md", "text/markdown", &kubeplay_core::report::to_markdown(report));
-            }
-        })
+        let on_download = props.on_download.clone();
+        Callback::from(move |_: MouseEvent| on_download.emit(ExportFormat::Markdown))
     };
     html! {
         <header class="topbar">
@@ -103,8 +75,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <span class="spacer"></span>
             <button class="action" onclick={on_theme} aria-label="Switch between light and dark" data-testid="theme">{"◐ Theme"}</button>
             <button class="action" onclick={on_share} data-testid="share">{"Copy link"}</button>
-            <button class="action" onclick={on_json}>{"JSON"}</button>
-            <button class="action" onclick={on_markdown}>{"Markdown"}</button>
+            <button class="action" onclick={on_json} disabled={!props.can_download} aria-label="Download the report as JSON">{"JSON"}</button>
+            <button class="action" onclick={on_markdown} disabled={!props.can_download} aria-label="Download the report as Markdown">{"Markdown"}</button>
             <span class="version" title="kubeplay version and the Kubernetes version whose semantics it follows">
                 {format!("v{} · Kubernetes {}", kubeplay_core::VERSION, kubeplay_core::KUBERNETES_VERSION)}
             </span>

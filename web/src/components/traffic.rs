@@ -10,11 +10,14 @@ use std::collections::BTreeSet;
 use kubeplay_core::netpol::Protocol;
 use yew::prelude::*;
 
-use crate::state::{FlowQuery, SharedTraffic};
+use crate::state::{Analysis, FlowQuery};
+
+/// Above this many allowed edges, edges are drawn without particles.
+const MAX_ANIMATED_EDGES: usize = 80;
 
 #[derive(Properties, PartialEq)]
 pub struct TrafficProps {
-    pub traffic: SharedTraffic,
+    pub analysis: Analysis,
     pub focus: Option<String>,
     pub port: (u16, Protocol),
     pub on_focus: Callback<Option<String>>,
@@ -30,7 +33,7 @@ struct View {
 
 #[function_component(TrafficView)]
 pub fn traffic_view(props: &TrafficProps) -> Html {
-    let traffic = &props.traffic.0;
+    let traffic = &*props.analysis.outcome;
     let layout = &traffic.layout;
     let view = use_state(|| View { scale: 1.0, x: 0.0, y: 0.0 });
     let drag = use_mut_ref(|| None::<(f64, f64)>);
@@ -149,6 +152,8 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
             .and_then(|e| e.connections.first())
             .map_or((port, protocol), |c| (c.first, c.protocol))
     };
+    // Particles on a few dozen edges show flow; on hundreds they are noise (and work).
+    let animate = layout.edges.len() <= MAX_ANIMATED_EDGES;
     let edge = |e: &kubeplay_core::layout::LayoutEdge, index: usize| {
         let (port, protocol) = explain_port(&e.from, &e.to);
         let query = FlowQuery { from: e.from.clone(), to: e.to.clone(), port, protocol };
@@ -165,7 +170,7 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 <title>{format!("{} → {}: {}", e.from, e.to, e.label)}</title>
                 <path class="edge-hit" d={e.path.clone()} />
                 <path class="edge-line" d={e.path.clone()} marker-end={if e.allowed { "url(#arrow)" } else { "url(#arrow-denied)" }} />
-                if e.allowed {
+                if e.allowed && animate {
                     <circle class="particle" r="3">
                         <animateMotion dur={duration} repeatCount="indefinite" path={e.path.clone()} />
                     </circle>
@@ -180,7 +185,8 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 <label>{"Namespace "}
                     <select onchange={on_namespace} aria-label="Show namespace">
                         <option value="" selected={namespace.is_none()}>{"all"}</option>
-                        { for layout.groups.iter().filter(|g| !g.external || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|g| html! { <option value={g.name.clone()} selected={namespace.as_deref() == Some(g.name.as_str())}>{&g.name}</option> }) }
+                        // Per-namespace pictures need no boxes: each node is its namespace.
+                { for layout.groups.iter().filter(|g| !layout.aggregated && (!g.external || *show_external || props.focus.as_deref().is_some_and(is_external))).map(|g| html! { <option value={g.name.clone()} selected={namespace.as_deref() == Some(g.name.as_str())}>{&g.name}</option> }) }
                     </select>
                 </label>
                 <label><input type="checkbox" checked={*port_only} onchange={toggle_port} />{format!(" only {port}/{}", protocol.as_str())}</label>
@@ -204,7 +210,8 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head denied" />
                     </marker>
                 </defs>
-                { for layout.groups.iter().filter(|g| !g.external || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|g| html! {
+                // Per-namespace pictures need no boxes: each node is its namespace.
+                { for layout.groups.iter().filter(|g| !layout.aggregated && (!g.external || *show_external || props.focus.as_deref().is_some_and(is_external))).map(|g| html! {
                     <g class={classes!("ns", g.external.then_some("external"))} data-namespace={g.name.clone()}>
                         <rect x={format!("{:.1}", g.x)} y={format!("{:.1}", g.y)} width={format!("{:.1}", g.width)} height={format!("{:.1}", g.height)} rx="12" />
                         <text x={format!("{:.1}", g.x + 14.0)} y={format!("{:.1}", g.y + 20.0)} class="ns-label">{ if g.external { "outside the cluster".to_owned() } else { format!("namespace {}", g.name) } }</text>

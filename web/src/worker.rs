@@ -1,0 +1,621 @@
+//! The analysis runs in a Web Worker, so the page never freezes. This module is
+//! both ends of it.
+//!
+//! The worker is this same wasm module instantiated a second time: `web/worker.js`
+//! imports the page's JS glue and is handed the already compiled
+//! `WebAssembly.Module`, so nothing is downloaded or compiled twice; `main` sees
+//! there is no window and renders nothing. The worker keeps the last analysis
+//! (the NetworkPolicy engine and the full report) and answers the page's
+//! questions about it — a truth table, an explanation, a download — so only what
+//! the page draws crosses between threads, however large the input.
+//!
+//! Where no worker can start, [`AnalysisClient`] answers in the page's thread
+//! with the same code.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use kubeplay_core::examples::ExerciseStatus;
+use kubeplay_core::layout::Layout;
+use kubeplay_core::netpol::explain::{ExplainQuery, Explanation};
+use kubeplay_core::netpol::graph::Graph;
+use kubeplay_core::netpol::{Probe, ProbeQuery, Protocol};
+use kubeplay_core::report::Stage;
+use kubeplay_core::{Input, Report, Severity};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::state::FlowQuery;
+
+/// The page lists at most this many diagnostics (the editor marks them all up to here).
+pub const DIAGNOSTICS_SHOWN: usize = 2_000;
+/// Security cards drawn; the rest are counted.
+pub const WORKLOADS_SHOWN: usize = 200;
+/// Admission decisions listed; the rest are counted.
+pub const ADMISSIONS_SHOWN: usize = 500;
+/// Object and per-endpoint lists kept in the page's copy of the report.
+const LISTS_SHOWN: usize = 500;
+/// A truth table is drawn up to this many endpoints (the CLI prints any size).
+pub const MATRIX_MAX_ENDPOINTS: usize = 80;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Markdown,
+}
+
+/// What the page asks. `run` numbers analyses; answers name the run they are about.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub enum Request {
+    Analyze { run: u32, text: String, example: Option<String> },
+    Probe { run: u32, port: u16, protocol: Protocol },
+    Explain { run: u32, query: FlowQuery },
+    Export { run: u32, format: ExportFormat },
+}
+
+/// One step of an analysis, for the progress bar.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Reading,
+    Analysing(Stage),
+    Drawing,
+}
+
+impl Step {
+    pub const COUNT: usize = 2 + Stage::ALL.len();
+
+    /// 0-based position among [`Step::COUNT`] steps.
+    pub fn index(self) -> usize {
+        match self {
+            Step::Reading => 0,
+            Step::Analysing(stage) => 1 + Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0),
+            Step::Drawing => Step::COUNT - 1,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Step::Reading => "reading manifests".to_owned(),
+            Step::Analysing(stage) => format!("checking {}", stage.label()),
+            Step::Drawing => "laying out the traffic graph".to_owned(),
+        }
+    }
+}
+
+/// Full sizes of the lists the page's report copy may cut.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Totals {
+    pub objects: usize,
+    pub diagnostics: usize,
+    pub diagnostics_by_severity: [usize; 3],
+    pub workloads: usize,
+    pub restricted_failing: usize,
+    pub admissions: usize,
+    pub rejected: usize,
+}
+
+/// What one analysis gives the page.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub run: u32,
+    /// The report with long lists cut to what the page draws; [`Outcome::totals`] has the full counts.
+    pub report: Report,
+    pub totals: Totals,
+    pub exercise: Option<ExerciseStatus>,
+    pub graph: Graph,
+    pub layout: Layout,
+    /// The port the matrix opens at.
+    pub suggested_port: (u16, Protocol),
+    /// Wall time of the analysis in the worker.
+    pub elapsed_ms: u32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum ProbeAnswer {
+    Table(Probe),
+    TooMany { endpoints: usize },
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub enum Response {
+    Progress {
+        run: u32,
+        step: Step,
+        elapsed_ms: u32,
+    },
+    Analyzed(Box<Outcome>),
+    Probed {
+        run: u32,
+        port: u16,
+        protocol: Protocol,
+        answer: ProbeAnswer,
+    },
+    Explained {
+        run: u32,
+        query: FlowQuery,
+        explanation: Box<Result<Explanation, String>>,
+    },
+    Exported {
+        format: ExportFormat,
+        text: String,
+    },
+    /// The worker stopped in the middle of this analysis (out of memory, most likely).
+    Failed {
+        run: u32,
+        message: String,
+    },
+}
+
+/// The last analysis, kept where it ran.
+struct Kept {
+    run: u32,
+    report: Report,
+    engine: kubeplay_core::netpol::Engine,
+}
+
+/// The analysing side: answers requests about the last analysis.
+#[derive(Default)]
+pub struct Analyser {
+    kept: Option<Kept>,
+}
+
+fn cut<T>(list: &mut Vec<T>, keep: usize) {
+    list.truncate(keep);
+}
+
+/// The page's copy of a report: every count is kept in [`Totals`], long lists are cut.
+fn for_the_page(report: &Report) -> (Report, Totals) {
+    let severity = |s: Severity| report.diagnostics.iter().filter(|d| d.severity == s).count();
+    let totals = Totals {
+        objects: report.objects.len(),
+        diagnostics: report.diagnostics.len(),
+        diagnostics_by_severity: [severity(Severity::Error), severity(Severity::Warning), severity(Severity::Info)],
+        workloads: report.security.workloads.len(),
+        restricted_failing: report.security.workloads.iter().filter(|w| !w.restricted.pass).count(),
+        admissions: report.admission.objects.len(),
+        rejected: report
+            .admission
+            .objects
+            .iter()
+            .filter(|d| d.result == kubeplay_core::admission::Outcome::Rejected)
+            .count(),
+    };
+    let mut page = report.clone();
+    // Errors first, so a cut never hides one behind info.
+    page.diagnostics.sort_by_key(|d| d.severity);
+    cut(&mut page.diagnostics, DIAGNOSTICS_SHOWN);
+    page.diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
+    cut(&mut page.objects, LISTS_SHOWN);
+    cut(&mut page.security.workloads, WORKLOADS_SHOWN);
+    cut(&mut page.admission.objects, ADMISSIONS_SHOWN);
+    cut(&mut page.netpol.not_isolated_ingress, LISTS_SHOWN);
+    cut(&mut page.netpol.not_isolated_egress, LISTS_SHOWN);
+    cut(&mut page.netpol.reachability, LISTS_SHOWN);
+    cut(&mut page.netpol.service_flows, LISTS_SHOWN);
+    (page, totals)
+}
+
+impl Analyser {
+    /// Answers one request; `emit` sends answers (and progress) back, `now_ms` is a clock.
+    pub fn handle(&mut self, request: Request, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
+        match request {
+            Request::Analyze { run, text, example } => {
+                let start = now_ms();
+                let elapsed = || (now_ms() - start).max(0.0) as u32;
+                emit(Response::Progress { run, step: Step::Reading, elapsed_ms: 0 });
+                let loading = kubeplay_core::load(&[Input::new("manifest.yaml", &text)]);
+                let analysis = kubeplay_core::report::analyze_with_progress(&loading, &mut |stage| {
+                    emit(Response::Progress { run, step: Step::Analysing(stage), elapsed_ms: elapsed() })
+                });
+                let exercise = example
+                    .as_deref()
+                    .and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &analysis));
+                emit(Response::Progress { run, step: Step::Drawing, elapsed_ms: elapsed() });
+                let kubeplay_core::report::Analysis { report, engine } = analysis;
+                let (graph, layout) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
+                let suggested_port = kubeplay_core::layout::suggested_port(&engine, &loading.inventory);
+                let (page_report, totals) = for_the_page(&report);
+                self.kept = Some(Kept { run, report, engine });
+                emit(Response::Analyzed(Box::new(Outcome {
+                    run,
+                    report: page_report,
+                    totals,
+                    exercise,
+                    graph,
+                    layout,
+                    suggested_port,
+                    elapsed_ms: elapsed(),
+                })));
+            }
+            Request::Probe { port, protocol, .. } => {
+                let Some(kept) = &self.kept else { return };
+                let endpoints = kept.engine.endpoints.len();
+                let answer = if endpoints > MATRIX_MAX_ENDPOINTS {
+                    ProbeAnswer::TooMany { endpoints }
+                } else {
+                    let query = ProbeQuery { port, protocol, externals: Vec::new() };
+                    ProbeAnswer::Table(kubeplay_core::netpol::probe_engine(&kept.engine, &query))
+                };
+                emit(Response::Probed { run: kept.run, port, protocol, answer });
+            }
+            Request::Explain { query, .. } => {
+                let Some(kept) = &self.kept else { return };
+                let core_query = ExplainQuery {
+                    from: query.from.clone(),
+                    to: query.to.clone(),
+                    port: query.port,
+                    protocol: query.protocol,
+                };
+                let explanation = kubeplay_core::netpol::explain::explain(&kept.engine, &core_query);
+                emit(Response::Explained { run: kept.run, query, explanation: Box::new(explanation) });
+            }
+            Request::Export { format, .. } => {
+                let Some(kept) = &self.kept else { return };
+                let text = match format {
+                    ExportFormat::Json => serde_json::to_string_pretty(&kept.report).unwrap_or_default(),
+                    ExportFormat::Markdown => kubeplay_core::report::to_markdown(&kept.report),
+                };
+                emit(Response::Exported { format, text });
+            }
+        }
+    }
+}
+
+fn performance_now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
+}
+
+// ---- the worker's side ----------------------------------------------------
+
+thread_local! {
+    static WORKER_ANALYSER: RefCell<Analyser> = RefCell::new(Analyser::default());
+}
+
+/// True inside the analysis worker (no window, a dedicated worker scope).
+pub fn in_worker() -> bool {
+    js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().is_ok()
+}
+
+/// Called by `web/worker.js` with each JSON request from the page.
+#[wasm_bindgen]
+pub fn worker_request(message: &str) {
+    let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() else { return };
+    let Ok(request) = serde_json::from_str::<Request>(message) else { return };
+    let mut emit = |response: Response| {
+        if let Ok(json) = serde_json::to_string(&response) {
+            let _ = scope.post_message(&JsValue::from_str(&json));
+        }
+    };
+    WORKER_ANALYSER.with(|analyser| analyser.borrow_mut().handle(request, &mut emit, &performance_now));
+}
+
+// ---- the page's side ------------------------------------------------------
+
+/// Where requests go: the worker, or (where none can start) this thread.
+enum Backend {
+    Worker {
+        worker: web_sys::Worker,
+        // Kept alive as long as the worker.
+        _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+        _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    },
+    InThread(Box<Analyser>),
+}
+
+struct ClientState {
+    backend: Option<Backend>,
+    /// The analysis being computed, if any, and the newest one waiting for it.
+    in_flight: Option<u32>,
+    waiting: Option<Request>,
+    next_run: u32,
+    /// The analysis request in flight, to send again if the worker never starts.
+    sent: Option<Request>,
+    /// The worker has said it is up; an error before that means workers cannot run here.
+    ready: bool,
+}
+
+/// The page's handle on the analysis. Analyses are latest-wins: while one runs,
+/// newer texts replace each other and only the newest is sent when it ends.
+#[derive(Clone)]
+pub struct AnalysisClient {
+    state: Rc<RefCell<ClientState>>,
+    on_response: Rc<dyn Fn(Response)>,
+}
+
+impl PartialEq for AnalysisClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.state, &other.state)
+    }
+}
+
+/// The URL of the page's JS glue, from the preload link Trunk writes.
+fn glue_url() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let link = document.query_selector("link[rel=modulepreload]").ok()??;
+    Some(link.dyn_into::<web_sys::HtmlLinkElement>().ok()?.href())
+}
+
+impl AnalysisClient {
+    /// Starts the worker (falling back to this thread); `on_response` receives every answer.
+    pub fn start(on_response: impl Fn(Response) + 'static) -> AnalysisClient {
+        let client = AnalysisClient {
+            state: Rc::new(RefCell::new(ClientState {
+                backend: None,
+                in_flight: None,
+                waiting: None,
+                next_run: 1,
+                sent: None,
+                ready: false,
+            })),
+            on_response: Rc::new(on_response),
+        };
+        let backend = client.start_worker().unwrap_or_else(|| Backend::InThread(Box::default()));
+        client.state.borrow_mut().backend = Some(backend);
+        client
+    }
+
+    /// Whether analyses run off the page's thread.
+    pub fn in_worker(&self) -> bool {
+        matches!(self.state.borrow().backend, Some(Backend::Worker { .. }))
+    }
+
+    fn start_worker(&self) -> Option<Backend> {
+        let glue = glue_url()?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options("./worker.js", &options).ok()?;
+        let on_message = {
+            let client = self.clone();
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let Some(json) = event.data().as_string() else { return };
+                match serde_json::from_str::<Response>(&json) {
+                    Ok(response) => client.receive(response),
+                    Err(_) if json == "worker-ready" => client.state.borrow_mut().ready = true,
+                    Err(_) if json.starts_with("worker-failed:") => client.fall_back(),
+                    Err(_) => {}
+                }
+            })
+        };
+        let on_error = {
+            let client = self.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+                let ready = client.state.borrow().ready;
+                if ready { client.restart() } else { client.fall_back() }
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let start = js_sys::Object::new();
+        js_sys::Reflect::set(&start, &"glue".into(), &JsValue::from_str(&glue)).ok()?;
+        js_sys::Reflect::set(&start, &"module".into(), &wasm_bindgen::module()).ok()?;
+        worker.post_message(&start).ok()?;
+        Some(Backend::Worker { worker, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// The worker died while it was running: say which analysis was lost, and
+    /// start a fresh worker for what comes next (never redo it in the page's
+    /// thread, where the same input would take the page down).
+    fn restart(&self) {
+        let lost = {
+            let mut state = self.state.borrow_mut();
+            if let Some(Backend::Worker { worker, .. }) = &state.backend {
+                worker.terminate();
+            }
+            state.ready = false;
+            state.backend = None;
+            state.sent = None;
+            state.in_flight.take()
+        };
+        let backend = self.start_worker().unwrap_or_else(|| Backend::InThread(Box::default()));
+        self.state.borrow_mut().backend = Some(backend);
+        if let Some(run) = lost {
+            (self.on_response)(Response::Failed {
+                run,
+                message: "the analysis stopped before it finished (the input may be too large for this browser)"
+                    .to_owned(),
+            });
+        }
+        self.pump();
+    }
+
+    /// No worker can run here: answer in this thread from now on, and redo the
+    /// analysis that was sent to it.
+    fn fall_back(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            if let Some(Backend::Worker { worker, .. }) = &state.backend {
+                worker.terminate();
+            }
+            state.backend = Some(Backend::InThread(Box::default()));
+            state.in_flight = None;
+            let lost = state.sent.take();
+            if state.waiting.is_none() {
+                state.waiting = lost;
+            }
+        };
+        self.pump();
+    }
+
+    /// Asks for an analysis of `text`; returns its run number.
+    pub fn analyze(&self, text: String, example: Option<&str>) -> u32 {
+        let run = {
+            let mut state = self.state.borrow_mut();
+            let run = state.next_run;
+            state.next_run = run.wrapping_add(1);
+            state.waiting = Some(Request::Analyze { run, text, example: example.map(str::to_owned) });
+            run
+        };
+        self.pump();
+        run
+    }
+
+    pub fn probe(&self, run: u32, port: u16, protocol: Protocol) {
+        self.send(Request::Probe { run, port, protocol });
+    }
+
+    pub fn explain(&self, run: u32, query: FlowQuery) {
+        self.send(Request::Explain { run, query });
+    }
+
+    pub fn export(&self, run: u32, format: ExportFormat) {
+        self.send(Request::Export { run, format });
+    }
+
+    /// Sends the waiting analysis when none is running.
+    fn pump(&self) {
+        let request = {
+            let mut state = self.state.borrow_mut();
+            if state.in_flight.is_some() {
+                return;
+            }
+            let Some(request) = state.waiting.take() else { return };
+            if let Request::Analyze { run, .. } = &request {
+                state.in_flight = Some(*run);
+                state.sent = Some(request.clone());
+            }
+            request
+        };
+        self.send(request);
+    }
+
+    fn send(&self, request: Request) {
+        let in_thread = {
+            let state = self.state.borrow();
+            match &state.backend {
+                Some(Backend::Worker { worker, .. }) => {
+                    if let Ok(json) = serde_json::to_string(&request) {
+                        let _ = worker.post_message(&JsValue::from_str(&json));
+                    }
+                    false
+                }
+                _ => true,
+            }
+        };
+        if in_thread {
+            // Answer after this event, as a worker would, so callers never see a re-entrant answer.
+            let client = self.clone();
+            gloo_timers::callback::Timeout::new(0, move || {
+                let mut answers = Vec::new();
+                if let Some(Backend::InThread(analyser)) = &mut client.state.borrow_mut().backend {
+                    analyser.handle(request, &mut |r| answers.push(r), &performance_now);
+                }
+                for answer in answers {
+                    client.receive(answer);
+                }
+            })
+            .forget();
+        }
+    }
+
+    fn receive(&self, response: Response) {
+        if let Response::Analyzed(outcome) = &response {
+            let done = {
+                let mut state = self.state.borrow_mut();
+                let done = state.in_flight == Some(outcome.run);
+                if done {
+                    state.in_flight = None;
+                    state.sent = None;
+                }
+                done
+            };
+            (self.on_response)(response);
+            if done {
+                self.pump();
+            }
+            return;
+        }
+        (self.on_response)(response);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(analyser: &mut Analyser, request: Request) -> Vec<Response> {
+        let mut answers = Vec::new();
+        analyser.handle(request, &mut |r| answers.push(r), &|| 0.0);
+        answers
+    }
+
+    fn example(id: &str) -> String {
+        kubeplay_core::examples::example(id).unwrap().yaml.to_owned()
+    }
+
+    #[test]
+    fn an_analysis_reports_every_step_in_order_then_its_outcome() {
+        let mut analyser = Analyser::default();
+        let text = example("multi-tier-policy");
+        let answers =
+            ask(&mut analyser, Request::Analyze { run: 7, text, example: Some("multi-tier-policy".to_owned()) });
+        let steps: Vec<usize> = answers
+            .iter()
+            .filter_map(|a| match a {
+                Response::Progress { run: 7, step, .. } => Some(step.index()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(steps, (0..Step::COUNT).collect::<Vec<_>>());
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!("no outcome: {answers:?}") };
+        assert_eq!(outcome.run, 7);
+        assert!(outcome.exercise.is_some());
+        assert_eq!(outcome.totals.diagnostics, outcome.report.diagnostics.len());
+        assert!(
+            outcome
+                .graph
+                .edges
+                .iter()
+                .any(|e| e.from == "default/frontend[Deployment]" && e.to == "default/api[Deployment]")
+        );
+
+        // Questions about the kept analysis.
+        let answers = ask(&mut analyser, Request::Probe { run: 7, port: 5000, protocol: Protocol::TCP });
+        let [Response::Probed { run: 7, answer: ProbeAnswer::Table(probe), .. }] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        assert!(probe.pods.len() >= 3);
+        let query =
+            FlowQuery { from: probe.pods[0].clone(), to: probe.pods[1].clone(), port: 5000, protocol: Protocol::TCP };
+        let answers = ask(&mut analyser, Request::Explain { run: 7, query: query.clone() });
+        let [Response::Explained { query: answered, explanation, .. }] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        assert_eq!(*answered, query);
+        assert!(explanation.is_ok(), "{explanation:?}");
+        let answers = ask(&mut analyser, Request::Export { run: 7, format: ExportFormat::Json });
+        let [Response::Exported { text, .. }] = answers.as_slice() else { panic!("{answers:?}") };
+        let full: Report = serde_json::from_str(text).unwrap();
+        assert_eq!(full.diagnostics.len(), outcome.totals.diagnostics);
+    }
+
+    #[test]
+    fn large_reports_reach_the_page_cut_with_full_totals() {
+        let pods: Vec<String> = (0..300)
+            .map(|i| {
+                format!(
+                    "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns{}}}\nspec: {{containers: [{{name: c, image: x}}]}}\n",
+                    i % 3
+                )
+            })
+            .collect();
+        let mut analyser = Analyser::default();
+        let answers = ask(&mut analyser, Request::Analyze { run: 1, text: pods.join("---\n"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        assert_eq!(outcome.totals.workloads, 300);
+        assert_eq!(outcome.totals.restricted_failing, 300);
+        assert_eq!(outcome.report.security.workloads.len(), WORKLOADS_SHOWN);
+        assert!(outcome.totals.diagnostics >= outcome.report.diagnostics.len());
+        // Too many endpoints for a drawn table: the page is told how many instead.
+        let answers = ask(&mut analyser, Request::Probe { run: 1, port: 80, protocol: Protocol::TCP });
+        assert!(matches!(
+            answers.as_slice(),
+            [Response::Probed { answer: ProbeAnswer::TooMany { endpoints: 300 }, .. }]
+        ));
+        // The picture is per namespace.
+        assert!(outcome.layout.aggregated);
+    }
+}
