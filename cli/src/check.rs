@@ -92,6 +92,9 @@ fn print_text(section: &SecuritySection) {
                 for error in &e.errors {
                     println!("    {} rejects: {error}", e.policy);
                 }
+                for error in &e.provider_errors {
+                    println!("    {} is skipped (no provider can be built): {error}", e.policy);
+                }
                 if let Some(pod) = &e.mutated_pod {
                     println!("    pod as mutated by {}: {pod}", e.policy);
                 }

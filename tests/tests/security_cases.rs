@@ -3,7 +3,8 @@
 //! workload): `baseline`/`restricted` (failing check ids, in order),
 //! `restricted_message`, `admission_rejected`, `admission_rejection`,
 //! `admission_warnings`, `api_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
-//! `psp_mutations` ({policy: [..]}), `findings_include` (`id` or `id@line`),
+//! `psp_mutations`, `psp_errors`, `psp_provider_errors` ({policy: [..]} each),
+//! `findings_include` (`id` or `id@line`),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
 //! `namespace_warnings` ({namespace: [lines]}).
 
@@ -89,15 +90,18 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
             fail(format!("psp rejection {got:?}, expected {rejection}"));
         }
     }
-    if let Some(mutations) = expect.get("psp_mutations").and_then(Value::as_object) {
-        for (policy, expected) in mutations {
-            let got = w
-                .psp
-                .as_ref()
-                .and_then(|d| d.evaluations.iter().find(|e| &e.policy == policy))
-                .map(|e| e.mutations.clone());
+    for (key, what) in
+        [("psp_mutations", "mutations"), ("psp_errors", "errors"), ("psp_provider_errors", "provider errors")]
+    {
+        for (policy, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
+            let got =
+                w.psp.as_ref().and_then(|d| d.evaluations.iter().find(|e| &e.policy == policy)).map(|e| match key {
+                    "psp_mutations" => e.mutations.clone(),
+                    "psp_errors" => e.errors.clone(),
+                    _ => e.provider_errors.clone(),
+                });
             if got.as_ref() != Some(&strings(expected)) {
-                fail(format!("psp {policy} mutations {got:?}, expected {expected}"));
+                fail(format!("psp {policy} {what} {got:?}, expected {expected}"));
             }
         }
     }
