@@ -372,6 +372,22 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
+/// A file name as a SARIF `artifactLocation.uri`, which must be a URI reference
+/// (RFC 3986): every byte but the unreserved ones and `/` is percent-encoded, so
+/// spaces, `#`, `?`, non-ASCII and a colon that would read as a scheme
+/// (`a:b.yaml`) survive, and `<stdin>` becomes `%3Cstdin%3E`.
+pub fn artifact_uri(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for byte in file.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)] // one flat SARIF result: id, level, text, file and region
 fn sarif_result(
     rule_id: &str,
@@ -389,7 +405,7 @@ fn sarif_result(
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": file },
+                "artifactLocation": { "uri": artifact_uri(file) },
                 "region": {
                     "startLine": line.max(1),
                     "startColumn": column.max(1),
@@ -472,4 +488,20 @@ pub fn sarif(section: &SecuritySection) -> serde_json::Value {
             "results": results,
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+
+    #[test]
+    fn file_names_become_uri_references() {
+        assert_eq!(artifact_uri("tests/cases/a-b_c.yaml"), "tests/cases/a-b_c.yaml");
+        assert_eq!(
+            artifact_uri("/tmp/dir with space/a:b #1 é.yaml"),
+            "/tmp/dir%20with%20space/a%3Ab%20%231%20%C3%A9.yaml"
+        );
+        assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(artifact_uri("C:\\k8s\\pod.yaml"), "C%3A%5Ck8s%5Cpod.yaml");
+    }
 }
