@@ -4,7 +4,8 @@
 //! `restricted_message`, `admission_rejected`, `admission_rejection`,
 //! `admission_warnings`, `api_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
 //! `psp_mutations`, `psp_errors`, `psp_provider_errors` ({policy: [..]} each),
-//! `findings_include` (`id` or `id@line`),
+//! `findings_include` (`id` or `id@line`), `findings_severity` and
+//! `findings_message` ({id: value} of the first finding with that id),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
 //! `namespace_warnings` ({namespace: [lines]}).
 
@@ -114,6 +115,17 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
         if !found {
             let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.id, f.line)).collect();
             fail(format!("missing finding {wanted}; have {have:?}"));
+        }
+    }
+    for (key, what) in [("findings_severity", "severity"), ("findings_message", "message")] {
+        for (id, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
+            let got = w.findings.iter().find(|f| &f.id == id).map(|f| match key {
+                "findings_severity" => f.severity.as_str().to_owned(),
+                _ => f.message.clone(),
+            });
+            if got.as_deref() != expected.as_str() {
+                fail(format!("finding {id} {what} {got:?}, expected {expected}"));
+            }
         }
     }
     for unwanted in strings(expect.get("findings_exclude").unwrap_or(&Value::Null)) {
