@@ -4,6 +4,7 @@
 //! `restricted_message`, `admission_rejected`, `admission_rejection`,
 //! `admission_warnings`, `api_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
 //! `psp_mutations`, `psp_errors`, `psp_provider_errors` ({policy: [..]} each),
+//! `psp_authorized` ({policy: bool}), `psp_access_note`,
 //! `findings_include` (`id` or `id@line`), `findings_severity` and
 //! `findings_message` ({id: value} of the first finding with that id),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
@@ -89,6 +90,18 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
         let got = w.psp.as_ref().and_then(|d| d.rejection.clone());
         if got.as_deref() != rejection.as_str() {
             fail(format!("psp rejection {got:?}, expected {rejection}"));
+        }
+    }
+    for (policy, expected) in expect.get("psp_authorized").and_then(Value::as_object).into_iter().flatten() {
+        let got = w.psp.as_ref().and_then(|d| d.evaluations.iter().find(|e| &e.policy == policy)).map(|e| e.authorized);
+        if got != expected.as_bool() {
+            fail(format!("psp {policy} authorized {got:?}, expected {expected}"));
+        }
+    }
+    if let Some(note) = expect.get("psp_access_note") {
+        let got = w.psp.as_ref().and_then(|d| d.access.as_ref()).map(|a| a.note.clone());
+        if got.as_deref() != note.as_str() {
+            fail(format!("psp access note {got:?}, expected {note}"));
         }
     }
     for (key, what) in

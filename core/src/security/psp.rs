@@ -18,8 +18,7 @@
 //! driver lists, host namespaces and ports, runAsUser, runAsGroup, fsGroup,
 //! supplementalGroups, seLinux, sysctls, procMount, readOnlyRootFilesystem,
 //! privilege escalation, runtimeClass, seccomp and AppArmor annotations. Which
-//! policies a pod may use is decided by the caller (RBAC `use`, see the security
-//! module); `decide` treats every policy it is given as usable.
+//! policies a pod may use (RBAC `use`) is the caller's to say: see `rbac.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,6 +65,15 @@ pub struct PspEvaluation {
     /// `ranges must be supplied for MustRunAs`): it is skipped, never admits.
     #[serde(default)]
     pub provider_errors: Vec<String>,
+    /// The pod's service account may `use` this policy (RBAC; always true when the
+    /// input grants nothing). An unauthorized policy is evaluated but neither chosen
+    /// nor quoted in the rejection.
+    #[serde(default = "authorized_by_default")]
+    pub authorized: bool,
+}
+
+fn authorized_by_default() -> bool {
+    true
 }
 
 /// The decision over all policies for one pod.
@@ -77,6 +85,9 @@ pub struct PspDecision {
     pub rejection: Option<String>,
     /// The pod as admitted (mutations applied, `kubernetes.io/psp` annotation set).
     pub mutated_pod: Option<serde_json::Value>,
+    /// How the usable policies were chosen (RBAC `use`, or all assumed usable).
+    #[serde(default)]
+    pub access: Option<super::rbac::PolicyAccess>,
 }
 
 /// API validation problems of a policy object itself (`validatePSPRunAsUser`, …):
@@ -141,14 +152,23 @@ fn go_id_range_slice(ranges: Option<&[IdRange]>) -> String {
     }
 }
 
-/// Evaluates a pod against every policy and picks one as the plugin did.
-pub fn decide(pod_name: &str, metadata: &ObjectMeta, spec: &PodSpec, policies: &[PolicyRef<'_>]) -> PspDecision {
+/// Evaluates a pod against every policy and picks one as the plugin did, among
+/// those `authorized` says the pod may use (admission.go `computeSecurityContext`:
+/// every policy is tried, only authorized ones count).
+pub fn decide(
+    pod_name: &str,
+    metadata: &ObjectMeta,
+    spec: &PodSpec,
+    policies: &[PolicyRef<'_>],
+    authorized: &dyn Fn(&str) -> bool,
+) -> PspDecision {
     let mut sorted: Vec<&PolicyRef<'_>> = policies.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(b.name));
     let mut evaluations = Vec::new();
     let mut pods = Vec::new();
     for policy in &sorted {
-        let (pod, evaluation) = evaluate(metadata, spec, policy);
+        let (pod, mut evaluation) = evaluate(metadata, spec, policy);
+        evaluation.authorized = authorized(policy.name);
         evaluations.push(evaluation);
         pods.push(pod);
     }
@@ -156,9 +176,9 @@ pub fn decide(pod_name: &str, metadata: &ObjectMeta, spec: &PodSpec, policies: &
     // admits the mutated pod (kubernetes/kubernetes#52849).
     let chosen = evaluations
         .iter()
-        .position(|e| e.admitted && !e.mutating)
-        .or_else(|| evaluations.iter().position(|e| e.admitted));
-    let mut decision = PspDecision { evaluations, chosen: None, rejection: None, mutated_pod: None };
+        .position(|e| e.admitted && e.authorized && !e.mutating)
+        .or_else(|| evaluations.iter().position(|e| e.admitted && e.authorized));
+    let mut decision = PspDecision { evaluations, chosen: None, rejection: None, mutated_pod: None, access: None };
     match chosen {
         Some(i) => {
             if let (Some(e), Some(pod)) = (decision.evaluations.get_mut(i), pods.get_mut(i)) {
@@ -175,7 +195,8 @@ pub fn decide(pod_name: &str, metadata: &ObjectMeta, spec: &PodSpec, policies: &
             }
         }
         None => {
-            let errors: Vec<String> = decision.evaluations.iter().flat_map(|e| e.errors.iter().cloned()).collect();
+            let errors: Vec<String> =
+                decision.evaluations.iter().filter(|e| e.authorized).flat_map(|e| e.errors.iter().cloned()).collect();
             // admission.go: no providers (none given, or none could be built), or the
             // errors of every policy.
             let no_providers = decision.evaluations.iter().all(|e| !e.provider_errors.is_empty());
@@ -239,6 +260,7 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             chosen: false,
             mutated_pod: None,
             provider_errors,
+            authorized: true,
         };
         return (pod, evaluation);
     }
@@ -632,6 +654,7 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
         chosen: false,
         mutated_pod: if mutating { serde_json::to_value(&pod).ok() } else { None },
         provider_errors: Vec::new(),
+        authorized: true,
     };
     (pod, evaluation)
 }
@@ -1033,7 +1056,7 @@ mod tests {
 
     #[test]
     fn no_policies_reject_with_an_empty_list() {
-        let d = decide("p", &ObjectMeta::default(), &PodSpec::default(), &[]);
+        let d = decide("p", &ObjectMeta::default(), &PodSpec::default(), &[], &|_| true);
         assert_eq!(
             d.rejection.as_deref(),
             Some("pods \"p\" is forbidden: PodSecurityPolicy: no providers available to validate pod request")
