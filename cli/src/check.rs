@@ -85,12 +85,21 @@ fn print_text(section: &SecuritySection) {
                 (None, Some(rejection)) => println!("  PodSecurityPolicy: {rejection}"),
                 (None, None) => {}
             }
+            if let Some(access) = &psp.access {
+                println!("    {}", access.note);
+            }
             for e in &psp.evaluations {
                 for m in &e.mutations {
                     println!("    {} mutates {m}", e.policy);
                 }
                 for error in &e.errors {
                     println!("    {} rejects: {error}", e.policy);
+                }
+                if !e.authorized {
+                    println!("    {} is not usable by this pod's service account", e.policy);
+                }
+                for error in &e.provider_errors {
+                    println!("    {} is skipped (no provider can be built): {error}", e.policy);
                 }
                 if let Some(pod) = &e.mutated_pod {
                     println!("    pod as mutated by {}: {pod}", e.policy);

@@ -1,6 +1,8 @@
 //! `kubeplay check` end to end: the JSON contract of issue 5 field by field, the
-//! version flag, SARIF 2.1.0 structure, and the text rendering.
+//! version flag, SARIF 2.1.0 (validated against the full OASIS schema), and the
+//! text rendering.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -186,6 +188,111 @@ fn sarif_output_has_the_structure_the_2_1_0_schema_requires() {
     let level_of = |rule: &str| results.iter().find(|r| r["ruleId"] == rule).map(|r| r["level"].clone());
     assert_eq!(level_of("pss/privileged"), Some(Value::from("error")));
     assert_eq!(level_of("pss/allowPrivilegeEscalation"), Some(Value::from("warning")));
+}
+
+/// The OASIS SARIF 2.1.0 JSON schema (draft-07), as the `serde-sarif` crate ships it
+/// in its package (`src/schema.json`, which its build script reads). A dev-dependency
+/// pinned to one version, located with `cargo metadata`, so it is found wherever cargo
+/// keeps its sources; nothing is downloaded when the test runs (`--offline`, and only
+/// the host's dependencies, which building this test has already fetched).
+fn sarif_schema() -> serde_json::Value {
+    let cargo = env!("CARGO");
+    let version = Command::new(cargo).arg("-vV").output().expect("run cargo -vV");
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let host = version.lines().find_map(|l| l.strip_prefix("host: ")).expect("cargo -vV names the host");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline", "--locked", "--filter-platform", host])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .output()
+        .expect("run cargo metadata");
+    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    let metadata: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    let package = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "serde-sarif" && p["version"] == "0.8.0")
+        .expect("serde-sarif 0.8.0 is a dev-dependency of kubeplay-cli");
+    let dir: PathBuf = Path::new(package["manifest_path"].as_str().expect("manifest path"))
+        .parent()
+        .expect("package directory")
+        .to_path_buf();
+    let text = std::fs::read_to_string(dir.join("src/schema.json")).expect("serde-sarif ships src/schema.json");
+    let schema: Value = serde_json::from_str(&text).expect("schema JSON");
+    assert_eq!(schema["title"], "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    schema
+}
+
+/// Compiles the schema with boon (draft-07, format assertions on, no loader for
+/// http: `$ref`s are all local) and returns a validator.
+fn sarif_validator() -> impl Fn(&Value) -> Result<(), String> {
+    let schema = sarif_schema();
+    let id = schema["$id"].as_str().expect("schema $id").to_owned();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    compiler.add_resource(&id, schema).expect("add schema");
+    let mut schemas = boon::Schemas::new();
+    let index = compiler.compile(&id, &mut schemas).unwrap_or_else(|e| panic!("schema compiles: {e:#}"));
+    move |log: &Value| schemas.validate(log, index).map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn sarif_output_validates_against_the_full_sarif_2_1_0_schema() {
+    let validate = sarif_validator();
+    // Every security case, one at a time and all in one log.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/security");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("cases dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    let mut runs = vec![files.clone()];
+    runs.extend(files.iter().map(|f| vec![f.clone()]));
+    for run in &runs {
+        let mut args = vec!["check", "--format", "sarif"];
+        args.extend(run.iter().map(String::as_str));
+        let (_, sarif) = json(&args);
+        if let Err(e) = validate(&sarif) {
+            panic!("SARIF of {run:?} is not valid SARIF 2.1.0:\n{e}");
+        }
+    }
+    // File names that are not URI references as they stand: space, `#`, non-ASCII,
+    // a colon in the first segment, and standard input.
+    let tmp = std::env::temp_dir().join(format!("kubeplay-sarif-{}", std::process::id()));
+    let odd = tmp.join("dir with space").join("a:b #1 é.yaml");
+    std::fs::create_dir_all(odd.parent().expect("parent")).expect("temp dir");
+    std::fs::copy(case("training-psp.yaml"), &odd).expect("copy case");
+    let (_, sarif) = json(&["check", "--format", "sarif", &odd.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&tmp);
+    validate(&sarif).unwrap_or_else(|e| panic!("odd file name:\n{e}"));
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone();
+    assert!(uri.as_str().is_some_and(|u| u.ends_with("/dir%20with%20space/a%3Ab%20%231%20%C3%A9.yaml")), "{uri}");
+    let stdin = std::fs::read(case("training-psp.yaml")).expect("case");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        .args(["check", "--format", "sarif", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kubeplay");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &stdin).expect("write stdin");
+    let out = child.wait_with_output().expect("kubeplay output");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF JSON");
+    validate(&sarif).unwrap_or_else(|e| panic!("standard input:\n{e}"));
+
+    // The validator does reject what the schema forbids (not a vacuous pass).
+    let (_, mut sarif) = json(&["check", "--format", "sarif", &case("training-psp.yaml")]);
+    assert!(validate(&sarif).is_ok());
+    sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = Value::from(0);
+    assert!(validate(&sarif).is_err(), "startLine 0 is below the schema's minimum");
+    sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = Value::from(1);
+    sarif["runs"][0]["results"][0]["level"] = Value::from("critical");
+    assert!(validate(&sarif).is_err(), "level is an enum");
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! workload): `baseline`/`restricted` (failing check ids, in order),
 //! `restricted_message`, `admission_rejected`, `admission_rejection`,
 //! `admission_warnings`, `api_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
-//! `psp_mutations` ({policy: [..]}), `findings_include` (`id` or `id@line`),
+//! `psp_mutations`, `psp_errors`, `psp_provider_errors` ({policy: [..]} each),
+//! `psp_authorized` ({policy: bool}), `psp_access_note`,
+//! `findings_include` (`id` or `id@line`), `findings_severity` and
+//! `findings_message` ({id: value} of the first finding with that id),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
 //! `namespace_warnings` ({namespace: [lines]}).
 
@@ -89,15 +92,30 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
             fail(format!("psp rejection {got:?}, expected {rejection}"));
         }
     }
-    if let Some(mutations) = expect.get("psp_mutations").and_then(Value::as_object) {
-        for (policy, expected) in mutations {
-            let got = w
-                .psp
-                .as_ref()
-                .and_then(|d| d.evaluations.iter().find(|e| &e.policy == policy))
-                .map(|e| e.mutations.clone());
+    for (policy, expected) in expect.get("psp_authorized").and_then(Value::as_object).into_iter().flatten() {
+        let got = w.psp.as_ref().and_then(|d| d.evaluations.iter().find(|e| &e.policy == policy)).map(|e| e.authorized);
+        if got != expected.as_bool() {
+            fail(format!("psp {policy} authorized {got:?}, expected {expected}"));
+        }
+    }
+    if let Some(note) = expect.get("psp_access_note") {
+        let got = w.psp.as_ref().and_then(|d| d.access.as_ref()).map(|a| a.note.clone());
+        if got.as_deref() != note.as_str() {
+            fail(format!("psp access note {got:?}, expected {note}"));
+        }
+    }
+    for (key, what) in
+        [("psp_mutations", "mutations"), ("psp_errors", "errors"), ("psp_provider_errors", "provider errors")]
+    {
+        for (policy, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
+            let got =
+                w.psp.as_ref().and_then(|d| d.evaluations.iter().find(|e| &e.policy == policy)).map(|e| match key {
+                    "psp_mutations" => e.mutations.clone(),
+                    "psp_errors" => e.errors.clone(),
+                    _ => e.provider_errors.clone(),
+                });
             if got.as_ref() != Some(&strings(expected)) {
-                fail(format!("psp {policy} mutations {got:?}, expected {expected}"));
+                fail(format!("psp {policy} {what} {got:?}, expected {expected}"));
             }
         }
     }
@@ -110,6 +128,17 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
         if !found {
             let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.id, f.line)).collect();
             fail(format!("missing finding {wanted}; have {have:?}"));
+        }
+    }
+    for (key, what) in [("findings_severity", "severity"), ("findings_message", "message")] {
+        for (id, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
+            let got = w.findings.iter().find(|f| &f.id == id).map(|f| match key {
+                "findings_severity" => f.severity.as_str().to_owned(),
+                _ => f.message.clone(),
+            });
+            if got.as_deref() != expected.as_str() {
+                fail(format!("finding {id} {what} {got:?}, expected {expected}"));
+            }
         }
     }
     for unwanted in strings(expect.get("findings_exclude").unwrap_or(&Value::Null)) {

@@ -15,6 +15,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -108,6 +109,10 @@ kinds! {
     PriorityClass(PriorityClass) = "scheduling.k8s.io/v1", false;
     RuntimeClass(RuntimeClass) = "node.k8s.io/v1", false;
     PodSecurityPolicy(PodSecurityPolicy) = "policy/v1beta1", false;
+    Role(Role) = "rbac.authorization.k8s.io/v1", true;
+    ClusterRole(ClusterRole) = "rbac.authorization.k8s.io/v1", false;
+    RoleBinding(RoleBinding) = "rbac.authorization.k8s.io/v1", true;
+    ClusterRoleBinding(ClusterRoleBinding) = "rbac.authorization.k8s.io/v1", false;
     VerticalPodAutoscaler(VerticalPodAutoscaler) = "autoscaling.k8s.io/v1", true;
 }
 

@@ -10,6 +10,7 @@ pub mod admission;
 pub mod practices;
 pub mod psp;
 pub mod pss;
+pub mod rbac;
 
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -156,7 +157,8 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         })
         .collect();
     let refs: Vec<PolicyRef<'_>> = policies.iter().map(|(_, p)| *p).collect();
-    let workloads = inventory.workloads().map(|w| workload_security(inventory, &w, options, &refs)).collect();
+    let grants = rbac::PspGrants::from_inventory(inventory);
+    let workloads = inventory.workloads().map(|w| workload_security(inventory, &w, options, &refs, &grants)).collect();
     let namespaces = inventory
         .namespaces
         .iter()
@@ -217,6 +219,7 @@ fn workload_security(
     w: &Workload<'_>,
     options: &Options,
     policies: &[PolicyRef<'_>],
+    grants: &rbac::PspGrants,
 ) -> WorkloadSecurity {
     let metadata = w.template.metadata.clone().unwrap_or_default();
     let spec = w.template.spec.clone().unwrap_or_default();
@@ -226,7 +229,7 @@ fn workload_security(
     let ns_policy = NamespacePolicy::from_labels(&labels);
     let is_pod = w.kind == "Pod";
     let admission = admission::admit(&ns_policy, w.name, &metadata, &spec, is_pod);
-    let psp = (!policies.is_empty()).then(|| psp::decide(w.name, &metadata, &spec, policies));
+    let psp = (!policies.is_empty()).then(|| psp_decision(w, &metadata, &spec, policies, grants));
     WorkloadSecurity {
         id: w.loaded.id(),
         kind: w.kind.to_owned(),
@@ -242,6 +245,47 @@ fn workload_security(
         psp,
         findings: practices::findings(inventory, w),
     }
+}
+
+/// The PSP decision for one pod, among the policies its service account may use
+/// when the input carries RBAC grants for them, else among all.
+fn psp_decision(
+    w: &Workload<'_>,
+    metadata: &ObjectMeta,
+    spec: &PodSpec,
+    policies: &[PolicyRef<'_>],
+    grants: &rbac::PspGrants,
+) -> PspDecision {
+    // The ServiceAccount admission plugin, which runs first, fills in "default".
+    let account = spec
+        .service_account_name
+        .as_deref()
+        .or(spec.service_account.as_deref())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default");
+    let service_account = format!("{}/{account}", w.namespace);
+    let authorized = |policy: &str| !grants.modelled || !grants.granting(w.namespace, account, policy).is_empty();
+    let mut decision = psp::decide(w.name, metadata, spec, policies, &authorized);
+    let note = if grants.modelled {
+        let mut names: Vec<&str> = policies.iter().map(|p| p.name).collect();
+        names.sort_unstable();
+        let usable: Vec<String> = names
+            .iter()
+            .filter_map(|p| {
+                let by = grants.granting(w.namespace, account, p);
+                (!by.is_empty()).then(|| format!("{p} (through {})", by.join(", ")))
+            })
+            .collect();
+        let usable = if usable.is_empty() { "none of the policies".to_owned() } else { usable.join(", ") };
+        format!(
+            "RBAC in the input: service account {service_account:?} may use {usable}; grants to the user or controller creating the pod are not known and not counted"
+        )
+    } else {
+        "no Role or ClusterRole in the input grants `use` on podsecuritypolicies: every given policy is assumed usable"
+            .to_owned()
+    };
+    decision.access = Some(rbac::PolicyAccess { assumed: !grants.modelled, service_account, note });
+    decision
 }
 
 /// The seccomp-annotation warnings of `GetWarningsForPodTemplate`: a workload
@@ -372,6 +416,22 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
+/// A file name as a SARIF `artifactLocation.uri`, which must be a URI reference
+/// (RFC 3986): every byte but the unreserved ones and `/` is percent-encoded, so
+/// spaces, `#`, `?`, non-ASCII and a colon that would read as a scheme
+/// (`a:b.yaml`) survive, and `<stdin>` becomes `%3Cstdin%3E`.
+pub fn artifact_uri(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for byte in file.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)] // one flat SARIF result: id, level, text, file and region
 fn sarif_result(
     rule_id: &str,
@@ -389,7 +449,7 @@ fn sarif_result(
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": file },
+                "artifactLocation": { "uri": artifact_uri(file) },
                 "region": {
                     "startLine": line.max(1),
                     "startColumn": column.max(1),
@@ -472,4 +532,20 @@ pub fn sarif(section: &SecuritySection) -> serde_json::Value {
             "results": results,
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+
+    #[test]
+    fn file_names_become_uri_references() {
+        assert_eq!(artifact_uri("tests/cases/a-b_c.yaml"), "tests/cases/a-b_c.yaml");
+        assert_eq!(
+            artifact_uri("/tmp/dir with space/a:b #1 é.yaml"),
+            "/tmp/dir%20with%20space/a%3Ab%20%231%20%C3%A9.yaml"
+        );
+        assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(artifact_uri("C:\\k8s\\pod.yaml"), "C%3A%5Ck8s%5Cpod.yaml");
+    }
 }

@@ -311,8 +311,13 @@ struct Sink<'w, 'a> {
 
 impl Sink<'_, '_> {
     fn push(&mut self, id: &str, path: &str, message: String, fix: &str) {
+        self.push_as(severity_of(id), id, path, message, fix);
+    }
+
+    /// A finding at another severity than its rule's default.
+    fn push_as(&mut self, severity: Severity, id: &str, path: &str, message: String, fix: &str) {
         let origin = &self.workload.loaded.origin;
-        let d = Diagnostic::at(origin, path, severity_of(id), id, message);
+        let d = Diagnostic::at(origin, path, severity, id, message);
         self.out.push(Finding {
             id: id.to_owned(),
             severity: d.severity,
@@ -440,6 +445,7 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
     let pod_sc = spec.security_context.as_ref();
     let pod_seccomp = pod_sc.and_then(|sc| sc.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
 
+    let services = selecting_services(inventory, workload);
     let lists: [(&str, &[Container]); 2] =
         [("initContainers", spec.init_containers.as_deref().unwrap_or_default()), ("containers", &spec.containers)];
     for (field, list) in lists {
@@ -447,7 +453,9 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
             let cpath = format!("{base}.{field}[{i}]");
             let is_init = field == "initContainers";
             let sidecar = is_init && c.restart_policy.as_deref() == Some("Always");
-            container_findings(&mut sink, spec, c, &cpath, is_init && !sidecar, is_job, pod_seccomp);
+            let context =
+                ContainerContext { plain_init: is_init && !sidecar, is_job, pod_seccomp, services: &services };
+            container_findings(&mut sink, spec, c, &cpath, &context);
         }
     }
     sidecar_writable_mounts(&mut sink, spec, &base);
@@ -455,15 +463,43 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> 
     sink.out
 }
 
+/// The Services of the workload's namespace whose selector matches its pod labels
+/// (a Service without a selector selects no pods).
+fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> Vec<&'i str> {
+    let labels = workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+    inventory
+        .services()
+        .filter(|(loaded, _)| loaded.namespace() == Some(workload.namespace))
+        .filter(|(_, service)| {
+            service
+                .spec
+                .as_ref()
+                .and_then(|s| s.selector.as_ref())
+                .filter(|selector| !selector.is_empty())
+                .is_some_and(|selector| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+        })
+        .map(|(loaded, _)| loaded.name())
+        .collect()
+}
+
+/// What a container's findings depend on beyond the container itself.
+struct ContainerContext<'s> {
+    /// An init container that runs to completion (not a native sidecar).
+    plain_init: bool,
+    is_job: bool,
+    pod_seccomp: bool,
+    /// Services selecting the pod.
+    services: &'s [&'s str],
+}
+
 fn container_findings(
     sink: &mut Sink<'_, '_>,
     spec: &PodSpec,
     c: &Container,
     cpath: &str,
-    plain_init: bool,
-    is_job: bool,
-    pod_seccomp: bool,
+    context: &ContainerContext<'_>,
 ) {
+    let ContainerContext { plain_init, is_job, pod_seccomp, services } = *context;
     let name = &c.name;
     let sc = c.security_context.as_ref();
     let pod_sc = spec.security_context.as_ref();
@@ -513,13 +549,30 @@ fn container_findings(
         );
     }
     if !plain_init && !is_job {
+        // A readiness probe decides whether a Service sends the pod traffic, so it
+        // matters only behind one: kube-score's pod-probes skips pods no Service
+        // selects; Polaris, kubescape and kube-linter flag them anyway (kept as info).
         if c.readiness_probe.is_none() {
-            sink.push(
-                "readiness-probe-missing",
-                cpath,
-                format!("container {name:?} has no readiness probe"),
-                "readinessProbe:\n  httpGet:\n    path: /ready\n    port: 8080",
-            );
+            let fix = "readinessProbe:\n  httpGet:\n    path: /ready\n    port: 8080";
+            match services.first() {
+                Some(service) => sink.push(
+                    "readiness-probe-missing",
+                    cpath,
+                    format!(
+                        "container {name:?} has no readiness probe: Service {service:?} sends it traffic before it is ready"
+                    ),
+                    fix,
+                ),
+                None => sink.push_as(
+                    Severity::Info,
+                    "readiness-probe-missing",
+                    cpath,
+                    format!(
+                        "container {name:?} has no readiness probe; no Service selects this pod, so it gets no traffic to hold back (kube-score skips the check)"
+                    ),
+                    fix,
+                ),
+            }
         }
         if c.liveness_probe.is_none() {
             sink.push(
