@@ -390,6 +390,24 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
     for (i, c) in pod_spec.ephemeral_containers.iter_mut().flatten().enumerate() {
         visit(format!("spec.ephemeralContainers[{i}]"), &mut c.security_context, &mut mutations);
     }
+    // apparmor/strategy.go Generate, from provider.go's mutateContainer (init, then
+    // regular containers): a container without a profile annotation gets the default.
+    if let Some(default) = annotations.and_then(|a| a.get(APPARMOR_DEFAULT_ANNOTATION)).filter(|d| !d.is_empty()) {
+        let names: Vec<String> = pod
+            .spec
+            .iter()
+            .flat_map(|s| s.init_containers.iter().flatten().chain(s.containers.iter()))
+            .map(|c| c.name.clone())
+            .collect();
+        let pod_annotations = pod.metadata.annotations.get_or_insert_with(Default::default);
+        for name in names {
+            let key = format!("{APPARMOR_CONTAINER_PREFIX}{name}");
+            if pod_annotations.get(&key).is_none_or(String::is_empty) {
+                pod_annotations.insert(key.clone(), default.clone());
+                mutations.push(format!("metadata.annotations[{key}]: set to {default:?}"));
+            }
+        }
+    }
 
     // --- validation of the mutated pod, in provider.go's ValidatePod order: groups,
     // seccomp, SELinux, host namespaces, sysctls, volumes, runtime class, then init,
@@ -565,11 +583,15 @@ fn evaluate(metadata: &ObjectMeta, spec: &PodSpec, policy: &PolicyRef<'_>) -> (P
             let effective = sc.se_linux_options.as_ref().or(pod_sc.se_linux_options.as_ref());
             errors.extend(validate_selinux(&format!("{scp}.seLinuxOptions"), required, effective));
         }
-        // AppArmor: constrained only when the policy lists allowed profiles.
+        // apparmor/strategy.go Validate: constrained only when the policy has the
+        // allowed-profiles annotation; then a container without a profile is refused
+        // before the list is consulted (so a trailing comma does not allow "unset").
         if let Some(allowed) = annotations.and_then(|a| a.get(APPARMOR_ALLOWED_ANNOTATION)) {
             let key = format!("{APPARMOR_CONTAINER_PREFIX}{}", c.name);
             let profile = pod_annotations.get(&key).map_or("", String::as_str);
-            if !allowed.split(',').any(|a| a == profile) {
+            if profile.is_empty() {
+                errors.push(format!("pod.metadata.annotations[{key}]: Forbidden: AppArmor profile must be set"));
+            } else if !allowed.split(',').any(|a| a == profile) {
                 errors.push(format!(
                     "pod.metadata.annotations[{key}]: Forbidden: {profile} is not an allowed profile. Allowed values: {allowed:?}"
                 ));
