@@ -56,6 +56,19 @@ async fn typing_a_broken_manifest_shows_its_located_diagnostic() {
         .await
         .expect("caret");
     assert_eq!(caret_line, serde_json::json!(12));
+    // Typing grew the text line by line: every gutter number still sits beside its line.
+    let aligned = client
+        .execute(
+            "const rows = [...document.querySelectorAll('.gutter-line')];
+             const lines = [...document.querySelectorAll('.hl-line')];
+             // 12 lines and the empty one after the final newline.
+             return rows.length === 13 && lines.length === 13
+               && rows.every((r, i) => r.offsetHeight === 20 && Math.abs(r.getBoundingClientRect().top - lines[i].getBoundingClientRect().top) < 1);",
+            vec![],
+        )
+        .await
+        .expect("alignment");
+    assert_eq!(aligned, serde_json::json!(true), "gutter rows align with the text lines");
 
     let shot = browser.screenshot_to("foundation-diagnostics-1280x800").await;
     assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false));

@@ -214,15 +214,17 @@ pub fn editor(props: &EditorProps) -> Html {
     };
 
     // Spacers above and below the drawn lines keep the scroll height of the whole text.
+    // The drawn lines sit in their own box, so the diff never turns a spacer (and the
+    // height set on it) into a line; the heights are set after every render.
     let spacers = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let lines_box = use_node_ref();
     {
         let (spacers, lines_box) = (spacers.clone(), lines_box.clone());
-        let below = lines.saturating_sub(last);
-        use_effect_with((first, below, *widest), move |(first, below, widest)| {
+        let (below, widest) = (lines.saturating_sub(last), *widest);
+        use_effect(move || {
             let px = |lines: usize| format!("{}px", lines as f64 * LINE_HEIGHT_PX);
             for (index, spacer) in spacers.iter().enumerate() {
-                set_style(spacer, "height", &px(if index % 2 == 0 { first - 1 } else { *below }));
+                set_style(spacer, "height", &px(if index % 2 == 0 { first - 1 } else { below }));
             }
             set_style(&lines_box, "min-width", &format!("{}ch", widest + 2));
         });
@@ -234,20 +236,24 @@ pub fn editor(props: &EditorProps) -> Html {
         <div class="editor">
             <div class="gutter" ref={gutter} aria-hidden="true">
                 <div class="spacer-lines" ref={spacers[0].clone()}></div>
-                { for (first..=last).map(|line| {
-                    let mark = marks.get(&line).map(|s| s.as_str());
-                    let class = classes!("gutter-line", mark.map(|m| format!("mark-{m}")), is_selected(line).then_some("selected"));
-                    html! { <div class={class} data-line={line.to_string()}>{line}</div> }
-                }) }
+                <div class="drawn-lines">
+                    { for (first..=last).map(|line| {
+                        let mark = marks.get(&line).map(|s| s.as_str());
+                        let class = classes!("gutter-line", mark.map(|m| format!("mark-{m}")), is_selected(line).then_some("selected"));
+                        html! { <div class={class} data-line={line.to_string()}>{line}</div> }
+                    }) }
+                </div>
                 <div class="spacer-lines" ref={spacers[1].clone()}></div>
             </div>
             <div class="code-stack">
                 <pre class="highlight" ref={layer} aria-hidden="true">
                     <div class="highlight-lines" ref={lines_box}>
                         <div class="spacer-lines" ref={spacers[2].clone()}></div>
-                        { for (first..=last).map(|line| html! {
-                            <div class={classes!("hl-line", is_selected(line).then_some("selected"))}>{highlight_line(line_text(&props.text, &starts, line), underlined.get(&line))}{"\u{200b}"}</div>
-                        }) }
+                        <div class="drawn-lines">
+                            { for (first..=last).map(|line| html! {
+                                <div class={classes!("hl-line", is_selected(line).then_some("selected"))}>{highlight_line(line_text(&props.text, &starts, line), underlined.get(&line))}{"\u{200b}"}</div>
+                            }) }
+                        </div>
                         <div class="spacer-lines" ref={spacers[3].clone()}></div>
                     </div>
                 </pre>
