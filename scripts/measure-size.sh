@@ -15,7 +15,7 @@ table=$(mktemp)
     [ -f "$f" ] || continue
     raw=$(wc -c < "$f"); gz=$(gzip -9 -c "$f" | wc -c); br=$(brotli -q 11 -c "$f" | wc -c)
     total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
-    name=$(basename "$f" | sed -E 's/-[0-9a-f]{16}//')
+    name=$(basename "$f" | sed -E 's/-[0-9a-f]{15,16}([._])/\1/')
     printf '| %s | %d KB | %d KB | %d KB |\n' "$name" $((raw / 1024)) $((gz / 1024)) $((br / 1024))
   done
   printf '| **total** | **%d KB** | **%d KB** | **%d KB** |\n' $((total_raw / 1024)) $((total_gz / 1024)) $((total_br / 1024))
