@@ -60,6 +60,87 @@ pub struct Analysis {
     pub engine: crate::netpol::Engine,
 }
 
+/// Which analysis a finding comes from; front ends group and filter by it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    /// Reading the manifests: YAML, schema, names, limits.
+    Input,
+    /// NetworkPolicy lint.
+    NetworkPolicy,
+    /// LimitRange and ResourceQuota admission.
+    Resources,
+    /// Best practices of Pods and workload templates.
+    Security,
+}
+
+impl Area {
+    pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::Input => "input",
+            Area::NetworkPolicy => "network policy",
+            Area::Resources => "resources",
+            Area::Security => "security",
+        }
+    }
+
+    /// The area of a report diagnostic, by its code's family (`netpol-…` from the
+    /// lint, `admission-…` from admission; the rest come from loading).
+    pub fn of_diagnostic(diagnostic: &Diagnostic) -> Area {
+        let code = diagnostic.code.as_str();
+        if code.starts_with("netpol-") || code == "node-traffic" {
+            Area::NetworkPolicy
+        } else if code.starts_with("admission-") {
+            Area::Resources
+        } else {
+            Area::Input
+        }
+    }
+}
+
+/// One located finding of a report with the analysis it came from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AreaFinding {
+    pub area: Area,
+    pub finding: Diagnostic,
+}
+
+/// Every located finding of a report: its diagnostics (loading, NetworkPolicy
+/// lint, admission) and the best-practice findings of every Pod and workload
+/// template (code = the finding's id), in file and line order. Pod Security
+/// verdicts are not findings of their own: they are the `security` section.
+pub fn findings(report: &Report) -> Vec<AreaFinding> {
+    let mut all: Vec<AreaFinding> =
+        report.diagnostics.iter().map(|d| AreaFinding { area: Area::of_diagnostic(d), finding: d.clone() }).collect();
+    for workload in &report.security.workloads {
+        all.extend(workload.findings.iter().map(|f| AreaFinding {
+            area: Area::Security,
+            finding: Diagnostic {
+                severity: f.severity,
+                code: f.id.clone(),
+                message: format!("{}: {}", workload.id, f.message),
+                file: f.file.clone(),
+                doc: f.doc,
+                line: f.line,
+                column: f.column,
+                end_line: f.end_line,
+                end_column: f.end_column,
+                path: Some(f.path.clone()),
+            },
+        }));
+    }
+    all.sort_by(|a, b| {
+        (a.finding.file.as_str(), a.finding.line, a.finding.column).cmp(&(
+            b.finding.file.as_str(),
+            b.finding.line,
+            b.finding.column,
+        ))
+    });
+    all
+}
+
 /// The steps of one analysis, in the order they run, for front ends that show
 /// progress on large inputs.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -206,3 +206,28 @@ fn the_traffic_picture_groups_large_clusters_by_namespace() {
     }
     assert_eq!(picture, kubeplay_core::layout::traffic(&engine, &loading.inventory).1);
 }
+
+#[test]
+fn report_findings_cover_every_area_with_locations() {
+    use kubeplay_core::report::{Area, findings};
+    let text = format!(
+        "{}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec: {{containers: [{{name: c, image: nginx}}]}}\n",
+        text()
+    );
+    let report = analyze(&[Input::new("m.yaml", &text)]);
+    let all = findings(&report);
+    let areas: std::collections::BTreeSet<Area> = all.iter().map(|f| f.area).collect();
+    assert!(areas.contains(&Area::NetworkPolicy) && areas.contains(&Area::Security), "{areas:?}");
+    // Every diagnostic is there once, with its area; security findings name their workload.
+    assert_eq!(all.iter().filter(|f| f.area != Area::Security).count(), report.diagnostics.len());
+    let unpinned = all
+        .iter()
+        .find(|f| f.finding.code == "image-tag-unpinned" && f.finding.message.starts_with("default/web:"))
+        .unwrap();
+    assert_eq!(unpinned.area, Area::Security);
+    assert!(unpinned.finding.message.starts_with("default/web: "), "{}", unpinned.finding.message);
+    // The pod is the last document: its findings point into it.
+    let pod_line = text.lines().position(|l| l.starts_with("metadata: {name: web}")).unwrap() + 1;
+    assert!(unpinned.finding.line > pod_line, "{} after {pod_line}", unpinned.finding.line);
+    assert!(all.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+}

@@ -111,6 +111,30 @@ async fn examples_render_their_results_and_exercises_update_live() {
     // Findings on the multi-tier example, clicked through to the editor.
     open(&browser, &server, "?example=multi-tier-policy&view=findings").await;
     browser.screenshot_to("example-multi-tier-policy-findings").await;
+    // Findings come from every analysis; each area can be hidden.
+    for area in ["network policy", "security"] {
+        assert!(
+            browser.client.find(Locator::Css(&format!(".diagnostic[data-area='{area}']"))).await.is_ok(),
+            "findings from {area}"
+        );
+    }
+    browser
+        .client
+        .find(Locator::Css(".filter.area[data-area='security']"))
+        .await
+        .expect("filter")
+        .click()
+        .await
+        .expect("click");
+    assert!(
+        browser
+            .wait_until(
+                "!document.querySelector(\".diagnostic[data-area='security']\") && document.querySelector(\".diagnostic[data-area='network policy']\")",
+                WAIT
+            )
+            .await,
+        "hiding security findings keeps the others"
+    );
     assert_clean(&browser, &server, "findings").await;
     browser.client.clone().close().await.expect("close");
 }
@@ -396,6 +420,8 @@ async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays
     assert!(text_of(&browser, "#tab-traffic .count").await == "10000");
     assert!(text_of(&browser, "#tab-security .count").await == "10000");
     // Policies whose app lives in other namespaces select nothing where they are.
+    let note = text_of(&browser, ".findings .note").await;
+    assert!(note.starts_with("Showing 2000 of "), "{note}");
     let findings = text_of(&browser, "[data-testid=findings]").await;
     assert!(findings.contains("netpol-selects-nothing"), "{}", &findings[..findings.len().min(2000)]);
     browser.screenshot_to("large-paste-findings").await;

@@ -96,6 +96,7 @@ fn initial_state() -> AppState {
         tab: Tab::Traffic,
         example: None,
         hidden_severities: Vec::new(),
+        hidden_areas: Vec::new(),
         embed: start.embed,
         read_only: start.read_only,
         port: None,
@@ -209,6 +210,10 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |id: &'static str| dispatcher.dispatch(Action::OpenExample(id)))
     };
+    let on_toggle_area = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |area| dispatcher.dispatch(Action::ToggleArea(area)))
+    };
     let on_toggle_severity = {
         let dispatcher = state.dispatcher();
         Callback::from(move |severity| dispatcher.dispatch(Action::ToggleSeverity(severity)))
@@ -270,7 +275,9 @@ pub fn app() -> Html {
             <FindingsView
                 analysis={analysis.clone()}
                 hidden={state.hidden_severities.clone()}
+                hidden_areas={state.hidden_areas.clone()}
                 on_toggle={on_toggle_severity}
+                {on_toggle_area}
                 on_select={on_select.clone()}
             />
         },

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use kubeplay_core::Severity;
 use kubeplay_core::netpol::Protocol;
 use kubeplay_core::netpol::explain::Explanation;
+use kubeplay_core::report::Area;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
@@ -120,6 +121,8 @@ pub struct AppState {
     pub example: Option<&'static str>,
     /// Severities hidden in the findings view.
     pub hidden_severities: Vec<Severity>,
+    /// Areas (the analysis a finding came from) hidden in the findings view.
+    pub hidden_areas: Vec<Area>,
     /// Embedded in another page (`?embed`): no chrome.
     pub embed: bool,
     pub read_only: bool,
@@ -150,6 +153,7 @@ pub enum Action {
     ShowTab(Tab),
     OpenExample(&'static str),
     ToggleSeverity(Severity),
+    ToggleArea(Area),
     SetPort(u16, Protocol),
     Explain(Option<FlowQuery>),
     Focus(Option<String>),
@@ -213,6 +217,13 @@ impl Reducible for AppState {
             Action::SetPort(port, protocol) => next.port = Some((port, protocol)),
             Action::Explain(query) => next.explain = query,
             Action::Focus(id) => next.focus = if self.focus == id { None } else { id },
+            Action::ToggleArea(area) => {
+                if let Some(index) = next.hidden_areas.iter().position(|a| *a == area) {
+                    next.hidden_areas.remove(index);
+                } else {
+                    next.hidden_areas.push(area);
+                }
+            }
             Action::ToggleSeverity(severity) => {
                 if let Some(index) = next.hidden_severities.iter().position(|s| *s == severity) {
                     next.hidden_severities.remove(index);

@@ -20,7 +20,7 @@ use kubeplay_core::layout::Layout;
 use kubeplay_core::netpol::explain::{ExplainQuery, Explanation};
 use kubeplay_core::netpol::graph::Graph;
 use kubeplay_core::netpol::{Probe, ProbeQuery, Protocol};
-use kubeplay_core::report::Stage;
+use kubeplay_core::report::{Area, AreaFinding, Stage};
 use kubeplay_core::{Input, Report, Severity};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -28,8 +28,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::state::FlowQuery;
 
-/// The page lists at most this many diagnostics (the editor marks them all up to here).
-pub const DIAGNOSTICS_SHOWN: usize = 2_000;
+/// The page lists at most this many findings, and the editor marks at most this many diagnostics.
+pub const FINDINGS_SHOWN: usize = 2_000;
 /// Security cards drawn; the rest are counted.
 pub const WORKLOADS_SHOWN: usize = 200;
 /// Admission decisions listed; the rest are counted.
@@ -87,8 +87,12 @@ impl Step {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Totals {
     pub objects: usize,
-    pub diagnostics: usize,
-    pub diagnostics_by_severity: [usize; 3],
+    /// Every finding (`report::findings`): diagnostics and best-practice findings.
+    pub findings: usize,
+    /// Errors, warnings, info.
+    pub findings_by_severity: [usize; 3],
+    /// In `Area::ALL` order.
+    pub findings_by_area: [usize; 4],
     pub workloads: usize,
     pub restricted_failing: usize,
     pub admissions: usize,
@@ -101,6 +105,8 @@ pub struct Outcome {
     pub run: u32,
     /// The report with long lists cut to what the page draws; [`Outcome::totals`] has the full counts.
     pub report: Report,
+    /// Every finding with its area, cut like the report's lists (errors first).
+    pub findings: Vec<AreaFinding>,
     pub totals: Totals,
     pub exercise: Option<ExerciseStatus>,
     pub graph: Graph,
@@ -164,13 +170,58 @@ fn cut<T>(list: &mut Vec<T>, keep: usize) {
     list.truncate(keep);
 }
 
+/// At most `budget` findings, shared fairly between areas (a hundred thousand
+/// best-practice findings must not hide the NetworkPolicy lint): each area gets
+/// an equal share, and what one does not use goes to the others. Within an area
+/// errors come first, then warnings, then info; the result is in line order.
+fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
+    if all.len() <= budget {
+        return all;
+    }
+    all.sort_by_key(|f| f.finding.severity);
+    let mut by_area: Vec<Vec<AreaFinding>> = Area::ALL.iter().map(|_| Vec::new()).collect();
+    for finding in all {
+        let index = Area::ALL.iter().position(|a| *a == finding.area).unwrap_or(0);
+        if let Some(list) = by_area.get_mut(index) {
+            list.push(finding);
+        }
+    }
+    let mut take = vec![0usize; by_area.len()];
+    let mut left = budget;
+    loop {
+        let open: Vec<usize> = (0..by_area.len()).filter(|&a| take[a] < by_area[a].len()).collect();
+        if open.is_empty() || left == 0 {
+            break;
+        }
+        let share = (left / open.len()).max(1);
+        for a in open {
+            let extra = share.min(by_area[a].len() - take[a]).min(left);
+            take[a] += extra;
+            left -= extra;
+        }
+    }
+    let mut kept: Vec<AreaFinding> =
+        by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
+    kept.sort_by(|a, b| {
+        (a.finding.file.as_str(), a.finding.line, a.finding.column).cmp(&(
+            b.finding.file.as_str(),
+            b.finding.line,
+            b.finding.column,
+        ))
+    });
+    kept
+}
+
 /// The page's copy of a report: every count is kept in [`Totals`], long lists are cut.
-fn for_the_page(report: &Report) -> (Report, Totals) {
-    let severity = |s: Severity| report.diagnostics.iter().filter(|d| d.severity == s).count();
+fn for_the_page(report: &Report) -> (Report, Vec<AreaFinding>, Totals) {
+    let findings = kubeplay_core::report::findings(report);
+    let severity = |s: Severity| findings.iter().filter(|f| f.finding.severity == s).count();
+    let area = |a: Area| findings.iter().filter(|f| f.area == a).count();
     let totals = Totals {
         objects: report.objects.len(),
-        diagnostics: report.diagnostics.len(),
-        diagnostics_by_severity: [severity(Severity::Error), severity(Severity::Warning), severity(Severity::Info)],
+        findings: findings.len(),
+        findings_by_severity: [severity(Severity::Error), severity(Severity::Warning), severity(Severity::Info)],
+        findings_by_area: Area::ALL.map(area),
         workloads: report.security.workloads.len(),
         restricted_failing: report.security.workloads.iter().filter(|w| !w.restricted.pass).count(),
         admissions: report.admission.objects.len(),
@@ -182,9 +233,9 @@ fn for_the_page(report: &Report) -> (Report, Totals) {
             .count(),
     };
     let mut page = report.clone();
-    // Errors first, so a cut never hides one behind info.
+    // Errors first, so a cut never hides one behind info (the sorts are stable: lines stay in order).
     page.diagnostics.sort_by_key(|d| d.severity);
-    cut(&mut page.diagnostics, DIAGNOSTICS_SHOWN);
+    cut(&mut page.diagnostics, FINDINGS_SHOWN);
     page.diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
     cut(&mut page.objects, LISTS_SHOWN);
     cut(&mut page.security.workloads, WORKLOADS_SHOWN);
@@ -193,7 +244,8 @@ fn for_the_page(report: &Report) -> (Report, Totals) {
     cut(&mut page.netpol.not_isolated_egress, LISTS_SHOWN);
     cut(&mut page.netpol.reachability, LISTS_SHOWN);
     cut(&mut page.netpol.service_flows, LISTS_SHOWN);
-    (page, totals)
+    let findings = cut_fairly(findings, FINDINGS_SHOWN);
+    (page, findings, totals)
 }
 
 impl Analyser {
@@ -215,11 +267,12 @@ impl Analyser {
                 let kubeplay_core::report::Analysis { report, engine } = analysis;
                 let (graph, layout) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
                 let suggested_port = kubeplay_core::layout::suggested_port(&engine, &loading.inventory);
-                let (page_report, totals) = for_the_page(&report);
+                let (page_report, findings, totals) = for_the_page(&report);
                 self.kept = Some(Kept { run, report, engine });
                 emit(Response::Analyzed(Box::new(Outcome {
                     run,
                     report: page_report,
+                    findings,
                     totals,
                     exercise,
                     graph,
@@ -563,7 +616,8 @@ mod tests {
         let Some(Response::Analyzed(outcome)) = answers.last() else { panic!("no outcome: {answers:?}") };
         assert_eq!(outcome.run, 7);
         assert!(outcome.exercise.is_some());
-        assert_eq!(outcome.totals.diagnostics, outcome.report.diagnostics.len());
+        assert_eq!(outcome.totals.findings, outcome.findings.len());
+        assert_eq!(outcome.totals.findings_by_area.iter().sum::<usize>(), outcome.totals.findings);
         assert!(
             outcome
                 .graph
@@ -589,7 +643,7 @@ mod tests {
         let answers = ask(&mut analyser, Request::Export { run: 7, format: ExportFormat::Json });
         let [Response::Exported { text, .. }] = answers.as_slice() else { panic!("{answers:?}") };
         let full: Report = serde_json::from_str(text).unwrap();
-        assert_eq!(full.diagnostics.len(), outcome.totals.diagnostics);
+        assert_eq!(kubeplay_core::report::findings(&full).len(), outcome.totals.findings);
     }
 
     #[test]
@@ -608,7 +662,14 @@ mod tests {
         assert_eq!(outcome.totals.workloads, 300);
         assert_eq!(outcome.totals.restricted_failing, 300);
         assert_eq!(outcome.report.security.workloads.len(), WORKLOADS_SHOWN);
-        assert!(outcome.totals.diagnostics >= outcome.report.diagnostics.len());
+        // 300 pods × a dozen best-practice findings: cut to what the page lists, errors first.
+        assert!(outcome.totals.findings > FINDINGS_SHOWN);
+        assert_eq!(outcome.findings.len(), FINDINGS_SHOWN);
+        // Every area that has findings keeps some.
+        for (index, area) in Area::ALL.iter().enumerate() {
+            let shown = outcome.findings.iter().filter(|f| f.area == *area).count();
+            assert_eq!(shown > 0, outcome.totals.findings_by_area[index] > 0, "{area:?}");
+        }
         // Too many endpoints for a drawn table: the page is told how many instead.
         let answers = ask(&mut analyser, Request::Probe { run: 1, port: 80, protocol: Protocol::TCP });
         assert!(matches!(
@@ -617,5 +678,44 @@ mod tests {
         ));
         // The picture is per namespace.
         assert!(outcome.layout.aggregated);
+    }
+}
+
+#[cfg(test)]
+mod cut_tests {
+    use super::*;
+    use kubeplay_core::Diagnostic;
+
+    fn finding(area: Area, severity: Severity, line: usize) -> AreaFinding {
+        AreaFinding {
+            area,
+            finding: Diagnostic {
+                severity,
+                code: "x".into(),
+                message: String::new(),
+                file: "f".into(),
+                doc: 1,
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+                path: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_cut_shares_the_budget_between_areas_and_keeps_errors_first() {
+        let mut all: Vec<AreaFinding> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
+        all.extend((0..30).map(|i| finding(Area::NetworkPolicy, Severity::Warning, 5000 + i)));
+        all.push(finding(Area::Security, Severity::Error, 9999));
+        let kept = cut_fairly(all, 100);
+        assert_eq!(kept.len(), 100);
+        // The lint keeps all 30 (under its share); security gets the rest, its one error first.
+        assert_eq!(kept.iter().filter(|f| f.area == Area::NetworkPolicy).count(), 30);
+        assert!(kept.iter().any(|f| f.finding.severity == Severity::Error));
+        assert!(kept.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+        // Under budget: nothing is cut.
+        assert_eq!(cut_fairly(vec![finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
     }
 }

@@ -1,17 +1,21 @@
-//! Findings: every diagnostic (loading, admission, and later the policy and
-//! security engines), filterable by severity; clicking one selects its lines.
+//! Findings: every located finding — loading diagnostics, NetworkPolicy lint,
+//! admission (quota and limits) and best practices — filterable by severity and
+//! by the analysis it came from; clicking one selects its lines.
 
-use kubeplay_core::{Diagnostic, Severity};
+use kubeplay_core::Severity;
+use kubeplay_core::report::Area;
 use yew::prelude::*;
 
 use crate::state::Analysis;
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    /// Its report's diagnostics are the page's copy: at most `worker::DIAGNOSTICS_SHOWN`, errors first.
+    /// Its findings are the page's copy: at most `worker::FINDINGS_SHOWN`, errors first.
     pub analysis: Analysis,
     pub hidden: Vec<Severity>,
+    pub hidden_areas: Vec<Area>,
     pub on_toggle: Callback<Severity>,
+    pub on_toggle_area: Callback<Area>,
     pub on_select: Callback<(usize, usize)>,
 }
 
@@ -22,15 +26,19 @@ pub fn message_html(message: &str) -> Html {
 
 #[function_component(FindingsView)]
 pub fn findings_view(props: &FindingsProps) -> Html {
-    let diagnostics = &props.analysis.outcome.report.diagnostics;
+    let findings = &props.analysis.outcome.findings;
     let totals = &props.analysis.outcome.totals;
     let count = |severity: Severity| match severity {
-        Severity::Error => totals.diagnostics_by_severity[0],
-        Severity::Warning => totals.diagnostics_by_severity[1],
-        Severity::Info => totals.diagnostics_by_severity[2],
+        Severity::Error => totals.findings_by_severity[0],
+        Severity::Warning => totals.findings_by_severity[1],
+        Severity::Info => totals.findings_by_severity[2],
     };
-    let mut shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !props.hidden.contains(&d.severity)).collect();
-    shown.sort_by_key(|d| (d.severity, d.line, d.column));
+    let mut shown: Vec<_> = findings
+        .iter()
+        .filter(|f| !props.hidden.contains(&f.finding.severity) && !props.hidden_areas.contains(&f.area))
+        .collect();
+    // Worst first; within a severity, input and policy findings before the many best-practice ones.
+    shown.sort_by_key(|f| (f.finding.severity, f.area, f.finding.line, f.finding.column));
     html! {
         <div class="findings">
             <div class="filters" role="group" aria-label="Show severities">
@@ -45,14 +53,27 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                     }
                 }) }
             </div>
-            if totals.diagnostics > diagnostics.len() {
-                <p class="note">{format!("Showing {} of {} findings, errors first; the JSON download has them all.", diagnostics.len(), totals.diagnostics)}</p>
+            <div class="filters areas" role="group" aria-label="Show findings from">
+                { for Area::ALL.into_iter().enumerate().map(|(index, area)| {
+                    let on = !props.hidden_areas.contains(&area);
+                    let onclick = { let on_toggle = props.on_toggle_area.clone(); Callback::from(move |_: MouseEvent| on_toggle.emit(area)) };
+                    html! {
+                        <button class={classes!("filter", "area", on.then_some("on"))} aria-pressed={on.to_string()}
+                            data-area={area.label().to_owned()} {onclick}>
+                            {format!("{} {}", area.label(), totals.findings_by_area[index])}
+                        </button>
+                    }
+                }) }
+            </div>
+            if totals.findings > findings.len() {
+                <p class="note">{format!("Showing {} of {} findings, errors first; the JSON download has them all.", findings.len(), totals.findings)}</p>
             }
-            if diagnostics.is_empty() {
+            if findings.is_empty() {
                 <p class="empty">{"No problems found. Everything loaded."}</p>
             } else {
                 <ul class="diagnostic-list" role="list" data-testid="findings">
-                    { for shown.into_iter().map(|d| {
+                    { for shown.into_iter().map(|f| {
+                        let d = &f.finding;
                         let (line, end_line) = (d.line, d.end_line.max(d.line));
                         let onclick = { let on_select = props.on_select.clone(); Callback::from(move |_: MouseEvent| on_select.emit((line, end_line))) };
                         let onkeydown = { let on_select = props.on_select.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); on_select.emit((line, end_line)) }) };
@@ -60,7 +81,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                         html! {
                             <li class={classes!("diagnostic", format!("sev-{severity}"))} tabindex="0" role="button"
                                 aria-label={format!("{severity} at line {line}: {}", d.message)}
-                                data-line={line.to_string()} data-code={d.code.clone()} {onclick} {onkeydown}>
+                                data-line={line.to_string()} data-code={d.code.clone()} data-area={f.area.label().to_owned()} {onclick} {onkeydown}>
                                 <span class="badge">{severity}</span>
                                 <span class="where">{format!("line {line}:{}", d.column)}{ if d.doc > 0 { format!(" · doc {}", d.doc) } else { String::new() } }</span>
                                 <span class="code-id">{&d.code}</span>
