@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::classes::{ClassSet, FastMap};
-use super::endpoint::{Endpoint, NamedPort, endpoints};
+use super::endpoint::{Endpoint, endpoints};
 
 use super::ip::{IpRange, RangeSet};
 use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, Rule, compile};
@@ -127,96 +127,22 @@ impl Engine {
         diagnostics: Vec<Diagnostic>,
         namespaces: Vec<NamespaceEntry>,
     ) -> Engine {
-        // What selectors and ports can observe: only these go into class keys.
-        let mut label_keys: BTreeSet<&str> = BTreeSet::new();
-        let mut port_names: BTreeSet<&str> = BTreeSet::new();
-        // Distinct ipBlock address sets: a pod's class records which of them
-        // contain one of its IPs, not the IPs themselves.
-        let mut blocks: Vec<&RangeSet> = Vec::new();
-        for policy in &policies {
-            label_keys.extend(policy.selector.keys());
-            for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
-                for peer in rule.peers.iter().flatten() {
-                    match &peer.kind {
-                        PeerKind::Pods { pods, .. } => label_keys.extend(pods.keys()),
-                        PeerKind::IpBlock { addresses, .. } => {
-                            if !blocks.contains(&addresses) {
-                                blocks.push(addresses);
-                            }
-                        }
-                    }
-                }
-                for entry in rule.ports.iter().flatten() {
-                    if let PortSpec::Named(name) = &entry.spec {
-                        port_names.insert(name);
-                    }
-                }
-            }
-        }
-        let ips_matter = !blocks.is_empty() && options.ip_block_matches_pod_ips;
         let has_host_network = endpoints.iter().any(|e| e.host_network);
         let namespace_index: FastMap<&str, usize> =
             namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
-
-        // Class keys are compared field by field against each class's
-        // representative, bucketed by an FNV hash: no allocation per endpoint.
-        let mut buckets: FastMap<u64, Vec<u32>> = FastMap::default();
-        let mut classes: Vec<Class> = Vec::new();
-        let mut class_of = Vec::with_capacity(endpoints.len());
-        for (index, endpoint) in endpoints.iter().enumerate() {
-            let namespace = namespace_index.get(endpoint.namespace.as_str()).copied().unwrap_or(usize::MAX);
-            let hash = {
-                use std::hash::{Hash, Hasher};
-                let mut h = super::classes::Fnv::default();
-                namespace.hash(&mut h);
-                projected_labels(endpoint, &label_keys).for_each(|kv| kv.hash(&mut h));
-                projected_ports(endpoint, &port_names).for_each(|p| p.hash(&mut h));
-                signature(endpoint, &blocks, ips_matter).for_each(|b| b.hash(&mut h));
-                endpoint.host_network.hash(&mut h);
-                node_of(endpoint, has_host_network).hash(&mut h);
-                h.finish()
-            };
-            let bucket = buckets.entry(hash).or_default();
-            let found = bucket.iter().copied().find(|id| {
-                let Some(class) = classes.get(*id as usize) else {
-                    return false;
-                };
-                let Some(rep) = endpoints.get(class.representative) else {
-                    return false;
-                };
-                class.namespace == namespace
-                    && rep.host_network == endpoint.host_network
-                    && node_of(rep, has_host_network) == node_of(endpoint, has_host_network)
-                    && projected_labels(rep, &label_keys).eq(projected_labels(endpoint, &label_keys))
-                    && projected_ports(rep, &port_names).eq(projected_ports(endpoint, &port_names))
-                    && class.ip_blocks.iter().copied().eq(signature(endpoint, &blocks, ips_matter))
-            });
-            let id = match found {
-                Some(id) => id,
-                None => {
-                    let id = classes.len() as u32;
-                    classes.push(Class {
-                        representative: index,
-                        members: Vec::new(),
-                        namespace,
-                        ip_blocks: signature(endpoint, &blocks, ips_matter).collect(),
-                    });
-                    bucket.push(id);
-                    id
-                }
-            };
-            if let Some(class) = classes.get_mut(id as usize) {
-                class.members.push(index);
-            }
-            class_of.push(id);
-        }
+        let vocabulary = Vocabulary::of(&policies);
+        let ips_matter = !vocabulary.blocks.is_empty() && options.ip_block_matches_pod_ips;
+        let Classified { classes, class_of, class_labels, pairs } =
+            classify(&endpoints, &vocabulary, &namespace_index, ips_matter, has_host_network);
         let universe = classes.len();
 
-        // Indexes for selector evaluation.
-        let mut label_index: FastMap<(&str, &str), Vec<u32>> = FastMap::default();
+        // Indexes for selector evaluation, over interned (key, value) pairs.
+        let host_network: Vec<bool> =
+            classes.iter().map(|c| endpoints.get(c.representative).is_some_and(|e| e.host_network)).collect();
+        let postings = Postings::build(&class_labels, &host_network, pairs.len());
         let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
         let mut named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>> = FastMap::default();
-        let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); blocks.len()];
+        let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.blocks.len()];
         for (id, class) in classes.iter().enumerate() {
             let Some(rep) = endpoints.get(class.representative) else {
                 continue;
@@ -229,13 +155,12 @@ impl Engine {
             }
             // Named ports resolve on any destination, hostNetwork pods included.
             for port in &rep.ports {
-                if port_names.contains(port.name.as_str()) {
-                    named_index
-                        .entry(port.name.clone())
-                        .or_default()
-                        .entry((port.protocol, port.number))
-                        .or_default()
-                        .push(id);
+                if vocabulary.port_names.contains_key(port.name.as_str()) {
+                    let by_port = match named_index.get_mut(port.name.as_str()) {
+                        Some(by_port) => by_port,
+                        None => named_index.entry(port.name.clone()).or_default(),
+                    };
+                    by_port.entry((port.protocol, port.number)).or_default().push(id);
                 }
             }
             if rep.host_network {
@@ -245,24 +170,25 @@ impl Engine {
             if let Some(list) = namespace_classes.get_mut(class.namespace) {
                 list.push(id);
             }
-            for (k, v) in &rep.labels {
-                if label_keys.contains(k.as_str()) {
-                    label_index.entry((k.as_str(), v.as_str())).or_default().push(id);
-                }
-            }
         }
 
         // Each distinct ipBlock's classes, as a set built once.
         let block_sets: Vec<ClassSet> =
-            block_classes.into_iter().map(|ids| ClassSet::from_unsorted(ids, universe)).collect();
+            block_classes.into_iter().map(|ids| ClassSet::from_sorted(ids, universe)).collect();
         let mut evaluator = SelectorEvaluator {
-            endpoints: &endpoints,
+            vocabulary: &vocabulary,
+            pairs: &pairs,
             classes: &classes,
+            class_labels: &class_labels,
+            host_network: &host_network,
             namespaces: &namespaces,
-            label_index: &label_index,
+            postings: &postings,
             namespace_classes: &namespace_classes,
+            scopes: Vec::new(),
+            scope_memo: FastMap::default(),
             pod_memo: FastMap::default(),
-            namespace_memo: FastMap::default(),
+            sets: Vec::new(),
+            buffer: Vec::new(),
             universe,
         };
         let mut selected = Vec::with_capacity(policies.len());
@@ -271,30 +197,33 @@ impl Engine {
         let mut egress_isolated = vec![false; universe];
         for policy in &policies {
             let own = namespace_index.get(policy.namespace.as_str()).copied();
-            let own_list: Vec<usize> = own.into_iter().collect();
-            let set = evaluator.pods(&policy.selector, &own_list);
-            for id in set.to_vec() {
-                if policy.ingress.is_some()
-                    && let Some(flag) = ingress_isolated.get_mut(id as usize)
-                {
-                    *flag = true;
-                }
-                if policy.egress.is_some()
-                    && let Some(flag) = egress_isolated.get_mut(id as usize)
-                {
-                    *flag = true;
+            let set_id = evaluator.pods(&policy.selector, Scope::Own(own));
+            let set = evaluator.sets.get(set_id).cloned().unwrap_or_default();
+            for (governed, flags) in
+                [(policy.ingress.is_some(), &mut ingress_isolated), (policy.egress.is_some(), &mut egress_isolated)]
+            {
+                if governed {
+                    set.for_each(|id| {
+                        if let Some(flag) = flags.get_mut(id as usize) {
+                            *flag = true;
+                        }
+                    });
                 }
             }
             selected.push(set);
             let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
             for direction in [Direction::Ingress, Direction::Egress] {
                 for rule in policy.rules(direction).into_iter().flatten() {
-                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_sets);
+                    let side = evaluator.rule_side(rule, own, &block_sets);
                     per_direction[direction_slot(direction)].push(side);
                 }
             }
             rule_peers.push(per_direction);
         }
+        drop(evaluator);
+        drop(vocabulary);
+        drop(pairs);
+        drop(namespace_index);
         Engine {
             options,
             endpoints,
@@ -504,20 +433,332 @@ impl Engine {
     }
 }
 
-/// Node names matter only when hostNetwork pods exist (node traffic, rule 35).
-fn node_of(e: &Endpoint, has_host_network: bool) -> Option<&str> {
-    if has_host_network { e.node.as_deref() } else { None }
+/// What policies can observe of a pod, as dense ids: the label keys selectors
+/// read, the port names rules name, and the distinct ipBlock address sets. Only
+/// these go into class keys.
+struct Vocabulary<'p> {
+    keys: FastMap<&'p str, u32>,
+    port_names: FastMap<&'p str, u32>,
+    /// The same, listed, while there are few: a length check rejects most
+    /// labels faster than hashing them.
+    few_keys: Vec<(&'p str, u32)>,
+    few_port_names: Vec<(&'p str, u32)>,
+    blocks: Vec<&'p RangeSet>,
+    block_ids: FastMap<&'p RangeSet, u32>,
 }
 
-fn projected_labels<'a>(
-    e: &'a Endpoint,
-    keys: &'a BTreeSet<&str>,
-) -> impl Iterator<Item = (&'a String, &'a String)> + 'a {
-    e.labels.iter().filter(move |(k, _)| keys.contains(k.as_str()))
+impl<'p> Vocabulary<'p> {
+    #[inline(never)]
+    fn of(policies: &'p [Policy]) -> Vocabulary<'p> {
+        let mut vocabulary = Vocabulary {
+            keys: FastMap::default(),
+            port_names: FastMap::default(),
+            few_keys: Vec::new(),
+            few_port_names: Vec::new(),
+            blocks: Vec::new(),
+            block_ids: FastMap::default(),
+        };
+        let add_keys = |keys: &mut FastMap<&'p str, u32>, selector: &'p Selector| {
+            for key in selector.keys() {
+                let next = keys.len() as u32;
+                keys.entry(key).or_insert(next);
+            }
+        };
+        for policy in policies {
+            add_keys(&mut vocabulary.keys, &policy.selector);
+            for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
+                for peer in rule.peers.iter().flatten() {
+                    match &peer.kind {
+                        PeerKind::Pods { pods, .. } => add_keys(&mut vocabulary.keys, pods),
+                        PeerKind::IpBlock { addresses, .. } => {
+                            let next = vocabulary.blocks.len() as u32;
+                            vocabulary.block_ids.entry(addresses).or_insert_with(|| {
+                                vocabulary.blocks.push(addresses);
+                                next
+                            });
+                        }
+                    }
+                }
+                for entry in rule.ports.iter().flatten() {
+                    if let PortSpec::Named(name) = &entry.spec {
+                        let next = vocabulary.port_names.len() as u32;
+                        vocabulary.port_names.entry(name).or_insert(next);
+                    }
+                }
+            }
+        }
+        let few = |map: &FastMap<&'p str, u32>| -> Vec<(&'p str, u32)> {
+            if map.len() <= FEW { map.iter().map(|(k, v)| (*k, *v)).collect() } else { Vec::new() }
+        };
+        vocabulary.few_keys = few(&vocabulary.keys);
+        vocabulary.few_port_names = few(&vocabulary.port_names);
+        vocabulary
+    }
+
+    fn key_id(&self, key: &str) -> Option<u32> {
+        if self.keys.len() <= FEW {
+            self.few_keys.iter().find(|(k, _)| *k == key).map(|(_, id)| *id)
+        } else {
+            self.keys.get(key).copied()
+        }
+    }
+
+    fn port_name_id(&self, name: &str) -> Option<u32> {
+        if self.port_names.len() <= FEW {
+            self.few_port_names.iter().find(|(k, _)| *k == name).map(|(_, id)| *id)
+        } else {
+            self.port_names.get(name).copied()
+        }
+    }
 }
 
-fn projected_ports<'a>(e: &'a Endpoint, names: &'a BTreeSet<&str>) -> impl Iterator<Item = &'a NamedPort> + 'a {
-    e.ports.iter().filter(move |p| names.contains(p.name.as_str()))
+/// Up to this many label keys or port names are searched by a linear scan.
+const FEW: usize = 8;
+
+/// Endpoints grouped into classes, with each class's (key id, pair id) labels.
+struct Classified<'e> {
+    classes: Vec<Class>,
+    class_of: Vec<u32>,
+    /// Class id → its labels (only keys some selector reads) as (key id, pair id).
+    class_labels: Vec<Vec<(u32, u32)>>,
+    /// (key id, value) → pair id, for every pair some pod carries.
+    pairs: FastMap<(u32, &'e str), u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Groups endpoints into classes. A class key is a small vector of ids —
+/// namespace, hostNetwork, node, interned (key, value) pairs, named ports,
+/// ipBlocks — built in one reused buffer and looked up by slice, so an endpoint
+/// whose class exists allocates nothing. (Build phases stay out of line so that
+/// profiles show them apart; each runs once per build.)
+#[inline(never)]
+fn classify<'e>(
+    endpoints: &'e [Endpoint],
+    vocabulary: &Vocabulary<'_>,
+    namespace_index: &FastMap<&str, usize>,
+    ips_matter: bool,
+    has_host_network: bool,
+) -> Classified<'e> {
+    let mut pairs: FastMap<(u32, &'e str), u32> = FastMap::default();
+    let mut nodes: FastMap<&'e str, u32> = FastMap::default();
+    let mut index: FastMap<Box<[u32]>, u32> = FastMap::default();
+    let mut classes: Vec<Class> = Vec::new();
+    let mut class_labels: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut class_of = Vec::with_capacity(endpoints.len());
+    let mut key: Vec<u32> = Vec::new();
+    let mut labels: Vec<(u32, u32)> = Vec::new();
+    let mut last_pairs: Vec<Option<(&'e str, u32)>> = vec![None; vocabulary.keys.len()];
+    let mut previous: Vec<u32> = Vec::new();
+    let mut previous_id = 0;
+    // Endpoints are sorted by id, so namespaces come in runs.
+    let mut last_namespace: Option<(&str, usize)> = None;
+    for (position, endpoint) in endpoints.iter().enumerate() {
+        let namespace = match last_namespace {
+            Some((name, id)) if name == endpoint.namespace => id,
+            _ => {
+                let id = namespace_index.get(endpoint.namespace.as_str()).copied().unwrap_or(usize::MAX);
+                last_namespace = Some((endpoint.namespace.as_str(), id));
+                id
+            }
+        };
+        key.clear();
+        labels.clear();
+        key.push(u32::try_from(namespace).unwrap_or(NONE));
+        key.push(u32::from(endpoint.host_network));
+        let node = match endpoint.node.as_deref() {
+            Some(name) if has_host_network => {
+                let next = nodes.len() as u32;
+                *nodes.entry(name).or_insert(next)
+            }
+            _ => NONE,
+        };
+        key.push(node);
+        for (k, v) in &endpoint.labels {
+            if let Some(key_id) = vocabulary.key_id(k) {
+                // Replicas are adjacent: most values repeat the previous pod's.
+                let last = last_pairs.get_mut(key_id as usize);
+                let pair = match last {
+                    Some(Some((value, pair))) if *value == v.as_str() => *pair,
+                    _ => {
+                        let next = pairs.len() as u32;
+                        let pair = *pairs.entry((key_id, v.as_str())).or_insert(next);
+                        if let Some(slot) = last_pairs.get_mut(key_id as usize) {
+                            *slot = Some((v.as_str(), pair));
+                        }
+                        pair
+                    }
+                };
+                labels.push((key_id, pair));
+            }
+        }
+        key.push(labels.len() as u32);
+        key.extend(labels.iter().map(|(_, pair)| *pair));
+        let ports_at = key.len();
+        key.push(0);
+        for port in &endpoint.ports {
+            if let Some(name) = vocabulary.port_name_id(&port.name) {
+                key.extend([name, port.protocol as u32, u32::from(port.number)]);
+            }
+        }
+        let port_words = (key.len() - ports_at - 1) as u32;
+        if let Some(count) = key.get_mut(ports_at) {
+            *count = port_words;
+        }
+        let blocks_at = key.len();
+        key.extend(signature(endpoint, &vocabulary.blocks, ips_matter));
+        // Replicas of one workload usually share the previous pod's class.
+        let found = if previous == key { Some(previous_id) } else { index.get(key.as_slice()).copied() };
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let id = classes.len() as u32;
+                classes.push(Class {
+                    representative: position,
+                    members: Vec::new(),
+                    namespace,
+                    ip_blocks: key.get(blocks_at..).unwrap_or_default().to_vec(),
+                });
+                class_labels.push(labels.clone());
+                index.insert(key.clone().into_boxed_slice(), id);
+                id
+            }
+        };
+        class_of.push(id);
+        std::mem::swap(&mut previous, &mut key);
+        previous_id = id;
+    }
+    // Members, allocated once at their final size.
+    let mut counts = vec![0usize; classes.len()];
+    for id in &class_of {
+        if let Some(count) = counts.get_mut(*id as usize) {
+            *count += 1;
+        }
+    }
+    for (class, count) in classes.iter_mut().zip(counts) {
+        class.members = Vec::with_capacity(count);
+    }
+    for (position, id) in class_of.iter().enumerate() {
+        if let Some(class) = classes.get_mut(*id as usize) {
+            class.members.push(position);
+        }
+    }
+    Classified { classes, class_of, class_labels, pairs }
+}
+
+/// Pair id → the (non-hostNetwork) classes carrying it, ascending; one flat array.
+struct Postings {
+    starts: Vec<u32>,
+    classes: Vec<u32>,
+}
+
+impl Postings {
+    #[inline(never)]
+    fn build(class_labels: &[Vec<(u32, u32)>], host_network: &[bool], pair_count: usize) -> Postings {
+        let mut starts = vec![0u32; pair_count + 1];
+        let visible =
+            || class_labels.iter().enumerate().filter(|(id, _)| !host_network.get(*id).copied().unwrap_or(true));
+        for (_, labels) in visible() {
+            for (_, pair) in labels {
+                if let Some(start) = starts.get_mut(*pair as usize + 1) {
+                    *start += 1;
+                }
+            }
+        }
+        for i in 1..starts.len() {
+            let previous = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(i) {
+                *start += previous;
+            }
+        }
+        let mut next = starts.clone();
+        let mut classes = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
+        for (id, labels) in visible() {
+            for (_, pair) in labels {
+                if let Some(slot) = next.get_mut(*pair as usize)
+                    && let Some(entry) = classes.get_mut(*slot as usize)
+                {
+                    *entry = id as u32;
+                    *slot += 1;
+                }
+            }
+        }
+        Postings { starts, classes }
+    }
+
+    fn get(&self, pair: u32) -> &[u32] {
+        let (Some(&lo), Some(&hi)) = (self.starts.get(pair as usize), self.starts.get(pair as usize + 1)) else {
+            return &[];
+        };
+        self.classes.get(lo as usize..hi as usize).unwrap_or_default()
+    }
+}
+
+/// Which namespaces a pod selector looks in.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// The policy's own namespace (`None`: not a known namespace).
+    Own(Option<usize>),
+    /// Index into [`SelectorEvaluator::scopes`].
+    Selected(usize),
+}
+
+/// The namespaces a namespaceSelector matched, as a list and as a mask.
+struct NamespaceScopeSet {
+    list: Vec<usize>,
+    mask: Vec<bool>,
+}
+
+const IN: u32 = 0;
+const NOT_IN: u32 = 1;
+const EXISTS: u32 = 2;
+const DOES_NOT_EXIST: u32 = 3;
+
+/// A pod selector over interned ids: per requirement `[key, op, n, pair ids…]`
+/// (values no pod carries left out: they can match nothing).
+fn encode(selector: &Selector, vocabulary: &Vocabulary<'_>, pairs: &FastMap<(u32, &str), u32>, out: &mut Vec<u32>) {
+    for requirement in &selector.requirements {
+        let key = vocabulary.keys.get(requirement.key.as_str()).copied().unwrap_or(NONE);
+        let (op, values) = match &requirement.op {
+            Op::In(values) => (IN, values.as_slice()),
+            Op::NotIn(values) => (NOT_IN, values.as_slice()),
+            Op::Exists => (EXISTS, &[][..]),
+            Op::DoesNotExist => (DOES_NOT_EXIST, &[][..]),
+        };
+        out.extend([key, op, 0]);
+        let count_at = out.len() - 1;
+        let before = out.len();
+        out.extend(values.iter().filter_map(|v| pairs.get(&(key, v.as_str())).copied()));
+        let count = (out.len() - before) as u32;
+        if let Some(slot) = out.get_mut(count_at) {
+            *slot = count;
+        }
+    }
+}
+
+/// Decodes [`encode`]'s requirements: (key, op, pair ids).
+fn requirements(mut encoded: &[u32]) -> impl Iterator<Item = (u32, u32, &[u32])> {
+    std::iter::from_fn(move || {
+        let (&[key, op, count], rest) = encoded.split_first_chunk::<3>()?;
+        let (values, rest) = rest.split_at_checked(count as usize)?;
+        encoded = rest;
+        Some((key, op, values))
+    })
+}
+
+/// apimachinery's `Requirement.Matches` over a class's interned labels.
+fn matches_encoded(encoded: &[u32], labels: &[(u32, u32)]) -> bool {
+    requirements(encoded).all(|(key, op, values)| {
+        let value = labels.iter().find(|(k, _)| *k == key).map(|(_, pair)| *pair);
+        match (op, value) {
+            (IN, Some(v)) => values.contains(&v),
+            (IN, None) => false,
+            (NOT_IN, Some(v)) => !values.contains(&v),
+            (NOT_IN, None) => true,
+            (EXISTS, v) => v.is_some(),
+            (_, v) => v.is_none(),
+        }
+    })
 }
 
 /// Which of the distinct ipBlocks hold one of the endpoint's IPs: rule 22
@@ -529,81 +770,112 @@ fn signature<'a>(e: &'a Endpoint, blocks: &'a [&RangeSet], ips_matter: bool) -> 
         .filter(move |b| relevant && blocks.get(*b as usize).is_some_and(|set| e.ips.iter().any(|a| set.contains(*a))))
 }
 
-struct SelectorEvaluator<'e> {
-    endpoints: &'e [Endpoint],
+struct SelectorEvaluator<'e, 'p> {
+    vocabulary: &'e Vocabulary<'p>,
+    pairs: &'e FastMap<(u32, &'e str), u32>,
     classes: &'e [Class],
+    class_labels: &'e [Vec<(u32, u32)>],
+    host_network: &'e [bool],
     namespaces: &'e [NamespaceEntry],
-    label_index: &'e FastMap<(&'e str, &'e str), Vec<u32>>,
+    postings: &'e Postings,
     namespace_classes: &'e [Vec<u32>],
-    /// Hash of (selector, namespaces) → evaluated entries; no cloning on a hit.
-    pod_memo: FastMap<u64, Vec<(Selector, Vec<usize>, ClassSet)>>,
-    namespace_memo: FastMap<Selector, Vec<usize>>,
+    /// Distinct namespaceSelectors' matches.
+    scopes: Vec<NamespaceScopeSet>,
+    scope_memo: FastMap<&'p Selector, usize>,
+    /// (scope, encoded selector) → index into `sets`.
+    pod_memo: FastMap<Box<[u32]>, usize>,
+    sets: Vec<ClassSet>,
+    buffer: Vec<u32>,
     universe: usize,
 }
 
-impl SelectorEvaluator<'_> {
-    fn namespaces(&mut self, selector: &Selector) -> Vec<usize> {
-        if let Some(found) = self.namespace_memo.get(selector) {
-            return found.clone();
+impl<'p> SelectorEvaluator<'_, 'p> {
+    fn namespaces(&mut self, selector: &'p Selector) -> Scope {
+        if let Some(&found) = self.scope_memo.get(selector) {
+            return Scope::Selected(found);
         }
-        let found: Vec<usize> =
-            self.namespaces.iter().enumerate().filter(|(_, n)| selector.matches(&n.labels)).map(|(i, _)| i).collect();
-        self.namespace_memo.insert(selector.clone(), found.clone());
-        found
+        let mask: Vec<bool> = self.namespaces.iter().map(|n| selector.matches(&n.labels)).collect();
+        let list = mask.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i).collect();
+        let id = self.scopes.len();
+        self.scopes.push(NamespaceScopeSet { list, mask });
+        self.scope_memo.insert(selector, id);
+        Scope::Selected(id)
     }
 
-    /// Non-hostNetwork classes in `namespaces` whose labels match.
-    fn pods(&mut self, selector: &Selector, namespaces: &[usize]) -> ClassSet {
-        let key = {
-            use std::hash::{BuildHasher, BuildHasherDefault};
-            BuildHasherDefault::<super::classes::Fnv>::default().hash_one((selector, namespaces))
-        };
-        if let Some(found) = self
-            .pod_memo
-            .get(&key)
-            .and_then(|entries| entries.iter().find(|(s, n, _)| s == selector && n == namespaces))
-        {
-            return found.2.clone();
+    /// Non-hostNetwork classes in the scope whose labels match; the index of
+    /// the set in `self.sets`.
+    fn pods(&mut self, selector: &Selector, scope: Scope) -> usize {
+        let mut key = std::mem::take(&mut self.buffer);
+        key.clear();
+        match scope {
+            Scope::Own(own) => key.extend([0, own.map_or(NONE, |n| u32::try_from(n).unwrap_or(NONE))]),
+            Scope::Selected(id) => key.extend([1, u32::try_from(id).unwrap_or(NONE)]),
         }
+        encode(selector, self.vocabulary, self.pairs, &mut key);
+        if let Some(&found) = self.pod_memo.get(key.as_slice()) {
+            self.buffer = key;
+            return found;
+        }
+        let encoded = key.get(2..).unwrap_or_default();
         // Candidates: the smallest posting list of an `In` requirement, else every
-        // class of the namespaces.
-        let mut best: Option<Vec<u32>> = None;
-        for requirement in &selector.requirements {
-            if let Op::In(values) = &requirement.op {
-                let mut ids: Vec<u32> = Vec::new();
-                for value in values {
-                    if let Some(list) = self.label_index.get(&(requirement.key.as_str(), value.as_str())) {
-                        ids.extend_from_slice(list);
-                    }
-                }
-                if best.as_ref().is_none_or(|b| ids.len() < b.len()) {
-                    best = Some(ids);
+        // class of the scope's namespaces.
+        let mut best: Option<(usize, &[u32])> = None;
+        for (_, op, values) in requirements(encoded) {
+            if op == IN {
+                let size: usize = values.iter().map(|v| self.postings.get(*v).len()).sum();
+                if best.is_none_or(|(b, _)| size < b) {
+                    best = Some((size, values));
                 }
             }
         }
-        let candidates = match best {
-            Some(ids) => ids,
-            None => namespaces.iter().filter_map(|n| self.namespace_classes.get(*n)).flatten().copied().collect(),
+        let mut candidates: Vec<u32> = Vec::new();
+        match best {
+            Some((_, values)) => {
+                for v in values {
+                    candidates.extend_from_slice(self.postings.get(*v));
+                }
+            }
+            None => {
+                let own_list: [usize; 1];
+                let lists: &[usize] = match scope {
+                    Scope::Own(Some(n)) => {
+                        own_list = [n];
+                        &own_list
+                    }
+                    Scope::Own(None) => &[],
+                    Scope::Selected(id) => self.scopes.get(id).map(|s| s.list.as_slice()).unwrap_or_default(),
+                };
+                for n in lists {
+                    candidates.extend_from_slice(self.namespace_classes.get(*n).map(Vec::as_slice).unwrap_or_default());
+                }
+            }
+        }
+        let mask: &[bool] = match scope {
+            Scope::Selected(id) => self.scopes.get(id).map(|s| s.mask.as_slice()).unwrap_or_default(),
+            Scope::Own(_) => &[],
         };
-        let in_scope = |class: &Class| namespaces.contains(&class.namespace);
-        let ids: Vec<u32> = candidates
-            .into_iter()
-            .filter(|id| {
-                let Some(class) = self.classes.get(*id as usize) else {
-                    return false;
-                };
-                let Some(rep) = self.endpoints.get(class.representative) else {
-                    return false;
-                };
-                !rep.host_network && in_scope(class) && selector.matches(&rep.labels)
-            })
-            .collect();
-        let set = ClassSet::from_unsorted(ids, self.universe);
-        self.pod_memo.entry(key).or_default().push((selector.clone(), namespaces.to_vec(), set.clone()));
-        set
+        let in_scope = |namespace: usize| match scope {
+            Scope::Own(own) => own == Some(namespace),
+            Scope::Selected(_) => mask.get(namespace).copied().unwrap_or(false),
+        };
+        candidates.retain(|id| {
+            let (Some(class), Some(labels)) = (self.classes.get(*id as usize), self.class_labels.get(*id as usize))
+            else {
+                return false;
+            };
+            !self.host_network.get(*id as usize).copied().unwrap_or(true)
+                && in_scope(class.namespace)
+                && matches_encoded(encoded, labels)
+        });
+        let set = ClassSet::from_unsorted(candidates, self.universe);
+        let id = self.sets.len();
+        self.sets.push(set);
+        self.pod_memo.insert(key.as_slice().into(), id);
+        self.buffer = key;
+        id
     }
 
-    fn rule_side(&mut self, rule: &Rule, own: &[usize], blocks: &[&RangeSet], block_sets: &[ClassSet]) -> Side {
+    fn rule_side(&mut self, rule: &'p Rule, own: Option<usize>, block_sets: &[ClassSet]) -> Side {
         let Some(peers) = &rule.peers else {
             return Side { all_classes: true, all_external: true, ..Side::default() };
         };
@@ -612,17 +884,21 @@ impl SelectorEvaluator<'_> {
             match &peer.kind {
                 PeerKind::Pods { namespaces, pods } => {
                     let scope = match namespaces {
-                        NamespaceScope::Own => own.to_vec(),
+                        NamespaceScope::Own => Scope::Own(own),
                         NamespaceScope::Selector(selector) => self.namespaces(selector),
                     };
-                    let set = self.pods(pods, &scope);
-                    side.classes.union_with(&set, self.universe);
+                    let set = self.pods(pods, scope);
+                    if let Some(set) = self.sets.get(set) {
+                        side.classes.union_with(set, self.universe);
+                    }
                 }
                 PeerKind::IpBlock { addresses, .. } => {
                     side.external.union_with(addresses);
                     // Rule 22 [convention]: ipBlock matches pod IPs; hostNetwork pods
                     // (rule 35) always, since their IP is the node's.
-                    if let Some(set) = blocks.iter().position(|b| *b == addresses).and_then(|b| block_sets.get(b)) {
+                    if let Some(set) =
+                        self.vocabulary.block_ids.get(addresses).and_then(|b| block_sets.get(*b as usize))
+                    {
                         side.classes.union_with(set, self.universe);
                     }
                 }
