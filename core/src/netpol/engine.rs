@@ -22,11 +22,8 @@ use crate::model::Inventory;
 pub struct Class {
     /// Index (into [`Engine::endpoints`]) of the endpoint that stands for the class.
     pub representative: usize,
-    pub members: Vec<usize>,
     /// Index into [`Engine::namespaces`].
     pub namespace: usize,
-    /// Which distinct ipBlocks (of all policies) contain an IP of these pods.
-    pub ip_blocks: Vec<u32>,
 }
 
 /// What one side (a class's ingress or egress) allows for one port view.
@@ -89,6 +86,8 @@ pub struct Engine {
     pub classes: Vec<Class>,
     /// Endpoint index → class id.
     pub class_of: Vec<u32>,
+    /// Class id → its endpoints' indexes, ascending (see [`Engine::members`]).
+    members: Ragged<u32>,
     /// Policy index → classes it selects.
     pub selected: Vec<ClassSet>,
     /// Policy index → [ingress, egress] → rule index → peers the rule matches.
@@ -132,7 +131,7 @@ impl Engine {
             namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
         let vocabulary = Vocabulary::of(&policies);
         let ips_matter = !vocabulary.blocks.is_empty() && options.ip_block_matches_pod_ips;
-        let Classified { classes, class_of, class_labels, pairs } =
+        let Classified { classes, class_of, class_labels, members, block_classes, pairs } =
             classify(&endpoints, &vocabulary, &namespace_index, ips_matter, has_host_network);
         let universe = classes.len();
 
@@ -142,17 +141,11 @@ impl Engine {
         let postings = Postings::build(&class_labels, &host_network, pairs.len());
         let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
         let mut named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>> = FastMap::default();
-        let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.blocks.len()];
         for (id, class) in classes.iter().enumerate() {
             let Some(rep) = endpoints.get(class.representative) else {
                 continue;
             };
             let id = id as u32;
-            for block in &class.ip_blocks {
-                if let Some(list) = block_classes.get_mut(*block as usize) {
-                    list.push(id);
-                }
-            }
             // Named ports resolve on any destination, hostNetwork pods included.
             for port in &rep.ports {
                 if vocabulary.port_names.contains_key(port.name.as_str()) {
@@ -232,6 +225,7 @@ impl Engine {
             namespaces,
             classes,
             class_of,
+            members,
             selected,
             rule_peers,
             ingress_isolated,
@@ -243,6 +237,11 @@ impl Engine {
 
     pub fn class_count(&self) -> usize {
         self.classes.len()
+    }
+
+    /// Indexes (into [`Engine::endpoints`]) of the class's endpoints, ascending.
+    pub fn members(&self, class: u32) -> &[u32] {
+        self.members.row(class as usize)
     }
 
     pub fn representative(&self, class: u32) -> Option<&Endpoint> {
@@ -520,7 +519,11 @@ struct Classified<'e> {
     classes: Vec<Class>,
     class_of: Vec<u32>,
     /// Class id → its labels (only keys some selector reads) as (key id, pair id).
-    class_labels: Vec<Vec<(u32, u32)>>,
+    class_labels: Ragged<(u32, u32)>,
+    /// Class id → its endpoints.
+    members: Ragged<u32>,
+    /// Distinct ipBlock → the classes whose pods it holds, ascending.
+    block_classes: Vec<Vec<u32>>,
     /// (key id, value) → pair id, for every pair some pod carries.
     pairs: FastMap<(u32, &'e str), u32>,
 }
@@ -540,11 +543,15 @@ fn classify<'e>(
     ips_matter: bool,
     has_host_network: bool,
 ) -> Classified<'e> {
-    let mut pairs: FastMap<(u32, &'e str), u32> = FastMap::default();
+    // Workloads run a few replicas each: room for a class and a label value
+    // per four pods saves most rehashing.
+    let expected = endpoints.len() / 4;
+    let mut pairs: FastMap<(u32, &'e str), u32> = FastMap::with_capacity_and_hasher(expected, Default::default());
     let mut nodes: FastMap<&'e str, u32> = FastMap::default();
-    let mut index: FastMap<Box<[u32]>, u32> = FastMap::default();
+    let mut index: FastMap<Box<[u32]>, u32> = FastMap::with_capacity_and_hasher(expected, Default::default());
     let mut classes: Vec<Class> = Vec::new();
-    let mut class_labels: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut class_labels: Ragged<(u32, u32)> = Ragged::default();
+    let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.blocks.len()];
     let mut class_of = Vec::with_capacity(endpoints.len());
     let mut key: Vec<u32> = Vec::new();
     let mut labels: Vec<(u32, u32)> = Vec::new();
@@ -613,13 +620,13 @@ fn classify<'e>(
             Some(id) => id,
             None => {
                 let id = classes.len() as u32;
-                classes.push(Class {
-                    representative: position,
-                    members: Vec::new(),
-                    namespace,
-                    ip_blocks: key.get(blocks_at..).unwrap_or_default().to_vec(),
-                });
-                class_labels.push(labels.clone());
+                classes.push(Class { representative: position, namespace });
+                class_labels.push_row(labels.iter().copied());
+                for block in key.get(blocks_at..).unwrap_or_default() {
+                    if let Some(list) = block_classes.get_mut(*block as usize) {
+                        list.push(id);
+                    }
+                }
                 index.insert(key.clone().into_boxed_slice(), id);
                 id
             }
@@ -628,22 +635,68 @@ fn classify<'e>(
         std::mem::swap(&mut previous, &mut key);
         previous_id = id;
     }
-    // Members, allocated once at their final size.
-    let mut counts = vec![0usize; classes.len()];
-    for id in &class_of {
-        if let Some(count) = counts.get_mut(*id as usize) {
-            *count += 1;
+    let members = Ragged::grouped(&class_of, classes.len());
+    Classified { classes, class_of, class_labels, members, block_classes, pairs }
+}
+
+/// Rows of varying length in one flat array (no allocation per row).
+#[derive(Clone, Debug)]
+struct Ragged<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Ragged<T> {
+    fn default() -> Self {
+        Ragged { starts: vec![0], items: Vec::new() }
+    }
+}
+
+impl<T: Copy> Ragged<T> {
+    fn push_row(&mut self, row: impl IntoIterator<Item = T>) {
+        self.items.extend(row);
+        self.starts.push(self.items.len() as u32);
+    }
+
+    fn row(&self, i: usize) -> &[T] {
+        let (Some(&lo), Some(&hi)) = (self.starts.get(i), self.starts.get(i + 1)) else {
+            return &[];
+        };
+        self.items.get(lo as usize..hi as usize).unwrap_or_default()
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &[T]> {
+        (0..self.starts.len().saturating_sub(1)).map(|i| self.row(i))
+    }
+}
+
+impl Ragged<u32> {
+    /// Row g lists the positions i (ascending) with `group_of[i] == g`.
+    fn grouped(group_of: &[u32], groups: usize) -> Ragged<u32> {
+        let mut starts = vec![0u32; groups + 1];
+        for g in group_of {
+            if let Some(start) = starts.get_mut(*g as usize + 1) {
+                *start += 1;
+            }
         }
-    }
-    for (class, count) in classes.iter_mut().zip(counts) {
-        class.members = Vec::with_capacity(count);
-    }
-    for (position, id) in class_of.iter().enumerate() {
-        if let Some(class) = classes.get_mut(*id as usize) {
-            class.members.push(position);
+        for i in 1..starts.len() {
+            let previous = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(i) {
+                *start += previous;
+            }
         }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; group_of.len()];
+        for (i, g) in group_of.iter().enumerate() {
+            if let Some(slot) = next.get_mut(*g as usize)
+                && let Some(item) = items.get_mut(*slot as usize)
+            {
+                *item = i as u32;
+                *slot += 1;
+            }
+        }
+        Ragged { starts, items }
     }
-    Classified { classes, class_of, class_labels, pairs }
 }
 
 /// Pair id → the (non-hostNetwork) classes carrying it, ascending; one flat array.
@@ -654,10 +707,10 @@ struct Postings {
 
 impl Postings {
     #[inline(never)]
-    fn build(class_labels: &[Vec<(u32, u32)>], host_network: &[bool], pair_count: usize) -> Postings {
+    fn build(class_labels: &Ragged<(u32, u32)>, host_network: &[bool], pair_count: usize) -> Postings {
         let mut starts = vec![0u32; pair_count + 1];
         let visible =
-            || class_labels.iter().enumerate().filter(|(id, _)| !host_network.get(*id).copied().unwrap_or(true));
+            || class_labels.rows().enumerate().filter(|(id, _)| !host_network.get(*id).copied().unwrap_or(true));
         for (_, labels) in visible() {
             for (_, pair) in labels {
                 if let Some(start) = starts.get_mut(*pair as usize + 1) {
@@ -774,7 +827,7 @@ struct SelectorEvaluator<'e, 'p> {
     vocabulary: &'e Vocabulary<'p>,
     pairs: &'e FastMap<(u32, &'e str), u32>,
     classes: &'e [Class],
-    class_labels: &'e [Vec<(u32, u32)>],
+    class_labels: &'e Ragged<(u32, u32)>,
     host_network: &'e [bool],
     namespaces: &'e [NamespaceEntry],
     postings: &'e Postings,
@@ -859,10 +912,10 @@ impl<'p> SelectorEvaluator<'_, 'p> {
             Scope::Selected(_) => mask.get(namespace).copied().unwrap_or(false),
         };
         candidates.retain(|id| {
-            let (Some(class), Some(labels)) = (self.classes.get(*id as usize), self.class_labels.get(*id as usize))
-            else {
+            let Some(class) = self.classes.get(*id as usize) else {
                 return false;
             };
+            let labels = self.class_labels.row(*id as usize);
             !self.host_network.get(*id as usize).copied().unwrap_or(true)
                 && in_scope(class.namespace)
                 && matches_encoded(encoded, labels)
