@@ -60,13 +60,39 @@ impl Side {
     }
 }
 
-/// Per class: `None` when the class is not isolated in that direction.
+/// Where one class's allowed peers in one direction are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideRef {
+    /// The class is not isolated in that direction.
+    Open,
+    /// Exactly one rule applies: that rule's peers, shared with the engine
+    /// (policy index, rule index), not copied per class.
+    Rule(u32, u32),
+    /// Index into [`PortView::sides`]: nothing allowed (0), a union of several
+    /// rules, or an egress rule narrowed to a named port.
+    View(u32),
+}
+
+/// Per class and direction, a [`SideRef`]; resolve it with [`Engine::side`].
 #[derive(Clone, Debug)]
 pub struct PortView {
     pub port: u16,
     pub protocol: Protocol,
-    pub ingress: Vec<Option<Side>>,
-    pub egress: Vec<Option<Side>>,
+    pub ingress: Vec<SideRef>,
+    pub egress: Vec<SideRef>,
+    /// Sides built for this view; 0 allows nothing.
+    pub sides: Vec<Side>,
+}
+
+/// A class's side while a view is built: shared sides are copied before the
+/// first union into them.
+#[derive(Clone, Copy)]
+enum Building {
+    Open,
+    Deny,
+    Rule(u32, u32),
+    Shared(u32),
+    Owned(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -279,12 +305,16 @@ impl Engine {
     }
 
     /// Each isolated class's allowed peers for one destination port and protocol.
+    /// A class that one rule applies to shares that rule's peers; only classes
+    /// that several rules apply to get a union of their own.
     pub fn view(&self, port: u16, protocol: Protocol) -> PortView {
         let universe = self.classes.len();
-        let fresh =
-            |isolated: &Vec<bool>| -> Vec<Option<Side>> { isolated.iter().map(|i| i.then(Side::default)).collect() };
+        let fresh = |isolated: &Vec<bool>| -> Vec<Building> {
+            isolated.iter().map(|i| if *i { Building::Deny } else { Building::Open }).collect()
+        };
         let mut ingress = fresh(&self.ingress_isolated);
         let mut egress = fresh(&self.egress_isolated);
+        let mut sides = vec![Side::default()];
         let mut named_cache = FastMap::default();
         for (pi, policy) in self.policies.iter().enumerate() {
             let (Some(selected), Some(peers)) = (self.selected.get(pi), self.rule_peers.get(pi)) else {
@@ -294,48 +324,106 @@ impl Engine {
                 continue;
             }
             for (ri, rule) in policy.ingress.iter().flatten().enumerate() {
-                let Some(rule_side) = peers[0].get(ri) else {
+                if peers[0].get(ri).is_none() {
                     continue;
-                };
-                let targets = match rule.port_match(port, protocol) {
+                }
+                let incoming = Building::Rule(pi as u32, ri as u32);
+                match rule.port_match(port, protocol) {
                     PortMatch::None => continue,
-                    PortMatch::All => selected.to_vec(),
+                    PortMatch::All => selected.for_each(|d| self.add_to(&mut ingress, &mut sides, 0, d, incoming)),
                     // The destination is the selected pod: it must resolve the name (rule 28).
-                    PortMatch::Named(names) => {
-                        selected.intersect(&self.named_classes_cached(&mut named_cache, names, port), universe).to_vec()
-                    }
-                };
-                for d in targets {
-                    if let Some(Some(side)) = ingress.get_mut(d as usize) {
-                        side.add(rule_side, universe);
-                    }
+                    PortMatch::Named(names) => selected
+                        .intersect(&self.named_classes_cached(&mut named_cache, names, port), universe)
+                        .for_each(|d| self.add_to(&mut ingress, &mut sides, 0, d, incoming)),
                 }
             }
             for (ri, rule) in policy.egress.iter().flatten().enumerate() {
                 let Some(rule_side) = peers[1].get(ri) else {
                     continue;
                 };
-                let narrowed;
-                let add = match rule.port_match(port, protocol) {
+                let incoming = match rule.port_match(port, protocol) {
                     PortMatch::None => continue,
-                    PortMatch::All => rule_side,
+                    PortMatch::All => Building::Rule(pi as u32, ri as u32),
                     // The destination must resolve the name; externals never do.
                     PortMatch::Named(names) => {
                         let named = self.named_classes_cached(&mut named_cache, names, port);
                         let classes =
                             if rule_side.all_classes { named } else { rule_side.classes.intersect(&named, universe) };
-                        narrowed = Side { classes, ..Side::default() };
-                        &narrowed
+                        sides.push(Side { classes, ..Side::default() });
+                        Building::Shared((sides.len() - 1) as u32)
                     }
                 };
-                for s in selected.to_vec() {
-                    if let Some(Some(side)) = egress.get_mut(s as usize) {
-                        side.add(add, universe);
+                selected.for_each(|s| self.add_to(&mut egress, &mut sides, 1, s, incoming));
+            }
+        }
+        let finish = |built: Vec<Building>| -> Vec<SideRef> {
+            built
+                .into_iter()
+                .map(|b| match b {
+                    Building::Open => SideRef::Open,
+                    Building::Deny => SideRef::View(0),
+                    Building::Rule(p, r) => SideRef::Rule(p, r),
+                    Building::Shared(i) | Building::Owned(i) => SideRef::View(i),
+                })
+                .collect()
+        };
+        PortView { port, protocol, ingress: finish(ingress), egress: finish(egress), sides }
+    }
+
+    /// Adds the peers of `incoming` (a rule or a shared view side) to class
+    /// `class`'s side in direction `slot`, if the class is isolated there.
+    fn add_to(&self, built: &mut [Building], sides: &mut Vec<Side>, slot: usize, class: u32, incoming: Building) {
+        let Some(current) = built.get_mut(class as usize) else {
+            return;
+        };
+        let universe = self.classes.len();
+        let rule_side = |p: u32, r: u32| self.rule_peers.get(p as usize).and_then(|d| d[slot].get(r as usize));
+        match *current {
+            Building::Open => {}
+            Building::Deny => *current = incoming,
+            Building::Rule(..) | Building::Shared(_) | Building::Owned(_) => {
+                let target = match *current {
+                    Building::Owned(i) => i as usize,
+                    Building::Rule(p, r) => {
+                        sides.push(rule_side(p, r).cloned().unwrap_or_default());
+                        sides.len() - 1
                     }
+                    Building::Shared(i) => {
+                        sides.push(sides.get(i as usize).cloned().unwrap_or_default());
+                        sides.len() - 1
+                    }
+                    _ => return,
+                };
+                *current = Building::Owned(target as u32);
+                match incoming {
+                    Building::Rule(p, r) => {
+                        if let (Some(side), Some(add)) = (sides.get_mut(target), rule_side(p, r)) {
+                            side.add(add, universe);
+                        }
+                    }
+                    Building::Shared(i) => {
+                        let add = sides.get(i as usize).cloned().unwrap_or_default();
+                        if let Some(side) = sides.get_mut(target) {
+                            side.add(&add, universe);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
-        PortView { port, protocol, ingress, egress }
+    }
+
+    /// The peers a class's side allows, or `None` when it is not isolated.
+    pub fn side<'a>(&'a self, view: &'a PortView, direction: Direction, class: u32) -> Option<&'a Side> {
+        let slot = direction_slot(direction);
+        let refs = if slot == 0 { &view.ingress } else { &view.egress };
+        match refs.get(class as usize).copied().unwrap_or(SideRef::Open) {
+            SideRef::Open => None,
+            SideRef::Rule(p, r) => {
+                self.rule_peers.get(p as usize).and_then(|d| d[slot].get(r as usize)).or_else(|| view.sides.first())
+            }
+            SideRef::View(i) => view.sides.get(i as usize).or_else(|| view.sides.first()),
+        }
     }
 
     /// Node traffic (rules 24 and 35): a hostNetwork pod and a pod on its node.
@@ -350,15 +438,8 @@ impl Engine {
         {
             return true;
         }
-        let egress_ok = match view.egress.get(s as usize) {
-            Some(Some(side)) => side.allows_class(d),
-            _ => true,
-        };
-        egress_ok
-            && match view.ingress.get(d as usize) {
-                Some(Some(side)) => side.allows_class(s),
-                _ => true,
-            }
+        self.side(view, Direction::Egress, s).is_none_or(|side| side.allows_class(d))
+            && self.side(view, Direction::Ingress, d).is_none_or(|side| side.allows_class(s))
     }
 
     /// Endpoint (by index) to an external range.
@@ -366,10 +447,7 @@ impl Engine {
         let Some(&class) = self.class_of.get(s) else {
             return false;
         };
-        match view.egress.get(class as usize) {
-            Some(Some(side)) => side.allows_external(range),
-            _ => true,
-        }
+        self.side(view, Direction::Egress, class).is_none_or(|side| side.allows_external(range))
     }
 
     /// An external range to an endpoint (by index).
@@ -377,10 +455,7 @@ impl Engine {
         let Some(&class) = self.class_of.get(d) else {
             return false;
         };
-        match view.ingress.get(class as usize) {
-            Some(Some(side)) => side.allows_external(range),
-            _ => true,
-        }
+        self.side(view, Direction::Ingress, class).is_none_or(|side| side.allows_external(range))
     }
 
     /// Endpoint pair by index; an endpoint may always reach itself (rule 34).
