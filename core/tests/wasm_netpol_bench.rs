@@ -20,16 +20,33 @@ fn now_ms() -> f64 {
 fn netpol_engine_in_wasm() {
     for (pods, policies) in [(1_000, 100), (10_000, 1_000), (30_000, 3_000), (100_000, 10_000)] {
         let cluster = netpol_gen::generate(pods, policies);
-        let rounds = if pods <= 10_000 { 5 } else { 1 };
+        let rounds = if pods <= 10_000 { 5 } else { 3 };
         let mut best_build = f64::MAX;
         let mut best_view = f64::MAX;
+        let mut best_clone = f64::MAX;
+        // The first round also pays for growing the wasm memory.
+        let mut first = None;
         let mut engine = None;
         for _ in 0..rounds {
+            // The input is cloned outside the timed build, as criterion does natively.
+            let cloned_at = now_ms();
+            let (endpoints, policy_list, namespaces) =
+                (cluster.endpoints.clone(), cluster.policies.clone(), cluster.namespaces.clone());
             let start = now_ms();
-            let built = cluster.engine();
+            best_clone = best_clone.min(start - cloned_at);
+            let built = kubeplay_core::netpol::Engine::build(
+                Default::default(),
+                endpoints,
+                policy_list,
+                Vec::new(),
+                namespaces,
+            );
             let built_at = now_ms();
             let view = built.view(8080, Protocol::TCP);
             let viewed_at = now_ms();
+            if first.is_none() {
+                first = Some((built_at - start, viewed_at - built_at));
+            }
             best_build = best_build.min(built_at - start);
             best_view = best_view.min(viewed_at - built_at);
             engine = Some((built, view));
@@ -44,8 +61,9 @@ fn netpol_engine_in_wasm() {
                 netpol_gen::pairwise_allowed(&engine, &engine.endpoints[s], &engine.endpoints[d], 8080, Protocol::TCP);
             assert_eq!(engine.allowed(&view, s, d), expected, "{pods}x{policies}: pair {s} -> {d}");
         }
+        let (first_build, first_view) = first.unwrap_or_default();
         console_log!(
-            "wasm netpol {pods} pods x {policies} policies: build {best_build:.1} ms, view {best_view:.1} ms, total {:.1} ms (best of {rounds})",
+            "wasm netpol {pods} pods x {policies} policies: build {best_build:.1} ms, view {best_view:.1} ms, total {:.1} ms (best of {rounds}; first round {first_build:.1} + {first_view:.1} ms; cloning the input, not timed in build: {best_clone:.1} ms)",
             best_build + best_view
         );
     }

@@ -61,6 +61,22 @@ impl ClassSet {
         }
     }
 
+    /// Calls `f` with each id, ascending, without collecting them.
+    pub fn for_each(&self, mut f: impl FnMut(u32)) {
+        match self {
+            ClassSet::Sparse(ids) => ids.iter().copied().for_each(f),
+            ClassSet::Dense(words) => {
+                for (i, word) in words.iter().enumerate() {
+                    let mut w = *word;
+                    while w != 0 {
+                        f((i as u32) * 64 + w.trailing_zeros());
+                        w &= w - 1;
+                    }
+                }
+            }
+        }
+    }
+
     pub fn to_vec(&self) -> Vec<u32> {
         match self {
             ClassSet::Sparse(ids) => ids.clone(),
@@ -171,25 +187,87 @@ mod tests {
     }
 }
 
-/// FNV-1a: the engine's maps are keyed by short label strings and small
-/// integers, where SipHash's DoS resistance costs more than it buys (inputs are
-/// the user's own manifests).
+/// A folded-multiply hasher over 8-byte words: the engine's maps are keyed by
+/// short label strings, interned ids and small integer slices, where SipHash's
+/// DoS resistance costs more than it buys (inputs are the user's own
+/// manifests) and byte-at-a-time FNV is slow on anything longer than a few
+/// bytes. Each word is folded in with a 64 × 64 → 128-bit multiply whose halves
+/// are xored, so every input bit reaches every output bit (hashbrown reads
+/// both the low bits and the top seven).
 #[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
+pub struct FastHasher(u64);
 
-impl std::hash::Hasher for Fnv {
+const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const MULTIPLIER: u64 = 0xa076_1d64_78bd_642f;
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        let product = u128::from(self.0 ^ word ^ SEED) * u128::from(MULTIPLIER);
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 4];
+    if let Some(src) = bytes.get(at..at + 4) {
+        word.copy_from_slice(src);
+    }
+    u64::from(u32::from_le_bytes(word))
+}
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
     fn finish(&self) -> u64 {
         self.0
     }
 
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
         }
-        self.0 = hash;
+        let rest = chunks.remainder();
+        let n = rest.len();
+        let tail = if n >= 4 {
+            // Two overlapping reads cover 4..=7 bytes.
+            read_u32(rest, 0) | (read_u32(rest, n - 4) << 32)
+        } else if n > 0 {
+            let byte = |i: usize| u64::from(rest.get(i).copied().unwrap_or(0));
+            byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16)
+        } else {
+            return;
+        };
+        self.add(tail ^ ((n as u64) << 59));
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
 }
 
-pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::classes::{ClassSet, FastMap};
-use super::endpoint::{Endpoint, NamedPort, endpoints};
+use super::endpoint::{Endpoint, endpoints};
 
 use super::ip::{IpRange, RangeSet};
 use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, Rule, compile};
@@ -22,11 +22,8 @@ use crate::model::Inventory;
 pub struct Class {
     /// Index (into [`Engine::endpoints`]) of the endpoint that stands for the class.
     pub representative: usize,
-    pub members: Vec<usize>,
     /// Index into [`Engine::namespaces`].
     pub namespace: usize,
-    /// Which distinct ipBlocks (of all policies) contain an IP of these pods.
-    pub ip_blocks: Vec<u32>,
 }
 
 /// What one side (a class's ingress or egress) allows for one port view.
@@ -63,13 +60,39 @@ impl Side {
     }
 }
 
-/// Per class: `None` when the class is not isolated in that direction.
+/// Where one class's allowed peers in one direction are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideRef {
+    /// The class is not isolated in that direction.
+    Open,
+    /// Exactly one rule applies: that rule's peers, shared with the engine
+    /// (policy index, rule index), not copied per class.
+    Rule(u32, u32),
+    /// Index into [`PortView::sides`]: nothing allowed (0), a union of several
+    /// rules, or an egress rule narrowed to a named port.
+    View(u32),
+}
+
+/// Per class and direction, a [`SideRef`]; resolve it with [`Engine::side`].
 #[derive(Clone, Debug)]
 pub struct PortView {
     pub port: u16,
     pub protocol: Protocol,
-    pub ingress: Vec<Option<Side>>,
-    pub egress: Vec<Option<Side>>,
+    pub ingress: Vec<SideRef>,
+    pub egress: Vec<SideRef>,
+    /// Sides built for this view; 0 allows nothing.
+    pub sides: Vec<Side>,
+}
+
+/// A class's side while a view is built: shared sides are copied before the
+/// first union into them.
+#[derive(Clone, Copy)]
+enum Building {
+    Open,
+    Deny,
+    Rule(u32, u32),
+    Shared(u32),
+    Owned(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -89,6 +112,8 @@ pub struct Engine {
     pub classes: Vec<Class>,
     /// Endpoint index → class id.
     pub class_of: Vec<u32>,
+    /// Class id → its endpoints' indexes, ascending (see [`Engine::members`]).
+    members: Ragged<u32>,
     /// Policy index → classes it selects.
     pub selected: Vec<ClassSet>,
     /// Policy index → [ingress, egress] → rule index → peers the rule matches.
@@ -127,115 +152,34 @@ impl Engine {
         diagnostics: Vec<Diagnostic>,
         namespaces: Vec<NamespaceEntry>,
     ) -> Engine {
-        // What selectors and ports can observe: only these go into class keys.
-        let mut label_keys: BTreeSet<&str> = BTreeSet::new();
-        let mut port_names: BTreeSet<&str> = BTreeSet::new();
-        // Distinct ipBlock address sets: a pod's class records which of them
-        // contain one of its IPs, not the IPs themselves.
-        let mut blocks: Vec<&RangeSet> = Vec::new();
-        for policy in &policies {
-            label_keys.extend(policy.selector.keys());
-            for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
-                for peer in rule.peers.iter().flatten() {
-                    match &peer.kind {
-                        PeerKind::Pods { pods, .. } => label_keys.extend(pods.keys()),
-                        PeerKind::IpBlock { addresses, .. } => {
-                            if !blocks.contains(&addresses) {
-                                blocks.push(addresses);
-                            }
-                        }
-                    }
-                }
-                for entry in rule.ports.iter().flatten() {
-                    if let PortSpec::Named(name) = &entry.spec {
-                        port_names.insert(name);
-                    }
-                }
-            }
-        }
-        let ips_matter = !blocks.is_empty() && options.ip_block_matches_pod_ips;
         let has_host_network = endpoints.iter().any(|e| e.host_network);
         let namespace_index: FastMap<&str, usize> =
             namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
-
-        // Class keys are compared field by field against each class's
-        // representative, bucketed by an FNV hash: no allocation per endpoint.
-        let mut buckets: FastMap<u64, Vec<u32>> = FastMap::default();
-        let mut classes: Vec<Class> = Vec::new();
-        let mut class_of = Vec::with_capacity(endpoints.len());
-        for (index, endpoint) in endpoints.iter().enumerate() {
-            let namespace = namespace_index.get(endpoint.namespace.as_str()).copied().unwrap_or(usize::MAX);
-            let hash = {
-                use std::hash::{Hash, Hasher};
-                let mut h = super::classes::Fnv::default();
-                namespace.hash(&mut h);
-                projected_labels(endpoint, &label_keys).for_each(|kv| kv.hash(&mut h));
-                projected_ports(endpoint, &port_names).for_each(|p| p.hash(&mut h));
-                signature(endpoint, &blocks, ips_matter).for_each(|b| b.hash(&mut h));
-                endpoint.host_network.hash(&mut h);
-                node_of(endpoint, has_host_network).hash(&mut h);
-                h.finish()
-            };
-            let bucket = buckets.entry(hash).or_default();
-            let found = bucket.iter().copied().find(|id| {
-                let Some(class) = classes.get(*id as usize) else {
-                    return false;
-                };
-                let Some(rep) = endpoints.get(class.representative) else {
-                    return false;
-                };
-                class.namespace == namespace
-                    && rep.host_network == endpoint.host_network
-                    && node_of(rep, has_host_network) == node_of(endpoint, has_host_network)
-                    && projected_labels(rep, &label_keys).eq(projected_labels(endpoint, &label_keys))
-                    && projected_ports(rep, &port_names).eq(projected_ports(endpoint, &port_names))
-                    && class.ip_blocks.iter().copied().eq(signature(endpoint, &blocks, ips_matter))
-            });
-            let id = match found {
-                Some(id) => id,
-                None => {
-                    let id = classes.len() as u32;
-                    classes.push(Class {
-                        representative: index,
-                        members: Vec::new(),
-                        namespace,
-                        ip_blocks: signature(endpoint, &blocks, ips_matter).collect(),
-                    });
-                    bucket.push(id);
-                    id
-                }
-            };
-            if let Some(class) = classes.get_mut(id as usize) {
-                class.members.push(index);
-            }
-            class_of.push(id);
-        }
+        let vocabulary = Vocabulary::of(&policies);
+        let ips_matter = !vocabulary.blocks.is_empty() && options.ip_block_matches_pod_ips;
+        let Classified { classes, class_of, class_labels, members, block_classes, pairs } =
+            classify(&endpoints, &vocabulary, &namespace_index, ips_matter, has_host_network);
         let universe = classes.len();
 
-        // Indexes for selector evaluation.
-        let mut label_index: FastMap<(&str, &str), Vec<u32>> = FastMap::default();
+        // Indexes for selector evaluation, over interned (key, value) pairs.
+        let host_network: Vec<bool> =
+            classes.iter().map(|c| endpoints.get(c.representative).is_some_and(|e| e.host_network)).collect();
+        let postings = Postings::build(&class_labels, &host_network, pairs.len());
         let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
         let mut named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>> = FastMap::default();
-        let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); blocks.len()];
         for (id, class) in classes.iter().enumerate() {
             let Some(rep) = endpoints.get(class.representative) else {
                 continue;
             };
             let id = id as u32;
-            for block in &class.ip_blocks {
-                if let Some(list) = block_classes.get_mut(*block as usize) {
-                    list.push(id);
-                }
-            }
             // Named ports resolve on any destination, hostNetwork pods included.
             for port in &rep.ports {
-                if port_names.contains(port.name.as_str()) {
-                    named_index
-                        .entry(port.name.clone())
-                        .or_default()
-                        .entry((port.protocol, port.number))
-                        .or_default()
-                        .push(id);
+                if vocabulary.port_names.contains_key(port.name.as_str()) {
+                    let by_port = match named_index.get_mut(port.name.as_str()) {
+                        Some(by_port) => by_port,
+                        None => named_index.entry(port.name.clone()).or_default(),
+                    };
+                    by_port.entry((port.protocol, port.number)).or_default().push(id);
                 }
             }
             if rep.host_network {
@@ -245,24 +189,25 @@ impl Engine {
             if let Some(list) = namespace_classes.get_mut(class.namespace) {
                 list.push(id);
             }
-            for (k, v) in &rep.labels {
-                if label_keys.contains(k.as_str()) {
-                    label_index.entry((k.as_str(), v.as_str())).or_default().push(id);
-                }
-            }
         }
 
         // Each distinct ipBlock's classes, as a set built once.
         let block_sets: Vec<ClassSet> =
-            block_classes.into_iter().map(|ids| ClassSet::from_unsorted(ids, universe)).collect();
+            block_classes.into_iter().map(|ids| ClassSet::from_sorted(ids, universe)).collect();
         let mut evaluator = SelectorEvaluator {
-            endpoints: &endpoints,
+            vocabulary: &vocabulary,
+            pairs: &pairs,
             classes: &classes,
+            class_labels: &class_labels,
+            host_network: &host_network,
             namespaces: &namespaces,
-            label_index: &label_index,
+            postings: &postings,
             namespace_classes: &namespace_classes,
+            scopes: Vec::new(),
+            scope_memo: FastMap::default(),
             pod_memo: FastMap::default(),
-            namespace_memo: FastMap::default(),
+            sets: Vec::new(),
+            buffer: Vec::new(),
             universe,
         };
         let mut selected = Vec::with_capacity(policies.len());
@@ -271,30 +216,33 @@ impl Engine {
         let mut egress_isolated = vec![false; universe];
         for policy in &policies {
             let own = namespace_index.get(policy.namespace.as_str()).copied();
-            let own_list: Vec<usize> = own.into_iter().collect();
-            let set = evaluator.pods(&policy.selector, &own_list);
-            for id in set.to_vec() {
-                if policy.ingress.is_some()
-                    && let Some(flag) = ingress_isolated.get_mut(id as usize)
-                {
-                    *flag = true;
-                }
-                if policy.egress.is_some()
-                    && let Some(flag) = egress_isolated.get_mut(id as usize)
-                {
-                    *flag = true;
+            let set_id = evaluator.pods(&policy.selector, Scope::Own(own));
+            let set = evaluator.sets.get(set_id).cloned().unwrap_or_default();
+            for (governed, flags) in
+                [(policy.ingress.is_some(), &mut ingress_isolated), (policy.egress.is_some(), &mut egress_isolated)]
+            {
+                if governed {
+                    set.for_each(|id| {
+                        if let Some(flag) = flags.get_mut(id as usize) {
+                            *flag = true;
+                        }
+                    });
                 }
             }
             selected.push(set);
             let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
             for direction in [Direction::Ingress, Direction::Egress] {
                 for rule in policy.rules(direction).into_iter().flatten() {
-                    let side = evaluator.rule_side(rule, &own_list, &blocks, &block_sets);
+                    let side = evaluator.rule_side(rule, own, &block_sets);
                     per_direction[direction_slot(direction)].push(side);
                 }
             }
             rule_peers.push(per_direction);
         }
+        drop(evaluator);
+        drop(vocabulary);
+        drop(pairs);
+        drop(namespace_index);
         Engine {
             options,
             endpoints,
@@ -303,6 +251,7 @@ impl Engine {
             namespaces,
             classes,
             class_of,
+            members,
             selected,
             rule_peers,
             ingress_isolated,
@@ -314,6 +263,11 @@ impl Engine {
 
     pub fn class_count(&self) -> usize {
         self.classes.len()
+    }
+
+    /// Indexes (into [`Engine::endpoints`]) of the class's endpoints, ascending.
+    pub fn members(&self, class: u32) -> &[u32] {
+        self.members.row(class as usize)
     }
 
     pub fn representative(&self, class: u32) -> Option<&Endpoint> {
@@ -351,12 +305,16 @@ impl Engine {
     }
 
     /// Each isolated class's allowed peers for one destination port and protocol.
+    /// A class that one rule applies to shares that rule's peers; only classes
+    /// that several rules apply to get a union of their own.
     pub fn view(&self, port: u16, protocol: Protocol) -> PortView {
         let universe = self.classes.len();
-        let fresh =
-            |isolated: &Vec<bool>| -> Vec<Option<Side>> { isolated.iter().map(|i| i.then(Side::default)).collect() };
+        let fresh = |isolated: &Vec<bool>| -> Vec<Building> {
+            isolated.iter().map(|i| if *i { Building::Deny } else { Building::Open }).collect()
+        };
         let mut ingress = fresh(&self.ingress_isolated);
         let mut egress = fresh(&self.egress_isolated);
+        let mut sides = vec![Side::default()];
         let mut named_cache = FastMap::default();
         for (pi, policy) in self.policies.iter().enumerate() {
             let (Some(selected), Some(peers)) = (self.selected.get(pi), self.rule_peers.get(pi)) else {
@@ -366,48 +324,106 @@ impl Engine {
                 continue;
             }
             for (ri, rule) in policy.ingress.iter().flatten().enumerate() {
-                let Some(rule_side) = peers[0].get(ri) else {
+                if peers[0].get(ri).is_none() {
                     continue;
-                };
-                let targets = match rule.port_match(port, protocol) {
+                }
+                let incoming = Building::Rule(pi as u32, ri as u32);
+                match rule.port_match(port, protocol) {
                     PortMatch::None => continue,
-                    PortMatch::All => selected.to_vec(),
+                    PortMatch::All => selected.for_each(|d| self.add_to(&mut ingress, &mut sides, 0, d, incoming)),
                     // The destination is the selected pod: it must resolve the name (rule 28).
-                    PortMatch::Named(names) => {
-                        selected.intersect(&self.named_classes_cached(&mut named_cache, names, port), universe).to_vec()
-                    }
-                };
-                for d in targets {
-                    if let Some(Some(side)) = ingress.get_mut(d as usize) {
-                        side.add(rule_side, universe);
-                    }
+                    PortMatch::Named(names) => selected
+                        .intersect(&self.named_classes_cached(&mut named_cache, names, port), universe)
+                        .for_each(|d| self.add_to(&mut ingress, &mut sides, 0, d, incoming)),
                 }
             }
             for (ri, rule) in policy.egress.iter().flatten().enumerate() {
                 let Some(rule_side) = peers[1].get(ri) else {
                     continue;
                 };
-                let narrowed;
-                let add = match rule.port_match(port, protocol) {
+                let incoming = match rule.port_match(port, protocol) {
                     PortMatch::None => continue,
-                    PortMatch::All => rule_side,
+                    PortMatch::All => Building::Rule(pi as u32, ri as u32),
                     // The destination must resolve the name; externals never do.
                     PortMatch::Named(names) => {
                         let named = self.named_classes_cached(&mut named_cache, names, port);
                         let classes =
                             if rule_side.all_classes { named } else { rule_side.classes.intersect(&named, universe) };
-                        narrowed = Side { classes, ..Side::default() };
-                        &narrowed
+                        sides.push(Side { classes, ..Side::default() });
+                        Building::Shared((sides.len() - 1) as u32)
                     }
                 };
-                for s in selected.to_vec() {
-                    if let Some(Some(side)) = egress.get_mut(s as usize) {
-                        side.add(add, universe);
+                selected.for_each(|s| self.add_to(&mut egress, &mut sides, 1, s, incoming));
+            }
+        }
+        let finish = |built: Vec<Building>| -> Vec<SideRef> {
+            built
+                .into_iter()
+                .map(|b| match b {
+                    Building::Open => SideRef::Open,
+                    Building::Deny => SideRef::View(0),
+                    Building::Rule(p, r) => SideRef::Rule(p, r),
+                    Building::Shared(i) | Building::Owned(i) => SideRef::View(i),
+                })
+                .collect()
+        };
+        PortView { port, protocol, ingress: finish(ingress), egress: finish(egress), sides }
+    }
+
+    /// Adds the peers of `incoming` (a rule or a shared view side) to class
+    /// `class`'s side in direction `slot`, if the class is isolated there.
+    fn add_to(&self, built: &mut [Building], sides: &mut Vec<Side>, slot: usize, class: u32, incoming: Building) {
+        let Some(current) = built.get_mut(class as usize) else {
+            return;
+        };
+        let universe = self.classes.len();
+        let rule_side = |p: u32, r: u32| self.rule_peers.get(p as usize).and_then(|d| d[slot].get(r as usize));
+        match *current {
+            Building::Open => {}
+            Building::Deny => *current = incoming,
+            Building::Rule(..) | Building::Shared(_) | Building::Owned(_) => {
+                let target = match *current {
+                    Building::Owned(i) => i as usize,
+                    Building::Rule(p, r) => {
+                        sides.push(rule_side(p, r).cloned().unwrap_or_default());
+                        sides.len() - 1
                     }
+                    Building::Shared(i) => {
+                        sides.push(sides.get(i as usize).cloned().unwrap_or_default());
+                        sides.len() - 1
+                    }
+                    _ => return,
+                };
+                *current = Building::Owned(target as u32);
+                match incoming {
+                    Building::Rule(p, r) => {
+                        if let (Some(side), Some(add)) = (sides.get_mut(target), rule_side(p, r)) {
+                            side.add(add, universe);
+                        }
+                    }
+                    Building::Shared(i) => {
+                        let add = sides.get(i as usize).cloned().unwrap_or_default();
+                        if let Some(side) = sides.get_mut(target) {
+                            side.add(&add, universe);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
-        PortView { port, protocol, ingress, egress }
+    }
+
+    /// The peers a class's side allows, or `None` when it is not isolated.
+    pub fn side<'a>(&'a self, view: &'a PortView, direction: Direction, class: u32) -> Option<&'a Side> {
+        let slot = direction_slot(direction);
+        let refs = if slot == 0 { &view.ingress } else { &view.egress };
+        match refs.get(class as usize).copied().unwrap_or(SideRef::Open) {
+            SideRef::Open => None,
+            SideRef::Rule(p, r) => {
+                self.rule_peers.get(p as usize).and_then(|d| d[slot].get(r as usize)).or_else(|| view.sides.first())
+            }
+            SideRef::View(i) => view.sides.get(i as usize).or_else(|| view.sides.first()),
+        }
     }
 
     /// Node traffic (rules 24 and 35): a hostNetwork pod and a pod on its node.
@@ -422,15 +438,8 @@ impl Engine {
         {
             return true;
         }
-        let egress_ok = match view.egress.get(s as usize) {
-            Some(Some(side)) => side.allows_class(d),
-            _ => true,
-        };
-        egress_ok
-            && match view.ingress.get(d as usize) {
-                Some(Some(side)) => side.allows_class(s),
-                _ => true,
-            }
+        self.side(view, Direction::Egress, s).is_none_or(|side| side.allows_class(d))
+            && self.side(view, Direction::Ingress, d).is_none_or(|side| side.allows_class(s))
     }
 
     /// Endpoint (by index) to an external range.
@@ -438,10 +447,7 @@ impl Engine {
         let Some(&class) = self.class_of.get(s) else {
             return false;
         };
-        match view.egress.get(class as usize) {
-            Some(Some(side)) => side.allows_external(range),
-            _ => true,
-        }
+        self.side(view, Direction::Egress, class).is_none_or(|side| side.allows_external(range))
     }
 
     /// An external range to an endpoint (by index).
@@ -449,10 +455,7 @@ impl Engine {
         let Some(&class) = self.class_of.get(d) else {
             return false;
         };
-        match view.ingress.get(class as usize) {
-            Some(Some(side)) => side.allows_external(range),
-            _ => true,
-        }
+        self.side(view, Direction::Ingress, class).is_none_or(|side| side.allows_external(range))
     }
 
     /// Endpoint pair by index; an endpoint may always reach itself (rule 34).
@@ -504,20 +507,386 @@ impl Engine {
     }
 }
 
-/// Node names matter only when hostNetwork pods exist (node traffic, rule 35).
-fn node_of(e: &Endpoint, has_host_network: bool) -> Option<&str> {
-    if has_host_network { e.node.as_deref() } else { None }
+/// What policies can observe of a pod, as dense ids: the label keys selectors
+/// read, the port names rules name, and the distinct ipBlock address sets. Only
+/// these go into class keys.
+struct Vocabulary<'p> {
+    keys: FastMap<&'p str, u32>,
+    port_names: FastMap<&'p str, u32>,
+    /// The same, listed, while there are few: a length check rejects most
+    /// labels faster than hashing them.
+    few_keys: Vec<(&'p str, u32)>,
+    few_port_names: Vec<(&'p str, u32)>,
+    blocks: Vec<&'p RangeSet>,
+    block_ids: FastMap<&'p RangeSet, u32>,
 }
 
-fn projected_labels<'a>(
-    e: &'a Endpoint,
-    keys: &'a BTreeSet<&str>,
-) -> impl Iterator<Item = (&'a String, &'a String)> + 'a {
-    e.labels.iter().filter(move |(k, _)| keys.contains(k.as_str()))
+impl<'p> Vocabulary<'p> {
+    #[inline(never)]
+    fn of(policies: &'p [Policy]) -> Vocabulary<'p> {
+        let mut vocabulary = Vocabulary {
+            keys: FastMap::default(),
+            port_names: FastMap::default(),
+            few_keys: Vec::new(),
+            few_port_names: Vec::new(),
+            blocks: Vec::new(),
+            block_ids: FastMap::default(),
+        };
+        let add_keys = |keys: &mut FastMap<&'p str, u32>, selector: &'p Selector| {
+            for key in selector.keys() {
+                let next = keys.len() as u32;
+                keys.entry(key).or_insert(next);
+            }
+        };
+        for policy in policies {
+            add_keys(&mut vocabulary.keys, &policy.selector);
+            for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
+                for peer in rule.peers.iter().flatten() {
+                    match &peer.kind {
+                        PeerKind::Pods { pods, .. } => add_keys(&mut vocabulary.keys, pods),
+                        PeerKind::IpBlock { addresses, .. } => {
+                            let next = vocabulary.blocks.len() as u32;
+                            vocabulary.block_ids.entry(addresses).or_insert_with(|| {
+                                vocabulary.blocks.push(addresses);
+                                next
+                            });
+                        }
+                    }
+                }
+                for entry in rule.ports.iter().flatten() {
+                    if let PortSpec::Named(name) = &entry.spec {
+                        let next = vocabulary.port_names.len() as u32;
+                        vocabulary.port_names.entry(name).or_insert(next);
+                    }
+                }
+            }
+        }
+        let few = |map: &FastMap<&'p str, u32>| -> Vec<(&'p str, u32)> {
+            if map.len() <= FEW { map.iter().map(|(k, v)| (*k, *v)).collect() } else { Vec::new() }
+        };
+        vocabulary.few_keys = few(&vocabulary.keys);
+        vocabulary.few_port_names = few(&vocabulary.port_names);
+        vocabulary
+    }
+
+    fn key_id(&self, key: &str) -> Option<u32> {
+        if self.keys.len() <= FEW {
+            self.few_keys.iter().find(|(k, _)| *k == key).map(|(_, id)| *id)
+        } else {
+            self.keys.get(key).copied()
+        }
+    }
+
+    fn port_name_id(&self, name: &str) -> Option<u32> {
+        if self.port_names.len() <= FEW {
+            self.few_port_names.iter().find(|(k, _)| *k == name).map(|(_, id)| *id)
+        } else {
+            self.port_names.get(name).copied()
+        }
+    }
 }
 
-fn projected_ports<'a>(e: &'a Endpoint, names: &'a BTreeSet<&str>) -> impl Iterator<Item = &'a NamedPort> + 'a {
-    e.ports.iter().filter(move |p| names.contains(p.name.as_str()))
+/// Up to this many label keys or port names are searched by a linear scan.
+const FEW: usize = 8;
+
+/// Endpoints grouped into classes, with each class's (key id, pair id) labels.
+struct Classified<'e> {
+    classes: Vec<Class>,
+    class_of: Vec<u32>,
+    /// Class id → its labels (only keys some selector reads) as (key id, pair id).
+    class_labels: Ragged<(u32, u32)>,
+    /// Class id → its endpoints.
+    members: Ragged<u32>,
+    /// Distinct ipBlock → the classes whose pods it holds, ascending.
+    block_classes: Vec<Vec<u32>>,
+    /// (key id, value) → pair id, for every pair some pod carries.
+    pairs: FastMap<(u32, &'e str), u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Groups endpoints into classes. A class key is a small vector of ids —
+/// namespace, hostNetwork, node, interned (key, value) pairs, named ports,
+/// ipBlocks — built in one reused buffer and looked up by slice, so an endpoint
+/// whose class exists allocates nothing. (Build phases stay out of line so that
+/// profiles show them apart; each runs once per build.)
+#[inline(never)]
+fn classify<'e>(
+    endpoints: &'e [Endpoint],
+    vocabulary: &Vocabulary<'_>,
+    namespace_index: &FastMap<&str, usize>,
+    ips_matter: bool,
+    has_host_network: bool,
+) -> Classified<'e> {
+    // Workloads run a few replicas each: room for a class and a label value
+    // per four pods saves most rehashing.
+    let expected = endpoints.len() / 4;
+    let mut pairs: FastMap<(u32, &'e str), u32> = FastMap::with_capacity_and_hasher(expected, Default::default());
+    let mut nodes: FastMap<&'e str, u32> = FastMap::default();
+    let mut index: FastMap<Box<[u32]>, u32> = FastMap::with_capacity_and_hasher(expected, Default::default());
+    let mut classes: Vec<Class> = Vec::new();
+    let mut class_labels: Ragged<(u32, u32)> = Ragged::default();
+    let mut block_classes: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.blocks.len()];
+    let mut class_of = Vec::with_capacity(endpoints.len());
+    let mut key: Vec<u32> = Vec::new();
+    let mut labels: Vec<(u32, u32)> = Vec::new();
+    let mut last_pairs: Vec<Option<(&'e str, u32)>> = vec![None; vocabulary.keys.len()];
+    let mut previous: Vec<u32> = Vec::new();
+    let mut previous_id = 0;
+    // Endpoints are sorted by id, so namespaces come in runs.
+    let mut last_namespace: Option<(&str, usize)> = None;
+    for (position, endpoint) in endpoints.iter().enumerate() {
+        let namespace = match last_namespace {
+            Some((name, id)) if name == endpoint.namespace => id,
+            _ => {
+                let id = namespace_index.get(endpoint.namespace.as_str()).copied().unwrap_or(usize::MAX);
+                last_namespace = Some((endpoint.namespace.as_str(), id));
+                id
+            }
+        };
+        key.clear();
+        labels.clear();
+        key.push(u32::try_from(namespace).unwrap_or(NONE));
+        key.push(u32::from(endpoint.host_network));
+        let node = match endpoint.node.as_deref() {
+            Some(name) if has_host_network => {
+                let next = nodes.len() as u32;
+                *nodes.entry(name).or_insert(next)
+            }
+            _ => NONE,
+        };
+        key.push(node);
+        for (k, v) in &endpoint.labels {
+            if let Some(key_id) = vocabulary.key_id(k) {
+                // Replicas are adjacent: most values repeat the previous pod's.
+                let last = last_pairs.get_mut(key_id as usize);
+                let pair = match last {
+                    Some(Some((value, pair))) if *value == v.as_str() => *pair,
+                    _ => {
+                        let next = pairs.len() as u32;
+                        let pair = *pairs.entry((key_id, v.as_str())).or_insert(next);
+                        if let Some(slot) = last_pairs.get_mut(key_id as usize) {
+                            *slot = Some((v.as_str(), pair));
+                        }
+                        pair
+                    }
+                };
+                labels.push((key_id, pair));
+            }
+        }
+        key.push(labels.len() as u32);
+        key.extend(labels.iter().map(|(_, pair)| *pair));
+        let ports_at = key.len();
+        key.push(0);
+        for port in &endpoint.ports {
+            if let Some(name) = vocabulary.port_name_id(&port.name) {
+                key.extend([name, port.protocol as u32, u32::from(port.number)]);
+            }
+        }
+        let port_words = (key.len() - ports_at - 1) as u32;
+        if let Some(count) = key.get_mut(ports_at) {
+            *count = port_words;
+        }
+        let blocks_at = key.len();
+        key.extend(signature(endpoint, &vocabulary.blocks, ips_matter));
+        // Replicas of one workload usually share the previous pod's class.
+        let found = if previous == key { Some(previous_id) } else { index.get(key.as_slice()).copied() };
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let id = classes.len() as u32;
+                classes.push(Class { representative: position, namespace });
+                class_labels.push_row(labels.iter().copied());
+                for block in key.get(blocks_at..).unwrap_or_default() {
+                    if let Some(list) = block_classes.get_mut(*block as usize) {
+                        list.push(id);
+                    }
+                }
+                index.insert(key.clone().into_boxed_slice(), id);
+                id
+            }
+        };
+        class_of.push(id);
+        std::mem::swap(&mut previous, &mut key);
+        previous_id = id;
+    }
+    let members = Ragged::grouped(&class_of, classes.len());
+    Classified { classes, class_of, class_labels, members, block_classes, pairs }
+}
+
+/// Rows of varying length in one flat array (no allocation per row).
+#[derive(Clone, Debug)]
+struct Ragged<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Ragged<T> {
+    fn default() -> Self {
+        Ragged { starts: vec![0], items: Vec::new() }
+    }
+}
+
+impl<T: Copy> Ragged<T> {
+    fn push_row(&mut self, row: impl IntoIterator<Item = T>) {
+        self.items.extend(row);
+        self.starts.push(self.items.len() as u32);
+    }
+
+    fn row(&self, i: usize) -> &[T] {
+        let (Some(&lo), Some(&hi)) = (self.starts.get(i), self.starts.get(i + 1)) else {
+            return &[];
+        };
+        self.items.get(lo as usize..hi as usize).unwrap_or_default()
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &[T]> {
+        (0..self.starts.len().saturating_sub(1)).map(|i| self.row(i))
+    }
+}
+
+impl Ragged<u32> {
+    /// Row g lists the positions i (ascending) with `group_of[i] == g`.
+    fn grouped(group_of: &[u32], groups: usize) -> Ragged<u32> {
+        let mut starts = vec![0u32; groups + 1];
+        for g in group_of {
+            if let Some(start) = starts.get_mut(*g as usize + 1) {
+                *start += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            let previous = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(i) {
+                *start += previous;
+            }
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; group_of.len()];
+        for (i, g) in group_of.iter().enumerate() {
+            if let Some(slot) = next.get_mut(*g as usize)
+                && let Some(item) = items.get_mut(*slot as usize)
+            {
+                *item = i as u32;
+                *slot += 1;
+            }
+        }
+        Ragged { starts, items }
+    }
+}
+
+/// Pair id → the (non-hostNetwork) classes carrying it, ascending; one flat array.
+struct Postings {
+    starts: Vec<u32>,
+    classes: Vec<u32>,
+}
+
+impl Postings {
+    #[inline(never)]
+    fn build(class_labels: &Ragged<(u32, u32)>, host_network: &[bool], pair_count: usize) -> Postings {
+        let mut starts = vec![0u32; pair_count + 1];
+        let visible =
+            || class_labels.rows().enumerate().filter(|(id, _)| !host_network.get(*id).copied().unwrap_or(true));
+        for (_, labels) in visible() {
+            for (_, pair) in labels {
+                if let Some(start) = starts.get_mut(*pair as usize + 1) {
+                    *start += 1;
+                }
+            }
+        }
+        for i in 1..starts.len() {
+            let previous = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(i) {
+                *start += previous;
+            }
+        }
+        let mut next = starts.clone();
+        let mut classes = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
+        for (id, labels) in visible() {
+            for (_, pair) in labels {
+                if let Some(slot) = next.get_mut(*pair as usize)
+                    && let Some(entry) = classes.get_mut(*slot as usize)
+                {
+                    *entry = id as u32;
+                    *slot += 1;
+                }
+            }
+        }
+        Postings { starts, classes }
+    }
+
+    fn get(&self, pair: u32) -> &[u32] {
+        let (Some(&lo), Some(&hi)) = (self.starts.get(pair as usize), self.starts.get(pair as usize + 1)) else {
+            return &[];
+        };
+        self.classes.get(lo as usize..hi as usize).unwrap_or_default()
+    }
+}
+
+/// Which namespaces a pod selector looks in.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// The policy's own namespace (`None`: not a known namespace).
+    Own(Option<usize>),
+    /// Index into [`SelectorEvaluator::scopes`].
+    Selected(usize),
+}
+
+/// The namespaces a namespaceSelector matched, as a list and as a mask.
+struct NamespaceScopeSet {
+    list: Vec<usize>,
+    mask: Vec<bool>,
+}
+
+const IN: u32 = 0;
+const NOT_IN: u32 = 1;
+const EXISTS: u32 = 2;
+const DOES_NOT_EXIST: u32 = 3;
+
+/// A pod selector over interned ids: per requirement `[key, op, n, pair ids…]`
+/// (values no pod carries left out: they can match nothing).
+fn encode(selector: &Selector, vocabulary: &Vocabulary<'_>, pairs: &FastMap<(u32, &str), u32>, out: &mut Vec<u32>) {
+    for requirement in &selector.requirements {
+        let key = vocabulary.keys.get(requirement.key.as_str()).copied().unwrap_or(NONE);
+        let (op, values) = match &requirement.op {
+            Op::In(values) => (IN, values.as_slice()),
+            Op::NotIn(values) => (NOT_IN, values.as_slice()),
+            Op::Exists => (EXISTS, &[][..]),
+            Op::DoesNotExist => (DOES_NOT_EXIST, &[][..]),
+        };
+        out.extend([key, op, 0]);
+        let count_at = out.len() - 1;
+        let before = out.len();
+        out.extend(values.iter().filter_map(|v| pairs.get(&(key, v.as_str())).copied()));
+        let count = (out.len() - before) as u32;
+        if let Some(slot) = out.get_mut(count_at) {
+            *slot = count;
+        }
+    }
+}
+
+/// Decodes [`encode`]'s requirements: (key, op, pair ids).
+fn requirements(mut encoded: &[u32]) -> impl Iterator<Item = (u32, u32, &[u32])> {
+    std::iter::from_fn(move || {
+        let (&[key, op, count], rest) = encoded.split_first_chunk::<3>()?;
+        let (values, rest) = rest.split_at_checked(count as usize)?;
+        encoded = rest;
+        Some((key, op, values))
+    })
+}
+
+/// apimachinery's `Requirement.Matches` over a class's interned labels.
+fn matches_encoded(encoded: &[u32], labels: &[(u32, u32)]) -> bool {
+    requirements(encoded).all(|(key, op, values)| {
+        let value = labels.iter().find(|(k, _)| *k == key).map(|(_, pair)| *pair);
+        match (op, value) {
+            (IN, Some(v)) => values.contains(&v),
+            (IN, None) => false,
+            (NOT_IN, Some(v)) => !values.contains(&v),
+            (NOT_IN, None) => true,
+            (EXISTS, v) => v.is_some(),
+            (_, v) => v.is_none(),
+        }
+    })
 }
 
 /// Which of the distinct ipBlocks hold one of the endpoint's IPs: rule 22
@@ -529,81 +898,112 @@ fn signature<'a>(e: &'a Endpoint, blocks: &'a [&RangeSet], ips_matter: bool) -> 
         .filter(move |b| relevant && blocks.get(*b as usize).is_some_and(|set| e.ips.iter().any(|a| set.contains(*a))))
 }
 
-struct SelectorEvaluator<'e> {
-    endpoints: &'e [Endpoint],
+struct SelectorEvaluator<'e, 'p> {
+    vocabulary: &'e Vocabulary<'p>,
+    pairs: &'e FastMap<(u32, &'e str), u32>,
     classes: &'e [Class],
+    class_labels: &'e Ragged<(u32, u32)>,
+    host_network: &'e [bool],
     namespaces: &'e [NamespaceEntry],
-    label_index: &'e FastMap<(&'e str, &'e str), Vec<u32>>,
+    postings: &'e Postings,
     namespace_classes: &'e [Vec<u32>],
-    /// Hash of (selector, namespaces) → evaluated entries; no cloning on a hit.
-    pod_memo: FastMap<u64, Vec<(Selector, Vec<usize>, ClassSet)>>,
-    namespace_memo: FastMap<Selector, Vec<usize>>,
+    /// Distinct namespaceSelectors' matches.
+    scopes: Vec<NamespaceScopeSet>,
+    scope_memo: FastMap<&'p Selector, usize>,
+    /// (scope, encoded selector) → index into `sets`.
+    pod_memo: FastMap<Box<[u32]>, usize>,
+    sets: Vec<ClassSet>,
+    buffer: Vec<u32>,
     universe: usize,
 }
 
-impl SelectorEvaluator<'_> {
-    fn namespaces(&mut self, selector: &Selector) -> Vec<usize> {
-        if let Some(found) = self.namespace_memo.get(selector) {
-            return found.clone();
+impl<'p> SelectorEvaluator<'_, 'p> {
+    fn namespaces(&mut self, selector: &'p Selector) -> Scope {
+        if let Some(&found) = self.scope_memo.get(selector) {
+            return Scope::Selected(found);
         }
-        let found: Vec<usize> =
-            self.namespaces.iter().enumerate().filter(|(_, n)| selector.matches(&n.labels)).map(|(i, _)| i).collect();
-        self.namespace_memo.insert(selector.clone(), found.clone());
-        found
+        let mask: Vec<bool> = self.namespaces.iter().map(|n| selector.matches(&n.labels)).collect();
+        let list = mask.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i).collect();
+        let id = self.scopes.len();
+        self.scopes.push(NamespaceScopeSet { list, mask });
+        self.scope_memo.insert(selector, id);
+        Scope::Selected(id)
     }
 
-    /// Non-hostNetwork classes in `namespaces` whose labels match.
-    fn pods(&mut self, selector: &Selector, namespaces: &[usize]) -> ClassSet {
-        let key = {
-            use std::hash::{BuildHasher, BuildHasherDefault};
-            BuildHasherDefault::<super::classes::Fnv>::default().hash_one((selector, namespaces))
-        };
-        if let Some(found) = self
-            .pod_memo
-            .get(&key)
-            .and_then(|entries| entries.iter().find(|(s, n, _)| s == selector && n == namespaces))
-        {
-            return found.2.clone();
+    /// Non-hostNetwork classes in the scope whose labels match; the index of
+    /// the set in `self.sets`.
+    fn pods(&mut self, selector: &Selector, scope: Scope) -> usize {
+        let mut key = std::mem::take(&mut self.buffer);
+        key.clear();
+        match scope {
+            Scope::Own(own) => key.extend([0, own.map_or(NONE, |n| u32::try_from(n).unwrap_or(NONE))]),
+            Scope::Selected(id) => key.extend([1, u32::try_from(id).unwrap_or(NONE)]),
         }
+        encode(selector, self.vocabulary, self.pairs, &mut key);
+        if let Some(&found) = self.pod_memo.get(key.as_slice()) {
+            self.buffer = key;
+            return found;
+        }
+        let encoded = key.get(2..).unwrap_or_default();
         // Candidates: the smallest posting list of an `In` requirement, else every
-        // class of the namespaces.
-        let mut best: Option<Vec<u32>> = None;
-        for requirement in &selector.requirements {
-            if let Op::In(values) = &requirement.op {
-                let mut ids: Vec<u32> = Vec::new();
-                for value in values {
-                    if let Some(list) = self.label_index.get(&(requirement.key.as_str(), value.as_str())) {
-                        ids.extend_from_slice(list);
-                    }
-                }
-                if best.as_ref().is_none_or(|b| ids.len() < b.len()) {
-                    best = Some(ids);
+        // class of the scope's namespaces.
+        let mut best: Option<(usize, &[u32])> = None;
+        for (_, op, values) in requirements(encoded) {
+            if op == IN {
+                let size: usize = values.iter().map(|v| self.postings.get(*v).len()).sum();
+                if best.is_none_or(|(b, _)| size < b) {
+                    best = Some((size, values));
                 }
             }
         }
-        let candidates = match best {
-            Some(ids) => ids,
-            None => namespaces.iter().filter_map(|n| self.namespace_classes.get(*n)).flatten().copied().collect(),
+        let mut candidates: Vec<u32> = Vec::new();
+        match best {
+            Some((_, values)) => {
+                for v in values {
+                    candidates.extend_from_slice(self.postings.get(*v));
+                }
+            }
+            None => {
+                let own_list: [usize; 1];
+                let lists: &[usize] = match scope {
+                    Scope::Own(Some(n)) => {
+                        own_list = [n];
+                        &own_list
+                    }
+                    Scope::Own(None) => &[],
+                    Scope::Selected(id) => self.scopes.get(id).map(|s| s.list.as_slice()).unwrap_or_default(),
+                };
+                for n in lists {
+                    candidates.extend_from_slice(self.namespace_classes.get(*n).map(Vec::as_slice).unwrap_or_default());
+                }
+            }
+        }
+        let mask: &[bool] = match scope {
+            Scope::Selected(id) => self.scopes.get(id).map(|s| s.mask.as_slice()).unwrap_or_default(),
+            Scope::Own(_) => &[],
         };
-        let in_scope = |class: &Class| namespaces.contains(&class.namespace);
-        let ids: Vec<u32> = candidates
-            .into_iter()
-            .filter(|id| {
-                let Some(class) = self.classes.get(*id as usize) else {
-                    return false;
-                };
-                let Some(rep) = self.endpoints.get(class.representative) else {
-                    return false;
-                };
-                !rep.host_network && in_scope(class) && selector.matches(&rep.labels)
-            })
-            .collect();
-        let set = ClassSet::from_unsorted(ids, self.universe);
-        self.pod_memo.entry(key).or_default().push((selector.clone(), namespaces.to_vec(), set.clone()));
-        set
+        let in_scope = |namespace: usize| match scope {
+            Scope::Own(own) => own == Some(namespace),
+            Scope::Selected(_) => mask.get(namespace).copied().unwrap_or(false),
+        };
+        candidates.retain(|id| {
+            let Some(class) = self.classes.get(*id as usize) else {
+                return false;
+            };
+            let labels = self.class_labels.row(*id as usize);
+            !self.host_network.get(*id as usize).copied().unwrap_or(true)
+                && in_scope(class.namespace)
+                && matches_encoded(encoded, labels)
+        });
+        let set = ClassSet::from_unsorted(candidates, self.universe);
+        let id = self.sets.len();
+        self.sets.push(set);
+        self.pod_memo.insert(key.as_slice().into(), id);
+        self.buffer = key;
+        id
     }
 
-    fn rule_side(&mut self, rule: &Rule, own: &[usize], blocks: &[&RangeSet], block_sets: &[ClassSet]) -> Side {
+    fn rule_side(&mut self, rule: &'p Rule, own: Option<usize>, block_sets: &[ClassSet]) -> Side {
         let Some(peers) = &rule.peers else {
             return Side { all_classes: true, all_external: true, ..Side::default() };
         };
@@ -612,17 +1012,21 @@ impl SelectorEvaluator<'_> {
             match &peer.kind {
                 PeerKind::Pods { namespaces, pods } => {
                     let scope = match namespaces {
-                        NamespaceScope::Own => own.to_vec(),
+                        NamespaceScope::Own => Scope::Own(own),
                         NamespaceScope::Selector(selector) => self.namespaces(selector),
                     };
-                    let set = self.pods(pods, &scope);
-                    side.classes.union_with(&set, self.universe);
+                    let set = self.pods(pods, scope);
+                    if let Some(set) = self.sets.get(set) {
+                        side.classes.union_with(set, self.universe);
+                    }
                 }
                 PeerKind::IpBlock { addresses, .. } => {
                     side.external.union_with(addresses);
                     // Rule 22 [convention]: ipBlock matches pod IPs; hostNetwork pods
                     // (rule 35) always, since their IP is the node's.
-                    if let Some(set) = blocks.iter().position(|b| *b == addresses).and_then(|b| block_sets.get(b)) {
+                    if let Some(set) =
+                        self.vocabulary.block_ids.get(addresses).and_then(|b| block_sets.get(*b as usize))
+                    {
                         side.classes.union_with(set, self.universe);
                     }
                 }

@@ -72,7 +72,7 @@ pub fn parse_ip_or_cidr(text: &str) -> Result<IpRange, String> {
 }
 
 /// A set of addresses: sorted, disjoint, non-adjacent ranges.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RangeSet {
     ranges: Vec<IpRange>,
 }
