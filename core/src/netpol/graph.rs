@@ -143,7 +143,7 @@ pub fn pod_edge_count(engine: &Engine) -> u64 {
             *slot |= allowed;
         }
     }
-    let size = |c: usize| engine.classes.get(c).map_or(0, |class| class.members.len() as u64);
+    let size = |c: usize| engine.members(c as u32).len() as u64;
     let mut edges = 0u64;
     for s in 0..classes {
         for d in 0..classes {
