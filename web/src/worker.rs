@@ -306,7 +306,13 @@ impl Analyser {
             Request::Export { format, .. } => {
                 let Some(kept) = &self.kept else { return };
                 let text = match format {
-                    ExportFormat::Json => serde_json::to_string_pretty(&kept.report).unwrap_or_default(),
+                    // Pretty-printed through a `Value`: serialising the report with a second
+                    // formatter would compile every report type's serializer twice.
+                    ExportFormat::Json => serde_json::to_string(&kept.report)
+                        .ok()
+                        .and_then(|compact| serde_json::from_str::<serde_json::Value>(&compact).ok())
+                        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+                        .unwrap_or_default(),
                     ExportFormat::Markdown => kubeplay_core::report::to_markdown(&kept.report),
                 };
                 emit(Response::Exported { format, text });
