@@ -331,32 +331,27 @@ async fn traffic_graph_matrix_and_explain_for_the_multi_tier_policy() {
     browser.client.clone().close().await.expect("close");
 }
 
-/// `pods` pods in 20 namespaces, five per app, with requests and limits, and
-/// `policies` policies each selecting one app and admitting one tier on the named port.
-fn generated_cluster(pods: usize, policies: usize) -> String {
-    let mut docs: Vec<String> = (0..20)
-        .map(|ns| {
-            format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns{ns}\n  labels:\n    env: e{}\n", ns % 3)
-        })
-        .collect();
-    docs.extend((0..pods).map(|i| {
-        format!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod{i}\n  namespace: ns{}\n  labels:\n    app: app{}\n    tier: t{}\nspec:\n  containers:\n  - name: main\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n      name: http\n    resources:\n      requests: {{cpu: 100m, memory: 64Mi}}\n      limits: {{cpu: 200m, memory: 128Mi}}\n",
-            i % 20,
-            i / 5,
-            i % 4
-        )
-    }));
-    docs.extend((0..policies).map(|p| {
-        format!(
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{p}\n  namespace: ns{}\nspec:\n  podSelector:\n    matchLabels:\n      app: app{}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          tier: t{}\n    ports:\n    - port: http\n",
-            p % 20,
-            p * 7 % (pods / 5).max(1),
-            p % 4
-        )
-    }));
-    docs.join("---\n")
-}
+/// Builds, inside the page, `pods` pods in 20 namespaces (five per app, with
+/// requests and limits) and `policies` policies each selecting one app and
+/// admitting one tier on the named port, and pastes them into the editor. The
+/// text is made in the browser: sending 3.7 MB through WebDriver was flaky.
+const PASTE_GENERATED_CLUSTER: &str = "
+    const [pods, policies] = arguments;
+    const docs = [];
+    for (let ns = 0; ns < 20; ns++) {
+      docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns${ns}\n  labels:\n    env: e${ns % 3}\n`);
+    }
+    for (let i = 0; i < pods; i++) {
+      docs.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod${i}\n  namespace: ns${i % 20}\n  labels:\n    app: app${Math.floor(i / 5)}\n    tier: t${i % 4}\nspec:\n  containers:\n  - name: main\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n      name: http\n    resources:\n      requests: {cpu: 100m, memory: 64Mi}\n      limits: {cpu: 200m, memory: 128Mi}\n`);
+    }
+    const apps = Math.max(1, Math.floor(pods / 5));
+    for (let p = 0; p < policies; p++) {
+      docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np${p}\n  namespace: ns${p % 20}\nspec:\n  podSelector:\n    matchLabels:\n      app: app${(p * 7) % apps}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          tier: t${p % 4}\n    ports:\n    - port: http\n`);
+    }
+    const area = document.querySelector('textarea.code');
+    area.value = docs.join(`---\n`);
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    return area.value.length;";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays_responsive() {
@@ -368,17 +363,12 @@ async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays
         "analyses run in the Web Worker"
     );
 
-    let text = generated_cluster(10_000, 1_000);
-    browser
+    let pasted = browser
         .client
-        .execute(
-            "const area = document.querySelector('textarea.code');
-             area.value = arguments[0];
-             area.dispatchEvent(new InputEvent('input', { bubbles: true }));",
-            vec![serde_json::json!(text)],
-        )
+        .execute(PASTE_GENERATED_CLUSTER, vec![serde_json::json!(10_000), serde_json::json!(1_000)])
         .await
         .expect("paste");
+    assert!(pasted.as_u64().is_some_and(|n| n > 3_000_000), "{pasted}");
     // Progress shows while the worker reads and checks...
     assert!(browser.wait_until("document.querySelector('[data-testid=progress]')", WAIT).await, "progress is shown");
     // ...and meanwhile the page answers: a tab switch happens while the analysis is still running.
