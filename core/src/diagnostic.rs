@@ -73,6 +73,11 @@ impl Diagnostic {
         Diagnostic::new(severity, code, message, &origin.file, origin.doc, span, Some(origin.full_path(path)))
     }
 
+    /// Where it points, for sorting: file, line, column.
+    pub fn position(&self) -> (&str, usize, usize) {
+        (self.file.as_str(), self.line, self.column)
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -131,13 +131,7 @@ pub fn findings(report: &Report) -> Vec<AreaFinding> {
             },
         }));
     }
-    all.sort_by(|a, b| {
-        (a.finding.file.as_str(), a.finding.line, a.finding.column).cmp(&(
-            b.finding.file.as_str(),
-            b.finding.line,
-            b.finding.column,
-        ))
-    });
+    all.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
     all
 }
 
@@ -197,7 +191,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     let mut diagnostics = loading.diagnostics.clone();
     diagnostics.extend(lint);
     diagnostics.extend(admitted.findings);
-    diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
+    diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),
         objects,

@@ -202,13 +202,7 @@ fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
     }
     let mut kept: Vec<AreaFinding> =
         by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
-    kept.sort_by(|a, b| {
-        (a.finding.file.as_str(), a.finding.line, a.finding.column).cmp(&(
-            b.finding.file.as_str(),
-            b.finding.line,
-            b.finding.column,
-        ))
-    });
+    kept.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
     kept
 }
 
@@ -236,7 +230,7 @@ fn for_the_page(report: &Report) -> (Report, Vec<AreaFinding>, Totals) {
     // Errors first, so a cut never hides one behind info (the sorts are stable: lines stay in order).
     page.diagnostics.sort_by_key(|d| d.severity);
     cut(&mut page.diagnostics, FINDINGS_SHOWN);
-    page.diagnostics.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
+    page.diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     cut(&mut page.objects, LISTS_SHOWN);
     cut(&mut page.security.workloads, WORKLOADS_SHOWN);
     cut(&mut page.admission.objects, ADMISSIONS_SHOWN);

@@ -172,6 +172,21 @@ fn is_everything(list: &[PortRange]) -> bool {
         .all(|p| list.iter().any(|r| r.protocol == *p && r.first == 1 && r.last == 65535))
 }
 
+/// Edges from allowed ranges by (from, to) node index.
+fn edges_between(nodes: &[(GraphNode, Node)], connections: BTreeMap<(usize, usize), Vec<PortRange>>) -> Vec<GraphEdge> {
+    connections
+        .into_iter()
+        .filter_map(|((i, j), list)| {
+            Some(GraphEdge {
+                from: nodes.get(i)?.0.id.clone(),
+                to: nodes.get(j)?.0.id.clone(),
+                all: is_everything(&list),
+                connections: list,
+            })
+        })
+        .collect()
+}
+
 /// The pod-level graph: one node per endpoint and external peer. Refuses past
 /// [`MAX_EDGES`] edges (checked at class level before anything is expanded).
 pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
@@ -232,17 +247,7 @@ pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
             }
         }
     }
-    let edges = connections
-        .into_iter()
-        .filter_map(|((i, j), list)| {
-            Some(GraphEdge {
-                from: nodes.get(i)?.0.id.clone(),
-                to: nodes.get(j)?.0.id.clone(),
-                all: is_everything(&list),
-                connections: list,
-            })
-        })
-        .collect();
+    let edges = edges_between(&nodes, connections);
     Ok(Graph { nodes: nodes.into_iter().map(|(n, _)| n).collect(), edges })
 }
 
@@ -331,17 +336,7 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
             }
         }
     }
-    let edges = connections
-        .into_iter()
-        .filter_map(|((i, j), list)| {
-            Some(GraphEdge {
-                from: nodes.get(i)?.0.id.clone(),
-                to: nodes.get(j)?.0.id.clone(),
-                all: is_everything(&list),
-                connections: list,
-            })
-        })
-        .collect();
+    let edges = edges_between(&nodes, connections);
     Graph { nodes: nodes.into_iter().map(|(n, _)| n).collect(), edges }
 }
 
