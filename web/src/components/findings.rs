@@ -66,7 +66,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                 }) }
             </div>
             if totals.findings > findings.len() {
-                <p class="note">{format!("Showing {} of {} findings, errors first; the JSON download has them all.", findings.len(), totals.findings)}</p>
+                <p class="note">{format!("Showing {} of {} findings, shared between areas, errors first; the JSON download has them all.", findings.len(), totals.findings)}</p>
             }
             if findings.is_empty() {
                 <p class="empty">{"No problems found. Everything loaded."}</p>
