@@ -257,41 +257,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
     layout.height =
         MARGIN * 2.0 + row_heights.iter().sum::<f64>() + GROUP_GAP_Y * row_heights.len().saturating_sub(1) as f64;
 
-    let allowed: BTreeSet<(&str, &str)> = graph.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
-    for edge in &graph.edges {
-        if edge.from == edge.to {
-            continue;
-        }
-        let (Some(a), Some(b)) = (positions.get(&edge.from), positions.get(&edge.to)) else { continue };
-        let reverse = allowed.contains(&(edge.to.as_str(), edge.from.as_str()));
-        let label = if edge.all { "all ports".to_owned() } else { describe_ranges(&edge.connections) };
-        layout.edges.push(LayoutEdge {
-            from: edge.from.clone(),
-            to: edge.to.clone(),
-            path: curve(*a, *b, reverse),
-            label,
-            allowed: true,
-        });
-    }
-    {
-        for from in &graph.nodes {
-            for to in &graph.nodes {
-                if from.id == to.id || allowed.contains(&(from.id.as_str(), to.id.as_str())) {
-                    continue;
-                }
-                let (Some(a), Some(b)) = (positions.get(&from.id), positions.get(&to.id)) else { continue };
-                let reverse = allowed.contains(&(to.id.as_str(), from.id.as_str()))
-                    || !allowed.contains(&(to.id.as_str(), from.id.as_str()));
-                layout.denied.push(LayoutEdge {
-                    from: from.id.clone(),
-                    to: to.id.clone(),
-                    path: curve(*a, *b, reverse),
-                    label: "denied".to_owned(),
-                    allowed: false,
-                });
-            }
-        }
-    }
+    draw_edges(graph, &positions, &mut layout, false);
     layout
 }
 
@@ -365,8 +331,24 @@ fn layout_ring(graph: &Graph) -> Layout {
             egress_isolated: node.egress_isolated,
         });
     }
+    draw_edges(graph, &positions, &mut layout, true);
+    layout
+}
+
+/// Allowed edges as curves (pairs allowed both ways bend apart), then every
+/// other ordered pair as a denied edge, bent to its own side so it never covers
+/// an allowed one. `skip_outside_pairs` leaves out pairs of two external peers.
+fn draw_edges(
+    graph: &Graph,
+    positions: &BTreeMap<String, (f64, f64, f64, f64)>,
+    layout: &mut Layout,
+    skip_outside_pairs: bool,
+) {
     let allowed: BTreeSet<(&str, &str)> = graph.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
     for edge in &graph.edges {
+        if edge.from == edge.to {
+            continue;
+        }
         let (Some(a), Some(b)) = (positions.get(&edge.from), positions.get(&edge.to)) else { continue };
         let reverse = allowed.contains(&(edge.to.as_str(), edge.from.as_str()));
         layout.edges.push(LayoutEdge {
@@ -381,7 +363,7 @@ fn layout_ring(graph: &Graph) -> Layout {
         for to in &graph.nodes {
             if from.id == to.id
                 || allowed.contains(&(from.id.as_str(), to.id.as_str()))
-                || (from.namespace.is_none() && to.namespace.is_none())
+                || (skip_outside_pairs && from.namespace.is_none() && to.namespace.is_none())
             {
                 continue;
             }
@@ -395,7 +377,6 @@ fn layout_ring(graph: &Graph) -> Layout {
             });
         }
     }
-    layout
 }
 
 /// A curve from the border of box `a` to the border of box `b`. When the pair has

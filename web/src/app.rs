@@ -314,7 +314,7 @@ pub fn app() -> Html {
                     />
                 </section>
                 <section class="pane side-pane" aria-label="Analysis">
-                    <crate::components::tabs::Tabs current={state.tab} on_tab={on_tab} analysis={state.analysis.clone()} stale={state.is_stale()} {progress} />
+                    <crate::components::tabs::Tabs current={state.tab} on_tab={on_tab} analysis={state.analysis.clone()} stale={state.is_stale()} analysing={progress.is_some()} />
                     if let Some(progress) = progress {
                         // Invisible for its first moments (CSS), so quick analyses do not flicker.
                         <div class="progress" role="status" data-testid="progress" data-step={(progress.step.index() + 1).to_string()}>

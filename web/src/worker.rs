@@ -166,10 +166,6 @@ pub struct Analyser {
     kept: Option<Kept>,
 }
 
-fn cut<T>(list: &mut Vec<T>, keep: usize) {
-    list.truncate(keep);
-}
-
 /// At most `budget` findings, shared fairly between areas (a hundred thousand
 /// best-practice findings must not hide the NetworkPolicy lint): each area gets
 /// an equal share, and what one does not use goes to the others. Within an area
@@ -229,15 +225,15 @@ fn for_the_page(report: &Report) -> (Report, Vec<AreaFinding>, Totals) {
     let mut page = report.clone();
     // Errors first, so a cut never hides one behind info (the sorts are stable: lines stay in order).
     page.diagnostics.sort_by_key(|d| d.severity);
-    cut(&mut page.diagnostics, FINDINGS_SHOWN);
+    page.diagnostics.truncate(FINDINGS_SHOWN);
     page.diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
-    cut(&mut page.objects, LISTS_SHOWN);
-    cut(&mut page.security.workloads, WORKLOADS_SHOWN);
-    cut(&mut page.admission.objects, ADMISSIONS_SHOWN);
-    cut(&mut page.netpol.not_isolated_ingress, LISTS_SHOWN);
-    cut(&mut page.netpol.not_isolated_egress, LISTS_SHOWN);
-    cut(&mut page.netpol.reachability, LISTS_SHOWN);
-    cut(&mut page.netpol.service_flows, LISTS_SHOWN);
+    page.objects.truncate(LISTS_SHOWN);
+    page.security.workloads.truncate(WORKLOADS_SHOWN);
+    page.admission.objects.truncate(ADMISSIONS_SHOWN);
+    page.netpol.not_isolated_ingress.truncate(LISTS_SHOWN);
+    page.netpol.not_isolated_egress.truncate(LISTS_SHOWN);
+    page.netpol.reachability.truncate(LISTS_SHOWN);
+    page.netpol.service_flows.truncate(LISTS_SHOWN);
     let findings = cut_fairly(findings, FINDINGS_SHOWN);
     (page, findings, totals)
 }

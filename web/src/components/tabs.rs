@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Analysis, Progress, Tab};
+use crate::state::{Analysis, Tab};
 
 #[derive(Properties, PartialEq)]
 pub struct TabsProps {
@@ -10,8 +10,8 @@ pub struct TabsProps {
     pub on_tab: Callback<Tab>,
     pub analysis: Option<Analysis>,
     pub stale: bool,
-    /// The analysis running now (drawn by the app below the tabs).
-    pub progress: Option<Progress>,
+    /// A long analysis is running (its progress is drawn by the app below the tabs).
+    pub analysing: bool,
 }
 
 #[function_component(Tabs)]
@@ -65,7 +65,7 @@ pub fn tabs(props: &TabsProps) -> Html {
                     </button>
                 }
             }) }
-            if props.stale && props.progress.is_none() {
+            if props.stale && !props.analysing {
                 <span class="stale-note" aria-live="polite">{"updating…"}</span>
             }
         </div>
