@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The NetworkPolicy engine benchmark in wasm under Node (issue 3 §9); prints
+# The NetworkPolicy engine benchmark in wasm under Node; prints
 # build/view times per cluster size. WASM_BINDGEN_USE_BROWSER=1 runs it in
 # headless Chromium instead. Figures: docs/performance.md.
 set -euo pipefail

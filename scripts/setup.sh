@@ -3,7 +3,11 @@
 # present: the wasm32 target, wasm-bindgen-cli at exactly Cargo.lock's version,
 # Trunk, wasm-opt (npm binaryen), and — unless called with `--no-browser` —
 # Chromium and chromedriver from the OS packages. Nothing downloads at build or
-# run time afterwards. Why these versions: shared/spec/toolchain.md.
+# run time afterwards. Why these versions: wasm-bindgen-cli must equal the
+# wasm-bindgen of Cargo.lock (Trunk refuses any other); Trunk 0.22 needs a newer
+# Rust than the toolchain here, and 0.21.14 gives the same output; Debian's
+# binaryen (108) and the wasm-opt crate (116) cannot read wasm-bindgen's output
+# (`table.fill`), npm's binaryen 132 can.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,6 @@
 //! `kubeplay probe [--format json|table] FILE... --port P --protocol TCP|UDP|SCTP [--external IP_OR_CIDR]...`
 //!
-//! JSON is exactly `{"port", "protocol", "pods", "allowed"}` (issue 3): other
+//! JSON is exactly `{"port", "protocol", "pods", "allowed"}` (`docs/semantics/netpol.md`): other
 //! tools parse it. Error diagnostics go to stderr and make the exit status 1.
 
 use clap::{Args, ValueEnum};

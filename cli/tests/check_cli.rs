@@ -1,4 +1,4 @@
-//! `kubeplay check` end to end: the JSON contract of issue 5 field by field, the
+//! `kubeplay check` end to end: the JSON contract (README.md) field by field, the
 //! version flag, SARIF 2.1.0 (validated against the full OASIS schema), and the
 //! text rendering.
 

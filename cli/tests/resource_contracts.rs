@@ -1,4 +1,4 @@
-//! The JSON contracts of `kubeplay quantity` and `kubeplay admit` (issue 4),
+//! The JSON contracts of `kubeplay quantity` and `kubeplay admit` (README.md),
 //! checked field by field against the built binary.
 
 use std::process::Command;

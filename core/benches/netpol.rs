@@ -1,4 +1,4 @@
-//! NetworkPolicy engine benchmarks (issue 3 §9). Sizes come from
+//! NetworkPolicy engine benchmarks (figures in `docs/performance.md`). Sizes come from
 //! `NETPOL_BENCH_SIZES` (`pods x policies`, comma-separated), default
 //! `1000x100,10000x1000,30000x3000`; add `100000x10000` on a machine with time.
 //!

@@ -1,5 +1,5 @@
 //! Deterministic generated clusters of realistic shape for the NetworkPolicy
-//! benchmarks (issue 3 §9): namespaces labelled `env` and `team`; deployments of
+//! benchmarks: namespaces labelled `env` and `team`; deployments of
 //! 3–6 replicas whose pods carry `app`, `tier`, `team` and a per-pod
 //! `pod-template-hash`; most policies select one deployment and allow 1–3 peers
 //! (same namespace, cross-namespace by label, or an ipBlock); some restrict

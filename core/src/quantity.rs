@@ -1,6 +1,6 @@
 //! Exact resource quantities, as `k8s.io/apimachinery/pkg/api/resource` parses,
 //! compares, adds and prints them (`quantity.go`, `suffix.go`, `amount.go`).
-//! See `/work/shared/spec/quantity.md`.
+//! See `docs/semantics/quantity.md`.
 //!
 //! No floats anywhere: a value is `mantissa × 10^exponent` with an `i128`
 //! mantissa, normalised (no factor 10 left in the mantissa). Parsing goes

@@ -1,5 +1,5 @@
 //! Data-driven checks of the NetworkPolicy semantics, one case per rule of
-//! `shared/spec/netpol-semantics.md`: `tests/netpol/*.yaml` hold manifests and
+//! `docs/semantics/netpol.md`: `tests/netpol/*.yaml` hold manifests and
 //! expected verdicts. Each verdict is checked three ways: the class-level probe,
 //! the pairwise explanation, and (for invalid policies) the diagnostics.
 
@@ -39,7 +39,7 @@ struct Expectation {
     allow: Vec<String>,
     #[serde(default)]
     deny: Vec<String>,
-    /// Endpoints that must not appear at all (terminated pods, rule 36).
+    /// Endpoints that must not appear at all (terminated pods, netpol.md §36).
     #[serde(default)]
     absent: Vec<String>,
 }

@@ -1,4 +1,4 @@
-//! The NetworkPolicy engine in wasm (issue 3 §9): the same generated clusters as
+//! The NetworkPolicy engine in wasm: the same generated clusters as
 //! `benches/netpol.rs`, built and viewed inside wasm32 under Node (or headless
 //! Chromium with WASM_BINDGEN_USE_BROWSER=1). It checks that the wasm engine
 //! gives the same verdicts as the pairwise evaluator on sampled pairs and prints

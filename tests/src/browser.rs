@@ -154,7 +154,8 @@ pub struct Browser {
 
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile and the
-    /// given window size. Flags: shared/spec/toolchain.md (root, closed network).
+    /// given window size. Flags for running as root (`--no-sandbox`) on a machine
+    /// without network access (no QUIC, background networking, updates or sync).
     pub async fn start(width: u32, height: u32) -> Browser {
         let port = free_port();
         let child = Command::new("/usr/bin/chromedriver")

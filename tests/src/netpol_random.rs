@@ -1,7 +1,7 @@
 //! Deterministic random clusters for the property test "the engine agrees with
 //! the reference evaluator": namespaces with labels, pods and workloads with
 //! labels, named container ports and pod IPs, and NetworkPolicies drawing on
-//! every construct of the spec (selectors with matchExpressions, AND/OR peers,
+//! every construct of `docs/semantics/netpol.md` (selectors with matchExpressions, AND/OR peers,
 //! ipBlocks with except, ports with protocols, names and endPort, policyTypes
 //! defaulting). Everything generated is valid, so it loads without errors.
 //!
@@ -267,7 +267,7 @@ fn random_values(rng: &mut Rng) -> Value {
     json!(values)
 }
 
-/// A CIDR and `except` entries that are strict subsets of it (rule 20).
+/// A CIDR and `except` entries that are strict subsets of it (netpol.md §20).
 fn random_ip_block(rng: &mut Rng) -> Value {
     let (cidr, prefix, base) = match rng.below(6) {
         0 => ("0.0.0.0/0".to_owned(), 0, [0u8, 0, 0, 0]),
@@ -373,7 +373,7 @@ fn random_policy(rng: &mut Rng, index: usize, namespace: &str) -> Value {
         2 => {
             spec.insert("policyTypes".into(), json!(["Ingress", "Egress"]));
         }
-        _ => {} // defaulted from the presence of egress rules (rule 4)
+        _ => {} // defaulted from the presence of egress rules (netpol.md §4)
     }
     if let Some(ingress) = random_list(rng, |r| random_rule(r, "from")) {
         spec.insert("ingress".into(), ingress);

@@ -1,8 +1,8 @@
 //! A plain, pair-by-pair NetworkPolicy evaluator: the ground truth the fast
 //! engine in `kubeplay_core::netpol` is checked against.
 //!
-//! Written directly from `/work/shared/spec/netpol-semantics.md` (rule numbers
-//! below refer to it). It shares no code with the engine and optimises nothing:
+//! Written directly from `docs/semantics/netpol.md` (cited below as
+//! `netpol.md §N`). It shares no code with the engine and optimises nothing:
 //! for every (source, destination) pair it walks every policy, rule, peer and
 //! port entry. Keep it that way — its value is that it is obviously right.
 
@@ -31,7 +31,7 @@ pub struct RefProbe {
 /// Why a probe cannot be evaluated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefError {
-    /// Only TCP, UDP and SCTP exist (rule 25, case-sensitive).
+    /// Only TCP, UDP and SCTP exist (netpol.md §25, case-sensitive).
     Protocol(String),
     /// An `--external` argument that is neither an IP nor a CIDR.
     External(String),
@@ -71,9 +71,9 @@ struct PodView {
     id: String,
     namespace: String,
     labels: BTreeMap<String, String>,
-    /// (name, protocol, number) of every container port (rule 28, 32).
+    /// (name, protocol, number) of every container port (netpol.md §28, §32).
     named_ports: Vec<(String, String, i32)>,
-    /// `status.podIP` and `status.podIPs` (rule 22); workloads have none.
+    /// `status.podIP` and `status.podIPs` (netpol.md §22); workloads have none.
     ips: Vec<Range>,
     host_network: bool,
     node_name: Option<String>,
@@ -128,8 +128,8 @@ pub fn ref_evaluator(
     }
 }
 
-/// One representative pod per Pod and per workload (rule 39); pods in phase
-/// Succeeded or Failed take no part (rule 36).
+/// One representative pod per Pod and per workload (netpol.md §39); pods in phase
+/// Succeeded or Failed take no part (netpol.md §36).
 fn pods_of(inventory: &Inventory) -> Vec<PodView> {
     let mut pods = Vec::new();
     for loaded in &inventory.objects {
@@ -169,7 +169,7 @@ fn pods_of(inventory: &Inventory) -> Vec<PodView> {
 }
 
 /// Named container ports of the app containers and of native sidecars
-/// (init containers with `restartPolicy: Always`), rule 32.
+/// (init containers with `restartPolicy: Always`), netpol.md §32.
 fn named_ports(spec: &PodSpec) -> Vec<(String, String, i32)> {
     let sidecars = spec.init_containers.iter().flatten().filter(|c| c.restart_policy.as_deref() == Some("Always"));
     spec.containers
@@ -192,14 +192,14 @@ fn connection_allowed(
     port: u16,
     protocol: &str,
 ) -> bool {
-    // Loopback is always allowed (rule 34, convention).
+    // Loopback is always allowed (netpol.md §34, convention).
     if from.id() == to.id() {
         return true;
     }
     match (from, to) {
         // Two externals: no policy applies to either (contract).
         (Endpoint::External { .. }, Endpoint::External { .. }) => true,
-        // Traffic between a pod and a hostNetwork pod on its node is node traffic (rules 24, 35).
+        // Traffic between a pod and a hostNetwork pod on its node is node traffic (netpol.md §24, §35).
         (Endpoint::Pod(a), Endpoint::Pod(b)) if (a.host_network || b.host_network) && same_node(a, b) => true,
         _ => {
             direction_allows(inventory, policies, Direction::Egress, from, to, port, protocol)
@@ -222,9 +222,9 @@ enum Direction {
     Egress,
 }
 
-/// Both sides of a connection must agree (rule 8). For `Egress` the policies
+/// Both sides of a connection must agree (netpol.md §8). For `Egress` the policies
 /// of `from` are consulted and peers are matched against `to`; for `Ingress` the
-/// other way round. Named ports always resolve on `to` (rule 28).
+/// other way round. Named ports always resolve on `to` (netpol.md §28).
 fn direction_allows(
     inventory: &Inventory,
     policies: &[&NetworkPolicy],
@@ -238,7 +238,7 @@ fn direction_allows(
         Direction::Egress => (from, to),
         Direction::Ingress => (to, from),
     };
-    // Externals are never isolated (contract); hostNetwork pods never either (rule 35).
+    // Externals are never isolated (contract); hostNetwork pods never either (netpol.md §35).
     let Endpoint::Pod(subject) = subject else {
         return true;
     };
@@ -247,12 +247,12 @@ fn direction_allows(
     }
     let applying: Vec<&NetworkPolicy> =
         policies.iter().copied().filter(|p| selects(p, subject) && effective_types(p).contains(&direction)).collect();
-    // Rule 1: a pod no policy selects for this direction is not isolated.
+    // netpol.md §1: a pod no policy selects for this direction is not isolated.
     if applying.is_empty() {
         return true;
     }
     // The rules of every applying policy, each with its policy's namespace: a
-    // union (rules 7, 11). Each rule pairs its own peers with its own ports.
+    // union (netpol.md §7, §11). Each rule pairs its own peers with its own ports.
     let mut rules: Vec<Rule<'_>> = Vec::new();
     for policy in &applying {
         let Some(spec) = policy.spec.as_ref() else {
@@ -284,7 +284,7 @@ fn direction_allows(
     }
 }
 
-/// Rule 4, 5: explicit policyTypes win; otherwise Ingress, plus Egress only when
+/// netpol.md §4, §5: explicit policyTypes win; otherwise Ingress, plus Egress only when
 /// egress rules exist.
 fn effective_types(policy: &NetworkPolicy) -> Vec<Direction> {
     let spec = policy.spec.as_ref();
@@ -308,8 +308,8 @@ fn effective_types(policy: &NetworkPolicy) -> Vec<Direction> {
     }
 }
 
-/// Rules 2, 3: same namespace, and the pod selector (absent = empty = all) matches.
-/// Selectors never match hostNetwork pods (rule 35).
+/// netpol.md §2, §3: same namespace, and the pod selector (absent = empty = all) matches.
+/// Selectors never match hostNetwork pods (netpol.md §35).
 fn selects(policy: &NetworkPolicy, pod: &PodView) -> bool {
     let namespace = policy.metadata.namespace.as_deref().unwrap_or("default");
     if namespace != pod.namespace || pod.host_network {
@@ -321,7 +321,7 @@ fn selects(policy: &NetworkPolicy, pod: &PodView) -> bool {
     }
 }
 
-/// Rule 10: an absent or empty peer list matches everything; otherwise any peer (rule 11).
+/// netpol.md §10: an absent or empty peer list matches everything; otherwise any peer (netpol.md §11).
 fn peers_match_pod(
     inventory: &Inventory,
     peers: Option<&Vec<NetworkPolicyPeer>>,
@@ -337,21 +337,21 @@ fn peers_match_pod(
 
 fn peer_matches_pod(inventory: &Inventory, peer: &NetworkPolicyPeer, policy_namespace: &str, pod: &PodView) -> bool {
     if let Some(block) = &peer.ip_block {
-        // Rule 22: ipBlock matches the pod's own IPs; a pod without one never matches.
+        // netpol.md §22: ipBlock matches the pod's own IPs; a pod without one never matches.
         let set = ip_block_addresses(block);
         return pod.ips.iter().any(|ip| covers(&set, *ip));
     }
     if peer.pod_selector.is_none() && peer.namespace_selector.is_none() {
-        // `{}` is rejected by validation (rule 12); it matches nothing here.
+        // `{}` is rejected by validation (netpol.md §12); it matches nothing here.
         return false;
     }
     if pod.host_network {
-        return false; // rule 35
+        return false; // netpol.md §35
     }
     let namespace_ok = match &peer.namespace_selector {
-        // Rule 13: podSelector alone means the policy's namespace.
+        // netpol.md §13: podSelector alone means the policy's namespace.
         None => pod.namespace == policy_namespace,
-        // Rule 14, 16: select namespaces by their labels (always incl. the name label).
+        // netpol.md §14, §16: select namespaces by their labels (always incl. the name label).
         Some(selector) => {
             let labels = inventory
                 .namespace(&pod.namespace)
@@ -360,13 +360,13 @@ fn peer_matches_pod(inventory: &Inventory, peer: &NetworkPolicyPeer, policy_name
             selector_matches(selector, &labels)
         }
     };
-    // Rule 15: both selectors in one peer are ANDed.
+    // netpol.md §15: both selectors in one peer are ANDed.
     namespace_ok && peer.pod_selector.as_ref().is_none_or(|s| selector_matches(s, &pod.labels))
 }
 
 /// The addresses a peer list admits from outside the cluster: everything for an
-/// absent or empty list (rule 10), `cidr − except` for ipBlock peers, nothing
-/// for selector peers (rule 14).
+/// absent or empty list (netpol.md §10), `cidr − except` for ipBlock peers, nothing
+/// for selector peers (netpol.md §14).
 fn peer_addresses(peers: Option<&Vec<NetworkPolicyPeer>>) -> Vec<Range> {
     match peers {
         None => everything(),
@@ -379,7 +379,7 @@ fn everything() -> Vec<Range> {
     vec![Range { v6: false, first: 0, last: u32::MAX as u128 }, Range { v6: true, first: 0, last: u128::MAX }]
 }
 
-/// Rule 20, 21: `cidr` minus its own `except` entries. An unparsable CIDR admits nothing.
+/// netpol.md §20, §21: `cidr` minus its own `except` entries. An unparsable CIDR admits nothing.
 fn ip_block_addresses(block: &IPBlock) -> Vec<Range> {
     let Some(cidr) = parse_cidr(&block.cidr) else {
         return Vec::new();
@@ -426,7 +426,7 @@ fn covers(set: &[Range], target: Range) -> bool {
     false
 }
 
-/// Rules 25–30: an absent or empty list matches every port and protocol; an
+/// netpol.md §25–30: an absent or empty list matches every port and protocol; an
 /// entry matches when its protocol (default TCP) is the connection's and its
 /// port (absent = all) is the number, the range `[port, endPort]`, or a name the
 /// destination pod declares with that protocol and number.
@@ -455,7 +455,7 @@ fn ports_match(ports: Option<&Vec<NetworkPolicyPort>>, to: &Endpoint, port: u16,
     })
 }
 
-/// Rules 17, 18 (apimachinery `Requirement.Matches`): everything is ANDed; NotIn
+/// netpol.md §17, §18 (apimachinery `Requirement.Matches`): everything is ANDed; NotIn
 /// and DoesNotExist match a missing key; an unknown operator matches nothing.
 pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
     let labels_ok = selector.match_labels.iter().flatten().all(|(k, v)| labels.get(k) == Some(v));
@@ -482,7 +482,7 @@ fn parse_ip(text: &str) -> Option<Range> {
     Some(Range { v6, first: value, last: value })
 }
 
-/// `a.b.c.d/n` with host bits masked ("sloppy", rule 20).
+/// `a.b.c.d/n` with host bits masked ("sloppy", netpol.md §20).
 fn parse_cidr(text: &str) -> Option<Range> {
     let (address, bits) = text.trim().split_once('/')?;
     let base = parse_ip(address)?;

@@ -1,4 +1,4 @@
-//! Browser end-to-end (issue 2): the built site in headless Chromium. Type a
+//! Browser end-to-end: the built site in headless Chromium. Type a
 //! manifest with an error; the located diagnostic appears; clicking it selects the
 //! line; nothing is logged as an error; no request leaves the page's origin.
 

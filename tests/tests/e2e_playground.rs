@@ -1,4 +1,4 @@
-//! Browser end-to-end (issue 6): every training example renders its key results,
+//! Browser end-to-end: every training example renders its key results,
 //! exercises are checked live, share links restore the view in a fresh browser,
 //! embed mode hides the chrome, the tabs work from the keyboard, and no page logs
 //! an error or requests another origin. Screenshots of every example and view

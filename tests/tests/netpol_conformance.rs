@@ -23,7 +23,7 @@ fn reference_evaluator_passes_the_whole_corpus_and_the_list_names_it_all() {
 }
 
 /// Every upstream e2e scenario (48 at 008b3652959c), every recipe with a
-/// policy (14) and the spec's hand cases are present.
+/// policy (14) and the hand-written cases of `spec/` are present.
 #[test]
 fn corpus_is_complete() {
     let files = case_files();

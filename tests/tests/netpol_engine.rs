@@ -1,5 +1,5 @@
 //! The core NetworkPolicy engine against the ground truth: the transcribed
-//! upstream e2e suite, the recipes and the spec cases (`tests/netpol/`), and the
+//! upstream e2e suite, the recipes and the hand-written cases (`tests/netpol/`), and the
 //! independent reference evaluator on randomized clusters.
 
 use kubeplay_core::model::Inventory;

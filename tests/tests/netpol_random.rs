@@ -84,7 +84,7 @@ fn reference_evaluator_runs_on_random_clusters_and_keeps_invariants() {
     assert!(denied_cells > 1000 && allowed_cells > 1000, "denied {denied_cells}, allowed {allowed_cells}");
 }
 
-/// Metamorphic check: policies are a union (rule 7), so adding an allow-all
+/// Metamorphic check: policies are a union (netpol.md §7), so adding an allow-all
 /// policy for both directions to every namespace makes every pair allowed.
 #[test]
 fn adding_allow_all_everywhere_allows_everything() {

@@ -2,7 +2,7 @@
 //! `kubectl apply` of each object into an empty cluster: API defaulting, the
 //! LimitRanger (mutation, then validation), object validation (request ≤ limit),
 //! ResourceQuota. Workloads are admitted as objects, then their pods one by one,
-//! as their controllers would create them. See `/work/shared/spec/admission.md`.
+//! as their controllers would create them. See `docs/semantics/admission.md`.
 
 mod limitranger;
 mod pod;

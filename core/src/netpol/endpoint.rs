@@ -1,5 +1,5 @@
 //! The things traffic flows between: Pods, one representative pod per workload
-//! (rule 39: template labels and ports, no IP), and external addresses.
+//! (netpol.md §39: template labels and ports, no IP), and external addresses.
 
 use std::collections::BTreeMap;
 
@@ -69,7 +69,7 @@ impl Endpoint {
     }
 }
 
-/// Pods (except those in phase Succeeded or Failed, rule 36) and one
+/// Pods (except those in phase Succeeded or Failed, netpol.md §36) and one
 /// representative per other workload, sorted by id.
 pub fn endpoints(inventory: &Inventory) -> Vec<Endpoint> {
     let mut out = Vec::new();
@@ -114,7 +114,7 @@ pub fn endpoints(inventory: &Inventory) -> Vec<Endpoint> {
 }
 
 /// Ports of app containers plus native sidecars (init containers with
-/// `restartPolicy: Always`), rule 32; plain init containers have exited.
+/// `restartPolicy: Always`), netpol.md §32; plain init containers have exited.
 pub fn container_ports(spec: &PodSpec) -> Vec<NamedPort> {
     let sidecars = spec.init_containers.iter().flatten().filter(|c| c.restart_policy.as_deref() == Some("Always"));
     let mut ports: Vec<NamedPort> = spec

@@ -1,4 +1,4 @@
-//! The class-level engine (issue 3 §2). Endpoints that no selector, named port,
+//! The class-level engine. Endpoints that no selector, named port,
 //! ipBlock or node rule can tell apart form one equivalence class; selectors are
 //! evaluated once per distinct (selector, namespaces) into [`ClassSet`]s through
 //! a label index; a [`PortView`] then holds, for one destination port and
@@ -183,7 +183,7 @@ impl Engine {
                 }
             }
             if rep.host_network {
-                // Rule 35: selectors never match hostNetwork pods.
+                // netpol.md §35: selectors never match hostNetwork pods.
                 continue;
             }
             if let Some(list) = namespace_classes.get_mut(class.namespace) {
@@ -331,7 +331,7 @@ impl Engine {
                 match rule.port_match(port, protocol) {
                     PortMatch::None => continue,
                     PortMatch::All => selected.for_each(|d| self.add_to(&mut ingress, &mut sides, 0, d, incoming)),
-                    // The destination is the selected pod: it must resolve the name (rule 28).
+                    // The destination is the selected pod: it must resolve the name (netpol.md §28).
                     PortMatch::Named(names) => selected
                         .intersect(&self.named_classes_cached(&mut named_cache, names, port), universe)
                         .for_each(|d| self.add_to(&mut ingress, &mut sides, 0, d, incoming)),
@@ -426,7 +426,7 @@ impl Engine {
         }
     }
 
-    /// Node traffic (rules 24 and 35): a hostNetwork pod and a pod on its node.
+    /// Node traffic (netpol.md §24 and §35): a hostNetwork pod and a pod on its node.
     pub fn is_node_traffic(&self, a: &Endpoint, b: &Endpoint) -> bool {
         self.has_host_network && (a.host_network || b.host_network) && a.node.is_some() && a.node == b.node
     }
@@ -458,7 +458,7 @@ impl Engine {
         self.side(view, Direction::Ingress, class).is_none_or(|side| side.allows_external(range))
     }
 
-    /// Endpoint pair by index; an endpoint may always reach itself (rule 34).
+    /// Endpoint pair by index; an endpoint may always reach itself (netpol.md §34).
     pub fn allowed(&self, view: &PortView, s: usize, d: usize) -> bool {
         if s == d {
             return true;
@@ -889,8 +889,8 @@ fn matches_encoded(encoded: &[u32], labels: &[(u32, u32)]) -> bool {
     })
 }
 
-/// Which of the distinct ipBlocks hold one of the endpoint's IPs: rule 22
-/// [convention] when `ips_matter`; hostNetwork pods (rule 35) always, their IP
+/// Which of the distinct ipBlocks hold one of the endpoint's IPs: netpol.md §22
+/// [convention] when `ips_matter`; hostNetwork pods (netpol.md §35) always, their IP
 /// being the node's.
 fn signature<'a>(e: &'a Endpoint, blocks: &'a [&RangeSet], ips_matter: bool) -> impl Iterator<Item = u32> + 'a {
     let relevant = ips_matter || e.host_network;
@@ -1022,8 +1022,8 @@ impl<'p> SelectorEvaluator<'_, 'p> {
                 }
                 PeerKind::IpBlock { addresses, .. } => {
                     side.external.union_with(addresses);
-                    // Rule 22 [convention]: ipBlock matches pod IPs; hostNetwork pods
-                    // (rule 35) always, since their IP is the node's.
+                    // netpol.md §22 [convention]: ipBlock matches pod IPs; hostNetwork pods
+                    // (netpol.md §35) always, since their IP is the node's.
                     if let Some(set) =
                         self.vocabulary.block_ids.get(addresses).and_then(|b| block_sets.get(*b as usize))
                     {

@@ -1,4 +1,4 @@
-//! Explanations (issue 3 §5): for one (source, destination, port, protocol), the
+//! Explanations: for one (source, destination, port, protocol), the
 //! verdict and both halves of it, down to the policy, rule, peer and port entry
 //! and their lines. This evaluates the pair directly from the compiled policies,
 //! without the class machinery, so tests can hold the two against each other.
@@ -174,7 +174,7 @@ fn locate(policy: &Policy, path: &str) -> Location {
     }
 }
 
-/// Whether `policy` selects `endpoint` (rules 2, 3, 35).
+/// Whether `policy` selects `endpoint` (netpol.md §2, §3, §35).
 pub fn selects(policy: &Policy, endpoint: &Endpoint) -> bool {
     !endpoint.is_external()
         && !endpoint.host_network
@@ -186,7 +186,7 @@ fn namespace_labels<'e>(engine: &'e Engine, name: &str) -> Option<&'e BTreeMap<S
     engine.namespaces.iter().find(|n| n.name == name).map(|n| &n.labels)
 }
 
-/// Whether a peer matches an in-cluster endpoint (rules 13–16, 22, 35).
+/// Whether a peer matches an in-cluster endpoint (netpol.md §13–16, §22, §35).
 pub fn peer_matches(engine: &Engine, policy: &Policy, peer: &Peer, endpoint: &Endpoint) -> bool {
     if endpoint.is_external() {
         return false;
@@ -212,7 +212,7 @@ pub fn peer_matches(engine: &Engine, policy: &Policy, peer: &Peer, endpoint: &En
 }
 
 /// Which port entry of a rule matches (`Some(None)`: the rule has no ports).
-/// Named ports resolve on the destination (rule 28).
+/// Named ports resolve on the destination (netpol.md §28).
 fn matching_port(rule: &Rule, destination: &Endpoint, port: u16, protocol: Protocol) -> Option<Option<usize>> {
     let Some(entries) = &rule.ports else {
         return Some(None);

@@ -1,4 +1,4 @@
-//! The reachability graph (issue 3 §3): nodes are pods, workload
+//! The reachability graph: nodes are pods, workload
 //! representatives and external peers (each ipBlock CIDR written in a policy,
 //! plus `external:any` for an address no ipBlock names); an edge carries every
 //! (protocol, port range) on which the source may open a connection to the

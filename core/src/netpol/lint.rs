@@ -1,4 +1,4 @@
-//! Lint findings about NetworkPolicies (issue 3 §6), each a located
+//! Lint findings about NetworkPolicies, each a located
 //! [`Diagnostic`] with a stable code and a hint on how to fix it.
 //!
 //! | code | severity |
@@ -218,7 +218,7 @@ fn named_ports(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec
                 let PortSpec::Named(name) = &entry.spec else {
                     continue;
                 };
-                // Named ports resolve on the destination (rule 28): the selected pods
+                // Named ports resolve on the destination (netpol.md §28): the selected pods
                 // for ingress, the rule's peers for egress.
                 let destinations: Vec<u32> = match direction {
                     Direction::Ingress => selected.to_vec(),
@@ -300,7 +300,7 @@ fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnosti
             ),
         ));
     }
-    // Rule 4: `egress: []` without policyTypes defaults to [Ingress] only.
+    // netpol.md §4: `egress: []` without policyTypes defaults to [Ingress] only.
     let wrote_egress = policy.origin.source_map.get(&policy.origin.full_path("spec.egress")).is_some();
     if !policy.explicit_types && policy.egress.is_none() && wrote_egress {
         out.push(Diagnostic::at(

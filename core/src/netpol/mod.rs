@@ -1,6 +1,6 @@
 //! NetworkPolicy analysis: who can open a connection to whom, on which port and
-//! protocol, and why. Semantics follow `shared/spec/netpol-semantics.md` (rule
-//! numbers in comments refer to it), which cites upstream for each rule.
+//! protocol, and why. Semantics follow `docs/semantics/netpol.md` (cited in comments
+//! as `netpol.md §N`), which cites upstream for each rule.
 //!
 //! - [`policy`]: NetworkPolicies compiled with upstream defaulting and validation;
 //! - [`endpoint`]: pods, workload representatives, external addresses;
@@ -68,10 +68,10 @@ impl FromStr for Protocol {
     }
 }
 
-/// Conventions where CNIs differ (spec rules marked [convention]).
+/// Conventions where CNIs differ (the rules marked [convention] in `docs/semantics/netpol.md`).
 #[derive(Clone, Debug)]
 pub struct NetpolOptions {
-    /// Rule 22: ipBlock matches in-cluster pod IPs (upstream e2e). Off gives the
+    /// netpol.md §22: ipBlock matches in-cluster pod IPs (upstream e2e). Off gives the
     /// Cilium / np-guard behaviour, where only selectors match pods.
     pub ip_block_matches_pod_ips: bool,
 }

@@ -39,16 +39,16 @@ impl Direction {
 /// Which namespaces a pod peer looks in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NamespaceScope {
-    /// No namespaceSelector: the policy's own namespace (rule 13).
+    /// No namespaceSelector: the policy's own namespace (netpol.md §13).
     Own,
     Selector(Selector),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum PeerKind {
-    /// podSelector and/or namespaceSelector, ANDed (rule 15); a missing podSelector is `{}`.
+    /// podSelector and/or namespaceSelector, ANDed (netpol.md §15); a missing podSelector is `{}`.
     Pods { namespaces: NamespaceScope, pods: Selector },
-    /// `cidr` minus `except` (rule 20).
+    /// `cidr` minus `except` (netpol.md §20).
     IpBlock { cidr: String, addresses: RangeSet },
 }
 
@@ -60,11 +60,11 @@ pub struct Peer {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PortSpec {
-    /// `port` omitted: every port of the protocol (rule 26).
+    /// `port` omitted: every port of the protocol (netpol.md §26).
     Any,
-    /// `port`, or `port`..=`endPort` (rule 30).
+    /// `port`, or `port`..=`endPort` (netpol.md §30).
     Range(u16, u16),
-    /// Resolved on the destination pod (rule 28).
+    /// Resolved on the destination pod (netpol.md §28).
     Named(String),
 }
 
@@ -100,7 +100,7 @@ impl PortEntry {
 pub struct Rule {
     pub index: usize,
     /// `None`: `from`/`to` empty or omitted, every source or destination including
-    /// outside the cluster (rule 10).
+    /// outside the cluster (netpol.md §10).
     pub peers: Option<Vec<Peer>>,
     /// `None`: `ports` empty or omitted, every port and protocol.
     pub ports: Option<Vec<PortEntry>>,
@@ -222,7 +222,7 @@ fn compile_one(
     let written_types = spec.policy_types.clone().unwrap_or_default();
     let explicit_types = !written_types.is_empty();
     // defaults.go SetDefaults_NetworkPolicy: [Ingress], plus Egress only when
-    // len(spec.egress) != 0 (rule 4).
+    // len(spec.egress) != 0 (netpol.md §4).
     let (has_ingress, has_egress) = if explicit_types {
         if written_types.len() > 2 {
             errors.push(("spec.policyTypes".to_owned(), "at most two policyTypes may be listed".to_owned()));
@@ -287,7 +287,7 @@ fn compile_peer(
     path: &str,
     errors: &mut Vec<(String, String)>,
 ) -> Option<Peer> {
-    // validation.go ValidateNetworkPolicyPeer (rule 12).
+    // validation.go ValidateNetworkPolicyPeer (netpol.md §12).
     if let Some(block) = &peer.ip_block {
         if peer.pod_selector.is_some() || peer.namespace_selector.is_some() {
             errors.push((
@@ -347,7 +347,7 @@ fn compile_port(
     path: &str,
     errors: &mut Vec<(String, String)>,
 ) -> Option<PortEntry> {
-    // defaults.go SetDefaults_NetworkPolicyPort: protocol defaults to TCP (rule 25).
+    // defaults.go SetDefaults_NetworkPolicyPort: protocol defaults to TCP (netpol.md §25).
     let protocol = match port.protocol.as_deref() {
         None => Protocol::TCP,
         Some("TCP") => Protocol::TCP,
@@ -408,7 +408,7 @@ fn valid_port(number: i32) -> Option<u16> {
     u16::try_from(number).ok().filter(|p| *p >= 1)
 }
 
-/// IANA_SVC_NAME (validation.IsValidPortName, rule 29).
+/// IANA_SVC_NAME (validation.IsValidPortName, netpol.md §29).
 pub fn port_name_problem(name: &str) -> Option<String> {
     let bytes = name.as_bytes();
     let ok = !bytes.is_empty()

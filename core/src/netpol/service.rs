@@ -1,5 +1,5 @@
-//! Services (issue 3 §4): a Service is never a policy subject or peer (spec
-//! rule 31); traffic to it is DNAT'ed to a backend pod and its targetPort, and
+//! Services: a Service is never a policy subject or peer
+//! (`docs/semantics/netpol.md` §31); traffic to it is DNAT'ed to a backend pod and its targetPort, and
 //! policy applies there. This resolves Service → backends and ports so flows
 //! read "default/frontend → default/api:5000 via Service api:80".
 

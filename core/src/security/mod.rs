@@ -321,7 +321,7 @@ fn api_warnings(w: &Workload<'_>, metadata: &ObjectMeta, spec: &PodSpec) -> Vec<
 }
 
 // ---------------------------------------------------------------------------
-// The `kubeplay check --format json` contract (issue 5): field names are fixed.
+// The `kubeplay check --format json` contract (README.md, docs/security.md): field names are fixed.
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckOutput {

@@ -1,7 +1,7 @@
 //! Best-practice findings, each with a stable id, a severity, the ids of the
 //! equivalent checks in kube-score, Polaris, kubescape and kube-linter, the exact
 //! location and a fix hint as a YAML snippet. Rule sources:
-//! `/work/shared/spec/best-practice-checks.md`.
+//! `docs/semantics/best-practice-checks.md`.
 
 use std::collections::BTreeMap;
 

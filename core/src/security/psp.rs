@@ -9,10 +9,10 @@
 //! `.../selinux/mustrunas.go`, `.../sysctl/mustmatchpatterns.go`,
 //! `.../seccomp/strategy.go`, `.../apparmor/strategy.go`, `.../util/util.go`,
 //! `plugin/pkg/admission/security/podsecuritypolicy/admission.go` and
-//! kubernetes/kubernetes#52849 (policy order). Spec note:
-//! `/work/shared/spec/pod-security-policy.md`. Messages follow that last plugin:
+//! kubernetes/kubernetes#52849 (policy order). Semantics:
+//! `docs/semantics/pod-security-policy.md`. Messages follow that last plugin:
 //! `PodSecurityPolicy: unable to admit pod: [...]`, seccomp errors on
-//! `pod.metadata.annotations[...]` (the spec note quotes the older v1.6 wording
+//! `pod.metadata.annotations[...]` (not the older v1.6 wording
 //! `unable to validate against any pod security policy`). Evaluated: privileged,
 //! capabilities, volumes with hostPath prefixes (read-only too), flexVolume and CSI
 //! driver lists, host namespaces and ports, runAsUser, runAsGroup, fsGroup,

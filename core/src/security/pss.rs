@@ -4,8 +4,8 @@
 //!
 //! Upstream: `staging/src/k8s.io/pod-security-admission/policy/check_*.go`,
 //! `policy/registry.go` (check order, overrides), `policy/checks.go` (aggregation),
-//! `policy/visitor.go` (init, regular, then ephemeral containers). Spec note:
-//! `/work/shared/spec/pod-security-standards.md`.
+//! `policy/visitor.go` (init, regular, then ephemeral containers). Semantics:
+//! `docs/semantics/pod-security-standards.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

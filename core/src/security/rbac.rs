@@ -11,7 +11,7 @@
 //! Only the service account can be judged from manifests: who sends the request
 //! (a person for a bare Pod, a controller for a workload's Pods) is not known, so
 //! grants to users other than the service account are not counted. ClusterRole
-//! aggregation is not followed. Spec note: `/work/shared/spec/pod-security-policy.md` §1.
+//! aggregation is not followed. See `docs/semantics/pod-security-policy.md` §1.2.
 
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use serde::{Deserialize, Serialize};
