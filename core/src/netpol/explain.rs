@@ -120,13 +120,13 @@ pub fn explain_endpoints(
     let what = format!("{} → {} on {port}/{protocol}", from.id, to.id);
     let (allowed, decided_by, summary) = if from.id == to.id {
         notes.push(
-            "Loopback: a pod can always reach itself (spec rule 34; whether a pod may block its own IP is undefined upstream, kubernetes#95879)."
+            "Loopback: a pod can always reach itself (docs/semantics/netpol.md §34; whether a pod may block its own IP is undefined upstream, kubernetes#95879)."
                 .to_owned(),
         );
         (true, "loopback", format!("ALLOWED: {what}. A pod can always talk to itself; policies do not apply."))
     } else if !from.is_external() && !to.is_external() && engine.is_node_traffic(from, to) {
         notes.push(
-            "hostNetwork: most CNIs treat a hostNetwork pod's traffic as node traffic, which is always allowed to and from pods on that node (spec rules 24, 35); behaviour is officially undefined."
+            "hostNetwork: most CNIs treat a hostNetwork pod's traffic as node traffic, which is always allowed to and from pods on that node (docs/semantics/netpol.md §24, §35); behaviour is officially undefined."
                 .to_owned(),
         );
         (
@@ -261,7 +261,7 @@ fn side(
                 Some(entry) => {
                     if let PortSpec::Named(name) = &entry.spec {
                         notes.push(format!(
-                            "Named port `{name}` was resolved on the destination {} to {port}/{protocol} (spec rule 28).",
+                            "Named port `{name}` was resolved on the destination {} to {port}/{protocol} (docs/semantics/netpol.md §28).",
                             destination.id
                         ));
                     }
@@ -269,7 +269,7 @@ fn side(
                         && lo != hi
                     {
                         notes.push(
-                            "endPort: a CNI without endPort support enforces only `port` (spec rule 30).".to_owned(),
+                            "endPort: a CNI without endPort support enforces only `port` (docs/semantics/netpol.md §30).".to_owned(),
                         );
                     }
                     format!("port entry {} ({})", entry.index, entry.describe())
@@ -346,7 +346,7 @@ fn side(
     let text = if subject.is_external() {
         format!("{} is outside the cluster; policies do not restrict its {role} traffic.", subject.id)
     } else if subject.host_network && !isolated {
-        format!("{} uses the host network, which policies do not isolate (spec rule 35).", subject.id)
+        format!("{} uses the host network, which policies do not isolate (docs/semantics/netpol.md §35).", subject.id)
     } else if !isolated {
         format!(
             "{word}: no NetworkPolicy with {} in its policyTypes selects {}, so it may {sends} anything.",
@@ -394,14 +394,14 @@ fn describe_peer(policy: &Policy, peer: &Peer) -> String {
 fn note_peer(peer: &Peer, matched: &Endpoint, notes: &mut Vec<String>) {
     match &peer.kind {
         PeerKind::IpBlock { .. } => notes.push(format!(
-            "ipBlock matched the pod IP of {}: upstream e2e expects this, but Cilium and np-guard never match pod IPs with ipBlock (spec rule 22; option ip_block_matches_pod_ips).",
+            "ipBlock matched the pod IP of {}: upstream e2e expects this, but Cilium and np-guard never match pod IPs with ipBlock (docs/semantics/netpol.md §22; option ip_block_matches_pod_ips).",
             matched.id
         )),
         PeerKind::Pods { pods, .. } => {
             for r in &pods.requirements {
                 if matches!(r.op, Op::NotIn(_)) && !matched.labels.contains_key(&r.key) {
                     notes.push(format!(
-                        "NotIn on `{}` matched {} although it lacks the key, as Kubernetes does; cyclonus would not match it (spec rule 18).",
+                        "NotIn on `{}` matched {} although it lacks the key, as Kubernetes does; cyclonus would not match it (docs/semantics/netpol.md §18).",
                         r.key, matched.id
                     ));
                 }
