@@ -15,6 +15,7 @@ pub mod quantity;
 pub mod report;
 pub mod security;
 pub mod source;
+pub mod version;
 
 #[cfg(feature = "wasm")]
 pub mod wasm;
@@ -22,9 +23,4 @@ pub mod wasm;
 pub use diagnostic::{Diagnostic, Severity};
 pub use load::{Input, Limits, Loading, load, load_with_limits};
 pub use report::{Report, analyze, analyze_loading};
-
-/// The kubeplay version, as printed in reports.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The Kubernetes version whose semantics kubeplay follows (k8s-openapi's newest).
-pub const KUBERNETES_VERSION: &str = "1.37";
+pub use version::{KUBERNETES_VERSION, VERSION};

@@ -48,8 +48,8 @@ pub use registry::{CheckInfo, all_checks, check_ids_for};
 use registry::checks_for;
 use visitor::PodView;
 
-/// The newest policy version the library defines (`sysctls` gained a v1.37 entry).
-pub const NEWEST_POLICY_MINOR: u32 = 37;
+/// The newest policy version the library defines.
+pub use crate::version::PSS_NEWEST_POLICY_MINOR as NEWEST_POLICY_MINOR;
 
 /// A Pod Security Standards level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
