@@ -4,6 +4,21 @@
 //! or more named texts; output is one serde [`report::Report`] that every front
 //! end renders. See `ARCHITECTURE.md` for the map.
 
+// "No panics on any input" is held by the compiler too: a case that cannot occur
+// falls back to a documented default, a real failure becomes a diagnostic or an
+// error. Tests (and core/tests, benches) may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod admission;
 pub mod diagnostic;
 pub mod examples;
