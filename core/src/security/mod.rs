@@ -406,7 +406,7 @@ impl SecuritySection {
 // ---------------------------------------------------------------------------
 // SARIF 2.1.0 (OASIS), for code-scanning tools.
 
-pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub use crate::version::SARIF_SCHEMA;
 
 fn sarif_level(severity: Severity) -> &'static str {
     match severity {
@@ -518,7 +518,7 @@ pub fn sarif(section: &SecuritySection) -> serde_json::Value {
         }
     }
     serde_json::json!({
-        "version": "2.1.0",
+        "version": crate::version::SARIF_VERSION,
         "$schema": SARIF_SCHEMA,
         "runs": [{
             "tool": {
