@@ -4,8 +4,8 @@
 use clap::Args;
 use kubeplay_core::admission::{Admission, Outcome, admit};
 
-use crate::input::{as_core_inputs, read_inputs};
-use crate::{EXIT_FINDINGS, EXIT_OK, TextOrJson};
+use crate::TextOrJson;
+use crate::input::{exit_status, load, report_errors};
 
 #[derive(Args, Debug)]
 pub struct AdmitArgs {
@@ -18,18 +18,15 @@ pub struct AdmitArgs {
 }
 
 pub fn run(args: &AdmitArgs) -> Result<u8, String> {
-    let files = read_inputs(&args.files)?;
-    let loading = kubeplay_core::load(&as_core_inputs(&files));
-    for diagnostic in loading.diagnostics.iter().filter(|d| d.is_error()) {
-        eprintln!("{}", diagnostic.to_text());
-    }
+    let loading = load(&args.files)?;
+    let load_errors = report_errors(&loading.diagnostics);
     let admission = admit(&loading.inventory).admission;
     match args.format {
         TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&admission).map_err(|e| e.to_string())?),
         TextOrJson::Text => print_text(&admission),
     }
     let rejected = admission.objects.iter().any(|d| d.result == Outcome::Rejected);
-    Ok(if rejected { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(exit_status(load_errors || rejected))
 }
 
 fn print_text(admission: &Admission) {

@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use crate::input::{as_core_inputs, read_inputs};
-use crate::{EXIT_FINDINGS, EXIT_OK, TextOrJson};
+use crate::TextOrJson;
+use crate::input::{exit_status, load};
 
 #[derive(Args, Debug)]
 pub struct AnalyzeArgs {
@@ -16,8 +16,8 @@ pub struct AnalyzeArgs {
 }
 
 pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
-    let files = read_inputs(&args.files)?;
-    let report = kubeplay_core::analyze(&as_core_inputs(&files));
+    // The report carries every diagnostic, so nothing goes to stderr.
+    let report = kubeplay_core::analyze_loading(&load(&args.files)?);
     match args.format {
         TextOrJson::Json => {
             let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
@@ -57,5 +57,5 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
             );
         }
     }
-    Ok(if report.has_errors() { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(exit_status(report.has_errors()))
 }

@@ -4,8 +4,7 @@ use clap::{Args, ValueEnum};
 use kubeplay_core::security::pss::PolicyVersion;
 use kubeplay_core::security::{self, Options, SecuritySection};
 
-use crate::input::{as_core_inputs, read_inputs};
-use crate::{EXIT_FINDINGS, EXIT_OK};
+use crate::input::{exit_status, load, report_errors};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CheckFormat {
@@ -33,11 +32,8 @@ fn parse_version(text: &str) -> Result<PolicyVersion, String> {
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
-    let files = read_inputs(&args.files)?;
-    let loading = kubeplay_core::load(&as_core_inputs(&files));
-    for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
-        eprintln!("{}", d.to_text());
-    }
+    let loading = load(&args.files)?;
+    let load_errors = report_errors(&loading.diagnostics);
     let section = security::analyze(&loading.inventory, &Options { pss_version: args.pss_version });
     match args.format {
         CheckFormat::Json => print_json(&section.check_output())?,
@@ -45,8 +41,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         CheckFormat::Text => print_text(&section),
     }
     let failing = section.workloads.iter().any(|w| !w.restricted.pass);
-    let load_errors = loading.diagnostics.iter().any(|d| d.is_error());
-    Ok(if failing || load_errors { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(exit_status(failing || load_errors))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {

@@ -9,9 +9,9 @@ use kubeplay_core::netpol::service::{ServiceHop, explain_via_service};
 use kubeplay_core::netpol::{Engine, Protocol};
 use serde::Serialize;
 
-use crate::input::{as_core_inputs, read_inputs};
-use crate::netpol_args::{PolicyOptions, parse_port_protocol, report_errors};
-use crate::{EXIT_OK, TextOrJson};
+use crate::TextOrJson;
+use crate::input::{exit_status, load, report_errors};
+use crate::netpol_args::{PolicyOptions, parse_port_protocol};
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
@@ -41,11 +41,9 @@ struct ServiceExplanation<'a> {
 }
 
 pub fn run(args: &ExplainArgs) -> Result<u8, String> {
-    let files = read_inputs(&args.files)?;
-    let loading = kubeplay_core::load(&as_core_inputs(&files));
+    let loading = load(&args.files)?;
     let engine = Engine::new(&loading.inventory, &args.policy.options());
-    report_errors(&loading.diagnostics);
-    report_errors(&engine.diagnostics);
+    let errors = report_errors(&loading.diagnostics) | report_errors(&engine.diagnostics);
     let (port, protocol) = args.port;
     if args.to.ends_with("[Service]") {
         let hops = explain_via_service(&engine, &loading.inventory, &args.from, &args.to, port, protocol)?;
@@ -63,7 +61,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8, String> {
                 }
             }
         }
-        return Ok(EXIT_OK);
+        return Ok(exit_status(errors));
     }
     let query = ExplainQuery { from: args.from.clone(), to: args.to.clone(), port, protocol };
     let explanation = explain(&engine, &query)?;
@@ -71,7 +69,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8, String> {
         TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?),
         TextOrJson::Text => print!("{}", render(&explanation)),
     }
-    Ok(EXIT_OK)
+    Ok(exit_status(errors))
 }
 
 fn render(e: &Explanation) -> String {

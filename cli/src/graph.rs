@@ -3,9 +3,8 @@
 use clap::{Args, ValueEnum};
 use kubeplay_core::netpol::{Engine, graph};
 
-use crate::EXIT_OK;
-use crate::input::{as_core_inputs, read_inputs};
-use crate::netpol_args::{PolicyOptions, report_errors};
+use crate::input::{exit_status, load, report_errors};
+use crate::netpol_args::PolicyOptions;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum GraphFormat {
@@ -46,11 +45,9 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: &GraphArgs) -> Result<u8, String> {
-    let files = read_inputs(&args.files)?;
-    let loading = kubeplay_core::load(&as_core_inputs(&files));
+    let loading = load(&args.files)?;
     let engine = Engine::new(&loading.inventory, &args.policy.options());
-    report_errors(&loading.diagnostics);
-    report_errors(&engine.diagnostics);
+    let errors = report_errors(&loading.diagnostics) | report_errors(&engine.diagnostics);
     let g = match args.group {
         Grouping::Pod => graph::build(&engine).map_err(|e| format!("{e}: use --group namespace"))?,
         Grouping::Namespace => graph::build_by_namespace(&engine),
@@ -66,11 +63,11 @@ pub fn run(args: &GraphArgs) -> Result<u8, String> {
             GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?),
             GraphFormat::Dot => found.iter().for_each(|n| println!("{n}")),
         }
-        return Ok(EXIT_OK);
+        return Ok(exit_status(errors));
     }
     match args.format {
         GraphFormat::Dot => print!("{}", g.to_dot()),
         GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&g).map_err(|e| e.to_string())?),
     }
-    Ok(EXIT_OK)
+    Ok(exit_status(errors))
 }

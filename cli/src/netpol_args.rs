@@ -34,13 +34,3 @@ pub fn parse_port_protocol(text: &str) -> Result<(u16, Protocol), String> {
         .ok_or_else(|| format!("`{text}`: the port must be a number from 1 to 65535, e.g. 80/TCP"))?;
     Ok((port, protocol))
 }
-
-/// Prints load and policy errors to stderr; true when there were any.
-pub fn report_errors(diagnostics: &[kubeplay_core::Diagnostic]) -> bool {
-    let mut any = false;
-    for d in diagnostics.iter().filter(|d| d.is_error()) {
-        eprintln!("{}", d.to_text());
-        any = true;
-    }
-    any
-}

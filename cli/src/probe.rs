@@ -6,9 +6,8 @@
 use clap::{Args, ValueEnum};
 use kubeplay_core::netpol::{Engine, Probe, ProbeQuery, Protocol, ip::parse_ip_or_cidr, probe_engine};
 
-use crate::input::{as_core_inputs, read_inputs};
-use crate::netpol_args::{PolicyOptions, parse_protocol, report_errors};
-use crate::{EXIT_FINDINGS, EXIT_OK};
+use crate::input::{exit_status, load, report_errors};
+use crate::netpol_args::{PolicyOptions, parse_protocol};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ProbeFormat {
@@ -42,8 +41,7 @@ pub fn run(args: &ProbeArgs) -> Result<u8, String> {
     for external in &args.externals {
         parse_ip_or_cidr(external).map_err(|e| format!("--external {e}"))?;
     }
-    let files = read_inputs(&args.files)?;
-    let loading = kubeplay_core::load(&as_core_inputs(&files));
+    let loading = load(&args.files)?;
     let engine = Engine::new(&loading.inventory, &args.policy.options());
     let errors = report_errors(&loading.diagnostics) | report_errors(&engine.diagnostics);
     let query = ProbeQuery { port: args.port, protocol: args.protocol, externals: args.externals.clone() };
@@ -52,7 +50,7 @@ pub fn run(args: &ProbeArgs) -> Result<u8, String> {
         ProbeFormat::Json => println!("{}", serde_json::to_string(&probe).map_err(|e| e.to_string())?),
         ProbeFormat::Table => print!("{}", truth_table(&probe)),
     }
-    Ok(if errors { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(exit_status(errors))
 }
 
 /// The grid cyclonus prints: sources down, destinations across.

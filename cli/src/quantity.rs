@@ -3,7 +3,8 @@
 use clap::Args;
 use kubeplay_core::quantity::QuantityReport;
 
-use crate::{EXIT_FINDINGS, EXIT_OK, TextOrJson};
+use crate::TextOrJson;
+use crate::input::exit_status;
 
 #[derive(Args, Debug)]
 pub struct QuantityArgs {
@@ -35,5 +36,5 @@ pub fn run(args: &QuantityArgs) -> Result<u8, String> {
             }
         }
     }
-    Ok(if reports.iter().all(|r| r.valid) { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(exit_status(!reports.iter().all(|r| r.valid)))
 }

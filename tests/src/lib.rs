@@ -5,4 +5,3 @@ pub mod browser;
 pub mod netpol_cases;
 pub mod netpol_random;
 pub mod netpol_ref;
-pub mod pss_fixtures;

@@ -5,12 +5,15 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use kubeplay_tests::browser::{Browser, StaticServer, dist_dir};
+use kubeplay_tests::browser::{Browser, StaticServer, browser_tests_enabled, dist_dir};
 
 const BROKEN: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: three\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_a_broken_manifest_shows_its_located_diagnostic() {
+    if !browser_tests_enabled("typing_a_broken_manifest_shows_its_located_diagnostic") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let browser = Browser::start(1280, 800).await;
     let client = &browser.client;
@@ -91,6 +94,9 @@ async fn typing_a_broken_manifest_shows_its_located_diagnostic() {
 /// shows the kubeplay and Kubernetes versions.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn works_from_a_sub_path_under_a_strict_content_security_policy() {
+    if !browser_tests_enabled("works_from_a_sub_path_under_a_strict_content_security_policy") {
+        return;
+    }
     let server = StaticServer::start_at(dist_dir(), "/team/docs/kubeplay/").await;
     let browser = Browser::start(1280, 800).await;
     let client = &browser.client;

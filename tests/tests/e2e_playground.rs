@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use kubeplay_tests::browser::{Browser, StaticServer, dist_dir};
+use kubeplay_tests::browser::{Browser, StaticServer, browser_tests_enabled, dist_dir};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -42,6 +42,9 @@ async fn assert_clean(browser: &Browser, server: &StaticServer, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn examples_render_their_results_and_exercises_update_live() {
+    if !browser_tests_enabled("examples_render_their_results_and_exercises_update_live") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let browser = Browser::start(1440, 900).await;
 
@@ -141,6 +144,9 @@ async fn examples_render_their_results_and_exercises_update_live() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn share_link_restores_the_view_in_a_fresh_browser() {
+    if !browser_tests_enabled("share_link_restores_the_view_in_a_fresh_browser") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let first = Browser::start(1280, 800).await;
     open(&first, &server, "?example=hpa&view=lesson").await;
@@ -179,6 +185,9 @@ async fn share_link_restores_the_view_in_a_fresh_browser() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embed_mode_and_keyboard_navigation() {
+    if !browser_tests_enabled("embed_mode_and_keyboard_navigation") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let browser = Browser::start(900, 600).await;
     open(&browser, &server, "?example=production-quota&embed&readonly&view=findings").await;
@@ -213,6 +222,9 @@ async fn embed_mode_and_keyboard_navigation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traffic_graph_matrix_and_explain_for_the_multi_tier_policy() {
+    if !browser_tests_enabled("traffic_graph_matrix_and_explain_for_the_multi_tier_policy") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let browser = Browser::start(1440, 900).await;
     // A first visit opens the multi-tier example on the traffic graph.
@@ -355,6 +367,9 @@ const PASTE_GENERATED_CLUSTER: &str = "
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays_responsive() {
+    if !browser_tests_enabled("a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays_responsive") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let browser = Browser::start(1440, 900).await;
     open(&browser, &server, "?view=traffic").await;

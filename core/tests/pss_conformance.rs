@@ -1,10 +1,12 @@
 //! Pod Security Standards conformance: every generated fixture (see
-//! `kubeplay_tests::pss_fixtures`) is judged as upstream's fixture harness expects.
+//! `pss_fixtures/mod.rs`) is judged as upstream's fixture harness expects.
 
 use std::collections::BTreeMap;
 
 use kubeplay_core::security::pss::{Level, PolicyVersion, all_checks, evaluate};
-use kubeplay_tests::pss_fixtures::{Fixture, all_fixtures};
+use pss_fixtures::{Fixture, all_fixtures};
+
+mod pss_fixtures;
 
 /// The restricted check that replaces `id` at this level and version, if any.
 fn overriding_twin(id: &str, level: Level, minor: u32) -> Option<&'static str> {
