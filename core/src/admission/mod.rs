@@ -686,3 +686,25 @@ fn ordinal(n: i64) -> String {
     };
     format!("{n}{suffix}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effective_resources_read_back_as_written() {
+        let text = "apiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\nspec:\n  limits:\n  - type: Container\n    max: {cpu: '2'}\n  - type: Pod\n    max: {memory: 1Gi}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: app, image: x}]}\n";
+        let loading = crate::load(&[crate::Input::new("m.yaml", text)]);
+        let admission = admit(&loading.inventory).admission;
+        let json = serde_json::to_string(&admission).unwrap();
+        // Pods: containers by name, limits before requests; LimitRanges: items
+        // with their lists in name order, Container items always with defaults.
+        assert!(json.contains(r#""effective":{"app":{"limits":{"cpu":"2"},"requests":{"cpu":"2"}}}"#), "{json}");
+        assert!(
+            json.contains(r#""effective":[{"default":{"cpu":"2"},"defaultRequest":{"cpu":"2"},"max":{"cpu":"2"},"type":"Container"},{"max":{"memory":"1Gi"},"type":"Pod"}]"#),
+            "{json}"
+        );
+        let back: Admission = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, admission);
+    }
+}

@@ -411,3 +411,37 @@ impl Inventory {
         self.objects.iter().filter_map(Loaded::workload)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_name_their_resources_as_the_api_server_does() {
+        assert_eq!(Kind::Pod.resource(), "pods");
+        assert_eq!(Kind::NetworkPolicy.resource(), "networkpolicies.networking.k8s.io");
+        assert_eq!(Kind::Role.resource(), "roles.rbac.authorization.k8s.io");
+        assert_eq!(Kind::VerticalPodAutoscaler.group(), "autoscaling.k8s.io");
+        assert!(!Kind::ClusterRole.is_namespaced() && Kind::RoleBinding.is_namespaced());
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_name(kind.as_str()), Some(*kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(Kind::from_name("pod"), None, "kinds are case-sensitive");
+    }
+
+    #[test]
+    fn object_ids_print_back_as_read() {
+        for id in ["default/web", "default/api[Deployment]", "psp-restricted[PodSecurityPolicy]", "a/b/c", "x[Service]"]
+        {
+            let reference: ObjectRef = id.parse().unwrap();
+            assert_eq!(reference.to_string(), id);
+        }
+        let pod: ObjectRef = "ns/name".parse().unwrap();
+        assert_eq!(pod, ObjectRef { kind: Kind::Pod, namespace: Some("ns".into()), name: "name".into() });
+        // Would not print back (`web[Pod]`, `ns/web`), or names no kind.
+        for text in ["web", "ns/web[Pod]", "ns/web[Foo]", "ns/web[deployment]"] {
+            assert!(text.parse::<ObjectRef>().is_err(), "{text}");
+        }
+    }
+}

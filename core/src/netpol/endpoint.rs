@@ -218,3 +218,25 @@ pub fn container_ports(spec: &PodSpec) -> Vec<NamedPort> {
     ports.dedup();
     ports
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_ids_print_back_as_read() {
+        for id in ["default/web", "default/api[Deployment]", "external:10.0.0.1", "external:10.0.0.0/8", "external:any"]
+        {
+            let reference: EndpointRef = id.parse().unwrap();
+            assert_eq!(reference.to_string(), id);
+        }
+        assert_eq!("external:any".parse::<EndpointRef>().unwrap(), EndpointRef::AnyExternal);
+        let range = EndpointRef::external("10.0.0.0/8").range().unwrap().unwrap();
+        assert_eq!((range.lo, range.hi), (0x0a00_0000, 0x0aff_ffff));
+        assert_eq!(
+            EndpointRef::external("nowhere").range().unwrap().unwrap_err().to_string(),
+            "`nowhere` is neither an IP address nor a CIDR"
+        );
+        assert!("default/web".parse::<EndpointRef>().unwrap().range().is_none());
+    }
+}
