@@ -471,14 +471,7 @@ fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> 
     inventory
         .services()
         .filter(|(loaded, _)| loaded.namespace() == Some(workload.namespace))
-        .filter(|(_, service)| {
-            service
-                .spec
-                .as_ref()
-                .and_then(|s| s.selector.as_ref())
-                .filter(|selector| !selector.is_empty())
-                .is_some_and(|selector| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
-        })
+        .filter(|(_, service)| crate::netpol::service::selects_pods(service, &labels))
         .map(|(loaded, _)| loaded.name())
         .collect()
 }
