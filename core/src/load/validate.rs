@@ -71,8 +71,8 @@ pub fn is_dns1123_subdomain(name: &str) -> bool {
 const DNS1123_LABEL_MAX: usize = 63;
 const DNS1123_SUBDOMAIN_MAX: usize = 253;
 
-/// The name functions of the API server's validation, each answering with
-/// upstream's messages (`k8s.io/apimachinery/pkg/util/validation/validation.go`
+/// The name functions of the API server's validation (names.md §2), each
+/// answering with upstream's messages (`k8s.io/apimachinery/pkg/util/validation/validation.go`
 /// `IsDNS1123Label` / `IsDNS1123Subdomain` / `IsDNS1035Label`, and
 /// `k8s.io/apimachinery/pkg/api/validate/content/path.go` `IsPathSegmentName`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +179,8 @@ impl NameRule {
     }
 }
 
-/// The name function each kind's validation passes to `ValidateObjectMeta`:
+/// The name function each kind's validation passes to `ValidateObjectMeta`
+/// (names.md §3):
 /// - RBAC (`pkg/apis/rbac/validation/validation.go`: `minimalNameRequirements`
 ///   is `path.IsValidPathSegmentName`), so `system:aggregated-metrics-reader` is valid;
 /// - PodDisruptionBudget: `pkg/apis/policy/validation/validation.go` validates
@@ -208,7 +209,7 @@ pub fn name_rule(kind: Kind) -> NameRule {
 }
 
 /// Checks of a kind's own validation on `metadata.name` beyond its name
-/// function, in upstream's words.
+/// function, in upstream's words (names.md §3).
 fn kind_name_problems(object: &Object, name: &str) -> Vec<String> {
     match object {
         // pkg/apis/batch/validation/validation.go ValidateCronJobCreate: the

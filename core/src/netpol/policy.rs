@@ -171,9 +171,8 @@ impl Policy {
         }
     }
 
-    /// The one definition of a default deny, after the "Default policies" of the
-    /// upstream documentation (content/en/docs/concepts/services-networking/
-    /// network-policies.md): the policy selects every pod of its namespace and
+    /// The one definition of a default deny (netpol.md §43), after the "Default
+    /// policies" of the upstream documentation: the policy selects every pod of its namespace and
     /// governs `direction` without a single rule, so by itself it allows nothing
     /// and only other policies' rules let traffic through. A namespace-wide policy
     /// with rules is not one: `ingress: [{}]` is the documented "allow all".

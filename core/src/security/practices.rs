@@ -735,7 +735,7 @@ impl<'e> NetworkContext<'e> {
 
 fn network_policy_coverage(sink: &mut Sink<'_, '_>, network: &NetworkContext<'_>, workload: &Workload<'_>) {
     // A Pod in phase Succeeded or Failed is no endpoint of the engine: it takes
-    // no part in traffic, so what isolates it does not matter.
+    // no part in traffic (netpol.md §36), so what isolates it does not matter.
     let Some(endpoint) = network.engine.endpoint_index(&workload.loaded.id()) else {
         return;
     };
@@ -754,7 +754,7 @@ fn network_policy_coverage(sink: &mut Sink<'_, '_>, network: &NetworkContext<'_>
         if isolated {
             continue;
         }
-        // No selector matches a pod on the host's network, so no policy isolates it.
+        // No selector matches a pod on the host's network, so no policy isolates it (netpol.md §35).
         let message = if host_network {
             format!(
                 "the pods use the host's network, which no NetworkPolicy isolates: all {traffic} traffic is allowed"
