@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Severity;
 use crate::model::{Inventory, Kind, Object, Workload};
+use crate::netpol::Engine;
 use admission::{AdmissionOutcome, NamespacePolicy};
 use practices::{Finding, Rule};
 use psp::{MigrationRow, PolicyRef, PspDecision, PspEvaluation};
@@ -134,8 +135,11 @@ impl Default for SecuritySection {
     }
 }
 
-/// Runs the whole security analysis over an inventory.
-pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
+/// Runs the whole security analysis over an inventory. `engine` is the
+/// NetworkPolicy engine built over the same inventory: the NetworkPolicy
+/// findings ask it which pods are isolated and where a default deny stands.
+pub fn analyze(inventory: &Inventory, engine: &Engine, options: &Options) -> SecuritySection {
+    let network = practices::NetworkContext::new(engine);
     let policies: Vec<(&crate::model::Loaded, PolicyRef<'_>)> = inventory
         .objects
         .iter()
@@ -158,7 +162,8 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         .collect();
     let refs: Vec<PolicyRef<'_>> = policies.iter().map(|(_, p)| *p).collect();
     let grants = rbac::PspGrants::from_inventory(inventory);
-    let workloads = inventory.workloads().map(|w| workload_security(inventory, &w, options, &refs, &grants)).collect();
+    let workloads =
+        inventory.workloads().map(|w| workload_security(inventory, &network, &w, options, &refs, &grants)).collect();
     let namespaces = inventory
         .namespaces
         .iter()
@@ -216,6 +221,7 @@ fn verdict(workload: &Workload<'_>, evaluation: &Evaluation) -> LevelVerdict {
 
 fn workload_security(
     inventory: &Inventory,
+    network: &practices::NetworkContext<'_>,
     w: &Workload<'_>,
     options: &Options,
     policies: &[PolicyRef<'_>],
@@ -243,7 +249,7 @@ fn workload_security(
         admission,
         api_warnings: api_warnings(w, &metadata, &spec),
         psp,
-        findings: practices::findings(inventory, w),
+        findings: practices::findings(inventory, network, w),
     }
 }
 
