@@ -351,3 +351,201 @@ fn group_pods_cases() {
         assert_eq!(groups.ignored, case.expect_ignored_pods, "{}", case.name);
     }
 }
+
+// ---------------------------------------------------------------- behavior
+
+use k8s_openapi::api::autoscaling::v2::{HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscalerBehavior};
+use kubeplay_core::scaling::hpa::behavior::{
+    convert_desired_replicas_with_behavior_rate, convert_desired_replicas_with_rules, generate_scale_down_rules,
+    generate_scale_up_rules, replicas_change_per_period, stabilize_recommendation,
+    stabilize_recommendation_with_behaviors,
+};
+use kubeplay_core::scaling::hpa::{ControllerConfig, HpaController, ScaleEvent, TimestampedRecommendation};
+
+/// `generateScalingRules(pods, podsPeriod, percent, percentPeriod, window)`.
+fn generate_scaling_rules(r: [i32; 5]) -> HPAScalingRules {
+    let [pods, pods_period, percent, percent_period, window] = r;
+    let mut policies = Vec::new();
+    if pods != 0 {
+        policies.push(HPAScalingPolicy { type_: "Pods".into(), value: pods, period_seconds: pods_period });
+    }
+    if percent != 0 {
+        policies.push(HPAScalingPolicy { type_: "Percent".into(), value: percent, period_seconds: percent_period });
+    }
+    HPAScalingRules {
+        stabilization_window_seconds: Some(window),
+        select_policy: Some("Max".into()),
+        policies: if policies.is_empty() { None } else { Some(policies) },
+        ..HPAScalingRules::default()
+    }
+}
+
+/// `generateEventsUniformDistribution(changes, period)` at now = 0.
+fn uniform_events(changes: &[i32], period: i64) -> Vec<ScaleEvent> {
+    let segment = period as f64 / changes.len() as f64;
+    changes
+        .iter()
+        .enumerate()
+        .map(|(i, change)| {
+            let ago = (period as f64 - segment * (i as f64 + 1.0) + segment / 2.0) as i64;
+            ScaleEvent { replica_change: *change, timestamp: -ago, outdated: false }
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct RulesCase {
+    name: String,
+    current: i32,
+    desired: i32,
+    min: i32,
+    max: i32,
+    #[serde(default)]
+    up: Option<[i32; 5]>,
+    #[serde(default)]
+    down: Option<[i32; 5]>,
+    #[serde(default)]
+    up_events: Option<(Vec<i32>, i64)>,
+    #[serde(default)]
+    down_events: Option<(Vec<i32>, i64)>,
+    expected: i32,
+    condition: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct StabilizeCase {
+    name: String,
+    recommendations: Vec<(i32, i64)>,
+    #[serde(default)]
+    current: i32,
+    desired: i32,
+    expected: i32,
+    #[serde(default)]
+    expected_recommendations: Option<Vec<i32>>,
+    #[serde(default)]
+    up_window: i32,
+    #[serde(default)]
+    down_window: i32,
+    #[serde(default)]
+    expected_log_length: Option<usize>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct StoreEventsCase {
+    name: String,
+    replica_change: i32,
+    previous: Vec<(i32, i64)>,
+    expected: Vec<(i32, bool)>,
+    #[serde(default)]
+    rules: Option<[i32; 5]>,
+    expected_change: i32,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct BehaviorCases {
+    scaling_with_rules: Vec<RulesCase>,
+    stabilize_with_behaviors: Vec<StabilizeCase>,
+    legacy_stabilize: Vec<StabilizeCase>,
+    store_scale_events: Vec<StoreEventsCase>,
+    convert_with_rules: Vec<RulesCase>,
+}
+
+fn behavior_cases() -> BehaviorCases {
+    let path = format!("{}/tests/hpa/behavior.yaml", env!("CARGO_MANIFEST_DIR"));
+    serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn recommendations(list: &[(i32, i64)]) -> Vec<TimestampedRecommendation> {
+    list.iter().map(|(r, ago)| TimestampedRecommendation { recommendation: *r, timestamp: -ago }).collect()
+}
+
+#[test]
+fn scaling_with_rules_cases() {
+    let cases = behavior_cases().scaling_with_rules;
+    assert!(cases.len() >= 40);
+    for case in cases {
+        let up = generate_scale_up_rules(case.up.map(generate_scaling_rules).as_ref());
+        let down = generate_scale_down_rules(case.down.map(generate_scaling_rules).as_ref());
+        let up_events = case.up_events.as_ref().map(|(c, p)| uniform_events(c, *p)).unwrap_or_default();
+        let down_events = case.down_events.as_ref().map(|(c, p)| uniform_events(c, *p)).unwrap_or_default();
+        let (replicas, condition, _) = convert_desired_replicas_with_behavior_rate(
+            &up,
+            &down,
+            &up_events,
+            &down_events,
+            case.min,
+            case.max,
+            case.current,
+            case.desired,
+            0,
+        );
+        assert_eq!((replicas, condition), (case.expected, case.condition.as_str()), "{}", case.name);
+    }
+}
+
+#[test]
+fn stabilize_with_behaviors_cases() {
+    for case in behavior_cases().stabilize_with_behaviors {
+        let mut recs = recommendations(&case.recommendations);
+        let up = HPAScalingRules { stabilization_window_seconds: Some(case.up_window), ..Default::default() };
+        let down = HPAScalingRules { stabilization_window_seconds: Some(case.down_window), ..Default::default() };
+        let (r, _, _) = stabilize_recommendation_with_behaviors(&mut recs, &up, &down, case.current, case.desired, 0);
+        assert_eq!(r, case.expected, "{}", case.name);
+        if let Some(expected) = &case.expected_recommendations {
+            let stored: Vec<i32> = recs.iter().map(|r| r.recommendation).collect();
+            assert_eq!(&stored, expected, "{}", case.name);
+        }
+    }
+}
+
+#[test]
+fn legacy_stabilize_cases() {
+    for case in behavior_cases().legacy_stabilize {
+        let mut recs = recommendations(&case.recommendations);
+        let r = stabilize_recommendation(&mut recs, 300, case.desired, 0);
+        assert_eq!(r, case.expected, "{}", case.name);
+        assert_eq!(Some(recs.len()), case.expected_log_length, "{}", case.name);
+    }
+}
+
+#[test]
+fn store_scale_events_cases() {
+    for case in behavior_cases().store_scale_events {
+        let previous: Vec<ScaleEvent> = case
+            .previous
+            .iter()
+            .map(|(c, ago)| ScaleEvent { replica_change: *c, timestamp: -ago, outdated: false })
+            .collect();
+        assert_eq!(replicas_change_per_period(60, &previous, 0), case.expected_change, "{}", case.name);
+        let rules = case.rules.map(generate_scaling_rules);
+        for up in [true, false] {
+            let behavior = rules.as_ref().map(|r| HorizontalPodAutoscalerBehavior {
+                scale_up: up.then(|| r.clone()),
+                scale_down: (!up).then(|| r.clone()),
+            });
+            let mut controller = HpaController::new(ControllerConfig::default());
+            let new = if up { 10 + case.replica_change } else { 10 - case.replica_change };
+            if up {
+                controller.scale_up_events = previous.clone();
+            } else {
+                controller.scale_down_events = previous.clone();
+            }
+            controller.store_scale_event(behavior.as_ref(), 10, new, 0);
+            let events = if up { &controller.scale_up_events } else { &controller.scale_down_events };
+            let got: Vec<(i32, bool)> = events.iter().map(|e| (e.replica_change, e.outdated)).collect();
+            assert_eq!(got, case.expected, "{} (up: {up})", case.name);
+        }
+    }
+}
+
+#[test]
+fn convert_with_rules_cases() {
+    for case in behavior_cases().convert_with_rules {
+        let (replicas, condition, _) = convert_desired_replicas_with_rules(case.current, case.desired, case.min, case.max);
+        assert_eq!((replicas, condition), (case.expected, case.condition.as_str()), "{}", case.name);
+    }
+}

@@ -768,7 +768,7 @@ impl HpaController {
     }
 
     /// `storeScaleEvent`: only on the behavior path.
-    fn store_scale_event(
+    pub fn store_scale_event(
         &mut self,
         behavior: Option<&HorizontalPodAutoscalerBehavior>,
         prev_replicas: i32,
