@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kubeplay_core::quantity::Quantity;
 use kubeplay_core::scaling::hpa::pods::{ContainerRequests, group_pods};
-use kubeplay_core::scaling::hpa::{
-    PodInfo, PodMetric, PodPhase, ReadyCondition, ReplicaCalculator, Tolerances,
-};
+use kubeplay_core::scaling::hpa::{PodInfo, PodMetric, PodPhase, ReadyCondition, ReplicaCalculator, Tolerances};
 use serde::Deserialize;
 
 /// Go's zero time, in seconds from the Unix epoch.
@@ -129,22 +127,15 @@ impl ReplicaCalcCase {
         (0..count)
             .map(|i| {
                 let requests: BTreeMap<String, i64> = match &self.resource {
-                    Some(r) if i < r.requests.len() => {
-                        BTreeMap::from([(r.name.clone(), milli(&r.requests[i]))])
-                    }
+                    Some(r) if i < r.requests.len() => BTreeMap::from([(r.name.clone(), milli(&r.requests[i]))]),
                     _ => BTreeMap::new(),
                 };
-                let container = |name: &str| ContainerRequests {
-                    name: name.to_string(),
-                    requests: requests.clone(),
-                };
+                let container = |name: &str| ContainerRequests { name: name.to_string(), requests: requests.clone() };
                 PodInfo {
                     name: format!("test-pod-{i}"),
                     phase: self.pod_phase.get(i).copied().unwrap_or(PodPhase::Running),
                     deleting: self.pod_deletion_timestamp.get(i).copied().unwrap_or(false),
-                    start_time: Some(
-                        self.pod_start_time.get(i).map_or(ZERO_TIME, |t| t.seconds(now)),
-                    ),
+                    start_time: Some(self.pod_start_time.get(i).map_or(ZERO_TIME, |t| t.seconds(now))),
                     ready: Some(ReadyCondition {
                         status: self.pod_readiness.get(i).copied().unwrap_or(true),
                         last_transition_time: ZERO_TIME,
@@ -167,11 +158,7 @@ impl ReplicaCalcCase {
         };
         let mut metrics = BTreeMap::new();
         for (i, containers) in levels.iter().enumerate() {
-            let name = resource
-                .pod_names
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("test-pod-{i}"));
+            let name = resource.pod_names.get(i).cloned().unwrap_or_else(|| format!("test-pod-{i}"));
             let value = if self.container.is_empty() {
                 Some(containers.iter().sum())
             } else {
@@ -227,21 +214,16 @@ fn replica_calculator_cases() {
                 MetricType::Pods => {
                     calc.plain_metric_replicas(now, current, metric.target_usage, "", tol, &pods, &per_pod)
                 }
-                MetricType::Object => {
-                    calc.object_metric_replicas(current, metric.target_usage, first, tol, &pods)
-                }
+                MetricType::Object => calc.object_metric_replicas(current, metric.target_usage, first, tol, &pods),
                 MetricType::ObjectPerPod => {
                     Ok(calc.object_per_pod_metric_replicas(current, metric.per_pod_target_usage, first, tol))
                 }
                 MetricType::External => {
                     calc.external_metric_replicas(current, metric.target_usage, &metric.levels, tol, &pods)
                 }
-                MetricType::ExternalPerPod => Ok(calc.external_per_pod_metric_replicas(
-                    current,
-                    metric.per_pod_target_usage,
-                    &metric.levels,
-                    tol,
-                )),
+                MetricType::ExternalPerPod => {
+                    Ok(calc.external_per_pod_metric_replicas(current, metric.per_pod_target_usage, &metric.levels, tol))
+                }
             }
             .map(|p| (p.replicas, p.usage, None))
         };
@@ -260,10 +242,7 @@ fn replica_calculator_cases() {
                 let got = (replicas, value, utilization);
                 let want = (case.expected_replicas, expected_value, expected_utilization);
                 if got != want {
-                    failures.push(format!(
-                        "{}: (replicas, value, utilization) = {got:?}, want {want:?}",
-                        case.name
-                    ));
+                    failures.push(format!("{}: (replicas, value, utilization) = {got:?}, want {want:?}", case.name));
                 }
             }
         }
@@ -545,7 +524,371 @@ fn store_scale_events_cases() {
 #[test]
 fn convert_with_rules_cases() {
     for case in behavior_cases().convert_with_rules {
-        let (replicas, condition, _) = convert_desired_replicas_with_rules(case.current, case.desired, case.min, case.max);
+        let (replicas, condition, _) =
+            convert_desired_replicas_with_rules(case.current, case.desired, case.min, case.max);
         assert_eq!((replicas, condition), (case.expected, case.condition.as_str()), "{}", case.name);
     }
+}
+
+// ---------------------------------------------------------------- whole reconciles
+
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec;
+use kubeplay_core::scaling::hpa::{MetricReading, ReconcileInput, ReconcileOutcome};
+
+fn spec(yaml: &str) -> HorizontalPodAutoscalerSpec {
+    serde_yaml::from_str(yaml).unwrap()
+}
+
+/// Running, Ready for long, one container requesting `requests`.
+fn steady_pod(name: &str, requests: &[(&str, i64)]) -> PodInfo {
+    PodInfo {
+        name: name.to_string(),
+        start_time: Some(-3600),
+        ready: Some(ReadyCondition { status: true, last_transition_time: -3600 }),
+        containers: vec![ContainerRequests {
+            name: "app".into(),
+            requests: requests.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        }],
+        ..PodInfo::default()
+    }
+}
+
+/// Every pod using `value` (milli) of a resource.
+fn samples(pods: &[PodInfo], value: i64) -> MetricReading {
+    MetricReading::Pods(pods.iter().map(|p| (p.name.clone(), PodMetric { value, timestamp: 0, window: 60 })).collect())
+}
+
+fn condition<'a>(outcome: &'a ReconcileOutcome, type_: &str) -> (&'a str, &'a str) {
+    let c = outcome.conditions.iter().find(|c| c.type_ == type_).unwrap();
+    (c.status.as_str(), c.reason.as_str())
+}
+
+const MEBI: i64 = 1024 * 1024 * 1000; // 1Mi in milli-units
+
+/// The training material's HPA (`docs/semantics/hpa.md §4.4`).
+fn training_hpa() -> HorizontalPodAutoscalerSpec {
+    spec(
+        r#"
+scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+minReplicas: 3
+maxReplicas: 10
+metrics:
+- type: Resource
+  resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
+- type: Resource
+  resource: {name: memory, target: {type: Utilization, averageUtilization: 80}}
+behavior:
+  scaleUp: {policies: [{type: Pods, value: 4, periodSeconds: 60}]}
+  scaleDown: {stabilizationWindowSeconds: 60, policies: [{type: Pods, value: 1, periodSeconds: 60}]}
+"#,
+    )
+}
+
+/// §4.4's single steps: one reconcile of a fresh controller at the given CPU
+/// and memory utilization (requests 1 CPU and 100Mi per pod).
+fn single_step(replicas: i32, cpu_percent: i64, memory_percent: i64) -> ReconcileOutcome {
+    let pods: Vec<PodInfo> =
+        (0..replicas).map(|i| steady_pod(&format!("web-{i}"), &[("cpu", 1000), ("memory", 100 * MEBI)])).collect();
+    let metrics = [samples(&pods, cpu_percent * 10), samples(&pods, memory_percent * MEBI)];
+    let mut controller = HpaController::new(ControllerConfig::default());
+    controller.reconcile(
+        &training_hpa(),
+        ReconcileInput {
+            now: 0,
+            namespace: "default",
+            spec_replicas: replicas,
+            status_replicas: replicas,
+            pods: &pods,
+            metrics: &metrics,
+        },
+    )
+}
+
+#[test]
+fn worked_example_single_steps() {
+    // (replicas, cpu %, memory %) → (cpu proposal, memory proposal, desired)
+    let steps = [
+        ((3, 140, 80), (6, 3, 6)),
+        ((3, 90, 80), (4, 3, 4)),
+        ((3, 75, 80), (3, 3, 3)), // ratio 1.071: within tolerance
+        ((3, 77, 80), (3, 3, 3)), // ratio exactly 1.1: still within
+        ((3, 20, 80), (1, 3, 3)),
+        // 300% proposes 18; the behavior's Pods 4 per 60 s lets 4 become 8
+        // this cycle (maxReplicas 10 would allow 10).
+        ((4, 300, 80), (18, 4, 8)),
+        ((4, 35, 96), (2, 5, 5)),
+    ];
+    for ((replicas, cpu, memory), (cpu_proposal, memory_proposal, desired)) in steps {
+        let outcome = single_step(replicas, cpu, memory);
+        let proposals: Vec<Option<i32>> = outcome.metrics.iter().map(|m| m.replicas).collect();
+        assert_eq!(proposals, vec![Some(cpu_proposal), Some(memory_proposal)], "{replicas} at cpu {cpu}%");
+        assert_eq!(outcome.desired_replicas, desired, "{replicas} at cpu {cpu}%");
+        assert_eq!(outcome.metrics[0].utilization, Some(cpu as i32));
+        assert_eq!(outcome.metrics[0].name, "cpu resource utilization (percentage of request)");
+    }
+    let limited = single_step(4, 300, 80);
+    assert_eq!(condition(&limited, "ScalingLimited"), ("True", "ScaleUpLimit"));
+    assert_eq!(condition(&limited, "AbleToScale"), ("True", "SucceededRescale"));
+    assert_eq!(limited.rescale_reason, "cpu resource utilization (percentage of request) above target");
+}
+
+/// §4.4's timeline: the metrics want 10 until t = 105 s and 3 afterwards, one
+/// reconcile every 15 s. Driven by an External AverageValue metric (its
+/// proposal is ceil(total / target), whatever the replica count).
+#[test]
+fn worked_example_timeline() {
+    let hpa = spec(
+        r#"
+scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+minReplicas: 3
+maxReplicas: 10
+metrics:
+- type: External
+  external: {metric: {name: wanted}, target: {type: AverageValue, averageValue: "1"}}
+behavior:
+  scaleUp: {policies: [{type: Pods, value: 4, periodSeconds: 60}]}
+  scaleDown: {stabilizationWindowSeconds: 60, policies: [{type: Pods, value: 1, periodSeconds: 60}]}
+"#,
+    );
+    let mut controller = HpaController::new(ControllerConfig::default());
+    let mut replicas = 3;
+    let mut changes = Vec::new();
+    for step in 0..=40 {
+        let now = step * 15;
+        let wanted = if now <= 105 { 10_000 } else { 3_000 };
+        let metrics = [MetricReading::External(vec![wanted])];
+        let outcome = controller.reconcile(
+            &hpa,
+            ReconcileInput {
+                now,
+                namespace: "default",
+                spec_replicas: replicas,
+                status_replicas: replicas,
+                pods: &[],
+                metrics: &metrics,
+            },
+        );
+        if outcome.desired_replicas != replicas {
+            changes.push((now, outcome.desired_replicas));
+        }
+        replicas = outcome.desired_replicas;
+    }
+    assert_eq!(changes, vec![(0, 7), (60, 10), (165, 9), (225, 8), (285, 7), (345, 6), (405, 5), (465, 4), (525, 3)]);
+}
+
+/// The defaults (`hpa.md §4.3`): with a 15 s sync every reconcile may add
+/// max(4 pods, 100 %), and scaling down waits for the 300 s window.
+#[test]
+fn default_behavior_allows_max_of_four_pods_and_double_every_sync() {
+    let hpa = spec(
+        r#"
+scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+maxReplicas: 100
+metrics:
+- type: External
+  external: {metric: {name: wanted}, target: {type: AverageValue, averageValue: "1"}}
+behavior: {}
+"#,
+    );
+    let mut controller = HpaController::new(ControllerConfig::default());
+    let mut replicas = 1;
+    let mut path = vec![replicas];
+    for step in 0..6 {
+        let metrics = [MetricReading::External(vec![60_000])];
+        let outcome = controller.reconcile(
+            &hpa,
+            ReconcileInput {
+                now: step * 15,
+                namespace: "default",
+                spec_replicas: replicas,
+                status_replicas: replicas,
+                pods: &[],
+                metrics: &metrics,
+            },
+        );
+        replicas = outcome.desired_replicas;
+        path.push(replicas);
+    }
+    // 1 → 5 (+4) → 10 (×2) → 20 → 40 → 60 (the metric) → 60.
+    assert_eq!(path, vec![1, 5, 10, 20, 40, 60, 60]);
+    // Now the load drops: nothing moves until the last 60 leaves the 300 s window.
+    let mut first_drop = None;
+    for step in 6..40 {
+        let metrics = [MetricReading::External(vec![2_000])];
+        let outcome = controller.reconcile(
+            &hpa,
+            ReconcileInput {
+                now: step * 15,
+                namespace: "default",
+                spec_replicas: replicas,
+                status_replicas: replicas,
+                pods: &[],
+                metrics: &metrics,
+            },
+        );
+        if outcome.desired_replicas < replicas && first_drop.is_none() {
+            first_drop = Some((step * 15, outcome.desired_replicas));
+        }
+        replicas = outcome.desired_replicas;
+    }
+    // The last "60" was recorded at t = 75; at t = 375 it is exactly 300 s old
+    // and no longer counts: the default Percent 100 policy allows down to min (1)
+    // and the metric wants 2.
+    assert_eq!(first_drop, Some((375, 2)));
+}
+
+/// TestScaleUpOneMetricEmpty, TestNoScaleDownOneMetricInvalid and
+/// TestNoScaleDownOneMetricEmpty (horizontal_test.go): an invalid metric does
+/// not block a scale-up by the others, and blocks a scale-down.
+#[test]
+fn invalid_metrics_block_only_scale_down() {
+    fn run(
+        spec_replicas: i32,
+        target: i32,
+        levels: &[i64],
+        extra: &str,
+        extra_reading: MetricReading,
+    ) -> ReconcileOutcome {
+        let hpa = spec(&format!(
+            r#"
+scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
+minReplicas: 2
+maxReplicas: 6
+metrics:
+- type: Resource
+  resource: {{name: cpu, target: {{type: Utilization, averageUtilization: {target}}}}}
+- {extra}
+"#
+        ));
+        let pods: Vec<PodInfo> = (0..levels.len()).map(|i| steady_pod(&format!("p-{i}"), &[("cpu", 1000)])).collect();
+        let cpu = MetricReading::Pods(
+            pods.iter()
+                .zip(levels)
+                .map(|(p, l)| (p.name.clone(), PodMetric { value: *l, timestamp: 0, window: 60 }))
+                .collect(),
+        );
+        let metrics = [cpu, extra_reading];
+        HpaController::new(ControllerConfig::default()).reconcile(
+            &hpa,
+            ReconcileInput {
+                now: 0,
+                namespace: "default",
+                spec_replicas,
+                status_replicas: spec_replicas,
+                pods: &pods,
+                metrics: &metrics,
+            },
+        )
+    }
+    let external =
+        "{type: External, external: {metric: {name: qps, selector: {}}, target: {type: Value, value: 100m}}}";
+    let failed = || MetricReading::Unavailable("something went wrong".to_string());
+
+    // TestScaleUpOneMetricEmpty
+    let up = run(3, 30, &[300, 400, 500], external, failed());
+    assert_eq!(up.desired_replicas, 4);
+    assert_eq!(condition(&up, "ScalingActive"), ("True", "ValidMetricFound"));
+    assert_eq!(
+        up.error.as_deref(),
+        Some(
+            "invalid metrics (1 invalid out of 2), first error is: failed to get external metric value: \
+             unable to get external metric default/qps/&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}: something went wrong"
+        )
+    );
+
+    // TestNoScaleDownOneMetricInvalid
+    let invalid = run(5, 50, &[100, 300, 500, 250, 250], "{type: CheddarCheese}", failed());
+    assert_eq!(invalid.desired_replicas, 5);
+    assert!(!invalid.rescale);
+    assert_eq!(condition(&invalid, "AbleToScale"), ("True", "SucceededGetScale"));
+    assert_eq!(condition(&invalid, "ScalingActive"), ("False", "InvalidMetricSourceType"));
+    assert_eq!(invalid.conditions.len(), 2);
+
+    // TestNoScaleDownOneMetricEmpty
+    let empty = run(5, 50, &[100, 300, 500, 250, 250], external, failed());
+    assert_eq!(empty.desired_replicas, 5);
+    assert_eq!(condition(&empty, "AbleToScale"), ("True", "SucceededGetScale"));
+    assert_eq!(condition(&empty, "ScalingActive"), ("False", "FailedGetExternalMetric"));
+}
+
+#[test]
+fn out_of_range_and_zero_replicas_skip_the_metrics() {
+    let hpa = training_hpa();
+    let run = |replicas: i32| {
+        HpaController::new(ControllerConfig::default()).reconcile(
+            &hpa,
+            ReconcileInput {
+                now: 0,
+                namespace: "default",
+                spec_replicas: replicas,
+                status_replicas: replicas,
+                pods: &[],
+                metrics: &[],
+            },
+        )
+    };
+    let above = run(12);
+    assert_eq!(
+        (above.desired_replicas, above.rescale_reason.as_str()),
+        (10, "Current number of replicas above Spec.MaxReplicas")
+    );
+    let below = run(1);
+    assert_eq!(
+        (below.desired_replicas, below.rescale_reason.as_str()),
+        (3, "Current number of replicas below Spec.MinReplicas")
+    );
+    let zero = run(0);
+    assert_eq!(zero.desired_replicas, 0);
+    assert_eq!(condition(&zero, "ScalingActive"), ("False", "ScalingDisabled"));
+}
+
+#[test]
+fn missing_request_makes_the_metric_invalid_with_upstreams_message() {
+    let hpa = spec(
+        "{scaleTargetRef: {kind: Deployment, name: web}, maxReplicas: 5, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]}",
+    );
+    let pods = vec![steady_pod("web-0", &[])];
+    let metrics = [samples(&pods, 500)];
+    let outcome = HpaController::new(ControllerConfig::default()).reconcile(
+        &hpa,
+        ReconcileInput {
+            now: 0,
+            namespace: "default",
+            spec_replicas: 1,
+            status_replicas: 1,
+            pods: &pods,
+            metrics: &metrics,
+        },
+    );
+    let active = outcome.conditions.iter().find(|c| c.type_ == "ScalingActive").unwrap();
+    assert_eq!(active.reason, "FailedGetResourceMetric");
+    assert_eq!(
+        active.message,
+        "the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container app of Pod web-0"
+    );
+}
+
+#[test]
+fn per_hpa_tolerance_replaces_the_flag() {
+    // 3 pods at 75% of a 70% target: ratio 1.071, within the default 10 %,
+    // outside a 5 % scale-up tolerance.
+    let mut hpa = training_hpa();
+    let behavior = hpa.behavior.as_mut().unwrap();
+    behavior.scale_up.as_mut().unwrap().tolerance =
+        Some(k8s_openapi::apimachinery::pkg::api::resource::Quantity("0.05".into()));
+    let pods: Vec<PodInfo> =
+        (0..3).map(|i| steady_pod(&format!("web-{i}"), &[("cpu", 1000), ("memory", 100 * MEBI)])).collect();
+    let metrics = [samples(&pods, 750), samples(&pods, 80 * MEBI)];
+    let input = ReconcileInput {
+        now: 0,
+        namespace: "default",
+        spec_replicas: 3,
+        status_replicas: 3,
+        pods: &pods,
+        metrics: &metrics,
+    };
+    let outcome = HpaController::new(ControllerConfig::default()).reconcile(&hpa, input);
+    assert_eq!(outcome.desired_replicas, 4);
+    let gated = ControllerConfig { configurable_tolerance: false, ..ControllerConfig::default() };
+    assert_eq!(HpaController::new(gated).reconcile(&hpa, input).desired_replicas, 3);
 }

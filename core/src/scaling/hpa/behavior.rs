@@ -205,10 +205,7 @@ pub fn convert_desired_replicas_with_rules(
 /// `getReplicasChangePerPeriod`: changes strictly newer than `now - period`.
 pub fn replicas_change_per_period(period_seconds: i32, events: &[ScaleEvent], now: i64) -> i32 {
     let cutoff = now.saturating_sub(i64::from(period_seconds));
-    events
-        .iter()
-        .filter(|e| e.timestamp > cutoff)
-        .fold(0i32, |acc, e| acc.saturating_add(e.replica_change))
+    events.iter().filter(|e| e.timestamp > cutoff).fold(0i32, |acc, e| acc.saturating_add(e.replica_change))
 }
 
 fn select_policy(rules: &HPAScalingRules) -> &str {

@@ -5,16 +5,15 @@
 //! the controller keeps per HPA between reconciles.
 
 use k8s_openapi::api::autoscaling::v2::{
-    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget,
-    ResourceMetricSource,
+    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget, ResourceMetricSource,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Serialize};
 
 use super::behavior::{
     ScaleEvent, TimestampedRecommendation, convert_desired_replicas_with_behavior_rate,
-    convert_desired_replicas_with_rules, effective_behavior, longest_policy_period,
-    stabilize_recommendation, stabilize_recommendation_with_behaviors, store_scale_event,
+    convert_desired_replicas_with_rules, effective_behavior, longest_policy_period, stabilize_recommendation,
+    stabilize_recommendation_with_behaviors, store_scale_event,
 };
 use super::pods::{PodInfo, PodMetrics};
 use super::replica_calculator::{ReplicaCalculator, Tolerances};
@@ -253,7 +252,8 @@ impl HpaController {
         }
         let min_replicas = spec.min_replicas.unwrap_or(1);
         let max_replicas = spec.max_replicas;
-        let behavior = spec.behavior.as_ref().map(|b| effective_behavior(b, self.config.downscale_stabilization_window));
+        let behavior =
+            spec.behavior.as_ref().map(|b| effective_behavior(b, self.config.downscale_stabilization_window));
 
         let mut outcome = ReconcileOutcome {
             current_replicas,
@@ -453,7 +453,16 @@ impl HpaController {
                 } else {
                     ("FailedGetResourceMetric", format!("failed to get {resource} resource metric value"))
                 };
-                let inner = self.resource_metric(resource, container, target, reading, input, tolerances, container_source, &calc);
+                let inner = self.resource_metric(
+                    resource,
+                    container,
+                    target,
+                    reading,
+                    input,
+                    tolerances,
+                    container_source,
+                    &calc,
+                );
                 match inner {
                     Ok((name, replicas, utilization, value)) => Ok(ok(name, replicas, utilization, value)),
                     Err(err) => {
@@ -475,9 +484,15 @@ impl HpaController {
                     .ok_or_else(|| "invalid pods metric source: no average value target was set".to_string())
                     .and_then(milli)
                     .and_then(|target| match reading {
-                        MetricReading::Pods(samples) if !samples.is_empty() => {
-                            calc.plain_metric_replicas(input.now, spec_replicas, target, "", tolerances, input.pods, samples)
-                        }
+                        MetricReading::Pods(samples) if !samples.is_empty() => calc.plain_metric_replicas(
+                            input.now,
+                            spec_replicas,
+                            target,
+                            "",
+                            tolerances,
+                            input.pods,
+                            samples,
+                        ),
                         MetricReading::Unavailable(msg) => {
                             Err(format!("unable to get metric {}: {msg}", source.metric.name))
                         }
@@ -518,7 +533,8 @@ impl HpaController {
                 if let Some(target) = &source.target.value {
                     let name = format!("{} metric {}", described.kind, source.metric.name);
                     let result = value.and_then(|v| {
-                        milli(target).and_then(|t| calc.object_metric_replicas(spec_replicas, t, v, tolerances, input.pods))
+                        milli(target)
+                            .and_then(|t| calc.object_metric_replicas(spec_replicas, t, v, tolerances, input.pods))
                     });
                     match result {
                         Ok(p) => Ok(ok(name, p.replicas, None, p.usage)),
@@ -537,7 +553,8 @@ impl HpaController {
                         selector_string(source.metric.selector.as_ref())
                     );
                     let result = value.and_then(|v| {
-                        milli(target).map(|t| calc.object_per_pod_metric_replicas(input.status_replicas, t, v, tolerances))
+                        milli(target)
+                            .map(|t| calc.object_per_pod_metric_replicas(input.status_replicas, t, v, tolerances))
                     });
                     match result {
                         Ok(p) => Ok(ok(name, p.replicas, None, p.usage)),

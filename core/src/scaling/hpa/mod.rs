@@ -22,8 +22,7 @@ pub mod replica_calculator;
 
 pub use behavior::{ScaleEvent, TimestampedRecommendation};
 pub use controller::{
-    Condition, ControllerConfig, HpaController, MetricProposal, MetricReading, ReconcileInput,
-    ReconcileOutcome,
+    Condition, ControllerConfig, HpaController, MetricProposal, MetricReading, ReconcileInput, ReconcileOutcome,
 };
 pub use pods::{PodInfo, PodMetric, PodPhase, ReadyCondition};
 pub use replica_calculator::{ReplicaCalculator, Tolerances};

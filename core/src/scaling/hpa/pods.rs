@@ -125,13 +125,11 @@ pub fn group_pods(
                         // Within the initialization period: unready, or no full
                         // metric window since the last readiness change.
                         !condition.status
-                            || metric.timestamp
-                                < condition.last_transition_time.saturating_add(metric.window)
+                            || metric.timestamp < condition.last_transition_time.saturating_add(metric.window)
                     } else {
                         // Afterwards: unready and it has never been ready.
                         !condition.status
-                            && start.saturating_add(delay_of_initial_readiness_status)
-                                > condition.last_transition_time
+                            && start.saturating_add(delay_of_initial_readiness_status) > condition.last_transition_time
                     }
                 }
                 _ => true,
@@ -158,17 +156,12 @@ pub fn calculate_requests(
     let mut requests = BTreeMap::new();
     for pod in pods {
         let request = match (&pod.pod_requests, container.is_empty() && pod_level_resources) {
-            (Some(pod_requests), true) if !pod_requests.is_empty() => {
-                match pod_requests.get(resource) {
-                    Some(value) => *value,
-                    None => {
-                        return Err(format!(
-                            "missing pod-level request for {resource} in Pod {}",
-                            pod.name
-                        ));
-                    }
+            (Some(pod_requests), true) if !pod_requests.is_empty() => match pod_requests.get(resource) {
+                Some(value) => *value,
+                None => {
+                    return Err(format!("missing pod-level request for {resource} in Pod {}", pod.name));
                 }
-            }
+            },
             _ => container_requests(pod, container, resource)?,
         };
         requests.insert(pod.name.clone(), request);
@@ -182,10 +175,7 @@ fn container_requests(pod: &PodInfo, container: &str, resource: &str) -> Result<
     for c in pod.containers.iter().chain(pod.sidecars.iter()) {
         if container.is_empty() || container == c.name {
             let Some(value) = c.requests.get(resource) else {
-                return Err(format!(
-                    "missing request for {resource} in container {} of Pod {}",
-                    c.name, pod.name
-                ));
+                return Err(format!("missing request for {resource} in container {} of Pod {}", c.name, pod.name));
             };
             request = request.saturating_add(*value);
         }

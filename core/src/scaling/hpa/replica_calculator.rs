@@ -156,8 +156,7 @@ impl ReplicaCalculator {
             return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
         }
         let requests = calculate_requests(pods, container, resource, self.pod_level_resources)?;
-        let (usage_ratio, utilization, raw) =
-            resource_utilization_ratio(&metrics, &requests, target_utilization)?;
+        let (usage_ratio, utilization, raw) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
         let proposal = |replicas| UtilizationProposal { replicas, utilization, raw_average: raw };
 
         let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
@@ -368,8 +367,7 @@ fn usage_ratio_replica_count(
     }
     if pods.is_empty() {
         return Err(
-            "unable to calculate ready pods: no pods returned by selector while calculating replica count"
-                .to_string(),
+            "unable to calculate ready pods: no pods returned by selector while calculating replica count".to_string()
         );
     }
     let ready = pods.iter().filter(|p| p.phase == PodPhase::Running && p.is_ready()).count();
