@@ -130,7 +130,11 @@ impl ReplicaCalcCase {
                     Some(r) if i < r.requests.len() => BTreeMap::from([(r.name.clone(), milli(&r.requests[i]))]),
                     _ => BTreeMap::new(),
                 };
-                let container = |name: &str| ContainerRequests { name: name.to_string(), requests: requests.clone() };
+                let container = |name: &str| ContainerRequests {
+                    name: name.to_string(),
+                    requests: requests.clone(),
+                    restartable: false,
+                };
                 PodInfo {
                     name: format!("test-pod-{i}"),
                     phase: self.pod_phase.get(i).copied().unwrap_or(PodPhase::Running),
@@ -269,6 +273,8 @@ struct CasePod {
     start_time: Option<Time>,
     #[serde(default)]
     ready: Option<CaseReady>,
+    #[serde(default)]
+    deleting: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -308,6 +314,7 @@ fn group_pods_cases() {
             .map(|p| PodInfo {
                 name: p.name.clone(),
                 phase: p.phase,
+                deleting: p.deleting,
                 start_time: p.start_time.map(|t| t.seconds(now)),
                 ready: p.ready.as_ref().map(|r| ReadyCondition {
                     status: r.status,
@@ -548,6 +555,7 @@ fn steady_pod(name: &str, requests: &[(&str, i64)]) -> PodInfo {
         containers: vec![ContainerRequests {
             name: "app".into(),
             requests: requests.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            restartable: false,
         }],
         ..PodInfo::default()
     }
@@ -891,4 +899,35 @@ fn per_hpa_tolerance_replaces_the_flag() {
     assert_eq!(outcome.desired_replicas, 4);
     let gated = ControllerConfig { configurable_tolerance: false, ..ControllerConfig::default() };
     assert_eq!(HpaController::new(gated).reconcile(&hpa, input).desired_replicas, 3);
+}
+
+// ---------------------------------------------------------------- calculateRequests
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct RequestsCase {
+    name: String,
+    pods: Vec<PodInfo>,
+    #[serde(default)]
+    container: String,
+    resource: String,
+    #[serde(default)]
+    expected_requests: Option<BTreeMap<String, i64>>,
+    #[serde(default)]
+    expected_error: Option<String>,
+}
+
+#[test]
+fn calculate_requests_cases() {
+    let cases: Vec<RequestsCase> = load("calculate_requests.yaml");
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let got =
+            kubeplay_core::scaling::hpa::pods::calculate_requests(&case.pods, &case.container, &case.resource, true);
+        match (&case.expected_error, got) {
+            (Some(expected), Err(err)) => assert_eq!(&err, expected, "{}", case.name),
+            (None, Ok(requests)) => assert_eq!(Some(requests), case.expected_requests, "{}", case.name),
+            (_, other) => panic!("{}: {other:?}", case.name),
+        }
+    }
 }

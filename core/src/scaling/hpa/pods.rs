@@ -32,6 +32,9 @@ pub struct ContainerRequests {
     pub name: String,
     #[serde(default)]
     pub requests: BTreeMap<String, i64>,
+    /// An init container with `restartPolicy: Always` (a native sidecar).
+    #[serde(default)]
+    pub restartable: bool,
 }
 
 /// What the replica calculator reads of a pod.
@@ -52,10 +55,10 @@ pub struct PodInfo {
     pub ready: Option<ReadyCondition>,
     #[serde(default)]
     pub containers: Vec<ContainerRequests>,
-    /// Restartable init containers (`restartPolicy: Always`, native sidecars):
-    /// their requests count with the containers'.
+    /// Init containers; only restartable ones (native sidecars) have their
+    /// requests counted with the containers'.
     #[serde(default)]
-    pub sidecars: Vec<ContainerRequests>,
+    pub init_containers: Vec<ContainerRequests>,
     /// Pod-level `spec.resources.requests` (milli), used when set and the metric
     /// names no container (feature PodLevelResources).
     #[serde(default)]
@@ -172,7 +175,8 @@ pub fn calculate_requests(
 /// `calculatePodRequestsFromContainers`.
 fn container_requests(pod: &PodInfo, container: &str, resource: &str) -> Result<i64, String> {
     let mut request: i64 = 0;
-    for c in pod.containers.iter().chain(pod.sidecars.iter()) {
+    let sidecars = pod.init_containers.iter().filter(|c| c.restartable);
+    for c in pod.containers.iter().chain(sidecars) {
         if container.is_empty() || container == c.name {
             let Some(value) = c.requests.get(resource) else {
                 return Err(format!("missing request for {resource} in container {} of Pod {}", c.name, pod.name));
