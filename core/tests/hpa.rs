@@ -931,3 +931,69 @@ fn calculate_requests_cases() {
         }
     }
 }
+
+/// Extreme inputs (zero and huge targets, values at the integer rails,
+/// negative times) give an answer, never a panic: core's rule.
+#[test]
+fn extreme_inputs_never_panic() {
+    let targets = ["0", "1m", "1", "9223372036854775807m", "1e18", "-5"];
+    let values = [0i64, 1, -1, i64::MAX, i64::MIN];
+    let replicas = [0i32, 1, 3, i32::MAX, -1];
+    for target in targets {
+        for value in values {
+            for current in replicas {
+                let hpa = spec(&format!(
+                    r#"
+scaleTargetRef: {{kind: Deployment, name: web}}
+minReplicas: 0
+maxReplicas: 2147483647
+metrics:
+- {{type: Resource, resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 0}}}}}}
+- {{type: Resource, resource: {{name: memory, target: {{type: AverageValue, averageValue: "{target}"}}}}}}
+- {{type: Pods, pods: {{metric: {{name: qps}}, target: {{type: AverageValue, averageValue: "{target}"}}}}}}
+- {{type: Object, object: {{describedObject: {{kind: Service, name: s}}, metric: {{name: hits}}, target: {{type: Value, value: "{target}"}}}}}}
+- {{type: Object, object: {{describedObject: {{kind: Service, name: s}}, metric: {{name: hits}}, target: {{type: AverageValue, averageValue: "{target}"}}}}}}
+- {{type: External, external: {{metric: {{name: q}}, target: {{type: Value, value: "{target}"}}}}}}
+- {{type: External, external: {{metric: {{name: q}}, target: {{type: AverageValue, averageValue: "{target}"}}}}}}
+- {{type: ContainerResource, containerResource: {{name: cpu, container: app, target: {{type: Utilization, averageUtilization: 2147483647}}}}}}
+behavior:
+  scaleUp: {{policies: [{{type: Percent, value: 2147483647, periodSeconds: 1}}, {{type: Pods, value: 2147483647, periodSeconds: 2147483647}}]}}
+  scaleDown: {{selectPolicy: Min, policies: [{{type: Percent, value: -2147483648, periodSeconds: 0}}]}}
+"#
+                ));
+                let pods = vec![
+                    steady_pod("a", &[("cpu", value), ("memory", value)]),
+                    PodInfo { name: "b".into(), start_time: Some(i64::MIN), ..PodInfo::default() },
+                ];
+                let sample = PodMetric { value, timestamp: i64::MAX, window: i64::MAX };
+                let per_pod =
+                    MetricReading::Pods(BTreeMap::from([("a".to_string(), sample), ("b".to_string(), sample)]));
+                let metrics = [
+                    per_pod.clone(),
+                    per_pod.clone(),
+                    per_pod.clone(),
+                    MetricReading::Object(value),
+                    MetricReading::Object(value),
+                    MetricReading::External(vec![value, value]),
+                    MetricReading::External(vec![value; 3]),
+                    per_pod,
+                ];
+                let mut controller = HpaController::new(ControllerConfig::default());
+                for now in [i64::MIN, 0, i64::MAX] {
+                    let outcome = controller.reconcile(
+                        &hpa,
+                        ReconcileInput {
+                            now,
+                            namespace: "default",
+                            spec_replicas: current,
+                            status_replicas: current,
+                            pods: &pods,
+                            metrics: &metrics,
+                        },
+                    );
+                    assert_eq!(outcome.metrics.len(), if current > 0 { 8 } else { outcome.metrics.len() });
+                }
+            }
+        }
+    }
+}
