@@ -1,5 +1,5 @@
 //! The HPA engine (`core/src/scaling/hpa`) against upstream's own cases,
-//! transcribed into `core/tests/hpa/*.yaml` (each names the upstream test it
+//! transcribed into `core/tests/cases/hpa/*.yaml` (each names the upstream test it
 //! comes from), and the worked example of `docs/semantics/hpa.md §4.4`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 const ZERO_TIME: i64 = -62_135_596_800;
 
 fn load<T: for<'de> Deserialize<'de>>(file: &str) -> Vec<T> {
-    let path = format!("{}/tests/hpa/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/cases/hpa/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -441,7 +441,7 @@ struct BehaviorCases {
 }
 
 fn behavior_cases() -> BehaviorCases {
-    let path = format!("{}/tests/hpa/behavior.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/cases/hpa/behavior.yaml", env!("CARGO_MANIFEST_DIR"));
     serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
