@@ -28,6 +28,7 @@ pub mod model;
 pub mod netpol;
 pub mod quantity;
 pub mod report;
+pub mod scaling;
 pub mod security;
 pub mod source;
 pub mod version;

@@ -1,0 +1,194 @@
+//! The pods an HPA's selector matches and their metric samples, grouped as
+//! upstream's `groupPods` and requested as `calculateRequests`
+//! (`pkg/controller/podautoscaler/replica_calculator.go`; `hpa.md §3.1`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// `status.phase` of a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PodPhase {
+    Pending,
+    #[default]
+    Running,
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+/// The pod's `Ready` condition: its status and when it last changed (seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadyCondition {
+    pub status: bool,
+    pub last_transition_time: i64,
+}
+
+/// One container's requests, in milli-units by resource name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerRequests {
+    pub name: String,
+    #[serde(default)]
+    pub requests: BTreeMap<String, i64>,
+    /// An init container with `restartPolicy: Always` (a native sidecar).
+    #[serde(default)]
+    pub restartable: bool,
+}
+
+/// What the replica calculator reads of a pod.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodInfo {
+    pub name: String,
+    #[serde(default)]
+    pub phase: PodPhase,
+    /// `metadata.deletionTimestamp` is set.
+    #[serde(default)]
+    pub deleting: bool,
+    /// `status.startTime` (seconds); `None` when the pod has none.
+    #[serde(default)]
+    pub start_time: Option<i64>,
+    /// The `Ready` condition; `None` when the pod has none.
+    #[serde(default)]
+    pub ready: Option<ReadyCondition>,
+    #[serde(default)]
+    pub containers: Vec<ContainerRequests>,
+    /// Init containers; only restartable ones (native sidecars) have their
+    /// requests counted with the containers'.
+    #[serde(default)]
+    pub init_containers: Vec<ContainerRequests>,
+    /// Pod-level `spec.resources.requests` (milli), used when set and the metric
+    /// names no container (feature PodLevelResources).
+    #[serde(default)]
+    pub pod_requests: Option<BTreeMap<String, i64>>,
+}
+
+impl PodInfo {
+    /// `podutil.IsPodReady`: a Ready condition with status True.
+    pub fn is_ready(&self) -> bool {
+        self.ready.is_some_and(|c| c.status)
+    }
+}
+
+/// One pod's sample from the metrics API: a milli-value, when it was taken and
+/// over which window (seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodMetric {
+    pub value: i64,
+    #[serde(default)]
+    pub timestamp: i64,
+    #[serde(default)]
+    pub window: i64,
+}
+
+/// Samples by pod name (`PodMetricsInfo`).
+pub type PodMetrics = BTreeMap<String, PodMetric>;
+
+/// The result of `groupPods`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodGroups {
+    pub ready_pod_count: usize,
+    pub unready: BTreeSet<String>,
+    pub missing: BTreeSet<String>,
+    pub ignored: BTreeSet<String>,
+}
+
+/// `groupPods` (`replica_calculator.go`): ignored (deleted or Failed), unready
+/// (Pending; for CPU the readiness rules of `hpa.md §3.1` step 2), missing (no
+/// sample), and the count of the rest. `now` stands for upstream's `time.Now()`.
+pub fn group_pods(
+    pods: &[PodInfo],
+    metrics: &PodMetrics,
+    resource: &str,
+    cpu_initialization_period: i64,
+    delay_of_initial_readiness_status: i64,
+    now: i64,
+) -> PodGroups {
+    let mut groups = PodGroups::default();
+    for pod in pods {
+        if pod.deleting || pod.phase == PodPhase::Failed {
+            groups.ignored.insert(pod.name.clone());
+            continue;
+        }
+        if pod.phase == PodPhase::Pending {
+            groups.unready.insert(pod.name.clone());
+            continue;
+        }
+        let Some(metric) = metrics.get(&pod.name) else {
+            groups.missing.insert(pod.name.clone());
+            continue;
+        };
+        if resource == "cpu" {
+            let unready = match (pod.ready, pod.start_time) {
+                (Some(condition), Some(start)) => {
+                    if start.saturating_add(cpu_initialization_period) > now {
+                        // Within the initialization period: unready, or no full
+                        // metric window since the last readiness change.
+                        !condition.status
+                            || metric.timestamp < condition.last_transition_time.saturating_add(metric.window)
+                    } else {
+                        // Afterwards: unready and it has never been ready.
+                        !condition.status
+                            && start.saturating_add(delay_of_initial_readiness_status) > condition.last_transition_time
+                    }
+                }
+                _ => true,
+            };
+            if unready {
+                groups.unready.insert(pod.name.clone());
+                continue;
+            }
+        }
+        groups.ready_pod_count += 1;
+    }
+    groups
+}
+
+/// `calculateRequests`: each pod's request for `resource` in milli-units: the
+/// pod-level request when set and no container is named, else the sum over the
+/// containers and native sidecars (only `container` when one is named).
+pub fn calculate_requests(
+    pods: &[PodInfo],
+    container: &str,
+    resource: &str,
+    pod_level_resources: bool,
+) -> Result<BTreeMap<String, i64>, String> {
+    let mut requests = BTreeMap::new();
+    for pod in pods {
+        let request = match (&pod.pod_requests, container.is_empty() && pod_level_resources) {
+            (Some(pod_requests), true) if !pod_requests.is_empty() => match pod_requests.get(resource) {
+                Some(value) => *value,
+                None => {
+                    return Err(format!("missing pod-level request for {resource} in Pod {}", pod.name));
+                }
+            },
+            _ => container_requests(pod, container, resource)?,
+        };
+        requests.insert(pod.name.clone(), request);
+    }
+    Ok(requests)
+}
+
+/// `calculatePodRequestsFromContainers`.
+fn container_requests(pod: &PodInfo, container: &str, resource: &str) -> Result<i64, String> {
+    let mut request: i64 = 0;
+    let sidecars = pod.init_containers.iter().filter(|c| c.restartable);
+    for c in pod.containers.iter().chain(sidecars) {
+        if container.is_empty() || container == c.name {
+            let Some(value) = c.requests.get(resource) else {
+                return Err(format!("missing request for {resource} in container {} of Pod {}", c.name, pod.name));
+            };
+            request = request.saturating_add(*value);
+        }
+        if container == c.name {
+            return Ok(request);
+        }
+    }
+    if !container.is_empty() {
+        return Err(format!("container {container} not found in Pod {}", pod.name));
+    }
+    Ok(request)
+}

@@ -1,0 +1,375 @@
+//! One metric's replica proposal: upstream's `ReplicaCalculator`
+//! (`pkg/controller/podautoscaler/replica_calculator.go`) and the ratios of
+//! `pkg/controller/podautoscaler/metrics/utilization.go` (`hpa.md §3`).
+//!
+//! Arithmetic as upstream: sums and averages in int64 milli-units (summed
+//! exactly here, then held to int64 as the newer big-integer upstream code
+//! does), utilization a truncated int32 percent, ratios float64, and
+//! `int32(math.Ceil(..))` where upstream rounds.
+
+use serde::{Deserialize, Serialize};
+
+use super::pods::{PodInfo, PodMetric, PodMetrics, PodPhase, calculate_requests, group_pods};
+
+/// `Tolerances` (`replica_calculator.go`): a ratio r is within when
+/// `1 - scale_down <= r <= 1 + scale_up` (`hpa.md §3.3`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tolerances {
+    pub scale_down: f64,
+    pub scale_up: f64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances { scale_down: 0.1, scale_up: 0.1 }
+    }
+}
+
+impl Tolerances {
+    pub fn is_within(&self, usage_ratio: f64) -> bool {
+        (1.0 - self.scale_down) <= usage_ratio && usage_ratio <= (1.0 + self.scale_up)
+    }
+}
+
+/// `int32(math.Ceil(x))`; out-of-range values saturate (Go leaves them
+/// implementation-defined; newer upstream clamps to MaxInt32).
+pub(crate) fn ceil_i32(x: f64) -> i32 {
+    x.ceil() as i32
+}
+
+fn clamp_i64(x: i128) -> i64 {
+    i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// A Resource / ContainerResource utilization proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UtilizationProposal {
+    pub replicas: i32,
+    /// The truncated percent (`currentAverageUtilization`).
+    pub utilization: i32,
+    /// The average usage in milli-units (`currentAverageValue`).
+    pub raw_average: i64,
+}
+
+/// A proposal from a raw value (AverageValue, Pods, Object, External).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageProposal {
+    pub replicas: i32,
+    /// The usage reported in the status, in milli-units.
+    pub usage: i64,
+}
+
+/// `GetResourceUtilizationRatio`: (ratio, truncated percent, average milli).
+pub fn resource_utilization_ratio(
+    metrics: &PodMetrics,
+    requests: &std::collections::BTreeMap<String, i64>,
+    target_utilization: i32,
+) -> Result<(f64, i32, i64), String> {
+    let mut metrics_total: i128 = 0;
+    let mut requests_total: i128 = 0;
+    let mut entries: i128 = 0;
+    for (pod, metric) in metrics {
+        // Samples of pods without a request are extraneous (missing requests
+        // are reported elsewhere).
+        let Some(request) = requests.get(pod) else { continue };
+        metrics_total += i128::from(metric.value);
+        requests_total += i128::from(*request);
+        entries += 1;
+    }
+    if requests_total == 0 {
+        return Err("no metrics returned matched known pods".to_string());
+    }
+    let percentage = metrics_total * 100 / requests_total;
+    let utilization = i32::try_from(percentage).unwrap_or(if percentage < 0 { i32::MIN } else { i32::MAX });
+    let average = clamp_i64(metrics_total / entries.max(1));
+    Ok((f64::from(utilization) / f64::from(target_utilization), utilization, average))
+}
+
+/// `GetMetricUsageRatio`: (ratio, average milli).
+pub fn metric_usage_ratio(metrics: &PodMetrics, target_usage: i64) -> (f64, i64) {
+    let total: i128 = metrics.values().map(|m| i128::from(m.value)).sum();
+    let count = i128::try_from(metrics.len()).unwrap_or(i128::MAX).max(1);
+    let usage = clamp_i64(total / count);
+    (usage as f64 / target_usage as f64, usage)
+}
+
+/// The controller flags the calculator reads (`hpa.md §1`), in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaCalculator {
+    pub cpu_initialization_period: i64,
+    pub delay_of_initial_readiness_status: i64,
+    /// Feature PodLevelResources: pod-level requests stand for the containers'.
+    pub pod_level_resources: bool,
+}
+
+impl Default for ReplicaCalculator {
+    fn default() -> Self {
+        ReplicaCalculator {
+            cpu_initialization_period: 300,
+            delay_of_initial_readiness_status: 30,
+            pod_level_resources: true,
+        }
+    }
+}
+
+impl ReplicaCalculator {
+    /// `GetResourceReplicas`: a Resource / ContainerResource metric with a
+    /// Utilization target. `metrics` are the pods' samples (already summed over
+    /// the pod's containers, or of `container` alone).
+    #[allow(clippy::too_many_arguments)]
+    pub fn resource_replicas(
+        &self,
+        now: i64,
+        current_replicas: i32,
+        target_utilization: i32,
+        resource: &str,
+        tolerances: Tolerances,
+        pods: &[PodInfo],
+        metrics: &PodMetrics,
+        container: &str,
+    ) -> Result<UtilizationProposal, String> {
+        if metrics.is_empty() {
+            return Err(format!(
+                "unable to get metrics for resource {resource}: no metrics returned from resource metrics API"
+            ));
+        }
+        if pods.is_empty() {
+            return Err("no pods returned by selector while calculating replica count".to_string());
+        }
+        let mut metrics = metrics.clone();
+        let groups = group_pods(
+            pods,
+            &metrics,
+            resource,
+            self.cpu_initialization_period,
+            self.delay_of_initial_readiness_status,
+            now,
+        );
+        for name in groups.ignored.iter().chain(groups.unready.iter()) {
+            metrics.remove(name);
+        }
+        if metrics.is_empty() {
+            return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
+        }
+        let requests = calculate_requests(pods, container, resource, self.pod_level_resources)?;
+        let (usage_ratio, utilization, raw) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
+        let proposal = |replicas| UtilizationProposal { replicas, utilization, raw_average: raw };
+
+        let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
+        if !scale_up_with_unready && groups.missing.is_empty() {
+            if tolerances.is_within(usage_ratio) {
+                return Ok(proposal(current_replicas));
+            }
+            // Fast path: the multiplier is the number of ready pods.
+            return Ok(proposal(ceil_i32(usage_ratio * groups.ready_pod_count as f64)));
+        }
+
+        if !groups.missing.is_empty() {
+            if usage_ratio < 1.0 {
+                // Scale-down: a missing pod uses max(100%, target) of its request.
+                let fallback = i64::from(target_utilization.max(100));
+                for name in &groups.missing {
+                    let request = requests.get(name).copied().unwrap_or(0);
+                    let value = clamp_i64(i128::from(request) * i128::from(fallback) / 100);
+                    metrics.insert(name.clone(), PodMetric { value, ..PodMetric::default() });
+                }
+            } else if usage_ratio > 1.0 {
+                for name in &groups.missing {
+                    metrics.insert(name.clone(), PodMetric::default());
+                }
+            }
+        }
+        if scale_up_with_unready {
+            for name in &groups.unready {
+                metrics.insert(name.clone(), PodMetric::default());
+            }
+        }
+
+        let (new_usage_ratio, _, _) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
+        if tolerances.is_within(new_usage_ratio)
+            || (usage_ratio < 1.0 && new_usage_ratio > 1.0)
+            || (usage_ratio > 1.0 && new_usage_ratio < 1.0)
+        {
+            return Ok(proposal(current_replicas));
+        }
+        let new_replicas = ceil_i32(new_usage_ratio * metrics.len() as f64);
+        if (new_usage_ratio < 1.0 && new_replicas > current_replicas)
+            || (new_usage_ratio > 1.0 && new_replicas < current_replicas)
+        {
+            // The count of pods considered would move against the ratio
+            // (a rolling update's surge pods).
+            return Ok(proposal(current_replicas));
+        }
+        Ok(proposal(new_replicas))
+    }
+
+    /// `GetRawResourceReplicas` (Resource / ContainerResource with an
+    /// AverageValue target) and `GetMetricReplicas` (Pods metrics): both
+    /// `calcPlainMetricReplicas`. `resource` is the resource name, or "" for a
+    /// Pods metric (only "cpu" gets the CPU readiness rules).
+    #[allow(clippy::too_many_arguments)]
+    pub fn plain_metric_replicas(
+        &self,
+        now: i64,
+        current_replicas: i32,
+        target_usage: i64,
+        resource: &str,
+        tolerances: Tolerances,
+        pods: &[PodInfo],
+        metrics: &PodMetrics,
+    ) -> Result<UsageProposal, String> {
+        if pods.is_empty() {
+            return Err("no pods returned by selector while calculating replica count".to_string());
+        }
+        let mut metrics = metrics.clone();
+        let groups = group_pods(
+            pods,
+            &metrics,
+            resource,
+            self.cpu_initialization_period,
+            self.delay_of_initial_readiness_status,
+            now,
+        );
+        for name in groups.ignored.iter().chain(groups.unready.iter()) {
+            metrics.remove(name);
+        }
+        if metrics.is_empty() {
+            return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
+        }
+        let (usage_ratio, usage) = metric_usage_ratio(&metrics, target_usage);
+        let proposal = |replicas| UsageProposal { replicas, usage };
+
+        let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
+        if !scale_up_with_unready && groups.missing.is_empty() {
+            if tolerances.is_within(usage_ratio) {
+                return Ok(proposal(current_replicas));
+            }
+            return Ok(proposal(ceil_i32(usage_ratio * groups.ready_pod_count as f64)));
+        }
+        if !groups.missing.is_empty() {
+            if usage_ratio < 1.0 {
+                // Scale-down: a missing pod uses exactly the target.
+                for name in &groups.missing {
+                    metrics.insert(name.clone(), PodMetric { value: target_usage, ..PodMetric::default() });
+                }
+            } else if usage_ratio > 1.0 {
+                for name in &groups.missing {
+                    metrics.insert(name.clone(), PodMetric::default());
+                }
+            }
+        }
+        if scale_up_with_unready {
+            for name in &groups.unready {
+                metrics.insert(name.clone(), PodMetric::default());
+            }
+        }
+        let (new_usage_ratio, _) = metric_usage_ratio(&metrics, target_usage);
+        if tolerances.is_within(new_usage_ratio)
+            || (usage_ratio < 1.0 && new_usage_ratio > 1.0)
+            || (usage_ratio > 1.0 && new_usage_ratio < 1.0)
+        {
+            return Ok(proposal(current_replicas));
+        }
+        let new_replicas = ceil_i32(new_usage_ratio * metrics.len() as f64);
+        if (new_usage_ratio < 1.0 && new_replicas > current_replicas)
+            || (new_usage_ratio > 1.0 && new_replicas < current_replicas)
+        {
+            return Ok(proposal(current_replicas));
+        }
+        Ok(proposal(new_replicas))
+    }
+
+    /// `GetObjectMetricReplicas`: an Object metric with a Value target.
+    pub fn object_metric_replicas(
+        &self,
+        current_replicas: i32,
+        target_usage: i64,
+        usage: i64,
+        tolerances: Tolerances,
+        pods: &[PodInfo],
+    ) -> Result<UsageProposal, String> {
+        let usage_ratio = usage as f64 / target_usage as f64;
+        let replicas = usage_ratio_replica_count(current_replicas, usage_ratio, tolerances, pods)?;
+        Ok(UsageProposal { replicas, usage })
+    }
+
+    /// `GetObjectPerPodMetricReplicas`: an Object metric with an AverageValue
+    /// target, against the target's `status.replicas`.
+    pub fn object_per_pod_metric_replicas(
+        &self,
+        status_replicas: i32,
+        target_average_usage: i64,
+        usage: i64,
+        tolerances: Tolerances,
+    ) -> UsageProposal {
+        per_pod_replicas(status_replicas, target_average_usage, usage, tolerances)
+    }
+
+    /// `GetExternalMetricReplicas`: an External metric with a Value target; the
+    /// values of every matching series are summed.
+    pub fn external_metric_replicas(
+        &self,
+        current_replicas: i32,
+        target_usage: i64,
+        values: &[i64],
+        tolerances: Tolerances,
+        pods: &[PodInfo],
+    ) -> Result<UsageProposal, String> {
+        let usage = clamp_i64(values.iter().map(|v| i128::from(*v)).sum());
+        let usage_ratio = usage as f64 / target_usage as f64;
+        let replicas = usage_ratio_replica_count(current_replicas, usage_ratio, tolerances, pods)?;
+        Ok(UsageProposal { replicas, usage })
+    }
+
+    /// `GetExternalPerPodMetricReplicas`: an External metric with an
+    /// AverageValue target.
+    pub fn external_per_pod_metric_replicas(
+        &self,
+        status_replicas: i32,
+        target_usage_per_pod: i64,
+        values: &[i64],
+        tolerances: Tolerances,
+    ) -> UsageProposal {
+        let usage = clamp_i64(values.iter().map(|v| i128::from(*v)).sum());
+        per_pod_replicas(status_replicas, target_usage_per_pod, usage, tolerances)
+    }
+}
+
+/// The AverageValue arithmetic of `GetObjectPerPodMetricReplicas` and
+/// `GetExternalPerPodMetricReplicas`.
+fn per_pod_replicas(status_replicas: i32, target_per_pod: i64, usage: i64, tolerances: Tolerances) -> UsageProposal {
+    let mut replicas = status_replicas;
+    let usage_ratio = usage as f64 / (target_per_pod as f64 * f64::from(status_replicas));
+    if !tolerances.is_within(usage_ratio) {
+        replicas = ceil_i32(usage as f64 / target_per_pod as f64);
+    }
+    let average = (usage as f64 / f64::from(status_replicas)).ceil() as i64;
+    UsageProposal { replicas, usage: average }
+}
+
+/// `getUsageRatioReplicaCount`: with replicas, tolerance then
+/// `ceil(ratio × ready pods)` (Running and Ready); from zero, `ceil(ratio)`.
+fn usage_ratio_replica_count(
+    current_replicas: i32,
+    usage_ratio: f64,
+    tolerances: Tolerances,
+    pods: &[PodInfo],
+) -> Result<i32, String> {
+    if current_replicas == 0 {
+        return Ok(ceil_i32(usage_ratio));
+    }
+    if tolerances.is_within(usage_ratio) {
+        return Ok(current_replicas);
+    }
+    if pods.is_empty() {
+        return Err(
+            "unable to calculate ready pods: no pods returned by selector while calculating replica count".to_string()
+        );
+    }
+    let ready = pods.iter().filter(|p| p.phase == PodPhase::Running && p.is_ready()).count();
+    Ok(ceil_i32(usage_ratio * ready as f64))
+}
