@@ -422,6 +422,9 @@ async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays
         .await
         .expect("elapsed");
     println!("10 000 pods × 1 000 policies analysed in the worker in {elapsed} ms");
+    let steps =
+        browser.client.execute("return document.querySelector('.app').dataset.stepMs;", vec![]).await.expect("steps");
+    println!("per step (reading, each analysis stage, building the views), ms: {steps}");
     assert!(text_of(&browser, "#tab-traffic .count").await == "10000");
     assert!(text_of(&browser, "#tab-security .count").await == "10000");
     // Policies whose app lives in other namespaces select nothing where they are.

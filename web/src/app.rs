@@ -21,9 +21,10 @@ use crate::{share, url};
 
 /// Wait this long after the last keystroke before re-analysing, when analyses are slow.
 const DEBOUNCE_MS: u32 = 250;
-/// An analysis quicker than this is redone at once on every edit (no debounce):
-/// at worst one quick analysis of a stale text runs before the newest (latest wins).
-const QUICK_MS: u32 = 100;
+/// An analysis quicker than the debounce is redone at once on every edit: at
+/// worst one such analysis of a stale text runs before the newest (latest
+/// wins), which costs less than waiting out the debounce would.
+const QUICK_MS: u32 = DEBOUNCE_MS;
 
 /// A first visit opens this example, so the page shows something at once.
 pub const DEFAULT_EXAMPLE: &str = "multi-tier-policy";

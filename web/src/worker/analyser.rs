@@ -271,6 +271,63 @@ fn explain_view(e: &Explanation) -> ExplainView {
     }
 }
 
+/// Compact JSON laid out as `serde_json::to_string_pretty` lays it out (two
+/// spaces, `": "`, empty containers as `[]` and `{}`). Re-indenting the text
+/// spares the page's wasm a second copy of every report type's serializer
+/// (for the pretty formatter) and a JSON reader for `Value`.
+fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 impl Analyser {
     /// Answers one request; `emit` sends answers (and progress) back, `now_ms` is a clock.
     pub fn handle(&mut self, request: Request, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
@@ -295,12 +352,9 @@ impl Analyser {
             Request::Export { run, format } => {
                 let text = match &self.kept {
                     None => Err(NOTHING_KEPT.to_owned()),
-                    // Pretty-printed through a `Value`: serialising the report with a second
-                    // formatter would compile every report type's serializer twice.
                     Some(kept) => match format {
                         ExportFormat::Json => serde_json::to_string(&kept.report)
-                            .and_then(|compact| serde_json::from_str::<serde_json::Value>(&compact))
-                            .and_then(|value| serde_json::to_string_pretty(&value))
+                            .map(|compact| indent(&compact))
                             .map_err(|e| e.to_string()),
                         ExportFormat::Markdown => Ok(kubeplay_core::report::to_markdown(&kept.report)),
                     },
@@ -533,6 +587,18 @@ mod tests {
                 path: None,
             },
         }
+    }
+
+    #[test]
+    fn the_json_download_is_laid_out_as_serde_json_lays_it_out() {
+        let mut analyser = Analyser::default();
+        ask(&mut analyser, Request::Analyze { run: 1, text: example("restricted-psp"), example: None });
+        let report = &analyser.kept.as_ref().unwrap().report;
+        let compact = serde_json::to_string(report).unwrap();
+        assert_eq!(indent(&compact), serde_json::to_string_pretty(report).unwrap());
+        let tricky = r#"{"a":[],"b":{},"c":"x,y:{[\"\\","d":[1,{"e":null}]}"#;
+        let value: serde_json::Value = serde_json::from_str(tricky).unwrap();
+        assert_eq!(indent(tricky), serde_json::to_string_pretty(&value).unwrap());
     }
 
     #[test]
