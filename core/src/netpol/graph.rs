@@ -299,23 +299,29 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
     let groups = nodes.len();
     nodes.extend(external_nodes(engine));
 
+    // Classes by namespace, so each namespace pair stops at its first allowed class pair.
+    let mut group_classes: Vec<Vec<u32>> = vec![Vec::new(); groups];
+    for (class, group) in class_group.iter().enumerate() {
+        if let Some(members) = group_classes.get_mut(*group) {
+            members.push(class as u32);
+        }
+    }
     let mut connections: BTreeMap<(usize, usize), Vec<PortRange>> = BTreeMap::new();
     let classes = engine.class_count();
     for (protocol, first, last) in engine.atoms() {
         let view = engine.view(first, protocol);
         let mut found = vec![false; nodes.len() * nodes.len()];
+        for (from, sources) in group_classes.iter().enumerate() {
+            for (to, destinations) in group_classes.iter().enumerate() {
+                if from != to {
+                    found[from * nodes.len() + to] =
+                        sources.iter().any(|&s| destinations.iter().any(|&d| engine.class_allowed(&view, s, d)));
+                }
+            }
+        }
         for s in 0..classes {
             let from = class_group.get(s).copied().unwrap_or(0);
             let representative = engine.classes.get(s).map_or(0, |c| c.representative);
-            for d in 0..classes {
-                let to = class_group.get(d).copied().unwrap_or(0);
-                if from == to || found[from * nodes.len() + to] {
-                    continue;
-                }
-                if engine.class_allowed(&view, s as u32, d as u32) {
-                    found[from * nodes.len() + to] = true;
-                }
-            }
             for (x, (_, node)) in nodes.iter().enumerate().skip(groups) {
                 let range = match node {
                     Node::External(range) => range,
