@@ -170,7 +170,7 @@ impl AnalysisClient {
 
     /// Sends the waiting analysis when none is running.
     fn pump(&self) {
-        let request = self.state.borrow_mut().runs.to_send();
+        let request = self.state.borrow_mut().runs.next_to_send();
         if let Some(request) = request {
             self.send(request);
         }

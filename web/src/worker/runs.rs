@@ -46,7 +46,7 @@ impl Runs {
     }
 
     /// The analysis to send now: the waiting one, when none is in flight.
-    pub fn to_send(&mut self) -> Option<Request> {
+    pub fn next_to_send(&mut self) -> Option<Request> {
         if self.in_flight.is_some() {
             return None;
         }
@@ -96,36 +96,39 @@ mod tests {
     fn the_newest_text_waits_while_one_runs_and_answers_name_their_text() {
         let mut runs = Runs::default();
         let first = runs.ask(Rc::from("a"), Some("ex"));
-        assert_eq!(runs.to_send(), Some(Request::Analyze { run: first, text: "a".into(), example: Some("ex".into()) }));
+        assert_eq!(
+            runs.next_to_send(),
+            Some(Request::Analyze { run: first, text: "a".into(), example: Some("ex".into()) })
+        );
         // Two edits while it runs: only the newer is ever sent.
         let second = runs.ask(Rc::from("ab"), None);
         let third = runs.ask(Rc::from("abc"), None);
         assert!(second < third);
-        assert_eq!(runs.to_send(), None);
+        assert_eq!(runs.next_to_send(), None);
         assert_eq!(runs.answered(first).as_deref(), Some("a"));
         assert_eq!(runs.answered(first), None, "answered once");
-        assert_eq!(run_of(runs.to_send()), Some(third));
+        assert_eq!(run_of(runs.next_to_send()), Some(third));
         assert_eq!(runs.answered(second), None, "the replaced run is never answered");
         assert_eq!(runs.answered(third).as_deref(), Some("abc"));
-        assert_eq!(runs.to_send(), None);
+        assert_eq!(runs.next_to_send(), None);
     }
 
     #[test]
     fn a_lost_run_is_reported_once_and_a_retried_one_is_sent_again() {
         let mut runs = Runs::default();
         let lost = runs.ask(Rc::from("big"), None);
-        runs.to_send();
+        runs.next_to_send();
         assert_eq!(runs.lose(), Some(lost));
         assert_eq!(runs.lose(), None);
-        assert_eq!(runs.to_send(), None, "a lost run is not asked again");
+        assert_eq!(runs.next_to_send(), None, "a lost run is not asked again");
 
         let retried = runs.ask(Rc::from("x"), None);
-        runs.to_send();
+        runs.next_to_send();
         runs.retry();
-        assert_eq!(run_of(runs.to_send()), Some(retried));
+        assert_eq!(run_of(runs.next_to_send()), Some(retried));
         // A newer text that waits wins over the retried one.
         let newer = runs.ask(Rc::from("y"), None);
         runs.retry();
-        assert_eq!(run_of(runs.to_send()), Some(newer));
+        assert_eq!(run_of(runs.next_to_send()), Some(newer));
     }
 }
