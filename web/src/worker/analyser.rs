@@ -164,7 +164,7 @@ fn resources(report: &Report) -> ResourcesView {
         .iter()
         .take(ADMISSIONS_SHOWN)
         .map(|d| DecisionView {
-            kind: d.kind.clone(),
+            kind: d.kind.to_string(),
             namespace: d.namespace.clone(),
             name: d.name.clone(),
             admitted: d.result == kubeplay_core::admission::Outcome::Admitted,
@@ -340,12 +340,10 @@ impl Analyser {
             Request::Explain { run, query } => {
                 let explanation = match &self.kept {
                     None => Err(NOTHING_KEPT.to_owned()),
-                    Some(kept) => {
-                        ExplainQuery::parse(&kept.engine, &query.from, &query.to, query.port, query.protocol)
-                            .and_then(|core_query| kubeplay_core::netpol::explain::explain(&kept.engine, &core_query))
-                            .map(|e| explain_view(&e))
-                            .map_err(|e| e.to_string())
-                    }
+                    Some(kept) => ExplainQuery::parse(&kept.engine, &query.from, &query.to, query.port, query.protocol)
+                        .and_then(|core_query| kubeplay_core::netpol::explain::explain(&kept.engine, &core_query))
+                        .map(|e| explain_view(&e))
+                        .map_err(|e| e.to_string()),
                 };
                 emit(Response::Explained { run: self.run().unwrap_or(run), query, explanation });
             }
