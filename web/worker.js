@@ -2,7 +2,9 @@
 // its own JS glue and its compiled WebAssembly.Module, so the same engine is
 // instantiated here without downloading or compiling anything again. After
 // that every message is a JSON request, answered by the Rust side
-// (web/src/worker.rs) with postMessage.
+// (web/src/worker/entry.rs) with postMessage. The protocol is
+// web/src/worker/protocol.rs; this file writes one message of it itself,
+// StartFailed, when the Rust side cannot start.
 let handle = null;
 const early = [];
 
@@ -12,10 +14,10 @@ self.onmessage = async (event) => {
       const glue = await import(event.data.glue);
       await glue.default({ module_or_path: event.data.module });
       handle = glue.worker_request;
-      self.postMessage("worker-ready");
+      glue.worker_started();
       for (const message of early.splice(0)) handle(message);
     } catch (error) {
-      self.postMessage("worker-failed:" + String(error));
+      self.postMessage(JSON.stringify({ StartFailed: { message: String(error) } }));
     }
     return;
   }

@@ -22,7 +22,6 @@
 pub mod admission;
 pub mod diagnostic;
 pub mod examples;
-pub mod layout;
 pub mod load;
 pub mod model;
 pub mod netpol;

@@ -178,35 +178,21 @@ fn the_namespace_graph_agrees_with_the_pod_graph() {
 
 #[test]
 fn the_traffic_picture_groups_large_clusters_by_namespace() {
+    use kubeplay_core::netpol::graph::picture;
     let text = open_cluster(100, 4);
     let loading = load(&[Input::new("m.yaml", &text)]);
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
-    let (g, picture) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
-    assert!(picture.aggregated);
-    // The picture's nodes are the graph's: blast radius and explain use the same ids.
-    let mut graph_ids: Vec<&str> = g.nodes.iter().map(|n| n.id.as_str()).collect();
-    let mut picture_ids: Vec<&str> = picture.nodes.iter().map(|n| n.id.as_str()).collect();
-    graph_ids.sort();
-    picture_ids.sort();
-    assert_eq!(graph_ids, picture_ids);
-    assert_eq!(picture_ids.len(), 5);
-    assert_eq!(picture.edges.len(), g.edges.len());
-    assert_eq!(picture.nodes.iter().find(|n| n.id == "ns0/25 endpoints").map(|n| n.label.as_str()), Some("ns0"));
-
-    // Twenty namespaces: no two boxes overlap, everything is inside the picture, same input same picture.
-    let text = open_cluster(400, 20);
-    let loading = load(&[Input::new("m.yaml", &text)]);
-    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
-    let (_, picture) = kubeplay_core::layout::traffic(&engine, &loading.inventory);
-    assert_eq!(picture.nodes.len(), 21);
-    for (i, a) in picture.nodes.iter().enumerate() {
-        assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.width <= picture.width && a.y + a.height <= picture.height);
-        for b in &picture.nodes[i + 1..] {
-            let apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
-            assert!(apart, "{} overlaps {}", a.id, b.id);
-        }
-    }
-    assert_eq!(picture, kubeplay_core::layout::traffic(&engine, &loading.inventory).1);
+    let grouped = picture(&engine, &loading.inventory, 60);
+    assert!(grouped.by_namespace);
+    assert!(grouped.replicas.is_empty());
+    let ids: Vec<&str> = grouped.graph.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids.len(), 5);
+    assert!(ids.contains(&"ns0/25 endpoints"), "{ids:?}");
+    // Under the threshold the graph is per workload, with replica counts.
+    let plain = picture(&engine, &loading.inventory, 1_000);
+    assert!(!plain.by_namespace);
+    assert_eq!(plain.graph.nodes.len(), engine.endpoints.len() + 1);
+    assert_eq!(picture(&engine, &loading.inventory, 60), grouped);
 }
 
 #[test]

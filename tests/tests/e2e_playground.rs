@@ -422,6 +422,9 @@ async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays
         .await
         .expect("elapsed");
     println!("10 000 pods × 1 000 policies analysed in the worker in {elapsed} ms");
+    let steps =
+        browser.client.execute("return document.querySelector('.app').dataset.stepMs;", vec![]).await.expect("steps");
+    println!("per step (reading, each analysis stage, building the views), ms: {steps}");
     assert!(text_of(&browser, "#tab-traffic .count").await == "10000");
     assert!(text_of(&browser, "#tab-security .count").await == "10000");
     // Policies whose app lives in other namespaces select nothing where they are.
@@ -448,5 +451,52 @@ async fn a_ten_thousand_pod_paste_is_analysed_in_the_worker_while_the_page_stays
     assert!(browser.wait_until("document.querySelectorAll('.workload').length === 200", WAIT).await);
     browser.screenshot_to("large-paste-security").await;
     assert_clean(&browser, &server, "large paste").await;
+    browser.client.clone().close().await.expect("close");
+}
+
+/// Appends a bare pod to the editor (as typing would), then waits frame by
+/// frame until the page shows an analysis that counts it; answers
+/// `[milliseconds from the edit to that frame, the new count]`.
+const EDIT_AND_TIME_THE_FRAME: &str = r"
+    const [before, done] = arguments;
+    const area = document.querySelector('textarea.code');
+    area.value = area.value.replace(/\n*$/, '\n') + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: edit-probe\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: nginx\n';
+    const start = performance.now();
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    const count = () => Number(document.querySelector('#tab-security .count')?.textContent);
+    const look = () => {
+      if (document.querySelector('.app[data-state=ready]') && count() !== before) {
+        done([performance.now() - start, count()]);
+      } else {
+        requestAnimationFrame(look);
+      }
+    };
+    requestAnimationFrame(look);";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_is_analysed_and_drawn_at_once_on_every_training_example() {
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    let mut figures = Vec::new();
+    for example in kubeplay_core::examples::EXAMPLES {
+        open(&browser, &server, &format!("?example={}&view=security", example.id)).await;
+        let before: u64 = text_of(&browser, "#tab-security .count").await.parse().expect("a count");
+        let answer = browser
+            .client
+            .execute_async(EDIT_AND_TIME_THE_FRAME, vec![serde_json::json!(before)])
+            .await
+            .expect("the edit is analysed");
+        let (ms, after) = (answer[0].as_f64().expect("ms"), answer[1].as_u64().expect("count"));
+        // A pod with no security context fails restricted: the count reflects the edit.
+        assert_eq!(after, before + 1, "{}", example.id);
+        assert!(
+            browser.client.find(Locator::Css(".workload[data-id='default/edit-probe']")).await.is_ok(),
+            "{}: the edited pod is drawn",
+            example.id
+        );
+        figures.push(format!("{} {ms:.0} ms", example.id));
+    }
+    println!("edit to frame: {}", figures.join(", "));
+    assert_clean(&browser, &server, "edits").await;
     browser.client.clone().close().await.expect("close");
 }

@@ -3,8 +3,6 @@
 //! analyses, asking for truth tables and explanations, downloads, and keeping the
 //! URL in step with the view.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
@@ -17,11 +15,16 @@ use crate::components::lesson::LessonView;
 use crate::components::resources::ResourcesView;
 use crate::components::toolbar::Toolbar;
 use crate::state::{Action, Analysis, AppState, FlowQuery, ProbeResult, Progress, Tab};
-use crate::worker::{AnalysisClient, ExportFormat, Response, Step};
+use crate::worker::client::{AnalysisClient, Received};
+use crate::worker::protocol::{ExportFormat, Response, Step};
 use crate::{share, url};
 
-/// Wait this long after the last keystroke before re-analysing.
+/// Wait this long after the last keystroke before re-analysing, when analyses are slow.
 const DEBOUNCE_MS: u32 = 250;
+/// An analysis quicker than the debounce is redone at once on every edit: at
+/// worst one such analysis of a stale text runs before the newest (latest
+/// wins), which costs less than waiting out the debounce would.
+const QUICK_MS: u32 = DEBOUNCE_MS;
 
 /// A first visit opens this example, so the page shows something at once.
 pub const DEFAULT_EXAMPLE: &str = "multi-tier-policy";
@@ -45,41 +48,39 @@ fn download(name: &str, mime: &str, contents: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// Texts sent for analysis, by run, until their answer comes back.
-type Requested = Rc<RefCell<BTreeMap<u32, Rc<str>>>>;
-
 /// Turns the analysis client's answers into actions (and downloads).
-fn on_response(response: Response, dispatcher: &UseReducerDispatcher<AppState>, requested: &Requested) {
+fn on_receive(received: Received, dispatcher: &UseReducerDispatcher<AppState>) {
+    let response = match received {
+        Received::Analysis { text, outcome } => {
+            return dispatcher.dispatch(Action::Analyzed(Analysis { text, outcome: Rc::new(*outcome) }));
+        }
+        Received::Other(response) => response,
+    };
     match response {
+        // Said to the client, which handles them.
+        Response::Ready | Response::StartFailed { .. } | Response::Analyzed(_) => {}
         Response::Progress { run, step, elapsed_ms } => {
             dispatcher.dispatch(Action::Progressed(Progress { run, step, elapsed_ms }))
         }
-        Response::Analyzed(outcome) => {
-            let text = {
-                let mut requested = requested.borrow_mut();
-                let text = requested.remove(&outcome.run);
-                // Older runs will not be answered any more (latest wins).
-                requested.retain(|run, _| *run > outcome.run);
-                text
-            };
-            if let Some(text) = text {
-                dispatcher.dispatch(Action::Analyzed(Analysis { text, outcome: Rc::new(*outcome) }));
-            }
-        }
-        Response::Failed { run, message } => {
-            requested.borrow_mut().remove(&run);
-            dispatcher.dispatch(Action::Failed { run, message });
-        }
+        Response::Failed { run, message } => dispatcher.dispatch(Action::Failed { run, message }),
         Response::Probed { run, port, protocol, answer } => {
             dispatcher.dispatch(Action::Probed(ProbeResult { run, port, protocol, answer: Rc::new(answer) }))
         }
         Response::Explained { query, explanation, .. } => {
-            dispatcher.dispatch(Action::Explained(Box::new((query, *explanation))))
+            dispatcher.dispatch(Action::Explained(Box::new((query, explanation))))
         }
-        Response::Exported { format, text } => match format {
-            ExportFormat::Json => download("kubeplay-report.json", "application/json", &text),
-            ExportFormat::Markdown => download("kubeplay-report.md", "text/markdown", &text),
-        },
+        Response::Exported { format, text: Ok(text), .. } => {
+            dispatcher.dispatch(Action::Notice(None));
+            match format {
+                ExportFormat::Json => download("kubeplay-report.json", "application/json", &text),
+                ExportFormat::Markdown => download("kubeplay-report.md", "text/markdown", &text),
+            }
+        }
+        Response::Exported { text: Err(message), .. } => {
+            dispatcher.dispatch(Action::Notice(Some(format!("The download failed: {message}."))))
+        }
+        Response::Unreadable { message } => dispatcher
+            .dispatch(Action::Notice(Some(format!("The analysis worker misunderstood a message: {message}.")))),
     }
 }
 
@@ -92,6 +93,7 @@ fn initial_state() -> AppState {
         probe: None,
         progress: None,
         failure: None,
+        notice: None,
         selection: None,
         tab: Tab::Traffic,
         example: None,
@@ -127,29 +129,28 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
 
     // The analysis client lives as long as the page; its answers become actions.
-    let requested: Requested = use_mut_ref(BTreeMap::new);
     let client = {
         let dispatcher = state.dispatcher();
-        let requested = requested.clone();
-        use_memo((), move |_| AnalysisClient::start(move |response| on_response(response, &dispatcher, &requested)))
+        use_memo((), move |_| AnalysisClient::start(move |received| on_receive(received, &dispatcher)))
     };
 
-    // Re-analyse shortly after the text stops changing; at once the first time and
-    // when an example is opened (no typing to wait for).
+    // Re-analyse on every edit: at once when the last analysis was quick (and the
+    // first time, and when an example is opened), else shortly after the text
+    // stops changing, so typing into a large input does not queue slow analyses.
     let analysed_example = use_mut_ref(|| None::<Option<&'static str>>);
     {
         let example = state.example;
         let opened = *analysed_example.borrow() != Some(example);
         *analysed_example.borrow_mut() = Some(example);
-        let first_run = state.analysis.is_none() || opened;
-        let (client, requested) = (client.clone(), requested.clone());
+        let quick = state.analysis.as_ref().is_none_or(|a| a.outcome.elapsed_ms < QUICK_MS);
+        let at_once = quick || opened;
+        let client = client.clone();
         use_effect_with((state.text.clone(), example), move |(text, example)| {
             let (text, example) = (text.clone(), *example);
             let run = move || {
-                let run = client.analyze(text.to_string(), example);
-                requested.borrow_mut().insert(run, text);
+                client.analyze(text, example);
             };
-            let timeout = if first_run {
+            let timeout = if at_once {
                 run();
                 None
             } else {
@@ -295,6 +296,7 @@ pub fn app() -> Html {
         <div class={classes!("app", state.embed.then_some("embedded"))}
             data-analysis={if client.in_worker() { "worker" } else { "page" }}
             data-elapsed-ms={state.analysis.as_ref().map(|a| a.outcome.elapsed_ms.to_string())}
+            data-step-ms={state.analysis.as_ref().map(|a| a.outcome.step_ms.iter().map(u32::to_string).collect::<Vec<_>>().join(","))}
             data-state={match (state.is_stale(), &state.failure) {
                 (false, _) => "ready",
                 (true, None) => "analysing",
@@ -321,6 +323,9 @@ pub fn app() -> Html {
                             <progress max={Step::COUNT.to_string()} value={(progress.step.index() + 1).to_string()} aria-label="Analysis progress"></progress>
                             <span>{format!("Analysing: {} (step {} of {})…", progress.step.label(), progress.step.index() + 1, Step::COUNT)}</span>
                         </div>
+                    }
+                    if let Some(notice) = &state.notice {
+                        <p class="failure" role="alert">{notice}</p>
                     }
                     if let (Some(failure), Some(_)) = (&state.failure, &state.analysis) {
                         <p class="failure" role="alert">{format!("The last edit was not analysed: {failure}. Showing the previous analysis.")}</p>

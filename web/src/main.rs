@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod layout;
 mod share;
 mod state;
 mod url;
@@ -10,7 +11,7 @@ mod worker;
 
 fn main() {
     // The same module runs the analysis worker (see `worker`), where there is no page to render.
-    if worker::in_worker() {
+    if worker::entry::in_worker() {
         return;
     }
     yew::Renderer::<app::App>::new().render();

@@ -6,12 +6,11 @@ use std::rc::Rc;
 
 use kubeplay_core::Severity;
 use kubeplay_core::netpol::Protocol;
-use kubeplay_core::netpol::explain::Explanation;
 use kubeplay_core::report::Area;
-use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-use crate::worker::{Outcome, ProbeAnswer, Step};
+pub use crate::worker::protocol::FlowQuery;
+use crate::worker::protocol::{ExplainView, MatrixView, Outcome, Step};
 
 /// The views on the right, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,7 +62,7 @@ pub struct LineSelection {
     pub serial: u32,
 }
 
-/// One analysis as the page has it (see `worker::Outcome`). Shared, never
+/// One analysis as the page has it (see `worker::protocol::Outcome`). Shared, never
 /// copied; two are equal only when they are the same run.
 #[derive(Clone, Debug)]
 pub struct Analysis {
@@ -98,17 +97,12 @@ pub struct ProbeResult {
     pub run: u32,
     pub port: u16,
     pub protocol: Protocol,
-    pub answer: Rc<ProbeAnswer>,
+    /// The table, or why there is none.
+    pub answer: Rc<Result<MatrixView, String>>,
 }
 
-/// A connection to explain: from, to, port, protocol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FlowQuery {
-    pub from: String,
-    pub to: String,
-    pub port: u16,
-    pub protocol: Protocol,
-}
+/// An explanation as the worker answered it, or why there is none.
+pub type ExplainAnswer = (FlowQuery, Result<ExplainView, String>);
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
@@ -131,13 +125,15 @@ pub struct AppState {
     /// The flow whose explanation is open.
     pub explain: Option<FlowQuery>,
     /// Its explanation, once the analysis has answered.
-    pub explanation: Option<Rc<(FlowQuery, Result<Explanation, String>)>>,
+    pub explanation: Option<Rc<ExplainAnswer>>,
     /// The truth table last computed.
     pub probe: Option<ProbeResult>,
     /// The analysis running now, if any.
     pub progress: Option<Progress>,
     /// Why the last analysis did not finish.
     pub failure: Option<String>,
+    /// Why the last download (or another question to the worker) had no answer.
+    pub notice: Option<String>,
     /// The graph node whose blast radius is lit.
     pub focus: Option<String>,
 }
@@ -148,7 +144,8 @@ pub enum Action {
     Progressed(Progress),
     Failed { run: u32, message: String },
     Probed(ProbeResult),
-    Explained(Box<(FlowQuery, Result<Explanation, String>)>),
+    Explained(Box<ExplainAnswer>),
+    Notice(Option<String>),
     Select { line: usize, end_line: usize },
     ShowTab(Tab),
     OpenExample(&'static str),
@@ -165,7 +162,7 @@ impl AppState {
     }
 
     /// The open explanation, when it answers the flow asked about.
-    pub fn current_explanation(&self) -> Option<&Result<Explanation, String>> {
+    pub fn current_explanation(&self) -> Option<&Result<ExplainView, String>> {
         let answer = self.explanation.as_deref()?;
         (Some(&answer.0) == self.explain.as_ref()).then_some(&answer.1)
     }
@@ -198,6 +195,7 @@ impl Reducible for AppState {
             }
             Action::Probed(probe) => next.probe = Some(probe),
             Action::Explained(answer) => next.explanation = Some(Rc::new(*answer)),
+            Action::Notice(notice) => next.notice = notice,
             Action::Select { line, end_line } => {
                 let serial = self.selection.map_or(0, |s| s.serial.wrapping_add(1));
                 next.selection = Some(LineSelection { line, end_line: end_line.max(line), serial });

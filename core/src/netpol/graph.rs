@@ -299,23 +299,29 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
     let groups = nodes.len();
     nodes.extend(external_nodes(engine));
 
+    // Classes by namespace, so each namespace pair stops at its first allowed class pair.
+    let mut group_classes: Vec<Vec<u32>> = vec![Vec::new(); groups];
+    for (class, group) in class_group.iter().enumerate() {
+        if let Some(members) = group_classes.get_mut(*group) {
+            members.push(class as u32);
+        }
+    }
     let mut connections: BTreeMap<(usize, usize), Vec<PortRange>> = BTreeMap::new();
     let classes = engine.class_count();
     for (protocol, first, last) in engine.atoms() {
         let view = engine.view(first, protocol);
         let mut found = vec![false; nodes.len() * nodes.len()];
+        for (from, sources) in group_classes.iter().enumerate() {
+            for (to, destinations) in group_classes.iter().enumerate() {
+                if from != to {
+                    found[from * nodes.len() + to] =
+                        sources.iter().any(|&s| destinations.iter().any(|&d| engine.class_allowed(&view, s, d)));
+                }
+            }
+        }
         for s in 0..classes {
             let from = class_group.get(s).copied().unwrap_or(0);
             let representative = engine.classes.get(s).map_or(0, |c| c.representative);
-            for d in 0..classes {
-                let to = class_group.get(d).copied().unwrap_or(0);
-                if from == to || found[from * nodes.len() + to] {
-                    continue;
-                }
-                if engine.class_allowed(&view, s as u32, d as u32) {
-                    found[from * nodes.len() + to] = true;
-                }
-            }
             for (x, (_, node)) in nodes.iter().enumerate().skip(groups) {
                 let range = match node {
                     Node::External(range) => range,
@@ -439,4 +445,61 @@ pub fn describe_ranges(ranges: &[PortRange]) -> String {
         by_protocol.entry(r.protocol).or_default().push(text);
     }
     by_protocol.into_iter().map(|(p, list)| format!("{p} {}", list.join(", "))).collect::<Vec<_>>().join("; ")
+}
+
+/// The graph a front end draws for an analysed inventory, with replica counts
+/// of its workload nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Picture {
+    pub graph: Graph,
+    /// Workload node id → replicas (empty per namespace).
+    pub replicas: BTreeMap<String, i32>,
+    /// One node per namespace ([`build_by_namespace`]): the input has more than
+    /// `max_nodes` endpoints, or its workload graph would.
+    pub by_namespace: bool,
+}
+
+/// The graph worth drawing: per workload when it has at most `max_nodes`
+/// nodes, else per namespace, so its size never depends on the pods.
+pub fn picture(engine: &Engine, inventory: &crate::model::Inventory, max_nodes: usize) -> Picture {
+    let by_namespace = || Picture { graph: build_by_namespace(engine), replicas: BTreeMap::new(), by_namespace: true };
+    if engine.endpoints.len() > max_nodes {
+        return by_namespace();
+    }
+    let graph = match build(engine) {
+        Ok(graph) if graph.nodes.len() <= max_nodes => graph,
+        _ => return by_namespace(),
+    };
+    let replicas = inventory
+        .workloads()
+        .filter_map(|w| Some((w.loaded.id(), w.replicas?)))
+        .filter(|(id, _)| id.contains('['))
+        .collect();
+    Picture { graph, replicas, by_namespace: false }
+}
+
+/// A port worth probing first: the first numeric port of the first ingress rule
+/// (what the policies were written to open), else the lowest single port any
+/// policy names (TCP preferred), else 80/TCP.
+pub fn suggested_port(engine: &Engine, inventory: &crate::model::Inventory) -> (u16, Protocol) {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let ingress_port = inventory.network_policies().find_map(|(_, policy)| {
+        let rules = policy.spec.as_ref()?.ingress.as_ref()?;
+        rules.iter().flat_map(|r| r.ports.iter().flatten()).find_map(|p| match p.port {
+            Some(IntOrString::Int(n)) => {
+                let port = u16::try_from(n).ok().filter(|n| *n > 0)?;
+                let protocol = p.protocol.as_deref().unwrap_or("TCP").parse().ok()?;
+                Some((port, protocol))
+            }
+            _ => None,
+        })
+    });
+    if let Some(found) = ingress_port {
+        return found;
+    }
+    let atoms = engine.atoms();
+    let single = |protocol| atoms.iter().find(|(p, first, last)| *p == protocol && first == last && *first > 0);
+    single(Protocol::TCP)
+        .or_else(|| atoms.iter().find(|(_, first, last)| first == last && *first > 0))
+        .map_or((80, Protocol::TCP), |(p, first, _)| (*first, *p))
 }

@@ -9,11 +9,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use kubeplay_core::{Diagnostic, Severity};
+use kubeplay_core::Severity;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::state::{Analysis, LineSelection};
+use crate::worker::protocol::Mark;
 
 /// Must match `--line-height` in style.css (pixels).
 const LINE_HEIGHT_PX: f64 = 20.0;
@@ -66,7 +67,7 @@ struct Underline {
 fn underlines(
     text: &str,
     starts: &[usize],
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Mark],
     first: usize,
     last: usize,
 ) -> BTreeMap<usize, Vec<Underline>> {
@@ -148,7 +149,7 @@ pub fn editor(props: &EditorProps) -> Html {
     // Widest line in characters: the highlight layer must scroll as far right as the textarea.
     let widest = use_memo(props.text.clone(), |text| text.split('\n').map(|l| l.chars().count()).max().unwrap_or(0));
     let no_diagnostics = Vec::new();
-    let diagnostics = props.analysis.as_ref().map_or(&no_diagnostics, |a| &a.outcome.report.diagnostics);
+    let diagnostics = props.analysis.as_ref().map_or(&no_diagnostics, |a| &a.outcome.marks);
 
     // Worst severity per line, for the gutter markers.
     let marks: BTreeMap<usize, Severity> = diagnostics.iter().fold(BTreeMap::new(), |mut marks, d| {
@@ -303,17 +304,13 @@ mod tests {
     #[test]
     fn multi_line_spans_underline_each_line_without_indentation() {
         let text = "a:\n  b: 1\n  c: 2\n";
-        let d = Diagnostic {
+        let d = Mark {
             severity: Severity::Warning,
-            code: "x".into(),
             message: String::new(),
-            file: String::new(),
-            doc: 1,
             line: 2,
             column: 3,
             end_line: 3,
             end_column: 7,
-            path: None,
         };
         let marks = underlines(text, &line_starts(text), &[d], 1, 3);
         assert_eq!(marks[&2], vec![Underline { start: 2, end: 6, severity: Severity::Warning }]);

@@ -10,7 +10,7 @@ use crate::state::Analysis;
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    /// Its findings are the page's copy: at most `worker::FINDINGS_SHOWN`, errors first.
+    /// Its findings are the page's copy: at most `FINDINGS_SHOWN`, errors first.
     pub analysis: Analysis,
     pub hidden: Vec<Severity>,
     pub hidden_areas: Vec<Area>,
@@ -27,7 +27,7 @@ pub fn message_html(message: &str) -> Html {
 #[function_component(FindingsView)]
 pub fn findings_view(props: &FindingsProps) -> Html {
     let findings = &props.analysis.outcome.findings;
-    let totals = &props.analysis.outcome.totals;
+    let totals = &props.analysis.outcome.counts;
     let count = |severity: Severity| match severity {
         Severity::Error => totals.findings_by_severity[0],
         Severity::Warning => totals.findings_by_severity[1],
@@ -35,10 +35,10 @@ pub fn findings_view(props: &FindingsProps) -> Html {
     };
     let mut shown: Vec<_> = findings
         .iter()
-        .filter(|f| !props.hidden.contains(&f.finding.severity) && !props.hidden_areas.contains(&f.area))
+        .filter(|f| !props.hidden.contains(&f.severity) && !props.hidden_areas.contains(&f.area))
         .collect();
     // Worst first; within a severity, input and policy findings before the many best-practice ones.
-    shown.sort_by_key(|f| (f.finding.severity, f.area, f.finding.line, f.finding.column));
+    shown.sort_by_key(|f| (f.severity, f.area, f.line, f.column));
     html! {
         <div class="findings">
             <div class="filters" role="group" aria-label="Show severities">
@@ -72,8 +72,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                 <p class="empty">{"No problems found. Everything loaded."}</p>
             } else {
                 <ul class="diagnostic-list" role="list" data-testid="findings">
-                    { for shown.into_iter().map(|f| {
-                        let d = &f.finding;
+                    { for shown.into_iter().map(|d| {
                         let (line, end_line) = (d.line, d.end_line.max(d.line));
                         let onclick = { let on_select = props.on_select.clone(); Callback::from(move |_: MouseEvent| on_select.emit((line, end_line))) };
                         let onkeydown = { let on_select = props.on_select.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); on_select.emit((line, end_line)) }) };
@@ -81,7 +80,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                         html! {
                             <li class={classes!("diagnostic", format!("sev-{severity}"))} tabindex="0" role="button"
                                 aria-label={format!("{severity} at line {line}: {}", d.message)}
-                                data-line={line.to_string()} data-code={d.code.clone()} data-area={f.area.label().to_owned()} {onclick} {onkeydown}>
+                                data-line={line.to_string()} data-code={d.code.clone()} data-area={d.area.label().to_owned()} {onclick} {onkeydown}>
                                 <span class="badge">{severity}</span>
                                 <span class="where">{format!("line {line}:{}", d.column)}{ if d.doc > 0 { format!(" · doc {}", d.doc) } else { String::new() } }</span>
                                 <span class="code-id">{&d.code}</span>

@@ -5,7 +5,7 @@ use kubeplay_core::netpol::Protocol;
 use yew::prelude::*;
 
 use crate::state::{FlowQuery, ProbeResult};
-use crate::worker::ProbeAnswer;
+use crate::worker::protocol::MatrixView as Table;
 
 #[derive(Properties, PartialEq)]
 pub struct MatrixProps {
@@ -54,19 +54,20 @@ pub fn matrix_view(props: &MatrixProps) -> Html {
             </div>
             { match props.probe.as_ref().map(|p| p.answer.as_ref()) {
                 None => html! { <p class="note">{"Probing…"}</p> },
-                Some(ProbeAnswer::TooMany { endpoints }) => html! {
+                Some(Err(message)) => html! { <p class="note error">{message}</p> },
+                Some(Ok(Table::TooMany { endpoints })) => html! {
                     <p class="note">{format!("{endpoints} endpoints: too many to draw; use `kubeplay probe` for the full table.")}</p>
                 },
-                Some(ProbeAnswer::Table(probe)) => html! {
+                Some(Ok(Table::Table { endpoints, allowed })) => html! {
                 <div class="matrix-scroll">
                     <table class="truth-table" data-testid="matrix">
-                        <thead><tr><th></th>{ for probe.pods.iter().map(|p| html! { <th scope="col" class="col-head"><span>{short(p)}</span></th> }) }</tr></thead>
+                        <thead><tr><th></th>{ for endpoints.iter().map(|p| html! { <th scope="col" class="col-head"><span>{short(p)}</span></th> }) }</tr></thead>
                         <tbody>
-                        { for probe.pods.iter().enumerate().map(|(i, from)| html! {
+                        { for endpoints.iter().enumerate().map(|(i, from)| html! {
                             <tr>
                                 <th scope="row">{short(from)}</th>
-                                { for probe.pods.iter().enumerate().map(|(j, to)| {
-                                    let allowed = probe.allowed.get(i).and_then(|row| row.get(j)).copied().unwrap_or(false);
+                                { for endpoints.iter().enumerate().map(|(j, to)| {
+                                    let allowed = allowed.get(i).and_then(|row| row.get(j)).copied().unwrap_or(false);
                                     let query = FlowQuery { from: from.clone(), to: to.clone(), port, protocol };
                                     let on_explain = props.on_explain.clone();
                                     let onclick = Callback::from(move |_: MouseEvent| on_explain.emit(query.clone()));

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::components::findings::message_html;
 use crate::state::Analysis;
+use crate::worker::protocol::PspView;
 
 #[derive(Properties, PartialEq)]
 pub struct SecurityProps {
@@ -25,8 +26,8 @@ fn verdict(level: &str, pass: bool) -> Html {
 
 #[function_component(SecurityView)]
 pub fn security_view(props: &SecurityProps) -> Html {
-    let security = &props.analysis.outcome.report.security;
-    let totals = &props.analysis.outcome.totals;
+    let security = &props.analysis.outcome.security;
+    let totals = &props.analysis.outcome.counts;
     if security.workloads.is_empty() {
         return html! { <p class="empty">{"No pods or workload templates to check."}</p> };
     }
@@ -44,15 +45,15 @@ pub fn security_view(props: &SecurityProps) -> Html {
                 <section class="workload" data-id={w.id.clone()} aria-label={format!("Security of {}", w.id)}>
                     <div class="workload-head">
                         <button class="link" onclick={select(w.line, w.line)}>{&w.id}</button>
-                        {verdict("baseline", w.baseline.pass)}
-                        {verdict("restricted", w.restricted.pass)}
+                        {verdict("baseline", w.baseline_pass)}
+                        {verdict("restricted", w.restricted_pass)}
                     </div>
-                    if let Some(message) = w.restricted.message.as_ref().filter(|_| !w.restricted.pass) {
+                    if let Some(message) = &w.restricted_message {
                         <p class="pss-message">{message}</p>
                     }
-                    if !w.restricted.failures.is_empty() {
+                    if !w.failures.is_empty() {
                         <ul class="failures">
-                            { for w.restricted.failures.iter().map(|f| html! {
+                            { for w.failures.iter().map(|f| html! {
                                 <li><button class="link" onclick={select(f.line, f.end_line)}>
                                     <code>{&f.id}</code>{format!(" — {} (line {})", f.reason, f.line)}
                                 </button></li>
@@ -60,20 +61,20 @@ pub fn security_view(props: &SecurityProps) -> Html {
                         </ul>
                     }
                     if let Some(psp) = &w.psp {
-                        <p class={classes!("psp", if psp.rejection.is_some() { "fail" } else { "pass" })}>
+                        <p class={classes!("psp", if matches!(psp, PspView::Rejected(_)) { "fail" } else { "pass" })}>
                             <strong>{"PodSecurityPolicy: "}</strong>
-                            { match (&psp.rejection, &psp.chosen) {
-                                (Some(rejection), _) => html! { {rejection} },
-                                (None, Some(chosen)) => html! { {format!("admitted by {chosen}")} },
-                                (None, None) => html! { {"no policy applies"} },
+                            { match psp {
+                                PspView::Rejected(rejection) => html! { {rejection} },
+                                PspView::AdmittedBy(chosen) => html! { {format!("admitted by {chosen}")} },
+                                PspView::NoneApplies => html! { {"no policy applies"} },
                             } }
                         </p>
                     }
-                    if !w.findings.is_empty() {
+                    if !w.practices.is_empty() {
                         <details class="practices">
-                            <summary>{format!("{} best-practice finding{}", w.findings.len(), if w.findings.len() == 1 { "" } else { "s" })}</summary>
+                            <summary>{format!("{} best-practice finding{}", w.practices.len(), if w.practices.len() == 1 { "" } else { "s" })}</summary>
                             <ul>
-                                { for w.findings.iter().map(|f| html! {
+                                { for w.practices.iter().map(|f| html! {
                                     <li class={format!("sev-{}", f.severity.as_str())}>
                                         <button class="link" onclick={select(f.line, f.end_line)}>
                                             <span class="badge">{f.severity.as_str()}</span>{" "}<code>{&f.id}</code>{" "}{message_html(&f.message)}

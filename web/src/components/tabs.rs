@@ -19,10 +19,10 @@ pub fn tabs(props: &TabsProps) -> Html {
     let count = |tab: Tab| -> Option<usize> {
         let outcome = &props.analysis.as_ref()?.outcome;
         match tab {
-            Tab::Findings => Some(outcome.totals.findings),
-            Tab::Resources => Some(outcome.totals.admissions),
-            Tab::Security => Some(outcome.totals.restricted_failing),
-            Tab::Traffic => Some(outcome.report.netpol.endpoints),
+            Tab::Findings => Some(outcome.counts.findings),
+            Tab::Resources => Some(outcome.counts.admissions),
+            Tab::Security => Some(outcome.counts.restricted_failing),
+            Tab::Traffic => Some(outcome.counts.endpoints),
             Tab::Lesson | Tab::Matrix => None,
         }
     };

@@ -3,7 +3,7 @@
 use kubeplay_core::examples::EXAMPLES;
 use yew::prelude::*;
 
-use crate::worker::ExportFormat;
+use crate::worker::protocol::ExportFormat;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {

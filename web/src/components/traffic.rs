@@ -1,7 +1,7 @@
 //! The traffic graph: namespaces as boxes, workloads and pods as nodes (with
 //! replica counts), allowed flows as edges with particles moving along them,
-//! denied flows on demand as red dashes. The layout comes from core
-//! (`kubeplay_core::layout`), so it is deterministic. Click a node to light its
+//! denied flows on demand as red dashes. The layout comes from the worker
+//! (`crate::layout`), so it is deterministic. Click a node to light its
 //! blast radius and who can reach it; click an edge to explain it. Wheel zooms,
 //! dragging pans.
 
@@ -33,8 +33,7 @@ struct View {
 
 #[function_component(TrafficView)]
 pub fn traffic_view(props: &TrafficProps) -> Html {
-    let traffic = &*props.analysis.outcome;
-    let layout = &traffic.layout;
+    let layout = &props.analysis.outcome.traffic;
     let view = use_state(|| View { scale: 1.0, x: 0.0, y: 0.0 });
     let drag = use_mut_ref(|| None::<(f64, f64)>);
     let show_denied = use_state(|| false);
@@ -46,16 +45,12 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
 
     // Blast radius (everything reachable transitively) and who can reach the focus.
     let (reach, reached_by): (BTreeSet<String>, BTreeSet<String>) = match &props.focus {
-        Some(id) => (
-            traffic.graph.blast_radius(id).unwrap_or_default().into_iter().collect(),
-            traffic.graph.who_can_reach(id).unwrap_or_default().into_iter().collect(),
-        ),
+        Some(id) => (layout.reachable(id, true), layout.reachable(id, false)),
         None => (BTreeSet::new(), BTreeSet::new()),
     };
     let (port, protocol) = props.port;
-    let carries_port = |from: &str, to: &str| {
-        traffic.graph.edges.iter().any(|e| e.from == from && e.to == to && e.carries(port, protocol))
-    };
+    let carries_port =
+        |from: &str, to: &str| layout.edges.iter().any(|e| e.from == from && e.to == to && e.carries(port, protocol));
     let visible_node = |id: &str, group: &str| {
         namespace.as_deref().is_none_or(|ns| ns == group) || id == props.focus.as_deref().unwrap_or("")
     };
@@ -144,17 +139,16 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
         if carries_port(from, to) {
             return (port, protocol);
         }
-        traffic
-            .graph
+        layout
             .edges
             .iter()
             .find(|e| e.from == from && e.to == to)
-            .and_then(|e| e.connections.first())
+            .and_then(|e| e.ports.first())
             .map_or((port, protocol), |c| (c.first, c.protocol))
     };
     // Particles on a few dozen edges show flow; on hundreds they are noise (and work).
     let animate = layout.edges.len() <= MAX_ANIMATED_EDGES;
-    let edge = |e: &kubeplay_core::layout::LayoutEdge, index: usize| {
+    let edge = |e: &crate::worker::protocol::EdgeCurve, index: usize| {
         let (port, protocol) = explain_port(&e.from, &e.to);
         let query = FlowQuery { from: e.from.clone(), to: e.to.clone(), port, protocol };
         let on_explain = props.on_explain.clone();

@@ -1,5 +1,5 @@
-//! Deterministic layout of the traffic graph, computed here so every front end
-//! draws the same picture: namespaces as boxes in a grid, their pods and
+//! Deterministic layout of the traffic graph (pixel geometry and SVG paths),
+//! computed in the worker so the page only draws: namespaces as boxes in a grid, their pods and
 //! workloads stacked inside, external peers in their own box, edges as curves
 //! between node borders. Label widths are estimated from character counts, and
 //! boxes are sized to the longest label, so labels never overlap.
@@ -7,9 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use kubeplay_core::netpol::graph::{Graph, describe_ranges};
 
-use crate::netpol::graph::{Graph, describe_ranges};
+use crate::worker::protocol::{
+    EdgeCurve as LayoutEdge, GroupBox as LayoutGroup, NodeBox as LayoutNode, Ports, TrafficView as Layout,
+};
 
 /// Above this many nodes, the picture shows namespaces instead of workloads.
 pub const AGGREGATE_ABOVE: usize = 60;
@@ -26,55 +28,6 @@ const MARGIN: f64 = 24.0;
 /// At most this many namespace boxes side by side.
 const MAX_COLUMNS: usize = 3;
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct LayoutGroup {
-    pub name: String,
-    pub x: f64,
-    pub y: f64,
-    pub width: f64,
-    pub height: f64,
-    pub external: bool,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct LayoutNode {
-    pub id: String,
-    pub label: String,
-    /// Kind, replica count and isolation, e.g. `Deployment ×3 · ingress isolated`.
-    pub detail: String,
-    pub group: String,
-    pub x: f64,
-    pub y: f64,
-    pub width: f64,
-    pub height: f64,
-    pub ingress_isolated: bool,
-    pub egress_isolated: bool,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct LayoutEdge {
-    pub from: String,
-    pub to: String,
-    /// SVG path data from the source's border to the destination's border.
-    pub path: String,
-    /// Allowed connections, e.g. `TCP 5000` or `all ports`.
-    pub label: String,
-    pub allowed: bool,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-pub struct Layout {
-    pub width: f64,
-    pub height: f64,
-    pub aggregated: bool,
-    pub groups: Vec<LayoutGroup>,
-    pub nodes: Vec<LayoutNode>,
-    /// Allowed flows.
-    pub edges: Vec<LayoutEdge>,
-    /// Pairs with no allowed connection at all (drawn on demand).
-    pub denied: Vec<LayoutEdge>,
-}
-
 fn display_name(id: &str) -> String {
     let without_ns = id.split_once('/').map_or(id, |(_, rest)| rest);
     without_ns.split('[').next().unwrap_or(without_ns).to_owned()
@@ -87,59 +40,10 @@ fn kind_of(id: &str, kind: &str) -> String {
     id.split_once('[').map_or_else(|| kind.to_owned(), |(_, k)| k.trim_end_matches(']').to_owned())
 }
 
-/// The traffic picture of an analysed inventory: the reachability graph and its
-/// layout, with replica counts from the workloads.
-pub fn traffic(engine: &crate::netpol::Engine, inventory: &crate::model::Inventory) -> (Graph, Layout) {
-    // Past a picture's worth of endpoints (or edges) the graph itself is built per
-    // namespace, so its size never depends on the pods.
-    let by_namespace = || {
-        let graph = crate::netpol::graph::build_by_namespace(engine);
-        let picture = layout_ring(&graph);
-        (graph, picture)
-    };
-    if engine.endpoints.len() > AGGREGATE_ABOVE {
-        return by_namespace();
-    }
-    let graph = match crate::netpol::graph::build(engine) {
-        Ok(graph) if graph.nodes.len() <= AGGREGATE_ABOVE => graph,
-        _ => return by_namespace(),
-    };
-    let replicas: BTreeMap<String, i32> = inventory
-        .workloads()
-        .filter_map(|w| Some((w.loaded.id(), w.replicas?)))
-        .filter(|(id, _)| id.contains('['))
-        .collect();
-    let picture = layout(&graph, &replicas);
-    (graph, picture)
-}
-
-/// A port worth probing first: the first numeric port of the first ingress rule
-/// (what the policies were written to open), else the lowest single port any
-/// policy names (TCP preferred), else 80/TCP.
-pub fn suggested_port(
-    engine: &crate::netpol::Engine,
-    inventory: &crate::model::Inventory,
-) -> (u16, crate::netpol::Protocol) {
-    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-    let ingress_port = inventory.network_policies().find_map(|(_, policy)| {
-        let rules = policy.spec.as_ref()?.ingress.as_ref()?;
-        rules.iter().flat_map(|r| r.ports.iter().flatten()).find_map(|p| match p.port {
-            Some(IntOrString::Int(n)) => {
-                let port = u16::try_from(n).ok().filter(|n| *n > 0)?;
-                let protocol = p.protocol.as_deref().unwrap_or("TCP").parse().ok()?;
-                Some((port, protocol))
-            }
-            _ => None,
-        })
-    });
-    if let Some(found) = ingress_port {
-        return found;
-    }
-    let atoms = engine.atoms();
-    let single = |protocol| atoms.iter().find(|(p, first, last)| *p == protocol && first == last && *first > 0);
-    single(crate::netpol::Protocol::TCP)
-        .or_else(|| atoms.iter().find(|(_, first, last)| first == last && *first > 0))
-        .map_or((80, crate::netpol::Protocol::TCP), |(p, first, _)| (*first, *p))
+/// The traffic picture of an analysed inventory, laid out (see [`AGGREGATE_ABOVE`]).
+pub fn traffic(engine: &kubeplay_core::netpol::Engine, inventory: &kubeplay_core::model::Inventory) -> Layout {
+    let picture = kubeplay_core::netpol::graph::picture(engine, inventory, AGGREGATE_ABOVE);
+    if picture.by_namespace { layout_ring(&picture.graph) } else { layout(&picture.graph, &picture.replicas) }
 }
 
 /// Lays out `graph` as it is; `replicas` maps node ids to replica counts for the label.
@@ -357,6 +261,12 @@ fn draw_edges(
             path: curve(*a, *b, reverse),
             label: if edge.all { "all ports".to_owned() } else { describe_ranges(&edge.connections) },
             allowed: true,
+            all: edge.all,
+            ports: edge
+                .connections
+                .iter()
+                .map(|c| Ports { protocol: c.protocol, first: c.first, last: c.last })
+                .collect(),
         });
     }
     for from in &graph.nodes {
@@ -374,6 +284,8 @@ fn draw_edges(
                 path: curve(*a, *b, true),
                 label: "denied".to_owned(),
                 allowed: false,
+                all: false,
+                ports: Vec::new(),
             });
         }
     }
@@ -417,7 +329,7 @@ fn curve(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64), both_ways: bool) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::netpol::graph::{GraphEdge, GraphNode};
+    use kubeplay_core::netpol::graph::{GraphEdge, GraphNode};
 
     fn node(id: &str, namespace: Option<&str>) -> GraphNode {
         GraphNode {
@@ -474,5 +386,42 @@ mod tests {
         assert_eq!(first.groups.last().map(|g| g.name.as_str()), Some("external"));
         assert_eq!(first.edges.len(), 1);
         assert_eq!(first.denied.len(), 6 * 5 - 1);
+    }
+
+    #[test]
+    fn a_ring_of_namespaces_has_no_overlap_and_fits_the_picture() {
+        let mut nodes: Vec<GraphNode> = (0..20)
+            .map(|i| {
+                let namespace = format!("ns{i}");
+                GraphNode { id: format!("{namespace}/20 endpoints"), ..node("", Some(&namespace)) }
+            })
+            .collect();
+        nodes.push(node("external:any", None));
+        let edges = (0..20)
+            .map(|i| GraphEdge {
+                from: format!("ns{i}/20 endpoints"),
+                to: format!("ns{}/20 endpoints", (i + 7) % 20),
+                connections: vec![],
+                all: true,
+            })
+            .collect();
+        let graph = Graph { nodes, edges };
+        let picture = layout_ring(&graph);
+        assert!(picture.aggregated);
+        assert_eq!(picture.nodes.len(), 21);
+        assert_eq!(picture.nodes.iter().find(|n| n.id == "ns0/20 endpoints").map(|n| n.label.as_str()), Some("ns0"));
+        for (i, a) in picture.nodes.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.width <= picture.width && a.y + a.height <= picture.height);
+            for b in &picture.nodes[i + 1..] {
+                let apart =
+                    a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+                assert!(apart, "{} overlaps {}", a.id, b.id);
+            }
+        }
+        assert_eq!(picture.edges.len(), 20);
+        assert!(picture.edges.iter().all(|e| e.carries(8080, kubeplay_core::netpol::Protocol::TCP)));
+        // Pairs of two external peers get no denied edge; every other ordered pair does.
+        assert_eq!(picture.denied.len(), 21 * 20 - 20);
+        assert_eq!(picture, layout_ring(&graph));
     }
 }

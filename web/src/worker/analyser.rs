@@ -1,0 +1,616 @@
+//! The analysing side: runs an analysis, keeps it (the report and the
+//! NetworkPolicy engine), builds each view's type from it, and answers the
+//! page's questions about it. Plain Rust with no browser in it: the worker
+//! entry and the in-page fallback both drive it, and it is tested natively.
+
+use kubeplay_core::netpol::explain::{ExplainQuery, Explanation, SideExplanation};
+use kubeplay_core::netpol::{ProbeQuery, Protocol};
+use kubeplay_core::report::{Area, AreaFinding};
+use kubeplay_core::{Input, Report, Severity};
+
+use super::protocol::*;
+
+/// The last analysis, kept where it ran.
+struct Kept {
+    run: u32,
+    report: Report,
+    engine: kubeplay_core::netpol::Engine,
+}
+
+#[derive(Default)]
+pub struct Analyser {
+    kept: Option<Kept>,
+}
+
+/// Why a question about an analysis has no answer.
+const NOTHING_KEPT: &str = "no analysis has finished yet";
+
+/// At most `budget` findings, shared fairly between areas (a hundred thousand
+/// best-practice findings must not hide the NetworkPolicy lint): each area gets
+/// an equal share, and what one does not use goes to the others. Within an area
+/// errors come first, then warnings, then info; the result is in line order.
+fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
+    if all.len() <= budget {
+        return all;
+    }
+    all.sort_by_key(|f| f.finding.severity);
+    let mut by_area: Vec<Vec<AreaFinding>> = Area::ALL.iter().map(|_| Vec::new()).collect();
+    for finding in all {
+        let index = Area::ALL.iter().position(|a| *a == finding.area).unwrap_or(0);
+        if let Some(list) = by_area.get_mut(index) {
+            list.push(finding);
+        }
+    }
+    let mut take = vec![0usize; by_area.len()];
+    let mut left = budget;
+    loop {
+        let open: Vec<usize> = (0..by_area.len()).filter(|&a| take[a] < by_area[a].len()).collect();
+        if open.is_empty() || left == 0 {
+            break;
+        }
+        let share = (left / open.len()).max(1);
+        for a in open {
+            let extra = share.min(by_area[a].len() - take[a]).min(left);
+            take[a] += extra;
+            left -= extra;
+        }
+    }
+    let mut kept: Vec<AreaFinding> =
+        by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
+    kept.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
+    kept
+}
+
+fn counts(report: &Report, findings: &[AreaFinding]) -> Counts {
+    let severity = |s: Severity| findings.iter().filter(|f| f.finding.severity == s).count();
+    let area = |a: Area| findings.iter().filter(|f| f.area == a).count();
+    Counts {
+        objects: report.objects.len(),
+        endpoints: report.netpol.endpoints,
+        findings: findings.len(),
+        findings_by_severity: [severity(Severity::Error), severity(Severity::Warning), severity(Severity::Info)],
+        findings_by_area: Area::ALL.map(area),
+        workloads: report.security.workloads.len(),
+        restricted_failing: report.security.workloads.iter().filter(|w| !w.restricted.pass).count(),
+        admissions: report.admission.objects.len(),
+        rejected: report
+            .admission
+            .objects
+            .iter()
+            .filter(|d| d.result == kubeplay_core::admission::Outcome::Rejected)
+            .count(),
+    }
+}
+
+/// The editor's marks: errors first when cut, so a cut never hides one behind info.
+fn marks(report: &Report) -> Vec<Mark> {
+    let mut diagnostics: Vec<&kubeplay_core::Diagnostic> = report.diagnostics.iter().collect();
+    diagnostics.sort_by_key(|d| d.severity);
+    diagnostics.truncate(FINDINGS_SHOWN);
+    diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
+    diagnostics
+        .into_iter()
+        .map(|d| Mark {
+            severity: d.severity,
+            message: d.message.clone(),
+            line: d.line,
+            column: d.column,
+            end_line: d.end_line,
+            end_column: d.end_column,
+        })
+        .collect()
+}
+
+fn finding_rows(findings: Vec<AreaFinding>) -> Vec<FindingRow> {
+    cut_fairly(findings, FINDINGS_SHOWN)
+        .into_iter()
+        .map(|AreaFinding { area, finding: d }| FindingRow {
+            area,
+            severity: d.severity,
+            code: d.code,
+            message: d.message,
+            doc: d.doc,
+            line: d.line,
+            column: d.column,
+            end_line: d.end_line,
+            path: d.path,
+        })
+        .collect()
+}
+
+/// used / hard as a percentage for the bar (display only; exact values are printed).
+fn percent(used: &kubeplay_core::quantity::Quantity, hard: &kubeplay_core::quantity::Quantity) -> f64 {
+    match (used.milli_value(), hard.milli_value()) {
+        (Some(u), Some(h)) if h > 0 => (u as f64 / h as f64 * 100.0).clamp(0.0, 100.0),
+        (Some(u), Some(0)) if u > 0 => 100.0,
+        _ => 0.0,
+    }
+}
+
+/// `cpu 250m, memory 256Mi` from a resource list, `—` when empty.
+fn resource_list(list: &kubeplay_core::admission::ResourceList) -> String {
+    if list.is_empty() {
+        return "—".to_owned();
+    }
+    list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+}
+
+fn resources(report: &Report) -> ResourcesView {
+    let admission = &report.admission;
+    let quotas = admission
+        .quotas
+        .iter()
+        .map(|quota| QuotaView {
+            namespace: quota.namespace.clone(),
+            name: quota.name.clone(),
+            rows: quota
+                .hard
+                .iter()
+                .map(|(resource, hard)| {
+                    let zero = kubeplay_core::quantity::Quantity::zero();
+                    let used = quota.used.get(resource).unwrap_or(&zero);
+                    QuotaRow {
+                        resource: resource.clone(),
+                        used: used.to_string(),
+                        hard: hard.to_string(),
+                        percent: percent(used, hard),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let decisions = admission
+        .objects
+        .iter()
+        .take(ADMISSIONS_SHOWN)
+        .map(|d| DecisionView {
+            kind: d.kind.to_string(),
+            namespace: d.namespace.clone(),
+            name: d.name.clone(),
+            admitted: d.result == kubeplay_core::admission::Outcome::Admitted,
+            message: d.message.clone(),
+            annotation: d.annotation.clone(),
+            containers: match &d.effective {
+                Some(kubeplay_core::admission::Effective::Pod(containers)) => containers
+                    .iter()
+                    .map(|(name, r)| ContainerResources {
+                        name: name.clone(),
+                        requests: resource_list(&r.requests),
+                        limits: resource_list(&r.limits),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect();
+    ResourcesView { quotas, decisions }
+}
+
+fn security(report: &Report) -> SecurityView {
+    let workloads = report
+        .security
+        .workloads
+        .iter()
+        .take(WORKLOADS_SHOWN)
+        .map(|w| WorkloadView {
+            id: w.id.clone(),
+            line: w.line,
+            baseline_pass: w.baseline.pass,
+            restricted_pass: w.restricted.pass,
+            restricted_message: w.restricted.message.clone().filter(|_| !w.restricted.pass),
+            failures: w
+                .restricted
+                .failures
+                .iter()
+                .map(|f| CheckFailure {
+                    id: f.id.clone(),
+                    reason: f.reason.clone(),
+                    line: f.line,
+                    end_line: f.end_line,
+                })
+                .collect(),
+            psp: w.psp.as_ref().map(|psp| match (&psp.rejection, &psp.chosen) {
+                (Some(rejection), _) => PspView::Rejected(rejection.clone()),
+                (None, Some(chosen)) => PspView::AdmittedBy(chosen.clone()),
+                (None, None) => PspView::NoneApplies,
+            }),
+            practices: w
+                .findings
+                .iter()
+                .map(|f| PracticeView {
+                    severity: f.severity,
+                    id: f.id.clone(),
+                    message: f.message.clone(),
+                    fix: f.fix.clone(),
+                    line: f.line,
+                    end_line: f.end_line,
+                })
+                .collect(),
+        })
+        .collect();
+    SecurityView { pss_version: report.security.pss_version.to_string(), workloads }
+}
+
+fn side(title: &str, side: &SideExplanation) -> SideView {
+    let span = |line: usize, end_line: usize| (line, end_line.max(line));
+    let lines = if side.matches.is_empty() {
+        side.policies
+            .iter()
+            .map(|p| {
+                let (line, end_line) = span(p.location.line, p.location.end_line);
+                RuleLine { text: format!("policy {} selects it (line {line})", p.policy), line, end_line }
+            })
+            .collect()
+    } else {
+        side.matches
+            .iter()
+            .map(|m| {
+                let (line, end_line) = span(m.location.line, m.location.end_line);
+                RuleLine { text: format!("{} (lines {line}–{end_line})", m.text), line, end_line }
+            })
+            .collect()
+    };
+    SideView { title: title.to_owned(), allowed: side.allowed, text: side.text.clone(), lines }
+}
+
+fn explain_view(e: &Explanation) -> ExplainView {
+    let sides = if e.decided_by == kubeplay_core::netpol::explain::DecidedBy::Policies {
+        vec![side("Egress from the source", &e.egress), side("Ingress to the destination", &e.ingress)]
+    } else {
+        Vec::new()
+    };
+    ExplainView {
+        from: e.from.clone(),
+        to: e.to.clone(),
+        port: e.port,
+        protocol: e.protocol,
+        allowed: e.allowed,
+        summary: e.summary.clone(),
+        sides,
+        notes: e.notes.clone(),
+    }
+}
+
+/// Compact JSON laid out as `serde_json::to_string_pretty` lays it out (two
+/// spaces, `": "`, empty containers as `[]` and `{}`). Re-indenting the text
+/// spares the page's wasm a second copy of every report type's serializer
+/// (for the pretty formatter) and a JSON reader for `Value`.
+fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Analyser {
+    /// Answers one request; `emit` sends answers (and progress) back, `now_ms` is a clock.
+    pub fn handle(&mut self, request: Request, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
+        match request {
+            Request::Analyze { run, text, example } => self.analyze(run, &text, example.as_deref(), emit, now_ms),
+            Request::Probe { run, port, protocol } => {
+                let answer = self.probe(port, protocol);
+                emit(Response::Probed { run: self.run().unwrap_or(run), port, protocol, answer });
+            }
+            Request::Explain { run, query } => {
+                let explanation = match &self.kept {
+                    None => Err(NOTHING_KEPT.to_owned()),
+                    Some(kept) => ExplainQuery::parse(&kept.engine, &query.from, &query.to, query.port, query.protocol)
+                        .and_then(|core_query| kubeplay_core::netpol::explain::explain(&kept.engine, &core_query))
+                        .map(|e| explain_view(&e))
+                        .map_err(|e| e.to_string()),
+                };
+                emit(Response::Explained { run: self.run().unwrap_or(run), query, explanation });
+            }
+            Request::Export { run, format } => {
+                let text = match &self.kept {
+                    None => Err(NOTHING_KEPT.to_owned()),
+                    Some(kept) => match format {
+                        ExportFormat::Json => serde_json::to_string(&kept.report)
+                            .map(|compact| indent(&compact))
+                            .map_err(|e| e.to_string()),
+                        ExportFormat::Markdown => Ok(kubeplay_core::report::to_markdown(&kept.report)),
+                    },
+                };
+                emit(Response::Exported { run: self.run().unwrap_or(run), format, text });
+            }
+        }
+    }
+
+    fn run(&self) -> Option<u32> {
+        self.kept.as_ref().map(|k| k.run)
+    }
+
+    fn probe(&self, port: u16, protocol: Protocol) -> Result<MatrixView, String> {
+        let kept = self.kept.as_ref().ok_or(NOTHING_KEPT)?;
+        let endpoints = kept.engine.endpoints.len();
+        if endpoints > MATRIX_MAX_ENDPOINTS {
+            return Ok(MatrixView::TooMany { endpoints });
+        }
+        let query = ProbeQuery { port, protocol, externals: Vec::new() };
+        let probe = kubeplay_core::netpol::probe_engine(&kept.engine, &query);
+        Ok(MatrixView::Table { endpoints: probe.pods, allowed: probe.allowed })
+    }
+
+    fn analyze(
+        &mut self,
+        run: u32,
+        text: &str,
+        example: Option<&str>,
+        emit: &mut dyn FnMut(Response),
+        now_ms: &dyn Fn() -> f64,
+    ) {
+        let start = now_ms();
+        let elapsed = || (now_ms() - start).max(0.0) as u32;
+        // Elapsed time at the start of each step, to time the steps.
+        let mut marks = vec![0u32];
+        emit(Response::Progress { run, step: Step::Reading, elapsed_ms: 0 });
+        let loading = kubeplay_core::load(&[Input::new("manifest.yaml", text)]);
+        let analysis = kubeplay_core::report::analyze_with_progress(&loading, &mut |stage| {
+            let at = elapsed();
+            marks.push(at);
+            emit(Response::Progress { run, step: Step::Analysing(stage), elapsed_ms: at })
+        });
+        let exercise =
+            example.and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &analysis));
+        let at = elapsed();
+        marks.push(at);
+        emit(Response::Progress { run, step: Step::Drawing, elapsed_ms: at });
+        let kubeplay_core::report::Analysis { report, engine } = analysis;
+        let traffic = crate::layout::traffic(&engine, &loading.inventory);
+        let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
+        drop(loading);
+        let all = kubeplay_core::report::findings(&report);
+        let outcome_counts = counts(&report, &all);
+        let mut outcome = Outcome {
+            run,
+            counts: outcome_counts,
+            exercise,
+            marks: self::marks(&report),
+            findings: finding_rows(all),
+            traffic,
+            resources: resources(&report),
+            security: security(&report),
+            suggested_port,
+            elapsed_ms: 0,
+            step_ms: Vec::new(),
+        };
+        self.kept = Some(Kept { run, report, engine });
+        outcome.elapsed_ms = elapsed();
+        marks.push(outcome.elapsed_ms);
+        outcome.step_ms = marks.windows(2).map(|w| w[1].saturating_sub(w[0])).collect();
+        emit(Response::Analyzed(Box::new(outcome)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(analyser: &mut Analyser, request: Request) -> Vec<Response> {
+        let mut answers = Vec::new();
+        analyser.handle(request, &mut |r| answers.push(r), &|| 0.0);
+        answers
+    }
+
+    fn example(id: &str) -> String {
+        kubeplay_core::examples::example(id).unwrap().yaml.to_owned()
+    }
+
+    #[test]
+    fn questions_before_any_analysis_are_answered_with_the_reason() {
+        let mut analyser = Analyser::default();
+        let answers = ask(&mut analyser, Request::Probe { run: 3, port: 80, protocol: Protocol::TCP });
+        assert_eq!(
+            answers,
+            [Response::Probed { run: 3, port: 80, protocol: Protocol::TCP, answer: Err(NOTHING_KEPT.to_owned()) }]
+        );
+        let query = FlowQuery { from: "a".into(), to: "b".into(), port: 80, protocol: Protocol::TCP };
+        let answers = ask(&mut analyser, Request::Explain { run: 3, query: query.clone() });
+        assert_eq!(answers, [Response::Explained { run: 3, query, explanation: Err(NOTHING_KEPT.to_owned()) }]);
+        let answers = ask(&mut analyser, Request::Export { run: 3, format: ExportFormat::Markdown });
+        assert_eq!(
+            answers,
+            [Response::Exported { run: 3, format: ExportFormat::Markdown, text: Err(NOTHING_KEPT.to_owned()) }]
+        );
+    }
+
+    #[test]
+    fn an_analysis_reports_every_step_in_order_then_its_views() {
+        let mut analyser = Analyser::default();
+        let text = example("multi-tier-policy");
+        let answers =
+            ask(&mut analyser, Request::Analyze { run: 7, text, example: Some("multi-tier-policy".to_owned()) });
+        let steps: Vec<usize> = answers
+            .iter()
+            .filter_map(|a| match a {
+                Response::Progress { run: 7, step, .. } => Some(step.index()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(steps, (0..Step::COUNT).collect::<Vec<_>>());
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!("no outcome: {answers:?}") };
+        assert_eq!(outcome.run, 7);
+        assert_eq!(outcome.step_ms.len(), Step::COUNT);
+        assert!(outcome.exercise.is_some());
+        assert_eq!(outcome.counts.findings, outcome.findings.len());
+        assert_eq!(outcome.counts.findings_by_area.iter().sum::<usize>(), outcome.counts.findings);
+        let edge = outcome
+            .traffic
+            .edges
+            .iter()
+            .find(|e| e.from == "default/frontend[Deployment]" && e.to == "default/api[Deployment]")
+            .expect("frontend reaches api");
+        assert!(edge.allowed && edge.carries(5000, Protocol::TCP) && !edge.carries(5001, Protocol::TCP));
+        assert!(outcome.traffic.reachable("default/frontend[Deployment]", true).contains("default/api[Deployment]"));
+        assert!(outcome.traffic.reachable("default/api[Deployment]", false).contains("default/frontend[Deployment]"));
+
+        // Questions about the kept analysis.
+        let answers = ask(&mut analyser, Request::Probe { run: 7, port: 5000, protocol: Protocol::TCP });
+        let [Response::Probed { run: 7, answer: Ok(MatrixView::Table { endpoints, allowed }), .. }] =
+            answers.as_slice()
+        else {
+            panic!("{answers:?}")
+        };
+        assert!(endpoints.len() >= 3);
+        assert_eq!(allowed.len(), endpoints.len());
+        let query =
+            FlowQuery { from: endpoints[0].clone(), to: endpoints[1].clone(), port: 5000, protocol: Protocol::TCP };
+        let answers = ask(&mut analyser, Request::Explain { run: 7, query: query.clone() });
+        let [Response::Explained { query: answered, explanation: Ok(view), .. }] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        assert_eq!(*answered, query);
+        assert_eq!((view.from.as_str(), view.to.as_str()), (query.from.as_str(), query.to.as_str()));
+        assert_eq!(view.allowed, allowed[0][1]);
+        let answers = ask(&mut analyser, Request::Export { run: 7, format: ExportFormat::Json });
+        let [Response::Exported { text: Ok(text), .. }] = answers.as_slice() else { panic!("{answers:?}") };
+        let full: Report = serde_json::from_str(text).unwrap();
+        assert_eq!(kubeplay_core::report::findings(&full).len(), outcome.counts.findings);
+    }
+
+    #[test]
+    fn resources_carry_the_quota_usage_and_defaulted_containers() {
+        let mut analyser = Analyser::default();
+        let answers = ask(&mut analyser, Request::Analyze { run: 1, text: example("production-quota"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        let cpu = outcome
+            .resources
+            .quotas
+            .iter()
+            .flat_map(|q| &q.rows)
+            .find(|r| r.resource == "requests.cpu")
+            .expect("a cpu quota");
+        assert_eq!((cpu.used.as_str(), cpu.hard.as_str()), ("97", "100"));
+        assert!((cpu.percent - 97.0).abs() < 1e-9);
+        let web = outcome.resources.decisions.iter().find(|d| d.name == "web-0").expect("web-0");
+        assert!(web.admitted);
+        assert!(web.containers.iter().any(|c| c.requests.contains("cpu 250m") && c.limits.contains("cpu 500m")));
+        assert!(outcome.resources.decisions.iter().any(|d| d.name == "api-24" && !d.admitted));
+    }
+
+    #[test]
+    fn large_reports_reach_the_page_cut_with_full_counts() {
+        let pods: Vec<String> = (0..300)
+            .map(|i| {
+                format!(
+                    "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns{}}}\nspec: {{containers: [{{name: c, image: x}}]}}\n",
+                    i % 3
+                )
+            })
+            .collect();
+        let mut analyser = Analyser::default();
+        let answers = ask(&mut analyser, Request::Analyze { run: 1, text: pods.join("---\n"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        assert_eq!(outcome.counts.workloads, 300);
+        assert_eq!(outcome.counts.restricted_failing, 300);
+        assert_eq!(outcome.counts.endpoints, 300);
+        assert_eq!(outcome.security.workloads.len(), WORKLOADS_SHOWN);
+        // 300 pods × a dozen best-practice findings: cut to what the page lists, errors first.
+        assert!(outcome.counts.findings > FINDINGS_SHOWN);
+        assert_eq!(outcome.findings.len(), FINDINGS_SHOWN);
+        // Every area that has findings keeps some.
+        for (index, area) in Area::ALL.iter().enumerate() {
+            let shown = outcome.findings.iter().filter(|f| f.area == *area).count();
+            assert_eq!(shown > 0, outcome.counts.findings_by_area[index] > 0, "{area:?}");
+        }
+        // Too many endpoints for a drawn table: the page is told how many instead.
+        let answers = ask(&mut analyser, Request::Probe { run: 1, port: 80, protocol: Protocol::TCP });
+        assert!(matches!(
+            answers.as_slice(),
+            [Response::Probed { answer: Ok(MatrixView::TooMany { endpoints: 300 }), .. }]
+        ));
+        // The picture is per namespace.
+        assert!(outcome.traffic.aggregated);
+    }
+
+    fn finding(area: Area, severity: Severity, line: usize) -> AreaFinding {
+        AreaFinding {
+            area,
+            finding: kubeplay_core::Diagnostic {
+                severity,
+                code: "x".into(),
+                message: String::new(),
+                file: "f".into(),
+                doc: 1,
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+                path: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_json_download_is_laid_out_as_serde_json_lays_it_out() {
+        let mut analyser = Analyser::default();
+        ask(&mut analyser, Request::Analyze { run: 1, text: example("restricted-psp"), example: None });
+        let report = &analyser.kept.as_ref().unwrap().report;
+        let compact = serde_json::to_string(report).unwrap();
+        assert_eq!(indent(&compact), serde_json::to_string_pretty(report).unwrap());
+        let tricky = r#"{"a":[],"b":{},"c":"x,y:{[\"\\","d":[1,{"e":null}]}"#;
+        let value: serde_json::Value = serde_json::from_str(tricky).unwrap();
+        assert_eq!(indent(tricky), serde_json::to_string_pretty(&value).unwrap());
+    }
+
+    #[test]
+    fn a_cut_shares_the_budget_between_areas_and_keeps_errors_first() {
+        let mut all: Vec<AreaFinding> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
+        all.extend((0..30).map(|i| finding(Area::NetworkPolicy, Severity::Warning, 5000 + i)));
+        all.push(finding(Area::Security, Severity::Error, 9999));
+        let kept = cut_fairly(all, 100);
+        assert_eq!(kept.len(), 100);
+        // The lint keeps all 30 (under its share); security gets the rest, its one error first.
+        assert_eq!(kept.iter().filter(|f| f.area == Area::NetworkPolicy).count(), 30);
+        assert!(kept.iter().any(|f| f.finding.severity == Severity::Error));
+        assert!(kept.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+        // Under budget: nothing is cut.
+        assert_eq!(cut_fairly(vec![finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
+    }
+}

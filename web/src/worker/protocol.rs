@@ -1,0 +1,399 @@
+//! What the page and the analysis worker say to each other. Depends on nothing
+//! of the app: both ends import it, it imports only core's vocabulary
+//! (severities, areas, protocols, analysis stages, exercise verdicts).
+//!
+//! The page never receives the report: each view gets a type made for it,
+//! built in the worker from the report (`analyser`), already cut to what the
+//! page draws and with every count kept. So the page's wasm carries readers for
+//! these small types only — not for the report, the graph or the explanation.
+
+use kubeplay_core::Severity;
+use kubeplay_core::examples::ExerciseStatus;
+use kubeplay_core::netpol::Protocol;
+use kubeplay_core::report::{Area, Stage};
+use serde::{Deserialize, Serialize};
+
+/// The page lists at most this many findings, and the editor marks at most this many diagnostics.
+pub const FINDINGS_SHOWN: usize = 2_000;
+/// Security cards drawn; the rest are counted.
+pub const WORKLOADS_SHOWN: usize = 200;
+/// Admission decisions listed; the rest are counted.
+pub const ADMISSIONS_SHOWN: usize = 500;
+/// A truth table is drawn up to this many endpoints (the CLI prints any size).
+pub const MATRIX_MAX_ENDPOINTS: usize = 80;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Markdown,
+}
+
+/// A connection to explain: from, to, port, protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowQuery {
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+/// What the page asks. `run` numbers analyses; answers name the run they are about.
+/// Every request is answered: with its result, or with the reason there is none.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum Request {
+    Analyze { run: u32, text: String, example: Option<String> },
+    Probe { run: u32, port: u16, protocol: Protocol },
+    Explain { run: u32, query: FlowQuery },
+    Export { run: u32, format: ExportFormat },
+}
+
+/// One step of an analysis, for the progress bar.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Reading,
+    Analysing(Stage),
+    Drawing,
+}
+
+impl Step {
+    pub const COUNT: usize = 2 + Stage::ALL.len();
+
+    /// 0-based position among [`Step::COUNT`] steps.
+    pub fn index(self) -> usize {
+        match self {
+            Step::Reading => 0,
+            Step::Analysing(stage) => 1 + Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0),
+            Step::Drawing => Step::COUNT - 1,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Step::Reading => "reading manifests".to_owned(),
+            Step::Analysing(stage) => format!("checking {}", stage.label()),
+            Step::Drawing => "laying out the traffic graph".to_owned(),
+        }
+    }
+}
+
+/// What the worker says. `web/worker.js` writes [`Response::StartFailed`] itself
+/// (as `{"StartFailed":{"message":…}}`) when the module cannot start there.
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+pub enum Response {
+    /// The worker has started and answers requests from now on.
+    Ready,
+    /// The worker could not start (no module workers, a blocked import, …).
+    StartFailed {
+        message: String,
+    },
+    Progress {
+        run: u32,
+        step: Step,
+        elapsed_ms: u32,
+    },
+    Analyzed(Box<Outcome>),
+    /// The analysis did not finish (the worker stopped, out of memory most likely).
+    Failed {
+        run: u32,
+        message: String,
+    },
+    Probed {
+        run: u32,
+        port: u16,
+        protocol: Protocol,
+        answer: Result<MatrixView, String>,
+    },
+    Explained {
+        run: u32,
+        query: FlowQuery,
+        explanation: Result<ExplainView, String>,
+    },
+    Exported {
+        run: u32,
+        format: ExportFormat,
+        text: Result<String, String>,
+    },
+    /// A message that is no request (so no run to answer about).
+    Unreadable {
+        message: String,
+    },
+}
+
+/// Full sizes of the lists the views may cut, for the tab counts and the notes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Counts {
+    pub objects: usize,
+    /// Endpoints the NetworkPolicy engine sees (pods and workload templates).
+    pub endpoints: usize,
+    /// Every finding: diagnostics and best-practice findings.
+    pub findings: usize,
+    /// Errors, warnings, info.
+    pub findings_by_severity: [usize; 3],
+    /// In `Area::ALL` order.
+    pub findings_by_area: [usize; 4],
+    pub workloads: usize,
+    pub restricted_failing: usize,
+    pub admissions: usize,
+    pub rejected: usize,
+}
+
+/// What one analysis gives the page: one view type per tab.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub run: u32,
+    pub counts: Counts,
+    pub exercise: Option<ExerciseStatus>,
+    /// The diagnostics the editor marks (loading and lint), errors kept first when cut.
+    pub marks: Vec<Mark>,
+    /// Every finding with its area, cut fairly between areas (errors first).
+    pub findings: Vec<FindingRow>,
+    pub traffic: TrafficView,
+    pub resources: ResourcesView,
+    pub security: SecurityView,
+    /// The port the matrix opens at.
+    pub suggested_port: (u16, Protocol),
+    /// Wall time of the analysis in the worker, and of each step in [`Step`] order.
+    pub elapsed_ms: u32,
+    pub step_ms: Vec<u32>,
+}
+
+/// A located diagnostic the editor marks in its gutter and underlines.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub severity: Severity,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// One row of the findings list.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FindingRow {
+    pub area: Area,
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub doc: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub path: Option<String>,
+}
+
+/// The traffic picture: geometry from `crate::layout`, plus what the page
+/// needs to light a blast radius and explain an edge.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct TrafficView {
+    pub width: f64,
+    pub height: f64,
+    /// One node per namespace (the input is too large for workloads).
+    pub aggregated: bool,
+    pub groups: Vec<GroupBox>,
+    pub nodes: Vec<NodeBox>,
+    /// Allowed flows.
+    pub edges: Vec<EdgeCurve>,
+    /// Pairs with no allowed connection at all (drawn on demand).
+    pub denied: Vec<EdgeCurve>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct GroupBox {
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub external: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct NodeBox {
+    pub id: String,
+    pub label: String,
+    /// Kind, replica count and isolation, e.g. `Deployment ×3 · ingress isolated`.
+    pub detail: String,
+    pub group: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub ingress_isolated: bool,
+    pub egress_isolated: bool,
+}
+
+/// A port range an allowed edge carries.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ports {
+    pub protocol: Protocol,
+    pub first: u16,
+    pub last: u16,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct EdgeCurve {
+    pub from: String,
+    pub to: String,
+    /// SVG path data from the source's border to the destination's border.
+    pub path: String,
+    /// Allowed connections, e.g. `TCP 5000` or `all ports`.
+    pub label: String,
+    pub allowed: bool,
+    /// Every port and protocol (allowed edges that carry all).
+    pub all: bool,
+    pub ports: Vec<Ports>,
+}
+
+impl EdgeCurve {
+    pub fn carries(&self, port: u16, protocol: Protocol) -> bool {
+        self.all || self.ports.iter().any(|p| p.protocol == protocol && (p.first..=p.last).contains(&port))
+    }
+}
+
+impl TrafficView {
+    /// Every node reachable from `id` along allowed edges (`forward`), or every
+    /// node that reaches it (`!forward`), without `id` itself.
+    pub fn reachable(&self, id: &str, forward: bool) -> std::collections::BTreeSet<String> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut queue = vec![id];
+        while let Some(at) = queue.pop() {
+            for edge in &self.edges {
+                let (here, there) = if forward { (&edge.from, &edge.to) } else { (&edge.to, &edge.from) };
+                if here == at && there != id && found.insert(there.clone()) {
+                    queue.push(there);
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Quota bars and admission decisions in apply order.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ResourcesView {
+    pub quotas: Vec<QuotaView>,
+    /// The first [`ADMISSIONS_SHOWN`] decisions.
+    pub decisions: Vec<DecisionView>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct QuotaView {
+    pub namespace: String,
+    pub name: String,
+    pub rows: Vec<QuotaRow>,
+}
+
+/// One resource of a quota: `used / hard`, exactly as Kubernetes prints them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct QuotaRow {
+    pub resource: String,
+    pub used: String,
+    pub hard: String,
+    /// used / hard for the bar, 0–100 (display only).
+    pub percent: f64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct DecisionView {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub admitted: bool,
+    pub message: Option<String>,
+    pub annotation: Option<String>,
+    /// A pod's containers after LimitRange defaulting.
+    pub containers: Vec<ContainerResources>,
+}
+
+/// `requests` and `limits` of one container, e.g. `cpu 250m, memory 256Mi`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ContainerResources {
+    pub name: String,
+    pub requests: String,
+    pub limits: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct SecurityView {
+    pub pss_version: String,
+    /// The first [`WORKLOADS_SHOWN`] pods and templates.
+    pub workloads: Vec<WorkloadView>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct WorkloadView {
+    pub id: String,
+    pub line: usize,
+    pub baseline_pass: bool,
+    pub restricted_pass: bool,
+    /// Upstream's message when restricted fails.
+    pub restricted_message: Option<String>,
+    pub failures: Vec<CheckFailure>,
+    /// PodSecurityPolicy: the rejection, or the policy that admitted it.
+    pub psp: Option<PspView>,
+    pub practices: Vec<PracticeView>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CheckFailure {
+    pub id: String,
+    pub reason: String,
+    pub line: usize,
+    pub end_line: usize,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum PspView {
+    Rejected(String),
+    AdmittedBy(String),
+    NoneApplies,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PracticeView {
+    pub severity: Severity,
+    pub id: String,
+    pub message: String,
+    pub fix: String,
+    pub line: usize,
+    pub end_line: usize,
+}
+
+/// The truth table for one port, or how many endpoints there are when too many to draw.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum MatrixView {
+    Table { endpoints: Vec<String>, allowed: Vec<Vec<bool>> },
+    TooMany { endpoints: usize },
+}
+
+/// One connection explained, as the panel shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ExplainView {
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub allowed: bool,
+    pub summary: String,
+    /// Egress from the source, ingress to the destination; empty when no policy decided.
+    pub sides: Vec<SideView>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SideView {
+    pub title: String,
+    pub allowed: bool,
+    pub text: String,
+    /// The rules that allowed it, or (when none did) the policies that select the endpoint.
+    pub lines: Vec<RuleLine>,
+}
+
+/// A clickable rule or policy: its text and the YAML lines it selects.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RuleLine {
+    pub text: String,
+    pub line: usize,
+    pub end_line: usize,
+}
