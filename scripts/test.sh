@@ -2,7 +2,7 @@
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
 # the JS API under wasm-bindgen-test in headless Chromium, and the browser
 # end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
-# then the page weight against its budget. Installs what is missing first. It
+# then the page weight against its ceiling and aim. Installs what is missing first. It
 # writes no tracked file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +29,5 @@ cargo test --workspace --locked
 step "JS API in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
 
-step "page weight against its budget (docs/performance.md is updated by hand)"
+step "page weight against its ceiling and aim (docs/performance.md is updated by hand)"
 bash scripts/measure-size.sh "$KUBEPLAY_DIST"
