@@ -52,14 +52,14 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
 
 fn print_text(section: &SecuritySection) {
     for w in &section.workloads {
-        println!("{} ({}:{})", w.id, w.file, w.line);
+        println!("{} ({}:{})", w.id, w.location.file, w.location.span.line);
         for (name, verdict) in [("baseline", &w.baseline), ("restricted", &w.restricted)] {
             if verdict.pass {
                 println!("  {name:<10} pass");
             } else {
                 println!("  {name:<10} FAIL {}", verdict.failing.join(", "));
                 for f in &verdict.failures {
-                    println!("    {}:{}:{}: {} ({})", f.file, f.line, f.column, f.reason, f.detail);
+                    println!("    {}:{}:{}: {} ({})", f.location.file, f.location.span.line, f.location.span.column, f.reason, f.detail);
                 }
             }
         }
@@ -102,7 +102,7 @@ fn print_text(section: &SecuritySection) {
             }
         }
         for f in &w.findings {
-            println!("  {}:{}:{}: {}[{}]: {}", f.file, f.line, f.column, f.severity.as_str(), f.id, f.message);
+            println!("  {}:{}:{}: {}[{}]: {}", f.location.file, f.location.span.line, f.location.span.column, f.severity.as_str(), f.id, f.message);
             if let Some(rule) = section.rules.iter().find(|r| r.id == f.id)
                 && !rule.equivalents.is_empty()
             {
@@ -127,7 +127,7 @@ fn print_text(section: &SecuritySection) {
     }
     for p in &section.psp_policies {
         for problem in &p.problems {
-            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.file, p.line);
+            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.location.file, p.location.span.line);
         }
     }
     let failing = section.workloads.iter().filter(|w| !w.restricted.pass).count();

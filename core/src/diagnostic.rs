@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{Origin, Span};
+use crate::source::{Location, Origin};
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -23,59 +23,32 @@ impl Severity {
     }
 }
 
-/// One finding about the input. `line`/`column` are 1-based; `doc` is the 1-based
-/// number of the document in its file (0 when the finding is about the whole file).
-/// `end_line`/`end_column` (exclusive) let editors underline the whole node.
+/// One finding about the input, at its [`Location`] (`end_line`/`end_column`
+/// let editors underline the whole node).
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable kebab-case identifier, e.g. `yaml-syntax`, `type-mismatch`.
     pub code: String,
     pub message: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    /// Field path inside the document, e.g. `spec.template.spec.containers[0].ports[1].containerPort`.
-    pub path: Option<String>,
+    #[serde(flatten)]
+    pub location: Location,
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        code: &str,
-        message: impl Into<String>,
-        file: &str,
-        doc: usize,
-        span: Span,
-        path: Option<String>,
-    ) -> Self {
-        Diagnostic {
-            severity,
-            code: code.to_owned(),
-            message: message.into(),
-            file: file.to_owned(),
-            doc,
-            line: span.line,
-            column: span.column,
-            end_line: span.end_line,
-            end_column: span.end_column,
-            path,
-        }
+    pub fn new(severity: Severity, code: &str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic { severity, code: code.to_owned(), message: message.into(), location }
     }
 
     /// A diagnostic about a field of a loaded object, located at that field
     /// (or the nearest enclosing node the source map knows).
     pub fn at(origin: &Origin, path: &str, severity: Severity, code: &str, message: impl Into<String>) -> Self {
-        let span = origin.locate(path);
-        Diagnostic::new(severity, code, message, &origin.file, origin.doc, span, Some(origin.full_path(path)))
+        Diagnostic::new(severity, code, message, origin.location(path))
     }
 
     /// Where it points, for sorting: file, line, column.
     pub fn position(&self) -> (&str, usize, usize) {
-        (self.file.as_str(), self.line, self.column)
+        self.location.position()
     }
 
     pub fn is_error(&self) -> bool {
@@ -86,9 +59,9 @@ impl Diagnostic {
     pub fn to_text(&self) -> String {
         format!(
             "{}:{}:{}: {}[{}]: {}",
-            self.file,
-            self.line,
-            self.column,
+            self.location.file,
+            self.location.span.line,
+            self.location.span.column,
             self.severity.as_str(),
             self.code,
             self.message

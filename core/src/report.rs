@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Input, Loading, load};
+use crate::source::Location;
 
 /// One loaded object, as listed in reports.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -13,9 +14,9 @@ pub struct ObjectSummary {
     pub api_version: String,
     pub namespace: Option<String>,
     pub name: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
+    /// Where the object starts; the contract prints `file, doc, line`.
+    #[serde(flatten, serialize_with = "crate::render::contract::object_start")]
+    pub location: Location,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -121,13 +122,7 @@ pub fn findings(report: &Report) -> Vec<AreaFinding> {
                 severity: f.severity,
                 code: f.id.clone(),
                 message: format!("{}: {}", workload.id, f.message),
-                file: f.file.clone(),
-                doc: f.doc,
-                line: f.line,
-                column: f.column,
-                end_line: f.end_line,
-                end_column: f.end_column,
-                path: Some(f.path.clone()),
+                location: f.location.clone(),
             },
         }));
     }
@@ -175,9 +170,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
             api_version: o.object.api_version().to_owned(),
             namespace: o.namespace().map(str::to_owned),
             name: o.name().to_owned(),
-            file: o.origin.file.clone(),
-            doc: o.origin.doc,
-            line: o.origin.span.line,
+            location: o.origin.location.clone(),
         })
         .collect();
     progress(Stage::NetworkPolicies);
@@ -218,8 +211,8 @@ pub fn to_markdown(report: &Report) -> String {
                 o.kind,
                 o.namespace.as_deref().unwrap_or("—"),
                 o.name,
-                o.file,
-                o.line
+                o.location.file,
+                o.location.span.line
             );
         }
         out.push('\n');
@@ -231,9 +224,9 @@ pub fn to_markdown(report: &Report) -> String {
             "- **{}** `{}` {}:{}:{} — {}",
             d.severity.as_str(),
             d.code,
-            d.file,
-            d.line,
-            d.column,
+            d.location.file,
+            d.location.span.line,
+            d.location.span.column,
             d.message.replace('\n', " ")
         );
     }

@@ -78,7 +78,7 @@ fn run_case(file: &str, text: &str) {
     }
 
     let findings: Vec<(String, usize, String)> =
-        admitted.findings.iter().map(|d| (d.code.clone(), d.line, d.message.clone())).collect();
+        admitted.findings.iter().map(|d| (d.code.clone(), d.location.span.line, d.message.clone())).collect();
     let expected_findings: Vec<(String, usize, String)> = case["findings"]
         .as_sequence()
         .map(|list| {

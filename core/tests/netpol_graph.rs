@@ -39,7 +39,7 @@ fn service_resolves_named_target_port_and_flows() {
     assert!(hops[0].1.allowed);
     let rule = &hops[0].1.ingress.matches[0];
     assert_eq!((rule.rule, rule.peer, rule.port), (0, Some(0), Some(0)));
-    assert_eq!(rule.location.line, 17, "{rule:?}");
+    assert_eq!(rule.location.span.line, 17, "{rule:?}");
 
     let denied =
         explain_via_service(&engine, &loading.inventory, "default/database", "default/api[Service]", 80, Protocol::TCP)
@@ -94,7 +94,7 @@ fn analyze_report_has_the_netpol_section_and_findings() {
     let report = analyze(&[Input::new("m.yaml", &text)]);
     assert_eq!(report.netpol.policies, 1);
     assert_eq!(report.netpol.endpoints, 4);
-    let codes: Vec<(&str, usize)> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.line)).collect();
+    let codes: Vec<(&str, usize)> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.location.span.line)).collect();
     assert!(codes.contains(&("netpol-namespace-label-unmatched", 20)), "{codes:?}");
     assert!(codes.contains(&("netpol-dns-tcp-only", 37)), "{codes:?}");
     let json = serde_json::to_value(&report).unwrap();
@@ -228,6 +228,6 @@ fn report_findings_cover_every_area_with_locations() {
     assert!(unpinned.finding.message.starts_with("default/web: "), "{}", unpinned.finding.message);
     // The pod is the last document: its findings point into it.
     let pod_line = text.lines().position(|l| l.starts_with("metadata: {name: web}")).unwrap() + 1;
-    assert!(unpinned.finding.line > pod_line, "{} after {pod_line}", unpinned.finding.line);
-    assert!(all.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+    assert!(unpinned.finding.location.span.line > pod_line, "{} after {pod_line}", unpinned.finding.location.span.line);
+    assert!(all.windows(2).all(|w| w[0].finding.location.span.line <= w[1].finding.location.span.line));
 }

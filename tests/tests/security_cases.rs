@@ -124,9 +124,9 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
             Some((id, line)) => (id.to_owned(), line.parse::<usize>().ok()),
             None => (wanted.clone(), None),
         };
-        let found = w.findings.iter().any(|f| f.id == id && line.is_none_or(|l| f.line == l));
+        let found = w.findings.iter().any(|f| f.id == id && line.is_none_or(|l| f.location.span.line == l));
         if !found {
-            let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.id, f.line)).collect();
+            let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.id, f.location.span.line)).collect();
             fail(format!("missing finding {wanted}; have {have:?}"));
         }
     }

@@ -689,13 +689,7 @@ mod cut_tests {
                 severity,
                 code: "x".into(),
                 message: String::new(),
-                file: "f".into(),
-                doc: 1,
-                line,
-                column: 1,
-                end_line: line,
-                end_column: 2,
-                path: None,
+                location: kubeplay_core::Location::new("f", 1, kubeplay_core::source::Span::point(line, 1), None),
             },
         }
     }
@@ -710,7 +704,7 @@ mod cut_tests {
         // The lint keeps all 30 (under its share); security gets the rest, its one error first.
         assert_eq!(kept.iter().filter(|f| f.area == Area::NetworkPolicy).count(), 30);
         assert!(kept.iter().any(|f| f.finding.severity == Severity::Error));
-        assert!(kept.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+        assert!(kept.windows(2).all(|w| w[0].finding.location.span.line <= w[1].finding.location.span.line));
         // Under budget: nothing is cut.
         assert_eq!(cut_fairly(vec![finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
     }

@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     DEFAULT_NAMESPACE, Inventory, Loaded, NAMESPACE_NAME_LABEL, NamespaceInfo, Object, SUPPORTED_KINDS,
 };
-use crate::source::{Origin, SourceMap, Span, join_index};
+use crate::source::{Location, Origin, SourceMap, Span, join_index};
 
 pub use split::{RawDocument, split_documents};
 
@@ -119,7 +119,7 @@ impl DocContext<'_> {
         span: Span,
         path: Option<String>,
     ) -> Diagnostic {
-        Diagnostic::new(severity, code, message, self.file, self.doc, span, path)
+        Diagnostic::new(severity, code, message, Location::new(self.file, self.doc, span, path))
     }
 }
 
@@ -134,10 +134,7 @@ impl Loader<'_> {
                     "input is larger than the limit of {} MiB; this file was not loaded",
                     self.limits.max_total_bytes / (1024 * 1024)
                 ),
-                input.name,
-                0,
-                Span::point(1, 1),
-                None,
+                Location::new(input.name, 0, Span::point(1, 1), None),
             ));
             return;
         }
@@ -156,10 +153,7 @@ impl Loader<'_> {
                         "more than {} documents; this one and the rest of the file were not loaded",
                         self.limits.max_documents
                     ),
-                    input.name,
-                    doc_number,
-                    Span::point(raw.first_line, 1),
-                    None,
+                    Location::new(input.name, doc_number, Span::point(raw.first_line, 1), None),
                 ));
                 return;
             }
@@ -208,12 +202,12 @@ impl Loader<'_> {
         }
         let (mut source_map, failure) = events::scan_document(text, self.limits);
         match failure {
-            Some(events::EventFailure::Limit { code, message, line, column }) => {
+            Some(events::EventFailure::Limit { code, message, at }) => {
                 self.diagnostics.push(ctx.diagnostic(
                     Severity::Error,
                     code,
                     format!("{message}; the document was not loaded"),
-                    ctx.span(line, column),
+                    ctx.span(at.line, at.column),
                     None,
                 ));
                 return;
@@ -252,11 +246,8 @@ impl Loader<'_> {
         let source_map = Arc::new(source_map);
         let doc_span = source_map.get("").map(|n| n.value).unwrap_or_else(|| ctx.span(1, 1));
         let origin = Origin {
-            file: ctx.file.to_owned(),
-            doc: ctx.doc,
-            prefix: String::new(),
+            location: Location::new(ctx.file, ctx.doc, doc_span, Some(String::new())),
             source_map: Arc::clone(&source_map),
-            span: doc_span,
         };
         match value {
             Value::Null => {}
@@ -289,8 +280,11 @@ impl Loader<'_> {
         let Some(Value::Sequence(items)) = mapping.remove("items") else { return };
         for (index, mut item) in items.into_iter().enumerate() {
             let prefix = join_index("items", index);
-            let span = origin.source_map.get(&prefix).map(|n| n.value).unwrap_or(origin.span);
-            let item_origin = Origin { prefix, span, ..origin.clone() };
+            let span = origin.source_map.get(&prefix).map(|n| n.value).unwrap_or(origin.location.span);
+            let item_origin = Origin {
+                location: Location { span, path: Some(prefix), ..origin.location.clone() },
+                source_map: Arc::clone(&origin.source_map),
+            };
             if let (Value::Mapping(item_map), Some(item_kind)) = (&mut item, &item_kind) {
                 if !item_map.contains_key("kind") {
                     item_map.insert("kind".into(), item_kind.clone().into());

@@ -179,8 +179,8 @@ pub fn deduplicate(objects: Vec<Loaded>, out: &mut Vec<Diagnostic>) -> Vec<Loade
                     "{} `{}` is defined again (first at {}:{}); the later definition replaces the earlier",
                     object.kind(),
                     object.id(),
-                    earlier.file,
-                    earlier.span.line
+                    earlier.location.file,
+                    earlier.location.span.line
                 ),
             ));
         }

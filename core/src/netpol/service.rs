@@ -9,8 +9,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::Protocol;
 use super::engine::Engine;
-use super::explain::{Explanation, Location, explain_endpoints, resolve_endpoint};
+use super::explain::{Explanation, explain_endpoints, resolve_endpoint};
 use crate::model::{Inventory, Object};
+use crate::source::Location;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ServiceBackend {
@@ -37,6 +38,7 @@ pub struct ServiceInfo {
     pub namespace: String,
     pub name: String,
     pub ports: Vec<ServicePortMap>,
+    #[serde(serialize_with = "crate::render::contract::explanation")]
     pub location: Location,
 }
 
@@ -93,19 +95,12 @@ pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
                     .collect(),
             });
         }
-        let span = loaded.origin.locate("metadata.name");
         out.push(ServiceInfo {
             id: loaded.id(),
             namespace,
             name: loaded.name().to_owned(),
             ports,
-            location: Location {
-                file: loaded.origin.file.clone(),
-                line: span.line,
-                column: span.column,
-                end_line: span.end_line,
-                path: "metadata.name".to_owned(),
-            },
+            location: loaded.origin.location("metadata.name"),
         });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Severity;
 use crate::model::{Inventory, Object, Workload};
+use crate::source::{Location, Span};
 use admission::{AdmissionOutcome, NamespacePolicy};
 use practices::{Finding, Rule};
 use psp::{MigrationRow, PolicyRef, PspDecision, PspEvaluation};
@@ -42,14 +43,9 @@ pub struct LocatedFailure {
     pub id: String,
     pub reason: String,
     pub detail: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    /// Field path inside the document of the first offending field.
-    pub path: String,
+    /// The first offending field.
+    #[serde(flatten)]
+    pub location: Location,
 }
 
 /// One level's verdict for a workload, with locations.
@@ -70,9 +66,9 @@ pub struct WorkloadSecurity {
     pub kind: String,
     pub namespace: String,
     pub name: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
+    /// Where the Pod or workload starts; the contract prints `file, doc, line`.
+    #[serde(flatten, serialize_with = "crate::render::contract::object_start")]
+    pub location: Location,
     pub baseline: LevelVerdict,
     pub restricted: LevelVerdict,
     /// What Pod Security Admission does on apply, from the namespace's labels.
@@ -90,8 +86,9 @@ pub struct WorkloadSecurity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySummary {
     pub name: String,
-    pub file: String,
-    pub line: usize,
+    /// Where the policy starts; the contract prints `file, line`.
+    #[serde(flatten, serialize_with = "crate::render::contract::file_line")]
+    pub location: Location,
     /// Why the API server would refuse this PSP object (evaluated with `RunAsAny` in place).
     pub problems: Vec<String>,
 }
@@ -151,8 +148,7 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         .iter()
         .map(|(loaded, p)| PolicySummary {
             name: p.name.to_owned(),
-            file: loaded.origin.file.clone(),
-            line: loaded.origin.span.line,
+            location: loaded.origin.location.clone(),
             problems: psp::policy_problems(p.spec),
         })
         .collect();
@@ -191,18 +187,11 @@ fn verdict(workload: &Workload<'_>, evaluation: &Evaluation) -> LevelVerdict {
         .iter()
         .map(|f| {
             let path = format!("{prefix}{}", f.paths.first().map_or("spec", String::as_str));
-            let span = origin.locate(&path);
             LocatedFailure {
                 id: f.id.clone(),
                 reason: f.reason.clone(),
                 detail: f.detail.clone(),
-                file: origin.file.clone(),
-                doc: origin.doc,
-                line: span.line,
-                column: span.column,
-                end_line: span.end_line,
-                end_column: span.end_column,
-                path: origin.full_path(&path),
+                location: origin.location(&path),
             }
         })
         .collect();
@@ -235,9 +224,7 @@ fn workload_security(
         kind: w.kind.to_owned(),
         namespace: w.namespace.to_owned(),
         name: w.name.to_owned(),
-        file: w.loaded.origin.file.clone(),
-        doc: w.loaded.origin.doc,
-        line: w.loaded.origin.span.line,
+        location: w.loaded.origin.location.clone(),
         baseline: verdict(w, &baseline),
         restricted: verdict(w, &restricted),
         admission,
@@ -360,10 +347,8 @@ pub struct CheckFinding {
     pub id: String,
     pub severity: Severity,
     pub message: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
+    #[serde(flatten, serialize_with = "crate::render::contract::check_finding")]
+    pub location: Location,
     pub fix: String,
 }
 
@@ -390,10 +375,7 @@ impl SecuritySection {
                             id: f.id.clone(),
                             severity: f.severity,
                             message: f.message.clone(),
-                            file: f.file.clone(),
-                            doc: f.doc,
-                            line: f.line,
-                            column: f.column,
+                            location: f.location.clone(),
                             fix: f.fix.clone(),
                         })
                         .collect(),
@@ -432,24 +414,15 @@ pub fn artifact_uri(file: &str) -> String {
     out
 }
 
-#[allow(clippy::too_many_arguments)] // one flat SARIF result: id, level, text, file and region
-fn sarif_result(
-    rule_id: &str,
-    level: &str,
-    message: &str,
-    file: &str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-) -> serde_json::Value {
+fn sarif_result(rule_id: &str, level: &str, message: &str, location: &Location) -> serde_json::Value {
+    let Span { line, column, end_line, end_column } = location.span;
     serde_json::json!({
         "ruleId": rule_id,
         "level": level,
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": artifact_uri(file) },
+                "artifactLocation": { "uri": artifact_uri(&location.file) },
                 "region": {
                     "startLine": line.max(1),
                     "startColumn": column.max(1),
@@ -492,29 +465,11 @@ pub fn sarif(section: &SecuritySection) -> serde_json::Value {
             let in_baseline = w.baseline.failing.contains(&f.id);
             let level = if in_baseline { "error" } else { "warning" };
             let message = format!("{}: {} ({})", w.id, f.reason, f.detail);
-            results.push(sarif_result(
-                &format!("pss/{}", f.id),
-                level,
-                &message,
-                &f.file,
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
-            ));
+            results.push(sarif_result(&format!("pss/{}", f.id), level, &message, &f.location));
         }
         for f in &w.findings {
             let message = format!("{}: {}", w.id, f.message);
-            results.push(sarif_result(
-                &f.id,
-                sarif_level(f.severity),
-                &message,
-                &f.file,
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
-            ));
+            results.push(sarif_result(&f.id, sarif_level(f.severity), &message, &f.location));
         }
     }
     serde_json::json!({

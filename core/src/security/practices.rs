@@ -9,7 +9,8 @@ use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
+use crate::source::Location;
 use crate::model::{Inventory, Workload};
 
 /// A rule of the catalogue.
@@ -29,14 +30,8 @@ pub struct Finding {
     pub id: String,
     pub severity: Severity,
     pub message: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    /// Field path inside the document.
-    pub path: String,
+    #[serde(flatten)]
+    pub location: Location,
     /// A YAML snippet that fixes it.
     pub fix: String,
 }
@@ -317,18 +312,11 @@ impl Sink<'_, '_> {
     /// A finding at another severity than its rule's default.
     fn push_as(&mut self, severity: Severity, id: &str, path: &str, message: String, fix: &str) {
         let origin = &self.workload.loaded.origin;
-        let d = Diagnostic::at(origin, path, severity, id, message);
         self.out.push(Finding {
             id: id.to_owned(),
-            severity: d.severity,
-            message: d.message,
-            file: d.file,
-            doc: d.doc,
-            line: d.line,
-            column: d.column,
-            end_line: d.end_line,
-            end_column: d.end_column,
-            path: d.path.unwrap_or_else(|| path.to_owned()),
+            severity,
+            message,
+            location: origin.location(path),
             fix: fix.to_owned(),
         });
     }

@@ -72,16 +72,16 @@ fn underlines(
 ) -> BTreeMap<usize, Vec<Underline>> {
     let mut out: BTreeMap<usize, Vec<Underline>> = BTreeMap::new();
     for d in diagnostics {
-        let end_line = d.end_line.max(d.line).min(d.line + 200);
-        for line in d.line.max(first)..=end_line.min(last) {
+        let end_line = d.location.span.end_line.max(d.location.span.line).min(d.location.span.line + 200);
+        for line in d.location.span.line.max(first)..=end_line.min(last) {
             if line > starts.len() {
                 break;
             }
             let content = line_text(text, starts, line);
             let length = content.chars().count();
             let indent = content.chars().take_while(|c| *c == ' ').count();
-            let start = if line == d.line { d.column.saturating_sub(1) } else { indent };
-            let end = if line == end_line && d.end_line == end_line { d.end_column.saturating_sub(1) } else { length };
+            let start = if line == d.location.span.line { d.location.span.column.saturating_sub(1) } else { indent };
+            let end = if line == end_line && d.location.span.end_line == end_line { d.location.span.end_column.saturating_sub(1) } else { length };
             let (start, end) = (start.min(length), end.min(length).max(start.min(length) + 1));
             out.entry(line).or_default().push(Underline { start, end, severity: d.severity });
         }
@@ -152,7 +152,7 @@ pub fn editor(props: &EditorProps) -> Html {
 
     // Worst severity per line, for the gutter markers.
     let marks: BTreeMap<usize, Severity> = diagnostics.iter().fold(BTreeMap::new(), |mut marks, d| {
-        let entry = marks.entry(d.line).or_insert(d.severity);
+        let entry = marks.entry(d.location.span.line).or_insert(d.severity);
         *entry = (*entry).min(d.severity);
         marks
     });
@@ -278,6 +278,8 @@ pub fn editor(props: &EditorProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kubeplay_core::Location;
+    use kubeplay_core::source::Span;
 
     #[test]
     fn offsets_count_utf16_units_per_line() {
@@ -307,13 +309,7 @@ mod tests {
             severity: Severity::Warning,
             code: "x".into(),
             message: String::new(),
-            file: String::new(),
-            doc: 1,
-            line: 2,
-            column: 3,
-            end_line: 3,
-            end_column: 7,
-            path: None,
+            location: Location::new("", 1, Span { line: 2, column: 3, end_line: 3, end_column: 7 }, None),
         };
         let marks = underlines(text, &line_starts(text), &[d], 1, 3);
         assert_eq!(marks[&2], vec![Underline { start: 2, end: 6, severity: Severity::Warning }]);

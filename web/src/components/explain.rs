@@ -21,7 +21,7 @@ fn side(title: &str, side: &SideExplanation, on_select: &Callback<(usize, usize)
             if !side.matches.is_empty() {
                 <ul class="rules">
                     { for side.matches.iter().map(|m| {
-                        let (line, end_line) = (m.location.line, m.location.end_line.max(m.location.line));
+                        let (line, end_line) = (m.location.span.line, m.location.span.end_line.max(m.location.span.line));
                         let on_select = on_select.clone();
                         let onclick = Callback::from(move |_: MouseEvent| on_select.emit((line, end_line)));
                         html! { <li><button class="link rule" {onclick} data-line={line.to_string()}>{&m.text}{format!(" (lines {line}–{end_line})")}</button></li> }
@@ -31,7 +31,7 @@ fn side(title: &str, side: &SideExplanation, on_select: &Callback<(usize, usize)
             if side.matches.is_empty() && !side.policies.is_empty() {
                 <ul class="rules">
                     { for side.policies.iter().map(|p| {
-                        let (line, end_line) = (p.location.line, p.location.end_line.max(p.location.line));
+                        let (line, end_line) = (p.location.span.line, p.location.span.end_line.max(p.location.span.line));
                         let on_select = on_select.clone();
                         let onclick = Callback::from(move |_: MouseEvent| on_select.emit((line, end_line)));
                         html! { <li><button class="link rule" {onclick} data-line={line.to_string()}>{format!("policy {} selects it (line {line})", p.policy)}</button></li> }

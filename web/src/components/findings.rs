@@ -38,7 +38,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
         .filter(|f| !props.hidden.contains(&f.finding.severity) && !props.hidden_areas.contains(&f.area))
         .collect();
     // Worst first; within a severity, input and policy findings before the many best-practice ones.
-    shown.sort_by_key(|f| (f.finding.severity, f.area, f.finding.line, f.finding.column));
+    shown.sort_by_key(|f| (f.finding.severity, f.area, f.finding.location.span.line, f.finding.location.span.column));
     html! {
         <div class="findings">
             <div class="filters" role="group" aria-label="Show severities">
@@ -74,7 +74,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                 <ul class="diagnostic-list" role="list" data-testid="findings">
                     { for shown.into_iter().map(|f| {
                         let d = &f.finding;
-                        let (line, end_line) = (d.line, d.end_line.max(d.line));
+                        let (line, end_line) = (d.location.span.line, d.location.span.end_line.max(d.location.span.line));
                         let onclick = { let on_select = props.on_select.clone(); Callback::from(move |_: MouseEvent| on_select.emit((line, end_line))) };
                         let onkeydown = { let on_select = props.on_select.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); on_select.emit((line, end_line)) }) };
                         let severity = d.severity.as_str();
@@ -83,7 +83,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                                 aria-label={format!("{severity} at line {line}: {}", d.message)}
                                 data-line={line.to_string()} data-code={d.code.clone()} data-area={f.area.label().to_owned()} {onclick} {onkeydown}>
                                 <span class="badge">{severity}</span>
-                                <span class="where">{format!("line {line}:{}", d.column)}{ if d.doc > 0 { format!(" · doc {}", d.doc) } else { String::new() } }</span>
+                                <span class="where">{format!("line {line}:{}", d.location.span.column)}{ if d.location.doc > 0 { format!(" · doc {}", d.location.doc) } else { String::new() } }</span>
                                 <span class="code-id">{&d.code}</span>
                                 <span class="message">{message_html(&d.message)}</span>
                                 if let Some(path) = &d.path { <span class="path">{path}</span> }

@@ -43,7 +43,7 @@ pub fn security_view(props: &SecurityProps) -> Html {
             { for security.workloads.iter().map(|w| html! {
                 <section class="workload" data-id={w.id.clone()} aria-label={format!("Security of {}", w.id)}>
                     <div class="workload-head">
-                        <button class="link" onclick={select(w.line, w.line)}>{&w.id}</button>
+                        <button class="link" onclick={select(w.location.span.line, w.location.span.line)}>{&w.id}</button>
                         {verdict("baseline", w.baseline.pass)}
                         {verdict("restricted", w.restricted.pass)}
                     </div>
@@ -53,8 +53,8 @@ pub fn security_view(props: &SecurityProps) -> Html {
                     if !w.restricted.failures.is_empty() {
                         <ul class="failures">
                             { for w.restricted.failures.iter().map(|f| html! {
-                                <li><button class="link" onclick={select(f.line, f.end_line)}>
-                                    <code>{&f.id}</code>{format!(" — {} (line {})", f.reason, f.line)}
+                                <li><button class="link" onclick={select(f.location.span.line, f.location.span.end_line)}>
+                                    <code>{&f.id}</code>{format!(" — {} (line {})", f.reason, f.location.span.line)}
                                 </button></li>
                             }) }
                         </ul>
@@ -75,7 +75,7 @@ pub fn security_view(props: &SecurityProps) -> Html {
                             <ul>
                                 { for w.findings.iter().map(|f| html! {
                                     <li class={format!("sev-{}", f.severity.as_str())}>
-                                        <button class="link" onclick={select(f.line, f.end_line)}>
+                                        <button class="link" onclick={select(f.location.span.line, f.location.span.end_line)}>
                                             <span class="badge">{f.severity.as_str()}</span>{" "}<code>{&f.id}</code>{" "}{message_html(&f.message)}
                                         </button>
                                         if !f.fix.is_empty() { <pre class="fix">{&f.fix}</pre> }
