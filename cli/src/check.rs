@@ -59,7 +59,10 @@ fn print_text(section: &SecuritySection) {
             } else {
                 println!("  {name:<10} FAIL {}", verdict.failing.join(", "));
                 for f in &verdict.failures {
-                    println!("    {}:{}:{}: {} ({})", f.location.file, f.location.span.line, f.location.span.column, f.reason, f.detail);
+                    println!(
+                        "    {}:{}:{}: {} ({})",
+                        f.location.file, f.location.span.line, f.location.span.column, f.reason, f.detail
+                    );
                 }
             }
         }
@@ -102,15 +105,25 @@ fn print_text(section: &SecuritySection) {
             }
         }
         for f in &w.findings {
-            println!("  {}:{}:{}: {}[{}]: {}", f.location.file, f.location.span.line, f.location.span.column, f.severity.as_str(), f.id, f.message);
-            if let Some(rule) = section.rules.iter().find(|r| r.id == f.id)
+            println!(
+                "  {}:{}:{}: {}[{}]: {}",
+                f.location.file,
+                f.location.span.line,
+                f.location.span.column,
+                f.severity.as_str(),
+                f.code,
+                f.message
+            );
+            if let Some(rule) = section.rules.iter().find(|r| r.id == f.code)
                 && !rule.equivalents.is_empty()
             {
                 let same: Vec<String> =
                     rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
                 println!("    same as: {}", same.join("; "));
             }
-            println!("    fix: {}", f.fix.replace('\n', "\n         "));
+            if let Some(fix) = &f.fix {
+                println!("    fix: {}", fix.replace('\n', "\n         "));
+            }
         }
     }
     for ns in &section.namespaces {

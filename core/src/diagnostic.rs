@@ -23,27 +23,78 @@ impl Severity {
     }
 }
 
-/// One finding about the input, at its [`Location`] (`end_line`/`end_column`
-/// let editors underline the whole node).
+/// Which analysis made a finding; front ends group and filter by it. Set where
+/// the finding is made, never derived from its code. A new analysis (scaling,
+/// resilience) adds its own area.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    /// Reading the manifests: YAML, schema, names, limits.
+    Input,
+    /// NetworkPolicy: policies the API server rejects, and the lint.
+    NetworkPolicy,
+    /// LimitRange and ResourceQuota admission, and what autoscaling may ask of quota.
+    Resources,
+    /// Best practices of Pods and workload templates.
+    Security,
+}
+
+impl Area {
+    pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::Input => "input",
+            Area::NetworkPolicy => "network policy",
+            Area::Resources => "resources",
+            Area::Security => "security",
+        }
+    }
+}
+
+/// One finding about the input: what is wrong (`severity`, a stable `code`, a
+/// `message`), which analysis found it, where, and optionally how to fix it.
+///
+/// Its serde form is the whole value (`area` and `fix` included); the JSON
+/// contracts that print diagnostics without them (`analyze`'s `diagnostics`,
+/// `security.workloads[].findings`, `kubeplay check`) name their shape in
+/// `render::contract`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable kebab-case identifier, e.g. `yaml-syntax`, `type-mismatch`.
+    /// Stable kebab-case identifier, e.g. `yaml-syntax`, `type-mismatch`; a
+    /// best-practice finding's rule id.
     pub code: String,
+    pub area: Area,
     pub message: String,
+    /// Where: `end_line`/`end_column` let editors underline the whole node.
     #[serde(flatten)]
     pub location: Location,
+    /// A YAML snippet that fixes it, where one is known.
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: &str, message: impl Into<String>, location: Location) -> Self {
-        Diagnostic { severity, code: code.to_owned(), message: message.into(), location }
+    pub fn new(area: Area, severity: Severity, code: &str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic { severity, code: code.to_owned(), area, message: message.into(), location, fix: None }
     }
 
     /// A diagnostic about a field of a loaded object, located at that field
     /// (or the nearest enclosing node the source map knows).
-    pub fn at(origin: &Origin, path: &str, severity: Severity, code: &str, message: impl Into<String>) -> Self {
-        Diagnostic::new(severity, code, message, origin.location(path))
+    pub fn at(
+        area: Area,
+        origin: &Origin,
+        path: &str,
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic::new(area, severity, code, message, origin.location(path))
+    }
+
+    /// The same finding with a fix (an empty snippet is no fix).
+    pub fn with_fix(self, fix: &str) -> Self {
+        Diagnostic { fix: (!fix.is_empty()).then(|| fix.to_owned()), ..self }
     }
 
     /// Where it points, for sorting: file, line, column.

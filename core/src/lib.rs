@@ -36,7 +36,7 @@ pub mod version;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Area, Diagnostic, Severity};
 pub use load::{Input, Limits, Loading, load, load_with_limits};
 pub use report::{Report, analyze, analyze_loading};
 pub use source::Location;

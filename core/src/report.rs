@@ -24,6 +24,9 @@ pub struct Report {
     /// The kubeplay version that produced the report.
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
+    /// Loading, NetworkPolicy and admission findings; the contract prints them
+    /// without `area` and `fix`.
+    #[serde(with = "crate::render::contract::diagnostics")]
     pub diagnostics: Vec<Diagnostic>,
     /// NetworkPolicy reachability summary; its lint findings are in `diagnostics`.
     #[serde(default)]
@@ -61,72 +64,14 @@ pub struct Analysis {
     pub engine: crate::netpol::Engine,
 }
 
-/// Which analysis a finding comes from; front ends group and filter by it.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "kebab-case")]
-pub enum Area {
-    /// Reading the manifests: YAML, schema, names, limits.
-    Input,
-    /// NetworkPolicy lint.
-    NetworkPolicy,
-    /// LimitRange and ResourceQuota admission.
-    Resources,
-    /// Best practices of Pods and workload templates.
-    Security,
-}
-
-impl Area {
-    pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Area::Input => "input",
-            Area::NetworkPolicy => "network policy",
-            Area::Resources => "resources",
-            Area::Security => "security",
-        }
-    }
-
-    /// The area of a report diagnostic, by its code's family (`netpol-…` from the
-    /// lint, `admission-…` from admission; the rest come from loading).
-    pub fn of_diagnostic(diagnostic: &Diagnostic) -> Area {
-        let code = diagnostic.code.as_str();
-        if code.starts_with("netpol-") || code == "node-traffic" {
-            Area::NetworkPolicy
-        } else if code.starts_with("admission-") {
-            Area::Resources
-        } else {
-            Area::Input
-        }
-    }
-}
-
-/// One located finding of a report with the analysis it came from.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct AreaFinding {
-    pub area: Area,
-    pub finding: Diagnostic,
-}
-
-/// Every located finding of a report: its diagnostics (loading, NetworkPolicy
-/// lint, admission) and the best-practice findings of every Pod and workload
-/// template (code = the finding's id), in file and line order. Pod Security
-/// verdicts are not findings of their own: they are the `security` section.
-pub fn findings(report: &Report) -> Vec<AreaFinding> {
-    let mut all: Vec<AreaFinding> =
-        report.diagnostics.iter().map(|d| AreaFinding { area: Area::of_diagnostic(d), finding: d.clone() }).collect();
-    for workload in &report.security.workloads {
-        all.extend(workload.findings.iter().map(|f| AreaFinding {
-            area: Area::Security,
-            finding: Diagnostic {
-                severity: f.severity,
-                code: f.id.clone(),
-                message: format!("{}: {}", workload.id, f.message),
-                location: f.location.clone(),
-            },
-        }));
-    }
-    all.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
+/// Every located finding of a report, in file and line order: its diagnostics
+/// (loading, NetworkPolicy, admission) and the best-practice findings of every
+/// Pod and workload template. Pod Security verdicts are not findings of their
+/// own: they are the `security` section.
+pub fn findings(report: &Report) -> Vec<&Diagnostic> {
+    let mut all: Vec<&Diagnostic> =
+        report.diagnostics.iter().chain(report.security.workloads.iter().flat_map(|w| &w.findings)).collect();
+    all.sort_by(|a, b| a.position().cmp(&b.position()));
     all
 }
 

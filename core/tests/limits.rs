@@ -84,7 +84,10 @@ fn invalid_utf8_is_located() {
     text.extend_from_slice(&[0xC3, 0x28, b'\n']);
     let loading = load(&[Input { name: "latin1.yaml", bytes: &with_good_document(&text) }]);
     let d = &loading.diagnostics[0];
-    assert_eq!((d.code.as_str(), d.location.doc, d.location.span.line, d.location.span.column), ("invalid-utf8", 1, 4, 12));
+    assert_eq!(
+        (d.code.as_str(), d.location.doc, d.location.span.line, d.location.span.column),
+        ("invalid-utf8", 1, 4, 12)
+    );
     assert_eq!(loading.inventory.objects.len(), 1);
 }
 

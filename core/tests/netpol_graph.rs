@@ -94,7 +94,8 @@ fn analyze_report_has_the_netpol_section_and_findings() {
     let report = analyze(&[Input::new("m.yaml", &text)]);
     assert_eq!(report.netpol.policies, 1);
     assert_eq!(report.netpol.endpoints, 4);
-    let codes: Vec<(&str, usize)> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.location.span.line)).collect();
+    let codes: Vec<(&str, usize)> =
+        report.diagnostics.iter().map(|d| (d.code.as_str(), d.location.span.line)).collect();
     assert!(codes.contains(&("netpol-namespace-label-unmatched", 20)), "{codes:?}");
     assert!(codes.contains(&("netpol-dns-tcp-only", 37)), "{codes:?}");
     let json = serde_json::to_value(&report).unwrap();
@@ -209,7 +210,8 @@ fn the_traffic_picture_groups_large_clusters_by_namespace() {
 
 #[test]
 fn report_findings_cover_every_area_with_locations() {
-    use kubeplay_core::report::{Area, findings};
+    use kubeplay_core::diagnostic::Area;
+    use kubeplay_core::report::findings;
     let text = format!(
         "{}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec: {{containers: [{{name: c, image: nginx}}]}}\n",
         text()
@@ -218,16 +220,18 @@ fn report_findings_cover_every_area_with_locations() {
     let all = findings(&report);
     let areas: std::collections::BTreeSet<Area> = all.iter().map(|f| f.area).collect();
     assert!(areas.contains(&Area::NetworkPolicy) && areas.contains(&Area::Security), "{areas:?}");
-    // Every diagnostic is there once, with its area; security findings name their workload.
+    // Every diagnostic is there once, with the area its analysis set; then the best-practice findings.
     assert_eq!(all.iter().filter(|f| f.area != Area::Security).count(), report.diagnostics.len());
+    assert!(report.diagnostics.iter().all(|d| d.area != Area::Security));
+    let pod = report.objects.iter().find(|o| o.kind == "Pod" && o.name == "web").unwrap();
     let unpinned = all
         .iter()
-        .find(|f| f.finding.code == "image-tag-unpinned" && f.finding.message.starts_with("default/web:"))
-        .unwrap();
+        .find(|f| f.code == "image-tag-unpinned" && f.location.doc == pod.location.doc)
+        .expect("the pod's unpinned image");
     assert_eq!(unpinned.area, Area::Security);
-    assert!(unpinned.finding.message.starts_with("default/web: "), "{}", unpinned.finding.message);
+    assert!(unpinned.fix.as_deref().is_some_and(|fix| fix.contains("image:")), "{:?}", unpinned.fix);
     // The pod is the last document: its findings point into it.
     let pod_line = text.lines().position(|l| l.starts_with("metadata: {name: web}")).unwrap() + 1;
-    assert!(unpinned.finding.location.span.line > pod_line, "{} after {pod_line}", unpinned.finding.location.span.line);
-    assert!(all.windows(2).all(|w| w[0].finding.location.span.line <= w[1].finding.location.span.line));
+    assert!(unpinned.location.span.line > pod_line, "{} after {pod_line}", unpinned.location.span.line);
+    assert!(all.windows(2).all(|w| w[0].location.span.line <= w[1].location.span.line));
 }

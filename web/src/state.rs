@@ -5,9 +5,9 @@
 use std::rc::Rc;
 
 use kubeplay_core::Severity;
+use kubeplay_core::diagnostic::Area;
 use kubeplay_core::netpol::Protocol;
 use kubeplay_core::netpol::explain::Explanation;
-use kubeplay_core::report::Area;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 

@@ -15,13 +15,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use kubeplay_core::diagnostic::Area;
 use kubeplay_core::examples::ExerciseStatus;
 use kubeplay_core::layout::Layout;
 use kubeplay_core::netpol::explain::{ExplainQuery, Explanation};
 use kubeplay_core::netpol::graph::Graph;
 use kubeplay_core::netpol::{Probe, ProbeQuery, Protocol};
-use kubeplay_core::report::{Area, AreaFinding, Stage};
-use kubeplay_core::{Input, Report, Severity};
+use kubeplay_core::report::Stage;
+use kubeplay_core::{Diagnostic, Input, Report, Severity};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -105,8 +106,8 @@ pub struct Outcome {
     pub run: u32,
     /// The report with long lists cut to what the page draws; [`Outcome::totals`] has the full counts.
     pub report: Report,
-    /// Every finding with its area, cut like the report's lists (errors first).
-    pub findings: Vec<AreaFinding>,
+    /// Every finding (each knows its area), cut like the report's lists (errors first).
+    pub findings: Vec<Diagnostic>,
     pub totals: Totals,
     pub exercise: Option<ExerciseStatus>,
     pub graph: Graph,
@@ -170,12 +171,12 @@ pub struct Analyser {
 /// best-practice findings must not hide the NetworkPolicy lint): each area gets
 /// an equal share, and what one does not use goes to the others. Within an area
 /// errors come first, then warnings, then info; the result is in line order.
-fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
+fn cut_fairly(mut all: Vec<Diagnostic>, budget: usize) -> Vec<Diagnostic> {
     if all.len() <= budget {
         return all;
     }
-    all.sort_by_key(|f| f.finding.severity);
-    let mut by_area: Vec<Vec<AreaFinding>> = Area::ALL.iter().map(|_| Vec::new()).collect();
+    all.sort_by_key(|f| f.severity);
+    let mut by_area: Vec<Vec<Diagnostic>> = Area::ALL.iter().map(|_| Vec::new()).collect();
     for finding in all {
         let index = Area::ALL.iter().position(|a| *a == finding.area).unwrap_or(0);
         if let Some(list) = by_area.get_mut(index) {
@@ -196,16 +197,16 @@ fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
             left -= extra;
         }
     }
-    let mut kept: Vec<AreaFinding> =
+    let mut kept: Vec<Diagnostic> =
         by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
-    kept.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
+    kept.sort_by(|a, b| a.position().cmp(&b.position()));
     kept
 }
 
 /// The page's copy of a report: every count is kept in [`Totals`], long lists are cut.
-fn for_the_page(report: &Report) -> (Report, Vec<AreaFinding>, Totals) {
-    let findings = kubeplay_core::report::findings(report);
-    let severity = |s: Severity| findings.iter().filter(|f| f.finding.severity == s).count();
+fn for_the_page(report: &Report) -> (Report, Vec<Diagnostic>, Totals) {
+    let findings: Vec<Diagnostic> = kubeplay_core::report::findings(report).into_iter().cloned().collect();
+    let severity = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let area = |a: Area| findings.iter().filter(|f| f.area == a).count();
     let totals = Totals {
         objects: report.objects.len(),
@@ -680,31 +681,23 @@ mod tests {
 #[cfg(test)]
 mod cut_tests {
     use super::*;
-    use kubeplay_core::Diagnostic;
 
-    fn finding(area: Area, severity: Severity, line: usize) -> AreaFinding {
-        AreaFinding {
-            area,
-            finding: Diagnostic {
-                severity,
-                code: "x".into(),
-                message: String::new(),
-                location: kubeplay_core::Location::new("f", 1, kubeplay_core::source::Span::point(line, 1), None),
-            },
-        }
+    fn finding(area: Area, severity: Severity, line: usize) -> Diagnostic {
+        let location = kubeplay_core::Location::new("f", 1, kubeplay_core::source::Span::point(line, 1), None);
+        Diagnostic::new(area, severity, "x", String::new(), location)
     }
 
     #[test]
     fn a_cut_shares_the_budget_between_areas_and_keeps_errors_first() {
-        let mut all: Vec<AreaFinding> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
+        let mut all: Vec<Diagnostic> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
         all.extend((0..30).map(|i| finding(Area::NetworkPolicy, Severity::Warning, 5000 + i)));
         all.push(finding(Area::Security, Severity::Error, 9999));
         let kept = cut_fairly(all, 100);
         assert_eq!(kept.len(), 100);
         // The lint keeps all 30 (under its share); security gets the rest, its one error first.
         assert_eq!(kept.iter().filter(|f| f.area == Area::NetworkPolicy).count(), 30);
-        assert!(kept.iter().any(|f| f.finding.severity == Severity::Error));
-        assert!(kept.windows(2).all(|w| w[0].finding.location.span.line <= w[1].finding.location.span.line));
+        assert!(kept.iter().any(|f| f.severity == Severity::Error));
+        assert!(kept.windows(2).all(|w| w[0].location.span.line <= w[1].location.span.line));
         // Under budget: nothing is cut.
         assert_eq!(cut_fairly(vec![finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
     }

@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::{PodSpec, Service};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, Loaded, Object};
 use crate::quantity::Quantity;
 
@@ -414,7 +414,14 @@ impl Run {
             Reason::Invalid => format!("{code_prefix}-invalid"),
             Reason::Forbidden => format!("{code_prefix}-forbidden"),
         };
-        self.findings.push(Diagnostic::at(&loaded.origin, &rejection.path, Severity::Error, &code, &rejection.message));
+        self.findings.push(Diagnostic::at(
+            Area::Resources,
+            &loaded.origin,
+            &rejection.path,
+            Severity::Error,
+            &code,
+            &rejection.message,
+        ));
         decision.message = Some(rejection.message);
     }
 
@@ -576,6 +583,7 @@ impl Run {
                 ordinal(i64::from(index) + 1),
             );
             self.findings.push(Diagnostic::at(
+                Area::Resources,
                 &loaded.origin,
                 &located,
                 Severity::Error,
@@ -585,6 +593,7 @@ impl Run {
         }
         if replicas > MAX_SIMULATED_REPLICAS {
             self.findings.push(Diagnostic::at(
+                Area::Resources,
                 &loaded.origin,
                 replicas_path,
                 Severity::Info,
@@ -665,6 +674,7 @@ impl Run {
                     && fit < max_replicas
                 {
                     self.findings.push(Diagnostic::at(
+                        Area::Resources,
                         &loaded.origin,
                         "spec.maxReplicas",
                         Severity::Warning,

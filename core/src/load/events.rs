@@ -56,8 +56,11 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
     let mut alias_expansion: u64 = 0;
     let mut parser = Parser::new_from_str(text);
 
-    let limit =
-        |code: &'static str, message: String, span: Span| EventFailure::Limit { code, message, at: Span::point(span.line, span.column) };
+    let limit = |code: &'static str, message: String, span: Span| EventFailure::Limit {
+        code,
+        message,
+        at: Span::point(span.line, span.column),
+    };
 
     while let Some(next) = parser.next_event() {
         let (event, raw_span) = match next {

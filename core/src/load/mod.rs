@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{
     DEFAULT_NAMESPACE, Inventory, Loaded, NAMESPACE_NAME_LABEL, NamespaceInfo, Object, SUPPORTED_KINDS,
 };
@@ -119,7 +119,7 @@ impl DocContext<'_> {
         span: Span,
         path: Option<String>,
     ) -> Diagnostic {
-        Diagnostic::new(severity, code, message, Location::new(self.file, self.doc, span, path))
+        Diagnostic::new(Area::Input, severity, code, message, Location::new(self.file, self.doc, span, path))
     }
 }
 
@@ -128,6 +128,7 @@ impl Loader<'_> {
         self.bytes = self.bytes.saturating_add(input.bytes.len());
         if self.bytes > self.limits.max_total_bytes {
             self.diagnostics.push(Diagnostic::new(
+                Area::Input,
                 Severity::Error,
                 "limit-input-size",
                 format!(
@@ -147,6 +148,7 @@ impl Loader<'_> {
             self.documents += 1;
             if self.documents > self.limits.max_documents {
                 self.diagnostics.push(Diagnostic::new(
+                    Area::Input,
                     Severity::Error,
                     "limit-documents",
                     format!(
@@ -253,6 +255,7 @@ impl Loader<'_> {
             Value::Null => {}
             Value::Mapping(_) => self.load_object_or_list(value, origin),
             other => self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "",
                 Severity::Error,
@@ -296,6 +299,7 @@ impl Loader<'_> {
             match item {
                 Value::Mapping(_) => self.load_object(item, item_origin),
                 other => self.diagnostics.push(Diagnostic::at(
+                    Area::Input,
                     &item_origin,
                     "",
                     Severity::Error,
@@ -320,6 +324,7 @@ impl Loader<'_> {
         for name in &missing {
             let wrong_type = value.get(*name).is_some_and(|v| !v.is_null() && !v.is_string());
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 name,
                 Severity::Error,
@@ -339,6 +344,7 @@ impl Loader<'_> {
         }
         let Some(&(served_version, _, _)) = SUPPORTED_KINDS.iter().find(|(_, k, _)| *k == kind) else {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "kind",
                 Severity::Warning,
@@ -349,6 +355,7 @@ impl Loader<'_> {
         };
         if served_version != api_version {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "apiVersion",
                 Severity::Warning,
@@ -361,6 +368,7 @@ impl Loader<'_> {
         }
         if validate::missing_name(&value) {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "metadata",
                 Severity::Error,
@@ -378,6 +386,7 @@ impl Loader<'_> {
                 let path = error.path().to_string();
                 let path = if path == "?" { String::new() } else { path };
                 self.diagnostics.push(Diagnostic::at(
+                    Area::Input,
                     &origin,
                     &path,
                     Severity::Error,
@@ -391,6 +400,7 @@ impl Loader<'_> {
         validate::unknown_fields(&value, &round_trip, String::new(), &mut unknown);
         for path in unknown {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 &path,
                 Severity::Warning,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Loaded, Object};
 use crate::source::{Origin, join_index, join_key};
 
@@ -117,6 +117,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         };
         if !valid {
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 "metadata.name",
                 Severity::Error,
@@ -129,6 +130,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         && !is_dns1123_label(namespace)
     {
         out.push(Diagnostic::at(
+            Area::Input,
             origin,
             "metadata.namespace",
             Severity::Error,
@@ -140,6 +142,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         let path = format!("metadata.labels.{key}");
         if let Some(problem) = label_key_problem(key) {
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 &path,
                 Severity::Error,
@@ -149,6 +152,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         }
         if let Some(problem) = label_value_problem(value) {
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 &path,
                 Severity::Error,
@@ -171,6 +175,7 @@ pub fn deduplicate(objects: Vec<Loaded>, out: &mut Vec<Diagnostic>) -> Vec<Loade
         if let Some(previous) = last_index.insert(key(object), index) {
             let earlier = &objects[previous].origin;
             out.push(Diagnostic::at(
+                Area::Input,
                 &object.origin,
                 "metadata.name",
                 Severity::Warning,

@@ -155,7 +155,6 @@ pub fn explain_endpoints(
     }
 }
 
-
 /// Whether `policy` selects `endpoint` (netpol.md §2, §3, §35).
 pub fn selects(policy: &Policy, endpoint: &Endpoint) -> bool {
     !endpoint.is_external()

@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::Protocol;
 use super::ip::{IpRange, RangeSet, parse_cidr};
 use super::selector::Selector;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::Inventory;
 use crate::source::Origin;
 
@@ -187,6 +187,7 @@ pub fn compile(inventory: &Inventory) -> (Vec<Policy>, Vec<Diagnostic>) {
         } else {
             for (path, message) in errors {
                 diagnostics.push(Diagnostic::at(
+                    Area::NetworkPolicy,
                     &loaded.origin,
                     &path,
                     Severity::Error,

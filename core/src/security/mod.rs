@@ -16,11 +16,11 @@ use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Inventory, Object, Workload};
 use crate::source::{Location, Span};
 use admission::{AdmissionOutcome, NamespacePolicy};
-use practices::{Finding, Rule};
+use practices::Rule;
 use psp::{MigrationRow, PolicyRef, PspDecision, PspEvaluation};
 use pss::{Evaluation, Level, PolicyVersion};
 
@@ -79,7 +79,9 @@ pub struct WorkloadSecurity {
     /// templates it describes the Pods the controller will create: PSP never
     /// checks the controller object itself.
     pub psp: Option<PspDecision>,
-    pub findings: Vec<Finding>,
+    /// Best-practice findings (area security, code = the rule id, with a fix).
+    #[serde(with = "crate::render::contract::practice_findings")]
+    pub findings: Vec<Diagnostic>,
 }
 
 /// A PodSecurityPolicy of the input and the API validation problems of the object.
@@ -372,11 +374,11 @@ impl SecuritySection {
                         .findings
                         .iter()
                         .map(|f| CheckFinding {
-                            id: f.id.clone(),
+                            id: f.code.clone(),
                             severity: f.severity,
                             message: f.message.clone(),
                             location: f.location.clone(),
-                            fix: f.fix.clone(),
+                            fix: f.fix.clone().unwrap_or_default(),
                         })
                         .collect(),
                 })
@@ -469,7 +471,7 @@ pub fn sarif(section: &SecuritySection) -> serde_json::Value {
         }
         for f in &w.findings {
             let message = format!("{}: {}", w.id, f.message);
-            results.push(sarif_result(&f.id, sarif_level(f.severity), &message, &f.location));
+            results.push(sarif_result(&f.code, sarif_level(f.severity), &message, &f.location));
         }
     }
     serde_json::json!({

@@ -9,8 +9,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
-use crate::source::Location;
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, Workload};
 
 /// A rule of the catalogue.
@@ -22,18 +21,6 @@ pub struct Rule {
     /// Equivalent check ids: `kube-score`, `polaris`, `kubescape`, `kube-linter`
     /// (absent when the tool has none).
     pub equivalents: BTreeMap<String, Vec<String>>,
-}
-
-/// One finding, located in its file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub id: String,
-    pub severity: Severity,
-    pub message: String,
-    #[serde(flatten)]
-    pub location: Location,
-    /// A YAML snippet that fixes it.
-    pub fix: String,
 }
 
 struct RuleDef {
@@ -301,7 +288,7 @@ fn severity_of(id: &str) -> Severity {
 
 struct Sink<'w, 'a> {
     workload: &'w Workload<'a>,
-    out: Vec<Finding>,
+    out: Vec<Diagnostic>,
 }
 
 impl Sink<'_, '_> {
@@ -312,13 +299,7 @@ impl Sink<'_, '_> {
     /// A finding at another severity than its rule's default.
     fn push_as(&mut self, severity: Severity, id: &str, path: &str, message: String, fix: &str) {
         let origin = &self.workload.loaded.origin;
-        self.out.push(Finding {
-            id: id.to_owned(),
-            severity,
-            message,
-            location: origin.location(path),
-            fix: fix.to_owned(),
-        });
+        self.out.push(Diagnostic::at(Area::Security, origin, path, severity, id, message).with_fix(fix));
     }
 }
 
@@ -346,7 +327,7 @@ fn image_unpinned(image: &str) -> bool {
 }
 
 /// Findings for one workload (Pod or template) of the inventory.
-pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Finding> {
+pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Diagnostic> {
     let mut sink = Sink { workload, out: Vec::new() };
     let Some(spec) = workload.template.spec.as_ref() else {
         return sink.out;

@@ -81,7 +81,11 @@ fn underlines(
             let length = content.chars().count();
             let indent = content.chars().take_while(|c| *c == ' ').count();
             let start = if line == d.location.span.line { d.location.span.column.saturating_sub(1) } else { indent };
-            let end = if line == end_line && d.location.span.end_line == end_line { d.location.span.end_column.saturating_sub(1) } else { length };
+            let end = if line == end_line && d.location.span.end_line == end_line {
+                d.location.span.end_column.saturating_sub(1)
+            } else {
+                length
+            };
             let (start, end) = (start.min(length), end.min(length).max(start.min(length) + 1));
             out.entry(line).or_default().push(Underline { start, end, severity: d.severity });
         }

@@ -76,9 +76,9 @@ pub fn security_view(props: &SecurityProps) -> Html {
                                 { for w.findings.iter().map(|f| html! {
                                     <li class={format!("sev-{}", f.severity.as_str())}>
                                         <button class="link" onclick={select(f.location.span.line, f.location.span.end_line)}>
-                                            <span class="badge">{f.severity.as_str()}</span>{" "}<code>{&f.id}</code>{" "}{message_html(&f.message)}
+                                            <span class="badge">{f.severity.as_str()}</span>{" "}<code>{&f.code}</code>{" "}{message_html(&f.message)}
                                         </button>
-                                        if !f.fix.is_empty() { <pre class="fix">{&f.fix}</pre> }
+                                        if let Some(fix) = &f.fix { <pre class="fix">{fix}</pre> }
                                     </li>
                                 }) }
                             </ul>
