@@ -1,6 +1,7 @@
 //! `kubeplay check [--format json|text|sarif] [--pss-version vX.Y|latest] FILE... | -`
 
 use clap::{Args, ValueEnum};
+use kubeplay_core::render;
 use kubeplay_core::security::pss::PolicyVersion;
 use kubeplay_core::security::{self, Options, SecuritySection};
 
@@ -36,8 +37,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let load_errors = report_errors(&loading.diagnostics);
     let section = security::analyze(&loading.inventory, &Options { pss_version: args.pss_version });
     match args.format {
-        CheckFormat::Json => print_json(&section.check_output())?,
-        CheckFormat::Sarif => print_json(&security::sarif(&section))?,
+        CheckFormat::Json => print_json(&render::check::output(&section))?,
+        CheckFormat::Sarif => print_json(&render::sarif::log(&section))?,
         CheckFormat::Text => print_text(&section),
     }
     let failing = section.workloads.iter().any(|w| !w.restricted.pass);

@@ -83,7 +83,7 @@ fn graph_edges_carry_connection_sets() {
     let blast = g.blast_radius("default/api").unwrap();
     assert!(blast.contains(&"default/database".to_owned()) && blast.contains(&"external:any".to_owned()));
 
-    let dot = g.to_dot();
+    let dot = kubeplay_core::render::dot::graph(&g);
     assert!(dot.starts_with("digraph netpol {"));
     assert!(dot.contains("\"default/frontend\" -> \"default/api\" [label=\"TCP 5000\"];"), "{dot}");
 }

@@ -304,7 +304,7 @@ impl Analyser {
                         .and_then(|compact| serde_json::from_str::<serde_json::Value>(&compact).ok())
                         .and_then(|value| serde_json::to_string_pretty(&value).ok())
                         .unwrap_or_default(),
-                    ExportFormat::Markdown => kubeplay_core::report::to_markdown(&kept.report),
+                    ExportFormat::Markdown => kubeplay_core::render::markdown::report(&kept.report),
                 };
                 emit(Response::Exported { format, text });
             }
