@@ -282,8 +282,8 @@ pub fn editor(props: &EditorProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeplay_core::Location;
     use kubeplay_core::source::Span;
+    use kubeplay_core::{Area, Location};
 
     #[test]
     fn offsets_count_utf16_units_per_line() {
@@ -309,12 +309,8 @@ mod tests {
     #[test]
     fn multi_line_spans_underline_each_line_without_indentation() {
         let text = "a:\n  b: 1\n  c: 2\n";
-        let d = Diagnostic {
-            severity: Severity::Warning,
-            code: "x".into(),
-            message: String::new(),
-            location: Location::new("", 1, Span { line: 2, column: 3, end_line: 3, end_column: 7 }, None),
-        };
+        let location = Location::new("", 1, Span { line: 2, column: 3, end_line: 3, end_column: 7 }, None);
+        let d = Diagnostic::new(Area::Input, Severity::Warning, "x", String::new(), location);
         let marks = underlines(text, &line_starts(text), &[d], 1, 3);
         assert_eq!(marks[&2], vec![Underline { start: 2, end: 6, severity: Severity::Warning }]);
         assert_eq!(marks[&3], vec![Underline { start: 2, end: 6, severity: Severity::Warning }]);
