@@ -4,7 +4,8 @@
 //! port, and each backend pod is explained at its targetPort.
 
 use clap::Args;
-use kubeplay_core::netpol::explain::{ExplainQuery, Explanation, explain};
+use kubeplay_core::model::{Kind, ObjectRef};
+use kubeplay_core::netpol::explain::{DecidedBy, ExplainQuery, Explanation, explain, parse_endpoint};
 use kubeplay_core::netpol::service::{ServiceHop, explain_via_service};
 use kubeplay_core::netpol::{Engine, Protocol};
 use serde::Serialize;
@@ -45,8 +46,12 @@ pub fn run(args: &ExplainArgs) -> Result<u8, String> {
     let engine = Engine::new(&loading.inventory, &args.policy.options());
     let errors = report_errors(&loading.diagnostics) | report_errors(&engine.diagnostics);
     let (port, protocol) = args.port;
-    if args.to.ends_with("[Service]") {
-        let hops = explain_via_service(&engine, &loading.inventory, &args.from, &args.to, port, protocol)?;
+    if let Ok(service) = args.to.parse::<ObjectRef>()
+        && service.kind == Kind::Service
+    {
+        let from = parse_endpoint(&engine, &args.from).map_err(|e| e.to_string())?;
+        let hops = explain_via_service(&engine, &loading.inventory, &from, &service, port, protocol)
+            .map_err(|e| e.to_string())?;
         match args.format {
             TextOrJson::Json => {
                 let list: Vec<ServiceExplanation<'_>> =
@@ -63,8 +68,8 @@ pub fn run(args: &ExplainArgs) -> Result<u8, String> {
         }
         return Ok(exit_status(errors));
     }
-    let query = ExplainQuery { from: args.from.clone(), to: args.to.clone(), port, protocol };
-    let explanation = explain(&engine, &query)?;
+    let query = ExplainQuery::parse(&engine, &args.from, &args.to, port, protocol).map_err(|e| e.to_string())?;
+    let explanation = explain(&engine, &query).map_err(|e| e.to_string())?;
     match args.format {
         TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?),
         TextOrJson::Text => print!("{}", render(&explanation)),
@@ -75,7 +80,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8, String> {
 fn render(e: &Explanation) -> String {
     let verdict = if e.allowed { "ALLOWED" } else { "DENIED" };
     let mut out = format!("{verdict}: {} → {} on {}/{}\n", e.from, e.to, e.port, e.protocol);
-    if e.decided_by != "policies" {
+    if e.decided_by != DecidedBy::Policies {
         out.push_str(&format!("  {}\n", e.summary));
     } else {
         for side in [&e.egress, &e.ingress] {

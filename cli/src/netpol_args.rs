@@ -1,7 +1,7 @@
 //! Arguments shared by the NetworkPolicy subcommands.
 
 use clap::Args;
-use kubeplay_core::netpol::{NetpolOptions, Protocol};
+use kubeplay_core::netpol::{NetpolOptions, Protocol, UnknownProtocol};
 
 #[derive(Args, Debug)]
 pub struct PolicyOptions {
@@ -18,13 +18,13 @@ impl PolicyOptions {
 }
 
 pub fn parse_protocol(text: &str) -> Result<Protocol, String> {
-    text.parse()
+    text.parse().map_err(|e: UnknownProtocol| e.to_string())
 }
 
 /// `80/TCP`, `53/udp` or `80` (TCP).
 pub fn parse_port_protocol(text: &str) -> Result<(u16, Protocol), String> {
     let (port, protocol) = match text.split_once('/') {
-        Some((port, protocol)) => (port, protocol.parse()?),
+        Some((port, protocol)) => (port, parse_protocol(protocol)?),
         None => (text, Protocol::TCP),
     };
     let port: u16 = port

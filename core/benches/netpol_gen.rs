@@ -11,7 +11,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kubeplay_core::netpol::endpoint::{Endpoint, NamedPort};
+use kubeplay_core::model::{Kind, ObjectRef};
+use kubeplay_core::netpol::endpoint::{Endpoint, EndpointRef, NamedPort};
 use kubeplay_core::netpol::engine::NamespaceEntry;
 use kubeplay_core::netpol::ip::{RangeSet, parse_cidr};
 use kubeplay_core::netpol::policy::{NamespaceScope, Peer, PeerKind, Policy, PortEntry, PortSpec, Rule};
@@ -98,9 +99,14 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
                 break;
             }
             let octets = endpoints.len();
+            let reference = EndpointRef::Object(ObjectRef {
+                kind: Kind::Pod,
+                namespace: Some(ns.clone()),
+                name: format!("{app}-{r}"),
+            });
             endpoints.push(Endpoint {
-                id: format!("{ns}/{app}-{r}"),
-                kind: "Pod",
+                id: reference.to_string(),
+                reference,
                 object: None,
                 namespace: ns.clone(),
                 name: format!("{app}-{r}"),

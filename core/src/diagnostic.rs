@@ -1,6 +1,8 @@
 //! Every problem kubeplay finds is data: a [`Diagnostic`] with a stable code and a
 //! location. Analysis never fails; it returns a result plus diagnostics.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::source::{Location, Origin};
@@ -117,5 +119,20 @@ impl Diagnostic {
             self.code,
             self.message
         )
+    }
+}
+
+/// One thing wrong with one field: the path of the field inside the object
+/// (`spec.ingress[0].ports[1].port`) and the message, as validation produces
+/// them before they are located and become [`Diagnostic`]s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl fmt::Display) -> Self {
+        FieldError { path: path.into(), message: message.to_string() }
     }
 }

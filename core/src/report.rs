@@ -4,12 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Input, Loading, load};
+use crate::model::Kind;
 use crate::source::Location;
 
 /// One loaded object, as listed in reports.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ObjectSummary {
-    pub kind: String,
+    pub kind: Kind,
     #[serde(rename = "apiVersion")]
     pub api_version: String,
     pub namespace: Option<String>,
@@ -111,7 +112,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         .objects
         .iter()
         .map(|o| ObjectSummary {
-            kind: o.kind().to_owned(),
+            kind: o.kind(),
             api_version: o.object.api_version().to_owned(),
             namespace: o.namespace().map(str::to_owned),
             name: o.name().to_owned(),

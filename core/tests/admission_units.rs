@@ -147,7 +147,7 @@ fn must_specify_transcribed() {
         let pod = pod_from(&case["pod"]);
         let required: Vec<&str> =
             case["required"].as_sequence().expect("required").iter().filter_map(Value::as_str).collect();
-        let error = must_specify(&required, &pod).map(|(message, _)| message);
+        let error = must_specify(&required, &pod).map(|missing| missing.message);
         assert_eq!(error.as_deref(), case["error"].as_str(), "{name}");
     }
 }

@@ -2,7 +2,7 @@
 //! pair of randomized clusters: different code paths (class sets and label
 //! indexes versus direct selector matching) over the same compiled policies.
 
-use kubeplay_core::netpol::explain::explain_endpoints;
+use kubeplay_core::netpol::explain::{explain_endpoints, resolve_endpoint};
 use kubeplay_core::netpol::{Endpoint, Engine, NetpolOptions, ProbeQuery, Protocol, probe_engine};
 use kubeplay_core::{Input, load};
 use proptest::prelude::*;
@@ -160,18 +160,14 @@ proptest! {
         let externals = vec!["10.0.0.7".to_owned(), "10.0.0.0/24".to_owned(), "10.0.0.128/25".to_owned(), "192.168.0.0/16".to_owned()];
         for (port, protocol) in [(80, Protocol::TCP), (81, Protocol::UDP), (79, Protocol::TCP), (53, Protocol::UDP), (80, Protocol::SCTP)] {
             let probe = probe_engine(&engine, &ProbeQuery { port, protocol, externals: externals.clone() });
-            let endpoint = |id: &str| -> Endpoint {
-                match id.strip_prefix("external:") {
-                    Some(arg) => Endpoint::external(arg, kubeplay_core::netpol::ip::parse_ip_or_cidr(arg).unwrap()),
-                    None => engine.endpoints[engine.endpoint_index(id).unwrap()].clone(),
-                }
-            };
+            let endpoint = |id: &str| -> Endpoint { resolve_endpoint(&engine, &id.parse().unwrap()).unwrap() };
             for (i, from) in probe.pods.iter().enumerate() {
                 for (j, to) in probe.pods.iter().enumerate() {
-                    let e = explain_endpoints(&engine, &endpoint(from), &endpoint(to), port, protocol);
-                    let external_pair = from.starts_with("external:") && to.starts_with("external:");
+                    let (from, to) = (endpoint(from), endpoint(to));
+                    let e = explain_endpoints(&engine, &from, &to, port, protocol);
+                    let external_pair = from.is_external() && to.is_external();
                     let expected = if external_pair { true } else { e.allowed };
-                    prop_assert_eq!(probe.allowed[i][j], expected, "{} -> {} on {}/{}: {}\n{}", from, to, port, protocol, e.summary, text);
+                    prop_assert_eq!(probe.allowed[i][j], expected, "{} -> {} on {}/{}: {}\n{}", from.id, to.id, port, protocol, e.summary, text);
                 }
             }
         }

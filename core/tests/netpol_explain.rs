@@ -36,7 +36,7 @@ spec:
 fn run(from: &str, to: &str, port: u16) -> kubeplay_core::netpol::explain::Explanation {
     let loading = load(&[Input::new("e.yaml", TEXT)]);
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
-    explain(&engine, &ExplainQuery { from: from.to_owned(), to: to.to_owned(), port, protocol: Protocol::TCP }).unwrap()
+    explain(&engine, &ExplainQuery::parse(&engine, from, to, port, Protocol::TCP).unwrap()).unwrap()
 }
 
 #[test]
@@ -67,10 +67,27 @@ fn external_sources_and_unknown_ids() {
     assert!(!e.allowed);
     let loading = load(&[Input::new("e.yaml", TEXT)]);
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
-    let error = explain(
-        &engine,
-        &ExplainQuery { from: "x/nobody".to_owned(), to: "x/server".to_owned(), port: 80, protocol: Protocol::TCP },
-    )
-    .unwrap_err();
-    assert!(error.contains("x/nobody"), "{error}");
+    let unknown = ExplainQuery::parse(&engine, "x/nobody", "x/server", 80, Protocol::TCP).unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        "no pod or workload `x/nobody` (ids look like `ns/name` for Pods, `ns/name[Deployment]` for workloads, `external:10.0.0.1`); known: x/client, x/server"
+    );
+    // Text that is no id at all is reported the same way, as typed.
+    let not_an_id = ExplainQuery::parse(&engine, "x/client", "server[Foo]", 80, Protocol::TCP).unwrap_err();
+    assert!(not_an_id.to_string().starts_with("no pod or workload `server[Foo]`"), "{not_an_id}");
+    let bad_address = ExplainQuery::parse(&engine, "external:10.0.0/8", "x/server", 80, Protocol::TCP).unwrap_err();
+    assert_eq!(bad_address.to_string(), "`10.0.0/8` is not a CIDR: `10.0.0` is not an IP address");
+}
+
+#[test]
+fn anywhere_outside_is_an_endpoint() {
+    // `external:any` (the graph's node for addresses no ipBlock names) is matched
+    // only by rules without peers: here nothing allows it into x/server.
+    let e = run("external:any", "x/server", 8080);
+    assert!(!e.allowed);
+    assert_eq!(e.from, "external:any");
+    assert!(e.ingress.matches.is_empty(), "{:?}", e.ingress.matches);
+    // x/server's egress is not isolated; x/client's is, by a policy with no rules.
+    assert!(run("x/server", "external:any", 8080).allowed);
+    assert!(!run("x/client", "external:any", 8080).allowed);
 }

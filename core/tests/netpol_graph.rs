@@ -1,10 +1,11 @@
 //! Services, the reachability graph and its analyses, and the report section,
 //! on the training material's multi-tier policy.
 
+use kubeplay_core::model::ObjectRef;
 use kubeplay_core::netpol::graph::{self, PortRange};
 use kubeplay_core::netpol::service::{explain_via_service, services};
 use kubeplay_core::netpol::summary::summarize;
-use kubeplay_core::netpol::{Engine, NetpolOptions, Protocol};
+use kubeplay_core::netpol::{EndpointRef, Engine, NetpolOptions, Protocol};
 use kubeplay_core::{Input, analyze, load};
 
 const SERVICE: &str = "
@@ -31,9 +32,10 @@ fn service_resolves_named_target_port_and_flows() {
     assert_eq!(all[0].id, "default/api[Service]");
     assert_eq!(all[0].ports[0].backends[0].target_port, Some(5000));
 
-    let hops =
-        explain_via_service(&engine, &loading.inventory, "default/frontend", "default/api[Service]", 80, Protocol::TCP)
-            .unwrap();
+    let service: ObjectRef = "default/api[Service]".parse().unwrap();
+    let from = |id: &str| id.parse::<EndpointRef>().unwrap();
+    let hops = explain_via_service(&engine, &loading.inventory, &from("default/frontend"), &service, 80, Protocol::TCP)
+        .unwrap();
     assert_eq!(hops.len(), 1);
     assert_eq!(hops[0].0.flow, "default/frontend → default/api:5000 via Service api:80");
     assert!(hops[0].1.allowed);
@@ -42,7 +44,7 @@ fn service_resolves_named_target_port_and_flows() {
     assert_eq!(rule.location.span.line, 17, "{rule:?}");
 
     let denied =
-        explain_via_service(&engine, &loading.inventory, "default/database", "default/api[Service]", 80, Protocol::TCP)
+        explain_via_service(&engine, &loading.inventory, &from("default/database"), &service, 80, Protocol::TCP)
             .unwrap();
     assert!(!denied[0].1.allowed);
     assert!(denied[0].1.summary.contains("DENIED"), "{}", denied[0].1.summary);
@@ -223,7 +225,7 @@ fn report_findings_cover_every_area_with_locations() {
     // Every diagnostic is there once, with the area its analysis set; then the best-practice findings.
     assert_eq!(all.iter().filter(|f| f.area != Area::Security).count(), report.diagnostics.len());
     assert!(report.diagnostics.iter().all(|d| d.area != Area::Security));
-    let pod = report.objects.iter().find(|o| o.kind == "Pod" && o.name == "web").unwrap();
+    let pod = report.objects.iter().find(|o| o.kind == kubeplay_core::model::Kind::Pod && o.name == "web").unwrap();
     let unpinned = all
         .iter()
         .find(|f| f.code == "image-tag-unpinned" && f.location.doc == pod.location.doc)

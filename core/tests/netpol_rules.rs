@@ -99,10 +99,8 @@ fn run_file(path: &std::path::Path) -> Vec<String> {
                             case.name, case.rule, expectation.port
                         ));
                     }
-                    let explanation = explain(
-                        &engine,
-                        &ExplainQuery { from: from.to_owned(), to: to.to_owned(), port: expectation.port, protocol },
-                    );
+                    let explanation = ExplainQuery::parse(&engine, from, to, expectation.port, protocol)
+                        .and_then(|query| explain(&engine, &query));
                     match explanation {
                         Ok(e) if e.allowed == want => {}
                         Ok(e) => failures.push(format!(

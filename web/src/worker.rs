@@ -285,13 +285,9 @@ impl Analyser {
             }
             Request::Explain { query, .. } => {
                 let Some(kept) = &self.kept else { return };
-                let core_query = ExplainQuery {
-                    from: query.from.clone(),
-                    to: query.to.clone(),
-                    port: query.port,
-                    protocol: query.protocol,
-                };
-                let explanation = kubeplay_core::netpol::explain::explain(&kept.engine, &core_query);
+                let explanation = ExplainQuery::parse(&kept.engine, &query.from, &query.to, query.port, query.protocol)
+                    .and_then(|core_query| kubeplay_core::netpol::explain::explain(&kept.engine, &core_query))
+                    .map_err(|e| e.to_string());
                 emit(Response::Explained { run: kept.run, query, explanation: Box::new(explanation) });
             }
             Request::Export { format, .. } => {

@@ -5,9 +5,10 @@
 //! min/max/maxLimitRequestRatio for Container, Pod and PersistentVolumeClaim.
 
 use k8s_openapi::api::core::v1::LimitRange;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::pod::{BadQuantity, PodModel, ResourceList, parse_list};
+use crate::diagnostic::FieldError;
 use crate::quantity::Quantity;
 
 /// One `spec.limits[i]` after defaulting.
@@ -21,18 +22,30 @@ pub struct LimitItem {
     pub max_limit_request_ratio: ResourceList,
 }
 
+/// One item of a LimitRange as an admit decision reports it: the lists it
+/// has, and for Container items `default` and `defaultRequest` even when empty.
+/// Fields in name order, as the JSON contract has always listed them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct EffectiveLimit {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub default: Option<ResourceList>,
+    #[serde(rename = "defaultRequest", skip_serializing_if = "Option::is_none", default)]
+    pub default_request: Option<ResourceList>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub max: Option<ResourceList>,
+    #[serde(rename = "maxLimitRequestRatio", skip_serializing_if = "Option::is_none", default)]
+    pub max_limit_request_ratio: Option<ResourceList>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub min: Option<ResourceList>,
+    #[serde(rename = "type")]
+    pub type_: String,
+}
+
 /// A stored LimitRange.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LimitRangeModel {
     pub name: String,
     pub items: Vec<LimitItem>,
-}
-
-/// One validation failure: upstream's text and the field it is about.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Failure {
-    pub message: String,
-    pub path: String,
 }
 
 impl LimitRangeModel {
@@ -75,34 +88,26 @@ impl LimitRangeModel {
     }
 
     /// The items as the `effective` of an admit decision.
-    pub fn effective_json(&self) -> Value {
-        Value::Array(
-            self.items
-                .iter()
-                .map(|item| {
-                    let mut object = Map::new();
-                    object.insert("type".into(), json!(item.type_));
-                    let fields = [
-                        ("default", &item.default),
-                        ("defaultRequest", &item.default_request),
-                        ("max", &item.max),
-                        ("min", &item.min),
-                        ("maxLimitRequestRatio", &item.max_limit_request_ratio),
-                    ];
-                    for (key, list) in fields {
-                        let always = item.type_ == "Container" && key.starts_with("default");
-                        if always || !list.is_empty() {
-                            object.insert(key.into(), list_json(list));
-                        }
-                    }
-                    Value::Object(object)
-                })
-                .collect(),
-        )
+    pub fn effective(&self) -> Vec<EffectiveLimit> {
+        self.items
+            .iter()
+            .map(|item| {
+                let container = item.type_ == "Container";
+                let listed = |list: &ResourceList, always: bool| (always || !list.is_empty()).then(|| list.clone());
+                EffectiveLimit {
+                    default: listed(&item.default, container),
+                    default_request: listed(&item.default_request, container),
+                    max: listed(&item.max, false),
+                    max_limit_request_ratio: listed(&item.max_limit_request_ratio, false),
+                    min: listed(&item.min, false),
+                    type_: item.type_.clone(),
+                }
+            })
+            .collect()
     }
 
     /// `ValidateLimitRange`'s value checks, per item and resource (sorted).
-    pub fn validate(&self) -> Vec<Failure> {
+    pub fn validate(&self) -> Vec<FieldError> {
         let mut failures = Vec::new();
         let one = Quantity::from_int(1);
         for (i, item) in self.items.iter().enumerate() {
@@ -121,7 +126,7 @@ impl LimitRangeModel {
                 let (default, default_request) = (item.default.get(k), item.default_request.get(k));
                 let ratio = item.max_limit_request_ratio.get(k);
                 let mut fail = |field: &str, value: &Quantity, message: String| {
-                    failures.push(Failure {
+                    failures.push(FieldError {
                         message: format!("spec.limits[{i}].{field}[{k}]: Invalid value: \"{value}\": {message}"),
                         path: format!("spec.limits[{i}].{field}.{k}"),
                     });
@@ -224,7 +229,7 @@ impl LimitRangeModel {
 
     /// `PodValidateLimitFunc`: Container items per container then init container,
     /// Pod items against the pod totals (no overhead).
-    pub fn validate_pod(&self, pod: &PodModel) -> Vec<Failure> {
+    pub fn validate_pod(&self, pod: &PodModel) -> Vec<FieldError> {
         let mut failures = Vec::new();
         for item in &self.items {
             match item.type_.as_str() {
@@ -245,14 +250,14 @@ impl LimitRangeModel {
     }
 
     /// `PersistentVolumeClaimValidateLimitFunc`: only requests, min and max.
-    pub fn validate_pvc(&self, requests: &ResourceList) -> Vec<Failure> {
+    pub fn validate_pvc(&self, requests: &ResourceList) -> Vec<FieldError> {
         let mut failures = Vec::new();
         let t = "PersistentVolumeClaim";
         let path = "spec.resources.requests";
         for item in self.items.iter().filter(|i| i.type_ == t) {
             for (k, enforced) in &item.min {
                 if let Some(message) = min_constraint(t, k, enforced, requests, &ResourceList::new()) {
-                    failures.push(Failure { message, path: path.to_owned() });
+                    failures.push(FieldError { message, path: path.to_owned() });
                 }
             }
             for (k, enforced) in &item.max {
@@ -264,7 +269,7 @@ impl LimitRangeModel {
                     Some(_) => None,
                 };
                 if let Some(message) = message {
-                    failures.push(Failure { message, path: path.to_owned() });
+                    failures.push(FieldError { message, path: path.to_owned() });
                 }
             }
         }
@@ -278,11 +283,11 @@ fn check_item(
     requests: &ResourceList,
     limits: &ResourceList,
     path: &str,
-    failures: &mut Vec<Failure>,
+    failures: &mut Vec<FieldError>,
 ) {
     let mut push = |message: Option<String>| {
         if let Some(message) = message {
-            failures.push(Failure { message, path: path.to_owned() });
+            failures.push(FieldError { message, path: path.to_owned() });
         }
     };
     for (k, enforced) in &item.min {
@@ -362,9 +367,4 @@ fn ratio_constraint(
         let ratio = lim.ratio_string(req).unwrap_or_default();
         format!("{k} max limit to request ratio per {t} is {enforced}, but provided ratio is {ratio}")
     })
-}
-
-/// A resource list as JSON, quantities canonical.
-pub fn list_json(list: &ResourceList) -> Value {
-    Value::Object(list.iter().map(|(k, v)| (k.clone(), Value::String(v.canonical()))).collect())
 }

@@ -12,13 +12,12 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{PodSpec, Service};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use crate::diagnostic::{Area, Diagnostic, Severity};
-use crate::model::{Inventory, Loaded, Object};
+use crate::diagnostic::{Area, Diagnostic, FieldError, Severity};
+use crate::model::{Inventory, Kind, Loaded, Object};
 use crate::quantity::Quantity;
 
-pub use limitranger::{Failure, LimitItem, LimitRangeModel};
+pub use limitranger::{EffectiveLimit, LimitItem, LimitRangeModel};
 pub use pod::{BadQuantity, Container, PodModel, ResourceList};
 pub use quota::{QuotaModel, QuotaObject, ScopeRequirement, Subject, must_specify, usage};
 
@@ -54,7 +53,7 @@ pub enum Reason {
 /// What the API server answers to the create of one object.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Decision {
-    pub kind: String,
+    pub kind: Kind,
     pub namespace: Option<String>,
     pub name: String,
     pub result: Outcome,
@@ -63,10 +62,26 @@ pub struct Decision {
     pub message: Option<String>,
     /// The `kubernetes.io/limit-ranger` annotation when the LimitRanger set defaults.
     pub annotation: Option<String>,
-    /// Pods: `{container: {requests, limits}}` after defaulting; LimitRanges: items after defaulting.
-    pub effective: Option<Value>,
+    pub effective: Option<Effective>,
     /// Pods: the effective pod requests quota is charged with (init containers, sidecars, overhead).
     pub pod_requests: Option<BTreeMap<String, Quantity>>,
+}
+
+/// Resources after defaulting, as a decision reports them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Effective {
+    /// A Pod: each container's requests and limits, by container name.
+    Pod(BTreeMap<String, ContainerResources>),
+    /// A LimitRange: its items after defaulting.
+    LimitRange(Vec<EffectiveLimit>),
+}
+
+/// One container's requests and limits.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ContainerResources {
+    pub limits: ResourceList,
+    pub requests: ResourceList,
 }
 
 /// One quota's hard limits and final usage.
@@ -95,7 +110,7 @@ struct NamespaceState {
 
 /// A workload's simulated pods, for the HPA cross-check.
 struct ScaledWorkload {
-    kind: &'static str,
+    kind: Kind,
     name: String,
     namespace: String,
     admitted: i64,
@@ -134,40 +149,13 @@ struct Run {
     simulated_pods: usize,
 }
 
-/// `<plural>[.<group>]` of a kind, as quota and error messages name it.
-fn resource_of(kind: &str) -> String {
-    let (plural, group) = match kind {
-        "Pod" => ("pods", ""),
-        "Service" => ("services", ""),
-        "ReplicationController" => ("replicationcontrollers", ""),
-        "ResourceQuota" => ("resourcequotas", ""),
-        "LimitRange" => ("limitranges", ""),
-        "PersistentVolumeClaim" => ("persistentvolumeclaims", ""),
-        "ServiceAccount" => ("serviceaccounts", ""),
-        "ConfigMap" => ("configmaps", ""),
-        "Secret" => ("secrets", ""),
-        "Deployment" => ("deployments", "apps"),
-        "StatefulSet" => ("statefulsets", "apps"),
-        "DaemonSet" => ("daemonsets", "apps"),
-        "ReplicaSet" => ("replicasets", "apps"),
-        "Job" => ("jobs", "batch"),
-        "CronJob" => ("cronjobs", "batch"),
-        "NetworkPolicy" => ("networkpolicies", "networking.k8s.io"),
-        "HorizontalPodAutoscaler" => ("horizontalpodautoscalers", "autoscaling"),
-        "PodDisruptionBudget" => ("poddisruptionbudgets", "policy"),
-        "VerticalPodAutoscaler" => ("verticalpodautoscalers", "autoscaling.k8s.io"),
-        other => return other.to_lowercase(),
-    };
-    if group.is_empty() { plural.to_owned() } else { format!("{plural}.{group}") }
-}
-
 /// `NewForbidden`'s text.
-fn forbidden(kind: &str, name: &str, detail: &str) -> String {
-    format!("{} \"{name}\" is forbidden: {detail}", resource_of(kind))
+fn forbidden(kind: Kind, name: &str, detail: &str) -> String {
+    format!("{} \"{name}\" is forbidden: {detail}", kind.resource())
 }
 
 /// `NewInvalid`'s text: one error as is, several as `[a, b]` (duplicates dropped).
-fn invalid(kind: &str, name: &str, errors: &[String]) -> String {
+fn invalid(kind: Kind, name: &str, errors: &[String]) -> String {
     format!("{kind} \"{name}\" is invalid: {}", aggregate(errors))
 }
 
@@ -192,22 +180,19 @@ struct Rejection {
     path: String,
 }
 
-fn bad_quantities(kind: &str, name: &str, bad: &[BadQuantity]) -> Option<Rejection> {
+fn bad_quantities(kind: Kind, name: &str, bad: &[BadQuantity]) -> Option<Rejection> {
     let first = bad.first()?;
     let errors: Vec<String> =
         bad.iter().map(|b| format!("{}: Invalid value: \"{}\": {}", b.path, b.text, b.error)).collect();
     Some(Rejection { reason: Reason::Invalid, message: invalid(kind, name, &errors), path: first.path.clone() })
 }
 
-fn pod_effective(pod: &PodModel) -> Value {
-    let mut map = Map::new();
-    for c in pod.all_containers() {
-        let mut entry = Map::new();
-        entry.insert("requests".into(), limitranger::list_json(&c.requests));
-        entry.insert("limits".into(), limitranger::list_json(&c.limits));
-        map.insert(c.name.clone(), Value::Object(entry));
-    }
-    Value::Object(map)
+fn pod_effective(pod: &PodModel) -> Effective {
+    Effective::Pod(
+        pod.all_containers()
+            .map(|c| (c.name.clone(), ContainerResources { limits: c.limits.clone(), requests: c.requests.clone() }))
+            .collect(),
+    )
 }
 
 /// `IsOvercommitAllowed`: native resources other than huge pages. Extended
@@ -221,19 +206,19 @@ fn overcommit_allowed(name: &str) -> bool {
 /// pkg/apis/core/validation/validation.go), per container, resources sorted:
 /// each quantity ≥ 0 (requests first), request ≤ limit, and request == limit
 /// where overcommit is not allowed.
-fn validate_requests(pod: &PodModel) -> Vec<(String, String)> {
+fn validate_requests(pod: &PodModel) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for c in pod.all_containers() {
         let at = |field: &str, name: &str| format!("{}.resources.{field}.{name}", c.path);
         for (field, list) in [("limits", &c.limits), ("requests", &c.requests)] {
             for (name, q) in list {
                 if q.sign() < 0 {
-                    errors.push((
+                    errors.push(FieldError::new(
+                        at(field, name),
                         format!(
                             "{}.resources.{field}[{name}]: Invalid value: \"{q}\": must be greater than or equal to 0",
                             c.path
                         ),
-                        at(field, name),
                     ));
                 }
             }
@@ -256,7 +241,7 @@ fn validate_requests(pod: &PodModel) -> Vec<(String, String)> {
                 None => None,
             };
             if let Some(message) = message {
-                errors.push((message, at("requests", name)));
+                errors.push(FieldError::new(at("requests", name), message));
             }
         }
     }
@@ -279,7 +264,7 @@ impl Run {
                 self.runtime_classes.insert(name.clone(), overhead);
             }
             self.decisions.push(Decision {
-                kind: kind.to_owned(),
+                kind,
                 namespace: None,
                 name,
                 result: Outcome::Admitted,
@@ -292,7 +277,7 @@ impl Run {
             return;
         };
         let mut decision = Decision {
-            kind: kind.to_owned(),
+            kind,
             namespace: Some(namespace.clone()),
             name: name.clone(),
             result: Outcome::Admitted,
@@ -313,7 +298,7 @@ impl Run {
             Object::LimitRange(lr) => {
                 let mut bad = Vec::new();
                 let model = LimitRangeModel::from_object(lr, &mut bad);
-                decision.effective = Some(model.effective_json());
+                decision.effective = Some(Effective::LimitRange(model.effective()));
                 match bad_quantities(kind, &name, &bad) {
                     Some(rejection) => Err(rejection),
                     None => {
@@ -388,7 +373,7 @@ impl Run {
         let admitted = decision.result == Outcome::Admitted;
         self.decisions.push(decision);
         if admitted && let Some(workload) = loaded.workload() {
-            if kind == "Pod" {
+            if kind == Kind::Pod {
                 return;
             }
             let Some(mut replicas) = workload.replicas else {
@@ -426,7 +411,7 @@ impl Run {
     }
 
     /// Object-count quota only.
-    fn count_only(&mut self, namespace: &str, kind: &str, name: &str) -> Result<(), Rejection> {
+    fn count_only(&mut self, namespace: &str, kind: Kind, name: &str) -> Result<(), Rejection> {
         self.charge(namespace, kind, name, Subject::Other, "metadata.name")
     }
 
@@ -434,12 +419,12 @@ impl Run {
     fn charge(
         &mut self,
         namespace: &str,
-        kind: &str,
+        kind: Kind,
         name: &str,
         subject: Subject,
         path: &str,
     ) -> Result<(), Rejection> {
-        let object = QuotaObject { resource: resource_of(kind), subject };
+        let object = QuotaObject { resource: kind.resource(), subject };
         let state = self.state(namespace);
         match quota::check_and_commit(&mut state.quotas, &object) {
             Ok(()) => {
@@ -462,7 +447,7 @@ impl Run {
                 let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
                 return Some(Rejection {
                     reason: Reason::Forbidden,
-                    message: forbidden("PersistentVolumeClaim", name, &aggregate(&messages)),
+                    message: forbidden(Kind::PersistentVolumeClaim, name, &aggregate(&messages)),
                     path: first.path.clone(),
                 });
             }
@@ -485,7 +470,7 @@ impl Run {
         let overhead = spec.runtime_class_name.as_ref().and_then(|rc| self.runtime_classes.get(rc)).cloned();
         let mut model = PodModel::from_spec(name, namespace, spec, spec_path, overhead.as_ref(), &mut bad);
         model.terminal = terminal;
-        if let Some(rejection) = bad_quantities("Pod", name, &bad) {
+        if let Some(rejection) = bad_quantities(Kind::Pod, name, &bad) {
             return Err(rejection);
         }
         // 1. API defaulting: limits → missing requests.
@@ -501,12 +486,12 @@ impl Run {
         decision.pod_requests = Some(model.requests(true));
         // 3. Object validation.
         let errors = validate_requests(&model);
-        if let Some((_, path)) = errors.first() {
-            let messages: Vec<String> = errors.iter().map(|(m, _)| m.clone()).collect();
+        if let Some(first) = errors.first() {
+            let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
             return Err(Rejection {
                 reason: Reason::Invalid,
-                message: invalid("Pod", name, &messages),
-                path: path.clone(),
+                message: invalid(Kind::Pod, name, &messages),
+                path: first.path.clone(),
             });
         }
         // 4. LimitRanger validation: the first LimitRange that fails answers.
@@ -516,13 +501,13 @@ impl Run {
                 let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
                 return Err(Rejection {
                     reason: Reason::Forbidden,
-                    message: forbidden("Pod", name, &aggregate(&messages)),
+                    message: forbidden(Kind::Pod, name, &aggregate(&messages)),
                     path: first.path.clone(),
                 });
             }
         }
         // 5–7. ResourceQuota.
-        let object = QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(model)) };
+        let object = QuotaObject { resource: Kind::Pod.resource(), subject: Subject::Pod(Box::new(model)) };
         match quota::check_and_commit(&mut state.quotas, &object) {
             Ok(()) => {
                 state.stored.push(object.clone());
@@ -530,7 +515,7 @@ impl Run {
             }
             Err(refusal) => Err(Rejection {
                 reason: Reason::Forbidden,
-                message: forbidden("Pod", name, &refusal.message),
+                message: forbidden(Kind::Pod, name, &refusal.message),
                 path: refusal.path.unwrap_or_else(|| spec_path.to_owned()),
             }),
         }
@@ -548,7 +533,7 @@ impl Run {
         for i in 0..simulated {
             let pod_name = format!("{workload_name}-{i}");
             let mut decision = Decision {
-                kind: "Pod".into(),
+                kind: Kind::Pod,
                 namespace: Some(namespace.to_owned()),
                 name: pod_name.clone(),
                 result: Outcome::Admitted,
@@ -574,7 +559,7 @@ impl Run {
             }
             self.decisions.push(decision);
         }
-        let replicas_path = if loaded.kind() == "Job" { "spec.parallelism" } else { "spec.replicas" };
+        let replicas_path = if loaded.kind() == Kind::Job { "spec.parallelism" } else { "spec.replicas" };
         if let Some((index, message, path)) = first_rejection {
             let located = if message.contains("exceeded quota") { replicas_path.to_owned() } else { path };
             let summary = format!(
@@ -629,7 +614,7 @@ impl Run {
         for lr in self.state(namespace).limit_ranges.values() {
             lr.mutate_pod(&mut model);
         }
-        Some(QuotaObject { resource: "pods".into(), subject: Subject::Pod(Box::new(model)) })
+        Some(QuotaObject { resource: Kind::Pod.resource(), subject: Subject::Pod(Box::new(model)) })
     }
 
     /// An HPA whose maxReplicas the namespace's quotas can never hold.
@@ -641,11 +626,9 @@ impl Run {
             let namespace = loaded.namespace().unwrap_or_default();
             let target = &hpa.spec.scale_target_ref;
             let max_replicas = i64::from(hpa.spec.max_replicas);
-            let Some(workload) = self
-                .workloads
-                .iter()
-                .find(|w| w.namespace == namespace && w.kind == target.kind && w.name == target.name)
-            else {
+            let Some(workload) = self.workloads.iter().find(|w| {
+                w.namespace == namespace && Kind::from_name(&target.kind) == Some(w.kind) && w.name == target.name
+            }) else {
                 continue;
             };
             let Some(state) = self.namespaces.get(namespace) else {
@@ -712,4 +695,26 @@ fn ordinal(n: i64) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effective_resources_read_back_as_written() {
+        let text = "apiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\nspec:\n  limits:\n  - type: Container\n    max: {cpu: '2'}\n  - type: Pod\n    max: {memory: 1Gi}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: app, image: x}]}\n";
+        let loading = crate::load(&[crate::Input::new("m.yaml", text)]);
+        let admission = admit(&loading.inventory).admission;
+        let json = serde_json::to_string(&admission).unwrap();
+        // Pods: containers by name, limits before requests; LimitRanges: items
+        // with their lists in name order, Container items always with defaults.
+        assert!(json.contains(r#""effective":{"app":{"limits":{"cpu":"2"},"requests":{"cpu":"2"}}}"#), "{json}");
+        assert!(
+            json.contains(r#""effective":[{"default":{"cpu":"2"},"defaultRequest":{"cpu":"2"},"max":{"cpu":"2"},"type":"Container"},{"max":{"memory":"1Gi"},"type":"Pod"}]"#),
+            "{json}"
+        );
+        let back: Admission = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, admission);
+    }
 }

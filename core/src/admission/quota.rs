@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::ResourceQuota;
 
 use super::pod::{BadQuantity, PodModel, ResourceList, add_into, parse_list};
+use crate::diagnostic::FieldError;
 use crate::quantity::Quantity;
 
 /// One scope requirement: `spec.scopes` entries become `Exists` requirements.
@@ -316,7 +317,7 @@ fn is_extended_resource(name: &str) -> bool {
 
 /// `Constraints`: with cpu/memory quota'd, every container must state them.
 /// Returns `must specify …` or nothing.
-pub fn must_specify(required: &[&str], pod: &PodModel) -> Option<(String, String)> {
+pub fn must_specify(required: &[&str], pod: &PodModel) -> Option<FieldError> {
     if pod.has_pod_level_resources() {
         return None;
     }
@@ -340,7 +341,7 @@ pub fn must_specify(required: &[&str], pod: &PodModel) -> Option<(String, String
         .iter()
         .map(|(name, containers)| format!("{name} for: {}", containers.iter().copied().collect::<Vec<_>>().join(",")))
         .collect();
-    Some((format!("must specify {}", clauses.join("; ")), first_path.unwrap_or_default()))
+    Some(FieldError::new(first_path.unwrap_or_default(), format!("must specify {}", clauses.join("; "))))
 }
 
 /// `prettyPrint`: `name=value` sorted, joined by commas.
@@ -366,8 +367,11 @@ pub fn check_and_commit(quotas: &mut BTreeMap<String, QuotaModel>, object: &Quot
             let Some(quota) = quotas.get(name) else {
                 continue;
             };
-            if let Some((message, path)) = must_specify(&quota.matching_names(object), pod) {
-                return Err(QuotaRefusal { message: format!("failed quota: {name}: {message}"), path: Some(path) });
+            if let Some(missing) = must_specify(&quota.matching_names(object), pod) {
+                return Err(QuotaRefusal {
+                    message: format!("failed quota: {name}: {}", missing.message),
+                    path: Some(missing.path),
+                });
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Inventory, Object};
+use crate::model::{Inventory, Kind, Object, ObjectRef};
 use crate::report::Analysis;
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -126,28 +126,26 @@ pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> O
     let (report, engine) = (&analysis.report, &analysis.engine);
     let goals = match id {
         "multi-tier-policy" => {
-            let allowed = |from: &str, to: &str, port: u16, protocol: crate::netpol::Protocol| {
-                let query =
-                    crate::netpol::explain::ExplainQuery { from: from.to_owned(), to: to.to_owned(), port, protocol };
+            use crate::netpol::EndpointRef;
+            use crate::netpol::Protocol::{TCP, UDP};
+            let allowed = |from: &EndpointRef, to: &EndpointRef, port: u16, protocol: crate::netpol::Protocol| {
+                let query = crate::netpol::explain::ExplainQuery { from: from.clone(), to: to.clone(), port, protocol };
                 crate::netpol::explain::explain(engine, &query).is_ok_and(|e| e.allowed)
             };
-            use crate::netpol::Protocol::{TCP, UDP};
+            let workload = |kind: Kind, namespace: &str, name: &str| {
+                EndpointRef::Object(ObjectRef { kind, namespace: Some(namespace.to_owned()), name: name.to_owned() })
+            };
+            let prometheus = workload(Kind::Deployment, "monitoring", "prometheus");
+            let api = workload(Kind::Deployment, "default", "api");
+            let coredns = workload(Kind::Deployment, "kube-system", "coredns");
+            let database = workload(Kind::StatefulSet, "default", "database");
             vec![
-                goal(
-                    "Prometheus (monitoring) reaches the api on 5000/TCP",
-                    allowed("monitoring/prometheus[Deployment]", "default/api[Deployment]", 5000, TCP),
-                ),
-                goal(
-                    "The api resolves DNS at CoreDNS on 53/UDP",
-                    allowed("default/api[Deployment]", "kube-system/coredns[Deployment]", 53, UDP),
-                ),
-                goal(
-                    "The api still reaches the database on 5432/TCP",
-                    allowed("default/api[Deployment]", "default/database[StatefulSet]", 5432, TCP),
-                ),
+                goal("Prometheus (monitoring) reaches the api on 5000/TCP", allowed(&prometheus, &api, 5000, TCP)),
+                goal("The api resolves DNS at CoreDNS on 53/UDP", allowed(&api, &coredns, 53, UDP)),
+                goal("The api still reaches the database on 5432/TCP", allowed(&api, &database, 5432, TCP)),
                 goal(
                     "Only the frontend and monitoring reach the api (not the database)",
-                    !allowed("default/database[StatefulSet]", "default/api[Deployment]", 5000, TCP),
+                    !allowed(&database, &api, 5000, TCP),
                 ),
             ]
         }
@@ -222,7 +220,7 @@ fn hpa_target_requests_memory(inventory: &Inventory) -> bool {
         && targets.iter().all(|(namespace, kind, name)| {
             inventory.workloads().any(|w| {
                 w.namespace == namespace
-                    && w.kind == kind
+                    && Kind::from_name(kind) == Some(w.kind)
                     && w.name == name
                     && w.template.spec.as_ref().is_some_and(|spec| {
                         spec.containers.iter().all(|c| {

@@ -19,9 +19,7 @@ use std::sync::Arc;
 use serde_yaml::Value;
 
 use crate::diagnostic::{Area, Diagnostic, Severity};
-use crate::model::{
-    DEFAULT_NAMESPACE, Inventory, Loaded, NAMESPACE_NAME_LABEL, NamespaceInfo, Object, SUPPORTED_KINDS,
-};
+use crate::model::{DEFAULT_NAMESPACE, Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL, NamespaceInfo, Object};
 use crate::source::{Location, Origin, SourceMap, Span, join_index};
 
 pub use split::{RawDocument, split_documents};
@@ -342,7 +340,7 @@ impl Loader<'_> {
         if !missing.is_empty() {
             return;
         }
-        let Some(&(served_version, _, _)) = SUPPORTED_KINDS.iter().find(|(_, k, _)| *k == kind) else {
+        let Some(supported) = Kind::from_name(&kind) else {
             self.diagnostics.push(Diagnostic::at(
                 Area::Input,
                 &origin,
@@ -353,6 +351,7 @@ impl Loader<'_> {
             ));
             return;
         };
+        let served_version = supported.api_version();
         if served_version != api_version {
             self.diagnostics.push(Diagnostic::at(
                 Area::Input,
@@ -377,12 +376,11 @@ impl Loader<'_> {
             ));
             return;
         }
-        let is_secret = kind == "Secret";
-        let typed = Object::deserialize(&kind, value.clone());
+        let is_secret = supported == Kind::Secret;
+        let typed = Object::deserialize(supported, value.clone());
         let (mut object, round_trip) = match typed {
-            None => return,
-            Some(Ok(pair)) => pair,
-            Some(Err(error)) => {
+            Ok(pair) => pair,
+            Err(error) => {
                 let path = error.path().to_string();
                 let path = if path == "?" { String::new() } else { path };
                 self.diagnostics.push(Diagnostic::at(

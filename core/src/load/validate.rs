@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_yaml::Value;
 
 use crate::diagnostic::{Area, Diagnostic, Severity};
-use crate::model::{Loaded, Object};
+use crate::model::{Kind, Loaded, Object, ObjectRef};
 use crate::source::{Origin, join_index, join_key};
 
 pub fn missing_name(value: &Value) -> bool {
@@ -105,8 +105,10 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
     let metadata = object.metadata();
     if let Some(name) = &metadata.name {
         let (valid, rule) = match object.kind() {
-            "Namespace" => (is_dns1123_label(name), "a DNS-1123 label (lowercase letters, digits and '-', at most 63)"),
-            "Service" => (
+            Kind::Namespace => {
+                (is_dns1123_label(name), "a DNS-1123 label (lowercase letters, digits and '-', at most 63)")
+            }
+            Kind::Service => (
                 is_dns1035_label(name),
                 "a DNS-1035 label (starts with a letter; lowercase letters, digits and '-', at most 63)",
             ),
@@ -166,11 +168,9 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
 /// The same object (group, kind, namespace, name) twice: the later one replaces the
 /// earlier, as a second `kubectl apply` of it would.
 pub fn deduplicate(objects: Vec<Loaded>, out: &mut Vec<Diagnostic>) -> Vec<Loaded> {
-    let mut last_index: HashMap<(String, String, String, String), usize> = HashMap::new();
-    let key = |o: &Loaded| {
-        let group = o.object.api_version().rsplit_once('/').map_or("", |(g, _)| g).to_owned();
-        (group, o.kind().to_owned(), o.namespace().unwrap_or("").to_owned(), o.name().to_owned())
-    };
+    // The kind fixes the group: one served version per kind.
+    let mut last_index: HashMap<ObjectRef, usize> = HashMap::new();
+    let key = Loaded::reference;
     for (index, object) in objects.iter().enumerate() {
         if let Some(previous) = last_index.insert(key(object), index) {
             let earlier = &objects[previous].origin;

@@ -4,6 +4,8 @@
 mod extra;
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
@@ -20,6 +22,7 @@ use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 pub use extra::*;
+use serde::{Deserialize, Serialize};
 
 use crate::source::Origin;
 
@@ -30,29 +33,60 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 pub const DEFAULT_NAMESPACE: &str = "default";
 
 macro_rules! kinds {
-    ($( $variant:ident($ty:ty) = $api_version:literal, $namespaced:literal; )*) => {
+    ($( $variant:ident($ty:ty) = $api_version:literal, $plural:literal, $namespaced:literal; )*) => {
         /// One typed Kubernetes object.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
             $( $variant(Box<$ty>), )*
         }
 
-        /// Every supported kind: (apiVersion, kind, namespaced).
-        pub const SUPPORTED_KINDS: &[(&str, &str, bool)] = &[
-            $( ($api_version, stringify!($variant), $namespaced), )*
-        ];
+        /// Every supported kind. Serialised as its name (`"Pod"`).
+        #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $( $variant, )*
+        }
+
+        impl Kind {
+            /// Every supported kind, in the order the model declares them.
+            pub const ALL: &'static [Kind] = &[ $( Kind::$variant, )* ];
+
+            /// The kind's name as manifests spell it: `Pod`, `NetworkPolicy`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Kind::$variant => stringify!($variant), )* }
+            }
+
+            /// The one apiVersion kubeplay reads the kind as (the served version).
+            pub fn api_version(self) -> &'static str {
+                match self { $( Kind::$variant => $api_version, )* }
+            }
+
+            /// The resource name in URLs and RBAC rules: `pods`, `networkpolicies`.
+            pub fn plural(self) -> &'static str {
+                match self { $( Kind::$variant => $plural, )* }
+            }
+
+            /// Whether objects of the kind live in a namespace.
+            pub fn is_namespaced(self) -> bool {
+                match self { $( Kind::$variant => $namespaced, )* }
+            }
+
+            /// The kind named exactly so (kinds are case-sensitive), if supported.
+            pub fn from_name(name: &str) -> Option<Kind> {
+                match name { $( stringify!($variant) => Some(Kind::$variant), )* _ => None }
+            }
+        }
 
         impl Object {
-            pub fn kind(&self) -> &'static str {
-                match self { $( Object::$variant(_) => stringify!($variant), )* }
+            pub fn kind(&self) -> Kind {
+                match self { $( Object::$variant(_) => Kind::$variant, )* }
             }
 
             pub fn api_version(&self) -> &'static str {
-                match self { $( Object::$variant(_) => $api_version, )* }
+                self.kind().api_version()
             }
 
             pub fn is_namespaced(&self) -> bool {
-                match self { $( Object::$variant(_) => $namespaced, )* }
+                self.kind().is_namespaced()
             }
 
             pub fn metadata(&self) -> &ObjectMeta {
@@ -65,55 +99,138 @@ macro_rules! kinds {
 
             /// Deserializes a value of the given kind into its typed form, reporting
             /// the path of the first field that does not fit the schema.
-            pub(crate) fn deserialize<'de, D>(kind: &str, value: D)
-                -> Option<Result<(Object, serde_json::Value), serde_path_to_error::Error<D::Error>>>
+            pub(crate) fn deserialize<'de, D>(kind: Kind, value: D)
+                -> Result<(Object, serde_json::Value), serde_path_to_error::Error<D::Error>>
             where
                 D: serde::Deserializer<'de>,
             {
                 match kind {
-                    $( stringify!($variant) => Some(
+                    $( Kind::$variant =>
                         serde_path_to_error::deserialize::<_, $ty>(value).map(|typed| {
                             // The typed object serialised again: whatever the input has that
                             // this lacks is a field the schema does not know.
                             let round_trip = serde_json::to_value(&typed).unwrap_or_default();
                             (Object::$variant(Box::new(typed)), round_trip)
-                        })
-                    ), )*
-                    _ => None,
+                        }),
+                    )*
                 }
             }
         }
     };
 }
 
+impl Kind {
+    /// The API group: `apps`, `networking.k8s.io`; empty for the core group.
+    pub fn group(self) -> &'static str {
+        self.api_version().rsplit_once('/').map_or("", |(group, _)| group)
+    }
+
+    /// `<plural>[.<group>]`, as quota (`count/<resource>`) and API errors
+    /// (`pods "web" is forbidden`) name the resource.
+    pub fn resource(self) -> String {
+        match self.group() {
+            "" => self.plural().to_owned(),
+            group => format!("{}.{group}", self.plural()),
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 kinds! {
-    Namespace(Namespace) = "v1", false;
-    Pod(Pod) = "v1", true;
-    Service(Service) = "v1", true;
-    ReplicationController(ReplicationController) = "v1", true;
-    ResourceQuota(ResourceQuota) = "v1", true;
-    LimitRange(LimitRange) = "v1", true;
-    PersistentVolumeClaim(PersistentVolumeClaim) = "v1", true;
-    ServiceAccount(ServiceAccount) = "v1", true;
-    ConfigMap(ConfigMap) = "v1", true;
-    Secret(Secret) = "v1", true;
-    Deployment(Deployment) = "apps/v1", true;
-    StatefulSet(StatefulSet) = "apps/v1", true;
-    DaemonSet(DaemonSet) = "apps/v1", true;
-    ReplicaSet(ReplicaSet) = "apps/v1", true;
-    Job(Job) = "batch/v1", true;
-    CronJob(CronJob) = "batch/v1", true;
-    NetworkPolicy(NetworkPolicy) = "networking.k8s.io/v1", true;
-    HorizontalPodAutoscaler(HorizontalPodAutoscaler) = "autoscaling/v2", true;
-    PodDisruptionBudget(PodDisruptionBudget) = "policy/v1", true;
-    PriorityClass(PriorityClass) = "scheduling.k8s.io/v1", false;
-    RuntimeClass(RuntimeClass) = "node.k8s.io/v1", false;
-    PodSecurityPolicy(PodSecurityPolicy) = "policy/v1beta1", false;
-    Role(Role) = "rbac.authorization.k8s.io/v1", true;
-    ClusterRole(ClusterRole) = "rbac.authorization.k8s.io/v1", false;
-    RoleBinding(RoleBinding) = "rbac.authorization.k8s.io/v1", true;
-    ClusterRoleBinding(ClusterRoleBinding) = "rbac.authorization.k8s.io/v1", false;
-    VerticalPodAutoscaler(VerticalPodAutoscaler) = "autoscaling.k8s.io/v1", true;
+    Namespace(Namespace) = "v1", "namespaces", false;
+    Pod(Pod) = "v1", "pods", true;
+    Service(Service) = "v1", "services", true;
+    ReplicationController(ReplicationController) = "v1", "replicationcontrollers", true;
+    ResourceQuota(ResourceQuota) = "v1", "resourcequotas", true;
+    LimitRange(LimitRange) = "v1", "limitranges", true;
+    PersistentVolumeClaim(PersistentVolumeClaim) = "v1", "persistentvolumeclaims", true;
+    ServiceAccount(ServiceAccount) = "v1", "serviceaccounts", true;
+    ConfigMap(ConfigMap) = "v1", "configmaps", true;
+    Secret(Secret) = "v1", "secrets", true;
+    Deployment(Deployment) = "apps/v1", "deployments", true;
+    StatefulSet(StatefulSet) = "apps/v1", "statefulsets", true;
+    DaemonSet(DaemonSet) = "apps/v1", "daemonsets", true;
+    ReplicaSet(ReplicaSet) = "apps/v1", "replicasets", true;
+    Job(Job) = "batch/v1", "jobs", true;
+    CronJob(CronJob) = "batch/v1", "cronjobs", true;
+    NetworkPolicy(NetworkPolicy) = "networking.k8s.io/v1", "networkpolicies", true;
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler) = "autoscaling/v2", "horizontalpodautoscalers", true;
+    PodDisruptionBudget(PodDisruptionBudget) = "policy/v1", "poddisruptionbudgets", true;
+    PriorityClass(PriorityClass) = "scheduling.k8s.io/v1", "priorityclasses", false;
+    RuntimeClass(RuntimeClass) = "node.k8s.io/v1", "runtimeclasses", false;
+    PodSecurityPolicy(PodSecurityPolicy) = "policy/v1beta1", "podsecuritypolicies", false;
+    Role(Role) = "rbac.authorization.k8s.io/v1", "roles", true;
+    ClusterRole(ClusterRole) = "rbac.authorization.k8s.io/v1", "clusterroles", false;
+    RoleBinding(RoleBinding) = "rbac.authorization.k8s.io/v1", "rolebindings", true;
+    ClusterRoleBinding(ClusterRoleBinding) = "rbac.authorization.k8s.io/v1", "clusterrolebindings", false;
+    VerticalPodAutoscaler(VerticalPodAutoscaler) = "autoscaling.k8s.io/v1", "verticalpodautoscalers", true;
+}
+
+/// One object by kind, namespace and name. Its text form is the id the CLI
+/// prints and reads: `ns/name` for Pods, `ns/name[Kind]` for other namespaced
+/// kinds, `name[Kind]` for cluster-scoped ones.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ObjectRef {
+    pub kind: Kind,
+    /// `None` for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.namespace, self.kind) {
+            (Some(ns), Kind::Pod) => write!(f, "{ns}/{}", self.name),
+            (Some(ns), kind) => write!(f, "{ns}/{}[{kind}]", self.name),
+            (None, kind) => write!(f, "{}[{kind}]", self.name),
+        }
+    }
+}
+
+/// Text that is not an object id (see [`ObjectRef`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectRefError {
+    pub text: String,
+}
+
+impl fmt::Display for ObjectRefError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not an object id (ids look like `ns/name` for Pods, `ns/name[Kind]` for other namespaced kinds, `name[Kind]` for cluster-scoped ones)",
+            self.text
+        )
+    }
+}
+
+impl std::error::Error for ObjectRefError {}
+
+impl FromStr for ObjectRef {
+    type Err = ObjectRefError;
+
+    /// The inverse of `Display`: every id it accepts prints back as given. A
+    /// namespace that does not fit the kind's scope parses, and names nothing.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let error = || ObjectRefError { text: text.to_owned() };
+        let (path, kind) = match text.strip_suffix(']').and_then(|rest| rest.rsplit_once('[')) {
+            // A Pod's id has no suffix, so `[Pod]` would not print back.
+            Some((path, kind)) => (path, Kind::from_name(kind).filter(|k| *k != Kind::Pod).ok_or_else(error)?),
+            None => (text, Kind::Pod),
+        };
+        match path.split_once('/') {
+            Some((namespace, name)) => {
+                Ok(ObjectRef { kind, namespace: Some(namespace.to_owned()), name: name.to_owned() })
+            }
+            // `name` alone would print back as `name[Pod]`.
+            None if kind == Kind::Pod => Err(error()),
+            None => Ok(ObjectRef { kind, namespace: None, name: path.to_owned() }),
+        }
+    }
 }
 
 /// A loaded object and where it came from.
@@ -124,7 +241,7 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> Kind {
         self.object.kind()
     }
 
@@ -146,14 +263,14 @@ impl Loaded {
         self.object.metadata().labels.as_ref().unwrap_or(&EMPTY)
     }
 
-    /// `ns/name` for Pods, `ns/name[Kind]` for other namespaced kinds, `name[Kind]`
-    /// for cluster-scoped ones: the ids the CLI prints.
+    /// Which object this is: kind, namespace (after defaulting) and name.
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef { kind: self.kind(), namespace: self.namespace().map(str::to_owned), name: self.name().to_owned() }
+    }
+
+    /// The id the CLI prints ([`ObjectRef`]'s text form).
     pub fn id(&self) -> String {
-        match (self.namespace(), self.kind()) {
-            (Some(ns), "Pod") => format!("{ns}/{}", self.name()),
-            (Some(ns), kind) => format!("{ns}/{}[{kind}]", self.name()),
-            (None, kind) => format!("{}[{kind}]", self.name()),
-        }
+        self.reference().to_string()
     }
 
     /// The pod template and replica count of a workload kind (Pod included, as a
@@ -167,7 +284,7 @@ impl Loaded {
 /// path of the template inside the object (for locating findings).
 #[derive(Clone, Debug)]
 pub struct Workload<'a> {
-    pub kind: &'static str,
+    pub kind: Kind,
     pub name: &'a str,
     pub namespace: &'a str,
     /// Pod metadata and spec. For a bare Pod this is built from the Pod itself.
@@ -264,7 +381,7 @@ impl Inventory {
         self.namespaces.binary_search_by(|ns| ns.name.as_str().cmp(name)).ok().map(|i| &self.namespaces[i])
     }
 
-    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Loaded> + 'a {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Loaded> + '_ {
         self.objects.iter().filter(move |o| o.kind() == kind)
     }
 
@@ -292,5 +409,39 @@ impl Inventory {
     /// Pods and every pod-producing workload, in input order.
     pub fn workloads(&self) -> impl Iterator<Item = Workload<'_>> {
         self.objects.iter().filter_map(Loaded::workload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_name_their_resources_as_the_api_server_does() {
+        assert_eq!(Kind::Pod.resource(), "pods");
+        assert_eq!(Kind::NetworkPolicy.resource(), "networkpolicies.networking.k8s.io");
+        assert_eq!(Kind::Role.resource(), "roles.rbac.authorization.k8s.io");
+        assert_eq!(Kind::VerticalPodAutoscaler.group(), "autoscaling.k8s.io");
+        assert!(!Kind::ClusterRole.is_namespaced() && Kind::RoleBinding.is_namespaced());
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_name(kind.as_str()), Some(*kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(Kind::from_name("pod"), None, "kinds are case-sensitive");
+    }
+
+    #[test]
+    fn object_ids_print_back_as_read() {
+        for id in ["default/web", "default/api[Deployment]", "psp-restricted[PodSecurityPolicy]", "a/b/c", "x[Service]"]
+        {
+            let reference: ObjectRef = id.parse().unwrap();
+            assert_eq!(reference.to_string(), id);
+        }
+        let pod: ObjectRef = "ns/name".parse().unwrap();
+        assert_eq!(pod, ObjectRef { kind: Kind::Pod, namespace: Some("ns".into()), name: "name".into() });
+        // Would not print back (`web[Pod]`, `ns/web`), or names no kind.
+        for text in ["web", "ns/web[Pod]", "ns/web[Foo]", "ns/web[deployment]"] {
+            assert!(text.parse::<ObjectRef>().is_err(), "{text}");
+        }
     }
 }

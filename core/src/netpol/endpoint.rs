@@ -2,12 +2,78 @@
 //! (netpol.md §39: template labels and ports, no IP), and external addresses.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 use k8s_openapi::api::core::v1::PodSpec;
 
 use super::Protocol;
-use super::ip::{Addr, IpRange, parse_addr};
-use crate::model::{Inventory, Object};
+use super::ip::{Addr, CidrError, IpRange, parse_addr, parse_ip_or_cidr};
+use crate::model::{Inventory, Object, ObjectRef, ObjectRefError};
+
+/// What traffic flows between, by reference. Its text form is the id the CLI
+/// prints and reads: an [`ObjectRef`] (`ns/name` for Pods, `ns/name[Kind]` for
+/// workloads), `external:<address or CIDR>`, or `external:any`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EndpointRef {
+    /// A Pod, or a workload standing for its pods.
+    Object(ObjectRef),
+    /// Addresses outside the cluster, as written: an IP address or a CIDR (not
+    /// checked here: see [`EndpointRef::range`]).
+    External(String),
+    /// Any address outside the cluster that no ipBlock names.
+    AnyExternal,
+}
+
+const EXTERNAL_PREFIX: &str = "external:";
+const ANY: &str = "any";
+
+impl EndpointRef {
+    /// An external endpoint for an address or CIDR as written; `any` is [`EndpointRef::AnyExternal`].
+    pub fn external(address: &str) -> EndpointRef {
+        if address == ANY { EndpointRef::AnyExternal } else { EndpointRef::External(address.to_owned()) }
+    }
+
+    pub fn is_external(&self) -> bool {
+        !matches!(self, EndpointRef::Object(_))
+    }
+
+    /// The addresses an external endpoint stands for: its address or CIDR, or
+    /// for [`EndpointRef::AnyExternal`] a range no ipBlock overlaps (only rules
+    /// without peers allow it). `None` for cluster objects.
+    pub fn range(&self) -> Option<Result<IpRange, CidrError>> {
+        match self {
+            EndpointRef::Object(_) => None,
+            EndpointRef::External(address) => Some(parse_ip_or_cidr(address)),
+            EndpointRef::AnyExternal => Some(Ok(UNNAMED_RANGE)),
+        }
+    }
+}
+
+/// A range no ipBlock covers or overlaps (`lo > hi`): the addresses of
+/// [`EndpointRef::AnyExternal`].
+pub const UNNAMED_RANGE: IpRange = IpRange { v6: true, lo: u128::MAX, hi: 0 };
+
+impl fmt::Display for EndpointRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointRef::Object(object) => object.fmt(f),
+            EndpointRef::External(address) => write!(f, "{EXTERNAL_PREFIX}{address}"),
+            EndpointRef::AnyExternal => write!(f, "{EXTERNAL_PREFIX}{ANY}"),
+        }
+    }
+}
+
+impl FromStr for EndpointRef {
+    type Err = ObjectRefError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.strip_prefix(EXTERNAL_PREFIX) {
+            Some(address) => Ok(EndpointRef::external(address)),
+            None => text.parse().map(EndpointRef::Object),
+        }
+    }
+}
 
 /// A container port that has a name, as named NetworkPolicy ports resolve it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,10 +85,9 @@ pub struct NamedPort {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {
-    /// `ns/name` (Pod), `ns/name[Kind]` (workload) or `external:<arg>`.
+    pub reference: EndpointRef,
+    /// The reference's text form, kept because endpoints are sorted and looked up by it.
     pub id: String,
-    /// `Pod`, a workload kind, or `External`.
-    pub kind: &'static str,
     /// Index into `Inventory::objects`; `None` for externals.
     pub object: Option<usize>,
     /// Empty for externals.
@@ -43,6 +108,14 @@ impl Endpoint {
         self.range.is_some()
     }
 
+    /// `Pod`, a workload kind, or `External`: the `kind` of graph nodes.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.reference {
+            EndpointRef::Object(object) => object.kind.as_str(),
+            EndpointRef::External(_) | EndpointRef::AnyExternal => "External",
+        }
+    }
+
     /// The number a named port resolves to on this endpoint, if it has it.
     pub fn resolve(&self, name: &str, protocol: Protocol) -> Option<u16> {
         self.ports.iter().find(|p| p.name == name && p.protocol == protocol).map(|p| p.number)
@@ -52,13 +125,19 @@ impl Endpoint {
         self.ports.iter().any(|p| p.name == name && p.protocol == protocol && p.number == number)
     }
 
-    pub fn external(arg: &str, range: IpRange) -> Endpoint {
+    /// An endpoint outside the cluster covering `range`.
+    pub fn external(reference: EndpointRef, range: IpRange) -> Endpoint {
+        let name = match &reference {
+            EndpointRef::External(address) => address.clone(),
+            EndpointRef::AnyExternal => ANY.to_owned(),
+            EndpointRef::Object(object) => object.name.clone(),
+        };
         Endpoint {
-            id: format!("external:{arg}"),
-            kind: "External",
+            id: reference.to_string(),
+            reference,
             object: None,
             namespace: String::new(),
-            name: arg.to_owned(),
+            name,
             labels: BTreeMap::new(),
             ports: Vec::new(),
             ips: Vec::new(),
@@ -95,9 +174,10 @@ pub fn endpoints(inventory: &Inventory) -> Vec<Endpoint> {
         }
         ips.sort();
         ips.dedup();
+        let reference = EndpointRef::Object(loaded.reference());
         out.push(Endpoint {
-            id: loaded.id(),
-            kind: loaded.kind(),
+            id: reference.to_string(),
+            reference,
             object: Some(index),
             namespace: workload.namespace.to_owned(),
             name: workload.name.to_owned(),
@@ -137,4 +217,26 @@ pub fn container_ports(spec: &PodSpec) -> Vec<NamedPort> {
     ports.sort();
     ports.dedup();
     ports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_ids_print_back_as_read() {
+        for id in ["default/web", "default/api[Deployment]", "external:10.0.0.1", "external:10.0.0.0/8", "external:any"]
+        {
+            let reference: EndpointRef = id.parse().unwrap();
+            assert_eq!(reference.to_string(), id);
+        }
+        assert_eq!("external:any".parse::<EndpointRef>().unwrap(), EndpointRef::AnyExternal);
+        let range = EndpointRef::external("10.0.0.0/8").range().unwrap().unwrap();
+        assert_eq!((range.lo, range.hi), (0x0a00_0000, 0x0aff_ffff));
+        assert_eq!(
+            EndpointRef::external("nowhere").range().unwrap().unwrap_err().to_string(),
+            "`nowhere` is neither an IP address nor a CIDR"
+        );
+        assert!("default/web".parse::<EndpointRef>().unwrap().range().is_none());
+    }
 }

@@ -4,24 +4,93 @@
 //! without the class machinery, so tests can hold the two against each other.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::Protocol;
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, EndpointRef};
 use super::engine::Engine;
-use super::ip::{IpRange, RangeSet, parse_ip_or_cidr};
+use super::ip::{CidrError, IpRange, RangeSet};
 use super::policy::{Direction, NamespaceScope, Peer, PeerKind, Policy, PortSpec, Rule};
 use super::selector::Op;
 use crate::source::Location;
 
 #[derive(Clone, Debug)]
 pub struct ExplainQuery {
-    /// An endpoint id (`ns/name`, `ns/name[Kind]`) or `external:IP_OR_CIDR`.
-    pub from: String,
-    pub to: String,
+    pub from: EndpointRef,
+    pub to: EndpointRef,
     pub port: u16,
     pub protocol: Protocol,
+}
+
+impl ExplainQuery {
+    /// A query from ids as a person typed them or the page sent them; each must
+    /// name an endpoint of the engine (or be an external address).
+    pub fn parse(engine: &Engine, from: &str, to: &str, port: u16, protocol: Protocol) -> Result<Self, ExplainError> {
+        Ok(ExplainQuery { from: parse_endpoint(engine, from)?, to: parse_endpoint(engine, to)?, port, protocol })
+    }
+}
+
+/// Why a connection could not be explained.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExplainError {
+    /// No pod or workload has this id (or the text is no id at all).
+    UnknownEndpoint {
+        id: String,
+        /// The first few ids the engine knows, as a hint.
+        known: Vec<String>,
+    },
+    /// An `external:` endpoint whose address is neither an IP address nor a CIDR.
+    BadAddress(CidrError),
+    /// No Service with a selector has this id.
+    UnknownService { id: String, known: Vec<String> },
+    /// The Service has no such port.
+    UnknownServicePort {
+        service: String,
+        port: u16,
+        protocol: Protocol,
+        /// The ports it has, `80/TCP`.
+        known: Vec<String>,
+    },
+    /// The Service selects no pods.
+    NoBackends { service: String },
+    /// A named targetPort that no backend has.
+    TargetPortUnresolved { service: String, target: String },
+}
+
+impl fmt::Display for ExplainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExplainError::UnknownEndpoint { id, known } => write!(
+                f,
+                "no pod or workload `{id}` (ids look like `ns/name` for Pods, `ns/name[Deployment]` for workloads, `external:10.0.0.1`); known: {}",
+                known.join(", ")
+            ),
+            ExplainError::BadAddress(error) => error.fmt(f),
+            ExplainError::UnknownService { id, known } => {
+                write!(f, "no Service `{id}` (known: {})", known.join(", "))
+            }
+            ExplainError::UnknownServicePort { service, port, protocol, known } => {
+                write!(f, "Service {service} has no port {port}/{protocol} (it has {})", known.join(", "))
+            }
+            ExplainError::NoBackends { service } => {
+                write!(f, "Service {service} selects no pods, so traffic to it goes nowhere")
+            }
+            ExplainError::TargetPortUnresolved { service, target } => write!(
+                f,
+                "targetPort `{target}` of Service {service} resolves on none of its pods (no container port with that name and protocol)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExplainError {}
+
+impl From<CidrError> for ExplainError {
+    fn from(error: CidrError) -> Self {
+        ExplainError::BadAddress(error)
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -59,6 +128,18 @@ pub struct SideExplanation {
     pub text: String,
 }
 
+/// What decided a verdict.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecidedBy {
+    /// A pod talking to itself: always allowed.
+    Loopback,
+    /// Traffic between a hostNetwork pod and its own node: always allowed.
+    NodeTraffic,
+    /// The NetworkPolicies on both sides.
+    Policies,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Explanation {
     pub from: String,
@@ -66,8 +147,7 @@ pub struct Explanation {
     pub port: u16,
     pub protocol: Protocol,
     pub allowed: bool,
-    /// `loopback`, `node-traffic` or `policies`: what decided.
-    pub decided_by: String,
+    pub decided_by: DecidedBy,
     pub egress: SideExplanation,
     pub ingress: SideExplanation,
     pub summary: String,
@@ -75,25 +155,32 @@ pub struct Explanation {
     pub notes: Vec<String>,
 }
 
-/// Finds an endpoint by id, or makes an external one from `external:<addr>`.
-pub fn resolve_endpoint(engine: &Engine, id: &str) -> Result<Endpoint, String> {
-    if let Some(arg) = id.strip_prefix("external:") {
-        let range = parse_ip_or_cidr(arg)?;
-        return Ok(Endpoint::external(arg, range));
-    }
-    match engine.endpoint_index(id).and_then(|i| engine.endpoints.get(i)) {
-        Some(e) => Ok(e.clone()),
-        None => {
-            let known: Vec<&str> = engine.endpoints.iter().take(20).map(|e| e.id.as_str()).collect();
-            Err(format!(
-                "no pod or workload `{id}` (ids look like `ns/name` for Pods, `ns/name[Deployment]` for workloads, `external:10.0.0.1`); known: {}",
-                known.join(", ")
-            ))
-        }
+pub(super) fn unknown_endpoint(engine: &Engine, id: String) -> ExplainError {
+    ExplainError::UnknownEndpoint { id, known: engine.endpoints.iter().take(20).map(|e| e.id.clone()).collect() }
+}
+
+/// Reads an endpoint id (see [`EndpointRef`]) and checks that it names an
+/// endpoint: the edge where ids typed by a person or sent by the page come in.
+pub fn parse_endpoint(engine: &Engine, id: &str) -> Result<EndpointRef, ExplainError> {
+    let reference: EndpointRef = id.parse().map_err(|_| unknown_endpoint(engine, id.to_owned()))?;
+    resolve_endpoint(engine, &reference)?;
+    Ok(reference)
+}
+
+/// The endpoint a reference names: one of the engine's, or an external one.
+pub fn resolve_endpoint(engine: &Engine, reference: &EndpointRef) -> Result<Endpoint, ExplainError> {
+    match reference.range() {
+        Some(range) => Ok(Endpoint::external(reference.clone(), range?)),
+        None => engine
+            .endpoints
+            .iter()
+            .find(|e| e.reference == *reference)
+            .cloned()
+            .ok_or_else(|| unknown_endpoint(engine, reference.to_string())),
     }
 }
 
-pub fn explain(engine: &Engine, query: &ExplainQuery) -> Result<Explanation, String> {
+pub fn explain(engine: &Engine, query: &ExplainQuery) -> Result<Explanation, ExplainError> {
     let from = resolve_endpoint(engine, &query.from)?;
     let to = resolve_endpoint(engine, &query.to)?;
     Ok(explain_endpoints(engine, &from, &to, query.port, query.protocol))
@@ -110,12 +197,12 @@ pub fn explain_endpoints(
     let egress = side(engine, Direction::Egress, from, to, port, protocol, &mut notes);
     let ingress = side(engine, Direction::Ingress, to, from, port, protocol, &mut notes);
     let what = format!("{} → {} on {port}/{protocol}", from.id, to.id);
-    let (allowed, decided_by, summary) = if from.id == to.id {
+    let (allowed, decided_by, summary) = if from.reference == to.reference {
         notes.push(
             "Loopback: a pod can always reach itself (docs/semantics/netpol.md §34; whether a pod may block its own IP is undefined upstream, kubernetes#95879)."
                 .to_owned(),
         );
-        (true, "loopback", format!("ALLOWED: {what}. A pod can always talk to itself; policies do not apply."))
+        (true, DecidedBy::Loopback, format!("ALLOWED: {what}. A pod can always talk to itself; policies do not apply."))
     } else if !from.is_external() && !to.is_external() && engine.is_node_traffic(from, to) {
         notes.push(
             "hostNetwork: most CNIs treat a hostNetwork pod's traffic as node traffic, which is always allowed to and from pods on that node (docs/semantics/netpol.md §24, §35); behaviour is officially undefined."
@@ -123,7 +210,7 @@ pub fn explain_endpoints(
         );
         (
             true,
-            "node-traffic",
+            DecidedBy::NodeTraffic,
             format!(
                 "ALLOWED: {what}. One side uses the host network on the same node, and traffic between a pod and its own node is always allowed."
             ),
@@ -137,7 +224,7 @@ pub fn explain_endpoints(
             (true, false) => format!("{} does not accept it (ingress)", to.id),
             (false, false) => "neither the source's egress nor the destination's ingress allows it".to_owned(),
         };
-        (allowed, "policies", format!("{verdict}: {what}, because {why}. {} {}", egress.text, ingress.text))
+        (allowed, DecidedBy::Policies, format!("{verdict}: {what}, because {why}. {} {}", egress.text, ingress.text))
     };
     notes.sort();
     notes.dedup();
@@ -147,7 +234,7 @@ pub fn explain_endpoints(
         port,
         protocol,
         allowed,
-        decided_by: decided_by.to_owned(),
+        decided_by,
         egress,
         ingress,
         summary,

@@ -11,12 +11,10 @@ use petgraph::visit::{Bfs, Reversed};
 use serde::{Deserialize, Serialize};
 
 use super::Protocol;
+use super::endpoint::{EndpointRef, UNNAMED_RANGE};
 use super::engine::Engine;
 use super::ip::{IpRange, parse_cidr};
 use super::policy::PeerKind;
-
-/// The id of the node standing for any address outside every ipBlock.
-pub const ANY_EXTERNAL: &str = "external:any";
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct GraphNode {
@@ -66,7 +64,7 @@ enum Node {
 }
 
 /// A range no ipBlock covers: only peer-less rules allow it.
-const UNNAMED: IpRange = IpRange { v6: true, lo: u128::MAX, hi: 0 };
+const UNNAMED: IpRange = UNNAMED_RANGE;
 
 /// Past this many pod-level edges [`build`] refuses: the list would be quadratic
 /// in the pods (10 000 unisolated pods are 10⁸ edges) and no picture of it is
@@ -102,8 +100,8 @@ fn external_nodes(engine: &Engine) -> Vec<(GraphNode, Node)> {
             }
         }
     }
-    let external = |id: String| GraphNode {
-        id,
+    let external = |reference: EndpointRef| GraphNode {
+        id: reference.to_string(),
         kind: "External".to_owned(),
         namespace: None,
         ingress_isolated: false,
@@ -111,9 +109,12 @@ fn external_nodes(engine: &Engine) -> Vec<(GraphNode, Node)> {
     };
     let mut nodes: Vec<(GraphNode, Node)> = cidrs
         .into_iter()
-        .filter_map(|cidr| Some((external(format!("external:{cidr}")), Node::External(parse_cidr(&cidr).ok()?))))
+        .filter_map(|cidr| {
+            let range = parse_cidr(&cidr).ok()?;
+            Some((external(EndpointRef::External(cidr)), Node::External(range)))
+        })
         .collect();
-    nodes.push((external(ANY_EXTERNAL.to_owned()), Node::AnyExternal));
+    nodes.push((external(EndpointRef::AnyExternal), Node::AnyExternal));
     nodes
 }
 
@@ -203,7 +204,7 @@ pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
             (
                 GraphNode {
                     id: e.id.clone(),
-                    kind: e.kind.to_owned(),
+                    kind: e.kind_name().to_owned(),
                     namespace: Some(e.namespace.clone()),
                     ingress_isolated: engine.ingress_isolated.get(class).copied().unwrap_or(false),
                     egress_isolated: engine.egress_isolated.get(class).copied().unwrap_or(false),

@@ -2,6 +2,7 @@
 //! `except` and "does this external CIDR lie entirely inside what is allowed"
 //! are plain interval arithmetic. IPv4 and IPv6 never mix.
 
+use std::fmt;
 use std::net::IpAddr;
 
 /// An inclusive range of addresses of one family.
@@ -36,19 +37,50 @@ pub fn parse_addr(text: &str) -> Option<Addr> {
     }
 }
 
+/// Text that is not an address or CIDR where one is required.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CidrError {
+    /// No `/prefix` where a CIDR is required.
+    NoPrefix { text: String },
+    /// The part before `/` is not an IP address.
+    BadAddress { text: String, address: String },
+    /// The prefix length is not a number from 0 to the family's bit count.
+    BadPrefix { text: String, bits: u32 },
+    /// Neither an address nor a CIDR (where either would do).
+    NotAnAddress { text: String },
+}
+
+impl fmt::Display for CidrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CidrError::NoPrefix { text } => {
+                write!(f, "`{text}` is not a CIDR (expected an address/prefix such as 10.0.0.0/24)")
+            }
+            CidrError::BadAddress { text, address } => {
+                write!(f, "`{text}` is not a CIDR: `{address}` is not an IP address")
+            }
+            CidrError::BadPrefix { text, bits } => {
+                write!(f, "`{text}` is not a CIDR: the prefix length must be 0–{bits}")
+            }
+            CidrError::NotAnAddress { text } => write!(f, "`{text}` is neither an IP address nor a CIDR"),
+        }
+    }
+}
+
+impl std::error::Error for CidrError {}
+
 /// Parses `a.b.c.d/n` or `x::/n`, masking host bits as upstream's
 /// `ParseCIDRSloppy` does (validation.go `ValidateIPBlock`).
-pub fn parse_cidr(text: &str) -> Result<IpRange, String> {
-    let (addr, prefix) = text
-        .split_once('/')
-        .ok_or_else(|| format!("`{text}` is not a CIDR (expected an address/prefix such as 10.0.0.0/24)"))?;
-    let addr = parse_addr(addr).ok_or_else(|| format!("`{text}` is not a CIDR: `{addr}` is not an IP address"))?;
+pub fn parse_cidr(text: &str) -> Result<IpRange, CidrError> {
+    let (address, prefix) = text.split_once('/').ok_or_else(|| CidrError::NoPrefix { text: text.to_owned() })?;
+    let addr = parse_addr(address)
+        .ok_or_else(|| CidrError::BadAddress { text: text.to_owned(), address: address.to_owned() })?;
     let bits: u32 = if addr.v6 { 128 } else { 32 };
     let prefix: u32 = prefix
         .parse()
         .ok()
         .filter(|p| *p <= bits)
-        .ok_or_else(|| format!("`{text}` is not a CIDR: the prefix length must be 0–{bits}"))?;
+        .ok_or_else(|| CidrError::BadPrefix { text: text.to_owned(), bits })?;
     let host_bits = bits - prefix;
     let host_mask: u128 = if host_bits == 0 {
         0
@@ -62,11 +94,11 @@ pub fn parse_cidr(text: &str) -> Result<IpRange, String> {
 }
 
 /// An IP address (a /32 or /128) or a CIDR: what `--external` accepts.
-pub fn parse_ip_or_cidr(text: &str) -> Result<IpRange, String> {
+pub fn parse_ip_or_cidr(text: &str) -> Result<IpRange, CidrError> {
     if text.contains('/') {
         parse_cidr(text)
     } else {
-        let addr = parse_addr(text).ok_or_else(|| format!("`{text}` is neither an IP address nor a CIDR"))?;
+        let addr = parse_addr(text).ok_or_else(|| CidrError::NotAnAddress { text: text.to_owned() })?;
         Ok(IpRange { v6: addr.v6, lo: addr.value, hi: addr.value })
     }
 }
@@ -151,8 +183,19 @@ mod tests {
         let r = parse_cidr("10.1.2.3/16").unwrap();
         assert_eq!(r, parse_cidr("10.1.0.0/16").unwrap());
         assert_eq!(r.hi - r.lo, 65535);
-        assert!(parse_cidr("10.0.0.0").is_err());
-        assert!(parse_cidr("10.0.0.0/33").is_err());
+        assert_eq!(
+            parse_cidr("10.0.0.0").unwrap_err().to_string(),
+            "`10.0.0.0` is not a CIDR (expected an address/prefix such as 10.0.0.0/24)"
+        );
+        assert_eq!(
+            parse_cidr("10.0.0.0/33").unwrap_err().to_string(),
+            "`10.0.0.0/33` is not a CIDR: the prefix length must be 0–32"
+        );
+        assert_eq!(
+            parse_cidr("10.0.0/8").unwrap_err().to_string(),
+            "`10.0.0/8` is not a CIDR: `10.0.0` is not an IP address"
+        );
+        assert_eq!(parse_ip_or_cidr("any").unwrap_err().to_string(), "`any` is neither an IP address nor a CIDR");
         let all6 = parse_cidr("::/0").unwrap();
         assert_eq!((all6.lo, all6.hi), (0, u128::MAX));
         let all4 = parse_cidr("0.0.0.0/0").unwrap();

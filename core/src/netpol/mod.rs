@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, EndpointRef};
 pub use engine::Engine;
 
 use crate::model::Inventory;
@@ -53,8 +53,22 @@ impl fmt::Display for Protocol {
     }
 }
 
+/// A protocol name other than TCP, UDP or SCTP.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownProtocol {
+    pub text: String,
+}
+
+impl fmt::Display for UnknownProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown protocol `{}` (expected TCP, UDP or SCTP)", self.text)
+    }
+}
+
+impl std::error::Error for UnknownProtocol {}
+
 impl FromStr for Protocol {
-    type Err = String;
+    type Err = UnknownProtocol;
 
     /// Case-insensitive, for command lines; policies themselves are checked
     /// case-sensitively when compiled.
@@ -63,7 +77,7 @@ impl FromStr for Protocol {
             "TCP" => Ok(Protocol::TCP),
             "UDP" => Ok(Protocol::UDP),
             "SCTP" => Ok(Protocol::SCTP),
-            _ => Err(format!("unknown protocol `{text}` (expected TCP, UDP or SCTP)")),
+            _ => Err(UnknownProtocol { text: text.to_owned() }),
         }
     }
 }
@@ -86,7 +100,8 @@ impl Default for NetpolOptions {
 pub struct ProbeQuery {
     pub port: u16,
     pub protocol: Protocol,
-    /// IP addresses or CIDRs, each becoming an `external:<arg>` endpoint.
+    /// IP addresses or CIDRs as given, each becoming an external endpoint
+    /// ([`EndpointRef::external`]).
     pub externals: Vec<String>,
 }
 
@@ -103,9 +118,10 @@ pub struct Probe {
 /// Where a probe row or column comes from.
 enum Slot {
     Cluster(usize),
+    /// An address range outside the cluster. An `--external` argument that is
+    /// not an address (or is `any`) gets [`endpoint::UNNAMED_RANGE`]: it
+    /// matches no ipBlock.
     External(ip::IpRange),
-    /// An `--external` argument that is not an address: it matches nothing.
-    Unparsable,
 }
 
 /// Computes the probe truth table. External arguments that are not IPs or CIDRs
@@ -120,15 +136,13 @@ pub fn probe_engine(engine: &Engine, query: &ProbeQuery) -> Probe {
     let mut slots: Vec<(String, Slot)> =
         engine.endpoints.iter().enumerate().map(|(i, e)| (e.id.clone(), Slot::Cluster(i))).collect();
     for external in &query.externals {
-        let id = format!("external:{external}");
+        let reference = EndpointRef::external(external);
+        let range = reference.range().and_then(Result::ok).unwrap_or(endpoint::UNNAMED_RANGE);
+        let id = reference.to_string();
         if slots.iter().any(|(existing, _)| *existing == id) {
             continue;
         }
-        let slot = match ip::parse_ip_or_cidr(external) {
-            Ok(range) => Slot::External(range),
-            Err(_) => Slot::Unparsable,
-        };
-        slots.push((id, slot));
+        slots.push((id, Slot::External(range)));
     }
     slots.sort_by(|a, b| a.0.cmp(&b.0));
     let allowed = slots
@@ -146,8 +160,6 @@ pub fn probe_engine(engine: &Engine, query: &ProbeQuery) -> Probe {
                         (Slot::Cluster(s), Slot::Cluster(d)) => engine.allowed(&view, *s, *d),
                         (Slot::Cluster(s), Slot::External(range)) => engine.to_external_allowed(&view, *s, range),
                         (Slot::External(range), Slot::Cluster(d)) => engine.from_external_allowed(&view, *d, range),
-                        (Slot::Cluster(s), Slot::Unparsable) => engine.to_external_allowed(&view, *s, &EMPTY_RANGE),
-                        (Slot::Unparsable, Slot::Cluster(d)) => engine.from_external_allowed(&view, *d, &EMPTY_RANGE),
                         // Externals are never isolated (reference contract).
                         _ => true,
                     }
@@ -157,6 +169,3 @@ pub fn probe_engine(engine: &Engine, query: &ProbeQuery) -> Probe {
         .collect();
     Probe { port: query.port, protocol: query.protocol, pods: slots.into_iter().map(|(id, _)| id).collect(), allowed }
 }
-
-/// A range no ipBlock covers (lo > hi): only "all externals" rules allow it.
-const EMPTY_RANGE: ip::IpRange = ip::IpRange { v6: true, lo: u128::MAX, hi: 0 };

@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::Protocol;
 use super::ip::{IpRange, RangeSet, parse_cidr};
 use super::selector::Selector;
-use crate::diagnostic::{Area, Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, FieldError, Severity};
 use crate::model::Inventory;
 use crate::source::Origin;
 
@@ -180,19 +180,19 @@ pub fn compile(inventory: &Inventory) -> (Vec<Policy>, Vec<Diagnostic>) {
             continue;
         };
         let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE).to_owned();
-        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut errors: Vec<FieldError> = Vec::new();
         let compiled = compile_one(policy, index, namespace, loaded.name().to_owned(), &loaded.origin, &mut errors);
         if errors.is_empty() {
             policies.push(compiled);
         } else {
-            for (path, message) in errors {
+            for error in errors {
                 diagnostics.push(Diagnostic::at(
                     Area::NetworkPolicy,
                     &loaded.origin,
-                    &path,
+                    &error.path,
                     Severity::Error,
                     "netpol-invalid",
-                    format!("{message}; the API server rejects this NetworkPolicy, so kubeplay leaves it out"),
+                    format!("{}; the API server rejects this NetworkPolicy, so kubeplay leaves it out", error.message),
                 ));
             }
         }
@@ -209,14 +209,14 @@ fn compile_one(
     namespace: String,
     name: String,
     origin: &Origin,
-    errors: &mut Vec<(String, String)>,
+    errors: &mut Vec<FieldError>,
 ) -> Policy {
     let default_spec = Default::default();
     let spec = policy.spec.as_ref().unwrap_or(&default_spec);
     let selector = match &spec.pod_selector {
         None => Selector::default(),
         Some(s) => Selector::compile(s).unwrap_or_else(|e| {
-            errors.push(("spec.podSelector".to_owned(), e));
+            errors.push(FieldError::new("spec.podSelector", e));
             Selector::default()
         }),
     };
@@ -226,11 +226,14 @@ fn compile_one(
     // len(spec.egress) != 0 (netpol.md §4).
     let (has_ingress, has_egress) = if explicit_types {
         if written_types.len() > 2 {
-            errors.push(("spec.policyTypes".to_owned(), "at most two policyTypes may be listed".to_owned()));
+            errors.push(FieldError::new("spec.policyTypes", "at most two policyTypes may be listed"));
         }
         for (i, t) in written_types.iter().enumerate() {
             if t != "Ingress" && t != "Egress" {
-                errors.push((format!("spec.policyTypes[{i}]"), format!("policyType `{t}` must be Ingress or Egress")));
+                errors.push(FieldError::new(
+                    format!("spec.policyTypes[{i}]"),
+                    format!("policyType `{t}` must be Ingress or Egress"),
+                ));
             }
         }
         (written_types.iter().any(|t| t == "Ingress"), written_types.iter().any(|t| t == "Egress"))
@@ -282,25 +285,17 @@ fn compile_one(
     }
 }
 
-fn compile_peer(
-    peer: &NetworkPolicyPeer,
-    index: usize,
-    path: &str,
-    errors: &mut Vec<(String, String)>,
-) -> Option<Peer> {
+fn compile_peer(peer: &NetworkPolicyPeer, index: usize, path: &str, errors: &mut Vec<FieldError>) -> Option<Peer> {
     // validation.go ValidateNetworkPolicyPeer (netpol.md §12).
     if let Some(block) = &peer.ip_block {
         if peer.pod_selector.is_some() || peer.namespace_selector.is_some() {
-            errors.push((
-                path.to_owned(),
-                "a peer may not combine ipBlock with podSelector or namespaceSelector".to_owned(),
-            ));
+            errors.push(FieldError::new(path, "a peer may not combine ipBlock with podSelector or namespaceSelector"));
             return None;
         }
         let cidr = match parse_cidr(&block.cidr) {
             Ok(cidr) => cidr,
             Err(e) => {
-                errors.push((format!("{path}.ipBlock.cidr"), e));
+                errors.push(FieldError::new(format!("{path}.ipBlock.cidr"), e));
                 return None;
             }
         };
@@ -310,22 +305,24 @@ fn compile_peer(
             let except_path = format!("{path}.ipBlock.except[{i}]");
             match parse_cidr(except) {
                 Ok(range) if is_strict_subset(&range, &cidr) => addresses.subtract(range),
-                Ok(_) => errors
-                    .push((except_path, format!("except `{except}` must be a strict subset of cidr `{}`", block.cidr))),
-                Err(e) => errors.push((except_path, e)),
+                Ok(_) => errors.push(FieldError::new(
+                    except_path,
+                    format!("except `{except}` must be a strict subset of cidr `{}`", block.cidr),
+                )),
+                Err(e) => errors.push(FieldError::new(except_path, e)),
             }
         }
         return Some(Peer { index, kind: PeerKind::IpBlock { cidr: block.cidr.clone(), addresses } });
     }
     if peer.pod_selector.is_none() && peer.namespace_selector.is_none() {
-        errors.push((path.to_owned(), "must specify a peer: set podSelector, namespaceSelector or ipBlock".to_owned()));
+        errors.push(FieldError::new(path, "must specify a peer: set podSelector, namespaceSelector or ipBlock"));
         return None;
     }
     let mut compile_selector = |selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
                                 field: &str| {
         selector.map(|s| {
             Selector::compile(s).unwrap_or_else(|e| {
-                errors.push((format!("{path}.{field}"), e));
+                errors.push(FieldError::new(format!("{path}.{field}"), e));
                 Selector::default()
             })
         })
@@ -342,12 +339,7 @@ fn is_strict_subset(inner: &IpRange, outer: &IpRange) -> bool {
     inner.is_subset_of(outer) && inner != outer
 }
 
-fn compile_port(
-    port: &NetworkPolicyPort,
-    index: usize,
-    path: &str,
-    errors: &mut Vec<(String, String)>,
-) -> Option<PortEntry> {
+fn compile_port(port: &NetworkPolicyPort, index: usize, path: &str, errors: &mut Vec<FieldError>) -> Option<PortEntry> {
     // defaults.go SetDefaults_NetworkPolicyPort: protocol defaults to TCP (netpol.md §25).
     let protocol = match port.protocol.as_deref() {
         None => Protocol::TCP,
@@ -355,7 +347,7 @@ fn compile_port(
         Some("UDP") => Protocol::UDP,
         Some("SCTP") => Protocol::SCTP,
         Some(other) => {
-            errors.push((
+            errors.push(FieldError::new(
                 format!("{path}.protocol"),
                 format!("protocol `{other}` must be TCP, UDP or SCTP (upper case)"),
             ));
@@ -365,14 +357,17 @@ fn compile_port(
     let spec = match &port.port {
         None => {
             if port.end_port.is_some() {
-                errors.push((format!("{path}.endPort"), "endPort needs a numeric `port`".to_owned()));
+                errors.push(FieldError::new(format!("{path}.endPort"), "endPort needs a numeric `port`"));
                 return None;
             }
             PortSpec::Any
         }
         Some(IntOrString::Int(number)) => {
             let Some(lo) = valid_port(*number) else {
-                errors.push((format!("{path}.port"), format!("port {number} must be between 1 and 65535")));
+                errors.push(FieldError::new(
+                    format!("{path}.port"),
+                    format!("port {number} must be between 1 and 65535"),
+                ));
                 return None;
             };
             let hi = match port.end_port {
@@ -380,7 +375,7 @@ fn compile_port(
                 Some(end) => match valid_port(end) {
                     Some(hi) if hi >= lo => hi,
                     _ => {
-                        errors.push((
+                        errors.push(FieldError::new(
                             format!("{path}.endPort"),
                             format!("endPort {end} must be between {lo} (the port) and 65535"),
                         ));
@@ -392,11 +387,11 @@ fn compile_port(
         }
         Some(IntOrString::String(name)) => {
             if port.end_port.is_some() {
-                errors.push((format!("{path}.endPort"), "endPort cannot be used with a named port".to_owned()));
+                errors.push(FieldError::new(format!("{path}.endPort"), "endPort cannot be used with a named port"));
                 return None;
             }
             if let Some(problem) = port_name_problem(name) {
-                errors.push((format!("{path}.port"), problem));
+                errors.push(FieldError::new(format!("{path}.port"), problem));
                 return None;
             }
             PortSpec::Named(name.clone())

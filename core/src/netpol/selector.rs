@@ -3,6 +3,7 @@
 //! everything, and NotIn / DoesNotExist match objects that lack the key.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -40,6 +41,36 @@ impl Requirement {
     }
 }
 
+/// A matchExpressions entry that apimachinery's `ValidateLabelSelector` rejects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectorError {
+    /// In or NotIn without values.
+    MissingValues { key: String, operator: String },
+    /// Exists or DoesNotExist with values.
+    UnexpectedValues { key: String, operator: String },
+    /// An operator other than In, NotIn, Exists, DoesNotExist.
+    UnknownOperator { key: String, operator: String },
+}
+
+impl fmt::Display for SelectorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SelectorError::MissingValues { key, operator } => {
+                write!(f, "matchExpressions `{key}` {operator}: `values` must be non-empty for In and NotIn")
+            }
+            SelectorError::UnexpectedValues { key, operator } => {
+                write!(f, "matchExpressions `{key}` {operator}: `values` must be empty for Exists and DoesNotExist")
+            }
+            SelectorError::UnknownOperator { key, operator } => write!(
+                f,
+                "matchExpressions `{key}`: operator `{operator}` is not one of In, NotIn, Exists, DoesNotExist (case-sensitive)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SelectorError {}
+
 /// A compiled selector; requirements sorted so equal selectors compare equal.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Selector {
@@ -50,36 +81,24 @@ impl Selector {
     /// Compiles a LabelSelector, rejecting what apimachinery's
     /// `ValidateLabelSelector` rejects (unknown operator, In/NotIn without values,
     /// Exists/DoesNotExist with values).
-    pub fn compile(selector: &LabelSelector) -> Result<Selector, String> {
+    pub fn compile(selector: &LabelSelector) -> Result<Selector, SelectorError> {
         let mut requirements = Vec::new();
         for (key, value) in selector.match_labels.iter().flatten() {
             requirements.push(Requirement { key: key.clone(), op: Op::In(vec![value.clone()]) });
         }
         for expression in selector.match_expressions.iter().flatten() {
             let values = expression.values.clone().unwrap_or_default();
+            let (key, operator) = (expression.key.clone(), expression.operator.clone());
             let op = match expression.operator.as_str() {
-                "In" | "NotIn" if values.is_empty() => {
-                    return Err(format!(
-                        "matchExpressions `{}` {}: `values` must be non-empty for In and NotIn",
-                        expression.key, expression.operator
-                    ));
-                }
+                "In" | "NotIn" if values.is_empty() => return Err(SelectorError::MissingValues { key, operator }),
                 "Exists" | "DoesNotExist" if !values.is_empty() => {
-                    return Err(format!(
-                        "matchExpressions `{}` {}: `values` must be empty for Exists and DoesNotExist",
-                        expression.key, expression.operator
-                    ));
+                    return Err(SelectorError::UnexpectedValues { key, operator });
                 }
                 "In" => Op::In(values),
                 "NotIn" => Op::NotIn(values),
                 "Exists" => Op::Exists,
                 "DoesNotExist" => Op::DoesNotExist,
-                other => {
-                    return Err(format!(
-                        "matchExpressions `{}`: operator `{other}` is not one of In, NotIn, Exists, DoesNotExist (case-sensitive)",
-                        expression.key
-                    ));
-                }
+                _ => return Err(SelectorError::UnknownOperator { key, operator }),
             };
             requirements.push(Requirement { key: expression.key.clone(), op });
         }
@@ -156,10 +175,21 @@ mod tests {
 
     #[test]
     fn invalid_selectors_are_rejected() {
-        for e in [expr("a", "In", &[]), expr("a", "Exists", &["x"]), expr("a", "in", &["x"])] {
-            assert!(
-                Selector::compile(&LabelSelector { match_expressions: Some(vec![e]), match_labels: None }).is_err()
-            );
+        let cases = [
+            (expr("a", "In", &[]), "matchExpressions `a` In: `values` must be non-empty for In and NotIn"),
+            (
+                expr("a", "Exists", &["x"]),
+                "matchExpressions `a` Exists: `values` must be empty for Exists and DoesNotExist",
+            ),
+            (
+                expr("a", "in", &["x"]),
+                "matchExpressions `a`: operator `in` is not one of In, NotIn, Exists, DoesNotExist (case-sensitive)",
+            ),
+        ];
+        for (e, message) in cases {
+            let error =
+                Selector::compile(&LabelSelector { match_expressions: Some(vec![e]), match_labels: None }).unwrap_err();
+            assert_eq!(error.to_string(), message);
         }
     }
 }

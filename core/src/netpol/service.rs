@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::Protocol;
+use super::endpoint::EndpointRef;
 use super::engine::Engine;
-use super::explain::{Explanation, explain_endpoints, resolve_endpoint};
-use crate::model::{Inventory, Object};
+use super::explain::{ExplainError, Explanation, explain_endpoints, resolve_endpoint, unknown_endpoint};
+use crate::model::{Inventory, Kind, Object, ObjectRef};
 use crate::source::Location;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -121,40 +122,51 @@ pub struct ServiceHop {
 pub fn explain_via_service(
     engine: &Engine,
     inventory: &Inventory,
-    from: &str,
-    service: &str,
+    from: &EndpointRef,
+    service: &ObjectRef,
     service_port: u16,
     protocol: Protocol,
-) -> Result<Vec<(ServiceHop, Explanation)>, String> {
+) -> Result<Vec<(ServiceHop, Explanation)>, ExplainError> {
     let source = resolve_endpoint(engine, from)?;
     let all = services(engine, inventory);
-    let info = all.iter().find(|s| s.id == service).ok_or_else(|| {
-        let known: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
-        format!("no Service `{service}` (known: {})", known.join(", "))
-    })?;
+    let info = all
+        .iter()
+        .find(|s| {
+            service.kind == Kind::Service
+                && service.namespace.as_deref() == Some(s.namespace.as_str())
+                && service.name == s.name
+        })
+        .ok_or_else(|| ExplainError::UnknownService {
+            id: service.to_string(),
+            known: all.iter().map(|s| s.id.clone()).collect(),
+        })?;
     let port = info.ports.iter().find(|p| p.port == service_port && p.protocol == protocol).ok_or_else(|| {
-        let known: Vec<String> = info.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect();
-        format!("Service {service} has no port {service_port}/{protocol} (it has {})", known.join(", "))
+        ExplainError::UnknownServicePort {
+            service: service.to_string(),
+            port: service_port,
+            protocol,
+            known: info.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect(),
+        }
     })?;
     if port.backends.is_empty() {
-        return Err(format!("Service {service} selects no pods, so traffic to it goes nowhere"));
+        return Err(ExplainError::NoBackends { service: service.to_string() });
     }
     let mut out = Vec::new();
     for backend in &port.backends {
         let Some(target) = backend.target_port else {
             continue;
         };
-        let destination = resolve_endpoint(engine, &backend.endpoint)?;
+        let destination = engine
+            .endpoint_index(&backend.endpoint)
+            .and_then(|i| engine.endpoints.get(i))
+            .ok_or_else(|| unknown_endpoint(engine, backend.endpoint.clone()))?;
         let flow = format!("{} → {}:{target} via Service {}:{service_port}", source.id, destination.id, info.name);
-        let mut explanation = explain_endpoints(engine, &source, &destination, target, protocol);
+        let mut explanation = explain_endpoints(engine, &source, destination, target, protocol);
         explanation.summary = format!("{flow}. {}", explanation.summary);
         out.push((ServiceHop { service: info.id.clone(), service_port, target_port: target, flow }, explanation));
     }
     if out.is_empty() {
-        return Err(format!(
-            "targetPort `{}` of Service {service} resolves on none of its pods (no container port with that name and protocol)",
-            port.target
-        ));
+        return Err(ExplainError::TargetPortUnresolved { service: service.to_string(), target: port.target.clone() });
     }
     Ok(out)
 }

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::endpoint::EndpointRef;
 use super::engine::Engine;
-use super::graph::{self, ANY_EXTERNAL};
+use super::graph;
 use super::service::services;
 use crate::model::Inventory;
 
@@ -106,11 +107,13 @@ pub fn summarize(engine: &Engine, inventory: &Inventory) -> NetpolSummary {
     let mut out_degree: BTreeMap<&str, usize> = BTreeMap::new();
     let mut in_degree: BTreeMap<&str, usize> = BTreeMap::new();
     let mut internet: BTreeMap<&str, bool> = BTreeMap::new();
+    let any_external = EndpointRef::AnyExternal.to_string();
+    let in_cluster = |id: &str| engine.endpoint_index(id).is_some();
     for edge in &graph.edges {
-        if edge.from == ANY_EXTERNAL {
+        if edge.from == any_external {
             internet.insert(edge.to.as_str(), true);
         }
-        if edge.from.starts_with("external:") || edge.to.starts_with("external:") {
+        if !in_cluster(&edge.from) || !in_cluster(&edge.to) {
             continue;
         }
         *out_degree.entry(edge.from.as_str()).or_default() += 1;

@@ -16,7 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Inventory, Object, Workload};
+use crate::model::{Inventory, Kind, Object, Workload};
 use crate::source::Location;
 use admission::{AdmissionOutcome, NamespacePolicy};
 use practices::Rule;
@@ -62,7 +62,7 @@ pub struct LevelVerdict {
 pub struct WorkloadSecurity {
     /// `ns/name` for Pods, `ns/name[Kind]` for workloads.
     pub id: String,
-    pub kind: String,
+    pub kind: Kind,
     pub namespace: String,
     pub name: String,
     /// Where the Pod or workload starts; the contract prints `file, doc, line`.
@@ -217,12 +217,12 @@ fn workload_security(
     let restricted = pss::evaluate(&metadata, &spec, Level::Restricted, options.pss_version);
     let labels = inventory.namespace(w.namespace).map(|ns| ns.labels.clone()).unwrap_or_default();
     let ns_policy = NamespacePolicy::from_labels(&labels);
-    let is_pod = w.kind == "Pod";
+    let is_pod = w.kind == Kind::Pod;
     let admission = admission::admit(&ns_policy, w.name, &metadata, &spec, is_pod);
     let psp = (!policies.is_empty()).then(|| psp_decision(w, &metadata, &spec, policies, grants));
     WorkloadSecurity {
         id: w.loaded.id(),
-        kind: w.kind.to_owned(),
+        kind: w.kind,
         namespace: w.namespace.to_owned(),
         name: w.name.to_owned(),
         location: w.loaded.origin.location.clone(),

@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelecto
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Area, Diagnostic, Severity};
-use crate::model::{Inventory, Workload};
+use crate::model::{Inventory, Kind, Workload};
 
 /// A rule of the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,7 +333,7 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Diagnosti
         return sink.out;
     };
     let base = workload.pod_spec_path();
-    let is_job = matches!(workload.kind, "Job" | "CronJob");
+    let is_job = matches!(workload.kind, Kind::Job | Kind::CronJob);
 
     // One finding per shared host namespace, each at its own field.
     for (on, field, what) in [
@@ -382,7 +382,7 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Diagnosti
             "securityContext:\n  windowsOptions:\n    hostProcess: false",
         );
     }
-    if matches!(workload.kind, "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController")
+    if matches!(workload.kind, Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet | Kind::ReplicationController)
         && workload.replicas.is_some_and(|r| r < 2)
     {
         sink.push(

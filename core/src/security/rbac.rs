@@ -16,7 +16,7 @@
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Inventory, Object};
+use crate::model::{Inventory, Kind, Object};
 
 /// A role rule that lets its subjects `use` some PodSecurityPolicies.
 #[derive(Clone, Debug)]
@@ -62,7 +62,7 @@ fn rule_grants_use(rule: &PolicyRule) -> Option<UseRule> {
     };
     let grants = rule.verbs.iter().any(|v| v == "use" || v == "*")
         && has(rule.api_groups.as_ref(), &["policy", "extensions"])
-        && has(rule.resources.as_ref(), &["podsecuritypolicies"]);
+        && has(rule.resources.as_ref(), &[Kind::PodSecurityPolicy.plural()]);
     grants.then(|| UseRule { resource_names: rule.resource_names.clone().unwrap_or_default() })
 }
 
@@ -73,9 +73,9 @@ impl PspGrants {
                 .objects
                 .iter()
                 .filter(|o| o.name() == role_ref.name)
-                .filter_map(|o| match (&o.object, role_ref.kind.as_str()) {
-                    (Object::Role(role), "Role") if o.namespace() == namespace => role.rules.clone(),
-                    (Object::ClusterRole(role), "ClusterRole") => role.rules.clone(),
+                .filter_map(|o| match (&o.object, Kind::from_name(&role_ref.kind)) {
+                    (Object::Role(role), Some(Kind::Role)) if o.namespace() == namespace => role.rules.clone(),
+                    (Object::ClusterRole(role), Some(Kind::ClusterRole)) => role.rules.clone(),
                     _ => None,
                 })
                 .flatten()
@@ -100,7 +100,7 @@ impl PspGrants {
                     b.subjects.clone().unwrap_or_default(),
                 ),
                 // A ClusterRoleBinding can only refer to a ClusterRole.
-                Object::ClusterRoleBinding(b) if b.role_ref.kind == "ClusterRole" => (
+                Object::ClusterRoleBinding(b) if Kind::from_name(&b.role_ref.kind) == Some(Kind::ClusterRole) => (
                     format!("ClusterRoleBinding {}", loaded.name()),
                     None,
                     &b.role_ref,
@@ -164,11 +164,13 @@ mod tests {
 
     #[test]
     fn use_rules_need_the_verb_the_group_and_the_resource() {
-        assert!(rule_grants_use(&rule(&["use"], &["policy"], &["podsecuritypolicies"], &[])).is_some());
+        assert!(rule_grants_use(&rule(&["use"], &["policy"], &[Kind::PodSecurityPolicy.plural()], &[])).is_some());
         assert!(rule_grants_use(&rule(&["*"], &["*"], &["*"], &[])).is_some());
-        assert!(rule_grants_use(&rule(&["use"], &["extensions"], &["podsecuritypolicies"], &["x"])).is_some());
-        assert!(rule_grants_use(&rule(&["get"], &["policy"], &["podsecuritypolicies"], &[])).is_none());
-        assert!(rule_grants_use(&rule(&["use"], &["apps"], &["podsecuritypolicies"], &[])).is_none());
+        assert!(
+            rule_grants_use(&rule(&["use"], &["extensions"], &[Kind::PodSecurityPolicy.plural()], &["x"])).is_some()
+        );
+        assert!(rule_grants_use(&rule(&["get"], &["policy"], &[Kind::PodSecurityPolicy.plural()], &[])).is_none());
+        assert!(rule_grants_use(&rule(&["use"], &["apps"], &[Kind::PodSecurityPolicy.plural()], &[])).is_none());
         assert!(rule_grants_use(&rule(&["use"], &["policy"], &["pods"], &[])).is_none());
     }
 }

@@ -3,7 +3,7 @@
 //! port that allowed it or saying that none did; clicking a rule selects its
 //! YAML lines in the editor.
 
-use kubeplay_core::netpol::explain::{Explanation, SideExplanation};
+use kubeplay_core::netpol::explain::{DecidedBy, Explanation, SideExplanation};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -59,7 +59,7 @@ pub fn explain_panel(props: &ExplainProps) -> Html {
                             {format!("{} → {} on {}/{}: {}", e.from, e.to, e.port, e.protocol.as_str(), if e.allowed { "allowed" } else { "denied" })}
                         </h3>
                         <p class="explain-summary">{&e.summary}</p>
-                        if e.decided_by == "policies" {
+                        if e.decided_by == DecidedBy::Policies {
                             {side("Egress from the source", &e.egress, &props.on_select)}
                             {side("Ingress to the destination", &e.ingress, &props.on_select)}
                         }

@@ -1,7 +1,7 @@
 //! Resources: quota usage bars per namespace, then every admission decision in
 //! apply order with the effective requests/limits after LimitRange defaulting.
 
-use kubeplay_core::admission::Outcome;
+use kubeplay_core::admission::{Effective, Outcome, ResourceList};
 use kubeplay_core::quantity::Quantity;
 use yew::prelude::*;
 
@@ -23,14 +23,11 @@ fn percent(used: &Quantity, hard: &Quantity) -> f64 {
     }
 }
 
-fn resource_list(value: Option<&serde_json::Value>) -> String {
-    value
-        .and_then(|v| v.as_object())
-        .map(|m| {
-            m.iter().map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(", ")
-        })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "—".to_owned())
+fn resource_list(list: &ResourceList) -> String {
+    if list.is_empty() {
+        return "—".to_owned();
+    }
+    list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
 }
 
 #[function_component(ResourcesView)]
@@ -74,7 +71,10 @@ pub fn resources_view(props: &ResourcesProps) -> Html {
                 <ol class="decision-list">
                     { for admission.objects.iter().map(|d| {
                         let ok = d.result == Outcome::Admitted;
-                        let containers = d.effective.as_ref().filter(|_| d.kind == "Pod").and_then(|e| e.as_object()).cloned().unwrap_or_default();
+                        let containers = match &d.effective {
+                            Some(Effective::Pod(containers)) => containers.clone(),
+                            _ => Default::default(),
+                        };
                         html! {
                             <li class={classes!("decision", if ok { "admitted" } else { "rejected" })} data-name={d.name.clone()}>
                                 <div class="decision-head">
@@ -87,7 +87,7 @@ pub fn resources_view(props: &ResourcesProps) -> Html {
                                         <thead><tr><th>{"container"}</th><th>{"requests"}</th><th>{"limits"}</th></tr></thead>
                                         <tbody>
                                         { for containers.iter().map(|(name, r)| html! {
-                                            <tr><td>{name}</td><td>{resource_list(r.get("requests"))}</td><td>{resource_list(r.get("limits"))}</td></tr>
+                                            <tr><td>{name}</td><td>{resource_list(&r.requests)}</td><td>{resource_list(&r.limits)}</td></tr>
                                         }) }
                                         </tbody>
                                     </table>

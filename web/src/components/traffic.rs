@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use kubeplay_core::netpol::Protocol;
+use kubeplay_core::netpol::{EndpointRef, Protocol};
 use yew::prelude::*;
 
 use crate::state::{Analysis, FlowQuery};
@@ -60,7 +60,7 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
         namespace.as_deref().is_none_or(|ns| ns == group) || id == props.focus.as_deref().unwrap_or("")
     };
     let node_group = |id: &str| layout.nodes.iter().find(|n| n.id == id).map(|n| n.group.clone()).unwrap_or_default();
-    let is_external = |id: &str| id.starts_with("external:");
+    let is_external = |id: &str| id.parse::<EndpointRef>().is_ok_and(|r| r.is_external());
     let edge_visible = |from: &str, to: &str| {
         (*show_external || props.focus.as_deref().is_some_and(is_external) || !(is_external(from) || is_external(to)))
             && (namespace.is_none() || visible_node(from, &node_group(from)) || visible_node(to, &node_group(to)))
