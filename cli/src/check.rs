@@ -1,6 +1,7 @@
 //! `kubeplay check [--format json|text|sarif] [--pss-version vX.Y|latest] FILE... | -`
 
 use clap::{Args, ValueEnum};
+use kubeplay_core::netpol::{Engine, NetpolOptions};
 use kubeplay_core::render;
 use kubeplay_core::security::pss::PolicyVersion;
 use kubeplay_core::security::{self, Options, SecuritySection};
@@ -35,7 +36,8 @@ fn parse_version(text: &str) -> Result<PolicyVersion, String> {
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let loading = load(&args.files)?;
     let load_errors = report_errors(&loading.diagnostics);
-    let section = security::analyze(&loading.inventory, &Options { pss_version: args.pss_version });
+    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+    let section = security::analyze(&loading.inventory, &engine, &Options { pss_version: args.pss_version });
     match args.format {
         CheckFormat::Json => print_json(&render::check::output(&section))?,
         CheckFormat::Sarif => print_json(&render::sarif::log(&section))?,

@@ -259,9 +259,10 @@ impl Quantity {
         }
         let suffix = match self.format {
             Format::DecimalExponent => exponent_suffix(exponent),
-            // DecimalSI has no suffix beyond E (10^18): newest upstream falls back to
-            // exponent notation rather than dropping the magnitude (quantity.go CanonicalizeBytes).
-            _ => decimal_si_suffix(exponent).map_or_else(|| exponent_suffix(exponent), str::to_owned),
+            // No DecimalSI suffix exists past E (10^18) or below n: upstream prints the
+            // mantissa bare, so `1000E` prints `1` (quantity.go CanonicalizeBytes
+            // ignores constructBytes' not-found answer). Lossy, as upstream is.
+            _ => decimal_si_suffix(exponent).unwrap_or_default().to_owned(),
         };
         format!("{sign}{mantissa}{suffix}")
     }
@@ -387,7 +388,9 @@ fn normalise(mut mantissa: i128, mut exponent: i64) -> Option<(i128, i32)> {
 }
 
 /// BinarySI printing (`CanonicalizeBytes`): values in (-1024, 1024) and
-/// non-integers print as DecimalSI (`None` here); otherwise strip factors of 1024.
+/// non-integers print as DecimalSI (`None` here); otherwise strip every factor
+/// of 1024 (amount.go `AsCanonicalBase1024Bytes`). Past Ei (2^60) no suffix
+/// exists and upstream prints the remaining number bare: 2^70 prints `1`.
 fn binary_canonical(magnitude: u128, exponent: i32) -> Option<String> {
     if exponent < 0 {
         return None;
@@ -397,7 +400,7 @@ fn binary_canonical(magnitude: u128, exponent: i32) -> Option<String> {
         return None;
     }
     let mut power = 0;
-    while power < 6 && value % 1024 == 0 {
+    while value % 1024 == 0 {
         value /= 1024;
         power += 1;
     }

@@ -124,7 +124,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     let netpol = crate::netpol::summary::summarize(&engine, &loading.inventory);
     let lint = crate::netpol::lint::lint(&engine, &loading.inventory);
     progress(Stage::Security);
-    let security = crate::security::analyze(&loading.inventory, &crate::security::Options::default());
+    let security = crate::security::analyze(&loading.inventory, &engine, &crate::security::Options::default());
     progress(Stage::Resources);
     let admitted = crate::admission::admit(&loading.inventory);
     let mut diagnostics = loading.diagnostics.clone();

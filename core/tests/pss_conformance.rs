@@ -82,6 +82,7 @@ fn the_fixture_set_covers_every_check_level_and_version_at_upstream_scale() {
 /// check reads (hostUsers, os, ephemeralContainers, annotations …).
 #[test]
 fn fixtures_loaded_from_text_get_the_same_verdicts() {
+    use kubeplay_core::netpol::{Engine, NetpolOptions};
     use kubeplay_core::security::{Options, analyze};
 
     let mut problems = Vec::new();
@@ -92,7 +93,9 @@ fn fixtures_loaded_from_text_get_the_same_verdicts() {
         value["metadata"]["name"] = "fixture".into();
         let text = value.to_string();
         let loading = kubeplay_core::load(&[kubeplay_core::Input { name: "fixture.json", bytes: text.as_bytes() }]);
-        let section = analyze(&loading.inventory, &Options { pss_version: PolicyVersion::Minor(fixture.minor) });
+        let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+        let section =
+            analyze(&loading.inventory, &engine, &Options { pss_version: PolicyVersion::Minor(fixture.minor) });
         let Some(workload) = section.workloads.first() else {
             problems.push(format!("{}: not loaded: {:?}", fixture.name, loading.diagnostics));
             continue;

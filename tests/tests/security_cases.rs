@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+use kubeplay_core::netpol::{Engine, NetpolOptions};
 use kubeplay_core::security::pss::PolicyVersion;
 use kubeplay_core::security::{Options, SecuritySection, WorkloadSecurity, analyze};
 use serde_json::Value;
@@ -30,7 +31,8 @@ fn run_case(manifest: &Path, expect: &Value) -> SecuritySection {
         .get("pss_version")
         .and_then(Value::as_str)
         .map_or(PolicyVersion::Latest, |v| PolicyVersion::parse(v).expect("valid pss_version"));
-    analyze(&loading.inventory, &Options { pss_version })
+    let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
+    analyze(&loading.inventory, &engine, &Options { pss_version })
 }
 
 fn strings(value: &Value) -> Vec<String> {

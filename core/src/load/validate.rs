@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{Area, Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::{Kind, Loaded, Object, ObjectRef};
 use crate::source::{Origin, join_index, join_key};
 
@@ -41,26 +41,224 @@ pub fn unknown_fields(input: &Value, known: &serde_json::Value, path: String, ou
     }
 }
 
-/// RFC 1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric.
-/// (`k8s.io/apimachinery/pkg/util/validation/validation.go`, `IsDNS1123Label`.)
-pub fn is_dns1123_label(name: &str) -> bool {
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?` without a length limit: the regular
+/// expression of a DNS-1123 label (`k8s.io/apimachinery/pkg/util/validation/validation.go`).
+fn matches_dns1123_label(name: &str) -> bool {
     let bytes = name.as_bytes();
     !bytes.is_empty()
-        && bytes.len() <= 63
         && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && bytes[0] != b'-'
         && bytes[bytes.len() - 1] != b'-'
 }
 
-/// RFC 1123 subdomain: dot-separated labels, at most 253 characters (`IsDNS1123Subdomain`).
-pub fn is_dns1123_subdomain(name: &str) -> bool {
-    name.len() <= 253 && name.split('.').all(is_dns1123_label)
+/// The subdomain regular expression: dot-separated label patterns. Upstream puts
+/// no limit on each part, only on the whole (253).
+fn matches_dns1123_subdomain(name: &str) -> bool {
+    name.split('.').all(matches_dns1123_label)
 }
 
-/// RFC 1035 label: like a 1123 label but starting with a letter (`IsDNS1035Label`),
-/// required of Service names.
-pub fn is_dns1035_label(name: &str) -> bool {
-    is_dns1123_label(name) && name.as_bytes()[0].is_ascii_lowercase()
+/// RFC 1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric,
+/// at most 63 characters (`IsDNS1123Label`).
+pub fn is_dns1123_label(name: &str) -> bool {
+    name.len() <= DNS1123_LABEL_MAX && matches_dns1123_label(name)
+}
+
+/// RFC 1123 subdomain: dot-separated labels, at most 253 characters (`IsDNS1123Subdomain`).
+pub fn is_dns1123_subdomain(name: &str) -> bool {
+    name.len() <= DNS1123_SUBDOMAIN_MAX && matches_dns1123_subdomain(name)
+}
+
+const DNS1123_LABEL_MAX: usize = 63;
+const DNS1123_SUBDOMAIN_MAX: usize = 253;
+
+/// The name functions of the API server's validation (names.md §2), each
+/// answering with upstream's messages (`k8s.io/apimachinery/pkg/util/validation/validation.go`
+/// `IsDNS1123Label` / `IsDNS1123Subdomain` / `IsDNS1035Label`, and
+/// `k8s.io/apimachinery/pkg/api/validate/content/path.go` `IsPathSegmentName`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameRule {
+    Dns1123Subdomain,
+    Dns1123Label,
+    Dns1035Label,
+    /// Not `.` or `..`, no `/` or `%`; no length limit and `:` is fine.
+    PathSegment,
+}
+
+/// `MaxLenError`.
+fn max_len_error(length: usize) -> String {
+    format!("must be no more than {length} characters")
+}
+
+/// `RegexError`: the message, the examples and the regular expression.
+fn regex_error(message: &str, regex: &str, examples: &[&str]) -> String {
+    let examples: Vec<String> = examples.iter().map(|e| format!("'{e}', ")).collect();
+    format!("{message} (e.g. {}regex used for validation is '{regex}')", examples.join(" or "))
+}
+
+const DNS1123_LABEL_REGEX: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+
+impl NameRule {
+    /// The problems of a `generateName` prefix: the name function with
+    /// `prefix = true`. DNS names mask a trailing dash (`maskTrailingDash` in
+    /// k8s.io/apimachinery/pkg/api/validation/generic.go, which replaces the last
+    /// two characters with `a`, as upstream does); path segments only check the
+    /// forbidden substrings (`IsPathSegmentPrefix`).
+    pub fn prefix_problems(self, prefix: &str) -> Vec<String> {
+        match self {
+            NameRule::PathSegment => ["/", "%"]
+                .into_iter()
+                .filter(|forbidden| prefix.contains(forbidden))
+                .map(|forbidden| format!("may not contain '{forbidden}'"))
+                .collect(),
+            _ if prefix.len() > 1 && prefix.ends_with('-') => {
+                let kept = prefix.as_bytes().get(..prefix.len() - 2).unwrap_or_default();
+                self.problems(&format!("{}a", String::from_utf8_lossy(kept)))
+            }
+            _ => self.problems(prefix),
+        }
+    }
+
+    /// Upstream's messages for an invalid name, in upstream's order; empty when valid.
+    pub fn problems(self, name: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        match self {
+            NameRule::Dns1123Subdomain => {
+                if name.len() > DNS1123_SUBDOMAIN_MAX {
+                    problems.push(max_len_error(DNS1123_SUBDOMAIN_MAX));
+                }
+                if !matches_dns1123_subdomain(name) {
+                    problems.push(regex_error(
+                        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+                        &format!("{DNS1123_LABEL_REGEX}(\\.{DNS1123_LABEL_REGEX})*"),
+                        &["example.com"],
+                    ));
+                }
+            }
+            NameRule::Dns1123Label => {
+                if name.len() > DNS1123_LABEL_MAX {
+                    problems.push(max_len_error(DNS1123_LABEL_MAX));
+                }
+                if !matches_dns1123_label(name) {
+                    // A valid subdomain that is not a label can only have dots.
+                    problems.push(if matches_dns1123_subdomain(name) {
+                        "must not contain dots".to_owned()
+                    } else {
+                        regex_error(
+                            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+                            DNS1123_LABEL_REGEX,
+                            &["my-name", "123-abc"],
+                        )
+                    });
+                }
+            }
+            NameRule::Dns1035Label => {
+                if name.len() > DNS1123_LABEL_MAX {
+                    problems.push(max_len_error(DNS1123_LABEL_MAX));
+                }
+                if !(matches_dns1123_label(name) && name.as_bytes()[0].is_ascii_lowercase()) {
+                    problems.push(regex_error(
+                        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+                        "[a-z]([-a-z0-9]*[a-z0-9])?",
+                        &["my-name", "abc-123"],
+                    ));
+                }
+            }
+            NameRule::PathSegment => {
+                if name == "." || name == ".." {
+                    problems.push(format!("may not be '{name}'"));
+                } else {
+                    for forbidden in ["/", "%"] {
+                        if name.contains(forbidden) {
+                            problems.push(format!("may not contain '{forbidden}'"));
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// The name function each kind's validation passes to `ValidateObjectMeta`
+/// (names.md §3):
+/// - RBAC (`pkg/apis/rbac/validation/validation.go`: `minimalNameRequirements`
+///   is `path.IsValidPathSegmentName`), so `system:aggregated-metrics-reader` is valid;
+/// - PodDisruptionBudget: `pkg/apis/policy/validation/validation.go` validates
+///   no name, so only the generic check of `k8s.io/apiserver/pkg/registry/rest/create.go`
+///   (`BeforeCreate`, path-segment names) applies;
+/// - Service `ValidateServiceName` (DNS-1035 label), Namespace
+///   `ValidateNamespaceName` (DNS-1123 label), both in `pkg/apis/core/validation/validation.go`;
+/// - StatefulSet `ValidateStatefulSetName` (`pkg/apis/apps/validation/validation.go`):
+///   a DNS-1123 label, since its pods are named after it;
+/// - the rest DNS-1123 subdomains: Pod, ReplicationController, ResourceQuota,
+///   LimitRange, PersistentVolumeClaim, ServiceAccount, ConfigMap, Secret (core);
+///   Deployment, DaemonSet, ReplicaSet (apps); Job and CronJob (batch, with the
+///   ReplicationController function); NetworkPolicy (networking); HorizontalPodAutoscaler
+///   (autoscaling); PriorityClass (scheduling); RuntimeClass (node);
+///   PodSecurityPolicy (policy/v1beta1); custom resources such as
+///   VerticalPodAutoscaler (apiextensions-apiserver `customresource/validator.go`).
+pub fn name_rule(kind: Kind) -> NameRule {
+    match kind {
+        Kind::Role | Kind::ClusterRole | Kind::RoleBinding | Kind::ClusterRoleBinding | Kind::PodDisruptionBudget => {
+            NameRule::PathSegment
+        }
+        Kind::Service => NameRule::Dns1035Label,
+        Kind::Namespace | Kind::StatefulSet => NameRule::Dns1123Label,
+        _ => NameRule::Dns1123Subdomain,
+    }
+}
+
+/// Checks of a kind's own validation on `metadata.name` beyond its name
+/// function, in upstream's words (names.md §3).
+fn kind_name_problems(object: &Object, name: &str) -> Vec<String> {
+    match object {
+        // pkg/apis/batch/validation/validation.go ValidateCronJobCreate: the
+        // controller appends an 11-character suffix to name each Job.
+        Object::CronJob(_) if name.len() > 52 => vec!["must be no more than 52 characters".to_owned()],
+        // ValidateJob: an Indexed Job's pods are named `<name>-<index>`, which
+        // must stay a DNS-1123 label up to the last index.
+        Object::Job(job) => {
+            let spec = job.spec.as_ref();
+            match (spec.and_then(|s| s.completion_mode.as_deref()), spec.and_then(|s| s.completions)) {
+                (Some("Indexed"), Some(completions)) if completions > 0 => {
+                    let hostname = format!("{name}-{}", completions - 1);
+                    if is_dns1123_label(&hostname) {
+                        Vec::new()
+                    } else {
+                        vec![format!("will not able to create pod with invalid DNS label: {hostname}")]
+                    }
+                }
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `pkg/apis/scheduling/validation/validation.go` ValidatePriorityClass: the
+/// `system-` prefix is reserved for the built-in classes, with their exact
+/// value and globalDefault (`IsKnownSystemPriorityClass` in k8s.io/api scheduling/v1).
+fn priority_class_name_problem(object: &Object, name: &str) -> Option<String> {
+    let Object::PriorityClass(class) = object else {
+        return None;
+    };
+    if !name.starts_with("system-") {
+        return None;
+    }
+    let known = [("system-node-critical", 2_000_001_000), ("system-cluster-critical", 2_000_000_000)];
+    let detail = match known.iter().find(|(known_name, _)| *known_name == name) {
+        None => format!("{name} is not a known system priority class"),
+        Some((_, value)) if class.value.unwrap_or_default() != *value => {
+            format!("value of {name} PriorityClass must be {value}")
+        }
+        Some(_) if class.global_default.unwrap_or(false) => {
+            format!("globalDefault of {name} PriorityClass must be false")
+        }
+        Some(_) => return None,
+    };
+    Some(format!(
+        "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: {detail}"
+    ))
 }
 
 /// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63 characters: label values
@@ -101,44 +299,82 @@ pub fn label_value_problem(value: &str) -> Option<String> {
     }
 }
 
+/// `NewInvalid`'s text for one field of an object: `Kind "name" is invalid: `
+/// then the field errors, several as `[a, b]`.
+fn invalid_field(kind: Kind, name: &str, errors: &[String]) -> String {
+    let joined = match errors {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    };
+    format!("{kind} {} is invalid: {joined}", go_quote(name))
+}
+
 pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
     let metadata = object.metadata();
-    if let Some(name) = &metadata.name {
-        let (valid, rule) = match object.kind() {
-            Kind::Namespace => {
-                (is_dns1123_label(name), "a DNS-1123 label (lowercase letters, digits and '-', at most 63)")
-            }
-            Kind::Service => (
-                is_dns1035_label(name),
-                "a DNS-1035 label (starts with a letter; lowercase letters, digits and '-', at most 63)",
-            ),
-            _ => (
-                is_dns1123_subdomain(name),
-                "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)",
-            ),
-        };
-        if !valid {
+    let kind = object.kind();
+    let rule = name_rule(kind);
+    // ValidateObjectMetaAccessor (k8s.io/apimachinery/pkg/api/validation/objectmeta.go):
+    // generateName with the name function in prefix mode, then the name, which
+    // for generateName is the prefix plus five generated characters.
+    let generated = metadata.generate_name.as_ref().map(|prefix| format!("{prefix}xxxxx"));
+    if let Some(prefix) = &metadata.generate_name {
+        let errors: Vec<String> = rule
+            .prefix_problems(prefix)
+            .iter()
+            .map(|problem| format!("metadata.generateName: Invalid value: {}: {problem}", go_quote(prefix)))
+            .collect();
+        if !errors.is_empty() {
+            let name = metadata.name.as_deref().or(generated.as_deref()).unwrap_or_default();
             out.push(Diagnostic::at(
                 Area::Input,
                 origin,
-                "metadata.name",
+                "metadata.generateName",
                 Severity::Error,
                 "invalid-name",
-                format!("{} name `{name}` is invalid: it must be {rule}", object.kind()),
+                invalid_field(kind, name, &errors),
             ));
         }
     }
-    if let Some(namespace) = &metadata.namespace
-        && !is_dns1123_label(namespace)
-    {
-        out.push(Diagnostic::at(
-            Area::Input,
-            origin,
-            "metadata.namespace",
-            Severity::Error,
-            "invalid-name",
-            format!("namespace `{namespace}` is invalid: it must be a DNS-1123 label"),
-        ));
+    if let Some(name) = metadata.name.as_ref().or(generated.as_ref()) {
+        // `field.Invalid(metadata.name, name, msg)` per message of the name function.
+        let mut problems = rule.problems(name);
+        problems.extend(kind_name_problems(object, name));
+        let mut errors: Vec<String> = problems
+            .iter()
+            .map(|problem| format!("metadata.name: Invalid value: {}: {problem}", go_quote(name)))
+            .collect();
+        errors.extend(priority_class_name_problem(object, name));
+        if !errors.is_empty() {
+            let path = if metadata.name.is_some() { "metadata.name" } else { "metadata.generateName" };
+            out.push(Diagnostic::at(
+                Area::Input,
+                origin,
+                path,
+                Severity::Error,
+                "invalid-name",
+                invalid_field(kind, name, &errors),
+            ));
+        }
+    }
+    // A cluster-scoped object's namespace is cleared before validation
+    // (`BeforeCreate` in k8s.io/apiserver/pkg/registry/rest/create.go).
+    if let Some(namespace) = metadata.namespace.as_ref().filter(|_| object.is_namespaced()) {
+        let errors: Vec<String> = NameRule::Dns1123Label
+            .problems(namespace)
+            .iter()
+            .map(|problem| format!("metadata.namespace: Invalid value: {}: {problem}", go_quote(namespace)))
+            .collect();
+        if !errors.is_empty() {
+            let name = metadata.name.as_deref().unwrap_or_default();
+            out.push(Diagnostic::at(
+                Area::Input,
+                origin,
+                "metadata.namespace",
+                Severity::Error,
+                "invalid-name",
+                invalid_field(kind, name, &errors),
+            ));
+        }
     }
     for (key, value) in metadata.labels.iter().flatten() {
         let path = format!("metadata.labels.{key}");
@@ -210,8 +446,46 @@ mod tests {
         assert!(!is_dns1123_label(&"a".repeat(64)));
         assert!(is_dns1123_subdomain("a.b-c.d"));
         assert!(!is_dns1123_subdomain("a..b"));
-        assert!(is_dns1035_label("api"));
-        assert!(!is_dns1035_label("1api"));
+        // The subdomain pattern limits the whole name, not each part.
+        assert!(is_dns1123_subdomain(&format!("{}.b", "a".repeat(70))));
+        assert!(NameRule::Dns1035Label.problems("api").is_empty());
+        assert_eq!(NameRule::Dns1035Label.problems("1api").len(), 1);
+    }
+
+    /// Upstream's messages, as k8s.io/apimachinery's validation_test.go and the
+    /// API server print them.
+    #[test]
+    fn name_messages_are_upstreams() {
+        assert_eq!(NameRule::PathSegment.problems("a/b"), vec!["may not contain '/'"]);
+        assert_eq!(NameRule::PathSegment.problems("a/%"), vec!["may not contain '/'", "may not contain '%'"]);
+        assert_eq!(NameRule::PathSegment.problems(".."), vec!["may not be '..'"]);
+        assert!(NameRule::PathSegment.problems("system:aggregated-metrics-reader").is_empty());
+        assert!(NameRule::PathSegment.problems("Any Thing_at:all").is_empty());
+        assert_eq!(NameRule::Dns1123Label.problems("a.b"), vec!["must not contain dots"]);
+        assert_eq!(
+            NameRule::Dns1123Label.problems("A_b"),
+            vec![
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            ]
+        );
+        assert_eq!(
+            NameRule::Dns1123Subdomain.problems("a:b"),
+            vec![
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+            ]
+        );
+        assert_eq!(NameRule::Dns1123Subdomain.problems(&"a".repeat(254)), vec!["must be no more than 253 characters"]);
+        assert_eq!(
+            NameRule::Dns1035Label.problems("1st"),
+            vec![
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+            ]
+        );
+        assert_eq!(NameRule::Dns1123Label.problems(&"a".repeat(64)), vec!["must be no more than 63 characters"]);
+        // Prefix mode: a trailing dash is masked; path segments skip the `.`/`..` test.
+        assert!(NameRule::Dns1123Subdomain.prefix_problems("migrate-").is_empty());
+        assert!(NameRule::PathSegment.prefix_problems("..").is_empty());
+        assert_eq!(NameRule::Dns1123Subdomain.prefix_problems("-").len(), 1);
     }
 
     #[test]

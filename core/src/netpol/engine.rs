@@ -11,7 +11,10 @@ use super::classes::{ClassSet, FastMap};
 use super::endpoint::{Endpoint, endpoints};
 
 use super::ip::{IpRange, RangeSet};
-use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, Rule, compile};
+use super::policy::{
+    DefaultDeny, Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, Rule, compile,
+    default_deny_by_namespace,
+};
 use super::selector::{Op, Selector};
 use super::{NetpolOptions, Protocol};
 use crate::diagnostic::Diagnostic;
@@ -101,6 +104,13 @@ pub struct NamespaceEntry {
     pub labels: BTreeMap<String, String>,
 }
 
+/// Whether an endpoint is isolated for each direction (see [`Engine::class_isolation`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Isolation {
+    pub ingress: bool,
+    pub egress: bool,
+}
+
 pub struct Engine {
     pub options: NetpolOptions,
     /// In-cluster endpoints, sorted by id.
@@ -118,8 +128,9 @@ pub struct Engine {
     pub selected: Vec<ClassSet>,
     /// Policy index → [ingress, egress] → rule index → peers the rule matches.
     rule_peers: Vec<[Vec<Side>; 2]>,
-    pub ingress_isolated: Vec<bool>,
-    pub egress_isolated: Vec<bool>,
+    /// Class id → isolated for ingress / egress (read through [`Engine::class_isolation`]).
+    ingress_isolated: Vec<bool>,
+    egress_isolated: Vec<bool>,
     /// (name, protocol, number) → classes whose pods have that named port.
     named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>>,
     /// Whether any hostNetwork endpoint exists (then node names matter).
@@ -276,6 +287,25 @@ impl Engine {
 
     pub fn endpoint_index(&self, id: &str) -> Option<usize> {
         self.endpoints.binary_search_by(|e| e.id.as_str().cmp(id)).ok()
+    }
+
+    /// Whether valid policies isolate a class's pods, per direction: a pod is
+    /// isolated for a direction once any policy selecting it governs that
+    /// direction (`policyTypes` after defaulting). hostNetwork pods never are,
+    /// as no selector matches them.
+    pub fn class_isolation(&self, class: u32) -> Isolation {
+        let flag = |flags: &[bool]| flags.get(class as usize).copied().unwrap_or(false);
+        Isolation { ingress: flag(&self.ingress_isolated), egress: flag(&self.egress_isolated) }
+    }
+
+    /// [`Engine::class_isolation`] of an endpoint (an index into [`Engine::endpoints`]).
+    pub fn isolation(&self, endpoint: usize) -> Isolation {
+        self.class_of.get(endpoint).map_or(Isolation::default(), |class| self.class_isolation(*class))
+    }
+
+    /// Per namespace with valid policies, its default denies ([`Policy::is_default_deny`]).
+    pub fn default_deny_by_namespace(&self) -> BTreeMap<&str, DefaultDeny> {
+        default_deny_by_namespace(&self.policies)
     }
 
     /// Classes whose pods resolve one of `names` to `port`, memoized per view

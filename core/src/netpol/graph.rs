@@ -200,14 +200,14 @@ pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let class = engine.class_of.get(i).copied().unwrap_or(0) as usize;
+            let isolation = engine.isolation(i);
             (
                 GraphNode {
                     id: e.id.clone(),
                     kind: e.kind_name().to_owned(),
                     namespace: Some(e.namespace.clone()),
-                    ingress_isolated: engine.ingress_isolated.get(class).copied().unwrap_or(false),
-                    egress_isolated: engine.egress_isolated.get(class).copied().unwrap_or(false),
+                    ingress_isolated: isolation.ingress,
+                    egress_isolated: isolation.egress,
                 },
                 Node::Cluster(i),
             )
@@ -266,11 +266,11 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
     // Namespace of each class, by its representative.
     let mut names: BTreeMap<&str, (usize, bool, bool)> = BTreeMap::new();
     for (i, e) in engine.endpoints.iter().enumerate() {
-        let class = engine.class_of.get(i).copied().unwrap_or(0) as usize;
+        let isolation = engine.isolation(i);
         let entry = names.entry(e.namespace.as_str()).or_insert((0, true, true));
         entry.0 += 1;
-        entry.1 &= engine.ingress_isolated.get(class).copied().unwrap_or(false);
-        entry.2 &= engine.egress_isolated.get(class).copied().unwrap_or(false);
+        entry.1 &= isolation.ingress;
+        entry.2 &= isolation.egress;
     }
     let group_index: BTreeMap<&str, usize> = names.keys().enumerate().map(|(i, n)| (*n, i)).collect();
     let class_group: Vec<usize> = engine

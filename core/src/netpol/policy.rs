@@ -3,6 +3,8 @@
 //! A policy the API server would reject is reported and left out, because it
 //! would never exist in a cluster.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -168,6 +170,34 @@ impl Policy {
             Direction::Egress => self.egress.as_ref(),
         }
     }
+
+    /// The one definition of a default deny (netpol.md §43), after the "Default
+    /// policies" of the upstream documentation: the policy selects every pod of its namespace and
+    /// governs `direction` without a single rule, so by itself it allows nothing
+    /// and only other policies' rules let traffic through. A namespace-wide policy
+    /// with rules is not one: `ingress: [{}]` is the documented "allow all".
+    pub fn is_default_deny(&self, direction: Direction) -> bool {
+        self.selector.is_empty() && self.rules(direction).is_some_and(Vec::is_empty)
+    }
+}
+
+/// Whether a namespace has a default deny ([`Policy::is_default_deny`]) for each direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DefaultDeny {
+    pub ingress: bool,
+    pub egress: bool,
+}
+
+/// Per namespace with at least one valid policy, its default denies; a namespace
+/// missing from the map has none.
+pub fn default_deny_by_namespace(policies: &[Policy]) -> BTreeMap<&str, DefaultDeny> {
+    let mut out: BTreeMap<&str, DefaultDeny> = BTreeMap::new();
+    for policy in policies {
+        let entry = out.entry(policy.namespace.as_str()).or_default();
+        entry.ingress |= policy.is_default_deny(Direction::Ingress);
+        entry.egress |= policy.is_default_deny(Direction::Egress);
+    }
+    out
 }
 
 /// Compiles every NetworkPolicy of the inventory; invalid ones become error

@@ -3,6 +3,9 @@
 //! policy applies there. This resolves Service → backends and ports so flows
 //! read "default/frontend → default/api:5000 via Service api:80".
 
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Service;
 use serde::{Deserialize, Serialize};
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -43,6 +46,18 @@ pub struct ServiceInfo {
     pub location: Location,
 }
 
+/// Whether a Service sends traffic to pods with these labels (in its namespace):
+/// every pair of its selector matches. A Service without a selector (endpoints
+/// managed by hand, or ExternalName) selects no pods.
+pub fn selects_pods(service: &Service, labels: &BTreeMap<String, String>) -> bool {
+    service
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.as_ref())
+        .filter(|selector| !selector.is_empty())
+        .is_some_and(|selector| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+}
+
 /// Every Service with a selector, its backends and port mapping.
 pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
     let mut out = Vec::new();
@@ -52,16 +67,8 @@ pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
         };
         let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE).to_owned();
         let spec = service.spec.as_ref();
-        // No selector: endpoints are managed by hand (or ExternalName); no pods.
-        let selector = spec.and_then(|s| s.selector.as_ref()).filter(|s| !s.is_empty());
-        let backends: Vec<&super::Endpoint> = match selector {
-            None => Vec::new(),
-            Some(selector) => engine
-                .endpoints
-                .iter()
-                .filter(|e| e.namespace == namespace && selector.iter().all(|(k, v)| e.labels.get(k) == Some(v)))
-                .collect(),
-        };
+        let backends: Vec<&super::Endpoint> =
+            engine.endpoints.iter().filter(|e| e.namespace == namespace && selects_pods(service, &e.labels)).collect();
         let mut ports = Vec::new();
         for port in spec.and_then(|s| s.ports.as_ref()).into_iter().flatten() {
             let Ok(number) = u16::try_from(port.port) else {

@@ -1,7 +1,7 @@
 //! The NetworkPolicy section of the analyze report: isolation per endpoint,
 //! namespaces without a default deny, reachability counts and Service flows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,8 @@ pub struct NetpolSummary {
     pub not_isolated_ingress: Vec<String>,
     /// Endpoints that may send anywhere.
     pub not_isolated_egress: Vec<String>,
-    /// Namespaces with pods but no policy that selects every pod for that direction.
+    /// Namespaces with pods but without a default deny for both directions
+    /// ([`super::policy::Policy::is_default_deny`]).
     pub namespaces_without_default_deny: Vec<NamespaceDefaultDeny>,
     /// Per endpoint, on any port (empty above [`SUMMARY_ENDPOINT_LIMIT`]).
     pub reachability: Vec<EndpointReach>,
@@ -61,11 +62,6 @@ pub struct EndpointReach {
 }
 
 pub fn summarize(engine: &Engine, inventory: &Inventory) -> NetpolSummary {
-    let isolated = |i: usize, ingress: bool| {
-        let class = engine.class_of.get(i).copied().unwrap_or(0) as usize;
-        let flags = if ingress { &engine.ingress_isolated } else { &engine.egress_isolated };
-        flags.get(class).copied().unwrap_or(false)
-    };
     let mut summary = NetpolSummary {
         endpoints: engine.endpoints.len(),
         policies: engine.policies.len(),
@@ -73,28 +69,21 @@ pub fn summarize(engine: &Engine, inventory: &Inventory) -> NetpolSummary {
         ..NetpolSummary::default()
     };
     for (i, e) in engine.endpoints.iter().enumerate() {
-        if !isolated(i, true) {
+        let isolation = engine.isolation(i);
+        if !isolation.ingress {
             summary.not_isolated_ingress.push(e.id.clone());
         }
-        if !isolated(i, false) {
+        if !isolation.egress {
             summary.not_isolated_egress.push(e.id.clone());
         }
     }
-    // A default deny: a policy with an empty podSelector governing the direction.
-    let mut namespaces: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
-    for e in &engine.endpoints {
-        namespaces.entry(e.namespace.as_str()).or_insert((false, false));
-    }
-    for policy in engine.policies.iter().filter(|p| p.selector.is_empty()) {
-        if let Some(flags) = namespaces.get_mut(policy.namespace.as_str()) {
-            flags.0 |= policy.ingress.is_some();
-            flags.1 |= policy.egress.is_some();
-        }
-    }
+    let default_deny = engine.default_deny_by_namespace();
+    let namespaces: BTreeSet<&str> = engine.endpoints.iter().map(|e| e.namespace.as_str()).collect();
     summary.namespaces_without_default_deny = namespaces
         .into_iter()
-        .filter(|(_, (i, e))| !(*i && *e))
-        .map(|(n, (ingress, egress))| NamespaceDefaultDeny { namespace: n.to_owned(), ingress, egress })
+        .map(|n| (n, default_deny.get(n).copied().unwrap_or_default()))
+        .filter(|(_, deny)| !(deny.ingress && deny.egress))
+        .map(|(n, deny)| NamespaceDefaultDeny { namespace: n.to_owned(), ingress: deny.ingress, egress: deny.egress })
         .collect();
     if engine.endpoints.len() > SUMMARY_ENDPOINT_LIMIT {
         summary.truncated = true;
@@ -125,8 +114,8 @@ pub fn summarize(engine: &Engine, inventory: &Inventory) -> NetpolSummary {
         .enumerate()
         .map(|(i, e)| EndpointReach {
             id: e.id.clone(),
-            ingress_isolated: isolated(i, true),
-            egress_isolated: isolated(i, false),
+            ingress_isolated: engine.isolation(i).ingress,
+            egress_isolated: engine.isolation(i).egress,
             can_reach: out_degree.get(e.id.as_str()).copied().unwrap_or(0),
             reachable_from: in_degree.get(e.id.as_str()).copied().unwrap_or(0),
             open_to_internet: internet.get(e.id.as_str()).copied().unwrap_or(false),

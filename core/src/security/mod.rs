@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Inventory, Kind, Object, Workload};
+use crate::netpol::Engine;
 use crate::source::Location;
 use admission::{AdmissionOutcome, NamespacePolicy};
 use practices::Rule;
@@ -132,8 +133,11 @@ impl Default for SecuritySection {
     }
 }
 
-/// Runs the whole security analysis over an inventory.
-pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
+/// Runs the whole security analysis over an inventory. `engine` is the
+/// NetworkPolicy engine built over the same inventory: the NetworkPolicy
+/// findings ask it which pods are isolated and where a default deny stands.
+pub fn analyze(inventory: &Inventory, engine: &Engine, options: &Options) -> SecuritySection {
+    let network = practices::NetworkContext::new(engine);
     let policies: Vec<(&crate::model::Loaded, PolicyRef<'_>)> = inventory
         .objects
         .iter()
@@ -155,7 +159,8 @@ pub fn analyze(inventory: &Inventory, options: &Options) -> SecuritySection {
         .collect();
     let refs: Vec<PolicyRef<'_>> = policies.iter().map(|(_, p)| *p).collect();
     let grants = rbac::PspGrants::from_inventory(inventory);
-    let workloads = inventory.workloads().map(|w| workload_security(inventory, &w, options, &refs, &grants)).collect();
+    let workloads =
+        inventory.workloads().map(|w| workload_security(inventory, &network, &w, options, &refs, &grants)).collect();
     let namespaces = inventory
         .namespaces
         .iter()
@@ -206,6 +211,7 @@ fn verdict(workload: &Workload<'_>, evaluation: &Evaluation) -> LevelVerdict {
 
 fn workload_security(
     inventory: &Inventory,
+    network: &practices::NetworkContext<'_>,
     w: &Workload<'_>,
     options: &Options,
     policies: &[PolicyRef<'_>],
@@ -231,7 +237,7 @@ fn workload_security(
         admission,
         api_warnings: api_warnings(w, &metadata, &spec),
         psp,
-        findings: practices::findings(inventory, w),
+        findings: practices::findings(inventory, network, w),
     }
 }
 

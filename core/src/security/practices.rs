@@ -6,11 +6,12 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, Kind, Workload};
+use crate::netpol::Engine;
+use crate::netpol::policy::DefaultDeny;
 
 /// A rule of the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,7 +328,7 @@ fn image_unpinned(image: &str) -> bool {
 }
 
 /// Findings for one workload (Pod or template) of the inventory.
-pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Diagnostic> {
+pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &Workload<'_>) -> Vec<Diagnostic> {
     let mut sink = Sink { workload, out: Vec::new() };
     let Some(spec) = workload.template.spec.as_ref() else {
         return sink.out;
@@ -428,7 +429,7 @@ pub fn findings(inventory: &Inventory, workload: &Workload<'_>) -> Vec<Diagnosti
         }
     }
     sidecar_writable_mounts(&mut sink, spec, &base);
-    network_policy_coverage(&mut sink, inventory, workload);
+    network_policy_coverage(&mut sink, network, workload);
     sink.out
 }
 
@@ -439,14 +440,7 @@ fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> 
     inventory
         .services()
         .filter(|(loaded, _)| loaded.namespace() == Some(workload.namespace))
-        .filter(|(_, service)| {
-            service
-                .spec
-                .as_ref()
-                .and_then(|s| s.selector.as_ref())
-                .filter(|selector| !selector.is_empty())
-                .is_some_and(|selector| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
-        })
+        .filter(|(_, service)| crate::netpol::service::selects_pods(service, &labels))
         .map(|(loaded, _)| loaded.name())
         .collect()
 }
@@ -692,81 +686,64 @@ fn sidecar_writable_mounts(sink: &mut Sink<'_, '_>, spec: &PodSpec, base: &str) 
 }
 
 // ---------------------------------------------------------------------------
-// NetworkPolicy coverage: a small local selector match (the full reachability
-// engine lives in the netpol module); `policyTypes` defaulting per
-// networking/v1 types.go: no types ⇒ Ingress, plus Egress if egress rules exist.
+// NetworkPolicy coverage, as the netpol engine decides it: only valid policies
+// count, selectors and `policyTypes` defaulting are the engine's.
 
-fn requirement_matches(req: &LabelSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
-    let values = req.values.as_deref().unwrap_or_default();
-    match req.operator.as_str() {
-        "In" => labels.get(&req.key).is_some_and(|v| values.contains(v)),
-        "NotIn" => labels.get(&req.key).is_none_or(|v| !values.contains(v)),
-        "Exists" => labels.contains_key(&req.key),
-        "DoesNotExist" => !labels.contains_key(&req.key),
-        // An invalid operator makes the selector invalid; it selects nothing.
-        _ => false,
+/// What the NetworkPolicy findings read from the netpol engine, gathered once
+/// per analysis.
+pub struct NetworkContext<'e> {
+    engine: &'e Engine,
+    default_deny: BTreeMap<&'e str, DefaultDeny>,
+}
+
+impl<'e> NetworkContext<'e> {
+    pub fn new(engine: &'e Engine) -> Self {
+        NetworkContext { engine, default_deny: engine.default_deny_by_namespace() }
     }
 }
 
-/// `metav1.LabelSelectorAsSelector`: an empty selector selects everything.
-pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    selector.match_labels.iter().flatten().all(|(k, v)| labels.get(k) == Some(v))
-        && selector.match_expressions.iter().flatten().all(|r| requirement_matches(r, labels))
-}
-
-/// (ingress, egress) policy types after defaulting.
-fn policy_types(policy: &k8s_openapi::api::networking::v1::NetworkPolicy) -> (bool, bool) {
-    let spec = policy.spec.as_ref();
-    match spec.and_then(|s| s.policy_types.as_ref()) {
-        Some(types) => (types.iter().any(|t| t == "Ingress"), types.iter().any(|t| t == "Egress")),
-        None => (true, spec.and_then(|s| s.egress.as_ref()).is_some()),
-    }
-}
-
-fn network_policy_coverage(sink: &mut Sink<'_, '_>, inventory: &Inventory, workload: &Workload<'_>) {
-    let labels = workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
-    let mut ingress = false;
-    let mut egress = false;
-    let mut default_deny = false;
-    for (loaded, policy) in inventory.network_policies() {
-        if loaded.namespace() != Some(workload.namespace) {
-            continue;
-        }
-        let selector = policy.spec.as_ref().and_then(|s| s.pod_selector.clone()).unwrap_or_default();
-        let (i, e) = policy_types(policy);
-        if selector_matches(&selector, &labels) {
-            ingress |= i;
-            egress |= e;
-        }
-        let empty_selector = selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
-            && selector.match_expressions.as_ref().is_none_or(Vec::is_empty);
-        let no_ingress_rules = policy.spec.as_ref().and_then(|s| s.ingress.as_ref()).is_none_or(Vec::is_empty);
-        if empty_selector && i && no_ingress_rules {
-            default_deny = true;
-        }
-    }
+fn network_policy_coverage(sink: &mut Sink<'_, '_>, network: &NetworkContext<'_>, workload: &Workload<'_>) {
+    // A Pod in phase Succeeded or Failed is no endpoint of the engine: it takes
+    // no part in traffic (netpol.md §36), so what isolates it does not matter.
+    let Some(endpoint) = network.engine.endpoint_index(&workload.loaded.id()) else {
+        return;
+    };
+    let isolation = network.engine.isolation(endpoint);
+    let host_network = network.engine.endpoints.get(endpoint).is_some_and(|e| e.host_network);
+    let default_deny = network.default_deny.get(workload.namespace).copied().unwrap_or_default();
     let meta_path = if workload.template_path.is_empty() {
         "metadata".to_owned()
     } else {
         format!("{}.metadata", workload.template_path)
     };
-    if !ingress {
+    for (isolated, id, direction, traffic, policy_type) in [
+        (isolation.ingress, "pod-not-selected-by-ingress-policy", "ingress", "inbound", "Ingress"),
+        (isolation.egress, "pod-not-selected-by-egress-policy", "egress", "outbound", "Egress"),
+    ] {
+        if isolated {
+            continue;
+        }
+        // No selector matches a pod on the host's network, so no policy isolates it (netpol.md §35).
+        let message = if host_network {
+            format!(
+                "the pods use the host's network, which no NetworkPolicy isolates: all {traffic} traffic is allowed"
+            )
+        } else {
+            format!(
+                "no NetworkPolicy in namespace {:?} selects these pods for {direction}: all {traffic} traffic is allowed",
+                workload.namespace
+            )
+        };
         sink.push(
-            "pod-not-selected-by-ingress-policy",
+            id,
             &format!("{meta_path}.labels"),
-            format!("no NetworkPolicy in namespace {:?} selects these pods for ingress: all inbound traffic is allowed", workload.namespace),
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-ingress\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]",
+            message,
+            &format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-{direction}\nspec:\n  podSelector: {{}}\n  policyTypes: [{policy_type}]"
+            ),
         );
     }
-    if !egress {
-        sink.push(
-            "pod-not-selected-by-egress-policy",
-            &format!("{meta_path}.labels"),
-            format!("no NetworkPolicy in namespace {:?} selects these pods for egress: all outbound traffic is allowed", workload.namespace),
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes: [Egress]",
-        );
-    }
-    if !default_deny {
+    if !default_deny.ingress {
         sink.push(
             "namespace-without-default-deny",
             "metadata",
