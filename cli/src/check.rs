@@ -2,6 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use kubeplay_core::netpol::{Engine, NetpolOptions};
+use kubeplay_core::render;
 use kubeplay_core::security::pss::PolicyVersion;
 use kubeplay_core::security::{self, Options, SecuritySection};
 
@@ -38,8 +39,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
     let section = security::analyze(&loading.inventory, &engine, &Options { pss_version: args.pss_version });
     match args.format {
-        CheckFormat::Json => print_json(&section.check_output())?,
-        CheckFormat::Sarif => print_json(&security::sarif(&section))?,
+        CheckFormat::Json => print_json(&render::check::output(&section))?,
+        CheckFormat::Sarif => print_json(&render::sarif::log(&section))?,
         CheckFormat::Text => print_text(&section),
     }
     let failing = section.workloads.iter().any(|w| !w.restricted.pass);
@@ -54,14 +55,17 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
 
 fn print_text(section: &SecuritySection) {
     for w in &section.workloads {
-        println!("{} ({}:{})", w.id, w.file, w.line);
+        println!("{} ({}:{})", w.id, w.location.file, w.location.span.line);
         for (name, verdict) in [("baseline", &w.baseline), ("restricted", &w.restricted)] {
             if verdict.pass {
                 println!("  {name:<10} pass");
             } else {
                 println!("  {name:<10} FAIL {}", verdict.failing.join(", "));
                 for f in &verdict.failures {
-                    println!("    {}:{}:{}: {} ({})", f.file, f.line, f.column, f.reason, f.detail);
+                    println!(
+                        "    {}:{}:{}: {} ({})",
+                        f.location.file, f.location.span.line, f.location.span.column, f.reason, f.detail
+                    );
                 }
             }
         }
@@ -104,15 +108,25 @@ fn print_text(section: &SecuritySection) {
             }
         }
         for f in &w.findings {
-            println!("  {}:{}:{}: {}[{}]: {}", f.file, f.line, f.column, f.severity.as_str(), f.id, f.message);
-            if let Some(rule) = section.rules.iter().find(|r| r.id == f.id)
+            println!(
+                "  {}:{}:{}: {}[{}]: {}",
+                f.location.file,
+                f.location.span.line,
+                f.location.span.column,
+                f.severity.as_str(),
+                f.code,
+                f.message
+            );
+            if let Some(rule) = section.rules.iter().find(|r| r.id == f.code)
                 && !rule.equivalents.is_empty()
             {
                 let same: Vec<String> =
                     rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
                 println!("    same as: {}", same.join("; "));
             }
-            println!("    fix: {}", f.fix.replace('\n', "\n         "));
+            if let Some(fix) = &f.fix {
+                println!("    fix: {}", fix.replace('\n', "\n         "));
+            }
         }
     }
     for ns in &section.namespaces {
@@ -129,7 +143,7 @@ fn print_text(section: &SecuritySection) {
     }
     for p in &section.psp_policies {
         for problem in &p.problems {
-            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.file, p.line);
+            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.location.file, p.location.span.line);
         }
     }
     let failing = section.workloads.iter().filter(|w| !w.restricted.pass).count();

@@ -88,7 +88,12 @@ fn render(e: &Explanation) -> String {
             out.push_str(&format!("  {} of {} [{mark}]\n", side.direction.field(), side.endpoint));
             out.push_str(&format!("    {}\n", side.text));
             for m in &side.matches {
-                out.push_str(&format!("    -> {}:{} ({})\n", m.location.file, m.location.line, m.location.path));
+                out.push_str(&format!(
+                    "    -> {}:{} ({})\n",
+                    m.location.file,
+                    m.location.span.line,
+                    m.location.path.as_deref().unwrap_or("")
+                ));
             }
         }
     }

@@ -66,7 +66,7 @@ pub fn run(args: &GraphArgs) -> Result<u8, String> {
         return Ok(exit_status(errors));
     }
     match args.format {
-        GraphFormat::Dot => print!("{}", g.to_dot()),
+        GraphFormat::Dot => print!("{}", kubeplay_core::render::dot::graph(&g)),
         GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&g).map_err(|e| e.to_string())?),
     }
     Ok(exit_status(errors))

@@ -18,7 +18,7 @@ use kubeplay_core::netpol::ip::{RangeSet, parse_cidr};
 use kubeplay_core::netpol::policy::{NamespaceScope, Peer, PeerKind, Policy, PortEntry, PortSpec, Rule};
 use kubeplay_core::netpol::selector::{Op, Requirement, Selector};
 use kubeplay_core::netpol::{Engine, NetpolOptions, Protocol};
-use kubeplay_core::source::{Origin, SourceMap, Span};
+use kubeplay_core::source::{Location, Origin, SourceMap, Span};
 
 const TIERS: [&str; 4] = ["frontend", "api", "db", "cache"];
 const ENVS: [&str; 3] = ["prod", "staging", "dev"];
@@ -131,11 +131,8 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
 
     let origin = Origin {
-        file: "generated.yaml".to_owned(),
-        doc: 1,
-        prefix: String::new(),
+        location: Location::new("generated.yaml", 1, Span::point(1, 1), Some(String::new())),
         source_map: Arc::new(SourceMap::default()),
-        span: Span::point(1, 1),
     };
     let port = |index: usize, spec: PortSpec, protocol: Protocol| PortEntry { index, protocol, spec };
     let mut out = Vec::with_capacity(policies);

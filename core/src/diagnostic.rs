@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{Origin, Span};
+use crate::source::{Location, Origin};
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -25,59 +25,83 @@ impl Severity {
     }
 }
 
-/// One finding about the input. `line`/`column` are 1-based; `doc` is the 1-based
-/// number of the document in its file (0 when the finding is about the whole file).
-/// `end_line`/`end_column` (exclusive) let editors underline the whole node.
+/// Which analysis made a finding; front ends group and filter by it. Set where
+/// the finding is made, never derived from its code. A new analysis (scaling,
+/// resilience) adds its own area.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    /// Reading the manifests: YAML, schema, names, limits.
+    Input,
+    /// NetworkPolicy: policies the API server rejects, and the lint.
+    NetworkPolicy,
+    /// LimitRange and ResourceQuota admission, and what autoscaling may ask of quota.
+    Resources,
+    /// Best practices of Pods and workload templates.
+    Security,
+}
+
+impl Area {
+    pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::Input => "input",
+            Area::NetworkPolicy => "network policy",
+            Area::Resources => "resources",
+            Area::Security => "security",
+        }
+    }
+}
+
+/// One finding about the input: what is wrong (`severity`, a stable `code`, a
+/// `message`), which analysis found it, where, and optionally how to fix it.
+///
+/// Its serde form is the whole value (`area` and `fix` included); the JSON
+/// contracts that print diagnostics without them (`analyze`'s `diagnostics`,
+/// `security.workloads[].findings`, `kubeplay check`) name their shape in
+/// `render::contract`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable kebab-case identifier, e.g. `yaml-syntax`, `type-mismatch`.
+    /// Stable kebab-case identifier, e.g. `yaml-syntax`, `type-mismatch`; a
+    /// best-practice finding's rule id.
     pub code: String,
+    pub area: Area,
     pub message: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    /// Field path inside the document, e.g. `spec.template.spec.containers[0].ports[1].containerPort`.
-    pub path: Option<String>,
+    /// Where: `end_line`/`end_column` let editors underline the whole node.
+    #[serde(flatten)]
+    pub location: Location,
+    /// A YAML snippet that fixes it, where one is known.
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        code: &str,
-        message: impl Into<String>,
-        file: &str,
-        doc: usize,
-        span: Span,
-        path: Option<String>,
-    ) -> Self {
-        Diagnostic {
-            severity,
-            code: code.to_owned(),
-            message: message.into(),
-            file: file.to_owned(),
-            doc,
-            line: span.line,
-            column: span.column,
-            end_line: span.end_line,
-            end_column: span.end_column,
-            path,
-        }
+    pub fn new(area: Area, severity: Severity, code: &str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic { severity, code: code.to_owned(), area, message: message.into(), location, fix: None }
     }
 
     /// A diagnostic about a field of a loaded object, located at that field
     /// (or the nearest enclosing node the source map knows).
-    pub fn at(origin: &Origin, path: &str, severity: Severity, code: &str, message: impl Into<String>) -> Self {
-        let span = origin.locate(path);
-        Diagnostic::new(severity, code, message, &origin.file, origin.doc, span, Some(origin.full_path(path)))
+    pub fn at(
+        area: Area,
+        origin: &Origin,
+        path: &str,
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic::new(area, severity, code, message, origin.location(path))
+    }
+
+    /// The same finding with a fix (an empty snippet is no fix).
+    pub fn with_fix(self, fix: &str) -> Self {
+        Diagnostic { fix: (!fix.is_empty()).then(|| fix.to_owned()), ..self }
     }
 
     /// Where it points, for sorting: file, line, column.
     pub fn position(&self) -> (&str, usize, usize) {
-        (self.file.as_str(), self.line, self.column)
+        self.location.position()
     }
 
     pub fn is_error(&self) -> bool {
@@ -88,9 +112,9 @@ impl Diagnostic {
     pub fn to_text(&self) -> String {
         format!(
             "{}:{}:{}: {}[{}]: {}",
-            self.file,
-            self.line,
-            self.column,
+            self.location.file,
+            self.location.span.line,
+            self.location.span.column,
             self.severity.as_str(),
             self.code,
             self.message

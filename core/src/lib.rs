@@ -26,6 +26,7 @@ pub mod load;
 pub mod model;
 pub mod netpol;
 pub mod quantity;
+pub mod render;
 pub mod report;
 pub mod scaling;
 pub mod security;
@@ -35,7 +36,8 @@ pub mod version;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Area, Diagnostic, Severity};
 pub use load::{Input, Limits, Loading, load, load_with_limits};
 pub use report::{Report, analyze, analyze_loading};
+pub use source::Location;
 pub use version::{KUBERNETES_VERSION, VERSION};

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Input, Loading, load};
 use crate::model::Kind;
+use crate::source::Location;
 
 /// One loaded object, as listed in reports.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -14,9 +15,9 @@ pub struct ObjectSummary {
     pub api_version: String,
     pub namespace: Option<String>,
     pub name: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
+    /// Where the object starts; the contract prints `file, doc, line`.
+    #[serde(flatten, serialize_with = "crate::render::contract::object_start")]
+    pub location: Location,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -24,6 +25,9 @@ pub struct Report {
     /// The kubeplay version that produced the report.
     pub kubeplay: String,
     pub objects: Vec<ObjectSummary>,
+    /// Loading, NetworkPolicy and admission findings; the contract prints them
+    /// without `area` and `fix`.
+    #[serde(with = "crate::render::contract::diagnostics")]
     pub diagnostics: Vec<Diagnostic>,
     /// NetworkPolicy reachability summary; its lint findings are in `diagnostics`.
     #[serde(default)]
@@ -61,78 +65,14 @@ pub struct Analysis {
     pub engine: crate::netpol::Engine,
 }
 
-/// Which analysis a finding comes from; front ends group and filter by it.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "kebab-case")]
-pub enum Area {
-    /// Reading the manifests: YAML, schema, names, limits.
-    Input,
-    /// NetworkPolicy lint.
-    NetworkPolicy,
-    /// LimitRange and ResourceQuota admission.
-    Resources,
-    /// Best practices of Pods and workload templates.
-    Security,
-}
-
-impl Area {
-    pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Area::Input => "input",
-            Area::NetworkPolicy => "network policy",
-            Area::Resources => "resources",
-            Area::Security => "security",
-        }
-    }
-
-    /// The area of a report diagnostic, by its code's family (`netpol-…` from the
-    /// lint, `admission-…` from admission; the rest come from loading).
-    pub fn of_diagnostic(diagnostic: &Diagnostic) -> Area {
-        let code = diagnostic.code.as_str();
-        if code.starts_with("netpol-") || code == "node-traffic" {
-            Area::NetworkPolicy
-        } else if code.starts_with("admission-") {
-            Area::Resources
-        } else {
-            Area::Input
-        }
-    }
-}
-
-/// One located finding of a report with the analysis it came from.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct AreaFinding {
-    pub area: Area,
-    pub finding: Diagnostic,
-}
-
-/// Every located finding of a report: its diagnostics (loading, NetworkPolicy
-/// lint, admission) and the best-practice findings of every Pod and workload
-/// template (code = the finding's id), in file and line order. Pod Security
-/// verdicts are not findings of their own: they are the `security` section.
-pub fn findings(report: &Report) -> Vec<AreaFinding> {
-    let mut all: Vec<AreaFinding> =
-        report.diagnostics.iter().map(|d| AreaFinding { area: Area::of_diagnostic(d), finding: d.clone() }).collect();
-    for workload in &report.security.workloads {
-        all.extend(workload.findings.iter().map(|f| AreaFinding {
-            area: Area::Security,
-            finding: Diagnostic {
-                severity: f.severity,
-                code: f.id.clone(),
-                message: format!("{}: {}", workload.id, f.message),
-                file: f.file.clone(),
-                doc: f.doc,
-                line: f.line,
-                column: f.column,
-                end_line: f.end_line,
-                end_column: f.end_column,
-                path: Some(f.path.clone()),
-            },
-        }));
-    }
-    all.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
+/// Every located finding of a report, in file and line order: its diagnostics
+/// (loading, NetworkPolicy, admission) and the best-practice findings of every
+/// Pod and workload template. Pod Security verdicts are not findings of their
+/// own: they are the `security` section.
+pub fn findings(report: &Report) -> Vec<&Diagnostic> {
+    let mut all: Vec<&Diagnostic> =
+        report.diagnostics.iter().chain(report.security.workloads.iter().flat_map(|w| &w.findings)).collect();
+    all.sort_by(|a, b| a.position().cmp(&b.position()));
     all
 }
 
@@ -176,9 +116,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
             api_version: o.object.api_version().to_owned(),
             namespace: o.namespace().map(str::to_owned),
             name: o.name().to_owned(),
-            file: o.origin.file.clone(),
-            doc: o.origin.doc,
-            line: o.origin.span.line,
+            location: o.origin.location.clone(),
         })
         .collect();
     progress(Stage::NetworkPolicies);
@@ -202,50 +140,4 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         security,
     };
     Analysis { report, engine }
-}
-
-/// The report as Markdown, for pasting into docs and pull requests.
-pub fn to_markdown(report: &Report) -> String {
-    use std::fmt::Write as _;
-    let mut out =
-        format!("# kubeplay report\n\nkubeplay {} · Kubernetes {}\n\n", report.kubeplay, crate::KUBERNETES_VERSION);
-    let _ = writeln!(out, "## Objects ({})\n", report.objects.len());
-    if !report.objects.is_empty() {
-        out.push_str("| kind | namespace | name | where |\n|---|---|---|---|\n");
-        for o in &report.objects {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {}:{} |",
-                o.kind,
-                o.namespace.as_deref().unwrap_or("—"),
-                o.name,
-                o.file,
-                o.line
-            );
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(out, "## Findings ({})\n", report.diagnostics.len());
-    for d in &report.diagnostics {
-        let _ = writeln!(
-            out,
-            "- **{}** `{}` {}:{}:{} — {}",
-            d.severity.as_str(),
-            d.code,
-            d.file,
-            d.line,
-            d.column,
-            d.message.replace('\n', " ")
-        );
-    }
-    if !report.admission.quotas.is_empty() {
-        out.push_str("\n## Quotas\n\n| namespace | quota | resource | used | hard |\n|---|---|---|---|---|\n");
-        for quota in &report.admission.quotas {
-            for (resource, hard) in &quota.hard {
-                let used = quota.used.get(resource).map(ToString::to_string).unwrap_or_else(|| "0".to_owned());
-                let _ = writeln!(out, "| {} | {} | {} | {} | {} |", quota.namespace, quota.name, resource, used, hard);
-            }
-        }
-    }
-    out
 }

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 /// A region of a file. Lines and columns are 1-based; the end is exclusive.
+/// Read back from a contract that prints only some of its fields, the others are 0.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[serde(default)]
 pub struct Span {
     pub line: usize,
     pub column: usize,
@@ -29,6 +31,39 @@ impl Span {
         let (line, column) = (self.line, self.column).min((other.line, other.column));
         let (end_line, end_column) = (self.end_line, self.end_column).max((other.end_line, other.end_column));
         Span { line, column, end_line, end_column }
+    }
+}
+
+/// A place in the input: the file, the document in it, the region and the field.
+/// Every diagnostic, finding, explanation and summary that points into the input
+/// holds one; no other type spells out a file, line or column.
+///
+/// It serialises flat (`file, doc, line, column, end_line, end_column, path`)
+/// where it is `#[serde(flatten)]`ed into its holder. JSON contracts that print
+/// fewer of these keys pick a shape from `render::contract`; read back from such
+/// a shape, the missing fields are empty (`#[serde(default)]`).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default, Hash)]
+#[serde(default)]
+pub struct Location {
+    pub file: String,
+    /// 1-based number of the document in its file; 0 for the whole file.
+    pub doc: usize,
+    #[serde(flatten)]
+    pub span: Span,
+    /// Field path inside the document, in serde_path_to_error's syntax
+    /// (`items[3].spec.ingress[0].from[1]`); `None` when the place is not a
+    /// field (a syntax error, a file too large to read).
+    pub path: Option<String>,
+}
+
+impl Location {
+    pub fn new(file: &str, doc: usize, span: Span, path: Option<String>) -> Self {
+        Location { file: file.to_owned(), doc, span, path }
+    }
+
+    /// Where it points, for sorting: file, line, column.
+    pub fn position(&self) -> (&str, usize, usize) {
+        (self.file.as_str(), self.span.line, self.span.column)
     }
 }
 
@@ -122,38 +157,46 @@ pub fn join_index(path: &str, index: usize) -> String {
     format!("{path}[{index}]")
 }
 
-/// Where a loaded object came from: file, document, and the document's source map.
-/// `prefix` is the object's path inside the document (`items[3]` for list items).
+/// Where a loaded object came from: its [`Location`] (file, document, the span
+/// of the whole object and its path inside the document — `items[3]` for list
+/// items, empty for a whole document) and the document's source map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Origin {
-    pub file: String,
-    /// 1-based document number within the file.
-    pub doc: usize,
-    pub prefix: String,
+    pub location: Location,
     pub source_map: Arc<SourceMap>,
-    /// Span of the whole object (the document, or the list item).
-    pub span: Span,
 }
 
 impl Origin {
+    /// The object's path inside its document (empty for a whole document).
+    pub fn prefix(&self) -> &str {
+        self.location.path.as_deref().unwrap_or("")
+    }
+
     /// Path relative to the document root.
     pub fn full_path(&self, path: &str) -> String {
-        match (self.prefix.is_empty(), path.is_empty()) {
+        let prefix = self.prefix();
+        match (prefix.is_empty(), path.is_empty()) {
             (true, _) => path.to_owned(),
-            (false, true) => self.prefix.clone(),
-            (false, false) => format!("{}.{path}", self.prefix),
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{path}"),
         }
     }
 
     /// The span of a field of this object, given its path relative to the object
     /// (`spec.ingress[0].from[1]`); falls back to the nearest enclosing node.
     pub fn locate(&self, path: &str) -> Span {
-        self.locate_node(path).map(|node| node.whole()).unwrap_or(self.span)
+        self.locate_node(path).map(|node| node.whole()).unwrap_or(self.location.span)
+    }
+
+    /// The [`Location`] of a field of this object (path relative to the object),
+    /// located as [`Origin::locate`] does; its path is relative to the document.
+    pub fn location(&self, path: &str) -> Location {
+        Location::new(&self.location.file, self.location.doc, self.locate(path), Some(self.full_path(path)))
     }
 
     /// Like [`Origin::locate`] but only the value, without the key.
     pub fn locate_value(&self, path: &str) -> Span {
-        self.locate_node(path).map(|node| node.value).unwrap_or(self.span)
+        self.locate_node(path).map(|node| node.value).unwrap_or(self.location.span)
     }
 
     fn locate_node(&self, path: &str) -> Option<NodeSpan> {

@@ -62,7 +62,7 @@ fn documents_over_the_limit_are_reported_once() {
     assert_eq!(loading.inventory.objects.len(), 100);
     let limit: Vec<_> = loading.diagnostics.iter().filter(|d| d.code == "limit-documents").collect();
     assert_eq!(limit.len(), 1);
-    assert_eq!((limit[0].doc, limit[0].line), (101, 401));
+    assert_eq!((limit[0].location.doc, limit[0].location.span.line), (101, 401));
 }
 
 #[test]
@@ -84,7 +84,10 @@ fn invalid_utf8_is_located() {
     text.extend_from_slice(&[0xC3, 0x28, b'\n']);
     let loading = load(&[Input { name: "latin1.yaml", bytes: &with_good_document(&text) }]);
     let d = &loading.diagnostics[0];
-    assert_eq!((d.code.as_str(), d.doc, d.line, d.column), ("invalid-utf8", 1, 4, 12));
+    assert_eq!(
+        (d.code.as_str(), d.location.doc, d.location.span.line, d.location.span.column),
+        ("invalid-utf8", 1, 4, 12)
+    );
     assert_eq!(loading.inventory.objects.len(), 1);
 }
 
@@ -102,7 +105,7 @@ fn total_input_size_is_limited() {
     let loading = load_with_limits(&[Input::new("small.yaml", GOOD), Input::new("big.yaml", &big)], &limits);
     assert_eq!(loading.inventory.objects.len(), 1);
     assert_eq!(loading.diagnostics[0].code, "limit-input-size");
-    assert_eq!(loading.diagnostics[0].file, "big.yaml");
+    assert_eq!(loading.diagnostics[0].location.file, "big.yaml");
 }
 
 proptest! {
@@ -113,7 +116,7 @@ proptest! {
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let loading = load(&[Input { name: "random", bytes: &bytes }]);
         for d in &loading.diagnostics {
-            prop_assert!(d.line >= 1 && d.column >= 1);
+            prop_assert!(d.location.span.line >= 1 && d.location.span.column >= 1);
         }
     }
 
@@ -122,7 +125,7 @@ proptest! {
     fn random_yaml_punctuation_never_panics(text in "[a-z:\\-\\[\\]{}&*!|>'\"#%@`,? \n\t0-9]{0,400}") {
         let loading = load(&[Input::new("random.yaml", &text)]);
         for d in &loading.diagnostics {
-            prop_assert!(d.line >= 1 && d.column >= 1);
+            prop_assert!(d.location.span.line >= 1 && d.location.span.column >= 1);
         }
     }
 

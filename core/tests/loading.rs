@@ -18,8 +18,8 @@ fn render(name: &str, text: &str) -> String {
             "  {} {} (doc {}, line {})",
             object.object.api_version(),
             object.id(),
-            object.origin.doc,
-            object.origin.span.line
+            object.origin.location.doc,
+            object.origin.location.span.line
         );
     }
     out.push_str("namespaces:\n");
@@ -35,8 +35,8 @@ fn render(name: &str, text: &str) -> String {
     }
     out.push_str("diagnostics:\n");
     for d in &loading.diagnostics {
-        let path = d.path.as_deref().map(|p| format!(" @ {p}")).unwrap_or_default();
-        let _ = writeln!(out, "  doc {} {}{}", d.doc, d.to_text(), path);
+        let path = d.location.path.as_deref().map(|p| format!(" @ {p}")).unwrap_or_default();
+        let _ = writeln!(out, "  doc {} {}{}", d.location.doc, d.to_text(), path);
     }
     out
 }

@@ -58,7 +58,7 @@ fn summary_and_best_practices_share_one_default_deny() {
         let from_summary = summary.map_or((true, true), |n| (n.ingress, n.egress));
         assert_eq!(from_summary, (*ingress, *egress), "summary of namespace {namespace}");
         let workload = report.security.workloads.iter().find(|w| w.namespace == *namespace).expect("the pod");
-        let finding = workload.findings.iter().any(|f| f.id == "namespace-without-default-deny");
+        let finding = workload.findings.iter().any(|f| f.code == "namespace-without-default-deny");
         assert_eq!(!finding, from_summary.0, "best practice and summary disagree on ingress in {namespace}");
     }
 }

@@ -45,11 +45,11 @@ fn both_sides_with_rules_and_lines() {
     assert!(!e.allowed, "client egress is denied");
     assert!(e.egress.isolated && !e.egress.allowed);
     assert_eq!(e.egress.policies[0].policy, "x/client-out");
-    assert_eq!(e.egress.policies[0].location.line, 23);
+    assert_eq!(e.egress.policies[0].location.span.line, 23);
     assert!(e.ingress.isolated && e.ingress.allowed);
     // Rule 0 via peer 0 and the named port entry 1; rule 1 via the ipBlock.
     let found: Vec<(usize, Option<usize>, Option<usize>, usize)> =
-        e.ingress.matches.iter().map(|m| (m.rule, m.peer, m.port, m.location.line)).collect();
+        e.ingress.matches.iter().map(|m| (m.rule, m.peer, m.port, m.location.span.line)).collect();
     assert_eq!(found, vec![(0, Some(0), Some(1), 12), (1, Some(0), Some(0), 17)]);
     assert!(e.summary.starts_with("DENIED"));
     assert!(e.summary.contains("x/client may not send it (egress)"), "{}", e.summary);

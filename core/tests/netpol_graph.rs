@@ -41,7 +41,7 @@ fn service_resolves_named_target_port_and_flows() {
     assert!(hops[0].1.allowed);
     let rule = &hops[0].1.ingress.matches[0];
     assert_eq!((rule.rule, rule.peer, rule.port), (0, Some(0), Some(0)));
-    assert_eq!(rule.location.line, 17, "{rule:?}");
+    assert_eq!(rule.location.span.line, 17, "{rule:?}");
 
     let denied =
         explain_via_service(&engine, &loading.inventory, &from("default/database"), &service, 80, Protocol::TCP)
@@ -85,7 +85,7 @@ fn graph_edges_carry_connection_sets() {
     let blast = g.blast_radius("default/api").unwrap();
     assert!(blast.contains(&"default/database".to_owned()) && blast.contains(&"external:any".to_owned()));
 
-    let dot = g.to_dot();
+    let dot = kubeplay_core::render::dot::graph(&g);
     assert!(dot.starts_with("digraph netpol {"));
     assert!(dot.contains("\"default/frontend\" -> \"default/api\" [label=\"TCP 5000\"];"), "{dot}");
 }
@@ -96,7 +96,8 @@ fn analyze_report_has_the_netpol_section_and_findings() {
     let report = analyze(&[Input::new("m.yaml", &text)]);
     assert_eq!(report.netpol.policies, 1);
     assert_eq!(report.netpol.endpoints, 4);
-    let codes: Vec<(&str, usize)> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.line)).collect();
+    let codes: Vec<(&str, usize)> =
+        report.diagnostics.iter().map(|d| (d.code.as_str(), d.location.span.line)).collect();
     assert!(codes.contains(&("netpol-namespace-label-unmatched", 20)), "{codes:?}");
     assert!(codes.contains(&("netpol-dns-tcp-only", 37)), "{codes:?}");
     let json = serde_json::to_value(&report).unwrap();
@@ -197,7 +198,8 @@ fn the_traffic_picture_groups_large_clusters_by_namespace() {
 
 #[test]
 fn report_findings_cover_every_area_with_locations() {
-    use kubeplay_core::report::{Area, findings};
+    use kubeplay_core::diagnostic::Area;
+    use kubeplay_core::report::findings;
     let text = format!(
         "{}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec: {{containers: [{{name: c, image: nginx}}]}}\n",
         text()
@@ -206,16 +208,18 @@ fn report_findings_cover_every_area_with_locations() {
     let all = findings(&report);
     let areas: std::collections::BTreeSet<Area> = all.iter().map(|f| f.area).collect();
     assert!(areas.contains(&Area::NetworkPolicy) && areas.contains(&Area::Security), "{areas:?}");
-    // Every diagnostic is there once, with its area; security findings name their workload.
+    // Every diagnostic is there once, with the area its analysis set; then the best-practice findings.
     assert_eq!(all.iter().filter(|f| f.area != Area::Security).count(), report.diagnostics.len());
+    assert!(report.diagnostics.iter().all(|d| d.area != Area::Security));
+    let pod = report.objects.iter().find(|o| o.kind == kubeplay_core::model::Kind::Pod && o.name == "web").unwrap();
     let unpinned = all
         .iter()
-        .find(|f| f.finding.code == "image-tag-unpinned" && f.finding.message.starts_with("default/web:"))
-        .unwrap();
+        .find(|f| f.code == "image-tag-unpinned" && f.location.doc == pod.location.doc)
+        .expect("the pod's unpinned image");
     assert_eq!(unpinned.area, Area::Security);
-    assert!(unpinned.finding.message.starts_with("default/web: "), "{}", unpinned.finding.message);
+    assert!(unpinned.fix.as_deref().is_some_and(|fix| fix.contains("image:")), "{:?}", unpinned.fix);
     // The pod is the last document: its findings point into it.
     let pod_line = text.lines().position(|l| l.starts_with("metadata: {name: web}")).unwrap() + 1;
-    assert!(unpinned.finding.line > pod_line, "{} after {pod_line}", unpinned.finding.line);
-    assert!(all.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+    assert!(unpinned.location.span.line > pod_line, "{} after {pod_line}", unpinned.location.span.line);
+    assert!(all.windows(2).all(|w| w[0].location.span.line <= w[1].location.span.line));
 }

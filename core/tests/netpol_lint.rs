@@ -8,7 +8,7 @@ fn findings(name: &str, text: &str) -> Vec<(String, usize, String)> {
     let loading = load(&[Input::new(name, text)]);
     assert!(loading.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loading.diagnostics);
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
-    lint(&engine, &loading.inventory).into_iter().map(|d| (d.code, d.line, d.message)).collect()
+    lint(&engine, &loading.inventory).into_iter().map(|d| (d.code, d.location.span.line, d.message)).collect()
 }
 
 fn codes_at(found: &[(String, usize, String)]) -> Vec<(&str, usize)> {

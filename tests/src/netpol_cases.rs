@@ -251,7 +251,7 @@ pub fn step_inventory(case: &Case, step: &Step) -> Result<Inventory, String> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error || d.code == "unknown-field")
-        .map(|d| format!("{}:{}: {} ({})", d.file, d.line, d.message, d.code))
+        .map(|d| format!("{}:{}: {} ({})", d.location.file, d.location.span.line, d.message, d.code))
         .collect();
     if !errors.is_empty() {
         return Err(format!("the manifests do not load cleanly:\n  {}", errors.join("\n  ")));

@@ -14,7 +14,7 @@ fn load_clean(yaml: &str, seed: u64) -> kubeplay_core::model::Inventory {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error || d.code == "unknown-field")
-        .map(|d| format!("{}:{}: {} ({})", d.file, d.line, d.message, d.code))
+        .map(|d| format!("{}:{}: {} ({})", d.location.file, d.location.span.line, d.message, d.code))
         .collect();
     assert!(
         problems.is_empty(),

@@ -126,15 +126,15 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
             Some((id, line)) => (id.to_owned(), line.parse::<usize>().ok()),
             None => (wanted.clone(), None),
         };
-        let found = w.findings.iter().any(|f| f.id == id && line.is_none_or(|l| f.line == l));
+        let found = w.findings.iter().any(|f| f.code == id && line.is_none_or(|l| f.location.span.line == l));
         if !found {
-            let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.id, f.line)).collect();
+            let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.code, f.location.span.line)).collect();
             fail(format!("missing finding {wanted}; have {have:?}"));
         }
     }
     for (key, what) in [("findings_severity", "severity"), ("findings_message", "message")] {
         for (id, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
-            let got = w.findings.iter().find(|f| &f.id == id).map(|f| match key {
+            let got = w.findings.iter().find(|f| &f.code == id).map(|f| match key {
                 "findings_severity" => f.severity.as_str().to_owned(),
                 _ => f.message.clone(),
             });
@@ -144,7 +144,7 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
         }
     }
     for unwanted in strings(expect.get("findings_exclude").unwrap_or(&Value::Null)) {
-        if w.findings.iter().any(|f| f.id == unwanted) {
+        if w.findings.iter().any(|f| f.code == unwanted) {
             fail(format!("unexpected finding {unwanted}"));
         }
     }

@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
+use kubeplay_core::Area;
 use kubeplay_core::Severity;
 use kubeplay_core::netpol::Protocol;
-use kubeplay_core::report::Area;
 use yew::Reducible;
 
 pub use crate::worker::protocol::FlowQuery;

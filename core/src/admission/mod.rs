@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{PodSpec, Service};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, FieldError, Severity};
+use crate::diagnostic::{Area, Diagnostic, FieldError, Severity};
 use crate::model::{Inventory, Kind, Loaded, Object};
 use crate::quantity::Quantity;
 
@@ -399,7 +399,14 @@ impl Run {
             Reason::Invalid => format!("{code_prefix}-invalid"),
             Reason::Forbidden => format!("{code_prefix}-forbidden"),
         };
-        self.findings.push(Diagnostic::at(&loaded.origin, &rejection.path, Severity::Error, &code, &rejection.message));
+        self.findings.push(Diagnostic::at(
+            Area::Resources,
+            &loaded.origin,
+            &rejection.path,
+            Severity::Error,
+            &code,
+            &rejection.message,
+        ));
         decision.message = Some(rejection.message);
     }
 
@@ -561,6 +568,7 @@ impl Run {
                 ordinal(i64::from(index) + 1),
             );
             self.findings.push(Diagnostic::at(
+                Area::Resources,
                 &loaded.origin,
                 &located,
                 Severity::Error,
@@ -570,6 +578,7 @@ impl Run {
         }
         if replicas > MAX_SIMULATED_REPLICAS {
             self.findings.push(Diagnostic::at(
+                Area::Resources,
                 &loaded.origin,
                 replicas_path,
                 Severity::Info,
@@ -648,6 +657,7 @@ impl Run {
                     && fit < max_replicas
                 {
                     self.findings.push(Diagnostic::at(
+                        Area::Resources,
                         &loaded.origin,
                         "spec.maxReplicas",
                         Severity::Warning,

@@ -13,10 +13,10 @@ use crate::source::{NodeSpan, SourceMap, Span, join_index, join_key};
 /// Why a document was refused before value parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventFailure {
-    /// The scanner or parser stopped: message, 1-based line and column within the document.
-    Syntax { message: String, line: usize, column: usize },
-    /// An input limit was exceeded at this position.
-    Limit { code: &'static str, message: String, line: usize, column: usize },
+    /// The scanner or parser stopped: message, and the point within the document.
+    Syntax { message: String, at: Span },
+    /// An input limit was exceeded at this point of the document.
+    Limit { code: &'static str, message: String, at: Span },
 }
 
 struct Frame {
@@ -59,8 +59,7 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
     let limit = |code: &'static str, message: String, span: Span| EventFailure::Limit {
         code,
         message,
-        line: span.line,
-        column: span.column,
+        at: Span::point(span.line, span.column),
     };
 
     while let Some(next) = parser.next_event() {
@@ -80,8 +79,7 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                     map,
                     Some(EventFailure::Syntax {
                         message: error.info().to_owned(),
-                        line: marker.line(),
-                        column: marker.col() + 1,
+                        at: Span::point(marker.line(), marker.col() + 1),
                     }),
                 );
             }

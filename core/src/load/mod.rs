@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{DEFAULT_NAMESPACE, Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL, NamespaceInfo, Object};
-use crate::source::{Origin, SourceMap, Span, join_index};
+use crate::source::{Location, Origin, SourceMap, Span, join_index};
 
 pub use split::{RawDocument, split_documents};
 
@@ -117,7 +117,7 @@ impl DocContext<'_> {
         span: Span,
         path: Option<String>,
     ) -> Diagnostic {
-        Diagnostic::new(severity, code, message, self.file, self.doc, span, path)
+        Diagnostic::new(Area::Input, severity, code, message, Location::new(self.file, self.doc, span, path))
     }
 }
 
@@ -126,16 +126,14 @@ impl Loader<'_> {
         self.bytes = self.bytes.saturating_add(input.bytes.len());
         if self.bytes > self.limits.max_total_bytes {
             self.diagnostics.push(Diagnostic::new(
+                Area::Input,
                 Severity::Error,
                 "limit-input-size",
                 format!(
                     "input is larger than the limit of {} MiB; this file was not loaded",
                     self.limits.max_total_bytes / (1024 * 1024)
                 ),
-                input.name,
-                0,
-                Span::point(1, 1),
-                None,
+                Location::new(input.name, 0, Span::point(1, 1), None),
             ));
             return;
         }
@@ -148,16 +146,14 @@ impl Loader<'_> {
             self.documents += 1;
             if self.documents > self.limits.max_documents {
                 self.diagnostics.push(Diagnostic::new(
+                    Area::Input,
                     Severity::Error,
                     "limit-documents",
                     format!(
                         "more than {} documents; this one and the rest of the file were not loaded",
                         self.limits.max_documents
                     ),
-                    input.name,
-                    doc_number,
-                    Span::point(raw.first_line, 1),
-                    None,
+                    Location::new(input.name, doc_number, Span::point(raw.first_line, 1), None),
                 ));
                 return;
             }
@@ -206,12 +202,12 @@ impl Loader<'_> {
         }
         let (mut source_map, failure) = events::scan_document(text, self.limits);
         match failure {
-            Some(events::EventFailure::Limit { code, message, line, column }) => {
+            Some(events::EventFailure::Limit { code, message, at }) => {
                 self.diagnostics.push(ctx.diagnostic(
                     Severity::Error,
                     code,
                     format!("{message}; the document was not loaded"),
-                    ctx.span(line, column),
+                    ctx.span(at.line, at.column),
                     None,
                 ));
                 return;
@@ -250,16 +246,14 @@ impl Loader<'_> {
         let source_map = Arc::new(source_map);
         let doc_span = source_map.get("").map(|n| n.value).unwrap_or_else(|| ctx.span(1, 1));
         let origin = Origin {
-            file: ctx.file.to_owned(),
-            doc: ctx.doc,
-            prefix: String::new(),
+            location: Location::new(ctx.file, ctx.doc, doc_span, Some(String::new())),
             source_map: Arc::clone(&source_map),
-            span: doc_span,
         };
         match value {
             Value::Null => {}
             Value::Mapping(_) => self.load_object_or_list(value, origin),
             other => self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "",
                 Severity::Error,
@@ -287,8 +281,11 @@ impl Loader<'_> {
         let Some(Value::Sequence(items)) = mapping.remove("items") else { return };
         for (index, mut item) in items.into_iter().enumerate() {
             let prefix = join_index("items", index);
-            let span = origin.source_map.get(&prefix).map(|n| n.value).unwrap_or(origin.span);
-            let item_origin = Origin { prefix, span, ..origin.clone() };
+            let span = origin.source_map.get(&prefix).map(|n| n.value).unwrap_or(origin.location.span);
+            let item_origin = Origin {
+                location: Location { span, path: Some(prefix), ..origin.location.clone() },
+                source_map: Arc::clone(&origin.source_map),
+            };
             if let (Value::Mapping(item_map), Some(item_kind)) = (&mut item, &item_kind) {
                 if !item_map.contains_key("kind") {
                     item_map.insert("kind".into(), item_kind.clone().into());
@@ -300,6 +297,7 @@ impl Loader<'_> {
             match item {
                 Value::Mapping(_) => self.load_object(item, item_origin),
                 other => self.diagnostics.push(Diagnostic::at(
+                    Area::Input,
                     &item_origin,
                     "",
                     Severity::Error,
@@ -324,6 +322,7 @@ impl Loader<'_> {
         for name in &missing {
             let wrong_type = value.get(*name).is_some_and(|v| !v.is_null() && !v.is_string());
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 name,
                 Severity::Error,
@@ -343,6 +342,7 @@ impl Loader<'_> {
         }
         let Some(supported) = Kind::from_name(&kind) else {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "kind",
                 Severity::Warning,
@@ -354,6 +354,7 @@ impl Loader<'_> {
         let served_version = supported.api_version();
         if served_version != api_version {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "apiVersion",
                 Severity::Warning,
@@ -366,6 +367,7 @@ impl Loader<'_> {
         }
         if validate::missing_name(&value) {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 "metadata",
                 Severity::Error,
@@ -382,6 +384,7 @@ impl Loader<'_> {
                 let path = error.path().to_string();
                 let path = if path == "?" { String::new() } else { path };
                 self.diagnostics.push(Diagnostic::at(
+                    Area::Input,
                     &origin,
                     &path,
                     Severity::Error,
@@ -395,6 +398,7 @@ impl Loader<'_> {
         validate::unknown_fields(&value, &round_trip, String::new(), &mut unknown);
         for path in unknown {
             self.diagnostics.push(Diagnostic::at(
+                Area::Input,
                 &origin,
                 &path,
                 Severity::Warning,

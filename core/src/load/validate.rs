@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{Diagnostic, Severity, go_quote};
+use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::{Kind, Loaded, Object, ObjectRef};
 use crate::source::{Origin, join_index, join_key};
 
@@ -326,6 +326,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         if !errors.is_empty() {
             let name = metadata.name.as_deref().or(generated.as_deref()).unwrap_or_default();
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 "metadata.generateName",
                 Severity::Error,
@@ -345,7 +346,14 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         errors.extend(priority_class_name_problem(object, name));
         if !errors.is_empty() {
             let path = if metadata.name.is_some() { "metadata.name" } else { "metadata.generateName" };
-            out.push(Diagnostic::at(origin, path, Severity::Error, "invalid-name", invalid_field(kind, name, &errors)));
+            out.push(Diagnostic::at(
+                Area::Input,
+                origin,
+                path,
+                Severity::Error,
+                "invalid-name",
+                invalid_field(kind, name, &errors),
+            ));
         }
     }
     // A cluster-scoped object's namespace is cleared before validation
@@ -359,6 +367,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         if !errors.is_empty() {
             let name = metadata.name.as_deref().unwrap_or_default();
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 "metadata.namespace",
                 Severity::Error,
@@ -371,6 +380,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         let path = format!("metadata.labels.{key}");
         if let Some(problem) = label_key_problem(key) {
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 &path,
                 Severity::Error,
@@ -380,6 +390,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
         }
         if let Some(problem) = label_value_problem(value) {
             out.push(Diagnostic::at(
+                Area::Input,
                 origin,
                 &path,
                 Severity::Error,
@@ -400,6 +411,7 @@ pub fn deduplicate(objects: Vec<Loaded>, out: &mut Vec<Diagnostic>) -> Vec<Loade
         if let Some(previous) = last_index.insert(key(object), index) {
             let earlier = &objects[previous].origin;
             out.push(Diagnostic::at(
+                Area::Input,
                 &object.origin,
                 "metadata.name",
                 Severity::Warning,
@@ -408,8 +420,8 @@ pub fn deduplicate(objects: Vec<Loaded>, out: &mut Vec<Diagnostic>) -> Vec<Loade
                     "{} `{}` is defined again (first at {}:{}); the later definition replaces the earlier",
                     object.kind(),
                     object.id(),
-                    earlier.file,
-                    earlier.span.line
+                    earlier.location.file,
+                    earlier.location.span.line
                 ),
             ));
         }

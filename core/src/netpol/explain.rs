@@ -14,6 +14,7 @@ use super::engine::Engine;
 use super::ip::{CidrError, IpRange, RangeSet};
 use super::policy::{Direction, NamespaceScope, Peer, PeerKind, Policy, PortSpec, Rule};
 use super::selector::Op;
+use crate::source::Location;
 
 #[derive(Clone, Debug)]
 pub struct ExplainQuery {
@@ -92,21 +93,11 @@ impl From<CidrError> for ExplainError {
     }
 }
 
-/// A place in a manifest.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    /// Path inside the object, e.g. `spec.ingress[0].from[1]`.
-    pub path: String,
-}
-
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct PolicyRef {
     /// `namespace/name` of the NetworkPolicy.
     pub policy: String,
+    #[serde(serialize_with = "crate::render::contract::explanation")]
     pub location: Location,
 }
 
@@ -118,6 +109,7 @@ pub struct RuleMatch {
     pub rule: usize,
     pub peer: Option<usize>,
     pub port: Option<usize>,
+    #[serde(serialize_with = "crate::render::contract::explanation")]
     pub location: Location,
     pub text: String,
 }
@@ -250,17 +242,6 @@ pub fn explain_endpoints(
     }
 }
 
-fn locate(policy: &Policy, path: &str) -> Location {
-    let span = policy.origin.locate(path);
-    Location {
-        file: policy.origin.file.clone(),
-        line: span.line,
-        column: span.column,
-        end_line: span.end_line,
-        path: path.to_owned(),
-    }
-}
-
 /// Whether `policy` selects `endpoint` (netpol.md §2, §3, §35).
 pub fn selects(policy: &Policy, endpoint: &Endpoint) -> bool {
     !endpoint.is_external()
@@ -338,7 +319,7 @@ fn side(
         if !selects(policy, subject) {
             continue;
         }
-        policies.push(PolicyRef { policy: policy.id(), location: locate(policy, "metadata.name") });
+        policies.push(PolicyRef { policy: policy.id(), location: policy.origin.location("metadata.name") });
         for rule in rules {
             let Some(port_index) = matching_port(rule, destination, port, protocol) else {
                 continue;
@@ -370,7 +351,7 @@ fn side(
                     rule: rule.index,
                     peer: None,
                     port: port_index,
-                    location: locate(policy, &rule_path),
+                    location: policy.origin.location(&rule_path),
                     text: format!(
                         "{word} rule {} of {} has no `{}` list, so it matches everyone (in and outside the cluster), on {port_text}",
                         rule.index,
@@ -406,7 +387,7 @@ fn side(
                         rule: rule.index,
                         peer: Some(peer.index),
                         port: port_index,
-                        location: locate(policy, &peer_path),
+                        location: policy.origin.location(&peer_path),
                         text: format!(
                             "{word} rule {}, peer {} ({what}) of {} matches {}, on {port_text}",
                             rule.index,
@@ -428,7 +409,7 @@ fn side(
         !matches.is_empty()
     };
     let names: Vec<String> =
-        policies.iter().map(|p| format!("{} ({}:{})", p.policy, p.location.file, p.location.line)).collect();
+        policies.iter().map(|p| format!("{} ({}:{})", p.policy, p.location.file, p.location.span.line)).collect();
     let (sends, role) = if direction == Direction::Egress { ("send", "outgoing") } else { ("receive", "incoming") };
     let text = if subject.is_external() {
         format!("{} is outside the cluster; policies do not restrict its {role} traffic.", subject.id)

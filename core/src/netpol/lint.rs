@@ -22,7 +22,7 @@ use super::engine::Engine;
 use super::explain::peer_matches;
 use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec};
 use super::selector::{Op, Selector};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, NAMESPACE_NAME_LABEL, Object};
 
 /// Every finding, including the `netpol-invalid` errors from compiling.
@@ -50,6 +50,7 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
         let selected = engine.selected.get(pi).map(|s| s.to_vec()).unwrap_or_default();
         if has_endpoints && selected.is_empty() {
             out.push(Diagnostic::at(
+                Area::NetworkPolicy,
                 &policy.origin,
                 "spec.podSelector",
                 Severity::Warning,
@@ -91,6 +92,7 @@ fn peers(
                     && !engine.namespaces.iter().any(|n| selector.matches(&n.labels))
                 {
                     out.push(Diagnostic::at(
+                        Area::NetworkPolicy,
                         &policy.origin,
                         &format!("{path}.namespaceSelector"),
                         Severity::Warning,
@@ -154,6 +156,7 @@ fn peers(
                         }
                     };
                     out.push(Diagnostic::at(
+                        Area::NetworkPolicy,
                         &policy.origin,
                         &path,
                         Severity::Warning,
@@ -258,6 +261,7 @@ fn named_ports(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec
                     Direction::Egress => "destination of this rule",
                 };
                 out.push(Diagnostic::at(
+                    Area::NetworkPolicy,
                     &policy.origin,
                     &format!("spec.{}[{}].ports[{}].port", direction.field(), rule.index, entry.index),
                     Severity::Warning,
@@ -280,6 +284,7 @@ fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnosti
     let types = spec.policy_types.clone().unwrap_or_default().join(", ");
     if policy.ingress.is_none() && spec.ingress.as_ref().is_some_and(|r| !r.is_empty()) {
         out.push(Diagnostic::at(
+            Area::NetworkPolicy,
             &policy.origin,
             "spec.ingress",
             Severity::Warning,
@@ -291,6 +296,7 @@ fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnosti
     }
     if policy.egress.is_none() && spec.egress.as_ref().is_some_and(|r| !r.is_empty()) {
         out.push(Diagnostic::at(
+            Area::NetworkPolicy,
             &policy.origin,
             "spec.egress",
             Severity::Warning,
@@ -304,6 +310,7 @@ fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnosti
     let wrote_egress = policy.origin.source_map.get(&policy.origin.full_path("spec.egress")).is_some();
     if !policy.explicit_types && policy.egress.is_none() && wrote_egress {
         out.push(Diagnostic::at(
+            Area::NetworkPolicy,
             &policy.origin,
             "spec.egress",
             Severity::Warning,
@@ -371,6 +378,7 @@ fn dns(policy: &Policy, selected: &[u32], marks: &(Vec<bool>, Vec<bool>), out: &
     let fix = "DNS uses UDP port 53 (and TCP 53 only for large answers). Add a ports entry `{protocol: UDP, port: 53}` next to the TCP one, ideally with a `to` peer for kube-dns (`namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}` with `podSelector: {matchLabels: {k8s-app: kube-dns}}`)";
     if let Some(path) = tcp_entry {
         out.push(Diagnostic::at(
+            Area::NetworkPolicy,
             &policy.origin,
             &path,
             Severity::Warning,
@@ -386,6 +394,7 @@ fn dns(policy: &Policy, selected: &[u32], marks: &(Vec<bool>, Vec<bool>), out: &
             "spec.policyTypes"
         };
         out.push(Diagnostic::at(
+            Area::NetworkPolicy,
             &policy.origin,
             path,
             Severity::Warning,
@@ -433,6 +442,7 @@ fn shadows(engine: &Engine, pi: usize, policy: &Policy, out: &mut Vec<Diagnostic
             continue;
         }
         out.push(Diagnostic::at(
+            Area::NetworkPolicy,
             &policy.origin,
             &format!("spec.{}[{}]", direction.field(), rule.index),
             Severity::Info,

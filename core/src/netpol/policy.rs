@@ -11,7 +11,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::Protocol;
 use super::ip::{IpRange, RangeSet, parse_cidr};
 use super::selector::Selector;
-use crate::diagnostic::{Diagnostic, FieldError, Severity};
+use crate::diagnostic::{Area, Diagnostic, FieldError, Severity};
 use crate::model::Inventory;
 use crate::source::Origin;
 
@@ -217,6 +217,7 @@ pub fn compile(inventory: &Inventory) -> (Vec<Policy>, Vec<Diagnostic>) {
         } else {
             for error in errors {
                 diagnostics.push(Diagnostic::at(
+                    Area::NetworkPolicy,
                     &loaded.origin,
                     &error.path,
                     Severity::Error,

@@ -13,8 +13,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::Protocol;
 use super::endpoint::EndpointRef;
 use super::engine::Engine;
-use super::explain::{ExplainError, Explanation, Location, explain_endpoints, resolve_endpoint, unknown_endpoint};
+use super::explain::{ExplainError, Explanation, explain_endpoints, resolve_endpoint, unknown_endpoint};
 use crate::model::{Inventory, Kind, Object, ObjectRef};
+use crate::source::Location;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ServiceBackend {
@@ -41,6 +42,7 @@ pub struct ServiceInfo {
     pub namespace: String,
     pub name: String,
     pub ports: Vec<ServicePortMap>,
+    #[serde(serialize_with = "crate::render::contract::explanation")]
     pub location: Location,
 }
 
@@ -101,19 +103,12 @@ pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
                     .collect(),
             });
         }
-        let span = loaded.origin.locate("metadata.name");
         out.push(ServiceInfo {
             id: loaded.id(),
             namespace,
             name: loaded.name().to_owned(),
             ports,
-            location: Location {
-                file: loaded.origin.file.clone(),
-                line: span.line,
-                column: span.column,
-                end_line: span.end_line,
-                path: "metadata.name".to_owned(),
-            },
+            location: loaded.origin.location("metadata.name"),
         });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));

@@ -3,8 +3,7 @@
 //! and best-practice findings — per Pod and per workload pod template.
 //!
 //! [`analyze`] builds the full [`SecuritySection`] (the `security` field of the
-//! report); [`SecuritySection::check_output`] is the `kubeplay check --format json`
-//! contract; [`sarif`] renders SARIF 2.1.0.
+//! report); `render::check` and `render::sarif` write it out for `kubeplay check`.
 
 pub mod admission;
 pub mod practices;
@@ -16,12 +15,13 @@ use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::Diagnostic;
 use crate::model::{Inventory, Kind, Object, Workload};
 use crate::netpol::Engine;
+use crate::source::Location;
 use admission::{AdmissionOutcome, NamespacePolicy};
-use practices::{Finding, Rule};
-use psp::{MigrationRow, PolicyRef, PspDecision, PspEvaluation};
+use practices::Rule;
+use psp::{MigrationRow, PolicyRef, PspDecision};
 use pss::{Evaluation, Level, PolicyVersion};
 
 /// Options of the security analysis.
@@ -43,14 +43,9 @@ pub struct LocatedFailure {
     pub id: String,
     pub reason: String,
     pub detail: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    /// Field path inside the document of the first offending field.
-    pub path: String,
+    /// The first offending field.
+    #[serde(flatten)]
+    pub location: Location,
 }
 
 /// One level's verdict for a workload, with locations.
@@ -71,9 +66,9 @@ pub struct WorkloadSecurity {
     pub kind: Kind,
     pub namespace: String,
     pub name: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
+    /// Where the Pod or workload starts; the contract prints `file, doc, line`.
+    #[serde(flatten, serialize_with = "crate::render::contract::object_start")]
+    pub location: Location,
     pub baseline: LevelVerdict,
     pub restricted: LevelVerdict,
     /// What Pod Security Admission does on apply, from the namespace's labels.
@@ -84,15 +79,18 @@ pub struct WorkloadSecurity {
     /// templates it describes the Pods the controller will create: PSP never
     /// checks the controller object itself.
     pub psp: Option<PspDecision>,
-    pub findings: Vec<Finding>,
+    /// Best-practice findings (area security, code = the rule id, with a fix).
+    #[serde(with = "crate::render::contract::practice_findings")]
+    pub findings: Vec<Diagnostic>,
 }
 
 /// A PodSecurityPolicy of the input and the API validation problems of the object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySummary {
     pub name: String,
-    pub file: String,
-    pub line: usize,
+    /// Where the policy starts; the contract prints `file, line`.
+    #[serde(flatten, serialize_with = "crate::render::contract::file_line")]
+    pub location: Location,
     /// Why the API server would refuse this PSP object (evaluated with `RunAsAny` in place).
     pub problems: Vec<String>,
 }
@@ -155,8 +153,7 @@ pub fn analyze(inventory: &Inventory, engine: &Engine, options: &Options) -> Sec
         .iter()
         .map(|(loaded, p)| PolicySummary {
             name: p.name.to_owned(),
-            file: loaded.origin.file.clone(),
-            line: loaded.origin.span.line,
+            location: loaded.origin.location.clone(),
             problems: psp::policy_problems(p.spec),
         })
         .collect();
@@ -196,18 +193,11 @@ fn verdict(workload: &Workload<'_>, evaluation: &Evaluation) -> LevelVerdict {
         .iter()
         .map(|f| {
             let path = format!("{prefix}{}", f.paths.first().map_or("spec", String::as_str));
-            let span = origin.locate(&path);
             LocatedFailure {
                 id: f.id.clone(),
                 reason: f.reason.clone(),
                 detail: f.detail.clone(),
-                file: origin.file.clone(),
-                doc: origin.doc,
-                line: span.line,
-                column: span.column,
-                end_line: span.end_line,
-                end_column: span.end_column,
-                path: origin.full_path(&path),
+                location: origin.location(&path),
             }
         })
         .collect();
@@ -241,9 +231,7 @@ fn workload_security(
         kind: w.kind,
         namespace: w.namespace.to_owned(),
         name: w.name.to_owned(),
-        file: w.loaded.origin.file.clone(),
-        doc: w.loaded.origin.doc,
-        line: w.loaded.origin.span.line,
+        location: w.loaded.origin.location.clone(),
         baseline: verdict(w, &baseline),
         restricted: verdict(w, &restricted),
         admission,
@@ -324,234 +312,4 @@ fn api_warnings(w: &Workload<'_>, metadata: &ObjectMeta, spec: &PodSpec) -> Vec<
         }
     }
     out
-}
-
-// ---------------------------------------------------------------------------
-// The `kubeplay check --format json` contract (README.md, docs/security.md): field names are fixed.
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckOutput {
-    pub workloads: Vec<CheckWorkload>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckWorkload {
-    pub id: String,
-    pub pss: CheckPss,
-    pub pss_messages: CheckPssMessages,
-    pub psp: Vec<PspEvaluation>,
-    pub findings: Vec<CheckFinding>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckPss {
-    pub baseline: CheckLevel,
-    pub restricted: CheckLevel,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckLevel {
-    pub pass: bool,
-    pub failing: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckPssMessages {
-    pub baseline: Option<String>,
-    pub restricted: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckFinding {
-    pub id: String,
-    pub severity: Severity,
-    pub message: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub fix: String,
-}
-
-impl SecuritySection {
-    /// The JSON contract of `kubeplay check`.
-    pub fn check_output(&self) -> CheckOutput {
-        let level = |v: &LevelVerdict| CheckLevel { pass: v.pass, failing: v.failing.clone() };
-        CheckOutput {
-            workloads: self
-                .workloads
-                .iter()
-                .map(|w| CheckWorkload {
-                    id: w.id.clone(),
-                    pss: CheckPss { baseline: level(&w.baseline), restricted: level(&w.restricted) },
-                    pss_messages: CheckPssMessages {
-                        baseline: w.baseline.message.clone(),
-                        restricted: w.restricted.message.clone(),
-                    },
-                    psp: w.psp.as_ref().map(|d| d.evaluations.clone()).unwrap_or_default(),
-                    findings: w
-                        .findings
-                        .iter()
-                        .map(|f| CheckFinding {
-                            id: f.id.clone(),
-                            severity: f.severity,
-                            message: f.message.clone(),
-                            file: f.file.clone(),
-                            doc: f.doc,
-                            line: f.line,
-                            column: f.column,
-                            fix: f.fix.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// SARIF 2.1.0 (OASIS), for code-scanning tools.
-
-pub use crate::version::SARIF_SCHEMA;
-
-fn sarif_level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
-    }
-}
-
-/// A file name as a SARIF `artifactLocation.uri`, which must be a URI reference
-/// (RFC 3986): every byte but the unreserved ones and `/` is percent-encoded, so
-/// spaces, `#`, `?`, non-ASCII and a colon that would read as a scheme
-/// (`a:b.yaml`) survive, and `<stdin>` becomes `%3Cstdin%3E`.
-pub fn artifact_uri(file: &str) -> String {
-    let mut out = String::with_capacity(file.len());
-    for byte in file.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-#[allow(clippy::too_many_arguments)] // one flat SARIF result: id, level, text, file and region
-fn sarif_result(
-    rule_id: &str,
-    level: &str,
-    message: &str,
-    file: &str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-) -> serde_json::Value {
-    serde_json::json!({
-        "ruleId": rule_id,
-        "level": level,
-        "message": { "text": message },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": artifact_uri(file) },
-                "region": {
-                    "startLine": line.max(1),
-                    "startColumn": column.max(1),
-                    "endLine": end_line.max(line).max(1),
-                    "endColumn": end_column.max(1),
-                }
-            }
-        }]
-    })
-}
-
-/// SARIF 2.1.0: PSS checks failing at restricted (`pss/<checkId>`; `error` when
-/// the check is part of baseline, `warning` when only restricted requires it)
-/// and every best-practice finding.
-pub fn sarif(section: &SecuritySection) -> serde_json::Value {
-    let mut rules: Vec<serde_json::Value> = pss::all_checks()
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "id": format!("pss/{}", c.id),
-                "name": c.id,
-                "shortDescription": { "text": format!("Pod Security Standards check {} ({})", c.id, c.level) },
-                "helpUri": "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
-                "properties": { "level": c.level.as_str(), "since": format!("v1.{}", c.since) }
-            })
-        })
-        .collect();
-    rules.extend(section.rules.iter().map(|r| {
-        serde_json::json!({
-            "id": r.id,
-            "name": r.id,
-            "shortDescription": { "text": r.title },
-            "defaultConfiguration": { "level": sarif_level(r.severity) },
-            "properties": { "equivalents": r.equivalents }
-        })
-    }));
-    let mut results = Vec::new();
-    for w in &section.workloads {
-        for f in &w.restricted.failures {
-            let in_baseline = w.baseline.failing.contains(&f.id);
-            let level = if in_baseline { "error" } else { "warning" };
-            let message = format!("{}: {} ({})", w.id, f.reason, f.detail);
-            results.push(sarif_result(
-                &format!("pss/{}", f.id),
-                level,
-                &message,
-                &f.file,
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
-            ));
-        }
-        for f in &w.findings {
-            let message = format!("{}: {}", w.id, f.message);
-            results.push(sarif_result(
-                &f.id,
-                sarif_level(f.severity),
-                &message,
-                &f.file,
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
-            ));
-        }
-    }
-    serde_json::json!({
-        "version": crate::version::SARIF_VERSION,
-        "$schema": SARIF_SCHEMA,
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "kubeplay",
-                    "version": crate::VERSION,
-                    "informationUri": "https://example.invalid/kubeplay",
-                    "rules": rules,
-                }
-            },
-            "results": results,
-        }]
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::artifact_uri;
-
-    #[test]
-    fn file_names_become_uri_references() {
-        assert_eq!(artifact_uri("tests/cases/a-b_c.yaml"), "tests/cases/a-b_c.yaml");
-        assert_eq!(
-            artifact_uri("/tmp/dir with space/a:b #1 é.yaml"),
-            "/tmp/dir%20with%20space/a%3Ab%20%231%20%C3%A9.yaml"
-        );
-        assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
-        assert_eq!(artifact_uri("C:\\k8s\\pod.yaml"), "C%3A%5Ck8s%5Cpod.yaml");
-    }
 }

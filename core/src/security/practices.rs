@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, Kind, Workload};
 use crate::netpol::Engine;
 use crate::netpol::policy::DefaultDeny;
@@ -22,24 +22,6 @@ pub struct Rule {
     /// Equivalent check ids: `kube-score`, `polaris`, `kubescape`, `kube-linter`
     /// (absent when the tool has none).
     pub equivalents: BTreeMap<String, Vec<String>>,
-}
-
-/// One finding, located in its file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub id: String,
-    pub severity: Severity,
-    pub message: String,
-    pub file: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    /// Field path inside the document.
-    pub path: String,
-    /// A YAML snippet that fixes it.
-    pub fix: String,
 }
 
 struct RuleDef {
@@ -307,7 +289,7 @@ fn severity_of(id: &str) -> Severity {
 
 struct Sink<'w, 'a> {
     workload: &'w Workload<'a>,
-    out: Vec<Finding>,
+    out: Vec<Diagnostic>,
 }
 
 impl Sink<'_, '_> {
@@ -318,20 +300,7 @@ impl Sink<'_, '_> {
     /// A finding at another severity than its rule's default.
     fn push_as(&mut self, severity: Severity, id: &str, path: &str, message: String, fix: &str) {
         let origin = &self.workload.loaded.origin;
-        let d = Diagnostic::at(origin, path, severity, id, message);
-        self.out.push(Finding {
-            id: id.to_owned(),
-            severity: d.severity,
-            message: d.message,
-            file: d.file,
-            doc: d.doc,
-            line: d.line,
-            column: d.column,
-            end_line: d.end_line,
-            end_column: d.end_column,
-            path: d.path.unwrap_or_else(|| path.to_owned()),
-            fix: fix.to_owned(),
-        });
+        self.out.push(Diagnostic::at(Area::Security, origin, path, severity, id, message).with_fix(fix));
     }
 }
 
@@ -359,7 +328,7 @@ fn image_unpinned(image: &str) -> bool {
 }
 
 /// Findings for one workload (Pod or template) of the inventory.
-pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &Workload<'_>) -> Vec<Finding> {
+pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &Workload<'_>) -> Vec<Diagnostic> {
     let mut sink = Sink { workload, out: Vec::new() };
     let Some(spec) = workload.template.spec.as_ref() else {
         return sink.out;

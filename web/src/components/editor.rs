@@ -72,7 +72,8 @@ fn underlines(
     last: usize,
 ) -> BTreeMap<usize, Vec<Underline>> {
     let mut out: BTreeMap<usize, Vec<Underline>> = BTreeMap::new();
-    for d in diagnostics {
+    for mark in diagnostics {
+        let d = &mark.span;
         let end_line = d.end_line.max(d.line).min(d.line + 200);
         for line in d.line.max(first)..=end_line.min(last) {
             if line > starts.len() {
@@ -84,7 +85,7 @@ fn underlines(
             let start = if line == d.line { d.column.saturating_sub(1) } else { indent };
             let end = if line == end_line && d.end_line == end_line { d.end_column.saturating_sub(1) } else { length };
             let (start, end) = (start.min(length), end.min(length).max(start.min(length) + 1));
-            out.entry(line).or_default().push(Underline { start, end, severity: d.severity });
+            out.entry(line).or_default().push(Underline { start, end, severity: mark.severity });
         }
     }
     for marks in out.values_mut() {
@@ -153,7 +154,7 @@ pub fn editor(props: &EditorProps) -> Html {
 
     // Worst severity per line, for the gutter markers.
     let marks: BTreeMap<usize, Severity> = diagnostics.iter().fold(BTreeMap::new(), |mut marks, d| {
-        let entry = marks.entry(d.line).or_insert(d.severity);
+        let entry = marks.entry(d.span.line).or_insert(d.severity);
         *entry = (*entry).min(d.severity);
         marks
     });
@@ -307,10 +308,7 @@ mod tests {
         let d = Mark {
             severity: Severity::Warning,
             message: String::new(),
-            line: 2,
-            column: 3,
-            end_line: 3,
-            end_column: 7,
+            span: kubeplay_core::source::Span { line: 2, column: 3, end_line: 3, end_column: 7 },
         };
         let marks = underlines(text, &line_starts(text), &[d], 1, 3);
         assert_eq!(marks[&2], vec![Underline { start: 2, end: 6, severity: Severity::Warning }]);

@@ -2,8 +2,8 @@
 //! admission (quota and limits) and best practices — filterable by severity and
 //! by the analysis it came from; clicking one selects its lines.
 
+use kubeplay_core::Area;
 use kubeplay_core::Severity;
-use kubeplay_core::report::Area;
 use yew::prelude::*;
 
 use crate::state::Analysis;
@@ -38,7 +38,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
         .filter(|f| !props.hidden.contains(&f.severity) && !props.hidden_areas.contains(&f.area))
         .collect();
     // Worst first; within a severity, input and policy findings before the many best-practice ones.
-    shown.sort_by_key(|f| (f.severity, f.area, f.line, f.column));
+    shown.sort_by_key(|f| (f.severity, f.area, f.location.span.line, f.location.span.column));
     html! {
         <div class="findings">
             <div class="filters" role="group" aria-label="Show severities">
@@ -73,7 +73,7 @@ pub fn findings_view(props: &FindingsProps) -> Html {
             } else {
                 <ul class="diagnostic-list" role="list" data-testid="findings">
                     { for shown.into_iter().map(|d| {
-                        let (line, end_line) = (d.line, d.end_line.max(d.line));
+                        let (line, end_line) = (d.location.span.line, d.location.span.end_line.max(d.location.span.line));
                         let onclick = { let on_select = props.on_select.clone(); Callback::from(move |_: MouseEvent| on_select.emit((line, end_line))) };
                         let onkeydown = { let on_select = props.on_select.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); on_select.emit((line, end_line)) }) };
                         let severity = d.severity.as_str();
@@ -82,10 +82,10 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                                 aria-label={format!("{severity} at line {line}: {}", d.message)}
                                 data-line={line.to_string()} data-code={d.code.clone()} data-area={d.area.label().to_owned()} {onclick} {onkeydown}>
                                 <span class="badge">{severity}</span>
-                                <span class="where">{format!("line {line}:{}", d.column)}{ if d.doc > 0 { format!(" · doc {}", d.doc) } else { String::new() } }</span>
+                                <span class="where">{format!("line {line}:{}", d.location.span.column)}{ if d.location.doc > 0 { format!(" · doc {}", d.location.doc) } else { String::new() } }</span>
                                 <span class="code-id">{&d.code}</span>
                                 <span class="message">{message_html(&d.message)}</span>
-                                if let Some(path) = &d.path { <span class="path">{path}</span> }
+                                if let Some(path) = &d.location.path { <span class="path">{path}</span> }
                             </li>
                         }
                     }) }

@@ -5,8 +5,7 @@
 
 use kubeplay_core::netpol::explain::{ExplainQuery, Explanation, SideExplanation};
 use kubeplay_core::netpol::{ProbeQuery, Protocol};
-use kubeplay_core::report::{Area, AreaFinding};
-use kubeplay_core::{Input, Report, Severity};
+use kubeplay_core::{Area, Diagnostic, Input, Report, Severity};
 
 use super::protocol::*;
 
@@ -29,12 +28,12 @@ const NOTHING_KEPT: &str = "no analysis has finished yet";
 /// best-practice findings must not hide the NetworkPolicy lint): each area gets
 /// an equal share, and what one does not use goes to the others. Within an area
 /// errors come first, then warnings, then info; the result is in line order.
-fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
+fn cut_fairly(mut all: Vec<Diagnostic>, budget: usize) -> Vec<Diagnostic> {
     if all.len() <= budget {
         return all;
     }
-    all.sort_by_key(|f| f.finding.severity);
-    let mut by_area: Vec<Vec<AreaFinding>> = Area::ALL.iter().map(|_| Vec::new()).collect();
+    all.sort_by_key(|f| f.severity);
+    let mut by_area: Vec<Vec<Diagnostic>> = Area::ALL.iter().map(|_| Vec::new()).collect();
     for finding in all {
         let index = Area::ALL.iter().position(|a| *a == finding.area).unwrap_or(0);
         if let Some(list) = by_area.get_mut(index) {
@@ -55,14 +54,14 @@ fn cut_fairly(mut all: Vec<AreaFinding>, budget: usize) -> Vec<AreaFinding> {
             left -= extra;
         }
     }
-    let mut kept: Vec<AreaFinding> =
+    let mut kept: Vec<Diagnostic> =
         by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
-    kept.sort_by(|a, b| a.finding.position().cmp(&b.finding.position()));
+    kept.sort_by(|a, b| a.position().cmp(&b.position()));
     kept
 }
 
-fn counts(report: &Report, findings: &[AreaFinding]) -> Counts {
-    let severity = |s: Severity| findings.iter().filter(|f| f.finding.severity == s).count();
+fn counts(report: &Report, findings: &[Diagnostic]) -> Counts {
+    let severity = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let area = |a: Area| findings.iter().filter(|f| f.area == a).count();
     Counts {
         objects: report.objects.len(),
@@ -90,30 +89,19 @@ fn marks(report: &Report) -> Vec<Mark> {
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     diagnostics
         .into_iter()
-        .map(|d| Mark {
-            severity: d.severity,
-            message: d.message.clone(),
-            line: d.line,
-            column: d.column,
-            end_line: d.end_line,
-            end_column: d.end_column,
-        })
+        .map(|d| Mark { severity: d.severity, message: d.message.clone(), span: d.location.span })
         .collect()
 }
 
-fn finding_rows(findings: Vec<AreaFinding>) -> Vec<FindingRow> {
+fn finding_rows(findings: Vec<Diagnostic>) -> Vec<FindingRow> {
     cut_fairly(findings, FINDINGS_SHOWN)
         .into_iter()
-        .map(|AreaFinding { area, finding: d }| FindingRow {
-            area,
+        .map(|d| FindingRow {
+            area: d.area,
             severity: d.severity,
             code: d.code,
             message: d.message,
-            doc: d.doc,
-            line: d.line,
-            column: d.column,
-            end_line: d.end_line,
-            path: d.path,
+            location: d.location,
         })
         .collect()
 }
@@ -194,7 +182,7 @@ fn security(report: &Report) -> SecurityView {
         .take(WORKLOADS_SHOWN)
         .map(|w| WorkloadView {
             id: w.id.clone(),
-            line: w.line,
+            line: w.location.span.line,
             baseline_pass: w.baseline.pass,
             restricted_pass: w.restricted.pass,
             restricted_message: w.restricted.message.clone().filter(|_| !w.restricted.pass),
@@ -205,8 +193,8 @@ fn security(report: &Report) -> SecurityView {
                 .map(|f| CheckFailure {
                     id: f.id.clone(),
                     reason: f.reason.clone(),
-                    line: f.line,
-                    end_line: f.end_line,
+                    line: f.location.span.line,
+                    end_line: f.location.span.end_line,
                 })
                 .collect(),
             psp: w.psp.as_ref().map(|psp| match (&psp.rejection, &psp.chosen) {
@@ -219,11 +207,11 @@ fn security(report: &Report) -> SecurityView {
                 .iter()
                 .map(|f| PracticeView {
                     severity: f.severity,
-                    id: f.id.clone(),
+                    id: f.code.clone(),
                     message: f.message.clone(),
-                    fix: f.fix.clone(),
-                    line: f.line,
-                    end_line: f.end_line,
+                    fix: f.fix.clone().unwrap_or_default(),
+                    line: f.location.span.line,
+                    end_line: f.location.span.end_line,
                 })
                 .collect(),
         })
@@ -237,7 +225,7 @@ fn side(title: &str, side: &SideExplanation) -> SideView {
         side.policies
             .iter()
             .map(|p| {
-                let (line, end_line) = span(p.location.line, p.location.end_line);
+                let (line, end_line) = span(p.location.span.line, p.location.span.end_line);
                 RuleLine { text: format!("policy {} selects it (line {line})", p.policy), line, end_line }
             })
             .collect()
@@ -245,7 +233,7 @@ fn side(title: &str, side: &SideExplanation) -> SideView {
         side.matches
             .iter()
             .map(|m| {
-                let (line, end_line) = span(m.location.line, m.location.end_line);
+                let (line, end_line) = span(m.location.span.line, m.location.span.end_line);
                 RuleLine { text: format!("{} (lines {line}–{end_line})", m.text), line, end_line }
             })
             .collect()
@@ -354,7 +342,7 @@ impl Analyser {
                         ExportFormat::Json => serde_json::to_string(&kept.report)
                             .map(|compact| indent(&compact))
                             .map_err(|e| e.to_string()),
-                        ExportFormat::Markdown => Ok(kubeplay_core::report::to_markdown(&kept.report)),
+                        ExportFormat::Markdown => Ok(kubeplay_core::render::markdown::report(&kept.report)),
                     },
                 };
                 emit(Response::Exported { run: self.run().unwrap_or(run), format, text });
@@ -405,7 +393,7 @@ impl Analyser {
         let traffic = crate::layout::traffic(&engine, &loading.inventory);
         let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
         drop(loading);
-        let all = kubeplay_core::report::findings(&report);
+        let all: Vec<Diagnostic> = kubeplay_core::report::findings(&report).into_iter().cloned().collect();
         let outcome_counts = counts(&report, &all);
         let mut outcome = Outcome {
             run,
@@ -569,22 +557,9 @@ mod tests {
         assert!(outcome.traffic.aggregated);
     }
 
-    fn finding(area: Area, severity: Severity, line: usize) -> AreaFinding {
-        AreaFinding {
-            area,
-            finding: kubeplay_core::Diagnostic {
-                severity,
-                code: "x".into(),
-                message: String::new(),
-                file: "f".into(),
-                doc: 1,
-                line,
-                column: 1,
-                end_line: line,
-                end_column: 2,
-                path: None,
-            },
-        }
+    fn finding(area: Area, severity: Severity, line: usize) -> Diagnostic {
+        let span = kubeplay_core::source::Span { line, column: 1, end_line: line, end_column: 2 };
+        Diagnostic::new(area, severity, "x", String::new(), kubeplay_core::Location::new("f", 1, span, None))
     }
 
     #[test]
@@ -601,15 +576,15 @@ mod tests {
 
     #[test]
     fn a_cut_shares_the_budget_between_areas_and_keeps_errors_first() {
-        let mut all: Vec<AreaFinding> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
+        let mut all: Vec<Diagnostic> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
         all.extend((0..30).map(|i| finding(Area::NetworkPolicy, Severity::Warning, 5000 + i)));
         all.push(finding(Area::Security, Severity::Error, 9999));
         let kept = cut_fairly(all, 100);
         assert_eq!(kept.len(), 100);
         // The lint keeps all 30 (under its share); security gets the rest, its one error first.
         assert_eq!(kept.iter().filter(|f| f.area == Area::NetworkPolicy).count(), 30);
-        assert!(kept.iter().any(|f| f.finding.severity == Severity::Error));
-        assert!(kept.windows(2).all(|w| w[0].finding.line <= w[1].finding.line));
+        assert!(kept.iter().any(|f| f.severity == Severity::Error));
+        assert!(kept.windows(2).all(|w| w[0].location.span.line <= w[1].location.span.line));
         // Under budget: nothing is cut.
         assert_eq!(cut_fairly(vec![finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
     }

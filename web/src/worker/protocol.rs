@@ -10,7 +10,9 @@
 use kubeplay_core::Severity;
 use kubeplay_core::examples::ExerciseStatus;
 use kubeplay_core::netpol::Protocol;
-use kubeplay_core::report::{Area, Stage};
+use kubeplay_core::report::Stage;
+use kubeplay_core::source::Span;
+use kubeplay_core::{Area, Location};
 use serde::{Deserialize, Serialize};
 
 /// The page lists at most this many findings, and the editor marks at most this many diagnostics.
@@ -162,10 +164,7 @@ pub struct Outcome {
 pub struct Mark {
     pub severity: Severity,
     pub message: String,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub span: Span,
 }
 
 /// One row of the findings list.
@@ -175,11 +174,7 @@ pub struct FindingRow {
     pub severity: Severity,
     pub code: String,
     pub message: String,
-    pub doc: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub path: Option<String>,
+    pub location: Location,
 }
 
 /// The traffic picture: geometry from `crate::layout`, plus what the page

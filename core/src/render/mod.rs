@@ -1,0 +1,20 @@
+//! Presentation: how the analyses' data is written out for people and tools.
+//! The analyses return data (a `Report`, a `SecuritySection`, a `Graph`); the
+//! modules here format it, so a new output format never touches an analysis.
+//!
+//! - [`contract`] — where a JSON contract's shape differs from the data's own
+//!   serde form: which location keys it prints, diagnostics without `area`/`fix`.
+//! - [`check`] — the `kubeplay check --format json` contract.
+//! - [`sarif`] — SARIF 2.1.0 for code-scanning tools.
+//! - [`markdown`] — the report as Markdown.
+//! - [`dot`] — the reachability graph as Graphviz DOT.
+//!
+//! The JSON of `analyze`, `probe`, `explain`, `graph`, `quantity` and `admit`
+//! is the data's derived serde form (through [`contract`] where it differs); the
+//! JS API (`wasm.rs`) returns the same JSON as JavaScript objects.
+
+pub mod check;
+pub mod contract;
+pub mod dot;
+pub mod markdown;
+pub mod sarif;
