@@ -108,15 +108,7 @@ fn print_text(section: &SecuritySection) {
             }
         }
         for f in &w.findings {
-            println!(
-                "  {}:{}:{}: {}[{}]: {}",
-                f.location.file,
-                f.location.span.line,
-                f.location.span.column,
-                f.severity.as_str(),
-                f.code,
-                f.message
-            );
+            println!("  {}", f.to_text());
             if let Some(rule) = section.rules.iter().find(|r| r.id == f.code)
                 && !rule.equivalents.is_empty()
             {
