@@ -223,3 +223,19 @@ fn report_findings_cover_every_area_with_locations() {
     assert!(unpinned.location.span.line > pod_line, "{} after {pod_line}", unpinned.location.span.line);
     assert!(all.windows(2).all(|w| w[0].location.span.line <= w[1].location.span.line));
 }
+
+#[test]
+fn node_kinds_print_as_the_graph_json_names_them_and_read_back() {
+    use kubeplay_core::model::Kind;
+    use kubeplay_core::netpol::graph::NodeKind;
+    for (kind, name) in [
+        (NodeKind::Object(Kind::Pod), "\"Pod\""),
+        (NodeKind::Object(Kind::Deployment), "\"Deployment\""),
+        (NodeKind::Namespace, "\"Namespace\""),
+        (NodeKind::External, "\"External\""),
+    ] {
+        assert_eq!(serde_json::to_string(&kind).unwrap(), name);
+        assert_eq!(serde_json::from_str::<NodeKind>(name).unwrap(), kind);
+    }
+    assert!(serde_json::from_str::<NodeKind>("\"Gadget\"").is_err());
+}

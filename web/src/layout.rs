@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kubeplay_core::netpol::graph::{Graph, describe_ranges};
+use kubeplay_core::netpol::graph::{Graph, NodeKind, describe_ranges};
 
 use crate::worker::protocol::{
     EdgeCurve as LayoutEdge, GroupBox as LayoutGroup, NodeBox as LayoutNode, Ports, TrafficView as Layout,
@@ -33,11 +33,11 @@ fn display_name(id: &str) -> String {
     without_ns.split('[').next().unwrap_or(without_ns).to_owned()
 }
 
-fn kind_of(id: &str, kind: &str) -> String {
-    if kind == "External" {
-        return "external".to_owned();
+fn kind_of(kind: NodeKind) -> String {
+    match kind {
+        NodeKind::External => "external".to_owned(),
+        other => other.as_str().to_owned(),
     }
-    id.split_once('[').map_or_else(|| kind.to_owned(), |(_, k)| k.trim_end_matches(']').to_owned())
 }
 
 /// The traffic picture of an analysed inventory, laid out (see [`AGGREGATE_ABOVE`]).
@@ -65,7 +65,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
 
     let detail_of = |index: usize| -> String {
         let node = &graph.nodes[index];
-        let kind = kind_of(&node.id, &node.kind);
+        let kind = kind_of(node.kind);
         let kind = match replicas.get(&node.id) {
             Some(n) => format!("{kind} ×{n}"),
             None => kind,
@@ -334,7 +334,11 @@ mod tests {
     fn node(id: &str, namespace: Option<&str>) -> GraphNode {
         GraphNode {
             id: id.to_owned(),
-            kind: if namespace.is_some() { "Deployment".to_owned() } else { "External".to_owned() },
+            kind: if namespace.is_some() {
+                NodeKind::Object(kubeplay_core::model::Kind::Deployment)
+            } else {
+                NodeKind::External
+            },
             namespace: namespace.map(str::to_owned),
             ingress_isolated: false,
             egress_isolated: false,

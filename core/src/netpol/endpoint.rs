@@ -108,11 +108,12 @@ impl Endpoint {
         self.range.is_some()
     }
 
-    /// `Pod`, a workload kind, or `External`: the `kind` of graph nodes.
-    pub fn kind_name(&self) -> &'static str {
+    /// What the endpoint is as a graph node: its object's kind, or external.
+    pub fn node_kind(&self) -> crate::netpol::graph::NodeKind {
+        use crate::netpol::graph::NodeKind;
         match &self.reference {
-            EndpointRef::Object(object) => object.kind.as_str(),
-            EndpointRef::External(_) | EndpointRef::AnyExternal => "External",
+            EndpointRef::Object(object) => NodeKind::Object(object.kind),
+            EndpointRef::External(_) | EndpointRef::AnyExternal => NodeKind::External,
         }
     }
 

@@ -19,11 +19,58 @@ use super::policy::PeerKind;
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct GraphNode {
     pub id: String,
-    /// `Pod`, a workload kind, or `External`.
-    pub kind: String,
+    pub kind: NodeKind,
     pub namespace: Option<String>,
     pub ingress_isolated: bool,
     pub egress_isolated: bool,
+}
+
+/// What a graph node stands for. Serialised as the name the graph JSON has
+/// always carried: the object's kind (`Pod`, `Deployment`), `Namespace` for
+/// every pod of a namespace drawn as one node, or `External`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    /// A Pod, or one representative pod of a workload.
+    Object(crate::model::Kind),
+    /// All pods of one namespace (the namespace graph).
+    Namespace,
+    /// Addresses outside the cluster.
+    External,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Object(kind) => kind.as_str(),
+            NodeKind::Namespace => "Namespace",
+            NodeKind::External => "External",
+        }
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for NodeKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        match name.as_str() {
+            "External" => Ok(NodeKind::External),
+            "Namespace" => Ok(NodeKind::Namespace),
+            other => crate::model::Kind::from_name(other)
+                .map(NodeKind::Object)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown graph node kind `{other}`"))),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,7 +149,7 @@ fn external_nodes(engine: &Engine) -> Vec<(GraphNode, Node)> {
     }
     let external = |reference: EndpointRef| GraphNode {
         id: reference.to_string(),
-        kind: "External".to_owned(),
+        kind: NodeKind::External,
         namespace: None,
         ingress_isolated: false,
         egress_isolated: false,
@@ -204,7 +251,7 @@ pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
             (
                 GraphNode {
                     id: e.id.clone(),
-                    kind: e.kind_name().to_owned(),
+                    kind: e.node_kind(),
                     namespace: Some(e.namespace.clone()),
                     ingress_isolated: isolation.ingress,
                     egress_isolated: isolation.egress,
@@ -287,7 +334,7 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
             (
                 GraphNode {
                     id: namespace_node_id(name, *count),
-                    kind: "Namespace".to_owned(),
+                    kind: NodeKind::Namespace,
                     namespace: Some((*name).to_owned()),
                     ingress_isolated: *ingress,
                     egress_isolated: *egress,

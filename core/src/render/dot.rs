@@ -1,6 +1,6 @@
 //! The reachability graph as Graphviz DOT.
 
-use crate::netpol::graph::{Graph, describe_ranges};
+use crate::netpol::graph::{Graph, NodeKind, describe_ranges};
 
 /// Graphviz DOT: isolated nodes drawn with a double border, edges labelled
 /// with their ports.
@@ -8,7 +8,7 @@ pub fn graph(graph: &Graph) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let mut out = String::from("digraph netpol {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n");
     for node in &graph.nodes {
-        let shape = if node.kind == "External" { "ellipse" } else { "box" };
+        let shape = if node.kind == NodeKind::External { "ellipse" } else { "box" };
         let peripheries = if node.ingress_isolated || node.egress_isolated { 2 } else { 1 };
         let label = match (node.ingress_isolated, node.egress_isolated) {
             (true, true) => format!("{}\\n(ingress+egress isolated)", node.id),
