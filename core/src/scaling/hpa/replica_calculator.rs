@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pods::{PodInfo, PodMetric, PodMetrics, PodPhase, calculate_requests, group_pods};
+use super::pods::{PodGroups, PodInfo, PodMetric, PodMetrics, PodPhase, calculate_requests, group_pods};
 
 /// `Tolerances` (`replica_calculator.go`): a ratio r is within when
 /// `1 - scale_down <= r <= 1 + scale_up` (`hpa.md §3.3`).
@@ -137,74 +137,19 @@ impl ReplicaCalculator {
                 "unable to get metrics for resource {resource}: no metrics returned from resource metrics API"
             ));
         }
-        if pods.is_empty() {
-            return Err("no pods returned by selector while calculating replica count".to_string());
-        }
-        let mut metrics = metrics.clone();
-        let groups = group_pods(
-            pods,
-            &metrics,
-            resource,
-            self.cpu_initialization_period,
-            self.delay_of_initial_readiness_status,
-            now,
-        );
-        for name in groups.ignored.iter().chain(groups.unready.iter()) {
-            metrics.remove(name);
-        }
-        if metrics.is_empty() {
-            return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
-        }
+        let (metrics, groups) = self.ready_samples(now, resource, pods, metrics)?;
         let requests = calculate_requests(pods, container, resource, self.pod_level_resources)?;
         let (usage_ratio, utilization, raw) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
         let proposal = |replicas| UtilizationProposal { replicas, utilization, raw_average: raw };
 
-        let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
-        if !scale_up_with_unready && groups.missing.is_empty() {
-            if tolerances.is_within(usage_ratio) {
-                return Ok(proposal(current_replicas));
-            }
-            // Fast path: the multiplier is the number of ready pods.
-            return Ok(proposal(ceil_i32(usage_ratio * groups.ready_pod_count as f64)));
-        }
-
-        if !groups.missing.is_empty() {
-            if usage_ratio < 1.0 {
-                // Scale-down: a missing pod uses max(100%, target) of its request.
-                let fallback = i64::from(target_utilization.max(100));
-                for name in &groups.missing {
-                    let request = requests.get(name).copied().unwrap_or(0);
-                    let value = clamp_i64(i128::from(request) * i128::from(fallback) / 100);
-                    metrics.insert(name.clone(), PodMetric { value, ..PodMetric::default() });
-                }
-            } else if usage_ratio > 1.0 {
-                for name in &groups.missing {
-                    metrics.insert(name.clone(), PodMetric::default());
-                }
-            }
-        }
-        if scale_up_with_unready {
-            for name in &groups.unready {
-                metrics.insert(name.clone(), PodMetric::default());
-            }
-        }
-
-        let (new_usage_ratio, _, _) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
-        if tolerances.is_within(new_usage_ratio)
-            || (usage_ratio < 1.0 && new_usage_ratio > 1.0)
-            || (usage_ratio > 1.0 && new_usage_ratio < 1.0)
-        {
-            return Ok(proposal(current_replicas));
-        }
-        let new_replicas = ceil_i32(new_usage_ratio * metrics.len() as f64);
-        if (new_usage_ratio < 1.0 && new_replicas > current_replicas)
-            || (new_usage_ratio > 1.0 && new_replicas < current_replicas)
-        {
-            // The count of pods considered would move against the ratio
-            // (a rolling update's surge pods).
-            return Ok(proposal(current_replicas));
-        }
-        Ok(proposal(new_replicas))
+        // Scale-down: a missing pod uses max(100%, target) of its request.
+        let fallback = i64::from(target_utilization.max(100));
+        let missing_usage =
+            |name: &str| clamp_i64(i128::from(requests.get(name).copied().unwrap_or(0)) * i128::from(fallback) / 100);
+        let ratio_of = |metrics: &PodMetrics| Ok(resource_utilization_ratio(metrics, &requests, target_utilization)?.0);
+        let replicas =
+            settle_replicas(current_replicas, usage_ratio, tolerances, &groups, metrics, missing_usage, ratio_of)?;
+        Ok(proposal(replicas))
     }
 
     /// `GetRawResourceReplicas` (Resource / ContainerResource with an
@@ -222,6 +167,28 @@ impl ReplicaCalculator {
         pods: &[PodInfo],
         metrics: &PodMetrics,
     ) -> Result<UsageProposal, String> {
+        let (metrics, groups) = self.ready_samples(now, resource, pods, metrics)?;
+        let (usage_ratio, usage) = metric_usage_ratio(&metrics, target_usage);
+        let proposal = |replicas| UsageProposal { replicas, usage };
+
+        // Scale-down: a missing pod uses exactly the target.
+        let missing_usage = |_: &str| target_usage;
+        let ratio_of = |metrics: &PodMetrics| Ok(metric_usage_ratio(metrics, target_usage).0);
+        let replicas =
+            settle_replicas(current_replicas, usage_ratio, tolerances, &groups, metrics, missing_usage, ratio_of)?;
+        Ok(proposal(replicas))
+    }
+
+    /// The samples of the pods that count: pods grouped, ignored and unready
+    /// pods' samples dropped (the common head of upstream's `GetResourceReplicas`
+    /// and `calcPlainMetricReplicas`).
+    fn ready_samples(
+        &self,
+        now: i64,
+        resource: &str,
+        pods: &[PodInfo],
+        metrics: &PodMetrics,
+    ) -> Result<(PodMetrics, PodGroups), String> {
         if pods.is_empty() {
             return Err("no pods returned by selector while calculating replica count".to_string());
         }
@@ -240,47 +207,7 @@ impl ReplicaCalculator {
         if metrics.is_empty() {
             return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
         }
-        let (usage_ratio, usage) = metric_usage_ratio(&metrics, target_usage);
-        let proposal = |replicas| UsageProposal { replicas, usage };
-
-        let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
-        if !scale_up_with_unready && groups.missing.is_empty() {
-            if tolerances.is_within(usage_ratio) {
-                return Ok(proposal(current_replicas));
-            }
-            return Ok(proposal(ceil_i32(usage_ratio * groups.ready_pod_count as f64)));
-        }
-        if !groups.missing.is_empty() {
-            if usage_ratio < 1.0 {
-                // Scale-down: a missing pod uses exactly the target.
-                for name in &groups.missing {
-                    metrics.insert(name.clone(), PodMetric { value: target_usage, ..PodMetric::default() });
-                }
-            } else if usage_ratio > 1.0 {
-                for name in &groups.missing {
-                    metrics.insert(name.clone(), PodMetric::default());
-                }
-            }
-        }
-        if scale_up_with_unready {
-            for name in &groups.unready {
-                metrics.insert(name.clone(), PodMetric::default());
-            }
-        }
-        let (new_usage_ratio, _) = metric_usage_ratio(&metrics, target_usage);
-        if tolerances.is_within(new_usage_ratio)
-            || (usage_ratio < 1.0 && new_usage_ratio > 1.0)
-            || (usage_ratio > 1.0 && new_usage_ratio < 1.0)
-        {
-            return Ok(proposal(current_replicas));
-        }
-        let new_replicas = ceil_i32(new_usage_ratio * metrics.len() as f64);
-        if (new_usage_ratio < 1.0 && new_replicas > current_replicas)
-            || (new_usage_ratio > 1.0 && new_replicas < current_replicas)
-        {
-            return Ok(proposal(current_replicas));
-        }
-        Ok(proposal(new_replicas))
+        Ok((metrics, groups))
     }
 
     /// `GetObjectMetricReplicas`: an Object metric with a Value target.
@@ -372,4 +299,60 @@ fn usage_ratio_replica_count(
     }
     let ready = pods.iter().filter(|p| p.phase == PodPhase::Running && p.is_ready()).count();
     Ok(ceil_i32(usage_ratio * ready as f64))
+}
+
+/// From the ready pods' usage ratio to a replica count, as upstream's
+/// `GetResourceReplicas` and `calcPlainMetricReplicas` both do: the fast path
+/// when no pod is missing and no unready pod holds a scale-up back; otherwise
+/// missing pods count as `missing_usage` on a scale-down and as zero on a
+/// scale-up, unready pods as zero on a scale-up, and the ratio is recomputed
+/// with `ratio_of`; a recomputed ratio within tolerance, across 1, or a count
+/// moving against it keeps the current replicas.
+fn settle_replicas(
+    current_replicas: i32,
+    usage_ratio: f64,
+    tolerances: Tolerances,
+    groups: &PodGroups,
+    mut metrics: PodMetrics,
+    missing_usage: impl Fn(&str) -> i64,
+    ratio_of: impl Fn(&PodMetrics) -> Result<f64, String>,
+) -> Result<i32, String> {
+    let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
+    if !scale_up_with_unready && groups.missing.is_empty() {
+        if tolerances.is_within(usage_ratio) {
+            return Ok(current_replicas);
+        }
+        // Fast path: the multiplier is the number of ready pods.
+        return Ok(ceil_i32(usage_ratio * groups.ready_pod_count as f64));
+    }
+    if usage_ratio < 1.0 {
+        for name in &groups.missing {
+            metrics.insert(name.clone(), PodMetric { value: missing_usage(name), ..PodMetric::default() });
+        }
+    } else if usage_ratio > 1.0 {
+        for name in &groups.missing {
+            metrics.insert(name.clone(), PodMetric::default());
+        }
+    }
+    if scale_up_with_unready {
+        for name in &groups.unready {
+            metrics.insert(name.clone(), PodMetric::default());
+        }
+    }
+    let new_usage_ratio = ratio_of(&metrics)?;
+    if tolerances.is_within(new_usage_ratio)
+        || (usage_ratio < 1.0 && new_usage_ratio > 1.0)
+        || (usage_ratio > 1.0 && new_usage_ratio < 1.0)
+    {
+        return Ok(current_replicas);
+    }
+    let new_replicas = ceil_i32(new_usage_ratio * metrics.len() as f64);
+    if (new_usage_ratio < 1.0 && new_replicas > current_replicas)
+        || (new_usage_ratio > 1.0 && new_replicas < current_replicas)
+    {
+        // The count of pods considered would move against the ratio
+        // (a rolling update's surge pods).
+        return Ok(current_replicas);
+    }
+    Ok(new_replicas)
 }
