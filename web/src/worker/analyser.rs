@@ -28,12 +28,12 @@ const NOTHING_KEPT: &str = "no analysis has finished yet";
 /// best-practice findings must not hide the NetworkPolicy lint): each area gets
 /// an equal share, and what one does not use goes to the others. Within an area
 /// errors come first, then warnings, then info; the result is in line order.
-fn cut_fairly(mut all: Vec<Diagnostic>, budget: usize) -> Vec<Diagnostic> {
+fn cut_fairly(mut all: Vec<&Diagnostic>, budget: usize) -> Vec<&Diagnostic> {
     if all.len() <= budget {
         return all;
     }
     all.sort_by_key(|f| f.severity);
-    let mut by_area: Vec<Vec<Diagnostic>> = Area::ALL.iter().map(|_| Vec::new()).collect();
+    let mut by_area: Vec<Vec<&Diagnostic>> = Area::ALL.iter().map(|_| Vec::new()).collect();
     for finding in all {
         let index = Area::ALL.iter().position(|a| *a == finding.area).unwrap_or(0);
         if let Some(list) = by_area.get_mut(index) {
@@ -54,13 +54,13 @@ fn cut_fairly(mut all: Vec<Diagnostic>, budget: usize) -> Vec<Diagnostic> {
             left -= extra;
         }
     }
-    let mut kept: Vec<Diagnostic> =
+    let mut kept: Vec<&Diagnostic> =
         by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
     kept.sort_by(|a, b| a.position().cmp(&b.position()));
     kept
 }
 
-fn counts(report: &Report, findings: &[Diagnostic]) -> Counts {
+fn counts(report: &Report, findings: &[&Diagnostic]) -> Counts {
     let severity = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let area = |a: Area| findings.iter().filter(|f| f.area == a).count();
     Counts {
@@ -93,15 +93,16 @@ fn marks(report: &Report) -> Vec<Mark> {
         .collect()
 }
 
-fn finding_rows(findings: Vec<Diagnostic>) -> Vec<FindingRow> {
+/// The findings list's rows: only the findings kept by the cut are copied.
+fn finding_rows(findings: Vec<&Diagnostic>) -> Vec<FindingRow> {
     cut_fairly(findings, FINDINGS_SHOWN)
         .into_iter()
         .map(|d| FindingRow {
             area: d.area,
             severity: d.severity,
-            code: d.code,
-            message: d.message,
-            location: d.location,
+            code: d.code.clone(),
+            message: d.message.clone(),
+            location: d.location.clone(),
         })
         .collect()
 }
@@ -393,7 +394,7 @@ impl Analyser {
         let traffic = crate::layout::traffic(&engine, &loading.inventory);
         let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
         drop(loading);
-        let all: Vec<Diagnostic> = kubeplay_core::report::findings(&report).into_iter().cloned().collect();
+        let all = kubeplay_core::report::findings(&report);
         let outcome_counts = counts(&report, &all);
         let mut outcome = Outcome {
             run,
@@ -579,13 +580,13 @@ mod tests {
         let mut all: Vec<Diagnostic> = (0..1000).map(|i| finding(Area::Security, Severity::Info, i)).collect();
         all.extend((0..30).map(|i| finding(Area::NetworkPolicy, Severity::Warning, 5000 + i)));
         all.push(finding(Area::Security, Severity::Error, 9999));
-        let kept = cut_fairly(all, 100);
+        let kept = cut_fairly(all.iter().collect(), 100);
         assert_eq!(kept.len(), 100);
         // The lint keeps all 30 (under its share); security gets the rest, its one error first.
         assert_eq!(kept.iter().filter(|f| f.area == Area::NetworkPolicy).count(), 30);
         assert!(kept.iter().any(|f| f.severity == Severity::Error));
         assert!(kept.windows(2).all(|w| w[0].location.span.line <= w[1].location.span.line));
         // Under budget: nothing is cut.
-        assert_eq!(cut_fairly(vec![finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
+        assert_eq!(cut_fairly(vec![&finding(Area::Input, Severity::Info, 1)], 100).len(), 1);
     }
 }
