@@ -21,7 +21,7 @@ pub(super) fn valid_seccomp_type(profile: &SeccompProfile) -> bool {
 }
 
 fn check(pod: &PodView<'_>, minor: u32) -> Outcome {
-    if minor < 19 { annotations(pod) } else { fields(pod) }
+    if minor < 19 { annotations(pod) } else { forbidden_types(pod) }
 }
 
 fn annotations(pod: &PodView<'_>) -> Outcome {
@@ -54,7 +54,9 @@ fn annotations(pod: &PodView<'_>) -> Outcome {
     )
 }
 
-fn fields(pod: &PodView<'_>) -> Outcome {
+/// A seccomp profile type other than RuntimeDefault or Localhost set on the pod
+/// or a container (the restricted check fails such pods the same way).
+pub(super) fn forbidden_types(pod: &PodView<'_>) -> Outcome {
     let mut values = BTreeSet::new();
     let offenders = pod.pod_then_containers(
         "seccompProfile.type",

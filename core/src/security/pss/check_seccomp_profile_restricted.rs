@@ -1,13 +1,9 @@
 //! `check_seccompProfile_restricted.go` (v1.19): a valid profile on the pod or on
 //! every container; annotations are not read. Windows pods exempt from v1.25.
 
-use std::collections::BTreeSet;
-
-use k8s_openapi::api::core::v1::SeccompProfile;
-
 use super::Level;
-use super::check_seccomp_profile_baseline::valid_seccomp_type;
-use super::helpers::{Outcome, containers_phrase, fail, join_quote};
+use super::check_seccomp_profile_baseline::{forbidden_types, valid_seccomp_type};
+use super::helpers::{Outcome, containers_phrase, fail};
 use super::registry::CheckDef;
 use super::visitor::PodView;
 
@@ -18,30 +14,10 @@ fn check(pod: &PodView<'_>, minor: u32) -> Outcome {
     if minor >= 25 && pod.is_windows() {
         return None;
     }
-    let mut values = BTreeSet::new();
-    let explicit = pod.pod_then_containers(
-        "seccompProfile.type",
-        |sc| sc.seccomp_profile.as_ref(),
-        |sc| sc.seccomp_profile.as_ref(),
-        |profile: &SeccompProfile| {
-            let forbidden = !valid_seccomp_type(profile);
-            if forbidden {
-                values.insert(profile.type_.as_str());
-            }
-            forbidden
-        },
-    );
-    if !explicit.is_empty() {
-        let values: Vec<&str> = values.into_iter().collect();
-        return fail(
-            "seccompProfile",
-            format!(
-                "{} must not set securityContext.seccompProfile.type to {}",
-                explicit.setters().join(" and "),
-                join_quote(&values)
-            ),
-            explicit.paths,
-        );
+    // An explicitly forbidden type fails with the baseline check's own message.
+    let explicit = forbidden_types(pod);
+    if explicit.is_some() {
+        return explicit;
     }
     if pod.security_context().and_then(|sc| sc.seccomp_profile.as_ref()).is_some_and(valid_seccomp_type) {
         return None;
