@@ -55,10 +55,7 @@ fn print_text(vpa: &VpaOutput) {
     match &vpa.recommendation {
         None => println!("  recommendation: none"),
         Some(recommendation) => {
-            println!(
-                "  {:<16} {:<24} {:<24} {:<24} {}",
-                "container", "target", "lowerBound", "upperBound", "uncappedTarget"
-            );
+            println!("  {:<16} {:<24} {:<24} {:<24} uncappedTarget", "container", "target", "lowerBound", "upperBound");
             for c in &recommendation.container_recommendations {
                 println!(
                     "  {:<16} {:<24} {:<24} {:<24} {}",

@@ -304,6 +304,10 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     };
     let invoke = |args: &[&str]| run(binary, &input.dir, &input.label, &with_files(args));
     let mut outcomes = vec![invoke(&["analyze", "--format", "json"])];
+    // The VPA lab's own case files and examples.
+    if input.label.contains("vpa") {
+        outcomes.push(invoke(&["vpa", "--format", "json"]));
+    }
     if input.analyze_only {
         return outcomes;
     }

@@ -4,7 +4,6 @@
 //! may evict or resize (`pkg/updater/restriction/`).
 
 use super::capping::{ContainerResources, PodResourcePolicy, Processed};
-use crate::admission::ResourceList;
 
 /// The updater's flags (`pkg/updater/config/config.go`) with their defaults.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,10 +82,6 @@ impl UpdaterPod {
     }
 }
 
-fn milli(list: &ResourceList, resource: &str) -> Option<i64> {
-    list.get(resource).map(|q| q.milli_value().unwrap_or(i64::MAX))
-}
-
 /// `GetUpdatePriority` over the processed recommendation.
 pub fn update_priority(pod: &UpdaterPod, processed: Option<&Processed>) -> PodPriority {
     let mut priority = PodPriority::default();
@@ -130,7 +125,6 @@ pub fn update_priority(pod: &UpdaterPod, processed: Option<&Processed>) -> PodPr
         let request = (total_request.get(resource).copied().unwrap_or(0) as f64).max(1.0);
         priority.resource_diff += (request - *recommended as f64).abs() / request;
     }
-    let _ = milli;
     priority
 }
 
