@@ -24,7 +24,9 @@ fn manifests() -> String {
         );
     }
     text.push_str("---\napiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {name: shop}\nspec:\n  targetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}\n  updatePolicy: {updateMode: Recreate, minReplicas: 1}\n");
-    text.push_str("---\napiVersion: kubeplay.dev/v1alpha1\nkind: VPASimulation\nmetadata: {name: week}\nspec:\n  usage:\n");
+    text.push_str(
+        "---\napiVersion: kubeplay.dev/v1alpha1\nkind: VPASimulation\nmetadata: {name: week}\nspec:\n  usage:\n",
+    );
     for (index, name) in ["web", "worker", "cache"].iter().enumerate() {
         for hour in 0..8 * 24 {
             // A daily cycle: quiet nights, busy afternoons.

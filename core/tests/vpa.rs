@@ -728,3 +728,16 @@ fn a_huge_simulation_is_refused_without_running() {
     assert!(diagnostics.iter().any(|d| d.code == "limit-vpa-samples"), "{diagnostics:?}");
     assert!(started.elapsed().as_secs() < 5);
 }
+
+/// Samples count once per pod they apply to: 2 000 samples over 600 replicas is
+/// past the limit, refused before any is applied.
+#[test]
+fn samples_times_pods_past_the_limit_are_refused() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: 600\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers: [{name: c, image: x}]\n---\napiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {name: v}\nspec:\n  targetRef: {kind: Deployment, name: w}\n---\napiVersion: kubeplay.dev/v1alpha1\nkind: VPASimulation\nmetadata: {name: s}\nspec:\n  usage: [{container: c, to: 2000m, cpu: 10m}]\n";
+    let started = std::time::Instant::now();
+    let (output, diagnostics) = run_text("wide.yaml", text);
+    let limit = diagnostics.iter().find(|d| d.code == "limit-vpa-samples").expect("the limit answers");
+    assert!(limit.message.contains("1200000 samples"), "{}", limit.message);
+    assert_eq!(output["recommendation"], serde_json::Value::Null);
+    assert!(started.elapsed().as_secs() < 10);
+}

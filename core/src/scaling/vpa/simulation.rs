@@ -887,7 +887,8 @@ pub fn simulate(inventory: &Inventory) -> VpaRun {
     let mut source_used = vec![(false, false); usage.sources.len()];
     for loaded in &inventory.objects {
         let Object::VerticalPodAutoscaler(vpa) = &loaded.object else { continue };
-        let output = simulate_one(inventory, loaded, vpa, &settings, &usage, &mut source_used, &mut run.diagnostics);
+        let output =
+            simulate_one(inventory, sim_origin, loaded, vpa, &settings, &usage, &mut source_used, &mut run.diagnostics);
         run.vpas.push(output);
     }
     if let Some(origin) = sim_origin {
@@ -916,8 +917,10 @@ pub fn simulate(inventory: &Inventory) -> VpaRun {
     run
 }
 
+#[allow(clippy::too_many_arguments)]
 fn simulate_one(
     inventory: &Inventory,
+    sim_origin: Option<&Origin>,
     loaded: &Loaded,
     vpa: &VerticalPodAutoscaler,
     settings: &Settings,
@@ -940,37 +943,68 @@ fn simulate_one(
     let workload = target_ref.map(|r| r.name.as_str()).unwrap_or_default();
     let pods = pods_of(inventory, namespace, workload, &target, usage.start_ms);
 
-    // Recommender: one aggregate per (pod labels, container), one state per container instance.
-    let mut aggregates: BTreeMap<(Vec<(String, String)>, String), AggregateContainerState> = BTreeMap::new();
-    let mut containers: BTreeMap<(usize, String), ContainerState> = BTreeMap::new();
-    let mut any_usage = false;
-    for event in &usage.events {
-        let source = &usage.sources[event.source];
+    // Recommender: one aggregate per (pod labels, container), one state per
+    // container instance; each usage source is routed to them once.
+    let mut aggregates: Vec<(String, AggregateContainerState)> = Vec::new();
+    let mut aggregate_index: HashMap<(&BTreeMap<String, String>, &str), usize> = HashMap::new();
+    let mut states: Vec<(usize, String, ContainerState)> = Vec::new();
+    let mut state_index: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut routes: Vec<Vec<(usize, usize, i64)>> = vec![Vec::new(); usage.sources.len()];
+    for (source_index, source) in usage.sources.iter().enumerate() {
         for (pod_index, pod) in pods.iter().enumerate() {
             if source.pod.as_ref().is_some_and(|p| *p != pod.name) {
                 continue;
             }
-            source_used[event.source].0 = true;
+            source_used[source_index].0 = true;
             let Some(spec) = pod.spec_containers.iter().find(|c| c.name == source.container) else { continue };
-            source_used[event.source].1 = true;
-            any_usage = true;
-            let key = (pod.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), source.container.clone());
-            let aggregate =
-                aggregates.entry(key).or_insert_with(|| AggregateContainerState::new(&settings.aggregations));
-            let state = containers.entry((pod_index, source.container.clone())).or_default();
-            match &event.kind {
-                EventKind::Sample { cpu_millis, memory_bytes } => {
-                    if let Some(cpu) = cpu_millis {
-                        state.add_cpu_sample(aggregate, *cpu, event.time_ms);
+            source_used[source_index].1 = true;
+            let aggregate = *aggregate_index.entry((&pod.labels, spec.name.as_str())).or_insert_with(|| {
+                aggregates.push((spec.name.clone(), AggregateContainerState::new(&settings.aggregations)));
+                aggregates.len() - 1
+            });
+            let state = *state_index.entry((pod_index, spec.name.as_str())).or_insert_with(|| {
+                states.push((pod_index, spec.name.clone(), ContainerState::default()));
+                states.len() - 1
+            });
+            let request = spec.requests.get(MEMORY).and_then(Quantity::value).unwrap_or(0);
+            routes[source_index].push((aggregate, state, request));
+        }
+    }
+    // A sample applied to three pods counts three times.
+    let applied: u64 = usage.events.iter().map(|e| routes[e.source].len() as u64).sum();
+    let any_usage = applied > 0 && applied <= MAX_SAMPLES;
+    if applied > MAX_SAMPLES
+        && let Some(sim_origin) = sim_origin
+    {
+        diagnostics.push(diagnostic(
+            sim_origin,
+            "spec",
+            Severity::Error,
+            "limit-vpa-samples",
+            format!(
+                "the usage applies {applied} samples to the pods of VPA `{}`, more than the limit of {MAX_SAMPLES}; its recommendation was not computed",
+                loaded.name()
+            ),
+        ));
+    }
+    if any_usage {
+        for event in &usage.events {
+            for &(aggregate, state, spec_request) in &routes[event.source] {
+                let aggregate = &mut aggregates[aggregate].1;
+                let state = &mut states[state].2;
+                match &event.kind {
+                    EventKind::Sample { cpu_millis, memory_bytes } => {
+                        if let Some(cpu) = cpu_millis {
+                            state.add_cpu_sample(aggregate, *cpu, event.time_ms);
+                        }
+                        if let Some(memory) = memory_bytes {
+                            state.add_memory_sample(aggregate, &settings.aggregations, *memory, event.time_ms, false);
+                        }
                     }
-                    if let Some(memory) = memory_bytes {
-                        state.add_memory_sample(aggregate, &settings.aggregations, *memory, event.time_ms, false);
+                    EventKind::Oom { termination_ms, request_bytes } => {
+                        let request = request_bytes.unwrap_or(spec_request);
+                        state.record_oom(aggregate, &settings.aggregations, *termination_ms, request);
                     }
-                }
-                EventKind::Oom { termination_ms, request_bytes } => {
-                    let request =
-                        request_bytes.or_else(|| spec.requests.get(MEMORY).and_then(Quantity::value)).unwrap_or(0);
-                    state.record_oom(aggregate, &settings.aggregations, *termination_ms, request);
                 }
             }
         }
@@ -989,7 +1023,7 @@ fn simulate_one(
                 });
             }
         }
-        for ((_, container), aggregate) in &aggregates {
+        for (container, aggregate) in &aggregates {
             if let Some((state, _)) = merged.get_mut(container) {
                 state.merge(aggregate);
             }
@@ -1110,7 +1144,7 @@ fn simulate_one(
         }
     }
     let mut peaks = BTreeMap::new();
-    for ((pod_index, container), state) in &containers {
+    for (pod_index, container, state) in &states {
         if state.peaks.is_empty() {
             continue;
         }
