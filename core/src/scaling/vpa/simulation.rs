@@ -1186,3 +1186,25 @@ fn parse_list(map: Option<&BTreeMap<String, K8sQuantity>>, _path: &str, bad: &mu
 pub fn quantities(list: &ResourceList) -> BTreeMap<String, String> {
     list.iter().map(|(k, v)| (k.clone(), v.canonical())).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_go_writes_them_plus_days() {
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration("1.5h"), Ok(5_400_000));
+        assert_eq!(parse_duration("8d"), Ok(8 * 86_400_000));
+        assert_eq!(parse_duration("250ms"), Ok(250));
+        assert_eq!(parse_duration("0"), Ok(0));
+        assert!(parse_duration("-5m").unwrap_err().contains("negative"));
+        for bad in ["", "soon", "5", "5x", "m5", "1e9h", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(format_duration(12 * 3_600_000), "12h");
+        assert_eq!(format_duration(90_500), "1m30s500ms");
+        assert!(offset_ms(&Offset::Seconds(-1)).is_err());
+    }
+}
