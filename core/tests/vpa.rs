@@ -741,3 +741,13 @@ fn samples_times_pods_past_the_limit_are_refused() {
     assert_eq!(output["recommendation"], serde_json::Value::Null);
     assert!(started.elapsed().as_secs() < 10);
 }
+
+/// A VPA of a kind upstream follows but the lab does not simulate is told so, not called missing.
+#[test]
+fn a_cronjob_target_is_not_simulated_rather_than_missing() {
+    let text = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '0 1 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: c, image: x}]\n---\napiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {name: v}\nspec:\n  targetRef: {apiVersion: batch/v1, kind: CronJob, name: nightly}\n";
+    let (_, diagnostics) = run_text("cronjob.yaml", text);
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["vpa-target-not-simulated"], "{diagnostics:?}");
+    assert_eq!(diagnostics[0].severity, kubeplay_core::diagnostic::Severity::Info);
+}

@@ -86,25 +86,36 @@ fn target_and_hpa_findings(
         .objects
         .iter()
         .find(|o| o.namespace() == namespace && o.name() == target_ref.name && o.kind().as_str() == target_ref.kind);
-    let Some(target) = target.filter(|t| {
+    let simulated = |t: &&Loaded| {
         matches!(
             t.object,
             Object::Deployment(_) | Object::StatefulSet(_) | Object::ReplicaSet(_) | Object::DaemonSet(_)
         )
-    }) else {
-        out.push(Diagnostic::at(
-            Area::Resources,
-            &loaded.origin,
-            "spec.targetRef",
-            Severity::Warning,
-            "vpa-target-missing",
-            format!(
-                "the VPA's target {} `{}` is not a Deployment, StatefulSet, ReplicaSet or DaemonSet of namespace `{}` in the input, so kubeplay cannot simulate it",
-                target_ref.kind,
-                target_ref.name,
-                namespace.unwrap_or_default()
+    };
+    let Some(target) = target.filter(simulated) else {
+        let (severity, code, message) = match target {
+            // Upstream follows any controller with a scale subresource; the lab does not.
+            Some(other) => (
+                Severity::Info,
+                "vpa-target-not-simulated",
+                format!(
+                    "the VPA's target is {} `{}`: kubeplay simulates VPAs of Deployments, StatefulSets, ReplicaSets and DaemonSets only",
+                    other.kind(),
+                    other.name()
+                ),
             ),
-        ));
+            None => (
+                Severity::Warning,
+                "vpa-target-missing",
+                format!(
+                    "the VPA's target {} `{}` is not in namespace `{}` of the input, so kubeplay cannot simulate it",
+                    target_ref.kind,
+                    target_ref.name,
+                    namespace.unwrap_or_default()
+                ),
+            ),
+        };
+        out.push(Diagnostic::at(Area::Resources, &loaded.origin, "spec.targetRef", severity, code, message));
         return;
     };
     // `Off` only recommends; every other mode (a refused spelling included: it shows the intent) sets requests.
