@@ -10,6 +10,7 @@ mod input;
 mod netpol_args;
 mod probe;
 mod quantity;
+mod vpa;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// The NetworkPolicy reachability graph (DOT or JSON).
     Graph(graph::GraphArgs),
+    /// VerticalPodAutoscaler recommendation, admission and updater over a VPASimulation.
+    Vpa(vpa::VpaArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Probe(args) => probe::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Vpa(args) => vpa::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

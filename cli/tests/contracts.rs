@@ -167,9 +167,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// The first document of a case file (the VPA lab's cases are multi-document manifests).
 fn read_yaml(file: &str) -> serde_yaml::Value {
     let text = std::fs::read_to_string(repo_root().join(file)).expect("read case file");
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+    let first = serde_yaml::Deserializer::from_str(&text).next().expect("a document");
+    serde_yaml::Value::deserialize(first).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 /// One input per step of a conformance case, as `netpol_cases::step_inventory`
@@ -304,6 +306,11 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     };
     let invoke = |args: &[&str]| run(binary, &input.dir, &input.label, &with_files(args));
     let mut outcomes = vec![invoke(&["analyze", "--format", "json"])];
+    // The VPA lab's simulations and the manifests with a VPA.
+    let vpa_case = input.label.starts_with("core/tests/cases/vpa/");
+    if input.label.starts_with("core/tests/cases/vpa/sim/") || (input.label.contains("vpa") && !vpa_case) {
+        outcomes.push(invoke(&["vpa", "--format", "json"]));
+    }
     if input.analyze_only {
         return outcomes;
     }

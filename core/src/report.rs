@@ -130,6 +130,11 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     let mut diagnostics = loading.diagnostics.clone();
     diagnostics.extend(lint);
     diagnostics.extend(admitted.findings);
+    diagnostics.extend(crate::scaling::vpa::findings(&loading.inventory));
+    if loading.inventory.objects.iter().any(|o| o.kind() == crate::model::Kind::VPASimulation) {
+        // The lab's own input problems (durations, order, limits, unknown pods).
+        diagnostics.extend(crate::scaling::vpa::simulate(&loading.inventory).diagnostics);
+    }
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),

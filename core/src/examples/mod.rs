@@ -235,9 +235,8 @@ fn hpa_target_requests_memory(inventory: &Inventory) -> bool {
         })
 }
 
-/// The CRD's enum for `spec.updatePolicy.updateMode` (autoscaler
-/// `vertical-pod-autoscaler/pkg/apis/autoscaling.k8s.io/v1/types.go`).
-pub const VPA_UPDATE_MODES: &[&str] = &["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate"];
+/// The CRD's enum for `spec.updatePolicy.updateMode` (vpa.md §4).
+pub const VPA_UPDATE_MODES: &[&str] = &crate::scaling::vpa::simulation::UPDATE_MODES;
 
 fn vpa_modes_valid(inventory: &Inventory) -> bool {
     let modes: Vec<Option<&str>> = inventory

@@ -159,8 +159,9 @@ pub struct CrossVersionObjectReference {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VpaUpdatePolicy {
-    /// Kept as written: the CRD accepts only Off, Initial, Recreate, Auto and
-    /// InPlaceOrRecreate, and the scaling analysis reports anything else.
+    /// Kept as written: the CRD accepts only Off, Initial, Recreate,
+    /// InPlaceOrRecreate, InPlace and Auto, and the VPA findings report anything
+    /// else (vpa.md §4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -169,6 +169,7 @@ kinds! {
     RoleBinding(RoleBinding) = "rbac.authorization.k8s.io/v1", "rolebindings", true;
     ClusterRoleBinding(ClusterRoleBinding) = "rbac.authorization.k8s.io/v1", "clusterrolebindings", false;
     VerticalPodAutoscaler(VerticalPodAutoscaler) = "autoscaling.k8s.io/v1", "verticalpodautoscalers", true;
+    VPASimulation(crate::scaling::vpa::VpaSimulation) = "kubeplay.dev/v1alpha1", "vpasimulations", false;
 }
 
 /// One object by kind, namespace and name. Its text form is the id the CLI
