@@ -106,53 +106,57 @@ pub fn lb_priority(client: &MeshHost, host: &MeshHost) -> usize {
     }
 }
 
-/// The raw priority of every host before compaction (istiod, §6.2).
-pub fn raw_priorities(policy: &LocalityPolicy, client: &MeshHost, hosts: &[MeshHost]) -> Vec<usize> {
+/// The raw priority of every host before compaction (istiod, §6.2), as a pair
+/// ordered lexicographically: the `failoverPriority` level (0 without it), then
+/// the locality level. istiod applies `failover` inside each `failoverPriority`
+/// group when both are set (`applyFailoverPriorities` then `applyLocalityFailover`).
+pub fn raw_priorities(policy: &LocalityPolicy, client: &MeshHost, hosts: &[MeshHost]) -> Vec<(usize, usize)> {
     let active = policy.outlier_detection && policy.enabled != Some(false) && !policy.distribute;
     if !active {
-        return vec![0; hosts.len()];
+        return vec![(0, 0); hosts.len()];
     }
-    if !policy.failover_priority.is_empty() {
-        let n = policy.failover_priority.len();
-        return hosts
-            .iter()
-            .map(|host| {
-                let matched = policy
-                    .failover_priority
-                    .iter()
-                    .take_while(|entry| match entry.split_once('=') {
-                        Some((key, value)) => host.labels.get(key).map(String::as_str) == Some(value),
-                        None => host
-                            .labels
-                            .get(entry.as_str())
-                            .is_some_and(|v| client.labels.get(entry.as_str()) == Some(v)),
-                    })
-                    .count();
-                n - matched
-            })
-            .collect();
-    }
+    let by_labels = !policy.failover_priority.is_empty();
+    let by_locality = !by_labels || !policy.failover.is_empty();
     hosts
         .iter()
         .map(|host| {
-            let priority = lb_priority(client, host);
-            if priority != 3 {
-                return priority;
-            }
-            // The first failover entry from the client's region decides: a region
-            // other than its `to` drops to 4.
-            match policy.failover.iter().find(|(from, _)| *from == client.region) {
-                Some((_, to)) if *to != host.region => 4,
-                _ => 3,
-            }
+            let label_level = if by_labels { failover_priority_level(&policy.failover_priority, client, host) } else { 0 };
+            let locality_level = if by_locality { locality_level(policy, client, host) } else { 0 };
+            (label_level, locality_level)
         })
         .collect()
 }
 
+/// `failoverPriority`: the number of labels minus the leading ones that match
+/// (`key=value` matches that value; `key` matches the client's own value).
+fn failover_priority_level(labels: &[String], client: &MeshHost, host: &MeshHost) -> usize {
+    let matched = labels
+        .iter()
+        .take_while(|entry| match entry.split_once('=') {
+            Some((key, value)) => host.labels.get(key).map(String::as_str) == Some(value),
+            None => host.labels.get(entry.as_str()).is_some_and(|v| client.labels.get(entry.as_str()) == Some(v)),
+        })
+        .count();
+    labels.len() - matched
+}
+
+/// `LbPriority`, with `failover` sending regions other than the client
+/// region's `to` down to 4 (`applyLocalityFailover`).
+fn locality_level(policy: &LocalityPolicy, client: &MeshHost, host: &MeshHost) -> usize {
+    let priority = lb_priority(client, host);
+    if priority != 3 {
+        return priority;
+    }
+    match policy.failover.iter().find(|(from, _)| *from == client.region) {
+        Some((_, to)) if *to != host.region => 4,
+        _ => 3,
+    }
+}
+
 /// Distinct priorities renumbered 0, 1, 2, … in order (Envoy needs them consecutive).
-pub fn compact(raw: &[usize]) -> Vec<usize> {
-    let levels: BTreeSet<usize> = raw.iter().copied().collect();
-    let index: BTreeMap<usize, usize> = levels.into_iter().enumerate().map(|(i, level)| (level, i)).collect();
+pub fn compact<K: Ord + Copy>(raw: &[K]) -> Vec<usize> {
+    let levels: BTreeSet<K> = raw.iter().copied().collect();
+    let index: BTreeMap<K, usize> = levels.into_iter().enumerate().map(|(i, level)| (level, i)).collect();
     raw.iter().map(|r| index.get(r).copied().unwrap_or(0)).collect()
 }
 

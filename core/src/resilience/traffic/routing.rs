@@ -95,8 +95,10 @@ impl<'a> Router<'a> {
                     .iter()
                     .enumerate()
                     .filter(|(_, pod)| {
+                        // The region comes from the pod's node, or from its region pin
+                        // where the node is not known (interim adapter).
                         pod.namespace == backend.service_namespace
-                            && !pod.node.is_empty()
+                            && !pod.region.is_empty()
                             && pod.region == backend.region
                             && selects(selector, &pod.labels)
                     })
