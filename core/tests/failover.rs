@@ -301,7 +301,8 @@ fn analyze_reports_the_n_plus_one_shortfall_on_the_global_load_balancer() {
 
 #[test]
 fn analyze_locates_invalid_global_load_balancers() {
-    let text = "apiVersion: kubeplay.dev/v1alpha1\nkind: GlobalLoadBalancer\nmetadata: {name: g}\nspec:\n  mode: Anycast\n";
+    let text =
+        "apiVersion: kubeplay.dev/v1alpha1\nkind: GlobalLoadBalancer\nmetadata: {name: g}\nspec:\n  mode: Anycast\n";
     let report = kubeplay_core::analyze(&[kubeplay_core::Input::new("glb.yaml", text)]);
     let error = report.diagnostics.iter().find(|d| d.code == "glb-invalid-field").unwrap();
     assert_eq!(error.message, "GlobalLoadBalancer spec.mode must be Proxy or DNS, got Anycast");

@@ -120,7 +120,8 @@ pub fn raw_priorities(policy: &LocalityPolicy, client: &MeshHost, hosts: &[MeshH
     hosts
         .iter()
         .map(|host| {
-            let label_level = if by_labels { failover_priority_level(&policy.failover_priority, client, host) } else { 0 };
+            let label_level =
+                if by_labels { failover_priority_level(&policy.failover_priority, client, host) } else { 0 };
             let locality_level = if by_locality { locality_level(policy, client, host) } else { 0 };
             (label_level, locality_level)
         })
