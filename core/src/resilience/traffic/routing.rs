@@ -81,6 +81,8 @@ pub struct Router<'a> {
     /// Per backend, the indices of its endpoint pods in the timeline.
     members: Vec<Vec<usize>>,
     up: Vec<UpHistory>,
+    /// Instants where some region's DNS health may change, sorted.
+    dns_breaks: Vec<i64>,
 }
 
 impl<'a> Router<'a> {
@@ -106,7 +108,7 @@ impl<'a> Router<'a> {
                     .collect()
             })
             .collect();
-        let up = members
+        let up: Vec<UpHistory> = members
             .iter()
             .map(|indices| {
                 let mut instants: Vec<i64> =
@@ -124,7 +126,19 @@ impl<'a> Router<'a> {
                 history
             })
             .collect();
-        Router { config, timeline, members, up }
+        // A region's DNS health can only change where its "up" changes or where
+        // such a change is detected (§5.1).
+        let check = &config.health_check;
+        let mut dns_breaks: Vec<i64> = up
+            .iter()
+            .flat_map(|history: &UpHistory| history.iter().skip(1))
+            .flat_map(|(c, _)| {
+                [*c, check.detect(*c, check.healthy_threshold), check.detect(*c, check.unhealthy_threshold)]
+            })
+            .collect();
+        dns_breaks.sort_unstable();
+        dns_breaks.dedup();
+        Router { config, timeline, members, up, dns_breaks }
     }
 
     fn pods(&self, backend: usize) -> impl Iterator<Item = &'a EndpointHistory> + '_ {
@@ -258,19 +272,24 @@ impl<'a> Router<'a> {
         for (u, user) in self.config.user_regions.iter().enumerate() {
             // Resolver caches (§5.3): the answers given during [t − TTL, t), each
             // weighted by how long it was given; with TTL 0, the answer at t.
-            let window: Vec<i64> = if ttl == 0 { vec![t] } else { (t.saturating_sub(ttl)..t).collect() };
+            let (from, to) = if ttl == 0 { (t, t + 1) } else { (t.saturating_sub(ttl), t) };
             let mut counts = vec![0i64; n];
-            for s in &window {
-                match self.dns_answer(u, *s) {
-                    Some(b) => counts[b] += 1,
-                    None => {}
+            // The answer only changes where some region's health may change:
+            // count whole stretches instead of every second.
+            let start = self.dns_breaks.partition_point(|b| *b <= from);
+            let mut points = vec![from];
+            points.extend(self.dns_breaks[start..].iter().copied().take_while(|b| *b < to));
+            points.push(to);
+            for stretch in points.windows(2) {
+                if let Some(b) = self.dns_answer(u, stretch[0]) {
+                    counts[b] += stretch[1] - stretch[0];
                 }
             }
             if counts.iter().all(|c| *c == 0) {
                 allocation.unserved[u] = user.rps;
                 continue;
             }
-            let window_len = Ratio::from(window.len());
+            let window_len = Ratio::int(to - from);
             for (b, count) in counts.iter().enumerate() {
                 if *count > 0 {
                     allocation.add(u, b, user.rps * Ratio::int(*count) / window_len);
