@@ -374,6 +374,9 @@ pub fn initial_pods(inventory: &Inventory, nodes: &[NodeInfo]) -> Vec<EndpointHi
     pods
 }
 
+/// What a step does to one pod's state; true when it applies to the pod.
+type StateChange<'a> = dyn Fn(&EndpointHistory, &mut EndpointState) -> bool + 'a;
+
 /// The timeline: initial pods, then the steps in order, plus the events the
 /// `cluster` field of the report lists.
 pub fn build_timeline(inventory: &Inventory, cluster: &ClusterInput) -> (EndpointTimeline, Vec<serde_json::Value>) {
@@ -398,7 +401,7 @@ pub fn build_timeline(inventory: &Inventory, cluster: &ClusterInput) -> (Endpoin
             step.namespace.as_deref() == Some(pod.namespace.as_str())
                 && step.label_selector.as_ref().is_none_or(|s| super::config::selects(&s.match_labels, &pod.labels))
         };
-        let change: Box<dyn Fn(&EndpointHistory, &mut EndpointState) -> bool> = match step.action.as_str() {
+        let change: Box<StateChange<'_>> = match step.action.as_str() {
             "NodeFailure" | "ZoneFailure" | "RegionFailure" => Box::new(move |p, s| {
                 on_nodes(p) && {
                     s.serving = false;

@@ -188,7 +188,7 @@ pub type Levels = Vec<(u64, u64)>;
 pub fn priority_loads(levels: &Levels, panic_threshold: u64) -> Vec<(u64, u64, bool)> {
     let health: Vec<u64> = levels
         .iter()
-        .map(|&(hosts, healthy)| if hosts == 0 { 0 } else { (OVERPROVISIONING_PERCENT * healthy / hosts).min(100) })
+        .map(|&(hosts, healthy)| (OVERPROVISIONING_PERCENT * healthy).checked_div(hosts).map_or(0, |h| h.min(100)))
         .collect();
     let total = health.iter().sum::<u64>().min(100);
     let mut load = vec![0u64; levels.len()];
@@ -203,7 +203,7 @@ pub fn priority_loads(levels: &Levels, panic_threshold: u64) -> Vec<(u64, u64, b
         let mut remaining = 100u64;
         let mut first_loaded = None;
         for (i, h) in health.iter().enumerate() {
-            load[i] = remaining.min(h * 100 / total);
+            load[i] = remaining.min((h * 100).checked_div(total).unwrap_or(0));
             remaining -= load[i];
             if load[i] > 0 && first_loaded.is_none() {
                 first_loaded = Some(i);
@@ -232,7 +232,7 @@ pub fn priority_loads(levels: &Levels, panic_threshold: u64) -> Vec<(u64, u64, b
         if all_hosts > 0 {
             let mut remaining = 100u64;
             for (i, (hosts, _)) in levels.iter().enumerate() {
-                load[i] = 100 * hosts / all_hosts;
+                load[i] = (100 * hosts).checked_div(all_hosts).unwrap_or(0);
                 remaining -= load[i];
             }
             if let Some(first) = levels.iter().position(|(hosts, _)| *hosts > 0) {
@@ -346,10 +346,13 @@ pub fn service_of_host(host: &str, rule_namespace: &str) -> Option<(String, Stri
     }
 }
 
+/// The selector of Service `(namespace, name)`, if it has one.
+pub type SelectorOf<'a> = dyn Fn(&str, &str) -> Option<BTreeMap<String, String>> + 'a;
+
 /// Every rule × client, at the end state `t` (§6).
 pub fn mesh_reports(
     rules: &[(String, &DestinationRule)],
-    selectors: &dyn Fn(&str, &str) -> Option<BTreeMap<String, String>>,
+    selectors: &SelectorOf<'_>,
     clients: &[(String, String)],
     timeline: &EndpointTimeline,
     send_unhealthy: bool,

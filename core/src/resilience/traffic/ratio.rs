@@ -75,6 +75,10 @@ impl Ratio {
         })
     }
 
+    fn negated(self) -> Ratio {
+        Ratio { num: self.num.saturating_neg(), den: self.den }
+    }
+
     pub fn is_zero(self) -> bool {
         self.num == 0
     }
@@ -150,6 +154,12 @@ impl From<usize> for Ratio {
 impl Add for Ratio {
     type Output = Ratio;
     fn add(self, other: Ratio) -> Ratio {
+        self.plus(other)
+    }
+}
+
+impl Ratio {
+    fn plus(self, other: Ratio) -> Ratio {
         if self.den == other.den {
             return Ratio::new(self.num.saturating_add(other.num), self.den);
         }
@@ -163,7 +173,7 @@ impl Add for Ratio {
 impl Sub for Ratio {
     type Output = Ratio;
     fn sub(self, other: Ratio) -> Ratio {
-        self + Ratio { num: other.num.saturating_neg(), den: other.den }
+        self.plus(other.negated())
     }
 }
 
