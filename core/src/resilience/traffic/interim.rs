@@ -473,7 +473,7 @@ pub fn build_timeline(inventory: &Inventory, cluster: &ClusterInput) -> (Endpoin
     (timeline, events)
 }
 
-/// `disruption.md §10`'s pod list of a STATE, at `t`.
+/// The pod list of a cluster state, as `kubeplay disrupt` prints it (`disruption.md`), at `t`.
 pub fn state_json(timeline: &EndpointTimeline, t: i64) -> serde_json::Value {
     let pods: Vec<serde_json::Value> = timeline
         .pods

@@ -30,7 +30,7 @@ pub struct FailoverReport {
     pub timeline: Vec<Observation>,
     pub failover: Vec<FailoverSummary>,
     pub mesh: Vec<MeshReport>,
-    /// `{"final": STATE, "events": [...]}` (`disruption.md §10`).
+    /// `{"final": STATE, "events": [...]}`, as `kubeplay disrupt` prints them (`disruption.md`).
     pub cluster: serde_json::Value,
 }
 

@@ -168,7 +168,7 @@ pub struct OutlierDetection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_health_percent: Option<i64>,
     /// `consecutive5xxErrors`, `interval`, `baseEjectionTime`, …: ejection
-    /// timing is not simulated (`multi-region.md §10`).
+    /// timing is not simulated (`multi-region.md §11`).
     #[serde(flatten)]
     pub other: OtherFields,
 }
