@@ -29,7 +29,7 @@ pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 pub const SUBZONE_LABEL: &str = "topology.istio.io/subzone";
 pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
 
-/// `disruption.md §8.1`: more steps or simulated seconds are refused.
+/// The lab's input limits: more steps or simulated seconds are refused.
 const MAX_STEPS: usize = 100_000;
 const MAX_SECONDS: i64 = 10_000_000;
 
