@@ -242,6 +242,33 @@ impl ClusterInput {
     }
 }
 
+/// `multi-region.md §2.3`: with one cluster per region, every workload except
+/// DaemonSets, and every unbound bare pod, must pin exactly one region.
+pub fn check_cluster_per_region(inventory: &Inventory, cluster: &ClusterInput) -> Result<(), String> {
+    if !cluster.cluster_per_region() {
+        return Ok(());
+    }
+    for workload in inventory.workloads() {
+        if workload.kind == Kind::DaemonSet {
+            continue;
+        }
+        if workload.kind == Kind::Pod {
+            let metadata = workload.loaded.object.metadata();
+            let bound = workload.template.spec.as_ref().is_some_and(|s| s.node_name.is_some());
+            if bound || metadata.owner_references.as_ref().is_some_and(|o| !o.is_empty()) {
+                continue;
+            }
+        }
+        if pinned_region(workload.template.spec.as_ref()).is_none() {
+            return Err(format!(
+                "topology ClusterPerRegion: {} {}/{} must select exactly one region (nodeSelector or required node affinity on {REGION_LABEL})",
+                workload.kind, workload.namespace, workload.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A region the pod template pins (`nodeSelector` or a required node-affinity
 /// `In` with one value on `topology.kubernetes.io/region`).
 fn pinned_region(spec: Option<&k8s_openapi::api::core::v1::PodSpec>) -> Option<String> {

@@ -69,7 +69,16 @@ pub fn failover_loaded(loading: &Loading, cluster: &ClusterInput) -> Result<Fail
         return Err(error.message.clone());
     }
     cluster.validate()?;
+    super::interim::check_cluster_per_region(&loading.inventory, cluster)?;
     let (timeline, events) = build_timeline(&loading.inventory, cluster);
+    for (index, client) in cluster.scenario.mesh_clients.iter().enumerate() {
+        if !timeline.pods.iter().any(|p| p.namespace == client.namespace && p.name == client.pod) {
+            return Err(format!(
+                "ChaosScenario meshClients[{index}]: pod {}/{} does not exist",
+                client.namespace, client.pod
+            ));
+        }
+    }
     let config = config.map(|(config, _)| config);
     Ok(run(config.as_ref(), loading, cluster, &timeline, events))
 }
