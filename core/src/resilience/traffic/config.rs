@@ -318,3 +318,21 @@ pub fn service_selector(inventory: &Inventory, namespace: &str, name: &str) -> O
 pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_is_the_threshold_th_check_after_the_change() {
+        let proxy = HealthCheck { interval_seconds: 5, unhealthy_threshold: 2, healthy_threshold: 2 };
+        assert_eq!(proxy.detect(0, 2), 10);
+        assert_eq!(proxy.detect(100, 2), 110);
+        // A change between checks: the next check is the first to see it.
+        assert_eq!(proxy.detect(3, 2), 10);
+        assert_eq!(proxy.detect(5, 2), 15, "a check at 5 sees the state before a change at 5");
+        let dns = HealthCheck { interval_seconds: 30, unhealthy_threshold: 3, healthy_threshold: 3 };
+        assert_eq!(dns.detect(0, 3), 90);
+        assert_eq!(dns.detect(100, 3), 180);
+    }
+}

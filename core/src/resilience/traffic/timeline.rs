@@ -126,3 +126,42 @@ impl EndpointTimeline {
         instants
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(states: &[(i64, bool)]) -> EndpointHistory {
+        EndpointHistory {
+            states: states.iter().map(|&(t, serving)| (t, EndpointState { serving, ..EndpointState::UP })).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn states_hold_from_their_instant_and_changes_are_found() {
+        let pod = history(&[(PRE_START, true), (0, false), (100, true)]);
+        assert!(pod.at(-1).serving && !pod.at(0).serving && pod.at(100).serving);
+        assert!(pod.before(0).serving, "a check at 0 sees the state before the change at 0");
+        assert_eq!(pod.last_serving_change(-5), None, "the steady state before the start is no change");
+        assert_eq!(pod.last_serving_change(50), Some((0, false)));
+        assert_eq!(pod.last_serving_change(100), Some((100, true)));
+        // A pod created after the start changes from "not serving".
+        let new = history(&[(350, false), (360, true)]);
+        assert_eq!(new.at(349), EndpointState::GONE);
+        assert_eq!(new.last_serving_change(355), None);
+        assert_eq!(new.last_serving_change(400), Some((360, true)));
+        let born_serving = history(&[(30, true)]);
+        assert_eq!(born_serving.last_serving_change(30), Some((30, true)));
+    }
+
+    #[test]
+    fn api_reachability_follows_its_changes() {
+        let mut timeline = EndpointTimeline::default();
+        timeline.api_reachable.insert("east".into(), vec![(0, false), (300, true)]);
+        assert!(timeline.api_reachable("east", -1));
+        assert!(!timeline.api_reachable("east", 0));
+        assert!(timeline.api_reachable("east", 300));
+        assert!(timeline.api_reachable("west", 0));
+    }
+}
