@@ -9,12 +9,13 @@ use kubeplay_core::{Diagnostic, Loading};
 use crate::{EXIT_FINDINGS, EXIT_OK};
 
 /// A file's name (as given) and its bytes.
-struct InputFile {
-    name: String,
-    bytes: Vec<u8>,
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
-fn read_inputs(paths: &[String]) -> Result<Vec<InputFile>, String> {
+/// The named files' (or standard input's) bytes; `Err` only for I/O.
+pub fn read_inputs(paths: &[String]) -> Result<Vec<InputFile>, String> {
     if paths.is_empty() {
         return Err("no input: give one or more files, or - for standard input".to_owned());
     }

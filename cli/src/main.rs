@@ -5,6 +5,7 @@ mod admit;
 mod analyze;
 mod check;
 mod explain;
+mod failover;
 mod graph;
 mod input;
 mod netpol_args;
@@ -50,6 +51,8 @@ enum Command {
     Graph(graph::GraphArgs),
     /// VerticalPodAutoscaler recommendation, admission and updater over a VPASimulation.
     Vpa(vpa::VpaArgs),
+    /// Traffic across regions under failure: a global load balancer, latency, failover, mesh.
+    Failover(failover::FailoverArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Vpa(args) => vpa::run(&args),
+        Command::Failover(args) => failover::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,6 @@
 //! The JSON contracts, frozen: every machine-readable output of the CLI (`analyze`,
 //! `admit`, `check` JSON and SARIF, `probe`, `explain`, `graph` JSON and DOT,
-//! `quantity`) on every case file in the repository, compared by SHA-256 against
+//! `quantity`, `failover` on its scenarios) on every case file in the repository, compared by SHA-256 against
 //! `tests/contracts/manifest.tsv`. A refactoring must leave them byte-identical;
 //! a deliberate verdict change rewrites the manifest with `UPDATE_CONTRACTS=1`
 //! and is reviewed with `scripts/contracts-diff.sh` (see `tests/contracts/README.md`).
@@ -138,6 +138,8 @@ fn collect_inputs(scratch: &Path) -> Vec<Input> {
             inputs.extend(netpol_corpus_inputs(scratch, file));
         } else if file.starts_with("core/tests/netpol/") {
             inputs.extend(netpol_rule_inputs(scratch, file));
+        } else if file.starts_with("core/tests/cases/failover/") {
+            inputs.extend(failover_inputs(scratch, file));
         } else if file.starts_with("core/tests/cases/")
             && let Some(manifests) = read_yaml(file).get("manifests").and_then(|m| m.as_str())
         {
@@ -223,6 +225,26 @@ fn netpol_rule_inputs(scratch: &Path, file: &str) -> Vec<Input> {
             })
             .collect();
         inputs.push(materialize(scratch, format!("{file}#{name}"), &[(&format!("{name}.yaml"), manifests)], probes));
+    }
+    inputs
+}
+
+/// One input per scenario of a `core/tests/cases/failover/` file, as
+/// `core/tests/failover.rs` assembles it: `bases[base]` then its own manifests.
+fn failover_inputs(scratch: &Path, file: &str) -> Vec<Input> {
+    let document = read_yaml(file);
+    let Some(cases) = document.get("cases").and_then(|c| c.as_sequence()) else { return Vec::new() };
+    let mut inputs = Vec::new();
+    for case in cases {
+        let Some(manifests) = case.get("manifests").and_then(|m| m.as_str()) else { continue };
+        let name = case.get("name").and_then(|n| n.as_str()).expect("a scenario has a name");
+        let base = case
+            .get("base")
+            .and_then(|b| b.as_str())
+            .and_then(|b| document.get("bases")?.get(b)?.as_str())
+            .unwrap_or_default();
+        let text = format!("{base}{manifests}");
+        inputs.push(materialize(scratch, format!("{file}#{name}"), &[(&format!("{name}.yaml"), &text)], vec![]));
     }
     inputs
 }
@@ -323,6 +345,9 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
         &["graph", "--format", "json", "--group", "namespace"],
     ] {
         outcomes.push(invoke(args));
+    }
+    if input.label.starts_with("core/tests/cases/failover/") {
+        outcomes.push(invoke(&["failover", "--format", "json"]));
     }
     let probe = invoke(&["probe", "--format", "json", "--port", "80", "--protocol", "TCP"]);
     let pods = pod_ids(&probe.stdout);

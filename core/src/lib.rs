@@ -28,6 +28,7 @@ pub mod netpol;
 pub mod quantity;
 pub mod render;
 pub mod report;
+pub mod resilience;
 pub mod scaling;
 pub mod security;
 pub mod source;

@@ -135,6 +135,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         // The lab's own input problems (durations, order, limits, unknown pods).
         diagnostics.extend(crate::scaling::vpa::simulate(&loading.inventory).diagnostics);
     }
+    diagnostics.extend(crate::resilience::traffic::finding::analyze(&loading.inventory));
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),

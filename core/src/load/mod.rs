@@ -352,7 +352,7 @@ impl Loader<'_> {
             return;
         };
         let served_version = supported.api_version();
-        if served_version != api_version {
+        if !supported.accepts_api_version(&api_version) {
             self.diagnostics.push(Diagnostic::at(
                 Area::Input,
                 &origin,

@@ -135,6 +135,19 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Whether kubeplay reads objects written with this apiVersion as the kind:
+    /// the served version, or an older one with the same schema (Istio serves
+    /// DestinationRule as v1, v1beta1 and v1alpha3 alike).
+    pub fn accepts_api_version(self, api_version: &str) -> bool {
+        api_version == self.api_version()
+            || matches!(
+                (self, api_version),
+                (Kind::DestinationRule, "networking.istio.io/v1beta1" | "networking.istio.io/v1alpha3")
+            )
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -170,6 +183,8 @@ kinds! {
     ClusterRoleBinding(ClusterRoleBinding) = "rbac.authorization.k8s.io/v1", "clusterrolebindings", false;
     VerticalPodAutoscaler(VerticalPodAutoscaler) = "autoscaling.k8s.io/v1", "verticalpodautoscalers", true;
     VPASimulation(crate::scaling::vpa::VpaSimulation) = "kubeplay.dev/v1alpha1", "vpasimulations", false;
+    GlobalLoadBalancer(crate::resilience::traffic::GlobalLoadBalancer) = "kubeplay.dev/v1alpha1", "globalloadbalancers", false;
+    DestinationRule(crate::resilience::traffic::DestinationRule) = "networking.istio.io/v1", "destinationrules", true;
 }
 
 /// One object by kind, namespace and name. Its text form is the id the CLI

@@ -1,0 +1,167 @@
+//! The boundary between the cluster and the traffic lab: every pod's state at
+//! every instant (`multi-region.md §2.1`). Whoever simulates the cluster fills
+//! an [`EndpointTimeline`]; the routing engine reads nothing else about pods.
+//!
+//! Times are integer seconds from the scenario start. A state holds from its
+//! instant on and is the state *after* everything that happens at that instant
+//! (`disruption.md §8.2`); [`PRE_START`] stands for the steady state before the
+//! scenario, so that a change at 0 is a change.
+
+use std::collections::BTreeMap;
+
+/// The instant of the state a pod had before the scenario started.
+pub const PRE_START: i64 = i64::MIN;
+
+/// What one pod is doing at one instant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EndpointState {
+    /// The pod object exists and is not terminating.
+    pub active: bool,
+    /// Kubernetes `Ready` (what an EndpointSlice publishes as `ready`).
+    pub ready: bool,
+    /// The process answers (false from the instant its node fails, while
+    /// terminating or gone, before a new pod is Ready).
+    pub serving: bool,
+    /// The app answers every request with a 5xx (`FailRequests`).
+    pub failing: bool,
+    /// netem delay on packets leaving the pod, in milliseconds.
+    pub delay_ms: u32,
+    pub jitter_ms: u32,
+}
+
+impl EndpointState {
+    /// A pod that does not exist (before it is created, after it is gone).
+    pub const GONE: EndpointState =
+        EndpointState { active: false, ready: false, serving: false, failing: false, delay_ms: 0, jitter_ms: 0 };
+    /// A Running, Ready pod that answers.
+    pub const UP: EndpointState =
+        EndpointState { active: true, ready: true, serving: true, failing: false, delay_ms: 0, jitter_ms: 0 };
+
+    /// Ready and answering: a pod that keeps its region "up" (§5.1).
+    pub fn up(&self) -> bool {
+        self.active && self.ready && self.serving
+    }
+}
+
+/// One pod over the scenario: who it is, where it runs, and its states.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EndpointHistory {
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// The node it is bound to; empty when unbound (never an endpoint).
+    pub node: String,
+    /// The node's `topology.kubernetes.io/region`, `…/zone` and
+    /// `topology.istio.io/subzone` (empty when absent).
+    pub region: String,
+    pub zone: String,
+    pub subzone: String,
+    /// The node's labels (topology labels and `kubernetes.io/hostname`), which
+    /// Istio's `failoverPriority` reads as the endpoint's own.
+    pub node_labels: BTreeMap<String, String>,
+    /// `(from, state)` in time order; before the first entry the pod does not
+    /// exist. Pods present at the start begin at [`PRE_START`].
+    pub states: Vec<(i64, EndpointState)>,
+}
+
+impl EndpointHistory {
+    /// The state after everything at `t`.
+    pub fn at(&self, t: i64) -> EndpointState {
+        let index = self.states.partition_point(|(from, _)| *from <= t);
+        if index == 0 { EndpointState::GONE } else { self.states[index - 1].1 }
+    }
+
+    /// The state just before `t` (what a check at `t` sees).
+    pub fn before(&self, t: i64) -> EndpointState {
+        if t == PRE_START { EndpointState::GONE } else { self.at(t - 1) }
+    }
+
+    /// The last instant `≤ t` at which `serving` changed, with its new value;
+    /// `None` when it never changed (the initial value has held throughout).
+    pub fn last_serving_change(&self, t: i64) -> Option<(i64, bool)> {
+        let seen = &self.states[..self.states.partition_point(|(from, _)| *from <= t)];
+        for index in (0..seen.len()).rev() {
+            let (from, state) = seen[index];
+            // A pod created after the start was "not serving" before it existed;
+            // the steady state before the start is no change.
+            let previous = match index {
+                0 if from == PRE_START => return None,
+                0 => false,
+                _ => seen[index - 1].1.serving,
+            };
+            if previous != state.serving {
+                return Some((from, state.serving));
+            }
+        }
+        None
+    }
+}
+
+/// Every pod of the scenario, and which regions' control planes answer when.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EndpointTimeline {
+    pub pods: Vec<EndpointHistory>,
+    /// Per region, `(from, reachable)` in time order; a region absent here (or
+    /// before its first entry) has a reachable API. Only `ClusterPerRegion`
+    /// scenarios stop a region's API (`multi-region.md §2.3`).
+    pub api_reachable: BTreeMap<String, Vec<(i64, bool)>>,
+    /// The last simulated instant (`ChaosScenario.spec.settings.horizonSeconds`).
+    pub horizon: i64,
+}
+
+impl EndpointTimeline {
+    pub fn api_reachable(&self, region: &str, t: i64) -> bool {
+        let Some(changes) = self.api_reachable.get(region) else { return true };
+        let index = changes.partition_point(|(from, _)| *from <= t);
+        index == 0 || changes[index - 1].1
+    }
+
+    /// Every instant at which some pod's state changes, sorted, without
+    /// [`PRE_START`].
+    pub fn change_instants(&self) -> Vec<i64> {
+        let mut instants: Vec<i64> =
+            self.pods.iter().flat_map(|p| p.states.iter().map(|(t, _)| *t)).filter(|t| *t != PRE_START).collect();
+        instants.sort_unstable();
+        instants.dedup();
+        instants
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(states: &[(i64, bool)]) -> EndpointHistory {
+        EndpointHistory {
+            states: states.iter().map(|&(t, serving)| (t, EndpointState { serving, ..EndpointState::UP })).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn states_hold_from_their_instant_and_changes_are_found() {
+        let pod = history(&[(PRE_START, true), (0, false), (100, true)]);
+        assert!(pod.at(-1).serving && !pod.at(0).serving && pod.at(100).serving);
+        assert!(pod.before(0).serving, "a check at 0 sees the state before the change at 0");
+        assert_eq!(pod.last_serving_change(-5), None, "the steady state before the start is no change");
+        assert_eq!(pod.last_serving_change(50), Some((0, false)));
+        assert_eq!(pod.last_serving_change(100), Some((100, true)));
+        // A pod created after the start changes from "not serving".
+        let new = history(&[(350, false), (360, true)]);
+        assert_eq!(new.at(349), EndpointState::GONE);
+        assert_eq!(new.last_serving_change(355), None);
+        assert_eq!(new.last_serving_change(400), Some((360, true)));
+        let born_serving = history(&[(30, true)]);
+        assert_eq!(born_serving.last_serving_change(30), Some((30, true)));
+    }
+
+    #[test]
+    fn api_reachability_follows_its_changes() {
+        let mut timeline = EndpointTimeline::default();
+        timeline.api_reachable.insert("east".into(), vec![(0, false), (300, true)]);
+        assert!(timeline.api_reachable("east", -1));
+        assert!(!timeline.api_reachable("east", 0));
+        assert!(timeline.api_reachable("east", 300));
+        assert!(timeline.api_reachable("west", 0));
+    }
+}
