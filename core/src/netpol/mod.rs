@@ -8,6 +8,8 @@
 //! - [`probe`]: the truth table `kubeplay probe` prints.
 
 pub mod classes;
+pub mod connections;
+pub mod diff;
 pub mod endpoint;
 pub mod engine;
 pub mod explain;
