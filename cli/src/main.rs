@@ -4,6 +4,7 @@
 mod admit;
 mod analyze;
 mod check;
+mod diff;
 mod explain;
 mod graph;
 mod input;
@@ -50,6 +51,8 @@ enum Command {
     Graph(graph::GraphArgs),
     /// VerticalPodAutoscaler recommendation, admission and updater over a VPASimulation.
     Vpa(vpa::VpaArgs),
+    /// Connectivity diff of two inputs: every pair whose allowed connections changed.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Vpa(args) => vpa::run(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,12 +9,12 @@ use std::fmt;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
+use super::Protocol;
 use super::classes::FastMap;
 use super::endpoint::Endpoint;
 use super::engine::{Engine, Isolation, Side};
 use super::ip::IpRange;
 use super::policy::{Direction, PortSpec, Rule};
-use super::Protocol;
 
 /// Protocols in the order connection sets list them: by name, as byte strings.
 pub const PROTOCOLS_BY_NAME: [Protocol; 3] = [Protocol::SCTP, Protocol::TCP, Protocol::UDP];
@@ -112,9 +112,9 @@ impl Connections {
 
     /// (protocol, first, last), by protocol name and then port.
     pub fn ranges(&self) -> impl Iterator<Item = (Protocol, u16, u16)> + '_ {
-        PROTOCOLS_BY_NAME.into_iter().flat_map(move |p| {
-            self.ranges.get(slot(p)).into_iter().flatten().map(move |(lo, hi)| (p, *lo, *hi))
-        })
+        PROTOCOLS_BY_NAME
+            .into_iter()
+            .flat_map(move |p| self.ranges.get(slot(p)).into_iter().flatten().map(move |(lo, hi)| (p, *lo, *hi)))
     }
 }
 
