@@ -307,7 +307,6 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
     let mut joint_index: FastMap<(u32, u32), u32> = FastMap::default();
     let mut joint_keys: Vec<(u32, u32)> = Vec::new();
     let mut joint_members: Vec<Vec<u32>> = Vec::new();
-    let mut joint_of: Vec<(u32, u32)> = Vec::with_capacity(common.len());
     for (c, pair) in common.iter().enumerate() {
         let key = (
             before.class_of.get(pair.before).copied().unwrap_or(0),
@@ -322,7 +321,6 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         if let Some(list) = joint_members.get_mut(id as usize) {
             list.push(c as u32);
         }
-        joint_of.push(key);
     }
 
     let mut old = ConnectionIndex::new(before);
@@ -340,47 +338,62 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         changes.push(Change { kind, source, destination, before: old_set, after: new_set, endpoint });
     };
 
-    for (c, (&(bc, ac), is_row)) in joint_of.iter().zip(&rows).enumerate() {
-        let c = c as u32;
-        let is_column = columns.get(c as usize).copied().unwrap_or(false);
-        if !is_row && !is_column {
+    // Class pair by class pair: the dirty rows (and columns) of one joint class
+    // share every comparison.
+    let is_row = |m: u32| rows.get(m as usize).copied().unwrap_or(false);
+    let is_column = |m: u32| columns.get(m as usize).copied().unwrap_or(false);
+    for (&(bc, ac), own_members) in joint_keys.iter().zip(&joint_members) {
+        let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| is_row(*m)).collect();
+        let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| is_column(*m)).collect();
+        if own_rows.is_empty() && own_columns.is_empty() {
             continue;
         }
-        let Some(own) = id_of(c) else { continue };
         for (&(bj, aj), members) in joint_keys.iter().zip(&joint_members) {
-            if *is_row {
+            if !own_rows.is_empty() {
                 let (x, y) = (old.between_classes(bc, bj), new.between_classes(ac, aj));
                 if x != y {
-                    for &m in members.iter().filter(|m| **m != c) {
-                        if let Some(other) = id_of(m) {
-                            push(own.clone(), other, x.clone(), y.clone(), None);
+                    for &r in &own_rows {
+                        for &m in members.iter().filter(|m| **m != r) {
+                            if let (Some(source), Some(destination)) = (id_of(r), id_of(m)) {
+                                push(source, destination, x.clone(), y.clone(), None);
+                            }
                         }
                     }
                 }
             }
-            if is_column {
+            if !own_columns.is_empty() {
                 let (x, y) = (old.between_classes(bj, bc), new.between_classes(aj, ac));
                 if x != y {
-                    // Sources that are rows themselves reported the pair already.
-                    for &m in members.iter().filter(|m| **m != c && !rows.get(**m as usize).copied().unwrap_or(true)) {
-                        if let Some(other) = id_of(m) {
-                            push(other, own.clone(), x.clone(), y.clone(), None);
+                    for &d in &own_columns {
+                        // Sources that are rows themselves reported the pair already.
+                        for &m in members.iter().filter(|m| **m != d && !is_row(**m)) {
+                            if let (Some(source), Some(destination)) = (id_of(m), id_of(d)) {
+                                push(source, destination, x.clone(), y.clone(), None);
+                            }
                         }
                     }
                 }
             }
         }
         for external in &externals {
-            if *is_row {
+            if !own_rows.is_empty() {
                 let (x, y) = (old.to_external(bc, &external.range), new.to_external(ac, &external.range));
                 if x != y {
-                    push(own.clone(), external.id.clone(), x, y, None);
+                    for &r in &own_rows {
+                        if let Some(source) = id_of(r) {
+                            push(source, external.id.clone(), x.clone(), y.clone(), None);
+                        }
+                    }
                 }
             }
-            if is_column {
+            if !own_columns.is_empty() {
                 let (x, y) = (old.from_external(&external.range, bc), new.from_external(&external.range, ac));
                 if x != y {
-                    push(external.id.clone(), own.clone(), x, y, None);
+                    for &d in &own_columns {
+                        if let Some(destination) = id_of(d) {
+                            push(external.id.clone(), destination, x.clone(), y.clone(), None);
+                        }
+                    }
                 }
             }
         }
