@@ -1,6 +1,6 @@
 //! `kubeplay diff [--format json|text|md|csv] --before FILE... --after FILE... [--exit-code]`
 //!
-//! The connectivity diff of two inputs (`docs/semantics/netpol.md` §50). JSON is
+//! The connectivity diff of two inputs (`docs/semantics/netpol.md` §44). JSON is
 //! exactly `{"changes": [...], "endpoints": {"added", "removed"}}`; the other
 //! formats print the same rows. Exit status: 1 when either input has an error
 //! diagnostic (what loaded is still diffed), else 3 with `--exit-code` when

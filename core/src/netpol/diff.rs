@@ -1,6 +1,6 @@
 //! Connectivity diff between two inputs ("before" and "after"): for every
 //! ordered pair of distinct endpoints, the full connection set on each side
-//! (netpol.md §50), reporting the pairs whose sets differ.
+//! (netpol.md §44), reporting the pairs whose sets differ.
 //!
 //! It scales by never comparing pairs that cannot have changed. An endpoint
 //! present on both sides can only see its outgoing connections change when a
