@@ -6,6 +6,7 @@ mod analyze;
 mod check;
 mod diff;
 mod explain;
+mod fix;
 mod graph;
 mod input;
 mod netpol_args;
@@ -53,6 +54,8 @@ enum Command {
     Vpa(vpa::VpaArgs),
     /// Connectivity diff of two inputs: every pair whose allowed connections changed.
     Diff(diff::DiffArgs),
+    /// The smallest verified edits that allow (or deny) one connection.
+    Fix(fix::FixArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Vpa(args) => vpa::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Fix(args) => fix::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

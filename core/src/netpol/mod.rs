@@ -13,6 +13,7 @@ pub mod diff;
 pub mod endpoint;
 pub mod engine;
 pub mod explain;
+pub mod fix;
 pub mod graph;
 pub mod ip;
 pub mod lint;
