@@ -97,7 +97,7 @@ fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize
 #[test]
 fn every_fix_reaches_the_wanted_verdict_under_the_reference_evaluator() {
     let (mut queries, mut fixes, mut allow_fixed, mut deny_fixed) = (0, 0, 0, 0);
-    for seed in 0..150 {
+    for seed in 0..100 {
         let yaml = random_cluster(seed);
         let inventory = inventory(&yaml);
         let probe = ref_probe(&inventory, 80, "TCP", &[]).unwrap();
@@ -122,6 +122,123 @@ fn every_fix_reaches_the_wanted_verdict_under_the_reference_evaluator() {
             }
         }
     }
-    assert!(queries > 250, "{queries}");
-    assert!(allow_fixed > 20 && deny_fixed > 20, "allow {allow_fixed}, deny {deny_fixed}, {fixes} fixes");
+    assert!(queries > 150, "{queries}");
+    assert!(allow_fixed > 15 && deny_fixed > 15, "allow {allow_fixed}, deny {deny_fixed}, {fixes} fixes");
+}
+
+/// Every single edit of a small space: one label set (any key and value of the
+/// generator's vocabulary) or removed on any pod, workload template or
+/// declared namespace, or one rule removed; with the reference evaluator's
+/// verdict and side-effect count for each.
+fn exhaustive_single_edits(yaml: &str, query: &FixQuery) -> Vec<(String, usize)> {
+    let docs = documents(yaml);
+    let before = ref_probe(&inventory(yaml), query.port, query.protocol.as_str(), &[]).unwrap();
+    let mut out = Vec::new();
+    let mut try_edit = |description: String, edited: Vec<Value>| {
+        let patched = join(&edited);
+        let loading = load(&[Input::new("random.yaml", &patched)]);
+        if loading.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return;
+        }
+        let after = ref_probe(&loading.inventory, query.port, query.protocol.as_str(), &[]).unwrap();
+        if !after.pods.contains(&query.from) || !after.pods.contains(&query.to) {
+            return;
+        }
+        if cell(&after, &query.from, &query.to) != query.want {
+            return;
+        }
+        let mut effects = 0;
+        for (i, from) in before.pods.iter().enumerate() {
+            for (j, to) in before.pods.iter().enumerate() {
+                if i != j && !(from == &query.from && to == &query.to) && before.allowed[i][j] != cell(&after, from, to)
+                {
+                    effects += 1;
+                }
+            }
+        }
+        out.push((description, effects));
+    };
+    for (index, doc) in docs.iter().enumerate() {
+        let kind = doc["kind"].as_str().unwrap_or("");
+        let pointer = match kind {
+            "Pod" | "Namespace" => "/metadata/labels",
+            "Deployment" | "StatefulSet" | "DaemonSet" => "/spec/template/metadata/labels",
+            "NetworkPolicy" => {
+                for direction in ["ingress", "egress"] {
+                    for rule in 0..doc["spec"][direction].as_array().map_or(0, Vec::len) {
+                        let mut edited = docs.clone();
+                        edited[index]["spec"][direction].as_array_mut().unwrap().remove(rule);
+                        try_edit(format!("{} remove {direction}[{rule}]", object_id(doc)), edited);
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let labels = doc.pointer(pointer).cloned().unwrap_or(Value::Object(Default::default()));
+        for key in ["app", "tier", "env", "team"] {
+            for value in ["a", "b", "c"] {
+                let mut edited = docs.clone();
+                let mut map = labels.as_object().cloned().unwrap_or_default();
+                map.insert(key.to_owned(), Value::from(value));
+                *edited[index]
+                    .pointer_mut(pointer.rsplit_once('/').unwrap().0)
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .entry("labels")
+                    .or_insert(Value::Null) = Value::Object(map);
+                try_edit(format!("{} set {key}={value}", object_id(doc)), edited);
+            }
+            if labels.get(key).is_some() {
+                let mut edited = docs.clone();
+                edited[index].pointer_mut(pointer).unwrap().as_object_mut().unwrap().remove(key);
+                try_edit(format!("{} remove {key}", object_id(doc)), edited);
+            }
+        }
+    }
+    out
+}
+
+/// Minimality: on small clusters, no single edit of the exhaustive space
+/// reaches the wanted verdict with fewer side effects than the first fix, and
+/// when one reaches it at all, fixes are proposed.
+#[test]
+fn the_first_fix_has_no_more_side_effects_than_any_single_edit() {
+    let mut compared = 0;
+    for seed in 0..60 {
+        let yaml = random_cluster(seed);
+        let inventory = inventory(&yaml);
+        let probe = ref_probe(&inventory, 80, "TCP", &[]).unwrap();
+        if probe.pods.len() < 2 {
+            continue;
+        }
+        let mut rng = Rng::new(seed ^ 0x3141);
+        for _ in 0..2 {
+            let i = rng.below(probe.pods.len());
+            let j = (i + 1 + rng.below(probe.pods.len() - 1)) % probe.pods.len();
+            let port = *rng.pick(&[80u16, 81, 443, 8080]);
+            let protocol = *rng.pick(&[Protocol::TCP, Protocol::UDP]);
+            let want = rng.chance(50);
+            let query = FixQuery { from: probe.pods[i].clone(), to: probe.pods[j].clone(), port, protocol, want };
+            let report = fix(&inventory, &NetpolOptions::default(), &query).unwrap();
+            if report.now == want {
+                continue;
+            }
+            let label = format!("seed {seed} {} → {} {port}/{protocol} want {want}", query.from, query.to);
+            let edits = exhaustive_single_edits(&yaml, &query);
+            let Some(best) = edits.iter().min_by_key(|(_, n)| *n) else { continue };
+            let first = report.fixes.first().unwrap_or_else(|| panic!("{label}: no fix, but `{}` reaches it", best.0));
+            assert!(
+                first.side_effects.len() <= best.1,
+                "{label}: first fix {:?} has {} side effects, `{}` has {}",
+                first.patch,
+                first.side_effects.len(),
+                best.0,
+                best.1
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 12, "only {compared} queries compared");
 }

@@ -456,6 +456,31 @@ impl Context<'_> {
         }
     }
 
+    /// Single label edits on both endpoints and their namespaces, for what
+    /// the targeted candidates miss (a label that makes another policy select
+    /// a pod, or stop selecting it).
+    fn any_label(&self, out: &mut Vec<Candidate>) {
+        let (pods, namespaces) = vocabularies(self.engine);
+        for endpoint in [&self.from, &self.to] {
+            if endpoint.is_external() {
+                continue;
+            }
+            for edit in single_edits(&pods, &endpoint.labels) {
+                self.endpoint_labels(endpoint, &[edit], out);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for endpoint in [&self.from, &self.to] {
+            if endpoint.is_external() || !seen.insert(endpoint.namespace.clone()) {
+                continue;
+            }
+            let labels = self.inventory.namespace(&endpoint.namespace).map(|n| n.labels.clone()).unwrap_or_default();
+            for edit in single_edits(&namespaces, &labels) {
+                self.namespace_labels(&endpoint.namespace, &[edit], out);
+            }
+        }
+    }
+
     /// Peers that select `endpoint` from a policy in `policy_namespace`: by
     /// one of its labels or all of them, across namespaces by name; an
     /// external endpoint by its address.
@@ -763,6 +788,55 @@ impl Context<'_> {
     }
 }
 
+/// (key, values) that pod selectors and namespace selectors read, each value
+/// list ending in one value no selector names.
+type Vocabulary = BTreeMap<String, BTreeSet<String>>;
+
+fn add_selector(vocabulary: &mut Vocabulary, selector: &Selector) {
+    for requirement in &selector.requirements {
+        let values = vocabulary.entry(requirement.key.clone()).or_default();
+        if let Op::In(list) | Op::NotIn(list) = &requirement.op {
+            values.extend(list.iter().cloned());
+        }
+    }
+}
+
+fn vocabularies(engine: &Engine) -> (Vocabulary, Vocabulary) {
+    let (mut pods, mut namespaces) = (Vocabulary::new(), Vocabulary::new());
+    for policy in &engine.policies {
+        add_selector(&mut pods, &policy.selector);
+        for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
+            for peer in rule.peers.iter().flatten() {
+                if let PeerKind::Pods { namespaces: scope, pods: selector } = &peer.kind {
+                    add_selector(&mut pods, selector);
+                    if let NamespaceScope::Selector(selector) = scope {
+                        add_selector(&mut namespaces, selector);
+                    }
+                }
+            }
+        }
+    }
+    (pods, namespaces)
+}
+
+/// Every single label edit a selector can observe: each key set to each value
+/// selectors name or to one they do not, or removed.
+fn single_edits(vocabulary: &Vocabulary, labels: &BTreeMap<String, String>) -> Vec<LabelEdit> {
+    let mut out = Vec::new();
+    for (key, values) in vocabulary {
+        let unnamed = (0..).map(|n| format!("other-{n}")).find(|v| !values.contains(v)).unwrap_or_default();
+        for value in values.iter().cloned().chain([unnamed]) {
+            if labels.get(key) != Some(&value) {
+                out.push(LabelEdit::Set(key.clone(), value));
+            }
+        }
+        if labels.contains_key(key) {
+            out.push(LabelEdit::Remove(key.clone()));
+        }
+    }
+    out
+}
+
 fn peer_class(engine: &Engine, endpoint: &Endpoint) -> Option<u32> {
     engine.endpoint_index(&endpoint.id).and_then(|i| engine.class_of.get(i).copied())
 }
@@ -889,7 +963,7 @@ fn object_id(kind: Kind, namespace: Option<&str>, name: &str) -> String {
 }
 
 /// At most this many candidates are verified (each one rebuilds the engine).
-const MAX_CANDIDATES: usize = 64;
+const MAX_CANDIDATES: usize = 200;
 
 pub fn fix(inventory: &Inventory, options: &NetpolOptions, query: &FixQuery) -> Result<FixReport, FixError> {
     let engine = Engine::new(inventory, options);
@@ -930,6 +1004,7 @@ pub fn fix_with_engine(
                 context.deny_side(direction, &mut candidates);
             }
         }
+        context.any_label(&mut candidates);
     }
     let mut seen = BTreeSet::new();
     candidates
