@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod explain;
 mod fix;
+mod generate;
 mod graph;
 mod input;
 mod netpol_args;
@@ -56,6 +57,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// The smallest verified edits that allow (or deny) one connection.
     Fix(fix::FixArgs),
+    /// NetworkPolicies for exactly the wanted flows, verified before printing.
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Vpa(args) => vpa::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Fix(args) => fix::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -14,6 +14,7 @@ pub mod endpoint;
 pub mod engine;
 pub mod explain;
 pub mod fix;
+pub mod generate;
 pub mod graph;
 pub mod ip;
 pub mod lint;
