@@ -83,7 +83,13 @@ pub fn parse_flows(text: &str) -> Result<Flows, String> {
         // serde_yaml appends " at line N column M"; the place is said once, first.
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        format!("{place}{message} (expected {{flows: [{{from: ID, to: ID, port: 80, protocol: TCP}}], dns: true}})")
+        // The shape is spelled out only where the shape is wrong.
+        let shape = ["unknown field", "missing field", "invalid type", "unknown variant"];
+        if shape.iter().any(|s| message.contains(s)) {
+            format!("{place}{message} (expected {{flows: [{{from: ID, to: ID, port: 80, protocol: TCP}}], dns: true}})")
+        } else {
+            format!("{place}{message}")
+        }
     })
 }
 
