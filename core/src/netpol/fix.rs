@@ -617,16 +617,16 @@ impl Context<'_> {
                     }
                 });
                 let covers = self.rule_covers_port(rule);
-                if peer_matches && !covers {
-                    if let Some(entries) = &rule.ports
-                        && !entries.is_empty()
-                    {
-                        out.push(Candidate {
-                            kind: FixKind::AddPort,
-                            target: Target::Existing(policy.object),
-                            patch: vec![PatchOp::add(format!("{pointer}/ports/-"), self.port_entry())],
-                        });
-                    }
+                if peer_matches
+                    && !covers
+                    && let Some(entries) = &rule.ports
+                    && !entries.is_empty()
+                {
+                    out.push(Candidate {
+                        kind: FixKind::AddPort,
+                        target: Target::Existing(policy.object),
+                        patch: vec![PatchOp::add(format!("{pointer}/ports/-"), self.port_entry())],
+                    });
                 }
                 if covers && !peer_matches {
                     let Some(peers) = &rule.peers else { continue };
@@ -849,7 +849,7 @@ fn complement_ports(port: u16, protocol: Protocol) -> Vec<Value> {
             out.push(json!({"protocol": other.as_str()}));
         }
     }
-    out.extend(range_entries(protocol, 1, u32::from(port) - 1));
+    out.extend(range_entries(protocol, 1, u32::from(port).saturating_sub(1)));
     out.extend(range_entries(protocol, u32::from(port) + 1, 65535));
     out
 }
@@ -872,11 +872,11 @@ fn narrow_entries(entries: &[super::policy::PortEntry], port: u16, protocol: Pro
         match &entry.spec {
             _ if entry.protocol != protocol => out.push(entry_value(entry)),
             PortSpec::Any => {
-                out.extend(range_entries(protocol, 1, u32::from(port) - 1));
+                out.extend(range_entries(protocol, 1, u32::from(port).saturating_sub(1)));
                 out.extend(range_entries(protocol, u32::from(port) + 1, 65535));
             }
             PortSpec::Range(lo, hi) if *lo <= port && port <= *hi => {
-                out.extend(range_entries(protocol, u32::from(*lo), u32::from(port) - 1));
+                out.extend(range_entries(protocol, u32::from(*lo), u32::from(port).saturating_sub(1)));
                 out.extend(range_entries(protocol, u32::from(port) + 1, u32::from(*hi)));
             }
             PortSpec::Range(..) => out.push(entry_value(entry)),
