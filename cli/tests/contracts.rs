@@ -341,6 +341,17 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     }
     let probe = invoke(&["probe", "--format", "json", "--port", "80", "--protocol", "TCP"]);
     let pods = pod_ids(&probe.stdout);
+    // The training examples: `fix` for the opposite of the first pair's 80/TCP verdict.
+    if input.label.starts_with("core/src/examples/")
+        && let (Some(from), Some(to)) = (pods.first(), pods.get(1))
+    {
+        let allowed = serde_json::from_slice::<serde_json::Value>(&probe.stdout)
+            .ok()
+            .and_then(|v| v["allowed"][0][1].as_bool())
+            .unwrap_or(true);
+        let want = if allowed { "deny" } else { "allow" };
+        outcomes.push(invoke(&["fix", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", "--want", want]));
+    }
     outcomes.push(probe);
     let mut extra: Vec<&(u16, String, Vec<String>)> = Vec::new();
     for probe in &input.probes {
