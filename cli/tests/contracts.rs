@@ -350,7 +350,8 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
             .and_then(|v| v["allowed"][0][1].as_bool())
             .unwrap_or(true);
         let want = if allowed { "deny" } else { "allow" };
-        outcomes.push(invoke(&["fix", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", "--want", want]));
+        outcomes
+            .push(invoke(&["fix", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", "--want", want]));
     }
     outcomes.push(probe);
     let mut extra: Vec<&(u16, String, Vec<String>)> = Vec::new();
