@@ -4,8 +4,11 @@
 mod admit;
 mod analyze;
 mod check;
+mod diff;
 mod explain;
 mod failover;
+mod fix;
+mod generate;
 mod graph;
 mod input;
 mod netpol_args;
@@ -53,6 +56,12 @@ enum Command {
     Vpa(vpa::VpaArgs),
     /// Traffic across regions under failure: a global load balancer, latency, failover, mesh.
     Failover(failover::FailoverArgs),
+    /// Connectivity diff of two inputs: every pair whose allowed connections changed.
+    Diff(diff::DiffArgs),
+    /// The smallest verified edits that allow (or deny) one connection.
+    Fix(fix::FixArgs),
+    /// NetworkPolicies for exactly the wanted flows, verified before printing.
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -80,6 +89,9 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Vpa(args) => vpa::run(&args),
         Command::Failover(args) => failover::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -73,6 +73,8 @@ struct Input {
     analyze_only: bool,
     /// Probes beyond 80/TCP: (port, protocol, externals), from the case's expectations.
     probes: Vec<(u16, String, Vec<String>)>,
+    /// The previous step's files (relative to `dir`), for a connectivity diff from it.
+    previous: Option<Vec<String>>,
 }
 
 /// One run of the binary and the digest of what it printed on stdout.
@@ -133,6 +135,7 @@ fn collect_inputs(scratch: &Path) -> Vec<Input> {
             files: vec![file.clone()],
             analyze_only,
             probes: Vec::new(),
+            previous: None,
         });
         if file.starts_with("tests/netpol/") {
             inputs.extend(netpol_corpus_inputs(scratch, file));
@@ -188,12 +191,17 @@ fn netpol_corpus_inputs(scratch: &Path, file: &str) -> Vec<Input> {
             None => String::new(),
         };
         let probes = step.probes.iter().map(|p| (p.port, p.protocol.clone(), p.externals.clone())).collect();
-        inputs.push(materialize(
+        let mut input = materialize(
             scratch,
             format!("{file}#step{index}"),
             &[("model.yaml", &model), ("objects.yaml", &step.objects)],
             probes,
-        ));
+        );
+        // `kubeplay diff` from the step before (a sibling directory).
+        if let Some(before) = index.checked_sub(1) {
+            input.previous = Some(input.files.iter().map(|f| format!("../step{before}/{f}")).collect());
+        }
+        inputs.push(input);
     }
     inputs
 }
@@ -261,7 +269,14 @@ fn materialize(
     for (name, text) in files {
         std::fs::write(dir.join(name), text).expect("write scratch manifest");
     }
-    Input { label, dir, files: files.iter().map(|(name, _)| (*name).to_owned()).collect(), analyze_only: false, probes }
+    Input {
+        label,
+        dir,
+        files: files.iter().map(|(name, _)| (*name).to_owned()).collect(),
+        analyze_only: false,
+        probes,
+        previous: None,
+    }
 }
 
 fn quantities() -> Vec<String> {
@@ -351,6 +366,18 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     }
     let probe = invoke(&["probe", "--format", "json", "--port", "80", "--protocol", "TCP"]);
     let pods = pod_ids(&probe.stdout);
+    // The training examples: `fix` for the opposite of the first pair's 80/TCP verdict.
+    if input.label.starts_with("core/src/examples/")
+        && let (Some(from), Some(to)) = (pods.first(), pods.get(1))
+    {
+        let allowed = serde_json::from_slice::<serde_json::Value>(&probe.stdout)
+            .ok()
+            .and_then(|v| v["allowed"][0][1].as_bool())
+            .unwrap_or(true);
+        let want = if allowed { "deny" } else { "allow" };
+        outcomes
+            .push(invoke(&["fix", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", "--want", want]));
+    }
     outcomes.push(probe);
     let mut extra: Vec<&(u16, String, Vec<String>)> = Vec::new();
     for probe in &input.probes {
@@ -366,6 +393,13 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
             args.extend(["--external", external]);
         }
         outcomes.push(invoke(&args));
+    }
+    if let Some(previous) = &input.previous {
+        let mut args: Vec<String> = ["diff", "--format", "json", "--before"].map(str::to_owned).to_vec();
+        args.extend(previous.iter().cloned());
+        args.push("--after".to_owned());
+        args.extend(input.files.iter().cloned());
+        outcomes.push(run(binary, &input.dir, &input.label, &args));
     }
     // The first two ids of the 80/TCP probe (the same one twice if there is only one).
     if let Some(from) = pods.first() {

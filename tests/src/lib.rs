@@ -3,5 +3,6 @@
 
 pub mod browser;
 pub mod netpol_cases;
+pub mod netpol_mutate;
 pub mod netpol_random;
 pub mod netpol_ref;

@@ -503,7 +503,7 @@ fn type_error_message(kind: &str, path: &str, serde_message: &str, is_secret: bo
     }
 }
 
-fn collect_namespaces(objects: &[Loaded]) -> Vec<NamespaceInfo> {
+pub(crate) fn collect_namespaces(objects: &[Loaded]) -> Vec<NamespaceInfo> {
     let mut namespaces: BTreeMap<String, NamespaceInfo> = BTreeMap::new();
     for (index, loaded) in objects.iter().enumerate() {
         if let Object::Namespace(ns) = &loaded.object {

@@ -289,6 +289,12 @@ impl Engine {
         self.endpoints.binary_search_by(|e| e.id.as_str().cmp(id)).ok()
     }
 
+    /// The peers one rule matches (policy index, direction, rule index), as
+    /// the views share them.
+    pub fn rule_side(&self, policy: usize, direction: Direction, rule: usize) -> Option<&Side> {
+        self.rule_peers.get(policy).and_then(|d| d[direction_slot(direction)].get(rule))
+    }
+
     /// Whether valid policies isolate a class's pods, per direction: a pod is
     /// isolated for a direction once any policy selecting it governs that
     /// direction (`policyTypes` after defaulting). hostNetwork pods never are,

@@ -8,9 +8,13 @@
 //! - [`probe`]: the truth table `kubeplay probe` prints.
 
 pub mod classes;
+pub mod connections;
+pub mod diff;
 pub mod endpoint;
 pub mod engine;
 pub mod explain;
+pub mod fix;
+pub mod generate;
 pub mod graph;
 pub mod ip;
 pub mod lint;

@@ -1,0 +1,534 @@
+//! Connectivity diff between two inputs ("before" and "after"): for every
+//! ordered pair of distinct endpoints, the full connection set on each side
+//! (netpol.md §44), reporting the pairs whose sets differ.
+//!
+//! It scales by never comparing pairs that cannot have changed. An endpoint
+//! present on both sides can only see its outgoing connections change when a
+//! policy selecting it (on either side) for egress changed, or when the
+//! endpoint itself or its namespace's labels changed; likewise for incoming
+//! connections and ingress. Only those rows and columns are computed, and
+//! within them destinations are taken class by class (the pair of the
+//! endpoint's before and after classes), expanding to pods only where the
+//! class pair's sets differ.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use serde::Serialize;
+
+use super::classes::FastMap;
+use super::connections::{ConnectionIndex, Connections};
+use super::endpoint::Endpoint;
+use super::engine::Engine;
+use super::ip::IpRange;
+use super::policy::{PeerKind, Policy, Rule};
+use super::selector::Selector;
+
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// Nothing was allowed before.
+    Added,
+    /// Nothing is allowed after.
+    Removed,
+    /// Something before and after, but not the same.
+    Changed,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+}
+
+/// Which side only an endpoint exists on.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointChange {
+    Added,
+    Removed,
+}
+
+impl EndpointChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointChange::Added => "added",
+            EndpointChange::Removed => "removed",
+        }
+    }
+}
+
+/// One ordered pair whose connection set differs.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    #[serde(rename = "type")]
+    pub kind: ChangeKind,
+    pub source: String,
+    pub destination: String,
+    pub before: Connections,
+    pub after: Connections,
+    /// Whether the source or destination exists on one side only.
+    pub endpoint: Option<EndpointChange>,
+}
+
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointChanges {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// The diff contract: changes sorted by source, then destination (byte
+/// strings); every endpoint present on one side only.
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+    pub endpoints: EndpointChanges,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.endpoints.added.is_empty() && self.endpoints.removed.is_empty()
+    }
+}
+
+/// An address range outside the cluster that no ipBlock of either side divides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalRange {
+    /// `external:<first>-<last>`.
+    pub id: String,
+    pub range: IpRange,
+}
+
+fn address_text(v6: bool, value: u128) -> String {
+    if v6 {
+        Ipv6Addr::from(value).to_string()
+    } else {
+        Ipv4Addr::from(u32::try_from(value).unwrap_or(u32::MAX)).to_string()
+    }
+}
+
+/// The disjoint ranges that every ipBlock (cidr minus except) of the given
+/// engines cuts IPv4 and IPv6 into, IPv4 first, each family ascending: on every
+/// one of them each ipBlock either holds every address or none.
+pub fn external_ranges(engines: &[&Engine]) -> Vec<ExternalRange> {
+    let mut out = Vec::new();
+    for (v6, max) in [(false, u128::from(u32::MAX)), (true, u128::MAX)] {
+        // Cut points: the first address of each piece after the first.
+        let mut cuts: Vec<u128> = Vec::new();
+        for engine in engines {
+            for policy in &engine.policies {
+                for rule in policy.ingress.iter().chain(policy.egress.iter()).flatten() {
+                    for peer in rule.peers.iter().flatten() {
+                        if let PeerKind::IpBlock { addresses, .. } = &peer.kind {
+                            for range in addresses.ranges().iter().filter(|r| r.v6 == v6) {
+                                cuts.push(range.lo);
+                                if range.hi < max {
+                                    cuts.push(range.hi + 1);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cuts.retain(|c| *c > 0);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut lo = 0u128;
+        for hi_next in cuts.into_iter().map(Some).chain([None]) {
+            let hi = hi_next.map_or(max, |next| next - 1);
+            let range = IpRange { v6, lo, hi };
+            out.push(ExternalRange {
+                id: format!("external:{}-{}", address_text(v6, lo), address_text(v6, hi)),
+                range,
+            });
+            if let Some(next) = hi_next {
+                lo = next;
+            }
+        }
+    }
+    out
+}
+
+/// What of a policy decides traffic (its place in the input aside).
+fn policy_content(policy: &Policy) -> (&Selector, &Option<Vec<Rule>>, &Option<Vec<Rule>>) {
+    (&policy.selector, &policy.ingress, &policy.egress)
+}
+
+fn namespace_labels<'e>(engine: &'e Engine, name: &str) -> Option<&'e BTreeMap<String, String>> {
+    engine.namespaces.iter().find(|n| n.name == name).map(|n| &n.labels)
+}
+
+/// Everything of an endpoint that a rule can observe.
+fn same_endpoint(a: &Endpoint, b: &Endpoint) -> bool {
+    a.namespace == b.namespace
+        && a.labels == b.labels
+        && a.ports == b.ports
+        && a.ips == b.ips
+        && a.host_network == b.host_network
+        && a.node == b.node
+}
+
+/// Rows (sources) and columns (destinations) whose sets may differ, per engine endpoint.
+struct Dirty {
+    rows: Vec<bool>,
+    columns: Vec<bool>,
+}
+
+type Contents<'a> = Vec<(&'a Selector, &'a Option<Vec<Rule>>, &'a Option<Vec<Rule>>)>;
+
+/// Policies by namespace and name: their contents and indexes.
+fn policies_by_id(engine: &Engine) -> BTreeMap<(&str, &str), (Contents<'_>, Vec<usize>)> {
+    let mut map: BTreeMap<(&str, &str), (Contents<'_>, Vec<usize>)> = BTreeMap::new();
+    for (index, policy) in engine.policies.iter().enumerate() {
+        let entry = map.entry((policy.namespace.as_str(), policy.name.as_str())).or_default();
+        entry.0.push(policy_content(policy));
+        entry.1.push(index);
+    }
+    map
+}
+
+/// Marks the endpoints selected by each policy whose content differs between
+/// the two sides (or that exists on one side only).
+fn mark_policy_changes(before: &Engine, after: &Engine, dirty: [&mut Dirty; 2]) {
+    let (old, new) = (policies_by_id(before), policies_by_id(after));
+    let [dirty_before, dirty_after] = dirty;
+    let mark = |engine: &Engine, dirty: &mut Dirty, indexes: &[usize]| {
+        for &index in indexes {
+            let (Some(policy), Some(selected)) = (engine.policies.get(index), engine.selected.get(index)) else {
+                continue;
+            };
+            selected.for_each(|class| {
+                for &member in engine.members(class) {
+                    if policy.egress.is_some()
+                        && let Some(flag) = dirty.rows.get_mut(member as usize)
+                    {
+                        *flag = true;
+                    }
+                    if policy.ingress.is_some()
+                        && let Some(flag) = dirty.columns.get_mut(member as usize)
+                    {
+                        *flag = true;
+                    }
+                }
+            });
+        }
+    };
+    for (key, (contents, indexes)) in &old {
+        if new.get(key).is_none_or(|(other, _)| other != contents) {
+            mark(before, dirty_before, indexes);
+        }
+    }
+    for (key, (contents, indexes)) in &new {
+        if old.get(key).is_none_or(|(other, _)| other != contents) {
+            mark(after, dirty_after, indexes);
+        }
+    }
+}
+
+/// An endpoint present on both sides: its index in each engine.
+#[derive(Clone, Copy)]
+struct Common {
+    before: usize,
+    after: usize,
+}
+
+/// The connectivity diff of two engines built with the same options.
+pub fn diff(before: &Engine, after: &Engine) -> Diff {
+    let externals = external_ranges(&[before, after]);
+    // Endpoints are sorted by id on both sides: merge.
+    let mut common: Vec<Common> = Vec::new();
+    let mut only_before: Vec<usize> = Vec::new();
+    let mut only_after: Vec<usize> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (before.endpoints.get(i), after.endpoints.get(j)) {
+            (Some(b), Some(a)) => match b.id.cmp(&a.id) {
+                std::cmp::Ordering::Equal => {
+                    common.push(Common { before: i, after: j });
+                    i += 1;
+                    j += 1;
+                }
+                std::cmp::Ordering::Less => {
+                    only_before.push(i);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    only_after.push(j);
+                    j += 1;
+                }
+            },
+            (Some(_), None) => {
+                only_before.push(i);
+                i += 1;
+            }
+            (None, Some(_)) => {
+                only_after.push(j);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+
+    let fresh = |engine: &Engine| Dirty {
+        rows: vec![false; engine.endpoints.len()],
+        columns: vec![false; engine.endpoints.len()],
+    };
+    let (mut dirty_before, mut dirty_after) = (fresh(before), fresh(after));
+    mark_policy_changes(before, after, [&mut dirty_before, &mut dirty_after]);
+    let mut namespace_changed: FastMap<&str, bool> = FastMap::default();
+    let mut rows = vec![false; common.len()];
+    let mut columns = vec![false; common.len()];
+    for (c, pair) in common.iter().enumerate() {
+        let (Some(b), Some(a)) = (before.endpoints.get(pair.before), after.endpoints.get(pair.after)) else {
+            continue;
+        };
+        let namespace = *namespace_changed
+            .entry(b.namespace.as_str())
+            .or_insert_with(|| namespace_labels(before, &b.namespace) != namespace_labels(after, &b.namespace));
+        let changed = namespace || !same_endpoint(b, a);
+        let flag = |d: &Dirty, index: usize, rows: bool| {
+            let list = if rows { &d.rows } else { &d.columns };
+            list.get(index).copied().unwrap_or(false)
+        };
+        if let Some(row) = rows.get_mut(c) {
+            *row = changed || flag(&dirty_before, pair.before, true) || flag(&dirty_after, pair.after, true);
+        }
+        if let Some(column) = columns.get_mut(c) {
+            *column = changed || flag(&dirty_before, pair.before, false) || flag(&dirty_after, pair.after, false);
+        }
+    }
+
+    // Joint classes: common endpoints grouped by (before class, after class).
+    let mut joint_index: FastMap<(u32, u32), u32> = FastMap::default();
+    let mut joint_keys: Vec<(u32, u32)> = Vec::new();
+    let mut joint_members: Vec<Vec<u32>> = Vec::new();
+    for (c, pair) in common.iter().enumerate() {
+        let key = (
+            before.class_of.get(pair.before).copied().unwrap_or(0),
+            after.class_of.get(pair.after).copied().unwrap_or(0),
+        );
+        let next = joint_keys.len() as u32;
+        let id = *joint_index.entry(key).or_insert(next);
+        if id == next {
+            joint_keys.push(key);
+            joint_members.push(Vec::new());
+        }
+        if let Some(list) = joint_members.get_mut(id as usize) {
+            list.push(c as u32);
+        }
+    }
+
+    let mut old = ConnectionIndex::new(before);
+    let mut new = ConnectionIndex::new(after);
+    let mut changes: Vec<Change> = Vec::new();
+    let id_of = |c: u32| common.get(c as usize).and_then(|p| before.endpoints.get(p.before)).map(|e| e.id.clone());
+    let mut push = |source: String, destination: String, old_set: Connections, new_set: Connections, endpoint| {
+        let kind = if old_set.is_empty() {
+            ChangeKind::Added
+        } else if new_set.is_empty() {
+            ChangeKind::Removed
+        } else {
+            ChangeKind::Changed
+        };
+        changes.push(Change { kind, source, destination, before: old_set, after: new_set, endpoint });
+    };
+
+    // Class pair by class pair: the dirty rows (and columns) of one joint class
+    // share every comparison.
+    let is_row = |m: u32| rows.get(m as usize).copied().unwrap_or(false);
+    let is_column = |m: u32| columns.get(m as usize).copied().unwrap_or(false);
+    for (&(bc, ac), own_members) in joint_keys.iter().zip(&joint_members) {
+        let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| is_row(*m)).collect();
+        let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| is_column(*m)).collect();
+        if own_rows.is_empty() && own_columns.is_empty() {
+            continue;
+        }
+        for (&(bj, aj), members) in joint_keys.iter().zip(&joint_members) {
+            if !own_rows.is_empty() {
+                let (x, y) = (old.between_classes(bc, bj), new.between_classes(ac, aj));
+                if x != y {
+                    for &r in &own_rows {
+                        for &m in members.iter().filter(|m| **m != r) {
+                            if let (Some(source), Some(destination)) = (id_of(r), id_of(m)) {
+                                push(source, destination, x.clone(), y.clone(), None);
+                            }
+                        }
+                    }
+                }
+            }
+            if !own_columns.is_empty() {
+                let (x, y) = (old.between_classes(bj, bc), new.between_classes(aj, ac));
+                if x != y {
+                    for &d in &own_columns {
+                        // Sources that are rows themselves reported the pair already.
+                        for &m in members.iter().filter(|m| **m != d && !is_row(**m)) {
+                            if let (Some(source), Some(destination)) = (id_of(m), id_of(d)) {
+                                push(source, destination, x.clone(), y.clone(), None);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for external in &externals {
+            if !own_rows.is_empty() {
+                let (x, y) = (old.to_external(bc, &external.range), new.to_external(ac, &external.range));
+                if x != y {
+                    for &r in &own_rows {
+                        if let Some(source) = id_of(r) {
+                            push(source, external.id.clone(), x.clone(), y.clone(), None);
+                        }
+                    }
+                }
+            }
+            if !own_columns.is_empty() {
+                let (x, y) = (old.from_external(&external.range, bc), new.from_external(&external.range, ac));
+                if x != y {
+                    for &d in &own_columns {
+                        if let Some(destination) = id_of(d) {
+                            push(external.id.clone(), destination, x.clone(), y.clone(), None);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Endpoints on one side only: every connection they have there.
+    for (engine, index, only, mark) in [
+        (before, &mut old, &only_before, EndpointChange::Removed),
+        (after, &mut new, &only_after, EndpointChange::Added),
+    ] {
+        let mut one_sided = vec![false; engine.endpoints.len()];
+        for &x in only {
+            if let Some(flag) = one_sided.get_mut(x) {
+                *flag = true;
+            }
+        }
+        for &x in only {
+            let (Some(&cx), Some(endpoint)) = (engine.class_of.get(x), engine.endpoints.get(x)) else {
+                continue;
+            };
+            let sides = |set: Connections| match mark {
+                EndpointChange::Removed => (set, Connections::none()),
+                EndpointChange::Added => (Connections::none(), set),
+            };
+            for k in 0..engine.class_count() as u32 {
+                let outgoing = index.between_classes(cx, k);
+                let incoming = index.between_classes(k, cx);
+                for &m in engine.members(k) {
+                    let m = m as usize;
+                    let Some(other) = engine.endpoints.get(m).filter(|_| m != x) else {
+                        continue;
+                    };
+                    if !outgoing.is_empty() {
+                        let (p, q) = sides(outgoing.clone());
+                        push(endpoint.id.clone(), other.id.clone(), p, q, Some(mark));
+                    }
+                    // A one-sided source reports this pair in its own row.
+                    if !incoming.is_empty() && !one_sided.get(m).copied().unwrap_or(true) {
+                        let (p, q) = sides(incoming.clone());
+                        push(other.id.clone(), endpoint.id.clone(), p, q, Some(mark));
+                    }
+                }
+            }
+            for external in &externals {
+                let outgoing = index.to_external(cx, &external.range);
+                if !outgoing.is_empty() {
+                    let (p, q) = sides(outgoing);
+                    push(endpoint.id.clone(), external.id.clone(), p, q, Some(mark));
+                }
+                let incoming = index.from_external(&external.range, cx);
+                if !incoming.is_empty() {
+                    let (p, q) = sides(incoming);
+                    push(external.id.clone(), endpoint.id.clone(), p, q, Some(mark));
+                }
+            }
+        }
+    }
+
+    changes.sort_by(|a, b| a.source.cmp(&b.source).then_with(|| a.destination.cmp(&b.destination)));
+    let ids = |engine: &Engine, list: &[usize]| -> Vec<String> {
+        list.iter().filter_map(|i| engine.endpoints.get(*i)).map(|e| e.id.clone()).collect()
+    };
+    Diff { changes, endpoints: EndpointChanges { added: ids(after, &only_after), removed: ids(before, &only_before) } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netpol::NetpolOptions;
+    use crate::{Input, load};
+
+    fn engine(yaml: &str) -> Engine {
+        Engine::new(&load(&[Input::new("t.yaml", yaml)]).inventory, &NetpolOptions::default())
+    }
+
+    const PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x, labels: {app: a}}\nspec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x, labels: {app: b}}\nspec: {containers: [{name: c, image: i}]}\n";
+
+    #[test]
+    fn external_ranges_cut_both_sides_blocks() {
+        let with_block = format!(
+            "{PODS}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: x}}\nspec:\n  podSelector: {{}}\n  egress: [{{to: [{{ipBlock: {{cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}}}]}}]\n"
+        );
+        let (a, b) = (engine(PODS), engine(&with_block));
+        let ids: Vec<String> = external_ranges(&[&a, &b]).into_iter().map(|r| r.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "external:0.0.0.0-9.255.255.255",
+                "external:10.0.0.0-10.0.255.255",
+                "external:10.1.0.0-10.1.255.255",
+                "external:10.2.0.0-10.255.255.255",
+                "external:11.0.0.0-255.255.255.255",
+                "external:::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            ]
+        );
+        let plain: Vec<String> = external_ranges(&[&a]).into_iter().map(|r| r.id).collect();
+        assert_eq!(plain, ["external:0.0.0.0-255.255.255.255", "external:::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]);
+    }
+
+    #[test]
+    fn a_new_ingress_policy_removes_and_narrows() {
+        let policy = format!(
+            "{PODS}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: x}}\nspec:\n  podSelector: {{matchLabels: {{app: a}}}}\n  ingress: [{{from: [{{podSelector: {{matchLabels: {{app: b}}}}}}], ports: [{{port: http}}]}}]\n"
+        );
+        let d = diff(&engine(PODS), &engine(&policy));
+        let rows: Vec<String> = d
+            .changes
+            .iter()
+            .map(|c| format!("{} {} {} {} -> {}", c.kind.as_str(), c.source, c.destination, c.before, c.after))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "removed external:0.0.0.0-255.255.255.255 x/a All Connections -> No Connections",
+                "removed external:::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff x/a All Connections -> No Connections",
+                "changed x/b x/a All Connections -> TCP 8080",
+            ]
+        );
+        assert!(d.endpoints.added.is_empty() && d.endpoints.removed.is_empty());
+        let same = diff(&engine(&policy), &engine(&policy));
+        assert!(same.is_empty());
+    }
+
+    #[test]
+    fn one_sided_endpoints_are_listed_with_their_flows() {
+        let fewer = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x, labels: {app: a}}\nspec: {containers: [{name: c, image: i}]}\n";
+        let d = diff(&engine(fewer), &engine(PODS));
+        assert_eq!(d.endpoints.added, ["x/b"]);
+        assert!(d.changes.iter().all(|c| c.endpoint == Some(EndpointChange::Added) && c.kind == ChangeKind::Added));
+        // x/b to x/a, x/a to x/b, and both directions with each of the two externals.
+        assert_eq!(d.changes.len(), 6);
+        let json = serde_json::to_string(&d.changes.first()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"added","source":"external:0.0.0.0-255.255.255.255","destination":"x/b","before":{"all":false,"ports":[]},"after":{"all":true,"ports":[]},"endpoint":"added"}"#
+        );
+    }
+}
