@@ -31,6 +31,7 @@ pub mod report;
 pub mod scaling;
 pub mod security;
 pub mod source;
+pub mod validation;
 pub mod version;
 
 #[cfg(feature = "wasm")]
