@@ -1,5 +1,5 @@
 //! Server-side validation against upstream's validation test cases, transcribed
-//! as manifests: each `tests/cases/validation/NAME.yaml` is loaded as file
+//! as manifests: each `tests/validation/NAME.yaml` is loaded as file
 //! `NAME.yaml` and its validation findings (the codes of
 //! `kubeplay_core::validation::RULES`) are compared with `NAME.expected`, a
 //! plain-text snapshot reviewed like code (`UPDATE_EXPECT=1 cargo test -p
@@ -23,7 +23,7 @@ fn render(name: &str, text: &str) -> String {
 }
 
 fn cases() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/validation");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validation");
     let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("cases").flatten().map(|e| e.path()).collect();
     entries.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     entries.sort();
@@ -52,7 +52,7 @@ fn validation_cases_match_their_snapshots() {
 
 #[test]
 fn accepted_objects_get_no_validation_finding() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/validation/valid.yaml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validation/valid.yaml");
     let text = std::fs::read_to_string(path).expect("valid.yaml");
     let loading = load(&[Input::new("valid.yaml", &text)]);
     assert_eq!(loading.inventory.objects.len(), 8);
