@@ -385,6 +385,7 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
     }
     if matches!(workload.kind, Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet | Kind::ReplicationController)
         && workload.replicas.is_some_and(|r| r < 2)
+        && autoscaler_floor(inventory, workload).is_none_or(|min| min < 2)
     {
         sink.push(
             "single-replica",
@@ -433,6 +434,45 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
     sink.out
 }
 
+/// The lowest replica count an HPA of the workload's namespace keeps it at
+/// (`minReplicas`, default 1), if one targets it: the HPA controller scales
+/// the target up to that floor whatever `spec.replicas` says.
+fn autoscaler_floor(inventory: &Inventory, workload: &Workload<'_>) -> Option<i32> {
+    inventory
+        .objects
+        .iter()
+        .filter(|o| o.namespace() == Some(workload.namespace))
+        .filter_map(|o| match &o.object {
+            crate::model::Object::HorizontalPodAutoscaler(hpa) => Some(&hpa.spec),
+            _ => None,
+        })
+        .filter(|spec| spec.scale_target_ref.kind == workload.kind.as_str() && spec.scale_target_ref.name == workload.name)
+        .map(|spec| spec.min_replicas.unwrap_or(1))
+        .max()
+}
+
+/// The pull policy the API server gives a container that sets none
+/// (`SetDefaults_Container`, pkg/apis/core/v1/defaults.go): Always when the
+/// image's tag is `latest` — which an image without tag or digest is
+/// (`parsers.ParseImageName`) —, IfNotPresent otherwise.
+fn effective_pull_policy(c: &Container) -> &str {
+    if let Some(policy) = c.image_pull_policy.as_deref().filter(|p| !p.is_empty()) {
+        return policy;
+    }
+    let image = c.image.as_deref().unwrap_or_default();
+    let (name, digest) = match image.split_once('@') {
+        Some((name, _)) => (name, true),
+        None => (image, false),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let tag = last.rsplit_once(':').map(|(_, tag)| tag);
+    match tag {
+        Some("latest") => "Always",
+        None if !digest => "Always",
+        _ => "IfNotPresent",
+    }
+}
+
 /// The Services of the workload's namespace whose selector matches its pod labels
 /// (a Service without a selector selects no pods).
 fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> Vec<&'i str> {
@@ -463,6 +503,15 @@ fn container_findings(
     context: &ContainerContext<'_>,
 ) {
     let ContainerContext { plain_init, is_job, pod_seccomp, services } = *context;
+    // A pod is Ready only when every container (and sidecar) is: another
+    // container's readiness probe already holds the whole pod back from its
+    // Services until that container is ready.
+    let ready_sibling = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten().filter(|s| s.restart_policy.as_deref() == Some("Always")))
+        .find(|other| other.name != c.name && other.readiness_probe.is_some())
+        .map(|other| other.name.as_str());
     let name = &c.name;
     let sc = c.security_context.as_ref();
     let pod_sc = spec.security_context.as_ref();
@@ -503,13 +552,16 @@ fn container_findings(
             ),
         );
     }
-    if c.image_pull_policy.as_deref() != Some("Always") {
-        sink.push(
-            "image-pull-policy-not-always",
-            &format!("{cpath}.imagePullPolicy"),
-            format!("container {name:?} does not set imagePullPolicy: Always"),
-            "imagePullPolicy: Always",
-        );
+    let pull_policy = effective_pull_policy(c);
+    if pull_policy != "Always" {
+        let message = if c.image_pull_policy.as_deref().is_some_and(|p| !p.is_empty()) {
+            format!("container {name:?} sets imagePullPolicy: {pull_policy}, not Always")
+        } else {
+            format!(
+                "container {name:?} gets imagePullPolicy: IfNotPresent from the API server (its image has a tag other than latest or a digest), not Always"
+            )
+        };
+        sink.push("image-pull-policy-not-always", &format!("{cpath}.imagePullPolicy"), message, "imagePullPolicy: Always");
     }
     if !plain_init && !is_job {
         // A readiness probe decides whether a Service sends the pod traffic, so it
@@ -517,8 +569,17 @@ fn container_findings(
         // selects; Polaris, kubescape and kube-linter flag them anyway (kept as info).
         if c.readiness_probe.is_none() {
             let fix = "readinessProbe:\n  httpGet:\n    path: /ready\n    port: 8080";
-            match services.first() {
-                Some(service) => sink.push(
+            match (services.first(), ready_sibling) {
+                (Some(service), Some(sibling)) => sink.push_as(
+                    Severity::Info,
+                    "readiness-probe-missing",
+                    cpath,
+                    format!(
+                        "container {name:?} has no readiness probe; container {sibling:?}'s readiness probe already keeps the pod out of Service {service:?} until {sibling:?} is ready (this container counts as ready once it runs)"
+                    ),
+                    fix,
+                ),
+                (Some(service), None) => sink.push(
                     "readiness-probe-missing",
                     cpath,
                     format!(
@@ -526,7 +587,7 @@ fn container_findings(
                     ),
                     fix,
                 ),
-                None => sink.push_as(
+                (None, _) => sink.push_as(
                     Severity::Info,
                     "readiness-probe-missing",
                     cpath,
