@@ -446,7 +446,9 @@ fn autoscaler_floor(inventory: &Inventory, workload: &Workload<'_>) -> Option<i3
             crate::model::Object::HorizontalPodAutoscaler(hpa) => Some(&hpa.spec),
             _ => None,
         })
-        .filter(|spec| spec.scale_target_ref.kind == workload.kind.as_str() && spec.scale_target_ref.name == workload.name)
+        .filter(|spec| {
+            spec.scale_target_ref.kind == workload.kind.as_str() && spec.scale_target_ref.name == workload.name
+        })
         .map(|spec| spec.min_replicas.unwrap_or(1))
         .max()
 }
@@ -561,7 +563,12 @@ fn container_findings(
                 "container {name:?} gets imagePullPolicy: IfNotPresent from the API server (its image has a tag other than latest or a digest), not Always"
             )
         };
-        sink.push("image-pull-policy-not-always", &format!("{cpath}.imagePullPolicy"), message, "imagePullPolicy: Always");
+        sink.push(
+            "image-pull-policy-not-always",
+            &format!("{cpath}.imagePullPolicy"),
+            message,
+            "imagePullPolicy: Always",
+        );
     }
     if !plain_init && !is_job {
         // A readiness probe decides whether a Service sends the pod traffic, so it

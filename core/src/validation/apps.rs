@@ -16,7 +16,12 @@ use crate::netpol::selector::Selector;
 /// The selector checks every apps controller makes: non-empty
 /// (`empty selector is invalid for <kind>`; ReplicaSet says "deployment", as
 /// upstream's copy does), then the template's labels must match it.
-pub fn selector_and_template(selector: &LabelSelector, template: &PodTemplateSpec, kind_word: &str, out: &mut Vec<Found>) {
+pub fn selector_and_template(
+    selector: &LabelSelector,
+    template: &PodTemplateSpec,
+    kind_word: &str,
+    out: &mut Vec<Found>,
+) {
     let written = selector.match_labels.as_ref().map_or(0, |m| m.len())
         + selector.match_expressions.as_ref().map_or(0, |e| e.len());
     if written == 0 {
@@ -54,7 +59,11 @@ fn nonnegative_field(path: &str, value: Option<i32>, out: &mut Vec<Found>) {
 fn no_active_deadline(template: &PodTemplateSpec, kind: &str, out: &mut Vec<Found>) {
     if template.spec.as_ref().is_some_and(|s| s.active_deadline_seconds.is_some()) {
         let at = "spec.template.spec.activeDeadlineSeconds";
-        out.push(Found::new(rule::RESTART_POLICY, at.into(), forbidden(at, &format!("activeDeadlineSeconds in {kind} is not Supported"))));
+        out.push(Found::new(
+            rule::RESTART_POLICY,
+            at.into(),
+            forbidden(at, &format!("activeDeadlineSeconds in {kind} is not Supported")),
+        ));
     }
 }
 
@@ -74,7 +83,11 @@ pub fn deployment(deployment: &Deployment, out: &mut Vec<Found>) {
         nonnegative_field("spec.progressDeadlineSeconds", Some(deadline), out);
         if deadline <= spec.min_ready_seconds.unwrap_or(0) {
             let at = "spec.progressDeadlineSeconds";
-            out.push(Found::new(rule::DEPLOYMENT_STRATEGY, at.into(), invalid(at, &deadline.to_string(), "must be greater than minReadySeconds")));
+            out.push(Found::new(
+                rule::DEPLOYMENT_STRATEGY,
+                at.into(),
+                invalid(at, &deadline.to_string(), "must be greater than minReadySeconds"),
+            ));
         }
     }
 }

@@ -12,11 +12,19 @@ pub fn horizontal_pod_autoscaler(hpa: &HorizontalPodAutoscaler, out: &mut Vec<Fo
     let spec = &hpa.spec;
     if let Some(min) = spec.min_replicas.filter(|m| *m < 1) {
         let at = "spec.minReplicas";
-        out.push(Found::new(rule::HPA_REPLICAS, at.into(), invalid(at, &min.to_string(), "must be greater than or equal to 1")));
+        out.push(Found::new(
+            rule::HPA_REPLICAS,
+            at.into(),
+            invalid(at, &min.to_string(), "must be greater than or equal to 1"),
+        ));
     }
     let at = "spec.maxReplicas";
     if spec.max_replicas < 1 {
-        out.push(Found::new(rule::HPA_REPLICAS, at.into(), invalid(at, &spec.max_replicas.to_string(), "must be greater than 0")));
+        out.push(Found::new(
+            rule::HPA_REPLICAS,
+            at.into(),
+            invalid(at, &spec.max_replicas.to_string(), "must be greater than 0"),
+        ));
     }
     if spec.min_replicas.is_some_and(|min| spec.max_replicas < min) {
         out.push(Found::new(

@@ -87,6 +87,8 @@ fn schedule(schedule: &str, out: &mut Vec<Found>) {
             at.into(),
             invalid(at, &quoted(schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"),
         ));
+    } else if schedule.trim().is_empty() {
+        out.push(Found::new(rule::CRONJOB_SCHEDULE, at.into(), invalid(at, &quoted(schedule), "empty spec string")));
     } else if !schedule.trim_start().starts_with('@') {
         let fields: Vec<&str> = schedule.split_whitespace().collect();
         if fields.len() != 5 {

@@ -41,14 +41,22 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
         let path = format!("{base}.containers[{i}]");
         container(c, &path, &volumes, is_pod, out);
         if !names.insert(c.name.as_str()) {
-            out.push(Found::new(rule::CONTAINER_NAME, format!("{path}.name"), duplicate(&format!("{path}.name"), &quoted(&c.name))));
+            out.push(Found::new(
+                rule::CONTAINER_NAME,
+                format!("{path}.name"),
+                duplicate(&format!("{path}.name"), &quoted(&c.name)),
+            ));
         }
     }
     for (i, c) in init.iter().enumerate() {
         let path = format!("{base}.initContainers[{i}]");
         container(c, &path, &volumes, is_pod, out);
         if names.contains(c.name.as_str()) {
-            out.push(Found::new(rule::CONTAINER_NAME, format!("{path}.name"), duplicate(&format!("{path}.name"), &quoted(&c.name))));
+            out.push(Found::new(
+                rule::CONTAINER_NAME,
+                format!("{path}.name"),
+                duplicate(&format!("{path}.name"), &quoted(&c.name)),
+            ));
         } else if !c.name.is_empty() {
             names.insert(c.name.as_str());
         }
@@ -146,7 +154,11 @@ fn container_ports(c: &Container, path: &str, out: &mut Vec<Found>) {
             let problems = port_name_problems(name);
             if !problems.is_empty() {
                 for problem in problems {
-                    out.push(Found::new(rule::CONTAINER_PORT, name_path.clone(), invalid(&name_path, &quoted(name), &problem)));
+                    out.push(Found::new(
+                        rule::CONTAINER_PORT,
+                        name_path.clone(),
+                        invalid(&name_path, &quoted(name), &problem),
+                    ));
                 }
             } else if !names.insert(name) {
                 out.push(Found::new(rule::CONTAINER_PORT, name_path.clone(), duplicate(&name_path, &quoted(name))));
@@ -167,7 +179,11 @@ fn container_ports(c: &Container, path: &str, out: &mut Vec<Found>) {
         if let Some(host_port) = port.host_port.filter(|p| *p != 0) {
             let host_path = format!("{at}.hostPort");
             for problem in port_num_problems(i64::from(host_port)) {
-                out.push(Found::new(rule::CONTAINER_PORT, host_path.clone(), invalid(&host_path, &host_port.to_string(), &problem)));
+                out.push(Found::new(
+                    rule::CONTAINER_PORT,
+                    host_path.clone(),
+                    invalid(&host_path, &host_port.to_string(), &problem),
+                ));
             }
         }
         protocol(port.protocol.as_deref(), &format!("{at}.protocol"), rule::CONTAINER_PORT, out);
@@ -259,8 +275,9 @@ fn probe(probe: &Probe, path: &str, kind: &str, out: &mut Vec<Found>) {
             out.push(Found::new(rule::PROBE, at, message));
         }
     }
+    // SetDefaults_Probe turns a successThreshold of 0 into 1.
     if kind != "readinessProbe"
-        && let Some(threshold) = probe.success_threshold.filter(|t| *t != 1)
+        && let Some(threshold) = probe.success_threshold.filter(|t| *t != 1 && *t != 0)
     {
         let at = format!("{path}.successThreshold");
         out.push(Found::new(rule::PROBE, at.clone(), invalid(&at, &threshold.to_string(), "must be 1")));
@@ -320,7 +337,8 @@ fn handler_port(port: &IntOrString, at: &str, out: &mut Vec<Found>) {
 /// pkg/api/pod/warnings.go: what the API server accepts but warns about, over
 /// init containers then containers (`VisitContainersWithPath`).
 fn warnings(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
-    let init = spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
+    let init =
+        spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
     let regular = spec.containers.iter().enumerate().map(|(i, c)| (format!("{base}.containers[{i}]"), c));
     let visited: Vec<(String, &Container)> = init.chain(regular).collect();
     // Duplicate env names: a later entry hides the earlier one, and apply's
@@ -339,7 +357,10 @@ fn warnings(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
                 out.push(Found::new(
                     rule::ENV_DUPLICATE,
                     at.clone(),
-                    format!("{at}: hides previous definition of {}, which may be dropped when using apply", quoted(&var.name)),
+                    format!(
+                        "{at}: hides previous definition of {}, which may be dropped when using apply",
+                        quoted(&var.name)
+                    ),
                 ));
             }
         }
@@ -364,7 +385,11 @@ fn warnings(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
                     None
                 };
                 if let Some(message) = message {
-                    out.push(Found::new(rule::CONTAINER_PORT_DUPLICATE, at.clone(), format!("{at}: {message} with {other}")));
+                    out.push(Found::new(
+                        rule::CONTAINER_PORT_DUPLICATE,
+                        at.clone(),
+                        format!("{at}: {message} with {other}"),
+                    ));
                 }
             }
             others.push((at, host_ip, host_port));
@@ -449,12 +474,18 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
         out.push(Found::new(
             rule::SERVICE_TYPE,
             at.into(),
-            invalid("spec.clusterIPs[0]", &quoted("None"), &format!("may not be set to 'None' for {service_type} services")),
+            invalid(
+                "spec.clusterIPs[0]",
+                &quoted("None"),
+                &format!("may not be set to 'None' for {service_type} services"),
+            ),
         ));
     }
     if service_type == "ExternalName" {
         match spec.external_name.as_deref().filter(|n| !n.is_empty()) {
-            None => out.push(Found::new(rule::SERVICE_TYPE, "spec.externalName".into(), required("spec.externalName", ""))),
+            None => {
+                out.push(Found::new(rule::SERVICE_TYPE, "spec.externalName".into(), required("spec.externalName", "")))
+            }
             Some(name) => {
                 // A trailing dot (an FQDN) is allowed.
                 let cname = name.strip_suffix('.').unwrap_or(name);
@@ -474,20 +505,30 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
         let at = format!("spec.ports[{i}]");
         let name_path = format!("{at}.name");
         match port.name.as_deref().filter(|n| !n.is_empty()) {
-            None if require_name => out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), required(&name_path, ""))),
+            None if require_name => {
+                out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), required(&name_path, "")))
+            }
             None => {}
             Some(name) => {
                 for message in dns1123_label(&name_path, name) {
                     out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), message));
                 }
                 if !names.insert(name) {
-                    out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), duplicate(&name_path, &quoted(name))));
+                    out.push(Found::new(
+                        rule::SERVICE_PORT_NAME,
+                        name_path.clone(),
+                        duplicate(&name_path, &quoted(name)),
+                    ));
                 }
             }
         }
         let port_path = format!("{at}.port");
         for problem in port_num_problems(i64::from(port.port)) {
-            out.push(Found::new(rule::SERVICE_PORT, port_path.clone(), invalid(&port_path, &port.port.to_string(), &problem)));
+            out.push(Found::new(
+                rule::SERVICE_PORT,
+                port_path.clone(),
+                invalid(&port_path, &port.port.to_string(), &problem),
+            ));
         }
         protocol(port.protocol.as_deref(), &format!("{at}.protocol"), rule::SERVICE_PORT, out);
         // SetDefaults_Service: targetPort 0 or "" (or absent) becomes the port.
@@ -510,7 +551,7 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
             ));
         }
     }
-    // Duplicate (protocol, port) pairs: the key printed is a ServicePort with
+    // Duplicate (protocol, port) pairs: the value printed is a ServicePort with
     // only those two fields set.
     let mut keys: BTreeMap<(String, i32), ()> = BTreeMap::new();
     let mut node_ports: BTreeSet<(String, i32)> = BTreeSet::new();
@@ -518,9 +559,10 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
         let protocol = port.protocol.clone().unwrap_or_else(|| "TCP".to_owned());
         if keys.insert((protocol.clone(), port.port), ()).is_some() {
             let at = format!("spec.ports[{i}]");
+            // The internal type has no JSON tags: Go's field names.
             let key = format!(
-                "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-                quoted(&protocol),
+                "{{\"Name\":\"\",\"Protocol\":{},\"AppProtocol\":null,\"Port\":{},\"TargetPort\":0,\"NodePort\":0}}",
+                serde_json::Value::String(protocol.clone()),
                 port.port
             );
             out.push(Found::new(rule::SERVICE_PORT_DUPLICATE, at.clone(), duplicate(&at, &key)));

@@ -1,7 +1,9 @@
 //! `k8s.io/apimachinery/pkg/util/validation/field`: the error types the API
 //! server's validation functions return, printed as `(*field.Error).Error()`
-//! prints them (`<path>: <type>[: <value>][: <detail>]`), and the Go value
-//! forms (`%q`, `%#v`) those messages embed.
+//! prints them (`<path>: <type>[: <value>][: <detail>]`). Values: numbers
+//! plainly, strings quoted (`%q`), anything composite (maps, structs,
+//! `IntOrString`) as JSON since Kubernetes 1.34 (kubernetes/kubernetes#132314;
+//! internal types have no JSON tags, so their fields keep Go's names).
 
 use std::collections::BTreeMap;
 
@@ -50,37 +52,61 @@ pub fn quoted(value: &str) -> String {
     go_quote(value)
 }
 
-/// A `map[string]string` as `%#v` prints it: keys sorted, `nil` for an absent map.
+/// Go's `encoding/json` text of a string: as serde_json writes it, plus the
+/// HTML-safe escapes Go adds for `<`, `>`, `&` and the line and paragraph separators.
+fn json_string(value: &str) -> String {
+    serde_json::Value::String(value.to_owned())
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// A `map[string]string` as a field error prints a composite value since
+/// Kubernetes 1.34 (kubernetes/kubernetes#132314): JSON, keys sorted; `null`
+/// for an absent map.
 pub fn string_map(map: Option<&BTreeMap<String, String>>) -> String {
     match map {
-        None => "map[string]string(nil)".to_owned(),
+        None => "null".to_owned(),
         Some(map) => {
-            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v))).collect();
-            format!("map[string]string{{{}}}", entries.join(", "))
+            let entries: Vec<String> =
+                map.iter().map(|(k, v)| format!("{}:{}", json_string(k), json_string(v))).collect();
+            format!("{{{}}}", entries.join(","))
         }
     }
 }
 
-/// A `*metav1.LabelSelector` as `%#v` prints the dereferenced struct. Only the
-/// empty selector is printed by the rules here, so requirements print as a count.
+/// A `metav1.LabelSelector` as JSON (both fields `omitempty`).
 pub fn label_selector(selector: &LabelSelector) -> String {
-    let expressions = match &selector.match_expressions {
-        None => "[]v1.LabelSelectorRequirement(nil)".to_owned(),
-        Some(list) if list.is_empty() => "[]v1.LabelSelectorRequirement{}".to_owned(),
-        Some(list) => format!("[]v1.LabelSelectorRequirement{{…{} requirements}}", list.len()),
-    };
-    format!(
-        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{expressions}}}",
-        string_map(selector.match_labels.as_ref())
-    )
+    let mut fields = Vec::new();
+    if let Some(labels) = selector.match_labels.as_ref().filter(|m| !m.is_empty()) {
+        fields.push(format!("\"matchLabels\":{}", string_map(Some(labels))));
+    }
+    if let Some(expressions) = selector.match_expressions.as_ref().filter(|e| !e.is_empty()) {
+        let items: Vec<String> = expressions
+            .iter()
+            .map(|e| {
+                let values = match e.values.as_ref().filter(|v| !v.is_empty()) {
+                    Some(values) => {
+                        format!(",\"values\":[{}]", values.iter().map(|v| json_string(v)).collect::<Vec<_>>().join(","))
+                    }
+                    None => String::new(),
+                };
+                format!("{{\"key\":{},\"operator\":{}{values}}}", json_string(&e.key), json_string(&e.operator))
+            })
+            .collect();
+        fields.push(format!("\"matchExpressions\":[{}]", items.join(",")));
+    }
+    format!("{{{}}}", fields.join(","))
 }
 
-/// An `intstr.IntOrString` value as `%#v` prints it (its `String` method has a
-/// pointer receiver, so a value prints as the raw struct).
+/// An `intstr.IntOrString` as its JSON: the number, or the quoted string.
 pub fn int_or_string(value: &IntOrString) -> String {
     match value {
-        IntOrString::Int(n) => format!("intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}"),
-        IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}", go_quote(s)),
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => json_string(s),
     }
 }
 
@@ -171,11 +197,19 @@ mod tests {
             not_supported("spec.template.spec.restartPolicy", &quoted("Always"), &["OnFailure", "Never"]),
             "spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
         );
-        let labels = BTreeMap::from([("tier".to_owned(), "web".to_owned()), ("app".to_owned(), "other".to_owned())]);
-        assert_eq!(string_map(Some(&labels)), "map[string]string{\"app\":\"other\", \"tier\":\"web\"}");
-        assert_eq!(string_map(None), "map[string]string(nil)");
+        let labels = BTreeMap::from([("tier".to_owned(), "web".to_owned()), ("app".to_owned(), "<b>".to_owned())]);
+        assert_eq!(string_map(Some(&labels)), "{\"app\":\"\\u003cb\\u003e\",\"tier\":\"web\"}");
+        assert_eq!(string_map(None), "null");
+        assert_eq!(
+            label_selector(&LabelSelector { match_labels: Some(BTreeMap::new()), match_expressions: None }),
+            "{}"
+        );
+        assert_eq!(int_or_string(&IntOrString::String("110%".into())), "\"110%\"");
         assert_eq!(port_name_problems("http"), Vec::<String>::new());
-        assert_eq!(port_name_problems("-80"), vec!["must contain at least one letter (a-z)", "must not begin or end with a hyphen (-)"]);
+        assert_eq!(
+            port_name_problems("-80"),
+            vec!["must contain at least one letter (a-z)", "must not begin or end with a hyphen (-)"]
+        );
         assert_eq!(port_name_problems("a--b"), vec!["must not contain consecutive hyphens (--)"]);
         assert_eq!(port_name_problems("Http").len(), 1);
         assert_eq!(positive_int_or_percent("x", &IntOrString::String("25%".into()), true), Vec::<String>::new());

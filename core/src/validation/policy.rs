@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
-use super::field::{invalid, positive_int_or_percent};
+use super::field::{int_or_string, invalid, label_selector, positive_int_or_percent};
 use super::{Found, rule};
 
 /// `ValidatePodDisruptionBudgetSpec`: at most one of minAvailable and
@@ -10,15 +10,16 @@ use super::{Found, rule};
 pub fn pod_disruption_budget(pdb: &PodDisruptionBudget, out: &mut Vec<Found>) {
     let Some(spec) = &pdb.spec else { return };
     if spec.min_available.is_some() && spec.max_unavailable.is_some() {
-        // Upstream prints the whole spec with `%#v`; its pointers print as
-        // addresses, which kubeplay cannot know, so they are written `0x…`.
-        let pointer = |set: bool, ty: &str| if set { format!("(*{ty})(0x…)") } else { format!("(*{ty})(nil)") };
+        // Upstream prints the whole (internal, untagged) spec as JSON.
+        let optional = |value: Option<String>| value.unwrap_or_else(|| "null".to_owned());
         let value = format!(
-            "policy.PodDisruptionBudgetSpec{{MinAvailable:{}, Selector:{}, MaxUnavailable:{}, UnhealthyPodEvictionPolicy:{}}}",
-            pointer(true, "intstr.IntOrString"),
-            pointer(spec.selector.is_some(), "v1.LabelSelector"),
-            pointer(true, "intstr.IntOrString"),
-            pointer(spec.unhealthy_pod_eviction_policy.is_some(), "policy.UnhealthyPodEvictionPolicyType"),
+            "{{\"MinAvailable\":{},\"Selector\":{},\"MaxUnavailable\":{},\"UnhealthyPodEvictionPolicy\":{}}}",
+            optional(spec.min_available.as_ref().map(int_or_string)),
+            optional(spec.selector.as_ref().map(label_selector)),
+            optional(spec.max_unavailable.as_ref().map(int_or_string)),
+            optional(
+                spec.unhealthy_pod_eviction_policy.as_ref().map(|p| serde_json::Value::String(p.clone()).to_string())
+            ),
         );
         out.push(Found::new(
             rule::PDB_BUDGET,
