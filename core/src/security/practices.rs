@@ -260,6 +260,15 @@ const RULES: &[RuleDef] = &[
         kubescape: &["C-0206"],
         kube_linter: &[],
     },
+    RuleDef {
+        id: "deployment-strategy-recreate",
+        severity: Severity::Warning,
+        title: "Deployment behind a Service does not roll out gradually",
+        kube_score: &["deployment-strategy"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
 ];
 
 /// The rule catalogue, for SARIF `rules` and listings.
@@ -417,6 +426,7 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
     let pod_seccomp = pod_sc.and_then(|sc| sc.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
 
     let services = selecting_services(inventory, workload);
+    deployment_strategy(&mut sink, workload, &services);
     let lists: [(&str, &[Container]); 2] =
         [("initContainers", spec.init_containers.as_deref().unwrap_or_default()), ("containers", &spec.containers)];
     for (field, list) in lists {
@@ -485,6 +495,29 @@ fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> 
         .filter(|(_, service)| crate::netpol::service::selects_pods(service, &labels))
         .map(|(loaded, _)| loaded.name())
         .collect()
+}
+
+/// kube-score's `deployment-strategy`: a Deployment that a Service sends
+/// traffic to and replaces its pods with `Recreate` (all old pods stopped
+/// before any new one starts) drops that traffic during every rollout. Which
+/// Services select the pods is decided as the API server does (a Service
+/// without a selector selects none), where kube-score counts an empty selector
+/// as matching.
+fn deployment_strategy(sink: &mut Sink<'_, '_>, workload: &Workload<'_>, services: &[&str]) {
+    let crate::model::Object::Deployment(deployment) = &workload.loaded.object else { return };
+    let strategy = deployment.spec.strategy.as_ref().and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate");
+    let Some(service) = services.first() else { return };
+    if strategy != "RollingUpdate" {
+        sink.push(
+            "deployment-strategy-recreate",
+            "spec.strategy.type",
+            format!(
+                "Deployment {:?} uses the {strategy} strategy while Service {service:?} sends it traffic: every rollout stops all pods before new ones start",
+                workload.name
+            ),
+            "strategy:\n  type: RollingUpdate\n  rollingUpdate:\n    maxUnavailable: 0\n    maxSurge: 1",
+        );
+    }
 }
 
 /// What a container's findings depend on beyond the container itself.
