@@ -11,6 +11,7 @@ mod netpol_args;
 mod probe;
 mod quantity;
 mod vpa;
+mod rules;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,8 @@ enum Command {
     Graph(graph::GraphArgs),
     /// VerticalPodAutoscaler recommendation, admission and updater over a VPASimulation.
     Vpa(vpa::VpaArgs),
+    /// Every rule kubeplay reports: id, area, severity, what it checks, upstream or equivalents.
+    Rules(rules::RulesArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Vpa(args) => vpa::run(&args),
+        Command::Rules(args) => rules::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
