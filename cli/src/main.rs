@@ -10,8 +10,8 @@ mod input;
 mod netpol_args;
 mod probe;
 mod quantity;
-mod vpa;
 mod rules;
+mod vpa;
 
 use std::process::ExitCode;
 
