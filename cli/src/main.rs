@@ -14,6 +14,7 @@ mod input;
 mod netpol_args;
 mod probe;
 mod quantity;
+mod rules;
 mod vpa;
 
 use std::process::ExitCode;
@@ -62,6 +63,8 @@ enum Command {
     Fix(fix::FixArgs),
     /// NetworkPolicies for exactly the wanted flows, verified before printing.
     Generate(generate::GenerateArgs),
+    /// Every rule kubeplay reports: id, area, severity, what it checks, upstream or equivalents.
+    Rules(rules::RulesArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Fix(args) => fix::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Rules(args) => rules::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -32,6 +32,7 @@ pub mod resilience;
 pub mod scaling;
 pub mod security;
 pub mod source;
+pub mod validation;
 pub mod version;
 
 #[cfg(feature = "wasm")]

@@ -23,6 +23,7 @@ use crate::model::{DEFAULT_NAMESPACE, Inventory, Kind, Loaded, NAMESPACE_NAME_LA
 use crate::source::{Location, Origin, SourceMap, Span, join_index};
 
 pub use split::{RawDocument, split_documents};
+pub use validate::NameRule;
 
 /// One named input text (a file, stdin, or the editor). Bytes, so that invalid
 /// UTF-8 is reported with its position rather than refused wholesale.
@@ -419,6 +420,7 @@ impl Loader<'_> {
         if namespaced && metadata.namespace.is_none() {
             metadata.namespace = Some(DEFAULT_NAMESPACE.to_owned());
         }
+        crate::validation::validate(&object, &origin, &mut self.diagnostics);
         self.objects.push(Loaded { object, origin });
     }
 }

@@ -8,6 +8,7 @@
 //! - [`sarif`] — SARIF 2.1.0 for code-scanning tools.
 //! - [`markdown`] — the report as Markdown.
 //! - [`dot`] — the reachability graph as Graphviz DOT.
+//! - [`rules`] — the rule reference (`kubeplay rules`, `docs/rules.md`).
 //!
 //! The JSON of `analyze`, `probe`, `explain`, `graph`, `quantity` and `admit`
 //! is the data's derived serde form (through [`contract`] where it differs); the
@@ -17,4 +18,5 @@ pub mod check;
 pub mod contract;
 pub mod dot;
 pub mod markdown;
+pub mod rules;
 pub mod sarif;

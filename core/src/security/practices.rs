@@ -260,6 +260,15 @@ const RULES: &[RuleDef] = &[
         kubescape: &["C-0206"],
         kube_linter: &[],
     },
+    RuleDef {
+        id: "deployment-strategy-recreate",
+        severity: Severity::Warning,
+        title: "Deployment behind a Service does not roll out gradually",
+        kube_score: &["deployment-strategy"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
 ];
 
 /// The rule catalogue, for SARIF `rules` and listings.
@@ -385,6 +394,7 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
     }
     if matches!(workload.kind, Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet | Kind::ReplicationController)
         && workload.replicas.is_some_and(|r| r < 2)
+        && autoscaler_floor(inventory, workload).is_none_or(|min| min < 2)
     {
         sink.push(
             "single-replica",
@@ -416,6 +426,7 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
     let pod_seccomp = pod_sc.and_then(|sc| sc.seccomp_profile.as_ref()).is_some_and(|s| s.type_ != "Unconfined");
 
     let services = selecting_services(inventory, workload);
+    deployment_strategy(&mut sink, workload, &services);
     let lists: [(&str, &[Container]); 2] =
         [("initContainers", spec.init_containers.as_deref().unwrap_or_default()), ("containers", &spec.containers)];
     for (field, list) in lists {
@@ -433,6 +444,47 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
     sink.out
 }
 
+/// The lowest replica count an HPA of the workload's namespace keeps it at
+/// (`minReplicas`, default 1), if one targets it: the HPA controller scales
+/// the target up to that floor whatever `spec.replicas` says.
+fn autoscaler_floor(inventory: &Inventory, workload: &Workload<'_>) -> Option<i32> {
+    inventory
+        .objects
+        .iter()
+        .filter(|o| o.namespace() == Some(workload.namespace))
+        .filter_map(|o| match &o.object {
+            crate::model::Object::HorizontalPodAutoscaler(hpa) => Some(&hpa.spec),
+            _ => None,
+        })
+        .filter(|spec| {
+            spec.scale_target_ref.kind == workload.kind.as_str() && spec.scale_target_ref.name == workload.name
+        })
+        .map(|spec| spec.min_replicas.unwrap_or(1))
+        .max()
+}
+
+/// The pull policy the API server gives a container that sets none
+/// (`SetDefaults_Container`, pkg/apis/core/v1/defaults.go): Always when the
+/// image's tag is `latest` — which an image without tag or digest is
+/// (`parsers.ParseImageName`) —, IfNotPresent otherwise.
+fn effective_pull_policy(c: &Container) -> &str {
+    if let Some(policy) = c.image_pull_policy.as_deref().filter(|p| !p.is_empty()) {
+        return policy;
+    }
+    let image = c.image.as_deref().unwrap_or_default();
+    let (name, digest) = match image.split_once('@') {
+        Some((name, _)) => (name, true),
+        None => (image, false),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let tag = last.rsplit_once(':').map(|(_, tag)| tag);
+    match tag {
+        Some("latest") => "Always",
+        None if !digest => "Always",
+        _ => "IfNotPresent",
+    }
+}
+
 /// The Services of the workload's namespace whose selector matches its pod labels
 /// (a Service without a selector selects no pods).
 fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> Vec<&'i str> {
@@ -443,6 +495,29 @@ fn selecting_services<'i>(inventory: &'i Inventory, workload: &Workload<'_>) -> 
         .filter(|(_, service)| crate::netpol::service::selects_pods(service, &labels))
         .map(|(loaded, _)| loaded.name())
         .collect()
+}
+
+/// kube-score's `deployment-strategy`: a Deployment that a Service sends
+/// traffic to and replaces its pods with `Recreate` (all old pods stopped
+/// before any new one starts) drops that traffic during every rollout. Which
+/// Services select the pods is decided as the API server does (a Service
+/// without a selector selects none), where kube-score counts an empty selector
+/// as matching.
+fn deployment_strategy(sink: &mut Sink<'_, '_>, workload: &Workload<'_>, services: &[&str]) {
+    let crate::model::Object::Deployment(deployment) = &workload.loaded.object else { return };
+    let strategy = deployment.spec.strategy.as_ref().and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate");
+    let Some(service) = services.first() else { return };
+    if strategy != "RollingUpdate" {
+        sink.push(
+            "deployment-strategy-recreate",
+            "spec.strategy.type",
+            format!(
+                "Deployment {:?} uses the {strategy} strategy while Service {service:?} sends it traffic: every rollout stops all pods before new ones start",
+                workload.name
+            ),
+            "strategy:\n  type: RollingUpdate\n  rollingUpdate:\n    maxUnavailable: 0\n    maxSurge: 1",
+        );
+    }
 }
 
 /// What a container's findings depend on beyond the container itself.
@@ -463,6 +538,15 @@ fn container_findings(
     context: &ContainerContext<'_>,
 ) {
     let ContainerContext { plain_init, is_job, pod_seccomp, services } = *context;
+    // A pod is Ready only when every container (and sidecar) is: another
+    // container's readiness probe already holds the whole pod back from its
+    // Services until that container is ready.
+    let ready_sibling = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten().filter(|s| s.restart_policy.as_deref() == Some("Always")))
+        .find(|other| other.name != c.name && other.readiness_probe.is_some())
+        .map(|other| other.name.as_str());
     let name = &c.name;
     let sc = c.security_context.as_ref();
     let pod_sc = spec.security_context.as_ref();
@@ -503,11 +587,19 @@ fn container_findings(
             ),
         );
     }
-    if c.image_pull_policy.as_deref() != Some("Always") {
+    let pull_policy = effective_pull_policy(c);
+    if pull_policy != "Always" {
+        let message = if c.image_pull_policy.as_deref().is_some_and(|p| !p.is_empty()) {
+            format!("container {name:?} sets imagePullPolicy: {pull_policy}, not Always")
+        } else {
+            format!(
+                "container {name:?} gets imagePullPolicy: IfNotPresent from the API server (its image has a tag other than latest or a digest), not Always"
+            )
+        };
         sink.push(
             "image-pull-policy-not-always",
             &format!("{cpath}.imagePullPolicy"),
-            format!("container {name:?} does not set imagePullPolicy: Always"),
+            message,
             "imagePullPolicy: Always",
         );
     }
@@ -517,8 +609,17 @@ fn container_findings(
         // selects; Polaris, kubescape and kube-linter flag them anyway (kept as info).
         if c.readiness_probe.is_none() {
             let fix = "readinessProbe:\n  httpGet:\n    path: /ready\n    port: 8080";
-            match services.first() {
-                Some(service) => sink.push(
+            match (services.first(), ready_sibling) {
+                (Some(service), Some(sibling)) => sink.push_as(
+                    Severity::Info,
+                    "readiness-probe-missing",
+                    cpath,
+                    format!(
+                        "container {name:?} has no readiness probe; container {sibling:?}'s readiness probe already keeps the pod out of Service {service:?} until {sibling:?} is ready (this container counts as ready once it runs)"
+                    ),
+                    fix,
+                ),
+                (Some(service), None) => sink.push(
                     "readiness-probe-missing",
                     cpath,
                     format!(
@@ -526,7 +627,7 @@ fn container_findings(
                     ),
                     fix,
                 ),
-                None => sink.push_as(
+                (None, _) => sink.push_as(
                     Severity::Info,
                     "readiness-probe-missing",
                     cpath,

@@ -1,0 +1,178 @@
+//! pkg/apis/apps/validation/validation.go: Deployment, ReplicaSet, StatefulSet
+//! and DaemonSet specs.
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, DeploymentStrategy, ReplicaSet, StatefulSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::core::{template_restart_policy, workload_template};
+use super::field::{
+    forbidden, int_or_percent_value, int_or_string, invalid, label_selector, nonnegative, not_supported,
+    positive_int_or_percent, quoted, string_map,
+};
+use super::{Found, rule};
+use crate::netpol::selector::Selector;
+
+/// The selector checks every apps controller makes: non-empty
+/// (`empty selector is invalid for <kind>`; ReplicaSet says "deployment", as
+/// upstream's copy does), then the template's labels must match it.
+pub fn selector_and_template(
+    selector: &LabelSelector,
+    template: &PodTemplateSpec,
+    kind_word: &str,
+    out: &mut Vec<Found>,
+) {
+    let written = selector.match_labels.as_ref().map_or(0, |m| m.len())
+        + selector.match_expressions.as_ref().map_or(0, |e| e.len());
+    if written == 0 {
+        out.push(Found::new(
+            rule::SELECTOR_EMPTY,
+            "spec.selector".into(),
+            invalid("spec.selector", &label_selector(selector), &format!("empty selector is invalid for {kind_word}")),
+        ));
+    }
+    template_matches(selector, template, out);
+}
+
+/// `selector.Matches(labels.Set(template.Labels))`; an invalid selector is
+/// reported by the selector's own validation, not here.
+pub fn template_matches(selector: &LabelSelector, template: &PodTemplateSpec, out: &mut Vec<Found>) {
+    let Ok(compiled) = Selector::compile(selector) else { return };
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    if !compiled.is_empty() && !compiled.matches(&labels.cloned().unwrap_or_default()) {
+        let at = "spec.template.metadata.labels";
+        out.push(Found::new(
+            rule::SELECTOR_MISMATCH,
+            at.into(),
+            invalid(at, &string_map(labels), "`selector` does not match template `labels`"),
+        ));
+    }
+}
+
+fn nonnegative_field(path: &str, value: Option<i32>, out: &mut Vec<Found>) {
+    if let Some(message) = nonnegative(path, value.map(i64::from)) {
+        out.push(Found::new(rule::NEGATIVE, path.to_owned(), message));
+    }
+}
+
+/// A controller that only runs pods forever forbids activeDeadlineSeconds.
+fn no_active_deadline(template: &PodTemplateSpec, kind: &str, out: &mut Vec<Found>) {
+    if template.spec.as_ref().is_some_and(|s| s.active_deadline_seconds.is_some()) {
+        let at = "spec.template.spec.activeDeadlineSeconds";
+        out.push(Found::new(
+            rule::RESTART_POLICY,
+            at.into(),
+            forbidden(at, &format!("activeDeadlineSeconds in {kind} is not Supported")),
+        ));
+    }
+}
+
+/// `ValidateDeploymentSpec`.
+pub fn deployment(deployment: &Deployment, out: &mut Vec<Found>) {
+    let spec = &deployment.spec;
+    nonnegative_field("spec.replicas", spec.replicas, out);
+    selector_and_template(&spec.selector, &spec.template, "deployment", out);
+    workload_template(&spec.template, "spec.template", &["Always"], out);
+    no_active_deadline(&spec.template, "ReplicaSet", out);
+    if let Some(strategy) = &spec.strategy {
+        deployment_strategy(strategy, out);
+    }
+    nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
+    nonnegative_field("spec.revisionHistoryLimit", spec.revision_history_limit, out);
+    if let Some(deadline) = spec.progress_deadline_seconds {
+        nonnegative_field("spec.progressDeadlineSeconds", Some(deadline), out);
+        if deadline <= spec.min_ready_seconds.unwrap_or(0) {
+            let at = "spec.progressDeadlineSeconds";
+            out.push(Found::new(
+                rule::DEPLOYMENT_STRATEGY,
+                at.into(),
+                invalid(at, &deadline.to_string(), "must be greater than minReadySeconds"),
+            ));
+        }
+    }
+}
+
+/// `ValidateDeploymentStrategy` after `SetDefaults_Deployment` (type
+/// RollingUpdate; maxUnavailable and maxSurge 25% when absent).
+fn deployment_strategy(strategy: &DeploymentStrategy, out: &mut Vec<Found>) {
+    match strategy.type_.as_deref().unwrap_or("RollingUpdate") {
+        "Recreate" => {
+            if strategy.rolling_update.is_some() {
+                let at = "spec.strategy.rollingUpdate";
+                out.push(Found::new(
+                    rule::DEPLOYMENT_STRATEGY,
+                    at.into(),
+                    forbidden(at, "may not be specified when strategy `type` is 'Recreate'"),
+                ));
+            }
+        }
+        "RollingUpdate" => {
+            let Some(rolling) = &strategy.rolling_update else { return };
+            let default = k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("25%".into());
+            let unavailable = rolling.max_unavailable.clone().unwrap_or_else(|| default.clone());
+            let surge = rolling.max_surge.clone().unwrap_or(default);
+            let unavailable_path = "spec.strategy.rollingUpdate.maxUnavailable";
+            for message in positive_int_or_percent(unavailable_path, &unavailable, true) {
+                out.push(Found::new(rule::DEPLOYMENT_STRATEGY, unavailable_path.into(), message));
+            }
+            let surge_path = "spec.strategy.rollingUpdate.maxSurge";
+            for message in positive_int_or_percent(surge_path, &surge, false) {
+                out.push(Found::new(rule::DEPLOYMENT_STRATEGY, surge_path.into(), message));
+            }
+            if int_or_percent_value(&unavailable) == 0 && int_or_percent_value(&surge) == 0 {
+                out.push(Found::new(
+                    rule::DEPLOYMENT_STRATEGY,
+                    unavailable_path.into(),
+                    invalid(unavailable_path, &int_or_string(&unavailable), "may not be 0 when `maxSurge` is 0"),
+                ));
+            }
+        }
+        other => out.push(Found::new(
+            rule::DEPLOYMENT_STRATEGY,
+            "spec.strategy.type".into(),
+            not_supported("spec.strategy", &quoted(other), &["Recreate", "RollingUpdate"]),
+        )),
+    }
+}
+
+/// `ValidateReplicaSetSpec`.
+pub fn replica_set(replica_set: &ReplicaSet, out: &mut Vec<Found>) {
+    let spec = &replica_set.spec;
+    nonnegative_field("spec.replicas", spec.replicas, out);
+    nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
+    let Some(template) = &spec.template else { return };
+    selector_and_template(&spec.selector, template, "deployment", out);
+    workload_template(template, "spec.template", &["Always"], out);
+    no_active_deadline(template, "ReplicaSet", out);
+}
+
+/// `ValidateDaemonSetSpec`.
+pub fn daemon_set(daemon_set: &DaemonSet, out: &mut Vec<Found>) {
+    let spec = &daemon_set.spec;
+    template_matches(&spec.selector, &spec.template, out);
+    let written = spec.selector.match_labels.as_ref().map_or(0, |m| m.len())
+        + spec.selector.match_expressions.as_ref().map_or(0, |e| e.len());
+    if written == 0 {
+        out.push(Found::new(
+            rule::SELECTOR_EMPTY,
+            "spec.selector".into(),
+            invalid("spec.selector", &label_selector(&spec.selector), "empty selector is invalid for daemonset"),
+        ));
+    }
+    workload_template(&spec.template, "spec.template", &["Always"], out);
+    no_active_deadline(&spec.template, "DaemonSet", out);
+    nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
+    nonnegative_field("spec.revisionHistoryLimit", spec.revision_history_limit, out);
+}
+
+/// `ValidateStatefulSetSpec`. Upstream does not validate a StatefulSet's pod
+/// spec (`ValidatePodTemplateSpecForStatefulSet` leaves it as a TODO), so only
+/// the selector, the restart policy and the numbers are checked here.
+pub fn stateful_set(stateful_set: &StatefulSet, out: &mut Vec<Found>) {
+    let spec = &stateful_set.spec;
+    nonnegative_field("spec.replicas", spec.replicas, out);
+    nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
+    selector_and_template(&spec.selector, &spec.template, "statefulset", out);
+    template_restart_policy(&spec.template, "spec.template", &["Always"], out);
+    no_active_deadline(&spec.template, "StatefulSet", out);
+}

@@ -1,0 +1,577 @@
+//! pkg/apis/core/validation/validation.go: pod specs (containers, ports, env,
+//! volumes and mounts, probes, restart policy), Services and
+//! ReplicationControllers; and the API server's pod warnings
+//! (pkg/api/pod/warnings.go).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use k8s_openapi::api::core::v1::{
+    Container, LifecycleHandler, PodSpec, PodTemplateSpec, Probe, ReplicationController, Service, ServicePort,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::field::{
+    duplicate, forbidden, invalid, nonnegative, not_found, not_supported, port_name_problems, port_num_or_name,
+    port_num_problems, quoted, required, string_map,
+};
+use super::{Found, rule};
+use crate::load::NameRule;
+
+/// `supportedPortProtocols`, sorted as `sets.List` returns them.
+const PORT_PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
+const RESTART_POLICIES: [&str; 3] = ["Always", "OnFailure", "Never"];
+
+/// `ValidateDNS1123Label`: one `Invalid` per message of the name function.
+fn dns1123_label(path: &str, value: &str) -> Vec<String> {
+    NameRule::Dns1123Label.problems(value).iter().map(|p| invalid(path, &quoted(value), p)).collect()
+}
+
+/// `ValidatePodTemplateSpec` → `ValidatePodSpec`, the parts kubeplay checks.
+/// `base` is the path of the pod spec (`spec` for a Pod, `spec.template.spec`
+/// for a workload); `is_pod` adds the checks only a Pod gets
+/// (`validateContainerOnlyForPod`: an image is required).
+pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) {
+    let volumes = volumes(spec, base, out);
+    let containers = &spec.containers;
+    let init = spec.init_containers.as_deref().unwrap_or_default();
+    // validateContainers then validateInitContainers: one name space for both,
+    // regular containers first (an init container repeating one is the duplicate).
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for (i, c) in containers.iter().enumerate() {
+        let path = format!("{base}.containers[{i}]");
+        container(c, &path, &volumes, is_pod, out);
+        if !names.insert(c.name.as_str()) {
+            out.push(Found::new(
+                rule::CONTAINER_NAME,
+                format!("{path}.name"),
+                duplicate(&format!("{path}.name"), &quoted(&c.name)),
+            ));
+        }
+    }
+    for (i, c) in init.iter().enumerate() {
+        let path = format!("{base}.initContainers[{i}]");
+        container(c, &path, &volumes, is_pod, out);
+        if names.contains(c.name.as_str()) {
+            out.push(Found::new(
+                rule::CONTAINER_NAME,
+                format!("{path}.name"),
+                duplicate(&format!("{path}.name"), &quoted(&c.name)),
+            ));
+        } else if !c.name.is_empty() {
+            names.insert(c.name.as_str());
+        }
+        // A regular init container runs to completion before the pod is ready;
+        // only a restartable one (a sidecar) may have probes or lifecycle hooks.
+        if c.restart_policy.as_deref() != Some("Always") {
+            for (field, set) in [
+                ("lifecycle", c.lifecycle.is_some()),
+                ("livenessProbe", c.liveness_probe.is_some()),
+                ("readinessProbe", c.readiness_probe.is_some()),
+                ("startupProbe", c.startup_probe.is_some()),
+            ] {
+                if set {
+                    let at = format!("{path}.{field}");
+                    out.push(Found::new(
+                        rule::INIT_CONTAINER_PROBE,
+                        at.clone(),
+                        forbidden(&at, "may not be set for init containers without restartPolicy=Always"),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(policy) = spec.restart_policy.as_deref()
+        && !RESTART_POLICIES.contains(&policy)
+    {
+        let at = format!("{base}.restartPolicy");
+        out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), &RESTART_POLICIES)));
+    }
+    warnings(spec, base, out);
+}
+
+/// `ValidateVolumes`' names: required, DNS-1123 labels, unique. Returns the names.
+fn volumes<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTreeSet<&'a str> {
+    let mut names = BTreeSet::new();
+    for (i, volume) in spec.volumes.iter().flatten().enumerate() {
+        let at = format!("{base}.volumes[{i}].name");
+        if volume.name.is_empty() {
+            out.push(Found::new(rule::VOLUME_NAME, at.clone(), required(&at, "")));
+        } else {
+            for message in dns1123_label(&at, &volume.name) {
+                out.push(Found::new(rule::VOLUME_NAME, at.clone(), message));
+            }
+        }
+        if !names.insert(volume.name.as_str()) {
+            out.push(Found::new(rule::VOLUME_NAME, at.clone(), duplicate(&at, &quoted(&volume.name))));
+        }
+    }
+    names
+}
+
+fn container(c: &Container, path: &str, volumes: &BTreeSet<&str>, is_pod: bool, out: &mut Vec<Found>) {
+    let name_path = format!("{path}.name");
+    if c.name.is_empty() {
+        out.push(Found::new(rule::CONTAINER_NAME, name_path.clone(), required(&name_path, "")));
+    } else {
+        for message in dns1123_label(&name_path, &c.name) {
+            out.push(Found::new(rule::CONTAINER_NAME, name_path.clone(), message));
+        }
+    }
+    if is_pod && c.image.as_deref().unwrap_or_default().is_empty() {
+        let at = format!("{path}.image");
+        out.push(Found::new(rule::CONTAINER_IMAGE, at.clone(), required(&at, "")));
+    }
+    container_ports(c, path, out);
+    env(c, path, out);
+    volume_mounts(c, path, volumes, out);
+    for (field, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
+        if let Some(probe) = probe {
+            self::probe(probe, &format!("{path}.{field}"), field, out);
+        }
+    }
+    if let Some(lifecycle) = &c.lifecycle {
+        for (field, hook) in [("postStart", &lifecycle.post_start), ("preStop", &lifecycle.pre_stop)] {
+            if let Some(hook) = hook {
+                lifecycle_handler(hook, &format!("{path}.lifecycle.{field}"), out);
+            }
+        }
+    }
+}
+
+/// `validateContainerPorts`: names are IANA service names, unique within the
+/// container; containerPort required and in range; hostPort in range; protocol
+/// one of SCTP, TCP, UDP (defaulted to TCP when absent).
+fn container_ports(c: &Container, path: &str, out: &mut Vec<Found>) {
+    let mut names = BTreeSet::new();
+    for (i, port) in c.ports.iter().flatten().enumerate() {
+        let at = format!("{path}.ports[{i}]");
+        if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
+            let name_path = format!("{at}.name");
+            let problems = port_name_problems(name);
+            if !problems.is_empty() {
+                for problem in problems {
+                    out.push(Found::new(
+                        rule::CONTAINER_PORT,
+                        name_path.clone(),
+                        invalid(&name_path, &quoted(name), &problem),
+                    ));
+                }
+            } else if !names.insert(name) {
+                out.push(Found::new(rule::CONTAINER_PORT, name_path.clone(), duplicate(&name_path, &quoted(name))));
+            }
+        }
+        let port_path = format!("{at}.containerPort");
+        if port.container_port == 0 {
+            out.push(Found::new(rule::CONTAINER_PORT, port_path.clone(), required(&port_path, "")));
+        } else {
+            for problem in port_num_problems(i64::from(port.container_port)) {
+                out.push(Found::new(
+                    rule::CONTAINER_PORT,
+                    port_path.clone(),
+                    invalid(&port_path, &port.container_port.to_string(), &problem),
+                ));
+            }
+        }
+        if let Some(host_port) = port.host_port.filter(|p| *p != 0) {
+            let host_path = format!("{at}.hostPort");
+            for problem in port_num_problems(i64::from(host_port)) {
+                out.push(Found::new(
+                    rule::CONTAINER_PORT,
+                    host_path.clone(),
+                    invalid(&host_path, &host_port.to_string(), &problem),
+                ));
+            }
+        }
+        protocol(port.protocol.as_deref(), &format!("{at}.protocol"), rule::CONTAINER_PORT, out);
+    }
+}
+
+fn protocol(protocol: Option<&str>, at: &str, rule: &'static super::Rule, out: &mut Vec<Found>) {
+    match protocol {
+        None => {}
+        Some("") => out.push(Found::new(rule, at.to_owned(), required(at, ""))),
+        Some(p) if !PORT_PROTOCOLS.contains(&p) => {
+            out.push(Found::new(rule, at.to_owned(), not_supported(at, &quoted(p), &PORT_PROTOCOLS)))
+        }
+        Some(_) => {}
+    }
+}
+
+/// `validateEnv`: a name is required and, with relaxed environment variable
+/// validation (GA since 1.34), any printable ASCII but `=` (`IsRelaxedEnvVarName`).
+fn env(c: &Container, path: &str, out: &mut Vec<Found>) {
+    for (i, var) in c.env.iter().flatten().enumerate() {
+        let at = format!("{path}.env[{i}].name");
+        if var.name.is_empty() {
+            out.push(Found::new(rule::ENV_NAME, at.clone(), required(&at, "")));
+        } else if !var.name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'=') {
+            out.push(Found::new(
+                rule::ENV_NAME,
+                at.clone(),
+                invalid(
+                    &at,
+                    &quoted(&var.name),
+                    "a valid environment variable name must consist only of printable ASCII characters other than '='",
+                ),
+            ));
+        }
+    }
+}
+
+/// `validateVolumeMounts`: a name naming a volume of the pod, a mountPath, each
+/// mountPath once.
+fn volume_mounts(c: &Container, path: &str, volumes: &BTreeSet<&str>, out: &mut Vec<Found>) {
+    let mut mount_paths = BTreeSet::new();
+    for (i, mount) in c.volume_mounts.iter().flatten().enumerate() {
+        let at = format!("{path}.volumeMounts[{i}]");
+        let name_path = format!("{at}.name");
+        if mount.name.is_empty() {
+            out.push(Found::new(rule::VOLUME_MOUNT, name_path.clone(), required(&name_path, "")));
+        } else if !volumes.contains(mount.name.as_str()) {
+            out.push(Found::new(rule::VOLUME_MOUNT, name_path.clone(), not_found(&name_path, &quoted(&mount.name))));
+        }
+        let mount_path = format!("{at}.mountPath");
+        if mount.mount_path.is_empty() {
+            out.push(Found::new(rule::VOLUME_MOUNT, mount_path.clone(), required(&mount_path, "")));
+        } else if !mount_paths.insert(mount.mount_path.as_str()) {
+            out.push(Found::new(
+                rule::VOLUME_MOUNT,
+                mount_path.clone(),
+                invalid(&mount_path, &quoted(&mount.mount_path), "must be unique"),
+            ));
+        }
+    }
+}
+
+/// `validateProbe`: exactly one handler (`validateHandler`), non-negative
+/// numbers, and a successThreshold of 1 for liveness and startup probes.
+fn probe(probe: &Probe, path: &str, kind: &str, out: &mut Vec<Found>) {
+    let handlers = [
+        ("exec", probe.exec.is_some()),
+        ("httpGet", probe.http_get.is_some()),
+        ("tcpSocket", probe.tcp_socket.is_some()),
+        ("grpc", probe.grpc.is_some()),
+    ];
+    handler_count(&handlers, path, out);
+    if let Some(get) = &probe.http_get {
+        handler_port(&get.port, &format!("{path}.httpGet.port"), out);
+    }
+    if let Some(socket) = &probe.tcp_socket {
+        handler_port(&socket.port, &format!("{path}.tcpSocket.port"), out);
+    }
+    for (field, value) in [
+        ("initialDelaySeconds", probe.initial_delay_seconds),
+        ("timeoutSeconds", probe.timeout_seconds),
+        ("periodSeconds", probe.period_seconds),
+        ("successThreshold", probe.success_threshold),
+        ("failureThreshold", probe.failure_threshold),
+    ] {
+        let at = format!("{path}.{field}");
+        if let Some(message) = nonnegative(&at, value.map(i64::from)) {
+            out.push(Found::new(rule::PROBE, at, message));
+        }
+    }
+    // SetDefaults_Probe turns a successThreshold of 0 into 1.
+    if kind != "readinessProbe"
+        && let Some(threshold) = probe.success_threshold.filter(|t| *t != 1 && *t != 0)
+    {
+        let at = format!("{path}.successThreshold");
+        out.push(Found::new(rule::PROBE, at.clone(), invalid(&at, &threshold.to_string(), "must be 1")));
+    }
+    if kind == "readinessProbe" && probe.termination_grace_period_seconds.is_some() {
+        let at = format!("{path}.terminationGracePeriodSeconds");
+        out.push(Found::new(
+            rule::PROBE,
+            at.clone(),
+            invalid(
+                &at,
+                &probe.termination_grace_period_seconds.unwrap_or_default().to_string(),
+                "must not be set for readinessProbes",
+            ),
+        ));
+    }
+}
+
+fn lifecycle_handler(hook: &LifecycleHandler, path: &str, out: &mut Vec<Found>) {
+    let handlers = [
+        ("exec", hook.exec.is_some()),
+        ("httpGet", hook.http_get.is_some()),
+        ("tcpSocket", hook.tcp_socket.is_some()),
+        ("sleep", hook.sleep.is_some()),
+    ];
+    handler_count(&handlers, path, out);
+    if let Some(get) = &hook.http_get {
+        handler_port(&get.port, &format!("{path}.httpGet.port"), out);
+    }
+}
+
+/// `validateHandler`: the second and later handler types are forbidden, none
+/// at all is required.
+fn handler_count(handlers: &[(&str, bool)], path: &str, out: &mut Vec<Found>) {
+    let mut seen = 0;
+    for (field, set) in handlers {
+        if !set {
+            continue;
+        }
+        if seen > 0 {
+            let at = format!("{path}.{field}");
+            out.push(Found::new(rule::PROBE, at.clone(), forbidden(&at, "may not specify more than 1 handler type")));
+        }
+        seen += 1;
+    }
+    if seen == 0 {
+        out.push(Found::new(rule::PROBE, path.to_owned(), required(path, "must specify a handler type")));
+    }
+}
+
+fn handler_port(port: &IntOrString, at: &str, out: &mut Vec<Found>) {
+    for message in port_num_or_name(at, port) {
+        out.push(Found::new(rule::PROBE, at.to_owned(), message));
+    }
+}
+
+/// pkg/api/pod/warnings.go: what the API server accepts but warns about, over
+/// init containers then containers (`VisitContainersWithPath`).
+fn warnings(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
+    let init =
+        spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
+    let regular = spec.containers.iter().enumerate().map(|(i, c)| (format!("{base}.containers[{i}]"), c));
+    let visited: Vec<(String, &Container)> = init.chain(regular).collect();
+    // Duplicate env names: a later entry hides the earlier one, and apply's
+    // merge by name may drop one of them — unless it refers to the earlier
+    // value with `$(NAME)` (and is not only that reference).
+    for (path, c) in &visited {
+        let mut seen = BTreeSet::new();
+        for (i, var) in c.env.iter().flatten().enumerate() {
+            if seen.insert(var.name.as_str()) {
+                continue;
+            }
+            let reference = format!("$({})", var.name);
+            let value = var.value.as_deref().unwrap_or_default();
+            if var.value_from.is_some() || value == reference || !value.contains(&reference) {
+                let at = format!("{path}.env[{i}]");
+                out.push(Found::new(
+                    rule::ENV_DUPLICATE,
+                    at.clone(),
+                    format!(
+                        "{at}: hides previous definition of {}, which may be dropped when using apply",
+                        quoted(&var.name)
+                    ),
+                ));
+            }
+        }
+    }
+    // The same containerPort/protocol in two places.
+    let mut all_ports: HashMap<String, Vec<(String, &str, i32)>> = HashMap::new();
+    for (path, c) in &visited {
+        for (i, port) in c.ports.iter().flatten().enumerate() {
+            let at = format!("{path}.ports[{i}]");
+            let host_ip = port.host_ip.as_deref().unwrap_or_default();
+            let host_port = port.host_port.unwrap_or_default();
+            let key = format!("{}/{}", port.container_port, port.protocol.as_deref().unwrap_or("TCP"));
+            let others = all_ports.entry(key).or_default();
+            for (other, other_ip, other_host_port) in others.iter() {
+                let message = if host_ip == *other_ip && host_port == *other_host_port {
+                    Some("duplicate port definition")
+                } else if host_port == 0 || *other_host_port == 0 {
+                    Some("overlapping port definition")
+                } else if host_port == *other_host_port && (host_ip.is_empty() != other_ip.is_empty()) {
+                    Some("dangerously ambiguous port definition")
+                } else {
+                    None
+                };
+                if let Some(message) = message {
+                    out.push(Found::new(
+                        rule::CONTAINER_PORT_DUPLICATE,
+                        at.clone(),
+                        format!("{at}: {message} with {other}"),
+                    ));
+                }
+            }
+            others.push((at, host_ip, host_port));
+        }
+    }
+}
+
+/// `ValidatePodTemplateSpecForRC` and `ValidateReplicationControllerSpec`:
+/// the selector (defaulted from the template's labels when empty) must be
+/// non-empty and match the template; restartPolicy Always.
+pub fn replication_controller(rc: &ReplicationController, out: &mut Vec<Found>) {
+    let Some(spec) = &rc.spec else { return };
+    if let Some(message) = nonnegative("spec.replicas", spec.replicas.map(i64::from)) {
+        out.push(Found::new(rule::NEGATIVE, "spec.replicas".into(), message));
+    }
+    if let Some(message) = nonnegative("spec.minReadySeconds", spec.min_ready_seconds.map(i64::from)) {
+        out.push(Found::new(rule::NEGATIVE, "spec.minReadySeconds".into(), message));
+    }
+    let template_labels = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.as_ref());
+    // SetDefaults_ReplicationController: an empty selector becomes the template's labels.
+    let selector = match spec.selector.as_ref().filter(|s| !s.is_empty()) {
+        Some(selector) => Some(selector),
+        None => template_labels,
+    };
+    match selector.filter(|s| !s.is_empty()) {
+        None => out.push(Found::new(rule::SELECTOR_EMPTY, "spec.selector".into(), required("spec.selector", ""))),
+        Some(selector) => {
+            let labels = template_labels.cloned().unwrap_or_default();
+            if spec.template.is_some() && !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+                let at = "spec.template.metadata.labels";
+                out.push(Found::new(
+                    rule::SELECTOR_MISMATCH,
+                    at.into(),
+                    invalid(at, &string_map(template_labels), "`selector` does not match template `labels`"),
+                ));
+            }
+        }
+    }
+    if let Some(template) = &spec.template {
+        workload_template(template, "spec.template", &["Always"], out);
+    }
+}
+
+/// A controller's pod template: the pod spec, then the restart policies the
+/// controller allows (the default is Always).
+pub fn workload_template(template: &PodTemplateSpec, path: &str, allowed: &[&str], out: &mut Vec<Found>) {
+    if let Some(spec) = &template.spec {
+        pod_spec(spec, &format!("{path}.spec"), false, out);
+    }
+    template_restart_policy(template, path, allowed, out);
+}
+
+/// The controller-specific restart policy check, made after the pod spec's own.
+pub fn template_restart_policy(template: &PodTemplateSpec, path: &str, allowed: &[&str], out: &mut Vec<Found>) {
+    let policy = template.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).unwrap_or("Always");
+    if !allowed.contains(&policy) {
+        let at = format!("{path}.spec.restartPolicy");
+        out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), allowed)));
+    }
+}
+
+/// `ValidateService`: ports, their names and numbers, and the type-specific rules.
+pub fn service(service: &Service, out: &mut Vec<Found>) {
+    let Some(spec) = &service.spec else { return };
+    let ports: &[ServicePort] = spec.ports.as_deref().unwrap_or_default();
+    let service_type = spec.type_.as_deref().unwrap_or("ClusterIP");
+    let headless = spec.cluster_ip.as_deref() == Some("None")
+        || spec.cluster_ips.as_ref().and_then(|ips| ips.first()).map(String::as_str) == Some("None");
+    if ports.is_empty() && !headless && service_type != "ExternalName" {
+        out.push(Found::new(rule::SERVICE_PORT, "spec.ports".into(), required("spec.ports", "")));
+    }
+    match service_type {
+        "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" => {}
+        other => out.push(Found::new(
+            rule::SERVICE_TYPE,
+            "spec.type".into(),
+            not_supported("spec.type", &quoted(other), &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]),
+        )),
+    }
+    if matches!(service_type, "NodePort" | "LoadBalancer") && headless {
+        let at = if spec.cluster_ips.is_some() { "spec.clusterIPs[0]" } else { "spec.clusterIP" };
+        out.push(Found::new(
+            rule::SERVICE_TYPE,
+            at.into(),
+            invalid(
+                "spec.clusterIPs[0]",
+                &quoted("None"),
+                &format!("may not be set to 'None' for {service_type} services"),
+            ),
+        ));
+    }
+    if service_type == "ExternalName" {
+        match spec.external_name.as_deref().filter(|n| !n.is_empty()) {
+            None => {
+                out.push(Found::new(rule::SERVICE_TYPE, "spec.externalName".into(), required("spec.externalName", "")))
+            }
+            Some(name) => {
+                // A trailing dot (an FQDN) is allowed.
+                let cname = name.strip_suffix('.').unwrap_or(name);
+                for problem in NameRule::Dns1123Subdomain.problems(cname) {
+                    out.push(Found::new(
+                        rule::SERVICE_TYPE,
+                        "spec.externalName".into(),
+                        invalid("spec.externalName", &quoted(cname), &problem),
+                    ));
+                }
+            }
+        }
+    }
+    let require_name = ports.len() > 1;
+    let mut names = BTreeSet::new();
+    for (i, port) in ports.iter().enumerate() {
+        let at = format!("spec.ports[{i}]");
+        let name_path = format!("{at}.name");
+        match port.name.as_deref().filter(|n| !n.is_empty()) {
+            None if require_name => {
+                out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), required(&name_path, "")))
+            }
+            None => {}
+            Some(name) => {
+                for message in dns1123_label(&name_path, name) {
+                    out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), message));
+                }
+                if !names.insert(name) {
+                    out.push(Found::new(
+                        rule::SERVICE_PORT_NAME,
+                        name_path.clone(),
+                        duplicate(&name_path, &quoted(name)),
+                    ));
+                }
+            }
+        }
+        let port_path = format!("{at}.port");
+        for problem in port_num_problems(i64::from(port.port)) {
+            out.push(Found::new(
+                rule::SERVICE_PORT,
+                port_path.clone(),
+                invalid(&port_path, &port.port.to_string(), &problem),
+            ));
+        }
+        protocol(port.protocol.as_deref(), &format!("{at}.protocol"), rule::SERVICE_PORT, out);
+        // SetDefaults_Service: targetPort 0 or "" (or absent) becomes the port.
+        match &port.target_port {
+            Some(IntOrString::Int(0)) | None => {}
+            Some(IntOrString::String(s)) if s.is_empty() => {}
+            Some(target) => {
+                let target_path = format!("{at}.targetPort");
+                for message in port_num_or_name(&target_path, target) {
+                    out.push(Found::new(rule::SERVICE_PORT, target_path.clone(), message));
+                }
+            }
+        }
+        if service_type == "ClusterIP" && port.node_port.is_some_and(|p| p != 0) {
+            let node_path = format!("{at}.nodePort");
+            out.push(Found::new(
+                rule::SERVICE_NODE_PORT,
+                node_path.clone(),
+                forbidden(&node_path, "may not be used when `type` is 'ClusterIP'"),
+            ));
+        }
+    }
+    // Duplicate (protocol, port) pairs: the value printed is a ServicePort with
+    // only those two fields set.
+    let mut keys: BTreeMap<(String, i32), ()> = BTreeMap::new();
+    let mut node_ports: BTreeSet<(String, i32)> = BTreeSet::new();
+    for (i, port) in ports.iter().enumerate() {
+        let protocol = port.protocol.clone().unwrap_or_else(|| "TCP".to_owned());
+        if keys.insert((protocol.clone(), port.port), ()).is_some() {
+            let at = format!("spec.ports[{i}]");
+            // The internal type has no JSON tags: Go's field names.
+            let key = format!(
+                "{{\"Name\":\"\",\"Protocol\":{},\"AppProtocol\":null,\"Port\":{},\"TargetPort\":0,\"NodePort\":0}}",
+                serde_json::Value::String(protocol.clone()),
+                port.port
+            );
+            out.push(Found::new(rule::SERVICE_PORT_DUPLICATE, at.clone(), duplicate(&at, &key)));
+        }
+        if let Some(node_port) = port.node_port.filter(|p| *p != 0)
+            && !node_ports.insert((protocol, node_port))
+        {
+            let at = format!("spec.ports[{i}].nodePort");
+            out.push(Found::new(rule::SERVICE_NODE_PORT, at.clone(), duplicate(&at, &node_port.to_string())));
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! `k8s.io/apimachinery/pkg/util/validation/field`: the error types the API
+//! server's validation functions return, printed as `(*field.Error).Error()`
+//! prints them (`<path>: <type>[: <value>][: <detail>]`). Values: numbers
+//! plainly, strings quoted (`%q`), anything composite (maps, structs,
+//! `IntOrString`) as JSON since Kubernetes 1.34 (kubernetes/kubernetes#132314;
+//! internal types have no JSON tags, so their fields keep Go's names).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::diagnostic::go_quote;
+
+/// `field.Required`: `<path>: Required value[: detail]`.
+pub fn required(path: &str, detail: &str) -> String {
+    with_detail(format!("{path}: Required value"), detail)
+}
+
+/// `field.Forbidden`: `<path>: Forbidden: detail`.
+pub fn forbidden(path: &str, detail: &str) -> String {
+    with_detail(format!("{path}: Forbidden"), detail)
+}
+
+/// `field.Invalid`: `<path>: Invalid value: <value>: detail`.
+pub fn invalid(path: &str, value: &str, detail: &str) -> String {
+    with_detail(format!("{path}: Invalid value: {value}"), detail)
+}
+
+/// `field.Duplicate`: `<path>: Duplicate value: <value>`.
+pub fn duplicate(path: &str, value: &str) -> String {
+    format!("{path}: Duplicate value: {value}")
+}
+
+/// `field.NotFound`: `<path>: Not found: <value>`.
+pub fn not_found(path: &str, value: &str) -> String {
+    format!("{path}: Not found: {value}")
+}
+
+/// `field.NotSupported`: `<path>: Unsupported value: <value>: supported values: "a", "b"`.
+pub fn not_supported(path: &str, value: &str, valid: &[&str]) -> String {
+    let quoted: Vec<String> = valid.iter().map(|v| go_quote(v)).collect();
+    format!("{path}: Unsupported value: {value}: supported values: {}", quoted.join(", "))
+}
+
+fn with_detail(head: String, detail: &str) -> String {
+    if detail.is_empty() { head } else { format!("{head}: {detail}") }
+}
+
+/// A string value as the messages print it (`%q`).
+pub fn quoted(value: &str) -> String {
+    go_quote(value)
+}
+
+/// Go's `encoding/json` text of a string: as serde_json writes it, plus the
+/// HTML-safe escapes Go adds for `<`, `>`, `&` and the line and paragraph separators.
+fn json_string(value: &str) -> String {
+    serde_json::Value::String(value.to_owned())
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// A `map[string]string` as a field error prints a composite value since
+/// Kubernetes 1.34 (kubernetes/kubernetes#132314): JSON, keys sorted; `null`
+/// for an absent map.
+pub fn string_map(map: Option<&BTreeMap<String, String>>) -> String {
+    match map {
+        None => "null".to_owned(),
+        Some(map) => {
+            let entries: Vec<String> =
+                map.iter().map(|(k, v)| format!("{}:{}", json_string(k), json_string(v))).collect();
+            format!("{{{}}}", entries.join(","))
+        }
+    }
+}
+
+/// A `metav1.LabelSelector` as JSON (both fields `omitempty`).
+pub fn label_selector(selector: &LabelSelector) -> String {
+    let mut fields = Vec::new();
+    if let Some(labels) = selector.match_labels.as_ref().filter(|m| !m.is_empty()) {
+        fields.push(format!("\"matchLabels\":{}", string_map(Some(labels))));
+    }
+    if let Some(expressions) = selector.match_expressions.as_ref().filter(|e| !e.is_empty()) {
+        let items: Vec<String> = expressions
+            .iter()
+            .map(|e| {
+                let values = match e.values.as_ref().filter(|v| !v.is_empty()) {
+                    Some(values) => {
+                        format!(",\"values\":[{}]", values.iter().map(|v| json_string(v)).collect::<Vec<_>>().join(","))
+                    }
+                    None => String::new(),
+                };
+                format!("{{\"key\":{},\"operator\":{}{values}}}", json_string(&e.key), json_string(&e.operator))
+            })
+            .collect();
+        fields.push(format!("\"matchExpressions\":[{}]", items.join(",")));
+    }
+    format!("{{{}}}", fields.join(","))
+}
+
+/// An `intstr.IntOrString` as its JSON: the number, or the quoted string.
+pub fn int_or_string(value: &IntOrString) -> String {
+    match value {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => json_string(s),
+    }
+}
+
+/// `validation.IsValidPortNum`.
+pub fn port_num_problems(port: i64) -> Vec<String> {
+    if (1..=65535).contains(&port) { Vec::new() } else { vec!["must be between 1 and 65535, inclusive".to_owned()] }
+}
+
+/// `validation.IsValidPortName` (IANA service names), upstream's checks in order.
+pub fn port_name_problems(name: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if name.len() > 15 {
+        problems.push("must be no more than 15 characters".to_owned());
+    }
+    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        problems.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned());
+    }
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        problems.push("must contain at least one letter (a-z)".to_owned());
+    }
+    if name.contains("--") {
+        problems.push("must not contain consecutive hyphens (--)".to_owned());
+    }
+    if !name.is_empty() && (name.starts_with('-') || name.ends_with('-')) {
+        problems.push("must not begin or end with a hyphen (-)".to_owned());
+    }
+    problems
+}
+
+/// `ValidatePortNumOrName` (pkg/apis/core/validation): a number in range or an
+/// IANA service name.
+pub fn port_num_or_name(path: &str, port: &IntOrString) -> Vec<String> {
+    match port {
+        IntOrString::Int(n) => {
+            port_num_problems(i64::from(*n)).iter().map(|p| invalid(path, &n.to_string(), p)).collect()
+        }
+        IntOrString::String(name) => port_name_problems(name).iter().map(|p| invalid(path, &quoted(name), p)).collect(),
+    }
+}
+
+/// `ValidateNonnegativeField`.
+pub fn nonnegative(path: &str, value: Option<i64>) -> Option<String> {
+    value.filter(|v| *v < 0).map(|v| invalid(path, &v.to_string(), "must be greater than or equal to 0"))
+}
+
+/// `validation.IsValidPercent`: `^[0-9]+%$`.
+fn percent(value: &str) -> Option<i64> {
+    let digits = value.strip_suffix('%')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().unwrap_or(i64::MAX))
+}
+
+/// `getIntOrPercentValue` of apps validation: the number, or the percentage's number.
+pub fn int_or_percent_value(value: &IntOrString) -> i64 {
+    match value {
+        IntOrString::Int(n) => i64::from(*n),
+        IntOrString::String(s) => percent(s).unwrap_or(0),
+    }
+}
+
+/// `ValidatePositiveIntOrPercent` then `IsNotMoreThan100Percent` (pkg/apis/apps/validation).
+pub fn positive_int_or_percent(path: &str, value: &IntOrString, at_most_100_percent: bool) -> Vec<String> {
+    let mut errors = Vec::new();
+    match value {
+        IntOrString::Int(n) => errors.extend(nonnegative(path, Some(i64::from(*n)))),
+        IntOrString::String(s) => match percent(s) {
+            None => errors.push(invalid(
+                path,
+                &int_or_string(value),
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+            )),
+            Some(p) if at_most_100_percent && p > 100 => {
+                errors.push(invalid(path, &int_or_string(value), "must not be greater than 100%"))
+            }
+            Some(_) => {}
+        },
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_print_as_field_error_does() {
+        assert_eq!(required("spec.ports", ""), "spec.ports: Required value");
+        assert_eq!(
+            not_supported("spec.template.spec.restartPolicy", &quoted("Always"), &["OnFailure", "Never"]),
+            "spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
+        );
+        let labels = BTreeMap::from([("tier".to_owned(), "web".to_owned()), ("app".to_owned(), "<b>".to_owned())]);
+        assert_eq!(string_map(Some(&labels)), "{\"app\":\"\\u003cb\\u003e\",\"tier\":\"web\"}");
+        assert_eq!(string_map(None), "null");
+        assert_eq!(
+            label_selector(&LabelSelector { match_labels: Some(BTreeMap::new()), match_expressions: None }),
+            "{}"
+        );
+        assert_eq!(int_or_string(&IntOrString::String("110%".into())), "\"110%\"");
+        assert_eq!(port_name_problems("http"), Vec::<String>::new());
+        assert_eq!(
+            port_name_problems("-80"),
+            vec!["must contain at least one letter (a-z)", "must not begin or end with a hyphen (-)"]
+        );
+        assert_eq!(port_name_problems("a--b"), vec!["must not contain consecutive hyphens (--)"]);
+        assert_eq!(port_name_problems("Http").len(), 1);
+        assert_eq!(positive_int_or_percent("x", &IntOrString::String("25%".into()), true), Vec::<String>::new());
+        assert_eq!(positive_int_or_percent("x", &IntOrString::String("150%".into()), true).len(), 1);
+        assert_eq!(positive_int_or_percent("x", &IntOrString::String("1.5%".into()), true).len(), 1);
+    }
+}

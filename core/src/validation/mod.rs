@@ -1,0 +1,261 @@
+//! What the API server refuses (or warns about) when an object is created, as
+//! its validation functions decide it: one module per API group, after
+//! `pkg/apis/<group>/validation/validation.go`, and the pod warnings of
+//! `pkg/api/pod/warnings.go`. Every rule is one entry of [`RULES`]; each
+//! finding carries upstream's field path and message and is located on the
+//! offending field.
+//!
+//! "Refused by the API server" (severity error, area input) is kept apart
+//! from "accepted but unwise" (the best practices in `security::practices`).
+//! Names and labels are checked by the loader (`load/validate.rs`),
+//! NetworkPolicies by their compiler (`netpol/policy.rs`), and requests
+//! against limits by admission (`admission/`), each in one place.
+
+mod apps;
+mod autoscaling;
+mod batch;
+mod core;
+pub mod field;
+mod policy;
+
+use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
+use crate::model::Object;
+use crate::source::Origin;
+
+/// One validation rule: its stable id (the diagnostic's code), what the API
+/// server does (refuse or warn), the upstream function that decides it, and
+/// what it checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub upstream: &'static str,
+    pub checks: &'static str,
+}
+
+/// The rules, by id.
+pub mod rule {
+    use super::Rule;
+    use crate::diagnostic::Severity::{Error, Warning};
+
+    pub const SELECTOR_MISMATCH: &Rule = &Rule {
+        id: "selector-template-mismatch",
+        severity: Error,
+        upstream: "apps ValidatePodTemplateSpecForReplicaSet / ForStatefulSet, ValidateDaemonSetSpec; core ValidatePodTemplateSpecForRC; batch ValidateJobSpec",
+        checks: "a controller's selector matches its pod template's labels",
+    };
+    pub const SELECTOR_EMPTY: &Rule = &Rule {
+        id: "selector-empty",
+        severity: Error,
+        upstream: "apps ValidateDeploymentSpec / ValidateReplicaSetSpec / ValidateDaemonSetSpec / ValidateStatefulSetSpec; core ValidateNonEmptySelector; batch ValidateJobSpec / ValidateJobTemplateSpec",
+        checks: "a controller's selector is set and not empty (a CronJob's job template has none: it is generated)",
+    };
+    pub const NEGATIVE: &Rule = &Rule {
+        id: "negative-value",
+        severity: Error,
+        upstream: "core ValidateNonnegativeField",
+        checks: "replicas, minReadySeconds, history limits, parallelism, completions, deadlines are not negative",
+    };
+    pub const RESTART_POLICY: &Rule = &Rule {
+        id: "restart-policy-unsupported",
+        severity: Error,
+        upstream: "core validateRestartPolicy; apps/core controllers (Always only); batch ValidateJobSpec (OnFailure or Never)",
+        checks: "the pod template's restartPolicy is one its controller runs (the default is Always); no activeDeadlineSeconds under a long-running controller",
+    };
+    pub const DEPLOYMENT_STRATEGY: &Rule = &Rule {
+        id: "deployment-strategy",
+        severity: Error,
+        upstream: "apps ValidateDeploymentStrategy / ValidateRollingUpdateDeployment / ValidateDeploymentSpec",
+        checks: "rollingUpdate only with RollingUpdate; maxUnavailable and maxSurge not both 0, percentages valid; progressDeadlineSeconds > minReadySeconds",
+    };
+    pub const CONTAINER_NAME: &Rule = &Rule {
+        id: "container-name",
+        severity: Error,
+        upstream: "core validateContainers / validateInitContainers",
+        checks: "container names are set, DNS-1123 labels, and unique across containers and init containers",
+    };
+    pub const CONTAINER_IMAGE: &Rule = &Rule {
+        id: "container-image-required",
+        severity: Error,
+        upstream: "core validateContainerOnlyForPod",
+        checks: "a Pod's containers name an image (templates may leave it to a webhook)",
+    };
+    pub const CONTAINER_PORT: &Rule = &Rule {
+        id: "container-port",
+        severity: Error,
+        upstream: "core validateContainerPorts",
+        checks: "container ports: names valid and unique in the container, containerPort set and 1-65535, hostPort 1-65535, protocol TCP, UDP or SCTP",
+    };
+    pub const INIT_CONTAINER_PROBE: &Rule = &Rule {
+        id: "init-container-probe",
+        severity: Error,
+        upstream: "core validateInitContainers",
+        checks: "init containers have no probes or lifecycle hooks unless restartPolicy is Always (a sidecar)",
+    };
+    pub const ENV_NAME: &Rule = &Rule {
+        id: "env-name",
+        severity: Error,
+        upstream: "core validateEnv (IsRelaxedEnvVarName)",
+        checks: "environment variable names are set and printable ASCII without '='",
+    };
+    pub const VOLUME_NAME: &Rule = &Rule {
+        id: "volume-name",
+        severity: Error,
+        upstream: "core ValidateVolumes",
+        checks: "volume names are set, DNS-1123 labels and unique",
+    };
+    pub const VOLUME_MOUNT: &Rule = &Rule {
+        id: "volume-mount",
+        severity: Error,
+        upstream: "core validateVolumeMounts",
+        checks: "each volumeMount names a volume of the pod and has a mountPath used once",
+    };
+    pub const PROBE: &Rule = &Rule {
+        id: "probe-handler",
+        severity: Error,
+        upstream: "core validateProbe / validateHandler / validateLifecycle",
+        checks: "probes and lifecycle hooks have exactly one handler with a valid port; probe numbers not negative; liveness and startup successThreshold 1",
+    };
+    pub const SERVICE_PORT: &Rule = &Rule {
+        id: "service-port",
+        severity: Error,
+        upstream: "core ValidateService / validateServicePort",
+        checks: "a Service (not headless or ExternalName) has ports; each port 1-65535, protocol TCP, UDP or SCTP, targetPort a valid number or name",
+    };
+    pub const SERVICE_PORT_NAME: &Rule = &Rule {
+        id: "service-port-name",
+        severity: Error,
+        upstream: "core validateServicePort",
+        checks: "with more than one port every port is named; names are DNS-1123 labels and unique",
+    };
+    pub const SERVICE_PORT_DUPLICATE: &Rule = &Rule {
+        id: "service-port-duplicate",
+        severity: Error,
+        upstream: "core ValidateService",
+        checks: "no two ports of a Service have the same port and protocol",
+    };
+    pub const SERVICE_NODE_PORT: &Rule = &Rule {
+        id: "service-node-port",
+        severity: Error,
+        upstream: "core ValidateService",
+        checks: "nodePort only on NodePort and LoadBalancer Services, each (nodePort, protocol) once",
+    };
+    pub const SERVICE_TYPE: &Rule = &Rule {
+        id: "service-type",
+        severity: Error,
+        upstream: "core ValidateService",
+        checks: "type is ClusterIP, NodePort, LoadBalancer or ExternalName; ExternalName needs a DNS name; NodePort and LoadBalancer are not headless",
+    };
+    pub const PDB_BUDGET: &Rule = &Rule {
+        id: "pdb-budget",
+        severity: Error,
+        upstream: "policy ValidatePodDisruptionBudgetSpec",
+        checks: "minAvailable and maxUnavailable not both set; each a non-negative number or a percentage up to 100%",
+    };
+    pub const HPA_REPLICAS: &Rule = &Rule {
+        id: "hpa-replicas",
+        severity: Error,
+        upstream: "autoscaling ValidateHorizontalPodAutoscalerSpec",
+        checks: "minReplicas >= 1, maxReplicas >= 1 and >= minReplicas, scaleTargetRef kind and name set",
+    };
+    pub const CRONJOB_SCHEDULE: &Rule = &Rule {
+        id: "cronjob-schedule",
+        severity: Error,
+        upstream: "batch ValidateCronJobSpec / validateScheduleFormat / validateConcurrencyPolicy",
+        checks: "schedule set, five fields or a descriptor, no TZ in it; concurrencyPolicy Allow, Forbid or Replace",
+    };
+    pub const ENV_DUPLICATE: &Rule = &Rule {
+        id: "env-duplicate",
+        severity: Warning,
+        upstream: "pkg/api/pod/warnings.go",
+        checks: "an env name repeated in a container hides the earlier value (unless it refers to it), and apply may drop one",
+    };
+    pub const CONTAINER_PORT_DUPLICATE: &Rule = &Rule {
+        id: "container-port-duplicate",
+        severity: Warning,
+        upstream: "pkg/api/pod/warnings.go",
+        checks: "the same containerPort and protocol defined twice in a pod (duplicate, overlapping or ambiguous hostPort/hostIP)",
+    };
+}
+
+/// Every rule, in the order the reference lists them.
+pub const RULES: &[&Rule] = &[
+    rule::SELECTOR_MISMATCH,
+    rule::SELECTOR_EMPTY,
+    rule::NEGATIVE,
+    rule::RESTART_POLICY,
+    rule::DEPLOYMENT_STRATEGY,
+    rule::CONTAINER_NAME,
+    rule::CONTAINER_IMAGE,
+    rule::CONTAINER_PORT,
+    rule::INIT_CONTAINER_PROBE,
+    rule::ENV_NAME,
+    rule::VOLUME_NAME,
+    rule::VOLUME_MOUNT,
+    rule::PROBE,
+    rule::SERVICE_PORT,
+    rule::SERVICE_PORT_NAME,
+    rule::SERVICE_PORT_DUPLICATE,
+    rule::SERVICE_NODE_PORT,
+    rule::SERVICE_TYPE,
+    rule::PDB_BUDGET,
+    rule::HPA_REPLICAS,
+    rule::CRONJOB_SCHEDULE,
+    rule::ENV_DUPLICATE,
+    rule::CONTAINER_PORT_DUPLICATE,
+];
+
+/// One finding before it is located: the rule, the path of the field it is
+/// about (where the diagnostic points), and upstream's text for it
+/// (`<path>: <type>: …` for an error, the warning's own text for a warning).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub rule: &'static Rule,
+    pub path: String,
+    pub message: String,
+}
+
+impl Found {
+    pub fn new(rule: &'static Rule, path: String, message: String) -> Self {
+        Found { rule, path, message }
+    }
+}
+
+/// The validation findings for one object, in upstream's order.
+pub fn check(object: &Object) -> Vec<Found> {
+    let mut out = Vec::new();
+    match object {
+        Object::Pod(pod) => {
+            if let Some(spec) = &pod.spec {
+                core::pod_spec(spec, "spec", true, &mut out);
+            }
+        }
+        Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
+        Object::Service(service) => core::service(service, &mut out),
+        Object::Deployment(deployment) => apps::deployment(deployment, &mut out),
+        Object::ReplicaSet(replica_set) => apps::replica_set(replica_set, &mut out),
+        Object::DaemonSet(daemon_set) => apps::daemon_set(daemon_set, &mut out),
+        Object::StatefulSet(stateful_set) => apps::stateful_set(stateful_set, &mut out),
+        Object::Job(job) => batch::job(job, &mut out),
+        Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
+        Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
+        Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
+        _ => {}
+    }
+    out
+}
+
+/// The object's validation findings as located diagnostics (area input). An
+/// error reads as kubectl prints the refusal, `Kind "name" is invalid: <field
+/// error>`, one diagnostic per field error so each points at its field; a
+/// warning reads as kubectl's `Warning:` line.
+pub fn validate(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    let name = object.metadata().name.as_deref().unwrap_or_default();
+    for found in check(object) {
+        let message = match found.rule.severity {
+            Severity::Error => format!("{} {} is invalid: {}", object.kind(), go_quote(name), found.message),
+            _ => format!("Warning: {}", found.message),
+        };
+        out.push(Diagnostic::at(Area::Input, origin, &found.path, found.rule.severity, found.rule.id, message));
+    }
+}
