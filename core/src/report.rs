@@ -126,7 +126,9 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     progress(Stage::Security);
     let security = crate::security::analyze(&loading.inventory, &engine, &crate::security::Options::default());
     progress(Stage::Resources);
-    let admitted = crate::admission::admit(&loading.inventory);
+    let cluster = crate::admission::Cluster::new(&loading.inventory);
+    let scaling = crate::scaling::findings(&loading.inventory, &cluster);
+    let admitted = cluster.into_admitted();
     let mut diagnostics = loading.diagnostics.clone();
     diagnostics.extend(lint);
     diagnostics.extend(admitted.findings);
@@ -135,6 +137,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         // The lab's own input problems (durations, order, limits, unknown pods).
         diagnostics.extend(crate::scaling::vpa::simulate(&loading.inventory).diagnostics);
     }
+    diagnostics.extend(scaling);
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),

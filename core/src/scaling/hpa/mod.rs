@@ -19,6 +19,7 @@ pub mod behavior;
 pub mod controller;
 pub mod pods;
 pub mod replica_calculator;
+pub mod target;
 pub mod v1;
 
 pub use behavior::{ScaleEvent, TimestampedRecommendation};
