@@ -6,6 +6,7 @@ mod analyze;
 mod check;
 mod explain;
 mod graph;
+mod hpa;
 mod input;
 mod netpol_args;
 mod probe;
@@ -50,6 +51,8 @@ enum Command {
     Graph(graph::GraphArgs),
     /// VerticalPodAutoscaler recommendation, admission and updater over a VPASimulation.
     Vpa(vpa::VpaArgs),
+    /// Simulate a HorizontalPodAutoscaler over time (an HPASimulation of the input).
+    Hpa(hpa::HpaArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Vpa(args) => vpa::run(&args),
+        Command::Hpa(args) => hpa::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

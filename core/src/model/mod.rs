@@ -170,6 +170,7 @@ kinds! {
     ClusterRoleBinding(ClusterRoleBinding) = "rbac.authorization.k8s.io/v1", "clusterrolebindings", false;
     VerticalPodAutoscaler(VerticalPodAutoscaler) = "autoscaling.k8s.io/v1", "verticalpodautoscalers", true;
     VPASimulation(crate::scaling::vpa::VpaSimulation) = "kubeplay.dev/v1alpha1", "vpasimulations", false;
+    HPASimulation(crate::scaling::hpa::scenario::HPASimulation) = "kubeplay.dev/v1alpha1", "hpasimulations", true;
 }
 
 /// One object by kind, namespace and name. Its text form is the id the CLI

@@ -16,5 +16,6 @@
 pub mod check;
 pub mod contract;
 pub mod dot;
+pub mod hpa;
 pub mod markdown;
 pub mod sarif;

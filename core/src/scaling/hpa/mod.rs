@@ -19,6 +19,8 @@ pub mod behavior;
 pub mod controller;
 pub mod pods;
 pub mod replica_calculator;
+pub mod scenario;
+pub mod simulation;
 pub mod target;
 pub mod v1;
 
