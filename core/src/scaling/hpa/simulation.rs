@@ -460,11 +460,12 @@ fn run_simulation(
             let mut created = 0usize;
             let mut refusal = None;
             for _ in 0..requested {
-                let name = loop {
+                let (index, name) = loop {
                     let candidate = format!("{}-{next_index}", target.name());
+                    let index = next_index;
                     next_index = next_index.saturating_add(1);
                     if cluster.pod(&namespace, &candidate).is_none() && !pods.iter().any(|p| p.name == candidate) {
-                        break candidate;
+                        break (index, candidate);
                     }
                 };
                 match cluster.create_pod(&namespace, &name, template_spec, &spec_path) {
@@ -473,7 +474,9 @@ fn run_simulation(
                         created += 1;
                     }
                     Err(message) => {
-                        // Every pod of the template is the same: the next one fails alike.
+                        // Every pod of the template is the same: the next one fails
+                        // alike. The name is tried again at the next reconcile.
+                        next_index = index;
                         refusal = Some(message);
                         break;
                     }
