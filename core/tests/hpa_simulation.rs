@@ -108,3 +108,86 @@ fn simulation_cases() {
     }
     assert!(ran >= 5, "only {ran} cases ran");
 }
+
+/// The training material's HPA (`core/src/examples/hpa.yaml`: no behavior, so
+/// the legacy path) under a spike, against its claim that an HPA "scales up
+/// 1–4 pods per minute, down 1 pod per minute".
+fn material_under_spike(extra_template_memory: bool) -> kubeplay_core::scaling::hpa::simulation::Timeline {
+    let example = kubeplay_core::examples::example("hpa").expect("the hpa example");
+    let mut yaml = example.yaml.to_owned();
+    if extra_template_memory {
+        yaml = yaml.replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 256Mi\n");
+        assert!(yaml.contains("memory: 256Mi"), "the example's requests moved");
+    }
+    yaml.push_str(
+        "---\napiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: spike}\nspec:\n  duration: 900s\n  load:\n  - metric: cpu\n    total: [{at: 0s, value: 300m}, {at: 60s, value: 2500m}, {at: 300s, value: 300m}]\n  - metric: memory\n    total: [{at: 0s, value: 300Mi}]\n",
+    );
+    let loading = load(&[Input::new("hpa.yaml", &yaml)]);
+    let run = simulate(&loading.inventory);
+    assert!(run.diagnostics.is_empty(), "{:?}", run.diagnostics);
+    run.timeline.expect("the spike runs")
+}
+
+fn replicas_at(timeline: &kubeplay_core::scaling::hpa::simulation::Timeline, t: i64) -> i32 {
+    timeline.steps.iter().find(|s| s.t == t).map(|s| s.replicas).expect("a step at t")
+}
+
+#[test]
+fn the_material_spike_reaches_max_in_15_seconds_not_1_to_4_pods_a_minute() {
+    let timeline = material_under_spike(true);
+    assert!(timeline.behavior.is_none(), "the material's HPA has no behavior: the legacy path");
+    // Before the spike: 40 % of the cpu request wants 2 pods; minReplicas holds 3.
+    assert_eq!(replicas_at(&timeline, 45), 3);
+    // The spike (333 %, 15 pods wanted): max(2 × 3, 4) = 6 at once, then 10
+    // one sync period later — 7 pods in 15 s, where "1–4 per minute" would
+    // take two minutes or more.
+    assert_eq!(replicas_at(&timeline, 60), 6);
+    assert_eq!(replicas_at(&timeline, 75), 10);
+    assert_eq!(timeline.first_at_max(), Some(75));
+    // Down: nothing for 5 minutes after the last high recommendation (t = 285),
+    // then straight to minReplicas in one step — not "1 pod per minute".
+    assert_eq!(replicas_at(&timeline, 585), 10);
+    assert_eq!(replicas_at(&timeline, 600), 3);
+}
+
+#[test]
+fn the_material_hpa_as_written_never_scales_down() {
+    // The example's containers request no memory: the memory metric is invalid
+    // at every reconcile, so the controller scales up on cpu but refuses to
+    // scale down (hpa.md §2.1).
+    let timeline = material_under_spike(false);
+    assert_eq!(replicas_at(&timeline, 75), 10);
+    let last = timeline.steps.last().expect("steps");
+    assert_eq!(last.replicas, 10);
+    let memory = &last.metrics[1];
+    assert_eq!(memory.proposal, None);
+    assert!(
+        memory.error.as_deref().is_some_and(|e| e.contains("missing request for memory in container api")),
+        "{memory:?}"
+    );
+    let active = last.conditions.iter().find(|c| c.type_ == "ScalingActive").expect("ScalingActive");
+    assert_eq!((active.status.as_str(), active.reason.as_str()), ("False", "FailedGetResourceMetric"));
+}
+
+#[test]
+fn an_autoscaling_v1_hpa_loads_as_the_v2_object_the_api_server_serves() {
+    let v1 = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: ns}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  targetCPUUtilizationPercentage: 65\n";
+    let v2 = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: ns}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 5\n  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 65}}\n";
+    let a = load(&[Input::new("v1.yaml", v1)]);
+    let b = load(&[Input::new("v2.yaml", v2)]);
+    assert!(a.diagnostics.is_empty() && b.diagnostics.is_empty(), "{:?} {:?}", a.diagnostics, b.diagnostics);
+    assert_eq!(a.inventory.objects[0].object, b.inventory.objects[0].object);
+    // Without a target the metrics stay empty and default to cpu at 80 % (v2 defaults).
+    let bare = v1.replace("  targetCPUUtilizationPercentage: 65\n", "");
+    let c = load(&[Input::new("v1.yaml", &bare)]);
+    let kubeplay_core::model::Object::HorizontalPodAutoscaler(hpa) = &c.inventory.objects[0].object else {
+        panic!("an HPA")
+    };
+    assert_eq!(hpa.spec.metrics, None);
+    let metrics = kubeplay_core::scaling::hpa::controller::defaulted_metrics(&hpa.spec);
+    assert_eq!(metrics[0].resource.as_ref().and_then(|r| r.target.average_utilization), Some(80));
+    // v1 has no `metrics`: the field is unknown there.
+    let wrong = v1.replace("  targetCPUUtilizationPercentage: 65\n", "  metrics: []\n");
+    let d = load(&[Input::new("v1.yaml", &wrong)]);
+    assert_eq!(d.diagnostics.iter().map(|x| x.code.as_str()).collect::<Vec<_>>(), ["unknown-field"]);
+}
