@@ -17,7 +17,10 @@ pub fn findings(inventory: &Inventory, cluster: &Cluster) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for loaded in &inventory.objects {
         let Object::HorizontalPodAutoscaler(hpa) = &loaded.object else { continue };
-        min_above_max(loaded, hpa, &mut out);
+        invalid_spec(loaded, hpa, &mut out);
+        if hpa.spec.scale_target_ref.kind.is_empty() || hpa.spec.scale_target_ref.name.is_empty() {
+            continue;
+        }
         match resolve_target(inventory, loaded, hpa) {
             Target::Found(target) => {
                 utilization_without_request(loaded, hpa, target, cluster, &mut out);
@@ -71,23 +74,48 @@ pub fn findings(inventory: &Inventory, cluster: &Cluster) -> Vec<Diagnostic> {
     out
 }
 
-/// `ValidateHorizontalPodAutoscalerSpec` (pkg/apis/autoscaling/validation/validation.go).
-fn min_above_max(loaded: &Loaded, hpa: &HorizontalPodAutoscaler, out: &mut Vec<Diagnostic>) {
-    let max = hpa.spec.max_replicas;
-    let Some(min) = hpa.spec.min_replicas.filter(|min| max < *min) else { return };
+/// `ValidateHorizontalPodAutoscalerSpec` (pkg/apis/autoscaling/validation/validation.go):
+/// the replica bounds and the target reference, in upstream's order, as the
+/// API server's one `is invalid` message (several errors as `[a, b]`).
+fn invalid_spec(loaded: &Loaded, hpa: &HorizontalPodAutoscaler, out: &mut Vec<Diagnostic>) {
+    let spec = &hpa.spec;
+    let max = spec.max_replicas;
+    let mut errors: Vec<(&str, String)> = Vec::new();
+    // minReplicas 0 needs the HPAScaleToZero feature gate (alpha, off).
+    if let Some(min) = spec.min_replicas.filter(|min| *min < 1) {
+        errors.push(("spec.minReplicas", format!("spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1")));
+    }
+    if max < 1 {
+        errors.push(("spec.maxReplicas", format!("spec.maxReplicas: Invalid value: {max}: must be greater than 0")));
+    }
+    if spec.min_replicas.is_some_and(|min| max < min) {
+        errors.push((
+            "spec.maxReplicas",
+            format!("spec.maxReplicas: Invalid value: {max}: must be greater than or equal to `minReplicas`"),
+        ));
+    }
+    if spec.scale_target_ref.kind.is_empty() {
+        errors.push(("spec.scaleTargetRef", "spec.scaleTargetRef.kind: Required value".to_owned()));
+    }
+    if spec.scale_target_ref.name.is_empty() {
+        errors.push(("spec.scaleTargetRef", "spec.scaleTargetRef.name: Required value".to_owned()));
+    }
+    let Some((path, _)) = errors.first() else { return };
+    let detail = match errors.as_slice() {
+        [(_, one)] => one.clone(),
+        many => format!("[{}]", many.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>().join(", ")),
+    };
+    let min = spec.min_replicas.unwrap_or(1).max(1);
     out.push(
         Diagnostic::at(
             Area::Resources,
             &loaded.origin,
-            "spec.maxReplicas",
+            path,
             Severity::Error,
-            "hpa-max-below-min",
-            format!(
-                "HorizontalPodAutoscaler.autoscaling \"{}\" is invalid: spec.maxReplicas: Invalid value: {max}: must be greater than or equal to `minReplicas`",
-                loaded.name()
-            ),
+            "hpa-invalid",
+            format!("HorizontalPodAutoscaler.autoscaling \"{}\" is invalid: {detail}", loaded.name()),
         )
-        .with_fix(&format!("spec:\n  minReplicas: {min}\n  maxReplicas: {min}")),
+        .with_fix(&format!("spec:\n  minReplicas: {min}\n  maxReplicas: {}", max.max(min))),
     );
 }
 
