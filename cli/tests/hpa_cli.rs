@@ -99,8 +99,10 @@ fn json_contract_of_the_worked_timeline() {
     assert_eq!(replicas[35], 3, "t = 525");
     assert_eq!(json["summary"], serde_json::json!({"peakReplicas": 10, "finalReplicas": 3, "firstAtMax": 60}));
     let summary_text = &text[text.find("\"summary\"").expect("summary")..];
-    let positions: Vec<usize> =
-        ["\"peakReplicas\"", "\"finalReplicas\"", "\"firstAtMax\""].iter().map(|k| summary_text.find(k).expect(k)).collect();
+    let positions: Vec<usize> = ["\"peakReplicas\"", "\"finalReplicas\"", "\"firstAtMax\""]
+        .iter()
+        .map(|k| summary_text.find(k).expect(k))
+        .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "summary order");
 }
 
@@ -165,7 +167,10 @@ spec:
     );
     let cpu = &step["metrics"][1];
     assert_eq!(cpu["proposal"], serde_json::Value::Null);
-    assert!(cpu["error"].as_str().expect("error").contains("missing request for cpu in container q of Pod q-0"), "{cpu}");
+    assert!(
+        cpu["error"].as_str().expect("error").contains("missing request for cpu in container q of Pod q-0"),
+        "{cpu}"
+    );
     // Some metric invalid, the rest scale up: it scales up (hpa.md §2.1).
     assert_eq!(step["metricDesired"], 6);
     assert_eq!(step["desiredReplicas"], 4, "legacy cap max(2 × 2, 4)");
@@ -184,7 +189,10 @@ fn text_table_and_exit_statuses() {
     assert!(text.contains("peak 10 replicas, final 3, at maxReplicas: t = 60s"), "{text}");
 
     // Bad input: the JSON is still printed (with nulls), the diagnostic on stderr, exit 1.
-    let bad = write("bad.yaml", "apiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: s}\nspec: {duration: -5s}\n");
+    let bad = write(
+        "bad.yaml",
+        "apiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: s}\nspec: {duration: -5s}\n",
+    );
     let out = kubeplay(&["hpa", "--format", "json", &bad]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");

@@ -31,12 +31,16 @@ spec:
 ";
 
 fn hpa(spec: &str) -> String {
-    format!("{DEPLOYMENT}---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: h}}\nspec:\n{spec}")
+    format!(
+        "{DEPLOYMENT}---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: h}}\nspec:\n{spec}"
+    )
 }
 
 #[test]
 fn max_below_min_is_the_api_servers_validation_error() {
-    let text = hpa("  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n  maxReplicas: 2\n  metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: '10'}}}]\n");
+    let text = hpa(
+        "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n  maxReplicas: 2\n  metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: '10'}}}]\n",
+    );
     assert_eq!(
         findings(&text),
         [(
@@ -49,7 +53,9 @@ fn max_below_min_is_the_api_servers_validation_error() {
 
 #[test]
 fn targets_missing_or_without_a_scale_subresource() {
-    let missing = hpa("  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  maxReplicas: 3\n  metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: '10'}}}]\n");
+    let missing = hpa(
+        "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  maxReplicas: 3\n  metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: '10'}}}]\n",
+    );
     let found = findings(&missing);
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].0.as_str(), found[0].1), ("hpa-target-missing", 18));
@@ -74,7 +80,9 @@ fn utilization_needs_the_request_in_every_container_after_limitrange_defaults() 
     );
     assert_eq!(findings(&with_defaults), []);
     // An AverageValue target needs no request; ContainerResource reads only its container.
-    let average = hpa("  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 3\n  metrics:\n  - {type: Resource, resource: {name: cpu, target: {type: AverageValue, averageValue: 50m}}}\n  - {type: ContainerResource, containerResource: {name: cpu, container: web, target: {type: Utilization, averageUtilization: 60}}}\n  - {type: ContainerResource, containerResource: {name: memory, container: web, target: {type: Utilization, averageUtilization: 60}}}\n");
+    let average = hpa(
+        "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 3\n  metrics:\n  - {type: Resource, resource: {name: cpu, target: {type: AverageValue, averageValue: 50m}}}\n  - {type: ContainerResource, containerResource: {name: cpu, container: web, target: {type: Utilization, averageUtilization: 60}}}\n  - {type: ContainerResource, containerResource: {name: memory, container: web, target: {type: Utilization, averageUtilization: 60}}}\n",
+    );
     let found = findings(&average);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!((found[0].0.as_str(), found[0].1), ("hpa-utilization-without-request", 23));

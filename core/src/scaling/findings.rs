@@ -83,7 +83,10 @@ fn invalid_spec(loaded: &Loaded, hpa: &HorizontalPodAutoscaler, out: &mut Vec<Di
     let mut errors: Vec<(&str, String)> = Vec::new();
     // minReplicas 0 needs the HPAScaleToZero feature gate (alpha, off).
     if let Some(min) = spec.min_replicas.filter(|min| *min < 1) {
-        errors.push(("spec.minReplicas", format!("spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1")));
+        errors.push((
+            "spec.minReplicas",
+            format!("spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1"),
+        ));
     }
     if max < 1 {
         errors.push(("spec.maxReplicas", format!("spec.maxReplicas: Invalid value: {max}: must be greater than 0")));
