@@ -371,10 +371,11 @@ fn run_simulation(
     let mut pods: Vec<SimPod> = Vec::new();
     if let Some(selector) = &selector {
         for (pod_loaded, _) in inventory.pods() {
-            if pod_loaded.namespace() == Some(namespace.as_str()) && selector.matches(pod_loaded.labels()) {
-                if let Some(model) = cluster.pod(&namespace, pod_loaded.name()) {
-                    pods.push(sim_pod(pod_loaded.name(), model, -LONG_RUNNING, -LONG_RUNNING));
-                }
+            if pod_loaded.namespace() == Some(namespace.as_str())
+                && selector.matches(pod_loaded.labels())
+                && let Some(model) = cluster.pod(&namespace, pod_loaded.name())
+            {
+                pods.push(sim_pod(pod_loaded.name(), model, -LONG_RUNNING, -LONG_RUNNING));
             }
         }
     }
