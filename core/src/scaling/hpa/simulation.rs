@@ -420,8 +420,18 @@ fn run_simulation(
     let mut truncated = false;
     let end = if scenario.pods.is_some() { 1 } else { scenario.duration };
     let mut t = 0i64;
+    // Rebuilt when the pod set changes; otherwise only their state moves on.
+    let mut infos: Vec<PodInfo> = Vec::new();
+    let mut pods_changed = true;
     while t < end {
-        let infos: Vec<PodInfo> = pods.iter().map(|p| pod_info(p, t, &scenario)).collect();
+        if pods_changed {
+            infos = pods.iter().map(|p| pod_info(p, t, &scenario)).collect();
+            pods_changed = false;
+        } else {
+            for (pod, info) in pods.iter().zip(infos.iter_mut()) {
+                set_state_at(info, pod, t, &scenario);
+            }
+        }
         let readings: Vec<MetricReading> = metrics.iter().map(|m| reading(m, &pods, &infos, t, &scenario)).collect();
         let status_replicas = i32::try_from(pods.len()).unwrap_or(i32::MAX);
         let outcome = controller.reconcile(
@@ -456,6 +466,7 @@ fn run_simulation(
             ));
         }
         let mut quota = None;
+        pods_changed = pods.len() != wanted;
         if pods.len() < wanted {
             let requested = wanted - pods.len();
             let mut created = 0usize;
@@ -532,11 +543,17 @@ fn pod_info(pod: &SimPod, now: i64, scenario: &Scenario) -> PodInfo {
         phase: PodPhase::Running,
         deleting: false,
         start_time: Some(pod.created),
-        ready: Some(ReadyCondition { status: true, last_transition_time: pod.ready_at }),
+        ready: None,
         containers: pod.containers.clone(),
         init_containers: pod.init_containers.clone(),
         pod_requests: pod.pod_requests.clone(),
     };
+    set_state_at(&mut info, pod, now, scenario);
+    info
+}
+
+/// The parts of a pod's state that change with time: phase and readiness.
+fn set_state_at(info: &mut PodInfo, pod: &SimPod, now: i64, scenario: &Scenario) {
     if let Some(sample) = scenario.pods.iter().flatten().find(|s| s.name == pod.name) {
         info.phase = sample.phase;
         info.deleting = sample.deleting;
@@ -549,8 +566,10 @@ fn pod_info(pod: &SimPod, now: i64, scenario: &Scenario) -> PodInfo {
         // Starting: Pending until Ready (`hpa.md §5`).
         info.phase = PodPhase::Pending;
         info.ready = None;
+    } else {
+        info.phase = PodPhase::Running;
+        info.ready = Some(ReadyCondition { status: true, last_transition_time: pod.ready_at });
     }
-    info
 }
 
 /// What the metrics APIs answer for one metric at `now`.
