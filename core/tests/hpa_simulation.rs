@@ -191,3 +191,44 @@ fn an_autoscaling_v1_hpa_loads_as_the_v2_object_the_api_server_serves() {
     let d = load(&[Input::new("v1.yaml", &wrong)]);
     assert_eq!(d.diagnostics.iter().map(|x| x.code.as_str()).collect::<Vec<_>>(), ["unknown-field"]);
 }
+
+/// Hostile numbers end in diagnostics or a bounded run, never a panic or a hang.
+#[test]
+fn hostile_simulations_stay_bounded() {
+    let manifests = |replicas: &str, max: &str, spec: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: a}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: a}}}}\n  template:\n    metadata: {{labels: {{app: a}}}}\n    spec: {{containers: [{{name: a, image: a, resources: {{requests: {{cpu: 1m}}}}}}]}}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: a}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: a}}\n  maxReplicas: {max}\n---\napiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {{name: s}}\nspec:\n{spec}"
+        )
+    };
+    let cases = [
+        // 100 000 reconciles of 1 000 pods: stopped by the sample budget.
+        manifests(
+            "1000",
+            "2147483647",
+            "  duration: 1500000s\n  load: [{metric: cpu, total: [{at: 0s, value: 9e15}]}]\n",
+        ),
+        manifests(
+            "2147483647",
+            "2147483647",
+            "  duration: 60s\n  podReadySeconds: 9223372036854775807\n  load: [{metric: cpu, perPod: [{at: 0s, value: 9e15}]}]\n",
+        ),
+        manifests("3", "10", "  duration: 60s\n  flags: {horizontal-pod-autoscaler-tolerance: NaN}\n"),
+        manifests("3", "10", "  duration: 60s\n  load: [{metric: cpu, total: [{at: 0s, value: 1e30}]}]\n"),
+        manifests(
+            "3",
+            "10",
+            "  pods: [{name: a-0, usage: {cpu: 5}, startedSecondsAgo: 9223372036854775807, readySecondsAgo: 9223372036854775807}]\n",
+        ),
+        manifests("0", "10", "  duration: 99999999999999999999h\n"),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let start = std::time::Instant::now();
+        let loading = load(&[Input::new("hostile.yaml", text)]);
+        let run = simulate(&loading.inventory);
+        if i == 0 {
+            assert!(run.diagnostics.iter().any(|d| d.code == "hpasim-stopped"), "{:?}", run.diagnostics);
+        }
+        let _ = serde_json::to_string(&json(run.timeline.as_ref())).expect("serialises");
+        assert!(start.elapsed().as_secs() < 120, "took {:?}", start.elapsed());
+    }
+}

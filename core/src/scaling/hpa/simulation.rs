@@ -27,6 +27,11 @@ use crate::quantity::{Format, Quantity};
 /// `--metric-resolution` (kubeplay's convention, `hpa.md §5`).
 pub const METRIC_WINDOW: i64 = 15;
 
+/// Pod samples read over a whole simulation at most (pods × reconciles),
+/// about three and a half times a day at 15 s over 50 pods: past it the simulation
+/// stops with a warning, so no input makes it run for minutes.
+pub const MAX_POD_SAMPLES: usize = 1_000_000;
+
 /// Pods of the input (and the target's first replicas) started and became
 /// Ready this long before t = 0: past every start-up rule of `hpa.md §3.1`.
 pub const LONG_RUNNING: i64 = 3600;
@@ -423,7 +428,22 @@ fn run_simulation(
     // Rebuilt when the pod set changes; otherwise only their state moves on.
     let mut infos: Vec<PodInfo> = Vec::new();
     let mut pods_changed = true;
+    let mut samples_read = 0usize;
     while t < end {
+        samples_read = samples_read.saturating_add(pods.len().max(1));
+        if samples_read > MAX_POD_SAMPLES {
+            diagnostics.push(Diagnostic::at(
+                Area::Input,
+                &loaded.origin,
+                "spec.duration",
+                Severity::Warning,
+                "hpasim-stopped",
+                format!(
+                    "the simulation stopped at t = {t}s: it would read more than {MAX_POD_SAMPLES} pod samples; shorten the duration or lower maxReplicas"
+                ),
+            ));
+            break;
+        }
         if pods_changed {
             infos = pods.iter().map(|p| pod_info(p, t, &scenario)).collect();
             pods_changed = false;
