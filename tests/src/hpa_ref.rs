@@ -280,6 +280,7 @@ pub fn case_yaml(case: &RefCase) -> String {
         }
     }
     let load: Vec<String> = case.load.iter().map(|(at, v)| format!("{{at: {at}s, value: {v}m}}")).collect();
+    let tolerance = format!("{}.{:02}", case.tolerance_hundredths / 100, case.tolerance_hundredths % 100);
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app}}\nspec:\n  replicas: {initial}\n  selector: {{matchLabels: {{app: app}}}}\n  template:\n    metadata: {{labels: {{app: app}}}}\n    spec:\n      containers:\n      - {{name: app, image: app:1, resources: {{requests: {{cpu: {request}m}}}}}}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: app}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: app}}\n  minReplicas: {min}\n  maxReplicas: {max}\n  metrics:\n  - type: Resource\n    resource: {{name: cpu, target: {{type: Utilization, averageUtilization: {target}}}}}\n{behavior}---\napiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {{name: random}}\nspec:\n  duration: {duration}s\n  flags:\n    horizontal-pod-autoscaler-sync-period: {sync}s\n    horizontal-pod-autoscaler-tolerance: \"{tolerance}\"\n    horizontal-pod-autoscaler-downscale-stabilization: {downscale}s\n  load:\n  - metric: cpu\n    total: [{load}]\n",
         initial = case.initial,
@@ -289,7 +290,6 @@ pub fn case_yaml(case: &RefCase) -> String {
         target = case.target_utilization,
         duration = case.duration,
         sync = case.sync,
-        tolerance = format!("{}.{:02}", case.tolerance_hundredths / 100, case.tolerance_hundredths % 100),
         downscale = case.downscale_window,
         load = load.join(", "),
     )

@@ -446,7 +446,6 @@ fn run_simulation(
         }
         if pods_changed {
             infos = pods.iter().map(|p| pod_info(p, t, &scenario)).collect();
-            pods_changed = false;
         } else {
             for (pod, info) in pods.iter().zip(infos.iter_mut()) {
                 set_state_at(info, pod, t, &scenario);
