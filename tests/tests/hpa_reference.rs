@@ -82,31 +82,60 @@ fn case() -> impl Strategy<Value = RefCase> {
         )
 }
 
+/// Scale-downs that the rate limits shape: high load, then a drop, with a
+/// short scale-down window and random scale-down policies.
+fn scale_down_case() -> impl Strategy<Value = RefCase> {
+    (case(), prop::collection::vec(policy(), 1..=3), prop::sample::select(vec!["Max", "Min"]), 1..=8i64, 0..=30i64)
+        .prop_map(|(mut case, policies, select, drop_after, low)| {
+            let scale_down = RefRules { window: Some(0), select: Some(select), policies: Some(policies) };
+            let scale_up = case.behavior.as_ref().and_then(|b| b.scale_up.clone());
+            case.behavior = Some(RefBehavior { scale_up, scale_down: Some(scale_down) });
+            let high = case.request * i64::from(case.max) * 2;
+            case.load = vec![(0, high), (drop_after * case.sync, high * low / 100)];
+            case.duration = case.duration.max(drop_after * case.sync + 20 * case.sync);
+            case
+        })
+}
+
+fn agree(case: &RefCase) -> Result<(), TestCaseError> {
+    let yaml = case_yaml(case);
+    let loading = load(&[Input::new("random.yaml", &yaml)]);
+    prop_assert!(loading.diagnostics.is_empty(), "{:?}\n{yaml}", loading.diagnostics);
+    let run = simulate(&loading.inventory);
+    prop_assert!(run.diagnostics.is_empty(), "{:?}\n{yaml}", run.diagnostics);
+    let contract = serde_json::to_value(json(run.timeline.as_ref())).expect("contract");
+    let steps = contract["steps"].as_array().expect("steps");
+    let expected = ref_timeline(case);
+    prop_assert_eq!(steps.len(), expected.len(), "{}", yaml);
+    for (got, want) in steps.iter().zip(&expected) {
+        let context = format!("t = {}\n{yaml}", want.t);
+        prop_assert_eq!(got["t"].as_i64(), Some(want.t), "{}", context);
+        prop_assert_eq!(got["currentReplicas"].as_i64(), Some(i64::from(want.current)), "{}", context);
+        prop_assert_eq!(got["metricDesired"].as_i64(), want.metric_desired.map(i64::from), "{}", context);
+        let utilization = got["metrics"].get(0).and_then(|m| m["utilization"].as_i64());
+        prop_assert_eq!(utilization, want.utilization.map(i64::from), "{}", context);
+        prop_assert_eq!(got["desiredReplicas"].as_i64(), Some(i64::from(want.desired)), "{}", context);
+        // No quota: the target has exactly the pods asked for.
+        prop_assert_eq!(got["replicas"].as_i64(), Some(i64::from(want.desired)), "{}", context);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_engine_agrees_with_the_reference_on_scale_downs(case in scale_down_case()) {
+        agree(&case)?;
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn the_engine_agrees_with_the_reference(case in case()) {
-        let yaml = case_yaml(&case);
-        let loading = load(&[Input::new("random.yaml", &yaml)]);
-        prop_assert!(loading.diagnostics.is_empty(), "{:?}\n{yaml}", loading.diagnostics);
-        let run = simulate(&loading.inventory);
-        prop_assert!(run.diagnostics.is_empty(), "{:?}\n{yaml}", run.diagnostics);
-        let contract = serde_json::to_value(json(run.timeline.as_ref())).expect("contract");
-        let steps = contract["steps"].as_array().expect("steps");
-        let expected = ref_timeline(&case);
-        prop_assert_eq!(steps.len(), expected.len(), "{}", yaml);
-        for (got, want) in steps.iter().zip(&expected) {
-            let context = format!("t = {}\n{yaml}", want.t);
-            prop_assert_eq!(got["t"].as_i64(), Some(want.t), "{}", context);
-            prop_assert_eq!(got["currentReplicas"].as_i64(), Some(i64::from(want.current)), "{}", context);
-            prop_assert_eq!(got["metricDesired"].as_i64(), want.metric_desired.map(i64::from), "{}", context);
-            let utilization = got["metrics"].get(0).and_then(|m| m["utilization"].as_i64());
-            prop_assert_eq!(utilization, want.utilization.map(i64::from), "{}", context);
-            prop_assert_eq!(got["desiredReplicas"].as_i64(), Some(i64::from(want.desired)), "{}", context);
-            // No quota: the target has exactly the pods asked for.
-            prop_assert_eq!(got["replicas"].as_i64(), Some(i64::from(want.desired)), "{}", context);
-        }
+        agree(&case)?;
     }
 }
 
