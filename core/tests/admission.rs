@@ -81,7 +81,7 @@ fn run_case(file: &str, text: &str) {
     // resources themselves (no area is guessed from a code's prefix).
     let cluster = kubeplay_core::admission::Cluster::new(&loading.inventory);
     let mut all_findings = admitted.findings.clone();
-    all_findings.extend(kubeplay_core::scaling::findings(&loading.inventory, &cluster));
+    all_findings.extend(kubeplay_core::scaling::hpa::findings::findings(&loading.inventory, &cluster));
     assert!(all_findings.iter().all(|d| d.area == kubeplay_core::Area::Resources), "{file}");
     let findings: Vec<(String, usize, String)> =
         all_findings.iter().map(|d| (d.code.clone(), d.location.span.line, d.message.clone())).collect();

@@ -17,6 +17,7 @@
 
 pub mod behavior;
 pub mod controller;
+pub mod findings;
 pub mod pods;
 pub mod replica_calculator;
 pub mod scenario;

@@ -5,11 +5,11 @@
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 
+use super::controller::defaulted_metrics;
+use super::target::{Target, resolve_target};
 use crate::admission::Cluster;
 use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, Loaded, Object};
-use crate::scaling::hpa::controller::defaulted_metrics;
-use crate::scaling::hpa::target::{Target, resolve_target};
 
 /// Every HPA finding of the inventory, in input order; `cluster` is the
 /// inventory after admission (LimitRange defaults, quota usage).
