@@ -10,6 +10,7 @@ mod failover;
 mod fix;
 mod generate;
 mod graph;
+mod hpa;
 mod input;
 mod netpol_args;
 mod probe;
@@ -65,6 +66,8 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Every rule kubeplay reports: id, area, severity, what it checks, upstream or equivalents.
     Rules(rules::RulesArgs),
+    /// Simulate a HorizontalPodAutoscaler over time (an HPASimulation of the input).
+    Hpa(hpa::HpaArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => fix::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Hpa(args) => hpa::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

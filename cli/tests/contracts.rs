@@ -1,6 +1,7 @@
 //! The JSON contracts, frozen: every machine-readable output of the CLI (`analyze`,
 //! `admit`, `check` JSON and SARIF, `probe`, `explain`, `graph` JSON and DOT,
-//! `quantity`, `failover` on its scenarios) on every case file in the repository, compared by SHA-256 against
+//! `quantity`, `failover` on its scenarios, `hpa` on the HPA simulation cases) on every case file in the repository,
+//! compared by SHA-256 against
 //! `tests/contracts/manifest.tsv`. A refactoring must leave them byte-identical;
 //! a deliberate verdict change rewrites the manifest with `UPDATE_CONTRACTS=1`
 //! and is reviewed with `scripts/contracts-diff.sh` (see `tests/contracts/README.md`).
@@ -363,6 +364,9 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     }
     if input.label.starts_with("core/tests/cases/failover/") {
         outcomes.push(invoke(&["failover", "--format", "json"]));
+    }
+    if input.label.starts_with("core/tests/cases/hpa-sim/") {
+        outcomes.push(invoke(&["hpa", "--format", "json"]));
     }
     let probe = invoke(&["probe", "--format", "json", "--port", "80", "--protocol", "TCP"]);
     let pods = pod_ids(&probe.stdout);

@@ -126,7 +126,9 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     progress(Stage::Security);
     let security = crate::security::analyze(&loading.inventory, &engine, &crate::security::Options::default());
     progress(Stage::Resources);
-    let admitted = crate::admission::admit(&loading.inventory);
+    let cluster = crate::admission::Cluster::new(&loading.inventory);
+    let hpa_findings = crate::scaling::hpa::findings::findings(&loading.inventory, &cluster);
+    let admitted = cluster.into_admitted();
     let mut diagnostics = loading.diagnostics.clone();
     diagnostics.extend(lint);
     diagnostics.extend(admitted.findings);
@@ -136,6 +138,11 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         diagnostics.extend(crate::scaling::vpa::simulate(&loading.inventory).diagnostics);
     }
     diagnostics.extend(crate::resilience::traffic::finding::analyze(&loading.inventory));
+    diagnostics.extend(hpa_findings);
+    if loading.inventory.objects.iter().any(|o| o.kind() == crate::model::Kind::HPASimulation) {
+        // The HPA lab's own input problems (durations, metrics, targets).
+        diagnostics.extend(crate::scaling::hpa::simulation::simulate(&loading.inventory).diagnostics);
+    }
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),

@@ -77,11 +77,14 @@ fn run_case(file: &str, text: &str) {
         }
     }
 
-    // Admission files its findings under resources itself, `hpa-exceeds-quota` included
-    // (no area is guessed from a code's prefix).
-    assert!(admitted.findings.iter().all(|d| d.area == kubeplay_core::Area::Resources), "{file}");
+    // Admission and the scaling findings (`hpa-exceeds-quota`) file theirs under
+    // resources themselves (no area is guessed from a code's prefix).
+    let cluster = kubeplay_core::admission::Cluster::new(&loading.inventory);
+    let mut all_findings = admitted.findings.clone();
+    all_findings.extend(kubeplay_core::scaling::hpa::findings::findings(&loading.inventory, &cluster));
+    assert!(all_findings.iter().all(|d| d.area == kubeplay_core::Area::Resources), "{file}");
     let findings: Vec<(String, usize, String)> =
-        admitted.findings.iter().map(|d| (d.code.clone(), d.location.span.line, d.message.clone())).collect();
+        all_findings.iter().map(|d| (d.code.clone(), d.location.span.line, d.message.clone())).collect();
     let expected_findings: Vec<(String, usize, String)> = case["findings"]
         .as_sequence()
         .map(|list| {

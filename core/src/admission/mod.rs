@@ -119,23 +119,115 @@ struct ScaledWorkload {
 
 /// Runs admission over the inventory in input order.
 pub fn admit(inventory: &Inventory) -> Admitted {
-    let mut run = Run::default();
-    for loaded in &inventory.objects {
-        run.object(loaded);
+    Cluster::new(inventory).into_admitted()
+}
+
+/// The cluster after admitting the input in order: what each namespace stores,
+/// its LimitRanges and quotas. Autoscaling simulations create and delete pods
+/// in it later, through the same pipeline as every other pod.
+pub struct Cluster {
+    run: Run,
+}
+
+/// What a namespace's quotas hold for one workload's pods (the HPA quota check).
+pub struct WorkloadQuotaView<'a> {
+    /// Pods of the workload admitted by [`admit`].
+    pub admitted: i64,
+    /// What quota charges for each of its pods, per matching quota.
+    pub quotas: Vec<(&'a QuotaModel, ResourceList)>,
+}
+
+impl Cluster {
+    pub fn new(inventory: &Inventory) -> Self {
+        let mut run = Run::default();
+        for loaded in &inventory.objects {
+            run.object(loaded);
+        }
+        Cluster { run }
     }
-    run.hpa_findings(inventory);
-    let mut quotas = Vec::new();
-    for (namespace, state) in &run.namespaces {
-        for quota in state.quotas.values() {
-            quotas.push(QuotaUsage {
-                namespace: namespace.clone(),
-                name: quota.name.clone(),
-                hard: quota.hard.clone(),
-                used: quota.used.clone(),
-            });
+
+    /// Decisions, final quota usage and findings, as [`admit`] returns them.
+    pub fn into_admitted(self) -> Admitted {
+        let run = self.run;
+        let mut quotas = Vec::new();
+        for (namespace, state) in &run.namespaces {
+            for quota in state.quotas.values() {
+                quotas.push(QuotaUsage {
+                    namespace: namespace.clone(),
+                    name: quota.name.clone(),
+                    hard: quota.hard.clone(),
+                    used: quota.used.clone(),
+                });
+            }
+        }
+        Admitted { admission: Admission { objects: run.decisions, quotas }, findings: run.findings }
+    }
+
+    /// A stored (admitted, not deleted) pod after defaulting.
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&PodModel> {
+        self.run.namespaces.get(namespace)?.stored.iter().find_map(|o| match &o.subject {
+            Subject::Pod(pod) if o.resource == "pods" && pod.name == name => Some(pod.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// Creates one pod from a workload's template as its controller would:
+    /// defaulting, LimitRanger, validation and quota. `Err` is the API
+    /// server's refusal text (`pods "web-4" is forbidden: exceeded quota: …`).
+    pub fn create_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        spec: &PodSpec,
+        spec_path: &str,
+    ) -> Result<&PodModel, String> {
+        let mut decision = Decision {
+            kind: Kind::Pod,
+            namespace: Some(namespace.to_owned()),
+            name: name.to_owned(),
+            result: Outcome::Admitted,
+            reason: None,
+            message: None,
+            annotation: None,
+            effective: None,
+            pod_requests: None,
+        };
+        self.run.pod(name, namespace, spec, spec_path, false, &mut decision).map_err(|r| r.message)?;
+        self.pod(namespace, name).ok_or_else(|| format!("pods \"{name}\" was not stored"))
+    }
+
+    /// Deletes a stored pod; the namespace's quotas are counted again without it.
+    pub fn delete_pod(&mut self, namespace: &str, name: &str) {
+        let Some(state) = self.run.namespaces.get_mut(namespace) else { return };
+        state.stored.retain(|o| !matches!(&o.subject, Subject::Pod(pod) if o.resource == "pods" && pod.name == name));
+        let NamespaceState { quotas, stored, .. } = state;
+        for quota in quotas.values_mut() {
+            quota.recount(stored.iter());
         }
     }
-    Admitted { admission: Admission { objects: run.decisions, quotas }, findings: run.findings }
+
+    /// One pod of a workload admitted from the input, after API defaulting and
+    /// the LimitRanger (what every pod of its template is charged).
+    pub fn workload_pod(&self, kind: Kind, namespace: &str, name: &str) -> Option<&PodModel> {
+        let workload =
+            self.run.workloads.iter().find(|w| w.namespace == namespace && w.kind == kind && w.name == name)?;
+        match &workload.pod.subject {
+            Subject::Pod(pod) => Some(pod),
+            _ => None,
+        }
+    }
+
+    /// For a workload admitted from the input: how many of its pods were
+    /// admitted and, per quota that matches its pods, what each pod is charged.
+    pub fn workload_quotas(&self, kind: Kind, namespace: &str, name: &str) -> Option<WorkloadQuotaView<'_>> {
+        let workload =
+            self.run.workloads.iter().find(|w| w.namespace == namespace && w.kind == kind && w.name == name)?;
+        let state = self.run.namespaces.get(namespace)?;
+        let per_pod = usage(&workload.pod);
+        let quotas =
+            state.quotas.values().filter(|q| q.matches(&workload.pod)).map(|q| (q, q.charge(&per_pod))).collect();
+        Some(WorkloadQuotaView { admitted: workload.admitted, quotas })
+    }
 }
 
 #[derive(Default)]
@@ -615,64 +707,6 @@ impl Run {
             lr.mutate_pod(&mut model);
         }
         Some(QuotaObject { resource: Kind::Pod.resource(), subject: Subject::Pod(Box::new(model)) })
-    }
-
-    /// An HPA whose maxReplicas the namespace's quotas can never hold.
-    fn hpa_findings(&mut self, inventory: &Inventory) {
-        for loaded in &inventory.objects {
-            let Object::HorizontalPodAutoscaler(hpa) = &loaded.object else {
-                continue;
-            };
-            let namespace = loaded.namespace().unwrap_or_default();
-            let target = &hpa.spec.scale_target_ref;
-            let max_replicas = i64::from(hpa.spec.max_replicas);
-            let Some(workload) = self.workloads.iter().find(|w| {
-                w.namespace == namespace && Kind::from_name(&target.kind) == Some(w.kind) && w.name == target.name
-            }) else {
-                continue;
-            };
-            let Some(state) = self.namespaces.get(namespace) else {
-                continue;
-            };
-            let per_pod = usage(&workload.pod);
-            for quota in state.quotas.values().filter(|q| q.matches(&workload.pod)) {
-                // The tightest resource of this quota: how many pods of the workload it can ever hold.
-                let mut tightest: Option<(i64, String)> = None;
-                for (resource, each) in quota.charge(&per_pod) {
-                    let (Some(hard), Some(used)) = (quota.hard.get(&resource), quota.used.get(&resource)) else {
-                        continue;
-                    };
-                    let Some(headroom) = hard.checked_sub(used) else {
-                        continue;
-                    };
-                    let Some(extra) = headroom.div_floor(&each) else {
-                        continue;
-                    };
-                    let fit = workload.admitted + extra.max(0);
-                    if tightest.as_ref().is_none_or(|(best, _)| fit < *best) {
-                        tightest = Some((fit, format!("{resource}: each pod needs {each}, used {used} of {hard}")));
-                    }
-                }
-                if let Some((fit, detail)) = tightest
-                    && fit < max_replicas
-                {
-                    self.findings.push(Diagnostic::at(
-                        Area::Resources,
-                        &loaded.origin,
-                        "spec.maxReplicas",
-                        Severity::Warning,
-                        "hpa-exceeds-quota",
-                        format!(
-                            "{} can never reach maxReplicas {max_replicas}: quota {} holds at most {fit} pods of {} {} ({detail})",
-                            loaded.name(),
-                            quota.name,
-                            workload.kind,
-                            workload.name
-                        ),
-                    ));
-                }
-            }
-        }
     }
 }
 

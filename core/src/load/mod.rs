@@ -25,6 +25,10 @@ use crate::source::{Location, Origin, SourceMap, Span, join_index};
 pub use split::{RawDocument, split_documents};
 pub use validate::NameRule;
 
+/// The older HPA version the API server still serves (converted, `hpa.md §2.2`).
+const HPA_V1: &str = "autoscaling/v1";
+type HpaV1 = k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
+
 /// One named input text (a file, stdin, or the editor). Bytes, so that invalid
 /// UTF-8 is reported with its position rather than refused wholesale.
 #[derive(Clone, Copy, Debug)]
@@ -353,7 +357,9 @@ impl Loader<'_> {
             return;
         };
         let served_version = supported.api_version();
-        if !supported.accepts_api_version(&api_version) {
+        // autoscaling/v1 HPAs are served as v2 by conversion (`hpa.md §2.2`).
+        let converted_hpa = supported == Kind::HorizontalPodAutoscaler && api_version == HPA_V1;
+        if !supported.accepts_api_version(&api_version) && !converted_hpa {
             self.diagnostics.push(Diagnostic::at(
                 Area::Input,
                 &origin,
@@ -378,7 +384,14 @@ impl Loader<'_> {
             return;
         }
         let is_secret = supported == Kind::Secret;
-        let typed = Object::deserialize(supported, value.clone());
+        let typed = if converted_hpa {
+            serde_path_to_error::deserialize::<_, HpaV1>(value.clone()).map(|v1| {
+                let round_trip = serde_json::to_value(&v1).unwrap_or_default();
+                (Object::HorizontalPodAutoscaler(Box::new(crate::scaling::hpa::v1::to_v2(v1))), round_trip)
+            })
+        } else {
+            Object::deserialize(supported, value.clone())
+        };
         let (mut object, round_trip) = match typed {
             Ok(pair) => pair,
             Err(error) => {

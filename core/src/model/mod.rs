@@ -185,6 +185,7 @@ kinds! {
     VPASimulation(crate::scaling::vpa::VpaSimulation) = "kubeplay.dev/v1alpha1", "vpasimulations", false;
     GlobalLoadBalancer(crate::resilience::traffic::GlobalLoadBalancer) = "kubeplay.dev/v1alpha1", "globalloadbalancers", false;
     DestinationRule(crate::resilience::traffic::DestinationRule) = "networking.istio.io/v1", "destinationrules", true;
+    HPASimulation(crate::scaling::hpa::scenario::HPASimulation) = "kubeplay.dev/v1alpha1", "hpasimulations", true;
 }
 
 /// One object by kind, namespace and name. Its text form is the id the CLI

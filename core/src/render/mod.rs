@@ -17,6 +17,7 @@
 pub mod check;
 pub mod contract;
 pub mod dot;
+pub mod hpa;
 pub mod markdown;
 pub mod rules;
 pub mod sarif;

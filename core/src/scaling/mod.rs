@@ -1,7 +1,8 @@
 //! Autoscaling semantics: the HorizontalPodAutoscaler controller's algorithm
-//! (`hpa`, `docs/semantics/hpa.md`) and the VerticalPodAutoscaler's recommender,
-//! admission capping and updater (`vpa`, `docs/semantics/vpa.md`). Pure library code: callers hand in the
-//! spec, pods and metric samples of one reconcile and get the decision back.
+//! and its simulation over time (`hpa`, `docs/semantics/hpa.md`), the
+//! VerticalPodAutoscaler's recommender, admission capping and updater (`vpa`,
+//! `docs/semantics/vpa.md`), each with the located findings `analyze`
+//! reports. Pure library code: time is a number the caller passes in.
 
 pub mod hpa;
 pub mod vpa;

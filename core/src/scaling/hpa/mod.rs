@@ -17,8 +17,13 @@
 
 pub mod behavior;
 pub mod controller;
+pub mod findings;
 pub mod pods;
 pub mod replica_calculator;
+pub mod scenario;
+pub mod simulation;
+pub mod target;
+pub mod v1;
 
 pub use behavior::{ScaleEvent, TimestampedRecommendation};
 pub use controller::{

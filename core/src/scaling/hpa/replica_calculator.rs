@@ -7,6 +7,8 @@
 //! does), utilization a truncated int32 percent, ratios float64, and
 //! `int32(math.Ceil(..))` where upstream rounds.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::pods::{PodGroups, PodInfo, PodMetric, PodMetrics, PodPhase, calculate_requests, group_pods};
@@ -182,27 +184,30 @@ impl ReplicaCalculator {
     /// The samples of the pods that count: pods grouped, ignored and unready
     /// pods' samples dropped (the common head of upstream's `GetResourceReplicas`
     /// and `calcPlainMetricReplicas`).
-    fn ready_samples(
+    fn ready_samples<'m>(
         &self,
         now: i64,
         resource: &str,
         pods: &[PodInfo],
-        metrics: &PodMetrics,
-    ) -> Result<(PodMetrics, PodGroups), String> {
+        metrics: &'m PodMetrics,
+    ) -> Result<(Cow<'m, PodMetrics>, PodGroups), String> {
         if pods.is_empty() {
             return Err("no pods returned by selector while calculating replica count".to_string());
         }
-        let mut metrics = metrics.clone();
         let groups = group_pods(
             pods,
-            &metrics,
+            metrics,
             resource,
             self.cpu_initialization_period,
             self.delay_of_initial_readiness_status,
             now,
         );
+        // Copied only when samples are dropped (or, later, added).
+        let mut metrics = Cow::Borrowed(metrics);
         for name in groups.ignored.iter().chain(groups.unready.iter()) {
-            metrics.remove(name);
+            if metrics.contains_key(name) {
+                metrics.to_mut().remove(name);
+            }
         }
         if metrics.is_empty() {
             return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
@@ -313,7 +318,7 @@ fn settle_replicas(
     usage_ratio: f64,
     tolerances: Tolerances,
     groups: &PodGroups,
-    mut metrics: PodMetrics,
+    mut metrics: Cow<'_, PodMetrics>,
     missing_usage: impl Fn(&str) -> i64,
     ratio_of: impl Fn(&PodMetrics) -> Result<f64, String>,
 ) -> Result<i32, String> {
@@ -327,16 +332,16 @@ fn settle_replicas(
     }
     if usage_ratio < 1.0 {
         for name in &groups.missing {
-            metrics.insert(name.clone(), PodMetric { value: missing_usage(name), ..PodMetric::default() });
+            metrics.to_mut().insert(name.clone(), PodMetric { value: missing_usage(name), ..PodMetric::default() });
         }
     } else if usage_ratio > 1.0 {
         for name in &groups.missing {
-            metrics.insert(name.clone(), PodMetric::default());
+            metrics.to_mut().insert(name.clone(), PodMetric::default());
         }
     }
     if scale_up_with_unready {
         for name in &groups.unready {
-            metrics.insert(name.clone(), PodMetric::default());
+            metrics.to_mut().insert(name.clone(), PodMetric::default());
         }
     }
     let new_usage_ratio = ratio_of(&metrics)?;
