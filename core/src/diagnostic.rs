@@ -26,8 +26,8 @@ impl Severity {
 }
 
 /// Which analysis made a finding; front ends group and filter by it. Set where
-/// the finding is made, never derived from its code. A new analysis (scaling,
-/// resilience) adds its own area.
+/// the finding is made, never derived from its code. A new analysis adds its
+/// own area (front ends size their per-area counts by `Area::ALL`).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Area {
@@ -35,14 +35,19 @@ pub enum Area {
     Input,
     /// NetworkPolicy: policies the API server rejects, and the lint.
     NetworkPolicy,
-    /// LimitRange and ResourceQuota admission, and what autoscaling may ask of quota.
+    /// LimitRange and ResourceQuota admission.
     Resources,
     /// Best practices of Pods and workload templates.
     Security,
+    /// HorizontalPodAutoscaler and VerticalPodAutoscaler: targets, metrics, modes, quota headroom.
+    Scaling,
+    /// Surviving failure: disruption budgets, spread, failover capacity across regions.
+    Resilience,
 }
 
 impl Area {
-    pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
+    pub const ALL: [Area; 6] =
+        [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security, Area::Scaling, Area::Resilience];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -50,6 +55,8 @@ impl Area {
             Area::NetworkPolicy => "network policy",
             Area::Resources => "resources",
             Area::Security => "security",
+            Area::Scaling => "scaling",
+            Area::Resilience => "resilience",
         }
     }
 }

@@ -77,12 +77,14 @@ fn run_case(file: &str, text: &str) {
         }
     }
 
-    // Admission and the scaling findings (`hpa-exceeds-quota`) file theirs under
-    // resources themselves (no area is guessed from a code's prefix).
+    // Admission files its findings under resources and the scaling lab (`hpa-exceeds-quota`)
+    // under scaling, each where it makes them (no area is guessed from a code's prefix).
     let cluster = kubeplay_core::admission::Cluster::new(&loading.inventory);
+    assert!(admitted.findings.iter().all(|d| d.area == kubeplay_core::Area::Resources), "{file}");
+    let scaling = kubeplay_core::scaling::hpa::findings::findings(&loading.inventory, &cluster);
+    assert!(scaling.iter().all(|d| d.area == kubeplay_core::Area::Scaling), "{file}");
     let mut all_findings = admitted.findings.clone();
-    all_findings.extend(kubeplay_core::scaling::hpa::findings::findings(&loading.inventory, &cluster));
-    assert!(all_findings.iter().all(|d| d.area == kubeplay_core::Area::Resources), "{file}");
+    all_findings.extend(scaling);
     let findings: Vec<(String, usize, String)> =
         all_findings.iter().map(|d| (d.code.clone(), d.location.span.line, d.message.clone())).collect();
     let expected_findings: Vec<(String, usize, String)> = case["findings"]

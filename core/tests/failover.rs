@@ -286,7 +286,7 @@ fn analyze_reports_the_n_plus_one_shortfall_on_the_global_load_balancer() {
         "if region east fails, west can carry 300 of the 450 rps users send: 150 rps short (N+1). \
          Ready endpoints each surviving region needs to carry an equal share of all demand: west 5 (has 3)"
     );
-    assert_eq!(east.area, kubeplay_core::Area::Resources);
+    assert_eq!(east.area, kubeplay_core::Area::Resilience);
     assert_eq!(east.severity, kubeplay_core::Severity::Warning);
     assert_eq!(east.location.path.as_deref(), Some("spec.backends[0]"));
     let glb_line = text.lines().position(|l| l.contains("- {region: east, service")).unwrap() + 1;

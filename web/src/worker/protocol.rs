@@ -132,7 +132,7 @@ pub struct Counts {
     /// Errors, warnings, info.
     pub findings_by_severity: [usize; 3],
     /// In `Area::ALL` order.
-    pub findings_by_area: [usize; 4],
+    pub findings_by_area: [usize; Area::ALL.len()],
     pub workloads: usize,
     pub restricted_failing: usize,
     pub admissions: usize,

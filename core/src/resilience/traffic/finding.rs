@@ -75,7 +75,7 @@ pub fn n_plus_one(config: &GlbConfig, loaded: &Loaded, timeline: &EndpointTimeli
             .join("---\n");
         out.push(
             Diagnostic::at(
-                Area::Resources,
+                Area::Resilience,
                 &loaded.origin,
                 &format!("spec.backends[{r}]"),
                 Severity::Warning,

@@ -1,5 +1,5 @@
 //! Located findings about HorizontalPodAutoscalers, for `analyze`
-//! (`docs/semantics/hpa.md §6`): what the API server rejects, targets the
+//! (`docs/semantics/hpa.md §6`): targets the
 //! controller cannot scale, utilization metrics it cannot compute, and
 //! maxReplicas beyond what quota can hold.
 
@@ -17,7 +17,8 @@ pub fn findings(inventory: &Inventory, cluster: &Cluster) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for loaded in &inventory.objects {
         let Object::HorizontalPodAutoscaler(hpa) = &loaded.object else { continue };
-        invalid_spec(loaded, hpa, &mut out);
+        // What the API server refuses (bounds, an empty target) is the validation module's
+        // `hpa-replicas`; a target without kind or name has nothing to look up.
         if hpa.spec.scale_target_ref.kind.is_empty() || hpa.spec.scale_target_ref.name.is_empty() {
             continue;
         }
@@ -30,7 +31,7 @@ pub fn findings(inventory: &Inventory, cluster: &Cluster) -> Vec<Diagnostic> {
                 let reference = &hpa.spec.scale_target_ref;
                 out.push(
                     Diagnostic::at(
-                        Area::Resources,
+                        Area::Scaling,
                         &loaded.origin,
                         "spec.scaleTargetRef",
                         Severity::Warning,
@@ -52,7 +53,7 @@ pub fn findings(inventory: &Inventory, cluster: &Cluster) -> Vec<Diagnostic> {
                 let reference = &hpa.spec.scale_target_ref;
                 out.push(
                     Diagnostic::at(
-                        Area::Resources,
+                        Area::Scaling,
                         &loaded.origin,
                         "spec.scaleTargetRef.kind",
                         Severity::Error,
@@ -72,54 +73,6 @@ pub fn findings(inventory: &Inventory, cluster: &Cluster) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// `ValidateHorizontalPodAutoscalerSpec` (pkg/apis/autoscaling/validation/validation.go):
-/// the replica bounds and the target reference, in upstream's order, as the
-/// API server's one `is invalid` message (several errors as `[a, b]`).
-fn invalid_spec(loaded: &Loaded, hpa: &HorizontalPodAutoscaler, out: &mut Vec<Diagnostic>) {
-    let spec = &hpa.spec;
-    let max = spec.max_replicas;
-    let mut errors: Vec<(&str, String)> = Vec::new();
-    // minReplicas 0 needs the HPAScaleToZero feature gate (alpha, off).
-    if let Some(min) = spec.min_replicas.filter(|min| *min < 1) {
-        errors.push((
-            "spec.minReplicas",
-            format!("spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1"),
-        ));
-    }
-    if max < 1 {
-        errors.push(("spec.maxReplicas", format!("spec.maxReplicas: Invalid value: {max}: must be greater than 0")));
-    }
-    if spec.min_replicas.is_some_and(|min| max < min) {
-        errors.push((
-            "spec.maxReplicas",
-            format!("spec.maxReplicas: Invalid value: {max}: must be greater than or equal to `minReplicas`"),
-        ));
-    }
-    if spec.scale_target_ref.kind.is_empty() {
-        errors.push(("spec.scaleTargetRef", "spec.scaleTargetRef.kind: Required value".to_owned()));
-    }
-    if spec.scale_target_ref.name.is_empty() {
-        errors.push(("spec.scaleTargetRef", "spec.scaleTargetRef.name: Required value".to_owned()));
-    }
-    let Some((path, _)) = errors.first() else { return };
-    let detail = match errors.as_slice() {
-        [(_, one)] => one.clone(),
-        many => format!("[{}]", many.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>().join(", ")),
-    };
-    let min = spec.min_replicas.unwrap_or(1).max(1);
-    out.push(
-        Diagnostic::at(
-            Area::Resources,
-            &loaded.origin,
-            path,
-            Severity::Error,
-            "hpa-invalid",
-            format!("HorizontalPodAutoscaler.autoscaling \"{}\" is invalid: {detail}", loaded.name()),
-        )
-        .with_fix(&format!("spec:\n  minReplicas: {min}\n  maxReplicas: {}", max.max(min))),
-    );
 }
 
 /// A Utilization target over a container without that request: the replica
@@ -161,7 +114,7 @@ fn utilization_without_request(
         let path = if explicit { format!("spec.metrics[{index}]") } else { "spec".to_owned() };
         out.push(
             Diagnostic::at(
-                Area::Resources,
+                Area::Scaling,
                 &loaded.origin,
                 &path,
                 Severity::Error,
@@ -214,7 +167,7 @@ fn exceeds_quota(
             && fit < max_replicas
         {
             out.push(Diagnostic::at(
-                Area::Resources,
+                Area::Scaling,
                 &loaded.origin,
                 "spec.maxReplicas",
                 Severity::Warning,

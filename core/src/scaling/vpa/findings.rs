@@ -38,7 +38,7 @@ fn update_mode_finding(loaded: &Loaded, vpa: &VerticalPodAutoscaler, out: &mut V
     let meant = UPDATE_MODES.iter().find(|m| m.eq_ignore_ascii_case(written)).copied().unwrap_or("Recreate");
     out.push(
         Diagnostic::at(
-            Area::Resources,
+            Area::Scaling,
             &loaded.origin,
             "spec.updatePolicy.updateMode",
             Severity::Error,
@@ -115,7 +115,7 @@ fn target_and_hpa_findings(
                 ),
             ),
         };
-        out.push(Diagnostic::at(Area::Resources, &loaded.origin, "spec.targetRef", severity, code, message));
+        out.push(Diagnostic::at(Area::Scaling, &loaded.origin, "spec.targetRef", severity, code, message));
         return;
     };
     // `Off` only recommends; every other mode (a refused spelling included: it shows the intent) sets requests.
@@ -159,7 +159,7 @@ fn target_and_hpa_findings(
         };
         out.push(
             Diagnostic::at(
-                Area::Resources,
+                Area::Scaling,
                 &loaded.origin,
                 "spec.targetRef",
                 Severity::Warning,
