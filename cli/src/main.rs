@@ -5,6 +5,7 @@ mod admit;
 mod analyze;
 mod check;
 mod diff;
+mod disrupt;
 mod explain;
 mod failover;
 mod fix;
@@ -62,6 +63,8 @@ enum Command {
     Fix(fix::FixArgs),
     /// NetworkPolicies for exactly the wanted flows, verified before printing.
     Generate(generate::GenerateArgs),
+    /// Play a ChaosScenario: drains, evictions, node/zone/region failures, budgets, rescheduling.
+    Disrupt(disrupt::DisruptArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Fix(args) => fix::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Disrupt(args) => disrupt::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -39,9 +39,13 @@ pub enum Area {
     Resources,
     /// Best practices of Pods and workload templates.
     Security,
+    /// Disruption budgets, replicas and spread: what survives a drain or an outage.
+    Resilience,
 }
 
 impl Area {
+    /// The areas the page counts findings by. `Resilience` joins when the page's
+    /// fixed-size counts (`web/src/worker/protocol.rs`) grow with the Resilience view.
     pub const ALL: [Area; 4] = [Area::Input, Area::NetworkPolicy, Area::Resources, Area::Security];
 
     pub fn label(self) -> &'static str {
@@ -50,6 +54,7 @@ impl Area {
             Area::NetworkPolicy => "network policy",
             Area::Resources => "resources",
             Area::Security => "security",
+            Area::Resilience => "resilience",
         }
     }
 }

@@ -1,0 +1,1 @@
+//! Resilience findings for `analyze` (filled in below).
