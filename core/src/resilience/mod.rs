@@ -295,7 +295,8 @@ fn populate(cluster: &mut Cluster) {
             }
         }
     }
-    cluster.events.clear();
+    // Placement at t = 0 is the starting point, not news; a pod that found no node is.
+    cluster.events.retain(|e| e.kind == "FailedScheduling");
 }
 
 impl Cluster<'_> {
