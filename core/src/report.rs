@@ -136,6 +136,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         diagnostics.extend(crate::scaling::vpa::simulate(&loading.inventory).diagnostics);
     }
     diagnostics.extend(crate::resilience::traffic::finding::analyze(&loading.inventory));
+    diagnostics.extend(crate::resilience::findings::findings(&loading.inventory));
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),

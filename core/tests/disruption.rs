@@ -69,3 +69,34 @@ fn reports_are_deterministic() {
     let file = cases_dir().join("drain-with-pdb.yaml");
     assert_eq!(run(&file), run(&file));
 }
+
+/// `analyze` reports the resilience findings, located at the field they are about.
+#[test]
+fn findings_are_located() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/resilience-findings/findings.yaml");
+    let text = std::fs::read(&path).unwrap();
+    let loading = load(&[Input { name: "findings.yaml", bytes: &text }]);
+    let report = kubeplay_core::analyze_loading(&loading);
+    let found: Vec<(String, usize, kubeplay_core::Area)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.area == kubeplay_core::Area::Resilience)
+        .map(|d| (d.code.clone(), d.location.span.line, d.area))
+        .collect();
+    let resilience = kubeplay_core::Area::Resilience;
+    assert_eq!(
+        found,
+        vec![
+            ("pdb-blocks-drain".to_owned(), 24, resilience),
+            ("pdb-min-available-at-hpa-min".to_owned(), 24, resilience),
+            ("replicas-in-one-zone".to_owned(), 42, resilience),
+        ]
+    );
+    let blocks = report.diagnostics.iter().find(|d| d.code == "pdb-blocks-drain").unwrap();
+    assert!(blocks.message.contains("Cannot evict pod as it would violate the pod's disruption budget."));
+    assert_eq!(blocks.fix.as_deref(), Some("spec:\n  maxUnavailable: 1"));
+    // The single replica is the best-practice rule's, reported once.
+    let single: Vec<_> =
+        kubeplay_core::report::findings(&report).into_iter().filter(|d| d.code == "single-replica").collect();
+    assert_eq!(single.len(), 1);
+}

@@ -383,9 +383,8 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
             "securityContext:\n  windowsOptions:\n    hostProcess: false",
         );
     }
-    if matches!(workload.kind, Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet | Kind::ReplicationController)
-        && workload.replicas.is_some_and(|r| r < 2)
-    {
+    // The resilience analysis owns the predicate (disruption.md §11); this rule reports it.
+    if crate::resilience::findings::is_single_replica(workload) {
         sink.push(
             "single-replica",
             "spec.replicas",
