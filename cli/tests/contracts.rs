@@ -348,6 +348,10 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     if input.label.starts_with("core/tests/cases/vpa/sim/") || (input.label.contains("vpa") && !vpa_case) {
         outcomes.push(invoke(&["vpa", "--format", "json"]));
     }
+    // Disruption cases are plain inputs of `kubeplay disrupt` (docs/semantics/disruption.md §10).
+    if input.label.starts_with("core/tests/cases/disruption/") {
+        outcomes.push(invoke(&["disrupt", "--format", "json"]));
+    }
     if input.analyze_only {
         return outcomes;
     }
