@@ -144,6 +144,9 @@ fn collect_inputs(scratch: &Path) -> Vec<Input> {
         } else if file.starts_with("core/tests/cases/failover/") {
             inputs.extend(failover_inputs(scratch, file));
         } else if file.starts_with("core/tests/cases/")
+            // Plain multi-document inputs (`kubeplay disrupt` cases, resilience findings), not case format.
+            && !file.starts_with("core/tests/cases/disruption/")
+            && !file.starts_with("core/tests/cases/resilience-findings/")
             && let Some(manifests) = read_yaml(file).get("manifests").and_then(|m| m.as_str())
         {
             // As core/tests/admission.rs loads them.
