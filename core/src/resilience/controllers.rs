@@ -12,6 +12,8 @@ use crate::model::Kind;
 
 /// Pods a controller may create in one lab (a cap against hostile replica counts).
 pub const MAX_PODS_PER_CONTROLLER: i32 = 10_000;
+/// Pod objects one lab holds at most, every pod it ever created included.
+pub const MAX_LAB_PODS: usize = 200_000;
 
 impl Cluster<'_> {
     fn create_pod(&mut self, controller: usize, name: String) -> usize {
@@ -79,7 +81,8 @@ impl Cluster<'_> {
             return created;
         }
         let replicas = c.replicas.clamp(0, MAX_PODS_PER_CONTROLLER);
-        (0..replicas).map(|i| self.create_pod(controller, format!("{name}-{i}"))).collect()
+        let room = i32::try_from(MAX_LAB_PODS.saturating_sub(self.pods.len())).unwrap_or(i32::MAX);
+        (0..replicas.min(room)).map(|i| self.create_pod(controller, format!("{name}-{i}"))).collect()
     }
 
     /// §6 after every item: ReplicaSets, Deployments and ReplicationControllers
@@ -111,7 +114,7 @@ impl Cluster<'_> {
             if kind == Kind::StatefulSet {
                 for i in 0..replicas {
                     let pod_name = format!("{name}-{i}");
-                    if !existing.contains(&pod_name) {
+                    if !existing.contains(&pod_name) && self.pods.len() < MAX_LAB_PODS {
                         created.push(self.create_pod(c, pod_name));
                     }
                 }
@@ -126,7 +129,7 @@ impl Cluster<'_> {
                 .filter(|p| p.namespace == self.controllers[c].namespace)
                 .map(|p| p.name.clone())
                 .collect();
-            while missing > 0 {
+            while missing > 0 && self.pods.len() < MAX_LAB_PODS {
                 let pod_name = format!("{name}-{i}");
                 if !taken.contains(&pod_name) {
                     taken.insert(pod_name.clone());

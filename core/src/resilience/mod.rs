@@ -198,6 +198,7 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
         limiter: TaintLimiter::default(),
         snapshots: BTreeMap::new(),
         timeline: Vec::new(),
+        changed_since_evaluation: true,
     };
     let initial = cluster.state_row();
     let observe: BTreeSet<i64> = cluster.settings.observe_at.iter().copied().collect();
@@ -251,6 +252,8 @@ struct Run {
     limiter: TaintLimiter,
     snapshots: BTreeMap<String, StateRow>,
     timeline: Vec<ClusterState>,
+    /// Something happened since the last alert evaluation.
+    changed_since_evaluation: bool,
 }
 
 /// §1: input pods, then in input order the unbound pods scheduled and the
@@ -334,6 +337,7 @@ impl Cluster<'_> {
     /// Everything that happens at `self.now`, in §8.2's order.
     fn instant(&mut self, run: &mut Run, steps: &[Step], next_step: &mut usize, snapshot: bool) {
         let t = self.now;
+        let events_before = self.events.len();
         // 1. Pod objects disappear.
         for i in 0..self.pods.len() {
             if self.pods[i].gone_at == Some(t) && !self.pods[i].gone {
@@ -383,10 +387,14 @@ impl Cluster<'_> {
         self.taint_zones(&mut run.limiter);
         self.after_item();
         // 8. Alerts.
+        if self.events.len() != events_before {
+            run.changed_since_evaluation = true;
+        }
         if t % self.settings.alert_evaluation_interval_seconds == 0 {
             for a in 0..run.alerts.len() {
                 self.evaluate_alert(&mut run.alerts[a]);
             }
+            run.changed_since_evaluation = false;
         }
         // 9. Snapshots.
         if snapshot {
@@ -417,13 +425,18 @@ impl Cluster<'_> {
         for d in &run.drains {
             candidates.extend(Cluster::next_drain_time(d, now));
         }
-        let next = candidates.into_iter().min();
-        if run.alerts.is_empty() {
-            return next;
+        // Alerts: nothing changes between instants, so an evaluation matters only
+        // after a change, or when a pending alert's `for` runs out.
+        let next_eval = |t: i64| (t.max(now + 1) + interval - 1) / interval * interval;
+        if run.changed_since_evaluation {
+            candidates.push(next_eval(now + 1));
         }
-        // Alerts are evaluated on their interval while anything else may still happen.
-        let next_eval = (now / interval + 1) * interval;
-        Some(next.map_or(next_eval, |n| n.min(next_eval)))
+        for alert in &run.alerts {
+            if let (Some(since), "pending") = (alert.record.active_since, alert.record.state) {
+                candidates.push(next_eval(since + alert.rule.for_seconds.unwrap_or(0)));
+            }
+        }
+        candidates.into_iter().min()
     }
 
     fn matching_pods(

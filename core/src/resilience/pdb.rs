@@ -43,7 +43,7 @@ pub fn scaled(value: &IntOrString, total: i64) -> Result<i64, String> {
             let percent: i64 = s
                 .strip_suffix('%')
                 .and_then(|p| p.parse().ok())
-                .ok_or_else(|| format!("invalid value for IntOrString: invalid type: string is not a percentage"))?;
+                .ok_or_else(|| "invalid value for IntOrString: invalid type: string is not a percentage".to_owned())?;
             // ceil(total * percent / 100) in integers.
             Ok((total * percent + 99).div_euclid(100))
         }
@@ -60,28 +60,32 @@ impl Cluster<'_> {
         };
         let key = |kind: &str, name: &str| format!("{kind}/{name}");
         // 1. ReplicationController (core group).
-        if owner.kind == "ReplicationController" && group.is_empty() {
-            if let Some(rc) = find(Kind::ReplicationController, &owner.name) {
-                return Ok(Some((key("ReplicationController", &rc.name), i64::from(rc.replicas))));
-            }
+        if owner.kind == "ReplicationController"
+            && group.is_empty()
+            && let Some(rc) = find(Kind::ReplicationController, &owner.name)
+        {
+            return Ok(Some((key("ReplicationController", &rc.name), i64::from(rc.replicas))));
         }
         // 2./3. ReplicaSet, through its Deployment when that exists.
-        if owner.kind == "ReplicaSet" && (group == "apps" || group == "extensions") {
-            if let Some(rs) = find(Kind::ReplicaSet, &owner.name) {
-                if let Some(deployment_ref) = rs.controlled_by.as_ref().filter(|o| o.kind == "Deployment") {
+        if owner.kind == "ReplicaSet"
+            && (group == "apps" || group == "extensions")
+            && let Some(rs) = find(Kind::ReplicaSet, &owner.name)
+        {
+            match rs.controlled_by.as_ref().filter(|o| o.kind == "Deployment") {
+                Some(deployment_ref) => {
                     if let Some(d) = find(Kind::Deployment, &deployment_ref.name) {
                         return Ok(Some((key("Deployment", &d.name), i64::from(d.replicas))));
                     }
-                } else {
-                    return Ok(Some((key("ReplicaSet", &rs.name), i64::from(rs.replicas))));
                 }
+                None => return Ok(Some((key("ReplicaSet", &rs.name), i64::from(rs.replicas)))),
             }
         }
         // 4. StatefulSet.
-        if owner.kind == "StatefulSet" && group == "apps" {
-            if let Some(ss) = find(Kind::StatefulSet, &owner.name) {
-                return Ok(Some((key("StatefulSet", &ss.name), i64::from(ss.replicas))));
-            }
+        if owner.kind == "StatefulSet"
+            && group == "apps"
+            && let Some(ss) = find(Kind::StatefulSet, &owner.name)
+        {
+            return Ok(Some((key("StatefulSet", &ss.name), i64::from(ss.replicas))));
         }
         // 5. The scale subresource of whatever the reference names.
         let kind = Kind::from_name(&owner.kind).filter(|k| k.api_version() == owner.api_version);
@@ -163,7 +167,7 @@ impl Cluster<'_> {
             .map(|&i| &self.pods[i])
             .filter(|p| {
                 !p.terminating()
-                    && !pdb.disrupted.get(&p.name).is_some_and(|&at| at + DELETION_TIMEOUT_SECONDS > now)
+                    && pdb.disrupted.get(&p.name).is_none_or(|&at| at + DELETION_TIMEOUT_SECONDS <= now)
                     && p.ready
             })
             .count() as i64;

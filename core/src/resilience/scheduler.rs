@@ -143,6 +143,10 @@ fn same_domain(a: &NodeSim, b: &NodeSim, key: &str) -> bool {
     matches!((a.labels.get(key), b.labels.get(key)), (Some(x), Some(y)) if x == y)
 }
 
+/// §7.3's key: spread counts (or controller pods in zone, on node), CPU
+/// requested after placement and allocatable CPU (compared as a fraction), name.
+type ChoiceKey = (Vec<i64>, i128, i128, String);
+
 impl Cluster<'_> {
     /// The nodes a pod may be scheduled to: all, or its region's under ClusterPerRegion.
     fn candidate_nodes(&self, pod: &PodSim) -> Vec<usize> {
@@ -186,10 +190,10 @@ impl Cluster<'_> {
         }
         // 5. PodTopologySpread (DoNotSchedule).
         let hard = spread_constraints(pod, spec, true);
-        if !hard.is_empty() {
-            if let Some(reason) = self.spread_reason(pod, node, &hard, bound) {
-                return vec![reason.to_owned()];
-            }
+        if !hard.is_empty()
+            && let Some(reason) = self.spread_reason(pod, node, &hard, bound)
+        {
+            return vec![reason.to_owned()];
         }
         // 6. InterPodAffinity.
         if let Some(reason) = self.inter_pod_reason(pod, node, bound) {
@@ -265,7 +269,7 @@ impl Cluster<'_> {
             let nobody = affinity.iter().all(|term| !placed().any(|(_, p)| term_matches(term, &pod.namespace, p)));
             let self_match = affinity.iter().all(|term| term_matches(term, &pod.namespace, pod))
                 && affinity.iter().all(|term| node.labels.contains_key(&term.topology_key));
-            if !satisfied && !(nobody && self_match) {
+            if !(satisfied || (nobody && self_match)) {
                 return Some(REASON_POD_AFFINITY);
             }
         }
@@ -357,7 +361,7 @@ impl Cluster<'_> {
     fn choose(&self, pod: &PodSim, feasible: &[usize], bound: &[Vec<usize>]) -> Option<usize> {
         let mut constraints = spread_constraints(pod, &pod.spec, true);
         constraints.extend(spread_constraints(pod, &pod.spec, false));
-        let key_of = |n: usize| -> (Vec<i64>, i128, i128, String) {
+        let key_of = |n: usize| -> ChoiceKey {
             let node = &self.nodes[n];
             let counts: Vec<i64> = if constraints.is_empty() {
                 let same = |other: &PodSim| {
@@ -395,7 +399,7 @@ impl Cluster<'_> {
             let used: i64 = bound[n].iter().map(|&i| self.pods[i].cpu_milli).sum::<i64>() + pod.cpu_milli;
             (counts, i128::from(used), i128::from(node.cpu_milli.max(1)), node.name.clone())
         };
-        let mut best: Option<(usize, (Vec<i64>, i128, i128, String))> = None;
+        let mut best: Option<(usize, ChoiceKey)> = None;
         for &n in feasible {
             let key = key_of(n);
             let better = match &best {
