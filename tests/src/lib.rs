@@ -2,6 +2,7 @@
 //! NetworkPolicy conformance corpus with its independent reference evaluator.
 
 pub mod browser;
+pub mod drain_ref;
 pub mod netpol_cases;
 pub mod netpol_mutate;
 pub mod netpol_random;
