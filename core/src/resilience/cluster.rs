@@ -164,6 +164,8 @@ pub struct PodSim {
     pub last_schedule_message: Option<String>,
     /// Pod objects the input gave (not created by the lab).
     pub from_input: bool,
+    /// Has required pod anti-affinity terms (the scheduler checks only these pods' terms).
+    pub anti_affinity: bool,
 }
 
 impl PodSim {
@@ -415,6 +417,12 @@ impl<'a> Cluster<'a> {
         let daemon = owner.as_ref().is_some_and(|o| o.kind == "DaemonSet");
         let (cpu_milli, memory) = pod_requests(namespace, &spec);
         let controller = owner.as_ref().and_then(|o| self.find_controller(namespace, o));
+        let anti_affinity = spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.pod_anti_affinity.as_ref())
+            .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+            .is_some_and(|terms| !terms.is_empty());
         let pod = PodSim {
             namespace: namespace.to_owned(),
             name,
@@ -445,6 +453,7 @@ impl<'a> Cluster<'a> {
             controller,
             last_schedule_message: None,
             from_input,
+            anti_affinity,
         };
         self.next_uid += 1;
         self.pods.push(pod);

@@ -90,6 +90,17 @@ impl Cluster<'_> {
     /// object is gone. Returns the new pods (to be scheduled).
     pub fn reconcile_controllers(&mut self) -> Vec<usize> {
         let mut created = Vec::new();
+        // One pass over the pods: which controllers own pods, and how many count.
+        let mut owns = vec![false; self.controllers.len()];
+        let mut active = vec![0i64; self.controllers.len()];
+        for p in &self.pods {
+            if let Some(c) = p.controller {
+                owns[c] = true;
+                if !p.gone && !p.terminating() && !p.finished() {
+                    active[c] += 1;
+                }
+            }
+        }
         for c in 0..self.controllers.len() {
             let controller = &self.controllers[c];
             let kind = controller.kind;
@@ -100,18 +111,22 @@ impl Cluster<'_> {
                 continue;
             }
             // Only controllers that own pods in the lab act (a Deployment given with its ReplicaSet does not).
-            if !self.pods.iter().any(|p| p.controller == Some(c)) {
+            if !owns[c] {
                 continue;
             }
             let replicas = controller.replicas.clamp(0, MAX_PODS_PER_CONTROLLER);
             let name = controller.name.clone();
-            let existing: BTreeSet<String> = self
-                .pods
-                .iter()
-                .filter(|p| !p.gone && p.namespace == controller.namespace)
-                .map(|p| p.name.clone())
-                .collect();
             if kind == Kind::StatefulSet {
+                // Cheap check first: every ordinal present means nothing to do.
+                if active[c] >= i64::from(replicas) {
+                    continue;
+                }
+                let existing: BTreeSet<String> = self
+                    .pods
+                    .iter()
+                    .filter(|p| !p.gone && p.namespace == controller.namespace)
+                    .map(|p| p.name.clone())
+                    .collect();
                 for i in 0..replicas {
                     let pod_name = format!("{name}-{i}");
                     if !existing.contains(&pod_name) && self.pods.len() < MAX_LAB_PODS {
@@ -120,7 +135,10 @@ impl Cluster<'_> {
                 }
                 continue;
             }
-            let mut missing = i64::from(replicas) - self.active_pods_of(c) as i64;
+            let mut missing = i64::from(replicas) - active[c];
+            if missing <= 0 {
+                continue;
+            }
             let mut i = 0;
             // A name once used is not reused (the §8.3 example's api-4, not api-0).
             let mut taken: BTreeSet<String> = self

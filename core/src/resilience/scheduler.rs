@@ -157,7 +157,7 @@ impl Cluster<'_> {
     }
 
     /// The reasons a node fails, from the first failing filter; empty when it fits.
-    fn filter(&self, pod: &PodSim, node: &NodeSim, bound: &[Vec<usize>]) -> Vec<String> {
+    fn filter(&self, pod: &PodSim, node: &NodeSim, bound: &[Vec<usize>], holders: &[(usize, usize)]) -> Vec<String> {
         let spec = &pod.spec;
         // 1. NodeUnschedulable.
         if node.unschedulable && !tolerated(&pod.tolerations, &Taint::new(UNSCHEDULABLE_TAINT, "NoSchedule")) {
@@ -196,7 +196,7 @@ impl Cluster<'_> {
             return vec![reason.to_owned()];
         }
         // 6. InterPodAffinity.
-        if let Some(reason) = self.inter_pod_reason(pod, node, bound) {
+        if let Some(reason) = self.inter_pod_reason(pod, node, bound, holders) {
             return vec![reason.to_owned()];
         }
         Vec::new()
@@ -253,7 +253,13 @@ impl Cluster<'_> {
 
     /// interpodaffinity/filtering.go Filter: affinity, then the pod's
     /// anti-affinity, then existing pods' anti-affinity.
-    fn inter_pod_reason(&self, pod: &PodSim, node: &NodeSim, bound: &[Vec<usize>]) -> Option<&'static str> {
+    fn inter_pod_reason(
+        &self,
+        pod: &PodSim,
+        node: &NodeSim,
+        bound: &[Vec<usize>],
+        holders: &[(usize, usize)],
+    ) -> Option<&'static str> {
         let placed = || {
             bound
                 .iter()
@@ -279,7 +285,8 @@ impl Cluster<'_> {
                 return Some(REASON_POD_ANTI_AFFINITY);
             }
         }
-        for (n, existing) in placed() {
+        for &(n, i) in holders {
+            let (n, existing) = (&self.nodes[n], &self.pods[i]);
             for term in affinity_terms(&existing.spec, true) {
                 if same_domain(n, node, &term.topology_key) && term_matches(term, &existing.namespace, pod) {
                     return Some(REASON_EXISTING_ANTI_AFFINITY);
@@ -306,8 +313,14 @@ impl Cluster<'_> {
         let candidates = self.candidate_nodes(pod);
         let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut feasible = Vec::new();
+        // Bound pods with required anti-affinity, found once for every node's check.
+        let holders: Vec<(usize, usize)> = bound
+            .iter()
+            .enumerate()
+            .flat_map(|(n, pods)| pods.iter().filter(|&&i| self.pods[i].anti_affinity).map(move |&i| (n, i)))
+            .collect();
         for &n in &candidates {
-            let reasons = self.filter(pod, &self.nodes[n], bound);
+            let reasons = self.filter(pod, &self.nodes[n], bound, &holders);
             if reasons.is_empty() {
                 feasible.push(n);
             } else {
@@ -361,21 +374,25 @@ impl Cluster<'_> {
     fn choose(&self, pod: &PodSim, feasible: &[usize], bound: &[Vec<usize>]) -> Option<usize> {
         let mut constraints = spread_constraints(pod, &pod.spec, true);
         constraints.extend(spread_constraints(pod, &pod.spec, false));
+        // Without constraints: pods of the same controller per zone and per node, counted once.
+        let mut same_in_zone: HashMap<(String, String), i64> = HashMap::new();
+        let mut same_on_node = vec![0i64; self.nodes.len()];
+        if constraints.is_empty() && pod.controller.is_some() {
+            for (n, pods) in bound.iter().enumerate() {
+                let count = pods
+                    .iter()
+                    .filter(|&&i| !self.pods[i].terminating() && self.pods[i].controller == pod.controller)
+                    .count() as i64;
+                if count > 0 {
+                    same_on_node[n] = count;
+                    *same_in_zone.entry(self.nodes[n].zone_key()).or_insert(0) += count;
+                }
+            }
+        }
         let key_of = |n: usize| -> ChoiceKey {
             let node = &self.nodes[n];
             let counts: Vec<i64> = if constraints.is_empty() {
-                let same = |other: &PodSim| {
-                    !other.terminating() && pod.controller.is_some() && other.controller == pod.controller
-                };
-                let in_zone = self
-                    .nodes
-                    .iter()
-                    .filter(|o| o.zone_key() == node.zone_key())
-                    .flat_map(|o| bound[o.index].iter())
-                    .filter(|&&i| same(&self.pods[i]))
-                    .count() as i64;
-                let on_node = bound[n].iter().filter(|&&i| same(&self.pods[i])).count() as i64;
-                vec![in_zone, on_node]
+                vec![same_in_zone.get(&node.zone_key()).copied().unwrap_or(0), same_on_node[n]]
             } else {
                 constraints
                     .iter()
