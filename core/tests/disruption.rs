@@ -100,3 +100,88 @@ fn findings_are_located() {
         kubeplay_core::report::findings(&report).into_iter().filter(|d| d.code == "single-replica").collect();
     assert_eq!(single.len(), 1);
 }
+
+mod hostile {
+    //! Random scenarios, valid or not: the lab answers with a report or an
+    //! error, never a panic, and finishes.
+    use kubeplay_core::resilience::{Options, simulate};
+    use kubeplay_core::{Input, load};
+    use proptest::prelude::*;
+
+    const ACTIONS: &[&str] = &[
+        "Drain",
+        "Cordon",
+        "Uncordon",
+        "Evict",
+        "KillPod",
+        "NodeFailure",
+        "ZoneFailure",
+        "RegionFailure",
+        "NodeRecover",
+        "NetemDelay",
+        "FailRequests",
+        "Explode",
+    ];
+
+    fn step() -> impl Strategy<Value = String> {
+        (-5i64..400, 0usize..ACTIONS.len(), 0usize..4, any::<bool>(), any::<bool>(), -3i64..5).prop_map(
+            |(at, action, target, flag, dry, seed)| {
+                format!(
+                    "  - {{at: {at}, action: {}, node: n{target}, zone: z{target}, region: r{target}, pod: api-{target}, ignoreDaemonsets: {flag}, force: {flag}, deleteEmptydirData: {dry}, dryRun: {dry}, seed: {seed}, timeoutSeconds: {}, labelSelector: {{matchLabels: {{app: api}}}}, delayMs: 5}}\n",
+                    ACTIONS[action],
+                    seed.max(0) * 7
+                )
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn never_panics(
+            nodes in 1usize..4,
+            replicas in 0i64..6,
+            min_available in -1i64..4,
+            mut steps in proptest::collection::vec((any::<u8>(), step()), 0..8),
+            per_region in any::<bool>(),
+            sorted in any::<bool>(),
+        ) {
+            if sorted {
+                steps.sort_by_key(|(k, _)| *k);
+            }
+            let mut text = String::new();
+            for n in 0..nodes {
+                text.push_str(&format!(
+                    "apiVersion: v1\nkind: Node\nmetadata: {{name: n{n}, labels: {{topology.kubernetes.io/region: r{}, topology.kubernetes.io/zone: z{n}}}}}\nstatus: {{allocatable: {{cpu: \"1\", pods: \"4\"}}}}\n---\n",
+                    n % 2
+                ));
+            }
+            text.push_str(&format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: api}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: api}}}}\n  template:\n    metadata: {{labels: {{app: api}}}}\n    spec:\n      nodeSelector: {{topology.kubernetes.io/region: r0}}\n      containers: [{{name: c, image: \"a:1\", resources: {{requests: {{cpu: 300m}}}}}}]\n---\n"
+            ));
+            if min_available >= 0 {
+                text.push_str(&format!(
+                    "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: api}}\nspec: {{minAvailable: {min_available}, selector: {{matchLabels: {{app: api}}}}}}\n---\n"
+                ));
+            }
+            let topology = if per_region { "ClusterPerRegion" } else { "SingleCluster" };
+            text.push_str(&format!(
+                "apiVersion: kubeplay.dev/v1alpha1\nkind: ChaosScenario\nmetadata: {{name: lab}}\nspec:\n  settings: {{horizonSeconds: 600, topology: {topology}}}\n  observeAt: [0, 100]\n  alerts: [{{name: a, condition: ReadyReplicasBelow, threshold: 2, workload: {{kind: Deployment, name: api}}, forSeconds: 30}}]\n  steps:\n"
+            ));
+            for (_, s) in &steps {
+                text.push_str(s);
+            }
+            let loading = load(&[Input { name: "random.yaml", bytes: text.as_bytes() }]);
+            match simulate(&loading.inventory, Options { timeline: true }) {
+                Ok(report) => {
+                    prop_assert!(report.events.windows(2).all(|w| w[0].t <= w[1].t));
+                    prop_assert!(report.timeline.windows(2).all(|w| w[0].t < w[1].t));
+                }
+                Err(error) => prop_assert!(!error.message.is_empty()),
+            }
+            // analyze (with the resilience findings) never fails either.
+            let _ = kubeplay_core::analyze_loading(&loading);
+        }
+    }
+}
