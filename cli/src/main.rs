@@ -5,6 +5,7 @@ mod admit;
 mod analyze;
 mod check;
 mod diff;
+mod disrupt;
 mod explain;
 mod failover;
 mod fix;
@@ -68,6 +69,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Simulate a HorizontalPodAutoscaler over time (an HPASimulation of the input).
     Hpa(hpa::HpaArgs),
+    /// Play a ChaosScenario: drains, evictions, node/zone/region failures, budgets, rescheduling.
+    Disrupt(disrupt::DisruptArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Hpa(args) => hpa::run(&args),
+        Command::Disrupt(args) => disrupt::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

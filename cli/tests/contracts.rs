@@ -145,6 +145,9 @@ fn collect_inputs(scratch: &Path) -> Vec<Input> {
         } else if file.starts_with("core/tests/cases/failover/") {
             inputs.extend(failover_inputs(scratch, file));
         } else if file.starts_with("core/tests/cases/")
+            // Plain multi-document inputs (`kubeplay disrupt` cases, resilience findings), not case format.
+            && !file.starts_with("core/tests/cases/disruption/")
+            && !file.starts_with("core/tests/cases/resilience-findings/")
             && let Some(manifests) = read_yaml(file).get("manifests").and_then(|m| m.as_str())
         {
             // As core/tests/admission.rs loads them.
@@ -348,6 +351,10 @@ fn run_input(binary: &Path, input: &Input) -> Vec<Outcome> {
     let vpa_case = input.label.starts_with("core/tests/cases/vpa/");
     if input.label.starts_with("core/tests/cases/vpa/sim/") || (input.label.contains("vpa") && !vpa_case) {
         outcomes.push(invoke(&["vpa", "--format", "json"]));
+    }
+    // Disruption cases are plain inputs of `kubeplay disrupt` (docs/semantics/disruption.md §10).
+    if input.label.starts_with("core/tests/cases/disruption/") {
+        outcomes.push(invoke(&["disrupt", "--format", "json"]));
     }
     if input.analyze_only {
         return outcomes;

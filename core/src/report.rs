@@ -143,6 +143,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         // The HPA lab's own input problems (durations, metrics, targets).
         diagnostics.extend(crate::scaling::hpa::simulation::simulate(&loading.inventory).diagnostics);
     }
+    diagnostics.extend(crate::resilience::findings::findings(&loading.inventory));
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),

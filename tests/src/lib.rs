@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod hpa_ref;
+pub mod drain_ref;
 pub mod netpol_cases;
 pub mod netpol_mutate;
 pub mod netpol_random;

@@ -11,7 +11,7 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet}
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, LimitRange, Namespace, PersistentVolumeClaim, Pod, PodTemplateSpec, ReplicationController,
+    ConfigMap, LimitRange, Namespace, Node, PersistentVolumeClaim, Pod, PodTemplateSpec, ReplicationController,
     ResourceQuota, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
@@ -186,6 +186,8 @@ kinds! {
     GlobalLoadBalancer(crate::resilience::traffic::GlobalLoadBalancer) = "kubeplay.dev/v1alpha1", "globalloadbalancers", false;
     DestinationRule(crate::resilience::traffic::DestinationRule) = "networking.istio.io/v1", "destinationrules", true;
     HPASimulation(crate::scaling::hpa::scenario::HPASimulation) = "kubeplay.dev/v1alpha1", "hpasimulations", true;
+    Node(Node) = "v1", "nodes", false;
+    ChaosScenario(crate::resilience::scenario::ChaosScenario) = "kubeplay.dev/v1alpha1", "chaosscenarios", true;
 }
 
 /// One object by kind, namespace and name. Its text form is the id the CLI

@@ -1,4 +1,691 @@
-//! Resilience: what a cluster and its traffic do under failure
-//! (`docs/semantics/disruption.md`, `docs/semantics/multi-region.md`).
+//! The disruption lab (`docs/semantics/disruption.md`): what a drain, an
+//! eviction, a killed pod or a lost node, zone or region does to a cluster
+//! described by manifests, second by second, driven by a `ChaosScenario`.
+//!
+//! One module per concern: [`cluster`] (the model, §1), [`pdb`] (budget
+//! status, §2), [`eviction`] (§3), [`drain`] (§4), [`lifecycle`] (node
+//! failure and taint-based eviction, §5), [`controllers`] (replacement, §6),
+//! [`scheduler`] (§7), [`alerts`] (§9), [`scenario`] and [`validate`] (the
+//! scenario and its errors), [`findings`] (what `analyze` reports), and this
+//! module's time loop (§8). [`simulate`] returns the `kubeplay disrupt`
+//! report; [`report::ClusterState`] is what traffic analyses read per instant.
+//! [`traffic`] is the traffic across regions (`docs/semantics/multi-region.md`).
 
+pub mod alerts;
+pub mod cluster;
+pub mod controllers;
+pub mod drain;
+pub mod eviction;
+pub mod findings;
+pub mod lifecycle;
+pub mod pdb;
+pub mod report;
+pub mod scenario;
+pub mod scheduler;
 pub mod traffic;
+pub mod validate;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use self::alerts::AlertRun;
+use self::cluster::{Cluster, NodeReady};
+use self::drain::DrainRun;
+use self::lifecycle::TaintLimiter;
+pub use self::report::{ClusterState, Disruption, PodState};
+use self::report::{DrainFlags, Event, NodeRow, PodRow, StateRow, WorkloadRow};
+use self::scenario::{ChaosScenario, Step};
+pub use self::validate::ScenarioError;
+use crate::model::{Inventory, Kind, Loaded, Object};
+use crate::netpol::selector::Selector;
+
+/// The effective settings (§8.1), as the report prints them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub start_time: String,
+    #[serde(skip)]
+    pub start_unix: i64,
+    pub horizon_seconds: i64,
+    pub node_monitor_grace_period_seconds: i64,
+    pub node_eviction_rate: f64,
+    pub secondary_node_eviction_rate: f64,
+    pub unhealthy_zone_threshold: f64,
+    pub large_cluster_size_threshold: i64,
+    pub default_not_ready_toleration_seconds: i64,
+    pub default_unreachable_toleration_seconds: i64,
+    pub evict_error_retry_delay_seconds: i64,
+    pub pod_shutdown_seconds: i64,
+    pub pod_startup_seconds: i64,
+    pub alert_evaluation_interval_seconds: i64,
+    pub topology: String,
+    pub observe_at: Vec<i64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            start_time: "1970-01-01T00:00:00Z".to_owned(),
+            start_unix: 0,
+            horizon_seconds: 900,
+            node_monitor_grace_period_seconds: 50,
+            node_eviction_rate: 0.1,
+            secondary_node_eviction_rate: 0.01,
+            unhealthy_zone_threshold: 0.55,
+            large_cluster_size_threshold: 50,
+            default_not_ready_toleration_seconds: 300,
+            default_unreachable_toleration_seconds: 300,
+            evict_error_retry_delay_seconds: 5,
+            pod_shutdown_seconds: 1,
+            pod_startup_seconds: 10,
+            alert_evaluation_interval_seconds: 60,
+            topology: "SingleCluster".to_owned(),
+            observe_at: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn cluster_per_region(&self) -> bool {
+        self.topology == "ClusterPerRegion"
+    }
+
+    fn from_scenario(loaded: Option<&Loaded>, scenario: Option<&ChaosScenario>) -> Result<Settings, ScenarioError> {
+        let mut s = Settings::default();
+        let Some((loaded, spec)) = loaded.zip(scenario.and_then(|s| s.spec.as_ref())) else { return Ok(s) };
+        let name = loaded.name();
+        if let Some(observe) = &spec.observe_at {
+            s.observe_at = observe.clone();
+            s.observe_at.sort_unstable();
+            s.observe_at.dedup();
+        }
+        let Some(input) = &spec.settings else { return Ok(s) };
+        let bad = |field: &str, message: String| ScenarioError {
+            message: format!("ChaosScenario {name}: spec.settings.{field} {message}"),
+            location: Some(loaded.origin.location(&format!("spec.settings.{field}"))),
+        };
+        if let Some(start) = &input.start_time {
+            let parsed: k8s_openapi::jiff::Timestamp =
+                start.parse().map_err(|_| bad("startTime", format!("must be an RFC 3339 time, got {start:?}")))?;
+            s.start_time = start.clone();
+            s.start_unix = parsed.as_second();
+        }
+        let seconds = |field: &str, value: Option<i64>, default: i64, min: i64| -> Result<i64, ScenarioError> {
+            match value {
+                None => Ok(default),
+                Some(v) if (min..=validate::MAX_SECONDS).contains(&v) => Ok(v),
+                Some(v) => {
+                    Err(bad(field, format!("must be between {min} and {} seconds, got {v}", validate::MAX_SECONDS)))
+                }
+            }
+        };
+        s.horizon_seconds = seconds("horizonSeconds", input.horizon_seconds, s.horizon_seconds, 0)?;
+        s.node_monitor_grace_period_seconds =
+            seconds("nodeMonitorGracePeriodSeconds", input.node_monitor_grace_period_seconds, 50, 0)?;
+        s.large_cluster_size_threshold =
+            seconds("largeClusterSizeThreshold", input.large_cluster_size_threshold, 50, 0)?;
+        s.default_not_ready_toleration_seconds =
+            seconds("defaultNotReadyTolerationSeconds", input.default_not_ready_toleration_seconds, 300, 0)?;
+        s.default_unreachable_toleration_seconds =
+            seconds("defaultUnreachableTolerationSeconds", input.default_unreachable_toleration_seconds, 300, 0)?;
+        s.evict_error_retry_delay_seconds =
+            seconds("evictErrorRetryDelaySeconds", input.evict_error_retry_delay_seconds, 5, 1)?;
+        s.pod_shutdown_seconds = seconds("podShutdownSeconds", input.pod_shutdown_seconds, 1, 0)?;
+        s.pod_startup_seconds = seconds("podStartupSeconds", input.pod_startup_seconds, 10, 0)?;
+        s.alert_evaluation_interval_seconds =
+            seconds("alertEvaluationIntervalSeconds", input.alert_evaluation_interval_seconds, 60, 1)?;
+        let fraction = |field: &str, value: Option<f64>, default: f64| -> Result<f64, ScenarioError> {
+            match value {
+                None => Ok(default),
+                Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                Some(v) => Err(bad(field, format!("must be a number at least 0, got {v}"))),
+            }
+        };
+        s.node_eviction_rate = fraction("nodeEvictionRate", input.node_eviction_rate, 0.1)?;
+        s.secondary_node_eviction_rate =
+            fraction("secondaryNodeEvictionRate", input.secondary_node_eviction_rate, 0.01)?;
+        s.unhealthy_zone_threshold = fraction("unhealthyZoneThreshold", input.unhealthy_zone_threshold, 0.55)?;
+        if let Some(topology) = &input.topology {
+            if topology != "SingleCluster" && topology != "ClusterPerRegion" {
+                return Err(bad("topology", format!("must be SingleCluster or ClusterPerRegion, got {topology:?}")));
+            }
+            s.topology = topology.clone();
+        }
+        Ok(s)
+    }
+}
+
+/// What to compute beyond the contract.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Keep a [`ClusterState`] for every instant at which something changed.
+    pub timeline: bool,
+}
+
+/// Runs the lab over the input (§1–§9). An invalid scenario is an error with
+/// the contract's message and its location.
+pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, ScenarioError> {
+    let scenarios: Vec<(&Loaded, &ChaosScenario)> = inventory
+        .objects
+        .iter()
+        .filter_map(|o| match &o.object {
+            Object::ChaosScenario(s) => Some((o, s.as_ref())),
+            _ => None,
+        })
+        .collect();
+    if scenarios.len() > 1 {
+        return Err(ScenarioError {
+            message: format!("at most one ChaosScenario per input, got {}", scenarios.len()),
+            location: Some(scenarios[1].0.origin.location("")),
+        });
+    }
+    let scenario = scenarios.first().copied();
+    let settings = Settings::from_scenario(scenario.map(|s| s.0), scenario.map(|s| s.1))?;
+    let mut cluster = Cluster::new(inventory, settings);
+    if cluster.settings.cluster_per_region() {
+        validate::check_cluster_per_region(&mut cluster)?;
+    }
+    populate(&mut cluster);
+    if let Some((loaded, s)) = scenario {
+        validate::check_scenario(&cluster, loaded, s)?;
+    }
+    let spec = scenario.and_then(|s| s.1.spec.clone()).unwrap_or_default();
+    let steps = spec.steps.unwrap_or_default();
+    let mut run = Run {
+        drains: Vec::new(),
+        alerts: spec.alerts.unwrap_or_default().into_iter().map(AlertRun::new).collect(),
+        limiter: TaintLimiter::default(),
+        snapshots: BTreeMap::new(),
+        timeline: Vec::new(),
+        changed_since_evaluation: true,
+    };
+    let initial = cluster.state_row();
+    let observe: BTreeSet<i64> = cluster.settings.observe_at.iter().copied().collect();
+    let end = cluster.settings.horizon_seconds.max(observe.iter().next_back().copied().unwrap_or(0));
+    let mut next_step = 0;
+    let mut t = 0;
+    let mut last_state: Option<ClusterState> = None;
+    loop {
+        cluster.now = t;
+        cluster.instant(&mut run, &steps, &mut next_step, observe.contains(&t));
+        if options.timeline {
+            let state = cluster.cluster_state();
+            if last_state
+                .as_ref()
+                .is_none_or(|last| last.pods != state.pods || last.api_reachable != state.api_reachable)
+            {
+                run.timeline.push(state.clone());
+                last_state = Some(state);
+            }
+        }
+        let Some(next) = cluster.next_instant(&run, &steps, next_step, &observe).filter(|&n| n <= end) else { break };
+        t = next;
+    }
+    cluster.now = end;
+    for drain in &mut run.drains {
+        if !drain.finished {
+            drain.record.result = "blocked";
+        }
+    }
+    let mut final_state = cluster.state_row();
+    final_state.t = end;
+    let mut events = std::mem::take(&mut cluster.events);
+    events.sort_by_key(|e| e.t);
+    Ok(Disruption {
+        settings: cluster.settings.clone(),
+        initial,
+        final_state,
+        snapshots: run.snapshots,
+        events,
+        evictions: std::mem::take(&mut cluster.evictions),
+        drains: run.drains.into_iter().map(|d| d.record).collect(),
+        scheduling: std::mem::take(&mut cluster.scheduling),
+        alerts: run.alerts.into_iter().map(|a| a.record).collect(),
+        timeline: run.timeline,
+    })
+}
+
+struct Run {
+    drains: Vec<DrainRun>,
+    alerts: Vec<AlertRun>,
+    limiter: TaintLimiter,
+    snapshots: BTreeMap<String, StateRow>,
+    timeline: Vec<ClusterState>,
+    /// Something happened since the last alert evaluation.
+    changed_since_evaluation: bool,
+}
+
+/// §1: input pods, then in input order the unbound pods scheduled and the
+/// workloads without pods expanded and scheduled; all Running and Ready at 0.
+fn populate(cluster: &mut Cluster) {
+    let inventory = cluster.inventory;
+    let mut input_pod = BTreeMap::new();
+    for (i, loaded) in inventory.objects.iter().enumerate() {
+        if let Object::Pod(pod) = &loaded.object {
+            input_pod.insert(i, cluster.add_input_pod(loaded, pod));
+        }
+    }
+    let mut bound = cluster.bound_pods();
+    for i in 0..inventory.objects.len() {
+        let new: Vec<usize> = if let Some(&p) = input_pod.get(&i) {
+            let pod = &cluster.pods[p];
+            if pod.node.is_none() && !pod.finished() && !pod.terminating() { vec![p] } else { Vec::new() }
+        } else if let Some(c) = cluster.controllers.iter().position(|c| c.object == i) {
+            let created = cluster.expand(c);
+            for &p in &created {
+                if let Some(n) = cluster.pods[p].node {
+                    bound[n].push(p);
+                }
+            }
+            created
+        } else {
+            Vec::new()
+        };
+        for p in new {
+            if cluster.pods[p].node.is_none() && !cluster.schedule(p, &mut bound) {
+                continue;
+            }
+            let pod = &mut cluster.pods[p];
+            if !pod.from_input || pod.fixed_not_ready == pod.ready {
+                // Placed at t = 0 and running (an explicit status is never advanced).
+                if pod.from_input && pod.phase != "Pending" {
+                    continue;
+                }
+                pod.phase = "Running".to_owned();
+                pod.ready = true;
+                pod.started = true;
+            }
+        }
+    }
+    // Placement at t = 0 is the starting point, not news; a pod that found no node is.
+    cluster.events.retain(|e| e.kind == "FailedScheduling");
+}
+
+impl Cluster<'_> {
+    /// Controllers (§6), then the scheduler for every pending pod (§7).
+    pub fn after_item(&mut self) {
+        let created = self.reconcile_controllers();
+        let pending: Vec<usize> = (0..self.pods.len())
+            .filter(|&i| {
+                let p = &self.pods[i];
+                !p.gone && p.node.is_none() && !p.terminating() && !p.finished()
+            })
+            .collect();
+        if pending.is_empty() && created.is_empty() {
+            return;
+        }
+        let mut bound = self.bound_pods();
+        let startup = self.settings.pod_startup_seconds;
+        for i in pending {
+            if self.pods[i]
+                .controller
+                .and_then(|c| self.controllers[c].region.clone())
+                .is_some_and(|r| self.control_plane_down.contains(&r))
+            {
+                continue;
+            }
+            if self.schedule(i, &mut bound) {
+                let n = self.pods[i].node.unwrap_or(0);
+                if self.nodes[n].machine_up && !self.pods[i].fixed_not_ready {
+                    self.pods[i].ready_at = Some(self.now + startup);
+                }
+            }
+        }
+    }
+
+    /// Everything that happens at `self.now`, in §8.2's order.
+    fn instant(&mut self, run: &mut Run, steps: &[Step], next_step: &mut usize, snapshot: bool) {
+        let t = self.now;
+        let events_before = self.events.len();
+        // 1. Pod objects disappear.
+        for i in 0..self.pods.len() {
+            if self.pods[i].gone_at == Some(t) && !self.pods[i].gone {
+                self.pods[i].gone = true;
+                let (ns, name) = (self.pods[i].namespace.clone(), self.pods[i].name.clone());
+                self.event(Event::new(t, "PodDeleted").pod(&ns, &name));
+            }
+        }
+        self.after_item();
+        // 2. Pods become Ready; drains poll.
+        for i in 0..self.pods.len() {
+            let pod = &self.pods[i];
+            if pod.ready_at == Some(t) && !pod.gone && !pod.terminating() {
+                let up = pod.node.is_some_and(|n| self.nodes[n].machine_up && self.nodes[n].ready == NodeReady::True);
+                let pod = &mut self.pods[i];
+                pod.ready_at = None;
+                if up {
+                    pod.phase = "Running".to_owned();
+                    pod.ready = true;
+                    pod.started = true;
+                    let (ns, name) = (pod.namespace.clone(), pod.name.clone());
+                    self.event(Event::new(t, "PodReady").pod(&ns, &name));
+                }
+            }
+        }
+        for d in 0..run.drains.len() {
+            self.drain_poll(&mut run.drains[d]);
+        }
+        self.after_item();
+        // 3. Node-monitor detections and taint evictions.
+        self.detect_failures();
+        self.taint_evictions();
+        self.after_item();
+        // 4. Scenario steps, in input order.
+        while *next_step < steps.len() && steps[*next_step].at == t {
+            let step = &steps[*next_step];
+            *next_step += 1;
+            self.apply_step(step, run);
+            self.after_item();
+        }
+        // 5. Drain eviction retries.
+        for d in 0..run.drains.len() {
+            self.drain_attempts(&mut run.drains[d]);
+            self.drain_poll(&mut run.drains[d]);
+        }
+        // 6. NoExecute tainting per zone.
+        self.taint_zones(&mut run.limiter);
+        self.after_item();
+        // 8. Alerts.
+        if self.events.len() != events_before {
+            run.changed_since_evaluation = true;
+        }
+        if t % self.settings.alert_evaluation_interval_seconds == 0 {
+            for a in 0..run.alerts.len() {
+                self.evaluate_alert(&mut run.alerts[a]);
+            }
+            run.changed_since_evaluation = false;
+        }
+        // 9. Snapshots.
+        if snapshot {
+            run.snapshots.insert(t.to_string(), self.state_row());
+        }
+    }
+
+    fn next_instant(&self, run: &Run, steps: &[Step], next_step: usize, observe: &BTreeSet<i64>) -> Option<i64> {
+        let now = self.now;
+        let grace = self.settings.node_monitor_grace_period_seconds;
+        let interval = self.settings.alert_evaluation_interval_seconds;
+        let mut candidates: Vec<i64> = Vec::new();
+        candidates.extend(steps.get(next_step).map(|s| s.at));
+        candidates.extend(observe.range(now + 1..).next().copied());
+        for p in &self.pods {
+            if !p.gone {
+                candidates.extend(p.gone_at.filter(|&g| g > now));
+                candidates.extend(p.ready_at.filter(|&r| r > now));
+                candidates.extend(p.taint_deadline.filter(|&d| d > now));
+            }
+        }
+        for n in &self.nodes {
+            if n.ready == NodeReady::True {
+                candidates.extend(n.failed_at.map(|f| f + grace).filter(|&d| d > now));
+            }
+        }
+        candidates.extend(self.next_taint_time(&run.limiter));
+        for d in &run.drains {
+            candidates.extend(Cluster::next_drain_time(d, now));
+        }
+        // Alerts: nothing changes between instants, so an evaluation matters only
+        // after a change, or when a pending alert's `for` runs out.
+        let next_eval = |t: i64| (t.max(now + 1) + interval - 1) / interval * interval;
+        if run.changed_since_evaluation {
+            candidates.push(next_eval(now + 1));
+        }
+        for alert in &run.alerts {
+            if let (Some(since), "pending") = (alert.record.active_since, alert.record.state) {
+                candidates.push(next_eval(since + alert.rule.for_seconds.unwrap_or(0)));
+            }
+        }
+        candidates.into_iter().min()
+    }
+
+    fn matching_pods(
+        &self,
+        namespace: &str,
+        selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    ) -> Vec<usize> {
+        let selector = match selector {
+            Some(s) => match Selector::compile(s) {
+                Ok(s) => Some(s),
+                Err(_) => return Vec::new(),
+            },
+            None => None,
+        };
+        let mut pods: Vec<usize> = (0..self.pods.len())
+            .filter(|&i| {
+                let p = &self.pods[i];
+                !p.gone && p.namespace == namespace && selector.as_ref().is_none_or(|s| s.matches(&p.labels))
+            })
+            .collect();
+        pods.sort_by(|&a, &b| self.pods[a].name.cmp(&self.pods[b].name));
+        pods
+    }
+
+    fn unreachable(&mut self, step: &Step, node: Option<usize>) -> bool {
+        if self.api_reachable_for_node(node) {
+            return false;
+        }
+        let region = node.map(|n| self.nodes[n].region.clone()).unwrap_or_default();
+        self.event(
+            Event::new(self.now, "ApiUnreachable")
+                .region(&region)
+                .message(format!("{} refused: the API of region {region} does not answer", step.action)),
+        );
+        true
+    }
+
+    fn apply_step(&mut self, step: &Step, run: &mut Run) {
+        let t = self.now;
+        let node = step.node.as_deref().and_then(|n| self.node_index.get(n).copied());
+        let namespace = step.namespace.clone().unwrap_or_else(|| "default".to_owned());
+        match step.action.as_str() {
+            "Drain" => {
+                let Some(n) = node else { return };
+                if self.unreachable(step, Some(n)) {
+                    return;
+                }
+                let flags = DrainFlags {
+                    ignore_daemonsets: step.ignore_daemonsets.unwrap_or(false),
+                    delete_emptydir_data: step.delete_emptydir_data.unwrap_or(false),
+                    force: step.force.unwrap_or(false),
+                    disable_eviction: step.disable_eviction.unwrap_or(false),
+                    grace_period_seconds: step.grace_period_seconds.unwrap_or(-1),
+                    timeout_seconds: step.timeout_seconds.unwrap_or(0),
+                    skip_wait_for_delete_timeout_seconds: step.skip_wait_for_delete_timeout_seconds.unwrap_or(0),
+                    pod_selector: step.pod_selector.clone(),
+                };
+                let drain = self.start_drain(n, flags);
+                run.drains.push(drain);
+            }
+            "Cordon" | "Uncordon" => {
+                let Some(n) = node else { return };
+                if !self.unreachable(step, Some(n)) {
+                    self.cordon(n, step.action == "Cordon");
+                }
+            }
+            "Evict" => {
+                let pod = step.pod.clone().unwrap_or_default();
+                let on = self
+                    .pods
+                    .iter()
+                    .find(|p| !p.gone && p.namespace == namespace && p.name == pod)
+                    .and_then(|p| p.node);
+                if !self.unreachable(step, on) {
+                    self.evict(&namespace, &pod, step.dry_run.unwrap_or(false), None);
+                }
+            }
+            "KillPod" => {
+                let candidates: Vec<usize> = self
+                    .matching_pods(&namespace, step.label_selector.as_ref())
+                    .into_iter()
+                    .filter(|&i| !self.pods[i].terminating() && self.api_reachable_for_node(self.pods[i].node))
+                    .collect();
+                if candidates.is_empty() {
+                    return;
+                }
+                let seed = step.seed.unwrap_or(0).rem_euclid(candidates.len() as i64) as usize;
+                self.delete_pod(candidates[seed], None);
+            }
+            "NodeFailure" => {
+                if let Some(n) = node {
+                    self.fail_node(n);
+                }
+            }
+            "ZoneFailure" => {
+                let zone = step.zone.clone().unwrap_or_default();
+                for n in 0..self.nodes.len() {
+                    if self.nodes[n].zone == zone {
+                        self.fail_node(n);
+                    }
+                }
+            }
+            "RegionFailure" => {
+                let region = step.region.clone().unwrap_or_default();
+                for n in 0..self.nodes.len() {
+                    if self.nodes[n].region == region {
+                        self.fail_node(n);
+                    }
+                }
+                if self.settings.cluster_per_region() && self.control_plane_down.insert(region.clone()) {
+                    self.event(Event::new(t, "ControlPlaneDown").region(&region));
+                }
+            }
+            "NodeRecover" => {
+                let targets: Vec<usize> = (0..self.nodes.len())
+                    .filter(|&n| match (&step.node, &step.zone, &step.region) {
+                        (Some(name), _, _) => &self.nodes[n].name == name,
+                        (None, Some(zone), _) => &self.nodes[n].zone == zone,
+                        (None, None, Some(region)) => &self.nodes[n].region == region,
+                        _ => false,
+                    })
+                    .collect();
+                if let (None, None, Some(region)) = (&step.node, &step.zone, &step.region)
+                    && self.control_plane_down.remove(region)
+                {
+                    self.event(Event::new(t, "ControlPlaneUp").region(region));
+                }
+                for n in targets {
+                    self.recover_node(n);
+                }
+            }
+            "NetemDelay" | "FailRequests" => {
+                let pods = self.matching_pods(&namespace, step.label_selector.as_ref());
+                for &i in &pods {
+                    let pod = &mut self.pods[i];
+                    if step.action == "NetemDelay" {
+                        pod.delay_ms = step.delay_ms.unwrap_or(0).max(0);
+                        pod.jitter_ms = step.jitter_ms.unwrap_or(0).max(0);
+                    } else {
+                        pod.failing = true;
+                    }
+                }
+                let mut event = Event::new(t, if step.action == "NetemDelay" { "NetemDelay" } else { "FailRequests" })
+                    .message(format!("{} pod(s) in {namespace}", pods.len()));
+                if step.action == "NetemDelay" {
+                    event = event.message(format!(
+                        "{} pod(s) in {namespace}: +{}ms delay, {}ms jitter",
+                        pods.len(),
+                        step.delay_ms.unwrap_or(0),
+                        step.jitter_ms.unwrap_or(0)
+                    ));
+                }
+                self.event(event);
+            }
+            _ => {}
+        }
+    }
+
+    /// The contract's `STATE` at the current instant.
+    pub fn state_row(&self) -> StateRow {
+        let mut pods: Vec<PodRow> = self
+            .pods
+            .iter()
+            .filter(|p| !p.gone)
+            .map(|p| PodRow {
+                namespace: p.namespace.clone(),
+                name: p.name.clone(),
+                node: self.node_name(p).map(str::to_owned),
+                phase: p.phase.clone(),
+                ready: p.ready,
+                deleting: p.terminating(),
+            })
+            .collect();
+        pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        let mut pdbs: Vec<_> = (0..self.pdbs.len()).map(|i| self.pdb_row(i)).collect();
+        pdbs.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|n| NodeRow {
+                name: n.name.clone(),
+                ready: if n.ready == NodeReady::True { "True" } else { "Unknown" },
+                unschedulable: n.unschedulable,
+                taints: n.taints.iter().map(|t| t.describe()).collect(),
+            })
+            .collect();
+        let workloads = (0..self.controllers.len())
+            .filter(|&c| {
+                self.controllers[c].controlled_by.as_ref().is_none_or(|o| {
+                    o.kind != "Deployment" || self.find_controller(&self.controllers[c].namespace, o).is_none()
+                })
+            })
+            .map(|c| {
+                let controller = &self.controllers[c];
+                let mut row = WorkloadRow {
+                    kind: controller.kind.as_str().to_owned(),
+                    namespace: controller.namespace.clone(),
+                    name: controller.name.clone(),
+                    desired: if controller.kind == Kind::DaemonSet {
+                        self.pods.iter().filter(|p| !p.gone && p.controller == Some(c)).count() as i64
+                    } else {
+                        i64::from(controller.replicas)
+                    },
+                    ready: 0,
+                    ready_by_zone: BTreeMap::new(),
+                    ready_by_region: BTreeMap::new(),
+                };
+                for p in self.pods.iter().filter(|p| !p.gone && p.ready && self.owned_by(p, c)) {
+                    row.ready += 1;
+                    if let Some(n) = p.node {
+                        *row.ready_by_zone.entry(self.nodes[n].zone.clone()).or_insert(0) += 1;
+                        *row.ready_by_region.entry(self.nodes[n].region.clone()).or_insert(0) += 1;
+                    }
+                }
+                row
+            })
+            .collect();
+        StateRow { t: self.now, pods, pdbs, nodes, workloads }
+    }
+
+    /// The per-instant view traffic analyses consume (multi-region.md §2.1).
+    pub fn cluster_state(&self) -> ClusterState {
+        let mut pods: Vec<PodState> = self
+            .pods
+            .iter()
+            .filter(|p| !p.gone)
+            .map(|p| {
+                let node = p.node.map(|n| &self.nodes[n]);
+                let node_up = node.is_some_and(|n| n.machine_up);
+                PodState {
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                    labels: p.labels.clone(),
+                    node: node.map(|n| n.name.clone()),
+                    zone: node.map(|n| n.zone.clone()),
+                    region: node.map(|n| n.region.clone()),
+                    terminating: p.terminating(),
+                    ready: p.ready,
+                    serving: node_up && !p.terminating() && p.started && !p.fixed_not_ready,
+                    failing: p.failing,
+                    netem_delay_ms: p.delay_ms,
+                    netem_jitter_ms: p.jitter_ms,
+                    api_reachable: self.api_reachable_for_node(p.node),
+                }
+            })
+            .collect();
+        pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        let api_reachable =
+            self.nodes.iter().map(|n| (n.region.clone(), !self.control_plane_down.contains(&n.region))).collect();
+        ClusterState { t: self.now, pods, api_reachable }
+    }
+}

@@ -392,8 +392,9 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
             "securityContext:\n  windowsOptions:\n    hostProcess: false",
         );
     }
-    if matches!(workload.kind, Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet | Kind::ReplicationController)
-        && workload.replicas.is_some_and(|r| r < 2)
+    // The resilience analysis owns the replica predicate (disruption.md §11); an HPA whose
+    // minReplicas keeps two or more replicas answers it.
+    if crate::resilience::findings::is_single_replica(workload)
         && autoscaler_floor(inventory, workload).is_none_or(|min| min < 2)
     {
         sink.push(

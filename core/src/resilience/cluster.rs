@@ -1,0 +1,589 @@
+//! The cluster model of the disruption lab (`docs/semantics/disruption.md` §1):
+//! nodes, pods (given, or expanded from workloads as `<name>-<i>`), the
+//! controllers that own them and the budgets that guard them, built from an
+//! [`Inventory`]. Everything the other modules change lives here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::Settings;
+use super::report::Event;
+use crate::admission::PodModel;
+use crate::model::{Inventory, Kind, Loaded, Object};
+use crate::netpol::selector::Selector;
+
+pub const REGION_LABEL: &str = "topology.kubernetes.io/region";
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
+pub const NOT_READY_TAINT: &str = "node.kubernetes.io/not-ready";
+pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
+
+/// A node taint: `key[=value]:Effect`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    pub effect: String,
+}
+
+impl Taint {
+    pub fn new(key: &str, effect: &str) -> Self {
+        Taint { key: key.to_owned(), value: String::new(), effect: effect.to_owned() }
+    }
+
+    /// `key:Effect`, as the report lists taints.
+    pub fn describe(&self) -> String {
+        format!("{}:{}", self.key, self.effect)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toleration {
+    pub key: String,
+    pub operator: String,
+    pub value: String,
+    pub effect: String,
+    pub seconds: Option<i64>,
+}
+
+impl Toleration {
+    /// `ToleratesTaint` (k8s.io/api core/v1 toleration.go): an empty effect
+    /// matches every effect, an empty key with `Exists` every key, `Exists`
+    /// ignores the value, `Equal` (the default) compares it.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if !self.effect.is_empty() && self.effect != taint.effect {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != taint.key {
+            return false;
+        }
+        match self.operator.as_str() {
+            "Exists" => true,
+            "" | "Equal" => self.value == taint.value,
+            _ => false,
+        }
+    }
+
+    fn exists(key: &str, effect: &str, seconds: Option<i64>) -> Self {
+        Toleration {
+            key: key.to_owned(),
+            operator: "Exists".to_owned(),
+            value: String::new(),
+            effect: effect.to_owned(),
+            seconds,
+        }
+    }
+}
+
+pub fn tolerated(tolerations: &[Toleration], taint: &Taint) -> bool {
+    tolerations.iter().any(|t| t.tolerates(taint))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Copy)]
+pub enum NodeReady {
+    True,
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeSim {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub region: String,
+    pub zone: String,
+    pub unschedulable: bool,
+    pub taints: Vec<Taint>,
+    pub cpu_milli: i64,
+    pub memory: i64,
+    pub max_pods: i64,
+    pub ready: NodeReady,
+    /// The machine runs (false from a failure step until its recovery).
+    pub machine_up: bool,
+    pub failed_at: Option<i64>,
+    /// Queued for the NoExecute taint of its zone since (§5.2).
+    pub queued_for_taint: bool,
+    pub index: usize,
+}
+
+impl NodeSim {
+    /// The zone key the node lifecycle controller uses: region and zone labels.
+    pub fn zone_key(&self) -> (String, String) {
+        (self.region.clone(), self.zone.clone())
+    }
+}
+
+/// A controller reference as the pod carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct PodSim {
+    pub namespace: String,
+    pub name: String,
+    /// Tells apart two pods of the same name (a StatefulSet ordinal recreated).
+    pub uid: u64,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub owner: Option<OwnerRef>,
+    pub spec: Rc<PodSpec>,
+    pub node: Option<usize>,
+    pub phase: String,
+    pub ready: bool,
+    /// The status came from the input and says not Ready: it stays so (§1).
+    pub fixed_not_ready: bool,
+    /// Marked not Ready by the node lifecycle controller (node unreachable).
+    pub marked_not_ready: bool,
+    pub deleting_since: Option<i64>,
+    pub gone_at: Option<i64>,
+    pub gone: bool,
+    pub ready_at: Option<i64>,
+    /// Has been Ready once since it started (a new pod is not serving before).
+    pub started: bool,
+    pub cpu_milli: i64,
+    pub memory: i64,
+    pub tolerations: Vec<Toleration>,
+    pub local_storage: bool,
+    pub grace_seconds: i64,
+    pub failing: bool,
+    pub delay_ms: i64,
+    pub jitter_ms: i64,
+    /// When the taint manager deletes it (§5.4).
+    pub taint_deadline: Option<i64>,
+    /// Index of the controller in [`Cluster::controllers`] that owns it.
+    pub controller: Option<usize>,
+    /// Last scheduling outcome recorded, so a pending pod is reported once per change.
+    pub last_schedule_message: Option<String>,
+    /// Pod objects the input gave (not created by the lab).
+    pub from_input: bool,
+    /// Has required pod anti-affinity terms (the scheduler checks only these pods' terms).
+    pub anti_affinity: bool,
+}
+
+impl PodSim {
+    pub fn exists(&self) -> bool {
+        !self.gone
+    }
+
+    pub fn terminating(&self) -> bool {
+        self.deleting_since.is_some()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.phase == "Succeeded" || self.phase == "Failed"
+    }
+
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+/// A pod-producing object the lab replaces pods for or reads replicas from.
+#[derive(Clone, Debug)]
+pub struct ControllerSim {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+    pub replicas: i32,
+    pub template: Rc<PodTemplateSpec>,
+    /// For a ReplicaSet: the Deployment that controls it.
+    pub controlled_by: Option<OwnerRef>,
+    /// The input index of the object.
+    pub object: usize,
+    /// The region it pins (ClusterPerRegion, multi-region.md §2.3).
+    pub region: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PdbSim {
+    pub namespace: String,
+    pub name: String,
+    /// `None`: a null selector or an invalid one, which select nothing (§2.1).
+    pub selector: Option<Selector>,
+    pub min_available: Option<IntOrString>,
+    pub max_unavailable: Option<IntOrString>,
+    pub always_allow: bool,
+    /// `status.disruptedPods`: pod name → time it was recorded.
+    pub disrupted: BTreeMap<String, i64>,
+    /// Status fields a failed sync leaves as they were.
+    pub last: (i64, i64, i64),
+    pub object: usize,
+}
+
+/// The whole simulated cluster at the current instant.
+pub struct Cluster<'a> {
+    pub inventory: &'a Inventory,
+    pub settings: Settings,
+    pub nodes: Vec<NodeSim>,
+    pub node_index: HashMap<String, usize>,
+    pub pods: Vec<PodSim>,
+    pub controllers: Vec<ControllerSim>,
+    pub pdbs: Vec<PdbSim>,
+    pub now: i64,
+    pub next_uid: u64,
+    pub events: Vec<Event>,
+    /// Regions whose control plane is down (ClusterPerRegion).
+    pub control_plane_down: std::collections::BTreeSet<String>,
+    pub scheduling: Vec<super::report::SchedulingRecord>,
+    pub evictions: Vec<super::report::EvictionRecord>,
+}
+
+fn parse_int_quantity(
+    q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    milli: bool,
+    default: i64,
+) -> i64 {
+    q.and_then(|q| crate::quantity::Quantity::parse(&q.0).ok())
+        .and_then(|q| if milli { q.milli_value() } else { q.value() })
+        .unwrap_or(default)
+}
+
+/// Requests of a pod spec in milli-CPU and bytes (admission.md §3.2, with overhead).
+pub fn pod_requests(namespace: &str, spec: &PodSpec) -> (i64, i64) {
+    let mut bad = Vec::new();
+    let model = PodModel::from_spec("", namespace, spec, "spec", None, &mut bad);
+    let requests = model.requests(true);
+    let cpu = requests.get("cpu").and_then(|q| q.milli_value()).unwrap_or(0);
+    let memory = requests.get("memory").and_then(|q| q.value()).unwrap_or(0);
+    (cpu, memory)
+}
+
+pub fn controller_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Option<OwnerRef> {
+    meta.owner_references.iter().flatten().find(|o| o.controller == Some(true)).map(|o| OwnerRef {
+        api_version: o.api_version.clone(),
+        kind: o.kind.clone(),
+        name: o.name.clone(),
+    })
+}
+
+/// Tolerations as the pod has them after admission: the `DefaultTolerationSeconds`
+/// plugin adds 300 s not-ready and unreachable NoExecute tolerations unless the
+/// pod has its own; DaemonSet pods carry them without a limit plus the NoSchedule
+/// ones of the DaemonSet controller (§5.4).
+pub fn effective_tolerations(spec: &PodSpec, daemon: bool, settings: &Settings) -> Vec<Toleration> {
+    let mut out: Vec<Toleration> = spec
+        .tolerations
+        .iter()
+        .flatten()
+        .map(|t| Toleration {
+            key: t.key.clone().unwrap_or_default(),
+            operator: t.operator.clone().unwrap_or_default(),
+            value: t.value.clone().unwrap_or_default(),
+            effect: t.effect.clone().unwrap_or_default(),
+            seconds: t.toleration_seconds,
+        })
+        .collect();
+    if daemon {
+        for key in [NOT_READY_TAINT, UNREACHABLE_TAINT] {
+            out.push(Toleration::exists(key, "NoExecute", None));
+        }
+        for key in [
+            "node.kubernetes.io/disk-pressure",
+            "node.kubernetes.io/memory-pressure",
+            "node.kubernetes.io/pid-pressure",
+            UNSCHEDULABLE_TAINT,
+        ] {
+            out.push(Toleration::exists(key, "NoSchedule", None));
+        }
+        return out;
+    }
+    // plugin/pkg/admission/defaulttolerationseconds: added when no toleration
+    // already tolerates the taint with NoExecute.
+    for (key, seconds) in [
+        (NOT_READY_TAINT, settings.default_not_ready_toleration_seconds),
+        (UNREACHABLE_TAINT, settings.default_unreachable_toleration_seconds),
+    ] {
+        let taint = Taint::new(key, "NoExecute");
+        if !out.iter().any(|t| t.tolerates(&taint)) {
+            out.push(Toleration::exists(key, "NoExecute", Some(seconds)));
+        }
+    }
+    out
+}
+
+fn has_local_storage(spec: &PodSpec) -> bool {
+    // A volume with no source is defaulted to emptyDir (pkg/apis/core/v1/defaults.go).
+    spec.volumes.iter().flatten().any(|v| {
+        v.empty_dir.is_some() || {
+            let value = serde_json::to_value(v).unwrap_or_default();
+            value.as_object().is_some_and(|m| m.keys().all(|k| k == "name"))
+        }
+    })
+}
+
+fn node_sim(index: usize, node: &Node) -> NodeSim {
+    let name = node.metadata.name.clone().unwrap_or_default();
+    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let spec = node.spec.as_ref();
+    let status = node.status.as_ref();
+    let allocatable = status.and_then(|s| s.allocatable.as_ref());
+    let ready = status
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+        .map_or(NodeReady::True, |c| if c.status == "True" { NodeReady::True } else { NodeReady::Unknown });
+    NodeSim {
+        region: labels.get(REGION_LABEL).cloned().unwrap_or_default(),
+        zone: labels.get(ZONE_LABEL).cloned().unwrap_or_default(),
+        unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
+        taints: spec
+            .and_then(|s| s.taints.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|t| Taint { key: t.key.clone(), value: t.value.clone().unwrap_or_default(), effect: t.effect.clone() })
+            .collect(),
+        cpu_milli: parse_int_quantity(allocatable.and_then(|a| a.get("cpu")), true, 64_000),
+        memory: parse_int_quantity(allocatable.and_then(|a| a.get("memory")), false, 256 << 30),
+        max_pods: parse_int_quantity(allocatable.and_then(|a| a.get("pods")), false, 110),
+        ready,
+        machine_up: true,
+        failed_at: None,
+        queued_for_taint: false,
+        index,
+        labels: {
+            let mut labels = labels;
+            labels.entry(HOSTNAME_LABEL.to_owned()).or_insert_with(|| name.clone());
+            labels
+        },
+        name,
+    }
+}
+
+impl<'a> Cluster<'a> {
+    pub fn new(inventory: &'a Inventory, settings: Settings) -> Self {
+        let mut cluster = Cluster {
+            inventory,
+            settings,
+            nodes: Vec::new(),
+            node_index: HashMap::new(),
+            pods: Vec::new(),
+            controllers: Vec::new(),
+            pdbs: Vec::new(),
+            now: 0,
+            next_uid: 1,
+            events: Vec::new(),
+            control_plane_down: Default::default(),
+            scheduling: Vec::new(),
+            evictions: Vec::new(),
+        };
+        for (i, loaded) in inventory.objects.iter().enumerate() {
+            match &loaded.object {
+                Object::Node(node) => {
+                    let sim = node_sim(cluster.nodes.len(), node);
+                    cluster.node_index.insert(sim.name.clone(), sim.index);
+                    cluster.nodes.push(sim);
+                }
+                Object::PodDisruptionBudget(pdb) => cluster.pdbs.push(pdb_sim(i, loaded, pdb, &cluster.settings)),
+                _ => {
+                    if let Some(controller) = controller_sim(i, loaded) {
+                        cluster.controllers.push(controller);
+                    }
+                }
+            }
+        }
+        cluster
+    }
+
+    pub fn node_name(&self, pod: &PodSim) -> Option<&str> {
+        pod.node.map(|n| self.nodes[n].name.as_str())
+    }
+
+    /// The controller index owning a pod's controller reference, by kind and name (§1.4).
+    pub fn find_controller(&self, namespace: &str, owner: &OwnerRef) -> Option<usize> {
+        self.controllers
+            .iter()
+            .position(|c| c.namespace == namespace && c.kind.as_str() == owner.kind && c.name == owner.name)
+    }
+
+    /// Adds a pod object; returns its index.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_pod(
+        &mut self,
+        namespace: &str,
+        name: String,
+        labels: BTreeMap<String, String>,
+        annotations: BTreeMap<String, String>,
+        owner: Option<OwnerRef>,
+        spec: Rc<PodSpec>,
+        from_input: bool,
+    ) -> usize {
+        let daemon = owner.as_ref().is_some_and(|o| o.kind == "DaemonSet");
+        let (cpu_milli, memory) = pod_requests(namespace, &spec);
+        let controller = owner.as_ref().and_then(|o| self.find_controller(namespace, o));
+        let anti_affinity = spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.pod_anti_affinity.as_ref())
+            .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+            .is_some_and(|terms| !terms.is_empty());
+        let pod = PodSim {
+            namespace: namespace.to_owned(),
+            name,
+            uid: self.next_uid,
+            labels,
+            annotations,
+            owner,
+            tolerations: effective_tolerations(&spec, daemon, &self.settings),
+            local_storage: has_local_storage(&spec),
+            grace_seconds: spec.termination_grace_period_seconds.unwrap_or(30),
+            spec,
+            node: None,
+            phase: "Pending".to_owned(),
+            ready: false,
+            fixed_not_ready: false,
+            marked_not_ready: false,
+            deleting_since: None,
+            gone_at: None,
+            gone: false,
+            ready_at: None,
+            started: false,
+            cpu_milli,
+            memory,
+            failing: false,
+            delay_ms: 0,
+            jitter_ms: 0,
+            taint_deadline: None,
+            controller,
+            last_schedule_message: None,
+            from_input,
+            anti_affinity,
+        };
+        self.next_uid += 1;
+        self.pods.push(pod);
+        self.pods.len() - 1
+    }
+
+    /// Adds an input Pod as §1 reads it.
+    pub fn add_input_pod(&mut self, loaded: &Loaded, pod: &Pod) -> usize {
+        let namespace = loaded.namespace().unwrap_or("default").to_owned();
+        let spec = Rc::new(pod.spec.clone().unwrap_or_default());
+        let meta = &pod.metadata;
+        let index = self.add_pod(
+            &namespace,
+            loaded.name().to_owned(),
+            meta.labels.clone().unwrap_or_default(),
+            meta.annotations.clone().unwrap_or_default(),
+            controller_of(meta),
+            spec.clone(),
+            true,
+        );
+        let node = spec.node_name.as_deref().and_then(|n| self.node_index.get(n).copied());
+        let status = pod.status.as_ref();
+        let p = &mut self.pods[index];
+        p.node = node;
+        match status {
+            None => {
+                // §1.1: bound and no status → Running and Ready.
+                if node.is_some() {
+                    p.phase = "Running".to_owned();
+                    p.ready = true;
+                    p.started = true;
+                }
+            }
+            Some(status) => {
+                p.phase = status.phase.clone().unwrap_or_else(|| "Pending".to_owned());
+                // `IsPodReady`: a Ready condition with status True.
+                p.ready = status.conditions.iter().flatten().any(|c| c.type_ == "Ready" && c.status == "True");
+                p.fixed_not_ready = !p.ready;
+                p.started = p.ready;
+            }
+        }
+        if meta.deletion_timestamp.is_some() {
+            p.deleting_since = Some(0);
+            p.ready = false;
+        }
+        index
+    }
+
+    /// Every pod of a controller that counts toward its replicas: existing, not
+    /// terminating, not finished (§6).
+    pub fn active_pods_of(&self, controller: usize) -> usize {
+        self.pods
+            .iter()
+            .filter(|p| p.controller == Some(controller) && !p.gone && !p.terminating() && !p.finished())
+            .count()
+    }
+
+    pub fn event(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    pub fn region_of_pod(&self, pod: &PodSim) -> Option<&str> {
+        pod.node.map(|n| self.nodes[n].region.as_str())
+    }
+
+    /// The API of the pod's cluster answers (always, except ClusterPerRegion
+    /// with its region's control plane down).
+    pub fn api_reachable_for_node(&self, node: Option<usize>) -> bool {
+        match node {
+            Some(n) => !self.control_plane_down.contains(&self.nodes[n].region),
+            None => true,
+        }
+    }
+}
+
+fn controller_sim(object: usize, loaded: &Loaded) -> Option<ControllerSim> {
+    let kind = loaded.kind();
+    if !matches!(
+        kind,
+        Kind::Deployment
+            | Kind::ReplicaSet
+            | Kind::StatefulSet
+            | Kind::ReplicationController
+            | Kind::DaemonSet
+            | Kind::Job
+    ) {
+        return None;
+    }
+    let workload = loaded.workload()?;
+    Some(ControllerSim {
+        kind,
+        namespace: workload.namespace.to_owned(),
+        name: workload.name.to_owned(),
+        replicas: workload.replicas.unwrap_or(0),
+        template: Rc::new(workload.template.into_owned()),
+        controlled_by: controller_of(loaded.object.metadata()),
+        object,
+        region: None,
+    })
+}
+
+fn pdb_sim(
+    object: usize,
+    loaded: &Loaded,
+    pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget,
+    settings: &Settings,
+) -> PdbSim {
+    let spec = pdb.spec.as_ref();
+    let status = pdb.status.as_ref();
+    let disrupted = status
+        .and_then(|s| s.disrupted_pods.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|(name, time)| (name.clone(), time.0.as_second() - settings.start_unix))
+        .collect();
+    PdbSim {
+        namespace: loaded.namespace().unwrap_or("default").to_owned(),
+        name: loaded.name().to_owned(),
+        selector: spec.and_then(|s| s.selector.as_ref()).and_then(|s| Selector::compile(s).ok()),
+        min_available: spec.and_then(|s| s.min_available.clone()),
+        max_unavailable: spec.and_then(|s| s.max_unavailable.clone()),
+        always_allow: spec.and_then(|s| s.unhealthy_pod_eviction_policy.as_deref()) == Some("AlwaysAllow"),
+        disrupted,
+        last: status.map_or((0, 0, 0), |s| {
+            (
+                i64::from(s.expected_pods.unwrap_or(0)),
+                i64::from(s.desired_healthy.unwrap_or(0)),
+                i64::from(s.current_healthy.unwrap_or(0)),
+            )
+        }),
+        object,
+    }
+}

@@ -1,0 +1,162 @@
+//! Controllers replacing pods (`docs/semantics/disruption.md` §6) and the
+//! expansion of workloads given without pods (§1.3), named `<name>-<i>` as
+//! admission names a workload's pods (`admission.md`).
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use super::cluster::{Cluster, OwnerRef, Taint, tolerated};
+use super::report::Event;
+use super::scheduler::matches_node_affinity;
+use crate::model::Kind;
+
+/// Pods a controller may create in one lab (a cap against hostile replica counts).
+pub const MAX_PODS_PER_CONTROLLER: i32 = 10_000;
+/// Pod objects one lab holds at most, every pod it ever created included.
+pub const MAX_LAB_PODS: usize = 200_000;
+
+impl Cluster<'_> {
+    fn create_pod(&mut self, controller: usize, name: String) -> usize {
+        let c = &self.controllers[controller];
+        let template = c.template.clone();
+        let owner = OwnerRef {
+            api_version: c.kind.api_version().to_owned(),
+            kind: c.kind.as_str().to_owned(),
+            name: c.name.clone(),
+        };
+        let namespace = c.namespace.clone();
+        let meta = template.metadata.clone().unwrap_or_default();
+        let spec = Rc::new(template.spec.clone().unwrap_or_default());
+        let index = self.add_pod(
+            &namespace,
+            name.clone(),
+            meta.labels.unwrap_or_default(),
+            meta.annotations.unwrap_or_default(),
+            Some(owner),
+            spec,
+            false,
+        );
+        self.pods[index].controller = Some(controller);
+        self.event(Event::new(self.now, "PodCreated").pod(&namespace, &name));
+        index
+    }
+
+    /// §1.3: expands every controller that has no pod in the input, in input
+    /// order; the new pods are Ready at t = 0. Returns the new pods.
+    pub fn expand(&mut self, controller: usize) -> Vec<usize> {
+        let c = &self.controllers[controller];
+        // A Deployment whose ReplicaSet is given expands through it.
+        let has_child = self.controllers.iter().any(|o| {
+            o.namespace == c.namespace
+                && o.controlled_by.as_ref().is_some_and(|r| r.kind == c.kind.as_str() && r.name == c.name)
+        });
+        let has_pods = self.pods.iter().any(|p| p.controller == Some(controller));
+        if has_child || has_pods {
+            return Vec::new();
+        }
+        let name = c.name.clone();
+        if c.kind == Kind::DaemonSet {
+            let spec = c.template.spec.clone().unwrap_or_default();
+            let mut created = Vec::new();
+            for n in 0..self.nodes.len() {
+                let node = &self.nodes[n];
+                if !matches_node_affinity(&spec, &node.labels) {
+                    continue;
+                }
+                let pod_name = format!("{name}-{}", node.name);
+                let index = self.create_pod(controller, pod_name);
+                let node = &self.nodes[n];
+                let fits = !node.taints.iter().any(|t: &Taint| {
+                    (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                        && !tolerated(&self.pods[index].tolerations, t)
+                });
+                if fits {
+                    self.pods[index].node = Some(n);
+                    created.push(index);
+                } else {
+                    self.pods[index].gone = true;
+                    self.events.pop();
+                }
+            }
+            return created;
+        }
+        let replicas = c.replicas.clamp(0, MAX_PODS_PER_CONTROLLER);
+        let room = i32::try_from(MAX_LAB_PODS.saturating_sub(self.pods.len())).unwrap_or(i32::MAX);
+        (0..replicas.min(room)).map(|i| self.create_pod(controller, format!("{name}-{i}"))).collect()
+    }
+
+    /// §6 after every item: ReplicaSets, Deployments and ReplicationControllers
+    /// top up to `replicas`; StatefulSets recreate an ordinal once its old pod
+    /// object is gone. Returns the new pods (to be scheduled).
+    pub fn reconcile_controllers(&mut self) -> Vec<usize> {
+        let mut created = Vec::new();
+        // One pass over the pods: which controllers own pods, and how many count.
+        let mut owns = vec![false; self.controllers.len()];
+        let mut active = vec![0i64; self.controllers.len()];
+        for p in &self.pods {
+            if let Some(c) = p.controller {
+                owns[c] = true;
+                if !p.gone && !p.terminating() && !p.finished() {
+                    active[c] += 1;
+                }
+            }
+        }
+        for c in 0..self.controllers.len() {
+            let controller = &self.controllers[c];
+            let kind = controller.kind;
+            if !matches!(kind, Kind::Deployment | Kind::ReplicaSet | Kind::ReplicationController | Kind::StatefulSet) {
+                continue;
+            }
+            if controller.region.as_ref().is_some_and(|r| self.control_plane_down.contains(r)) {
+                continue;
+            }
+            // Only controllers that own pods in the lab act (a Deployment given with its ReplicaSet does not).
+            if !owns[c] {
+                continue;
+            }
+            let replicas = controller.replicas.clamp(0, MAX_PODS_PER_CONTROLLER);
+            let name = controller.name.clone();
+            if kind == Kind::StatefulSet {
+                // Cheap check first: every ordinal present means nothing to do.
+                if active[c] >= i64::from(replicas) {
+                    continue;
+                }
+                let existing: BTreeSet<String> = self
+                    .pods
+                    .iter()
+                    .filter(|p| !p.gone && p.namespace == controller.namespace)
+                    .map(|p| p.name.clone())
+                    .collect();
+                for i in 0..replicas {
+                    let pod_name = format!("{name}-{i}");
+                    if !existing.contains(&pod_name) && self.pods.len() < MAX_LAB_PODS {
+                        created.push(self.create_pod(c, pod_name));
+                    }
+                }
+                continue;
+            }
+            let mut missing = i64::from(replicas) - active[c];
+            if missing <= 0 {
+                continue;
+            }
+            let mut i = 0;
+            // A name once used is not reused (the §8.3 example's api-4, not api-0).
+            let mut taken: BTreeSet<String> = self
+                .pods
+                .iter()
+                .filter(|p| p.namespace == self.controllers[c].namespace)
+                .map(|p| p.name.clone())
+                .collect();
+            while missing > 0 && self.pods.len() < MAX_LAB_PODS {
+                let pod_name = format!("{name}-{i}");
+                if !taken.contains(&pod_name) {
+                    taken.insert(pod_name.clone());
+                    created.push(self.create_pod(c, pod_name));
+                    missing -= 1;
+                }
+                i += 1;
+            }
+        }
+        created
+    }
+}

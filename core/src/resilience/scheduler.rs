@@ -1,0 +1,437 @@
+//! The scheduling subset (`docs/semantics/disruption.md` §7): upstream's
+//! filters in plugin order (`pkg/scheduler/apis/config/v1/default_plugins.go`)
+//! with their reasons, the `FitError` message, and kubeplay's deterministic
+//! choice among feasible nodes (§7.3, a stand-in for scoring).
+
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodAffinityTerm, PodSpec, TopologySpreadConstraint};
+
+use super::cluster::{Cluster, NodeSim, PodSim, Taint, UNSCHEDULABLE_TAINT, tolerated};
+use super::report::{Event, SchedulingRecord};
+use crate::netpol::selector::Selector;
+
+pub const REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
+pub const REASON_TAINT: &str = "node(s) had untolerated taint(s)";
+pub const REASON_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub const REASON_SPREAD: &str = "node(s) didn't match pod topology spread constraints";
+pub const REASON_SPREAD_LABEL: &str = "node(s) didn't match pod topology spread constraints (missing required label)";
+pub const REASON_POD_AFFINITY: &str = "node(s) didn't match pod affinity rules";
+pub const REASON_POD_ANTI_AFFINITY: &str = "node(s) didn't match pod anti-affinity rules";
+pub const REASON_EXISTING_ANTI_AFFINITY: &str = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+/// `nodeSelector` and required node affinity (component-helpers
+/// `nodeaffinity.GetRequiredNodeAffinity`): selector labels all equal, terms
+/// ORed, expressions ANDed.
+pub fn matches_node_affinity(spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+    if let Some(selector) = &spec.node_selector
+        && !selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    {
+        return false;
+    }
+    let required = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref());
+    match required {
+        None => true,
+        Some(selector) => selector.node_selector_terms.iter().any(|term| {
+            let expressions = term.match_expressions.as_deref().unwrap_or_default();
+            let fields = term.match_fields.as_deref().unwrap_or_default();
+            // An empty term matches nothing (nodeaffinity: "nil or empty term matches no objects").
+            (!expressions.is_empty() || !fields.is_empty())
+                && expressions.iter().all(|e| node_requirement(e, labels))
+                && fields.iter().all(|f| {
+                    f.key == "metadata.name"
+                        && node_requirement(f, &BTreeMap::from([(f.key.clone(), labels_name(labels))]))
+                })
+        }),
+    }
+}
+
+fn labels_name(labels: &BTreeMap<String, String>) -> String {
+    labels.get(super::cluster::HOSTNAME_LABEL).cloned().unwrap_or_default()
+}
+
+fn node_requirement(r: &NodeSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
+    let values = r.values.as_deref().unwrap_or_default();
+    let value = labels.get(&r.key);
+    match r.operator.as_str() {
+        "In" => value.is_some_and(|v| values.contains(v)),
+        "NotIn" => value.is_none_or(|v| !values.contains(v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        "Gt" | "Lt" => {
+            let (Some(v), [bound]) = (value.and_then(|v| v.parse::<i64>().ok()), values) else { return false };
+            let Ok(bound) = bound.parse::<i64>() else { return false };
+            if r.operator == "Gt" { v > bound } else { v < bound }
+        }
+        _ => false,
+    }
+}
+
+fn untolerated_schedule_taint(node: &NodeSim, pod: &PodSim) -> bool {
+    node.taints.iter().any(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(&pod.tolerations, t))
+}
+
+struct Spread<'s> {
+    constraint: &'s TopologySpreadConstraint,
+    selector: Option<Selector>,
+    honor_affinity: bool,
+    honor_taints: bool,
+}
+
+fn spread_constraints<'s>(pod: &PodSim, spec: &'s PodSpec, hard: bool) -> Vec<Spread<'s>> {
+    spec.topology_spread_constraints
+        .iter()
+        .flatten()
+        .filter(|c| (c.when_unsatisfiable == "DoNotSchedule") == hard)
+        .map(|c| {
+            // matchLabelKeys: the pod's own values join the selector (PTS common.go).
+            let selector = c.label_selector.as_ref().and_then(|s| {
+                let mut s = s.clone();
+                for key in c.match_label_keys.iter().flatten() {
+                    if let Some(value) = pod.labels.get(key) {
+                        s.match_labels.get_or_insert_with(Default::default).insert(key.clone(), value.clone());
+                    }
+                }
+                Selector::compile(&s).ok()
+            });
+            Spread {
+                constraint: c,
+                selector,
+                honor_affinity: c.node_affinity_policy.as_deref() != Some("Ignore"),
+                honor_taints: c.node_taints_policy.as_deref() == Some("Honor"),
+            }
+        })
+        .collect()
+}
+
+fn affinity_terms(spec: &PodSpec, anti: bool) -> Vec<&PodAffinityTerm> {
+    let affinity = spec.affinity.as_ref();
+    let terms = if anti {
+        affinity
+            .and_then(|a| a.pod_anti_affinity.as_ref())
+            .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+    } else {
+        affinity
+            .and_then(|a| a.pod_affinity.as_ref())
+            .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+    };
+    terms.map(|t| t.iter().collect()).unwrap_or_default()
+}
+
+/// A pod affinity term's selector matches `other` (namespaces: the term's list,
+/// or the owning pod's namespace when empty).
+fn term_matches(term: &PodAffinityTerm, owner_namespace: &str, other: &PodSim) -> bool {
+    let namespaces = term.namespaces.as_deref().unwrap_or_default();
+    let in_namespace = if namespaces.is_empty() && term.namespace_selector.is_none() {
+        other.namespace == owner_namespace
+    } else {
+        namespaces.contains(&other.namespace) || term.namespace_selector.is_some()
+    };
+    in_namespace
+        && term
+            .label_selector
+            .as_ref()
+            .and_then(|s| Selector::compile(s).ok())
+            .is_some_and(|s| s.matches(&other.labels))
+}
+
+fn same_domain(a: &NodeSim, b: &NodeSim, key: &str) -> bool {
+    matches!((a.labels.get(key), b.labels.get(key)), (Some(x), Some(y)) if x == y)
+}
+
+/// §7.3's key: spread counts (or controller pods in zone, on node), CPU
+/// requested after placement and allocatable CPU (compared as a fraction), name.
+type ChoiceKey = (Vec<i64>, i128, i128, String);
+
+impl Cluster<'_> {
+    /// The nodes a pod may be scheduled to: all, or its region's under ClusterPerRegion.
+    fn candidate_nodes(&self, pod: &PodSim) -> Vec<usize> {
+        let region = pod.controller.and_then(|c| self.controllers[c].region.clone()).or_else(|| {
+            self.settings.cluster_per_region().then(|| super::validate::pinned_region(&pod.spec)).flatten()
+        });
+        (0..self.nodes.len()).filter(|&n| region.as_ref().is_none_or(|r| &self.nodes[n].region == r)).collect()
+    }
+
+    /// The reasons a node fails, from the first failing filter; empty when it fits.
+    fn filter(&self, pod: &PodSim, node: &NodeSim, bound: &[Vec<usize>], holders: &[(usize, usize)]) -> Vec<String> {
+        let spec = &pod.spec;
+        // 1. NodeUnschedulable.
+        if node.unschedulable && !tolerated(&pod.tolerations, &Taint::new(UNSCHEDULABLE_TAINT, "NoSchedule")) {
+            return vec![REASON_UNSCHEDULABLE.to_owned()];
+        }
+        // 2. TaintToleration.
+        if untolerated_schedule_taint(node, pod) {
+            return vec![REASON_TAINT.to_owned()];
+        }
+        // 3. NodeAffinity.
+        if !matches_node_affinity(spec, &node.labels) {
+            return vec![REASON_AFFINITY.to_owned()];
+        }
+        // 4. NodeResourcesFit (fit.go fitsRequest): pod count first, then cpu and memory.
+        let on_node = &bound[node.index];
+        let mut reasons = Vec::new();
+        if on_node.len() as i64 + 1 > node.max_pods {
+            reasons.push("Too many pods".to_owned());
+        }
+        let (cpu_used, mem_used) =
+            on_node.iter().fold((0i64, 0i64), |(c, m), &i| (c + self.pods[i].cpu_milli, m + self.pods[i].memory));
+        if pod.cpu_milli > 0 && pod.cpu_milli > node.cpu_milli - cpu_used {
+            reasons.push("Insufficient cpu".to_owned());
+        }
+        if pod.memory > 0 && pod.memory > node.memory - mem_used {
+            reasons.push("Insufficient memory".to_owned());
+        }
+        if !reasons.is_empty() {
+            return reasons;
+        }
+        // 5. PodTopologySpread (DoNotSchedule).
+        let hard = spread_constraints(pod, spec, true);
+        if !hard.is_empty()
+            && let Some(reason) = self.spread_reason(pod, node, &hard, bound)
+        {
+            return vec![reason.to_owned()];
+        }
+        // 6. InterPodAffinity.
+        if let Some(reason) = self.inter_pod_reason(pod, node, bound, holders) {
+            return vec![reason.to_owned()];
+        }
+        Vec::new()
+    }
+
+    /// PTS filtering.go: counts per domain over eligible nodes, skew against the global minimum.
+    fn spread_reason(
+        &self,
+        pod: &PodSim,
+        node: &NodeSim,
+        constraints: &[Spread],
+        bound: &[Vec<usize>],
+    ) -> Option<&'static str> {
+        let keys: Vec<&str> = constraints.iter().map(|c| c.constraint.topology_key.as_str()).collect();
+        if keys.iter().any(|k| !node.labels.contains_key(*k)) {
+            return Some(REASON_SPREAD_LABEL);
+        }
+        for c in constraints {
+            let key = c.constraint.topology_key.as_str();
+            let mut counts: HashMap<&str, i64> = HashMap::new();
+            for other in &self.nodes {
+                if !keys.iter().all(|k| other.labels.contains_key(*k)) {
+                    continue;
+                }
+                if c.honor_affinity && !matches_node_affinity(&pod.spec, &other.labels) {
+                    continue;
+                }
+                if c.honor_taints && untolerated_schedule_taint(other, pod) {
+                    continue;
+                }
+                let value = other.labels[key].as_str();
+                let matching = bound[other.index]
+                    .iter()
+                    .map(|&i| &self.pods[i])
+                    .filter(|p| {
+                        p.namespace == pod.namespace
+                            && !p.terminating()
+                            && c.selector.as_ref().is_some_and(|s| s.matches(&p.labels))
+                    })
+                    .count() as i64;
+                *counts.entry(value).or_insert(0) += matching;
+            }
+            let min_domains = i64::from(c.constraint.min_domains.unwrap_or(1));
+            let global_min =
+                if (counts.len() as i64) < min_domains { 0 } else { counts.values().copied().min().unwrap_or(0) };
+            let self_match = i64::from(c.selector.as_ref().is_some_and(|s| s.matches(&pod.labels)));
+            let here = counts.get(node.labels[key].as_str()).copied().unwrap_or(0);
+            if here + self_match - global_min > i64::from(c.constraint.max_skew) {
+                return Some(REASON_SPREAD);
+            }
+        }
+        None
+    }
+
+    /// interpodaffinity/filtering.go Filter: affinity, then the pod's
+    /// anti-affinity, then existing pods' anti-affinity.
+    fn inter_pod_reason(
+        &self,
+        pod: &PodSim,
+        node: &NodeSim,
+        bound: &[Vec<usize>],
+        holders: &[(usize, usize)],
+    ) -> Option<&'static str> {
+        let placed = || {
+            bound
+                .iter()
+                .enumerate()
+                .flat_map(move |(n, pods)| pods.iter().map(move |&i| (&self.nodes[n], &self.pods[i])))
+        };
+        let affinity = affinity_terms(&pod.spec, false);
+        if !affinity.is_empty() {
+            let satisfied = affinity.iter().all(|term| {
+                placed().any(|(n, p)| same_domain(n, node, &term.topology_key) && term_matches(term, &pod.namespace, p))
+            });
+            // A pod matching its own terms may start the group when no pod matches anywhere.
+            let nobody = affinity.iter().all(|term| !placed().any(|(_, p)| term_matches(term, &pod.namespace, p)));
+            let self_match = affinity.iter().all(|term| term_matches(term, &pod.namespace, pod))
+                && affinity.iter().all(|term| node.labels.contains_key(&term.topology_key));
+            if !(satisfied || (nobody && self_match)) {
+                return Some(REASON_POD_AFFINITY);
+            }
+        }
+        for term in affinity_terms(&pod.spec, true) {
+            if placed().any(|(n, p)| same_domain(n, node, &term.topology_key) && term_matches(term, &pod.namespace, p))
+            {
+                return Some(REASON_POD_ANTI_AFFINITY);
+            }
+        }
+        for &(n, i) in holders {
+            let (n, existing) = (&self.nodes[n], &self.pods[i]);
+            for term in affinity_terms(&existing.spec, true) {
+                if same_domain(n, node, &term.topology_key) && term_matches(term, &existing.namespace, pod) {
+                    return Some(REASON_EXISTING_ANTI_AFFINITY);
+                }
+            }
+        }
+        None
+    }
+
+    /// Pods bound to each node (every existing pod, terminating ones included).
+    pub fn bound_pods(&self) -> Vec<Vec<usize>> {
+        let mut bound = vec![Vec::new(); self.nodes.len()];
+        for (i, p) in self.pods.iter().enumerate() {
+            if let (false, Some(n)) = (p.gone, p.node) {
+                bound[n].push(i);
+            }
+        }
+        bound
+    }
+
+    /// Schedules one pending pod (§7): binds it or records why not.
+    pub fn schedule(&mut self, index: usize, bound: &mut [Vec<usize>]) -> bool {
+        let pod = &self.pods[index];
+        let candidates = self.candidate_nodes(pod);
+        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut feasible = Vec::new();
+        // Bound pods with required anti-affinity, found once for every node's check.
+        let holders: Vec<(usize, usize)> = bound
+            .iter()
+            .enumerate()
+            .flat_map(|(n, pods)| pods.iter().filter(|&&i| self.pods[i].anti_affinity).map(move |&i| (n, i)))
+            .collect();
+        for &n in &candidates {
+            let reasons = self.filter(pod, &self.nodes[n], bound, &holders);
+            if reasons.is_empty() {
+                feasible.push(n);
+            } else {
+                filters.insert(self.nodes[n].name.clone(), reasons);
+            }
+        }
+        let t = self.now;
+        let (namespace, name) = (pod.namespace.clone(), pod.name.clone());
+        let Some(chosen) = self.choose(pod, &feasible, bound) else {
+            let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
+            for reasons in filters.values() {
+                for r in reasons {
+                    *histogram.entry(r.as_str()).or_insert(0) += 1;
+                }
+            }
+            let mut parts: Vec<String> = histogram.iter().map(|(r, c)| format!("{c} {r}")).collect();
+            parts.sort();
+            let message = format!("0/{} nodes are available: {}.", candidates.len(), parts.join(", "));
+            if self.pods[index].last_schedule_message.as_deref() != Some(message.as_str()) {
+                self.pods[index].last_schedule_message = Some(message.clone());
+                self.event(Event::new(t, "FailedScheduling").pod(&namespace, &name).message(message.clone()));
+                self.scheduling.push(SchedulingRecord {
+                    t,
+                    namespace,
+                    pod: name,
+                    node: None,
+                    message: Some(message),
+                    filters,
+                });
+            }
+            return false;
+        };
+        let node_name = self.nodes[chosen].name.clone();
+        let pod = &mut self.pods[index];
+        pod.node = Some(chosen);
+        pod.last_schedule_message = None;
+        bound[chosen].push(index);
+        self.event(Event::new(t, "PodScheduled").pod(&namespace, &name).node(&node_name));
+        self.scheduling.push(SchedulingRecord {
+            t,
+            namespace,
+            pod: name,
+            node: Some(node_name),
+            message: None,
+            filters,
+        });
+        true
+    }
+
+    /// §7.3: smallest (spread counts | controller pods in zone, on node), CPU fraction, name.
+    fn choose(&self, pod: &PodSim, feasible: &[usize], bound: &[Vec<usize>]) -> Option<usize> {
+        let mut constraints = spread_constraints(pod, &pod.spec, true);
+        constraints.extend(spread_constraints(pod, &pod.spec, false));
+        // Without constraints: pods of the same controller per zone and per node, counted once.
+        let mut same_in_zone: HashMap<(String, String), i64> = HashMap::new();
+        let mut same_on_node = vec![0i64; self.nodes.len()];
+        if constraints.is_empty() && pod.controller.is_some() {
+            for (n, pods) in bound.iter().enumerate() {
+                let count = pods
+                    .iter()
+                    .filter(|&&i| !self.pods[i].terminating() && self.pods[i].controller == pod.controller)
+                    .count() as i64;
+                if count > 0 {
+                    same_on_node[n] = count;
+                    *same_in_zone.entry(self.nodes[n].zone_key()).or_insert(0) += count;
+                }
+            }
+        }
+        let key_of = |n: usize| -> ChoiceKey {
+            let node = &self.nodes[n];
+            let counts: Vec<i64> = if constraints.is_empty() {
+                vec![same_in_zone.get(&node.zone_key()).copied().unwrap_or(0), same_on_node[n]]
+            } else {
+                constraints
+                    .iter()
+                    .map(|c| {
+                        let key = c.constraint.topology_key.as_str();
+                        let Some(value) = node.labels.get(key) else { return i64::MAX };
+                        self.nodes
+                            .iter()
+                            .filter(|o| o.labels.get(key) == Some(value))
+                            .flat_map(|o| bound[o.index].iter())
+                            .map(|&i| &self.pods[i])
+                            .filter(|p| {
+                                p.namespace == pod.namespace
+                                    && !p.terminating()
+                                    && c.selector.as_ref().is_some_and(|s| s.matches(&p.labels))
+                            })
+                            .count() as i64
+                    })
+                    .collect()
+            };
+            let used: i64 = bound[n].iter().map(|&i| self.pods[i].cpu_milli).sum::<i64>() + pod.cpu_milli;
+            (counts, i128::from(used), i128::from(node.cpu_milli.max(1)), node.name.clone())
+        };
+        let mut best: Option<(usize, ChoiceKey)> = None;
+        for &n in feasible {
+            let key = key_of(n);
+            let better = match &best {
+                None => true,
+                Some((_, b)) => key
+                    .0
+                    .cmp(&b.0)
+                    .then_with(|| (key.1 * b.2).cmp(&(b.1 * key.2)))
+                    .then_with(|| key.3.cmp(&b.3))
+                    .is_lt(),
+            };
+            if better {
+                best = Some((n, key));
+            }
+        }
+        best.map(|(n, _)| n)
+    }
+}
