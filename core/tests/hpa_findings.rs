@@ -49,7 +49,7 @@ fn max_below_min_is_the_api_servers_validation_error() {
         [(
             "hpa-replicas".to_owned(),
             20,
-            "HorizontalPodAutoscaler.autoscaling \"h\" is invalid: spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`".to_owned()
+            "HorizontalPodAutoscaler \"h\" is invalid: spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`".to_owned()
         )]
     );
 }
