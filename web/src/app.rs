@@ -288,6 +288,13 @@ pub fn app() -> Html {
         (Some(analysis), Tab::Security) => html! {
             <crate::components::security::SecurityView analysis={analysis.clone()} on_select={on_select.clone()} />
         },
+        (Some(analysis), Tab::Scaling) => {
+            let dispatcher = state.dispatcher();
+            let on_simulation = Callback::from(move |document: String| {
+                dispatcher.dispatch(Action::ReplaceDocument { kind: "HPASimulation", document })
+            });
+            html! { <crate::components::scaling::ScalingView view={analysis.outcome.scaling.clone()} {on_simulation} /> }
+        }
     };
     // The progress of an analysis newer than the one shown.
     let progress = state.progress.filter(|p| run.is_none_or(|shown| p.run > shown));

@@ -2,7 +2,9 @@
 //! verdict comes from kubeplay-core's `Report`.
 
 mod app;
+mod chart;
 mod components;
+mod documents;
 mod layout;
 mod share;
 mod state;

@@ -21,10 +21,12 @@ pub enum Tab {
     Findings,
     Resources,
     Security,
+    Scaling,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Lesson, Tab::Traffic, Tab::Matrix, Tab::Findings, Tab::Resources, Tab::Security];
+    pub const ALL: [Tab; 7] =
+        [Tab::Lesson, Tab::Traffic, Tab::Matrix, Tab::Findings, Tab::Resources, Tab::Security, Tab::Scaling];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -34,6 +36,7 @@ impl Tab {
             Tab::Findings => "findings",
             Tab::Resources => "resources",
             Tab::Security => "security",
+            Tab::Scaling => "scaling",
         }
     }
 
@@ -45,6 +48,7 @@ impl Tab {
             Tab::Findings => "Findings",
             Tab::Resources => "Resources",
             Tab::Security => "Security",
+            Tab::Scaling => "Scaling",
         }
     }
 
@@ -140,13 +144,24 @@ pub struct AppState {
 
 pub enum Action {
     Edit(String),
+    /// Replace the document of this kind (or append one): a control rewrote an object of ours.
+    ReplaceDocument {
+        kind: &'static str,
+        document: String,
+    },
     Analyzed(Analysis),
     Progressed(Progress),
-    Failed { run: u32, message: String },
+    Failed {
+        run: u32,
+        message: String,
+    },
     Probed(ProbeResult),
     Explained(Box<ExplainAnswer>),
     Notice(Option<String>),
-    Select { line: usize, end_line: usize },
+    Select {
+        line: usize,
+        end_line: usize,
+    },
     ShowTab(Tab),
     OpenExample(&'static str),
     ToggleSeverity(Severity),
@@ -175,6 +190,9 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Edit(text) => next.text = Rc::from(text),
+            Action::ReplaceDocument { kind, document } => {
+                next.text = Rc::from(crate::documents::replace_document(&self.text, kind, &document));
+            }
             Action::Analyzed(analysis) => {
                 if self.progress.is_some_and(|p| p.run <= analysis.run()) {
                     next.progress = None;

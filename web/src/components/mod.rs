@@ -4,6 +4,7 @@ pub mod findings;
 pub mod lesson;
 pub mod matrix;
 pub mod resources;
+pub mod scaling;
 pub mod security;
 pub mod tabs;
 pub mod toolbar;

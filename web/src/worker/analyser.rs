@@ -405,6 +405,7 @@ impl Analyser {
             traffic,
             resources: resources(&report),
             security: security(&report),
+            scaling: ScalingView::default(),
             suggested_port,
             elapsed_ms: 0,
             step_ms: Vec::new(),

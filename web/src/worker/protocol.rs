@@ -152,6 +152,7 @@ pub struct Outcome {
     pub traffic: TrafficView,
     pub resources: ResourcesView,
     pub security: SecurityView,
+    pub scaling: ScalingView,
     /// The port the matrix opens at.
     pub suggested_port: (u16, Protocol),
     /// Wall time of the analysis in the worker, and of each step in [`Step`] order.
@@ -391,4 +392,109 @@ pub struct RuleLine {
     pub text: String,
     pub line: usize,
     pub end_line: usize,
+}
+
+/// The Scaling tab: the HPA timeline of the input's `HPASimulation`, when it has one.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ScalingView {
+    pub hpa: Option<HpaTimelineView>,
+    /// Why there is no timeline (no HPA, no simulation, an invalid one), for the empty state.
+    pub note: Option<String>,
+}
+
+/// One simulated HPA over time, as the chart draws it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HpaTimelineView {
+    /// `namespace/name` of the HPA and the target's id.
+    pub hpa: String,
+    pub target: String,
+    pub min_replicas: i32,
+    pub max_replicas: i32,
+    /// Seconds simulated (the chart's x extent) and between reconciles.
+    pub duration: u32,
+    pub sync_period: u32,
+    /// The effective behavior in words (one line per direction), or the legacy path's rule.
+    pub behavior: Vec<String>,
+    /// One per metric of the HPA, in spec order.
+    pub metrics: Vec<MetricTrack>,
+    pub steps: Vec<HpaStepView>,
+    pub peak_replicas: i32,
+    pub final_replicas: i32,
+    pub first_at_max: Option<u32>,
+}
+
+/// A metric's name and what it aims at, e.g. `cpu` at `70 %` (utilization) or `30` (value).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MetricTrack {
+    pub name: String,
+    pub kind: String,
+    /// The target as a number on the metric's own axis: a utilization percent, or the value.
+    pub target: Option<f64>,
+    pub target_label: String,
+    /// `true` when `value` in the steps is a utilization percent.
+    pub utilization: bool,
+    /// How an `HPASimulation` feeds this metric, and the load that puts it exactly on target
+    /// with `minReplicas` ready pods (what the presets scale); `None` when no load can express it.
+    pub load: Option<LoadKnob>,
+}
+
+/// A metric's load in the `HPASimulation`'s terms: `total` shared by the ready pods
+/// (resource and Pods metrics) or a `value` (Object and External metrics).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LoadKnob {
+    pub shape: LoadShape,
+    pub at_target: f64,
+    pub unit: LoadUnit,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadShape {
+    Total,
+    Value,
+}
+
+/// How a load number is written: millicores (`2100m`), bytes in Mi (`300Mi`), or a plain number.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadUnit {
+    Milli,
+    Mebibytes,
+    Plain,
+}
+
+impl LoadUnit {
+    /// `amount` is in millis for `Milli`, in Mi for `Mebibytes`.
+    pub fn format(self, amount: f64) -> String {
+        let whole = amount.round().max(0.0) as u64;
+        match self {
+            LoadUnit::Milli => format!("{whole}m"),
+            LoadUnit::Mebibytes => format!("{whole}Mi"),
+            LoadUnit::Plain => whole.to_string(),
+        }
+    }
+}
+
+/// One reconcile.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HpaStepView {
+    pub t: u32,
+    pub current: i32,
+    pub metric_desired: Option<i32>,
+    pub desired: i32,
+    pub replicas: i32,
+    /// In [`HpaTimelineView::metrics`] order.
+    pub metrics: Vec<MetricPoint>,
+    /// The condition that held the count back this reconcile (`ScaleUpLimit`, `ScaleDownStabilized`, …), with its message.
+    pub limited_by: Option<(String, String)>,
+    /// Quota refused some of the pods this reconcile: upstream's message.
+    pub quota: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MetricPoint {
+    /// The utilization percent (truncated, as upstream) or the metric's value as a number.
+    pub value: Option<f64>,
+    /// As Kubernetes prints it (`644m`, `92%`).
+    pub label: String,
+    pub proposal: Option<i32>,
+    pub error: Option<String>,
 }
