@@ -1,13 +1,24 @@
 //! The boundary between the cluster and the traffic lab: every pod's state at
-//! every instant (`multi-region.md §2.1`). Whoever simulates the cluster fills
-//! an [`EndpointTimeline`]; the routing engine reads nothing else about pods.
+//! every instant (`multi-region.md §2.1`). The disruption engine's per-instant
+//! [`ClusterState`]s fill an [`EndpointTimeline`]
+//! ([`EndpointTimeline::from_states`]); the routing engine reads nothing else
+//! about pods.
 //!
 //! Times are integer seconds from the scenario start. A state holds from its
 //! instant on and is the state *after* everything that happens at that instant
 //! (`disruption.md §8.2`); [`PRE_START`] stands for the steady state before the
 //! scenario, so that a change at 0 is a change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::core::v1::Node;
+
+use crate::model::{Inventory, Object};
+use crate::resilience::cluster::{HOSTNAME_LABEL, REGION_LABEL, ZONE_LABEL};
+use crate::resilience::report::{ClusterState, PodState};
+
+/// Istio's subzone label, the third level of a locality (`multi-region.md §6`).
+pub const SUBZONE_LABEL: &str = "topology.istio.io/subzone";
 
 /// The instant of the state a pod had before the scenario started.
 pub const PRE_START: i64 = i64::MIN;
@@ -124,6 +135,124 @@ impl EndpointTimeline {
         instants.sort_unstable();
         instants.dedup();
         instants
+    }
+}
+
+impl EndpointState {
+    /// What traffic sees of one pod the disruption engine reports.
+    fn of(pod: &PodState) -> EndpointState {
+        EndpointState {
+            active: !pod.terminating,
+            ready: pod.ready,
+            serving: pod.serving,
+            failing: pod.failing,
+            delay_ms: u32::try_from(pod.netem_delay_ms.max(0)).unwrap_or(u32::MAX),
+            jitter_ms: u32::try_from(pod.netem_jitter_ms.max(0)).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl EndpointTimeline {
+    /// The timeline of a disruption run: `before` is the cluster before the
+    /// scenario's first instant, `states` every instant at which something
+    /// changed (in time order, each the state after everything at its instant,
+    /// `disruption.md §8.2`), `horizon` the last simulated instant. Nodes are
+    /// the inventory's, for the labels a locality reads.
+    pub fn from_states(
+        inventory: &Inventory,
+        before: &ClusterState,
+        states: &[ClusterState],
+        horizon: i64,
+    ) -> EndpointTimeline {
+        let nodes: HashMap<&str, &Node> = inventory
+            .objects
+            .iter()
+            .filter_map(|o| match &o.object {
+                Object::Node(node) => Some((o.name(), node.as_ref())),
+                _ => None,
+            })
+            .collect();
+        let mut timeline = EndpointTimeline { horizon, ..Default::default() };
+        // (namespace, name) → the pod's latest history.
+        let mut latest: HashMap<(String, String), usize> = HashMap::new();
+        let mut reachable: BTreeMap<String, bool> = BTreeMap::new();
+        for (t, state) in std::iter::once((PRE_START, before)).chain(states.iter().map(|s| (s.t, s))) {
+            let mut seen = vec![false; timeline.pods.len()];
+            for pod in &state.pods {
+                let key = (pod.namespace.clone(), pod.name.clone());
+                let node = pod.node.as_deref().unwrap_or_default();
+                let index = match latest.get(&key) {
+                    // The same pod, or a pending pod bound since.
+                    Some(&i) if timeline.pods[i].node == node || timeline.pods[i].node.is_empty() => i,
+                    // A pod of the same name on another node is a new pod (a
+                    // StatefulSet ordinal recreated): its own history.
+                    _ => {
+                        timeline.pods.push(EndpointHistory {
+                            namespace: pod.namespace.clone(),
+                            name: pod.name.clone(),
+                            ..Default::default()
+                        });
+                        seen.push(false);
+                        latest.insert(key, timeline.pods.len() - 1);
+                        timeline.pods.len() - 1
+                    }
+                };
+                seen[index] = true;
+                let history = &mut timeline.pods[index];
+                if history.states.is_empty() {
+                    history.labels.clone_from(&pod.labels);
+                }
+                if history.node.is_empty() && !node.is_empty() {
+                    bind(history, pod, nodes.get(node).and_then(|n| n.metadata.labels.as_ref()));
+                }
+                history.push(t, EndpointState::of(pod));
+            }
+            // Pods absent from the state are gone.
+            for (index, history) in timeline.pods.iter_mut().enumerate() {
+                if !seen.get(index).copied().unwrap_or(false) {
+                    history.push(t, EndpointState::GONE);
+                }
+            }
+            for (region, &up) in &state.api_reachable {
+                if reachable.get(region).copied().unwrap_or(true) != up {
+                    reachable.insert(region.clone(), up);
+                    timeline.api_reachable.entry(region.clone()).or_default().push((t, up));
+                }
+            }
+        }
+        timeline.pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        timeline
+    }
+}
+
+/// Places a history on its pod's node: region and zone as the disruption engine
+/// read them, the subzone and the locality labels (which Istio's
+/// `failoverPriority` reads as the endpoint's own) from the Node object.
+fn bind(history: &mut EndpointHistory, pod: &PodState, node_labels: Option<&BTreeMap<String, String>>) {
+    let label = |key: &str| node_labels.and_then(|l| l.get(key)).map_or("", String::as_str);
+    let name = pod.node.clone().unwrap_or_default();
+    history.region = pod.region.clone().unwrap_or_default();
+    history.zone = pod.zone.clone().unwrap_or_default();
+    history.subzone = label(SUBZONE_LABEL).to_owned();
+    history.node_labels = [REGION_LABEL, ZONE_LABEL, SUBZONE_LABEL, HOSTNAME_LABEL]
+        .into_iter()
+        .filter(|key| !label(key).is_empty())
+        .map(|key| (key.to_owned(), label(key).to_owned()))
+        .collect();
+    // `kubernetes.io/hostname` defaults to the node's name (disruption.md §1).
+    history.node_labels.entry(HOSTNAME_LABEL.to_owned()).or_insert_with(|| name.clone());
+    history.node = name;
+}
+
+impl EndpointHistory {
+    /// Appends `state` from `t` unless it is the state already held.
+    fn push(&mut self, t: i64, state: EndpointState) {
+        match self.states.last() {
+            Some((_, last)) if *last == state => {}
+            // Before its first entry a pod does not exist: no need to say so.
+            None if state == EndpointState::GONE => {}
+            _ => self.states.push((t, state)),
+        }
     }
 }
 
