@@ -195,7 +195,10 @@ fn invalid_input_exits_2_with_an_error_object() {
         assert!(stderr.contains("error[") && stderr.contains(message), "{name}: {stderr}");
     }
     // A manifest that did not load is refused rather than silently left out.
-    let broken = format!("{}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: x}}\nspec: {{replicas: many}}\n", scenario("seed-story-proxy"));
+    let broken = format!(
+        "{}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: x}}\nspec: {{replicas: many}}\n",
+        scenario("seed-story-proxy")
+    );
     let output = run(&broken, "json");
     assert_eq!(output.status.code(), Some(2));
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -224,7 +227,9 @@ fn text_prints_a_table_per_observed_time() {
     let cluster = text.split("cluster events:\n").nth(1).unwrap();
     assert!(cluster.lines().any(|l| l == "t=120    AlertFiring alert/ApiEastDegraded"), "{cluster}");
     assert!(
-        cluster.lines().any(|l| l.starts_with("t=350    FailedScheduling pod/production/api-east-3 — 0/4 nodes are available")),
+        cluster
+            .lines()
+            .any(|l| l.starts_with("t=350    FailedScheduling pod/production/api-east-3 — 0/4 nodes are available")),
         "{cluster}"
     );
 }

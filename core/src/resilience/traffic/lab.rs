@@ -100,10 +100,8 @@ pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, Failo
     if let Some(error) = diagnostics.into_iter().find(Diagnostic::is_error) {
         return Err(FailoverError::located(error));
     }
-    let disruption = simulate(inventory, Options { timeline: true }).map_err(|e| FailoverError {
-        diagnostic: e.to_diagnostic(),
-        message: e.message,
-    })?;
+    let disruption = simulate(inventory, Options { timeline: true })
+        .map_err(|e| FailoverError { diagnostic: e.to_diagnostic(), message: e.message })?;
     let horizon = disruption.final_state.t;
     let before = disruption.before_start.clone().unwrap_or_else(|| crate::resilience::steady_state(inventory));
     let timeline = EndpointTimeline::from_states(inventory, &before, &disruption.timeline, horizon);
@@ -149,8 +147,7 @@ fn run(
     disruption: Disruption,
 ) -> FailoverReport {
     // §10: one entry per `observeAt` time, `[0]` when none is given.
-    let observe_at =
-        if scenario.observe_at.is_some() { disruption.settings.observe_at.clone() } else { vec![0] };
+    let observe_at = if scenario.observe_at.is_some() { disruption.settings.observe_at.clone() } else { vec![0] };
     let (timeline_out, failover) = match config {
         Some(config) => {
             let router = Router::new(config, timeline);

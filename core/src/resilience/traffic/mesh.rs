@@ -377,8 +377,7 @@ pub fn mesh_reports(
         for (client_namespace, client_pod) in clients {
             // A recreated pod has one history per incarnation: the one alive at `t`.
             let mut named = timeline.pods.iter().filter(|p| p.namespace == *client_namespace && p.name == *client_pod);
-            let Some(client) = named.clone().find(|p| p.at(t) != EndpointState::GONE).or_else(|| named.next())
-            else {
+            let Some(client) = named.clone().find(|p| p.at(t) != EndpointState::GONE).or_else(|| named.next()) else {
                 continue;
             };
             out.push(mesh_report(&rule.spec.host, client_pod, &policy, &host_of(client, t), &hosts));
