@@ -70,12 +70,12 @@ fn sort_keys(value: serde_json::Value) -> serde_json::Value {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailoverError {
     pub message: String,
-    pub diagnostic: Option<Diagnostic>,
+    pub diagnostic: Option<Box<Diagnostic>>,
 }
 
 impl FailoverError {
     fn located(diagnostic: Diagnostic) -> Self {
-        FailoverError { message: diagnostic.message.clone(), diagnostic: Some(diagnostic) }
+        FailoverError { message: diagnostic.message.clone(), diagnostic: Some(Box::new(diagnostic)) }
     }
 }
 
@@ -101,7 +101,7 @@ pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, Failo
         return Err(FailoverError::located(error));
     }
     let disruption = simulate(inventory, Options { timeline: true })
-        .map_err(|e| FailoverError { diagnostic: e.to_diagnostic(), message: e.message })?;
+        .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
     let horizon = disruption.final_state.t;
     let before = disruption.before_start.clone().unwrap_or_else(|| crate::resilience::steady_state(inventory));
     let timeline = EndpointTimeline::from_states(inventory, &before, &disruption.timeline, horizon);
@@ -117,7 +117,13 @@ pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, Failo
                 format!("ChaosScenario meshClients[{index}]: pod {}/{} does not exist", client.namespace, client.pod);
             return Err(FailoverError {
                 diagnostic: location.map(|l| {
-                    Diagnostic::new(Area::Resilience, Severity::Error, "chaos-scenario-invalid", message.clone(), l)
+                    Box::new(Diagnostic::new(
+                        Area::Resilience,
+                        Severity::Error,
+                        "chaos-scenario-invalid",
+                        message.clone(),
+                        l,
+                    ))
                 }),
                 message,
             });

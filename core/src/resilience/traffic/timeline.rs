@@ -284,6 +284,64 @@ mod tests {
         assert_eq!(born_serving.last_serving_change(30), Some((30, true)));
     }
 
+    fn pod(name: &str, node: Option<&str>, ready: bool, serving: bool) -> PodState {
+        PodState {
+            namespace: "ns".into(),
+            name: name.into(),
+            labels: BTreeMap::from([("app".to_owned(), "api".to_owned())]),
+            node: node.map(str::to_owned),
+            zone: node.map(|_| "east-a".to_owned()),
+            region: node.map(|_| "east".to_owned()),
+            terminating: false,
+            ready,
+            serving,
+            failing: false,
+            netem_delay_ms: 0,
+            netem_jitter_ms: 0,
+            api_reachable: true,
+        }
+    }
+
+    fn state(t: i64, pods: Vec<PodState>, east_api: bool) -> ClusterState {
+        ClusterState { t, pods, api_reachable: BTreeMap::from([("east".to_owned(), east_api)]) }
+    }
+
+    #[test]
+    fn disruption_states_become_histories() {
+        let text = "apiVersion: v1\nkind: Node\nmetadata:\n  name: e1\n  labels: {topology.kubernetes.io/region: east, topology.kubernetes.io/zone: east-a, topology.istio.io/subzone: rack1}\n";
+        let loading = crate::load::load(&[crate::load::Input::new("n.yaml", text)]);
+        let before = state(0, vec![pod("a", Some("e1"), true, true), pod("b", None, false, false)], true);
+        let states = [
+            // a's node fails; b is bound.
+            state(0, vec![pod("a", Some("e1"), true, false), pod("b", Some("e1"), false, false)], false),
+            state(10, vec![pod("a", Some("e1"), false, false), pod("b", Some("e1"), true, true)], false),
+            // a is gone, then comes back on another node (a new pod of the same name).
+            state(20, vec![pod("b", Some("e1"), true, true)], true),
+            state(30, vec![pod("a", Some("e2"), true, true), pod("b", Some("e1"), true, true)], true),
+        ];
+        let timeline = EndpointTimeline::from_states(&loading.inventory, &before, &states, 900);
+        assert_eq!(timeline.horizon, 900);
+        let names: Vec<(&str, &str)> = timeline.pods.iter().map(|p| (p.name.as_str(), p.node.as_str())).collect();
+        assert_eq!(names, [("a", "e1"), ("a", "e2"), ("b", "e1")]);
+        let first = &timeline.pods[0];
+        assert_eq!((first.region.as_str(), first.zone.as_str(), first.subzone.as_str()), ("east", "east-a", "rack1"));
+        assert_eq!(first.node_labels.get("kubernetes.io/hostname").map(String::as_str), Some("e1"));
+        assert_eq!(first.node_labels.get("topology.istio.io/subzone").map(String::as_str), Some("rack1"));
+        assert!(first.before(0).up() && !first.at(0).serving && first.at(0).ready && !first.at(10).ready);
+        assert_eq!(first.at(20), EndpointState::GONE);
+        assert_eq!(first.at(30), EndpointState::GONE, "the new pod of that name is another history");
+        assert_eq!(first.last_serving_change(15), Some((0, false)));
+        let second = &timeline.pods[1];
+        assert_eq!(second.at(29), EndpointState::GONE);
+        assert!(second.at(30).up());
+        assert_eq!(second.node_labels.get("kubernetes.io/hostname").map(String::as_str), Some("e2"), "unknown node");
+        // The pending pod was bound in place: one history, up from 10.
+        let bound = &timeline.pods[2];
+        assert_eq!(bound.region, "east");
+        assert!(!bound.before(0).up() && bound.at(10).up());
+        assert_eq!(timeline.api_reachable.get("east"), Some(&vec![(0, false), (20, true)]));
+    }
+
     #[test]
     fn api_reachability_follows_its_changes() {
         let mut timeline = EndpointTimeline::default();
