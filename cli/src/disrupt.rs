@@ -5,6 +5,7 @@
 //! input the lab cannot run on.
 
 use clap::Args;
+use kubeplay_core::Loading;
 use kubeplay_core::resilience::report::{Event, Stream};
 use kubeplay_core::resilience::{Disruption, Options, simulate};
 
@@ -23,12 +24,8 @@ pub struct DisruptArgs {
 
 pub fn run(args: &DisruptArgs) -> Result<u8, String> {
     let loading = load(&args.files)?;
-    // A manifest that did not load would silently change the lab: refuse.
-    if let Some(first) = loading.diagnostics.iter().find(|d| d.is_error()) {
-        for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
-            eprintln!("{}", d.to_text());
-        }
-        return Ok(refuse(args.format, &first.to_text()));
+    if let Some(status) = refuse_load_errors(&loading, args.format) {
+        return Ok(status);
     }
     match simulate(&loading.inventory, Options::default()) {
         Ok(report) => {
@@ -49,7 +46,18 @@ pub fn run(args: &DisruptArgs) -> Result<u8, String> {
     }
 }
 
-fn refuse(format: TextOrJson, message: &str) -> u8 {
+/// A manifest that did not load would silently change the lab: refuse, with
+/// every error on stderr and the first as the `error`.
+pub fn refuse_load_errors(loading: &Loading, format: TextOrJson) -> Option<u8> {
+    let first = loading.diagnostics.iter().find(|d| d.is_error())?;
+    for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", d.to_text());
+    }
+    Some(refuse(format, &first.to_text()))
+}
+
+/// `{"error": …}` (or `error: …` as text) and exit status 2.
+pub fn refuse(format: TextOrJson, message: &str) -> u8 {
     match format {
         TextOrJson::Json => println!("{}", serde_json::json!({ "error": message })),
         TextOrJson::Text => println!("error: {message}"),
@@ -57,7 +65,8 @@ fn refuse(format: TextOrJson, message: &str) -> u8 {
     EXIT_USAGE
 }
 
-fn describe(event: &Event) -> String {
+/// One event as the text report prints it (also `kubeplay failover`'s).
+pub fn describe(event: &Event) -> String {
     let mut parts = vec![event.kind.to_owned()];
     if let (Some(ns), Some(pod)) = (&event.namespace, &event.pod) {
         parts.push(format!("pod/{ns}/{pod}"));

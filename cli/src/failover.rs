@@ -3,11 +3,12 @@
 //! exit 0 with a report, 2 with `{"error": …}` for invalid input).
 
 use clap::Args;
-use kubeplay_core::resilience::traffic::lab::FailoverReport;
-use kubeplay_core::resilience::traffic::{Ratio, failover};
+use kubeplay_core::resilience::traffic::Ratio;
+use kubeplay_core::resilience::traffic::lab::{FailoverReport, failover_inventory};
 
-use crate::input::{read_inputs, report_errors};
-use crate::{EXIT_OK, EXIT_USAGE, TextOrJson};
+use crate::disrupt::{describe, refuse, refuse_load_errors};
+use crate::input::load;
+use crate::{EXIT_OK, TextOrJson};
 
 #[derive(Args, Debug)]
 pub struct FailoverArgs {
@@ -19,19 +20,22 @@ pub struct FailoverArgs {
     files: Vec<String>,
 }
 
+/// As `kubeplay disrupt`: a report and exit 0, or `{"error": …}` and exit 2
+/// (with the located diagnostic on stderr).
 pub fn run(args: &FailoverArgs) -> Result<u8, String> {
-    let files = read_inputs(&args.files)?;
-    let inputs: Vec<kubeplay_core::Input<'_>> =
-        files.iter().map(|f| kubeplay_core::Input { name: &f.name, bytes: &f.bytes }).collect();
-    let (report, diagnostics) = match failover(&inputs) {
-        Ok(pair) => pair,
-        Err(message) => {
-            println!("{}", serde_json::json!({ "error": message }));
-            return Ok(EXIT_USAGE);
+    let loading = load(&args.files)?;
+    if let Some(status) = refuse_load_errors(&loading, args.format) {
+        return Ok(status);
+    }
+    let report = match failover_inventory(&loading.inventory) {
+        Ok(report) => report,
+        Err(error) => {
+            if let Some(d) = &error.diagnostic {
+                eprintln!("{}", d.to_text());
+            }
+            return Ok(refuse(args.format, &error.message));
         }
     };
-    // The report has no place for the loader's findings: they go to stderr.
-    report_errors(&diagnostics);
     match args.format {
         TextOrJson::Json => {
             println!("{}", serde_json::to_string_pretty(&report.to_json()).map_err(|e| e.to_string())?);
@@ -157,6 +161,13 @@ fn text(report: &FailoverReport) -> String {
             out.push_str(&format!("  ejected: {}\n", m.ejected.join(", ")));
         }
         out.push_str(&format!("  error fraction: {}\n", m.error_fraction));
+    }
+    // The cluster's side, as `kubeplay disrupt` prints its events.
+    if !report.cluster.events.is_empty() {
+        out.push_str("\ncluster events:\n");
+        for event in &report.cluster.events {
+            out.push_str(&format!("t={:<6} {}\n", event.t, describe(event)));
+        }
     }
     out
 }

@@ -1,6 +1,6 @@
 //! Source locations: where every node of every document stands in its file.
 //!
-//! serde_yaml gives values but no node positions, so the loader also runs a
+//! The YAML parser of record gives values but no node positions, so the loader also runs a
 //! span-aware event parser (saphyr-parser) over each document and records the
 //! span of every node under its field path. Later analyses (a policy rule, a
 //! container's securityContext) locate their findings through [`Origin::locate`].

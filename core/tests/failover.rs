@@ -1,5 +1,6 @@
 //! The traffic lab (`core/src/resilience/traffic`) against
-//! `docs/semantics/multi-region.md`: the §9 story in both modes and the rules of
+//! `docs/semantics/multi-region.md`: the §9 story in both modes with its
+//! Kubernetes column (the disruption lab's events), and the rules of
 //! §4–§7 as `kubeplay failover` scenarios (`cases/failover/scenarios.yaml`),
 //! Envoy's priority load and Istio's locality priorities transcribed from
 //! their tests, outlier ejection's cap, and the N+1 finding in `analyze`.
@@ -34,6 +35,12 @@ struct Scenario {
     expect: Option<serde_yaml::Value>,
     #[serde(default)]
     error: Option<String>,
+    /// Events of `cluster.events` that must occur, in this order.
+    #[serde(default, rename = "clusterEvents")]
+    cluster_events: Vec<serde_yaml::Value>,
+    /// Event types that must not occur in `cluster.events`.
+    #[serde(default, rename = "noClusterEvents")]
+    no_cluster_events: Vec<String>,
 }
 
 fn scenarios() -> Scenarios {
@@ -92,6 +99,30 @@ fn assert_timeline(expected: &Value, actual: &Value, path: &str, failures: &mut 
     }
 }
 
+/// `clusterEvents` occur in `events` in their order, each matching the keys it
+/// gives; no event has a type of `noClusterEvents`.
+fn assert_events(case: &Scenario, events: &Value, failures: &mut Vec<String>) {
+    let events = events.as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut next = 0;
+    for wanted in &case.cluster_events {
+        let wanted: Value = serde_json::to_value(wanted).unwrap();
+        let matches = |event: &Value| {
+            let mut mismatches = Vec::new();
+            assert_part(&wanted, event, "", &mut mismatches);
+            mismatches.is_empty()
+        };
+        match events[next..].iter().position(matches) {
+            Some(offset) => next += offset + 1,
+            None => failures.push(format!("{}: no event {wanted} after event {next} in {events:?}", case.name)),
+        }
+    }
+    for event in events {
+        if case.no_cluster_events.iter().any(|kind| event["type"] == kind.as_str()) {
+            failures.push(format!("{}: unexpected event {event}", case.name));
+        }
+    }
+}
+
 #[test]
 fn scenarios_follow_the_semantics() {
     let scenarios = scenarios();
@@ -102,7 +133,9 @@ fn scenarios_follow_the_semantics() {
         match (failover(&inputs), &case.error, &case.expect) {
             (Ok((report, _)), None, Some(expect)) => {
                 let expected: Value = serde_json::to_value(expect).unwrap();
-                assert_part(&expected, &report.to_json(), &case.name, &mut failures);
+                let actual = report.to_json();
+                assert_part(&expected, &actual, &case.name, &mut failures);
+                assert_events(case, &actual["cluster"]["events"], &mut failures);
             }
             (Err(message), Some(error), None) => {
                 if &message != error {

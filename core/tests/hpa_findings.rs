@@ -10,9 +10,15 @@ fn findings(text: &str) -> Vec<(String, usize, String)> {
         .iter()
         .filter(|d| d.code.starts_with("hpa-"))
         // The API server's refusal is the loader's validation (area input); the rest is the scaling lab's.
-        .inspect(|d| assert_eq!(d.area, if d.code == "hpa-replicas" { Area::Input } else { Area::Scaling }, "{}", d.code))
         .inspect(|d| {
-            assert!(d.fix.is_some() || matches!(d.code.as_str(), "hpa-exceeds-quota" | "hpa-replicas"), "{} has a fix", d.code)
+            assert_eq!(d.area, if d.code == "hpa-replicas" { Area::Input } else { Area::Scaling }, "{}", d.code)
+        })
+        .inspect(|d| {
+            assert!(
+                d.fix.is_some() || matches!(d.code.as_str(), "hpa-exceeds-quota" | "hpa-replicas"),
+                "{} has a fix",
+                d.code
+            )
         })
         .map(|d| (d.code.clone(), d.location.span.line, d.message.clone()))
         .collect()

@@ -2,8 +2,8 @@
 //! NetworkPolicy conformance corpus with its independent reference evaluator.
 
 pub mod browser;
-pub mod hpa_ref;
 pub mod drain_ref;
+pub mod hpa_ref;
 pub mod netpol_cases;
 pub mod netpol_mutate;
 pub mod netpol_random;

@@ -12,6 +12,7 @@
 mod events;
 mod split;
 mod validate;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use crate::source::{Location, Origin, SourceMap, Span, join_index};
 
 pub use split::{RawDocument, split_documents};
 pub use validate::NameRule;
+pub use yaml::{YamlError, from_yaml, to_yaml};
 
 /// The older HPA version the API server still serves (converted, `hpa.md §2.2`).
 const HPA_V1: &str = "autoscaling/v1";

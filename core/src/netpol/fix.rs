@@ -924,7 +924,7 @@ fn patched(inventory: &Inventory, candidate: &Candidate) -> Option<(Inventory, V
 fn fragment(document: &Value, patch: &[PatchOp]) -> String {
     let Some(first) = patch.first() else { return String::new() };
     let tokens = pointer_tokens(&first.path);
-    let yaml = |v: &Value| serde_yaml::to_string(v).unwrap_or_default();
+    let yaml = |v: &Value| crate::load::to_yaml(v);
     if tokens.is_empty() {
         return yaml(document);
     }

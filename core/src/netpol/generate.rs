@@ -78,11 +78,10 @@ pub struct Flows {
 
 /// Reads a flows file; the error names the line and column.
 pub fn parse_flows(text: &str) -> Result<Flows, String> {
-    serde_yaml::from_str(text).map_err(|e| {
-        let place = e.location().map(|l| format!("line {}, column {}: ", l.line(), l.column())).unwrap_or_default();
-        // serde_yaml appends " at line N column M"; the place is said once, first.
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+    crate::load::from_yaml(text).map_err(|e| {
+        let place = e.line_column.map(|(line, column)| format!("line {line}, column {column}: ")).unwrap_or_default();
+        // The place is said once, first.
+        let message = e.message;
         // The shape is spelled out only where the shape is wrong.
         let shape = ["unknown field", "missing field", "invalid type", "unknown variant"];
         if shape.iter().any(|s| message.contains(s)) {
@@ -417,7 +416,7 @@ pub fn to_yaml(generated: &[Generated]) -> String {
             out.push_str("---\n");
         }
         out.push_str(&format!("# {}\n", g.comment));
-        out.push_str(&serde_yaml::to_string(&g.policy).unwrap_or_default());
+        out.push_str(&crate::load::to_yaml(&g.policy));
     }
     out
 }

@@ -201,6 +201,7 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
         changed_since_evaluation: true,
     };
     let initial = cluster.state_row();
+    let before_start = options.timeline.then(|| cluster.cluster_state());
     let observe: BTreeSet<i64> = cluster.settings.observe_at.iter().copied().collect();
     let end = cluster.settings.horizon_seconds.max(observe.iter().next_back().copied().unwrap_or(0));
     let mut next_step = 0;
@@ -242,8 +243,18 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
         drains: run.drains.into_iter().map(|d| d.record).collect(),
         scheduling: std::mem::take(&mut cluster.scheduling),
         alerts: run.alerts.into_iter().map(|a| a.record).collect(),
+        before_start,
         timeline: run.timeline,
     })
+}
+
+/// The cluster at rest (§1): the input's pods, workloads expanded and
+/// scheduled, all Running and Ready — the state before any scenario step, as
+/// traffic analyses read it (the N+1 finding of `multi-region.md` §8).
+pub fn steady_state(inventory: &Inventory) -> ClusterState {
+    let mut cluster = Cluster::new(inventory, Settings::default());
+    populate(&mut cluster);
+    cluster.cluster_state()
 }
 
 struct Run {

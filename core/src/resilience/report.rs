@@ -244,6 +244,10 @@ pub struct Disruption {
     pub drains: Vec<DrainRecord>,
     pub scheduling: Vec<SchedulingRecord>,
     pub alerts: Vec<AlertRecord>,
+    /// The cluster before anything of the scenario happens (what `initial`
+    /// shows), when a timeline is asked for; not part of the JSON contract.
+    #[serde(skip)]
+    pub before_start: Option<ClusterState>,
     /// Every instant at which something changed, when asked for
     /// ([`super::Options::timeline`]); not part of the JSON contract.
     #[serde(skip)]

@@ -29,6 +29,9 @@ pub struct ChaosScenarioSpec {
     /// Pods whose sidecar's view the traffic report shows (multi-region.md §6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mesh_clients: Option<Vec<MeshClient>>,
+    /// Mesh endpoints include not-Ready pods (multi-region.md §6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_unhealthy_endpoints: Option<bool>,
 }
 
 /// `spec.settings` as written; [`super::Settings`] is the effective form.

@@ -1,12 +1,12 @@
 //! The N+1 finding (`multi-region.md §8`): when one backend region fails, the
-//! others must carry every user region's demand. Checked on the state at
-//! t = 0, for each region failing in turn.
+//! others must carry every user region's demand. Checked on the cluster at
+//! rest (the disruption lab's state before any step), for each region failing
+//! in turn.
 
 use super::config::{GlbConfig, configure};
-use super::interim::initial_pods;
 use super::ratio::Ratio;
 use super::routing::Router;
-use super::timeline::EndpointTimeline;
+use super::timeline::{EndpointTimeline, PRE_START};
 use crate::diagnostic::{Area, Diagnostic, Severity};
 use crate::model::{Inventory, Loaded};
 
@@ -16,9 +16,8 @@ pub const CODE: &str = "glb-n-plus-one";
 pub fn analyze(inventory: &Inventory) -> Vec<Diagnostic> {
     let (config, mut diagnostics) = configure(inventory);
     if let Some((config, loaded)) = config {
-        // Node objects are not in the inventory until the cluster model lands:
-        // regions come from the workloads' and pods' region pins here.
-        let timeline = EndpointTimeline { pods: initial_pods(inventory, &[]), ..Default::default() };
+        let steady = crate::resilience::steady_state(inventory);
+        let timeline = EndpointTimeline::from_states(inventory, &steady, &[], PRE_START);
         diagnostics.extend(n_plus_one(&config, loaded, &timeline));
     }
     diagnostics

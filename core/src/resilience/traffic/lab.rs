@@ -1,17 +1,21 @@
 //! `kubeplay failover`'s report (`multi-region.md §10`): the load balancer at
 //! every observed instant, the failover summary, the mesh report and the
-//! cluster the timeline came from.
+//! cluster the timeline came from. The cluster is the disruption lab's
+//! (`disruption.md`): it plays the `ChaosScenario`, and its per-instant states
+//! are the traffic engine's [`EndpointTimeline`].
 
 use serde::Serialize;
 
 use super::config::{GlbConfig, configure, service_selector};
-use super::interim::{ClusterInput, build_timeline, read_cluster_input, state_json};
 use super::mesh::{MeshReport, mesh_reports};
 use super::routing::{FailoverSummary, Observation, Router};
 use super::timeline::EndpointTimeline;
-use crate::diagnostic::Diagnostic;
-use crate::load::{Input, Loading, load};
-use crate::model::Object;
+use crate::diagnostic::{Area, Diagnostic, Severity};
+use crate::load::{Input, load};
+use crate::model::{Inventory, Object};
+use crate::resilience::report::{Event, StateRow};
+use crate::resilience::scenario::ChaosScenarioSpec;
+use crate::resilience::{Disruption, Options, simulate};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,6 +23,15 @@ pub struct HealthCheckReport {
     pub interval_seconds: i64,
     pub unhealthy_threshold: i64,
     pub healthy_threshold: i64,
+}
+
+/// The report's `cluster`: the disruption lab's `final` STATE and `events`,
+/// the very types `kubeplay disrupt` prints (`disruption.md §10`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClusterReport {
+    #[serde(rename = "final")]
+    pub final_state: StateRow,
+    pub events: Vec<Event>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -30,8 +43,7 @@ pub struct FailoverReport {
     pub timeline: Vec<Observation>,
     pub failover: Vec<FailoverSummary>,
     pub mesh: Vec<MeshReport>,
-    /// `{"final": STATE, "events": [...]}`, as `kubeplay disrupt` prints them (`disruption.md`).
-    pub cluster: serde_json::Value,
+    pub cluster: ClusterReport,
 }
 
 impl FailoverReport {
@@ -53,44 +65,95 @@ fn sort_keys(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The lab over the inputs: `Err` with the message of `{"error": …}` for
-/// invalid input (exit status 2), else the report and the loader's diagnostics.
+/// Why the lab cannot run (exit status 2): the message of `{"error": …}`, and
+/// the located diagnostic when the input has a place for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailoverError {
+    pub message: String,
+    pub diagnostic: Option<Box<Diagnostic>>,
+}
+
+impl FailoverError {
+    fn located(diagnostic: Diagnostic) -> Self {
+        FailoverError { message: diagnostic.message.clone(), diagnostic: Some(Box::new(diagnostic)) }
+    }
+}
+
+/// The lab over the texts: loads them and runs [`failover_inventory`]; `Err`
+/// with the message of `{"error": …}` for input the lab cannot run on, which
+/// includes a manifest that did not load (it would silently change the lab),
+/// as `kubeplay disrupt` refuses it. Else the report and the loader's
+/// diagnostics.
 pub fn failover(inputs: &[Input<'_>]) -> Result<(FailoverReport, Vec<Diagnostic>), String> {
     let loading = load(inputs);
-    let cluster = read_cluster_input(inputs)?;
-    let report = failover_loaded(&loading, &cluster)?;
+    if let Some(first) = loading.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(first.to_text());
+    }
+    let report = failover_inventory(&loading.inventory).map_err(|e| e.message)?;
     Ok((report, loading.diagnostics))
 }
 
-/// [`failover`] over what was already loaded and read.
-pub fn failover_loaded(loading: &Loading, cluster: &ClusterInput) -> Result<FailoverReport, String> {
-    let (config, diagnostics) = configure(&loading.inventory);
-    if let Some(error) = diagnostics.iter().find(|d| d.is_error()) {
-        return Err(error.message.clone());
+/// The lab over loaded objects: the GlobalLoadBalancer checked, the disruption
+/// lab run with its timeline, then routing and the mesh over that timeline.
+pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, FailoverError> {
+    let (config, diagnostics) = configure(inventory);
+    if let Some(error) = diagnostics.into_iter().find(Diagnostic::is_error) {
+        return Err(FailoverError::located(error));
     }
-    cluster.validate()?;
-    super::interim::check_cluster_per_region(&loading.inventory, cluster)?;
-    let (timeline, events) = build_timeline(&loading.inventory, cluster);
-    for (index, client) in cluster.scenario.mesh_clients.iter().enumerate() {
+    let disruption = simulate(inventory, Options { timeline: true })
+        .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
+    let horizon = disruption.final_state.t;
+    let before = disruption.before_start.clone().unwrap_or_else(|| crate::resilience::steady_state(inventory));
+    let timeline = EndpointTimeline::from_states(inventory, &before, &disruption.timeline, horizon);
+    let scenario = scenario_spec(inventory);
+    for (index, client) in scenario.mesh_clients.iter().flatten().enumerate() {
         if !timeline.pods.iter().any(|p| p.namespace == client.namespace && p.name == client.pod) {
-            return Err(format!(
-                "ChaosScenario meshClients[{index}]: pod {}/{} does not exist",
-                client.namespace, client.pod
-            ));
+            let location = inventory
+                .objects
+                .iter()
+                .find(|o| matches!(o.object, Object::ChaosScenario(_)))
+                .map(|o| o.origin.location(&format!("spec.meshClients[{index}].pod")));
+            let message =
+                format!("ChaosScenario meshClients[{index}]: pod {}/{} does not exist", client.namespace, client.pod);
+            return Err(FailoverError {
+                diagnostic: location.map(|l| {
+                    Box::new(Diagnostic::new(
+                        Area::Resilience,
+                        Severity::Error,
+                        "chaos-scenario-invalid",
+                        message.clone(),
+                        l,
+                    ))
+                }),
+                message,
+            });
         }
     }
     let config = config.map(|(config, _)| config);
-    Ok(run(config.as_ref(), loading, cluster, &timeline, events))
+    Ok(run(config.as_ref(), inventory, &scenario, &timeline, disruption))
+}
+
+/// The input's ChaosScenario spec (the disruption lab has refused more than one).
+fn scenario_spec(inventory: &Inventory) -> ChaosScenarioSpec {
+    inventory
+        .objects
+        .iter()
+        .find_map(|o| match &o.object {
+            Object::ChaosScenario(s) => Some(s.spec.clone().unwrap_or_default()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn run(
     config: Option<&GlbConfig>,
-    loading: &Loading,
-    cluster: &ClusterInput,
+    inventory: &Inventory,
+    scenario: &ChaosScenarioSpec,
     timeline: &EndpointTimeline,
-    events: Vec<serde_json::Value>,
+    disruption: Disruption,
 ) -> FailoverReport {
-    let observe_at = cluster.observe_at();
+    // §10: one entry per `observeAt` time, `[0]` when none is given.
+    let observe_at = if scenario.observe_at.is_some() { disruption.settings.observe_at.clone() } else { vec![0] };
     let (timeline_out, failover) = match config {
         Some(config) => {
             let router = Router::new(config, timeline);
@@ -109,8 +172,7 @@ fn run(
             Vec::new(),
         ),
     };
-    let rules: Vec<(String, &super::objects::DestinationRule)> = loading
-        .inventory
+    let rules: Vec<(String, &super::objects::DestinationRule)> = inventory
         .objects
         .iter()
         .filter_map(|o| match &o.object {
@@ -119,14 +181,14 @@ fn run(
         })
         .collect();
     let clients: Vec<(String, String)> =
-        cluster.scenario.mesh_clients.iter().map(|c| (c.namespace.clone(), c.pod.clone())).collect();
-    let selectors = |ns: &str, name: &str| service_selector(&loading.inventory, ns, name);
+        scenario.mesh_clients.iter().flatten().map(|c| (c.namespace.clone(), c.pod.clone())).collect();
+    let selectors = |ns: &str, name: &str| service_selector(inventory, ns, name);
     let mesh = mesh_reports(
         &rules,
         &selectors,
         &clients,
         timeline,
-        cluster.scenario.send_unhealthy_endpoints,
+        scenario.send_unhealthy_endpoints.unwrap_or(false),
         timeline.horizon,
     );
     FailoverReport {
@@ -139,6 +201,6 @@ fn run(
         timeline: timeline_out,
         failover,
         mesh,
-        cluster: serde_json::json!({"final": state_json(timeline, timeline.horizon), "events": events}),
+        cluster: ClusterReport { final_state: disruption.final_state, events: disruption.events },
     }
 }

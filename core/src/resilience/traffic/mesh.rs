@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::config::selects;
 use super::objects::DestinationRule;
 use super::ratio::Ratio;
-use super::timeline::{EndpointHistory, EndpointTimeline};
+use super::timeline::{EndpointHistory, EndpointState, EndpointTimeline};
 
 /// Envoy's default overprovisioning factor, in percent (1.4).
 const OVERPROVISIONING_PERCENT: u64 = 140;
@@ -375,8 +375,9 @@ pub fn mesh_reports(
             .collect();
         hosts.sort_by(|a, b| a.name.cmp(&b.name));
         for (client_namespace, client_pod) in clients {
-            let Some(client) = timeline.pods.iter().find(|p| p.namespace == *client_namespace && p.name == *client_pod)
-            else {
+            // A recreated pod has one history per incarnation: the one alive at `t`.
+            let mut named = timeline.pods.iter().filter(|p| p.namespace == *client_namespace && p.name == *client_pod);
+            let Some(client) = named.clone().find(|p| p.at(t) != EndpointState::GONE).or_else(|| named.next()) else {
                 continue;
             };
             out.push(mesh_report(&rule.spec.host, client_pod, &policy, &host_of(client, t), &hosts));

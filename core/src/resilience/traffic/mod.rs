@@ -4,12 +4,11 @@
 //! priorities, and the N+1 finding.
 //!
 //! The engine reads pods only through an [`EndpointTimeline`] (every pod's
-//! state at every instant); [`interim`] builds one from the manifests until the
-//! disruption engine provides it.
+//! state at every instant), which the disruption lab's per-instant cluster
+//! states fill (`super::simulate` with a timeline).
 
 pub mod config;
 pub mod finding;
-pub mod interim;
 pub mod lab;
 pub mod mesh;
 pub mod objects;

@@ -97,8 +97,7 @@ impl<'a> Router<'a> {
                     .iter()
                     .enumerate()
                     .filter(|(_, pod)| {
-                        // The region comes from the pod's node, or from its region pin
-                        // where the node is not known (interim adapter).
+                        // The region is its node's; an unbound pod is no endpoint.
                         pod.namespace == backend.service_namespace
                             && !pod.region.is_empty()
                             && pod.region == backend.region
