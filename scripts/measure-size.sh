@@ -8,11 +8,13 @@
 set -euo pipefail
 
 # Everything a first visit downloads, brotli -q 11. The aim is 560 KB; the page
-# is not there yet (628 KB when the ceiling was set), so the test run fails only
-# above the ceiling, which catches any regression. Lower the ceiling as the page
-# shrinks; never raise it without saying why in the commit.
+# is not there yet, so the test run fails only above the ceiling, which catches
+# any regression. Lower the ceiling as the page shrinks; never raise it without
+# saying why in the commit. Raised from 640 to 820 KB when the scaling and
+# resilience labs, the API server's validation and the Scaling view joined the
+# one module the page and its worker share (631 → 803 KB; docs/performance.md).
 aim_brotli_kb=560
-ceiling_brotli_kb=640
+ceiling_brotli_kb=820
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"

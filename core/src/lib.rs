@@ -39,6 +39,9 @@ pub mod version;
 pub mod wasm;
 
 pub use diagnostic::{Area, Diagnostic, Severity};
+/// The typed Kubernetes objects core's results hold (an HPA's behavior, a Pod), at the version
+/// core reads, so front ends name the same types.
+pub use k8s_openapi;
 pub use load::{Input, Limits, Loading, load, load_with_limits};
 pub use report::{Report, analyze, analyze_loading};
 pub use source::Location;

@@ -63,6 +63,11 @@ pub fn analyze_loading(loading: &Loading) -> Report {
 pub struct Analysis {
     pub report: Report,
     pub engine: crate::netpol::Engine,
+    /// The input's `HPASimulation` run, when it has one (its input problems are in the
+    /// report's diagnostics; the timeline is for front ends that draw it).
+    pub hpa_simulation: Option<crate::scaling::hpa::simulation::SimulationRun>,
+    /// The input's `VPASimulation` runs, likewise.
+    pub vpa_simulation: Option<crate::scaling::vpa::VpaRun>,
 }
 
 /// Every located finding of a report, in file and line order: its diagnostics
@@ -133,15 +138,20 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     diagnostics.extend(lint);
     diagnostics.extend(admitted.findings);
     diagnostics.extend(crate::scaling::vpa::findings(&loading.inventory));
-    if loading.inventory.objects.iter().any(|o| o.kind() == crate::model::Kind::VPASimulation) {
+    let has = |kind: crate::model::Kind| loading.inventory.objects.iter().any(|o| o.kind() == kind);
+    let vpa_simulation =
+        has(crate::model::Kind::VPASimulation).then(|| crate::scaling::vpa::simulate(&loading.inventory));
+    if let Some(run) = &vpa_simulation {
         // The lab's own input problems (durations, order, limits, unknown pods).
-        diagnostics.extend(crate::scaling::vpa::simulate(&loading.inventory).diagnostics);
+        diagnostics.extend(run.diagnostics.iter().cloned());
     }
     diagnostics.extend(crate::resilience::traffic::finding::analyze(&loading.inventory));
     diagnostics.extend(hpa_findings);
-    if loading.inventory.objects.iter().any(|o| o.kind() == crate::model::Kind::HPASimulation) {
+    let hpa_simulation =
+        has(crate::model::Kind::HPASimulation).then(|| crate::scaling::hpa::simulation::simulate(&loading.inventory));
+    if let Some(run) = &hpa_simulation {
         // The HPA lab's own input problems (durations, metrics, targets).
-        diagnostics.extend(crate::scaling::hpa::simulation::simulate(&loading.inventory).diagnostics);
+        diagnostics.extend(run.diagnostics.iter().cloned());
     }
     diagnostics.extend(crate::resilience::findings::findings(&loading.inventory));
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
@@ -153,5 +163,5 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         admission: admitted.admission,
         security,
     };
-    Analysis { report, engine }
+    Analysis { report, engine, hpa_simulation, vpa_simulation }
 }

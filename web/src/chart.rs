@@ -50,6 +50,17 @@ pub fn ticks(max: f64, wanted: usize) -> (Vec<f64>, f64) {
     (values, top)
 }
 
+/// Time axis ticks from 0 to `end` seconds on steps a reader counts in (15 s, 30 s, 1 min,
+/// 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, …), about `wanted` of them.
+pub fn time_ticks(end: f64, wanted: usize) -> Vec<f64> {
+    let end = if end.is_finite() && end > 0.0 { end } else { 60.0 };
+    let raw = end / wanted.max(1) as f64;
+    const STEPS: [f64; 14] =
+        [15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0];
+    let step = STEPS.into_iter().find(|s| *s >= raw).unwrap_or(86400.0 * (raw / 86400.0).ceil());
+    (0..).map(|i| i as f64 * step).take_while(|t| *t <= end + 1e-9).collect()
+}
+
 /// An SVG path for a value held from each sample's time until the next one's
 /// (a step function), ending at `end`. Samples must be in time order; `None`
 /// values break the line (a metric with no valid value that reconcile).
@@ -137,6 +148,14 @@ mod tests {
         let y = Scale::new((0.0, 10.0), (100.0, 0.0));
         let path = step_path(&[(0.0, Some(1.0)), (10.0, None), (20.0, Some(2.0))], 30.0, &x, &y);
         assert_eq!(path, "M0.0 90.0H100.0M200.0 80.0H300.0");
+    }
+
+    #[test]
+    fn time_ticks_fall_on_round_minutes() {
+        assert_eq!(time_ticks(1200.0, 6), vec![0.0, 300.0, 600.0, 900.0, 1200.0]);
+        assert_eq!(time_ticks(900.0, 6), vec![0.0, 300.0, 600.0, 900.0]);
+        assert_eq!(time_ticks(60.0, 4), vec![0.0, 15.0, 30.0, 45.0, 60.0]);
+        assert_eq!(time_ticks(86400.0, 6), vec![0.0, 21600.0, 43200.0, 64800.0, 86400.0]);
     }
 
     #[test]

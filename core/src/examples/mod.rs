@@ -72,12 +72,13 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "hpa",
         title: "HorizontalPodAutoscaler",
-        summary: "api-hpa scales the api Deployment between 3 and 10 replicas on CPU 70 % and memory 80 %.",
+        summary: "api-hpa scales the api Deployment between 3 and 10 replicas on CPU 70 % and memory 80 %; an HPASimulation spikes the CPU one minute in.",
         look_for: &[
-            "Utilization targets are percentages of the containers' requests.",
-            "The api container requests no memory, so the memory target cannot be computed.",
+            "The material says the HPA adds 1–4 pods per minute. Without `behavior` the controller may double the replicas (at least +4) at every 15-second reconcile: 3 → 6 → 10 within 15 s of the spike.",
+            "The api container requests no memory, so the memory target cannot be computed — and with one metric invalid the HPA never scales down: the load drops at 6 min and the replicas stay at 10.",
+            "Scaling down waits for the 5-minute stabilization window: every recommendation of the last 300 s must be lower.",
         ],
-        exercise: "Give every container of the HPA's target a memory request, so both metrics can be computed.",
+        exercise: "Give the api container a memory request so it scales back down after the spike, then add a `behavior` that holds scale-up to the material's 4 pods per minute.",
         yaml: include_str!("hpa.yaml"),
     },
     Example {
@@ -173,7 +174,18 @@ pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> O
         }
         "sidecars" => vec![goal("log-forwarder runs as a native sidecar", native_log_forwarder(inventory))],
         "hpa" => {
-            vec![goal("Every container of the HPA's target requests memory", hpa_target_requests_memory(inventory))]
+            let timeline = analysis.hpa_simulation.as_ref().and_then(|run| run.timeline.as_ref());
+            let fastest = timeline.map(|t| crate::scaling::hpa::simulation::most_added_within(t, 60));
+            let back_down =
+                timeline.is_some_and(|t| t.first_at_max().is_some() && t.final_replicas() == t.min_replicas);
+            vec![
+                goal("Every container of the HPA's target requests memory", hpa_target_requests_memory(inventory)),
+                goal("After the spike the HPA scales back down to minReplicas before the simulation ends", back_down),
+                goal(
+                    "Scale-up adds at most 4 pods in any minute, and the HPA still reaches maxReplicas",
+                    fastest.is_some_and(|added| added <= 4) && timeline.is_some_and(|t| t.first_at_max().is_some()),
+                ),
+            ]
         }
         "vpa" => {
             vec![goal("updateMode is Off, Initial, Recreate, Auto or InPlaceOrRecreate", vpa_modes_valid(inventory))]
@@ -316,11 +328,16 @@ mod tests {
 
     #[test]
     fn hpa_and_vpa_exercises() {
-        let hpa = example("hpa")
-            .expect("example")
-            .yaml
-            .replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 256Mi\n");
-        assert!(status("hpa", &hpa).solved);
+        let yaml = example("hpa").expect("example").yaml;
+        let with_memory = yaml.replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 512Mi\n");
+        // A memory request alone: both metrics valid, so it scales back down — but as fast as the defaults allow.
+        let goals: Vec<bool> = status("hpa", &with_memory).goals.iter().map(|g| g.met).collect();
+        assert_eq!(goals, [true, true, false]);
+        let solved = with_memory.replace(
+            "  maxReplicas: 10\n",
+            "  maxReplicas: 10\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 4, periodSeconds: 60}]\n",
+        );
+        assert!(status("hpa", &solved).solved, "{:?}", status("hpa", &solved));
         let vpa = example("vpa").expect("example").yaml.replace("updateMode: \"auto\"", "updateMode: \"Auto\"");
         assert!(status("vpa", &vpa).solved);
     }

@@ -6,7 +6,7 @@
 
 use yew::prelude::*;
 
-use crate::chart::{Scale, duration_label, step_path, ticks};
+use crate::chart::{Scale, duration_label, step_path, ticks, time_ticks};
 use crate::worker::protocol::{HpaStepView, HpaTimelineView, LoadShape, MetricTrack};
 
 const WIDTH: f64 = 720.0;
@@ -28,7 +28,16 @@ pub struct ScalingProps {
 pub fn scaling_view(props: &ScalingProps) -> Html {
     let Some(timeline) = &props.view.hpa else {
         let note = props.view.note.clone().unwrap_or_else(|| "No HorizontalPodAutoscaler in the input.".to_owned());
-        return html! { <p class="empty">{note}</p> };
+        let start = props.view.unsimulated.as_ref().map(|hpa| {
+            let (namespace, name) = hpa.split_once('/').unwrap_or(("default", hpa.as_str()));
+            let document = format!(
+                "apiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata:\n  name: {name}-lab\n  namespace: {namespace}\nspec:\n  hpa: {name}\n  duration: 900s\n"
+            );
+            let on_simulation = props.on_simulation.clone();
+            let onclick = Callback::from(move |_| on_simulation.emit(document.clone()));
+            html! { <button class="action" data-action="add-simulation" {onclick}>{format!("Simulate {hpa} over 15 minutes")}</button> }
+        });
+        return html! { <div class="empty"><p>{note}</p>{ for start }</div> };
     };
     html! {
         <div class="scaling">
@@ -77,7 +86,7 @@ fn hpa_chart(props: &TimelineProps) -> Html {
         .unwrap_or(1);
     let (y_ticks, y_top) = ticks(f64::from(highest) + 1.0, 5);
     let y = Scale::new((0.0, y_top), (REPLICAS_HEIGHT - BOTTOM, TOP));
-    let (x_ticks, _) = ticks(end, 6);
+    let x_ticks = time_ticks(end, 6);
     let series = |value: &dyn Fn(&HpaStepView) -> Option<f64>| -> String {
         let samples: Vec<(f64, Option<f64>)> = steps.iter().map(|s| (f64::from(s.t), value(s))).collect();
         step_path(&samples, end, &x, &y)
@@ -115,13 +124,22 @@ fn hpa_chart(props: &TimelineProps) -> Html {
         let hovered = hovered.clone();
         Callback::from(move |_| hovered.set(None))
     };
-    let marks = steps.iter().filter_map(|s| {
+    // A mark where a hold begins (a quota refusal marks every reconcile it happens at).
+    let marks = steps.iter().enumerate().filter_map(|(i, s)| {
         let px = x.map(f64::from(s.t));
+        let previous = i.checked_sub(1).and_then(|p| steps.get(p));
+        let reason = s.limited_by.as_ref().map(|(reason, _)| reason);
         if s.quota.is_some() {
             Some(html! { <circle class="mark quota" cx={px.to_string()} cy={y.map(f64::from(s.replicas)).to_string()} r="4"><title>{"quota refused pods"}</title></circle> })
-        } else if let Some((reason, _)) = &s.limited_by {
-            let class = if reason.contains("Stabilized") { "stabilized" } else { "rate" };
-            Some(html! { <rect class={classes!("mark", class)} x={(px - 2.5).to_string()} y={(y.map(f64::from(s.desired)) - 2.5).to_string()} width="5" height="5"><title>{reason.clone()}</title></rect> })
+        } else if let Some(reason) = reason.filter(|r| previous.and_then(|p| p.limited_by.as_ref()).map(|(p, _)| p) != Some(*r)) {
+            let class = if reason.contains("Stabilized") {
+                "stabilized"
+            } else if reason.starts_with("Failed") || reason.starts_with("Invalid") {
+                "held"
+            } else {
+                "rate"
+            };
+            Some(html! { <rect class={classes!("mark", class)} x={(px - 3.0).to_string()} y={(y.map(f64::from(s.desired)) - 3.0).to_string()} width="6" height="6"><title>{reason.clone()}</title></rect> })
         } else {
             None
         }
@@ -137,7 +155,8 @@ fn hpa_chart(props: &TimelineProps) -> Html {
                 <span class="key desired">{"desired (after behavior)"}</span>
                 <span class="key proposed">{"metrics' proposal"}</span>
                 <span class="key stabilized">{"stabilized"}</span>
-                <span class="key rate">{"rate-limited"}</span>
+                <span class="key rate">{"rate or min/max limit"}</span>
+                <span class="key held">{"metric invalid"}</span>
                 <span class="key quota">{"quota refused"}</span>
             </div>
             <svg class="chart" viewBox={format!("0 0 {WIDTH} {REPLICAS_HEIGHT}")} role="img"
@@ -270,8 +289,11 @@ fn claims(props: &TimelineProps) -> Html {
         .unwrap_or(0);
     let peak_at = steps.iter().position(|s| s.replicas == props.timeline.peak_replicas);
     let first_down = peak_at.and_then(|p| steps[p..].iter().find(|s| s.replicas < s.current)).map(|s| s.t);
-    let load_drop =
-        peak_at.and_then(|p| steps[p..].iter().find(|s| s.metric_desired.is_some_and(|d| d < s.current)).map(|s| s.t));
+    // What the valid metrics want, even when another metric's failure keeps the HPA from acting.
+    let asks_fewer = |s: &HpaStepView| {
+        s.metric_desired.or_else(|| s.metrics.iter().filter_map(|m| m.proposal).max()).is_some_and(|d| d < s.current)
+    };
+    let load_drop = peak_at.and_then(|p| steps[p..].iter().find(|s| asks_fewer(s)).map(|s| s.t));
     html! {
         <aside class="claims" aria-label="The training material's claims">
             <h4>{"The material says"}</h4>
@@ -281,10 +303,10 @@ fn claims(props: &TimelineProps) -> Html {
                 <li>{format!("Largest increase within one minute: +{most_in_a_minute} replicas.")}</li>
                 <li>{ match (load_drop, first_down) {
                     (Some(drop), Some(down)) => format!(
-                        "The metrics first asked for fewer replicas at {}; the first pod was removed at {} ({} later).",
+                        "A metric first asked for fewer replicas at {}; the first pod was removed at {} ({} later).",
                         duration_label(f64::from(drop)), duration_label(f64::from(down)), duration_label(f64::from(down.saturating_sub(drop)))),
                     (Some(drop), None) => format!(
-                        "The metrics asked for fewer replicas at {}, but no pod was removed before the run ended.",
+                        "A metric asked for fewer replicas at {}, but no pod was removed before the run ended.",
                         duration_label(f64::from(drop))),
                     _ => "The load never asked for fewer replicas in this run.".to_owned(),
                 } }</li>
@@ -293,7 +315,11 @@ fn claims(props: &TimelineProps) -> Html {
                     None => format!("Never reached maxReplicas ({}).", props.timeline.max_replicas),
                 } }</li>
             </ul>
-            <p class="muted">{"Without behavior, Kubernetes allows max(4 pods, 100 %) every 15 s up and waits 300 s (the downscale stabilization window) before scaling down."}</p>
+            if props.timeline.legacy {
+                <p class="muted">{"Without behavior, the controller allows max(2 × current, 4) replicas at every reconcile up, and scales down only when every recommendation of the last 300 s (the downscale stabilization window) is lower."}</p>
+            } else {
+                <p class="muted">{"With behavior, each direction has its own stabilization window and rate policies; the defaults allow max(+4 pods, +100 %) every 15 s up and wait 300 s before scaling down."}</p>
+            }
         </aside>
     }
 }

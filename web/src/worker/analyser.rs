@@ -317,6 +317,208 @@ fn indent(compact: &str) -> String {
     out
 }
 
+/// `cpu` in millis, `memory` in Mi, other metrics as plain numbers (milli / 1000).
+fn load_unit(metric: &str) -> (LoadUnit, f64) {
+    match metric {
+        "cpu" => (LoadUnit::Milli, 1.0),
+        "memory" | "ephemeral-storage" => (LoadUnit::Mebibytes, 1.0 / (1000.0 * 1024.0 * 1024.0)),
+        _ => (LoadUnit::Plain, 1.0 / 1000.0),
+    }
+}
+
+fn milli_of(quantity: &kubeplay_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> Option<f64> {
+    kubeplay_core::quantity::Quantity::parse(&quantity.0).ok()?.milli_value().map(|m| m as f64)
+}
+
+/// One metric of the HPA as the chart draws it: its target on the chart's axis, and the load
+/// that puts it exactly on target with `minReplicas` ready pods (the presets' unit).
+fn metric_track(
+    metric: &kubeplay_core::k8s_openapi::api::autoscaling::v2::MetricSpec,
+    pod_requests: &std::collections::BTreeMap<String, i64>,
+    min_replicas: i32,
+) -> MetricTrack {
+    let (name, target, per_pod) = match metric.type_.as_str() {
+        "Resource" => metric.resource.as_ref().map(|r| (r.name.clone(), Some(&r.target), true)),
+        "ContainerResource" => metric.container_resource.as_ref().map(|r| (r.name.clone(), Some(&r.target), true)),
+        "Pods" => metric.pods.as_ref().map(|p| (p.metric.name.clone(), Some(&p.target), true)),
+        "Object" => metric.object.as_ref().map(|o| (o.metric.name.clone(), Some(&o.target), false)),
+        "External" => metric.external.as_ref().map(|e| (e.metric.name.clone(), Some(&e.target), false)),
+        _ => None,
+    }
+    .unwrap_or((metric.type_.clone(), None, false));
+    let pods = f64::from(min_replicas.max(1));
+    let (unit, scale) = load_unit(&name);
+    let (axis_target, label, utilization, load) = match target {
+        Some(t) if t.average_utilization.is_some() => {
+            let percent = f64::from(t.average_utilization.unwrap_or(0));
+            // The load is the pods' total usage; the target is a percent of one pod's request.
+            let load = pod_requests.get(&name).map(|request| LoadKnob {
+                shape: LoadShape::Total,
+                at_target: *request as f64 * percent / 100.0 * pods * scale,
+                unit,
+            });
+            (Some(percent), format!("{percent} %"), true, load)
+        }
+        Some(t) if t.average_value.is_some() => {
+            let value = t.average_value.as_ref().and_then(milli_of);
+            let label = t.average_value.as_ref().map(|q| q.0.clone()).unwrap_or_default();
+            let shape = if per_pod { LoadShape::Total } else { LoadShape::Value };
+            let load = value.map(|v| LoadKnob { shape, at_target: v * pods * scale, unit });
+            (value.map(|v| v / 1000.0), format!("{label} per pod"), false, load)
+        }
+        Some(t) => {
+            let value = t.value.as_ref().and_then(milli_of);
+            let label = t.value.as_ref().map(|q| q.0.clone()).unwrap_or_default();
+            let load = value.map(|v| LoadKnob { shape: LoadShape::Value, at_target: v * scale, unit });
+            (value.map(|v| v / 1000.0), label, false, load)
+        }
+        None => (None, "—".to_owned(), false, None),
+    };
+    MetricTrack {
+        name: name.to_owned(),
+        kind: metric.type_.clone(),
+        target: axis_target,
+        target_label: label,
+        utilization,
+        load,
+    }
+}
+
+fn policy_text(policy: &kubeplay_core::k8s_openapi::api::autoscaling::v2::HPAScalingPolicy) -> String {
+    match policy.type_.as_str() {
+        "Percent" => format!("{} % per {} s", policy.value, policy.period_seconds),
+        _ => format!("{} pods per {} s", policy.value, policy.period_seconds),
+    }
+}
+
+fn rules_text(
+    direction: &str,
+    rules: Option<&kubeplay_core::k8s_openapi::api::autoscaling::v2::HPAScalingRules>,
+) -> String {
+    let Some(rules) = rules else { return format!("{direction}: defaults") };
+    let window =
+        rules.stabilization_window_seconds.map_or("300 s (the controller flag)".to_owned(), |w| format!("{w} s"));
+    let policies: Vec<String> = rules.policies.iter().flatten().map(policy_text).collect();
+    format!(
+        "{direction}: stabilization window {window}; {} of [{}]",
+        rules.select_policy.as_deref().unwrap_or("Max"),
+        policies.join(", ")
+    )
+}
+
+/// The reading of a metric at one reconcile: its utilization, else its average or value.
+fn metric_point(metric: &kubeplay_core::scaling::hpa::simulation::StepMetric) -> MetricPoint {
+    let (value, label) = match (metric.utilization, &metric.average, &metric.value) {
+        (Some(percent), _, _) => (Some(f64::from(percent)), format!("{percent} %")),
+        (None, Some(average), _) => (
+            kubeplay_core::quantity::Quantity::parse(average)
+                .ok()
+                .and_then(|q| q.milli_value())
+                .map(|m| m as f64 / 1000.0),
+            average.clone(),
+        ),
+        (None, None, Some(value)) => (
+            kubeplay_core::quantity::Quantity::parse(value)
+                .ok()
+                .and_then(|q| q.milli_value())
+                .map(|m| m as f64 / 1000.0),
+            value.clone(),
+        ),
+        _ => (None, "—".to_owned()),
+    };
+    MetricPoint { value, label, proposal: metric.proposal, error: metric.error.clone() }
+}
+
+/// The condition that held a reconcile back: an invalid metric (ScalingActive), a stabilization
+/// window (AbleToScale) or a rate or min/max limit (ScalingLimited), as the HPA's status names it.
+fn limiting_condition(step: &kubeplay_core::scaling::hpa::simulation::Step) -> Option<(String, String)> {
+    let find = |wanted: &dyn Fn(&kubeplay_core::scaling::hpa::controller::Condition) -> bool| {
+        step.conditions.iter().find(|c| wanted(c)).map(|c| (c.reason.clone(), c.message.clone()))
+    };
+    // A metric the controller could not read holds everything back; then a window; then a limit.
+    find(&|c| c.type_ == "ScalingActive" && c.status == "False")
+        .or_else(|| find(&|c| c.type_ == "AbleToScale" && c.reason.ends_with("Stabilized")))
+        .or_else(|| find(&|c| c.type_ == "ScalingLimited" && c.status == "True"))
+}
+
+/// The Scaling tab: the input's HPA simulation, or why there is none.
+fn scaling(
+    inventory: &kubeplay_core::model::Inventory,
+    run: Option<&kubeplay_core::scaling::hpa::simulation::SimulationRun>,
+) -> ScalingView {
+    let has_hpa = inventory.of_kind(kubeplay_core::model::Kind::HorizontalPodAutoscaler).next().is_some();
+    let Some(run) = run else {
+        let note = if has_hpa {
+            "Add an HPASimulation (or pick a load preset below the chart once there is one) to watch the HPA decide over time."
+        } else {
+            "No HorizontalPodAutoscaler in the input."
+        };
+        let unsimulated = inventory
+            .of_kind(kubeplay_core::model::Kind::HorizontalPodAutoscaler)
+            .next()
+            .map(|h| format!("{}/{}", h.namespace().unwrap_or("default"), h.name()));
+        return ScalingView { hpa: None, note: Some(note.to_owned()), unsimulated };
+    };
+    let Some(timeline) = &run.timeline else {
+        return ScalingView {
+            hpa: None,
+            note: Some("The HPASimulation cannot run: see its errors in the findings.".to_owned()),
+            unsimulated: None,
+        };
+    };
+    let hpa_name = match &timeline.hpa.namespace {
+        Some(ns) => format!("{ns}/{}", timeline.hpa.name),
+        None => timeline.hpa.name.clone(),
+    };
+    let behavior = match &timeline.behavior {
+        Some(b) => vec![rules_text("scale up", b.scale_up.as_ref()), rules_text("scale down", b.scale_down.as_ref())],
+        None => vec![
+            "no behavior: the legacy path — recommendations stabilized over 5 min before scaling down,".to_owned(),
+            "at most max(2 × current, 4) replicas per reconcile when scaling up".to_owned(),
+        ],
+    };
+    let to_u32 = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+    ScalingView {
+        hpa: Some(HpaTimelineView {
+            hpa: hpa_name,
+            target: timeline.target.to_string(),
+            min_replicas: timeline.min_replicas,
+            max_replicas: timeline.max_replicas,
+            duration: to_u32(timeline.duration),
+            sync_period: to_u32(timeline.sync_period),
+            behavior,
+            legacy: timeline.behavior.is_none(),
+            metrics: timeline
+                .metrics
+                .iter()
+                .map(|m| metric_track(m, &timeline.pod_requests, timeline.min_replicas))
+                .collect(),
+            steps: timeline
+                .steps
+                .iter()
+                .map(|s| HpaStepView {
+                    t: to_u32(s.t),
+                    current: s.current_replicas,
+                    metric_desired: s.metric_desired,
+                    desired: s.desired_replicas,
+                    replicas: s.replicas,
+                    metrics: s.metrics.iter().map(metric_point).collect(),
+                    limited_by: limiting_condition(s),
+                    quota: s
+                        .quota
+                        .as_ref()
+                        .map(|q| format!("{} of {} new pods created: {}", q.created, q.requested, q.message)),
+                })
+                .collect(),
+            peak_replicas: timeline.peak_replicas(),
+            final_replicas: timeline.final_replicas(),
+            first_at_max: timeline.first_at_max().map(to_u32),
+        }),
+        note: None,
+        unsimulated: None,
+    }
+}
+
 impl Analyser {
     /// Answers one request; `emit` sends answers (and progress) back, `now_ms` is a clock.
     pub fn handle(&mut self, request: Request, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
@@ -390,7 +592,8 @@ impl Analyser {
         let at = elapsed();
         marks.push(at);
         emit(Response::Progress { run, step: Step::Drawing, elapsed_ms: at });
-        let kubeplay_core::report::Analysis { report, engine } = analysis;
+        let kubeplay_core::report::Analysis { report, engine, hpa_simulation, .. } = analysis;
+        let scaling = scaling(&loading.inventory, hpa_simulation.as_ref());
         let traffic = crate::layout::traffic(&engine, &loading.inventory);
         let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
         drop(loading);
@@ -405,7 +608,7 @@ impl Analyser {
             traffic,
             resources: resources(&report),
             security: security(&report),
-            scaling: ScalingView::default(),
+            scaling,
             suggested_port,
             elapsed_ms: 0,
             step_ms: Vec::new(),

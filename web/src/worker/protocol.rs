@@ -400,6 +400,8 @@ pub struct ScalingView {
     pub hpa: Option<HpaTimelineView>,
     /// Why there is no timeline (no HPA, no simulation, an invalid one), for the empty state.
     pub note: Option<String>,
+    /// An HPA (`namespace/name`) the input has but does not simulate: the page offers to add one.
+    pub unsimulated: Option<String>,
 }
 
 /// One simulated HPA over time, as the chart draws it.
@@ -415,6 +417,8 @@ pub struct HpaTimelineView {
     pub sync_period: u32,
     /// The effective behavior in words (one line per direction), or the legacy path's rule.
     pub behavior: Vec<String>,
+    /// No `behavior`: the legacy path.
+    pub legacy: bool,
     /// One per metric of the HPA, in spec order.
     pub metrics: Vec<MetricTrack>,
     pub steps: Vec<HpaStepView>,

@@ -90,6 +90,14 @@ pub struct Timeline {
     pub max_replicas: i32,
     /// Pods of the target at t = 0, before the first reconcile.
     pub initial_replicas: i32,
+    /// Seconds simulated, and between reconciles (the flag's value).
+    pub duration: i64,
+    pub sync_period: i64,
+    /// The HPA's metrics after API defaulting, in spec order (what `steps[].metrics` report on).
+    pub metrics: Vec<MetricSpec>,
+    /// Requests (milli) of one of the target's pods at t = 0 after LimitRange defaulting, summed
+    /// over its containers and sidecars: what a utilization target is a percentage of.
+    pub pod_requests: BTreeMap<String, i64>,
     pub steps: Vec<Step>,
 }
 
@@ -108,6 +116,25 @@ impl Timeline {
     pub fn first_at_max(&self) -> Option<i64> {
         self.steps.iter().find(|s| s.replicas >= self.max_replicas).map(|s| s.t)
     }
+}
+
+/// The most replicas added within any `window` seconds: for every reconcile, the
+/// highest count reached before `window` seconds have passed, minus the count it started from.
+pub fn most_added_within(timeline: &Timeline, window: i64) -> i32 {
+    let steps = &timeline.steps;
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, start)| {
+            steps[i..]
+                .iter()
+                .take_while(|later| later.t < start.t.saturating_add(window))
+                .map(|later| later.replicas - start.current_replicas)
+                .max()
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// The simulation of the input's `HPASimulation`, with the problems found.
@@ -394,6 +421,15 @@ fn run_simulation(
         }
     }
     let initial_replicas = i32::try_from(pods.len()).unwrap_or(i32::MAX);
+    let mut pod_requests: BTreeMap<String, i64> = BTreeMap::new();
+    if let Some(first) = pods.first() {
+        let restartable = first.init_containers.iter().filter(|c| c.restartable);
+        for container in first.containers.iter().chain(restartable) {
+            for (resource, milli) in &container.requests {
+                *pod_requests.entry(resource.clone()).or_default() += milli;
+            }
+        }
+    }
 
     if let Some(samples) = &scenario.pods {
         for sample in samples {
@@ -551,6 +587,10 @@ fn run_simulation(
         min_replicas: hpa.spec.min_replicas.unwrap_or(1),
         max_replicas: hpa.spec.max_replicas,
         initial_replicas,
+        duration: scenario.duration,
+        sync_period: scenario.config.sync_period,
+        metrics: defaulted_metrics(&hpa.spec),
+        pod_requests,
         steps,
     })
 }

@@ -1,0 +1,173 @@
+//! Browser end-to-end for the Scaling tab: the hpa example's simulation drawn as a
+//! timeline, its exercise solved by editing the YAML, presets and sliders that
+//! rewrite the `HPASimulation` in the editor (timed: a slider change to the
+//! redrawn chart), in light, dark and at phone width. Screenshots land in
+//! target/screenshots/ (look at them).
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use kubeplay_tests::browser::{Browser, StaticServer, browser_tests_enabled, dist_dir};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn open(browser: &Browser, server: &StaticServer, query: &str) {
+    browser.client.goto(&server.url(&format!("/{query}"))).await.expect("open");
+    assert!(browser.wait_until("document.querySelector('.tabs .tab')", WAIT).await, "the app rendered for {query}");
+    assert!(
+        browser.wait_until("document.querySelector('.app[data-state=ready]')", WAIT).await,
+        "analysis finished for {query}"
+    );
+}
+
+async fn text_of(browser: &Browser, css: &str) -> String {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"))
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn editor_text(browser: &Browser) -> String {
+    let value = browser.client.execute("return document.querySelector('textarea.code').value;", vec![]).await;
+    value.expect("editor text").as_str().unwrap_or_default().to_owned()
+}
+
+async fn assert_clean(browser: &Browser, server: &StaticServer, what: &str) {
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "{what}: console errors {errors:?}");
+    let origin = server.url("");
+    let foreign: Vec<String> = browser.loaded_urls().await.into_iter().filter(|u| !u.starts_with(&origin)).collect();
+    assert!(foreign.is_empty(), "{what}: requests to other origins {foreign:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hpa_timeline_is_drawn_and_its_exercise_is_solved_live() {
+    if !browser_tests_enabled("the_hpa_timeline_is_drawn_and_its_exercise_is_solved_live") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?example=hpa&view=scaling").await;
+    assert!(browser.wait_until("document.querySelector('.hpa-chart path.series.replicas')", WAIT).await);
+
+    // As written: 3 → 6 → 10 within 15 s of the spike (the legacy cap), and never back down,
+    // because the memory metric cannot be computed.
+    let head = text_of(&browser, ".scaling-head").await;
+    assert!(head.contains("default/api-hpa → default/api[Deployment]"), "{head}");
+    assert!(head.contains("no behavior: the legacy path"), "{head}");
+    let claims = text_of(&browser, ".claims").await;
+    assert!(claims.contains("HPA scales up 1–4 pods per minute"), "{claims}");
+    assert!(claims.contains("Largest increase within one minute: +7 replicas."), "{claims}");
+    assert!(claims.contains("no pod was removed before the run ended"), "{claims}");
+    assert!(claims.contains("Reached maxReplicas (10) at 75s."), "{claims}");
+    // The last reconcile's numbers, and the condition that held it: the invalid memory metric.
+    let detail = text_of(&browser, ".step-detail").await;
+    assert!(detail.contains("missing request for memory in container api"), "{detail}");
+    assert!(detail.contains("FailedGetResourceMetric"), "{detail}");
+    assert_eq!(
+        browser.client.find_all(Locator::Css(".hpa-chart svg.metric")).await.expect("metric charts").len(),
+        2,
+        "one chart per metric"
+    );
+    browser.screenshot_to("scaling-hpa-as-written").await;
+    assert_clean(&browser, &server, "scaling").await;
+
+    // The exercise: a memory request, then the material's 4 pods per minute as a behavior.
+    let solved = kubeplay_core::examples::example("hpa")
+        .expect("hpa")
+        .yaml
+        .replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 512Mi\n")
+        .replace(
+            "  maxReplicas: 10\n",
+            "  maxReplicas: 10\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 4, periodSeconds: 60}]\n",
+        );
+    let editor = browser.client.find(Locator::Css("textarea.code")).await.expect("editor");
+    editor.clear().await.expect("clear");
+    editor.send_keys(&solved).await.expect("type the fix");
+    assert!(
+        browser
+            .wait_until(
+                "document.querySelector('.claims') && document.querySelector('.claims').textContent.includes('+4 replicas')",
+                WAIT
+            )
+            .await,
+        "the chart follows the edit"
+    );
+    let claims = text_of(&browser, ".claims").await;
+    assert!(claims.contains("Reached maxReplicas (10) at 2m."), "{claims}");
+    assert!(claims.contains("the first pod was removed at 10m45s"), "{claims}");
+    let head = text_of(&browser, ".scaling-head").await;
+    assert!(head.contains("scale up: stabilization window 0 s; Max of [4 pods per 60 s]"), "{head}");
+    browser.screenshot_to("scaling-hpa-solved").await;
+    browser.client.find(Locator::Css("#tab-lesson")).await.expect("tab").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('.solved')", WAIT).await, "the exercise is solved live");
+    browser.screenshot_to("scaling-hpa-lesson-solved").await;
+
+    // A preset rewrites the HPASimulation in the editor; the CLI would read the same text.
+    browser.client.find(Locator::Css("#tab-scaling")).await.expect("tab").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('[data-preset=ramp]')", WAIT).await);
+    browser.client.find(Locator::Css("[data-preset=ramp]")).await.expect("preset").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('textarea.code').value.includes('name: ramp')", WAIT).await);
+    let text = editor_text(&browser).await;
+    assert_eq!(text.matches("kind: HPASimulation").count(), 1, "the simulation is replaced, not added");
+    assert!(text.contains("  - metric: cpu\n    total: [{at: 0s, value: \""), "{text}");
+    assert!(browser.wait_until("document.querySelector('.app[data-state=ready]')", WAIT).await);
+
+    // A slider change, timed from the input event to the redrawn chart (printed; not asserted:
+    // timing belongs to benchmarks, the figure goes into docs/performance.md).
+    let before = text_of(&browser, ".claims").await;
+    browser
+        .client
+        .execute("window.claimsBefore = document.querySelector('.claims').textContent;", vec![])
+        .await
+        .expect("remember");
+    let started = Instant::now();
+    browser
+        .client
+        .execute(
+            "const s = document.querySelector('.slider input[aria-label=\"peak load\"]');
+             s.value = '5'; s.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .expect("move the slider");
+    assert!(
+        browser.wait_until("document.querySelector('.claims').textContent !== window.claimsBefore", WAIT).await,
+        "the chart is redrawn for the new load"
+    );
+    let elapsed = started.elapsed();
+    let analysed = browser
+        .client
+        .execute("return document.querySelector('.app').dataset.elapsedMs;", vec![])
+        .await
+        .expect("elapsed");
+    println!("slider change to redrawn chart: {} ms (analysis in the worker: {analysed} ms)", elapsed.as_millis());
+    let after = text_of(&browser, ".claims").await;
+    assert_ne!(before, after, "a 5× peak changes the run");
+    assert!(editor_text(&browser).await.contains("name: ramp"), "the slider keeps the preset");
+
+    // Dark theme and phone width.
+    browser.client.find(Locator::Css("[data-testid=theme]")).await.expect("theme").click().await.expect("click");
+    assert!(browser.wait_until("document.documentElement.dataset.theme === 'dark'", WAIT).await);
+    browser.screenshot_to("scaling-hpa-dark").await;
+    assert_clean(&browser, &server, "scaling after edits").await;
+    browser.client.clone().close().await.expect("close");
+
+    let phone = Browser::start(390, 844).await;
+    open(&phone, &server, "?example=hpa&view=scaling").await;
+    assert!(phone.wait_until("document.querySelector('.hpa-chart path.series.replicas')", WAIT).await);
+    let overflow = phone
+        .client
+        .execute("return document.querySelector('.hpa-chart').scrollWidth <= document.querySelector('.hpa-chart').clientWidth + 1;", vec![])
+        .await
+        .expect("width");
+    assert_eq!(overflow, serde_json::json!(true), "the chart fits a phone's width");
+    phone.client.execute("document.querySelector('.hpa-chart').scrollIntoView();", vec![]).await.expect("scroll");
+    phone.screenshot_to("scaling-hpa-phone").await;
+    assert_clean(&phone, &server, "scaling on a phone").await;
+    phone.client.clone().close().await.expect("close");
+}
