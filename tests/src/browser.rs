@@ -283,3 +283,41 @@ impl WebDriverCompatibleCommand for BrowserLogs {
         (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
     }
 }
+
+/// How long a browser test waits for the page to reach a state.
+pub const PAGE_WAIT: Duration = Duration::from_secs(20);
+
+/// Opens the playground at `query` (e.g. `?example=hpa&view=scaling`) and waits until the app
+/// has rendered and its analysis has finished.
+pub async fn open(browser: &Browser, server: &StaticServer, query: &str) {
+    browser.client.goto(&server.url(&format!("/{query}"))).await.expect("open");
+    assert!(
+        browser.wait_until("document.querySelector('.tabs .tab')", PAGE_WAIT).await,
+        "the app rendered for {query}"
+    );
+    assert!(
+        browser.wait_until("document.querySelector('.app[data-state=ready]')", PAGE_WAIT).await,
+        "analysis finished for {query}"
+    );
+}
+
+/// The text of the first element `css` selects (the test fails when there is none).
+pub async fn text_of(browser: &Browser, css: &str) -> String {
+    browser
+        .client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"))
+        .text()
+        .await
+        .expect("text")
+}
+
+/// No console errors, and no request left the server's origin.
+pub async fn assert_clean(browser: &Browser, server: &StaticServer, what: &str) {
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "{what}: console errors {errors:?}");
+    let origin = server.url("");
+    let foreign: Vec<String> = browser.loaded_urls().await.into_iter().filter(|u| !u.starts_with(&origin)).collect();
+    assert!(foreign.is_empty(), "{what}: requests to other origins {foreign:?}");
+}

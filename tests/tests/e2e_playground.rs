@@ -8,37 +8,9 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use kubeplay_tests::browser::{Browser, StaticServer, browser_tests_enabled, dist_dir};
+use kubeplay_tests::browser::{Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, text_of};
 
 const WAIT: Duration = Duration::from_secs(15);
-
-async fn open(browser: &Browser, server: &StaticServer, query: &str) {
-    browser.client.goto(&server.url(&format!("/{query}"))).await.expect("open");
-    assert!(browser.wait_until("document.querySelector('.tabs .tab')", WAIT).await, "the app rendered for {query}");
-    assert!(
-        browser.wait_until("document.querySelector('.app[data-state=ready]')", WAIT).await,
-        "analysis finished for {query}"
-    );
-}
-
-async fn text_of(browser: &Browser, css: &str) -> String {
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css} is on the page"))
-        .text()
-        .await
-        .expect("text")
-}
-
-async fn assert_clean(browser: &Browser, server: &StaticServer, what: &str) {
-    let errors = browser.console_errors().await;
-    assert!(errors.is_empty(), "{what}: console errors {errors:?}");
-    let origin = server.url("");
-    let foreign: Vec<String> = browser.loaded_urls().await.into_iter().filter(|u| !u.starts_with(&origin)).collect();
-    assert!(foreign.is_empty(), "{what}: requests to other origins {foreign:?}");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn examples_render_their_results_and_exercises_update_live() {

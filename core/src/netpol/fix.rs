@@ -679,18 +679,7 @@ impl Context<'_> {
                         ),
                     );
                     let rule = json!({direction.peers_field(): [peer_value], "ports": [self.port_entry()]});
-                    let kind_name = if direction == Direction::Ingress { "Ingress" } else { "Egress" };
-                    let value = json!({
-                        "apiVersion": "networking.k8s.io/v1",
-                        "kind": "NetworkPolicy",
-                        "metadata": {"name": name, "namespace": subject.namespace},
-                        "spec": {"podSelector": selector, "policyTypes": [kind_name], direction.field(): [rule]},
-                    });
-                    out.push(Candidate {
-                        kind: FixKind::NewPolicy,
-                        target: Target::New(Kind::NetworkPolicy, Some(subject.namespace.clone()), name),
-                        patch: vec![PatchOp::add(String::new(), value)],
-                    });
+                    out.push(new_policy(&subject.namespace, name, selector.clone(), direction, rule));
                 }
             }
         }
@@ -708,22 +697,11 @@ impl Context<'_> {
             }
             let selector = if subject.labels.is_empty() { json!({}) } else { json!({"matchLabels": subject.labels}) };
             let rule = json!({"ports": complement_ports(self.port, self.protocol)});
-            let kind_name = if direction == Direction::Ingress { "Ingress" } else { "Egress" };
             let name = self.unused_name(
                 &subject.namespace,
                 &format!("deny-{}-{}-{}", direction.field(), self.protocol.as_str().to_lowercase(), self.port),
             );
-            let value = json!({
-                "apiVersion": "networking.k8s.io/v1",
-                "kind": "NetworkPolicy",
-                "metadata": {"name": name, "namespace": subject.namespace},
-                "spec": {"podSelector": selector, "policyTypes": [kind_name], direction.field(): [rule]},
-            });
-            out.push(Candidate {
-                kind: FixKind::NewPolicy,
-                target: Target::New(Kind::NetworkPolicy, Some(subject.namespace.clone()), name),
-                patch: vec![PatchOp::add(String::new(), value)],
-            });
+            out.push(new_policy(&subject.namespace, name, selector, direction, rule));
             return;
         }
         for p in governing {
@@ -1067,4 +1045,21 @@ pub fn fix_with_engine(
         (f.side_effects.len(), f.patch.len(), serde_json::to_string(&f.patch).map(|s| s.len()).unwrap_or(usize::MAX))
     });
     Ok(FixReport { now, want: query.want, fixes })
+}
+
+/// A candidate that adds one NetworkPolicy of one direction with one rule, selecting
+/// `selector` in `namespace`.
+fn new_policy(namespace: &str, name: String, selector: Value, direction: Direction, rule: Value) -> Candidate {
+    let kind_name = if direction == Direction::Ingress { "Ingress" } else { "Egress" };
+    let value = json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"podSelector": selector, "policyTypes": [kind_name], direction.field(): [rule]},
+    });
+    Candidate {
+        kind: FixKind::NewPolicy,
+        target: Target::New(Kind::NetworkPolicy, Some(namespace.to_owned()), name),
+        patch: vec![PatchOp::add(String::new(), value)],
+    }
 }

@@ -390,12 +390,9 @@ fn load_controls(props: &ControlProps) -> Html {
     };
     let slider = |label: &'static str, min: f64, max: f64, step: f64, value: f64, text: String, on: Callback<f64>| {
         let oninput = Callback::from(move |e: InputEvent| {
-            if let Some(input) =
-                e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-            {
-                if let Ok(v) = input.value().parse::<f64>() {
-                    on.emit(v);
-                }
+            let input = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok());
+            if let Some(v) = input.and_then(|input| input.value().parse::<f64>().ok()) {
+                on.emit(v);
             }
         });
         html! {
