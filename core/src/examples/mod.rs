@@ -74,7 +74,7 @@ pub const EXAMPLES: &[Example] = &[
         title: "HorizontalPodAutoscaler",
         summary: "api-hpa scales the api Deployment between 3 and 10 replicas on CPU 70 % and memory 80 %; an HPASimulation spikes the CPU one minute in.",
         look_for: &[
-            "The material says the HPA adds 1–4 pods per minute. Without `behavior` the controller may double the replicas (at least +4) at every 15-second reconcile: 3 → 6 → 10 within 15 s of the spike.",
+            "The material says the HPA adds 1–4 pods per minute. Without `behavior` the controller may go to max(2 × current, 4) replicas at every 15-second reconcile: 3 → 6 → 10 within 15 s of the spike.",
             "The api container requests no memory, so the memory target cannot be computed — and with one metric invalid the HPA never scales down: the load drops at 6 min and the replicas stay at 10.",
             "Scaling down waits for the 5-minute stabilization window: every recommendation of the last 300 s must be lower.",
         ],
