@@ -114,7 +114,14 @@ fn simulation_cases() {
 /// 1–4 pods per minute, down 1 pod per minute".
 fn material_under_spike(extra_template_memory: bool) -> kubeplay_core::scaling::hpa::simulation::Timeline {
     let example = kubeplay_core::examples::example("hpa").expect("the hpa example");
-    let mut yaml = example.yaml.to_owned();
+    // The example's own manifests, without its lesson's HPASimulation: this test drives its own spike.
+    let mut yaml: String = example
+        .yaml
+        .split("\n---\n")
+        .filter(|document| !document.contains("kind: HPASimulation"))
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    yaml.push('\n');
     if extra_template_memory {
         yaml = yaml.replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 256Mi\n");
         assert!(yaml.contains("memory: 256Mi"), "the example's requests moved");
