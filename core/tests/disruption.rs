@@ -108,27 +108,17 @@ mod hostile {
     use kubeplay_core::{Input, load};
     use proptest::prelude::*;
 
-    const ACTIONS: &[&str] = &[
-        "Drain",
-        "Cordon",
-        "Uncordon",
-        "Evict",
-        "KillPod",
-        "NodeFailure",
-        "ZoneFailure",
-        "RegionFailure",
-        "NodeRecover",
-        "NetemDelay",
-        "FailRequests",
-        "Explode",
-    ];
+    /// Every action core accepts, and one it does not.
+    fn actions() -> Vec<&'static str> {
+        kubeplay_core::resilience::scenario::ACTIONS.iter().copied().chain(["Explode"]).collect()
+    }
 
     fn step() -> impl Strategy<Value = String> {
-        (-5i64..400, 0usize..ACTIONS.len(), 0usize..4, any::<bool>(), any::<bool>(), -3i64..5).prop_map(
+        (-5i64..400, 0usize..actions().len(), 0usize..4, any::<bool>(), any::<bool>(), -3i64..5).prop_map(
             |(at, action, target, flag, dry, seed)| {
                 format!(
                     "  - {{at: {at}, action: {}, node: n{target}, zone: z{target}, region: r{target}, pod: api-{target}, ignoreDaemonsets: {flag}, force: {flag}, deleteEmptydirData: {dry}, dryRun: {dry}, seed: {seed}, timeoutSeconds: {}, labelSelector: {{matchLabels: {{app: api}}}}, delayMs: 5}}\n",
-                    ACTIONS[action],
+                    actions()[action],
                     seed.max(0) * 7
                 )
             },
