@@ -513,6 +513,7 @@ fn scaling(
             peak_replicas: timeline.peak_replicas(),
             final_replicas: timeline.final_replicas(),
             first_at_max: timeline.first_at_max().map(to_u32),
+            most_added_in_a_minute: kubeplay_core::scaling::hpa::simulation::most_added_within(timeline, 60),
         }),
         note: None,
         unsimulated: None,

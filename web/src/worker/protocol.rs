@@ -425,6 +425,8 @@ pub struct HpaTimelineView {
     pub peak_replicas: i32,
     pub final_replicas: i32,
     pub first_at_max: Option<u32>,
+    /// The most replicas added within any 60 s of the run.
+    pub most_added_in_a_minute: i32,
 }
 
 /// A metric's name and what it aims at, e.g. `cpu` at `70 %` (utilization) or `30` (value).
