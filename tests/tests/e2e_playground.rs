@@ -74,7 +74,10 @@ async fn examples_render_their_results_and_exercises_update_live() {
     let fixed = kubeplay_core::examples::example("vpa")
         .expect("vpa")
         .yaml
-        .replace("updateMode: \"auto\"", "updateMode: \"Auto\"");
+        .replace(
+            "  updatePolicy:\n    updateMode: \"auto\"",
+            "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n    updateMode: \"Auto\"",
+        );
     editor.clear().await.expect("clear");
     editor.send_keys(&fixed).await.expect("type the fix");
     assert!(

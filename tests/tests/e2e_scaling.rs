@@ -143,3 +143,86 @@ async fn the_hpa_timeline_is_drawn_and_its_exercise_is_solved_live() {
     assert_clean(&phone, &server, "scaling on a phone").await;
     phone.client.clone().close().await.expect("close");
 }
+
+/// The vpa example's panel: the material's 45m / 180Mi of usage as a histogram with
+/// the 63m / 250Mi target, the refused mode, the updater's verdicts; the lesson's
+/// exercise solved by editing the VPA; light, dark and phone width.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vpa_panel_shows_the_recommendation_and_its_exercise_is_solved_live() {
+    if !browser_tests_enabled("the_vpa_panel_shows_the_recommendation_and_its_exercise_is_solved_live") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?example=vpa&view=scaling").await;
+    assert!(browser.wait_until("document.querySelector('.vpa-panel .usage-chart rect.bucket')", WAIT).await);
+    let panel = text_of(&browser, ".vpa-panel").await;
+    assert!(panel.contains("default/api-vpa → Deployment/api"), "{panel}");
+    assert!(panel.contains("updateMode \"auto\" is refused by the CRD"), "{panel}");
+    let cpu = text_of(&browser, ".vpa-bounds tr[data-resource=cpu]").await;
+    assert!(cpu.contains("100m") && cpu.contains("63m"), "{cpu}");
+    let memory = text_of(&browser, ".vpa-bounds tr[data-resource=memory]").await;
+    assert!(memory.contains("256Mi") && memory.contains("250Mi"), "{memory}");
+    let reading = text_of(&browser, ".vpa-reading").await;
+    assert!(reading.contains("the target is 63m — below today's request of 100m: lower it"), "{reading}");
+    assert_eq!(
+        browser.client.find_all(Locator::Css(".vpa-panel .usage-chart")).await.expect("charts").len(),
+        2,
+        "a histogram for CPU and one for memory"
+    );
+    let pods = text_of(&browser, ".vpa-pods").await;
+    assert!(pods.contains("api-0") && pods.contains("not one the CRD accepts"), "{pods}");
+    // No HPASimulation in this example: the HPA part says so and offers one.
+    assert!(browser.client.find(Locator::Css("[data-action=add-simulation]")).await.is_ok());
+    browser.client.execute("document.querySelector('.vpa-panel').scrollIntoView();", vec![]).await.expect("scroll");
+    browser.screenshot_to("scaling-vpa-as-written").await;
+    assert_clean(&browser, &server, "vpa panel").await;
+
+    // The exercise: a valid mode, and CPU left to the HPA (memory only).
+    let solved = kubeplay_core::examples::example("vpa").expect("vpa").yaml.replace(
+        "  updatePolicy:\n    updateMode: \"auto\"",
+        "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n    updateMode: \"Auto\"",
+    );
+    let editor = browser.client.find(Locator::Css("textarea.code")).await.expect("editor");
+    editor.clear().await.expect("clear");
+    editor.send_keys(&solved).await.expect("type the fix");
+    assert!(
+        browser
+            .wait_until(
+                "!document.querySelector('.vpa-panel .mode.invalid') && document.querySelector('.vpa-panel .mode')",
+                WAIT
+            )
+            .await,
+        "the panel follows the edit"
+    );
+    // Memory only: admission writes the 250Mi target and leaves the CPU request alone.
+    let pods = text_of(&browser, ".vpa-pods").await;
+    assert!(pods.contains("api: cpu 100m, memory 250Mi"), "{pods}");
+    browser.screenshot_to("scaling-vpa-solved").await;
+    browser.client.find(Locator::Css("#tab-lesson")).await.expect("tab").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('.solved')", WAIT).await, "the exercise is solved live");
+    browser.screenshot_to("scaling-vpa-lesson-solved").await;
+
+    browser.client.find(Locator::Css("#tab-scaling")).await.expect("tab").click().await.expect("click");
+    browser.client.find(Locator::Css("[data-testid=theme]")).await.expect("theme").click().await.expect("click");
+    assert!(browser.wait_until("document.documentElement.dataset.theme === 'dark'", WAIT).await);
+    assert!(browser.wait_until("document.querySelector('.vpa-panel')", WAIT).await);
+    browser.client.execute("document.querySelector('.vpa-panel').scrollIntoView();", vec![]).await.expect("scroll");
+    browser.screenshot_to("scaling-vpa-dark").await;
+    assert_clean(&browser, &server, "vpa after edits").await;
+    browser.client.clone().close().await.expect("close");
+
+    let phone = Browser::start(390, 844).await;
+    open(&phone, &server, "?example=vpa&view=scaling").await;
+    assert!(phone.wait_until("document.querySelector('.vpa-panel .usage-chart rect.bucket')", WAIT).await);
+    let fits = phone
+        .client
+        .execute("const p = document.querySelector('.vpa-panel'); return p.scrollWidth <= p.clientWidth + 1;", vec![])
+        .await
+        .expect("width");
+    assert_eq!(fits, serde_json::json!(true), "the panel fits a phone's width");
+    phone.client.execute("document.querySelector('.vpa-panel').scrollIntoView();", vec![]).await.expect("scroll");
+    phone.screenshot_to("scaling-vpa-phone").await;
+    assert_clean(&phone, &server, "vpa on a phone").await;
+    phone.client.clone().close().await.expect("close");
+}

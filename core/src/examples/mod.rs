@@ -84,12 +84,13 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "vpa",
         title: "VerticalPodAutoscaler",
-        summary: "api-vpa recommends requests for the api Deployment.",
+        summary: "api-vpa recommends requests for the api Deployment from the material's usage (45m CPU, 180Mi memory, eight days), beside the material's HPA on CPU.",
         look_for: &[
-            "`updateMode: \"auto\"` is not a value the VPA CRD accepts: modes are capitalised.",
-            "HPA and VPA should not both act on CPU or memory of the same workload.",
+            "The material says: usage 45m / 180Mi, \"recommendation: reduce requests\". The recommender's target is 63m / 250Mi: the 90th percentile of usage plus a 15 % margin, and never under 250Mi of memory per pod.",
+            "`updateMode: \"auto\"` is not a value the VPA CRD accepts: modes are capitalised, and the API server would refuse this VPA.",
+            "api-hpa scales api on CPU while the VPA sets its CPU request: every VPA change moves the HPA's utilization. Upstream does not support both on the same resource.",
         ],
-        exercise: "Fix the updateMode so the VerticalPodAutoscaler would be accepted.",
+        exercise: "Make the VerticalPodAutoscaler valid, leave CPU to the HPA, and keep the VPA setting the memory requests of new pods.",
         yaml: include_str!("vpa.yaml"),
     },
 ];
@@ -188,7 +189,12 @@ pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> O
             ]
         }
         "vpa" => {
-            vec![goal("updateMode is Off, Initial, Recreate, Auto or InPlaceOrRecreate", vpa_modes_valid(inventory))]
+            let vpa_findings = |code: &str| report.diagnostics.iter().any(|d| d.code == code);
+            vec![
+                goal("updateMode is Off, Initial, Recreate, Auto or InPlaceOrRecreate", vpa_modes_valid(inventory)),
+                goal("No HPA and VPA act on the same resource of api", !vpa_findings("vpa-hpa-same-resource")),
+                goal("New api pods get the VPA's memory target", vpa_writes_memory_target(analysis)),
+            ]
         }
         _ => return None,
     };
@@ -249,6 +255,27 @@ fn hpa_target_requests_memory(inventory: &Inventory) -> bool {
 
 /// The CRD's enum for `spec.updatePolicy.updateMode` (vpa.md §4).
 pub const VPA_UPDATE_MODES: &[&str] = &crate::scaling::vpa::simulation::UPDATE_MODES;
+
+/// Every simulated VPA has a memory target and admission writes it into every new pod.
+fn vpa_writes_memory_target(analysis: &Analysis) -> bool {
+    let Some(run) = &analysis.vpa_simulation else { return false };
+    !run.vpas.is_empty()
+        && run.vpas.iter().all(|vpa| {
+            let targets: Vec<(&str, &String)> = vpa
+                .recommendation
+                .iter()
+                .flat_map(|r| &r.container_recommendations)
+                .filter_map(|c| c.target.get("memory").map(|m| (c.container_name.as_str(), m)))
+                .collect();
+            !targets.is_empty()
+                && !vpa.pods.is_empty()
+                && vpa.pods.iter().all(|pod| {
+                    targets.iter().all(|(container, memory)| {
+                        pod.requests.get(*container).and_then(|r| r.get("memory")) == Some(*memory)
+                    })
+                })
+        })
+}
 
 fn vpa_modes_valid(inventory: &Inventory) -> bool {
     let modes: Vec<Option<&str>> = inventory
@@ -338,7 +365,35 @@ mod tests {
             "  maxReplicas: 10\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 4, periodSeconds: 60}]\n",
         );
         assert!(status("hpa", &solved).solved, "{:?}", status("hpa", &solved));
-        let vpa = example("vpa").expect("example").yaml.replace("updateMode: \"auto\"", "updateMode: \"Auto\"");
-        assert!(status("vpa", &vpa).solved);
+    }
+
+    #[test]
+    fn vpa_exercise_wants_a_valid_memory_only_vpa() {
+        let met = |text: &str| status("vpa", text).goals.iter().map(|g| g.met).collect::<Vec<_>>();
+        let yaml = example("vpa").expect("example").yaml;
+        // As the material writes it: refused mode, CPU shared with the HPA; admission
+        // writes nothing for a VPA the API server would not store.
+        assert_eq!(met(yaml), [false, false, false]);
+        let valid = yaml.replace("updateMode: \"auto\"", "updateMode: \"Auto\"");
+        assert_eq!(met(&valid), [true, false, true]);
+        // `Off` ends the overlap, but then the VPA only recommends.
+        let off = yaml.replace("updateMode: \"auto\"", "updateMode: \"Off\"");
+        assert_eq!(met(&off), [true, true, false]);
+        let memory_only = valid.replace(
+            "  updatePolicy:\n",
+            "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n",
+        );
+        assert!(status("vpa", &memory_only).solved, "{:?}", status("vpa", &memory_only));
+    }
+
+    /// The material's numbers: 45m / 180Mi of usage give a 63m / 250Mi target.
+    #[test]
+    fn vpa_example_recommends_the_worked_example() {
+        let loading = crate::load(&[Input::new("vpa.yaml", example("vpa").expect("example").yaml)]);
+        let analysis = crate::report::analyze_keeping_engine(&loading);
+        let run = analysis.vpa_simulation.expect("the example simulates usage");
+        let recommendation = run.vpas[0].recommendation.as_ref().expect("recommendation");
+        let target = &recommendation.container_recommendations[0].target;
+        assert_eq!((target["cpu"].as_str(), target["memory"].as_str()), ("63m", "250Mi"));
     }
 }

@@ -9,3 +9,4 @@ pub mod security;
 pub mod tabs;
 pub mod toolbar;
 pub mod traffic;
+pub mod vpa;

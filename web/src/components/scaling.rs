@@ -26,6 +26,7 @@ pub struct ScalingProps {
 
 #[function_component(ScalingView)]
 pub fn scaling_view(props: &ScalingProps) -> Html {
+    let vpas = props.view.vpas.iter().map(|panel| html! { <super::vpa::VpaPanel panel={panel.clone()} /> });
     let Some(timeline) = &props.view.hpa else {
         let note = props.view.note.clone().unwrap_or_else(|| "No HorizontalPodAutoscaler in the input.".to_owned());
         let start = props.view.unsimulated.as_ref().map(|hpa| {
@@ -37,7 +38,12 @@ pub fn scaling_view(props: &ScalingProps) -> Html {
             let onclick = Callback::from(move |_| on_simulation.emit(document.clone()));
             html! { <button class="action" data-action="add-simulation" {onclick}>{format!("Simulate {hpa} over 15 minutes")}</button> }
         });
-        return html! { <div class="empty"><p>{note}</p>{ for start }</div> };
+        return html! {
+            <div class="scaling">
+                <div class="empty"><p>{note}</p>{ for start }</div>
+                { for vpas }
+            </div>
+        };
     };
     html! {
         <div class="scaling">
@@ -53,6 +59,7 @@ pub fn scaling_view(props: &ScalingProps) -> Html {
             <LoadControls timeline={timeline.clone()} on_simulation={props.on_simulation.clone()} />
             <HpaChart timeline={timeline.clone()} />
             <Claims timeline={timeline.clone()} />
+            { for vpas }
         </div>
     }
 }

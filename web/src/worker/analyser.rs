@@ -441,8 +441,126 @@ fn limiting_condition(step: &kubeplay_core::scaling::hpa::simulation::Step) -> O
         .or_else(|| find(&|c| c.type_ == "ScalingLimited" && c.status == "True"))
 }
 
-/// The Scaling tab: the input's HPA simulation, or why there is none.
+/// The Scaling tab: the HPA timeline (or why there is none) and a panel per VPA.
 fn scaling(
+    inventory: &kubeplay_core::model::Inventory,
+    hpa: Option<&kubeplay_core::scaling::hpa::simulation::SimulationRun>,
+    vpa: Option<&kubeplay_core::scaling::vpa::VpaRun>,
+) -> ScalingView {
+    let mut view = hpa_scaling(inventory, hpa);
+    view.vpas = vpa.map(|run| run.vpas.iter().map(|v| vpa_panel(inventory, v)).collect()).unwrap_or_default();
+    view
+}
+
+/// One VPA's panel: its recommendation with the histograms behind it, and its pods.
+fn vpa_panel(
+    inventory: &kubeplay_core::model::Inventory,
+    output: &kubeplay_core::scaling::vpa::output::VpaOutput,
+) -> VpaPanelView {
+    use kubeplay_core::model::{Kind, Object};
+    let vpa = inventory.of_kind(Kind::VerticalPodAutoscaler).find_map(|o| match &o.object {
+        Object::VerticalPodAutoscaler(v)
+            if o.name() == output.vpa.name && o.namespace().unwrap_or("default") == output.vpa.namespace =>
+        {
+            Some(v.as_ref())
+        }
+        _ => None,
+    });
+    let spec = vpa.and_then(|v| v.spec.as_ref());
+    let target_ref = spec.map(|s| &s.target_ref);
+    let written_mode = spec.and_then(|s| s.update_policy.as_ref()).and_then(|p| p.update_mode.clone());
+    let effective_mode = vpa.and_then(kubeplay_core::scaling::vpa::simulation::update_mode);
+    let workload = target_ref.and_then(|r| {
+        inventory
+            .workloads()
+            .find(|w| w.namespace == output.vpa.namespace && w.name == r.name && w.kind.as_str() == r.kind)
+    });
+    // Base units as f64: cores and bytes.
+    let bound = |text: Option<&String>| {
+        text.map(|t| BoundView {
+            text: t.clone(),
+            value: kubeplay_core::quantity::Quantity::parse(t)
+                .ok()
+                .and_then(|q| q.milli_value())
+                .map_or(0.0, |m| m as f64 / 1000.0),
+        })
+    };
+    let recommendations = output.recommendation.as_ref().map(|r| r.container_recommendations.as_slice()).unwrap_or(&[]);
+    let mut names: Vec<String> = recommendations.iter().map(|r| r.container_name.clone()).collect();
+    for histogram in &output.usage {
+        if !names.contains(&histogram.container) {
+            names.push(histogram.container.clone());
+        }
+    }
+    let containers = names
+        .iter()
+        .map(|name| {
+            let recommendation = recommendations.iter().find(|r| &r.container_name == name);
+            let template_request = |resource: &str| {
+                workload.as_ref().and_then(|w| {
+                    let spec = w.template.spec.as_ref()?;
+                    let container = spec.containers.iter().find(|c| &c.name == name)?;
+                    container.resources.as_ref()?.requests.as_ref()?.get(resource).map(|q| q.0.clone())
+                })
+            };
+            let resources = ["cpu", "memory"]
+                .iter()
+                .map(|resource| {
+                    let histogram = output.usage.iter().find(|h| &h.container == name && h.resource == *resource);
+                    let total: f64 = histogram.map_or(0.0, |h| h.buckets.iter().map(|b| b.weight).sum());
+                    VpaResourceView {
+                        resource: (*resource).to_owned(),
+                        request: bound(template_request(resource).as_ref()),
+                        lower_bound: bound(recommendation.and_then(|r| r.lower_bound.get(*resource))),
+                        target: bound(recommendation.and_then(|r| r.target.get(*resource))),
+                        upper_bound: bound(recommendation.and_then(|r| r.upper_bound.get(*resource))),
+                        uncapped_target: bound(recommendation.and_then(|r| r.uncapped_target.get(*resource))),
+                        buckets: histogram
+                            .map(|h| {
+                                h.buckets
+                                    .iter()
+                                    .map(|b| [b.start, b.end, if total > 0.0 { b.weight / total } else { 0.0 }])
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        percentiles: histogram.map(|h| h.percentiles.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            VpaContainerView { name: name.clone(), resources }
+        })
+        .collect();
+    let pods = output
+        .pods
+        .iter()
+        .map(|pod| VpaPodView {
+            name: pod.name.clone(),
+            admitted: pod
+                .requests
+                .iter()
+                .map(|(container, list)| {
+                    let list: Vec<String> = list.iter().map(|(resource, q)| format!("{resource} {q}")).collect();
+                    format!("{container}: {}", list.join(", "))
+                })
+                .collect(),
+            action: pod.update.action.clone(),
+            reason: pod.update.reason.clone(),
+        })
+        .collect();
+    VpaPanelView {
+        vpa: format!("{}/{}", output.vpa.namespace, output.vpa.name),
+        target: target_ref.map(|r| format!("{}/{}", r.kind, r.name)).unwrap_or_default(),
+        mode: written_mode.or_else(|| effective_mode.map(str::to_owned)).unwrap_or_default(),
+        mode_valid: effective_mode.is_some(),
+        simulated: !output.usage.is_empty(),
+        containers,
+        pods,
+        acted: output.acted.clone(),
+    }
+}
+
+/// The HPA part of the Scaling tab: the input's HPA simulation, or why there is none.
+fn hpa_scaling(
     inventory: &kubeplay_core::model::Inventory,
     run: Option<&kubeplay_core::scaling::hpa::simulation::SimulationRun>,
 ) -> ScalingView {
@@ -457,13 +575,14 @@ fn scaling(
             .of_kind(kubeplay_core::model::Kind::HorizontalPodAutoscaler)
             .next()
             .map(|h| format!("{}/{}", h.namespace().unwrap_or("default"), h.name()));
-        return ScalingView { hpa: None, note: Some(note.to_owned()), unsimulated };
+        return ScalingView { hpa: None, note: Some(note.to_owned()), unsimulated, vpas: Vec::new() };
     };
     let Some(timeline) = &run.timeline else {
         return ScalingView {
             hpa: None,
             note: Some("The HPASimulation cannot run: see its errors in the findings.".to_owned()),
             unsimulated: None,
+            vpas: Vec::new(),
         };
     };
     let hpa_name = match &timeline.hpa.namespace {
@@ -517,6 +636,7 @@ fn scaling(
         }),
         note: None,
         unsimulated: None,
+        vpas: Vec::new(),
     }
 }
 
@@ -593,8 +713,8 @@ impl Analyser {
         let at = elapsed();
         marks.push(at);
         emit(Response::Progress { run, step: Step::Drawing, elapsed_ms: at });
-        let kubeplay_core::report::Analysis { report, engine, hpa_simulation, .. } = analysis;
-        let scaling = scaling(&loading.inventory, hpa_simulation.as_ref());
+        let kubeplay_core::report::Analysis { report, engine, hpa_simulation, vpa_simulation } = analysis;
+        let scaling = scaling(&loading.inventory, hpa_simulation.as_ref(), vpa_simulation.as_ref());
         let traffic = crate::layout::traffic(&engine, &loading.inventory);
         let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
         drop(loading);
@@ -726,6 +846,33 @@ mod tests {
         assert!(web.admitted);
         assert!(web.containers.iter().any(|c| c.requests.contains("cpu 250m") && c.limits.contains("cpu 500m")));
         assert!(outcome.resources.decisions.iter().any(|d| d.name == "api-24" && !d.admitted));
+    }
+
+    #[test]
+    fn the_vpa_panel_carries_the_histograms_bounds_and_verdicts() {
+        let mut analyser = Analyser::default();
+        let answers = ask(&mut analyser, Request::Analyze { run: 1, text: example("vpa"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        let [panel] = outcome.scaling.vpas.as_slice() else { panic!("{:?}", outcome.scaling.vpas) };
+        assert_eq!((panel.vpa.as_str(), panel.target.as_str()), ("default/api-vpa", "Deployment/api"));
+        assert_eq!(panel.mode, "auto");
+        assert!(!panel.mode_valid && panel.simulated);
+        let [container] = panel.containers.as_slice() else { panic!() };
+        let resource = |name: &str| container.resources.iter().find(|r| r.resource == name).expect(name);
+        let (cpu, memory) = (resource("cpu"), resource("memory"));
+        let text = |b: &Option<BoundView>| b.as_ref().map(|b| b.text.clone());
+        assert_eq!((text(&cpu.target), text(&memory.target)), (Some("63m".into()), Some("250Mi".into())));
+        assert_eq!((text(&cpu.request), text(&memory.request)), (Some("100m".into()), Some("256Mi".into())));
+        assert!((cpu.target.as_ref().unwrap().value - 0.063).abs() < 1e-12);
+        assert_eq!(memory.target.as_ref().unwrap().value, 250.0 * 1024.0 * 1024.0);
+        // Steady usage: one bucket holding all the weight, around 45m.
+        assert_eq!(cpu.buckets.len(), 1);
+        assert!(cpu.buckets[0][0] <= 0.045 && 0.045 < cpu.buckets[0][1] && cpu.buckets[0][2] == 1.0);
+        assert_eq!(cpu.percentiles.len(), 3);
+        // The refused mode: admission writes nothing, and the updater says why.
+        assert_eq!(panel.pods.len(), 3);
+        assert!(panel.pods.iter().all(|p| p.action == "none" && p.reason.contains("not one the CRD accepts")));
+        assert!(panel.pods[0].admitted[0].contains("cpu 100m"), "{:?}", panel.pods[0].admitted);
     }
 
     #[test]

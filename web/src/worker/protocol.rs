@@ -402,6 +402,67 @@ pub struct ScalingView {
     pub note: Option<String>,
     /// An HPA (`namespace/name`) the input has but does not simulate: the page offers to add one.
     pub unsimulated: Option<String>,
+    /// One panel per VerticalPodAutoscaler of the input, in input order.
+    pub vpas: Vec<VpaPanelView>,
+}
+
+/// One VerticalPodAutoscaler: the recommender's usage histograms and bounds per
+/// container, what admission would write into a new pod, and the updater's verdicts.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct VpaPanelView {
+    /// `namespace/name` of the VPA, and its target as `Kind/name`.
+    pub vpa: String,
+    pub target: String,
+    /// `updateMode` as written (the default when absent), and whether the CRD accepts it.
+    pub mode: String,
+    pub mode_valid: bool,
+    /// The recommendation comes from simulated usage (a `VPASimulation`), not the VPA's status.
+    pub simulated: bool,
+    pub containers: Vec<VpaContainerView>,
+    pub pods: Vec<VpaPodView>,
+    /// Pods the updater evicts or resizes in this loop, in its priority order.
+    pub acted: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct VpaContainerView {
+    pub name: String,
+    /// CPU, then memory.
+    pub resources: Vec<VpaResourceView>,
+}
+
+/// One resource of one container: quantities as text for the table, and as
+/// numbers in base units (cores, bytes) for the histogram's marks.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct VpaResourceView {
+    pub resource: String,
+    /// The request the target's pod template sets today.
+    pub request: Option<BoundView>,
+    pub lower_bound: Option<BoundView>,
+    pub target: Option<BoundView>,
+    pub upper_bound: Option<BoundView>,
+    /// The target before the resource policy and LimitRange capped it.
+    pub uncapped_target: Option<BoundView>,
+    /// Non-empty buckets `[start, end, share of the total weight]`, in base units.
+    pub buckets: Vec<[f64; 3]>,
+    /// `(name, percentile, value)` the estimator reads, before margin and minimums.
+    pub percentiles: Vec<(String, f64, f64)>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct BoundView {
+    pub text: String,
+    pub value: f64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct VpaPodView {
+    pub name: String,
+    /// What admission writes into the pod when it is (re)created, e.g. `api: cpu 63m, memory 250Mi`.
+    pub admitted: Vec<String>,
+    /// `evict`, `in-place` or `none`, and why.
+    pub action: String,
+    pub reason: String,
 }
 
 /// One simulated HPA over time, as the chart draws it.

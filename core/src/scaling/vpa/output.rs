@@ -88,6 +88,65 @@ pub struct VpaOutput {
     pub acted: Vec<String>,
     /// `<pod>/<container>` → `[windowEndSeconds, bytes, fromOOM]` per memory window.
     pub peaks: BTreeMap<String, Vec<(i64, i64, bool)>>,
+    /// The recommender's histograms behind `recommendation`, per container and
+    /// resource, when usage was simulated; for views, not part of the JSON contract.
+    #[serde(skip)]
+    pub usage: Vec<UsageHistogram>,
+}
+
+/// One resource's usage as the recommender holds it for one container (`vpa.md §2–3`):
+/// the decayed weights of its non-empty buckets and the percentiles the estimator
+/// reads, before margin, confidence and minimums.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UsageHistogram {
+    pub container: String,
+    /// `cpu` (values in cores) or `memory` (values in bytes, the peaks per aggregation window).
+    pub resource: String,
+    pub buckets: Vec<UsageBucket>,
+    /// `(lowerBound | target | upperBound, percentile, value)`, in that order.
+    pub percentiles: Vec<(String, f64, f64)>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UsageBucket {
+    pub start: f64,
+    pub end: f64,
+    pub weight: f64,
+}
+
+impl UsageHistogram {
+    /// The non-empty buckets of `histogram` (lighter than its epsilon counts as empty,
+    /// as upstream's `IsEmpty` does) and its value at each named percentile.
+    pub fn of(
+        container: &str,
+        resource: &str,
+        histogram: &super::histogram::DecayingHistogram,
+        percentiles: [(&str, f64); 3],
+    ) -> Self {
+        let options = histogram.histogram().options();
+        let epsilon = options.epsilon();
+        let buckets = histogram
+            .histogram()
+            .bucket_weights()
+            .iter()
+            .enumerate()
+            .filter(|(_, weight)| **weight >= epsilon)
+            .map(|(i, weight)| UsageBucket {
+                start: options.bucket_start(i),
+                end: options.bucket_start(i + 1),
+                weight: *weight,
+            })
+            .collect();
+        UsageHistogram {
+            container: container.to_owned(),
+            resource: resource.to_owned(),
+            buckets,
+            percentiles: percentiles
+                .iter()
+                .map(|(name, p)| ((*name).to_owned(), *p, histogram.percentile(*p)))
+                .collect(),
+        }
+    }
 }
 
 impl VpaOutput {

@@ -15,7 +15,7 @@ use super::capping::{
     ContainerPolicy, ContainerResources, LimitRangeItem, PodResourcePolicy, Processed, admit_container, process_for_pod,
 };
 use super::estimator::{CPU, ContainerRecommendation, MEMORY, RecommenderConfig};
-use super::output::{PodOutput, RecommendationOutput, UpdateOutput, VpaId, VpaOutput};
+use super::output::{PodOutput, RecommendationOutput, UpdateOutput, UsageHistogram, VpaId, VpaOutput};
 use super::updater::{self, GroupStats, Termination, UpdaterConfig, UpdaterPod};
 use crate::admission::ResourceList;
 use crate::diagnostic::{Area, Diagnostic, Severity};
@@ -1010,6 +1010,7 @@ fn simulate_one(
         }
     }
 
+    let mut histograms = Vec::new();
     let status = if any_usage {
         // Every container name of every pod, `mode: Off` excluded, merged by name.
         let mut merged: BTreeMap<String, (AggregateContainerState, Vec<String>)> = BTreeMap::new();
@@ -1027,6 +1028,29 @@ fn simulate_one(
             if let Some((state, _)) = merged.get_mut(container) {
                 state.merge(aggregate);
             }
+        }
+        let config = &settings.recommender;
+        for (container, (state, _)) in &merged {
+            histograms.push(UsageHistogram::of(
+                container,
+                CPU,
+                &state.cpu,
+                [
+                    ("lowerBound", config.lower_bound_cpu_percentile),
+                    ("target", config.target_cpu_percentile),
+                    ("upperBound", config.upper_bound_cpu_percentile),
+                ],
+            ));
+            histograms.push(UsageHistogram::of(
+                container,
+                MEMORY,
+                &state.memory_peaks,
+                [
+                    ("lowerBound", config.lower_bound_memory_percentile),
+                    ("target", config.target_memory_percentile),
+                    ("upperBound", config.upper_bound_memory_percentile),
+                ],
+            ));
         }
         let estimates = settings.recommender.estimate(&merged);
         let integer_cpu: Vec<String> = vpa
@@ -1164,6 +1188,7 @@ fn simulate_one(
         update_order: ordered.iter().map(|&i| pods[i].name.clone()).collect(),
         acted: acted.iter().map(|&i| pods[i].name.clone()).collect(),
         peaks,
+        usage: histograms,
     }
 }
 
@@ -1206,5 +1231,34 @@ mod tests {
         assert_eq!(format_duration(12 * 3_600_000), "12h");
         assert_eq!(format_duration(90_500), "1m30s500ms");
         assert!(offset_ms(&Offset::Seconds(-1)).is_err());
+    }
+
+    /// The histograms behind the worked example's 63m / 250Mi: steady 45m / 180Mi
+    /// usage fills one CPU bucket and one memory-peak bucket, and every percentile
+    /// the estimator reads is that bucket's end.
+    #[test]
+    fn usage_histograms_hold_the_worked_example() {
+        let text = include_str!("../../../tests/cases/vpa/sim/worked-example.yaml");
+        let loading = crate::load(&[crate::Input::new("worked-example.yaml", text)]);
+        let run = simulate(&loading.inventory);
+        let usage = &run.vpas[0].usage;
+        let of = |resource: &str| usage.iter().find(|h| h.container == "api" && h.resource == resource).unwrap();
+        let (cpu, memory) = (of("cpu"), of("memory"));
+        assert_eq!(usage.len(), 2);
+        assert_eq!(cpu.buckets.len(), 1);
+        assert!(cpu.buckets[0].start <= 0.045 && 0.045 < cpu.buckets[0].end, "{cpu:?}");
+        let mib180 = 180.0 * 1024.0 * 1024.0;
+        assert_eq!(memory.buckets.len(), 1);
+        assert!(memory.buckets[0].start <= mib180 && mib180 < memory.buckets[0].end, "{memory:?}");
+        let names: Vec<&str> = cpu.percentiles.iter().map(|(name, _, _)| name.as_str()).collect();
+        assert_eq!(names, ["lowerBound", "target", "upperBound"]);
+        for histogram in [cpu, memory] {
+            for (_, _, value) in &histogram.percentiles {
+                assert_eq!(*value, histogram.buckets[0].end);
+            }
+        }
+        // The JSON contract does not carry them.
+        let json = serde_json::to_value(&run.vpas[0]).unwrap();
+        assert!(json.get("usage").is_none());
     }
 }
