@@ -649,6 +649,7 @@ impl Cluster<'_> {
                 ready: if n.ready == NodeReady::True { "True" } else { "Unknown" },
                 unschedulable: n.unschedulable,
                 taints: n.taints.iter().map(|t| t.describe()).collect(),
+                machine_up: n.machine_up,
             })
             .collect();
         let workloads = (0..self.controllers.len())

@@ -207,6 +207,10 @@ pub struct NodeRow {
     pub ready: &'static str,
     pub unschedulable: bool,
     pub taints: Vec<String>,
+    /// The machine runs (false from a failure step to its recovery), whatever
+    /// the API shows; not part of the JSON contract.
+    #[serde(skip)]
+    pub machine_up: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
