@@ -121,7 +121,7 @@ pub const EXAMPLES: &[Example] = &[
         title: "Multi-region: service mesh locality",
         summary: "Option 2 of the material: Istio routes the frontend's calls to api by locality — east first, west on failover; api-east starts failing every request at 60 s.",
         look_for: &[
-            "Locality load balancing makes Envoy priorities: east's pods are priority 0, west's priority 1. All requests stay local while east is healthy.",
+            "Locality load balancing makes Envoy priorities: the frontend's own zone first, then the rest of east, then west (the `failover` entry). While those pods are healthy, every request stays in the frontend's zone.",
             "api-east fails every request, yet no pod is ejected: Istio's default maxEjectionPercent is 10 %, and ejecting one of 6 hosts is 17 %. The frontend keeps sending everything to the failing pods.",
             "The mesh view is computed at the end of the run, with ejection immediate (a stated simplification).",
         ],

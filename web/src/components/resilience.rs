@@ -263,7 +263,7 @@ pub fn resilience_view(props: &ResilienceProps) -> Html {
                     if view.cut { " · later instants cut" } else { "" },
                 )}</p>
             </header>
-            <FailoverStory view={outcome.clone()} />
+            <FailoverStory analysis={props.analysis.clone()} />
             <div class="timeline" role="group" aria-label="Timeline">
                 <button class="action" data-action="step-back" aria-label="Previous instant" onclick={seek(index.saturating_sub(1))}>{"⏮"}</button>
                 <button class="action play" data-action="play" aria-label={if player.playing { "Pause" } else { "Play" }} onclick={on_toggle}>{ if player.playing { "⏸ pause" } else { "▶ play" } }</button>
@@ -274,16 +274,16 @@ pub fn resilience_view(props: &ResilienceProps) -> Html {
                     { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={(*s - player.speed).abs() < 0.01}>{format!("{s}× ")}</option> }) }
                 </select>
             </div>
-            <MapView view={outcome.clone()} {geometry} {index} />
+            <MapView analysis={props.analysis.clone()} {geometry} {index} />
             <Legend />
             <div class="resilience-panels">
-                <Gauges view={outcome.clone()} {index} />
-                <Alerts view={outcome.clone()} {t} />
-                <Lines title="Events" class="events" lines={Rc::new(view.events.clone())} {t} />
-                <Lines title="Console" class="console" lines={Rc::new(view.console.clone())} {t} />
+                <Gauges analysis={props.analysis.clone()} {index} />
+                <Alerts analysis={props.analysis.clone()} {t} />
+                <Lines title="Events" class="events" analysis={props.analysis.clone()} console=false {t} />
+                <Lines title="Console" class="console" analysis={props.analysis.clone()} console=true {t} />
             </div>
-            <Palette view={outcome.clone()} at={at_for_palette} on_scenario={props.on_scenario.clone()} />
-            <Mesh view={outcome.clone()} />
+            <Palette analysis={props.analysis.clone()} at={at_for_palette} on_scenario={props.on_scenario.clone()} />
+            <Mesh analysis={props.analysis.clone()} />
             <details class="simplifications">
                 <summary>{"Simplifications of this lab"}</summary>
                 <ul>{ for view.simplifications.iter().map(|s| html! { <li>{s}</li> }) }</ul>
@@ -294,13 +294,13 @@ pub fn resilience_view(props: &ResilienceProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct OutcomeProps {
-    view: Rc<crate::worker::protocol::Outcome>,
+    analysis: Analysis,
 }
 
 /// The material's failover story with this run's numbers.
 #[function_component(FailoverStory)]
 fn failover_story(props: &OutcomeProps) -> Html {
-    let view = &props.view.resilience;
+    let view = &props.analysis.outcome.resilience;
     if view.failover.is_empty() {
         return html! {};
     }
@@ -336,14 +336,14 @@ fn failover_story(props: &OutcomeProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct MapProps {
-    view: Rc<crate::worker::protocol::Outcome>,
+    analysis: Analysis,
     geometry: Rc<Geometry>,
     index: usize,
 }
 
 #[function_component(MapView)]
 fn map_view(props: &MapProps) -> Html {
-    let view = &props.view.resilience;
+    let view = &props.analysis.outcome.resilience;
     let g = &props.geometry;
     let Some(frame) = view.frames.get(props.index) else { return html! {} };
     // Pods per node in name order, so a pod keeps its seat while others come and go.
@@ -493,14 +493,14 @@ fn legend() -> Html {
 
 #[derive(Properties, PartialEq)]
 struct IndexProps {
-    view: Rc<crate::worker::protocol::Outcome>,
+    analysis: Analysis,
     index: usize,
 }
 
 /// PodDisruptionBudgets: allowed disruptions now, and over the run.
 #[function_component(Gauges)]
 fn gauges(props: &IndexProps) -> Html {
-    let view = &props.view.resilience;
+    let view = &props.analysis.outcome.resilience;
     if view.pdbs.is_empty() {
         return html! {};
     }
@@ -544,13 +544,13 @@ fn gauges(props: &IndexProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct TimeProps {
-    view: Rc<crate::worker::protocol::Outcome>,
+    analysis: Analysis,
     t: i64,
 }
 
 #[function_component(Alerts)]
 fn alerts(props: &TimeProps) -> Html {
-    let view = &props.view.resilience;
+    let view = &props.analysis.outcome.resilience;
     if view.alerts.is_empty() {
         return html! {};
     }
@@ -580,22 +580,26 @@ fn alerts(props: &TimeProps) -> Html {
 struct LinesProps {
     title: &'static str,
     class: &'static str,
-    lines: Rc<Vec<crate::worker::protocol::TimedLine>>,
+    analysis: Analysis,
+    /// The drain's console, else the events.
+    console: bool,
     t: i64,
 }
 
 /// Lines up to the cursor, newest last and in view.
 #[function_component(Lines)]
 fn lines(props: &LinesProps) -> Html {
-    if props.lines.is_empty() {
+    let view = &props.analysis.outcome.resilience;
+    let lines = if props.console { &view.console } else { &view.events };
+    if lines.is_empty() {
         return html! {};
     }
-    let shown = props.lines.partition_point(|l| l.t <= props.t);
-    let recent = props.lines.get(..shown).unwrap_or_default().iter().rev().take(60).collect::<Vec<_>>();
+    let shown = lines.partition_point(|l| l.t <= props.t);
+    let recent = lines.get(..shown).unwrap_or_default().iter().rev().take(60).collect::<Vec<_>>();
     let current = props.t;
     html! {
         <section class={classes!("panel", "lines", props.class)} aria-label={props.title}>
-            <h4>{props.title}{format!(" ({shown}/{})", props.lines.len())}</h4>
+            <h4>{props.title}{format!(" ({shown}/{})", lines.len())}</h4>
             <ol reversed=true>
                 { for recent.into_iter().map(|l| html! {
                     <li class={classes!(l.bad.then_some("bad"), (l.t == current).then_some("now"))}><span class="at">{duration_label(l.t as f64)}</span><span class="text">{&l.text}</span></li>
@@ -607,7 +611,7 @@ fn lines(props: &LinesProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct PaletteProps {
-    view: Rc<crate::worker::protocol::Outcome>,
+    analysis: Analysis,
     at: i64,
     on_scenario: Callback<String>,
 }
@@ -708,7 +712,7 @@ pub fn fault_step(
 
 #[function_component(Palette)]
 fn palette(props: &PaletteProps) -> Html {
-    let view = &props.view.resilience;
+    let view = &props.analysis.outcome.resilience;
     let fault = use_state(|| Fault::Drain);
     let target = use_state(|| None::<String>);
     let choices = fault.targets(&view.targets);
@@ -770,7 +774,7 @@ fn palette(props: &PaletteProps) -> Html {
 
 #[function_component(Mesh)]
 fn mesh(props: &OutcomeProps) -> Html {
-    let view = &props.view.resilience;
+    let view = &props.analysis.outcome.resilience;
     if view.mesh.is_empty() {
         return html! {};
     }

@@ -149,6 +149,9 @@ fn check_mesh_clients(
 /// The instant that stands for the cluster at rest, before the scenario's
 /// first instant, in [`Playback::instants`].
 pub const AT_REST: i64 = -1;
+/// Pods (as the input's workloads ask) up to which a playback keeps the API's
+/// view at every change; beyond, only the cluster states.
+pub const PLAYBACK_MAX_PODS: usize = 5_000;
 /// Instants a playback keeps at most (the first ones).
 pub const MAX_PLAYBACK_INSTANTS: usize = 2_000;
 /// Evenly spaced instants a playback adds at most, so that a DNS cache
@@ -177,7 +180,9 @@ pub struct Playback {
 pub fn playback(inventory: &Inventory) -> Result<Playback, FailoverError> {
     let (config, diagnostics) = configure(inventory);
     let config = if diagnostics.iter().any(Diagnostic::is_error) { None } else { config.map(|(c, _)| c) };
-    let disruption = simulate(inventory, Options { timeline: true, rows: true })
+    // The API's view per change costs a budget status per instant: only for inputs a page can draw.
+    let pods: usize = inventory.workloads().map(|w| usize::try_from(w.replicas.unwrap_or(1)).unwrap_or(0)).sum();
+    let disruption = simulate(inventory, Options { timeline: true, rows: pods <= PLAYBACK_MAX_PODS })
         .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
     let timeline = endpoint_timeline(inventory, &disruption);
     let scenario = scenario_spec(inventory);
