@@ -68,7 +68,16 @@ pub struct Analysis {
     pub hpa_simulation: Option<crate::scaling::hpa::simulation::SimulationRun>,
     /// The input's `VPASimulation` runs, likewise.
     pub vpa_simulation: Option<crate::scaling::vpa::VpaRun>,
+    /// The disruption lab played back (with the load balancer over it) when the
+    /// input has a `ChaosScenario`, a `GlobalLoadBalancer` or a few Nodes to
+    /// break; an invalid scenario's located error is in the report's diagnostics.
+    pub resilience:
+        Option<Result<crate::resilience::traffic::lab::Playback, crate::resilience::traffic::lab::FailoverError>>,
 }
+
+/// Nodes up to which an input without a `ChaosScenario` is still played back
+/// (the cluster at rest, for a front end to break).
+pub const PLAYBACK_MAX_NODES: usize = 200;
 
 /// Every located finding of a report, in file and line order: its diagnostics
 /// (loading, NetworkPolicy, admission) and the best-practice findings of every
@@ -154,6 +163,15 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         diagnostics.extend(run.diagnostics.iter().cloned());
     }
     diagnostics.extend(crate::resilience::findings::findings(&loading.inventory));
+    let nodes = loading.inventory.of_kind(crate::model::Kind::Node).count();
+    let resilience = (has(crate::model::Kind::ChaosScenario)
+        || has(crate::model::Kind::GlobalLoadBalancer)
+        || (1..=PLAYBACK_MAX_NODES).contains(&nodes))
+    .then(|| crate::resilience::traffic::lab::playback(&loading.inventory));
+    if let Some(Err(error)) = &resilience {
+        // The scenario's own input problems (unknown nodes, order, limits).
+        diagnostics.extend(error.diagnostic.as_deref().cloned());
+    }
     diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),
@@ -163,5 +181,5 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         admission: admitted.admission,
         security,
     };
-    Analysis { report, engine, hpa_simulation, vpa_simulation }
+    Analysis { report, engine, hpa_simulation, vpa_simulation, resilience }
 }

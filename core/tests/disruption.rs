@@ -163,7 +163,7 @@ mod hostile {
                 text.push_str(s);
             }
             let loading = load(&[Input { name: "random.yaml", bytes: text.as_bytes() }]);
-            match simulate(&loading.inventory, Options { timeline: true }) {
+            match simulate(&loading.inventory, Options { timeline: true, ..Options::default() }) {
                 Ok(report) => {
                     prop_assert!(report.events.windows(2).all(|w| w[0].t <= w[1].t));
                     prop_assert!(report.timeline.windows(2).all(|w| w[0].t < w[1].t));

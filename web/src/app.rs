@@ -295,6 +295,13 @@ pub fn app() -> Html {
             });
             html! { <crate::components::scaling::ScalingView view={analysis.outcome.scaling.clone()} {on_simulation} /> }
         }
+        (Some(analysis), Tab::Resilience) => {
+            let dispatcher = state.dispatcher();
+            let on_scenario = Callback::from(move |document: String| {
+                dispatcher.dispatch(Action::ReplaceDocument { kind: "ChaosScenario", document })
+            });
+            html! { <crate::components::resilience::ResilienceView analysis={analysis.clone()} {on_scenario} /> }
+        }
     };
     // The progress of an analysis newer than the one shown.
     let progress = state.progress.filter(|p| run.is_none_or(|shown| p.run > shown));

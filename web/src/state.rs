@@ -22,11 +22,20 @@ pub enum Tab {
     Resources,
     Security,
     Scaling,
+    Resilience,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] =
-        [Tab::Lesson, Tab::Traffic, Tab::Matrix, Tab::Findings, Tab::Resources, Tab::Security, Tab::Scaling];
+    pub const ALL: [Tab; 8] = [
+        Tab::Lesson,
+        Tab::Traffic,
+        Tab::Matrix,
+        Tab::Findings,
+        Tab::Resources,
+        Tab::Security,
+        Tab::Scaling,
+        Tab::Resilience,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -37,6 +46,7 @@ impl Tab {
             Tab::Resources => "resources",
             Tab::Security => "security",
             Tab::Scaling => "scaling",
+            Tab::Resilience => "resilience",
         }
     }
 
@@ -49,6 +59,7 @@ impl Tab {
             Tab::Resources => "Resources",
             Tab::Security => "Security",
             Tab::Scaling => "Scaling",
+            Tab::Resilience => "Resilience",
         }
     }
 

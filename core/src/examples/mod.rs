@@ -93,6 +93,55 @@ pub const EXAMPLES: &[Example] = &[
         exercise: "Make the VerticalPodAutoscaler valid, leave CPU to the HPA, and keep the VPA setting the memory requests of new pods.",
         yaml: include_str!("vpa.yaml"),
     },
+    Example {
+        id: "multi-region-proxy",
+        title: "Multi-region: global load balancer (proxy)",
+        summary: "East and west clusters behind a proxying global load balancer, 3 api pods each, 250 rps of users near east and 200 near west; east is lost at 60 s.",
+        look_for: &[
+            "Health checks every 5 s, unhealthy after 2: the balancer stops sending to east 10 s after it fails, and users-east go to west with 70 ms instead of 20 ms.",
+            "West then gets 450 rps for a capacity of 300: 150 % load. The material's \"region failure doesn't affect others\" only holds when each region can carry everyone — the N+1 finding says how many endpoints west needs (5).",
+            "Each region is its own cluster (topology ClusterPerRegion): east's control plane dies with it, so the alert evaluated inside east never fires and its API keeps showing 3 Ready pods.",
+        ],
+        exercise: "Size both regions so that losing either one drops no request. (The three multi-region examples are the material's routing options — proxy, DNS, mesh — each with its own exercise.)",
+        yaml: include_str!("multi-region-proxy.yaml"),
+    },
+    Example {
+        id: "multi-region-dns",
+        title: "Multi-region: DNS-based routing",
+        summary: "The same two regions behind latency-based DNS with health checks (option 1 of the material): resolvers cache answers for the TTL; east is lost at 60 s.",
+        look_for: &[
+            "Route 53-style checks every 30 s, unhealthy after 3: east is marked unhealthy 90 s after it fails, and resolvers keep the old answer for up to the 60 s TTL — users-east see errors for 150 s, against 10 s behind a proxy.",
+            "Between detection and the end of the TTL the failover is gradual: half of users-east have moved 30 s after detection.",
+            "Once moved, west carries 450 rps on 300 of capacity, as with the proxy.",
+        ],
+        exercise: "Make users-east fail over within 60 s of east failing, with resolvers still caching answers for at least 30 s and health checks at most every 10 s.",
+        yaml: include_str!("multi-region-dns.yaml"),
+    },
+    Example {
+        id: "multi-region-mesh",
+        title: "Multi-region: service mesh locality",
+        summary: "Option 2 of the material: Istio routes the frontend's calls to api by locality — east first, west on failover; api-east starts failing every request at 60 s.",
+        look_for: &[
+            "Locality load balancing makes Envoy priorities: the frontend's own zone first, then the rest of east, then west (the `failover` entry). While those pods are healthy, every request stays in the frontend's zone.",
+            "api-east fails every request, yet no pod is ejected: Istio's default maxEjectionPercent is 10 %, and ejecting one of 6 hosts is 17 %. The frontend keeps sending everything to the failing pods.",
+            "The mesh view is computed at the end of the run, with ejection immediate (a stated simplification).",
+        ],
+        exercise: "Make the frontend in east get no errors once api-east fails, keeping locality load balancing (east first).",
+        yaml: include_str!("multi-region-mesh.yaml"),
+    },
+    Example {
+        id: "chaos-engineering",
+        title: "Chaos engineering",
+        summary: "The material's game day on a web app in two regions: kill a pod every 30 s, 100 ms of netem delay, kubectl drain node-1, then east is lost.",
+        look_for: &[
+            "A killed pod is replaced by its ReplicaSet at once and Ready 10 s later; traffic shifts to the other pods meanwhile.",
+            "100 ms of delay on west's pods adds 100 ms to every request that west serves.",
+            "The budget `minAvailable: 3` with 3 replicas allows 0 disruptions: `kubectl drain node-1` retries every 5 s and never finishes.",
+            "When east fails, the material says \"an alert fires\" — but the alert is evaluated by east's own cluster, which died with it.",
+        ],
+        exercise: "Make the material's claims true: the drain succeeds without breaking the budget, the alert fires when east fails, and losing east drops no request.",
+        yaml: include_str!("chaos-engineering.yaml"),
+    },
 ];
 
 pub fn example(id: &str) -> Option<&'static Example> {
@@ -196,9 +245,75 @@ pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> O
                 goal("New api pods get the VPA's memory target", vpa_writes_memory_target(analysis)),
             ]
         }
+        "multi-region-proxy" => {
+            let east = failover_of(analysis, "east");
+            vec![
+                goal(
+                    "Losing east drops no request: west alone carries all the users",
+                    east.is_some_and(|f| f.shortfall_rps.is_zero()),
+                ),
+                goal(
+                    "Losing either region drops no request (no N+1 warning)",
+                    !report.diagnostics.iter().any(|d| d.code == crate::resilience::traffic::finding::CODE),
+                ),
+            ]
+        }
+        "multi-region-dns" => {
+            let east = failover_of(analysis, "east");
+            let config = crate::resilience::traffic::config::configure(inventory).0.map(|(c, _)| c);
+            vec![
+                goal(
+                    "users-east are on a healthy region within 60 s of east failing",
+                    east.is_some_and(|f| f.complete_by - f.failed_at <= 60),
+                ),
+                goal("Resolvers cache answers for at least 30 s", config.as_ref().is_some_and(|c| c.ttl_seconds >= 30)),
+                goal(
+                    "Health checks run at most every 10 s (Route 53's fast interval)",
+                    config.as_ref().is_some_and(|c| c.health_check.interval_seconds >= 10),
+                ),
+            ]
+        }
+        "multi-region-mesh" => {
+            let mesh = playback(analysis).and_then(|p| p.traffic.mesh.iter().find(|m| m.client.ends_with("frontend")));
+            vec![
+                goal(
+                    "The frontend gets no errors after api-east starts failing",
+                    mesh.is_some_and(|m| m.error_fraction.is_zero()),
+                ),
+                goal(
+                    "Locality load balancing stays on (east and west are separate priorities)",
+                    mesh.is_some_and(|m| m.priorities.len() >= 2),
+                ),
+            ]
+        }
+        "chaos-engineering" => {
+            let run = playback(analysis);
+            let drained =
+                run.is_some_and(|p| p.disruption.drains.iter().any(|d| d.node == "node-1" && d.result == "drained"));
+            let budget = run.is_some_and(|p| {
+                p.disruption.initial.pdbs.iter().any(|b| b.name == "web-east" && b.desired_healthy >= 2)
+            });
+            let fired = run.is_some_and(|p| p.disruption.alerts.iter().any(|a| a.firing_at.is_some()));
+            let east = failover_of(analysis, "east");
+            vec![
+                goal("`kubectl drain node-1` finishes: node/node-1 drained", drained),
+                goal("The web-east budget still keeps at least 2 pods available", budget),
+                goal("The alert fires when east fails", fired),
+                goal("Losing east drops no request", east.is_some_and(|f| f.shortfall_rps.is_zero())),
+            ]
+        }
         _ => return None,
     };
     Some(ExerciseStatus::of(goals))
+}
+
+fn playback(analysis: &Analysis) -> Option<&crate::resilience::traffic::lab::Playback> {
+    analysis.resilience.as_ref().and_then(|r| r.as_ref().ok())
+}
+
+/// The failover summary of a backend region, when the run loses it.
+fn failover_of<'a>(analysis: &'a Analysis, region: &str) -> Option<&'a crate::resilience::traffic::FailoverSummary> {
+    playback(analysis).and_then(|p| p.traffic.failover.iter().find(|f| f.region == region))
 }
 
 fn quota_unchanged(inventory: &Inventory) -> bool {
@@ -395,5 +510,68 @@ mod tests {
         let recommendation = run.vpas[0].recommendation.as_ref().expect("recommendation");
         let target = &recommendation.container_recommendations[0].target;
         assert_eq!((target["cpu"].as_str(), target["memory"].as_str()), ("63m", "250Mi"));
+    }
+
+    fn goals(id: &str, text: &str) -> Vec<bool> {
+        status(id, text).goals.iter().map(|g| g.met).collect()
+    }
+
+    #[test]
+    fn multi_region_exercises_are_solved_by_sizing_timing_and_ejection() {
+        let proxy = example("multi-region-proxy").expect("example").yaml;
+        assert_eq!(goals("multi-region-proxy", proxy), [false, false]);
+        let west = proxy.replacen(
+            "  replicas: 3\n  selector: {matchLabels: {app: api, region: west}}",
+            "  replicas: 5\n  selector: {matchLabels: {app: api, region: west}}",
+            1,
+        );
+        assert_eq!(goals("multi-region-proxy", &west), [true, false]);
+        assert!(status("multi-region-proxy", &west.replace("replicas: 3", "replicas: 5")).solved);
+
+        let dns = example("multi-region-dns").expect("example").yaml;
+        assert_eq!(goals("multi-region-dns", dns), [false, true, true]);
+        let fast = dns
+            .replace("intervalSeconds: 30, unhealthyThreshold: 3", "intervalSeconds: 10, unhealthyThreshold: 3")
+            .replace("ttlSeconds: 60", "ttlSeconds: 30");
+        assert!(status("multi-region-dns", &fast).solved, "{:?}", status("multi-region-dns", &fast));
+        // No cheating with a TTL of 0.
+        assert!(!status("multi-region-dns", &dns.replace("ttlSeconds: 60", "ttlSeconds: 0")).solved);
+
+        let mesh = example("multi-region-mesh").expect("example").yaml;
+        assert_eq!(goals("multi-region-mesh", mesh), [false, true]);
+        let ejecting = mesh.replace("baseEjectionTime: 1m}", "baseEjectionTime: 1m, maxEjectionPercent: 100}");
+        assert!(status("multi-region-mesh", &ejecting).solved, "{:?}", status("multi-region-mesh", &ejecting));
+    }
+
+    #[test]
+    fn chaos_exercise_is_solved_by_the_budget_the_topology_and_west_sizing() {
+        let yaml = example("chaos-engineering").expect("example").yaml;
+        assert_eq!(goals("chaos-engineering", yaml), [false, true, false, false]);
+        let solved = yaml
+            .replace("minAvailable: 3", "minAvailable: 2")
+            .replace("topology: ClusterPerRegion", "topology: SingleCluster")
+            .replacen(
+                "  replicas: 3\n  selector: {matchLabels: {app: web, region: west}}",
+                "  replicas: 5\n  selector: {matchLabels: {app: web, region: west}}",
+                1,
+            );
+        assert!(status("chaos-engineering", &solved).solved, "{:?}", status("chaos-engineering", &solved));
+        // Deleting the budget drains, but breaks the budget goal.
+        let without = yaml.replace("  minAvailable: 3\n", "  minAvailable: 0\n");
+        assert_eq!(goals("chaos-engineering", &without)[..2], [true, false]);
+    }
+
+    #[test]
+    fn the_failover_story_has_the_material_numbers() {
+        let loading = crate::load(&[Input::new("example.yaml", example("multi-region-proxy").expect("example").yaml)]);
+        let analysis = crate::report::analyze_keeping_engine(&loading);
+        let east = failover_of(&analysis, "east").expect("east fails");
+        assert_eq!((east.failed_at, east.detected_at, east.complete_by), (60, 70, 70));
+        assert_eq!(east.survivor_capacity_rps, crate::resilience::traffic::Ratio::int(300));
+        assert_eq!(east.endpoints_needed_per_survivor.get("west"), Some(&Some(5)));
+        let run = playback(&analysis).expect("played back");
+        let at = run.instants.iter().position(|t| *t == 70).expect("instant 70");
+        let west = run.traffic.timeline[at].regions.iter().find(|r| r.region == "west").expect("west");
+        assert_eq!(west.utilization, Some(crate::resilience::traffic::Ratio::new(3, 2)));
     }
 }

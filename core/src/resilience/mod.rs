@@ -33,7 +33,7 @@ use self::alerts::AlertRun;
 use self::cluster::{Cluster, NodeReady};
 use self::drain::DrainRun;
 use self::lifecycle::TaintLimiter;
-pub use self::report::{ClusterState, Disruption, PodState};
+pub use self::report::{ClusterState, Disruption, NodePlace, PodState};
 use self::report::{DrainFlags, Event, NodeRow, PodRow, StateRow, WorkloadRow};
 use self::scenario::{ChaosScenario, Step};
 pub use self::validate::ScenarioError;
@@ -161,6 +161,9 @@ impl Settings {
 pub struct Options {
     /// Keep a [`ClusterState`] for every instant at which something changed.
     pub timeline: bool,
+    /// Keep the API's view (`STATE`: pods, budgets, nodes, workloads) at every
+    /// instant at which it changed, for front ends that play the run back.
+    pub rows: bool,
 }
 
 /// Runs the lab over the input (§1–§9). An invalid scenario is an error with
@@ -202,6 +205,7 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
     };
     let initial = cluster.state_row();
     let before_start = options.timeline.then(|| cluster.cluster_state());
+    let mut rows: Vec<StateRow> = Vec::new();
     let observe: BTreeSet<i64> = cluster.settings.observe_at.iter().copied().collect();
     let end = cluster.settings.horizon_seconds.max(observe.iter().next_back().copied().unwrap_or(0));
     let mut next_step = 0;
@@ -218,6 +222,13 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
             {
                 run.timeline.push(state.clone());
                 last_state = Some(state);
+            }
+        }
+        if options.rows {
+            let row = cluster.state_row();
+            let changed = rows.last().unwrap_or(&initial);
+            if (&changed.pods, &changed.pdbs, &changed.nodes) != (&row.pods, &row.pdbs, &row.nodes) || rows.is_empty() {
+                rows.push(row);
             }
         }
         let Some(next) = cluster.next_instant(&run, &steps, next_step, &observe).filter(|&n| n <= end) else { break };
@@ -245,6 +256,12 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
         alerts: run.alerts.into_iter().map(|a| a.record).collect(),
         before_start,
         timeline: run.timeline,
+        rows,
+        places: cluster
+            .nodes
+            .iter()
+            .map(|n| NodePlace { name: n.name.clone(), region: n.region.clone(), zone: n.zone.clone() })
+            .collect(),
     })
 }
 
@@ -632,6 +649,7 @@ impl Cluster<'_> {
                 ready: if n.ready == NodeReady::True { "True" } else { "Unknown" },
                 unschedulable: n.unschedulable,
                 taints: n.taints.iter().map(|t| t.describe()).collect(),
+                machine_up: n.machine_up,
             })
             .collect();
         let workloads = (0..self.controllers.len())

@@ -207,6 +207,10 @@ pub struct NodeRow {
     pub ready: &'static str,
     pub unschedulable: bool,
     pub taints: Vec<String>,
+    /// The machine runs (false from a failure step to its recovery), whatever
+    /// the API shows; not part of the JSON contract.
+    #[serde(skip)]
+    pub machine_up: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -252,6 +256,21 @@ pub struct Disruption {
     /// ([`super::Options::timeline`]); not part of the JSON contract.
     #[serde(skip)]
     pub timeline: Vec<ClusterState>,
+    /// The API's view at every instant at which it changed (the first at 0),
+    /// when asked for ([`super::Options::rows`]); not part of the JSON contract.
+    #[serde(skip)]
+    pub rows: Vec<StateRow>,
+    /// Every node with its region and zone (§1's labels), in input order.
+    #[serde(skip)]
+    pub places: Vec<NodePlace>,
+}
+
+/// Where a node stands (`topology.kubernetes.io/region` and `zone`, §1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodePlace {
+    pub name: String,
+    pub region: String,
+    pub zone: String,
 }
 
 /// One pod as traffic sees it at an instant (multi-region.md §2.1).

@@ -3,6 +3,7 @@ pub mod explain;
 pub mod findings;
 pub mod lesson;
 pub mod matrix;
+pub mod resilience;
 pub mod resources;
 pub mod scaling;
 pub mod security;

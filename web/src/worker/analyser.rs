@@ -640,6 +640,360 @@ fn hpa_scaling(
     }
 }
 
+/// The specs' simplifications (`multi-region.md §11`, `disruption.md §7.3, §8.1`) that apply to a run.
+fn simplifications(mode: Option<&str>, mesh: bool) -> Vec<String> {
+    let mut out = vec![
+        "Time is simulated: a new pod is Ready 10 s after it is created, a deleted one gone after 1 s (disruption.md §8.1).".to_owned(),
+        "The scheduler's filters are upstream's; its choice among feasible nodes is kubeplay's deterministic one (disruption.md §7.3).".to_owned(),
+    ];
+    match mode {
+        Some("Proxy") => {
+            out.push("Fill order and overflow between regions are kubeplay's; RTTs are typed in, not measured (multi-region.md §11).".to_owned());
+            out.push("Health checks only see \"answers or not\"; requests are a fluid: no retries, queues or latency growth — overload is reported, not turned into errors.".to_owned());
+        }
+        Some(_) => {
+            out.push("All DNS health checkers agree; resolver caches obey the TTL with evenly spread ages; RTTs are typed in (multi-region.md §11).".to_owned());
+            out.push("Requests are a fluid: no retries, queues or latency growth — overload is reported, not turned into errors.".to_owned());
+        }
+        None => {}
+    }
+    if mesh {
+        out.push(
+            "The mesh is computed at the end of the run, and outlier ejection is immediate (multi-region.md §11)."
+                .to_owned(),
+        );
+    }
+    out
+}
+
+fn ratio(r: kubeplay_core::resilience::traffic::Ratio) -> f64 {
+    r.to_f64_6()
+}
+
+/// The command a drain step stands for, as a person would type it.
+fn drain_command(drain: &kubeplay_core::resilience::report::DrainRecord) -> String {
+    let flags = &drain.flags;
+    let mut command = format!("$ kubectl drain {}", drain.node);
+    for (on, flag) in [
+        (flags.ignore_daemonsets, "--ignore-daemonsets"),
+        (flags.delete_emptydir_data, "--delete-emptydir-data"),
+        (flags.force, "--force"),
+        (flags.disable_eviction, "--disable-eviction"),
+    ] {
+        if on {
+            command.push(' ');
+            command.push_str(flag);
+        }
+    }
+    if flags.grace_period_seconds >= 0 {
+        command.push_str(&format!(" --grace-period={}", flags.grace_period_seconds));
+    }
+    if flags.timeout_seconds > 0 {
+        command.push_str(&format!(" --timeout={}s", flags.timeout_seconds));
+    }
+    if let Some(selector) = &flags.pod_selector {
+        command.push_str(&format!(" --pod-selector={selector}"));
+    }
+    command
+}
+
+fn event_text(e: &kubeplay_core::resilience::report::Event) -> String {
+    let mut text = e.kind.to_owned();
+    for part in [&e.node, &e.zone, &e.region, &e.alert].into_iter().flatten() {
+        text.push(' ');
+        text.push_str(part);
+    }
+    if let Some(pod) = &e.pod {
+        text.push_str(&format!(" {}/{pod}", e.namespace.as_deref().unwrap_or("default")));
+    }
+    if let Some(message) = &e.message {
+        text.push_str(": ");
+        text.push_str(message);
+    }
+    text
+}
+
+/// The Resilience tab: the lab played back, or why there is nothing to play.
+fn resilience(
+    inventory: &kubeplay_core::model::Inventory,
+    playback: Option<
+        &Result<
+            kubeplay_core::resilience::traffic::lab::Playback,
+            kubeplay_core::resilience::traffic::lab::FailoverError,
+        >,
+    >,
+) -> ResilienceView {
+    use kubeplay_core::resilience::scenario::ChaosScenario;
+    use kubeplay_core::resilience::traffic::lab::AT_REST;
+    let scenario = inventory.objects.iter().find_map(|o| match &o.object {
+        kubeplay_core::model::Object::ChaosScenario(s) => Some(s.as_ref().clone()),
+        _ => None,
+    });
+    let playback = match playback {
+        None => {
+            return ResilienceView {
+                note: Some(format!(
+                    "Nothing to break yet: add Nodes labelled with topology.kubernetes.io/region and zone (at most {}), or a ChaosScenario — or open the Multi-region or Chaos engineering example.",
+                    kubeplay_core::report::PLAYBACK_MAX_NODES
+                )),
+                ..ResilienceView::default()
+            };
+        }
+        Some(Err(error)) => {
+            return ResilienceView {
+                note: Some(format!("The ChaosScenario cannot run: {}", error.message)),
+                scenario,
+                ..ResilienceView::default()
+            };
+        }
+        Some(Ok(p)) => p,
+    };
+    let d = &playback.disruption;
+    // Regions → zones → nodes, in name order.
+    let mut tree: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, Vec<String>>> =
+        std::collections::BTreeMap::new();
+    for place in &d.places {
+        tree.entry(place.region.as_str()).or_default().entry(place.zone.as_str()).or_default().push(place.name.clone());
+    }
+    let regions: Vec<RegionBox> = tree
+        .into_iter()
+        .map(|(region, zones)| RegionBox {
+            name: region.to_owned(),
+            zones: zones
+                .into_iter()
+                .map(|(zone, mut nodes)| {
+                    nodes.sort();
+                    ZoneBox { name: zone.to_owned(), nodes }
+                })
+                .collect(),
+        })
+        .collect();
+    let pdbs: Vec<String> = d.initial.pdbs.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect();
+    let user_regions: Vec<String> = playback
+        .traffic
+        .timeline
+        .first()
+        .map(|o| o.routing.iter().map(|r| r.user_region.clone()).collect())
+        .unwrap_or_default();
+    // Frames, cut to the dot budget.
+    let pods_per_frame = d.timeline.iter().map(|s| s.pods.len()).max().unwrap_or(0).max(1);
+    let keep = (RESILIENCE_DOTS / pods_per_frame).max(2);
+    let cut = playback.instants.len() > keep;
+    let before = d.before_start.as_ref();
+    let frames: Vec<Frame> = playback
+        .instants
+        .iter()
+        .take(keep)
+        .enumerate()
+        .map(|(i, &t)| {
+            let rest = t == AT_REST;
+            let row = if rest { None } else { d.rows.iter().take_while(|r| r.t <= t).last() }.unwrap_or(&d.initial);
+            let state = if rest { None } else { d.timeline.iter().take_while(|s| s.t <= t).last() }.or(before);
+            let nodes: Vec<NodeLook> = row
+                .nodes
+                .iter()
+                .map(|n| NodeLook {
+                    name: n.name.clone(),
+                    ready: n.ready.to_owned(),
+                    cordoned: n.unschedulable,
+                    taints: n.taints.clone(),
+                    down: !n.machine_up,
+                })
+                .collect();
+            let node_down = |name: &str| nodes.iter().any(|n| n.name == name && (n.down || n.ready != "True"));
+            let pods = state
+                .map(|s| {
+                    s.pods
+                        .iter()
+                        .map(|p| {
+                            let look = if p.terminating {
+                                PodLook::Terminating
+                            } else if p.node.is_none() {
+                                PodLook::Pending
+                            } else if p.failing && p.serving {
+                                PodLook::Failing
+                            } else if p.serving && p.ready {
+                                PodLook::Ready
+                            } else if !p.serving && p.ready {
+                                PodLook::Unreachable
+                            } else if p.node.as_deref().is_some_and(node_down) {
+                                PodLook::Down
+                            } else {
+                                PodLook::Starting
+                            };
+                            PodDot {
+                                namespace: p.namespace.clone(),
+                                name: p.name.clone(),
+                                node: p.node.clone(),
+                                look,
+                                delay_ms: p.netem_delay_ms,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let observation = playback.traffic.timeline.get(i);
+            Frame {
+                t,
+                pods,
+                nodes,
+                pdbs: row
+                    .pdbs
+                    .iter()
+                    .map(|p| PdbGauge {
+                        allowed: p.disruptions_allowed,
+                        current: p.current_healthy,
+                        desired: p.desired_healthy,
+                        expected: p.expected_pods,
+                    })
+                    .collect(),
+                regions: observation
+                    .map(|o| {
+                        o.regions
+                            .iter()
+                            .map(|r| RegionLoad {
+                                region: r.region.clone(),
+                                ready_endpoints: r.ready_endpoints,
+                                capacity_rps: ratio(r.capacity_rps),
+                                load_rps: ratio(r.load_rps),
+                                utilization: r.utilization.map(ratio),
+                                healthy: r.healthy,
+                                serving: r.serving,
+                                api_reachable: r.api_reachable,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                routing: observation
+                    .map(|o| {
+                        o.routing
+                            .iter()
+                            .map(|r| UserRoute {
+                                user_region: r.user_region.clone(),
+                                allocations: r.allocations.iter().map(|(k, v)| (k.clone(), ratio(*v))).collect(),
+                                error_rps: ratio(r.error_rps),
+                                unserved_rps: ratio(r.unserved_rps),
+                                latency_ms: r.mean_latency_ms.map(ratio),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let events: Vec<TimedLine> = d
+        .events
+        .iter()
+        .take(RESILIENCE_LINES)
+        .map(|e| TimedLine {
+            t: e.t,
+            text: event_text(e),
+            bad: matches!(e.kind, "FailedScheduling" | "DrainFailed" | "AlertFiring" | "NodeDown" | "ControlPlaneDown"),
+        })
+        .collect();
+    let mut console = Vec::new();
+    for drain in &d.drains {
+        console.push(TimedLine { t: drain.started_at, text: drain_command(drain), bad: false });
+        console.extend(drain.lines.iter().map(|l| TimedLine {
+            t: l.t,
+            text: l.text.clone(),
+            bad: l.stream == kubeplay_core::resilience::report::Stream::Stderr,
+        }));
+    }
+    console.sort_by_key(|l| l.t);
+    console.truncate(RESILIENCE_LINES);
+    let failover = playback
+        .traffic
+        .failover
+        .iter()
+        .map(|f| {
+            // The survivors' load once the failover is complete.
+            let complete = playback.instants.iter().position(|t| *t >= f.complete_by);
+            let survivor_load = complete.and_then(|i| playback.traffic.timeline.get(i)).and_then(|o| {
+                o.regions
+                    .iter()
+                    .filter(|r| r.region != f.region)
+                    .filter_map(|r| r.utilization)
+                    .map(ratio)
+                    .reduce(f64::max)
+            });
+            FailoverView {
+                region: f.region.clone(),
+                failed_at: f.failed_at,
+                detected_at: f.detected_at,
+                complete_by: f.complete_by,
+                moved_rps: ratio(f.moved_rps),
+                total_demand_rps: ratio(f.total_demand_rps),
+                survivor_capacity_rps: ratio(f.survivor_capacity_rps),
+                shortfall_rps: ratio(f.shortfall_rps),
+                survivor_load,
+                endpoints_needed: f.endpoints_needed_per_survivor.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            }
+        })
+        .collect();
+    let mesh: Vec<MeshView> = playback
+        .traffic
+        .mesh
+        .iter()
+        .map(|m| MeshView {
+            host: m.host.clone(),
+            client: m.client.clone(),
+            ejected: m.ejected.clone(),
+            priorities: m
+                .priorities
+                .iter()
+                .map(|p| (p.priority, p.localities.join(", "), format!("{}/{}", p.healthy, p.hosts), p.load))
+                .collect(),
+            error_fraction: ratio(m.error_fraction),
+        })
+        .collect();
+    let mut zones: Vec<String> = d.places.iter().map(|p| p.zone.clone()).filter(|z| !z.is_empty()).collect();
+    zones.sort();
+    zones.dedup();
+    let targets = Targets {
+        nodes: d.places.iter().map(|p| p.name.clone()).collect(),
+        zones,
+        regions: regions.iter().map(|r| r.name.clone()).filter(|r| !r.is_empty()).collect(),
+        workloads: inventory
+            .workloads()
+            .filter(|w| w.kind != kubeplay_core::model::Kind::CronJob)
+            .filter_map(|w| {
+                let labels = w.template.metadata.as_ref()?.labels.clone()?;
+                Some(WorkloadTarget { namespace: w.namespace.to_owned(), name: w.name.to_owned(), labels })
+            })
+            .collect(),
+    };
+    let mode = playback.traffic.mode.map(str::to_owned);
+    ResilienceView {
+        note: None,
+        scenario: Some(scenario.unwrap_or_else(|| ChaosScenario::named("lab"))),
+        topology: d.settings.topology.clone(),
+        horizon: d.final_state.t,
+        simplifications: simplifications(mode.as_deref(), !mesh.is_empty()),
+        regions,
+        frames,
+        cut,
+        events,
+        console,
+        alerts: d
+            .alerts
+            .iter()
+            .map(|a| AlertView {
+                name: a.name.clone(),
+                pending_at: a.pending_at,
+                firing_at: a.firing_at,
+                resolved_at: a.resolved_at,
+            })
+            .collect(),
+        pdbs,
+        mode,
+        user_regions,
+        failover,
+        mesh,
+        targets,
+    }
+}
+
 impl Analyser {
     /// Answers one request; `emit` sends answers (and progress) back, `now_ms` is a clock.
     pub fn handle(&mut self, request: Request, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
@@ -713,8 +1067,11 @@ impl Analyser {
         let at = elapsed();
         marks.push(at);
         emit(Response::Progress { run, step: Step::Drawing, elapsed_ms: at });
-        let kubeplay_core::report::Analysis { report, engine, hpa_simulation, vpa_simulation } = analysis;
+        let kubeplay_core::report::Analysis { report, engine, hpa_simulation, vpa_simulation, resilience: playback } =
+            analysis;
         let scaling = scaling(&loading.inventory, hpa_simulation.as_ref(), vpa_simulation.as_ref());
+        let resilience = resilience(&loading.inventory, playback.as_ref());
+        drop(playback);
         let traffic = crate::layout::traffic(&engine, &loading.inventory);
         let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
         drop(loading);
@@ -730,6 +1087,7 @@ impl Analyser {
             resources: resources(&report),
             security: security(&report),
             scaling,
+            resilience,
             suggested_port,
             elapsed_ms: 0,
             step_ms: Vec::new(),
@@ -826,6 +1184,66 @@ mod tests {
         let [Response::Exported { text: Ok(text), .. }] = answers.as_slice() else { panic!("{answers:?}") };
         let full: Report = serde_json::from_str(text).unwrap();
         assert_eq!(kubeplay_core::report::findings(&full).len(), outcome.counts.findings);
+    }
+
+    #[test]
+    fn resilience_plays_the_failover_story_back() {
+        let mut analyser = Analyser::default();
+        let answers =
+            ask(&mut analyser, Request::Analyze { run: 1, text: example("multi-region-proxy"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        let view = &outcome.resilience;
+        assert_eq!(view.note, None);
+        assert_eq!(view.mode.as_deref(), Some("Proxy"));
+        assert_eq!(view.regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["east", "west"]);
+        assert_eq!(view.frames.first().map(|f| f.t), Some(-1));
+        let at = |t: i64| view.frames.iter().find(|f| f.t == t).expect("an instant");
+        // At rest every pod is Ready; the moment east fails its pods stop answering while its API still says Ready.
+        assert!(at(-1).pods.iter().all(|p| p.look == PodLook::Ready));
+        let east =
+            |f: &Frame| f.pods.iter().filter(|p| p.name.starts_with("api-east")).map(|p| p.look).collect::<Vec<_>>();
+        assert_eq!(east(at(60)), [PodLook::Unreachable; 3]);
+        let west = |f: &Frame| f.regions.iter().find(|r| r.region == "west").cloned().expect("west");
+        assert_eq!(west(at(60)).load_rps, 200.0);
+        assert_eq!((west(at(70)).load_rps, west(at(70)).utilization), (450.0, Some(1.5)));
+        let story = &view.failover[0];
+        assert_eq!((story.failed_at, story.detected_at, story.survivor_load), (60, 70, Some(1.5)));
+        assert_eq!(story.endpoints_needed, [("west".to_owned(), Some(5))]);
+        // The alert evaluated inside east never fires: its cluster died with it.
+        assert_eq!(view.alerts[0].firing_at, None);
+
+        let answers =
+            ask(&mut analyser, Request::Analyze { run: 2, text: example("chaos-engineering"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        let view = &outcome.resilience;
+        assert_eq!(view.console.first().map(|l| l.text.as_str()), Some("$ kubectl drain node-1 --ignore-daemonsets"));
+        assert!(
+            view.console
+                .iter()
+                .any(|l| l.bad && l.text.contains("Cannot evict pod as it would violate the pod's disruption budget")),
+            "{:?}",
+            view.console
+        );
+        assert_eq!(view.pdbs, ["shop/web-east"]);
+        assert!(view.frames.iter().filter(|f| f.t >= 0).all(|f| f.pdbs[0].allowed == 0 || f.t < 150));
+        assert!(view.frames.iter().any(|f| f.pods.iter().any(|p| p.delay_ms == 100)));
+    }
+
+    #[test]
+    fn a_broken_scenario_says_why_and_inputs_without_nodes_offer_nothing_to_break() {
+        let mut analyser = Analyser::default();
+        let text = example("chaos-engineering").replace("region: east}", "region: nowhere}");
+        let answers = ask(&mut analyser, Request::Analyze { run: 1, text, example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        assert!(
+            outcome.resilience.note.as_deref().is_some_and(|n| n.contains("nowhere")),
+            "{:?}",
+            outcome.resilience.note
+        );
+        assert!(outcome.findings.iter().any(|f| f.code == "chaos-scenario-invalid"));
+        let answers = ask(&mut analyser, Request::Analyze { run: 2, text: example("vpa"), example: None });
+        let Some(Response::Analyzed(outcome)) = answers.last() else { panic!() };
+        assert!(outcome.resilience.frames.is_empty() && outcome.resilience.note.is_some());
     }
 
     #[test]

@@ -153,6 +153,7 @@ pub struct Outcome {
     pub resources: ResourcesView,
     pub security: SecurityView,
     pub scaling: ScalingView,
+    pub resilience: ResilienceView,
     /// The port the matrix opens at.
     pub suggested_port: (u16, Protocol),
     /// Wall time of the analysis in the worker, and of each step in [`Step`] order.
@@ -564,4 +565,247 @@ pub struct MetricPoint {
     pub label: String,
     pub proposal: Option<i32>,
     pub error: Option<String>,
+}
+
+/// Dots the Resilience map draws at most per instant, times instants (the rest of the run is cut, and said).
+pub const RESILIENCE_DOTS: usize = 200_000;
+/// Events and console lines listed at most.
+pub const RESILIENCE_LINES: usize = 2_000;
+
+/// The Resilience tab: the disruption lab played back — where every pod is and
+/// how it is doing at each instant, the load balancer's traffic, budgets,
+/// alerts, the drain's console — and what the fault palette may target.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ResilienceView {
+    /// Why there is nothing to play (no nodes, an invalid scenario), for the empty state.
+    pub note: Option<String>,
+    /// The scenario as the input has it (a new one when it has none): the palette adds steps to it.
+    pub scenario: Option<kubeplay_core::resilience::scenario::ChaosScenario>,
+    /// `SingleCluster` or `ClusterPerRegion`.
+    pub topology: String,
+    pub horizon: i64,
+    pub regions: Vec<RegionBox>,
+    pub frames: Vec<Frame>,
+    /// Instants cut to keep the page light.
+    pub cut: bool,
+    pub events: Vec<TimedLine>,
+    /// What `kubectl drain` printed, with the command lines.
+    pub console: Vec<TimedLine>,
+    pub alerts: Vec<AlertView>,
+    /// `namespace/name` of each budget, in the order of [`Frame::pdbs`].
+    pub pdbs: Vec<String>,
+    /// `Proxy` or `DNS` when the input has a valid GlobalLoadBalancer.
+    pub mode: Option<String>,
+    pub user_regions: Vec<String>,
+    pub failover: Vec<FailoverView>,
+    pub mesh: Vec<MeshView>,
+    pub targets: Targets,
+    /// The specs' simplifications that apply to this run.
+    pub simplifications: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RegionBox {
+    pub name: String,
+    pub zones: Vec<ZoneBox>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ZoneBox {
+    pub name: String,
+    pub nodes: Vec<String>,
+}
+
+/// The cluster and its traffic at one instant (`t = -1`: at rest, before the scenario).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub t: i64,
+    pub pods: Vec<PodDot>,
+    /// Per node (by name): `Ready` as the API shows it, cordoned, tainted.
+    pub nodes: Vec<NodeLook>,
+    /// In [`ResilienceView::pdbs`] order.
+    pub pdbs: Vec<PdbGauge>,
+    pub regions: Vec<RegionLoad>,
+    /// In [`ResilienceView::user_regions`] order.
+    pub routing: Vec<UserRoute>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodLook {
+    /// Ready and answering.
+    Ready,
+    /// Created or rescheduled, not Ready yet.
+    Starting,
+    /// Not bound to a node (the scheduler found none).
+    Pending,
+    Terminating,
+    /// Its node is down but the API still says Ready (before detection, or a dead region's API).
+    Unreachable,
+    /// Its node is down and the API knows it.
+    Down,
+    /// Answers every request with a 5xx.
+    Failing,
+}
+
+impl PodLook {
+    pub fn class(self) -> &'static str {
+        match self {
+            PodLook::Ready => "ready",
+            PodLook::Starting => "starting",
+            PodLook::Pending => "pending",
+            PodLook::Terminating => "terminating",
+            PodLook::Unreachable => "unreachable",
+            PodLook::Down => "down",
+            PodLook::Failing => "failing",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PodLook::Ready => "Ready",
+            PodLook::Starting => "starting",
+            PodLook::Pending => "Pending",
+            PodLook::Terminating => "terminating",
+            PodLook::Unreachable => "node lost, API still says Ready",
+            PodLook::Down => "node lost",
+            PodLook::Failing => "answers 5xx",
+        }
+    }
+
+    pub const ALL: [PodLook; 7] = [
+        PodLook::Ready,
+        PodLook::Starting,
+        PodLook::Pending,
+        PodLook::Terminating,
+        PodLook::Unreachable,
+        PodLook::Down,
+        PodLook::Failing,
+    ];
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PodDot {
+    pub namespace: String,
+    pub name: String,
+    pub node: Option<String>,
+    pub look: PodLook,
+    /// netem delay on its packets, ms.
+    pub delay_ms: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct NodeLook {
+    pub name: String,
+    /// `True` or `Unknown`, as the node's Ready condition.
+    pub ready: String,
+    pub cordoned: bool,
+    pub taints: Vec<String>,
+    /// The node itself is down (failed and not recovered).
+    pub down: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PdbGauge {
+    pub allowed: i64,
+    pub current: i64,
+    pub desired: i64,
+    pub expected: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RegionLoad {
+    pub region: String,
+    pub ready_endpoints: usize,
+    pub capacity_rps: f64,
+    pub load_rps: f64,
+    pub utilization: Option<f64>,
+    pub healthy: bool,
+    pub serving: bool,
+    pub api_reachable: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct UserRoute {
+    pub user_region: String,
+    /// rps per backend region.
+    pub allocations: Vec<(String, f64)>,
+    pub error_rps: f64,
+    pub unserved_rps: f64,
+    pub latency_ms: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TimedLine {
+    pub t: i64,
+    pub text: String,
+    /// An error or warning line (stderr, a failure event).
+    pub bad: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AlertView {
+    pub name: String,
+    pub pending_at: Option<i64>,
+    pub firing_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+}
+
+impl AlertView {
+    /// `inactive`, `pending`, `firing` or `resolved` at second `t`.
+    pub fn state_at(&self, t: i64) -> &'static str {
+        let reached = |at: Option<i64>| at.is_some_and(|at| at <= t);
+        if reached(self.resolved_at) {
+            "resolved"
+        } else if reached(self.firing_at) {
+            "firing"
+        } else if reached(self.pending_at) {
+            "pending"
+        } else {
+            "inactive"
+        }
+    }
+}
+
+/// One region's failover, with the numbers the material's story turns on.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FailoverView {
+    pub region: String,
+    pub failed_at: i64,
+    pub detected_at: i64,
+    pub complete_by: i64,
+    pub moved_rps: f64,
+    pub total_demand_rps: f64,
+    pub survivor_capacity_rps: f64,
+    pub shortfall_rps: f64,
+    /// Survivor load over capacity once the failover is complete, e.g. 1.5.
+    pub survivor_load: Option<f64>,
+    pub endpoints_needed: Vec<(String, Option<i64>)>,
+}
+
+/// One mesh client's view of a DestinationRule's host at the end of the run.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MeshView {
+    pub host: String,
+    pub client: String,
+    pub ejected: Vec<String>,
+    /// `(priority, localities, healthy/hosts, load %)`.
+    pub priorities: Vec<(usize, String, String, u64)>,
+    pub error_fraction: f64,
+}
+
+/// What the fault palette can aim at.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Targets {
+    pub nodes: Vec<String>,
+    pub zones: Vec<String>,
+    pub regions: Vec<String>,
+    pub workloads: Vec<WorkloadTarget>,
+}
+
+/// A workload whose pods a step selects by their template's labels.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct WorkloadTarget {
+    pub namespace: String,
+    pub name: String,
+    pub labels: std::collections::BTreeMap<String, String>,
 }

@@ -100,12 +100,26 @@ pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, Failo
     if let Some(error) = diagnostics.into_iter().find(Diagnostic::is_error) {
         return Err(FailoverError::located(error));
     }
-    let disruption = simulate(inventory, Options { timeline: true })
+    let disruption = simulate(inventory, Options { timeline: true, ..Options::default() })
         .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
+    let timeline = endpoint_timeline(inventory, &disruption);
+    let scenario = scenario_spec(inventory);
+    check_mesh_clients(inventory, &scenario, &timeline)?;
+    let config = config.map(|(config, _)| config);
+    Ok(run(config.as_ref(), inventory, &scenario, &timeline, &disruption))
+}
+
+fn endpoint_timeline(inventory: &Inventory, disruption: &Disruption) -> EndpointTimeline {
     let horizon = disruption.final_state.t;
     let before = disruption.before_start.clone().unwrap_or_else(|| crate::resilience::steady_state(inventory));
-    let timeline = EndpointTimeline::from_states(inventory, &before, &disruption.timeline, horizon);
-    let scenario = scenario_spec(inventory);
+    EndpointTimeline::from_states(inventory, &before, &disruption.timeline, horizon)
+}
+
+fn check_mesh_clients(
+    inventory: &Inventory,
+    scenario: &ChaosScenarioSpec,
+    timeline: &EndpointTimeline,
+) -> Result<(), FailoverError> {
     for (index, client) in scenario.mesh_clients.iter().flatten().enumerate() {
         if !timeline.pods.iter().any(|p| p.namespace == client.namespace && p.name == client.pod) {
             let location = inventory
@@ -129,8 +143,75 @@ pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, Failo
             });
         }
     }
-    let config = config.map(|(config, _)| config);
-    Ok(run(config.as_ref(), inventory, &scenario, &timeline, disruption))
+    Ok(())
+}
+
+/// The instant that stands for the cluster at rest, before the scenario's
+/// first instant, in [`Playback::instants`].
+pub const AT_REST: i64 = -1;
+/// Pods (as the input's workloads ask) up to which a playback keeps the API's
+/// view at every change; beyond, only the cluster states.
+pub const PLAYBACK_MAX_PODS: usize = 5_000;
+/// Instants a playback keeps at most (the first ones).
+pub const MAX_PLAYBACK_INSTANTS: usize = 2_000;
+/// Evenly spaced instants a playback adds at most, so that a DNS cache
+/// draining or a health check counting shows between two changes.
+const MAX_SAMPLES: i64 = 600;
+
+/// The lab played back, from one run: the disruption lab with its per-instant
+/// states and the API's view at each change, and — with a valid
+/// GlobalLoadBalancer — the load balancer observed at every instant worth
+/// drawing. For front ends that animate the run (the web app's Resilience view).
+pub struct Playback {
+    pub disruption: Disruption,
+    /// `AT_REST`, then every instant at which something changes or is
+    /// detected, and evenly spaced samples, sorted.
+    pub instants: Vec<i64>,
+    /// The load balancer's report (`null` mode without one); its `timeline`
+    /// holds one observation per entry of `instants`.
+    pub traffic: FailoverReport,
+    /// The input's GlobalLoadBalancer is valid (its errors are `analyze` findings).
+    pub balanced: bool,
+}
+
+/// Runs the lab once for playback. An invalid scenario is an error (the
+/// message `kubeplay disrupt` prints, located); an invalid GlobalLoadBalancer
+/// only leaves the traffic out, as `analyze` reports its errors.
+pub fn playback(inventory: &Inventory) -> Result<Playback, FailoverError> {
+    let (config, diagnostics) = configure(inventory);
+    let config = if diagnostics.iter().any(Diagnostic::is_error) { None } else { config.map(|(c, _)| c) };
+    // The API's view per change costs a budget status per instant: only for inputs a page can draw.
+    let pods: usize = inventory.workloads().map(|w| usize::try_from(w.replicas.unwrap_or(1)).unwrap_or(0)).sum();
+    let disruption = simulate(inventory, Options { timeline: true, rows: pods <= PLAYBACK_MAX_PODS })
+        .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
+    let timeline = endpoint_timeline(inventory, &disruption);
+    let scenario = scenario_spec(inventory);
+    check_mesh_clients(inventory, &scenario, &timeline)?;
+    let mut traffic = run(config.as_ref(), inventory, &scenario, &timeline, &disruption);
+    let horizon = disruption.final_state.t;
+    let mut instants: Vec<i64> = vec![AT_REST];
+    instants.extend(disruption.rows.iter().map(|r| r.t));
+    instants.extend(disruption.timeline.iter().map(|s| s.t));
+    instants.extend(disruption.events.iter().map(|e| e.t));
+    instants.extend(disruption.drains.iter().flat_map(|d| d.lines.iter().map(|l| l.t)));
+    instants.extend(disruption.alerts.iter().flat_map(|a| [a.pending_at, a.firing_at, a.resolved_at]).flatten());
+    instants.extend(traffic.failover.iter().flat_map(|f| [f.failed_at, f.detected_at, f.complete_by]));
+    if let Some(config) = &config {
+        let step = config.health_check.interval_seconds.max(1).max(horizon / MAX_SAMPLES + 1);
+        instants.extend((0..=horizon / step).map(|i| i * step));
+    }
+    instants.retain(|t| *t == AT_REST || (0..=horizon).contains(t));
+    instants.sort_unstable();
+    instants.dedup();
+    instants.truncate(MAX_PLAYBACK_INSTANTS);
+    traffic.timeline = match &config {
+        Some(config) => {
+            let router = Router::new(config, &timeline);
+            instants.iter().map(|t| router.observe(*t)).collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(Playback { balanced: config.is_some(), disruption, instants, traffic })
 }
 
 /// The input's ChaosScenario spec (the disruption lab has refused more than one).
@@ -150,7 +231,7 @@ fn run(
     inventory: &Inventory,
     scenario: &ChaosScenarioSpec,
     timeline: &EndpointTimeline,
-    disruption: Disruption,
+    disruption: &Disruption,
 ) -> FailoverReport {
     // §10: one entry per `observeAt` time, `[0]` when none is given.
     let observe_at = if scenario.observe_at.is_some() { disruption.settings.observe_at.clone() } else { vec![0] };
@@ -201,6 +282,6 @@ fn run(
         timeline: timeline_out,
         failover,
         mesh,
-        cluster: ClusterReport { final_state: disruption.final_state, events: disruption.events },
+        cluster: ClusterReport { final_state: disruption.final_state.clone(), events: disruption.events.clone() },
     }
 }
