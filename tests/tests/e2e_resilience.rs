@@ -62,21 +62,38 @@ async fn solve(browser: &Browser, server: &StaticServer, id: &str, start: &[bool
     );
 }
 
-/// Moves the timeline to the first instant at or after `t`.
+/// Moves the timeline to the first instant at or after `t` (one instant per call, so the page redraws in between).
 async fn seek(browser: &Browser, t: i64) {
-    browser
+    let last = browser
         .client
-        .execute(
-            "const frames = [...Array(Number(document.querySelector('.scrubber').max) + 1).keys()];
-             const s = document.querySelector('.scrubber');
-             for (const i of frames) {
-               s.value = String(i); s.dispatchEvent(new Event('input', {bubbles: true}));
-               if (Number(document.querySelector('.resilience').dataset.t) >= arguments[0]) break;
-             }",
-            vec![serde_json::json!(t)],
-        )
+        .execute("return Number(document.querySelector('.scrubber').max);", vec![])
         .await
-        .expect("seek");
+        .expect("instants")
+        .as_i64()
+        .unwrap_or(0);
+    for i in 0..=last {
+        let shown = browser
+            .client
+            .execute(
+                "const s = document.querySelector('.scrubber'); s.value = String(arguments[0]);
+                 s.dispatchEvent(new Event('input', {bubbles: true}));
+                 return Number(document.querySelector('.resilience').dataset.t);",
+                vec![serde_json::json!(i)],
+            )
+            .await
+            .expect("seek");
+        let _ = shown;
+        let now = browser
+            .client
+            .execute("return Number(document.querySelector('.resilience').dataset.t);", vec![])
+            .await
+            .expect("t")
+            .as_i64()
+            .unwrap_or(i64::MIN);
+        if now >= t {
+            return;
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,6 +107,8 @@ async fn the_resilience_lab_plays_the_material_and_its_exercises_are_solved_live
     // Chaos engineering as written: the drain blocks on the budget, the console says why.
     open(&browser, &server, "?example=chaos-engineering&view=resilience").await;
     assert!(browser.wait_until("document.querySelector('.resilience-map .pod')", WAIT).await);
+    browser.screenshot_to("resilience-chaos-at-rest").await;
+    seek(&browser, 150).await;
     let console = text_of(&browser, ".console").await;
     assert!(console.contains("kubectl drain node-1 --ignore-daemonsets"), "{console}");
     assert!(console.contains("Cannot evict pod as it would violate the pod's disruption budget"), "{console}");
@@ -216,7 +235,7 @@ async fn the_resilience_lab_plays_the_material_and_its_exercises_are_solved_live
     assert_eq!(west, "450 / 300 rps · 150 %");
     browser
         .client
-        .execute("document.querySelector('.resilience-map').scrollIntoView();", vec![])
+        .execute("document.querySelector('.resilience-head').scrollIntoView();", vec![])
         .await
         .expect("scroll");
     browser.screenshot_to("resilience-failover-light").await;
@@ -242,7 +261,7 @@ async fn the_resilience_lab_plays_the_material_and_its_exercises_are_solved_live
         .await
         .expect("width");
     assert_eq!(fits, serde_json::json!(true), "the view fits a phone's width");
-    phone.client.execute("document.querySelector('.resilience-map').scrollIntoView();", vec![]).await.expect("scroll");
+    phone.client.execute("document.querySelector('.timeline').scrollIntoView();", vec![]).await.expect("scroll");
     phone.screenshot_to("resilience-failover-phone").await;
     assert_clean(&phone, &server, "resilience on a phone").await;
     phone.client.clone().close().await.expect("close");

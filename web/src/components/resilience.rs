@@ -77,7 +77,7 @@ fn geometry(view: &View) -> Geometry {
     }
     let node_height = |name: &str| {
         let rows = most.get(name).copied().unwrap_or(0).div_ceil(DOTS_PER_ROW).max(1);
-        22.0 + rows as f64 * DOT + NODE_PAD
+        33.0 + rows as f64 * DOT + NODE_PAD
     };
     let top = if view.user_regions.is_empty() { 0.0 } else { USERS_HEIGHT };
     let mut x = 0.0;
@@ -265,9 +265,9 @@ pub fn resilience_view(props: &ResilienceProps) -> Html {
             </header>
             <FailoverStory analysis={props.analysis.clone()} />
             <div class="timeline" role="group" aria-label="Timeline">
-                <button class="action" data-action="step-back" aria-label="Previous instant" onclick={seek(index.saturating_sub(1))}>{"⏮"}</button>
+                <button class="action" data-action="step-back" aria-label="Previous instant" onclick={seek(index.saturating_sub(1))}>{"◀ prev"}</button>
                 <button class="action play" data-action="play" aria-label={if player.playing { "Pause" } else { "Play" }} onclick={on_toggle}>{ if player.playing { "⏸ pause" } else { "▶ play" } }</button>
-                <button class="action" data-action="step-forward" aria-label="Next instant" onclick={seek((index + 1).min(view.frames.len() - 1))}>{"⏭"}</button>
+                <button class="action" data-action="step-forward" aria-label="Next instant" onclick={seek((index + 1).min(view.frames.len() - 1))}>{"next ▶"}</button>
                 <input type="range" class="scrubber" min="0" max={(view.frames.len() - 1).to_string()} value={index.to_string()} oninput={on_slider} aria-label="Instant" />
                 <output class="clock">{time_label(t)}</output>
                 <select class="speed" aria-label="Speed" onchange={on_speed}>
@@ -381,10 +381,10 @@ fn map_view(props: &MapProps) -> Html {
                 <title>{format!("{} — {status}{}", placed.name, if taints.is_empty() { String::new() } else { format!(" — taints: {taints}") })}</title>
                 <rect x={placed.x.to_string()} y={placed.y.to_string()} width={placed.width.to_string()} height={placed.height.to_string()} rx="5" />
                 <text class="node-name" x={(placed.x + 6.0).to_string()} y={(placed.y + 13.0).to_string()}>{&placed.name}</text>
-                <text class="node-status" x={(placed.x + placed.width - 6.0).to_string()} y={(placed.y + 13.0).to_string()} text-anchor="end">{status}</text>
+                <text class="node-status" x={(placed.x + 6.0).to_string()} y={(placed.y + 25.0).to_string()}>{status}</text>
                 { for pods.iter().enumerate().map(|(i, pod)| {
                     let x = placed.x + 10.0 + (i % DOTS_PER_ROW) as f64 * DOT;
-                    let y = placed.y + 26.0 + (i / DOTS_PER_ROW) as f64 * DOT;
+                    let y = placed.y + 37.0 + (i / DOTS_PER_ROW) as f64 * DOT;
                     dot(pod, x, y)
                 }) }
             </g>
