@@ -22,6 +22,7 @@
 pub mod admission;
 pub mod diagnostic;
 pub mod examples;
+pub mod lessons;
 pub mod load;
 pub mod model;
 pub mod netpol;
