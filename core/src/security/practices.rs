@@ -716,8 +716,9 @@ fn replicated_workload(
 /// `startingDeadlineSeconds`, a scheduled run that could not start on time
 /// (the controller was down, or `concurrencyPolicy: Forbid` held it back) is
 /// started however late it is (pkg/controller/cronjob/utils.go,
-/// `mostRecentScheduleTime`). (`cronjob-restartpolicy` is an API-server
-/// refusal: the job template's restartPolicy must be OnFailure or Never.)
+/// `mostRecentScheduleTime`). (`cronjob-restartpolicy` is the API-server
+/// refusal `restart-policy-unsupported`: a Job template's restartPolicy must
+/// be OnFailure or Never.)
 fn cronjob_deadline(sink: &mut Sink<'_, '_>, workload: &Workload<'_>) {
     let crate::model::Object::CronJob(cronjob) = &workload.loaded.object else { return };
     if cronjob.spec.starting_deadline_seconds.is_none() {
