@@ -320,7 +320,7 @@ const RULES: &[RuleDef] = &[
         kube_linter: &[],
     },
     RuleDef {
-        id: "hpa-target-sets-replicas",
+        id: "replicas-set-under-hpa",
         severity: Severity::Warning,
         title: "Deployment scaled by an HPA also sets replicas",
         kube_score: &["deployment-targeted-by-hpa-does-not-have-replicas-configured"],
@@ -631,7 +631,7 @@ fn replicated_workload(
         && let Some(replicas) = deployment.spec.replicas
     {
         sink.push(
-            "hpa-target-sets-replicas",
+            "replicas-set-under-hpa",
             "spec.replicas",
             format!(
                 "Deployment {name:?} is scaled by a HorizontalPodAutoscaler but sets replicas: {replicas}: every apply resets it to {replicas} until the HPA scales it again"
