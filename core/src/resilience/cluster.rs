@@ -555,6 +555,12 @@ fn controller_sim(object: usize, loaded: &Loaded) -> Option<ControllerSim> {
     })
 }
 
+/// A budget's compiled selector (§2.1): `None` for a null or invalid selector,
+/// which selects nothing; `{}` selects every pod of the namespace.
+pub fn budget_selector(pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget) -> Option<Selector> {
+    pdb.spec.as_ref().and_then(|s| s.selector.as_ref()).and_then(|s| Selector::compile(s).ok())
+}
+
 fn pdb_sim(
     object: usize,
     loaded: &Loaded,
@@ -572,7 +578,7 @@ fn pdb_sim(
     PdbSim {
         namespace: loaded.namespace().unwrap_or("default").to_owned(),
         name: loaded.name().to_owned(),
-        selector: spec.and_then(|s| s.selector.as_ref()).and_then(|s| Selector::compile(s).ok()),
+        selector: budget_selector(pdb),
         min_available: spec.and_then(|s| s.min_available.clone()),
         max_unavailable: spec.and_then(|s| s.max_unavailable.clone()),
         always_allow: spec.and_then(|s| s.unhealthy_pod_eviction_policy.as_deref()) == Some("AlwaysAllow"),

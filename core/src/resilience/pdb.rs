@@ -35,6 +35,28 @@ impl PdbSim {
     }
 }
 
+/// The budgets of the input that select pods with these labels in this
+/// namespace, by the lab's own selection (§2.1), for the best-practice rule
+/// `pod-disruption-budget-missing`.
+pub fn budgets_selecting<'i>(
+    inventory: &'i crate::model::Inventory,
+    namespace: &str,
+    labels: &std::collections::BTreeMap<String, String>,
+) -> Vec<&'i str> {
+    inventory
+        .objects
+        .iter()
+        .filter(|o| o.namespace().unwrap_or("default") == namespace)
+        .filter(|o| match &o.object {
+            crate::model::Object::PodDisruptionBudget(pdb) => {
+                super::cluster::budget_selector(pdb).is_some_and(|s| s.matches(labels))
+            }
+            _ => false,
+        })
+        .map(|o| o.name())
+        .collect()
+}
+
 /// `GetScaledValueFromIntOrPercent(roundUp=true)`; a malformed percentage is an error.
 pub fn scaled(value: &IntOrString, total: i64) -> Result<i64, String> {
     match value {

@@ -269,6 +269,85 @@ const RULES: &[RuleDef] = &[
         kubescape: &[],
         kube_linter: &[],
     },
+    // Info, not kube-score's CRITICAL: every container of every example lacks it, and
+    // the warnings a learner must see (security, probes, budgets) would drown.
+    RuleDef {
+        id: "ephemeral-storage-unset",
+        severity: Severity::Info,
+        title: "Ephemeral-storage request or limit missing",
+        kube_score: &["container-ephemeral-storage-request-and-limit"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "requests-not-equal-limits",
+        severity: Severity::Info,
+        title: "Requests differ from limits",
+        kube_score: &[
+            "container-resource-requests-equal-limits",
+            "container-cpu-requests-equal-limits",
+            "container-memory-requests-equal-limits",
+            "container-ephemeral-storage-request-equals-limit",
+        ],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "cronjob-starting-deadline-missing",
+        severity: Severity::Warning,
+        title: "CronJob has no startingDeadlineSeconds",
+        kube_score: &["cronjob-has-deadline"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "host-anti-affinity-missing",
+        severity: Severity::Info,
+        title: "Replicas may all be scheduled on one node",
+        kube_score: &["deployment-has-host-podantiaffinity", "statefulset-has-host-podantiaffinity"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &["no-anti-affinity"],
+    },
+    RuleDef {
+        id: "pod-disruption-budget-missing",
+        severity: Severity::Warning,
+        title: "No PodDisruptionBudget selects the replicas",
+        kube_score: &["deployment-has-poddisruptionbudget", "statefulset-has-poddisruptionbudget"],
+        polaris: &["missingPodDisruptionBudget"],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "replicas-set-under-hpa",
+        severity: Severity::Warning,
+        title: "Deployment scaled by an HPA also sets replicas",
+        kube_score: &["deployment-targeted-by-hpa-does-not-have-replicas-configured"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "statefulset-service-missing",
+        severity: Severity::Warning,
+        title: "StatefulSet has no headless Service for its serviceName",
+        kube_score: &["statefulset-has-servicename"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "topology-spread-without-selector",
+        severity: Severity::Warning,
+        title: "Topology spread constraint without labelSelector",
+        kube_score: &["pod-topology-spread-constraints"],
+        polaris: &["topologySpreadConstraint"],
+        kubescape: &[],
+        kube_linter: &[],
+    },
 ];
 
 /// The rule catalogue, for SARIF `rules` and listings.
@@ -428,6 +507,9 @@ pub fn findings(inventory: &Inventory, network: &NetworkContext<'_>, workload: &
 
     let services = selecting_services(inventory, workload);
     deployment_strategy(&mut sink, workload, &services);
+    replicated_workload(&mut sink, inventory, workload, spec, &base);
+    cronjob_deadline(&mut sink, workload);
+    topology_spread(&mut sink, spec, &base);
     let lists: [(&str, &[Container]); 2] =
         [("initContainers", spec.init_containers.as_deref().unwrap_or_default()), ("containers", &spec.containers)];
     for (field, list) in lists {
@@ -521,6 +603,160 @@ fn deployment_strategy(sink: &mut Sink<'_, '_>, workload: &Workload<'_>, service
     }
 }
 
+/// The node, zone and region topology keys kube-score accepts as spreading
+/// replicas apart (`hasPodAntiAffinity`, score/apps/apps.go).
+const SPREADING_TOPOLOGY_KEYS: [&str; 3] =
+    ["kubernetes.io/hostname", "topology.kubernetes.io/region", "topology.kubernetes.io/zone"];
+
+/// kube-score's Deployment and StatefulSet checks: host anti-affinity, a
+/// PodDisruptionBudget, a static `replicas` under an HPA, and the StatefulSet's
+/// headless Service (score/apps/apps.go, score/disruptionbudget). kube-score
+/// evaluates a workload without `replicas` as replicated; the API server
+/// defaults it to 1, so kubeplay evaluates only workloads that run two or more
+/// replicas, by `spec.replicas` or an HPA's `minReplicas`.
+fn replicated_workload(
+    sink: &mut Sink<'_, '_>,
+    inventory: &Inventory,
+    workload: &Workload<'_>,
+    spec: &PodSpec,
+    base: &str,
+) {
+    use crate::model::Object;
+    if !matches!(workload.kind, Kind::Deployment | Kind::StatefulSet) {
+        return;
+    }
+    let kind = workload.kind.as_str();
+    let name = workload.name;
+    let floor = autoscaler_floor(inventory, workload);
+    if let Object::Deployment(deployment) = &workload.loaded.object
+        && floor.is_some()
+        && let Some(replicas) = deployment.spec.replicas
+    {
+        sink.push(
+            "replicas-set-under-hpa",
+            "spec.replicas",
+            format!(
+                "Deployment {name:?} is scaled by a HorizontalPodAutoscaler but sets replicas: {replicas}: every apply resets it to {replicas} until the HPA scales it again"
+            ),
+            "# remove spec.replicas: the HorizontalPodAutoscaler owns the replica count",
+        );
+    }
+    let replicated = workload.replicas.is_some_and(|r| r >= 2) || floor.is_some_and(|min| min >= 2);
+    let labels = workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+    if replicated {
+        let spreads = spec.affinity.as_ref().and_then(|a| a.pod_anti_affinity.as_ref()).is_some_and(|anti| {
+            let required = anti.required_during_scheduling_ignored_during_execution.iter().flatten();
+            let preferred = anti
+                .preferred_during_scheduling_ignored_during_execution
+                .iter()
+                .flatten()
+                .map(|w| &w.pod_affinity_term);
+            required.chain(preferred).any(|term| {
+                SPREADING_TOPOLOGY_KEYS.contains(&term.topology_key.as_str())
+                    && term
+                        .label_selector
+                        .as_ref()
+                        .and_then(|s| crate::netpol::selector::Selector::compile(s).ok())
+                        .is_some_and(|s| s.matches(&labels))
+            })
+        });
+        if !spreads {
+            let selector = labels.iter().map(|(k, v)| format!("          {k}: {v}")).collect::<Vec<_>>().join("\n");
+            sink.push(
+                "host-anti-affinity-missing",
+                &format!("{base}.affinity"),
+                format!(
+                    "{kind} {name:?} runs several replicas but no podAntiAffinity term selecting its own pods keeps them on different nodes: one node failure can take them all"
+                ),
+                &format!(
+                    "affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 100\n      podAffinityTerm:\n        topologyKey: kubernetes.io/hostname\n        labelSelector:\n          matchLabels:\n{}",
+                    selector.replace("          ", "            ")
+                ),
+            );
+        }
+        if crate::resilience::pdb::budgets_selecting(inventory, workload.namespace, &labels).is_empty() {
+            sink.push(
+                "pod-disruption-budget-missing",
+                "metadata.name",
+                format!(
+                    "no PodDisruptionBudget in namespace {:?} selects the pods of {kind} {name:?}: a node drain may evict all its replicas at once",
+                    workload.namespace
+                ),
+                &format!(
+                    "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {name}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n{}",
+                    labels.iter().map(|(k, v)| format!("      {k}: {v}")).collect::<Vec<_>>().join("\n")
+                ),
+            );
+        }
+    }
+    if let Object::StatefulSet(statefulset) = &workload.loaded.object {
+        let service_name = statefulset.spec.service_name.as_deref().unwrap_or_default();
+        let headless = inventory.services().any(|(loaded, service)| {
+            loaded.namespace() == Some(workload.namespace)
+                && loaded.name() == service_name
+                && service.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None")
+                && crate::netpol::service::selects_pods(service, &labels)
+        });
+        if !headless {
+            sink.push(
+                "statefulset-service-missing",
+                "spec.serviceName",
+                format!(
+                    "StatefulSet {name:?} has no headless Service (clusterIP: None) named {service_name:?} selecting its pods: its pods get no stable DNS names"
+                ),
+                &format!(
+                    "apiVersion: v1\nkind: Service\nmetadata:\n  name: {}\nspec:\n  clusterIP: None\n  selector:\n{}",
+                    if service_name.is_empty() { name } else { service_name },
+                    labels.iter().map(|(k, v)| format!("    {k}: {v}")).collect::<Vec<_>>().join("\n")
+                ),
+            );
+        }
+    }
+}
+
+/// kube-score's `cronjob-has-deadline` (score/cronjob/cronjob.go): without
+/// `startingDeadlineSeconds`, a scheduled run that could not start on time
+/// (the controller was down, or `concurrencyPolicy: Forbid` held it back) is
+/// started however late it is (pkg/controller/cronjob/utils.go,
+/// `mostRecentScheduleTime`). (`cronjob-restartpolicy` is the API-server
+/// refusal `restart-policy-unsupported`: a Job template's restartPolicy must
+/// be OnFailure or Never.)
+fn cronjob_deadline(sink: &mut Sink<'_, '_>, workload: &Workload<'_>) {
+    let crate::model::Object::CronJob(cronjob) = &workload.loaded.object else { return };
+    if cronjob.spec.starting_deadline_seconds.is_none() {
+        sink.push(
+            "cronjob-starting-deadline-missing",
+            "spec",
+            format!(
+                "CronJob {:?} sets no startingDeadlineSeconds: a run that could not start on time is started however late it is",
+                workload.name
+            ),
+            "startingDeadlineSeconds: 200",
+        );
+    }
+}
+
+/// kube-score's `pod-topology-spread-constraints` (score/podtopologyspreadconstraints):
+/// a constraint without `labelSelector` counts no pods in any domain, so it
+/// spreads nothing. kube-score's other conditions (maxSkew or minDomains 0, no
+/// topologyKey, an unknown whenUnsatisfiable) are refusals of the API server,
+/// reported by input validation.
+fn topology_spread(sink: &mut Sink<'_, '_>, spec: &PodSpec, base: &str) {
+    for (i, constraint) in spec.topology_spread_constraints.iter().flatten().enumerate() {
+        if constraint.label_selector.is_none() {
+            sink.push(
+                "topology-spread-without-selector",
+                &format!("{base}.topologySpreadConstraints[{i}]"),
+                format!(
+                    "topology spread constraint {i} ({}) has no labelSelector: it counts no pods, so it spreads nothing",
+                    constraint.topology_key
+                ),
+                "labelSelector:\n  matchLabels:\n    app: <the pod's app label>",
+            );
+        }
+    }
+}
+
 /// What a container's findings depend on beyond the container itself.
 struct ContainerContext<'s> {
     /// An init container that runs to completion (not a native sidecar).
@@ -576,6 +812,7 @@ fn container_findings(
             "resources:\n  limits:\n    memory: 256Mi",
         );
     }
+    ephemeral_storage(sink, c, cpath, requests, limits);
     let image = c.image.as_deref().unwrap_or("");
     if image_unpinned(image) {
         sink.push(
@@ -745,6 +982,67 @@ fn container_findings(
 
 /// A log shipper that mounts, writable, a volume another container also mounts:
 /// it only needs to read what the application writes.
+type ResourceMap = BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>;
+
+/// kube-score's `container-ephemeral-storage-request-and-limit` (critical
+/// without a limit, warning without a request: a warning here) and its optional
+/// requests-equal-limits checks (score/container/container.go). kube-score
+/// reads the written requests; the API server copies a limit into a missing
+/// request (`SetDefaults_ResourceList`), so kubeplay compares the request the
+/// container gets, and a limit alone never differs from it.
+fn ephemeral_storage(
+    sink: &mut Sink<'_, '_>,
+    c: &Container,
+    cpath: &str,
+    requests: Option<&ResourceMap>,
+    limits: Option<&ResourceMap>,
+) {
+    const EPHEMERAL: &str = "ephemeral-storage";
+    let name = &c.name;
+    let get = |map: Option<&ResourceMap>, key: &str| {
+        map.and_then(|m| m.get(key)).and_then(|q| crate::quantity::Quantity::parse(&q.0).ok())
+    };
+    let limit = get(limits, EPHEMERAL);
+    let request = get(requests, EPHEMERAL).or_else(|| limit.clone());
+    // A limit alone is never short of a request: the API server copies it.
+    if limit.is_none() {
+        let missing = if request.is_none() { "request or limit" } else { "limit" };
+        sink.push(
+            "ephemeral-storage-unset",
+            &format!("{cpath}.resources"),
+            format!("container {name:?} has no ephemeral-storage {missing}: its logs and writable layer can fill the node's disk"),
+            "resources:\n  requests:\n    ephemeral-storage: 1Gi\n  limits:\n    ephemeral-storage: 2Gi",
+        );
+    }
+    let differing: Vec<String> = ["cpu", "memory", EPHEMERAL]
+        .into_iter()
+        .filter_map(|key| {
+            let limit = get(limits, key);
+            let request = get(requests, key).or_else(|| limit.clone());
+            match (&request, &limit) {
+                (None, None) => None,
+                (Some(r), Some(l)) if r == l => None,
+                _ => Some(format!(
+                    "{key} request {} against limit {}",
+                    request.as_ref().map_or_else(|| "none".to_owned(), |q| q.to_string()),
+                    limit.as_ref().map_or_else(|| "none".to_owned(), |q| q.to_string())
+                )),
+            }
+        })
+        .collect();
+    if !differing.is_empty() {
+        sink.push(
+            "requests-not-equal-limits",
+            &format!("{cpath}.resources"),
+            format!(
+                "container {name:?}: {}; the pod is not Guaranteed and may use more than it reserved when the node is busy",
+                differing.join(", ")
+            ),
+            "resources:\n  requests:\n    cpu: 500m\n    memory: 256Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
+        );
+    }
+}
+
 fn sidecar_writable_mounts(sink: &mut Sink<'_, '_>, spec: &PodSpec, base: &str) {
     let mut all: Vec<(String, &Container)> = Vec::new();
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
