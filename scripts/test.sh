@@ -2,6 +2,7 @@
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
 # the JS API under wasm-bindgen-test in headless Chromium, and the browser
 # end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
+# every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
 # then the page weight against its ceiling and aim. Installs what is missing first. It
 # writes no tracked file.
 set -euo pipefail
@@ -28,6 +29,9 @@ cargo test --workspace --locked
 
 step "JS API in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
+
+step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
+bash scripts/fuzz.sh "${KUBEPLAY_FUZZ_SECONDS:-10}"
 
 step "page weight against its ceiling and aim (docs/performance.md is updated by hand)"
 bash scripts/measure-size.sh "$KUBEPLAY_DIST"
