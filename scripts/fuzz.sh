@@ -4,7 +4,10 @@
 # per target the executions, the coverage reached (libFuzzer's `cov`: edges, and
 # `ft`: features) and the crashes. Exits 1 when a target crashed (or timed out on
 # an input, or ran out of memory); the input is saved under
-# target/fuzz/artifacts/<target>/ and its path printed.
+# target/fuzz/artifacts/<target>/ and its path printed. FUZZ_TIMEOUT (default
+# 20) is the seconds one input may run before it counts as a hang: libFuzzer
+# measures wall time, so on a busy or niced machine raise it (the slowest corpus
+# input takes well under a second alone).
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   bash scripts/fuzz.sh --seed     # rebuild fuzz/corpus/ from the case files (cmin)
@@ -21,6 +24,7 @@ export RUSTC_BOOTSTRAP=1
 
 CARGO_FUZZ_VERSION=0.13.2
 SANITIZER="${FUZZ_SANITIZER:-address}"
+TIMEOUT="${FUZZ_TIMEOUT:-20}"
 TARGET_DIR="$PWD/target/fuzz"
 ALL_TARGETS=(load analyze netpol quantity share protocol hpa vpa disruption failover)
 
@@ -47,7 +51,7 @@ if [ "${1:-}" = "--seed" ]; then
     rm -rf "fuzz/corpus/$target"
     mkdir -p "fuzz/corpus/$target"
     # What cargo fuzz cmin runs: merge into an empty directory keeps one input per feature.
-    "$BIN_DIR/$target" -merge=1 -timeout=10 -rss_limit_mb=2048 "fuzz/corpus/$target" "$seeds/$target" 2>&1 \
+    "$BIN_DIR/$target" -merge=1 -timeout="$TIMEOUT" -rss_limit_mb=2048 "fuzz/corpus/$target" "$seeds/$target" 2>&1 \
       | grep -E '^MERGE-OUTER: [0-9]+ new files' || true
   done
   du -sh fuzz/corpus
@@ -68,9 +72,9 @@ for target in "${TARGETS[@]}"; do
   log="$TARGET_DIR/logs/$target.log"
   mkdir -p "$work" "$artifacts" "$(dirname "$log")" "fuzz/corpus/$target"
   status=0
-  # -timeout: one input running longer than 10 s is a crash (the simulators' time bound).
+  # -timeout: one input running longer than this is a crash (the simulators' time bound).
   "$BIN_DIR/$target" "$work" "fuzz/corpus/$target" \
-    -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout="$TIMEOUT" -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
   executions=$(awk -F':[ \t]+' '/^stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
   # The last status line: `#N  pulse|NEW|REDUCE  cov: E ft: F corp: ...`.
