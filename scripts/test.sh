@@ -14,9 +14,11 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "format"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target/fuzz --all-targets --locked -- -D warnings
 cargo clippy -p kubeplay-web -p kubeplay-core --features kubeplay-core/wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "build the site (trunk, release, wasm-opt)"

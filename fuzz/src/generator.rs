@@ -1019,10 +1019,10 @@ impl<'a, 'b> Gen<'a, 'b> {
             spec["alerts"] = json!([{"name": "Low", "condition": self.pick(&["ReadyReplicasBelow", "PodsNotReady", "Bogus"]), "threshold": self.int(-1, 4),
                 "workload": {"kind": self.pick(&["Deployment", "StatefulSet"]), "namespace": self.namespace(), "name": self.pick(NAMES)}, "forSeconds": self.int(0, 120)}]);
         }
-        if self.chance(20) {
-            if let Some((namespace, name)) = pods.first() {
-                spec["meshClients"] = json!([{"namespace": namespace, "pod": name}]);
-            }
+        if self.chance(20)
+            && let Some((namespace, name)) = pods.first()
+        {
+            spec["meshClients"] = json!([{"namespace": namespace, "pod": name}]);
         }
         if self.chance(10) {
             spec["sendUnhealthyEndpoints"] = json!(true);
