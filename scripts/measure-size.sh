@@ -13,9 +13,10 @@ set -euo pipefail
 # saying why in the commit. Raised from 640 to 820 KB when the scaling and
 # resilience labs, the API server's validation and the Scaling view joined the
 # one module the page and its worker share (631 → 803 KB; docs/performance.md);
-# raised again to 940 KB for the Resilience view and its playback (803 → 925 KB).
+# raised again to 960 KB for the Resilience view and its playback, the VPA panel
+# and eight more best-practice rules (803 → 944 KB).
 aim_brotli_kb=560
-ceiling_brotli_kb=940
+ceiling_brotli_kb=960
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"

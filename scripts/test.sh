@@ -2,6 +2,7 @@
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
 # the JS API under wasm-bindgen-test in headless Chromium, and the browser
 # end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
+# every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
 # then the page weight against its ceiling and aim. Installs what is missing first. It
 # writes no tracked file.
 set -euo pipefail
@@ -13,9 +14,11 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "format"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target/fuzz --all-targets --locked -- -D warnings
 cargo clippy -p kubeplay-web -p kubeplay-core --features kubeplay-core/wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "build the site (trunk, release, wasm-opt)"
@@ -28,6 +31,9 @@ cargo test --workspace --locked
 
 step "JS API in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
+
+step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
+bash scripts/fuzz.sh "${KUBEPLAY_FUZZ_SECONDS:-10}"
 
 step "page weight against its ceiling and aim (docs/performance.md is updated by hand)"
 bash scripts/measure-size.sh "$KUBEPLAY_DIST"

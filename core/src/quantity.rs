@@ -193,7 +193,15 @@ impl Quantity {
     /// `Add`: exact; keeps the receiver's format unless the receiver is zero.
     /// `None` only when the sum leaves kubeplay's range.
     pub fn checked_add(&self, other: &Quantity) -> Option<Quantity> {
-        let format = if self.is_zero() { other.format } else { self.format };
+        // x + 0 and 0 + x are x, whatever the exponents: scaling x down to zero's
+        // exponent could overflow the i128 for a value that is itself in range.
+        if other.is_zero() {
+            return Some(Quantity { cached: None, ..self.clone() });
+        }
+        if self.is_zero() {
+            return Some(Quantity { cached: None, ..other.clone() });
+        }
+        let format = self.format;
         let exponent = self.exponent.min(other.exponent);
         let a = scale_up(self.mantissa, self.exponent, exponent)?;
         let b = scale_up(other.mantissa, other.exponent, exponent)?;

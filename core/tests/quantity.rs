@@ -173,3 +173,24 @@ fn binary_values_past_ei_print_without_suffix() {
     assert_eq!(four_ei.checked_mul_int(512).map(|q| q.canonical()).as_deref(), Some("2"));
     assert_eq!(four_ei.checked_mul_int(-256).map(|q| q.canonical()).as_deref(), Some("-1"));
 }
+
+/// Found by the `quantity` fuzz target: adding zero to (or subtracting it from) a
+/// value past 10^38 returned `None` ("out of range"), because both operands were
+/// first scaled to zero's exponent 0 in an i128. The sum is the value itself,
+/// exact and in range; zero keeps the other operand's format (upstream's `Add`).
+#[test]
+fn adding_zero_to_a_large_value_is_exact() {
+    for text in ["1e39", "-5960070000398600e24", "1E21", "123456789012345678901234567890123456e100"] {
+        let large = parse(text);
+        let zero = Quantity::zero();
+        assert_eq!(zero.checked_add(&large).as_ref(), Some(&large), "0 + {text}");
+        assert_eq!(large.checked_add(&zero).as_ref(), Some(&large), "{text} + 0");
+        assert_eq!(large.checked_sub(&zero).as_ref(), Some(&large), "{text} - 0");
+        let negated = zero.checked_sub(&large).expect("0 - x is in range");
+        assert_eq!(negated.checked_add(&large), Some(Quantity::zero()), "0 - {text}");
+        assert_eq!(zero.checked_add(&large).map(|q| q.format()), Some(large.format()));
+        // A sum has no cached input text (upstream's Add clears it): it prints canonically.
+        let printed = large.checked_add(&zero).map(|q| q.canonical()).expect("in range");
+        assert_eq!(parse(&printed), large, "{text} + 0 printed {printed}");
+    }
+}

@@ -12,7 +12,7 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn analyze_returns_objects_and_located_diagnostics() {
     let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: three\n";
-    let report = kubeplay_core::wasm::analyze(text);
+    let report = kubeplay_core::wasm::analyze(JsValue::from_str(text));
     let objects = js_sys::Array::from(&get(&report, "objects"));
     assert_eq!(objects.length(), 1);
     assert_eq!(get(&objects.get(0), "kind").as_string().as_deref(), Some("Namespace"));
@@ -27,7 +27,7 @@ fn analyze_returns_objects_and_located_diagnostics() {
 
 #[wasm_bindgen_test]
 fn analyze_never_throws_on_garbage() {
-    let report = kubeplay_core::wasm::analyze("\u{0}\u{1}: [[[{{{ &a *b");
+    let report = kubeplay_core::wasm::analyze(JsValue::from_str("\u{0}\u{1}: [[[{{{ &a *b"));
     let diagnostics = js_sys::Array::from(&get(&report, "diagnostics"));
     assert!(diagnostics.length() >= 1);
     assert_eq!(get(&diagnostics.get(0), "severity").as_string().as_deref(), Some("error"));
@@ -41,6 +41,35 @@ fn analyze_files_names_each_file() {
     assert_eq!(get(&diagnostics.get(0), "file").as_string().as_deref(), Some("a.yaml"));
     let objects = js_sys::Array::from(&get(&report, "objects"));
     assert_eq!(get(&objects.get(0), "file").as_string().as_deref(), Some("b.yaml"));
+}
+
+/// A caller passing the wrong shapes gets an error value saying what was expected,
+/// not an empty report (issue 15, item 5).
+#[wasm_bindgen_test]
+fn wrong_argument_shapes_get_an_error_value() {
+    let undefined = kubeplay_core::wasm::analyze_files(JsValue::UNDEFINED);
+    assert_eq!(get(&undefined, "objects"), JsValue::UNDEFINED);
+    let message = get(&undefined, "error").as_string().expect("an error message");
+    assert!(message.starts_with("analyzeFiles expects an array of {name, text} objects"), "{message}");
+    for json in [
+        r#""apiVersion: v1""#,
+        r#"{"name":"a.yaml","text":"kind: Pod"}"#,
+        r#"[{"name":"a.yaml"}]"#,
+        r#"[1, 2]"#,
+        "null",
+    ] {
+        let answer = kubeplay_core::wasm::analyze_files(js_sys::JSON::parse(json).unwrap());
+        let message = get(&answer, "error").as_string().unwrap_or_else(|| panic!("{json}: no error"));
+        assert!(message.starts_with("analyzeFiles expects an array of {name, text} objects"), "{json}: {message}");
+        assert_eq!(get(&answer, "diagnostics"), JsValue::UNDEFINED, "{json}");
+    }
+    let answer = kubeplay_core::wasm::analyze(JsValue::from_f64(7.0));
+    assert_eq!(get(&answer, "error").as_string().as_deref(), Some("analyze expects a string, got number"));
+    let answer = kubeplay_core::wasm::analyze(JsValue::NULL);
+    assert_eq!(get(&answer, "error").as_string().as_deref(), Some("analyze expects a string, got object"));
+    // The right shapes still answer with a report.
+    let files = js_sys::JSON::parse("[]").unwrap();
+    assert!(js_sys::Array::is_array(&get(&kubeplay_core::wasm::analyze_files(files), "objects")));
 }
 
 #[wasm_bindgen_test]

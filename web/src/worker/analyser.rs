@@ -995,6 +995,16 @@ fn resilience(
 }
 
 impl Analyser {
+    /// Reads one message from the page and answers it: a request is handled, anything
+    /// else (not JSON, not a request) gets [`Response::Unreadable`]. Every message gets
+    /// an answer and none panics (`fuzz/fuzz_targets/protocol.rs`).
+    pub fn answer(&mut self, message: &str, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
+        match serde_json::from_str::<Request>(message) {
+            Ok(request) => self.handle(request, emit, now_ms),
+            Err(error) => emit(Response::Unreadable { message: format!("not a request: {error}") }),
+        }
+    }
+
     /// Answers one request; `emit` sends answers (and progress) back, `now_ms` is a clock.
     pub fn handle(&mut self, request: Request, emit: &mut dyn FnMut(Response), now_ms: &dyn Fn() -> f64) {
         match request {
@@ -1130,6 +1140,25 @@ mod tests {
             answers,
             [Response::Exported { run: 3, format: ExportFormat::Markdown, text: Err(NOTHING_KEPT.to_owned()) }]
         );
+    }
+
+    #[test]
+    fn messages_are_read_and_anything_else_is_unreadable() {
+        let mut analyser = Analyser::default();
+        let mut answers = Vec::new();
+        analyser.answer(r#"{"Probe":{"run":2,"port":80,"protocol":"TCP"}}"#, &mut |r| answers.push(r), &|| 0.0);
+        assert_eq!(
+            answers,
+            [Response::Probed { run: 2, port: 80, protocol: Protocol::TCP, answer: Err(NOTHING_KEPT.to_owned()) }]
+        );
+        for garbage in ["", "null", r#"{"Probe":{}}"#, "[1,2", r#"{"Analyze":{"run":-1,"text":""}}"#, "\u{0}"] {
+            let mut answers = Vec::new();
+            analyser.answer(garbage, &mut |r| answers.push(r), &|| 0.0);
+            assert!(
+                matches!(answers.as_slice(), [Response::Unreadable { message }] if message.starts_with("not a request: ")),
+                "{garbage:?}: {answers:?}"
+            );
+        }
     }
 
     #[test]

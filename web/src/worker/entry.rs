@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::analyser::Analyser;
-use super::protocol::{Request, Response};
+use super::protocol::Response;
 
 thread_local! {
     static WORKER_ANALYSER: RefCell<Analyser> = RefCell::new(Analyser::default());
@@ -43,9 +43,6 @@ pub fn worker_started() {
 /// Called by `web/worker.js` with each JSON request from the page.
 #[wasm_bindgen]
 pub fn worker_request(message: &str) {
-    match serde_json::from_str::<Request>(message) {
-        Ok(request) => WORKER_ANALYSER
-            .with(|analyser| analyser.borrow_mut().handle(request, &mut |response| post(&response), &performance_now)),
-        Err(error) => post(&Response::Unreadable { message: format!("not a request: {error}") }),
-    }
+    WORKER_ANALYSER
+        .with(|analyser| analyser.borrow_mut().answer(message, &mut |response| post(&response), &performance_now));
 }
