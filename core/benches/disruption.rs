@@ -53,6 +53,15 @@ fn bench(c: &mut Criterion) {
     let (nodes, pods, budgets) = size();
     let text = manifests(nodes, pods, budgets);
     let loading = load(&[Input { name: "bench.yaml", bytes: text.as_bytes() }]);
+    // The run must do what it measures: every pod of the failed zone (nodes
+    // `node-<3k>`) rescheduled before the horizon.
+    let run = simulate(&loading.inventory, Options::default()).expect("the bench scenario is valid");
+    let in_failed_zone =
+        |node: &str| node.strip_prefix("node-").and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i % 3 == 0);
+    let lost = run.initial.pods.iter().filter(|p| p.node.as_deref().is_some_and(in_failed_zone)).count();
+    let rescheduled = run.scheduling.iter().filter(|r| r.t > 0 && r.node.is_some()).count();
+    assert_eq!(rescheduled, lost, "every pod of the failed zone is rescheduled");
+    eprintln!("{} pods, {lost} on the failed zone, {rescheduled} rescheduled", run.initial.pods.len());
     let mut group = c.benchmark_group(format!("disruption {nodes} nodes x {pods} pods x {budgets} budgets"));
     group.sample_size(10);
     group.bench_function("zone failure (simulate)", |b| {

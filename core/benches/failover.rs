@@ -31,17 +31,17 @@ fn manifests(mode: &str) -> String {
         text,
         "apiVersion: v1\nkind: Service\nmetadata: {{name: api, namespace: production}}\nspec: {{selector: {{app: api}}, ports: [{{port: 80}}]}}\n---\n\
          apiVersion: kubeplay.dev/v1alpha1\nkind: GlobalLoadBalancer\nmetadata: {{name: global}}\nspec:\n  mode: {mode}\n  sessionAffinity: {{type: ClientIP, ttlSeconds: 600}}\n  backends:\n\
-         - {{region: east, service: production/api, maxRatePerEndpoint: 100}}\n\
-         - {{region: west, service: production/api, maxRatePerEndpoint: 100, capacityScaler: 0.8}}\n\
-         - {{region: central, service: production/api, maxRatePerEndpoint: 100, processingMs: 3}}\n\
+         \x20 - {{region: east, service: production/api, maxRatePerEndpoint: 100}}\n\
+         \x20 - {{region: west, service: production/api, maxRatePerEndpoint: 100, capacityScaler: 0.8}}\n\
+         \x20 - {{region: central, service: production/api, maxRatePerEndpoint: 100, processingMs: 3}}\n\
          \x20 userRegions:\n\
-         - {{name: users-east, rps: 900, rttMs: {{east: 20, west: 70, central: 40}}}}\n\
-         - {{name: users-west, rps: 700, rttMs: {{east: 70, west: 15, central: 35}}}}\n\
-         - {{name: users-central, rps: 500, rttMs: {{east: 40, west: 35, central: 10}}}}\n---\n\
+         \x20 - {{name: users-east, rps: 900, rttMs: {{east: 20, west: 70, central: 40}}}}\n\
+         \x20 - {{name: users-west, rps: 700, rttMs: {{east: 70, west: 15, central: 35}}}}\n\
+         \x20 - {{name: users-central, rps: 500, rttMs: {{east: 40, west: 35, central: 10}}}}\n---\n\
          apiVersion: kubeplay.dev/v1alpha1\nkind: ChaosScenario\nmetadata: {{name: hour}}\nspec:\n  settings: {{horizonSeconds: 3600}}\n  observeAt: [{}]\n  steps:\n\
-         - {{at: 600, action: RegionFailure, region: east}}\n\
-         - {{at: 900, action: NetemDelay, namespace: production, labelSelector: {{matchLabels: {{region: west}}}}, delayMs: 100}}\n\
-         - {{at: 1800, action: NodeRecover, region: east}}\n",
+         \x20 - {{at: 600, action: RegionFailure, region: east}}\n\
+         \x20 - {{at: 900, action: NetemDelay, namespace: production, labelSelector: {{matchLabels: {{region: west}}}}, delayMs: 100}}\n\
+         \x20 - {{at: 1800, action: NodeRecover, region: east}}\n",
         observe.join(", ")
     );
     text

@@ -3,7 +3,7 @@
 //! controllers that own them and the budgets that guard them, built from an
 //! [`Inventory`]. Everything the other modules change lives here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
@@ -115,6 +115,11 @@ impl NodeSim {
     pub fn zone_key(&self) -> (String, String) {
         (self.region.clone(), self.zone.clone())
     }
+
+    /// [`NodeSim::zone_key`], borrowed.
+    pub fn zone_key_ref(&self) -> (&str, &str) {
+        (&self.region, &self.zone)
+    }
 }
 
 /// A controller reference as the pod carries it.
@@ -225,6 +230,9 @@ pub struct Cluster<'a> {
     pub nodes: Vec<NodeSim>,
     pub node_index: HashMap<String, usize>,
     pub pods: Vec<PodSim>,
+    /// Per namespace, the name of every pod object the lab has held (gone ones
+    /// too: `pods` only grows), so a controller never reuses a name (§6).
+    pub pod_names: HashMap<String, HashSet<String>>,
     pub controllers: Vec<ControllerSim>,
     pub pdbs: Vec<PdbSim>,
     pub now: i64,
@@ -364,6 +372,7 @@ impl<'a> Cluster<'a> {
             nodes: Vec::new(),
             node_index: HashMap::new(),
             pods: Vec::new(),
+            pod_names: HashMap::new(),
             controllers: Vec::new(),
             pdbs: Vec::new(),
             now: 0,
@@ -456,6 +465,7 @@ impl<'a> Cluster<'a> {
             anti_affinity,
         };
         self.next_uid += 1;
+        self.pod_names.entry(pod.namespace.clone()).or_default().insert(pod.name.clone());
         self.pods.push(pod);
         self.pods.len() - 1
     }

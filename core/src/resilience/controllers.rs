@@ -141,16 +141,10 @@ impl Cluster<'_> {
             }
             let mut i = 0;
             // A name once used is not reused (the §8.3 example's api-4, not api-0).
-            let mut taken: BTreeSet<String> = self
-                .pods
-                .iter()
-                .filter(|p| p.namespace == self.controllers[c].namespace)
-                .map(|p| p.name.clone())
-                .collect();
             while missing > 0 && self.pods.len() < MAX_LAB_PODS {
                 let pod_name = format!("{name}-{i}");
-                if !taken.contains(&pod_name) {
-                    taken.insert(pod_name.clone());
+                let namespace = &self.controllers[c].namespace;
+                if !self.pod_names.get(namespace).is_some_and(|names| names.contains(&pod_name)) {
                     created.push(self.create_pod(c, pod_name));
                     missing -= 1;
                 }

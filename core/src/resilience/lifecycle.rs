@@ -200,8 +200,9 @@ impl Cluster<'_> {
                     if due > self.now {
                         break;
                     }
-                    let Some(n) = self.nodes.iter().position(|node| node.queued_for_taint && node.zone_key() == zone)
-                    else {
+                    let Some(n) = self.nodes.iter().position(|node| {
+                        node.queued_for_taint && node.zone_key_ref() == (zone.0.as_str(), zone.1.as_str())
+                    }) else {
                         break;
                     };
                     self.add_no_execute(n);

@@ -303,7 +303,7 @@ fn populate(cluster: &mut Cluster) {
             let created = cluster.expand(c);
             for &p in &created {
                 if let Some(n) = cluster.pods[p].node {
-                    bound[n].push(p);
+                    bound.bind(n, p, &cluster.pods[p]);
                 }
             }
             created

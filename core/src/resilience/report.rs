@@ -142,8 +142,11 @@ pub struct SchedulingRecord {
     pub node: Option<String>,
     pub message: Option<String>,
     /// Each node that failed, with the reasons of its first failing filter.
-    pub filters: BTreeMap<String, Vec<String>>,
+    pub filters: BTreeMap<String, Reasons>,
 }
+
+/// The reasons of a node's first failing filter (upstream's fixed texts).
+pub type Reasons = std::borrow::Cow<'static, [&'static str]>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

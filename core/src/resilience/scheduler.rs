@@ -3,12 +3,13 @@
 //! with their reasons, the `FitError` message, and kubeplay's deterministic
 //! choice among feasible nodes (§7.3, a stand-in for scoring).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodAffinityTerm, PodSpec, TopologySpreadConstraint};
 
 use super::cluster::{Cluster, NodeSim, PodSim, Taint, UNSCHEDULABLE_TAINT, tolerated};
-use super::report::{Event, SchedulingRecord};
+use super::report::{Event, Reasons, SchedulingRecord};
 use crate::netpol::selector::Selector;
 
 pub const REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
@@ -143,9 +144,34 @@ fn same_domain(a: &NodeSim, b: &NodeSim, key: &str) -> bool {
     matches!((a.labels.get(key), b.labels.get(key)), (Some(x), Some(y)) if x == y)
 }
 
-/// §7.3's key: spread counts (or controller pods in zone, on node), CPU
-/// requested after placement and allocatable CPU (compared as a fraction), name.
-type ChoiceKey = (Vec<i64>, i128, i128, String);
+/// Pods bound to each node (every existing pod, terminating ones included) and
+/// what the filters and the choice read of them, kept as pods are bound.
+pub struct Bound {
+    /// Per node, its pods.
+    pub pods: Vec<Vec<usize>>,
+    /// Per node, the CPU (milli) and memory its pods request.
+    requested: Vec<(i64, i64)>,
+    /// (node, pod) of the pods with required anti-affinity (the only pods
+    /// whose own terms the scheduler checks).
+    holders: Vec<(usize, usize)>,
+    /// Per controller, (node, pod) of its pods.
+    by_controller: Vec<Vec<(usize, usize)>>,
+}
+
+impl Bound {
+    /// Records pod `index` (`pod`) as bound to `node`.
+    pub fn bind(&mut self, node: usize, index: usize, pod: &PodSim) {
+        self.pods[node].push(index);
+        let requested = &mut self.requested[node];
+        *requested = (requested.0 + pod.cpu_milli, requested.1 + pod.memory);
+        if pod.anti_affinity {
+            self.holders.push((node, index));
+        }
+        if let Some(list) = pod.controller.and_then(|c| self.by_controller.get_mut(c)) {
+            list.push((node, index));
+        }
+    }
+}
 
 impl Cluster<'_> {
     /// The nodes a pod may be scheduled to: all, or its region's under ClusterPerRegion.
@@ -157,49 +183,48 @@ impl Cluster<'_> {
     }
 
     /// The reasons a node fails, from the first failing filter; empty when it fits.
-    fn filter(&self, pod: &PodSim, node: &NodeSim, bound: &[Vec<usize>], holders: &[(usize, usize)]) -> Vec<String> {
+    fn filter(&self, pod: &PodSim, node: &NodeSim, bound: &Bound) -> Reasons {
         let spec = &pod.spec;
         // 1. NodeUnschedulable.
         if node.unschedulable && !tolerated(&pod.tolerations, &Taint::new(UNSCHEDULABLE_TAINT, "NoSchedule")) {
-            return vec![REASON_UNSCHEDULABLE.to_owned()];
+            return Cow::Borrowed(&[REASON_UNSCHEDULABLE]);
         }
         // 2. TaintToleration.
         if untolerated_schedule_taint(node, pod) {
-            return vec![REASON_TAINT.to_owned()];
+            return Cow::Borrowed(&[REASON_TAINT]);
         }
         // 3. NodeAffinity.
         if !matches_node_affinity(spec, &node.labels) {
-            return vec![REASON_AFFINITY.to_owned()];
+            return Cow::Borrowed(&[REASON_AFFINITY]);
         }
         // 4. NodeResourcesFit (fit.go fitsRequest): pod count first, then cpu and memory.
-        let on_node = &bound[node.index];
+        let on_node = &bound.pods[node.index];
         let mut reasons = Vec::new();
         if on_node.len() as i64 + 1 > node.max_pods {
-            reasons.push("Too many pods".to_owned());
+            reasons.push("Too many pods");
         }
-        let (cpu_used, mem_used) =
-            on_node.iter().fold((0i64, 0i64), |(c, m), &i| (c + self.pods[i].cpu_milli, m + self.pods[i].memory));
+        let (cpu_used, mem_used) = bound.requested[node.index];
         if pod.cpu_milli > 0 && pod.cpu_milli > node.cpu_milli - cpu_used {
-            reasons.push("Insufficient cpu".to_owned());
+            reasons.push("Insufficient cpu");
         }
         if pod.memory > 0 && pod.memory > node.memory - mem_used {
-            reasons.push("Insufficient memory".to_owned());
+            reasons.push("Insufficient memory");
         }
         if !reasons.is_empty() {
-            return reasons;
+            return Cow::Owned(reasons);
         }
         // 5. PodTopologySpread (DoNotSchedule).
         let hard = spread_constraints(pod, spec, true);
         if !hard.is_empty()
             && let Some(reason) = self.spread_reason(pod, node, &hard, bound)
         {
-            return vec![reason.to_owned()];
+            return Cow::Owned(vec![reason]);
         }
         // 6. InterPodAffinity.
-        if let Some(reason) = self.inter_pod_reason(pod, node, bound, holders) {
-            return vec![reason.to_owned()];
+        if let Some(reason) = self.inter_pod_reason(pod, node, bound) {
+            return Cow::Owned(vec![reason]);
         }
-        Vec::new()
+        Cow::Borrowed(&[])
     }
 
     /// PTS filtering.go: counts per domain over eligible nodes, skew against the global minimum.
@@ -208,7 +233,7 @@ impl Cluster<'_> {
         pod: &PodSim,
         node: &NodeSim,
         constraints: &[Spread],
-        bound: &[Vec<usize>],
+        bound: &Bound,
     ) -> Option<&'static str> {
         let keys: Vec<&str> = constraints.iter().map(|c| c.constraint.topology_key.as_str()).collect();
         if keys.iter().any(|k| !node.labels.contains_key(*k)) {
@@ -228,7 +253,7 @@ impl Cluster<'_> {
                     continue;
                 }
                 let value = other.labels[key].as_str();
-                let matching = bound[other.index]
+                let matching = bound.pods[other.index]
                     .iter()
                     .map(|&i| &self.pods[i])
                     .filter(|p| {
@@ -253,15 +278,10 @@ impl Cluster<'_> {
 
     /// interpodaffinity/filtering.go Filter: affinity, then the pod's
     /// anti-affinity, then existing pods' anti-affinity.
-    fn inter_pod_reason(
-        &self,
-        pod: &PodSim,
-        node: &NodeSim,
-        bound: &[Vec<usize>],
-        holders: &[(usize, usize)],
-    ) -> Option<&'static str> {
+    fn inter_pod_reason(&self, pod: &PodSim, node: &NodeSim, bound: &Bound) -> Option<&'static str> {
         let placed = || {
             bound
+                .pods
                 .iter()
                 .enumerate()
                 .flat_map(move |(n, pods)| pods.iter().map(move |&i| (&self.nodes[n], &self.pods[i])))
@@ -285,7 +305,7 @@ impl Cluster<'_> {
                 return Some(REASON_POD_ANTI_AFFINITY);
             }
         }
-        for &(n, i) in holders {
+        for &(n, i) in &bound.holders {
             let (n, existing) = (&self.nodes[n], &self.pods[i]);
             for term in affinity_terms(&existing.spec, true) {
                 if same_domain(n, node, &term.topology_key) && term_matches(term, &existing.namespace, pod) {
@@ -297,30 +317,29 @@ impl Cluster<'_> {
     }
 
     /// Pods bound to each node (every existing pod, terminating ones included).
-    pub fn bound_pods(&self) -> Vec<Vec<usize>> {
-        let mut bound = vec![Vec::new(); self.nodes.len()];
+    pub fn bound_pods(&self) -> Bound {
+        let mut bound = Bound {
+            pods: vec![Vec::new(); self.nodes.len()],
+            requested: vec![(0, 0); self.nodes.len()],
+            holders: Vec::new(),
+            by_controller: vec![Vec::new(); self.controllers.len()],
+        };
         for (i, p) in self.pods.iter().enumerate() {
             if let (false, Some(n)) = (p.gone, p.node) {
-                bound[n].push(i);
+                bound.bind(n, i, p);
             }
         }
         bound
     }
 
     /// Schedules one pending pod (§7): binds it or records why not.
-    pub fn schedule(&mut self, index: usize, bound: &mut [Vec<usize>]) -> bool {
+    pub fn schedule(&mut self, index: usize, bound: &mut Bound) -> bool {
         let pod = &self.pods[index];
         let candidates = self.candidate_nodes(pod);
-        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut filters: BTreeMap<String, Reasons> = BTreeMap::new();
         let mut feasible = Vec::new();
-        // Bound pods with required anti-affinity, found once for every node's check.
-        let holders: Vec<(usize, usize)> = bound
-            .iter()
-            .enumerate()
-            .flat_map(|(n, pods)| pods.iter().filter(|&&i| self.pods[i].anti_affinity).map(move |&i| (n, i)))
-            .collect();
         for &n in &candidates {
-            let reasons = self.filter(pod, &self.nodes[n], bound, &holders);
+            let reasons = self.filter(pod, &self.nodes[n], bound);
             if reasons.is_empty() {
                 feasible.push(n);
             } else {
@@ -332,8 +351,8 @@ impl Cluster<'_> {
         let Some(chosen) = self.choose(pod, &feasible, bound) else {
             let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
             for reasons in filters.values() {
-                for r in reasons {
-                    *histogram.entry(r.as_str()).or_insert(0) += 1;
+                for &r in reasons.iter() {
+                    *histogram.entry(r).or_insert(0) += 1;
                 }
             }
             let mut parts: Vec<String> = histogram.iter().map(|(r, c)| format!("{c} {r}")).collect();
@@ -357,7 +376,7 @@ impl Cluster<'_> {
         let pod = &mut self.pods[index];
         pod.node = Some(chosen);
         pod.last_schedule_message = None;
-        bound[chosen].push(index);
+        bound.bind(chosen, index, &self.pods[index]);
         self.event(Event::new(t, "PodScheduled").pod(&namespace, &name).node(&node_name));
         self.scheduling.push(SchedulingRecord {
             t,
@@ -371,65 +390,73 @@ impl Cluster<'_> {
     }
 
     /// §7.3: smallest (spread counts | controller pods in zone, on node), CPU fraction, name.
-    fn choose(&self, pod: &PodSim, feasible: &[usize], bound: &[Vec<usize>]) -> Option<usize> {
+    fn choose(&self, pod: &PodSim, feasible: &[usize], bound: &Bound) -> Option<usize> {
         let mut constraints = spread_constraints(pod, &pod.spec, true);
         constraints.extend(spread_constraints(pod, &pod.spec, false));
         // Without constraints: pods of the same controller per zone and per node, counted once.
-        let mut same_in_zone: HashMap<(String, String), i64> = HashMap::new();
+        let mut same_in_zone: HashMap<(&str, &str), i64> = HashMap::new();
         let mut same_on_node = vec![0i64; self.nodes.len()];
-        if constraints.is_empty() && pod.controller.is_some() {
-            for (n, pods) in bound.iter().enumerate() {
-                let count = pods
-                    .iter()
-                    .filter(|&&i| !self.pods[i].terminating() && self.pods[i].controller == pod.controller)
-                    .count() as i64;
-                if count > 0 {
-                    same_on_node[n] = count;
-                    *same_in_zone.entry(self.nodes[n].zone_key()).or_insert(0) += count;
+        if constraints.is_empty()
+            && let Some(controller) = pod.controller
+        {
+            for &(n, i) in &bound.by_controller[controller] {
+                if !self.pods[i].terminating() {
+                    same_on_node[n] += 1;
+                    *same_in_zone.entry(self.nodes[n].zone_key_ref()).or_insert(0) += 1;
                 }
             }
         }
-        let key_of = |n: usize| -> ChoiceKey {
+        // The spread counts (or controller pods in zone, on node) of node `n`, into `counts`.
+        let fill_counts = |n: usize, counts: &mut Vec<i64>| {
+            counts.clear();
             let node = &self.nodes[n];
-            let counts: Vec<i64> = if constraints.is_empty() {
-                vec![same_in_zone.get(&node.zone_key()).copied().unwrap_or(0), same_on_node[n]]
-            } else {
-                constraints
+            if constraints.is_empty() {
+                counts.push(same_in_zone.get(&node.zone_key_ref()).copied().unwrap_or(0));
+                counts.push(same_on_node[n]);
+                return;
+            }
+            counts.extend(constraints.iter().map(|c| {
+                let key = c.constraint.topology_key.as_str();
+                let Some(value) = node.labels.get(key) else { return i64::MAX };
+                self.nodes
                     .iter()
-                    .map(|c| {
-                        let key = c.constraint.topology_key.as_str();
-                        let Some(value) = node.labels.get(key) else { return i64::MAX };
-                        self.nodes
-                            .iter()
-                            .filter(|o| o.labels.get(key) == Some(value))
-                            .flat_map(|o| bound[o.index].iter())
-                            .map(|&i| &self.pods[i])
-                            .filter(|p| {
-                                p.namespace == pod.namespace
-                                    && !p.terminating()
-                                    && c.selector.as_ref().is_some_and(|s| s.matches(&p.labels))
-                            })
-                            .count() as i64
+                    .filter(|o| o.labels.get(key) == Some(value))
+                    .flat_map(|o| bound.pods[o.index].iter())
+                    .map(|&i| &self.pods[i])
+                    .filter(|p| {
+                        p.namespace == pod.namespace
+                            && !p.terminating()
+                            && c.selector.as_ref().is_some_and(|s| s.matches(&p.labels))
                     })
-                    .collect()
-            };
-            let used: i64 = bound[n].iter().map(|&i| self.pods[i].cpu_milli).sum::<i64>() + pod.cpu_milli;
-            (counts, i128::from(used), i128::from(node.cpu_milli.max(1)), node.name.clone())
+                    .count() as i64
+            }));
         };
-        let mut best: Option<(usize, ChoiceKey)> = None;
+        // CPU requested after placement and allocatable CPU (compared as a fraction).
+        let cpu =
+            |n: usize| (i128::from(bound.requested[n].0 + pod.cpu_milli), i128::from(self.nodes[n].cpu_milli.max(1)));
+        let mut best: Option<(usize, Vec<i64>)> = None;
+        let mut counts = Vec::new();
         for &n in feasible {
-            let key = key_of(n);
+            fill_counts(n, &mut counts);
             let better = match &best {
                 None => true,
-                Some((_, b)) => key
-                    .0
-                    .cmp(&b.0)
-                    .then_with(|| (key.1 * b.2).cmp(&(b.1 * key.2)))
-                    .then_with(|| key.3.cmp(&b.3))
-                    .is_lt(),
+                Some((b, best_counts)) => {
+                    let ((used, allocatable), (best_used, best_allocatable)) = (cpu(n), cpu(*b));
+                    counts
+                        .cmp(best_counts)
+                        .then_with(|| (used * best_allocatable).cmp(&(best_used * allocatable)))
+                        .then_with(|| self.nodes[n].name.cmp(&self.nodes[*b].name))
+                        .is_lt()
+                }
             };
             if better {
-                best = Some((n, key));
+                match &mut best {
+                    Some((b, best_counts)) => {
+                        *b = n;
+                        std::mem::swap(best_counts, &mut counts);
+                    }
+                    None => best = Some((n, std::mem::take(&mut counts))),
+                }
             }
         }
         best.map(|(n, _)| n)

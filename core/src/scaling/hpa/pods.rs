@@ -96,9 +96,68 @@ pub struct PodGroups {
     pub ignored: BTreeSet<String>,
 }
 
-/// `groupPods` (`replica_calculator.go`): ignored (deleted or Failed), unready
-/// (Pending; for CPU the readiness rules of `hpa.md §3.1` step 2), missing (no
-/// sample), and the count of the rest. `now` stands for upstream's `time.Now()`.
+/// Where `groupPods` puts one pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodGroup {
+    /// Deleted or Failed.
+    Ignored,
+    /// Pending, or (for CPU) not yet past the readiness rules.
+    Unready,
+    /// No sample.
+    Missing,
+    /// Counted with its sample.
+    Ready,
+}
+
+/// The readiness settings `groupPods` reads: the controller's flags and the
+/// reconcile's `time.Now()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupRules<'a> {
+    pub resource: &'a str,
+    pub cpu_initialization_period: i64,
+    pub delay_of_initial_readiness_status: i64,
+    pub now: i64,
+}
+
+impl GroupRules<'_> {
+    /// `groupPods`' decision for one pod with its sample, if it has one:
+    /// ignored (deleted or Failed), unready (Pending; for CPU the readiness
+    /// rules of `hpa.md §3.1` step 2), missing (no sample), or ready.
+    pub fn group(&self, pod: &PodInfo, metric: Option<&PodMetric>) -> PodGroup {
+        if pod.deleting || pod.phase == PodPhase::Failed {
+            return PodGroup::Ignored;
+        }
+        if pod.phase == PodPhase::Pending {
+            return PodGroup::Unready;
+        }
+        let Some(metric) = metric else { return PodGroup::Missing };
+        if self.resource == "cpu" {
+            let unready = match (pod.ready, pod.start_time) {
+                (Some(condition), Some(start)) => {
+                    if start.saturating_add(self.cpu_initialization_period) > self.now {
+                        // Within the initialization period: unready, or no full
+                        // metric window since the last readiness change.
+                        !condition.status
+                            || metric.timestamp < condition.last_transition_time.saturating_add(metric.window)
+                    } else {
+                        // Afterwards: unready and it has never been ready.
+                        !condition.status
+                            && start.saturating_add(self.delay_of_initial_readiness_status)
+                                > condition.last_transition_time
+                    }
+                }
+                _ => true,
+            };
+            if unready {
+                return PodGroup::Unready;
+            }
+        }
+        PodGroup::Ready
+    }
+}
+
+/// `groupPods` (`replica_calculator.go`): the pods by [`GroupRules::group`],
+/// by name, and the count of ready ones. `now` stands for upstream's `time.Now()`.
 pub fn group_pods(
     pods: &[PodInfo],
     metrics: &PodMetrics,
@@ -107,49 +166,25 @@ pub fn group_pods(
     delay_of_initial_readiness_status: i64,
     now: i64,
 ) -> PodGroups {
+    let rules = GroupRules { resource, cpu_initialization_period, delay_of_initial_readiness_status, now };
     let mut groups = PodGroups::default();
     for pod in pods {
-        if pod.deleting || pod.phase == PodPhase::Failed {
-            groups.ignored.insert(pod.name.clone());
-            continue;
-        }
-        if pod.phase == PodPhase::Pending {
-            groups.unready.insert(pod.name.clone());
-            continue;
-        }
-        let Some(metric) = metrics.get(&pod.name) else {
-            groups.missing.insert(pod.name.clone());
-            continue;
-        };
-        if resource == "cpu" {
-            let unready = match (pod.ready, pod.start_time) {
-                (Some(condition), Some(start)) => {
-                    if start.saturating_add(cpu_initialization_period) > now {
-                        // Within the initialization period: unready, or no full
-                        // metric window since the last readiness change.
-                        !condition.status
-                            || metric.timestamp < condition.last_transition_time.saturating_add(metric.window)
-                    } else {
-                        // Afterwards: unready and it has never been ready.
-                        !condition.status
-                            && start.saturating_add(delay_of_initial_readiness_status) > condition.last_transition_time
-                    }
-                }
-                _ => true,
-            };
-            if unready {
-                groups.unready.insert(pod.name.clone());
+        let set = match rules.group(pod, metrics.get(&pod.name)) {
+            PodGroup::Ignored => &mut groups.ignored,
+            PodGroup::Unready => &mut groups.unready,
+            PodGroup::Missing => &mut groups.missing,
+            PodGroup::Ready => {
+                groups.ready_pod_count += 1;
                 continue;
             }
-        }
-        groups.ready_pod_count += 1;
+        };
+        set.insert(pod.name.clone());
     }
     groups
 }
 
-/// `calculateRequests`: each pod's request for `resource` in milli-units: the
-/// pod-level request when set and no container is named, else the sum over the
-/// containers and native sidecars (only `container` when one is named).
+/// `calculateRequests`: each pod's request for `resource` in milli-units, by
+/// pod name (see [`pod_request`]).
 pub fn calculate_requests(
     pods: &[PodInfo],
     container: &str,
@@ -158,18 +193,22 @@ pub fn calculate_requests(
 ) -> Result<BTreeMap<String, i64>, String> {
     let mut requests = BTreeMap::new();
     for pod in pods {
-        let request = match (&pod.pod_requests, container.is_empty() && pod_level_resources) {
-            (Some(pod_requests), true) if !pod_requests.is_empty() => match pod_requests.get(resource) {
-                Some(value) => *value,
-                None => {
-                    return Err(format!("missing pod-level request for {resource} in Pod {}", pod.name));
-                }
-            },
-            _ => container_requests(pod, container, resource)?,
-        };
-        requests.insert(pod.name.clone(), request);
+        requests.insert(pod.name.clone(), pod_request(pod, container, resource, pod_level_resources)?);
     }
     Ok(requests)
+}
+
+/// One pod's part of `calculateRequests`: the pod-level request when set and
+/// no container is named, else the sum over the containers and native
+/// sidecars (only `container` when one is named).
+pub fn pod_request(pod: &PodInfo, container: &str, resource: &str, pod_level_resources: bool) -> Result<i64, String> {
+    match (&pod.pod_requests, container.is_empty() && pod_level_resources) {
+        (Some(pod_requests), true) if !pod_requests.is_empty() => match pod_requests.get(resource) {
+            Some(value) => Ok(*value),
+            None => Err(format!("missing pod-level request for {resource} in Pod {}", pod.name)),
+        },
+        _ => container_requests(pod, container, resource),
+    }
 }
 
 /// `calculatePodRequestsFromContainers`.

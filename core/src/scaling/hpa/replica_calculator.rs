@@ -7,11 +7,11 @@
 //! does), utilization a truncated int32 percent, ratios float64, and
 //! `int32(math.Ceil(..))` where upstream rounds.
 
-use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::pods::{PodGroups, PodInfo, PodMetric, PodMetrics, PodPhase, calculate_requests, group_pods};
+use super::pods::{GroupRules, PodGroup, PodInfo, PodMetrics, PodPhase, pod_request};
 
 /// `Tolerances` (`replica_calculator.go`): a ratio r is within when
 /// `1 - scale_down <= r <= 1 + scale_up` (`hpa.md §3.3`).
@@ -64,38 +64,102 @@ pub struct UsageProposal {
     pub usage: i64,
 }
 
+/// Sums over a metrics map as upstream's ratio functions read it: every
+/// sample's usage and their count (`len(metrics)`), and apart the usage and
+/// requests of the samples whose pod has a request (`GetResourceUtilizationRatio`
+/// skips the others). Sums are exact; only the results are held to int64.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    usage: i128,
+    samples: usize,
+    usage_with_request: i128,
+    requests: i128,
+    with_request: i128,
+}
+
+impl Totals {
+    fn add(&mut self, usage: i64, request: Option<i64>) {
+        self.usage += i128::from(usage);
+        self.samples += 1;
+        if let Some(request) = request {
+            self.usage_with_request += i128::from(usage);
+            self.requests += i128::from(request);
+            self.with_request += 1;
+        }
+    }
+
+    /// `GetResourceUtilizationRatio`: (ratio, truncated percent, average milli).
+    fn utilization_ratio(&self, target_utilization: i32) -> Result<(f64, i32, i64), String> {
+        if self.requests == 0 {
+            return Err("no metrics returned matched known pods".to_string());
+        }
+        let percentage = self.usage_with_request * 100 / self.requests;
+        let utilization = i32::try_from(percentage).unwrap_or(if percentage < 0 { i32::MIN } else { i32::MAX });
+        let average = clamp_i64(self.usage_with_request / self.with_request.max(1));
+        Ok((f64::from(utilization) / f64::from(target_utilization), utilization, average))
+    }
+
+    /// `GetMetricUsageRatio`: (ratio, average milli).
+    fn usage_ratio(&self, target_usage: i64) -> (f64, i64) {
+        let count = i128::try_from(self.samples).unwrap_or(i128::MAX).max(1);
+        let usage = clamp_i64(self.usage / count);
+        (usage as f64 / target_usage as f64, usage)
+    }
+}
+
 /// `GetResourceUtilizationRatio`: (ratio, truncated percent, average milli).
 pub fn resource_utilization_ratio(
     metrics: &PodMetrics,
-    requests: &std::collections::BTreeMap<String, i64>,
+    requests: &BTreeMap<String, i64>,
     target_utilization: i32,
 ) -> Result<(f64, i32, i64), String> {
-    let mut metrics_total: i128 = 0;
-    let mut requests_total: i128 = 0;
-    let mut entries: i128 = 0;
+    let mut totals = Totals::default();
     for (pod, metric) in metrics {
-        // Samples of pods without a request are extraneous (missing requests
-        // are reported elsewhere).
-        let Some(request) = requests.get(pod) else { continue };
-        metrics_total += i128::from(metric.value);
-        requests_total += i128::from(*request);
-        entries += 1;
+        totals.add(metric.value, requests.get(pod).copied());
     }
-    if requests_total == 0 {
-        return Err("no metrics returned matched known pods".to_string());
-    }
-    let percentage = metrics_total * 100 / requests_total;
-    let utilization = i32::try_from(percentage).unwrap_or(if percentage < 0 { i32::MIN } else { i32::MAX });
-    let average = clamp_i64(metrics_total / entries.max(1));
-    Ok((f64::from(utilization) / f64::from(target_utilization), utilization, average))
+    totals.utilization_ratio(target_utilization)
 }
 
 /// `GetMetricUsageRatio`: (ratio, average milli).
 pub fn metric_usage_ratio(metrics: &PodMetrics, target_usage: i64) -> (f64, i64) {
-    let total: i128 = metrics.values().map(|m| i128::from(m.value)).sum();
-    let count = i128::try_from(metrics.len()).unwrap_or(i128::MAX).max(1);
-    let usage = clamp_i64(total / count);
-    (usage as f64 / target_usage as f64, usage)
+    let mut totals = Totals::default();
+    for metric in metrics.values() {
+        totals.add(metric.value, None);
+    }
+    totals.usage_ratio(target_usage)
+}
+
+/// The pods joined with their samples (each pod's sample looked up once, by
+/// name, as upstream keys both) and grouped as `groupPods` does. Pod names are
+/// unique, as in one namespace.
+struct Joined {
+    /// Per pod, in the pods' order: its group and its sample's value (0 without one).
+    entries: Vec<(PodGroup, i64)>,
+    /// Values of the samples that name no pod: upstream keeps them in its
+    /// metrics map, so they count in averages and in `len(metrics)`, never
+    /// against a request.
+    extra: Vec<i64>,
+    ready: usize,
+    unready: usize,
+    missing: usize,
+}
+
+impl Joined {
+    /// The samples a ratio starts from (ready pods' and the extra ones: upstream's
+    /// map once unready and ignored pods' samples are deleted), each pod's
+    /// request from `request_of`.
+    fn ready_totals(&self, request_of: impl Fn(usize) -> Option<i64>) -> Totals {
+        let mut totals = Totals::default();
+        for (i, (group, value)) in self.entries.iter().enumerate() {
+            if *group == PodGroup::Ready {
+                totals.add(*value, request_of(i));
+            }
+        }
+        for value in &self.extra {
+            totals.add(*value, None);
+        }
+        totals
+    }
 }
 
 /// The controller flags the calculator reads (`hpa.md §1`), in seconds.
@@ -139,18 +203,31 @@ impl ReplicaCalculator {
                 "unable to get metrics for resource {resource}: no metrics returned from resource metrics API"
             ));
         }
-        let (metrics, groups) = self.ready_samples(now, resource, pods, metrics)?;
-        let requests = calculate_requests(pods, container, resource, self.pod_level_resources)?;
-        let (usage_ratio, utilization, raw) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
+        let joined = self.ready_samples(now, resource, pods, metrics)?;
+        // `calculateRequests`, per pod in the pods' order.
+        let requests = pods
+            .iter()
+            .map(|pod| pod_request(pod, container, resource, self.pod_level_resources))
+            .collect::<Result<Vec<i64>, String>>()?;
+        let request_of = |i: usize| requests.get(i).copied();
+        let totals = joined.ready_totals(request_of);
+        let (usage_ratio, utilization, raw) = totals.utilization_ratio(target_utilization)?;
         let proposal = |replicas| UtilizationProposal { replicas, utilization, raw_average: raw };
 
         // Scale-down: a missing pod uses max(100%, target) of its request.
         let fallback = i64::from(target_utilization.max(100));
-        let missing_usage =
-            |name: &str| clamp_i64(i128::from(requests.get(name).copied().unwrap_or(0)) * i128::from(fallback) / 100);
-        let ratio_of = |metrics: &PodMetrics| Ok(resource_utilization_ratio(metrics, &requests, target_utilization)?.0);
-        let replicas =
-            settle_replicas(current_replicas, usage_ratio, tolerances, &groups, metrics, missing_usage, ratio_of)?;
+        let missing_usage = |i: usize| clamp_i64(i128::from(request_of(i).unwrap_or(0)) * i128::from(fallback) / 100);
+        let ratio_of = |totals: &Totals| Ok(totals.utilization_ratio(target_utilization)?.0);
+        let replicas = settle_replicas(
+            current_replicas,
+            usage_ratio,
+            tolerances,
+            &joined,
+            totals,
+            request_of,
+            missing_usage,
+            ratio_of,
+        )?;
         Ok(proposal(replicas))
     }
 
@@ -169,50 +246,70 @@ impl ReplicaCalculator {
         pods: &[PodInfo],
         metrics: &PodMetrics,
     ) -> Result<UsageProposal, String> {
-        let (metrics, groups) = self.ready_samples(now, resource, pods, metrics)?;
-        let (usage_ratio, usage) = metric_usage_ratio(&metrics, target_usage);
+        let joined = self.ready_samples(now, resource, pods, metrics)?;
+        let totals = joined.ready_totals(|_| None);
+        let (usage_ratio, usage) = totals.usage_ratio(target_usage);
         let proposal = |replicas| UsageProposal { replicas, usage };
 
         // Scale-down: a missing pod uses exactly the target.
-        let missing_usage = |_: &str| target_usage;
-        let ratio_of = |metrics: &PodMetrics| Ok(metric_usage_ratio(metrics, target_usage).0);
-        let replicas =
-            settle_replicas(current_replicas, usage_ratio, tolerances, &groups, metrics, missing_usage, ratio_of)?;
+        let missing_usage = |_: usize| target_usage;
+        let ratio_of = |totals: &Totals| Ok(totals.usage_ratio(target_usage).0);
+        let replicas = settle_replicas(
+            current_replicas,
+            usage_ratio,
+            tolerances,
+            &joined,
+            totals,
+            |_| None,
+            missing_usage,
+            ratio_of,
+        )?;
         Ok(proposal(replicas))
     }
 
     /// The samples of the pods that count: pods grouped, ignored and unready
-    /// pods' samples dropped (the common head of upstream's `GetResourceReplicas`
+    /// pods' samples left out (the common head of upstream's `GetResourceReplicas`
     /// and `calcPlainMetricReplicas`).
-    fn ready_samples<'m>(
+    fn ready_samples(
         &self,
         now: i64,
         resource: &str,
         pods: &[PodInfo],
-        metrics: &'m PodMetrics,
-    ) -> Result<(Cow<'m, PodMetrics>, PodGroups), String> {
+        metrics: &PodMetrics,
+    ) -> Result<Joined, String> {
         if pods.is_empty() {
             return Err("no pods returned by selector while calculating replica count".to_string());
         }
-        let groups = group_pods(
-            pods,
-            metrics,
+        let rules = GroupRules {
             resource,
-            self.cpu_initialization_period,
-            self.delay_of_initial_readiness_status,
+            cpu_initialization_period: self.cpu_initialization_period,
+            delay_of_initial_readiness_status: self.delay_of_initial_readiness_status,
             now,
-        );
-        // Copied only when samples are dropped (or, later, added).
-        let mut metrics = Cow::Borrowed(metrics);
-        for name in groups.ignored.iter().chain(groups.unready.iter()) {
-            if metrics.contains_key(name) {
-                metrics.to_mut().remove(name);
+        };
+        let mut joined =
+            Joined { entries: Vec::with_capacity(pods.len()), extra: Vec::new(), ready: 0, unready: 0, missing: 0 };
+        let mut matched = 0usize;
+        for pod in pods {
+            let metric = metrics.get(&pod.name);
+            matched += usize::from(metric.is_some());
+            let group = rules.group(pod, metric);
+            match group {
+                PodGroup::Ready => joined.ready += 1,
+                PodGroup::Unready => joined.unready += 1,
+                PodGroup::Missing => joined.missing += 1,
+                PodGroup::Ignored => {}
             }
+            joined.entries.push((group, metric.map_or(0, |m| m.value)));
         }
-        if metrics.is_empty() {
+        if matched < metrics.len() {
+            let names: BTreeSet<&str> = pods.iter().map(|p| p.name.as_str()).collect();
+            joined.extra =
+                metrics.iter().filter(|(name, _)| !names.contains(name.as_str())).map(|(_, m)| m.value).collect();
+        }
+        if joined.ready + joined.extra.len() == 0 {
             return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
         }
-        Ok((metrics, groups))
+        Ok(joined)
     }
 
     /// `GetObjectMetricReplicas`: an Object metric with a Value target.
@@ -313,45 +410,42 @@ fn usage_ratio_replica_count(
 /// scale-up, unready pods as zero on a scale-up, and the ratio is recomputed
 /// with `ratio_of`; a recomputed ratio within tolerance, across 1, or a count
 /// moving against it keeps the current replicas.
+#[allow(clippy::too_many_arguments)]
 fn settle_replicas(
     current_replicas: i32,
     usage_ratio: f64,
     tolerances: Tolerances,
-    groups: &PodGroups,
-    mut metrics: Cow<'_, PodMetrics>,
-    missing_usage: impl Fn(&str) -> i64,
-    ratio_of: impl Fn(&PodMetrics) -> Result<f64, String>,
+    joined: &Joined,
+    mut totals: Totals,
+    request_of: impl Fn(usize) -> Option<i64>,
+    missing_usage: impl Fn(usize) -> i64,
+    ratio_of: impl Fn(&Totals) -> Result<f64, String>,
 ) -> Result<i32, String> {
-    let scale_up_with_unready = !groups.unready.is_empty() && usage_ratio > 1.0;
-    if !scale_up_with_unready && groups.missing.is_empty() {
+    let scale_up_with_unready = joined.unready > 0 && usage_ratio > 1.0;
+    if !scale_up_with_unready && joined.missing == 0 {
         if tolerances.is_within(usage_ratio) {
             return Ok(current_replicas);
         }
         // Fast path: the multiplier is the number of ready pods.
-        return Ok(ceil_i32(usage_ratio * groups.ready_pod_count as f64));
+        return Ok(ceil_i32(usage_ratio * joined.ready as f64));
     }
-    if usage_ratio < 1.0 {
-        for name in &groups.missing {
-            metrics.to_mut().insert(name.clone(), PodMetric { value: missing_usage(name), ..PodMetric::default() });
-        }
-    } else if usage_ratio > 1.0 {
-        for name in &groups.missing {
-            metrics.to_mut().insert(name.clone(), PodMetric::default());
-        }
-    }
-    if scale_up_with_unready {
-        for name in &groups.unready {
-            metrics.to_mut().insert(name.clone(), PodMetric::default());
+    for (i, (group, _)) in joined.entries.iter().enumerate() {
+        match group {
+            PodGroup::Missing if usage_ratio < 1.0 => totals.add(missing_usage(i), request_of(i)),
+            PodGroup::Missing if usage_ratio > 1.0 => totals.add(0, request_of(i)),
+            PodGroup::Unready if scale_up_with_unready => totals.add(0, request_of(i)),
+            _ => {}
         }
     }
-    let new_usage_ratio = ratio_of(&metrics)?;
+    let new_usage_ratio = ratio_of(&totals)?;
+
     if tolerances.is_within(new_usage_ratio)
         || (usage_ratio < 1.0 && new_usage_ratio > 1.0)
         || (usage_ratio > 1.0 && new_usage_ratio < 1.0)
     {
         return Ok(current_replicas);
     }
-    let new_replicas = ceil_i32(new_usage_ratio * metrics.len() as f64);
+    let new_replicas = ceil_i32(new_usage_ratio * totals.samples as f64);
     if (new_usage_ratio < 1.0 && new_replicas > current_replicas)
         || (new_usage_ratio > 1.0 && new_replicas < current_replicas)
     {

@@ -461,9 +461,11 @@ fn run_simulation(
     let mut truncated = false;
     let end = if scenario.pods.is_some() { 1 } else { scenario.duration };
     let mut t = 0i64;
-    // Rebuilt when the pod set changes; otherwise only their state moves on.
+    // What the controller reads of `pods`, in the same order: rebuilt when pods
+    // were removed (the survivors are sorted again), appended to when pods were
+    // created; otherwise only their state moves on.
     let mut infos: Vec<PodInfo> = Vec::new();
-    let mut pods_changed = true;
+    let mut pods_removed = false;
     let mut samples_read = 0usize;
     while t < end {
         samples_read = samples_read.saturating_add(pods.len().max(1));
@@ -480,13 +482,15 @@ fn run_simulation(
             ));
             break;
         }
-        if pods_changed {
-            infos = pods.iter().map(|p| pod_info(p, t, &scenario)).collect();
-        } else {
-            for (pod, info) in pods.iter().zip(infos.iter_mut()) {
-                set_state_at(info, pod, t, &scenario);
-            }
+        if pods_removed {
+            infos.clear();
+            pods_removed = false;
         }
+        for (pod, info) in pods.iter().zip(infos.iter_mut()) {
+            set_state_at(info, pod, t, &scenario);
+        }
+        let known = infos.len();
+        infos.extend(pods.iter().skip(known).map(|p| pod_info(p, t, &scenario)));
         let readings: Vec<MetricReading> = metrics.iter().map(|m| reading(m, &pods, &infos, t, &scenario)).collect();
         let status_replicas = i32::try_from(pods.len()).unwrap_or(i32::MAX);
         let outcome = controller.reconcile(
@@ -521,7 +525,6 @@ fn run_simulation(
             ));
         }
         let mut quota = None;
-        pods_changed = pods.len() != wanted;
         if pods.len() < wanted {
             let requested = wanted - pods.len();
             let mut created = 0usize;
@@ -565,6 +568,7 @@ fn run_simulation(
             for pod in pods.drain(..pods.len() - wanted) {
                 cluster.delete_pod(&namespace, &pod.name);
             }
+            pods_removed = true;
             pods.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
         }
         steps.push(Step {
