@@ -321,3 +321,16 @@ pub async fn assert_clean(browser: &Browser, server: &StaticServer, what: &str) 
     let foreign: Vec<String> = browser.loaded_urls().await.into_iter().filter(|u| !u.starts_with(&origin)).collect();
     assert!(foreign.is_empty(), "{what}: requests to other origins {foreign:?}");
 }
+
+/// Replaces the editor's text by typing `text`, as a learner pasting a fix would.
+pub async fn retype(browser: &Browser, text: &str) {
+    let editor = browser.client.find(fantoccini::Locator::Css("textarea.code")).await.expect("the editor");
+    editor.clear().await.expect("clear the editor");
+    editor.send_keys(text).await.expect("type into the editor");
+}
+
+/// Clicks the tab whose button has id `tab-<name>` (e.g. `lesson`, `scaling`).
+pub async fn open_tab(browser: &Browser, name: &str) {
+    let tab = browser.client.find(fantoccini::Locator::Css(&format!("#tab-{name}"))).await;
+    tab.unwrap_or_else(|_| panic!("a {name} tab")).click().await.expect("click the tab");
+}

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use kubeplay_tests::browser::{Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, text_of};
+use kubeplay_tests::browser::{
+    Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, retype, text_of,
+};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -70,7 +72,6 @@ async fn examples_render_their_results_and_exercises_update_live() {
         browser.screenshot_to(&format!("example-{id}-lesson")).await;
         assert_clean(&browser, &server, id).await;
     }
-    let editor = browser.client.find(Locator::Css("textarea.code")).await.expect("editor");
     let fixed = kubeplay_core::examples::example("vpa")
         .expect("vpa")
         .yaml
@@ -78,8 +79,7 @@ async fn examples_render_their_results_and_exercises_update_live() {
             "  updatePolicy:\n    updateMode: \"auto\"",
             "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n    updateMode: \"Auto\"",
         );
-    editor.clear().await.expect("clear");
-    editor.send_keys(&fixed).await.expect("type the fix");
+    retype(&browser, &fixed).await;
     assert!(
         browser.wait_until("document.querySelector('.goal.met') && document.querySelector('.solved')", WAIT).await,
         "the VPA exercise is solved live"

@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use kubeplay_tests::browser::{Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, text_of};
+use kubeplay_tests::browser::{
+    Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, open_tab, retype, text_of,
+};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -57,9 +59,7 @@ async fn the_hpa_timeline_is_drawn_and_its_exercise_is_solved_live() {
             "  maxReplicas: 10\n",
             "  maxReplicas: 10\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 4, periodSeconds: 60}]\n",
         );
-    let editor = browser.client.find(Locator::Css("textarea.code")).await.expect("editor");
-    editor.clear().await.expect("clear");
-    editor.send_keys(&solved).await.expect("type the fix");
+    retype(&browser, &solved).await;
     assert!(
         browser
             .wait_until(
@@ -75,12 +75,12 @@ async fn the_hpa_timeline_is_drawn_and_its_exercise_is_solved_live() {
     let head = text_of(&browser, ".scaling-head").await;
     assert!(head.contains("scale up: stabilization window 0 s; Max of [4 pods per 60 s]"), "{head}");
     browser.screenshot_to("scaling-hpa-solved").await;
-    browser.client.find(Locator::Css("#tab-lesson")).await.expect("tab").click().await.expect("click");
+    open_tab(&browser, "lesson").await;
     assert!(browser.wait_until("document.querySelector('.solved')", WAIT).await, "the exercise is solved live");
     browser.screenshot_to("scaling-hpa-lesson-solved").await;
 
     // A preset rewrites the HPASimulation in the editor; the CLI would read the same text.
-    browser.client.find(Locator::Css("#tab-scaling")).await.expect("tab").click().await.expect("click");
+    open_tab(&browser, "scaling").await;
     assert!(browser.wait_until("document.querySelector('[data-preset=ramp]')", WAIT).await);
     browser.client.find(Locator::Css("[data-preset=ramp]")).await.expect("preset").click().await.expect("click");
     assert!(browser.wait_until("document.querySelector('textarea.code').value.includes('name: ramp')", WAIT).await);
@@ -183,9 +183,7 @@ async fn the_vpa_panel_shows_the_recommendation_and_its_exercise_is_solved_live(
         "  updatePolicy:\n    updateMode: \"auto\"",
         "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n    updateMode: \"Auto\"",
     );
-    let editor = browser.client.find(Locator::Css("textarea.code")).await.expect("editor");
-    editor.clear().await.expect("clear");
-    editor.send_keys(&solved).await.expect("type the fix");
+    retype(&browser, &solved).await;
     assert!(
         browser
             .wait_until(
@@ -199,11 +197,11 @@ async fn the_vpa_panel_shows_the_recommendation_and_its_exercise_is_solved_live(
     let pods = text_of(&browser, ".vpa-pods").await;
     assert!(pods.contains("api: cpu 100m, memory 250Mi"), "{pods}");
     browser.screenshot_to("scaling-vpa-solved").await;
-    browser.client.find(Locator::Css("#tab-lesson")).await.expect("tab").click().await.expect("click");
+    open_tab(&browser, "lesson").await;
     assert!(browser.wait_until("document.querySelector('.solved')", WAIT).await, "the exercise is solved live");
     browser.screenshot_to("scaling-vpa-lesson-solved").await;
 
-    browser.client.find(Locator::Css("#tab-scaling")).await.expect("tab").click().await.expect("click");
+    open_tab(&browser, "scaling").await;
     browser.client.find(Locator::Css("[data-testid=theme]")).await.expect("theme").click().await.expect("click");
     assert!(browser.wait_until("document.documentElement.dataset.theme === 'dark'", WAIT).await);
     assert!(browser.wait_until("document.querySelector('.vpa-panel')", WAIT).await);
