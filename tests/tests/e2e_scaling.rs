@@ -193,6 +193,19 @@ async fn the_vpa_panel_shows_the_recommendation_and_its_exercise_is_solved_live(
             .await,
         "the panel follows the edit"
     );
+    // Typing the whole text leaves the textarea scrolled to its end: the gutter and the
+    // highlight layer follow it, so line numbers and underlines sit beside their lines.
+    let aligned = browser
+        .client
+        .execute(
+            "const a = document.querySelector('textarea.code');
+             return [a.scrollTop > 0, document.querySelector('.gutter').scrollTop === a.scrollTop,
+                     document.querySelector('pre.highlight').scrollTop === a.scrollTop];",
+            vec![],
+        )
+        .await
+        .expect("scroll positions");
+    assert_eq!(aligned, serde_json::json!([true, true, true]), "gutter and layer follow the textarea");
     // Memory only: admission writes the 250Mi target and leaves the CPU request alone.
     let pods = text_of(&browser, ".vpa-pods").await;
     assert!(pods.contains("api: cpu 100m, memory 250Mi"), "{pods}");

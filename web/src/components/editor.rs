@@ -138,6 +138,17 @@ fn set_style(node: &NodeRef, property: &str, value: &str) {
     }
 }
 
+/// The gutter and the highlight layer scrolled as the textarea is.
+fn sync_scroll(area: &HtmlTextAreaElement, gutter: &NodeRef, layer: &NodeRef) {
+    if let Some(gutter) = gutter.cast::<web_sys::Element>() {
+        gutter.set_scroll_top(area.scroll_top());
+    }
+    if let Some(layer) = layer.cast::<web_sys::Element>() {
+        layer.set_scroll_top(area.scroll_top());
+        layer.set_scroll_left(area.scroll_left());
+    }
+}
+
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let textarea = use_node_ref();
@@ -199,13 +210,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let (gutter, layer, textarea, viewport) = (gutter.clone(), layer.clone(), textarea.clone(), viewport.clone());
         Callback::from(move |_: Event| {
             if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
-                if let Some(gutter) = gutter.cast::<web_sys::Element>() {
-                    gutter.set_scroll_top(area.scroll_top());
-                }
-                if let Some(layer) = layer.cast::<web_sys::Element>() {
-                    layer.set_scroll_top(area.scroll_top());
-                    layer.set_scroll_left(area.scroll_left());
-                }
+                sync_scroll(&area, &gutter, &layer);
                 let now = (f64::from(area.scroll_top()), f64::from(area.client_height()).max(200.0));
                 // Redraw only when the window of drawn lines would move.
                 if window(now.0, now.1, usize::MAX) != window(viewport.0, viewport.1, usize::MAX) {
@@ -222,6 +227,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let lines_box = use_node_ref();
     {
         let (spacers, lines_box) = (spacers.clone(), lines_box.clone());
+        let (textarea, gutter, layer, viewport) = (textarea.clone(), gutter.clone(), layer.clone(), viewport.clone());
         let (below, widest) = (lines.saturating_sub(last), *widest);
         use_effect(move || {
             let px = |lines: usize| format!("{}px", lines as f64 * LINE_HEIGHT_PX);
@@ -229,6 +235,16 @@ pub fn editor(props: &EditorProps) -> Html {
                 set_style(spacer, "height", &px(if index % 2 == 0 { first - 1 } else { below }));
             }
             set_style(&lines_box, "min-width", &format!("{}ch", widest + 2));
+            // A paste or a long edit scrolls the textarea while the gutter and the layer are
+            // still short (their spacers grow only now), so the scroll event's sync was
+            // clamped: align them again, and move the drawn window if it is behind.
+            if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                sync_scroll(&area, &gutter, &layer);
+                let now = (f64::from(area.scroll_top()), f64::from(area.client_height()).max(200.0));
+                if window(now.0, now.1, usize::MAX) != window(viewport.0, viewport.1, usize::MAX) {
+                    viewport.set(now);
+                }
+            }
         });
     }
 
