@@ -96,8 +96,10 @@ fn verdict(item: &Item, inventory: &Inventory, analysis: &Analysis) -> Verdict {
                     "a region's loss drops requests: the survivors cannot carry its users".to_owned(),
                     shortfall,
                 )
+            } else if regions.len() >= 2 {
+                (State::Followed, format!("Nodes in {} regions", regions.len()), vec![])
             } else {
-                (State::Followed, format!("{} regions", regions.len().max(2)), vec![])
+                (State::Followed, "a GlobalLoadBalancer routes users between regions".to_owned(), vec![])
             }
         }
         "sidecars" => {

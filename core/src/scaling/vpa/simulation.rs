@@ -1031,26 +1031,26 @@ fn simulate_one(
         }
         let config = &settings.recommender;
         for (container, (state, _)) in &merged {
-            histograms.push(UsageHistogram::of(
-                container,
-                CPU,
-                &state.cpu,
-                [
-                    ("lowerBound", config.lower_bound_cpu_percentile),
-                    ("target", config.target_cpu_percentile),
-                    ("upperBound", config.upper_bound_cpu_percentile),
-                ],
-            ));
-            histograms.push(UsageHistogram::of(
-                container,
-                MEMORY,
-                &state.memory_peaks,
-                [
-                    ("lowerBound", config.lower_bound_memory_percentile),
-                    ("target", config.target_memory_percentile),
-                    ("upperBound", config.upper_bound_memory_percentile),
-                ],
-            ));
+            let resources = [
+                (
+                    CPU,
+                    &state.cpu,
+                    config.lower_bound_cpu_percentile,
+                    config.target_cpu_percentile,
+                    config.upper_bound_cpu_percentile,
+                ),
+                (
+                    MEMORY,
+                    &state.memory_peaks,
+                    config.lower_bound_memory_percentile,
+                    config.target_memory_percentile,
+                    config.upper_bound_memory_percentile,
+                ),
+            ];
+            for (resource, histogram, lower, target, upper) in resources {
+                let percentiles = [("lowerBound", lower), ("target", target), ("upperBound", upper)];
+                histograms.push(UsageHistogram::of(container, resource, histogram, percentiles));
+            }
         }
         let estimates = settings.recommender.estimate(&merged);
         let integer_cpu: Vec<String> = vpa
