@@ -334,3 +334,67 @@ impl Reducible for AppState {
         Rc::new(next)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> Rc<AppState> {
+        Rc::new(AppState {
+            text: Rc::from(""),
+            analysis: None,
+            selection: None,
+            tab: Tab::Traffic,
+            example: None,
+            lesson: None,
+            solved: Vec::new(),
+            progress_loaded: false,
+            hidden_severities: Vec::new(),
+            hidden_areas: Vec::new(),
+            embed: false,
+            read_only: false,
+            port: None,
+            explain: None,
+            explanation: None,
+            probe: None,
+            progress: None,
+            failure: None,
+            notice: None,
+            focus: None,
+        })
+    }
+
+    #[test]
+    fn a_lesson_opens_its_example_and_reset_brings_the_original_back() {
+        let opened = state().reduce(Action::OpenLesson("pod-security"));
+        assert_eq!(
+            (opened.lesson, opened.example, opened.tab),
+            (Some("pod-security"), Some("restricted-psp"), Tab::Lesson)
+        );
+        let original = kubeplay_core::examples::example("restricted-psp").map(|e| e.yaml).unwrap_or_default();
+        assert_eq!(&*opened.text, original);
+        let edited = opened.reduce(Action::Edit("kind: Pod\n".to_owned()));
+        let reset = edited.reduce(Action::ResetExample);
+        assert_eq!(&*reset.text, original);
+        assert_eq!(reset.lesson, Some("pod-security"));
+        // A variant keeps the lesson; another example closes it.
+        let multi = reset.reduce(Action::OpenLesson("multi-region")).reduce(Action::OpenExample("multi-region-dns"));
+        assert_eq!((multi.lesson, multi.example), (Some("multi-region"), Some("multi-region-dns")));
+        let away = multi.reduce(Action::OpenExample("hpa"));
+        assert_eq!((away.lesson, away.example), (None, Some("hpa")));
+        // Unknown lessons change nothing.
+        assert_eq!(away.clone().reduce(Action::OpenLesson("nope")).lesson, None);
+    }
+
+    #[test]
+    fn interview_progress_merges_the_stored_ids_once_and_resets() {
+        let loaded = state().reduce(Action::ProgressLoaded(vec![
+            "dns-over-tcp".to_owned(),
+            "not-a-question".to_owned(),
+            "dns-over-tcp".to_owned(),
+        ]));
+        assert!(loaded.progress_loaded);
+        assert_eq!(loaded.solved, ["dns-over-tcp"]);
+        assert!(loaded.reduce(Action::ResetProgress).solved.is_empty());
+    }
+}

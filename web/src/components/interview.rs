@@ -78,7 +78,7 @@ pub fn interview_view(props: InterviewProps<'_>) -> Html {
                             </p>
                             <p class="question-links">
                                 <button class="action" data-testid="open-example" onclick={open_example} aria-pressed={here.to_string()}>
-                                    { if here { "Live example open".to_owned() } else { format!("Open the live example ({})", kubeplay_core::examples::example(question.example).map_or(question.example, |e| e.title)) } }
+                                    { if here { "Live example open" } else { "Open the live example" } }
                                 </button>
                                 if let Some(lesson) = lesson {
                                     { lesson_link(lesson, props.embed, &props.on_lesson, html! { <>{format!("Lesson: {}", lesson.section)}</> }) }

@@ -123,19 +123,17 @@ fn navigation(index: usize, props: &LessonProps) -> Html {
     }
 }
 
-fn lesson_index(current: Option<&str>, props: &LessonProps) -> Html {
+/// Every lesson, in the material's order (the toolbar's menu lists them too).
+fn lesson_index(props: &LessonProps) -> Html {
     html! {
         <ol class="lesson-index">
-            { for LESSONS.iter().map(|lesson| {
-                let here = current == Some(lesson.id);
-                html! {
-                    <li class={classes!(here.then_some("current"))} aria-current={here.then_some("page")}>
-                        { lesson_link(lesson, props.embed, &props.on_lesson, html! { <>
-                            <strong>{lesson.section}</strong>
-                            <span>{lesson.summary}</span>
-                        </> }) }
-                    </li>
-                }
+            { for LESSONS.iter().map(|lesson| html! {
+                <li>
+                    { lesson_link(lesson, props.embed, &props.on_lesson, html! { <>
+                        <strong>{lesson.section}</strong>
+                        <span>{lesson.summary}</span>
+                    </> }) }
+                </li>
             }) }
         </ol>
     }
@@ -172,10 +170,6 @@ pub fn lesson_view(props: &LessonProps) -> Html {
                     { props.children.clone() }
                 }
                 { navigation(index, props) }
-                <details class="all-lessons">
-                    <summary>{"All lessons"}</summary>
-                    { lesson_index(Some(lesson.id), props) }
-                </details>
             </div>
         };
     }
@@ -184,7 +178,7 @@ pub fn lesson_view(props: &LessonProps) -> Html {
             { example_section(props) }
             <section class="lessons" aria-label="Lessons of the training material">
                 <h3>{"Lessons"}</h3>
-                { lesson_index(None, props) }
+                { lesson_index(props) }
             </section>
             <section class="gallery" aria-label="Examples from the training material">
                 <h3>{"Examples"}</h3>
