@@ -334,3 +334,27 @@ pub async fn open_tab(browser: &Browser, name: &str) {
     let tab = browser.client.find(fantoccini::Locator::Css(&format!("#tab-{name}"))).await;
     tab.unwrap_or_else(|_| panic!("a {name} tab")).click().await.expect("click the tab");
 }
+
+/// Replaces the editor's text at once (one input event, as a paste would), and waits for its analysis.
+pub async fn set_text(browser: &Browser, text: &str) {
+    browser
+        .client
+        .execute(
+            "const ta = document.querySelector('textarea.code');
+             ta.value = arguments[0]; ta.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::json!(text)],
+        )
+        .await
+        .expect("edit the text");
+    assert!(browser.wait_until("document.querySelector('.app[data-state=ready]')", PAGE_WAIT).await, "analysed");
+}
+
+/// The exercise goals' ticks in the lesson view, in order.
+pub async fn goals(browser: &Browser) -> Vec<bool> {
+    let value = browser
+        .client
+        .execute("return [...document.querySelectorAll('.goals .goal')].map(g => g.classList.contains('met'));", vec![])
+        .await
+        .expect("goals");
+    value.as_array().into_iter().flatten().map(|v| v.as_bool().unwrap_or(false)).collect()
+}

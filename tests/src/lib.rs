@@ -8,3 +8,4 @@ pub mod netpol_cases;
 pub mod netpol_mutate;
 pub mod netpol_random;
 pub mod netpol_ref;
+pub mod solutions;

@@ -72,13 +72,7 @@ async fn examples_render_their_results_and_exercises_update_live() {
         browser.screenshot_to(&format!("example-{id}-lesson")).await;
         assert_clean(&browser, &server, id).await;
     }
-    let fixed = kubeplay_core::examples::example("vpa")
-        .expect("vpa")
-        .yaml
-        .replace(
-            "  updatePolicy:\n    updateMode: \"auto\"",
-            "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n    updateMode: \"Auto\"",
-        );
+    let fixed = kubeplay_tests::solutions::solution("vpa").expect("a solution");
     retype(&browser, &fixed).await;
     assert!(
         browser.wait_until("document.querySelector('.goal.met') && document.querySelector('.solved')", WAIT).await,

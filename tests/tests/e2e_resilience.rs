@@ -9,8 +9,10 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use kubeplay_core::examples::example;
-use kubeplay_tests::browser::{Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, text_of};
+use kubeplay_tests::browser::{
+    Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, goals, open, set_text, text_of,
+};
+use kubeplay_tests::solutions::solution;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -19,42 +21,17 @@ async fn editor_text(browser: &Browser) -> String {
     value.expect("editor text").as_str().unwrap_or_default().to_owned()
 }
 
-/// Replaces the editor's text as typing would (an input event), and waits for its analysis.
-async fn set_text(browser: &Browser, text: &str) {
-    browser
-        .client
-        .execute(
-            "const ta = document.querySelector('textarea.code');
-             ta.value = arguments[0]; ta.dispatchEvent(new Event('input', {bubbles: true}));",
-            vec![serde_json::json!(text)],
-        )
-        .await
-        .expect("edit the text");
-    assert!(browser.wait_until("document.querySelector('.app[data-state=ready]')", WAIT).await, "analysed");
-}
-
 async fn click(browser: &Browser, css: &str) {
     browser.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css}")).click().await.expect("click");
 }
 
-/// The goals' ticks in the Lesson tab, in order.
-async fn goals(browser: &Browser) -> Vec<bool> {
-    let value = browser
-        .client
-        .execute("return [...document.querySelectorAll('.goals .goal')].map(g => g.classList.contains('met'));", vec![])
-        .await
-        .expect("goals");
-    value.as_array().into_iter().flatten().map(|v| v.as_bool().unwrap_or(false)).collect()
-}
-
-/// Opens an example's lesson, checks its goals at the start, applies the fix and waits until solved.
-async fn solve(browser: &Browser, server: &StaticServer, id: &str, start: &[bool], fix: &dyn Fn(&str) -> String) {
+/// Opens an example's lesson, checks its goals at the start, applies the shared fix and waits until solved.
+async fn solve(browser: &Browser, server: &StaticServer, id: &str, start: &[bool]) {
     open(browser, server, &format!("?example={id}&view=lesson")).await;
     assert!(browser.wait_until("document.querySelectorAll('.goals .goal').length > 0", WAIT).await, "{id}: goals");
     assert_eq!(goals(browser).await, start, "{id} as written");
     assert!(!browser.wait_until("document.querySelector('.solved')", Duration::from_millis(200)).await);
-    let yaml = example(id).expect("example").yaml;
-    set_text(browser, &fix(yaml)).await;
+    set_text(browser, &solution(id).expect("a solution")).await;
     assert!(
         browser.wait_until("document.querySelector('.solved')", WAIT).await,
         "{id} solved live: {:?}",
@@ -198,27 +175,10 @@ async fn the_resilience_lab_plays_the_material_and_its_exercises_are_solved_live
     assert_clean(&browser, &server, "resilience palette").await;
 
     // The exercises, solved by editing the text.
-    solve(&browser, &server, "chaos-engineering", &[false, true, false, false], &|yaml| {
-        yaml.replace("minAvailable: 3", "minAvailable: 2")
-            .replace("topology: ClusterPerRegion", "topology: SingleCluster")
-            .replacen(
-                "  replicas: 3\n  selector: {matchLabels: {app: web, region: west}}",
-                "  replicas: 5\n  selector: {matchLabels: {app: web, region: west}}",
-                1,
-            )
-    })
-    .await;
-    solve(&browser, &server, "multi-region-proxy", &[false, false], &|yaml| yaml.replace("replicas: 3", "replicas: 5"))
-        .await;
-    solve(&browser, &server, "multi-region-dns", &[false, true, true], &|yaml| {
-        yaml.replace("intervalSeconds: 30, unhealthyThreshold: 3", "intervalSeconds: 10, unhealthyThreshold: 3")
-            .replace("ttlSeconds: 60", "ttlSeconds: 30")
-    })
-    .await;
-    solve(&browser, &server, "multi-region-mesh", &[false, true], &|yaml| {
-        yaml.replace("baseEjectionTime: 1m}", "baseEjectionTime: 1m, maxEjectionPercent: 100}")
-    })
-    .await;
+    solve(&browser, &server, "chaos-engineering", &[false, true, false, false]).await;
+    solve(&browser, &server, "multi-region-proxy", &[false, false]).await;
+    solve(&browser, &server, "multi-region-dns", &[false, true, true]).await;
+    solve(&browser, &server, "multi-region-mesh", &[false, true]).await;
     assert_clean(&browser, &server, "resilience exercises").await;
 
     // The material's failover story mid-failover: west at 150 %, 5 endpoints needed.

@@ -10,6 +10,7 @@ use fantoccini::Locator;
 use kubeplay_tests::browser::{
     Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, open_tab, retype, text_of,
 };
+use kubeplay_tests::solutions::solution;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -51,14 +52,7 @@ async fn the_hpa_timeline_is_drawn_and_its_exercise_is_solved_live() {
     assert_clean(&browser, &server, "scaling").await;
 
     // The exercise: a memory request, then the material's 4 pods per minute as a behavior.
-    let solved = kubeplay_core::examples::example("hpa")
-        .expect("hpa")
-        .yaml
-        .replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 512Mi\n")
-        .replace(
-            "  maxReplicas: 10\n",
-            "  maxReplicas: 10\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 4, periodSeconds: 60}]\n",
-        );
+    let solved = solution("hpa").expect("a solution");
     retype(&browser, &solved).await;
     assert!(
         browser
@@ -179,10 +173,7 @@ async fn the_vpa_panel_shows_the_recommendation_and_its_exercise_is_solved_live(
     assert_clean(&browser, &server, "vpa panel").await;
 
     // The exercise: a valid mode, and CPU left to the HPA (memory only).
-    let solved = kubeplay_core::examples::example("vpa").expect("vpa").yaml.replace(
-        "  updatePolicy:\n    updateMode: \"auto\"",
-        "  resourcePolicy:\n    containerPolicies:\n    - containerName: \"*\"\n      controlledResources: [\"memory\"]\n  updatePolicy:\n    updateMode: \"Auto\"",
-    );
+    let solved = solution("vpa").expect("a solution");
     retype(&browser, &solved).await;
     assert!(
         browser

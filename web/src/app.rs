@@ -97,6 +97,9 @@ fn initial_state() -> AppState {
         selection: None,
         tab: Tab::Traffic,
         example: None,
+        lesson: None,
+        solved: Vec::new(),
+        progress_loaded: false,
         hidden_severities: Vec::new(),
         hidden_areas: Vec::new(),
         embed: start.embed,
@@ -111,7 +114,17 @@ fn initial_state() -> AppState {
         state.tab = Tab::from_id(&shared.tab).unwrap_or(Tab::Traffic);
         state.selection = shared.line.map(|line| crate::state::LineSelection { line, end_line: line, serial: 0 });
     } else {
-        let id = start.example.as_deref().unwrap_or(DEFAULT_EXAMPLE);
+        // `?lesson=<id>` opens the lesson's example (or one of its variants, when `example` names one).
+        let lesson = start.lesson.as_deref().and_then(kubeplay_core::lessons::lesson);
+        if let Some(lesson) = lesson {
+            state.lesson = Some(lesson.id);
+            state.tab = Tab::Lesson;
+        }
+        let requested = start
+            .example
+            .as_deref()
+            .filter(|e| lesson.is_none_or(|l| l.example.is_none() || l.example == Some(*e) || l.variants.contains(e)));
+        let id = requested.or(lesson.and_then(|l| l.example)).unwrap_or(DEFAULT_EXAMPLE);
         let example = kubeplay_core::examples::example(id)
             .or_else(|| kubeplay_core::examples::example(DEFAULT_EXAMPLE))
             .expect("the default example exists");
@@ -184,15 +197,26 @@ pub fn app() -> Html {
         });
     }
 
-    // Keep `?example=…&view=…` in the address bar (not the text: that is what share links are for).
+    // Keep `?lesson=…` or `?example=…&view=…` in the address bar (not the text: that is what share links are for).
     {
         let embed = state.embed;
-        use_effect_with((state.example, state.tab), move |(example, tab)| {
+        use_effect_with((state.example, state.tab, state.lesson), move |(example, tab, lesson)| {
             if !embed {
-                url::show_view(*example, tab.id());
+                url::show_view(*example, tab.id(), *lesson);
             }
         });
     }
+    // Interview progress: read from local storage once, written back whenever it changes
+    // (never before it was read, so a first render cannot wipe it). Nothing is sent anywhere.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| dispatcher.dispatch(Action::ProgressLoaded(url::read_progress())));
+    }
+    use_effect_with((state.solved.clone(), state.progress_loaded), |(solved, loaded)| {
+        if *loaded {
+            url::write_progress(solved);
+        }
+    });
 
     let dispatch = |make: fn(String) -> Action| {
         let dispatcher = state.dispatcher();
@@ -210,6 +234,37 @@ pub fn app() -> Html {
     let on_example = {
         let dispatcher = state.dispatcher();
         Callback::from(move |id: &'static str| dispatcher.dispatch(Action::OpenExample(id)))
+    };
+    let on_lesson = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: &'static str| dispatcher.dispatch(Action::OpenLesson(id)))
+    };
+    let on_reset = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: ()| dispatcher.dispatch(Action::ResetExample))
+    };
+    let on_reset_progress = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: ()| dispatcher.dispatch(Action::ResetProgress))
+    };
+    let edited = state.example.and_then(kubeplay_core::examples::example).is_some_and(|e| *state.text != *e.yaml);
+    let interview = |analysis: &Analysis| {
+        crate::components::interview::interview_view(crate::components::interview::InterviewProps {
+            example: state.example,
+            tasks: &analysis.outcome.tasks,
+            solved: &state.solved,
+            embed: state.embed,
+            on_example: on_example.clone(),
+            on_lesson: on_lesson.clone(),
+            on_reset: on_reset_progress.clone(),
+        })
+    };
+    let checklist = |analysis: &Analysis, only: Option<&'static str>| {
+        crate::components::checklist::checklist_view(crate::components::checklist::ChecklistProps {
+            analysis,
+            only,
+            on_select: &on_select,
+        })
     };
     let on_toggle_area = {
         let dispatcher = state.dispatcher();
@@ -262,9 +317,22 @@ pub fn app() -> Html {
         (None, _) => {
             html! { <p class="empty">{ state.failure.clone().unwrap_or_else(|| "Analysing…".to_owned()) }</p> }
         }
-        (Some(analysis), Tab::Lesson) => html! {
-            <LessonView example={state.example} exercise={analysis.outcome.exercise.clone()} on_example={on_example.clone()} />
-        },
+        (Some(analysis), Tab::Lesson) => {
+            let inner = match state.lesson {
+                Some("interview") => interview(analysis),
+                Some(only @ ("best-practices" | "key-takeaways")) => checklist(analysis, Some(only)),
+                _ => html! {},
+            };
+            html! {
+                <LessonView example={state.example} lesson={state.lesson} exercise={analysis.outcome.exercise.clone()}
+                    notes={analysis.outcome.notes.clone()} {edited} embed={state.embed}
+                    on_example={on_example.clone()} on_lesson={on_lesson.clone()} on_reset={on_reset.clone()}>
+                    {inner}
+                </LessonView>
+            }
+        }
+        (Some(analysis), Tab::Interview) => interview(analysis),
+        (Some(analysis), Tab::Checklist) => checklist(analysis, None),
         (Some(analysis), Tab::Traffic) => html! {
             <crate::components::traffic::TrafficView analysis={analysis.clone()} focus={state.focus.clone()} {port}
                 on_focus={on_focus} on_explain={on_explain.clone()} />
@@ -317,7 +385,7 @@ pub fn app() -> Html {
                 (true, Some(_)) => "failed",
             }}>
             if !state.embed {
-                <Toolbar example={state.example} on_example={on_example} share_link={share_link} on_download={on_download} can_download={run.is_some()} />
+                <Toolbar example={state.example} lesson={state.lesson} on_lesson={on_lesson.clone()} on_example={on_example} share_link={share_link} on_download={on_download} can_download={run.is_some()} />
             }
             <main class="panes">
                 <section class="pane editor-pane" aria-label="Manifests">

@@ -23,10 +23,12 @@ pub enum Tab {
     Security,
     Scaling,
     Resilience,
+    Interview,
+    Checklist,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Lesson,
         Tab::Traffic,
         Tab::Matrix,
@@ -35,6 +37,8 @@ impl Tab {
         Tab::Security,
         Tab::Scaling,
         Tab::Resilience,
+        Tab::Interview,
+        Tab::Checklist,
     ];
 
     pub fn id(self) -> &'static str {
@@ -47,6 +51,8 @@ impl Tab {
             Tab::Security => "security",
             Tab::Scaling => "scaling",
             Tab::Resilience => "resilience",
+            Tab::Interview => "interview",
+            Tab::Checklist => "checklist",
         }
     }
 
@@ -60,6 +66,8 @@ impl Tab {
             Tab::Security => "Security",
             Tab::Scaling => "Scaling",
             Tab::Resilience => "Resilience",
+            Tab::Interview => "Interview",
+            Tab::Checklist => "Checklist",
         }
     }
 
@@ -128,6 +136,13 @@ pub struct AppState {
     pub tab: Tab,
     /// The training example the text came from, if any.
     pub example: Option<&'static str>,
+    /// The lesson open (an id of `kubeplay_core::lessons::LESSONS`), if any.
+    pub lesson: Option<&'static str>,
+    /// Interview questions whose task the learner has solved (kept in the browser's
+    /// local storage by an effect of `app.rs`; never sent anywhere).
+    pub solved: Vec<&'static str>,
+    /// Whether the stored progress has been read (nothing is written before it is).
+    pub progress_loaded: bool,
     /// Severities hidden in the findings view.
     pub hidden_severities: Vec<Severity>,
     /// Areas (the analysis a finding came from) hidden in the findings view.
@@ -175,6 +190,13 @@ pub enum Action {
     },
     ShowTab(Tab),
     OpenExample(&'static str),
+    /// Open a lesson: its example in the editor and the lesson view.
+    OpenLesson(&'static str),
+    /// Put the open example's original text back.
+    ResetExample,
+    /// The stored interview progress, read from local storage.
+    ProgressLoaded(Vec<String>),
+    ResetProgress,
     ToggleSeverity(Severity),
     ToggleArea(Area),
     SetPort(u16, Protocol),
@@ -183,6 +205,27 @@ pub enum Action {
 }
 
 impl AppState {
+    /// Adds solved interview questions (each once).
+    fn solve(&mut self, ids: impl Iterator<Item = &'static str>) {
+        for id in ids {
+            if !self.solved.contains(&id) {
+                self.solved.push(id);
+            }
+        }
+    }
+
+    fn open_example(&mut self, id: &str) {
+        if let Some(example) = kubeplay_core::examples::example(id) {
+            self.text = Rc::from(example.yaml);
+            self.example = Some(example.id);
+            self.selection = None;
+            self.explain = None;
+            self.explanation = None;
+            self.focus = None;
+            self.port = None;
+        }
+    }
+
     pub fn is_stale(&self) -> bool {
         self.analysis.as_ref().is_none_or(|a| *a.text != *self.text)
     }
@@ -208,6 +251,16 @@ impl Reducible for AppState {
                 if self.progress.is_some_and(|p| p.run <= analysis.run()) {
                     next.progress = None;
                 }
+                // A task done on the text is solved for good (until the learner resets).
+                next.solve(
+                    analysis
+                        .outcome
+                        .tasks
+                        .iter()
+                        .filter(|(_, done)| *done)
+                        .filter_map(|(id, _)| kubeplay_core::lessons::interview::question(id))
+                        .map(|q| q.id),
+                );
                 next.failure = None;
                 next.analysis = Some(analysis);
             }
@@ -231,16 +284,35 @@ impl Reducible for AppState {
             }
             Action::ShowTab(tab) => next.tab = tab,
             Action::OpenExample(id) => {
-                if let Some(example) = kubeplay_core::examples::example(id) {
-                    next.text = Rc::from(example.yaml);
-                    next.example = Some(example.id);
-                    next.selection = None;
-                    next.explain = None;
-                    next.explanation = None;
-                    next.focus = None;
-                    next.port = None;
+                next.open_example(id);
+                // An example outside the open lesson closes it.
+                let in_lesson = next
+                    .lesson
+                    .and_then(kubeplay_core::lessons::lesson)
+                    .is_some_and(|l| l.example.is_none() || l.example == Some(id) || l.variants.contains(&id));
+                if !in_lesson {
+                    next.lesson = None;
                 }
             }
+            Action::OpenLesson(id) => {
+                if let Some(lesson) = kubeplay_core::lessons::lesson(id) {
+                    next.lesson = Some(lesson.id);
+                    if let Some(example) = lesson.example {
+                        next.open_example(example);
+                    }
+                    next.tab = Tab::Lesson;
+                }
+            }
+            Action::ResetExample => {
+                if let Some(id) = self.example {
+                    next.open_example(id);
+                }
+            }
+            Action::ProgressLoaded(ids) => {
+                next.progress_loaded = true;
+                next.solve(ids.iter().filter_map(|id| kubeplay_core::lessons::interview::question(id)).map(|q| q.id));
+            }
+            Action::ResetProgress => next.solved.clear(),
             Action::SetPort(port, protocol) => next.port = Some((port, protocol)),
             Action::Explain(query) => next.explain = query,
             Action::Focus(id) => next.focus = if self.focus == id { None } else { id },
@@ -260,5 +332,69 @@ impl Reducible for AppState {
             }
         }
         Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> Rc<AppState> {
+        Rc::new(AppState {
+            text: Rc::from(""),
+            analysis: None,
+            selection: None,
+            tab: Tab::Traffic,
+            example: None,
+            lesson: None,
+            solved: Vec::new(),
+            progress_loaded: false,
+            hidden_severities: Vec::new(),
+            hidden_areas: Vec::new(),
+            embed: false,
+            read_only: false,
+            port: None,
+            explain: None,
+            explanation: None,
+            probe: None,
+            progress: None,
+            failure: None,
+            notice: None,
+            focus: None,
+        })
+    }
+
+    #[test]
+    fn a_lesson_opens_its_example_and_reset_brings_the_original_back() {
+        let opened = state().reduce(Action::OpenLesson("pod-security"));
+        assert_eq!(
+            (opened.lesson, opened.example, opened.tab),
+            (Some("pod-security"), Some("restricted-psp"), Tab::Lesson)
+        );
+        let original = kubeplay_core::examples::example("restricted-psp").map(|e| e.yaml).unwrap_or_default();
+        assert_eq!(&*opened.text, original);
+        let edited = opened.reduce(Action::Edit("kind: Pod\n".to_owned()));
+        let reset = edited.reduce(Action::ResetExample);
+        assert_eq!(&*reset.text, original);
+        assert_eq!(reset.lesson, Some("pod-security"));
+        // A variant keeps the lesson; another example closes it.
+        let multi = reset.reduce(Action::OpenLesson("multi-region")).reduce(Action::OpenExample("multi-region-dns"));
+        assert_eq!((multi.lesson, multi.example), (Some("multi-region"), Some("multi-region-dns")));
+        let away = multi.reduce(Action::OpenExample("hpa"));
+        assert_eq!((away.lesson, away.example), (None, Some("hpa")));
+        // Unknown lessons change nothing.
+        assert_eq!(away.clone().reduce(Action::OpenLesson("nope")).lesson, None);
+    }
+
+    #[test]
+    fn interview_progress_merges_the_stored_ids_once_and_resets() {
+        let loaded = state().reduce(Action::ProgressLoaded(vec![
+            "dns-over-tcp".to_owned(),
+            "not-a-question".to_owned(),
+            "dns-over-tcp".to_owned(),
+        ]));
+        assert!(loaded.progress_loaded);
+        assert_eq!(loaded.solved, ["dns-over-tcp"]);
+        assert!(loaded.reduce(Action::ResetProgress).solved.is_empty());
     }
 }

@@ -55,7 +55,7 @@ pub const EXAMPLES: &[Example] = &[
             "The pod passes baseline but fails restricted: allowPrivilegeEscalation, capabilities and seccompProfile.",
             "The PSP rejects the pod's seccomp annotation: it allows no seccomp profiles.",
         ],
-        exercise: "Make secure-app pass the restricted Pod Security Standard.",
+        exercise: "Make secure-app pass the restricted Pod Security Standard, and replace the PodSecurityPolicy with what enforces it today: a `pod-security.kubernetes.io/enforce: restricted` label on the default Namespace.",
         yaml: include_str!("restricted-psp.yaml"),
     },
     Example {
@@ -66,7 +66,7 @@ pub const EXAMPLES: &[Example] = &[
             "The log forwarder mounts the shared log volume read-only: it only needs to read.",
             "Sidecars declared as ordinary containers start in any order; native sidecars start first.",
         ],
-        exercise: "Turn log-forwarder into a native sidecar: an init container with `restartPolicy: Always`.",
+        exercise: "Turn log-forwarder and envoy into native sidecars: init containers with `restartPolicy: Always`, which start before the app and stop after it.",
         yaml: include_str!("sidecars.yaml"),
     },
     Example {
@@ -217,12 +217,24 @@ pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> O
         }
         "restricted-psp" => {
             let secure_app = report.security.workloads.iter().find(|w| w.id == "default/secure-app");
-            vec![goal(
-                "secure-app passes the restricted Pod Security Standard",
-                secure_app.is_some_and(|w| w.restricted.pass),
-            )]
+            // What replaces the PodSecurityPolicy: Pod Security Admission, chosen per namespace by label.
+            let enforced = report
+                .security
+                .namespaces
+                .iter()
+                .any(|n| n.name == "default" && n.policy.enforce.level == crate::security::pss::Level::Restricted);
+            vec![
+                goal(
+                    "secure-app passes the restricted Pod Security Standard",
+                    secure_app.is_some_and(|w| w.restricted.pass),
+                ),
+                goal("The default namespace enforces the restricted standard (the PSP's replacement)", enforced),
+            ]
         }
-        "sidecars" => vec![goal("log-forwarder runs as a native sidecar", native_log_forwarder(inventory))],
+        "sidecars" => vec![
+            goal("log-forwarder runs as a native sidecar", native_sidecar(inventory, "log-forwarder")),
+            goal("envoy runs as a native sidecar, up before the app sends traffic", native_sidecar(inventory, "envoy")),
+        ],
         "hpa" => {
             let timeline = analysis.hpa_simulation.as_ref().and_then(|run| run.timeline.as_ref());
             let fastest = timeline.map(|t| crate::scaling::hpa::simulation::most_added_within(t, 60));
@@ -328,11 +340,13 @@ fn quota_unchanged(inventory: &Inventory) -> bool {
     })
 }
 
-fn native_log_forwarder(inventory: &Inventory) -> bool {
+/// A container named `name` runs as an init container with `restartPolicy: Always`.
+fn native_sidecar(inventory: &Inventory, name: &str) -> bool {
     inventory.pods().any(|(_, pod)| {
-        pod.spec.as_ref().and_then(|s| s.init_containers.as_ref()).is_some_and(|init| {
-            init.iter().any(|c| c.name == "log-forwarder" && c.restart_policy.as_deref() == Some("Always"))
-        })
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.init_containers.as_ref())
+            .is_some_and(|init| init.iter().any(|c| c.name == name && c.restart_policy.as_deref() == Some("Always")))
     })
 }
 
@@ -451,8 +465,25 @@ mod tests {
     #[test]
     fn sidecar_exercise_is_solved_by_a_native_sidecar() {
         let native = "apiVersion: v1\nkind: Pod\nmetadata: {name: app-with-logging-sidecar}\nspec:\n  initContainers:\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n    restartPolicy: Always\n  containers:\n  - name: app\n    image: myapp:1.0.0\n";
-        assert!(status("sidecars", native).solved);
+        assert_eq!(goals("sidecars", native), [true, false]);
+        let envoy = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app-with-envoy}\nspec:\n  initContainers:\n  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n    restartPolicy: Always\n  containers:\n  - name: app\n    image: myapp:1.0.0\n";
+        assert!(status("sidecars", &format!("{native}{envoy}")).solved);
         assert!(!status("sidecars", example("sidecars").expect("example").yaml).solved);
+    }
+
+    #[test]
+    fn restricted_psp_exercise_is_solved_by_the_seccomp_field_and_a_namespace_label() {
+        let yaml = example("restricted-psp").expect("example").yaml;
+        assert_eq!(goals("restricted-psp", yaml), [false, false]);
+        let pod = yaml.replace(
+            "    runAsUser: 1000\n  containers:\n  - name: app\n    image: myapp:1.0.0",
+            "    runAsUser: 1000\n    seccompProfile: {type: RuntimeDefault}\n  containers:\n  - name: app\n    image: myapp:1.0.0\n    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities: {drop: [ALL]}",
+        );
+        assert_eq!(goals("restricted-psp", &pod), [true, false]);
+        let labelled = format!(
+            "{pod}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels: {{pod-security.kubernetes.io/enforce: restricted}}\n"
+        );
+        assert!(status("restricted-psp", &labelled).solved, "{:?}", status("restricted-psp", &labelled));
     }
 
     #[test]

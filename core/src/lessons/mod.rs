@@ -10,7 +10,7 @@
 pub mod checklist;
 pub mod interview;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::examples::check_exercise;
 use crate::model::Inventory;
@@ -255,6 +255,114 @@ pub fn evidence_holds(example: &str, evidence: Evidence, inventory: &Inventory, 
     }
 }
 
+/// What a note's evidence shows on the analysis of the (edited) example: whether
+/// it still holds, what it is (a finding, a goal, a simulated figure), and the
+/// engine's own words or numbers for it. The page renders this as is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    pub holds: bool,
+    /// `finding <code>`, `exercise goal <n>` or `simulation` / `admission` / `security`.
+    pub source: String,
+    /// The finding's message, the goal and its state, or the figure.
+    pub detail: String,
+    /// The finding's code, when the evidence is one.
+    pub code: Option<String>,
+}
+
+/// [`Shown`] for every note of the lesson that opens `example` (empty for other examples).
+pub fn notes_shown(example: &str, inventory: &Inventory, analysis: &Analysis) -> Vec<Shown> {
+    LESSONS
+        .iter()
+        .find(|l| l.example == Some(example))
+        .map(|lesson| lesson.notes.iter().map(|n| evidence_shown(example, n.evidence, inventory, analysis)).collect())
+        .unwrap_or_default()
+}
+
+pub fn evidence_shown(example: &str, evidence: Evidence, inventory: &Inventory, analysis: &Analysis) -> Shown {
+    let holds = evidence_holds(example, evidence, inventory, analysis);
+    let (source, detail, code) = match evidence {
+        Evidence::Finding(code) => {
+            let findings = crate::report::findings(&analysis.report);
+            let detail = findings
+                .iter()
+                .find(|d| d.code == code)
+                .map_or_else(|| "not reported for the text as it is now".to_owned(), |d| d.message.clone());
+            (format!("finding {code}"), detail, Some(code.to_owned()))
+        }
+        Evidence::GoalUnmet(index) => {
+            let goal = check_exercise(example, inventory, analysis).and_then(|s| s.goals.get(index).cloned());
+            let detail = goal.map_or_else(String::new, |g| {
+                format!("{} — {}", g.text, if g.met { "met now" } else { "not met as written" })
+            });
+            (format!("exercise goal {}", index + 1), detail, None)
+        }
+        Evidence::Check(check) => {
+            let (source, detail) = figure(check, analysis);
+            (source.to_owned(), detail, None)
+        }
+    };
+    Shown { holds, source, detail, code }
+}
+
+/// The engine's figure behind a [`Check`], in its own words.
+fn figure(check: Check, analysis: &Analysis) -> (&'static str, String) {
+    let report = &analysis.report;
+    match check {
+        Check::HpaAddsMoreThanFourPerMinute => {
+            let added = analysis
+                .hpa_simulation
+                .as_ref()
+                .and_then(|run| run.timeline.as_ref())
+                .map(|t| crate::scaling::hpa::simulation::most_added_within(t, 60));
+            let detail = added.map_or_else(
+                || "no HPA simulation".to_owned(),
+                |n| format!("the HPA simulation adds {n} replicas within one minute"),
+            );
+            ("simulation", detail)
+        }
+        Check::VpaTargetIsTheWorkedExample => {
+            let target = analysis
+                .vpa_simulation
+                .as_ref()
+                .and_then(|run| run.vpas.first())
+                .and_then(|vpa| vpa.recommendation.as_ref())
+                .and_then(|r| r.container_recommendations.first())
+                .map(|c| {
+                    let get = |key: &str| c.target.get(key).map_or("—", String::as_str).to_owned();
+                    format!(
+                        "the recommender's target for {}: cpu {}, memory {}",
+                        c.container_name,
+                        get("cpu"),
+                        get("memory")
+                    )
+                });
+            ("simulation", target.unwrap_or_else(|| "no VPA recommendation".to_owned()))
+        }
+        Check::SeccompAnnotationIgnored => {
+            let failure = report.security.workloads.iter().find_map(|w| {
+                w.restricted
+                    .failures
+                    .iter()
+                    .find(|f| f.id.starts_with("seccompProfile"))
+                    .map(|f| format!("{} fails restricted: {} ({})", w.id, f.reason, f.detail))
+            });
+            ("security", failure.unwrap_or_else(|| "no pod fails restricted on seccomp".to_owned()))
+        }
+        Check::PspRefusesAPod => {
+            let rejection =
+                report.security.workloads.iter().find_map(|w| w.psp.as_ref().and_then(|p| p.rejection.clone()));
+            ("security", rejection.unwrap_or_else(|| "no PodSecurityPolicy refuses a pod".to_owned()))
+        }
+        Check::LimitRangeDefaultsPerContainer => {
+            let annotation =
+                report.admission.objects.iter().find_map(|d| {
+                    d.annotation.as_ref().map(|a| format!("{}: kubernetes.io/limit-ranger: {a}", d.name))
+                });
+            ("admission", annotation.unwrap_or_else(|| "the LimitRanger set no defaults".to_owned()))
+        }
+    }
+}
+
 fn holds(check: Check, inventory: &Inventory, analysis: &Analysis) -> bool {
     let report = &analysis.report;
     match check {
@@ -333,6 +441,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// What the page shows for each note is the engine's own output, and it holds as shipped.
+    #[test]
+    fn every_note_shows_the_engines_words_or_figures() {
+        for lesson in LESSONS {
+            let Some(example) = lesson.example else { continue };
+            let (loading, analysis) = analysis_of(example);
+            let shown = notes_shown(example, &loading.inventory, &analysis);
+            assert_eq!(shown.len(), lesson.notes.len(), "{}", lesson.id);
+            for (note, shown) in lesson.notes.iter().zip(&shown) {
+                assert!(shown.holds, "{}: {shown:?}", lesson.id);
+                assert!(!shown.detail.is_empty(), "{}: {shown:?}", lesson.id);
+                if let Evidence::Finding(code) = note.evidence {
+                    assert_eq!(shown.code.as_deref(), Some(code));
+                }
+            }
+        }
+        let (loading, analysis) = analysis_of("hpa");
+        let shown = notes_shown("hpa", &loading.inventory, &analysis);
+        assert!(
+            shown[0].detail.starts_with("the HPA simulation adds ")
+                && shown[0].detail.ends_with(" replicas within one minute"),
+            "{shown:?}"
+        );
+        let (loading, analysis) = analysis_of("vpa");
+        assert!(notes_shown("vpa", &loading.inventory, &analysis)[0].detail.ends_with("cpu 63m, memory 250Mi"));
+        assert!(notes_shown("multi-region-dns", &loading.inventory, &analysis).is_empty());
     }
 
     /// Lessons follow the material's order, with stable, unique ids.

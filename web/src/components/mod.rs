@@ -1,6 +1,8 @@
+pub mod checklist;
 pub mod editor;
 pub mod explain;
 pub mod findings;
+pub mod interview;
 pub mod lesson;
 pub mod matrix;
 pub mod resilience;

@@ -23,7 +23,7 @@ pub fn tabs(props: &TabsProps) -> Html {
             Tab::Resources => Some(outcome.counts.admissions),
             Tab::Security => Some(outcome.counts.restricted_failing),
             Tab::Traffic => Some(outcome.counts.endpoints),
-            Tab::Lesson | Tab::Matrix | Tab::Scaling | Tab::Resilience => None,
+            Tab::Lesson | Tab::Matrix | Tab::Scaling | Tab::Resilience | Tab::Interview | Tab::Checklist => None,
         }
     };
     let onkeydown = {

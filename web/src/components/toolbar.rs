@@ -1,4 +1,4 @@
-//! The top bar: brand, versions, examples menu, share link, report downloads.
+//! The top bar: brand, versions, lessons and examples menus, share link, report downloads.
 
 use kubeplay_core::examples::EXAMPLES;
 use yew::prelude::*;
@@ -8,6 +8,8 @@ use crate::worker::protocol::ExportFormat;
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
     pub example: Option<&'static str>,
+    pub lesson: Option<&'static str>,
+    pub on_lesson: Callback<&'static str>,
     pub on_example: Callback<&'static str>,
     /// Builds the share link for the current state.
     pub share_link: Callback<(), String>,
@@ -27,6 +29,16 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 && let Some(example) = EXAMPLES.iter().find(|x| x.id == select.value())
             {
                 on_example.emit(example.id);
+            }
+        })
+    };
+    let on_lesson_pick = {
+        let on_lesson = props.on_lesson.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                && let Some(lesson) = kubeplay_core::lessons::lesson(&select.value())
+            {
+                on_lesson.emit(lesson.id);
             }
         })
     };
@@ -70,6 +82,15 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <select aria-label="Open an example" {onchange}>
                     if props.example.is_none() { <option selected=true value="">{"Your manifests"}</option> }
                     { for EXAMPLES.iter().map(|e| html! { <option value={e.id} selected={props.example == Some(e.id)}>{e.title}</option> }) }
+                </select>
+            </label>
+            <label class="lesson-picker">
+                <span class="visually-hidden">{"Lesson"}</span>
+                <select aria-label="Open a lesson" data-testid="lesson-picker" onchange={on_lesson_pick}>
+                    <option selected={props.lesson.is_none()} value="">{"Lessons…"}</option>
+                    { for kubeplay_core::lessons::LESSONS.iter().enumerate().map(|(i, l)| html! {
+                        <option value={l.id} selected={props.lesson == Some(l.id)}>{format!("{}. {}", i + 1, l.section)}</option>
+                    }) }
                 </select>
             </label>
             <span class="spacer"></span>

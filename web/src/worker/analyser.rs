@@ -1074,6 +1074,15 @@ impl Analyser {
         });
         let exercise =
             example.and_then(|id| kubeplay_core::examples::check_exercise(id, &loading.inventory, &analysis));
+        let notes = example
+            .map(|id| kubeplay_core::lessons::notes_shown(id, &loading.inventory, &analysis))
+            .unwrap_or_default();
+        let tasks = kubeplay_core::lessons::interview::QUESTIONS
+            .iter()
+            .filter(|q| Some(q.example) == example)
+            .map(|q| (q.id.to_owned(), kubeplay_core::lessons::interview::task_done(q, &loading.inventory, &analysis)))
+            .collect();
+        let checklist = kubeplay_core::lessons::checklist::evaluate(&loading.inventory, &analysis);
         let at = elapsed();
         marks.push(at);
         emit(Response::Progress { run, step: Step::Drawing, elapsed_ms: at });
@@ -1091,6 +1100,9 @@ impl Analyser {
             run,
             counts: outcome_counts,
             exercise,
+            notes,
+            tasks,
+            checklist,
             marks: self::marks(&report),
             findings: finding_rows(all),
             traffic,

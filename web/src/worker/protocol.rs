@@ -9,6 +9,8 @@
 
 use kubeplay_core::Severity;
 use kubeplay_core::examples::ExerciseStatus;
+use kubeplay_core::lessons::Shown;
+use kubeplay_core::lessons::checklist::Verdict;
 use kubeplay_core::netpol::Protocol;
 use kubeplay_core::report::Stage;
 use kubeplay_core::source::Span;
@@ -145,6 +147,12 @@ pub struct Outcome {
     pub run: u32,
     pub counts: Counts,
     pub exercise: Option<ExerciseStatus>,
+    /// What each "material says / Kubernetes does" note of the example's lesson shows, in note order.
+    pub notes: Vec<Shown>,
+    /// Interview questions on this example: (question id, its task done on this text).
+    pub tasks: Vec<(String, bool)>,
+    /// The material's checklist on this text, in its order.
+    pub checklist: Vec<Verdict>,
     /// The diagnostics the editor marks (loading and lint), errors kept first when cut.
     pub marks: Vec<Mark>,
     /// Every finding with its area, cut fairly between areas (errors first).
