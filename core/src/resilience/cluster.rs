@@ -4,6 +4,7 @@
 //! [`Inventory`]. Everything the other modules change lives here.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
@@ -108,6 +109,9 @@ pub struct NodeSim {
     /// Queued for the NoExecute taint of its zone since (§5.2).
     pub queued_for_taint: bool,
     pub index: usize,
+    /// Its zone key as a number (nodes of one region and zone share it), for
+    /// per-zone counts without hashing strings.
+    pub zone_id: usize,
 }
 
 impl NodeSim {
@@ -171,6 +175,9 @@ pub struct PodSim {
     pub from_input: bool,
     /// Has required pod anti-affinity terms (the scheduler checks only these pods' terms).
     pub anti_affinity: bool,
+    /// The budgets (indices in [`Cluster::pdbs`]) that select it. Labels and
+    /// budgets never change during a run, so this is decided once.
+    pub budgets: Rc<[usize]>,
 }
 
 impl PodSim {
@@ -242,6 +249,14 @@ pub struct Cluster<'a> {
     pub control_plane_down: std::collections::BTreeSet<String>,
     pub scheduling: Vec<super::report::SchedulingRecord>,
     pub evictions: Vec<super::report::EvictionRecord>,
+    /// Per budget, every pod object it selects, in index order (gone ones too).
+    pub budget_members: Vec<Vec<usize>>,
+    /// The budgets selecting a (namespace, labels), by their hash, with a pod
+    /// holding that key: a workload's pods share their labels, so each label
+    /// set meets the selectors once, not once per pod.
+    budget_memo: HashMap<u64, Vec<(usize, Rc<[usize]>)>>,
+    /// How many distinct zone keys the nodes have ([`NodeSim::zone_id`] is below it).
+    pub zones: usize,
 }
 
 fn parse_int_quantity(
@@ -355,6 +370,7 @@ fn node_sim(index: usize, node: &Node) -> NodeSim {
         failed_at: None,
         queued_for_taint: false,
         index,
+        zone_id: 0,
         labels: {
             let mut labels = labels;
             labels.entry(HOSTNAME_LABEL.to_owned()).or_insert_with(|| name.clone());
@@ -381,6 +397,9 @@ impl<'a> Cluster<'a> {
             control_plane_down: Default::default(),
             scheduling: Vec::new(),
             evictions: Vec::new(),
+            budget_members: Vec::new(),
+            budget_memo: HashMap::new(),
+            zones: 0,
         };
         for (i, loaded) in inventory.objects.iter().enumerate() {
             match &loaded.object {
@@ -397,6 +416,13 @@ impl<'a> Cluster<'a> {
                 }
             }
         }
+        cluster.budget_members = vec![Vec::new(); cluster.pdbs.len()];
+        let mut zone_ids: HashMap<(String, String), usize> = HashMap::new();
+        for node in &mut cluster.nodes {
+            let next = zone_ids.len();
+            node.zone_id = *zone_ids.entry(node.zone_key()).or_insert(next);
+        }
+        cluster.zones = zone_ids.len();
         cluster
     }
 
@@ -463,11 +489,37 @@ impl<'a> Cluster<'a> {
             last_schedule_message: None,
             from_input,
             anti_affinity,
+            budgets: Rc::from([]),
         };
+        let budgets = self.budgets_selecting(&pod);
+        for &b in budgets.iter() {
+            if let Some(members) = self.budget_members.get_mut(b) {
+                members.push(self.pods.len());
+            }
+        }
+        let pod = PodSim { budgets, ..pod };
         self.next_uid += 1;
         self.pod_names.entry(pod.namespace.clone()).or_default().insert(pod.name.clone());
         self.pods.push(pod);
         self.pods.len() - 1
+    }
+
+    /// The budgets that select `pod` (§2.1), through the memo of label sets.
+    fn budgets_selecting(&mut self, pod: &PodSim) -> Rc<[usize]> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (&pod.namespace, &pod.labels).hash(&mut hasher);
+        let key = hasher.finish();
+        if let Some(known) = self.budget_memo.get(&key).and_then(|entries| {
+            entries.iter().find(|(holder, _)| {
+                let other = &self.pods[*holder];
+                other.namespace == pod.namespace && other.labels == pod.labels
+            })
+        }) {
+            return Rc::clone(&known.1);
+        }
+        let budgets: Rc<[usize]> = (0..self.pdbs.len()).filter(|&b| self.pdbs[b].selects(pod)).collect();
+        self.budget_memo.entry(key).or_default().push((self.pods.len(), Rc::clone(&budgets)));
+        budgets
     }
 
     /// Adds an input Pod as §1 reads it.

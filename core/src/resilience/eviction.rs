@@ -77,7 +77,7 @@ impl Cluster<'_> {
             return record;
         }
         // 2. The budgets that select the pod.
-        let pdbs: Vec<usize> = (0..self.pdbs.len()).filter(|&i| self.pdbs[i].selects(pod)).collect();
+        let pdbs = std::rc::Rc::clone(&pod.budgets);
         if pdbs.len() > 1 {
             record.code = 500;
             record.message = Some(

@@ -66,7 +66,7 @@ fn blocking_budgets(inventory: &Inventory, out: &mut Vec<Diagnostic>) {
         }
     }
     for (i, pdb) in cluster.pdbs.iter().enumerate() {
-        let pods = cluster.pods_of_pdb(pdb);
+        let pods = cluster.pods_of_pdb(i);
         let Some(&first) = pods.first() else { continue };
         // Steady state: only budgets whose pods are all healthy.
         if pods.iter().any(|&p| !cluster.pods[p].ready || cluster.pods[p].terminating()) {

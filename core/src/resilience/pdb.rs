@@ -131,14 +131,17 @@ impl Cluster<'_> {
     }
 
     /// Indexes of the pods a budget selects (every existing pod, §2.1).
-    pub fn pods_of_pdb(&self, pdb: &PdbSim) -> Vec<usize> {
-        self.pods.iter().enumerate().filter(|(_, p)| !p.gone && pdb.selects(p)).map(|(i, _)| i).collect()
+    pub fn pods_of_pdb(&self, pdb_index: usize) -> Vec<usize> {
+        self.budget_members
+            .get(pdb_index)
+            .map(|members| members.iter().copied().filter(|&i| !self.pods[i].gone).collect())
+            .unwrap_or_default()
     }
 
     /// §2.2 at the current instant.
     pub fn pdb_status(&self, pdb_index: usize) -> PdbStatus {
         let pdb = &self.pdbs[pdb_index];
-        let pods = self.pods_of_pdb(pdb);
+        let pods = self.pods_of_pdb(pdb_index);
         let now = self.now;
         let expected_scale = || -> Result<(i64, Vec<String>), String> {
             let mut controllers = BTreeSet::new();

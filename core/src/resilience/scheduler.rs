@@ -394,7 +394,7 @@ impl Cluster<'_> {
         let mut constraints = spread_constraints(pod, &pod.spec, true);
         constraints.extend(spread_constraints(pod, &pod.spec, false));
         // Without constraints: pods of the same controller per zone and per node, counted once.
-        let mut same_in_zone: HashMap<(&str, &str), i64> = HashMap::new();
+        let mut same_in_zone = vec![0i64; self.zones];
         let mut same_on_node = vec![0i64; self.nodes.len()];
         if constraints.is_empty()
             && let Some(controller) = pod.controller
@@ -402,7 +402,9 @@ impl Cluster<'_> {
             for &(n, i) in &bound.by_controller[controller] {
                 if !self.pods[i].terminating() {
                     same_on_node[n] += 1;
-                    *same_in_zone.entry(self.nodes[n].zone_key_ref()).or_insert(0) += 1;
+                    if let Some(count) = same_in_zone.get_mut(self.nodes[n].zone_id) {
+                        *count += 1;
+                    }
                 }
             }
         }
@@ -411,7 +413,7 @@ impl Cluster<'_> {
             counts.clear();
             let node = &self.nodes[n];
             if constraints.is_empty() {
-                counts.push(same_in_zone.get(&node.zone_key_ref()).copied().unwrap_or(0));
+                counts.push(same_in_zone.get(node.zone_id).copied().unwrap_or(0));
                 counts.push(same_on_node[n]);
                 return;
             }
