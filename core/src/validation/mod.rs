@@ -204,6 +204,13 @@ pub mod rule {
         checks: "the apiVersion is one the API server still serves (extensions/v1beta1, apps/v1beta1 and v1beta2, batch/v1beta1, autoscaling/v2beta1 and v2beta2, policy/v1beta1 PodDisruptionBudget, rbac v1beta1 are removed); checked by the loader, which ignores the object",
         equivalents: &[("kube-score", &["stable-version"])],
     };
+    pub const INVALID_LABEL: &Rule = &Rule {
+        id: "invalid-label",
+        severity: Error,
+        upstream: "apimachinery ValidateLabels (IsQualifiedName, IsValidLabelValue) for the object's and its pod template's labels",
+        checks: "label keys are qualified names (optional DNS subdomain prefix) and values empty or 63 characters of letters, digits, '-', '_', '.' starting and ending alphanumeric (checked by the loader)",
+        equivalents: &[("kube-score", &["label-values"])],
+    };
     pub const ENV_DUPLICATE: &Rule = &Rule {
         id: "env-duplicate",
         severity: Warning,
@@ -247,6 +254,7 @@ pub const RULES: &[&Rule] = &[
     rule::HPA_REPLICAS,
     rule::CRONJOB_SCHEDULE,
     rule::API_VERSION_REMOVED,
+    rule::INVALID_LABEL,
     rule::ENV_DUPLICATE,
     rule::CONTAINER_PORT_DUPLICATE,
 ];
