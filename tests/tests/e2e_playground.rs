@@ -107,6 +107,11 @@ async fn examples_render_their_results_and_exercises_update_live() {
             .await,
         "the rule card opens with what the rule checks and the other tools' ids"
     );
+    browser
+        .client
+        .execute("document.querySelector('[data-testid=rule-card]').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .expect("scroll to the card");
     browser.screenshot_to("example-multi-tier-policy-rule-card").await;
     // Findings come from every analysis; each area can be hidden.
     for area in ["network policy", "security"] {
