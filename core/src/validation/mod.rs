@@ -17,6 +17,7 @@ mod batch;
 mod core;
 pub mod field;
 mod policy;
+mod rbac;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::Object;
@@ -197,6 +198,20 @@ pub mod rule {
         checks: "schedule set, five fields or a descriptor, no TZ in it; concurrencyPolicy Allow, Forbid or Replace",
         equivalents: &[],
     };
+    pub const RBAC_RULE: &Rule = &Rule {
+        id: "rbac-rule",
+        severity: Error,
+        upstream: "rbac ValidatePolicyRule",
+        checks: "a Role's or ClusterRole's rule has verbs, and either apiGroups and resources or nonResourceURLs (not both; none in a Role)",
+        equivalents: &[],
+    };
+    pub const RBAC_BINDING: &Rule = &Rule {
+        id: "rbac-binding",
+        severity: Error,
+        upstream: "rbac ValidateRoleBinding / ValidateClusterRoleBinding / ValidateRoleBindingSubject",
+        checks: "roleRef names a Role or ClusterRole (a ClusterRoleBinding only a ClusterRole) of rbac.authorization.k8s.io; subjects are a ServiceAccount (with a namespace in a ClusterRoleBinding), User or Group with a name and their API group",
+        equivalents: &[],
+    };
     pub const API_VERSION_REMOVED: &Rule = &Rule {
         id: "api-version-removed",
         severity: Error,
@@ -253,6 +268,8 @@ pub const RULES: &[&Rule] = &[
     rule::PDB_BUDGET,
     rule::HPA_REPLICAS,
     rule::CRONJOB_SCHEDULE,
+    rule::RBAC_RULE,
+    rule::RBAC_BINDING,
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
     rule::ENV_DUPLICATE,
@@ -294,6 +311,12 @@ pub fn check(object: &Object) -> Vec<Found> {
         Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
         Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
         Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
+        Object::Role(role) => rbac::rules(role.rules.as_ref(), true, &mut out),
+        Object::ClusterRole(role) => rbac::rules(role.rules.as_ref(), false, &mut out),
+        Object::RoleBinding(binding) => rbac::binding(&binding.role_ref, binding.subjects.as_ref(), true, &mut out),
+        Object::ClusterRoleBinding(binding) => {
+            rbac::binding(&binding.role_ref, binding.subjects.as_ref(), false, &mut out)
+        }
         _ => {}
     }
     out
