@@ -1,6 +1,7 @@
 //! `kubeplay check [--format json|text|sarif] [--pss-version vX.Y|latest] FILE... | -`
 
 use clap::{Args, ValueEnum};
+use kubeplay_core::diagnostic::Diagnostic;
 use kubeplay_core::netpol::{Engine, NetpolOptions};
 use kubeplay_core::render;
 use kubeplay_core::security::pss::PolicyVersion;
@@ -107,19 +108,11 @@ fn print_text(section: &SecuritySection) {
                 }
             }
         }
-        for f in &w.findings {
-            println!("  {}", f.to_text());
-            if let Some(rule) = section.rules.iter().find(|r| r.id == f.code)
-                && !rule.equivalents.is_empty()
-            {
-                let same: Vec<String> =
-                    rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
-                println!("    same as: {}", same.join("; "));
-            }
-            if let Some(fix) = &f.fix {
-                println!("    fix: {}", fix.replace('\n', "\n         "));
-            }
-        }
+        print_findings(section, &w.findings);
+    }
+    for o in &section.objects {
+        println!("{}", o.id);
+        print_findings(section, &o.findings);
     }
     for ns in &section.namespaces {
         println!(
@@ -145,4 +138,21 @@ fn print_text(section: &SecuritySection) {
         section.pss_version,
         failing
     );
+}
+
+/// Best-practice findings with the other tools' ids and the fix.
+fn print_findings(section: &SecuritySection, findings: &[Diagnostic]) {
+    for f in findings {
+        println!("  {}", f.to_text());
+        if let Some(rule) = section.rules.iter().find(|r| r.id == f.code)
+            && !rule.equivalents.is_empty()
+        {
+            let same: Vec<String> =
+                rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
+            println!("    same as: {}", same.join("; "));
+        }
+        if let Some(fix) = &f.fix {
+            println!("    fix: {}", fix.replace('\n', "\n         "));
+        }
+    }
 }

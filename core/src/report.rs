@@ -81,11 +81,16 @@ pub const PLAYBACK_MAX_NODES: usize = 200;
 
 /// Every located finding of a report, in file and line order: its diagnostics
 /// (loading, NetworkPolicy, admission) and the best-practice findings of every
-/// Pod and workload template. Pod Security verdicts are not findings of their
+/// Pod and workload template and of the other objects (Services, budgets,
+/// autoscalers). Pod Security verdicts are not findings of their
 /// own: they are the `security` section.
 pub fn findings(report: &Report) -> Vec<&Diagnostic> {
-    let mut all: Vec<&Diagnostic> =
-        report.diagnostics.iter().chain(report.security.workloads.iter().flat_map(|w| &w.findings)).collect();
+    let mut all: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .chain(report.security.workloads.iter().flat_map(|w| &w.findings))
+        .chain(report.security.objects.iter().flat_map(|o| &o.findings))
+        .collect();
     all.sort_by(|a, b| a.position().cmp(&b.position()));
     all
 }

@@ -4,7 +4,8 @@
 //! `kubeplay_core::validation::RULES`) are compared with `NAME.expected`, a
 //! plain-text snapshot reviewed like code (`UPDATE_EXPECT=1 cargo test -p
 //! kubeplay-core --test validation` rewrites it). `valid.yaml` holds objects
-//! the API server accepts and must have no finding at all.
+//! the API server accepts and must have no finding at all. NetworkPolicy
+//! refusals (`netpol-invalid`, from the policy compiler) are snapshotted too.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -15,7 +16,11 @@ use kubeplay_core::{Input, Severity, load};
 fn render(name: &str, text: &str) -> String {
     let loading = load(&[Input::new(name, text)]);
     let mut out = String::new();
-    for d in loading.diagnostics.iter().filter(|d| RULES.iter().any(|r| r.id == d.code)) {
+    // NetworkPolicies are validated by their compiler (`netpol-invalid`).
+    let engine =
+        kubeplay_core::netpol::Engine::new(&loading.inventory, &kubeplay_core::netpol::NetpolOptions::default());
+    let validation = loading.diagnostics.iter().filter(|d| RULES.iter().any(|r| r.id == d.code));
+    for d in validation.chain(engine.diagnostics.iter().filter(|d| d.code == "netpol-invalid")) {
         let path = d.location.path.as_deref().unwrap_or_default();
         let _ = writeln!(out, "{} @ {path}", d.to_text());
     }

@@ -83,6 +83,30 @@ async fn examples_render_their_results_and_exercises_update_live() {
     // Findings on the multi-tier example, clicked through to the editor.
     open(&browser, &server, "?example=multi-tier-policy&view=findings").await;
     browser.screenshot_to("example-multi-tier-policy-findings").await;
+    // A finding's rule id opens its card from the rule reference (core's tables).
+    browser
+        .client
+        .find(Locator::Css(".diagnostic[data-code='root-filesystem-writable'] .rule-link"))
+        .await
+        .expect("rule link")
+        .click()
+        .await
+        .expect("click");
+    assert!(
+        browser
+            .wait_until(
+                "(() => { const c = document.querySelector('[data-testid=rule-card]'); return c && c.textContent.includes('kube-score: container-security-context-readonlyrootfilesystem') && c.textContent.includes('accepted by the API server, but unwise'); })()",
+                WAIT
+            )
+            .await,
+        "the rule card opens with what the rule checks and the other tools' ids"
+    );
+    browser
+        .client
+        .execute("document.querySelector('[data-testid=rule-card]').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .expect("scroll to the card");
+    browser.screenshot_to("example-multi-tier-policy-rule-card").await;
     // Findings come from every analysis; each area can be hidden.
     for area in ["network policy", "security"] {
         assert!(

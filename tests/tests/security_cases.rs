@@ -8,10 +8,13 @@
 //! `findings_include` (`id` or `id@line`), `findings_severity` and
 //! `findings_message` ({id: value} of the first finding with that id),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
-//! `namespace_warnings` ({namespace: [lines]}).
+//! `namespace_warnings` ({namespace: [lines]}), `objects` ({`ns/name[Kind]`:
+//! the `findings_*` keys} for Services, budgets and autoscalers) and
+//! `objects_without_findings` (ids).
 
 use std::path::{Path, PathBuf};
 
+use kubeplay_core::Diagnostic;
 use kubeplay_core::netpol::{Engine, NetpolOptions};
 use kubeplay_core::security::pss::PolicyVersion;
 use kubeplay_core::security::{Options, SecuritySection, WorkloadSecurity, analyze};
@@ -121,20 +124,26 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
             }
         }
     }
+    check_findings(&w.findings, expect, &mut fail);
+}
+
+/// `findings_include`, `findings_severity`, `findings_message` and
+/// `findings_exclude` against one workload's or object's findings.
+fn check_findings(findings: &[Diagnostic], expect: &Value, fail: &mut impl FnMut(String)) {
     for wanted in strings(expect.get("findings_include").unwrap_or(&Value::Null)) {
         let (id, line) = match wanted.split_once('@') {
             Some((id, line)) => (id.to_owned(), line.parse::<usize>().ok()),
             None => (wanted.clone(), None),
         };
-        let found = w.findings.iter().any(|f| f.code == id && line.is_none_or(|l| f.location.span.line == l));
+        let found = findings.iter().any(|f| f.code == id && line.is_none_or(|l| f.location.span.line == l));
         if !found {
-            let have: Vec<String> = w.findings.iter().map(|f| format!("{}@{}", f.code, f.location.span.line)).collect();
+            let have: Vec<String> = findings.iter().map(|f| format!("{}@{}", f.code, f.location.span.line)).collect();
             fail(format!("missing finding {wanted}; have {have:?}"));
         }
     }
     for (key, what) in [("findings_severity", "severity"), ("findings_message", "message")] {
         for (id, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
-            let got = w.findings.iter().find(|f| &f.code == id).map(|f| match key {
+            let got = findings.iter().find(|f| &f.code == id).map(|f| match key {
                 "findings_severity" => f.severity.as_str().to_owned(),
                 _ => f.message.clone(),
             });
@@ -144,7 +153,7 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
         }
     }
     for unwanted in strings(expect.get("findings_exclude").unwrap_or(&Value::Null)) {
-        if w.findings.iter().any(|f| f.code == unwanted) {
+        if findings.iter().any(|f| f.code == unwanted) {
             fail(format!("unexpected finding {unwanted}"));
         }
     }
@@ -172,6 +181,22 @@ fn every_security_case_matches_its_expectations() {
             match section.workloads.iter().find(|w| &w.id == id) {
                 Some(w) => check_workload(&case, w, workload_expect, &mut problems),
                 None => problems.push(format!("{case}: no workload {id} (have {ids:?})")),
+            }
+        }
+        // Objects that are not workloads: findings by `ns/name[Kind]`, and
+        // the objects that must have none.
+        for (id, object_expect) in expect.get("objects").and_then(Value::as_object).into_iter().flatten() {
+            match section.objects.iter().find(|o| &o.id == id) {
+                Some(o) => check_findings(&o.findings, object_expect, &mut |what| {
+                    problems.push(format!("{case} {id}: {what}"));
+                }),
+                None => problems.push(format!("{case}: object {id} has no findings")),
+            }
+        }
+        for id in strings(expect.get("objects_without_findings").unwrap_or(&Value::Null)) {
+            if let Some(o) = section.objects.iter().find(|o| o.id == id) {
+                let codes: Vec<&str> = o.findings.iter().map(|f| f.code.as_str()).collect();
+                problems.push(format!("{case} {id}: unexpected findings {codes:?}"));
             }
         }
         if let Some(namespaces) = expect.get("namespace_warnings").and_then(Value::as_object) {

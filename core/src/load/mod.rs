@@ -347,6 +347,22 @@ impl Loader<'_> {
         if !missing.is_empty() {
             return;
         }
+        // A removed version is refused by the API server whether or not
+        // kubeplay analyses the kind (kube-score's `stable-version`).
+        if let Some((removed, replacement)) = crate::version::removed_api(&api_version, &kind) {
+            let rule = crate::validation::rule::API_VERSION_REMOVED;
+            self.diagnostics.push(Diagnostic::at(
+                Area::Input,
+                &origin,
+                "apiVersion",
+                rule.severity,
+                rule.id,
+                format!(
+                    "no matches for kind {kind:?} in version {api_version:?}: Kubernetes removed {api_version} {kind} in v{removed} and the API server refuses it; use apiVersion {replacement} (kubeplay ignores the object)"
+                ),
+            ));
+            return;
+        }
         let Some(supported) = Kind::from_name(&kind) else {
             self.diagnostics.push(Diagnostic::at(
                 Area::Input,

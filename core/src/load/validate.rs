@@ -1,7 +1,7 @@
 //! Checks the API server makes on every object that the typed model does not:
 //! unknown fields, names, labels, duplicates.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_yaml::Value;
 
@@ -376,15 +376,50 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
             ));
         }
     }
-    for (key, value) in metadata.labels.iter().flatten() {
-        let path = format!("metadata.labels.{key}");
+    label_problems(metadata.labels.as_ref(), "metadata", origin, out);
+    // The pod template's labels are validated too (`ValidateTemplateObjectMeta`
+    // under `ValidatePodTemplateSpec`, pkg/apis/core/validation).
+    if let Some((labels, path)) = template_labels(object) {
+        label_problems(labels, path, origin, out);
+    }
+}
+
+/// The labels of a workload's pod template and the template's metadata path.
+fn template_labels(object: &Object) -> Option<(Option<&BTreeMap<String, String>>, &'static str)> {
+    let template = match object {
+        Object::Deployment(o) => &o.spec.template,
+        Object::StatefulSet(o) => &o.spec.template,
+        Object::DaemonSet(o) => &o.spec.template,
+        Object::ReplicaSet(o) => o.spec.template.as_ref()?,
+        Object::ReplicationController(o) => o.spec.as_ref()?.template.as_ref()?,
+        Object::Job(o) => &o.spec.as_ref()?.template,
+        Object::CronJob(o) => {
+            let template = &o.spec.job_template.spec.as_ref()?.template;
+            return Some((template.metadata.as_ref()?.labels.as_ref(), "spec.jobTemplate.spec.template.metadata"));
+        }
+        _ => return None,
+    };
+    Some((template.metadata.as_ref()?.labels.as_ref(), "spec.template.metadata"))
+}
+
+/// Invalid label keys and values (`ValidateLabels`: `IsQualifiedName`,
+/// `IsValidLabelValue`) under `<meta_path>.labels`.
+fn label_problems(
+    labels: Option<&BTreeMap<String, String>>,
+    meta_path: &str,
+    origin: &Origin,
+    out: &mut Vec<Diagnostic>,
+) {
+    let rule = crate::validation::rule::INVALID_LABEL;
+    for (key, value) in labels.into_iter().flatten() {
+        let path = format!("{meta_path}.labels.{key}");
         if let Some(problem) = label_key_problem(key) {
             out.push(Diagnostic::at(
                 Area::Input,
                 origin,
                 &path,
-                Severity::Error,
-                "invalid-label",
+                rule.severity,
+                rule.id,
                 format!("label key `{key}` is invalid: {problem}"),
             ));
         }
@@ -393,8 +428,8 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
                 Area::Input,
                 origin,
                 &path,
-                Severity::Error,
-                "invalid-label",
+                rule.severity,
+                rule.id,
                 format!("label `{key}: {value}` is invalid: {problem}"),
             ));
         }

@@ -222,7 +222,11 @@ pub fn compile(inventory: &Inventory) -> (Vec<Policy>, Vec<Diagnostic>) {
                     &error.path,
                     Severity::Error,
                     "netpol-invalid",
-                    format!("{}; the API server rejects this NetworkPolicy, so kubeplay leaves it out", error.message),
+                    format!(
+                        "NetworkPolicy {} is invalid: {}; kubeplay leaves the policy out",
+                        crate::diagnostic::go_quote(loaded.name()),
+                        error.message
+                    ),
                 ));
             }
         }
@@ -317,15 +321,26 @@ fn compile_one(
 
 fn compile_peer(peer: &NetworkPolicyPeer, index: usize, path: &str, errors: &mut Vec<FieldError>) -> Option<Peer> {
     // validation.go ValidateNetworkPolicyPeer (netpol.md §12).
+    // Messages are upstream's field errors (pkg/apis/networking/validation:
+    // ValidateNetworkPolicyPeer, ValidateIPBlock, IsValidCIDRForLegacyField).
+    use crate::validation::field;
     if let Some(block) = &peer.ip_block {
         if peer.pod_selector.is_some() || peer.namespace_selector.is_some() {
-            errors.push(FieldError::new(path, "a peer may not combine ipBlock with podSelector or namespaceSelector"));
+            errors.push(FieldError::new(path, field::forbidden(path, "may not specify both ipBlock and another peer")));
+            return None;
+        }
+        let cidr_path = format!("{path}.ipBlock.cidr");
+        if block.cidr.is_empty() {
+            errors.push(FieldError::new(&cidr_path, field::required(&cidr_path, "")));
             return None;
         }
         let cidr = match parse_cidr(&block.cidr) {
             Ok(cidr) => cidr,
-            Err(e) => {
-                errors.push(FieldError::new(format!("{path}.ipBlock.cidr"), e));
+            Err(_) => {
+                errors.push(FieldError::new(
+                    &cidr_path,
+                    field::invalid(&cidr_path, &field::quoted(&block.cidr), CIDR_INVALID),
+                ));
                 return None;
             }
         };
@@ -333,19 +348,20 @@ fn compile_peer(peer: &NetworkPolicyPeer, index: usize, path: &str, errors: &mut
         addresses.add(cidr);
         for (i, except) in block.except.iter().flatten().enumerate() {
             let except_path = format!("{path}.ipBlock.except[{i}]");
-            match parse_cidr(except) {
-                Ok(range) if is_strict_subset(&range, &cidr) => addresses.subtract(range),
-                Ok(_) => errors.push(FieldError::new(
-                    except_path,
-                    format!("except `{except}` must be a strict subset of cidr `{}`", block.cidr),
-                )),
-                Err(e) => errors.push(FieldError::new(except_path, e)),
-            }
+            let problem = match parse_cidr(except) {
+                Ok(range) if is_strict_subset(&range, &cidr) => {
+                    addresses.subtract(range);
+                    continue;
+                }
+                Ok(_) => "must be a strict subset of `cidr`",
+                Err(_) => CIDR_INVALID,
+            };
+            errors.push(FieldError::new(&except_path, field::invalid(&except_path, &field::quoted(except), problem)));
         }
         return Some(Peer { index, kind: PeerKind::IpBlock { cidr: block.cidr.clone(), addresses } });
     }
     if peer.pod_selector.is_none() && peer.namespace_selector.is_none() {
-        errors.push(FieldError::new(path, "must specify a peer: set podSelector, namespaceSelector or ipBlock"));
+        errors.push(FieldError::new(path, field::required(path, "must specify a peer")));
         return None;
     }
     let mut compile_selector = |selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
@@ -369,88 +385,88 @@ fn is_strict_subset(inner: &IpRange, outer: &IpRange) -> bool {
     inner.is_subset_of(outer) && inner != outer
 }
 
+/// `IsValidCIDRForLegacyField`'s message for a value that does not parse.
+const CIDR_INVALID: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/// `ValidateNetworkPolicyPort`, every check and message as upstream has them
+/// (pkg/apis/networking/validation/validation.go); a port with any error is left out.
 fn compile_port(port: &NetworkPolicyPort, index: usize, path: &str, errors: &mut Vec<FieldError>) -> Option<PortEntry> {
+    use crate::validation::field;
+    let before = errors.len();
+    let mut push = |field_path: String, message: String| errors.push(FieldError::new(field_path, message));
     // defaults.go SetDefaults_NetworkPolicyPort: protocol defaults to TCP (netpol.md §25).
     let protocol = match port.protocol.as_deref() {
-        None => Protocol::TCP,
-        Some("TCP") => Protocol::TCP,
+        None | Some("TCP") => Protocol::TCP,
         Some("UDP") => Protocol::UDP,
         Some("SCTP") => Protocol::SCTP,
         Some(other) => {
-            errors.push(FieldError::new(
-                format!("{path}.protocol"),
-                format!("protocol `{other}` must be TCP, UDP or SCTP (upper case)"),
-            ));
-            return None;
+            let protocol_path = format!("{path}.protocol");
+            push(
+                protocol_path.clone(),
+                field::not_supported(&protocol_path, &field::quoted(other), &["TCP", "UDP", "SCTP"]),
+            );
+            Protocol::TCP
         }
     };
+    let end_path = format!("{path}.endPort");
+    let port_path = format!("{path}.port");
     let spec = match &port.port {
         None => {
-            if port.end_port.is_some() {
-                errors.push(FieldError::new(format!("{path}.endPort"), "endPort needs a numeric `port`"));
-                return None;
+            if let Some(end) = port.end_port {
+                push(
+                    end_path.clone(),
+                    field::invalid(&end_path, &end.to_string(), "may not be specified when `port` is not specified"),
+                );
             }
             PortSpec::Any
         }
         Some(IntOrString::Int(number)) => {
-            let Some(lo) = valid_port(*number) else {
-                errors.push(FieldError::new(
-                    format!("{path}.port"),
-                    format!("port {number} must be between 1 and 65535"),
-                ));
-                return None;
-            };
-            let hi = match port.end_port {
-                None => lo,
-                Some(end) => match valid_port(end) {
-                    Some(hi) if hi >= lo => hi,
-                    _ => {
-                        errors.push(FieldError::new(
-                            format!("{path}.endPort"),
-                            format!("endPort {end} must be between {lo} (the port) and 65535"),
-                        ));
-                        return None;
-                    }
-                },
-            };
-            PortSpec::Range(lo, hi)
+            for problem in field::port_num_problems(i64::from(*number)) {
+                push(port_path.clone(), field::invalid(&port_path, &number.to_string(), &problem));
+            }
+            if let Some(end) = port.end_port {
+                // Upstream prints the port, not endPort, as the value here.
+                if end < *number {
+                    push(
+                        end_path.clone(),
+                        field::invalid(&end_path, &number.to_string(), "must be greater than or equal to `port`"),
+                    );
+                }
+                for problem in field::port_num_problems(i64::from(end)) {
+                    push(end_path.clone(), field::invalid(&end_path, &end.to_string(), &problem));
+                }
+            }
+            match (valid_port(*number), port.end_port.map(valid_port)) {
+                (Some(lo), None) => PortSpec::Range(lo, lo),
+                (Some(lo), Some(Some(hi))) => PortSpec::Range(lo, hi),
+                _ => PortSpec::Any,
+            }
         }
         Some(IntOrString::String(name)) => {
-            if port.end_port.is_some() {
-                errors.push(FieldError::new(format!("{path}.endPort"), "endPort cannot be used with a named port"));
-                return None;
+            if let Some(end) = port.end_port {
+                push(
+                    end_path.clone(),
+                    field::invalid(&end_path, &end.to_string(), "may not be specified when `port` is non-numeric"),
+                );
             }
-            if let Some(problem) = port_name_problem(name) {
-                errors.push(FieldError::new(format!("{path}.port"), problem));
-                return None;
+            for problem in field::port_name_problems(name) {
+                // A quoted number is a port name to the API server.
+                let hint = if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+                    " (a quoted number is a port *name*: write it unquoted)"
+                } else {
+                    ""
+                };
+                push(
+                    port_path.clone(),
+                    format!("{}{hint}", field::invalid(&port_path, &field::quoted(name), &problem)),
+                );
             }
             PortSpec::Named(name.clone())
         }
     };
-    Some(PortEntry { index, protocol, spec })
+    (errors.len() == before).then_some(PortEntry { index, protocol, spec })
 }
 
 fn valid_port(number: i32) -> Option<u16> {
     u16::try_from(number).ok().filter(|p| *p >= 1)
-}
-
-/// IANA_SVC_NAME (validation.IsValidPortName, netpol.md §29).
-pub fn port_name_problem(name: &str) -> Option<String> {
-    let bytes = name.as_bytes();
-    let ok = !bytes.is_empty()
-        && bytes.len() <= 15
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes.iter().any(u8::is_ascii_lowercase)
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.contains("--");
-    if ok {
-        None
-    } else if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) {
-        Some(format!("port \"{name}\" is a quoted number, which Kubernetes reads as a port *name*; write it unquoted"))
-    } else {
-        Some(format!(
-            "port name `{name}` is not a valid IANA service name (at most 15 characters of a-z, 0-9 and '-', at least one letter, no leading, trailing or double '-')"
-        ))
-    }
 }

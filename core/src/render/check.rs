@@ -13,6 +13,17 @@ use crate::source::Location;
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckOutput<'a> {
     pub workloads: Vec<CheckWorkload<'a>>,
+    /// Objects that are not workloads and have best-practice findings; the
+    /// key is absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<CheckObject<'a>>,
+}
+
+/// A Service, PodDisruptionBudget or HorizontalPodAutoscaler with findings.
+#[derive(Serialize, Debug, PartialEq)]
+pub struct CheckObject<'a> {
+    pub id: &'a str,
+    pub findings: Vec<CheckFinding<'a>>,
 }
 
 #[derive(Serialize, Debug, PartialEq)]
@@ -88,6 +99,11 @@ pub fn output(section: &SecuritySection) -> CheckOutput<'_> {
                 psp: w.psp.as_ref().map_or(&[], |d| d.evaluations.as_slice()),
                 findings: w.findings.iter().map(CheckFinding::of).collect(),
             })
+            .collect(),
+        objects: section
+            .objects
+            .iter()
+            .map(|o| CheckObject { id: &o.id, findings: o.findings.iter().map(CheckFinding::of).collect() })
             .collect(),
     }
 }

@@ -89,6 +89,12 @@ pub fn log(section: &SecuritySection) -> serde_json::Value {
             results.push(sarif_result(&f.code, sarif_level(f.severity), &message, &f.location));
         }
     }
+    for o in &section.objects {
+        for f in &o.findings {
+            let message = format!("{}: {}", o.id, f.message);
+            results.push(sarif_result(&f.code, sarif_level(f.severity), &message, &f.location));
+        }
+    }
     serde_json::json!({
         "version": SARIF_VERSION,
         "$schema": SARIF_SCHEMA,

@@ -78,6 +78,11 @@ fn blocking_budgets(inventory: &Inventory, out: &mut Vec<Diagnostic>) {
         }
         let loaded = &inventory.objects[pdb.object];
         let Object::PodDisruptionBudget(object) = &loaded.object else { continue };
+        // A budget without minAvailable or maxUnavailable is the best-practice
+        // rule `pdb-policy-missing`, which says why it blocks.
+        if object.spec.as_ref().is_none_or(|s| s.min_available.is_none() && s.max_unavailable.is_none()) {
+            continue;
+        }
         let pod = &cluster.pods[first];
         let why = match &status.sync_error {
             Some(error) => format!("its status cannot be computed ({error})"),

@@ -118,6 +118,11 @@ pub struct SecuritySection {
     pub psp_migration: Vec<MigrationRow>,
     /// The best-practice rule catalogue with equivalent tool ids.
     pub rules: Vec<Rule>,
+    /// Best-practice findings of objects that are not workloads (Services,
+    /// PodDisruptionBudgets, HorizontalPodAutoscalers), objects without
+    /// findings left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<practices::ObjectFindings>,
 }
 
 impl Default for SecuritySection {
@@ -129,6 +134,7 @@ impl Default for SecuritySection {
             psp_policies: Vec::new(),
             psp_migration: psp::migration_table(),
             rules: practices::rules(),
+            objects: Vec::new(),
         }
     }
 }
@@ -181,6 +187,7 @@ pub fn analyze(inventory: &Inventory, engine: &Engine, options: &Options) -> Sec
         workloads,
         namespaces,
         psp_policies,
+        objects: practices::object_findings(inventory, &network),
         ..SecuritySection::default()
     }
 }

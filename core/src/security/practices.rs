@@ -348,6 +348,43 @@ const RULES: &[RuleDef] = &[
         kubescape: &[],
         kube_linter: &[],
     },
+    // Findings on objects that are not workloads (`object_findings`).
+    RuleDef {
+        id: "service-selects-no-pod",
+        severity: Severity::Warning,
+        title: "Service selector matches no pod",
+        kube_score: &["service-targets-pod"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &["dangling-service"],
+    },
+    RuleDef {
+        id: "service-type-node-port",
+        severity: Severity::Info,
+        title: "Service of type NodePort",
+        kube_score: &["service-type"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &["exposed-services"],
+    },
+    RuleDef {
+        id: "pdb-policy-missing",
+        severity: Severity::Warning,
+        title: "PodDisruptionBudget sets neither minAvailable nor maxUnavailable",
+        kube_score: &["poddisruptionbudget-has-policy"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &[],
+    },
+    RuleDef {
+        id: "autoscaler-min-replicas-low",
+        severity: Severity::Info,
+        title: "HorizontalPodAutoscaler may scale down to one replica",
+        kube_score: &["horizontalpodautoscaler-replicas"],
+        polaris: &["hpaMinAvailability"],
+        kubescape: &[],
+        kube_linter: &["hpa-minimum-three-replicas"],
+    },
 ];
 
 /// The rule catalogue, for SARIF `rules` and listings.
@@ -1151,4 +1188,156 @@ fn network_policy_coverage(sink: &mut Sink<'_, '_>, network: &NetworkContext<'_>
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// Findings on objects that are not workloads: Services, PodDisruptionBudgets
+// and HorizontalPodAutoscalers (kube-score's service, disruptionbudget and hpa
+// checks). A NetworkPolicy that selects no pod is the netpol lint's
+// `netpol-selects-nothing`, an HPA whose target is missing the scaling lab's
+// `hpa-target-missing`, each said once, where its analysis lives.
+
+/// The best-practice findings of one object that is not a workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectFindings {
+    /// `ns/name[Kind]`.
+    pub id: String,
+    pub kind: Kind,
+    #[serde(with = "crate::render::contract::practice_findings")]
+    pub findings: Vec<Diagnostic>,
+}
+
+/// A finding about `loaded` at `path`, at its rule's severity.
+fn object_finding(loaded: &crate::model::Loaded, id: &str, path: &str, message: String, fix: &str) -> Diagnostic {
+    Diagnostic::at(Area::Security, &loaded.origin, path, severity_of(id), id, message).with_fix(fix)
+}
+
+/// Findings for every Service, PodDisruptionBudget and HorizontalPodAutoscaler
+/// of the inventory, in input order (objects without findings are left out).
+pub fn object_findings(inventory: &Inventory, network: &NetworkContext<'_>) -> Vec<ObjectFindings> {
+    use crate::model::Object;
+    let mut out = Vec::new();
+    for loaded in &inventory.objects {
+        let findings = match &loaded.object {
+            Object::Service(service) => service_findings(loaded, service, network),
+            Object::PodDisruptionBudget(pdb) => pdb_findings(loaded, pdb),
+            Object::HorizontalPodAutoscaler(hpa) => autoscaler_findings(loaded, hpa),
+            _ => continue,
+        };
+        if !findings.is_empty() {
+            out.push(ObjectFindings { id: loaded.id(), kind: loaded.kind(), findings });
+        }
+    }
+    out
+}
+
+/// kube-score's `service-targets-pod` and `service-type` (score/service/service.go).
+/// Which pods a Service selects is the NetworkPolicy engine's view of the
+/// input (every Pod that takes part in traffic and one representative per
+/// workload template), matched as the endpoints controller does
+/// (`netpol::service::selects_pods`): a Service without a selector selects no
+/// pods on purpose (its endpoints are written by hand), so it is not flagged,
+/// where kube-score reads the empty selector as matching every pod of the
+/// namespace. As with `netpol-selects-nothing`, an input without any pod or
+/// workload gets no finding: it shows only part of the cluster.
+fn service_findings(
+    loaded: &crate::model::Loaded,
+    service: &k8s_openapi::api::core::v1::Service,
+    network: &NetworkContext<'_>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let spec = service.spec.as_ref();
+    let service_type = spec.and_then(|s| s.type_.as_deref()).unwrap_or("ClusterIP");
+    let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE);
+    let selector = spec.and_then(|s| s.selector.as_ref()).filter(|s| !s.is_empty());
+    if let Some(selector) = selector
+        && service_type != "ExternalName"
+        && !network.engine.endpoints.is_empty()
+        && !network
+            .engine
+            .endpoints
+            .iter()
+            .any(|e| e.namespace == namespace && crate::netpol::service::selects_pods(service, &e.labels))
+    {
+        let pairs = selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+        out.push(object_finding(
+            loaded,
+            "service-selects-no-pod",
+            "spec.selector",
+            format!(
+                "Service {:?} selects no pod: nothing in namespace {namespace:?} carries the labels {pairs}, so it has no endpoints and connections to it fail",
+                loaded.name()
+            ),
+            "# make spec.selector match the labels of the pod template it serves:\nselector:\n  app: <the pods' app label>",
+        ));
+    }
+    if service_type == "NodePort" {
+        out.push(object_finding(
+            loaded,
+            "service-type-node-port",
+            "spec.type",
+            format!(
+                "Service {:?} is of type NodePort: every node opens its port to whoever can reach a node, and with the default externalTrafficPolicy: Cluster the pods see a node's address instead of the client's, so NetworkPolicies cannot tell clients apart",
+                loaded.name()
+            ),
+            "type: ClusterIP  # and expose it through an Ingress or a LoadBalancer Service",
+        ));
+    }
+    out
+}
+
+/// kube-score's `poddisruptionbudget-has-policy` (score/disruptionbudget):
+/// neither `minAvailable` nor `maxUnavailable`. policy/v1 defaults neither
+/// (policy/v1beta1 defaulted minAvailable to 1), and the disruption
+/// controller then expects 0 pods and allows 0 disruptions
+/// (`resilience::pdb`, disruption.md §2.2): every eviction of a pod the
+/// budget selects is refused.
+fn pdb_findings(
+    loaded: &crate::model::Loaded,
+    pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget,
+) -> Vec<Diagnostic> {
+    let spec = pdb.spec.as_ref();
+    if spec.is_some_and(|s| s.min_available.is_some() || s.max_unavailable.is_some()) {
+        return Vec::new();
+    }
+    vec![object_finding(
+        loaded,
+        "pdb-policy-missing",
+        "spec",
+        format!(
+            "PodDisruptionBudget {:?} sets neither minAvailable nor maxUnavailable: the disruption controller expects no pods and allows 0 disruptions, so every eviction of the pods it selects is refused and node drains block",
+            loaded.name()
+        ),
+        "spec:\n  maxUnavailable: 1",
+    )]
+}
+
+/// kube-score's `horizontalpodautoscaler-replicas` (score/hpa/hpa.go):
+/// `minReplicas`, default 1, below 2. Polaris' `hpaMinAvailability` flags only
+/// a written minReplicas below 2, kube-linter's `hpa-minimum-three-replicas`
+/// one below 3. (`horizontalpodautoscaler-has-target` is the scaling lab's
+/// `hpa-target-missing`.)
+fn autoscaler_findings(
+    loaded: &crate::model::Loaded,
+    hpa: &k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler,
+) -> Vec<Diagnostic> {
+    let min = hpa.spec.min_replicas.unwrap_or(1);
+    // minReplicas 0 or less is the API server's refusal (`hpa-replicas`).
+    if min != 1 {
+        return Vec::new();
+    }
+    let written =
+        if hpa.spec.min_replicas.is_some() { "sets minReplicas: 1" } else { "sets no minReplicas (default 1)" };
+    vec![object_finding(
+        loaded,
+        "autoscaler-min-replicas-low",
+        if hpa.spec.min_replicas.is_some() { "spec.minReplicas" } else { "spec" },
+        format!(
+            "HorizontalPodAutoscaler {:?} {written}: at low load it scales {} {:?} down to a single replica, and any disruption is then an outage",
+            loaded.name(),
+            hpa.spec.scale_target_ref.kind,
+            hpa.spec.scale_target_ref.name
+        ),
+        "minReplicas: 2",
+    )]
 }

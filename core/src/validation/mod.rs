@@ -17,6 +17,7 @@ mod batch;
 mod core;
 pub mod field;
 mod policy;
+mod rbac;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::Object;
@@ -31,6 +32,9 @@ pub struct Rule {
     pub severity: Severity,
     pub upstream: &'static str,
     pub checks: &'static str,
+    /// The checks of kube-score, Polaris, kubescape and kube-linter that
+    /// report the same problem, by tool.
+    pub equivalents: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// The rules, by id.
@@ -43,138 +47,201 @@ pub mod rule {
         severity: Error,
         upstream: "apps ValidatePodTemplateSpecForReplicaSet / ForStatefulSet, ValidateDaemonSetSpec; core ValidatePodTemplateSpecForRC; batch ValidateJobSpec",
         checks: "a controller's selector matches its pod template's labels",
+        equivalents: &[
+            (
+                "kube-score",
+                &[
+                    "deployment-pod-selector-labels-match-template-metadata-labels",
+                    "statefulset-pod-selector-labels-match-template-metadata-labels",
+                ],
+            ),
+            ("kube-linter", &["mismatching-selector"]),
+        ],
     };
     pub const SELECTOR_EMPTY: &Rule = &Rule {
         id: "selector-empty",
         severity: Error,
         upstream: "apps ValidateDeploymentSpec / ValidateReplicaSetSpec / ValidateDaemonSetSpec / ValidateStatefulSetSpec; core ValidateNonEmptySelector; batch ValidateJobSpec / ValidateJobTemplateSpec",
         checks: "a controller's selector is set and not empty (a CronJob's job template has none: it is generated)",
+        equivalents: &[],
     };
     pub const NEGATIVE: &Rule = &Rule {
         id: "negative-value",
         severity: Error,
         upstream: "core ValidateNonnegativeField",
         checks: "replicas, minReadySeconds, history limits, parallelism, completions, deadlines are not negative",
+        equivalents: &[],
     };
     pub const RESTART_POLICY: &Rule = &Rule {
         id: "restart-policy-unsupported",
         severity: Error,
         upstream: "core validateRestartPolicy; apps/core controllers (Always only); batch ValidateJobSpec (OnFailure or Never)",
         checks: "the pod template's restartPolicy is one its controller runs (the default is Always); no activeDeadlineSeconds under a long-running controller",
+        equivalents: &[("kube-score", &["cronjob-restartpolicy"])],
     };
     pub const DEPLOYMENT_STRATEGY: &Rule = &Rule {
         id: "deployment-strategy",
         severity: Error,
         upstream: "apps ValidateDeploymentStrategy / ValidateRollingUpdateDeployment / ValidateDeploymentSpec",
         checks: "rollingUpdate only with RollingUpdate; maxUnavailable and maxSurge not both 0, percentages valid; progressDeadlineSeconds > minReadySeconds",
+        equivalents: &[],
     };
     pub const CONTAINER_NAME: &Rule = &Rule {
         id: "container-name",
         severity: Error,
         upstream: "core validateContainers / validateInitContainers",
         checks: "container names are set, DNS-1123 labels, and unique across containers and init containers",
+        equivalents: &[],
     };
     pub const CONTAINER_IMAGE: &Rule = &Rule {
         id: "container-image-required",
         severity: Error,
         upstream: "core validateContainerOnlyForPod",
         checks: "a Pod's containers name an image (templates may leave it to a webhook)",
+        equivalents: &[],
     };
     pub const CONTAINER_PORT: &Rule = &Rule {
         id: "container-port",
         severity: Error,
         upstream: "core validateContainerPorts",
         checks: "container ports: names valid and unique in the container, containerPort set and 1-65535, hostPort 1-65535, protocol TCP, UDP or SCTP",
+        equivalents: &[("kube-score", &["container-ports-check"])],
     };
     pub const INIT_CONTAINER_PROBE: &Rule = &Rule {
         id: "init-container-probe",
         severity: Error,
         upstream: "core validateInitContainers",
         checks: "init containers have no probes or lifecycle hooks unless restartPolicy is Always (a sidecar)",
+        equivalents: &[],
     };
     pub const ENV_NAME: &Rule = &Rule {
         id: "env-name",
         severity: Error,
         upstream: "core validateEnv (IsRelaxedEnvVarName)",
         checks: "environment variable names are set and printable ASCII without '='",
+        equivalents: &[],
     };
     pub const VOLUME_NAME: &Rule = &Rule {
         id: "volume-name",
         severity: Error,
         upstream: "core ValidateVolumes",
         checks: "volume names are set, DNS-1123 labels and unique",
+        equivalents: &[],
     };
     pub const VOLUME_MOUNT: &Rule = &Rule {
         id: "volume-mount",
         severity: Error,
         upstream: "core validateVolumeMounts",
         checks: "each volumeMount names a volume of the pod and has a mountPath used once",
+        equivalents: &[],
     };
     pub const PROBE: &Rule = &Rule {
         id: "probe-handler",
         severity: Error,
         upstream: "core validateProbe / validateHandler / validateLifecycle",
         checks: "probes and lifecycle hooks have exactly one handler with a valid port; probe numbers not negative; liveness and startup successThreshold 1",
+        equivalents: &[],
     };
     pub const SERVICE_PORT: &Rule = &Rule {
         id: "service-port",
         severity: Error,
         upstream: "core ValidateService / validateServicePort",
         checks: "a Service (not headless or ExternalName) has ports; each port 1-65535, protocol TCP, UDP or SCTP, targetPort a valid number or name",
+        equivalents: &[],
     };
     pub const SERVICE_PORT_NAME: &Rule = &Rule {
         id: "service-port-name",
         severity: Error,
         upstream: "core validateServicePort",
         checks: "with more than one port every port is named; names are DNS-1123 labels and unique",
+        equivalents: &[],
     };
     pub const SERVICE_PORT_DUPLICATE: &Rule = &Rule {
         id: "service-port-duplicate",
         severity: Error,
         upstream: "core ValidateService",
         checks: "no two ports of a Service have the same port and protocol",
+        equivalents: &[],
     };
     pub const SERVICE_NODE_PORT: &Rule = &Rule {
         id: "service-node-port",
         severity: Error,
         upstream: "core ValidateService",
         checks: "nodePort only on NodePort and LoadBalancer Services, each (nodePort, protocol) once",
+        equivalents: &[],
     };
     pub const SERVICE_TYPE: &Rule = &Rule {
         id: "service-type",
         severity: Error,
         upstream: "core ValidateService",
         checks: "type is ClusterIP, NodePort, LoadBalancer or ExternalName; ExternalName needs a DNS name; NodePort and LoadBalancer are not headless",
+        equivalents: &[],
     };
     pub const PDB_BUDGET: &Rule = &Rule {
         id: "pdb-budget",
         severity: Error,
         upstream: "policy ValidatePodDisruptionBudgetSpec",
         checks: "minAvailable and maxUnavailable not both set; each a non-negative number or a percentage up to 100%",
+        equivalents: &[],
     };
     pub const HPA_REPLICAS: &Rule = &Rule {
         id: "hpa-replicas",
         severity: Error,
         upstream: "autoscaling ValidateHorizontalPodAutoscalerSpec",
         checks: "minReplicas >= 1, maxReplicas >= 1 and >= minReplicas, scaleTargetRef kind and name set",
+        equivalents: &[],
     };
     pub const CRONJOB_SCHEDULE: &Rule = &Rule {
         id: "cronjob-schedule",
         severity: Error,
         upstream: "batch ValidateCronJobSpec / validateScheduleFormat / validateConcurrencyPolicy",
         checks: "schedule set, five fields or a descriptor, no TZ in it; concurrencyPolicy Allow, Forbid or Replace",
+        equivalents: &[],
+    };
+    pub const RBAC_RULE: &Rule = &Rule {
+        id: "rbac-rule",
+        severity: Error,
+        upstream: "rbac ValidatePolicyRule",
+        checks: "a Role's or ClusterRole's rule has verbs, and either apiGroups and resources or nonResourceURLs (not both; none in a Role)",
+        equivalents: &[],
+    };
+    pub const RBAC_BINDING: &Rule = &Rule {
+        id: "rbac-binding",
+        severity: Error,
+        upstream: "rbac ValidateRoleBinding / ValidateClusterRoleBinding / ValidateRoleBindingSubject",
+        checks: "roleRef names a Role or ClusterRole (a ClusterRoleBinding only a ClusterRole) of rbac.authorization.k8s.io; subjects are a ServiceAccount (with a namespace in a ClusterRoleBinding), User or Group with a name and their API group",
+        equivalents: &[],
+    };
+    pub const API_VERSION_REMOVED: &Rule = &Rule {
+        id: "api-version-removed",
+        severity: Error,
+        upstream: "the served API versions (kubernetes.io/docs/reference/using-api/deprecation-guide)",
+        checks: "the apiVersion is one the API server still serves (extensions/v1beta1, apps/v1beta1 and v1beta2, batch/v1beta1, autoscaling/v2beta1 and v2beta2, policy/v1beta1 PodDisruptionBudget, rbac v1beta1 are removed); checked by the loader, which ignores the object",
+        equivalents: &[("kube-score", &["stable-version"])],
+    };
+    pub const INVALID_LABEL: &Rule = &Rule {
+        id: "invalid-label",
+        severity: Error,
+        upstream: "apimachinery ValidateLabels (IsQualifiedName, IsValidLabelValue) for the object's and its pod template's labels",
+        checks: "label keys are qualified names (optional DNS subdomain prefix) and values empty or 63 characters of letters, digits, '-', '_', '.' starting and ending alphanumeric (checked by the loader)",
+        equivalents: &[("kube-score", &["label-values"])],
     };
     pub const ENV_DUPLICATE: &Rule = &Rule {
         id: "env-duplicate",
         severity: Warning,
         upstream: "pkg/api/pod/warnings.go",
         checks: "an env name repeated in a container hides the earlier value (unless it refers to it), and apply may drop one",
+        equivalents: &[
+            ("kube-score", &["environment-variable-key-duplication"]),
+            ("kube-linter", &["duplicate-env-var"]),
+        ],
     };
     pub const CONTAINER_PORT_DUPLICATE: &Rule = &Rule {
         id: "container-port-duplicate",
         severity: Warning,
         upstream: "pkg/api/pod/warnings.go",
         checks: "the same containerPort and protocol defined twice in a pod (duplicate, overlapping or ambiguous hostPort/hostIP)",
+        equivalents: &[("kube-score", &["container-ports-check"])],
     };
 }
 
@@ -201,6 +268,10 @@ pub const RULES: &[&Rule] = &[
     rule::PDB_BUDGET,
     rule::HPA_REPLICAS,
     rule::CRONJOB_SCHEDULE,
+    rule::RBAC_RULE,
+    rule::RBAC_BINDING,
+    rule::API_VERSION_REMOVED,
+    rule::INVALID_LABEL,
     rule::ENV_DUPLICATE,
     rule::CONTAINER_PORT_DUPLICATE,
 ];
@@ -240,6 +311,12 @@ pub fn check(object: &Object) -> Vec<Found> {
         Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
         Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
         Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
+        Object::Role(role) => rbac::rules(role.rules.as_ref(), true, &mut out),
+        Object::ClusterRole(role) => rbac::rules(role.rules.as_ref(), false, &mut out),
+        Object::RoleBinding(binding) => rbac::binding(&binding.role_ref, binding.subjects.as_ref(), true, &mut out),
+        Object::ClusterRoleBinding(binding) => {
+            rbac::binding(&binding.role_ref, binding.subjects.as_ref(), false, &mut out)
+        }
         _ => {}
     }
     out

@@ -1,6 +1,9 @@
 //! Findings: every located finding — loading diagnostics, NetworkPolicy lint,
 //! admission (quota and limits) and best practices — filterable by severity and
-//! by the analysis it came from; clicking one selects its lines.
+//! by the analysis it came from; clicking one selects its lines. A finding's
+//! rule id opens its card from the rule reference (`kubeplay rules`,
+//! `docs/rules.md`): what the rule checks, why it matters, the upstream
+//! function and the same check in other tools, as the worker sends them.
 
 use kubeplay_core::Area;
 use kubeplay_core::Severity;
@@ -27,6 +30,9 @@ pub fn message_html(message: &str) -> Html {
 #[function_component(FindingsView)]
 pub fn findings_view(props: &FindingsProps) -> Html {
     let findings = &props.analysis.outcome.findings;
+    let rules = &props.analysis.outcome.rules;
+    // The row whose rule card is open: `code@line:column`.
+    let open_card = use_state(|| None::<String>);
     let totals = &props.analysis.outcome.counts;
     let count = |severity: Severity| match severity {
         Severity::Error => totals.findings_by_severity[0],
@@ -77,15 +83,44 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                         let onclick = { let on_select = props.on_select.clone(); Callback::from(move |_: MouseEvent| on_select.emit((line, end_line))) };
                         let onkeydown = { let on_select = props.on_select.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); on_select.emit((line, end_line)) }) };
                         let severity = d.severity.as_str();
+                        let key = format!("{}@{line}:{}", d.code, d.location.span.column);
+                        let card = rules.iter().find(|r| r.id == d.code);
+                        let is_open = card.is_some() && open_card.as_deref() == Some(key.as_str());
+                        let card_id = format!("rule-card-{}", key.replace(['@', ':'], "-"));
+                        let toggle = {
+                            let open_card = open_card.clone();
+                            let key = key.clone();
+                            Callback::from(move |e: MouseEvent| {
+                                e.stop_propagation();
+                                open_card.set(if open_card.as_deref() == Some(key.as_str()) { None } else { Some(key.clone()) });
+                            })
+                        };
+                        // Enter and Space press the button, not the row.
+                        let keep_keys = Callback::from(|e: KeyboardEvent| e.stop_propagation());
+                        let inside_card = Callback::from(|e: MouseEvent| e.stop_propagation());
                         html! {
                             <li class={classes!("diagnostic", format!("sev-{severity}"))} tabindex="0" role="button"
                                 aria-label={format!("{severity} at line {line}: {}", d.message)}
                                 data-line={line.to_string()} data-code={d.code.clone()} data-area={d.area.label().to_owned()} {onclick} {onkeydown}>
                                 <span class="badge">{severity}</span>
                                 <span class="where">{format!("line {line}:{}", d.location.span.column)}{ if d.location.doc > 0 { format!(" · doc {}", d.location.doc) } else { String::new() } }</span>
-                                <span class="code-id">{&d.code}</span>
+                                if card.is_some() {
+                                    <button class="code-id rule-link" aria-expanded={is_open.to_string()} aria-controls={card_id.clone()}
+                                        title="What this rule checks" onclick={toggle} onkeydown={keep_keys.clone()}>{&d.code}</button>
+                                } else {
+                                    <span class="code-id">{&d.code}</span>
+                                }
                                 <span class="message">{message_html(&d.message)}</span>
                                 if let Some(path) = &d.location.path { <span class="path">{path}</span> }
+                                if let Some(card) = card.filter(|_| is_open) {
+                                    <div class="rule-card" id={card_id} data-testid="rule-card" onclick={inside_card} onkeydown={keep_keys}>
+                                        <div class="rule-head"><code>{&card.id}</code>{format!(" · rule, {} by default", card.severity.as_str())}</div>
+                                        <p><strong>{"Checks: "}</strong>{message_html(&card.checks)}</p>
+                                        <p><strong>{"Why it matters: "}</strong>{&card.why}</p>
+                                        if let Some(upstream) = &card.upstream { <p><strong>{"Upstream: "}</strong>{upstream}</p> }
+                                        if !card.equivalents.is_empty() { <p><strong>{"Same check in: "}</strong>{card.equivalents.join("; ")}</p> }
+                                    </div>
+                                }
                             </li>
                         }
                     }) }

@@ -107,6 +107,22 @@ fn finding_rows(findings: Vec<&Diagnostic>) -> Vec<FindingRow> {
         .collect()
 }
 
+/// The reference entries of the codes the rows show, from core's rule tables.
+fn rule_cards(rows: &[FindingRow]) -> Vec<RuleCard> {
+    kubeplay_core::render::rules::rule_reference()
+        .into_iter()
+        .filter(|rule| rows.iter().any(|row| row.code == rule.id))
+        .map(|rule| RuleCard {
+            equivalents: rule.equivalents.iter().map(|(tool, ids)| format!("{tool}: {}", ids.join(", "))).collect(),
+            id: rule.id,
+            severity: rule.severity,
+            checks: rule.checks,
+            upstream: rule.upstream,
+            why: rule.why,
+        })
+        .collect()
+}
+
 /// used / hard as a percentage for the bar (display only; exact values are printed).
 fn percent(used: &kubeplay_core::quantity::Quantity, hard: &kubeplay_core::quantity::Quantity) -> f64 {
     match (used.milli_value(), hard.milli_value()) {
@@ -1096,6 +1112,8 @@ impl Analyser {
         drop(loading);
         let all = kubeplay_core::report::findings(&report);
         let outcome_counts = counts(&report, &all);
+        let findings = finding_rows(all);
+        let rules = rule_cards(&findings);
         let mut outcome = Outcome {
             run,
             counts: outcome_counts,
@@ -1104,7 +1122,8 @@ impl Analyser {
             tasks,
             checklist,
             marks: self::marks(&report),
-            findings: finding_rows(all),
+            findings,
+            rules,
             traffic,
             resources: resources(&report),
             security: security(&report),
@@ -1193,6 +1212,14 @@ mod tests {
         assert!(outcome.exercise.is_some());
         assert_eq!(outcome.counts.findings, outcome.findings.len());
         assert_eq!(outcome.counts.findings_by_area.iter().sum::<usize>(), outcome.counts.findings);
+        // Each finding's code that the rule reference lists has its card, from core's tables.
+        let reference = kubeplay_core::render::rules::rule_reference();
+        for row in &outcome.findings {
+            let listed = reference.iter().any(|r| r.id == row.code);
+            assert_eq!(outcome.rules.iter().any(|card| card.id == row.code), listed, "{}", row.code);
+        }
+        let card = outcome.rules.iter().find(|card| card.id == "root-filesystem-writable").expect("a best practice");
+        assert!(card.equivalents.iter().any(|e| e.starts_with("kube-score: ")), "{card:?}");
         let edge = outcome
             .traffic
             .edges

@@ -157,6 +157,9 @@ pub struct Outcome {
     pub marks: Vec<Mark>,
     /// Every finding with its area, cut fairly between areas (errors first).
     pub findings: Vec<FindingRow>,
+    /// The rule reference entry of every code among `findings` that has one
+    /// (`kubeplay rules`, core's tables), in reference order.
+    pub rules: Vec<RuleCard>,
     pub traffic: TrafficView,
     pub resources: ResourcesView,
     pub security: SecurityView,
@@ -185,6 +188,21 @@ pub struct FindingRow {
     pub code: String,
     pub message: String,
     pub location: Location,
+}
+
+/// One rule of the reference, as a finding's card shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RuleCard {
+    pub id: String,
+    pub severity: Severity,
+    /// What it checks.
+    pub checks: String,
+    /// The upstream function that decides it (validation rules).
+    pub upstream: Option<String>,
+    /// `kube-score: id, id` per tool with a counterpart.
+    pub equivalents: Vec<String>,
+    /// Refused, warned about, or accepted but unwise.
+    pub why: String,
 }
 
 /// The traffic picture: geometry from `crate::layout`, plus what the page
