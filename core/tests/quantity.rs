@@ -194,3 +194,20 @@ fn adding_zero_to_a_large_value_is_exact() {
         assert_eq!(parse(&printed), large, "{text} + 0 printed {printed}");
     }
 }
+
+/// Found by the `quantity` fuzz target (a law of the target, not the code, was
+/// wrong): a binary-SI integer that is no multiple of 1024 prints bare, as
+/// upstream's `CanonicalizeBytes` does, and the bare number reads back as
+/// decimal SI, which prints with a decimal suffix; that second form is stable.
+#[test]
+fn a_binary_integer_that_is_no_multiple_of_1024_prints_bare_then_decimal() {
+    let binary = parse("305840937.50Ki");
+    assert_eq!(binary.canonical(), "313181120000");
+    let bare = parse(&binary.canonical());
+    assert_eq!(bare, binary);
+    assert_eq!(bare.canonical(), "313181120k");
+    assert_eq!(parse("313181120k").canonical(), "313181120k");
+    // A multiple of 1024 keeps its binary suffix, and a value under 1024 prints decimal.
+    assert_eq!(parse("1.5Gi").canonical(), "1536Mi");
+    assert_eq!(parse("0.5Ki").canonical(), "512");
+}
