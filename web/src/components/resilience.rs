@@ -27,6 +27,8 @@ const GAP: f64 = 14.0;
 const USERS_HEIGHT: f64 = 96.0;
 /// Simulated seconds per real second, the speeds offered.
 const SPEEDS: [f64; 4] = [5.0, 15.0, 30.0, 60.0];
+/// Lines the events and console panels show, newest first.
+const SHOWN_LINES: usize = 60;
 
 #[derive(Properties, PartialEq)]
 pub struct ResilienceProps {
@@ -595,7 +597,16 @@ fn lines(props: &LinesProps) -> Html {
         return html! {};
     }
     let shown = lines.partition_point(|l| l.t <= props.t);
-    let recent = lines.get(..shown).unwrap_or_default().iter().rev().take(60).collect::<Vec<_>>();
+    let up_to_now = lines.get(..shown).unwrap_or_default();
+    let recent = up_to_now.iter().rev().take(SHOWN_LINES).collect::<Vec<_>>();
+    // A long drain would scroll its own command out of the console: the commands
+    // older than the newest lines stay, below a gap.
+    let older = up_to_now.len().saturating_sub(SHOWN_LINES);
+    let commands = if props.console {
+        up_to_now[..older].iter().rev().filter(|l| l.text.starts_with("$ ")).collect::<Vec<_>>()
+    } else {
+        Vec::new()
+    };
     let current = props.t;
     html! {
         <section class={classes!("panel", "lines", props.class)} aria-label={props.title}>
@@ -603,6 +614,12 @@ fn lines(props: &LinesProps) -> Html {
             <ol reversed=true>
                 { for recent.into_iter().map(|l| html! {
                     <li class={classes!(l.bad.then_some("bad"), (l.t == current).then_some("now"))}><span class="at">{duration_label(l.t as f64)}</span><span class="text">{&l.text}</span></li>
+                }) }
+                if !commands.is_empty() {
+                    <li class="gap" aria-hidden="true">{"…"}</li>
+                }
+                { for commands.into_iter().map(|l| html! {
+                    <li><span class="at">{duration_label(l.t as f64)}</span><span class="text">{&l.text}</span></li>
                 }) }
             </ol>
         </section>
