@@ -230,7 +230,11 @@ pub struct PdbSim {
     pub object: usize,
 }
 
+/// Label-set hash → (a pod holding that namespace and those labels, the budgets selecting it).
+type BudgetMemo = HashMap<u64, Vec<(usize, Rc<[usize]>)>>;
+
 /// The whole simulated cluster at the current instant.
+
 pub struct Cluster<'a> {
     pub inventory: &'a Inventory,
     pub settings: Settings,
@@ -254,7 +258,7 @@ pub struct Cluster<'a> {
     /// The budgets selecting a (namespace, labels), by their hash, with a pod
     /// holding that key: a workload's pods share their labels, so each label
     /// set meets the selectors once, not once per pod.
-    budget_memo: HashMap<u64, Vec<(usize, Rc<[usize]>)>>,
+    budget_memo: BudgetMemo,
     /// How many distinct zone keys the nodes have ([`NodeSim::zone_id`] is below it).
     pub zones: usize,
 }
