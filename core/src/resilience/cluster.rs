@@ -234,7 +234,6 @@ pub struct PdbSim {
 type BudgetMemo = HashMap<u64, Vec<(usize, Rc<[usize]>)>>;
 
 /// The whole simulated cluster at the current instant.
-
 pub struct Cluster<'a> {
     pub inventory: &'a Inventory,
     pub settings: Settings,
