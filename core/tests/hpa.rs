@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kubeplay_core::quantity::Quantity;
-use kubeplay_core::scaling::hpa::pods::{ContainerRequests, group_pods};
+use kubeplay_core::scaling::hpa::pods::{ContainerRequests, PodSamples, group_pods};
 use kubeplay_core::scaling::hpa::{PodInfo, PodMetric, PodPhase, ReadyCondition, ReplicaCalculator, Tolerances};
 use serde::Deserialize;
 
@@ -200,7 +200,7 @@ fn replica_calculator_cases() {
                 &resource.name,
                 tol,
                 &pods,
-                &metrics,
+                &PodSamples::from_named(&pods, &metrics),
                 &case.container,
             )
             .map(|p| (p.replicas, p.raw_average, Some(p.utilization)))
@@ -216,6 +216,7 @@ fn replica_calculator_cases() {
             let current = case.current_replicas;
             match metric.type_ {
                 MetricType::Pods => {
+                    let per_pod = PodSamples::from_named(&pods, &per_pod);
                     calc.plain_metric_replicas(now, current, metric.target_usage, "", tol, &pods, &per_pod)
                 }
                 MetricType::Object => calc.object_metric_replicas(current, metric.target_usage, first, tol, &pods),
@@ -563,7 +564,8 @@ fn steady_pod(name: &str, requests: &[(&str, i64)]) -> PodInfo {
 
 /// Every pod using `value` (milli) of a resource.
 fn samples(pods: &[PodInfo], value: i64) -> MetricReading {
-    MetricReading::Pods(pods.iter().map(|p| (p.name.clone(), PodMetric { value, timestamp: 0, window: 60 })).collect())
+    let named = pods.iter().map(|p| (p.name.clone(), PodMetric { value, timestamp: 0, window: 60 })).collect();
+    MetricReading::Pods(PodSamples::from_named(pods, &named))
 }
 
 fn condition<'a>(outcome: &'a ReconcileOutcome, type_: &str) -> (&'a str, &'a str) {
@@ -769,12 +771,12 @@ metrics:
 "#
         ));
         let pods: Vec<PodInfo> = (0..levels.len()).map(|i| steady_pod(&format!("p-{i}"), &[("cpu", 1000)])).collect();
-        let cpu = MetricReading::Pods(
-            pods.iter()
-                .zip(levels)
-                .map(|(p, l)| (p.name.clone(), PodMetric { value: *l, timestamp: 0, window: 60 }))
-                .collect(),
-        );
+        let named = pods
+            .iter()
+            .zip(levels)
+            .map(|(p, l)| (p.name.clone(), PodMetric { value: *l, timestamp: 0, window: 60 }))
+            .collect();
+        let cpu = MetricReading::Pods(PodSamples::from_named(&pods, &named));
         let metrics = [cpu, extra_reading];
         HpaController::new(ControllerConfig::default()).reconcile(
             &hpa,
@@ -966,8 +968,8 @@ behavior:
                     PodInfo { name: "b".into(), start_time: Some(i64::MIN), ..PodInfo::default() },
                 ];
                 let sample = PodMetric { value, timestamp: i64::MAX, window: i64::MAX };
-                let per_pod =
-                    MetricReading::Pods(BTreeMap::from([("a".to_string(), sample), ("b".to_string(), sample)]));
+                let named = BTreeMap::from([("a".to_string(), sample), ("b".to_string(), sample)]);
+                let per_pod = MetricReading::Pods(PodSamples::from_named(&pods, &named));
                 let metrics = [
                     per_pod.clone(),
                     per_pod.clone(),

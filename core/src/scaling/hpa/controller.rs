@@ -15,7 +15,7 @@ use super::behavior::{
     convert_desired_replicas_with_rules, effective_behavior, longest_policy_period, stabilize_recommendation,
     stabilize_recommendation_with_behaviors, store_scale_event,
 };
-use super::pods::{PodInfo, PodMetrics};
+use super::pods::{PodInfo, PodSamples};
 use super::replica_calculator::{ReplicaCalculator, Tolerances};
 use crate::quantity::Quantity;
 
@@ -54,8 +54,9 @@ impl Default for ControllerConfig {
 #[serde(rename_all = "camelCase")]
 pub enum MetricReading {
     /// Per-pod samples (Resource, ContainerResource, Pods metrics), already
-    /// reduced to the pod (or to the named container).
-    Pods(PodMetrics),
+    /// reduced to the pod (or to the named container), in the order of
+    /// [`ReconcileInput::pods`] ([`PodSamples::from_named`] joins name-keyed ones).
+    Pods(PodSamples),
     /// The described object's value (Object metrics), milli-units.
     Object(i64),
     /// The matching series' values (External metrics), milli-units.
