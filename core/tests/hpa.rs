@@ -610,6 +610,7 @@ fn single_step(replicas: i32, cpu_percent: i64, memory_percent: i64) -> Reconcil
             status_replicas: replicas,
             pods: &pods,
             metrics: &metrics,
+            requests: &[],
         },
     )
 }
@@ -676,6 +677,7 @@ behavior:
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &metrics,
+                requests: &[],
             },
         );
         if outcome.desired_replicas != replicas {
@@ -714,6 +716,7 @@ behavior: {}
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &metrics,
+                requests: &[],
             },
         );
         replicas = outcome.desired_replicas;
@@ -734,6 +737,7 @@ behavior: {}
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &metrics,
+                requests: &[],
             },
         );
         if outcome.desired_replicas < replicas && first_drop.is_none() {
@@ -787,6 +791,7 @@ metrics:
                 status_replicas: spec_replicas,
                 pods: &pods,
                 metrics: &metrics,
+                requests: &[],
             },
         )
     }
@@ -834,6 +839,7 @@ fn out_of_range_and_zero_replicas_skip_the_metrics() {
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &[],
+                requests: &[],
             },
         )
     };
@@ -868,6 +874,7 @@ fn missing_request_makes_the_metric_invalid_with_upstreams_message() {
             status_replicas: 1,
             pods: &pods,
             metrics: &metrics,
+            requests: &[],
         },
     );
     let active = outcome.conditions.iter().find(|c| c.type_ == "ScalingActive").unwrap();
@@ -896,6 +903,7 @@ fn per_hpa_tolerance_replaces_the_flag() {
         status_replicas: 3,
         pods: &pods,
         metrics: &metrics,
+        requests: &[],
     };
     let outcome = HpaController::new(ControllerConfig::default()).reconcile(&hpa, input);
     assert_eq!(outcome.desired_replicas, 4);
@@ -991,6 +999,7 @@ behavior:
                             status_replicas: current,
                             pods: &pods,
                             metrics: &metrics,
+                            requests: &[],
                         },
                     );
                     assert_eq!(outcome.metrics.len(), if current > 0 { 8 } else { outcome.metrics.len() });

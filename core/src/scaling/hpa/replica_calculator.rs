@@ -161,6 +161,20 @@ impl Joined {
     }
 }
 
+/// `calculateRequests` over a reconcile's pods: each pod's request (milli) in
+/// the pods' order, or the first pod's error.
+pub type PodRequests = Result<Vec<i64>, String>;
+
+/// `calculateRequests` per pod in the pods' order (see [`pod_request`]).
+pub fn calculate_pod_requests(
+    pods: &[PodInfo],
+    container: &str,
+    resource: &str,
+    pod_level_resources: bool,
+) -> PodRequests {
+    pods.iter().map(|pod| pod_request(pod, container, resource, pod_level_resources)).collect()
+}
+
 /// The controller flags the calculator reads (`hpa.md §1`), in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -197,17 +211,49 @@ impl ReplicaCalculator {
         metrics: &PodSamples,
         container: &str,
     ) -> Result<UtilizationProposal, String> {
+        self.resource_replicas_with_requests(
+            now,
+            current_replicas,
+            target_utilization,
+            resource,
+            tolerances,
+            pods,
+            metrics,
+            container,
+            None,
+        )
+    }
+
+    /// [`Self::resource_replicas`] with `calculateRequests`' answer for `pods`
+    /// (see [`self::calculate_pod_requests`]) when the caller keeps it from one
+    /// reconcile to the next; `None`: computed here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn resource_replicas_with_requests(
+        &self,
+        now: i64,
+        current_replicas: i32,
+        target_utilization: i32,
+        resource: &str,
+        tolerances: Tolerances,
+        pods: &[PodInfo],
+        metrics: &PodSamples,
+        container: &str,
+        known: Option<&PodRequests>,
+    ) -> Result<UtilizationProposal, String> {
         if metrics.is_empty() {
             return Err(format!(
                 "unable to get metrics for resource {resource}: no metrics returned from resource metrics API"
             ));
         }
         let joined = self.ready_samples(now, resource, pods, metrics)?;
-        // `calculateRequests`, per pod in the pods' order.
-        let requests = pods
-            .iter()
-            .map(|pod| pod_request(pod, container, resource, self.pod_level_resources))
-            .collect::<Result<Vec<i64>, String>>()?;
+        let computed;
+        let requests: &[i64] = match known {
+            Some(known) => known.as_deref().map_err(Clone::clone)?,
+            None => {
+                computed = calculate_pod_requests(pods, container, resource, self.pod_level_resources)?;
+                &computed
+            }
+        };
         let request_of = |i: usize| requests.get(i).copied();
         let totals = joined.ready_totals(request_of);
         let (usage_ratio, utilization, raw) = totals.utilization_ratio(target_utilization)?;

@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::autoscaling::v2::{HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, MetricSpec};
+use k8s_openapi::api::autoscaling::v2::{
+    HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, MetricSpec, MetricTarget,
+};
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::behavior::effective_behavior;
 use super::controller::{Condition, HpaController, MetricReading, ReconcileInput, defaulted_metrics};
 use super::pods::{ContainerRequests, PodInfo, PodMetric, PodMetrics, PodPhase, PodSamples, ReadyCondition};
+use super::replica_calculator::{PodRequests, calculate_pod_requests};
 use super::scenario::{HPASimulation, LoadShape, Scenario};
 use super::target::{Target, resolve_target};
 use crate::admission::{Cluster, MAX_SIMULATED_REPLICAS, PodModel, ResourceList};
@@ -253,6 +256,21 @@ fn metric_key(metric: &MetricSpec) -> Option<(&str, bool)> {
     }
 }
 
+/// The resource and container (`""`: every container) whose requests a
+/// Utilization metric is a percentage of.
+fn utilization_request(metric: &MetricSpec) -> Option<(&str, &str)> {
+    let utilization = |target: &MetricTarget| target.average_value.is_none() && target.average_utilization.is_some();
+    match metric.type_.as_str() {
+        "Resource" => metric.resource.as_ref().filter(|r| utilization(&r.target)).map(|r| (r.name.as_str(), "")),
+        "ContainerResource" => metric
+            .container_resource
+            .as_ref()
+            .filter(|r| utilization(&r.target))
+            .map(|r| (r.name.as_str(), r.container.as_str())),
+        _ => None,
+    }
+}
+
 /// The label selector of a scalable workload.
 fn workload_selector(target: &Loaded) -> Option<Selector> {
     let selector = match &target.object {
@@ -469,6 +487,9 @@ fn run_simulation(
     let mut samples_read = 0usize;
     // One reading per metric, refilled in place at every reconcile.
     let mut readings: Vec<MetricReading> = metrics.iter().map(|_| MetricReading::Pods(PodSamples::default())).collect();
+    // `calculateRequests` per metric over `infos`, kept while the pods stay.
+    let mut requests: Vec<Option<PodRequests>> = metrics.iter().map(|_| None).collect();
+    let mut requests_known = false;
     while t < end {
         samples_read = samples_read.saturating_add(pods.len().max(1));
         if samples_read > MAX_POD_SAMPLES {
@@ -484,15 +505,24 @@ fn run_simulation(
             ));
             break;
         }
-        if pods_removed {
+        let rebuilt = std::mem::take(&mut pods_removed);
+        if rebuilt {
             infos.clear();
-            pods_removed = false;
         }
         for (pod, info) in pods.iter().zip(infos.iter_mut()) {
             set_state_at(info, pod, t, &scenario);
         }
         let known = infos.len();
         infos.extend(pods.iter().skip(known).map(|p| pod_info(p, t, &scenario)));
+        // The pods' requests change only with the pods: computed again when pods came or went.
+        if rebuilt || infos.len() != known || !requests_known {
+            requests_known = true;
+            for (slot, metric) in requests.iter_mut().zip(&metrics) {
+                *slot = utilization_request(metric).map(|(resource, container)| {
+                    calculate_pod_requests(&infos, container, resource, controller.config.pod_level_resources)
+                });
+            }
+        }
         for (metric, slot) in metrics.iter().zip(readings.iter_mut()) {
             read_into(slot, metric, &infos, t, &scenario);
         }
@@ -506,12 +536,13 @@ fn run_simulation(
                 status_replicas,
                 pods: &infos,
                 metrics: &readings,
+                requests: &requests,
             },
         );
-        for condition in outcome.conditions.iter() {
+        for condition in outcome.conditions {
             match conditions.iter_mut().find(|c| c.type_ == condition.type_) {
-                Some(slot) => *slot = condition.clone(),
-                None => conditions.push(condition.clone()),
+                Some(slot) => *slot = condition,
+                None => conditions.push(condition),
             }
         }
         let new_spec = outcome.desired_replicas;
