@@ -490,6 +490,8 @@ fn run_simulation(
     // `calculateRequests` per metric over `infos`, kept while the pods stay.
     let mut requests: Vec<Option<PodRequests>> = metrics.iter().map(|_| None).collect();
     let mut requests_known = false;
+    // Per metric, the last value printed and its text: most reconciles repeat it.
+    let mut formatted: Vec<Option<(i64, String)>> = metrics.iter().map(|_| None).collect();
     while t < end {
         samples_read = samples_read.saturating_add(pods.len().max(1));
         if samples_read > MAX_POD_SAMPLES {
@@ -609,7 +611,7 @@ fn run_simulation(
         steps.push(Step {
             t,
             current_replicas: current,
-            metrics: step_metrics(&metrics, &outcome.metrics),
+            metrics: step_metrics(&metrics, &outcome.metrics, &mut formatted),
             metric_desired: outcome.metric_desired_replicas,
             desired_replicas: outcome.desired_replicas,
             replicas: i32::try_from(pods.len()).unwrap_or(i32::MAX),
@@ -738,11 +740,16 @@ fn no_samples(slot: &mut MetricReading) {
     *slot = MetricReading::Pods(take_samples(slot));
 }
 
-fn step_metrics(specs: &[MetricSpec], proposals: &[super::controller::MetricProposal]) -> Vec<StepMetric> {
+fn step_metrics(
+    specs: &[MetricSpec],
+    proposals: &[super::controller::MetricProposal],
+    last: &mut [Option<(i64, String)>],
+) -> Vec<StepMetric> {
     specs
         .iter()
         .zip(proposals)
-        .map(|(spec, proposal)| {
+        .zip(last.iter_mut())
+        .map(|((spec, proposal), last)| {
             let name = metric_key(spec).map_or_else(String::new, |(name, _)| name.to_owned());
             let value_target = match spec.type_.as_str() {
                 "Object" => spec.object.as_ref().is_some_and(|o| o.target.value.is_some()),
@@ -751,7 +758,14 @@ fn step_metrics(specs: &[MetricSpec], proposals: &[super::controller::MetricProp
                 }
                 _ => false,
             };
-            let formatted = proposal.value.map(milli_quantity);
+            let formatted = proposal.value.map(|value| match last {
+                Some((milli, text)) if *milli == value => text.clone(),
+                _ => {
+                    let text = milli_quantity(value);
+                    *last = Some((value, text.clone()));
+                    text
+                }
+            });
             StepMetric {
                 name,
                 type_: spec.type_.clone(),
