@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kubeplay_core::quantity::Quantity;
-use kubeplay_core::scaling::hpa::pods::{ContainerRequests, group_pods};
+use kubeplay_core::scaling::hpa::pods::{ContainerRequests, PodSamples, group_pods};
 use kubeplay_core::scaling::hpa::{PodInfo, PodMetric, PodPhase, ReadyCondition, ReplicaCalculator, Tolerances};
 use serde::Deserialize;
 
@@ -200,7 +200,7 @@ fn replica_calculator_cases() {
                 &resource.name,
                 tol,
                 &pods,
-                &metrics,
+                &PodSamples::from_named(&pods, &metrics),
                 &case.container,
             )
             .map(|p| (p.replicas, p.raw_average, Some(p.utilization)))
@@ -216,6 +216,7 @@ fn replica_calculator_cases() {
             let current = case.current_replicas;
             match metric.type_ {
                 MetricType::Pods => {
+                    let per_pod = PodSamples::from_named(&pods, &per_pod);
                     calc.plain_metric_replicas(now, current, metric.target_usage, "", tol, &pods, &per_pod)
                 }
                 MetricType::Object => calc.object_metric_replicas(current, metric.target_usage, first, tol, &pods),
@@ -563,7 +564,8 @@ fn steady_pod(name: &str, requests: &[(&str, i64)]) -> PodInfo {
 
 /// Every pod using `value` (milli) of a resource.
 fn samples(pods: &[PodInfo], value: i64) -> MetricReading {
-    MetricReading::Pods(pods.iter().map(|p| (p.name.clone(), PodMetric { value, timestamp: 0, window: 60 })).collect())
+    let named = pods.iter().map(|p| (p.name.clone(), PodMetric { value, timestamp: 0, window: 60 })).collect();
+    MetricReading::Pods(PodSamples::from_named(pods, &named))
 }
 
 fn condition<'a>(outcome: &'a ReconcileOutcome, type_: &str) -> (&'a str, &'a str) {
@@ -608,6 +610,7 @@ fn single_step(replicas: i32, cpu_percent: i64, memory_percent: i64) -> Reconcil
             status_replicas: replicas,
             pods: &pods,
             metrics: &metrics,
+            requests: &[],
         },
     )
 }
@@ -674,6 +677,7 @@ behavior:
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &metrics,
+                requests: &[],
             },
         );
         if outcome.desired_replicas != replicas {
@@ -712,6 +716,7 @@ behavior: {}
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &metrics,
+                requests: &[],
             },
         );
         replicas = outcome.desired_replicas;
@@ -732,6 +737,7 @@ behavior: {}
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &metrics,
+                requests: &[],
             },
         );
         if outcome.desired_replicas < replicas && first_drop.is_none() {
@@ -769,12 +775,12 @@ metrics:
 "#
         ));
         let pods: Vec<PodInfo> = (0..levels.len()).map(|i| steady_pod(&format!("p-{i}"), &[("cpu", 1000)])).collect();
-        let cpu = MetricReading::Pods(
-            pods.iter()
-                .zip(levels)
-                .map(|(p, l)| (p.name.clone(), PodMetric { value: *l, timestamp: 0, window: 60 }))
-                .collect(),
-        );
+        let named = pods
+            .iter()
+            .zip(levels)
+            .map(|(p, l)| (p.name.clone(), PodMetric { value: *l, timestamp: 0, window: 60 }))
+            .collect();
+        let cpu = MetricReading::Pods(PodSamples::from_named(&pods, &named));
         let metrics = [cpu, extra_reading];
         HpaController::new(ControllerConfig::default()).reconcile(
             &hpa,
@@ -785,6 +791,7 @@ metrics:
                 status_replicas: spec_replicas,
                 pods: &pods,
                 metrics: &metrics,
+                requests: &[],
             },
         )
     }
@@ -832,6 +839,7 @@ fn out_of_range_and_zero_replicas_skip_the_metrics() {
                 status_replicas: replicas,
                 pods: &[],
                 metrics: &[],
+                requests: &[],
             },
         )
     };
@@ -866,6 +874,7 @@ fn missing_request_makes_the_metric_invalid_with_upstreams_message() {
             status_replicas: 1,
             pods: &pods,
             metrics: &metrics,
+            requests: &[],
         },
     );
     let active = outcome.conditions.iter().find(|c| c.type_ == "ScalingActive").unwrap();
@@ -894,6 +903,7 @@ fn per_hpa_tolerance_replaces_the_flag() {
         status_replicas: 3,
         pods: &pods,
         metrics: &metrics,
+        requests: &[],
     };
     let outcome = HpaController::new(ControllerConfig::default()).reconcile(&hpa, input);
     assert_eq!(outcome.desired_replicas, 4);
@@ -966,8 +976,8 @@ behavior:
                     PodInfo { name: "b".into(), start_time: Some(i64::MIN), ..PodInfo::default() },
                 ];
                 let sample = PodMetric { value, timestamp: i64::MAX, window: i64::MAX };
-                let per_pod =
-                    MetricReading::Pods(BTreeMap::from([("a".to_string(), sample), ("b".to_string(), sample)]));
+                let named = BTreeMap::from([("a".to_string(), sample), ("b".to_string(), sample)]);
+                let per_pod = MetricReading::Pods(PodSamples::from_named(&pods, &named));
                 let metrics = [
                     per_pod.clone(),
                     per_pod.clone(),
@@ -989,6 +999,7 @@ behavior:
                             status_replicas: current,
                             pods: &pods,
                             metrics: &metrics,
+                            requests: &[],
                         },
                     );
                     assert_eq!(outcome.metrics.len(), if current > 0 { 8 } else { outcome.metrics.len() });

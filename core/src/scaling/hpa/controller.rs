@@ -4,8 +4,11 @@
 //! `pkg/controller/podautoscaler/horizontal.go`; `hpa.md §2`), with the state
 //! the controller keeps per HPA between reconciles.
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::autoscaling::v2::{
-    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget, ResourceMetricSource,
+    HPAScalingRules, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget,
+    ResourceMetricSource,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Serialize};
@@ -15,8 +18,8 @@ use super::behavior::{
     convert_desired_replicas_with_rules, effective_behavior, longest_policy_period, stabilize_recommendation,
     stabilize_recommendation_with_behaviors, store_scale_event,
 };
-use super::pods::{PodInfo, PodMetrics};
-use super::replica_calculator::{ReplicaCalculator, Tolerances};
+use super::pods::{PodInfo, PodSamples};
+use super::replica_calculator::{PodRequests, ReplicaCalculator, Tolerances};
 use crate::quantity::Quantity;
 
 /// The kube-controller-manager flags (`hpa.md §1`), durations in seconds.
@@ -54,8 +57,9 @@ impl Default for ControllerConfig {
 #[serde(rename_all = "camelCase")]
 pub enum MetricReading {
     /// Per-pod samples (Resource, ContainerResource, Pods metrics), already
-    /// reduced to the pod (or to the named container).
-    Pods(PodMetrics),
+    /// reduced to the pod (or to the named container), in the order of
+    /// [`ReconcileInput::pods`] ([`PodSamples::from_named`] joins name-keyed ones).
+    Pods(PodSamples),
     /// The described object's value (Object metrics), milli-units.
     Object(i64),
     /// The matching series' values (External metrics), milli-units.
@@ -79,6 +83,11 @@ pub struct ReconcileInput<'a> {
     /// One reading per entry of the (defaulted) `spec.metrics`, in order;
     /// a missing entry counts as an unavailable metric.
     pub metrics: &'a [MetricReading],
+    /// Per entry of `spec.metrics`, in order: `calculateRequests` over `pods`
+    /// for a Utilization metric's resource and container, when the caller
+    /// keeps it between reconciles (the simulation does); a missing entry or
+    /// `None`: computed from `pods`.
+    pub requests: &'a [Option<PodRequests>],
 }
 
 /// A status condition as the controller sets it.
@@ -133,6 +142,17 @@ pub struct HpaController {
     pub scale_up_events: Vec<ScaleEvent>,
     pub scale_down_events: Vec<ScaleEvent>,
     pub seeded: bool,
+    /// The last reconcile's `spec.behavior` with the stabilization flag it was
+    /// defaulted with, and the result: a cache, not state upstream keeps.
+    #[serde(skip)]
+    behavior_cache: Option<BehaviorCache>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct BehaviorCache {
+    spec: HorizontalPodAutoscalerBehavior,
+    downscale_stabilization_window: i64,
+    effective: HorizontalPodAutoscalerBehavior,
 }
 
 fn set_condition(conditions: &mut Vec<Condition>, type_: &str, status: bool, reason: &str, message: String) {
@@ -150,9 +170,14 @@ fn set_condition(conditions: &mut Vec<Condition>, type_: &str, status: bool, rea
 
 /// API defaulting of `spec.metrics` (`v2/defaults.go`): none means CPU at 80%.
 pub fn defaulted_metrics(spec: &HorizontalPodAutoscalerSpec) -> Vec<MetricSpec> {
+    metric_specs(spec).into_owned()
+}
+
+/// [`defaulted_metrics`], borrowed when the spec has metrics.
+fn metric_specs(spec: &HorizontalPodAutoscalerSpec) -> Cow<'_, [MetricSpec]> {
     match &spec.metrics {
-        Some(metrics) if !metrics.is_empty() => metrics.clone(),
-        _ => vec![MetricSpec {
+        Some(metrics) if !metrics.is_empty() => Cow::Borrowed(metrics),
+        _ => Cow::Owned(vec![MetricSpec {
             type_: "Resource".to_string(),
             resource: Some(ResourceMetricSource {
                 name: "cpu".to_string(),
@@ -163,7 +188,7 @@ pub fn defaulted_metrics(spec: &HorizontalPodAutoscalerSpec) -> Vec<MetricSpec> 
                 },
             }),
             ..MetricSpec::default()
-        }],
+        }]),
     }
 }
 
@@ -252,8 +277,17 @@ impl HpaController {
         }
         let min_replicas = spec.min_replicas.unwrap_or(1);
         let max_replicas = spec.max_replicas;
-        let behavior =
-            spec.behavior.as_ref().map(|b| effective_behavior(b, self.config.downscale_stabilization_window));
+        let window = self.config.downscale_stabilization_window;
+        let cached = match (spec.behavior.as_ref(), self.behavior_cache.take()) {
+            (Some(b), Some(cache)) if cache.spec == *b && cache.downscale_stabilization_window == window => Some(cache),
+            (Some(b), _) => Some(BehaviorCache {
+                spec: b.clone(),
+                downscale_stabilization_window: window,
+                effective: effective_behavior(b, window),
+            }),
+            (None, _) => None,
+        };
+        let behavior = cached.as_ref().map(|c| &c.effective);
 
         let mut outcome = ReconcileOutcome {
             current_replicas,
@@ -282,7 +316,7 @@ impl HpaController {
             outcome.rescale_reason = "Current number of replicas below Spec.MinReplicas".to_string();
             desired_replicas = min_replicas;
         } else {
-            let tolerances = self.tolerances_for(behavior.as_ref());
+            let tolerances = self.tolerances_for(behavior);
             let (metric_desired, metric_name, error) =
                 self.compute_replicas_for_metrics(spec, input, tolerances, &mut outcome.metrics, &mut conditions);
             outcome.error = error;
@@ -291,6 +325,7 @@ impl HpaController {
                 outcome.rescale = false;
                 outcome.desired_replicas = current_replicas;
                 outcome.conditions = conditions;
+                self.behavior_cache = cached;
                 return outcome;
             };
             outcome.metric_desired_replicas = Some(metric_desired);
@@ -305,7 +340,7 @@ impl HpaController {
             if desired_replicas < current_replicas {
                 outcome.rescale_reason = "All metrics below target".to_string();
             }
-            desired_replicas = match &behavior {
+            desired_replicas = match behavior {
                 None => self.normalize_desired_replicas(
                     current_replicas,
                     desired_replicas,
@@ -335,12 +370,13 @@ impl HpaController {
                 "SucceededRescale",
                 format!("the HPA controller was able to update the target scale to {desired_replicas}"),
             );
-            self.store_scale_event(behavior.as_ref(), current_replicas, desired_replicas, now);
+            self.store_scale_event(behavior, current_replicas, desired_replicas, now);
         } else {
             desired_replicas = current_replicas;
         }
         outcome.desired_replicas = desired_replicas;
         outcome.conditions = conditions;
+        self.behavior_cache = cached;
         outcome
     }
 
@@ -355,7 +391,7 @@ impl HpaController {
         proposals: &mut Vec<MetricProposal>,
         conditions: &mut Vec<Condition>,
     ) -> (Option<i32>, String, Option<String>) {
-        let metric_specs = defaulted_metrics(spec);
+        let metric_specs = metric_specs(spec);
         let mut replicas: i32 = 0;
         let mut metric = String::new();
         let mut invalid_count = 0usize;
@@ -363,7 +399,8 @@ impl HpaController {
         let unavailable = MetricReading::Unavailable("no metrics returned".to_string());
         for (i, metric_spec) in metric_specs.iter().enumerate() {
             let reading = input.metrics.get(i).unwrap_or(&unavailable);
-            match self.compute_replicas_for_metric(metric_spec, reading, input, tolerances) {
+            let known_requests = input.requests.get(i).and_then(Option::as_ref);
+            match self.compute_replicas_for_metric(metric_spec, reading, known_requests, input, tolerances) {
                 Ok(proposal) => {
                     let r = proposal.replicas.unwrap_or(0);
                     if replicas == 0 || r > replicas {
@@ -422,6 +459,7 @@ impl HpaController {
         &self,
         metric_spec: &MetricSpec,
         reading: &MetricReading,
+        known_requests: Option<&PodRequests>,
         input: ReconcileInput<'_>,
         tolerances: Tolerances,
     ) -> Result<MetricProposal, (String, MetricFailure)> {
@@ -458,6 +496,7 @@ impl HpaController {
                     container,
                     target,
                     reading,
+                    known_requests,
                     input,
                     tolerances,
                     container_source,
@@ -643,6 +682,7 @@ impl HpaController {
         container: &str,
         target: &MetricTarget,
         reading: &MetricReading,
+        known_requests: Option<&PodRequests>,
         input: ReconcileInput<'_>,
         tolerances: Tolerances,
         container_source: bool,
@@ -678,7 +718,7 @@ impl HpaController {
                     .to_string(),
             );
         };
-        let p = calc.resource_replicas(
+        let p = calc.resource_replicas_with_requests(
             input.now,
             input.spec_replicas,
             target_utilization,
@@ -687,6 +727,7 @@ impl HpaController {
             input.pods,
             samples,
             container,
+            known_requests,
         )?;
         let name = if container_source {
             format!("{resource} container resource utilization (percentage of request)")
@@ -748,12 +789,13 @@ impl HpaController {
         now: i64,
         conditions: &mut Vec<Condition>,
     ) -> i32 {
-        let scale_up = behavior.scale_up.clone().unwrap_or_default();
-        let scale_down = behavior.scale_down.clone().unwrap_or_default();
+        let unset = HPAScalingRules::default();
+        let scale_up = behavior.scale_up.as_ref().unwrap_or(&unset);
+        let scale_down = behavior.scale_down.as_ref().unwrap_or(&unset);
         let (stabilized, reason, message) = stabilize_recommendation_with_behaviors(
             &mut self.recommendations,
-            &scale_up,
-            &scale_down,
+            scale_up,
+            scale_down,
             current_replicas,
             prenormalized,
             now,
@@ -770,8 +812,8 @@ impl HpaController {
             );
         }
         let (desired, reason, message) = convert_desired_replicas_with_behavior_rate(
-            &scale_up,
-            &scale_down,
+            scale_up,
+            scale_down,
             &self.scale_up_events,
             &self.scale_down_events,
             min_replicas,

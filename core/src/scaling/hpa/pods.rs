@@ -87,6 +87,58 @@ pub struct PodMetric {
 /// Samples by pod name (`PodMetricsInfo`).
 pub type PodMetrics = BTreeMap<String, PodMetric>;
 
+/// Per-pod samples as the replica calculator reads them: joined with the
+/// reconcile's pods by position instead of by name. `by_pod[i]` is the sample
+/// of the `i`-th pod (`None`: the metrics API returned none for it); `extra`
+/// holds the samples that name no pod, which upstream keeps in its map (they
+/// count in averages and in `len(metrics)`, never against a request). Entries
+/// of `by_pod` past the last pod count as such samples too.
+///
+/// The simulation fills it in the pods' order; [`PodSamples::from_named`]
+/// builds it from name-keyed samples (`PodMetricsInfo`), as upstream's tests
+/// and the `pods:` mode give them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSamples {
+    #[serde(default)]
+    pub by_pod: Vec<Option<PodMetric>>,
+    #[serde(default)]
+    pub extra: Vec<PodMetric>,
+}
+
+impl PodSamples {
+    /// Name-keyed samples joined with `pods`: each pod's sample looked up once
+    /// by its name (pod names are unique, as in one namespace); the samples no
+    /// pod is named after, in name order, become `extra`.
+    pub fn from_named(pods: &[PodInfo], metrics: &PodMetrics) -> Self {
+        let by_pod: Vec<Option<PodMetric>> = pods.iter().map(|p| metrics.get(&p.name).copied()).collect();
+        let matched = by_pod.iter().flatten().count();
+        let extra = if matched < metrics.len() {
+            let names: BTreeSet<&str> = pods.iter().map(|p| p.name.as_str()).collect();
+            metrics.iter().filter(|(name, _)| !names.contains(name.as_str())).map(|(_, m)| *m).collect()
+        } else {
+            Vec::new()
+        };
+        PodSamples { by_pod, extra }
+    }
+
+    /// Whether the metrics API returned no sample at all.
+    pub fn is_empty(&self) -> bool {
+        self.extra.is_empty() && self.by_pod.iter().all(Option::is_none)
+    }
+
+    /// The sample of the `i`-th pod, if any.
+    pub fn of_pod(&self, i: usize) -> Option<&PodMetric> {
+        self.by_pod.get(i).and_then(Option::as_ref)
+    }
+
+    /// The values of the samples that name none of the first `pods` pods.
+    pub fn extra_values(&self, pods: usize) -> impl Iterator<Item = i64> + '_ {
+        let past = self.by_pod.get(pods..).unwrap_or_default().iter().flatten();
+        self.extra.iter().chain(past).map(|m| m.value)
+    }
+}
+
 /// The result of `groupPods`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PodGroups {

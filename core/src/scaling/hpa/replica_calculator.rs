@@ -7,11 +7,11 @@
 //! does), utilization a truncated int32 percent, ratios float64, and
 //! `int32(math.Ceil(..))` where upstream rounds.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::pods::{GroupRules, PodGroup, PodInfo, PodMetrics, PodPhase, pod_request};
+use super::pods::{GroupRules, PodGroup, PodInfo, PodMetrics, PodPhase, PodSamples, pod_request};
 
 /// `Tolerances` (`replica_calculator.go`): a ratio r is within when
 /// `1 - scale_down <= r <= 1 + scale_up` (`hpa.md §3.3`).
@@ -129,9 +129,8 @@ pub fn metric_usage_ratio(metrics: &PodMetrics, target_usage: i64) -> (f64, i64)
     totals.usage_ratio(target_usage)
 }
 
-/// The pods joined with their samples (each pod's sample looked up once, by
-/// name, as upstream keys both) and grouped as `groupPods` does. Pod names are
-/// unique, as in one namespace.
+/// The pods joined with their samples (by position: [`PodSamples`]) and
+/// grouped as `groupPods` does.
 struct Joined {
     /// Per pod, in the pods' order: its group and its sample's value (0 without one).
     entries: Vec<(PodGroup, i64)>,
@@ -160,6 +159,20 @@ impl Joined {
         }
         totals
     }
+}
+
+/// `calculateRequests` over a reconcile's pods: each pod's request (milli) in
+/// the pods' order, or the first pod's error.
+pub type PodRequests = Result<Vec<i64>, String>;
+
+/// `calculateRequests` per pod in the pods' order (see [`pod_request`]).
+pub fn calculate_pod_requests(
+    pods: &[PodInfo],
+    container: &str,
+    resource: &str,
+    pod_level_resources: bool,
+) -> PodRequests {
+    pods.iter().map(|pod| pod_request(pod, container, resource, pod_level_resources)).collect()
 }
 
 /// The controller flags the calculator reads (`hpa.md §1`), in seconds.
@@ -195,8 +208,37 @@ impl ReplicaCalculator {
         resource: &str,
         tolerances: Tolerances,
         pods: &[PodInfo],
-        metrics: &PodMetrics,
+        metrics: &PodSamples,
         container: &str,
+    ) -> Result<UtilizationProposal, String> {
+        self.resource_replicas_with_requests(
+            now,
+            current_replicas,
+            target_utilization,
+            resource,
+            tolerances,
+            pods,
+            metrics,
+            container,
+            None,
+        )
+    }
+
+    /// [`Self::resource_replicas`] with `calculateRequests`' answer for `pods`
+    /// (see [`self::calculate_pod_requests`]) when the caller keeps it from one
+    /// reconcile to the next; `None`: computed here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn resource_replicas_with_requests(
+        &self,
+        now: i64,
+        current_replicas: i32,
+        target_utilization: i32,
+        resource: &str,
+        tolerances: Tolerances,
+        pods: &[PodInfo],
+        metrics: &PodSamples,
+        container: &str,
+        known: Option<&PodRequests>,
     ) -> Result<UtilizationProposal, String> {
         if metrics.is_empty() {
             return Err(format!(
@@ -204,11 +246,14 @@ impl ReplicaCalculator {
             ));
         }
         let joined = self.ready_samples(now, resource, pods, metrics)?;
-        // `calculateRequests`, per pod in the pods' order.
-        let requests = pods
-            .iter()
-            .map(|pod| pod_request(pod, container, resource, self.pod_level_resources))
-            .collect::<Result<Vec<i64>, String>>()?;
+        let computed;
+        let requests: &[i64] = match known {
+            Some(known) => known.as_deref().map_err(Clone::clone)?,
+            None => {
+                computed = calculate_pod_requests(pods, container, resource, self.pod_level_resources)?;
+                &computed
+            }
+        };
         let request_of = |i: usize| requests.get(i).copied();
         let totals = joined.ready_totals(request_of);
         let (usage_ratio, utilization, raw) = totals.utilization_ratio(target_utilization)?;
@@ -244,7 +289,7 @@ impl ReplicaCalculator {
         resource: &str,
         tolerances: Tolerances,
         pods: &[PodInfo],
-        metrics: &PodMetrics,
+        metrics: &PodSamples,
     ) -> Result<UsageProposal, String> {
         let joined = self.ready_samples(now, resource, pods, metrics)?;
         let totals = joined.ready_totals(|_| None);
@@ -275,7 +320,7 @@ impl ReplicaCalculator {
         now: i64,
         resource: &str,
         pods: &[PodInfo],
-        metrics: &PodMetrics,
+        metrics: &PodSamples,
     ) -> Result<Joined, String> {
         if pods.is_empty() {
             return Err("no pods returned by selector while calculating replica count".to_string());
@@ -288,10 +333,8 @@ impl ReplicaCalculator {
         };
         let mut joined =
             Joined { entries: Vec::with_capacity(pods.len()), extra: Vec::new(), ready: 0, unready: 0, missing: 0 };
-        let mut matched = 0usize;
-        for pod in pods {
-            let metric = metrics.get(&pod.name);
-            matched += usize::from(metric.is_some());
+        for (i, pod) in pods.iter().enumerate() {
+            let metric = metrics.of_pod(i);
             let group = rules.group(pod, metric);
             match group {
                 PodGroup::Ready => joined.ready += 1,
@@ -301,11 +344,7 @@ impl ReplicaCalculator {
             }
             joined.entries.push((group, metric.map_or(0, |m| m.value)));
         }
-        if matched < metrics.len() {
-            let names: BTreeSet<&str> = pods.iter().map(|p| p.name.as_str()).collect();
-            joined.extra =
-                metrics.iter().filter(|(name, _)| !names.contains(name.as_str())).map(|(_, m)| m.value).collect();
-        }
+        joined.extra = metrics.extra_values(pods.len()).collect();
         if joined.ready + joined.extra.len() == 0 {
             return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
         }

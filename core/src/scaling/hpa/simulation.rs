@@ -7,14 +7,17 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::autoscaling::v2::{HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, MetricSpec};
+use k8s_openapi::api::autoscaling::v2::{
+    HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, MetricSpec, MetricTarget,
+};
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Serialize};
 
 use super::behavior::effective_behavior;
 use super::controller::{Condition, HpaController, MetricReading, ReconcileInput, defaulted_metrics};
-use super::pods::{ContainerRequests, PodInfo, PodMetric, PodMetrics, PodPhase, ReadyCondition};
+use super::pods::{ContainerRequests, PodInfo, PodMetric, PodMetrics, PodPhase, PodSamples, ReadyCondition};
+use super::replica_calculator::{PodRequests, calculate_pod_requests};
 use super::scenario::{HPASimulation, LoadShape, Scenario};
 use super::target::{Target, resolve_target};
 use crate::admission::{Cluster, MAX_SIMULATED_REPLICAS, PodModel, ResourceList};
@@ -253,6 +256,21 @@ fn metric_key(metric: &MetricSpec) -> Option<(&str, bool)> {
     }
 }
 
+/// The resource and container (`""`: every container) whose requests a
+/// Utilization metric is a percentage of.
+fn utilization_request(metric: &MetricSpec) -> Option<(&str, &str)> {
+    let utilization = |target: &MetricTarget| target.average_value.is_none() && target.average_utilization.is_some();
+    match metric.type_.as_str() {
+        "Resource" => metric.resource.as_ref().filter(|r| utilization(&r.target)).map(|r| (r.name.as_str(), "")),
+        "ContainerResource" => metric
+            .container_resource
+            .as_ref()
+            .filter(|r| utilization(&r.target))
+            .map(|r| (r.name.as_str(), r.container.as_str())),
+        _ => None,
+    }
+}
+
 /// The label selector of a scalable workload.
 fn workload_selector(target: &Loaded) -> Option<Selector> {
     let selector = match &target.object {
@@ -467,6 +485,13 @@ fn run_simulation(
     let mut infos: Vec<PodInfo> = Vec::new();
     let mut pods_removed = false;
     let mut samples_read = 0usize;
+    // One reading per metric, refilled in place at every reconcile.
+    let mut readings: Vec<MetricReading> = metrics.iter().map(|_| MetricReading::Pods(PodSamples::default())).collect();
+    // `calculateRequests` per metric over `infos`, kept while the pods stay.
+    let mut requests: Vec<Option<PodRequests>> = metrics.iter().map(|_| None).collect();
+    let mut requests_known = false;
+    // Per metric, the last value printed and its text: most reconciles repeat it.
+    let mut formatted: Vec<Option<(i64, String)>> = metrics.iter().map(|_| None).collect();
     while t < end {
         samples_read = samples_read.saturating_add(pods.len().max(1));
         if samples_read > MAX_POD_SAMPLES {
@@ -482,16 +507,27 @@ fn run_simulation(
             ));
             break;
         }
-        if pods_removed {
+        let rebuilt = std::mem::take(&mut pods_removed);
+        if rebuilt {
             infos.clear();
-            pods_removed = false;
         }
         for (pod, info) in pods.iter().zip(infos.iter_mut()) {
             set_state_at(info, pod, t, &scenario);
         }
         let known = infos.len();
         infos.extend(pods.iter().skip(known).map(|p| pod_info(p, t, &scenario)));
-        let readings: Vec<MetricReading> = metrics.iter().map(|m| reading(m, &pods, &infos, t, &scenario)).collect();
+        // The pods' requests change only with the pods: computed again when pods came or went.
+        if rebuilt || infos.len() != known || !requests_known {
+            requests_known = true;
+            for (slot, metric) in requests.iter_mut().zip(&metrics) {
+                *slot = utilization_request(metric).map(|(resource, container)| {
+                    calculate_pod_requests(&infos, container, resource, controller.config.pod_level_resources)
+                });
+            }
+        }
+        for (metric, slot) in metrics.iter().zip(readings.iter_mut()) {
+            read_into(slot, metric, &infos, t, &scenario);
+        }
         let status_replicas = i32::try_from(pods.len()).unwrap_or(i32::MAX);
         let outcome = controller.reconcile(
             &hpa.spec,
@@ -502,12 +538,13 @@ fn run_simulation(
                 status_replicas,
                 pods: &infos,
                 metrics: &readings,
+                requests: &requests,
             },
         );
-        for condition in outcome.conditions.iter() {
+        for condition in outcome.conditions {
             match conditions.iter_mut().find(|c| c.type_ == condition.type_) {
-                Some(slot) => *slot = condition.clone(),
-                None => conditions.push(condition.clone()),
+                Some(slot) => *slot = condition,
+                None => conditions.push(condition),
             }
         }
         let new_spec = outcome.desired_replicas;
@@ -574,7 +611,7 @@ fn run_simulation(
         steps.push(Step {
             t,
             current_replicas: current,
-            metrics: step_metrics(&metrics, &outcome.metrics),
+            metrics: step_metrics(&metrics, &outcome.metrics, &mut formatted),
             metric_desired: outcome.metric_desired_replicas,
             desired_replicas: outcome.desired_replicas,
             replicas: i32::try_from(pods.len()).unwrap_or(i32::MAX),
@@ -635,51 +672,84 @@ fn set_state_at(info: &mut PodInfo, pod: &SimPod, now: i64, scenario: &Scenario)
     }
 }
 
-/// What the metrics APIs answer for one metric at `now`.
-fn reading(metric: &MetricSpec, pods: &[SimPod], infos: &[PodInfo], now: i64, scenario: &Scenario) -> MetricReading {
-    let Some((name, per_pod)) = metric_key(metric) else { return MetricReading::Pods(PodMetrics::new()) };
+/// What the metrics APIs answer for one metric at `now`, written over `slot`
+/// (its buffers are reused): samples in the order of `infos`, the pods.
+fn read_into(slot: &mut MetricReading, metric: &MetricSpec, infos: &[PodInfo], now: i64, scenario: &Scenario) {
     let sample = |value: i64| PodMetric { value, timestamp: now, window: METRIC_WINDOW };
+    let Some((name, per_pod)) = metric_key(metric) else { return no_samples(slot) };
     if let Some(samples) = &scenario.pods
         && per_pod
     {
-        let metrics = samples
+        let named: PodMetrics = samples
             .iter()
-            .filter(|s| pods.iter().any(|p| p.name == s.name))
+            .filter(|s| infos.iter().any(|p| p.name == s.name))
             .filter_map(|s| s.usage.get(name).map(|v| (s.name.clone(), sample(*v))))
             .collect();
-        return MetricReading::Pods(metrics);
+        *slot = MetricReading::Pods(PodSamples::from_named(infos, &named));
+        return;
     }
-    let Some(load) = scenario.loads.iter().find(|l| l.metric == name) else {
-        return MetricReading::Pods(PodMetrics::new());
-    };
-    let Some(value) = load.at(now) else { return MetricReading::Pods(PodMetrics::new()) };
+    let Some(load) = scenario.loads.iter().find(|l| l.metric == name) else { return no_samples(slot) };
+    let Some(value) = load.at(now) else { return no_samples(slot) };
     match (load.shape, metric.type_.as_str()) {
-        (LoadShape::Value, "External") => MetricReading::External(vec![value]),
-        (LoadShape::Value, _) => MetricReading::Object(value),
+        (LoadShape::Value, "External") => match slot {
+            MetricReading::External(values) => {
+                values.clear();
+                values.push(value);
+            }
+            _ => *slot = MetricReading::External(vec![value]),
+        },
+        (LoadShape::Value, _) => *slot = MetricReading::Object(value),
         (shape, _) => {
+            let mut samples = take_samples(slot);
             // Pods that report metrics: Ready and not being deleted.
-            let reporting: Vec<&PodInfo> =
-                infos.iter().filter(|p| p.phase == PodPhase::Running && p.is_ready() && !p.deleting).collect();
-            let count = i64::try_from(reporting.len()).unwrap_or(i64::MAX).max(1);
-            let mut metrics = PodMetrics::new();
-            for (i, pod) in reporting.iter().enumerate() {
+            let reports = |p: &PodInfo| p.phase == PodPhase::Running && p.is_ready() && !p.deleting;
+            let count = i64::try_from(infos.iter().filter(|p| reports(p)).count()).unwrap_or(i64::MAX).max(1);
+            let mut i = 0i64;
+            for pod in infos {
+                if !reports(pod) {
+                    samples.by_pod.push(None);
+                    continue;
+                }
                 let share = match shape {
                     // Shared evenly; the remainder's milli-units go to the first pods.
-                    LoadShape::Total => value / count + i64::from(i64::try_from(i).unwrap_or(i64::MAX) < value % count),
+                    LoadShape::Total => value / count + i64::from(i < value % count),
                     _ => value,
                 };
-                metrics.insert(pod.name.clone(), sample(share));
+                samples.by_pod.push(Some(sample(share)));
+                i += 1;
             }
-            MetricReading::Pods(metrics)
+            *slot = MetricReading::Pods(samples);
         }
     }
 }
 
-fn step_metrics(specs: &[MetricSpec], proposals: &[super::controller::MetricProposal]) -> Vec<StepMetric> {
+/// The slot's per-pod sample buffers, emptied, to refill and put back.
+fn take_samples(slot: &mut MetricReading) -> PodSamples {
+    match std::mem::replace(slot, MetricReading::Object(0)) {
+        MetricReading::Pods(mut samples) => {
+            samples.by_pod.clear();
+            samples.extra.clear();
+            samples
+        }
+        _ => PodSamples::default(),
+    }
+}
+
+/// No sample at all (the metrics API returned nothing).
+fn no_samples(slot: &mut MetricReading) {
+    *slot = MetricReading::Pods(take_samples(slot));
+}
+
+fn step_metrics(
+    specs: &[MetricSpec],
+    proposals: &[super::controller::MetricProposal],
+    last: &mut [Option<(i64, String)>],
+) -> Vec<StepMetric> {
     specs
         .iter()
         .zip(proposals)
-        .map(|(spec, proposal)| {
+        .zip(last.iter_mut())
+        .map(|((spec, proposal), last)| {
             let name = metric_key(spec).map_or_else(String::new, |(name, _)| name.to_owned());
             let value_target = match spec.type_.as_str() {
                 "Object" => spec.object.as_ref().is_some_and(|o| o.target.value.is_some()),
@@ -688,7 +758,14 @@ fn step_metrics(specs: &[MetricSpec], proposals: &[super::controller::MetricProp
                 }
                 _ => false,
             };
-            let formatted = proposal.value.map(milli_quantity);
+            let formatted = proposal.value.map(|value| match last {
+                Some((milli, text)) if *milli == value => text.clone(),
+                _ => {
+                    let text = milli_quantity(value);
+                    *last = Some((value, text.clone()));
+                    text
+                }
+            });
             StepMetric {
                 name,
                 type_: spec.type_.clone(),
