@@ -513,7 +513,7 @@ fn waterfall(config: &GlbConfig, capacity: &[Option<Ratio>]) -> Allocation {
     // 3. What is left goes over the user region's eligible regions in proportion
     //    to their capacity (overload); 4. with no capacity at all, it is unserved.
     let mut order: Vec<usize> = (0..users.len()).collect();
-    order.sort_by(|a, b| users[*a].name.cmp(&users[*b].name));
+    crate::sort::sort_by(&mut order, |a, b| users[*a].name.cmp(&users[*b].name));
     for u in order {
         if demand[u].is_zero() {
             continue;

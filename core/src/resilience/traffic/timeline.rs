@@ -220,7 +220,7 @@ impl EndpointTimeline {
                 }
             }
         }
-        timeline.pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        crate::sort::sort_by(&mut timeline.pods, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         timeline
     }
 }
