@@ -20,6 +20,13 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_dyn(items, &mut |a: &T, b: &T| key(a).cmp(&key(b)));
 }
 
+/// Sorts values whose equal elements are indistinguishable (`&str`, integers,
+/// tuples of them), where a stable sort gives exactly what `sort_unstable` gives,
+/// through the same one sort per element type.
+pub fn sort<T: Ord>(items: &mut [T]) {
+    sort_dyn(items, &mut |a: &T, b: &T| a.cmp(b));
+}
+
 #[inline(never)]
 fn sort_dyn<T>(items: &mut [T], compare: &mut dyn FnMut(&T, &T) -> Ordering) {
     items.sort_by(|a, b| compare(a, b));

@@ -136,7 +136,7 @@ pub fn external_ranges(engines: &[&Engine]) -> Vec<ExternalRange> {
             }
         }
         cuts.retain(|c| *c > 0);
-        cuts.sort_unstable();
+        crate::sort::sort(&mut cuts);
         cuts.dedup();
         let mut lo = 0u128;
         for hi_next in cuts.into_iter().map(Some).chain([None]) {

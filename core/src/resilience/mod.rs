@@ -97,7 +97,7 @@ impl Settings {
         let name = loaded.name();
         if let Some(observe) = &spec.observe_at {
             s.observe_at = observe.clone();
-            s.observe_at.sort_unstable();
+            crate::sort::sort(&mut s.observe_at);
             s.observe_at.dedup();
         }
         let Some(input) = &spec.settings else { return Ok(s) };

@@ -201,7 +201,7 @@ pub fn playback(inventory: &Inventory) -> Result<Playback, FailoverError> {
         instants.extend((0..=horizon / step).map(|i| i * step));
     }
     instants.retain(|t| *t == AT_REST || (0..=horizon).contains(t));
-    instants.sort_unstable();
+    crate::sort::sort(&mut instants);
     instants.dedup();
     instants.truncate(MAX_PLAYBACK_INSTANTS);
     traffic.timeline = match &config {

@@ -113,7 +113,7 @@ impl<'a> Router<'a> {
                 let mut instants: Vec<i64> =
                     indices.iter().flat_map(|&i| timeline.pods[i].states.iter().map(|(t, _)| *t)).collect();
                 instants.push(PRE_START);
-                instants.sort_unstable();
+                crate::sort::sort(&mut instants);
                 instants.dedup();
                 let mut history: UpHistory = Vec::new();
                 for t in instants {
@@ -135,7 +135,7 @@ impl<'a> Router<'a> {
                 [*c, check.detect(*c, check.healthy_threshold), check.detect(*c, check.unhealthy_threshold)]
             })
             .collect();
-        dns_breaks.sort_unstable();
+        crate::sort::sort(&mut dns_breaks);
         dns_breaks.dedup();
         Router { config, timeline, members, up, dns_breaks }
     }
