@@ -32,6 +32,7 @@ pub mod report;
 pub mod resilience;
 pub mod scaling;
 pub mod security;
+pub mod sort;
 pub mod source;
 pub mod validation;
 pub mod version;

@@ -91,7 +91,7 @@ pub fn findings(report: &Report) -> Vec<&Diagnostic> {
         .chain(report.security.workloads.iter().flat_map(|w| &w.findings))
         .chain(report.security.objects.iter().flat_map(|o| &o.findings))
         .collect();
-    all.sort_by(|a, b| a.position().cmp(&b.position()));
+    crate::sort::sort_by(&mut all, |a, b| a.position().cmp(&b.position()));
     all
 }
 
@@ -177,7 +177,7 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
         // The scenario's own input problems (unknown nodes, order, limits).
         diagnostics.extend(error.diagnostic.as_deref().cloned());
     }
-    diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
+    crate::sort::sort_by(&mut diagnostics, |a, b| a.position().cmp(&b.position()));
     let report = Report {
         kubeplay: crate::VERSION.to_owned(),
         objects,

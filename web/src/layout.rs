@@ -60,7 +60,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
         grouped.entry((external, name)).or_default().push(index);
     }
     for members in grouped.values_mut() {
-        members.sort_by(|a, b| graph.nodes[*a].id.cmp(&graph.nodes[*b].id));
+        kubeplay_core::sort::sort_by(members, |a, b| graph.nodes[*a].id.cmp(&graph.nodes[*b].id));
     }
 
     let detail_of = |index: usize| -> String {
@@ -170,7 +170,7 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
 /// label can overlap another (the circumference leaves each node its width).
 fn layout_ring(graph: &Graph) -> Layout {
     let mut order: Vec<usize> = (0..graph.nodes.len()).collect();
-    order.sort_by_key(|&i| (graph.nodes[i].namespace.is_none(), graph.nodes[i].id.clone()));
+    kubeplay_core::sort::sort_by_key(&mut order, |&i| (graph.nodes[i].namespace.is_none(), graph.nodes[i].id.clone()));
     let label_of = |i: usize| -> String {
         let node = &graph.nodes[i];
         node.namespace.clone().unwrap_or_else(|| display_name(&node.id))

@@ -250,7 +250,7 @@ mod tests {
         assert!(QUESTIONS.len() >= 20);
         assert_eq!(QUESTIONS.iter().filter(|q| q.from_material).count(), 4);
         let mut ids: Vec<&str> = QUESTIONS.iter().map(|q| q.id).collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         ids.dedup();
         assert_eq!(ids.len(), QUESTIONS.len(), "ids are unique");
         for question in QUESTIONS {

@@ -492,7 +492,7 @@ mod tests {
             ]
         );
         let mut ids: Vec<&str> = LESSONS.iter().map(|l| l.id).collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         ids.dedup();
         assert_eq!(ids.len(), LESSONS.len());
     }

@@ -35,7 +35,7 @@ impl ClassSet {
     }
 
     pub fn from_unsorted(mut ids: Vec<u32>, universe: usize) -> ClassSet {
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         ids.dedup();
         ClassSet::from_sorted(ids, universe)
     }

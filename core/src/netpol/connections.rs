@@ -68,7 +68,7 @@ impl Connections {
             return;
         };
         list.push((first, last));
-        list.sort_unstable();
+        crate::sort::sort(list);
         let mut merged: Vec<(u16, u16)> = Vec::with_capacity(list.len());
         for (lo, hi) in list.drain(..) {
             match merged.last_mut() {

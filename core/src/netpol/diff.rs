@@ -136,7 +136,7 @@ pub fn external_ranges(engines: &[&Engine]) -> Vec<ExternalRange> {
             }
         }
         cuts.retain(|c| *c > 0);
-        cuts.sort_unstable();
+        crate::sort::sort(&mut cuts);
         cuts.dedup();
         let mut lo = 0u128;
         for hi_next in cuts.into_iter().map(Some).chain([None]) {
@@ -452,7 +452,7 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         }
     }
 
-    changes.sort_by(|a, b| a.source.cmp(&b.source).then_with(|| a.destination.cmp(&b.destination)));
+    crate::sort::sort_by(&mut changes, |a, b| a.source.cmp(&b.source).then_with(|| a.destination.cmp(&b.destination)));
     let ids = |engine: &Engine, list: &[usize]| -> Vec<String> {
         list.iter().filter_map(|i| engine.endpoints.get(*i)).map(|e| e.id.clone()).collect()
     };

@@ -190,7 +190,7 @@ pub fn endpoints(inventory: &Inventory) -> Vec<Endpoint> {
             node: spec.and_then(|s| s.node_name.clone()),
         });
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut out, |a, b| a.id.cmp(&b.id));
     out
 }
 

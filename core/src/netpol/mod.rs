@@ -148,7 +148,7 @@ pub fn probe_engine(engine: &Engine, query: &ProbeQuery) -> Probe {
         }
         slots.push((id, Slot::External(range)));
     }
-    slots.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut slots, |a, b| a.0.cmp(&b.0));
     let allowed = slots
         .iter()
         .enumerate()

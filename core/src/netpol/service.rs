@@ -111,7 +111,7 @@ pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
             location: loaded.origin.location("metadata.name"),
         });
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut out, |a, b| a.id.cmp(&b.id));
     out
 }
 

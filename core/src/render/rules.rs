@@ -165,7 +165,7 @@ mod tests {
     fn ids_are_unique_across_tables() {
         let rules = rule_reference();
         let mut ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len());

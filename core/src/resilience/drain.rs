@@ -193,7 +193,7 @@ impl Cluster<'_> {
                 None => true,
             })
             .collect();
-        on_node.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut on_node, |&a, &b| {
             (&self.pods[a].namespace, &self.pods[a].name).cmp(&(&self.pods[b].namespace, &self.pods[b].name))
         });
         let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -97,7 +97,7 @@ impl Settings {
         let name = loaded.name();
         if let Some(observe) = &spec.observe_at {
             s.observe_at = observe.clone();
-            s.observe_at.sort_unstable();
+            crate::sort::sort(&mut s.observe_at);
             s.observe_at.dedup();
         }
         let Some(input) = &spec.settings else { return Ok(s) };
@@ -243,7 +243,7 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
     let mut final_state = cluster.state_row();
     final_state.t = end;
     let mut events = std::mem::take(&mut cluster.events);
-    events.sort_by_key(|e| e.t);
+    crate::sort::sort_by_key(&mut events, |e| e.t);
     Ok(Disruption {
         settings: cluster.settings.clone(),
         initial,
@@ -485,7 +485,7 @@ impl Cluster<'_> {
                 !p.gone && p.namespace == namespace && selector.as_ref().is_none_or(|s| s.matches(&p.labels))
             })
             .collect();
-        pods.sort_by(|&a, &b| self.pods[a].name.cmp(&self.pods[b].name));
+        crate::sort::sort_by(&mut pods, |&a, &b| self.pods[a].name.cmp(&self.pods[b].name));
         pods
     }
 
@@ -638,9 +638,9 @@ impl Cluster<'_> {
                 deleting: p.terminating(),
             })
             .collect();
-        pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        crate::sort::sort_by(&mut pods, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         let mut pdbs: Vec<_> = (0..self.pdbs.len()).map(|i| self.pdb_row(i)).collect();
-        pdbs.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        crate::sort::sort_by(&mut pdbs, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         let nodes = self
             .nodes
             .iter()
@@ -712,7 +712,7 @@ impl Cluster<'_> {
                 }
             })
             .collect();
-        pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        crate::sort::sort_by(&mut pods, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         let api_reachable =
             self.nodes.iter().map(|n| (n.region.clone(), !self.control_plane_down.contains(&n.region))).collect();
         ClusterState { t: self.now, pods, api_reachable }

@@ -216,7 +216,7 @@ fn flow(value: &serde_json::Value) -> String {
             // `at` and `action` (a step's when and what) and `name` lead; the rest in key order.
             let first = |k: &str| ["at", "action", "name"].iter().position(|f| *f == k).unwrap_or(3);
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by_key(|(k, _)| first(k));
+            crate::sort::sort_by_key(&mut entries, |(k, _)| first(k));
             let items: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", flow_str(k), flow(v))).collect();
             format!("{{{}}}", items.join(", "))
         }

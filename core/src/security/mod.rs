@@ -269,7 +269,7 @@ fn psp_decision(
     let mut decision = psp::decide(w.name, metadata, spec, policies, &authorized);
     let note = if grants.modelled {
         let mut names: Vec<&str> = policies.iter().map(|p| p.name).collect();
-        names.sort_unstable();
+        crate::sort::sort(&mut names);
         let usable: Vec<String> = names
             .iter()
             .filter_map(|p| {

@@ -89,7 +89,7 @@ fn underlines(
         }
     }
     for marks in out.values_mut() {
-        marks.sort_by_key(|u| (std::cmp::Reverse(u.severity), u.start));
+        kubeplay_core::sort::sort_by_key(marks, |u| (std::cmp::Reverse(u.severity), u.start));
     }
     out
 }

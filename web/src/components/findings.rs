@@ -44,7 +44,9 @@ pub fn findings_view(props: &FindingsProps) -> Html {
         .filter(|f| !props.hidden.contains(&f.severity) && !props.hidden_areas.contains(&f.area))
         .collect();
     // Worst first; within a severity, input and policy findings before the many best-practice ones.
-    shown.sort_by_key(|f| (f.severity, f.area, f.location.span.line, f.location.span.column));
+    kubeplay_core::sort::sort_by_key(&mut shown, |f| {
+        (f.severity, f.area, f.location.span.line, f.location.span.column)
+    });
     html! {
         <div class="findings">
             <div class="filters" role="group" aria-label="Show severities">

@@ -32,7 +32,7 @@ fn cut_fairly(mut all: Vec<&Diagnostic>, budget: usize) -> Vec<&Diagnostic> {
     if all.len() <= budget {
         return all;
     }
-    all.sort_by_key(|f| f.severity);
+    kubeplay_core::sort::sort_by_key(&mut all, |f| f.severity);
     let mut by_area: Vec<Vec<&Diagnostic>> = Area::ALL.iter().map(|_| Vec::new()).collect();
     for finding in all {
         let index = Area::ALL.iter().position(|a| *a == finding.area).unwrap_or(0);
@@ -56,7 +56,7 @@ fn cut_fairly(mut all: Vec<&Diagnostic>, budget: usize) -> Vec<&Diagnostic> {
     }
     let mut kept: Vec<&Diagnostic> =
         by_area.into_iter().zip(take).flat_map(|(list, n)| list.into_iter().take(n)).collect();
-    kept.sort_by(|a, b| a.position().cmp(&b.position()));
+    kubeplay_core::sort::sort_by(&mut kept, |a, b| a.position().cmp(&b.position()));
     kept
 }
 
@@ -84,9 +84,9 @@ fn counts(report: &Report, findings: &[&Diagnostic]) -> Counts {
 /// The editor's marks: errors first when cut, so a cut never hides one behind info.
 fn marks(report: &Report) -> Vec<Mark> {
     let mut diagnostics: Vec<&kubeplay_core::Diagnostic> = report.diagnostics.iter().collect();
-    diagnostics.sort_by_key(|d| d.severity);
+    kubeplay_core::sort::sort_by_key(&mut diagnostics, |d| d.severity);
     diagnostics.truncate(FINDINGS_SHOWN);
-    diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
+    kubeplay_core::sort::sort_by(&mut diagnostics, |a, b| a.position().cmp(&b.position()));
     diagnostics
         .into_iter()
         .map(|d| Mark { severity: d.severity, message: d.message.clone(), span: d.location.span })
@@ -916,7 +916,7 @@ fn resilience(
             bad: l.stream == kubeplay_core::resilience::report::Stream::Stderr,
         }));
     }
-    console.sort_by_key(|l| l.t);
+    kubeplay_core::sort::sort_by_key(&mut console, |l| l.t);
     console.truncate(RESILIENCE_LINES);
     let failover = playback
         .traffic

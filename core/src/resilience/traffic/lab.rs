@@ -57,7 +57,7 @@ fn sort_keys(value: serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) => {
             let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
             serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
         }
         serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sort_keys).collect()),
@@ -201,7 +201,7 @@ pub fn playback(inventory: &Inventory) -> Result<Playback, FailoverError> {
         instants.extend((0..=horizon / step).map(|i| i * step));
     }
     instants.retain(|t| *t == AT_REST || (0..=horizon).contains(t));
-    instants.sort_unstable();
+    crate::sort::sort(&mut instants);
     instants.dedup();
     instants.truncate(MAX_PLAYBACK_INSTANTS);
     traffic.timeline = match &config {

@@ -169,7 +169,7 @@ pub fn ejected(policy: &LocalityPolicy, hosts: &[MeshHost]) -> Vec<usize> {
     let max = policy.max_ejection_percent.unwrap_or(ISTIO_DEFAULT_MAX_EJECTION_PERCENT);
     let n = hosts.len() as u64;
     let mut failing: Vec<usize> = (0..hosts.len()).filter(|&i| hosts[i].failing).collect();
-    failing.sort_by(|a, b| hosts[*a].name.cmp(&hosts[*b].name));
+    crate::sort::sort_by(&mut failing, |a, b| hosts[*a].name.cmp(&hosts[*b].name));
     let mut out = Vec::new();
     for index in failing {
         if 100 * (out.len() as u64 + 1) <= max * n {
@@ -373,7 +373,7 @@ pub fn mesh_reports(
             })
             .map(|p| host_of(p, t))
             .collect();
-        hosts.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut hosts, |a, b| a.name.cmp(&b.name));
         for (client_namespace, client_pod) in clients {
             // A recreated pod has one history per incarnation: the one alive at `t`.
             let mut named = timeline.pods.iter().filter(|p| p.namespace == *client_namespace && p.name == *client_pod);

@@ -113,7 +113,7 @@ impl<'a> Router<'a> {
                 let mut instants: Vec<i64> =
                     indices.iter().flat_map(|&i| timeline.pods[i].states.iter().map(|(t, _)| *t)).collect();
                 instants.push(PRE_START);
-                instants.sort_unstable();
+                crate::sort::sort(&mut instants);
                 instants.dedup();
                 let mut history: UpHistory = Vec::new();
                 for t in instants {
@@ -135,7 +135,7 @@ impl<'a> Router<'a> {
                 [*c, check.detect(*c, check.healthy_threshold), check.detect(*c, check.unhealthy_threshold)]
             })
             .collect();
-        dns_breaks.sort_unstable();
+        crate::sort::sort(&mut dns_breaks);
         dns_breaks.dedup();
         Router { config, timeline, members, up, dns_breaks }
     }
@@ -513,7 +513,7 @@ fn waterfall(config: &GlbConfig, capacity: &[Option<Ratio>]) -> Allocation {
     // 3. What is left goes over the user region's eligible regions in proportion
     //    to their capacity (overload); 4. with no capacity at all, it is unserved.
     let mut order: Vec<usize> = (0..users.len()).collect();
-    order.sort_by(|a, b| users[*a].name.cmp(&users[*b].name));
+    crate::sort::sort_by(&mut order, |a, b| users[*a].name.cmp(&users[*b].name));
     for u in order {
         if demand[u].is_zero() {
             continue;

@@ -132,7 +132,7 @@ impl EndpointTimeline {
     pub fn change_instants(&self) -> Vec<i64> {
         let mut instants: Vec<i64> =
             self.pods.iter().flat_map(|p| p.states.iter().map(|(t, _)| *t)).filter(|t| *t != PRE_START).collect();
-        instants.sort_unstable();
+        crate::sort::sort(&mut instants);
         instants.dedup();
         instants
     }
@@ -220,7 +220,7 @@ impl EndpointTimeline {
                 }
             }
         }
-        timeline.pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        crate::sort::sort_by(&mut timeline.pods, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         timeline
     }
 }

@@ -598,7 +598,7 @@ fn run_simulation(
             }
         } else if pods.len() > wanted {
             // Not yet ready first, then the newest (the ReplicaSet controller's ranking).
-            pods.sort_by(|a, b| {
+            crate::sort::sort_by(&mut pods, |a, b| {
                 let ready = |p: &SimPod| p.ready_at <= t;
                 ready(a).cmp(&ready(b)).then(b.created.cmp(&a.created)).then(b.name.cmp(&a.name))
             });
@@ -606,7 +606,7 @@ fn run_simulation(
                 cluster.delete_pod(&namespace, &pod.name);
             }
             pods_removed = true;
-            pods.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
+            crate::sort::sort_by(&mut pods, |a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
         }
         steps.push(Step {
             t,

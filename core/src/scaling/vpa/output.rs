@@ -45,7 +45,7 @@ impl RecommendationOutput {
                 uncapped_target: quantities(&r.uncapped_target),
             })
             .collect();
-        container_recommendations.sort_by(|a, b| a.container_name.cmp(&b.container_name));
+        crate::sort::sort_by(&mut container_recommendations, |a, b| a.container_name.cmp(&b.container_name));
         RecommendationOutput { container_recommendations }
     }
 }

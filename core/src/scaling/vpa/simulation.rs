@@ -571,7 +571,7 @@ fn parse_usage(spec: &VpaSimulationSpec, origin: &Origin, diagnostics: &mut Vec<
         });
         sequence += 1;
     }
-    usage.events.sort_by_key(|e| (e.time_ms, e.rank, e.sequence));
+    crate::sort::sort_by_key(&mut usage.events, |e| (e.time_ms, e.rank, e.sequence));
     for event in &mut usage.events {
         event.time_ms = usage.start_ms.saturating_add(event.time_ms);
     }
@@ -913,7 +913,7 @@ pub fn simulate(inventory: &Inventory) -> VpaRun {
             }
         }
     }
-    run.diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
+    crate::sort::sort_by(&mut run.diagnostics, |a, b| a.position().cmp(&b.position()));
     run
 }
 

@@ -205,7 +205,7 @@ pub fn evaluate(
 /// priorities keep their input order (upstream's order is unspecified there).
 pub fn order(candidates: &[(usize, PodPriority)]) -> Vec<usize> {
     let mut sorted = candidates.to_vec();
-    sorted.sort_by(|(_, a), (_, b)| {
+    crate::sort::sort_by(&mut sorted, |(_, a), (_, b)| {
         if b.less(a) {
             std::cmp::Ordering::Less
         } else if a.less(b) {

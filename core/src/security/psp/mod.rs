@@ -113,7 +113,7 @@ pub fn decide(
     authorized: &dyn Fn(&str) -> bool,
 ) -> PspDecision {
     let mut sorted: Vec<&PolicyRef<'_>> = policies.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(b.name));
+    crate::sort::sort_by(&mut sorted, |a, b| a.name.cmp(b.name));
     let mut evaluations = Vec::new();
     let mut pods = Vec::new();
     for policy in &sorted {

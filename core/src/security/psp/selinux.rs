@@ -38,7 +38,7 @@ fn equal_levels(expected: &str, actual: &str) -> bool {
     };
     fn sorted(categories: &str) -> Vec<&str> {
         let mut v: Vec<&str> = categories.split(',').collect();
-        v.sort_unstable();
+        crate::sort::sort(&mut v);
         v
     }
     expected_sensitivity == actual_sensitivity && sorted(expected_categories) == sorted(actual_categories)
