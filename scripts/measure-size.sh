@@ -14,9 +14,11 @@ set -euo pipefail
 # resilience labs, the API server's validation and the Scaling view joined the
 # one module the page and its worker share (631 → 803 KB; docs/performance.md);
 # raised again to 960 KB for the Resilience view and its playback, the VPA panel
-# and eight more best-practice rules (803 → 944 KB).
+# and eight more best-practice rules (803 → 944 KB); and to 970 KB for the
+# lessons, interview and checklist views, the rule cards, RBAC validation and the
+# removed-API table (944 → 966 KB, after the sort helper took 5 KB back).
 aim_brotli_kb=560
-ceiling_brotli_kb=960
+ceiling_brotli_kb=970
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
