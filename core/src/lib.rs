@@ -26,6 +26,7 @@ pub mod lessons;
 pub mod load;
 pub mod model;
 pub mod netpol;
+pub mod pods;
 pub mod quantity;
 pub mod render;
 pub mod report;

@@ -18,7 +18,7 @@ use crate::model::{Inventory, Kind, Loaded, Object};
 use crate::quantity::Quantity;
 
 pub use limitranger::{EffectiveLimit, LimitItem, LimitRangeModel};
-pub use pod::{BadQuantity, Container, PodModel, ResourceList};
+pub use pod::{Aggregate, BadQuantity, Container, PodModel, ResourceList};
 pub use quota::{QuotaModel, QuotaObject, ScopeRequirement, Subject, must_specify, usage};
 
 /// Pods simulated per workload at most; replicas beyond are summarised.

@@ -198,9 +198,15 @@ impl PodModel {
         !self.pod_requests.is_empty() || !self.pod_limits.is_empty()
     }
 
+    /// The container requests summed as [`PodModel::requests`] sums them, with
+    /// each step kept (before pod-level resources and overhead).
+    pub fn request_sums(&self) -> Aggregate {
+        aggregate(self, |c| &c.requests)
+    }
+
     /// `PodRequests` with overhead (quota) or without it (`podRequests` of the LimitRanger).
     pub fn requests(&self, with_overhead: bool) -> ResourceList {
-        let mut total = aggregate(self, |c| &c.requests);
+        let mut total = aggregate(self, |c| &c.requests).total;
         override_pod_level(&mut total, &self.pod_requests);
         if with_overhead {
             add_into(&mut total, &self.overhead);
@@ -210,7 +216,7 @@ impl PodModel {
 
     /// `PodLimits`: overhead is added only to limits that are set and non-zero.
     pub fn limits(&self, with_overhead: bool) -> ResourceList {
-        let mut total = aggregate(self, |c| &c.limits);
+        let mut total = aggregate(self, |c| &c.limits).total;
         override_pod_level(&mut total, &self.pod_limits);
         if with_overhead {
             for (name, extra) in &self.overhead {
@@ -243,20 +249,37 @@ fn override_pod_level(total: &mut ResourceList, pod_level: &ResourceList) {
     }
 }
 
+/// How [`aggregate`] reaches a pod's total, kept for front ends that show the
+/// sum with its numbers (see `crate::pods`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Aggregate {
+    /// App containers plus native sidecars: what runs once the pod is up.
+    pub running: ResourceList,
+    /// Per init container, in order: its footprint while it runs (a plain init
+    /// container plus the sidecars started before it; a sidecar's running sum
+    /// of sidecars).
+    pub init_footprints: Vec<ResourceList>,
+    /// The per-resource maximum of `init_footprints`.
+    pub init_peak: ResourceList,
+    /// The per-resource maximum of `running` and `init_peak`.
+    pub total: ResourceList,
+}
+
 /// `AggregateContainerRequests`/`AggregateContainerLimits`: app containers and
 /// sidecars summed; each init container's footprint is itself plus the sidecars
 /// started before it (a sidecar's is the running sum of sidecars); the result is
 /// the per-resource maximum of the two.
-fn aggregate(pod: &PodModel, pick: impl Fn(&Container) -> &ResourceList) -> ResourceList {
-    let mut total = ResourceList::new();
+fn aggregate(pod: &PodModel, pick: impl Fn(&Container) -> &ResourceList) -> Aggregate {
+    let mut running = ResourceList::new();
     for c in &pod.containers {
-        add_into(&mut total, pick(c));
+        add_into(&mut running, pick(c));
     }
     let mut sidecars = ResourceList::new();
     let mut init_peak = ResourceList::new();
+    let mut init_footprints = Vec::with_capacity(pod.init_containers.len());
     for c in &pod.init_containers {
         let footprint = if c.sidecar {
-            add_into(&mut total, pick(c));
+            add_into(&mut running, pick(c));
             add_into(&mut sidecars, pick(c));
             sidecars.clone()
         } else {
@@ -266,7 +289,9 @@ fn aggregate(pod: &PodModel, pick: impl Fn(&Container) -> &ResourceList) -> Reso
             footprint
         };
         max_into(&mut init_peak, &footprint);
+        init_footprints.push(footprint);
     }
+    let mut total = running.clone();
     max_into(&mut total, &init_peak);
-    total
+    Aggregate { running, init_footprints, init_peak, total }
 }

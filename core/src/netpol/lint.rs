@@ -13,6 +13,9 @@
 //! | `netpol-rules-ignored` | warning |
 //! | `netpol-egress-not-enforced` | warning |
 //! | `netpol-allow-all-shadows` | info |
+//! | `netpol-service-port-unreachable` | info (see [`super::needs`]) |
+//! | `netpol-scrape-blocked` | warning (see [`super::needs`]) |
+//! | `netpol-env-endpoint-blocked` | warning (see [`super::needs`]) |
 
 use std::collections::BTreeSet;
 
@@ -69,6 +72,7 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
         dns(policy, &selected, &dns_ports, &mut out);
         shadows(engine, pi, policy, &mut out);
     }
+    out.extend(super::needs::findings(engine, inventory));
     out
 }
 

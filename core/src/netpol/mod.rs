@@ -18,6 +18,7 @@ pub mod generate;
 pub mod graph;
 pub mod ip;
 pub mod lint;
+pub mod needs;
 pub mod policy;
 pub mod selector;
 pub mod service;

@@ -1,0 +1,402 @@
+//! Traffic the manifests themselves say a pod needs, checked against the
+//! policies (the engine's verdicts, nothing of its own):
+//! - a Service port whose target port on a backend no peer may reach (info:
+//!   locking a port down can be deliberate, as in the "allow traffic only to
+//!   a port" recipe);
+//! - a `prometheus.io/port` scrape port the input's Prometheus pods may not reach;
+//! - a URL naming a Service of the input in a container's environment
+//!   (`LOKI_URL: http://loki:3100`) that the pod may not connect to.
+//!
+//! Sidecars are where these bite (a metrics port or a proxy port beside the
+//! app's, a log shipper's egress), so messages name the container's role.
+//! Each finding carries a fix the engine has verified (`super::fix`) where the
+//! input is small enough to rebuild the engine per candidate.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+
+use super::Protocol;
+use super::engine::{Engine, PortView};
+use super::fix::{FixQuery, fix_with_engine};
+use super::policy::Direction;
+use super::service::{ServiceInfo, services};
+use crate::diagnostic::{Area, Diagnostic, Severity};
+use crate::model::Inventory;
+
+pub const SERVICE_PORT_UNREACHABLE: &str = "netpol-service-port-unreachable";
+pub const SCRAPE_BLOCKED: &str = "netpol-scrape-blocked";
+pub const ENV_ENDPOINT_BLOCKED: &str = "netpol-env-endpoint-blocked";
+
+/// Verified fixes rebuild the engine per candidate: only for inputs this small,
+/// and for this many findings per analysis (the rest name `kubeplay fix`).
+const FIX_MAX_ENDPOINTS: usize = 300;
+const FIX_MAX: usize = 3;
+
+struct Context<'a> {
+    engine: &'a Engine,
+    inventory: &'a Inventory,
+    views: BTreeMap<(u16, Protocol), PortView>,
+    fixes_left: usize,
+}
+
+impl Context<'_> {
+    fn view(&mut self, port: u16, protocol: Protocol) -> &PortView {
+        let engine = self.engine;
+        self.views.entry((port, protocol)).or_insert_with(|| engine.view(port, protocol))
+    }
+
+    fn allowed(&mut self, s: usize, d: usize, port: u16, protocol: Protocol) -> bool {
+        let engine = self.engine;
+        let view = self.view(port, protocol);
+        engine.allowed(view, s, d)
+    }
+
+    /// No peer at all (pod or address) may open a connection to `d` on this port.
+    fn nobody_reaches(&mut self, d: usize, port: u16, protocol: Protocol) -> bool {
+        let engine = self.engine;
+        let Some(&class) = engine.class_of.get(d) else { return false };
+        let view = self.view(port, protocol);
+        engine.side(view, Direction::Ingress, class).is_some_and(|side| {
+            !side.all_classes && side.classes.is_empty() && !side.all_external && side.external.is_empty()
+        })
+    }
+
+    /// Policies that isolate endpoint `e` in `direction`, by id.
+    fn isolating(&self, e: usize, direction: Direction) -> Vec<String> {
+        let Some(&class) = self.engine.class_of.get(e) else { return Vec::new() };
+        self.engine
+            .policies
+            .iter()
+            .zip(&self.engine.selected)
+            .filter(|(p, selected)| p.rules(direction).is_some() && selected.contains(class))
+            .map(|(p, _)| p.id())
+            .collect()
+    }
+
+    /// A verified fix that allows `from` → `to` on the port, as a YAML snippet
+    /// headed by the object it changes; else how to ask for one.
+    fn fix(&mut self, from: &str, to: &str, port: u16, protocol: Protocol) -> String {
+        let command = format!("kubeplay fix --from {from} --to {to} --port {port}/{protocol} --want allow");
+        if self.fixes_left == 0 {
+            return format!("# verified fixes: {command}");
+        }
+        self.fixes_left -= 1;
+        let query = FixQuery { from: from.to_owned(), to: to.to_owned(), port, protocol, want: true };
+        let options = self.engine.options.clone();
+        match fix_with_engine(self.inventory, self.engine, &options, &query) {
+            Ok(report) => match report.fixes.first() {
+                Some(fix) => {
+                    format!("# {} ({}; more: {command})\n{}", fix.object, fix.kind.as_str(), fix.yaml.trim_end())
+                }
+                None => format!("# no single-object fix found; {command}"),
+            },
+            Err(_) => format!("# {command}"),
+        }
+    }
+}
+
+/// Every finding, in endpoint order.
+pub fn findings(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
+    if engine.policies.is_empty() {
+        return Vec::new();
+    }
+    let fixes_left = if engine.endpoints.len() <= FIX_MAX_ENDPOINTS { FIX_MAX } else { 0 };
+    let mut cx = Context { engine, inventory, views: BTreeMap::new(), fixes_left };
+    let mut out = Vec::new();
+    let all_services = services(engine, inventory);
+    service_ports(&mut cx, &all_services, &mut out);
+    scrapes(&mut cx, &mut out);
+    env_endpoints(&mut cx, &all_services, &mut out);
+    out
+}
+
+/// `, which native sidecar envoy serves`: who declares `port` on the pod, for messages.
+fn owner(spec: Option<&PodSpec>, port: u16) -> String {
+    let declares = |c: &Container| c.ports.iter().flatten().any(|p| p.container_port == i32::from(port));
+    let Some(spec) = spec else { return String::new() };
+    if let Some(c) = spec.init_containers.iter().flatten().find(|c| crate::pods::is_sidecar(c) && declares(c)) {
+        return format!(", which native sidecar {} serves", c.name);
+    }
+    match spec.containers.iter().find(|c| declares(c)) {
+        Some(c) => format!(", which container {} serves", c.name),
+        None => String::new(),
+    }
+}
+
+fn pod_spec(inventory: &Inventory, engine: &Engine, e: usize) -> Option<PodSpec> {
+    let index = engine.endpoints.get(e)?.object?;
+    inventory.objects.get(index)?.workload()?.template.spec.clone()
+}
+
+fn service_ports(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagnostic>) {
+    for service in all {
+        let Some(loaded) = cx.inventory.objects.iter().find(|o| o.id() == service.id) else { continue };
+        for (k, port) in service.ports.iter().enumerate() {
+            for backend in &port.backends {
+                let (Some(target), Some(d)) = (backend.target_port, cx.engine.endpoint_index(&backend.endpoint)) else {
+                    continue;
+                };
+                if !cx.nobody_reaches(d, target, port.protocol) {
+                    continue;
+                }
+                let spec = pod_spec(cx.inventory, cx.engine, d);
+                let open: Vec<String> = cx
+                    .engine
+                    .endpoints
+                    .get(d)
+                    .map(|e| e.ports.iter().map(|p| p.number).collect::<Vec<_>>())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|n| *n != target && !cx.nobody_reaches(d, *n, port.protocol))
+                    .map(|n| n.to_string())
+                    .collect();
+                let open = if open.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (of its ports, only {} may be reached)", open.join(", "))
+                };
+                let policies = cx.isolating(d, Direction::Ingress).join(", ");
+                let message = format!(
+                    "Service {} port {} sends traffic to {}:{target}/{}{}, but no pod or address may reach that port: {policies} isolate{} the pod for ingress and no ingress rule allows {target}{open}",
+                    service.name,
+                    port.port,
+                    backend.endpoint,
+                    port.protocol,
+                    owner(spec.as_ref(), target),
+                    if policies.contains(", ") { "" } else { "s" },
+                );
+                let fix = format!(
+                    "# add to an ingress rule of {policies} that admits the Service's clients:\nports:\n- protocol: {}\n  port: {target}",
+                    port.protocol
+                );
+                out.push(
+                    Diagnostic::at(
+                        Area::NetworkPolicy,
+                        &loaded.origin,
+                        &format!("spec.ports[{k}]"),
+                        Severity::Info,
+                        SERVICE_PORT_UNREACHABLE,
+                        message,
+                    )
+                    .with_fix(&fix),
+                );
+                // One finding per Service port: its other backends share the policies' verdict or not, and the first says it.
+                break;
+            }
+        }
+    }
+}
+
+/// Prometheus servers among the endpoints: by the labels its charts and
+/// operators set, or by an image named `prometheus`.
+fn is_prometheus(inventory: &Inventory, engine: &Engine, e: usize) -> bool {
+    let Some(endpoint) = engine.endpoints.get(e) else { return false };
+    let labelled =
+        ["app", "app.kubernetes.io/name"].iter().any(|k| endpoint.labels.get(*k).is_some_and(|v| v == "prometheus"));
+    labelled
+        || pod_spec(inventory, engine, e).is_some_and(|s| {
+            s.containers.iter().any(|c| {
+                c.image.as_deref().is_some_and(|image| {
+                    let path = image.split(['@']).next().unwrap_or(image);
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    name.split(':').next() == Some("prometheus")
+                })
+            })
+        })
+}
+
+fn scrapes(cx: &mut Context<'_>, out: &mut Vec<Diagnostic>) {
+    let servers: Vec<usize> =
+        (0..cx.engine.endpoints.len()).filter(|e| is_prometheus(cx.inventory, cx.engine, *e)).collect();
+    for d in 0..cx.engine.endpoints.len() {
+        let Some(index) = cx.engine.endpoints[d].object else { continue };
+        let Some(loaded) = cx.inventory.objects.get(index) else { continue };
+        let Some(workload) = loaded.workload() else { continue };
+        let annotations = workload.template.metadata.as_ref().and_then(|m| m.annotations.as_ref());
+        let get = |key: &str| annotations.and_then(|a| a.get(key)).map(|v| v.trim().to_owned());
+        if get("prometheus.io/scrape").as_deref() != Some("true") {
+            continue;
+        }
+        let Some(port) = get("prometheus.io/port").and_then(|p| p.parse::<u16>().ok()) else { continue };
+        let path = if workload.template_path.is_empty() {
+            "metadata.annotations".to_owned()
+        } else {
+            format!("{}.metadata.annotations", workload.template_path)
+        };
+        let target = cx.engine.endpoints[d].id.clone();
+        let spec = workload.template.spec.clone();
+        let blocked_from: Option<usize> = if servers.is_empty() {
+            cx.nobody_reaches(d, port, Protocol::TCP).then_some(usize::MAX)
+        } else {
+            let reached = servers.clone().into_iter().any(|s| cx.allowed(s, d, port, Protocol::TCP));
+            (!reached).then_some(servers[0])
+        };
+        let Some(server) = blocked_from else { continue };
+        let policies = cx.isolating(d, Direction::Ingress).join(", ");
+        let (who, fix) = if server == usize::MAX {
+            (
+                "no pod or address may reach it".to_owned(),
+                format!("# add port {port} to an ingress rule of {policies} that admits Prometheus"),
+            )
+        } else {
+            let from = cx.engine.endpoints[server].id.clone();
+            let fix = cx.fix(&from, &target, port, Protocol::TCP);
+            (format!("Prometheus ({from}) may not reach it"), fix)
+        };
+        let message = format!(
+            "{target} asks to be scraped on port {port} (prometheus.io/port){}, but {who}: {policies} isolate{} the pod for ingress and no ingress rule admits port {port} from there",
+            owner(spec.as_ref(), port),
+            if policies.contains(", ") { "" } else { "s" },
+        );
+        out.push(
+            Diagnostic::at(Area::NetworkPolicy, &loaded.origin, &path, Severity::Warning, SCRAPE_BLOCKED, message)
+                .with_fix(&fix),
+        );
+    }
+}
+
+/// A URL (`scheme://host[:port][/…]`) or `host:port` naming a Service of the
+/// input, as the pod's DNS search path resolves it: `svc`, `svc.ns`,
+/// `svc.ns.svc`, `svc.ns.svc.cluster.local`. The port defaults by scheme.
+fn service_target(value: &str, namespace: &str) -> Option<(String, String, u16)> {
+    let value = value.trim();
+    let (scheme, rest) = match value.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest),
+        None => (None, value),
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port.parse::<u16>().ok()?)),
+        None => (authority, None),
+    };
+    let port = match (port, scheme.as_deref()) {
+        (Some(p), _) => p,
+        (None, Some("http" | "ws")) => 80,
+        (None, Some("https" | "wss")) => 443,
+        _ => return None,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let (name, ns) = match labels.as_slice() {
+        [name] => (*name, namespace),
+        [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, *ns),
+        _ => return None,
+    };
+    if name.is_empty() || ns.is_empty() {
+        return None;
+    }
+    Some((ns.to_owned(), name.to_owned(), port))
+}
+
+fn env_endpoints(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagnostic>) {
+    for s in 0..cx.engine.endpoints.len() {
+        let Some(index) = cx.engine.endpoints[s].object else { continue };
+        let Some(loaded) = cx.inventory.objects.get(index) else { continue };
+        let Some(workload) = loaded.workload() else { continue };
+        let Some(spec) = workload.template.spec.clone() else { continue };
+        let spec_path = workload.pod_spec_path();
+        let namespace = workload.namespace.to_owned();
+        let source = cx.engine.endpoints[s].id.clone();
+        let containers = spec
+            .init_containers
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    format!("{spec_path}.initContainers[{i}]"),
+                    c,
+                    if crate::pods::is_sidecar(c) { "native sidecar" } else { "init container" },
+                )
+            })
+            .chain(
+                spec.containers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (format!("{spec_path}.containers[{i}]"), c, "container")),
+            );
+        let containers: Vec<(String, &Container, &str)> = containers.collect();
+        for (path, c, role) in containers {
+            for (j, var) in c.env.iter().flatten().enumerate() {
+                let Some(value) = var.value.as_deref() else { continue };
+                let Some((ns, name, port)) = service_target(value, &namespace) else { continue };
+                let Some(service) = all.iter().find(|i| i.namespace == ns && i.name == name) else { continue };
+                let Some(mapping) = service.ports.iter().find(|p| p.port == port) else { continue };
+                let backends: Vec<(usize, u16)> = mapping
+                    .backends
+                    .iter()
+                    .filter_map(|b| Some((cx.engine.endpoint_index(&b.endpoint)?, b.target_port?)))
+                    .filter(|(d, _)| *d != s)
+                    .collect();
+                let Some(&(first, target)) = backends.first() else { continue };
+                let protocol = mapping.protocol;
+                if backends.iter().any(|(d, t)| cx.allowed(s, *d, *t, protocol)) {
+                    continue;
+                }
+                let egress = cx.isolating(s, Direction::Egress);
+                let ingress = cx.isolating(first, Direction::Ingress);
+                let destination = cx.engine.endpoints[first].id.clone();
+                let egress_allows = {
+                    let engine = cx.engine;
+                    let view = cx.view(target, protocol);
+                    let (sc, dc) = (engine.class_of[s], engine.class_of[first]);
+                    engine.side(view, Direction::Egress, sc).is_none_or(|side| side.allows_class(dc))
+                };
+                let why = if !egress_allows {
+                    format!(
+                        "{} restrict{} egress from {source} and none of {} egress rules allows it",
+                        egress.join(", "),
+                        if egress.len() > 1 { "" } else { "s" },
+                        if egress.len() > 1 { "their" } else { "its" }
+                    )
+                } else {
+                    format!(
+                        "{} restrict{} ingress to {destination} and none of {} ingress rules admits it",
+                        ingress.join(", "),
+                        if ingress.len() > 1 { "" } else { "s" },
+                        if ingress.len() > 1 { "their" } else { "its" }
+                    )
+                };
+                let fix = cx.fix(&source, &destination, target, protocol);
+                let message = format!(
+                    "{role} {} is set to reach {value} ({}), the Service {name} → {destination}:{target}/{protocol}, but the connection is denied: {why}",
+                    c.name, var.name
+                );
+                out.push(
+                    Diagnostic::at(
+                        Area::NetworkPolicy,
+                        &loaded.origin,
+                        &format!("{path}.env[{j}].value"),
+                        Severity::Warning,
+                        ENV_ENDPOINT_BLOCKED,
+                        message,
+                    )
+                    .with_fix(&fix),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_target;
+
+    #[test]
+    fn urls_name_services_as_the_pods_dns_search_path_does() {
+        let t = |v: &str| service_target(v, "default");
+        assert_eq!(t("http://loki:3100"), Some(("default".into(), "loki".into(), 3100)));
+        assert_eq!(t("http://loki.monitoring:3100/loki/api/v1/push"), Some(("monitoring".into(), "loki".into(), 3100)));
+        assert_eq!(t("https://api.prod.svc.cluster.local."), Some(("prod".into(), "api".into(), 443)));
+        assert_eq!(t("db.prod.svc:5432"), Some(("prod".into(), "db".into(), 5432)));
+        assert_eq!(t("http://user:pw@cache:6379"), Some(("default".into(), "cache".into(), 6379)));
+        // Not a Service name: an external host, no port, a path, plain words.
+        assert_eq!(t("http://example.com.evil.org:80"), None);
+        assert_eq!(t("loki"), None);
+        assert_eq!(t("localhost:5000").map(|(_, n, _)| n), Some("localhost".into()));
+        assert_eq!(t("9095"), None);
+        assert_eq!(t("a:b"), None);
+    }
+}
