@@ -27,23 +27,30 @@ pub fn solution(id: &str) -> Option<String> {
             )
         }),
         "sidecars" => fixed(id, |yaml| {
-            // Both sidecars move to initContainers with restartPolicy: Always.
+            // Both sidecars move to initContainers with restartPolicy: Always,
+            // and the policies open what each one needs.
             yaml.replace(
-                "spec:\n  containers:\n  # Main application\n  - name: app\n    image: myapp:1.0.0\n    volumeMounts:\n    - name: app-logs\n      mountPath: /var/log/app\n  # Logging sidecar (collects and forwards logs)\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n",
+                "spec:\n  containers:\n  # Main application\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    volumeMounts:\n    - name: app-logs\n      mountPath: /var/log/app\n  # Logging sidecar (collects and forwards logs)\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n",
                 "spec:\n  initContainers:\n  # Logging sidecar (collects and forwards logs)\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n    restartPolicy: Always\n",
             )
             .replace(
                 "  volumes:\n  - name: app-logs\n",
-                "  containers:\n  # Main application\n  - name: app\n    image: myapp:1.0.0\n    volumeMounts:\n    - name: app-logs\n      mountPath: /var/log/app\n  volumes:\n  - name: app-logs\n",
+                "  containers:\n  # Main application\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    volumeMounts:\n    - name: app-logs\n      mountPath: /var/log/app\n  volumes:\n  - name: app-logs\n",
             )
             .replace(
-                "spec:\n  containers:\n  - name: app\n    image: myapp:1.0.0\n    ports:\n    - containerPort: 5000\n  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n",
-                "spec:\n  initContainers:\n  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n    restartPolicy: Always\n",
+                "  containers:\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    ports:\n    - containerPort: 5000\n  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n",
+                "  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n    restartPolicy: Always\n",
             )
             .replace(
                 "  volumes:\n  - name: envoy-config\n",
-                "  containers:\n  - name: app\n    image: myapp:1.0.0\n    ports:\n    - containerPort: 5000\n  volumes:\n  - name: envoy-config\n",
+                "  containers:\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    ports:\n    - containerPort: 5000\n  volumes:\n  - name: envoy-config\n",
             )
+            // The sidecars' own ports, to the same clients as the app's.
+            .replace(
+                "    ports:\n    - protocol: TCP\n      port: 5000\n",
+                "    ports:\n    - protocol: TCP\n      port: 5000\n    - protocol: TCP\n      port: 9095\n    - protocol: TCP\n      port: 8001\n",
+            )
+                + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-loki-egress\nspec:\n  podSelector:\n    matchLabels: {app: logging-demo}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - podSelector:\n        matchLabels: {app: loki}\n    ports:\n    - {protocol: TCP, port: 3100}\n"
         }),
         "hpa" => fixed(id, |yaml| {
             yaml.replace("            cpu: 250m\n", "            cpu: 250m\n            memory: 512Mi\n").replace(

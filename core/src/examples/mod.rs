@@ -61,12 +61,14 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "sidecars",
         title: "Sidecars in depth",
-        summary: "Logging sidecar shipping to Loki over a shared emptyDir, a metrics proxy on 9095, Envoy on 8001.",
+        summary: "Logging sidecar shipping to Loki over a shared emptyDir, a metrics proxy on 9095, Envoy on 8001 — under the material's multi-tier policy and a default-deny egress.",
         look_for: &[
-            "The log forwarder mounts the shared log volume read-only: it only needs to read.",
-            "Sidecars declared as ordinary containers start in any order; native sidecars start first.",
+            "Resources tab, Containers: the sidecars declared as ordinary containers start and get SIGTERM together with the app; native sidecars start first and stop last.",
+            "app-with-envoy's requests: max(running app + envoy, the config-check init container) — and a native sidecar declared before config-check adds to config-check's footprint.",
+            "The multi-tier policy opens 5000 only: Prometheus cannot scrape the metrics sidecar on 9095, and the Service to Envoy's 8001 reaches nobody (Findings, with verified fixes).",
+            "default-deny-egress blocks log-forwarder's LOKI_URL, http://loki:3100: the logs never leave the pod.",
         ],
-        exercise: "Turn log-forwarder and envoy into native sidecars: init containers with `restartPolicy: Always`, which start before the app and stop after it.",
+        exercise: "Turn log-forwarder and envoy into native sidecars (init containers with `restartPolicy: Always`, which start before the app and stop after it), then open exactly what the sidecars need: Prometheus → 9095, the frontend → Envoy's 8001, log-forwarder → loki:3100.",
         yaml: include_str!("sidecars.yaml"),
     },
     Example {
@@ -231,10 +233,40 @@ pub fn check_exercise(id: &str, inventory: &Inventory, analysis: &Analysis) -> O
                 goal("The default namespace enforces the restricted standard (the PSP's replacement)", enforced),
             ]
         }
-        "sidecars" => vec![
-            goal("log-forwarder runs as a native sidecar", native_sidecar(inventory, "log-forwarder")),
-            goal("envoy runs as a native sidecar, up before the app sends traffic", native_sidecar(inventory, "envoy")),
-        ],
+        "sidecars" => {
+            use crate::netpol::EndpointRef;
+            use crate::netpol::Protocol::TCP;
+            let allowed = |from: &EndpointRef, to: &EndpointRef, port: u16| {
+                let query =
+                    crate::netpol::explain::ExplainQuery { from: from.clone(), to: to.clone(), port, protocol: TCP };
+                crate::netpol::explain::explain(engine, &query).is_ok_and(|e| e.allowed)
+            };
+            let object = |kind: Kind, namespace: &str, name: &str| {
+                EndpointRef::Object(ObjectRef { kind, namespace: Some(namespace.to_owned()), name: name.to_owned() })
+            };
+            let prometheus = object(Kind::Deployment, "monitoring", "prometheus");
+            let frontend = object(Kind::Deployment, "default", "frontend");
+            let loki = object(Kind::Deployment, "default", "loki");
+            vec![
+                goal("log-forwarder runs as a native sidecar", native_sidecar(inventory, "log-forwarder")),
+                goal(
+                    "envoy runs as a native sidecar, up before the app sends traffic",
+                    native_sidecar(inventory, "envoy"),
+                ),
+                goal(
+                    "Prometheus (monitoring) scrapes the metrics sidecar on 9095/TCP",
+                    allowed(&prometheus, &object(Kind::Pod, "default", "app-with-metrics-sidecar"), 9095),
+                ),
+                goal(
+                    "The frontend reaches Envoy on 8001/TCP (Service envoy-demo)",
+                    allowed(&frontend, &object(Kind::Pod, "default", "app-with-envoy"), 8001),
+                ),
+                goal(
+                    "log-forwarder ships logs to loki on 3100/TCP",
+                    allowed(&object(Kind::Pod, "default", "app-with-logging-sidecar"), &loki, 3100),
+                ),
+            ]
+        }
         "hpa" => {
             let timeline = analysis.hpa_simulation.as_ref().and_then(|run| run.timeline.as_ref());
             let fastest = timeline.map(|t| crate::scaling::hpa::simulation::most_added_within(t, 60));
@@ -462,13 +494,42 @@ mod tests {
         assert!(status("production-quota", &fixed).solved);
     }
 
+    /// The learner's fix: both sidecars native, the policies opening what they need.
+    fn sidecars_solved(yaml: &str) -> String {
+        yaml.replace(
+                "spec:\n  containers:\n  # Main application\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    volumeMounts:\n    - name: app-logs\n      mountPath: /var/log/app\n  # Logging sidecar (collects and forwards logs)\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n",
+                "spec:\n  initContainers:\n  # Logging sidecar (collects and forwards logs)\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n    restartPolicy: Always\n",
+            )
+            .replace(
+                "  volumes:\n  - name: app-logs\n",
+                "  containers:\n  # Main application\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    volumeMounts:\n    - name: app-logs\n      mountPath: /var/log/app\n  volumes:\n  - name: app-logs\n",
+            )
+            .replace(
+                "  containers:\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    ports:\n    - containerPort: 5000\n  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n",
+                "  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n    restartPolicy: Always\n",
+            )
+            .replace(
+                "  volumes:\n  - name: envoy-config\n",
+                "  containers:\n  - name: app\n    image: myapp:1.0.0\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n    ports:\n    - containerPort: 5000\n  volumes:\n  - name: envoy-config\n",
+            )
+            // The sidecars' own ports, to the same clients as the app's.
+            .replace(
+                "    ports:\n    - protocol: TCP\n      port: 5000\n",
+                "    ports:\n    - protocol: TCP\n      port: 5000\n    - protocol: TCP\n      port: 9095\n    - protocol: TCP\n      port: 8001\n",
+            )
+                + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-loki-egress\nspec:\n  podSelector:\n    matchLabels: {app: logging-demo}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - podSelector:\n        matchLabels: {app: loki}\n    ports:\n    - {protocol: TCP, port: 3100}\n"
+    }
+
     #[test]
-    fn sidecar_exercise_is_solved_by_a_native_sidecar() {
-        let native = "apiVersion: v1\nkind: Pod\nmetadata: {name: app-with-logging-sidecar}\nspec:\n  initContainers:\n  - name: log-forwarder\n    image: fluent-bit:2.0.0\n    restartPolicy: Always\n  containers:\n  - name: app\n    image: myapp:1.0.0\n";
-        assert_eq!(goals("sidecars", native), [true, false]);
-        let envoy = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app-with-envoy}\nspec:\n  initContainers:\n  - name: envoy\n    image: envoyproxy/envoy:v1.26-latest\n    restartPolicy: Always\n  containers:\n  - name: app\n    image: myapp:1.0.0\n";
-        assert!(status("sidecars", &format!("{native}{envoy}")).solved);
-        assert!(!status("sidecars", example("sidecars").expect("example").yaml).solved);
+    fn sidecar_exercise_is_solved_by_native_sidecars_and_their_ports() {
+        let shipped = example("sidecars").expect("example").yaml;
+        assert_eq!(goals("sidecars", shipped), [false, false, false, false, false]);
+        let solved = sidecars_solved(shipped);
+        assert_eq!(goals("sidecars", &solved), [true, true, true, true, true], "{solved}");
+        // Each half alone is not enough.
+        let policies_only =
+            shipped.replace("      port: 5000\n", "      port: 5000\n    - protocol: TCP\n      port: 9095\n");
+        assert_eq!(goals("sidecars", &policies_only), [false, false, true, false, false]);
     }
 
     #[test]

@@ -91,14 +91,31 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "sidecars",
         section: "Sidecars in Depth",
-        summary: "Logging, metrics and network sidecars beside the app: shared volumes, extra ports, start order.",
+        summary: "Logging, metrics and network sidecars beside the app: start and stop order, requests, shared volumes, and the traffic each sidecar needs under the material's policies.",
         example: Some("sidecars"),
         variants: &[],
-        notes: &[Note {
-            material_says: "Sidecars are extra entries under `containers`.",
-            kubernetes_does: "Plain containers start and stop in no particular order; since 1.29 a native sidecar (an init container with `restartPolicy: Always`) starts before the app and stops after it.",
-            evidence: Evidence::GoalUnmet(0),
-        }],
+        notes: &[
+            Note {
+                material_says: "Sidecars are extra entries under `containers`.",
+                kubernetes_does: "Entries of `containers` are started one after the other without waiting and all get SIGTERM at once; since 1.29 a native sidecar (an init container with `restartPolicy: Always`) starts before the app and stops after it.",
+                evidence: Evidence::GoalUnmet(0),
+            },
+            Note {
+                material_says: "Metrics sidecar: `curl http://localhost:9095/metrics`.",
+                kubernetes_does: "From inside the pod, yes. Prometheus scrapes from another namespace, and the multi-tier policy only admits 5000: 9095 needs its own ingress rule.",
+                evidence: Evidence::Finding("netpol-scrape-blocked"),
+            },
+            Note {
+                material_says: "Network sidecar (Envoy) on 8001 in front of the app.",
+                kubernetes_does: "A NetworkPolicy sees ports, not roles: opening the app's 5000 and not Envoy's 8001 drops the traffic meant for the proxy and lets clients bypass it.",
+                evidence: Evidence::Finding("netpol-service-port-unreachable"),
+            },
+            Note {
+                material_says: "The sidecar parses and ships to Loki (`LOKI_URL: http://loki:3100`).",
+                kubernetes_does: "Under a default-deny egress policy the sidecar's connection is dropped like the app's: it needs an egress rule to loki:3100, and DNS.",
+                evidence: Evidence::Finding("netpol-env-endpoint-blocked"),
+            },
+        ],
     },
     Lesson {
         id: "pod-security",
