@@ -1,7 +1,7 @@
 //! Sidecars in depth: the anatomy of multi-container pods (roles, start and
 //! stop order, the request sum with its numbers, who reaches which port,
 //! shared volumes) and the traffic sidecars need, checked against the
-//! NetworkPolicies with verified fixes. Rules: docs/semantics/sidecars.md.
+//! NetworkPolicies, with fixes that are applied and re-checked. Rules: docs/semantics/sidecars.md.
 
 use kubeplay_core::load::Input;
 use kubeplay_core::pods::{PodAnatomy, Role, anatomies};
@@ -273,7 +273,7 @@ fn findings(text: &str) -> Vec<kubeplay_core::diagnostic::Diagnostic> {
 }
 
 #[test]
-fn the_sidecars_traffic_blocked_by_the_materials_policies_is_found_with_verified_fixes() {
+fn the_sidecars_traffic_blocked_by_the_materials_policies_is_found_with_fixes_that_work() {
     let found = findings(example());
     let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code.as_str(), d.location.span.line)).collect();
     let line = |needle: &str| example().lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or(0);
@@ -294,19 +294,76 @@ fn the_sidecars_traffic_blocked_by_the_materials_policies_is_found_with_verified
         "{}",
         envoy.message
     );
-    // The fixes are the engine's verified ones: a policy letting exactly these pods through.
+    // Each fix is the smallest new policy opening the blocked side; applied, its finding is gone.
     let loki_fix = loki.fix.as_deref().unwrap_or_default();
-    assert!(loki_fix.starts_with("# default/allow-egress-loki-tcp-3100[NetworkPolicy] (new-policy"), "{loki_fix}");
-    assert!(loki_fix.contains("port: 3100") && loki_fix.contains("app: logging-demo"), "{loki_fix}");
+    assert!(loki_fix.starts_with("# other fixes, each verified: kubeplay fix --from default/app-with-logging-sidecar --to default/loki[Deployment] --port 3100/TCP --want allow\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"), "{loki_fix}");
+    assert!(
+        loki_fix.contains("name: allow-egress-app-with-logging-sidecar-loki-3100")
+            && loki_fix.contains("policyTypes: [Egress]"),
+        "{loki_fix}"
+    );
     let scrape_fix = scrape.fix.as_deref().unwrap_or_default();
     assert!(
-        scrape_fix.contains("kubernetes.io/metadata.name: monitoring") && scrape_fix.contains("port: 9095"),
+        scrape_fix.contains("policyTypes: [Ingress]")
+            && scrape_fix.contains("matchLabels: {\"kubernetes.io/metadata.name\": \"monitoring\"}")
+            && scrape_fix.contains("{protocol: TCP, port: 9095}"),
         "{scrape_fix}"
     );
     assert!(envoy.fix.as_deref().unwrap_or_default().contains("port: 8001"));
-    // Applying the verified fix text clears the finding.
-    let fixed = format!("{}---\n{}\n", example(), loki_fix.split_once('\n').map(|(_, yaml)| yaml).unwrap_or_default());
-    assert!(!findings(&fixed).iter().any(|d| d.code == "netpol-env-endpoint-blocked"));
+    for (finding, code) in [(loki, "netpol-env-endpoint-blocked"), (scrape, "netpol-scrape-blocked")] {
+        let fixed = format!("{}---\n{}\n", example(), finding.fix.as_deref().unwrap_or_default());
+        let loading = load(&fixed);
+        assert!(loading.diagnostics.is_empty(), "{:?}", loading.diagnostics);
+        let after = findings(&fixed);
+        assert!(!after.iter().any(|d| d.code == code), "{code} after its fix: {after:?}");
+        assert_eq!(after.len(), 2, "the other findings stay: {after:?}");
+    }
+}
+
+/// Both sides blocked (egress of the client, ingress of the server): the fix is two policies.
+#[test]
+fn a_fix_opens_every_side_that_blocks() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: shop, labels: {app: client}}
+spec:
+  containers:
+  - name: main
+    image: c:1
+    env: [{name: API, value: \"http://api.backend.svc.cluster.local\"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: backend, labels: {app: api, tier: \"1\"}}
+spec:
+  containers: [{name: main, image: a:1, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: backend}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-egress, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Egress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-ingress, namespace: backend}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+";
+    let found = findings(text);
+    let blocked: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(blocked, ["netpol-env-endpoint-blocked", "netpol-service-port-unreachable"]);
+    let fix = found[0].fix.as_deref().unwrap_or_default();
+    assert_eq!(fix.matches("kind: NetworkPolicy").count(), 2, "{fix}");
+    assert!(fix.contains("namespace: shop") && fix.contains("namespace: backend"), "{fix}");
+    let fixed = format!("{text}---\n{fix}\n");
+    assert!(findings(&fixed).is_empty(), "{:?}", findings(&fixed));
 }
 
 #[test]

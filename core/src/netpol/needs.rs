@@ -9,8 +9,8 @@
 //!
 //! Sidecars are where these bite (a metrics port or a proxy port beside the
 //! app's, a log shipper's egress), so messages name the container's role.
-//! Each finding carries a fix the engine has verified (`super::fix`) where the
-//! input is small enough to rebuild the engine per candidate.
+//! Each finding carries a fix: the smallest new policies that open what is
+//! blocked, and the `kubeplay fix` command that lists verified alternatives.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +18,6 @@ use k8s_openapi::api::core::v1::{Container, PodSpec};
 
 use super::Protocol;
 use super::engine::{Engine, PortView};
-use super::fix::{FixQuery, fix_with_engine};
 use super::policy::Direction;
 use super::service::{ServiceInfo, services};
 use crate::diagnostic::{Area, Diagnostic, Severity};
@@ -28,16 +27,10 @@ pub const SERVICE_PORT_UNREACHABLE: &str = "netpol-service-port-unreachable";
 pub const SCRAPE_BLOCKED: &str = "netpol-scrape-blocked";
 pub const ENV_ENDPOINT_BLOCKED: &str = "netpol-env-endpoint-blocked";
 
-/// Verified fixes rebuild the engine per candidate: only for inputs this small,
-/// and for this many findings per analysis (the rest name `kubeplay fix`).
-const FIX_MAX_ENDPOINTS: usize = 300;
-const FIX_MAX: usize = 3;
-
 struct Context<'a> {
     engine: &'a Engine,
     inventory: &'a Inventory,
     views: BTreeMap<(u16, Protocol), PortView>,
-    fixes_left: usize,
 }
 
 impl Context<'_> {
@@ -74,26 +67,82 @@ impl Context<'_> {
             .collect()
     }
 
-    /// A verified fix that allows `from` → `to` on the port, as a YAML snippet
-    /// headed by the object it changes; else how to ask for one.
-    fn fix(&mut self, from: &str, to: &str, port: u16, protocol: Protocol) -> String {
-        let command = format!("kubeplay fix --from {from} --to {to} --port {port}/{protocol} --want allow");
-        if self.fixes_left == 0 {
-            return format!("# verified fixes: {command}");
+    /// The smallest new policies that let endpoint `s` open `port` on `d`:
+    /// one for each side that blocks (egress of `s`, ingress of `d`), each
+    /// selecting the pods by all their labels. Built as text so the page does
+    /// not carry the fix engine (it serialises every kind); `kubeplay fix`
+    /// verifies alternatives, and the tests apply these and re-check.
+    fn fix(&mut self, s: usize, d: usize, port: u16, protocol: Protocol) -> String {
+        let engine = self.engine;
+        let (Some(source), Some(destination)) = (engine.endpoints.get(s), engine.endpoints.get(d)) else {
+            return String::new();
+        };
+        let command = format!(
+            "# other fixes, each verified: kubeplay fix --from {} --to {} --port {port}/{protocol} --want allow",
+            source.id, destination.id
+        );
+        let (Some(&sc), Some(&dc)) = (engine.class_of.get(s), engine.class_of.get(d)) else { return command };
+        let view = self.view(port, protocol);
+        let egress_blocks = engine.side(view, Direction::Egress, sc).is_some_and(|side| !side.allows_class(dc));
+        let ingress_blocks = engine.side(view, Direction::Ingress, dc).is_some_and(|side| !side.allows_class(sc));
+        if source.labels.is_empty() && egress_blocks || destination.labels.is_empty() && ingress_blocks {
+            return format!("# a policy selects pods by label: label the pods first\n{command}");
         }
-        self.fixes_left -= 1;
-        let query = FixQuery { from: from.to_owned(), to: to.to_owned(), port, protocol, want: true };
-        let options = self.engine.options.clone();
-        match fix_with_engine(self.inventory, self.engine, &options, &query) {
-            Ok(report) => match report.fixes.first() {
-                Some(fix) => {
-                    format!("# {} ({}; more: {command})\n{}", fix.object, fix.kind.as_str(), fix.yaml.trim_end())
-                }
-                None => format!("# no single-object fix found; {command}"),
-            },
-            Err(_) => format!("# {command}"),
+        let mut policies = Vec::new();
+        if egress_blocks {
+            policies.push(new_policy(Direction::Egress, source, destination, port, protocol));
         }
+        if ingress_blocks {
+            policies.push(new_policy(Direction::Ingress, destination, source, port, protocol));
+        }
+        format!("{command}\n{}", policies.join("\n---\n"))
     }
+}
+
+/// `{"k": "v", …}`: labels as a YAML flow mapping, every key and value quoted.
+fn flow_labels(labels: &BTreeMap<String, String>) -> String {
+    let quote = |t: &str| serde_json::to_string(t).unwrap_or_default();
+    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{}: {}", quote(k), quote(v))).collect();
+    format!("{{{}}}", pairs.join(", "))
+}
+
+/// A NetworkPolicy in `subject`'s namespace selecting `subject`'s pods and
+/// allowing `direction` traffic with `peer`'s pods on one port.
+fn new_policy(
+    direction: Direction,
+    subject: &super::Endpoint,
+    peer: &super::Endpoint,
+    port: u16,
+    protocol: Protocol,
+) -> String {
+    let (kind, key, verb) = match direction {
+        Direction::Egress => ("Egress", "egress", "to"),
+        Direction::Ingress => ("Ingress", "ingress", "from"),
+    };
+    let mut name: String = format!("allow-{key}-{}-{}-{port}", subject.name, peer.name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    name.truncate(63);
+    let name = name.trim_end_matches('-');
+    let namespace_selector = if peer.namespace == subject.namespace {
+        String::new()
+    } else {
+        format!(
+            "    - namespaceSelector:\n        matchLabels: {}\n      podSelector:\n",
+            flow_labels(&BTreeMap::from([(crate::model::NAMESPACE_NAME_LABEL.to_owned(), peer.namespace.clone())]))
+        )
+    };
+    let peer_selector = if namespace_selector.is_empty() {
+        format!("    - podSelector:\n        matchLabels: {}\n", flow_labels(&peer.labels))
+    } else {
+        format!("{namespace_selector}        matchLabels: {}\n", flow_labels(&peer.labels))
+    };
+    format!(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  podSelector:\n    matchLabels: {}\n  policyTypes: [{kind}]\n  {key}:\n  - {verb}:\n{peer_selector}    ports:\n    - {{protocol: {protocol}, port: {port}}}",
+        subject.namespace,
+        flow_labels(&subject.labels),
+    )
 }
 
 /// Every finding, in endpoint order.
@@ -101,8 +150,7 @@ pub fn findings(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     if engine.policies.is_empty() {
         return Vec::new();
     }
-    let fixes_left = if engine.endpoints.len() <= FIX_MAX_ENDPOINTS { FIX_MAX } else { 0 };
-    let mut cx = Context { engine, inventory, views: BTreeMap::new(), fixes_left };
+    let mut cx = Context { engine, inventory, views: BTreeMap::new() };
     let mut out = Vec::new();
     let all_services = services(engine, inventory);
     service_ports(&mut cx, &all_services, &mut out);
@@ -241,7 +289,7 @@ fn scrapes(cx: &mut Context<'_>, out: &mut Vec<Diagnostic>) {
             )
         } else {
             let from = cx.engine.endpoints[server].id.clone();
-            let fix = cx.fix(&from, &target, port, Protocol::TCP);
+            let fix = cx.fix(server, d, port, Protocol::TCP);
             (format!("Prometheus ({from}) may not reach it"), fix)
         };
         let message = format!(
@@ -359,7 +407,7 @@ fn env_endpoints(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagno
                         if ingress.len() > 1 { "their" } else { "its" }
                     )
                 };
-                let fix = cx.fix(&source, &destination, target, protocol);
+                let fix = cx.fix(s, first, target, protocol);
                 let message = format!(
                     "{role} {} is set to reach {value} ({}), the Service {name} → {destination}:{target}/{protocol}, but the connection is denied: {why}",
                     c.name, var.name
