@@ -48,6 +48,16 @@ pub const QUESTIONS: &[Question] = &[
         goal: 0,
     },
     Question {
+        id: "sidecar-ports-under-policy",
+        from_material: false,
+        question: "A metrics sidecar listens on 9095 beside an app whose NetworkPolicy admits port 5000. Can Prometheus scrape it?",
+        answer: "No: a NetworkPolicy sees the pod's ports, not which container serves them. Containers share the pod's network, so 9095 is a port of the pod, and an ingress rule must admit it from Prometheus's namespace (by kubernetes.io/metadata.name) or the scrape times out. The same holds for a proxy's port and for a sidecar's egress under a default deny.",
+        example: "sidecars",
+        lesson: "sidecars",
+        task: "Let Prometheus in monitoring scrape the metrics sidecar on 9095.",
+        goal: 2,
+    },
+    Question {
         id: "multi-region-no-downtime",
         from_material: true,
         question: "How do you handle deployments across multi-region without downtime?",
