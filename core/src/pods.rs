@@ -128,20 +128,46 @@ pub struct PodAnatomy {
 
 /// Every pod and workload template with more than one container, in input order.
 pub fn anatomies(inventory: &Inventory) -> Vec<PodAnatomy> {
+    let services = Services::of(inventory);
     inventory
-        .workloads()
-        .filter(|w| {
-            w.template
-                .spec
-                .as_ref()
-                .is_some_and(|s| s.containers.len() + s.init_containers.as_ref().map_or(0, Vec::len) > 1)
+        .objects
+        .iter()
+        .filter(|o| match &o.object {
+            // Decided before building the workload, which copies a bare Pod.
+            Object::Pod(pod) => several_containers(pod.spec.as_ref()),
+            _ => true,
         })
-        .filter_map(|w| anatomy(inventory, &w))
+        .filter_map(|o| o.workload())
+        .filter(|w| several_containers(w.template.spec.as_ref()))
+        .filter_map(|w| anatomy(&services, &w))
         .collect()
 }
 
+/// More than one container, init containers included.
+fn several_containers(spec: Option<&PodSpec>) -> bool {
+    spec.is_some_and(|s| s.containers.len() + s.init_containers.as_ref().map_or(0, Vec::len) > 1)
+}
+
+/// The input's Services by namespace, gathered once per analysis.
+pub struct Services<'a> {
+    by_namespace: BTreeMap<&'a str, Vec<(&'a str, &'a k8s_openapi::api::core::v1::Service)>>,
+}
+
+impl<'a> Services<'a> {
+    pub fn of(inventory: &'a Inventory) -> Services<'a> {
+        let mut by_namespace: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+        for loaded in &inventory.objects {
+            if let Object::Service(service) = &loaded.object {
+                let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE);
+                by_namespace.entry(namespace).or_default().push((loaded.name(), &**service));
+            }
+        }
+        Services { by_namespace }
+    }
+}
+
 /// One workload's pod.
-pub fn anatomy(inventory: &Inventory, workload: &Workload<'_>) -> Option<PodAnatomy> {
+pub fn anatomy(services: &Services<'_>, workload: &Workload<'_>) -> Option<PodAnatomy> {
     let spec = workload.template.spec.as_ref()?;
     let loaded = workload.loaded;
     let spec_path = workload.pod_spec_path();
@@ -160,7 +186,7 @@ pub fn anatomy(inventory: &Inventory, workload: &Workload<'_>) -> Option<PodAnat
             spec.containers.len()
         ));
     }
-    let ports = ports(inventory, workload, spec, &mut notes);
+    let ports = ports(services, workload, spec, &mut notes);
     Some(PodAnatomy {
         object: loaded.id(),
         location: loaded.origin.location.clone(),
@@ -318,7 +344,7 @@ fn resource_sum(resource: &str, model: &PodModel, sums: &Aggregate, effective: &
 }
 
 /// Every declared port with who reaches it, then targets no container declares.
-fn ports(inventory: &Inventory, workload: &Workload<'_>, spec: &PodSpec, notes: &mut Vec<String>) -> Vec<PortUse> {
+fn ports(services: &Services<'_>, workload: &Workload<'_>, spec: &PodSpec, notes: &mut Vec<String>) -> Vec<PortUse> {
     let running: Vec<&Container> =
         spec.init_containers.iter().flatten().filter(|c| is_sidecar(c)).chain(spec.containers.iter()).collect();
     let mut out: Vec<PortUse> = Vec::new();
@@ -363,16 +389,14 @@ fn ports(inventory: &Inventory, workload: &Workload<'_>, spec: &PodSpec, notes: 
         }
     }
     let labels = workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
-    for loaded in &inventory.objects {
-        let Object::Service(service) = &loaded.object else { continue };
-        if loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE) != workload.namespace
-            || !crate::netpol::service::selects_pods(service, &labels)
-        {
+    let in_namespace = services.by_namespace.get(workload.namespace).map(Vec::as_slice).unwrap_or_default();
+    for (service_name, service) in in_namespace {
+        if !crate::netpol::service::selects_pods(service, &labels) {
             continue;
         }
         for sp in service.spec.as_ref().and_then(|s| s.ports.as_ref()).into_iter().flatten() {
             let Ok(protocol) = sp.protocol.as_deref().unwrap_or("TCP").parse::<Protocol>() else { continue };
-            let label = format!("Service {}:{}", loaded.name(), sp.port);
+            let label = format!("Service {service_name}:{}", sp.port);
             let target = match &sp.target_port {
                 None => row(&mut out, u16::try_from(sp.port).ok(), None, protocol),
                 Some(IntOrString::Int(n)) => row(&mut out, u16::try_from(*n).ok(), None, protocol),

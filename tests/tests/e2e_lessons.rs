@@ -348,3 +348,85 @@ async fn a_lesson_works_embedded() {
     assert_clean(&browser, &server, "embedded lesson").await;
     browser.client.clone().close().await.expect("close");
 }
+
+/// The chips of each start (or stop) phase of one pod's anatomy, as `name:role`.
+async fn phases(browser: &Browser, object: &str, which: usize) -> serde_json::Value {
+    js(
+        browser,
+        &format!(
+            "return [...document.querySelectorAll('.anatomy[data-object={object:?}] .phases')[{which}].querySelectorAll('li')]
+               .map(li => [...li.querySelectorAll('.chip')].map(c => c.textContent + ':' + c.classList[1].replace('role-', '')));"
+        ),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sidecars_lesson_shows_how_the_kubelet_runs_them_and_what_the_policies_block() {
+    if !browser_tests_enabled("the_sidecars_lesson_shows_how_the_kubelet_runs_them_and_what_the_policies_block") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?lesson=sidecars&view=resources").await;
+    kubeplay_tests::browser::open_tab(&browser, "resources").await;
+    let logging = "default/app-with-logging-sidecar";
+    let envoy = "default/app-with-envoy";
+    assert!(browser.wait_until(&format!("document.querySelector('.anatomy[data-object={envoy:?}]')"), WAIT).await);
+    // As the material declares them: the helpers start and stop with the app.
+    assert_eq!(phases(&browser, logging, 0).await, serde_json::json!([["app:app", "log-forwarder:app"]]));
+    assert_eq!(phases(&browser, logging, 1).await, serde_json::json!([["app:app", "log-forwarder:app"]]));
+    // The request sum with its numbers: the init check outweighs app + envoy.
+    let cpu = format!(".anatomy[data-object={envoy:?}] .sum tr[data-resource=cpu]");
+    assert_eq!(text_of(&browser, &format!("{cpu} .pod-total strong")).await, "500m");
+    assert!(text_of(&browser, &cpu).await.contains("app 250m + envoy 100m = 350m"));
+    assert!(text_of(&browser, &cpu).await.contains("max(running 350m, largest init footprint 500m) = 500m"));
+    shoot(&browser, ".pods", "lesson-sidecars-containers").await;
+    // What the policies block, each with a fix.
+    kubeplay_tests::browser::open_tab(&browser, "findings").await;
+    for code in ["netpol-scrape-blocked", "netpol-service-port-unreachable", "netpol-env-endpoint-blocked"] {
+        let row = format!(".diagnostic[data-code={code:?}]");
+        assert!(browser.wait_until(&format!("document.querySelector('{row} .finding-fix')"), WAIT).await, "{code}");
+    }
+    click(&browser, ".diagnostic[data-code=netpol-scrape-blocked] .finding-fix summary").await;
+    let fix = text_of(&browser, ".diagnostic[data-code=netpol-scrape-blocked] .finding-fix pre").await;
+    assert!(fix.contains("port: 9095") && fix.contains("\"kubernetes.io/metadata.name\": \"monitoring\""), "{fix}");
+    shoot(&browser, ".diagnostic[data-code=netpol-scrape-blocked]", "lesson-sidecars-findings").await;
+
+    // Solved: native sidecars start first and stop last; the sidecars' traffic flows.
+    kubeplay_tests::browser::open_tab(&browser, "lesson").await;
+    set_text(&browser, &solution("sidecars").expect("a solution")).await;
+    assert!(browser.wait_until("document.querySelector('.solved')", WAIT).await, "{:?}", goals(&browser).await);
+    kubeplay_tests::browser::open_tab(&browser, "findings").await;
+    for code in ["netpol-scrape-blocked", "netpol-service-port-unreachable", "netpol-env-endpoint-blocked"] {
+        assert_eq!(count(&browser, &format!(".diagnostic[data-code={code:?}]")).await, 0, "{code} after the fix");
+    }
+    kubeplay_tests::browser::open_tab(&browser, "resources").await;
+    assert!(
+        browser
+            .wait_until(
+                &format!("document.querySelector('.anatomy[data-object={logging:?}] .chip.role-sidecar')"),
+                WAIT
+            )
+            .await
+    );
+    assert_eq!(phases(&browser, logging, 0).await, serde_json::json!([["log-forwarder:sidecar"], ["app:app"]]));
+    assert_eq!(phases(&browser, logging, 1).await, serde_json::json!([["app:app"], ["log-forwarder:sidecar"]]));
+    assert_eq!(
+        phases(&browser, envoy, 1).await,
+        serde_json::json!([["app:app"], ["envoy:sidecar"]]),
+        "config-check has exited; envoy stops after the app"
+    );
+    js(&browser, "document.documentElement.dataset.theme = 'dark'; return true;").await;
+    shoot(&browser, ".pods", "lesson-sidecars-containers-dark").await;
+    assert_clean(&browser, &server, "sidecars").await;
+    browser.client.clone().close().await.expect("close");
+    let phone = Browser::start(390, 844).await;
+    open(&phone, &server, "?lesson=sidecars&view=resources").await;
+    kubeplay_tests::browser::open_tab(&phone, "resources").await;
+    assert!(phone.wait_until(&format!("document.querySelector('.anatomy[data-object={envoy:?}]')"), WAIT).await);
+    let fits = js(&phone, "return document.documentElement.scrollWidth <= window.innerWidth + 1;").await;
+    assert_eq!(fits, serde_json::json!(true), "the containers fit a phone's width");
+    shoot(&phone, ".pods", "lesson-sidecars-containers-phone").await;
+    phone.client.clone().close().await.expect("close");
+}

@@ -21,7 +21,7 @@ use super::engine::{Engine, PortView};
 use super::policy::Direction;
 use super::service::{ServiceInfo, services};
 use crate::diagnostic::{Area, Diagnostic, Severity};
-use crate::model::Inventory;
+use crate::model::{Inventory, Kind, Workload};
 
 pub const SERVICE_PORT_UNREACHABLE: &str = "netpol-service-port-unreachable";
 pub const SCRAPE_BLOCKED: &str = "netpol-scrape-blocked";
@@ -31,6 +31,7 @@ struct Context<'a> {
     engine: &'a Engine,
     inventory: &'a Inventory,
     views: BTreeMap<(u16, Protocol), PortView>,
+    isolating: BTreeMap<(u32, bool), Vec<String>>,
 }
 
 impl Context<'_> {
@@ -55,16 +56,23 @@ impl Context<'_> {
         })
     }
 
-    /// Policies that isolate endpoint `e` in `direction`, by id.
-    fn isolating(&self, e: usize, direction: Direction) -> Vec<String> {
+    /// Policies that isolate endpoint `e` in `direction`, by id (the same for
+    /// its whole class, so kept per class).
+    fn isolating(&mut self, e: usize, direction: Direction) -> Vec<String> {
         let Some(&class) = self.engine.class_of.get(e) else { return Vec::new() };
-        self.engine
-            .policies
-            .iter()
-            .zip(&self.engine.selected)
-            .filter(|(p, selected)| p.rules(direction).is_some() && selected.contains(class))
-            .map(|(p, _)| p.id())
-            .collect()
+        let engine = self.engine;
+        self.isolating
+            .entry((class, direction == Direction::Egress))
+            .or_insert_with(|| {
+                engine
+                    .policies
+                    .iter()
+                    .zip(&engine.selected)
+                    .filter(|(p, selected)| p.rules(direction).is_some() && selected.contains(class))
+                    .map(|(p, _)| p.id())
+                    .collect()
+            })
+            .clone()
     }
 
     /// The smallest new policies that let endpoint `s` open `port` on `d`:
@@ -150,12 +158,18 @@ pub fn findings(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     if engine.policies.is_empty() {
         return Vec::new();
     }
-    let mut cx = Context { engine, inventory, views: BTreeMap::new() };
+    let mut cx = Context { engine, inventory, views: BTreeMap::new(), isolating: BTreeMap::new() };
     let mut out = Vec::new();
     let all_services = services(engine, inventory);
-    service_ports(&mut cx, &all_services, &mut out);
-    scrapes(&mut cx, &mut out);
-    env_endpoints(&mut cx, &all_services, &mut out);
+    // Each endpoint's workload, built once (a bare Pod's is a copy).
+    let workloads: Vec<Option<Workload<'_>>> = engine
+        .endpoints
+        .iter()
+        .map(|e| e.object.and_then(|i| inventory.objects.get(i)).and_then(|o| o.workload()))
+        .collect();
+    service_ports(&mut cx, &workloads, &all_services, &mut out);
+    scrapes(&mut cx, &workloads, &mut out);
+    env_endpoints(&mut cx, &workloads, &all_services, &mut out);
     out
 }
 
@@ -172,14 +186,20 @@ fn owner(spec: Option<&PodSpec>, port: u16) -> String {
     }
 }
 
-fn pod_spec(inventory: &Inventory, engine: &Engine, e: usize) -> Option<PodSpec> {
-    let index = engine.endpoints.get(e)?.object?;
-    inventory.objects.get(index)?.workload()?.template.spec.clone()
+fn spec_of<'w>(workloads: &'w [Option<Workload<'_>>], e: usize) -> Option<&'w PodSpec> {
+    workloads.get(e)?.as_ref()?.template.spec.as_ref()
 }
 
-fn service_ports(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagnostic>) {
+fn service_ports(
+    cx: &mut Context<'_>,
+    workloads: &[Option<Workload<'_>>],
+    all: &[ServiceInfo],
+    out: &mut Vec<Diagnostic>,
+) {
+    let by_id: BTreeMap<String, &crate::model::Loaded> =
+        cx.inventory.objects.iter().filter(|o| o.kind() == Kind::Service).map(|o| (o.id(), o)).collect();
     for service in all {
-        let Some(loaded) = cx.inventory.objects.iter().find(|o| o.id() == service.id) else { continue };
+        let Some(loaded) = by_id.get(&service.id).copied() else { continue };
         for (k, port) in service.ports.iter().enumerate() {
             for backend in &port.backends {
                 let (Some(target), Some(d)) = (backend.target_port, cx.engine.endpoint_index(&backend.endpoint)) else {
@@ -188,7 +208,7 @@ fn service_ports(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagno
                 if !cx.nobody_reaches(d, target, port.protocol) {
                     continue;
                 }
-                let spec = pod_spec(cx.inventory, cx.engine, d);
+                let spec = spec_of(workloads, d);
                 let open: Vec<String> = cx
                     .engine
                     .endpoints
@@ -211,7 +231,7 @@ fn service_ports(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagno
                     port.port,
                     backend.endpoint,
                     port.protocol,
-                    owner(spec.as_ref(), target),
+                    owner(spec, target),
                     if policies.contains(", ") { "" } else { "s" },
                 );
                 let fix = format!(
@@ -238,12 +258,12 @@ fn service_ports(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagno
 
 /// Prometheus servers among the endpoints: by the labels its charts and
 /// operators set, or by an image named `prometheus`.
-fn is_prometheus(inventory: &Inventory, engine: &Engine, e: usize) -> bool {
+fn is_prometheus(workloads: &[Option<Workload<'_>>], engine: &Engine, e: usize) -> bool {
     let Some(endpoint) = engine.endpoints.get(e) else { return false };
     let labelled =
         ["app", "app.kubernetes.io/name"].iter().any(|k| endpoint.labels.get(*k).is_some_and(|v| v == "prometheus"));
     labelled
-        || pod_spec(inventory, engine, e).is_some_and(|s| {
+        || spec_of(workloads, e).is_some_and(|s| {
             s.containers.iter().any(|c| {
                 c.image.as_deref().is_some_and(|image| {
                     let path = image.split(['@']).next().unwrap_or(image);
@@ -254,13 +274,12 @@ fn is_prometheus(inventory: &Inventory, engine: &Engine, e: usize) -> bool {
         })
 }
 
-fn scrapes(cx: &mut Context<'_>, out: &mut Vec<Diagnostic>) {
+fn scrapes(cx: &mut Context<'_>, workloads: &[Option<Workload<'_>>], out: &mut Vec<Diagnostic>) {
     let servers: Vec<usize> =
-        (0..cx.engine.endpoints.len()).filter(|e| is_prometheus(cx.inventory, cx.engine, *e)).collect();
+        (0..cx.engine.endpoints.len()).filter(|e| is_prometheus(workloads, cx.engine, *e)).collect();
     for d in 0..cx.engine.endpoints.len() {
-        let Some(index) = cx.engine.endpoints[d].object else { continue };
-        let Some(loaded) = cx.inventory.objects.get(index) else { continue };
-        let Some(workload) = loaded.workload() else { continue };
+        let Some(workload) = workloads.get(d).and_then(Option::as_ref) else { continue };
+        let loaded = workload.loaded;
         let annotations = workload.template.metadata.as_ref().and_then(|m| m.annotations.as_ref());
         let get = |key: &str| annotations.and_then(|a| a.get(key)).map(|v| v.trim().to_owned());
         if get("prometheus.io/scrape").as_deref() != Some("true") {
@@ -273,11 +292,11 @@ fn scrapes(cx: &mut Context<'_>, out: &mut Vec<Diagnostic>) {
             format!("{}.metadata.annotations", workload.template_path)
         };
         let target = cx.engine.endpoints[d].id.clone();
-        let spec = workload.template.spec.clone();
+        let spec = workload.template.spec.as_ref();
         let blocked_from: Option<usize> = if servers.is_empty() {
             cx.nobody_reaches(d, port, Protocol::TCP).then_some(usize::MAX)
         } else {
-            let reached = servers.clone().into_iter().any(|s| cx.allowed(s, d, port, Protocol::TCP));
+            let reached = servers.iter().any(|s| cx.allowed(*s, d, port, Protocol::TCP));
             (!reached).then_some(servers[0])
         };
         let Some(server) = blocked_from else { continue };
@@ -294,7 +313,7 @@ fn scrapes(cx: &mut Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "{target} asks to be scraped on port {port} (prometheus.io/port){}, but {who}: {policies} isolate{} the pod for ingress and no ingress rule admits port {port} from there",
-            owner(spec.as_ref(), port),
+            owner(spec, port),
             if policies.contains(", ") { "" } else { "s" },
         );
         out.push(
@@ -338,12 +357,26 @@ fn service_target(value: &str, namespace: &str) -> Option<(String, String, u16)>
     Some((ns.to_owned(), name.to_owned(), port))
 }
 
-fn env_endpoints(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagnostic>) {
+fn env_endpoints(
+    cx: &mut Context<'_>,
+    workloads: &[Option<Workload<'_>>],
+    all: &[ServiceInfo],
+    out: &mut Vec<Diagnostic>,
+) {
+    let by_name: BTreeMap<(&str, &str), &ServiceInfo> =
+        all.iter().map(|i| ((i.namespace.as_str(), i.name.as_str()), i)).collect();
     for s in 0..cx.engine.endpoints.len() {
-        let Some(index) = cx.engine.endpoints[s].object else { continue };
-        let Some(loaded) = cx.inventory.objects.get(index) else { continue };
-        let Some(workload) = loaded.workload() else { continue };
-        let Some(spec) = workload.template.spec.clone() else { continue };
+        let Some(workload) = workloads.get(s).and_then(Option::as_ref) else { continue };
+        let loaded = workload.loaded;
+        let Some(spec) = workload.template.spec.as_ref() else { continue };
+        if !spec
+            .containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten())
+            .any(|c| c.env.as_ref().is_some_and(|e| !e.is_empty()))
+        {
+            continue;
+        }
         let spec_path = workload.pod_spec_path();
         let namespace = workload.namespace.to_owned();
         let source = cx.engine.endpoints[s].id.clone();
@@ -370,7 +403,7 @@ fn env_endpoints(cx: &mut Context<'_>, all: &[ServiceInfo], out: &mut Vec<Diagno
             for (j, var) in c.env.iter().flatten().enumerate() {
                 let Some(value) = var.value.as_deref() else { continue };
                 let Some((ns, name, port)) = service_target(value, &namespace) else { continue };
-                let Some(service) = all.iter().find(|i| i.namespace == ns && i.name == name) else { continue };
+                let Some(service) = by_name.get(&(ns.as_str(), name.as_str())).copied() else { continue };
                 let Some(mapping) = service.ports.iter().find(|p| p.port == port) else { continue };
                 let backends: Vec<(usize, u16)> = mapping
                     .backends

@@ -113,6 +113,12 @@ pub fn findings_view(props: &FindingsProps) -> Html {
                                     <span class="code-id">{&d.code}</span>
                                 }
                                 <span class="message">{message_html(&d.message)}</span>
+                                if let Some(fix) = &d.fix {
+                                    <details class="finding-fix" onclick={inside_card.clone()} onkeydown={keep_keys.clone()}>
+                                        <summary>{"fix"}</summary>
+                                        <pre class="fix">{fix}</pre>
+                                    </details>
+                                }
                                 if let Some(path) = &d.location.path { <span class="path">{path}</span> }
                                 if let Some(card) = card.filter(|_| is_open) {
                                     <div class="rule-card" id={card_id} data-testid="rule-card" onclick={inside_card} onkeydown={keep_keys}>

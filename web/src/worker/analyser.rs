@@ -103,6 +103,7 @@ fn finding_rows(findings: Vec<&Diagnostic>) -> Vec<FindingRow> {
             code: d.code.clone(),
             message: d.message.clone(),
             location: d.location.clone(),
+            fix: d.fix.clone(),
         })
         .collect()
 }
@@ -140,7 +141,7 @@ fn resource_list(list: &kubeplay_core::admission::ResourceList) -> String {
     list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
 }
 
-fn resources(report: &Report) -> ResourcesView {
+fn resources(report: &Report, mut pods: Vec<kubeplay_core::pods::PodAnatomy>) -> ResourcesView {
     let admission = &report.admission;
     let quotas = admission
         .quotas
@@ -188,7 +189,9 @@ fn resources(report: &Report) -> ResourcesView {
             },
         })
         .collect();
-    ResourcesView { quotas, decisions }
+    let pods_total = pods.len();
+    pods.truncate(PODS_SHOWN);
+    ResourcesView { quotas, decisions, pods, pods_total }
 }
 
 fn security(report: &Report) -> SecurityView {
@@ -1108,6 +1111,7 @@ impl Analyser {
         let resilience = resilience(&loading.inventory, playback.as_ref());
         drop(playback);
         let traffic = crate::layout::traffic(&engine, &loading.inventory);
+        let pods = kubeplay_core::pods::anatomies(&loading.inventory);
         let suggested_port = kubeplay_core::netpol::graph::suggested_port(&engine, &loading.inventory);
         drop(loading);
         let all = kubeplay_core::report::findings(&report);
@@ -1125,7 +1129,7 @@ impl Analyser {
             findings,
             rules,
             traffic,
-            resources: resources(&report),
+            resources: resources(&report, pods),
             security: security(&report),
             scaling,
             resilience,

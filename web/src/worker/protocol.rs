@@ -23,6 +23,8 @@ pub const FINDINGS_SHOWN: usize = 2_000;
 pub const WORKLOADS_SHOWN: usize = 200;
 /// Admission decisions listed; the rest are counted.
 pub const ADMISSIONS_SHOWN: usize = 500;
+/// Multi-container pods drawn in the Resources tab (a cluster dump can have thousands).
+pub const PODS_SHOWN: usize = 50;
 /// A truth table is drawn up to this many endpoints (the CLI prints any size).
 pub const MATRIX_MAX_ENDPOINTS: usize = 80;
 
@@ -188,6 +190,8 @@ pub struct FindingRow {
     pub code: String,
     pub message: String,
     pub location: Location,
+    /// A YAML snippet that fixes it, where the analysis knows one.
+    pub fix: Option<String>,
 }
 
 /// One rule of the reference, as a finding's card shows it.
@@ -298,6 +302,10 @@ pub struct ResourcesView {
     pub quotas: Vec<QuotaView>,
     /// The first [`ADMISSIONS_SHOWN`] decisions.
     pub decisions: Vec<DecisionView>,
+    /// The first [`PODS_SHOWN`] pods with more than one container, as the kubelet runs them.
+    pub pods: Vec<kubeplay_core::pods::PodAnatomy>,
+    /// How many such pods the input has.
+    pub pods_total: usize,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
