@@ -266,6 +266,13 @@ pub mod rule {
         checks: "each LimitRange item's type is Pod, Container, PersistentVolumeClaim or a qualified name, used once; a Pod item has no default or defaultRequest; a PersistentVolumeClaim item has a storage min or max (the value comparisons are checked by admission)",
         equivalents: &[],
     };
+    pub const LIMIT_RANGE_RESOURCE: &Rule = &Rule {
+        id: "limit-range-resource-name",
+        severity: Error,
+        upstream: "core ValidateLimitRange (validateLimitRangeResourceName / validateContainerResourceName)",
+        checks: "a LimitRange item's resource names are qualified names; cpu, memory, ephemeral-storage, huge pages or an extended resource for Pod and Container items; a standard resource or a domain-qualified name otherwise",
+        equivalents: &[],
+    };
     pub const PRIORITY_CLASS: &Rule = &Rule {
         id: "priority-class",
         severity: Error,
@@ -277,7 +284,7 @@ pub mod rule {
         id: "runtime-class",
         severity: Error,
         upstream: "node ValidateRuntimeClass / validateOverhead",
-        checks: "a RuntimeClass's handler is a DNS-1123 label; its overhead.podFixed quantities are not negative",
+        checks: "a RuntimeClass's handler is a DNS-1123 label; its overhead.podFixed names container resources and its quantities are not negative",
         equivalents: &[],
     };
     pub const API_VERSION_REMOVED: &Rule = &Rule {
@@ -345,6 +352,7 @@ pub const RULES: &[&Rule] = &[
     rule::QUOTA_HARD,
     rule::QUOTA_SCOPE_SELECTOR,
     rule::LIMIT_RANGE_TYPE,
+    rule::LIMIT_RANGE_RESOURCE,
     rule::PRIORITY_CLASS,
     rule::RUNTIME_CLASS,
     rule::API_VERSION_REMOVED,

@@ -278,9 +278,47 @@ fn string_list(values: Option<&[String]>) -> String {
 /// `IsStandardLimitRangeType`.
 const LIMIT_TYPES: [&str; 3] = ["Pod", "Container", "PersistentVolumeClaim"];
 
-/// `ValidateLimitRange`, the checks of each item's type: a qualified name and
-/// a standard type when it has no domain, each type once, no defaults for a
-/// Pod, a storage min or max for a PersistentVolumeClaim.
+/// `validateContainerResourceName`: `validateResourceName`, then an
+/// unprefixed name must be a container resource (cpu, memory,
+/// ephemeral-storage, huge pages) and a prefixed one outside kubernetes.io
+/// an extended resource name.
+pub fn container_resource_name_problems(name: &str) -> Vec<String> {
+    let mut problems = qualified_name_problems(name);
+    if problems.is_empty() {
+        problems.extend(resource_name_problems(name).into_iter().map(str::to_owned));
+    }
+    let native = !name.contains('/') || name.contains("kubernetes.io/");
+    if !name.contains('/') {
+        let container = matches!(name, "cpu" | "memory" | "ephemeral-storage") || name.starts_with("hugepages-");
+        if !container {
+            problems.push("must be a standard resource for containers".to_owned());
+        }
+    } else if !native && !qualified_name_problems(&format!("requests.{name}")).is_empty() {
+        problems.push("doesn't follow extended resource name standard".to_owned());
+    }
+    problems
+}
+
+/// `validateLimitRangeResourceName`: container resource names for Pod and
+/// Container items, any resource name otherwise (PVC items limit storage).
+fn limit_resource_name_problems(kind: &str, name: &str) -> Vec<String> {
+    if matches!(kind, "Pod" | "Container") {
+        return container_resource_name_problems(name);
+    }
+    let mut problems = qualified_name_problems(name);
+    if problems.is_empty() {
+        problems.extend(resource_name_problems(name).into_iter().map(str::to_owned));
+    }
+    problems
+}
+
+type ResourceMap = Option<BTreeMap<String, K8sQuantity>>;
+
+/// `ValidateLimitRange`, in upstream's order per item: the type (a qualified
+/// name, a standard type when it has no domain, used once), the resource names
+/// of max and min, then no default or defaultRequest for a Pod (their names
+/// otherwise), a storage min or max for a PersistentVolumeClaim, and the names
+/// of maxLimitRequestRatio. The value comparisons are admission's.
 pub fn limit_range(limit_range: &LimitRange, out: &mut Vec<Found>) {
     let items = limit_range.spec.as_ref().map(|s| s.limits.as_slice()).unwrap_or_default();
     let mut seen = BTreeSet::new();
@@ -288,42 +326,67 @@ pub fn limit_range(limit_range: &LimitRange, out: &mut Vec<Found>) {
         let base = format!("spec.limits[{i}]");
         let type_path = format!("{base}.type");
         let kind = item.type_.as_str();
-        let mut push = |at: String, message: String| out.push(Found::new(rule::LIMIT_RANGE_TYPE, at, message));
         // validateLimitRangeTypeName
         let problems = qualified_name_problems(kind);
         for problem in &problems {
-            push(type_path.clone(), invalid(&type_path, &quoted(kind), problem));
+            out.push(Found::new(
+                rule::LIMIT_RANGE_TYPE,
+                type_path.clone(),
+                invalid(&type_path, &quoted(kind), problem),
+            ));
         }
         if problems.is_empty() && !kind.contains('/') && !LIMIT_TYPES.contains(&kind) {
-            push(
+            out.push(Found::new(
+                rule::LIMIT_RANGE_TYPE,
                 type_path.clone(),
                 invalid(&type_path, &quoted(kind), "must be a standard limit type or fully qualified"),
-            );
+            ));
         }
         if !seen.insert(kind) {
-            push(type_path.clone(), duplicate(&type_path, &quoted(kind)));
+            out.push(Found::new(rule::LIMIT_RANGE_TYPE, type_path.clone(), duplicate(&type_path, &quoted(kind))));
         }
-        let set = |list: &Option<BTreeMap<String, K8sQuantity>>| list.as_ref().is_some_and(|l| !l.is_empty());
-        if kind == "Pod" {
-            for (field, list) in [("default", &item.default), ("defaultRequest", &item.default_request)] {
-                if set(list) {
-                    let at = format!("{base}.{field}");
-                    push(at.clone(), forbidden(&at, "may not be specified when `type` is 'Pod'"));
+        let names = |field: &str, list: &ResourceMap, out: &mut Vec<Found>| {
+            for name in list.iter().flatten().map(|(name, _)| name) {
+                let at = format!("{base}.{field}[{name}]");
+                for problem in limit_resource_name_problems(kind, name) {
+                    out.push(Found::new(
+                        rule::LIMIT_RANGE_RESOURCE,
+                        join_key(&format!("{base}.{field}"), name),
+                        invalid(&at, &quoted(name), &problem),
+                    ));
                 }
             }
+        };
+        names("max", &item.max, out);
+        names("min", &item.min, out);
+        if kind == "Pod" {
+            for (field, list) in [("default", &item.default), ("defaultRequest", &item.default_request)] {
+                if list.as_ref().is_some_and(|l| !l.is_empty()) {
+                    let at = format!("{base}.{field}");
+                    out.push(Found::new(
+                        rule::LIMIT_RANGE_TYPE,
+                        at.clone(),
+                        forbidden(&at, "may not be specified when `type` is 'Pod'"),
+                    ));
+                }
+            }
+        } else {
+            names("default", &item.default, out);
+            names("defaultRequest", &item.default_request, out);
         }
-        let has_storage =
-            |list: &Option<BTreeMap<String, K8sQuantity>>| list.as_ref().is_some_and(|l| l.contains_key("storage"));
+        let has_storage = |list: &ResourceMap| list.as_ref().is_some_and(|l| l.contains_key("storage"));
         if kind == "PersistentVolumeClaim" && !has_storage(&item.min) && !has_storage(&item.max) {
             // Upstream's path names a `limits` field the item does not have.
-            push(
+            out.push(Found::new(
+                rule::LIMIT_RANGE_TYPE,
                 base.clone(),
                 required(
                     &format!("{base}.limits"),
                     "either minimum or maximum storage value is required, but neither was provided",
                 ),
-            );
+            ));
         }
+        names("maxLimitRequestRatio", &item.max_limit_request_ratio, out);
     }
 }
 
@@ -341,6 +404,25 @@ mod tests {
         assert_eq!(resource_name_problems("gpus"), vec!["must be a standard resource type or fully qualified"]);
         assert!(resource_name_problems("storage").is_empty());
         assert!(resource_name_problems("example.com/gpu").is_empty());
+    }
+
+    #[test]
+    fn container_resource_names_follow_validate_container_resource_name() {
+        assert!(container_resource_name_problems("cpu").is_empty());
+        assert!(container_resource_name_problems("hugepages-2Mi").is_empty());
+        assert!(container_resource_name_problems("example.com/gpu").is_empty());
+        assert!(container_resource_name_problems("kubernetes.io/anything").is_empty());
+        assert_eq!(container_resource_name_problems("storage"), vec!["must be a standard resource for containers"]);
+        assert_eq!(
+            container_resource_name_problems("gpus"),
+            vec!["must be a standard resource type or fully qualified", "must be a standard resource for containers"]
+        );
+        // A 252-character domain is a DNS subdomain, but not once `requests.` is put before it.
+        let domain = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(60));
+        let long = format!("{domain}/gpu");
+        assert_eq!(container_resource_name_problems(&long), vec!["doesn't follow extended resource name standard"]);
+        assert_eq!(limit_resource_name_problems("PersistentVolumeClaim", "storage"), Vec::<String>::new());
+        assert_eq!(limit_resource_name_problems("Container", "storage").len(), 1);
     }
 
     #[test]
