@@ -75,18 +75,19 @@ pub fn config_map(config_map: &ConfigMap, out: &mut Vec<Found>) {
 /// `stringData` has been merged into `data` (a `stringData` key wins), so a
 /// `stringData` key is checked, counted and reported as `data[key]`.
 pub fn secret(secret: &Secret, out: &mut Vec<Found>) {
-    // Key → (its size, where it is written).
-    let mut data: BTreeMap<&str, (usize, String)> = BTreeMap::new();
+    // Key → (its bytes, where it is written).
+    let mut data: BTreeMap<&str, (&[u8], String)> = BTreeMap::new();
     for (key, value) in secret.data.iter().flatten() {
-        data.insert(key, (value.0.len(), join_key("data", key)));
+        data.insert(key, (value.0.as_slice(), join_key("data", key)));
     }
     for (key, value) in secret.string_data.iter().flatten() {
-        data.insert(key, (value.len(), join_key("stringData", key)));
+        data.insert(key, (value.as_bytes(), join_key("stringData", key)));
     }
     let mut total = 0usize;
-    for (key, (size, located)) in &data {
+    for (key, (bytes, located)) in &data {
+        let size = bytes.len();
         check_key("data", key, located, out);
-        total = total.saturating_add(*size);
+        total = total.saturating_add(size);
     }
     if total > MAX_SIZE {
         out.push(Found::new(rule::CONFIG_SIZE, "data".into(), too_long("data", MAX_SIZE)));
@@ -107,16 +108,28 @@ pub fn secret(secret: &Secret, out: &mut Vec<Found>) {
                 ));
             }
         }
-        // The content of a docker config is also parsed as JSON upstream;
-        // Go's decoder messages are not reproduced here, only presence.
-        "kubernetes.io/dockercfg" if !data.contains_key(".dockercfg") => require(".dockercfg"),
-        "kubernetes.io/dockerconfigjson" if !data.contains_key(".dockerconfigjson") => require(".dockerconfigjson"),
+        kind @ ("kubernetes.io/dockercfg" | "kubernetes.io/dockerconfigjson") => {
+            let key = if kind == "kubernetes.io/dockercfg" { ".dockercfg" } else { ".dockerconfigjson" };
+            match data.get(key) {
+                None => require(key),
+                Some((bytes, located)) => {
+                    if let Some(problem) = json_object_problem(bytes) {
+                        let at = format!("data[{key}]");
+                        out.push(Found::new(
+                            rule::SECRET_TYPE_KEYS,
+                            located.clone(),
+                            invalid(&at, &quoted("<secret contents redacted>"), &problem),
+                        ));
+                    }
+                }
+            }
+        }
         // Either may be empty, but one of them must be there.
         "kubernetes.io/basic-auth" if !data.contains_key("username") && !data.contains_key("password") => {
             require("username");
             require("password");
         }
-        "kubernetes.io/ssh-auth" if data.get("ssh-privatekey").is_none_or(|(size, _)| *size == 0) => {
+        "kubernetes.io/ssh-auth" if data.get("ssh-privatekey").is_none_or(|(bytes, _)| bytes.is_empty()) => {
             require("ssh-privatekey")
         }
         "kubernetes.io/tls" => {
@@ -128,6 +141,25 @@ pub fn secret(secret: &Secret, out: &mut Vec<Found>) {
         }
         _ => {}
     }
+}
+
+/// Why `json.Unmarshal` into a `map[string]interface{}` fails, in Go's words,
+/// for the failures whose text does not depend on Go's scanner: no input, and
+/// well-formed JSON that is not an object (`null` decodes to a nil map). A
+/// syntax error's text names Go's scanner state, which is not reproduced: it
+/// goes unreported here.
+fn json_object_problem(bytes: &[u8]) -> Option<String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Some("unexpected end of JSON input".to_owned());
+    }
+    let kind = match serde_json::from_slice::<serde_json::Value>(bytes).ok()? {
+        serde_json::Value::Object(_) | serde_json::Value::Null => return None,
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::Bool(_) => "bool",
+    };
+    Some(format!("json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"))
 }
 
 #[cfg(test)]
@@ -144,6 +176,23 @@ mod tests {
         assert_eq!(key_problems(".."), vec!["must not be '..'"]);
         assert_eq!(key_problems("..data"), vec!["must not start with '..'"]);
         assert_eq!(key_problems(&"a".repeat(254)), vec!["must be no more than 253 characters"]);
+    }
+
+    #[test]
+    fn docker_configs_must_decode_to_a_json_object() {
+        assert_eq!(json_object_problem(b"{\"auths\":{}}"), None);
+        assert_eq!(json_object_problem(b"null"), None);
+        assert_eq!(json_object_problem(b" "), Some("unexpected end of JSON input".to_owned()));
+        assert_eq!(
+            json_object_problem(b"[1]"),
+            Some("json: cannot unmarshal array into Go value of type map[string]interface {}".to_owned())
+        );
+        assert_eq!(
+            json_object_problem(b"\"x\""),
+            Some("json: cannot unmarshal string into Go value of type map[string]interface {}".to_owned())
+        );
+        // A syntax error is left alone: Go's scanner text is not reproduced.
+        assert_eq!(json_object_problem(b"{oops"), None);
     }
 
     #[test]

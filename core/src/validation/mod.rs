@@ -235,7 +235,7 @@ pub mod rule {
         id: "secret-type-keys",
         severity: Error,
         upstream: "core ValidateSecret",
-        checks: "a Secret has what its type requires: the service-account.name annotation, .dockercfg, .dockerconfigjson, username or password, a non-empty ssh-privatekey, tls.crt and tls.key",
+        checks: "a Secret has what its type requires: the service-account.name annotation, .dockercfg or .dockerconfigjson holding a JSON object, username or password, a non-empty ssh-privatekey, tls.crt and tls.key",
         equivalents: &[],
     };
     pub const PVC_SPEC: &Rule = &Rule {
