@@ -242,7 +242,7 @@ pub mod rule {
         id: "pvc-spec",
         severity: Error,
         upstream: "core ValidatePersistentVolumeClaimSpec",
-        checks: "a PersistentVolumeClaim has access modes, each supported and ReadWriteOncePod alone; a storage request above zero; volumeMode Filesystem or Block",
+        checks: "a PersistentVolumeClaim has access modes, each supported and ReadWriteOncePod alone; a storage request above zero; storageClassName a DNS subdomain; volumeMode Filesystem or Block",
         equivalents: &[],
     };
     pub const QUOTA_HARD: &Rule = &Rule {

@@ -12,6 +12,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use super::field::{duplicate, forbidden, invalid, not_supported, qualified_name_problems, quoted, required};
 use super::{Found, rule};
 use crate::admission::quota::{is_standard_quota_resource, scope_valid_for_resource};
+use crate::load::NameRule;
 use crate::quantity::Quantity;
 use crate::source::join_key;
 
@@ -22,7 +23,7 @@ const VOLUME_MODES: [&str; 2] = ["Block", "Filesystem"];
 
 /// `ValidatePersistentVolumeClaimSpec`: at least one access mode, each
 /// supported and ReadWriteOncePod alone; a positive storage request; a
-/// supported volumeMode.
+/// storageClassName that can name a StorageClass; a supported volumeMode.
 pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>) {
     let spec = pvc.spec.clone().unwrap_or_default();
     let modes = spec.access_modes.as_deref().unwrap_or_default();
@@ -65,6 +66,13 @@ pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>
                     invalid(storage_path, &quoted(&q.canonical()), "must be greater than zero"),
                 ));
             }
+        }
+    }
+    // ValidateClassName: a StorageClass's name, so a DNS subdomain.
+    if let Some(class) = spec.storage_class_name.as_deref().filter(|c| !c.is_empty()) {
+        let at = "spec.storageClassName";
+        for problem in NameRule::Dns1123Subdomain.problems(class) {
+            out.push(Found::new(rule::PVC_SPEC, at.into(), invalid(at, &quoted(class), &problem)));
         }
     }
     if let Some(mode) = spec.volume_mode.as_deref()
