@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{LimitRange, PersistentVolumeClaim, ResourceQuota, ResourceQuotaSpec, ScopeSelector};
+use k8s_openapi::api::core::v1::{
+    LimitRange, PersistentVolumeClaim, PersistentVolumeClaimSpec, ResourceQuota, ResourceQuotaSpec, ScopeSelector,
+};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
 use super::field::{duplicate, forbidden, invalid, not_supported, qualified_name_problems, quoted, required};
@@ -25,7 +27,8 @@ const VOLUME_MODES: [&str; 2] = ["Block", "Filesystem"];
 /// supported and ReadWriteOncePod alone; a positive storage request; a
 /// storageClassName that can name a StorageClass; a supported volumeMode.
 pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>) {
-    let spec = pvc.spec.clone().unwrap_or_default();
+    let no_spec = PersistentVolumeClaimSpec::default();
+    let spec = pvc.spec.as_ref().unwrap_or(&no_spec);
     let modes = spec.access_modes.as_deref().unwrap_or_default();
     if modes.is_empty() {
         let at = "spec.accessModes";
@@ -198,6 +201,7 @@ fn scope_selector(spec: &ResourceQuotaSpec, out: &mut Vec<Found>) {
         if !SCOPES.contains(&scope) {
             push("scopeName", invalid(&format!("{base}.scopeName"), &quoted(scope), "unsupported scope"));
         }
+        // One error per hard limit the scope cannot apply to, as upstream reports it.
         let hard = spec.hard.iter().flatten().map(|(name, _)| name.as_str());
         for _ in hard.filter(|name| is_standard_quota_resource(name) && !scope_valid_for_resource(scope, name)) {
             push("scopeName", invalid(base, &selector_json(selector), "unsupported scope applied to resource"));
