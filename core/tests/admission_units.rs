@@ -91,6 +91,32 @@ fn limit_ranger_validation_transcribed() {
     }
 }
 
+/// `ValidateLimitRange` (TestValidateLimitRange's "default value must equal
+/// defaultRequest" cases): resources that cannot overcommit need equal defaults.
+#[test]
+fn limit_range_defaults_of_resources_without_overcommit_must_be_equal() {
+    let quantities = |pairs: &[(&str, &str)]| {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), Quantity::parse(v).expect("quantity"))).collect::<ResourceList>()
+    };
+    let item = LimitItem {
+        type_: "Container".into(),
+        max: ResourceList::new(),
+        min: ResourceList::new(),
+        default: quantities(&[("cpu", "1"), ("example.com/gpu", "2"), ("hugepages-2Mi", "4Mi")]),
+        default_request: quantities(&[("cpu", "500m"), ("example.com/gpu", "1"), ("hugepages-2Mi", "4Mi")]),
+        max_limit_request_ratio: ResourceList::new(),
+    };
+    let range = LimitRangeModel { name: "lr".into(), items: vec![item] };
+    let messages: Vec<String> = range.validate().into_iter().map(|f| f.message).collect();
+    // cpu may overcommit; equal huge pages pass; the extended resource does not.
+    assert_eq!(
+        messages,
+        vec![
+            "spec.limits[0].defaultRequest[example.com/gpu]: Invalid value: \"1\": default value 2 must equal to defaultRequest value 1 in example.com/gpu"
+        ]
+    );
+}
+
 #[test]
 fn limit_ranger_merge_transcribed() {
     let cases = load(include_str!("cases/limitranger.yaml"));

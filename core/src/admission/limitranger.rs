@@ -106,7 +106,9 @@ impl LimitRangeModel {
             .collect()
     }
 
-    /// `ValidateLimitRange`'s value checks, per item and resource (sorted).
+    /// `ValidateLimitRange`'s value checks, per item and resource (sorted); the
+    /// type and resource name checks are object validation's
+    /// (`validation/resources.rs`).
     pub fn validate(&self) -> Vec<FieldError> {
         let mut failures = Vec::new();
         let one = Quantity::from_int(1);
@@ -177,6 +179,18 @@ impl LimitRangeModel {
                 {
                     let limit = max.ratio_string(min).unwrap_or_default();
                     fail("maxLimitRequestRatio", ratio, format!("ratio {ratio} is greater than max/min = {limit}"));
+                }
+                // Huge pages and extended resources cannot be overcommitted: a
+                // container's request must equal its limit, so the defaults must too.
+                if let (Some(d), Some(dr)) = (default, default_request)
+                    && !super::overcommit_allowed(k)
+                    && d.cmp(dr) != std::cmp::Ordering::Equal
+                {
+                    fail(
+                        "defaultRequest",
+                        dr,
+                        format!("default value {d} must equal to defaultRequest value {dr} in {k}"),
+                    );
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 mod limitranger;
 mod pod;
-mod quota;
+pub(crate) mod quota;
 
 use std::collections::BTreeMap;
 

@@ -109,7 +109,7 @@ impl QuotaModel {
 }
 
 /// `standardQuotaResources` (pkg/apis/core/helper/helpers.go), plus huge pages.
-fn is_standard_quota_resource(name: &str) -> bool {
+pub(crate) fn is_standard_quota_resource(name: &str) -> bool {
     const STANDARD: &[&str] = &[
         "cpu",
         "memory",
@@ -135,7 +135,7 @@ fn is_standard_quota_resource(name: &str) -> bool {
 }
 
 /// `IsResourceQuotaScopeValidForResource`.
-fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
+pub(crate) fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
     let pod_count = resource == "pods";
     let pod_compute =
         matches!(resource, "cpu" | "memory" | "limits.cpu" | "limits.memory" | "requests.cpu" | "requests.memory");

@@ -43,6 +43,13 @@ pub fn not_supported(path: &str, value: &str, valid: &[&str]) -> String {
     format!("{path}: Unsupported value: {value}: supported values: {}", quoted.join(", "))
 }
 
+/// `field.TooLong` with a byte limit: the value is omitted from the message
+/// (apimachinery since Kubernetes 1.32).
+pub fn too_long(path: &str, max_bytes: usize) -> String {
+    let unit = if max_bytes == 1 { "byte" } else { "bytes" };
+    format!("{path}: Too long: may not be more than {max_bytes} {unit}")
+}
+
 fn with_detail(head: String, detail: &str) -> String {
     if detail.is_empty() { head } else { format!("{head}: {detail}") }
 }
@@ -107,6 +114,57 @@ pub fn int_or_string(value: &IntOrString) -> String {
     match value {
         IntOrString::Int(n) => n.to_string(),
         IntOrString::String(s) => json_string(s),
+    }
+}
+
+/// `qualifiedNameErrMsg` of apimachinery's `IsQualifiedName` as `RegexError`
+/// prints it, with its examples and `qualifiedNameFmt`.
+const QUALIFIED_NAME_MESSAGE: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// `validation.IsQualifiedName`: an optional DNS subdomain prefix and `/`,
+/// then a name of at most 63 characters; upstream's messages in its order.
+pub fn qualified_name_problems(value: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                problems.push("prefix part must be non-empty".to_owned());
+            } else {
+                let prefix_problems = crate::load::NameRule::Dns1123Subdomain.problems(prefix);
+                problems.extend(prefix_problems.iter().map(|p| format!("prefix part {p}")));
+            }
+            *name
+        }
+        _ => {
+            problems.push(format!(
+                "a qualified name {QUALIFIED_NAME_MESSAGE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+            ));
+            return problems;
+        }
+    };
+    if name.is_empty() {
+        problems.push("name part must be non-empty".to_owned());
+    } else if name.len() > 63 {
+        problems.push("name part must be no more than 63 characters".to_owned());
+    }
+    if !matches_qualified_name(name) {
+        problems.push(format!("name part {QUALIFIED_NAME_MESSAGE}"));
+    }
+    problems
+}
+
+/// `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$` (`qualifiedNameFmt`), any length.
+fn matches_qualified_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => {
+            first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        }
+        _ => false,
     }
 }
 
@@ -215,5 +273,19 @@ mod tests {
         assert_eq!(positive_int_or_percent("x", &IntOrString::String("25%".into()), true), Vec::<String>::new());
         assert_eq!(positive_int_or_percent("x", &IntOrString::String("150%".into()), true).len(), 1);
         assert_eq!(positive_int_or_percent("x", &IntOrString::String("1.5%".into()), true).len(), 1);
+        assert_eq!(too_long("data", 1048576), "data: Too long: may not be more than 1048576 bytes");
+    }
+
+    #[test]
+    fn qualified_names_are_checked_as_upstream_does() {
+        assert!(qualified_name_problems("cpu").is_empty());
+        assert!(qualified_name_problems("example.com/gpu").is_empty());
+        assert_eq!(qualified_name_problems("/gpu"), vec!["prefix part must be non-empty"]);
+        assert_eq!(qualified_name_problems("a/b/c").len(), 1);
+        assert!(qualified_name_problems("a/b/c")[0].starts_with("a qualified name must consist"));
+        // An empty name part is reported twice, as upstream does: empty, and not matching.
+        assert_eq!(qualified_name_problems("example.com/").len(), 2);
+        assert_eq!(qualified_name_problems(&"a".repeat(64)), vec!["name part must be no more than 63 characters"]);
+        assert_eq!(qualified_name_problems("-x"), vec![format!("name part {QUALIFIED_NAME_MESSAGE}")]);
     }
 }

@@ -9,15 +9,20 @@
 //! from "accepted but unwise" (the best practices in `security::practices`).
 //! Names and labels are checked by the loader (`load/validate.rs`),
 //! NetworkPolicies by their compiler (`netpol/policy.rs`), and requests
-//! against limits by admission (`admission/`), each in one place.
+//! against limits, a LimitRange's min/default/max comparisons and a
+//! ResourceQuota's `spec.scopes` by admission (`admission/`), each in one place.
 
 mod apps;
 mod autoscaling;
 mod batch;
+mod config;
 mod core;
 pub mod field;
+mod node;
 mod policy;
 mod rbac;
+mod resources;
+mod scheduling;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::Object;
@@ -212,6 +217,76 @@ pub mod rule {
         checks: "roleRef names a Role or ClusterRole (a ClusterRoleBinding only a ClusterRole) of rbac.authorization.k8s.io; subjects are a ServiceAccount (with a namespace in a ClusterRoleBinding), User or Group with a name and their API group",
         equivalents: &[],
     };
+    pub const CONFIG_KEY: &Rule = &Rule {
+        id: "config-key",
+        severity: Error,
+        upstream: "core ValidateConfigMap / ValidateSecret (IsConfigMapKey)",
+        checks: "ConfigMap and Secret keys (stringData's too) are at most 253 characters of letters, digits, '-', '_', '.', not '.' or '..' nor starting with '..'; no key in both data and binaryData",
+        equivalents: &[],
+    };
+    pub const CONFIG_SIZE: &Rule = &Rule {
+        id: "config-size",
+        severity: Error,
+        upstream: "core ValidateConfigMap / ValidateSecret (MaxSecretSize)",
+        checks: "a ConfigMap's data and binaryData, or a Secret's data, total at most 1 MiB",
+        equivalents: &[],
+    };
+    pub const SECRET_TYPE_KEYS: &Rule = &Rule {
+        id: "secret-type-keys",
+        severity: Error,
+        upstream: "core ValidateSecret",
+        checks: "a Secret has what its type requires: the service-account.name annotation, .dockercfg or .dockerconfigjson holding a JSON object, username or password, a non-empty ssh-privatekey, tls.crt and tls.key",
+        equivalents: &[],
+    };
+    pub const PVC_SPEC: &Rule = &Rule {
+        id: "pvc-spec",
+        severity: Error,
+        upstream: "core ValidatePersistentVolumeClaimSpec",
+        checks: "a PersistentVolumeClaim has access modes, each supported and ReadWriteOncePod alone; a storage request above zero; storageClassName a DNS subdomain; volumeMode Filesystem or Block",
+        equivalents: &[],
+    };
+    pub const QUOTA_HARD: &Rule = &Rule {
+        id: "quota-hard",
+        severity: Error,
+        upstream: "core ValidateResourceQuotaSpec (ValidateResourceQuotaResourceName, ValidateResourceQuantityValue)",
+        checks: "a ResourceQuota's hard limits name standard quota resources or qualified names, are not negative, and are whole numbers for counts and extended resources",
+        equivalents: &[],
+    };
+    pub const QUOTA_SCOPE_SELECTOR: &Rule = &Rule {
+        id: "quota-scope-selector",
+        severity: Error,
+        upstream: "core validateScopeSelector / validateScopedResourceSelectorRequirement",
+        checks: "a ResourceQuota's scopeSelector names supported scopes with operators In, NotIn, Exists or DoesNotExist (Exists for the pod-state scopes), values only with In and NotIn, and no conflicting scopes (spec.scopes are checked by admission)",
+        equivalents: &[],
+    };
+    pub const LIMIT_RANGE_TYPE: &Rule = &Rule {
+        id: "limit-range-type",
+        severity: Error,
+        upstream: "core ValidateLimitRange (validateLimitRangeTypeName)",
+        checks: "each LimitRange item's type is Pod, Container, PersistentVolumeClaim or a qualified name, used once; a Pod item has no default or defaultRequest; a PersistentVolumeClaim item has a storage min or max (the value comparisons are checked by admission)",
+        equivalents: &[],
+    };
+    pub const LIMIT_RANGE_RESOURCE: &Rule = &Rule {
+        id: "limit-range-resource-name",
+        severity: Error,
+        upstream: "core ValidateLimitRange (validateLimitRangeResourceName / validateContainerResourceName)",
+        checks: "a LimitRange item's resource names are qualified names; cpu, memory, ephemeral-storage, huge pages or an extended resource for Pod and Container items; a standard resource or a domain-qualified name otherwise",
+        equivalents: &[],
+    };
+    pub const PRIORITY_CLASS: &Rule = &Rule {
+        id: "priority-class",
+        severity: Error,
+        upstream: "scheduling ValidatePriorityClass / core ValidatePreemptionPolicy",
+        checks: "a user-defined PriorityClass's value is at most 1000000000 (HighestUserDefinablePriority); preemptionPolicy PreemptLowerPriority or Never (system- names are checked by the loader)",
+        equivalents: &[],
+    };
+    pub const RUNTIME_CLASS: &Rule = &Rule {
+        id: "runtime-class",
+        severity: Error,
+        upstream: "node ValidateRuntimeClass / validateOverhead",
+        checks: "a RuntimeClass's handler is a DNS-1123 label; its overhead.podFixed names container resources and its quantities are not negative",
+        equivalents: &[],
+    };
     pub const API_VERSION_REMOVED: &Rule = &Rule {
         id: "api-version-removed",
         severity: Error,
@@ -270,6 +345,16 @@ pub const RULES: &[&Rule] = &[
     rule::CRONJOB_SCHEDULE,
     rule::RBAC_RULE,
     rule::RBAC_BINDING,
+    rule::CONFIG_KEY,
+    rule::CONFIG_SIZE,
+    rule::SECRET_TYPE_KEYS,
+    rule::PVC_SPEC,
+    rule::QUOTA_HARD,
+    rule::QUOTA_SCOPE_SELECTOR,
+    rule::LIMIT_RANGE_TYPE,
+    rule::LIMIT_RANGE_RESOURCE,
+    rule::PRIORITY_CLASS,
+    rule::RUNTIME_CLASS,
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
     rule::ENV_DUPLICATE,
@@ -303,6 +388,13 @@ pub fn check(object: &Object) -> Vec<Found> {
         }
         Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
         Object::Service(service) => core::service(service, &mut out),
+        Object::ConfigMap(config_map) => config::config_map(config_map, &mut out),
+        Object::Secret(secret) => config::secret(secret, &mut out),
+        Object::PersistentVolumeClaim(pvc) => resources::persistent_volume_claim(pvc, &mut out),
+        Object::ResourceQuota(quota) => resources::resource_quota(quota, &mut out),
+        Object::LimitRange(limit_range) => resources::limit_range(limit_range, &mut out),
+        Object::PriorityClass(class) => scheduling::priority_class(class, &mut out),
+        Object::RuntimeClass(class) => node::runtime_class(class, &mut out),
         Object::Deployment(deployment) => apps::deployment(deployment, &mut out),
         Object::ReplicaSet(replica_set) => apps::replica_set(replica_set, &mut out),
         Object::DaemonSet(daemon_set) => apps::daemon_set(daemon_set, &mut out),
