@@ -137,3 +137,24 @@ proptest! {
         let _ = load(&[Input::new("cut.yaml", &text[..end])]);
     }
 }
+
+/// Found by the `failover` fuzz target: pods whose requests add up past
+/// i64 on one node overflowed the scheduler's per-node sums (a panic in
+/// debug builds, a wrap in release). They now saturate: the node is full.
+#[test]
+fn requests_summing_past_i64_on_a_node_saturate() {
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  nodeName: n1\n  containers: [{{name: c, image: i:1, resources: {{requests: {{cpu: \"9000000000000000\", memory: 8Ei}}}}}}]\n"
+        )
+    };
+    let text = format!(
+        "apiVersion: v1\nkind: Node\nmetadata: {{name: n1, labels: {{topology.kubernetes.io/zone: z}}}}\nstatus: {{allocatable: {{cpu: \"9000000000000000\", memory: 8Ei, pods: \"110\"}}}}\n---\n{}---\n{}",
+        pod("a"),
+        pod("b")
+    );
+    let loading = load(&[Input::new("huge.yaml", &text)]);
+    let analysis = kubeplay_core::report::analyze_keeping_engine(&loading);
+    let playback = analysis.resilience.expect("one node: the cluster is played back");
+    assert!(playback.is_ok(), "{:?}", playback.err().and_then(|e| e.diagnostic.map(|d| d.message)));
+}

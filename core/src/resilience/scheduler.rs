@@ -163,7 +163,9 @@ impl Bound {
     pub fn bind(&mut self, node: usize, index: usize, pod: &PodSim) {
         self.pods[node].push(index);
         let requested = &mut self.requested[node];
-        *requested = (requested.0 + pod.cpu_milli, requested.1 + pod.memory);
+        // Saturating: quantities parse up to the i64 range, and a fuzzed input
+        // summed past it must not panic (Go's int64 would wrap).
+        *requested = (requested.0.saturating_add(pod.cpu_milli), requested.1.saturating_add(pod.memory));
         if pod.anti_affinity {
             self.holders.push((node, index));
         }
@@ -204,10 +206,10 @@ impl Cluster<'_> {
             reasons.push("Too many pods");
         }
         let (cpu_used, mem_used) = bound.requested[node.index];
-        if pod.cpu_milli > 0 && pod.cpu_milli > node.cpu_milli - cpu_used {
+        if pod.cpu_milli > 0 && pod.cpu_milli > node.cpu_milli.saturating_sub(cpu_used) {
             reasons.push("Insufficient cpu");
         }
-        if pod.memory > 0 && pod.memory > node.memory - mem_used {
+        if pod.memory > 0 && pod.memory > node.memory.saturating_sub(mem_used) {
             reasons.push("Insufficient memory");
         }
         if !reasons.is_empty() {
@@ -434,8 +436,9 @@ impl Cluster<'_> {
             }));
         };
         // CPU requested after placement and allocatable CPU (compared as a fraction).
-        let cpu =
-            |n: usize| (i128::from(bound.requested[n].0 + pod.cpu_milli), i128::from(self.nodes[n].cpu_milli.max(1)));
+        let cpu = |n: usize| {
+            (i128::from(bound.requested[n].0) + i128::from(pod.cpu_milli), i128::from(self.nodes[n].cpu_milli.max(1)))
+        };
         let mut best: Option<(usize, Vec<i64>)> = None;
         let mut counts = Vec::new();
         for &n in feasible {
