@@ -193,7 +193,7 @@ impl NameRule {
 /// - the rest DNS-1123 subdomains: Pod, ReplicationController, ResourceQuota,
 ///   LimitRange, PersistentVolumeClaim, ServiceAccount, ConfigMap, Secret (core);
 ///   Deployment, DaemonSet, ReplicaSet (apps); Job and CronJob (batch, with the
-///   ReplicationController function); NetworkPolicy (networking); HorizontalPodAutoscaler
+///   ReplicationController function); NetworkPolicy and Ingress (networking); HorizontalPodAutoscaler
 ///   (autoscaling); PriorityClass (scheduling); RuntimeClass (node);
 ///   PodSecurityPolicy (policy/v1beta1); custom resources such as
 ///   VerticalPodAutoscaler (apiextensions-apiserver `customresource/validator.go`).

@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, LimitRange, Namespace, Node, PersistentVolumeClaim, Pod, PodTemplateSpec, ReplicationController,
     ResourceQuota, Secret, Service, ServiceAccount,
 };
-use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
@@ -172,6 +172,7 @@ kinds! {
     Job(Job) = "batch/v1", "jobs", true;
     CronJob(CronJob) = "batch/v1", "cronjobs", true;
     NetworkPolicy(NetworkPolicy) = "networking.k8s.io/v1", "networkpolicies", true;
+    Ingress(Ingress) = "networking.k8s.io/v1", "ingresses", true;
     HorizontalPodAutoscaler(HorizontalPodAutoscaler) = "autoscaling/v2", "horizontalpodautoscalers", true;
     PodDisruptionBudget(PodDisruptionBudget) = "policy/v1", "poddisruptionbudgets", true;
     PriorityClass(PriorityClass) = "scheduling.k8s.io/v1", "priorityclasses", false;

@@ -18,6 +18,7 @@ mod batch;
 mod config;
 mod core;
 pub mod field;
+mod networking;
 mod node;
 mod policy;
 mod rbac;
@@ -287,6 +288,20 @@ pub mod rule {
         checks: "a RuntimeClass's handler is a DNS-1123 label; its overhead.podFixed names container resources and its quantities are not negative",
         equivalents: &[],
     };
+    pub const INGRESS_SPEC: &Rule = &Rule {
+        id: "ingress-spec",
+        severity: Error,
+        upstream: "networking ValidateIngressCreate / ValidateIngressSpec / validateIngressBackend",
+        checks: "an Ingress has rules or a defaultBackend; hosts are DNS names (or *. wildcards), not IP addresses; every http rule has paths, each with a pathType (Exact, Prefix, ImplementationSpecific) and an absolute path without traversal sequences; each backend is a resource or a Service (a DNS-1035 name and one valid port name or number), not both; TLS secret and ingressClassName are DNS subdomains and agree with the kubernetes.io/ingress.class annotation",
+        equivalents: &[],
+    };
+    pub const INGRESS_CLASS_ANNOTATION: &Rule = &Rule {
+        id: "ingress-class-annotation",
+        severity: Warning,
+        upstream: "pkg/registry/networking/ingress/strategy.go WarningsOnCreate",
+        checks: "the deprecated kubernetes.io/ingress.class annotation without spec.ingressClassName",
+        equivalents: &[],
+    };
     pub const API_VERSION_REMOVED: &Rule = &Rule {
         id: "api-version-removed",
         severity: Error,
@@ -355,10 +370,12 @@ pub const RULES: &[&Rule] = &[
     rule::LIMIT_RANGE_RESOURCE,
     rule::PRIORITY_CLASS,
     rule::RUNTIME_CLASS,
+    rule::INGRESS_SPEC,
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
     rule::ENV_DUPLICATE,
     rule::CONTAINER_PORT_DUPLICATE,
+    rule::INGRESS_CLASS_ANNOTATION,
 ];
 
 /// One finding before it is located: the rule, the path of the field it is
@@ -401,6 +418,7 @@ pub fn check(object: &Object) -> Vec<Found> {
         Object::StatefulSet(stateful_set) => apps::stateful_set(stateful_set, &mut out),
         Object::Job(job) => batch::job(job, &mut out),
         Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
+        Object::Ingress(ingress) => networking::ingress(ingress, &mut out),
         Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
         Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
         Object::Role(role) => rbac::rules(role.rules.as_ref(), true, &mut out),
