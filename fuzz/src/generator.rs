@@ -432,6 +432,60 @@ impl<'a, 'b> Gen<'a, 'b> {
         json!({"apiVersion": "v1", "kind": "Service", "metadata": self.metadata(true), "spec": spec})
     }
 
+    /// An Ingress whose backends name the generator's Services and ports (or
+    /// not), with every path type, hosts, TLS and the class annotation.
+    pub fn ingress(&mut self) -> Value {
+        let backend = |g: &mut Self| -> Value {
+            if g.chance(10) {
+                return json!({"resource": {"apiGroup": "k8s.example.com", "kind": "Bucket", "name": g.pick(NAMES)}});
+            }
+            let port =
+                if g.chance(40) { json!({"name": g.pick(PORT_NAMES)}) } else { json!({"number": g.port_number()}) };
+            json!({"service": {"name": g.pick(NAMES), "port": port}})
+        };
+        let mut spec = Map::new();
+        if self.chance(30) {
+            spec.insert("defaultBackend".into(), backend(self));
+        }
+        let mut rules = Vec::new();
+        for _ in 0..self.below(3) {
+            let mut rule = Map::new();
+            if self.chance(60) {
+                rule.insert(
+                    "host".into(),
+                    json!(self.pick(&["shop.example.com", "*.example.com", "10.0.0.1", "Bad_Host", "*"])),
+                );
+            }
+            if self.chance(90) {
+                let mut paths = Vec::new();
+                for _ in 0..self.below(3) {
+                    let path_type = self.pick(&["Prefix", "Exact", "ImplementationSpecific", "", "Regex"]);
+                    let path = self.pick(&["/", "/api", "api", "/a//b", "/a/..", ""]);
+                    paths.push(json!({"path": path, "pathType": path_type, "backend": backend(self)}));
+                }
+                rule.insert("http".into(), json!({"paths": paths}));
+            }
+            rules.push(Value::Object(rule));
+        }
+        if !rules.is_empty() || self.chance(10) {
+            spec.insert("rules".into(), json!(rules));
+        }
+        if self.chance(20) {
+            spec.insert(
+                "tls".into(),
+                json!([{"hosts": ["shop.example.com"], "secretName": self.pick(&["shop-tls", "Bad_Name"])}]),
+            );
+        }
+        if self.chance(30) {
+            spec.insert("ingressClassName".into(), json!(self.pick(&["nginx", "traefik"])));
+        }
+        let mut metadata = self.metadata(true);
+        if self.chance(20) {
+            metadata["annotations"] = json!({"kubernetes.io/ingress.class": "nginx"});
+        }
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": metadata, "spec": Value::Object(spec)})
+    }
+
     fn cidr(&mut self) -> String {
         let choice = if self.hostile { self.below(8) } else { [0, 1, 2, 5, 6, 7][self.below(6)] };
         match choice {
@@ -1089,10 +1143,11 @@ impl<'a, 'b> Gen<'a, 'b> {
 
     /// One object of any kind core reads (not the simulation kinds).
     pub fn any_object(&mut self) -> Value {
-        match self.below(17) {
+        match self.below(18) {
             0 | 1 => self.pod(),
             2 | 3 => self.workload(),
             4 => self.service(),
+            17 => self.ingress(),
             5 | 6 => self.network_policy(),
             7 => self.namespace_object(),
             8 => self.limit_range(),

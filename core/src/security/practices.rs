@@ -359,6 +359,15 @@ const RULES: &[RuleDef] = &[
         kube_linter: &["dangling-service"],
     },
     RuleDef {
+        id: "ingress-service-missing",
+        severity: Severity::Warning,
+        title: "Ingress backend names no Service port of the input",
+        kube_score: &["ingress-targets-service"],
+        polaris: &[],
+        kubescape: &[],
+        kube_linter: &["dangling-ingress"],
+    },
+    RuleDef {
         id: "service-type-node-port",
         severity: Severity::Info,
         title: "Service of type NodePort",
@@ -1212,14 +1221,16 @@ fn object_finding(loaded: &crate::model::Loaded, id: &str, path: &str, message: 
     Diagnostic::at(Area::Security, &loaded.origin, path, severity_of(id), id, message).with_fix(fix)
 }
 
-/// Findings for every Service, PodDisruptionBudget and HorizontalPodAutoscaler
-/// of the inventory, in input order (objects without findings are left out).
+/// Findings for every Service, Ingress, PodDisruptionBudget and
+/// HorizontalPodAutoscaler of the inventory, in input order (objects without
+/// findings are left out).
 pub fn object_findings(inventory: &Inventory, network: &NetworkContext<'_>) -> Vec<ObjectFindings> {
     use crate::model::Object;
     let mut out = Vec::new();
     for loaded in &inventory.objects {
         let findings = match &loaded.object {
             Object::Service(service) => service_findings(loaded, service, network),
+            Object::Ingress(ingress) => ingress_findings(loaded, ingress, inventory),
             Object::PodDisruptionBudget(pdb) => pdb_findings(loaded, pdb),
             Object::HorizontalPodAutoscaler(hpa) => autoscaler_findings(loaded, hpa),
             _ => continue,
@@ -1282,6 +1293,108 @@ fn service_findings(
             ),
             "type: ClusterIP  # and expose it through an Ingress or a LoadBalancer Service",
         ));
+    }
+    out
+}
+
+/// kube-linter's `dangling-ingress` (templates/danglingingress): every Service
+/// backend, the default one and each path's, names a Service of the
+/// Ingress's namespace with a port of that number, or a port of that name.
+/// kube-score's `ingress-targets-service` (score/ingress/ingress.go) checks
+/// the paths only, and counts a port named by number as found whenever the
+/// Service has an unnamed port (its name comparison runs when the numbers
+/// differ); kubeplay follows kube-linter's exact comparison. Resource
+/// backends are not Services and are not checked. As with
+/// `service-selects-no-pod`, an input without any Service gets no finding:
+/// it shows only part of the cluster.
+fn ingress_findings(
+    loaded: &crate::model::Loaded,
+    ingress: &k8s_openapi::api::networking::v1::Ingress,
+    inventory: &Inventory,
+) -> Vec<Diagnostic> {
+    use crate::model::Object;
+    let services: Vec<&k8s_openapi::api::core::v1::Service> = inventory
+        .objects
+        .iter()
+        .filter_map(|o| match &o.object {
+            Object::Service(service) => Some((o, service.as_ref())),
+            _ => None,
+        })
+        .filter(|(o, _)| o.namespace() == loaded.namespace())
+        .map(|(_, service)| service)
+        .collect();
+    if !inventory.objects.iter().any(|o| matches!(o.object, Object::Service(_))) {
+        return Vec::new();
+    }
+    let Some(spec) = &ingress.spec else { return Vec::new() };
+    // Each backend with where it is and the requests it serves.
+    let paths = spec.rules.iter().flatten().enumerate().flat_map(|(i, rule)| {
+        let host = rule.host.as_deref().unwrap_or_default();
+        rule.http.iter().flat_map(move |http| {
+            http.paths.iter().enumerate().map(move |(j, path)| {
+                let route = format!("{host}{}", path.path.as_deref().unwrap_or("/"));
+                (format!("spec.rules[{i}].http.paths[{j}].backend"), format!("requests for {route:?}"), &path.backend)
+            })
+        })
+    });
+    let backends = spec
+        .default_backend
+        .iter()
+        .map(|b| ("spec.defaultBackend".to_owned(), "requests no rule matches".to_owned(), b))
+        .chain(paths);
+    let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE);
+    let mut out = Vec::new();
+    for (at, requests, backend) in backends {
+        let Some(wanted) = &backend.service else { continue };
+        let port = wanted.port.as_ref();
+        let port_name = port.and_then(|p| p.name.as_deref()).filter(|n| !n.is_empty());
+        let port_number = port.and_then(|p| p.number).unwrap_or_default();
+        let named = services.iter().find(|s| s.metadata.name.as_deref() == Some(wanted.name.as_str()));
+        let ports = named.and_then(|s| s.spec.as_ref()).and_then(|s| s.ports.as_ref());
+        let has_port = ports.is_some_and(|ports| {
+            ports.iter().any(|p| match port_name {
+                Some(name) => p.name.as_deref() == Some(name),
+                None => p.port == port_number,
+            })
+        });
+        if has_port {
+            continue;
+        }
+        let port_text = port_name.map_or_else(|| format!("port {port_number}"), |name| format!("port named {name:?}"));
+        let (message, fix) = match named {
+            None => (
+                format!(
+                    "Ingress {:?} routes {requests} to Service {:?}, which is not in namespace {namespace:?} of the input: the controller answers them with 503",
+                    loaded.name(),
+                    wanted.name
+                ),
+                format!(
+                    "# create the Service, or name an existing one:\nservice:\n  name: <a Service in {namespace}>\n  port:\n    number: <one of its ports>"
+                ),
+            ),
+            Some(_) => {
+                let known: Vec<&k8s_openapi::api::core::v1::ServicePort> =
+                    ports.iter().flat_map(|p| p.iter()).collect();
+                let listed: Vec<String> = known
+                    .iter()
+                    .map(|p| p.name.as_deref().map_or_else(|| p.port.to_string(), |n| format!("{} ({n})", p.port)))
+                    .collect();
+                let fix = match known.first() {
+                    Some(first) => format!("port:\n  number: {}", first.port),
+                    None => "# the Service has no ports: add the one its pods serve".to_owned(),
+                };
+                (
+                    format!(
+                        "Ingress {:?} routes {requests} to {port_text} of Service {:?}, which has no such port (its ports: {}): the controller has no endpoints for them and answers 503",
+                        loaded.name(),
+                        wanted.name,
+                        if listed.is_empty() { "none".to_owned() } else { listed.join(", ") }
+                    ),
+                    fix,
+                )
+            }
+        };
+        out.push(object_finding(loaded, "ingress-service-missing", &format!("{at}.service"), message, &fix));
     }
     out
 }
