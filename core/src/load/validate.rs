@@ -8,6 +8,7 @@ use serde_yaml::Value;
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::{Kind, Loaded, Object, ObjectRef};
 use crate::source::{Origin, join_index, join_key};
+use crate::validation::field::{label_value_problems, qualified_name_problems};
 
 pub fn missing_name(value: &Value) -> bool {
     let metadata = value.get("metadata");
@@ -61,11 +62,6 @@ fn matches_dns1123_subdomain(name: &str) -> bool {
 /// at most 63 characters (`IsDNS1123Label`).
 pub fn is_dns1123_label(name: &str) -> bool {
     name.len() <= DNS1123_LABEL_MAX && matches_dns1123_label(name)
-}
-
-/// RFC 1123 subdomain: dot-separated labels, at most 253 characters (`IsDNS1123Subdomain`).
-pub fn is_dns1123_subdomain(name: &str) -> bool {
-    name.len() <= DNS1123_SUBDOMAIN_MAX && matches_dns1123_subdomain(name)
 }
 
 const DNS1123_LABEL_MAX: usize = 63;
@@ -261,44 +257,6 @@ fn priority_class_name_problem(object: &Object, name: &str) -> Option<String> {
     ))
 }
 
-/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63 characters: label values
-/// and the name part of label keys (`IsValidLabelValue`, `IsQualifiedName`).
-fn is_qualified_name_part(part: &str) -> bool {
-    let bytes = part.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-/// Why a label key is invalid, if it is.
-pub fn label_key_problem(key: &str) -> Option<String> {
-    let (prefix, name) = match key.split_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    if let Some(prefix) = prefix
-        && !is_dns1123_subdomain(prefix)
-    {
-        return Some(format!("the prefix `{prefix}` must be a DNS subdomain (lowercase, digits, '-', '.')"));
-    }
-    if !is_qualified_name_part(name) {
-        return Some(
-            "the name part must be 63 characters or less, start and end with a letter or digit, and contain only letters, digits, '-', '_' and '.'".to_owned(),
-        );
-    }
-    None
-}
-
-pub fn label_value_problem(value: &str) -> Option<String> {
-    if value.is_empty() || is_qualified_name_part(value) {
-        None
-    } else {
-        Some("a label value must be empty or 63 characters or less, start and end with a letter or digit, and contain only letters, digits, '-', '_' and '.'".to_owned())
-    }
-}
-
 /// `NewInvalid`'s text for one field of an object: `Kind "name" is invalid: `
 /// then the field errors, several as `[a, b]`.
 fn invalid_field(kind: Kind, name: &str, errors: &[String]) -> String {
@@ -376,11 +334,11 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
             ));
         }
     }
-    label_problems(metadata.labels.as_ref(), "metadata", origin, out);
+    label_problems(object, metadata.labels.as_ref(), "metadata", origin, out);
     // The pod template's labels are validated too (`ValidateTemplateObjectMeta`
     // under `ValidatePodTemplateSpec`, pkg/apis/core/validation).
     if let Some((labels, path)) = template_labels(object) {
-        label_problems(labels, path, origin, out);
+        label_problems(object, labels, path, origin, out);
     }
 }
 
@@ -402,35 +360,38 @@ fn template_labels(object: &Object) -> Option<(Option<&BTreeMap<String, String>>
     Some((template.metadata.as_ref()?.labels.as_ref(), "spec.template.metadata"))
 }
 
-/// Invalid label keys and values (`ValidateLabels`: `IsQualifiedName`,
-/// `IsValidLabelValue`) under `<meta_path>.labels`.
+/// Invalid label keys and values (`ValidateLabels` in
+/// k8s.io/apimachinery/pkg/apis/meta/v1/validation: `IsQualifiedName` for the
+/// key, `IsValidLabelValue` for the value, each message a `field.Invalid` on
+/// `<meta_path>.labels` with the key or the value), one diagnostic per key
+/// and per value, located on the label.
 fn label_problems(
+    object: &Object,
     labels: Option<&BTreeMap<String, String>>,
     meta_path: &str,
     origin: &Origin,
     out: &mut Vec<Diagnostic>,
 ) {
     let rule = crate::validation::rule::INVALID_LABEL;
+    let name = object.metadata().name.as_deref().unwrap_or_default();
+    let field = format!("{meta_path}.labels");
     for (key, value) in labels.into_iter().flatten() {
-        let path = format!("{meta_path}.labels.{key}");
-        if let Some(problem) = label_key_problem(key) {
+        let path = format!("{field}.{key}");
+        for (text, problems) in [(key, qualified_name_problems(key)), (value, label_value_problems(value))] {
+            if problems.is_empty() {
+                continue;
+            }
+            let errors: Vec<String> = problems
+                .iter()
+                .map(|problem| format!("{field}: Invalid value: {}: {problem}", go_quote(text)))
+                .collect();
             out.push(Diagnostic::at(
                 Area::Input,
                 origin,
                 &path,
                 rule.severity,
                 rule.id,
-                format!("label key `{key}` is invalid: {problem}"),
-            ));
-        }
-        if let Some(problem) = label_value_problem(value) {
-            out.push(Diagnostic::at(
-                Area::Input,
-                origin,
-                &path,
-                rule.severity,
-                rule.id,
-                format!("label `{key}: {value}` is invalid: {problem}"),
+                invalid_field(object.kind(), name, &errors),
             ));
         }
     }
@@ -479,10 +440,10 @@ mod tests {
         assert!(!is_dns1123_label("My-App"));
         assert!(!is_dns1123_label("-a"));
         assert!(!is_dns1123_label(&"a".repeat(64)));
-        assert!(is_dns1123_subdomain("a.b-c.d"));
-        assert!(!is_dns1123_subdomain("a..b"));
+        assert!(NameRule::Dns1123Subdomain.problems("a.b-c.d").is_empty());
+        assert_eq!(NameRule::Dns1123Subdomain.problems("a..b").len(), 1);
         // The subdomain pattern limits the whole name, not each part.
-        assert!(is_dns1123_subdomain(&format!("{}.b", "a".repeat(70))));
+        assert!(NameRule::Dns1123Subdomain.problems(&format!("{}.b", "a".repeat(70))).is_empty());
         assert!(NameRule::Dns1035Label.problems("api").is_empty());
         assert_eq!(NameRule::Dns1035Label.problems("1api").len(), 1);
     }
@@ -525,13 +486,13 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(label_key_problem("app.kubernetes.io/name"), None);
-        assert_eq!(label_key_problem("tier"), None);
-        assert!(label_key_problem("Bad_Prefix/x").is_some());
-        assert!(label_key_problem("-x").is_some());
-        assert_eq!(label_value_problem(""), None);
-        assert_eq!(label_value_problem("v1.2_beta-3"), None);
-        assert!(label_value_problem("has space").is_some());
-        assert!(label_value_problem(&"a".repeat(64)).is_some());
+        assert!(qualified_name_problems("app.kubernetes.io/name").is_empty());
+        assert!(qualified_name_problems("tier").is_empty());
+        assert_eq!(qualified_name_problems("Bad_Prefix/x").len(), 1);
+        assert_eq!(qualified_name_problems("-x").len(), 1);
+        assert!(label_value_problems("").is_empty());
+        assert!(label_value_problems("v1.2_beta-3").is_empty());
+        assert_eq!(label_value_problems("has space").len(), 1);
+        assert_eq!(label_value_problems(&"a".repeat(64)), vec!["must be no more than 63 characters"]);
     }
 }

@@ -155,6 +155,19 @@ pub fn qualified_name_problems(value: &str) -> Vec<String> {
     problems
 }
 
+/// `validation.IsValidLabelValue`: empty, or a qualified name part of at
+/// most 63 characters; upstream's messages in its order.
+pub fn label_value_problems(value: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if value.len() > 63 {
+        problems.push("must be no more than 63 characters".to_owned());
+    }
+    if !value.is_empty() && !matches_qualified_name(value) {
+        problems.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_owned());
+    }
+    problems
+}
+
 /// `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$` (`qualifiedNameFmt`), any length.
 fn matches_qualified_name(name: &str) -> bool {
     let bytes = name.as_bytes();
