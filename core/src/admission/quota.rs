@@ -153,11 +153,10 @@ pub(crate) fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
 pub fn validate_scopes(scopes: &[String], hard: &ResourceList) -> Vec<String> {
     const STANDARD_SCOPES: &[&str] =
         &["Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"];
-    // The value is printed with Go's %#v of the internal type.
-    let value = format!(
-        "[]core.ResourceQuotaScope{{{}}}",
-        scopes.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-    );
+    // A list prints as JSON since Kubernetes 1.34 (kubernetes/kubernetes#132314),
+    // where it was Go's %#v of the internal type.
+    let value =
+        format!("[{}]", scopes.iter().map(|s| crate::validation::field::json_string(s)).collect::<Vec<_>>().join(","));
     let mut errors = Vec::new();
     let mut invalid = |detail: &str| errors.push(format!("spec.scopes: Invalid value: {value}: {detail}"));
     for scope in scopes {

@@ -61,7 +61,7 @@ pub fn quoted(value: &str) -> String {
 
 /// Go's `encoding/json` text of a string: as serde_json writes it, plus the
 /// HTML-safe escapes Go adds for `<`, `>`, `&` and the line and paragraph separators.
-fn json_string(value: &str) -> String {
+pub fn json_string(value: &str) -> String {
     serde_json::Value::String(value.to_owned())
         .to_string()
         .replace('<', "\\u003c")
