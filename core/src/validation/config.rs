@@ -143,21 +143,20 @@ pub fn secret(secret: &Secret, out: &mut Vec<Found>) {
     }
 }
 
-/// Why `json.Unmarshal` into a `map[string]interface{}` fails, in Go's words,
-/// for the failures whose text does not depend on Go's scanner: no input, and
-/// well-formed JSON that is not an object (`null` decodes to a nil map). A
-/// syntax error's text names Go's scanner state, which is not reproduced: it
-/// goes unreported here.
+/// Why `json.Unmarshal` into a `map[string]interface{}` fails, in Go's words:
+/// a syntax error (`go_json`), or a well-formed document that is not an
+/// object (`null` decodes to a nil map).
 fn json_object_problem(bytes: &[u8]) -> Option<String> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Some("unexpected end of JSON input".to_owned());
+    if let Some(problem) = super::go_json::syntax_error(bytes) {
+        return Some(problem);
     }
-    let kind = match serde_json::from_slice::<serde_json::Value>(bytes).ok()? {
-        serde_json::Value::Object(_) | serde_json::Value::Null => return None,
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::Bool(_) => "bool",
+    // Valid JSON: its first byte that is not a space says what it is.
+    let kind = match bytes.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))? {
+        b'{' | b'n' => return None,
+        b'[' => "array",
+        b'"' => "string",
+        b't' | b'f' => "bool",
+        _ => "number",
     };
     Some(format!("json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"))
 }
@@ -191,8 +190,11 @@ mod tests {
             json_object_problem(b"\"x\""),
             Some("json: cannot unmarshal string into Go value of type map[string]interface {}".to_owned())
         );
-        // A syntax error is left alone: Go's scanner text is not reproduced.
-        assert_eq!(json_object_problem(b"{oops"), None);
+        // A syntax error in the words of Go's scanner.
+        assert_eq!(
+            json_object_problem(b"{oops"),
+            Some("invalid character 'o' looking for beginning of object key string".to_owned())
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod batch;
 mod config;
 mod core;
 pub mod field;
+mod go_json;
 mod networking;
 mod node;
 mod policy;
