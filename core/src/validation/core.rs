@@ -86,6 +86,9 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
         let at = format!("{base}.restartPolicy");
         out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), &RESTART_POLICIES)));
     }
+    if let Some(tolerations) = &spec.tolerations {
+        super::taints::tolerations(tolerations, &format!("{base}.tolerations"), out);
+    }
     warnings(spec, base, out);
 }
 

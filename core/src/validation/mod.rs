@@ -25,6 +25,7 @@ mod policy;
 mod rbac;
 mod resources;
 mod scheduling;
+mod taints;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::Object;
@@ -289,6 +290,20 @@ pub mod rule {
         checks: "a RuntimeClass's handler is a DNS-1123 label; its overhead.podFixed names container resources and its quantities are not negative",
         equivalents: &[],
     };
+    pub const TOLERATION: &Rule = &Rule {
+        id: "toleration",
+        severity: Error,
+        upstream: "core ValidateTolerations / validateTaintEffect",
+        checks: "a pod's tolerations: keys are label names, an empty key only with operator Exists, operator Equal or Exists, a value only with Equal (and a valid label value), tolerationSeconds only with effect NoExecute, effect NoSchedule, PreferNoSchedule or NoExecute",
+        equivalents: &[],
+    };
+    pub const NODE_TAINT: &Rule = &Rule {
+        id: "node-taint",
+        severity: Error,
+        upstream: "core ValidateNode (validateNodeTaints / validateTaintEffect)",
+        checks: "a Node's taints: keys are label names, values label values, an effect of NoSchedule, PreferNoSchedule or NoExecute, each key and effect pair once",
+        equivalents: &[],
+    };
     pub const INGRESS_SPEC: &Rule = &Rule {
         id: "ingress-spec",
         severity: Error,
@@ -371,6 +386,8 @@ pub const RULES: &[&Rule] = &[
     rule::LIMIT_RANGE_RESOURCE,
     rule::PRIORITY_CLASS,
     rule::RUNTIME_CLASS,
+    rule::TOLERATION,
+    rule::NODE_TAINT,
     rule::INGRESS_SPEC,
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
@@ -420,6 +437,7 @@ pub fn check(object: &Object) -> Vec<Found> {
         Object::Job(job) => batch::job(job, &mut out),
         Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
         Object::Ingress(ingress) => networking::ingress(ingress, &mut out),
+        Object::Node(node) => taints::node(node, &mut out),
         Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
         Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
         Object::Role(role) => rbac::rules(role.rules.as_ref(), true, &mut out),
