@@ -86,8 +86,14 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
         let at = format!("{base}.restartPolicy");
         out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), &RESTART_POLICIES)));
     }
+    if let Some(affinity) = &spec.affinity {
+        super::placement::affinity(affinity, &format!("{base}.affinity"), out);
+    }
     if let Some(tolerations) = &spec.tolerations {
         super::taints::tolerations(tolerations, &format!("{base}.tolerations"), out);
+    }
+    if let Some(constraints) = &spec.topology_spread_constraints {
+        super::placement::topology_spread_constraints(constraints, &format!("{base}.topologySpreadConstraints"), out);
     }
     warnings(spec, base, out);
 }

@@ -21,6 +21,7 @@ pub mod field;
 mod go_json;
 mod networking;
 mod node;
+mod placement;
 mod policy;
 mod rbac;
 mod resources;
@@ -297,6 +298,20 @@ pub mod rule {
         checks: "a pod's tolerations: keys are label names, an empty key only with operator Exists, operator Equal or Exists, a value only with Equal (and a valid label value), tolerationSeconds only with effect NoExecute, effect NoSchedule, PreferNoSchedule or NoExecute",
         equivalents: &[],
     };
+    pub const NODE_AFFINITY: &Rule = &Rule {
+        id: "node-affinity",
+        severity: Error,
+        upstream: "core ValidateNodeSelector / ValidateNodeSelectorRequirement / ValidatePreferredSchedulingTerms",
+        checks: "a pod's node affinity: required terms present; each requirement's operator In, NotIn, Exists, DoesNotExist, Gt or Lt with the values it takes (some for In and NotIn, none for Exists and DoesNotExist, exactly one for Gt and Lt) and a qualified-name key; preferred weights 1-100",
+        equivalents: &[],
+    };
+    pub const TOPOLOGY_SPREAD: &Rule = &Rule {
+        id: "topology-spread",
+        severity: Error,
+        upstream: "core validateTopologySpreadConstraints",
+        checks: "a pod's topology spread constraints: maxSkew and minDomains above zero, a topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway (minDomains only with DoNotSchedule), each topologyKey and whenUnsatisfiable pair once, node inclusion policies Honor or Ignore",
+        equivalents: &[("kube-score", &["pod-topology-spread-constraints"])],
+    };
     pub const NODE_TAINT: &Rule = &Rule {
         id: "node-taint",
         severity: Error,
@@ -387,6 +402,8 @@ pub const RULES: &[&Rule] = &[
     rule::PRIORITY_CLASS,
     rule::RUNTIME_CLASS,
     rule::TOLERATION,
+    rule::NODE_AFFINITY,
+    rule::TOPOLOGY_SPREAD,
     rule::NODE_TAINT,
     rule::INGRESS_SPEC,
     rule::API_VERSION_REMOVED,
