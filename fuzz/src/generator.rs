@@ -314,6 +314,17 @@ impl<'a, 'b> Gen<'a, 'b> {
                 json!([{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": self.int(-1, 600)}]),
             );
         }
+        if self.chance(10) {
+            let operator = self.pick(&["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Equals"]);
+            let values: Vec<&str> = (0..self.below(3)).map(|_| self.pick(ZONES)).collect();
+            let requirement = json!({"key": "topology.kubernetes.io/zone", "operator": operator, "values": values});
+            spec.insert(
+                "affinity".into(),
+                json!({"nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [requirement]}]},
+                    "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": self.int(0, 101), "preference": {"matchExpressions": [requirement]}}]}}),
+            );
+        }
         if self.chance(15) {
             spec.insert("serviceAccountName".into(), json!(self.pick(NAMES)));
         }
