@@ -120,6 +120,14 @@ async fn the_resilience_lab_plays_the_material_and_its_exercises_are_solved_live
             .await,
         "the run plays to its end"
     );
+    // The last state and `playing = false` render together; the frame sampler
+    // records it at the next animation frame, which the poll above can beat.
+    assert!(
+        browser
+            .wait_until("window.frameTs.length > 0 && window.frameTs[window.frameTs.length - 1] === 600", WAIT)
+            .await,
+        "a frame shows the horizon"
+    );
     let measured = browser
         .client
         .execute("const f = window.frameTimes.slice(2); window.frameTimes = [1e9]; return [f, window.frameTs];", vec![])
