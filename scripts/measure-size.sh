@@ -17,8 +17,10 @@ set -euo pipefail
 # and eight more best-practice rules (803 → 944 KB); and to 970 KB for the
 # lessons, interview and checklist views, the rule cards, RBAC validation and the
 # removed-API table (944 → 966 KB, after the sort helper took 5 KB back).
+# Then to 1005 KB for the sidecars work and more validation (966 → 1000 KB), and
+# to 1015 KB for Ingress as a kind and the placement checks (1000 → 1013 KB).
 aim_brotli_kb=560
-ceiling_brotli_kb=1005
+ceiling_brotli_kb=1015
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
