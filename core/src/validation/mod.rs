@@ -305,6 +305,13 @@ pub mod rule {
         checks: "a pod's node affinity: required terms present; each requirement's operator In, NotIn, Exists, DoesNotExist, Gt or Lt with the values it takes (some for In and NotIn, none for Exists and DoesNotExist, exactly one for Gt and Lt) and a qualified-name key; preferred weights 1-100",
         equivalents: &[],
     };
+    pub const POD_AFFINITY: &Rule = &Rule {
+        id: "pod-affinity",
+        severity: Error,
+        upstream: "core validatePodAffinityTerm / validateWeightedPodAffinityTerms",
+        checks: "a pod's pod affinity and anti-affinity terms: a topologyKey that is set and a label name, namespaces that are DNS-1123 labels, preferred weights 1-100",
+        equivalents: &[],
+    };
     pub const TOPOLOGY_SPREAD: &Rule = &Rule {
         id: "topology-spread",
         severity: Error,
@@ -403,6 +410,7 @@ pub const RULES: &[&Rule] = &[
     rule::RUNTIME_CLASS,
     rule::TOLERATION,
     rule::NODE_AFFINITY,
+    rule::POD_AFFINITY,
     rule::TOPOLOGY_SPREAD,
     rule::NODE_TAINT,
     rule::INGRESS_SPEC,

@@ -4,15 +4,20 @@
 //! topology spread constraints (`validateTopologySpreadConstraints`), from
 //! `ValidatePodSpec`. Checked: the operators and the values they take, the
 //! keys, the weights, and every field of a spread constraint except its
-//! `matchLabelKeys` and label selector; node field selectors (`matchFields`)
-//! and pod (anti-)affinity terms are not checked yet.
+//! `matchLabelKeys` and label selector; pod (anti-)affinity terms
+//! (`validatePodAffinityTerm`) for their namespaces, topology key and weight,
+//! not yet their selectors and label keys; node field selectors (`matchFields`)
+//! are not checked yet.
 
-use k8s_openapi::api::core::v1::{Affinity, NodeSelectorTerm, TopologySpreadConstraint};
+use k8s_openapi::api::core::v1::{
+    Affinity, NodeSelectorTerm, PodAffinityTerm, TopologySpreadConstraint, WeightedPodAffinityTerm,
+};
 
 use super::field::{
     duplicate, forbidden, invalid, json_string, not_supported, qualified_name_problems, quoted, required,
 };
 use super::{Found, rule};
+use crate::load::NameRule;
 
 /// `isNotPositiveErrorMsg`.
 const NOT_POSITIVE: &str = "must be greater than zero";
@@ -57,35 +62,102 @@ fn node_selector_term(term: &NodeSelectorTerm, base: &str, out: &mut Vec<Found>)
     }
 }
 
-/// `validateAffinity`'s node part under `base` (`<pod spec>.affinity`).
-pub fn affinity(affinity: &Affinity, base: &str, out: &mut Vec<Found>) {
-    let Some(node) = &affinity.node_affinity else { return };
-    let base = format!("{base}.nodeAffinity");
-    if let Some(selector) = &node.required_during_scheduling_ignored_during_execution {
-        let at = format!("{base}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
-        if selector.node_selector_terms.is_empty() {
+/// `validatePodAffinityTerm`: the namespaces it names (as upstream, under
+/// `namespace`), and a topology key that is set and a label name (an empty
+/// key gets both errors).
+fn pod_affinity_term(term: &PodAffinityTerm, base: &str, out: &mut Vec<Found>) {
+    let rule = rule::POD_AFFINITY;
+    let namespace_at = format!("{base}.namespace");
+    for (k, name) in term.namespaces.iter().flatten().enumerate() {
+        for problem in NameRule::Dns1123Label.problems(name) {
             out.push(Found::new(
-                rule::NODE_AFFINITY,
-                at.clone(),
-                required(&at, "must have at least one node selector term"),
+                rule,
+                format!("{base}.namespaces[{k}]"),
+                invalid(&namespace_at, &quoted(name), &problem),
             ));
         }
-        for (i, term) in selector.node_selector_terms.iter().enumerate() {
-            node_selector_term(term, &format!("{at}[{i}]"), out);
-        }
     }
-    let preferred = node.preferred_during_scheduling_ignored_during_execution.as_deref().unwrap_or_default();
-    for (i, term) in preferred.iter().enumerate() {
-        let at = format!("{base}.preferredDuringSchedulingIgnoredDuringExecution[{i}]");
+    let key_at = format!("{base}.topologyKey");
+    if term.topology_key.is_empty() {
+        out.push(Found::new(rule, key_at.clone(), required(&key_at, "can not be empty")));
+    }
+    for problem in qualified_name_problems(&term.topology_key) {
+        out.push(Found::new(rule, key_at.clone(), invalid(&key_at, &quoted(&term.topology_key), &problem)));
+    }
+}
+
+/// `validatePodAffinity` / `validatePodAntiAffinity`: required terms, and
+/// weighted terms with a weight of 1-100.
+fn pod_affinity(
+    required_terms: Option<&Vec<PodAffinityTerm>>,
+    preferred: Option<&Vec<WeightedPodAffinityTerm>>,
+    base: &str,
+    out: &mut Vec<Found>,
+) {
+    for (i, term) in required_terms.into_iter().flatten().enumerate() {
+        pod_affinity_term(term, &format!("{base}.requiredDuringSchedulingIgnoredDuringExecution[{i}]"), out);
+    }
+    for (j, term) in preferred.into_iter().flatten().enumerate() {
+        let at = format!("{base}.preferredDuringSchedulingIgnoredDuringExecution[{j}]");
         if !(1..=100).contains(&term.weight) {
             let weight_at = format!("{at}.weight");
             out.push(Found::new(
-                rule::NODE_AFFINITY,
+                rule::POD_AFFINITY,
                 weight_at.clone(),
                 invalid(&weight_at, &term.weight.to_string(), "must be in the range 1-100"),
             ));
         }
-        node_selector_term(&term.preference, &format!("{at}.preference"), out);
+        pod_affinity_term(&term.pod_affinity_term, &format!("{at}.podAffinityTerm"), out);
+    }
+}
+
+/// `validateAffinity` under `base` (`<pod spec>.affinity`).
+pub fn affinity(affinity: &Affinity, base: &str, out: &mut Vec<Found>) {
+    // Upstream's order: node affinity, pod affinity, pod anti-affinity.
+    if let Some(node) = &affinity.node_affinity {
+        let base = format!("{base}.nodeAffinity");
+        if let Some(selector) = &node.required_during_scheduling_ignored_during_execution {
+            let at = format!("{base}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
+            if selector.node_selector_terms.is_empty() {
+                out.push(Found::new(
+                    rule::NODE_AFFINITY,
+                    at.clone(),
+                    required(&at, "must have at least one node selector term"),
+                ));
+            }
+            for (i, term) in selector.node_selector_terms.iter().enumerate() {
+                node_selector_term(term, &format!("{at}[{i}]"), out);
+            }
+        }
+        let preferred = node.preferred_during_scheduling_ignored_during_execution.as_deref().unwrap_or_default();
+        for (i, term) in preferred.iter().enumerate() {
+            let at = format!("{base}.preferredDuringSchedulingIgnoredDuringExecution[{i}]");
+            if !(1..=100).contains(&term.weight) {
+                let weight_at = format!("{at}.weight");
+                out.push(Found::new(
+                    rule::NODE_AFFINITY,
+                    weight_at.clone(),
+                    invalid(&weight_at, &term.weight.to_string(), "must be in the range 1-100"),
+                ));
+            }
+            node_selector_term(&term.preference, &format!("{at}.preference"), out);
+        }
+    }
+    if let Some(terms) = &affinity.pod_affinity {
+        pod_affinity(
+            terms.required_during_scheduling_ignored_during_execution.as_ref(),
+            terms.preferred_during_scheduling_ignored_during_execution.as_ref(),
+            &format!("{base}.podAffinity"),
+            out,
+        );
+    }
+    if let Some(terms) = &affinity.pod_anti_affinity {
+        pod_affinity(
+            terms.required_during_scheduling_ignored_during_execution.as_ref(),
+            terms.preferred_during_scheduling_ignored_during_execution.as_ref(),
+            &format!("{base}.podAntiAffinity"),
+            out,
+        );
     }
 }
 
