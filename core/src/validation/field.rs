@@ -155,6 +155,12 @@ pub fn qualified_name_problems(value: &str) -> Vec<String> {
     problems
 }
 
+/// `ValidateLabelName`: one `field.Invalid` on `path` per message of
+/// `IsQualifiedName` (a Go `string`, so printed with `%q`).
+pub fn label_name(path: &str, key: &str) -> Vec<String> {
+    qualified_name_problems(key).iter().map(|problem| invalid(path, &quoted(key), problem)).collect()
+}
+
 /// `validation.IsValidLabelValue`: empty, or a qualified name part of at
 /// most 63 characters; upstream's messages in its order.
 pub fn label_value_problems(value: &str) -> Vec<String> {

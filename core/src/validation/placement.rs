@@ -13,14 +13,25 @@ use k8s_openapi::api::core::v1::{
     Affinity, NodeSelectorTerm, PodAffinityTerm, TopologySpreadConstraint, WeightedPodAffinityTerm,
 };
 
-use super::field::{
-    duplicate, forbidden, invalid, json_string, not_supported, qualified_name_problems, quoted, required,
-};
+use super::field::{duplicate, forbidden, invalid, json_string, label_name, not_supported, quoted, required};
 use super::{Found, rule};
 use crate::load::NameRule;
 
 /// `isNotPositiveErrorMsg`.
 const NOT_POSITIVE: &str = "must be greater than zero";
+
+/// A preferred term's weight, 1-100 (`ValidatePreferredSchedulingTerms`,
+/// `validateWeightedPodAffinityTerms`), under the term at `at`.
+fn weight(weight: i32, at: &str, rule: &'static super::Rule, out: &mut Vec<Found>) {
+    if !(1..=100).contains(&weight) {
+        let weight_at = format!("{at}.weight");
+        out.push(Found::new(
+            rule,
+            weight_at.clone(),
+            invalid(&weight_at, &weight.to_string(), "must be in the range 1-100"),
+        ));
+    }
+}
 
 /// `ValidateNodeSelectorRequirement` for each of a term's `matchExpressions`.
 fn node_selector_term(term: &NodeSelectorTerm, base: &str, out: &mut Vec<Found>) {
@@ -56,8 +67,8 @@ fn node_selector_term(term: &NodeSelectorTerm, base: &str, out: &mut Vec<Found>)
             }
         }
         let key_at = format!("{at}.key");
-        for problem in qualified_name_problems(&requirement.key) {
-            out.push(Found::new(rule, key_at.clone(), invalid(&key_at, &quoted(&requirement.key), &problem)));
+        for message in label_name(&key_at, &requirement.key) {
+            out.push(Found::new(rule, key_at.clone(), message));
         }
     }
 }
@@ -81,8 +92,8 @@ fn pod_affinity_term(term: &PodAffinityTerm, base: &str, out: &mut Vec<Found>) {
     if term.topology_key.is_empty() {
         out.push(Found::new(rule, key_at.clone(), required(&key_at, "can not be empty")));
     }
-    for problem in qualified_name_problems(&term.topology_key) {
-        out.push(Found::new(rule, key_at.clone(), invalid(&key_at, &quoted(&term.topology_key), &problem)));
+    for message in label_name(&key_at, &term.topology_key) {
+        out.push(Found::new(rule, key_at.clone(), message));
     }
 }
 
@@ -99,14 +110,7 @@ fn pod_affinity(
     }
     for (j, term) in preferred.into_iter().flatten().enumerate() {
         let at = format!("{base}.preferredDuringSchedulingIgnoredDuringExecution[{j}]");
-        if !(1..=100).contains(&term.weight) {
-            let weight_at = format!("{at}.weight");
-            out.push(Found::new(
-                rule::POD_AFFINITY,
-                weight_at.clone(),
-                invalid(&weight_at, &term.weight.to_string(), "must be in the range 1-100"),
-            ));
-        }
+        weight(term.weight, &at, rule::POD_AFFINITY, out);
         pod_affinity_term(&term.pod_affinity_term, &format!("{at}.podAffinityTerm"), out);
     }
 }
@@ -132,14 +136,7 @@ pub fn affinity(affinity: &Affinity, base: &str, out: &mut Vec<Found>) {
         let preferred = node.preferred_during_scheduling_ignored_during_execution.as_deref().unwrap_or_default();
         for (i, term) in preferred.iter().enumerate() {
             let at = format!("{base}.preferredDuringSchedulingIgnoredDuringExecution[{i}]");
-            if !(1..=100).contains(&term.weight) {
-                let weight_at = format!("{at}.weight");
-                out.push(Found::new(
-                    rule::NODE_AFFINITY,
-                    weight_at.clone(),
-                    invalid(&weight_at, &term.weight.to_string(), "must be in the range 1-100"),
-                ));
-            }
+            weight(term.weight, &at, rule::NODE_AFFINITY, out);
             node_selector_term(&term.preference, &format!("{at}.preference"), out);
         }
     }

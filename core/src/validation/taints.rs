@@ -8,9 +8,7 @@ use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{Node, Taint, Toleration};
 
-use super::field::{
-    duplicate, invalid, json_string, label_value_problems, not_supported, qualified_name_problems, required,
-};
+use super::field::{self, duplicate, invalid, json_string, label_value_problems, not_supported, quoted, required};
 use super::{Found, rule};
 
 /// The effects `validateTaintEffect` accepts, in its order.
@@ -29,11 +27,9 @@ fn taint_effect(effect: &str, allow_empty: bool, at: &str, rule: &'static super:
     }
 }
 
-/// `ValidateLabelName`: one `Invalid` per message of `IsQualifiedName`.
+/// `ValidateLabelName` as findings of `rule`.
 fn label_name(key: &str, at: &str, rule: &'static super::Rule, out: &mut Vec<Found>) {
-    for problem in qualified_name_problems(key) {
-        out.push(Found::new(rule, at.into(), invalid(at, &json_string(key), &problem)));
-    }
+    out.extend(field::label_name(at, key).into_iter().map(|message| Found::new(rule, at.into(), message)));
 }
 
 /// `ValidateTolerations` under `base` (`spec.tolerations` or a template's).
@@ -75,7 +71,7 @@ pub fn tolerations(list: &[Toleration], base: &str, out: &mut Vec<Found>) {
                     out.push(Found::new(
                         rule,
                         operator_at.clone(),
-                        invalid(&operator_at, &json_string(value), &problems.join(";")),
+                        invalid(&operator_at, &quoted(value), &problems.join(";")),
                     ));
                 }
             }
@@ -130,7 +126,7 @@ pub fn node(node: &Node, out: &mut Vec<Found>) {
         let problems = label_value_problems(value);
         if !problems.is_empty() {
             let value_at = format!("{at}.value");
-            out.push(Found::new(rule, value_at.clone(), invalid(&value_at, &json_string(value), &problems.join(";"))));
+            out.push(Found::new(rule, value_at.clone(), invalid(&value_at, &quoted(value), &problems.join(";"))));
         }
         taint_effect(&taint.effect, false, &format!("{at}.effect"), rule, out);
         if !seen.insert((taint.key.as_str(), taint.effect.as_str())) {
