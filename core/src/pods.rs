@@ -164,6 +164,16 @@ impl<'a> Services<'a> {
         }
         Services { by_namespace }
     }
+
+    /// The Service `name` of `namespace`, if the input has it.
+    pub fn named(&self, namespace: &str, name: &str) -> Option<&'a k8s_openapi::api::core::v1::Service> {
+        self.by_namespace.get(namespace)?.iter().find(|(n, _)| *n == name).map(|(_, service)| *service)
+    }
+
+    /// Whether the input has no Service at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_namespace.is_empty()
+    }
 }
 
 /// One workload's pod.

@@ -1226,11 +1226,12 @@ fn object_finding(loaded: &crate::model::Loaded, id: &str, path: &str, message: 
 /// findings are left out).
 pub fn object_findings(inventory: &Inventory, network: &NetworkContext<'_>) -> Vec<ObjectFindings> {
     use crate::model::Object;
+    let services = crate::pods::Services::of(inventory);
     let mut out = Vec::new();
     for loaded in &inventory.objects {
         let findings = match &loaded.object {
             Object::Service(service) => service_findings(loaded, service, network),
-            Object::Ingress(ingress) => ingress_findings(loaded, ingress, inventory),
+            Object::Ingress(ingress) => ingress_findings(loaded, ingress, &services),
             Object::PodDisruptionBudget(pdb) => pdb_findings(loaded, pdb),
             Object::HorizontalPodAutoscaler(hpa) => autoscaler_findings(loaded, hpa),
             _ => continue,
@@ -1310,20 +1311,9 @@ fn service_findings(
 fn ingress_findings(
     loaded: &crate::model::Loaded,
     ingress: &k8s_openapi::api::networking::v1::Ingress,
-    inventory: &Inventory,
+    services: &crate::pods::Services<'_>,
 ) -> Vec<Diagnostic> {
-    use crate::model::Object;
-    let services: Vec<&k8s_openapi::api::core::v1::Service> = inventory
-        .objects
-        .iter()
-        .filter_map(|o| match &o.object {
-            Object::Service(service) => Some((o, service.as_ref())),
-            _ => None,
-        })
-        .filter(|(o, _)| o.namespace() == loaded.namespace())
-        .map(|(_, service)| service)
-        .collect();
-    if !inventory.objects.iter().any(|o| matches!(o.object, Object::Service(_))) {
+    if services.is_empty() {
         return Vec::new();
     }
     let Some(spec) = &ingress.spec else { return Vec::new() };
@@ -1349,7 +1339,7 @@ fn ingress_findings(
         let port = wanted.port.as_ref();
         let port_name = port.and_then(|p| p.name.as_deref()).filter(|n| !n.is_empty());
         let port_number = port.and_then(|p| p.number).unwrap_or_default();
-        let named = services.iter().find(|s| s.metadata.name.as_deref() == Some(wanted.name.as_str()));
+        let named = services.named(namespace, &wanted.name);
         let ports = named.and_then(|s| s.spec.as_ref()).and_then(|s| s.ports.as_ref());
         let has_port = ports.is_some_and(|ports| {
             ports.iter().any(|p| match port_name {
