@@ -3,8 +3,10 @@
 //! document, or a new document), must give the wanted verdict under the
 //! independent reference evaluator, and its side effects must be exactly the
 //! other in-cluster pairs whose verdict on that port changes. Fixes come in
-//! the documented order.
+//! the documented order. The page's edit of the text (`netpol::apply`) exists
+//! for every fix and gives the same truth table as the patched documents.
 
+use kubeplay_core::netpol::apply::apply_fix;
 use kubeplay_core::netpol::fix::{FixQuery, FixReport, apply_patch, fix};
 use kubeplay_core::netpol::{NetpolOptions, Protocol};
 use kubeplay_core::{Input, Severity, load};
@@ -39,7 +41,8 @@ fn cell(probe: &RefProbe, from: &str, to: &str) -> bool {
 }
 
 fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize {
-    let before = ref_probe(&inventory(yaml), query.port, query.protocol.as_str(), &[]).unwrap();
+    let loaded = inventory(yaml);
+    let before = ref_probe(&loaded, query.port, query.protocol.as_str(), &[]).unwrap();
     assert_eq!(report.now, cell(&before, &query.from, &query.to), "{label}: now");
     let keys: Vec<(usize, usize, usize)> = report
         .fixes
@@ -68,6 +71,15 @@ fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize
         let patched = join(&docs);
         let after = ref_probe(&inventory(&patched), query.port, query.protocol.as_str(), &[]).unwrap();
         assert_eq!(cell(&after, &query.from, &query.to), query.want, "{label}: {:?} does not reach it", f.kind);
+        let edited = apply_fix(yaml, "random.yaml", &loaded, f)
+            .unwrap_or_else(|| panic!("{label}: no text edit for {:?} {:?}", f.kind, f.patch));
+        let through_text = ref_probe(&inventory(&edited), query.port, query.protocol.as_str(), &[]).unwrap();
+        assert_eq!(
+            (&through_text.pods, &through_text.allowed),
+            (&after.pods, &after.allowed),
+            "{label}: the text edit for {:?} differs from the patch",
+            f.kind
+        );
         // Side effects: every other cluster pair whose verdict changed.
         let mut changed = Vec::new();
         for (i, from) in before.pods.iter().enumerate() {
@@ -132,7 +144,8 @@ fn every_fix_reaches_the_wanted_verdict_under_the_reference_evaluator() {
 /// verdict and side-effect count for each.
 fn exhaustive_single_edits(yaml: &str, query: &FixQuery) -> Vec<(String, usize)> {
     let docs = documents(yaml);
-    let before = ref_probe(&inventory(yaml), query.port, query.protocol.as_str(), &[]).unwrap();
+    let loaded = inventory(yaml);
+    let before = ref_probe(&loaded, query.port, query.protocol.as_str(), &[]).unwrap();
     let mut out = Vec::new();
     let mut try_edit = |description: String, edited: Vec<Value>| {
         let patched = join(&edited);

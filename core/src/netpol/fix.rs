@@ -161,7 +161,7 @@ struct Candidate {
 
 /// An object as its document: the typed object serialised again (the fields a
 /// patch touches are spelled as the input spells them).
-fn document(object: &Object) -> Option<Value> {
+pub(crate) fn document(object: &Object) -> Option<Value> {
     let value = match object {
         Object::Pod(o) => serde_json::to_value(o),
         Object::Deployment(o) => serde_json::to_value(o),
@@ -933,7 +933,7 @@ fn fragment(document: &Value, patch: &[PatchOp]) -> String {
     }
 }
 
-fn object_id(kind: Kind, namespace: Option<&str>, name: &str) -> String {
+pub(crate) fn object_id(kind: Kind, namespace: Option<&str>, name: &str) -> String {
     match namespace {
         Some(namespace) if kind.is_namespaced() => format!("{namespace}/{name}[{kind}]", kind = kind.as_str()),
         _ => format!("{name}[{}]", kind.as_str()),

@@ -7,6 +7,7 @@
 //! - [`engine`]: equivalence classes and class-level allow sets;
 //! - [`probe`]: the truth table `kubeplay probe` prints.
 
+pub mod apply;
 pub mod classes;
 pub mod connections;
 pub mod diff;
