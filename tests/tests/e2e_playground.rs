@@ -9,7 +9,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use kubeplay_tests::browser::{
-    Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, retype, text_of,
+    Browser, StaticServer, assert_clean, browser_tests_enabled, dist_dir, open, retype, set_text, text_of,
 };
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -333,6 +333,154 @@ async fn traffic_graph_matrix_and_explain_for_the_multi_tier_policy() {
     assert_eq!(background, serde_json::json!("rgb(18, 21, 28)"));
     browser.screenshot_to("example-multi-tier-policy-traffic-dark").await;
     assert_clean(&browser, &server, "traffic").await;
+    browser.client.clone().close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn how_do_i_allow_this_applies_a_verified_fix_and_the_edge_turns_green() {
+    if !browser_tests_enabled("how_do_i_allow_this_applies_a_verified_fix_and_the_edge_turns_green") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?example=multi-tier-policy&view=matrix").await;
+    let (prometheus, api) = ("monitoring/prometheus[Deployment]", "default/api[Deployment]");
+    // The training example: Prometheus is refused on 5000 (`name: monitoring` matches no namespace).
+    let cell = format!("td button[data-from='{prometheus}'][data-to='{api}']");
+    assert!(browser.wait_until(&format!("document.querySelector(\"{cell}\")"), WAIT).await, "the matrix");
+    assert_eq!(text_of(&browser, &cell).await, "X");
+    browser.client.find(Locator::Css(&cell)).await.expect("cell").click().await.expect("click");
+    assert!(browser.wait_until("document.querySelector('[data-testid=explain] .verdict-denied')", WAIT).await);
+    let ask = browser.client.find(Locator::Css("[data-testid=explain] .ask-fix")).await.expect("the question");
+    assert_eq!(ask.text().await.expect("text"), "How do I allow this?");
+    ask.click().await.expect("ask");
+    assert!(
+        browser.wait_until("document.querySelector('[data-testid=explain] .fix-option')", WAIT).await,
+        "fixes listed"
+    );
+    // Labelling the namespace comes first (no side effects, one operation), not a wide-open rule.
+    let first = browser.client.find(Locator::Css("[data-testid=explain] .fix-option")).await.expect("first fix");
+    assert_eq!(first.attr("data-fix-kind").await.expect("attr").as_deref(), Some("add-label"));
+    let first_text = first.text().await.expect("text");
+    assert!(first_text.contains("Add a label to monitoring[Namespace]"), "{first_text}");
+    assert!(first_text.contains("name: monitoring") && first_text.contains("No other flow on this port changes"));
+    browser.screenshot_to("fix-multi-tier-policy-proposed").await;
+
+    // Apply: the editor gains exactly the label, the flow is allowed and the graph draws the edge.
+    let before = browser.client.execute("return document.querySelector('textarea.code').value;", vec![]).await;
+    let before = before.expect("text").as_str().expect("string").to_owned();
+    first.find(Locator::Css(".apply")).await.expect("apply").click().await.expect("click");
+    assert!(
+        browser.wait_until("document.querySelector('[data-testid=explain] .verdict-allowed')", WAIT).await,
+        "the explanation turns to allowed"
+    );
+    let after = browser.client.execute("return document.querySelector('textarea.code').value;", vec![]).await;
+    let after = after.expect("text").as_str().expect("string").to_owned();
+    let added = "  labels:\n    name: monitoring\n";
+    assert_eq!(after.replacen(added, "", 1), before, "only the label was added");
+    assert!(after.contains(&format!("metadata:\n  name: monitoring\n{added}")));
+    assert_eq!(text_of(&browser, &cell).await, ".");
+    browser.screenshot_to("fix-multi-tier-policy-applied").await;
+    browser
+        .client
+        .find(Locator::Css("[data-testid=explain] .close"))
+        .await
+        .expect("close")
+        .click()
+        .await
+        .expect("click");
+    browser.client.find(Locator::Css("#tab-traffic")).await.expect("tab").click().await.expect("click");
+    let edge = format!("g.edge.allowed[data-from='{prometheus}'][data-to='{api}']");
+    assert!(browser.wait_until(&format!("document.querySelector(\"{edge}\")"), WAIT).await, "the edge is drawn");
+    browser.screenshot_to("fix-multi-tier-policy-traffic").await;
+    assert_clean(&browser, &server, "fix").await;
+    browser.client.clone().close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_mode_colours_and_lists_what_an_edit_changed() {
+    if !browser_tests_enabled("compare_mode_colours_and_lists_what_an_edit_changed") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?example=multi-tier-policy&view=traffic").await;
+    let before = kubeplay_core::examples::example("multi-tier-policy").expect("example").yaml;
+    let (frontend, prometheus, api) =
+        ("default/frontend[Deployment]", "monitoring/prometheus[Deployment]", "default/api[Deployment]");
+    // Keep this text as "before": nothing differs yet.
+    browser.client.find(Locator::Css("[data-testid=compare]")).await.expect("compare").click().await.expect("click");
+    browser
+        .client
+        .find(Locator::Css("[data-testid=compare-current]"))
+        .await
+        .expect("menu")
+        .click()
+        .await
+        .expect("click");
+    assert!(browser.wait_until("document.querySelector('[data-testid=comparison]')", WAIT).await, "comparing");
+    assert!(text_of(&browser, "[data-testid=comparison]").await.contains("No flow differs"));
+
+    // Label the monitoring namespace (Prometheus may now scrape the api) and drop the
+    // frontend's peer entry (the frontend may no longer call it).
+    let after = before
+        .replacen("metadata:\n  name: monitoring\n", "metadata:\n  name: monitoring\n  labels: {name: monitoring}\n", 1)
+        .replacen("    - podSelector:\n        matchLabels:\n          tier: frontend\n", "", 1);
+    assert_ne!(after, before);
+    set_text(&browser, &after).await;
+    let row = |from: &str, to: &str, kind: &str| {
+        format!("document.querySelector(\"li.change[data-kind={kind}][data-from='{from}'][data-to='{to}']\")")
+    };
+    assert!(browser.wait_until(&row(prometheus, api, "added"), WAIT).await, "prometheus → api added");
+    assert!(browser.wait_until(&row(frontend, api, "removed"), WAIT).await, "frontend → api removed");
+    let summary = text_of(&browser, ".compare-summary").await;
+    assert!(summary.contains("removed") && summary.contains("added"), "{summary}");
+    // On the graph: the new flow in green, the lost one drawn dashed although it is denied now.
+    for (class, from) in [("diff-added", prometheus), ("diff-removed", frontend)] {
+        let edge = format!("document.querySelector(\"g.edge.{class}[data-from='{from}'][data-to='{api}']\")");
+        assert!(browser.wait_until(&edge, WAIT).await, "{class} edge from {from}");
+    }
+    // A change explains itself now and in the baseline.
+    browser
+        .client
+        .find(Locator::Css(&format!("li.change[data-from='{prometheus}'][data-to='{api}'] button")))
+        .await
+        .expect("row")
+        .click()
+        .await
+        .expect("click");
+    assert!(browser.wait_until("document.querySelector('[data-testid=explain-before]')", WAIT).await);
+    let explained = text_of(&browser, "[data-testid=explain]").await;
+    assert!(explained.contains(&format!("{prometheus} → {api} on 5000/TCP: allowed")), "{explained}");
+    assert!(explained.contains("In the baseline: denied — this change flips it"), "{explained}");
+    browser.screenshot_to("compare-multi-tier-policy").await;
+
+    // Stop, then compare with a pasted "before": the same changes.
+    browser.client.find(Locator::Css("[data-testid=compare-stop]")).await.expect("stop").click().await.expect("click");
+    assert!(browser.wait_until("!document.querySelector('[data-testid=comparison]')", WAIT).await);
+    assert!(browser.wait_until("!document.querySelector('[data-testid=explain-before]')", WAIT).await);
+    browser.client.find(Locator::Css("[data-testid=compare]")).await.expect("compare").click().await.expect("click");
+    browser
+        .client
+        .execute(
+            "const ta = document.querySelector('[data-testid=compare-paste]');
+             ta.value = arguments[0]; ta.dispatchEvent(new InputEvent('input', {bubbles: true}));",
+            vec![serde_json::json!(before)],
+        )
+        .await
+        .expect("paste");
+    browser.screenshot_to("compare-menu").await;
+    browser
+        .client
+        .find(Locator::Css("[data-testid=compare-pasted]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    assert!(browser.wait_until(&row(prometheus, api, "added"), WAIT).await, "pasted baseline compared");
+    assert!(browser.wait_until(&row(frontend, api, "removed"), WAIT).await);
+    assert_clean(&browser, &server, "compare").await;
     browser.client.clone().close().await.expect("close");
 }
 

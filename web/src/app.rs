@@ -14,7 +14,9 @@ use crate::components::findings::FindingsView;
 use crate::components::lesson::LessonView;
 use crate::components::resources::ResourcesView;
 use crate::components::toolbar::Toolbar;
-use crate::state::{Action, Analysis, AppState, FlowQuery, ProbeResult, Progress, Tab};
+use crate::state::{
+    Action, Analysis, AppState, CompareChoice, Comparison, FixAnswer, FlowQuery, ProbeResult, Progress, Tab,
+};
 use crate::worker::client::{AnalysisClient, Received};
 use crate::worker::protocol::{ExportFormat, Response, Step};
 use crate::{share, url};
@@ -66,8 +68,23 @@ fn on_receive(received: Received, dispatcher: &UseReducerDispatcher<AppState>) {
         Response::Probed { run, port, protocol, answer } => {
             dispatcher.dispatch(Action::Probed(ProbeResult { run, port, protocol, answer: Rc::new(answer) }))
         }
-        Response::Explained { query, explanation, .. } => {
-            dispatcher.dispatch(Action::Explained(Box::new((query, explanation))))
+        Response::Explained { query, explanation, before, .. } => {
+            dispatcher.dispatch(Action::Explained(Box::new((query, explanation, before.map(|b| *b)))))
+        }
+        Response::Compared { run, comparison } => {
+            if let Some(answer) = comparison {
+                dispatcher.dispatch(Action::Compared(Rc::new(Comparison { run, answer })))
+            }
+        }
+        Response::Fixed { run, query, want, answer } => {
+            dispatcher.dispatch(Action::Fixed(Rc::new(FixAnswer { run, query, want, answer })))
+        }
+        Response::FixApplied { text: Ok(text), .. } => {
+            dispatcher.dispatch(Action::Notice(None));
+            dispatcher.dispatch(Action::Edit(text));
+        }
+        Response::FixApplied { text: Err(message), .. } => {
+            dispatcher.dispatch(Action::Notice(Some(format!("The fix was not applied: {message}."))))
         }
         Response::Exported { format, text: Ok(text), .. } => {
             dispatcher.dispatch(Action::Notice(None));
@@ -90,6 +107,10 @@ fn initial_state() -> AppState {
         text: Rc::from(""),
         analysis: None,
         explanation: None,
+        fix_asked: None,
+        fixes: None,
+        baseline: None,
+        comparison: None,
         probe: None,
         progress: None,
         failure: None,
@@ -187,12 +208,35 @@ pub fn app() -> Html {
             }
         });
     }
-    // The open explanation, asked for again when the analysis changes under it.
+    // The baseline the traffic is compared with: told to the worker whenever it changes
+    // (it then compares every analysis with it). Declared before the explanation's effect,
+    // so a new baseline reaches the worker before the explanation is asked again.
     {
         let client = client.clone();
-        use_effect_with((state.explain.clone(), run), move |(query, run)| {
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.baseline.clone(), move |baseline| {
+            // Nothing to say before a baseline was ever set.
+            if !std::mem::take(&mut *first.borrow_mut()) || baseline.is_some() {
+                client.compare(run.unwrap_or(0), baseline.as_deref().map(str::to_owned));
+            }
+        });
+    }
+    // The open explanation, asked for again when the analysis (or the baseline) changes under it.
+    {
+        let client = client.clone();
+        use_effect_with((state.explain.clone(), run, state.baseline.clone()), move |(query, run, _)| {
             if let (Some(query), Some(run)) = (query, run) {
                 client.explain(*run, query.clone());
+            }
+        });
+    }
+
+    // Fixes, asked for from the explain panel on the analysis shown.
+    {
+        let client = client.clone();
+        use_effect_with((state.fix_asked.clone(), run), move |(asked, run)| {
+            if let (Some((query, want)), Some(run)) = (asked, run) {
+                client.fix(*run, query.clone(), *want);
             }
         });
     }
@@ -295,6 +339,10 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: ()| dispatcher.dispatch(Action::Explain(None)))
     };
+    let on_compare = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |choice: CompareChoice| dispatcher.dispatch(Action::Compare(choice)))
+    };
     let on_focus = {
         let dispatcher = state.dispatcher();
         Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::Focus(id)))
@@ -312,6 +360,21 @@ pub fn app() -> Html {
         })
     };
     let explanation = state.current_explanation().cloned();
+    let fixes = state.current_fixes().cloned();
+    let fixing = state.fix_asked.is_some();
+    let on_fix = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |want: bool| dispatcher.dispatch(Action::AskFix(want)))
+    };
+    let on_apply_fix = {
+        let client = client.clone();
+        let stale = state.is_stale();
+        Callback::from(move |index: usize| {
+            if let (Some(run), false) = (run, stale) {
+                client.apply_fix(run, index);
+            }
+        })
+    };
     let probe = state.probe.clone().filter(|p| Some(p.run) == run && (p.port, p.protocol) == port);
     let view = match (&state.analysis, state.tab) {
         (None, _) => {
@@ -335,7 +398,8 @@ pub fn app() -> Html {
         (Some(analysis), Tab::Checklist) => checklist(analysis, None),
         (Some(analysis), Tab::Traffic) => html! {
             <crate::components::traffic::TrafficView analysis={analysis.clone()} focus={state.focus.clone()} {port}
-                on_focus={on_focus} on_explain={on_explain.clone()} />
+                comparing={state.baseline.is_some()} comparison={state.current_comparison().cloned()}
+                on_compare={on_compare.clone()} on_focus={on_focus} on_explain={on_explain.clone()} />
         },
         (Some(_), Tab::Matrix) => html! {
             <crate::components::matrix::MatrixView {probe} {port} on_port={on_port} on_explain={on_explain.clone()} />
@@ -416,7 +480,8 @@ pub fn app() -> Html {
                         {view}
                     </div>
                     if let Some(explanation) = explanation {
-                        <crate::components::explain::ExplainPanel {explanation} on_select={on_select.clone()} on_close={on_close_explain} />
+                        <crate::components::explain::ExplainPanel {explanation} before={state.current_before().cloned()} {fixes} {fixing} can_apply={!state.is_stale() && !state.read_only}
+                            on_select={on_select.clone()} on_close={on_close_explain} {on_fix} {on_apply_fix} />
                     }
                 </section>
             </main>

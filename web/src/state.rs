@@ -10,7 +10,7 @@ use kubeplay_core::netpol::Protocol;
 use yew::Reducible;
 
 pub use crate::worker::protocol::FlowQuery;
-use crate::worker::protocol::{ExplainView, MatrixView, Outcome, Step};
+use crate::worker::protocol::{DiffView, ExplainView, FixView, MatrixView, Outcome, Step};
 
 /// The views on the right, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -124,8 +124,35 @@ pub struct ProbeResult {
     pub answer: Rc<Result<MatrixView, String>>,
 }
 
-/// An explanation as the worker answered it, or why there is none.
-pub type ExplainAnswer = (FlowQuery, Result<ExplainView, String>);
+/// An explanation as the worker answered it, or why there is none; with the
+/// same flow in the baseline when comparing.
+pub type ExplainAnswer = (FlowQuery, Result<ExplainView, String>, Option<Result<ExplainView, String>>);
+
+/// What the compare control asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompareChoice {
+    /// The editor's text now is the "before".
+    Current,
+    /// A pasted text is the "before".
+    Pasted(String),
+    Stop,
+}
+
+/// The connectivity diff for one analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub run: u32,
+    pub answer: Result<DiffView, String>,
+}
+
+/// Fixes for a flow as the worker answered them, for the run they were found on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixAnswer {
+    pub run: u32,
+    pub query: FlowQuery,
+    pub want: bool,
+    pub answer: Result<FixView, String>,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
@@ -156,6 +183,14 @@ pub struct AppState {
     pub explain: Option<FlowQuery>,
     /// Its explanation, once the analysis has answered.
     pub explanation: Option<Rc<ExplainAnswer>>,
+    /// Fixes asked for from the explain panel: the flow and the verdict wanted, until answered.
+    pub fix_asked: Option<(FlowQuery, bool)>,
+    /// The last fixes found.
+    pub fixes: Option<Rc<FixAnswer>>,
+    /// The "before" text the traffic is compared with, if any.
+    pub baseline: Option<Rc<str>>,
+    /// Its diff with the last analysis.
+    pub comparison: Option<Rc<Comparison>>,
     /// The truth table last computed.
     pub probe: Option<ProbeResult>,
     /// The analysis running now, if any.
@@ -183,6 +218,11 @@ pub enum Action {
     },
     Probed(ProbeResult),
     Explained(Box<ExplainAnswer>),
+    Compare(CompareChoice),
+    Compared(Rc<Comparison>),
+    /// Ask for the fixes that give the open flow this verdict.
+    AskFix(bool),
+    Fixed(Rc<FixAnswer>),
     Notice(Option<String>),
     Select {
         line: usize,
@@ -230,10 +270,31 @@ impl AppState {
         self.analysis.as_ref().is_none_or(|a| *a.text != *self.text)
     }
 
+    /// The fixes for the open flow, when they were found on the analysis shown.
+    pub fn current_fixes(&self) -> Option<&FixAnswer> {
+        let answer = self.fixes.as_deref()?;
+        let run = self.analysis.as_ref()?.run();
+        (answer.run == run && Some(&answer.query) == self.explain.as_ref()).then_some(answer)
+    }
+
     /// The open explanation, when it answers the flow asked about.
     pub fn current_explanation(&self) -> Option<&Result<ExplainView, String>> {
         let answer = self.explanation.as_deref()?;
         (Some(&answer.0) == self.explain.as_ref()).then_some(&answer.1)
+    }
+
+    /// The open flow in the baseline, when comparing.
+    pub fn current_before(&self) -> Option<&Result<ExplainView, String>> {
+        let answer = self.explanation.as_deref()?;
+        self.baseline.as_ref()?;
+        (Some(&answer.0) == self.explain.as_ref()).then_some(answer.2.as_ref()).flatten()
+    }
+
+    /// The diff for the analysis shown, when comparing.
+    pub fn current_comparison(&self) -> Option<&Result<DiffView, String>> {
+        self.baseline.as_ref()?;
+        let comparison = self.comparison.as_deref()?;
+        (Some(comparison.run) == self.analysis.as_ref().map(Analysis::run)).then_some(&comparison.answer)
     }
 }
 
@@ -277,6 +338,23 @@ impl Reducible for AppState {
             }
             Action::Probed(probe) => next.probe = Some(probe),
             Action::Explained(answer) => next.explanation = Some(Rc::new(*answer)),
+            Action::Compare(choice) => {
+                next.baseline = match choice {
+                    CompareChoice::Current => Some(self.text.clone()),
+                    CompareChoice::Pasted(text) => Some(Rc::from(text)),
+                    CompareChoice::Stop => None,
+                };
+                next.comparison = None;
+            }
+            Action::Compared(comparison) => next.comparison = Some(comparison),
+            Action::AskFix(want) => {
+                next.fix_asked = self.explain.clone().map(|query| (query, want));
+                next.fixes = None;
+            }
+            Action::Fixed(answer) => {
+                next.fix_asked = None;
+                next.fixes = Some(answer);
+            }
             Action::Notice(notice) => next.notice = notice,
             Action::Select { line, end_line } => {
                 let serial = self.selection.map_or(0, |s| s.serial.wrapping_add(1));
@@ -356,6 +434,10 @@ mod tests {
             port: None,
             explain: None,
             explanation: None,
+            fix_asked: None,
+            fixes: None,
+            baseline: None,
+            comparison: None,
             probe: None,
             progress: None,
             failure: None,

@@ -536,6 +536,15 @@ fn type_error_message(kind: &str, path: &str, serde_message: &str, is_secret: bo
     }
 }
 
+/// A typed object read from a JSON value (a patched or generated document),
+/// through the very deserialisers the loader uses on YAML values. Reading
+/// `serde_json::Value` directly would monomorphise every Kubernetes type's
+/// reader a second time: about 300 KB brotli more for the page.
+pub fn object_from_json(kind: Kind, value: &serde_json::Value) -> Option<Object> {
+    let value: Value = serde_yaml::to_value(value).ok()?;
+    Object::deserialize(kind, value).ok().map(|(object, _)| object)
+}
+
 pub(crate) fn collect_namespaces(objects: &[Loaded]) -> Vec<NamespaceInfo> {
     let mut namespaces: BTreeMap<String, NamespaceInfo> = BTreeMap::new();
     for (index, loaded) in objects.iter().enumerate() {

@@ -110,6 +110,26 @@ impl Connections {
         out
     }
 
+    /// The first (protocol, port), TCP first, that one set allows and the other
+    /// does not: where a change between them shows. The smallest port of a
+    /// difference is 1, the start of a range or the port after the end of one.
+    pub fn first_difference(&self, other: &Connections) -> Option<(u16, Protocol)> {
+        [Protocol::TCP, Protocol::UDP, Protocol::SCTP].into_iter().find_map(|protocol| {
+            let mut candidates = vec![1u16];
+            for set in [self, other] {
+                for (lo, hi) in set.ranges.get(slot(protocol)).into_iter().flatten() {
+                    candidates.push(*lo);
+                    candidates.extend(hi.checked_add(1));
+                }
+            }
+            candidates.sort_unstable();
+            candidates
+                .into_iter()
+                .find(|port| *port > 0 && self.contains(*port, protocol) != other.contains(*port, protocol))
+                .map(|port| (port, protocol))
+        })
+    }
+
     /// (protocol, first, last), by protocol name and then port.
     pub fn ranges(&self) -> impl Iterator<Item = (Protocol, u16, u16)> + '_ {
         PROTOCOLS_BY_NAME
@@ -315,6 +335,26 @@ impl<'e> ConnectionIndex<'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_difference_is_where_a_change_shows() {
+        let mut web = Connections::none();
+        web.add(Protocol::TCP, 80, 80);
+        web.add(Protocol::UDP, 53, 53);
+        let mut wider = web.clone();
+        wider.add(Protocol::TCP, 81, 90);
+        assert_eq!(web.first_difference(&wider), Some((81, Protocol::TCP)));
+        assert_eq!(wider.first_difference(&web), Some((81, Protocol::TCP)));
+        assert_eq!(Connections::none().first_difference(&web), Some((80, Protocol::TCP)));
+        assert_eq!(Connections::all().first_difference(&web), Some((1, Protocol::TCP)));
+        let mut udp = Connections::none();
+        udp.add(Protocol::UDP, 53, 53);
+        let mut tcp_too = udp.clone();
+        tcp_too.add(Protocol::TCP, 65535, 65535);
+        assert_eq!(udp.first_difference(&tcp_too), Some((65535, Protocol::TCP)));
+        assert_eq!(web.first_difference(&web.clone()), None);
+        assert_eq!(Connections::all().first_difference(&Connections::all()), None);
+    }
 
     #[test]
     fn sets_merge_touching_ranges_and_print_by_protocol_name() {

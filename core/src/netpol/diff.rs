@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::classes::FastMap;
 use super::connections::{ConnectionIndex, Connections};
@@ -24,7 +24,7 @@ use super::ip::IpRange;
 use super::policy::{PeerKind, Policy, Rule};
 use super::selector::Selector;
 
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     /// Nothing was allowed before.
@@ -46,7 +46,7 @@ impl ChangeKind {
 }
 
 /// Which side only an endpoint exists on.
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum EndpointChange {
     Added,

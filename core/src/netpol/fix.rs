@@ -886,7 +886,7 @@ fn patched(inventory: &Inventory, candidate: &Candidate) -> Option<(Inventory, V
         Target::New(kind, _, _) => (*kind, json!({}), objects.first()?.origin.clone()),
     };
     let value = apply_patch(&base, &candidate.patch)?;
-    let (object, _) = Object::deserialize(kind, value.clone()).ok()?;
+    let object = crate::load::object_from_json(kind, &value)?;
     match &candidate.target {
         Target::Existing(index) => {
             objects.get_mut(*index)?.object = object;

@@ -16,7 +16,7 @@ use super::endpoint::Endpoint;
 use super::engine::Engine;
 use super::explain::parse_endpoint;
 use super::{NetpolOptions, Protocol};
-use crate::model::{Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL, Object};
+use crate::model::{Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL};
 
 /// A port number 1–65535 (the flows file's `port`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -468,7 +468,7 @@ fn verify(
     };
     let mut extra = Vec::new();
     for g in generated {
-        if let Ok((object, _)) = Object::deserialize(Kind::NetworkPolicy, g.policy.clone()) {
+        if let Some(object) = crate::load::object_from_json(Kind::NetworkPolicy, &g.policy) {
             extra.push(Loaded { object, origin: origin.clone() });
         }
     }

@@ -3,14 +3,18 @@
 //! denied flows on demand as red dashes. The layout comes from the worker
 //! (`crate::layout`), so it is deterministic. Click a node to light its
 //! blast radius and who can reach it; click an edge to explain it. Wheel zooms,
-//! dragging pans.
+//! dragging pans. Compare mode colours the flows a change added, removed or
+//! changed against a baseline (the text as it was, or a pasted one) and lists
+//! them; each explains itself before and after.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use kubeplay_core::netpol::diff::{ChangeKind, EndpointChange};
 use kubeplay_core::netpol::{EndpointRef, Protocol};
 use yew::prelude::*;
 
-use crate::state::{Analysis, FlowQuery};
+use crate::state::{Analysis, CompareChoice, FlowQuery};
+use crate::worker::protocol::{CHANGES_SHOWN, ChangeRow, DiffView};
 
 /// Above this many allowed edges, edges are drawn without particles.
 const MAX_ANIMATED_EDGES: usize = 80;
@@ -20,6 +24,11 @@ pub struct TrafficProps {
     pub analysis: Analysis,
     pub focus: Option<String>,
     pub port: (u16, Protocol),
+    /// A baseline is set (its diff may still be on its way).
+    pub comparing: bool,
+    /// The diff of the baseline and this analysis.
+    pub comparison: Option<Result<DiffView, String>>,
+    pub on_compare: Callback<CompareChoice>,
     pub on_focus: Callback<Option<String>>,
     pub on_explain: Callback<FlowQuery>,
 }
@@ -121,6 +130,140 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
         })
     };
 
+    // Compare mode: each changed pair's kind, for colouring its edge.
+    let compare_open = use_state(|| false);
+    let pasted = use_state(String::new);
+    let diff = props.comparison.as_ref().and_then(|c| c.as_ref().ok());
+    let changed: BTreeMap<(&str, &str), ChangeKind> = diff
+        .map(|d| d.rows.iter().map(|r| ((r.source.as_str(), r.destination.as_str()), r.kind)).collect())
+        .unwrap_or_default();
+    let diff_class = |from: &str, to: &str| -> Option<&'static str> {
+        if !props.comparing {
+            return None;
+        }
+        Some(match changed.get(&(from, to)) {
+            Some(ChangeKind::Added) => "diff-added",
+            Some(ChangeKind::Removed) => "diff-removed",
+            Some(ChangeKind::Changed) => "diff-changed",
+            None => "diff-same",
+        })
+    };
+    let compare_controls = {
+        let choose = |choice: CompareChoice| {
+            let on_compare = props.on_compare.clone();
+            let compare_open = compare_open.clone();
+            Callback::from(move |_: MouseEvent| {
+                compare_open.set(false);
+                on_compare.emit(choice.clone())
+            })
+        };
+        let toggle = {
+            let compare_open = compare_open.clone();
+            Callback::from(move |_: MouseEvent| compare_open.set(!*compare_open))
+        };
+        let on_paste = {
+            let pasted = pasted.clone();
+            Callback::from(move |e: InputEvent| {
+                if let Some(area) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                    pasted.set(area.value());
+                }
+            })
+        };
+        let compare_pasted = {
+            let (on_compare, compare_open, pasted) = (props.on_compare.clone(), compare_open.clone(), pasted.clone());
+            Callback::from(move |_: MouseEvent| {
+                compare_open.set(false);
+                on_compare.emit(CompareChoice::Pasted((*pasted).clone()))
+            })
+        };
+        html! {
+            <>
+                if props.comparing {
+                    <button class="action" onclick={choose(CompareChoice::Stop)} data-testid="compare-stop">{"Stop comparing"}</button>
+                } else {
+                    <button class="action" onclick={toggle} aria-expanded={compare_open.to_string()} data-testid="compare">{"Compare…"}</button>
+                }
+                if *compare_open && !props.comparing {
+                    <div class="compare-menu" data-testid="compare-menu">
+                        <p>{"Compare the traffic of two versions of the manifests: every pair whose allowed connections differ, coloured on the graph and listed, each explained before and after."}</p>
+                        <button class="action primary" onclick={choose(CompareChoice::Current)} data-testid="compare-current">{"Keep this text as “before”, then edit"}</button>
+                        <p class="or">{"or paste the “before” manifests:"}</p>
+                        <textarea class="compare-paste" rows="6" spellcheck="false" oninput={on_paste} value={(*pasted).clone()} aria-label="The manifests before the change" data-testid="compare-paste" />
+                        <button class="action" onclick={compare_pasted} disabled={pasted.trim().is_empty()} data-testid="compare-pasted">{"Compare with the pasted text"}</button>
+                    </div>
+                }
+            </>
+        }
+    };
+    let change_list = || -> Html {
+        let Some(comparison) = &props.comparison else {
+            return html! { if props.comparing { <p class="note compare-summary">{"Comparing…"}</p> } };
+        };
+        let d = match comparison {
+            Err(message) => return html! { <p class="error">{message}</p> },
+            Ok(d) => d,
+        };
+        let total = d.added + d.removed + d.changed;
+        let row = |r: &ChangeRow| {
+            let query = r.at.map(|(port, protocol)| FlowQuery {
+                from: r.source.clone(),
+                to: r.destination.clone(),
+                port,
+                protocol,
+            });
+            let on_explain = props.on_explain.clone();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                if let Some(query) = &query {
+                    on_explain.emit(query.clone())
+                }
+            });
+            let (kind, sign) = match r.kind {
+                ChangeKind::Added => ("added", "+"),
+                ChangeKind::Removed => ("removed", "−"),
+                ChangeKind::Changed => ("changed", "~"),
+            };
+            let endpoint = match r.endpoint {
+                Some(EndpointChange::Added) => " (new endpoint)",
+                Some(EndpointChange::Removed) => " (endpoint gone)",
+                None => "",
+            };
+            html! {
+                <li class={classes!("change", kind)} data-from={r.source.clone()} data-to={r.destination.clone()} data-kind={kind}>
+                    <button class="link" {onclick} title="Explain before and after">
+                        <span class="sign">{sign}</span>
+                        <span class="pair">{format!("{} → {}{endpoint}", r.source, r.destination)}</span>
+                        <span class="sets">{format!("{} ⇒ {}", r.before, r.after)}</span>
+                    </button>
+                </li>
+            }
+        };
+        html! {
+            <div class="compare" data-testid="comparison">
+                <p class="compare-summary">
+                    if total == 0 && d.endpoints_added.is_empty() && d.endpoints_removed.is_empty() {
+                        {"No flow differs from the baseline yet: edit the manifests and the changes appear here."}
+                    } else {
+                        <span class="count added">{format!("+{} added", d.added)}</span>
+                        <span class="count removed">{format!("−{} removed", d.removed)}</span>
+                        <span class="count changed">{format!("~{} changed", d.changed)}</span>
+                        if !d.endpoints_added.is_empty() || !d.endpoints_removed.is_empty() {
+                            <span class="count">{format!("endpoints: {} new, {} gone", d.endpoints_added.len(), d.endpoints_removed.len())}</span>
+                        }
+                    }
+                    if d.baseline_errors > 0 {
+                        <span class="count">{format!("the baseline has {} error(s); what loaded is compared", d.baseline_errors)}</span>
+                    }
+                </p>
+                if total > 0 {
+                    <ul class="changes">{ for d.rows.iter().map(row) }</ul>
+                    if total > d.rows.len() {
+                        <p class="note">{format!("The first {CHANGES_SHOWN} of {total} changes (kubeplay diff lists them all).")}</p>
+                    }
+                }
+            </div>
+        }
+    };
+
     let (width, height) = (layout.width.max(200.0), layout.height.max(120.0));
     let w = width / view.scale;
     let h = height / view.scale;
@@ -156,7 +299,8 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
         let class = classes!(
             "edge",
             if e.allowed { "allowed" } else { "denied" },
-            (!edge_lit(&e.from, &e.to)).then_some("dim")
+            (!edge_lit(&e.from, &e.to)).then_some("dim"),
+            diff_class(&e.from, &e.to)
         );
         let duration = format!("{:.1}s", 2.2 + (index % 5) as f64 * 0.3);
         html! {
@@ -190,7 +334,9 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 <button class="action" onclick={zoom(1.25)} aria-label="Zoom in">{"+"}</button>
                 <button class="action" onclick={zoom(0.8)} aria-label="Zoom out">{"−"}</button>
                 <button class="action" onclick={reset}>{"Reset"}</button>
+                {compare_controls}
             </div>
+            {change_list()}
             if layout.aggregated {
                 <p class="note">{"Large input: one node per namespace."}</p>
             }
@@ -213,6 +359,9 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 }) }
                 if *show_denied {
                     { for layout.denied.iter().enumerate().filter(|(_, e)| edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
+                } else if props.comparing {
+                    // Flows the change removed: denied now, drawn in compare mode.
+                    { for layout.denied.iter().enumerate().filter(|(_, e)| changed.get(&(e.from.as_str(), e.to.as_str())) == Some(&ChangeKind::Removed) && edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
                 }
                 { for layout.edges.iter().enumerate().filter(|(_, e)| edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
                 { for layout.nodes.iter().filter(|n| !is_external(&n.id) || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|n| {
@@ -244,6 +393,11 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 }) }
             </svg>
             <p class="legend">
+                if props.comparing {
+                    <span class="key diff-added"></span>{"added"}
+                    <span class="key diff-removed"></span>{"removed"}
+                    <span class="key diff-changed"></span>{"changed"}
+                }
                 <span class="key allowed"></span>{"allowed (particles flow)"}
                 <span class="key denied"></span>{"denied"}
                 <span class="key isolated"></span>{"isolated by a policy"}

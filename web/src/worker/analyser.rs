@@ -4,6 +4,7 @@
 //! entry and the in-page fallback both drive it, and it is tested natively.
 
 use kubeplay_core::netpol::explain::{ExplainQuery, Explanation, SideExplanation};
+use kubeplay_core::netpol::fix::{Fix, FixKind, FixQuery, FixReport};
 use kubeplay_core::netpol::{ProbeQuery, Protocol};
 use kubeplay_core::{Area, Diagnostic, Input, Report, Severity};
 
@@ -12,13 +13,28 @@ use super::protocol::*;
 /// The last analysis, kept where it ran.
 struct Kept {
     run: u32,
+    /// The text analysed: fixes are found on it and written into it.
+    text: String,
     report: Report,
     engine: kubeplay_core::netpol::Engine,
+    /// The last fixes proposed, for [`Request::ApplyFix`].
+    fixes: Option<FixReport>,
+}
+
+/// The file name the page's text is loaded under.
+const EDITOR_FILE: &str = "manifest.yaml";
+
+/// The text analyses are compared with, and its NetworkPolicy engine.
+struct Baseline {
+    engine: kubeplay_core::netpol::Engine,
+    /// Error diagnostics in it (what loaded is compared).
+    errors: usize,
 }
 
 #[derive(Default)]
 pub struct Analyser {
     kept: Option<Kept>,
+    baseline: Option<Baseline>,
 }
 
 /// Why a question about an analysis has no answer.
@@ -259,6 +275,66 @@ fn side(title: &str, side: &SideExplanation) -> SideView {
             .collect()
     };
     SideView { title: title.to_owned(), allowed: side.allowed, text: side.text.clone(), lines }
+}
+
+fn explain_on(engine: &kubeplay_core::netpol::Engine, query: &FlowQuery) -> Result<ExplainView, String> {
+    ExplainQuery::parse(engine, &query.from, &query.to, query.port, query.protocol)
+        .and_then(|core_query| kubeplay_core::netpol::explain::explain(engine, &core_query))
+        .map(|e| explain_view(&e))
+        .map_err(|e| e.to_string())
+}
+
+fn diff_view(diff: &kubeplay_core::netpol::diff::Diff, baseline_errors: usize) -> DiffView {
+    use kubeplay_core::netpol::diff::ChangeKind;
+    let count = |kind: ChangeKind| diff.changes.iter().filter(|c| c.kind == kind).count();
+    DiffView {
+        added: count(ChangeKind::Added),
+        removed: count(ChangeKind::Removed),
+        changed: count(ChangeKind::Changed),
+        rows: diff
+            .changes
+            .iter()
+            .take(CHANGES_SHOWN)
+            .map(|c| ChangeRow {
+                kind: c.kind,
+                source: c.source.clone(),
+                destination: c.destination.clone(),
+                before: c.before.to_string(),
+                after: c.after.to_string(),
+                endpoint: c.endpoint,
+                at: c.before.first_difference(&c.after),
+            })
+            .collect(),
+        endpoints_added: diff.endpoints.added.clone(),
+        endpoints_removed: diff.endpoints.removed.clone(),
+        baseline_errors,
+    }
+}
+
+fn fix_option(index: usize, fix: &Fix) -> FixOption {
+    let object = &fix.object;
+    let title = match fix.kind {
+        FixKind::AddLabel => format!("Add a label to {object}"),
+        FixKind::RemoveLabel => format!("Remove a label from {object}"),
+        FixKind::AddPeer => format!("Add a peer to a rule of {object}"),
+        FixKind::AddPort => format!("Add the port to a rule of {object}"),
+        FixKind::NarrowPort => format!("Narrow the ports of a rule of {object}"),
+        FixKind::NewPolicy => format!("Add the NetworkPolicy {object}"),
+        FixKind::RemoveRule => format!("Remove a rule of {object}"),
+    };
+    let mut side_effects: Vec<String> = fix
+        .side_effects
+        .iter()
+        .take(SIDE_EFFECTS_SHOWN)
+        .map(|e| {
+            let verb = if e.after { "allows" } else { "denies" };
+            format!("also {verb} {} → {} on {}/{}", e.source, e.destination, e.port, e.protocol)
+        })
+        .collect();
+    if fix.side_effects.len() > SIDE_EFFECTS_SHOWN {
+        side_effects.push(format!("and {} more flows", fix.side_effects.len() - SIDE_EFFECTS_SHOWN));
+    }
+    FixOption { index, kind: fix.kind.as_str().to_owned(), title, yaml: fix.yaml.clone(), line: fix.line, side_effects }
 }
 
 fn explain_view(e: &Explanation) -> ExplainView {
@@ -1035,12 +1111,30 @@ impl Analyser {
             Request::Explain { run, query } => {
                 let explanation = match &self.kept {
                     None => Err(NOTHING_KEPT.to_owned()),
-                    Some(kept) => ExplainQuery::parse(&kept.engine, &query.from, &query.to, query.port, query.protocol)
-                        .and_then(|core_query| kubeplay_core::netpol::explain::explain(&kept.engine, &core_query))
-                        .map(|e| explain_view(&e))
-                        .map_err(|e| e.to_string()),
+                    Some(kept) => explain_on(&kept.engine, &query),
                 };
-                emit(Response::Explained { run: self.run().unwrap_or(run), query, explanation });
+                let before = self.baseline.as_ref().map(|b| Box::new(explain_on(&b.engine, &query)));
+                emit(Response::Explained { run: self.run().unwrap_or(run), query, explanation, before });
+            }
+            Request::Compare { run, before } => {
+                self.baseline = before.map(|text| {
+                    let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &text)]);
+                    let engine = kubeplay_core::netpol::Engine::new(
+                        &loading.inventory,
+                        &kubeplay_core::netpol::NetpolOptions::default(),
+                    );
+                    let errors = loading.diagnostics.iter().chain(&engine.diagnostics).filter(|d| d.is_error()).count();
+                    Baseline { engine, errors }
+                });
+                emit(Response::Compared { run: self.run().unwrap_or(run), comparison: self.compare() });
+            }
+            Request::Fix { run, query, want } => {
+                let answer = self.fix(&query, want);
+                emit(Response::Fixed { run: self.run().unwrap_or(run), query, want, answer });
+            }
+            Request::ApplyFix { run, index } => {
+                let text = self.apply_fix(run, index);
+                emit(Response::FixApplied { run: self.run().unwrap_or(run), text });
             }
             Request::Export { run, format } => {
                 let text = match &self.kept {
@@ -1055,6 +1149,49 @@ impl Analyser {
                 emit(Response::Exported { run: self.run().unwrap_or(run), format, text });
             }
         }
+    }
+
+    /// The diff of the baseline and the kept analysis; `None` when not comparing.
+    fn compare(&self) -> Option<Result<DiffView, String>> {
+        let baseline = self.baseline.as_ref()?;
+        let Some(kept) = &self.kept else { return Some(Err(NOTHING_KEPT.to_owned())) };
+        Some(Ok(diff_view(&kubeplay_core::netpol::diff::diff(&baseline.engine, &kept.engine), baseline.errors)))
+    }
+
+    /// Fixes for one flow, verified by the engine (`kubeplay fix`), kept for [`Request::ApplyFix`].
+    fn fix(&mut self, query: &FlowQuery, want: bool) -> Result<FixView, String> {
+        let kept = self.kept.as_mut().ok_or(NOTHING_KEPT)?;
+        let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &kept.text)]);
+        let fix_query = FixQuery {
+            from: query.from.clone(),
+            to: query.to.clone(),
+            port: query.port,
+            protocol: query.protocol,
+            want,
+        };
+        let report = kubeplay_core::netpol::fix::fix_with_engine(
+            &loading.inventory,
+            &kept.engine,
+            &kubeplay_core::netpol::NetpolOptions::default(),
+            &fix_query,
+        )
+        .map_err(|e| e.to_string())?;
+        let view = FixView {
+            now: report.now,
+            fixes: report.fixes.iter().take(FIXES_SHOWN).enumerate().map(|(i, f)| fix_option(i, f)).collect(),
+            more: report.fixes.len().saturating_sub(FIXES_SHOWN),
+        };
+        kept.fixes = Some(report);
+        Ok(view)
+    }
+
+    fn apply_fix(&self, run: u32, index: usize) -> Result<String, String> {
+        let kept =
+            self.kept.as_ref().filter(|k| k.run == run).ok_or("the manifests changed since the fix was found")?;
+        let fix = kept.fixes.as_ref().and_then(|r| r.fixes.get(index)).ok_or("no such fix")?;
+        let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &kept.text)]);
+        kubeplay_core::netpol::apply::apply_fix(&kept.text, EDITOR_FILE, &loading.inventory, fix)
+            .ok_or_else(|| "this fix could not be written into the text as it is; copy its YAML instead".to_owned())
     }
 
     fn run(&self) -> Option<u32> {
@@ -1085,7 +1222,7 @@ impl Analyser {
         // Elapsed time at the start of each step, to time the steps.
         let mut marks = vec![0u32];
         emit(Response::Progress { run, step: Step::Reading, elapsed_ms: 0 });
-        let loading = kubeplay_core::load(&[Input::new("manifest.yaml", text)]);
+        let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, text)]);
         let analysis = kubeplay_core::report::analyze_with_progress(&loading, &mut |stage| {
             let at = elapsed();
             marks.push(at);
@@ -1137,16 +1274,21 @@ impl Analyser {
             elapsed_ms: 0,
             step_ms: Vec::new(),
         };
-        self.kept = Some(Kept { run, report, engine });
+        self.kept = Some(Kept { run, text: text.to_owned(), report, engine, fixes: None });
         outcome.elapsed_ms = elapsed();
         marks.push(outcome.elapsed_ms);
         outcome.step_ms = marks.windows(2).map(|w| w[1].saturating_sub(w[0])).collect();
         emit(Response::Analyzed(Box::new(outcome)));
+        if let Some(comparison) = self.compare() {
+            emit(Response::Compared { run, comparison: Some(comparison) });
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use kubeplay_core::netpol::diff::ChangeKind;
+
     use super::*;
 
     fn ask(analyser: &mut Analyser, request: Request) -> Vec<Response> {
@@ -1169,7 +1311,10 @@ mod tests {
         );
         let query = FlowQuery { from: "a".into(), to: "b".into(), port: 80, protocol: Protocol::TCP };
         let answers = ask(&mut analyser, Request::Explain { run: 3, query: query.clone() });
-        assert_eq!(answers, [Response::Explained { run: 3, query, explanation: Err(NOTHING_KEPT.to_owned()) }]);
+        assert_eq!(
+            answers,
+            [Response::Explained { run: 3, query, explanation: Err(NOTHING_KEPT.to_owned()), before: None }]
+        );
         let answers = ask(&mut analyser, Request::Export { run: 3, format: ExportFormat::Markdown });
         assert_eq!(
             answers,
@@ -1256,6 +1401,98 @@ mod tests {
         let [Response::Exported { text: Ok(text), .. }] = answers.as_slice() else { panic!("{answers:?}") };
         let full: Report = serde_json::from_str(text).unwrap();
         assert_eq!(kubeplay_core::report::findings(&full).len(), outcome.counts.findings);
+    }
+
+    #[test]
+    fn fixes_are_found_on_the_kept_analysis_and_written_into_its_text() {
+        let mut analyser = Analyser::default();
+        let text = example("multi-tier-policy");
+        ask(&mut analyser, Request::Analyze { run: 4, text: text.clone(), example: None });
+        let query = FlowQuery {
+            from: "monitoring/prometheus[Deployment]".to_owned(),
+            to: "default/api[Deployment]".to_owned(),
+            port: 5000,
+            protocol: Protocol::TCP,
+        };
+        let answers = ask(&mut analyser, Request::Fix { run: 4, query: query.clone(), want: true });
+        let [Response::Fixed { run: 4, want: true, answer: Ok(view), .. }] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        assert!(!view.now);
+        let first = &view.fixes[0];
+        assert_eq!((first.kind.as_str(), first.title.as_str()), ("add-label", "Add a label to monitoring[Namespace]"));
+        assert_eq!(first.line, Some(3));
+        assert!(first.side_effects.is_empty());
+        assert!(view.fixes.len() <= FIXES_SHOWN && view.fixes.iter().enumerate().all(|(i, f)| f.index == i));
+
+        // Applied: the text gains the label, and analysing it allows the flow.
+        let answers = ask(&mut analyser, Request::ApplyFix { run: 4, index: 0 });
+        let [Response::FixApplied { run: 4, text: Ok(edited) }] = answers.as_slice() else { panic!("{answers:?}") };
+        assert!(edited.contains("metadata:\n  name: monitoring\n  labels:\n    name: monitoring\n"), "{edited}");
+        assert_eq!(edited.len(), text.len() + "  labels:\n    name: monitoring\n".len());
+        ask(&mut analyser, Request::Analyze { run: 5, text: edited.clone(), example: None });
+        let answers = ask(&mut analyser, Request::Explain { run: 5, query: query.clone() });
+        let [Response::Explained { explanation: Ok(explained), .. }] = answers.as_slice() else { panic!() };
+        assert!(explained.allowed);
+
+        // A fix of an older run, an unknown index and a flow already as wanted.
+        let answers = ask(&mut analyser, Request::ApplyFix { run: 4, index: 0 });
+        assert!(matches!(answers.as_slice(), [Response::FixApplied { text: Err(_), .. }]), "{answers:?}");
+        let answers = ask(&mut analyser, Request::ApplyFix { run: 5, index: 0 });
+        assert!(matches!(answers.as_slice(), [Response::FixApplied { text: Err(_), .. }]), "{answers:?}");
+        let answers = ask(&mut analyser, Request::Fix { run: 5, query, want: true });
+        let [Response::Fixed { answer: Ok(view), .. }] = answers.as_slice() else { panic!() };
+        assert!(view.now && view.fixes.is_empty());
+        let bad = FlowQuery {
+            from: "nowhere/x".to_owned(),
+            to: "default/api[Deployment]".to_owned(),
+            port: 1,
+            protocol: Protocol::TCP,
+        };
+        let answers = ask(&mut analyser, Request::Fix { run: 5, query: bad, want: false });
+        let [Response::Fixed { answer: Err(message), .. }] = answers.as_slice() else { panic!() };
+        assert!(message.contains("nowhere/x"), "{message}");
+    }
+
+    #[test]
+    fn a_baseline_is_compared_with_every_analysis_and_explains_the_flow_before() {
+        let mut analyser = Analyser::default();
+        let before = example("multi-tier-policy");
+        // Nothing analysed yet: the comparison says so.
+        let answers = ask(&mut analyser, Request::Compare { run: 0, before: Some(before.clone()) });
+        assert!(matches!(answers.as_slice(), [Response::Compared { comparison: Some(Err(_)), .. }]), "{answers:?}");
+        // The same text: no change. The label fix: one flow added on 5000.
+        let answers = ask(&mut analyser, Request::Analyze { run: 1, text: before.clone(), example: None });
+        let Some(Response::Compared { run: 1, comparison: Some(Ok(same)) }) = answers.last() else { panic!() };
+        assert_eq!((same.added, same.removed, same.changed, same.rows.len()), (0, 0, 0, 0));
+        let after = before.replacen(
+            "metadata:\n  name: monitoring\n",
+            "metadata:\n  name: monitoring\n  labels: {name: monitoring}\n",
+            1,
+        );
+        let answers = ask(&mut analyser, Request::Analyze { run: 2, text: after, example: None });
+        let Some(Response::Compared { run: 2, comparison: Some(Ok(diff)) }) = answers.last() else { panic!() };
+        let (prometheus, api) = ("monitoring/prometheus[Deployment]", "default/api[Deployment]");
+        let row = diff.rows.iter().find(|r| r.source == prometheus && r.destination == api).expect("the fixed flow");
+        // The api's ingress admitted nothing from monitoring before: the flow is added.
+        assert_eq!(row.kind, ChangeKind::Added);
+        assert_eq!((row.before.as_str(), row.after.as_str()), ("No Connections", "TCP 5000"));
+        assert_eq!(row.at, Some((5000, Protocol::TCP)));
+        assert_eq!(diff.changed + diff.added + diff.removed, diff.rows.len());
+        assert!(diff.rows.iter().all(|r| r.destination == api && r.source.starts_with("monitoring/")), "{diff:?}");
+        // The flow explained now and in the baseline.
+        let query = FlowQuery { from: prometheus.to_owned(), to: api.to_owned(), port: 5000, protocol: Protocol::TCP };
+        let answers = ask(&mut analyser, Request::Explain { run: 2, query });
+        let [Response::Explained { explanation: Ok(now), before: Some(then), .. }] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        let Ok(then) = then.as_ref() else { panic!("{then:?}") };
+        assert!(now.allowed && !then.allowed);
+        // Stopped: no comparison, no "before".
+        let answers = ask(&mut analyser, Request::Compare { run: 2, before: None });
+        assert_eq!(answers, [Response::Compared { run: 2, comparison: None }]);
+        let answers = ask(&mut analyser, Request::Analyze { run: 3, text: before, example: None });
+        assert!(matches!(answers.last(), Some(Response::Analyzed(_))));
     }
 
     #[test]

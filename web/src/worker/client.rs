@@ -164,6 +164,18 @@ impl AnalysisClient {
         self.send(Request::Explain { run, query });
     }
 
+    pub fn fix(&self, run: u32, query: FlowQuery, want: bool) {
+        self.send(Request::Fix { run, query, want });
+    }
+
+    pub fn compare(&self, run: u32, before: Option<String>) {
+        self.send(Request::Compare { run, before });
+    }
+
+    pub fn apply_fix(&self, run: u32, index: usize) {
+        self.send(Request::ApplyFix { run, index });
+    }
+
     pub fn export(&self, run: u32, format: ExportFormat) {
         self.send(Request::Export { run, format });
     }

@@ -12,6 +12,7 @@ use kubeplay_core::examples::ExerciseStatus;
 use kubeplay_core::lessons::Shown;
 use kubeplay_core::lessons::checklist::Verdict;
 use kubeplay_core::netpol::Protocol;
+use kubeplay_core::netpol::diff::{ChangeKind, EndpointChange};
 use kubeplay_core::report::Stage;
 use kubeplay_core::source::Span;
 use kubeplay_core::{Area, Location};
@@ -27,6 +28,12 @@ pub const ADMISSIONS_SHOWN: usize = 500;
 pub const PODS_SHOWN: usize = 50;
 /// A truth table is drawn up to this many endpoints (the CLI prints any size).
 pub const MATRIX_MAX_ENDPOINTS: usize = 80;
+/// Fixes listed in the explain panel (the best first; the rest are counted).
+pub const FIXES_SHOWN: usize = 5;
+/// Changed flows listed in compare mode; the rest are counted.
+pub const CHANGES_SHOWN: usize = 500;
+/// Side effects listed per fix; the rest are counted.
+pub const SIDE_EFFECTS_SHOWN: usize = 8;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -47,10 +54,40 @@ pub struct FlowQuery {
 /// Every request is answered: with its result, or with the reason there is none.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum Request {
-    Analyze { run: u32, text: String, example: Option<String> },
-    Probe { run: u32, port: u16, protocol: Protocol },
-    Explain { run: u32, query: FlowQuery },
-    Export { run: u32, format: ExportFormat },
+    Analyze {
+        run: u32,
+        text: String,
+        example: Option<String>,
+    },
+    Probe {
+        run: u32,
+        port: u16,
+        protocol: Protocol,
+    },
+    Explain {
+        run: u32,
+        query: FlowQuery,
+    },
+    Export {
+        run: u32,
+        format: ExportFormat,
+    },
+    /// The smallest verified edits that give the flow the wanted verdict (`kubeplay fix`).
+    Fix {
+        run: u32,
+        query: FlowQuery,
+        want: bool,
+    },
+    /// The editor's text with fix `index` of the last [`Request::Fix`] answer applied.
+    ApplyFix {
+        run: u32,
+        index: usize,
+    },
+    /// Compare every analysis from now on with this text (the "before"; `None` stops comparing).
+    Compare {
+        run: u32,
+        before: Option<String>,
+    },
 }
 
 /// One step of an analysis, for the progress bar.
@@ -113,10 +150,29 @@ pub enum Response {
         run: u32,
         query: FlowQuery,
         explanation: Result<ExplainView, String>,
+        /// The same flow in the baseline, when comparing.
+        before: Option<Box<Result<ExplainView, String>>>,
+    },
+    /// The connectivity diff of the baseline and the analysis `run` (`kubeplay diff`);
+    /// `None` once comparing has stopped.
+    Compared {
+        run: u32,
+        comparison: Option<Result<DiffView, String>>,
     },
     Exported {
         run: u32,
         format: ExportFormat,
+        text: Result<String, String>,
+    },
+    Fixed {
+        run: u32,
+        query: FlowQuery,
+        want: bool,
+        answer: Result<FixView, String>,
+    },
+    /// The whole text with the fix applied, or why it could not be written into it.
+    FixApplied {
+        run: u32,
         text: Result<String, String>,
     },
     /// A message that is no request (so no run to answer about).
@@ -842,4 +898,59 @@ pub struct WorkloadTarget {
     pub namespace: String,
     pub name: String,
     pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// The fixes proposed for one flow (`kubeplay fix`'s answer, cut for the explain panel).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FixView {
+    /// The verdict now.
+    pub now: bool,
+    pub fixes: Vec<FixOption>,
+    /// Verified fixes not listed.
+    pub more: usize,
+}
+
+/// One verified fix: what it changes, where, and what else it changes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FixOption {
+    /// Its position in the worker's answer, for [`Request::ApplyFix`].
+    pub index: usize,
+    /// `kubeplay fix`'s kind (`add-label`, `new-policy`, …).
+    pub kind: String,
+    /// What it does, in a sentence.
+    pub title: String,
+    /// The changed YAML fragment.
+    pub yaml: String,
+    /// The object's first line in the editor (none for a new object).
+    pub line: Option<usize>,
+    /// Every other flow whose verdict on the port changes, as sentences.
+    pub side_effects: Vec<String>,
+}
+
+/// The connectivity diff of the baseline ("before") and the text analysed ("after").
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct DiffView {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    /// At most [`CHANGES_SHOWN`] changed pairs, sorted by source then destination.
+    pub rows: Vec<ChangeRow>,
+    pub endpoints_added: Vec<String>,
+    pub endpoints_removed: Vec<String>,
+    /// Error diagnostics in the baseline (what loaded is compared).
+    pub baseline_errors: usize,
+}
+
+/// One ordered pair whose allowed connections changed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ChangeRow {
+    pub kind: ChangeKind,
+    pub source: String,
+    pub destination: String,
+    /// `TCP 9090,UDP 53`, `All Connections` or `No Connections`.
+    pub before: String,
+    pub after: String,
+    pub endpoint: Option<EndpointChange>,
+    /// A port and protocol whose verdict changed: where the change is explained.
+    pub at: Option<(u16, Protocol)>,
 }
