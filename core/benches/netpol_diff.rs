@@ -42,5 +42,83 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The playground's large-paste test cluster as YAML text (20 namespaces; five
+/// pods per app, four tiers; each policy selects one app and admits one tier
+/// on the named port `http`), so fix and generate start from a loaded inventory.
+fn text_cluster(pods: usize, policies: usize) -> String {
+    let mut docs = Vec::new();
+    for ns in 0..20 {
+        docs.push(format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns{ns}\n  labels:\n    env: e{}\n",
+            ns % 3
+        ));
+    }
+    for i in 0..pods {
+        docs.push(format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod{i}\n  namespace: ns{}\n  labels:\n    app: app{}\n    tier: t{}\n\
+             spec:\n  containers:\n  - name: main\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n      name: http\n",
+            i % 20,
+            i / 5,
+            i % 4
+        ));
+    }
+    let apps = (pods / 5).max(1);
+    for p in 0..policies {
+        docs.push(format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{p}\n  namespace: ns{}\n\
+             spec:\n  podSelector:\n    matchLabels:\n      app: app{}\n  ingress:\n  - from:\n    - podSelector:\n\
+                     matchLabels:\n          tier: t{}\n    ports:\n    - port: http\n",
+            p % 20,
+            (p * 7) % apps,
+            p % 4
+        ));
+    }
+    docs.join("---\n")
+}
+
+fn fix_and_generate(c: &mut Criterion) {
+    use kubeplay_core::netpol::fix::{FixQuery, fix_with_engine};
+    use kubeplay_core::netpol::generate::{Flow, FlowPort, FlowProtocol, Flows, generate};
+    use kubeplay_core::netpol::{NetpolOptions, Protocol};
+    let options = NetpolOptions::default();
+    for (pods, policies) in sizes() {
+        let text = text_cluster(pods, policies);
+        let loading = kubeplay_core::load(&[kubeplay_core::Input::new("bench.yaml", &text)]);
+        let engine = Engine::new(&loading.inventory, &options);
+        // pod0 (app0, tier t0, ns0) is selected by np0, which admits tier t0 only: pod1 (t1) is denied.
+        let query = FixQuery {
+            from: "ns1/pod1".to_owned(),
+            to: "ns0/pod0".to_owned(),
+            port: 8080,
+            protocol: Protocol::TCP,
+            want: true,
+        };
+        let mut group = c.benchmark_group(format!("netpol fix {pods} pods x {policies} policies"));
+        group.sample_size(10);
+        group.bench_function("fixes for one denied pair, each verified (engine built)", |b| {
+            b.iter(|| fix_with_engine(&loading.inventory, &engine, &options, &query))
+        });
+        group.finish();
+    }
+    // Generation: 200 wanted flows among 1 000 pods.
+    let text = text_cluster(1_000, 100);
+    let loading = kubeplay_core::load(&[kubeplay_core::Input::new("bench.yaml", &text)]);
+    let flows = Flows {
+        flows: (0..200)
+            .map(|i| Flow {
+                from: format!("ns{}/pod{}", (i * 7) % 1000 % 20, (i * 7) % 1000),
+                to: format!("ns{}/pod{}", (i * 13 + 5) % 1000 % 20, (i * 13 + 5) % 1000),
+                port: FlowPort(8080),
+                protocol: FlowProtocol(Protocol::TCP),
+            })
+            .collect(),
+        dns: true,
+    };
+    let mut group = c.benchmark_group("netpol generate 1000 pods");
+    group.sample_size(10);
+    group.bench_function("200 wanted flows, verified", |b| b.iter(|| generate(&loading.inventory, &options, &flows)));
+    group.finish();
+}
+
+criterion_group!(benches, bench, fix_and_generate);
 criterion_main!(benches);

@@ -484,6 +484,73 @@ async fn compare_mode_colours_and_lists_what_an_edit_changed() {
     browser.client.clone().close().await.expect("close");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policies_generated_for_picked_matrix_cells_replace_the_editors_own() {
+    if !browser_tests_enabled("policies_generated_for_picked_matrix_cells_replace_the_editors_own") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?example=multi-tier-policy&view=matrix").await;
+    let (frontend, database, prometheus, api) = (
+        "default/frontend[Deployment]",
+        "default/database[StatefulSet]",
+        "monitoring/prometheus[Deployment]",
+        "default/api[Deployment]",
+    );
+    let cell = |from: &str, to: &str| format!("td button[data-from='{from}'][data-to='{to}']");
+    assert!(browser.wait_until(&format!("document.querySelector(\"{}\")", cell(frontend, api)), WAIT).await);
+    browser.client.find(Locator::Css("[data-testid=pick-flows]")).await.expect("toggle").click().await.expect("click");
+    for from in [frontend, prometheus] {
+        browser.client.find(Locator::Css(&cell(from, api))).await.expect("cell").click().await.expect("pick");
+    }
+    assert!(browser.wait_until("document.querySelectorAll('td.picked').length === 2", WAIT).await, "two picked");
+    assert!(text_of(&browser, "[data-testid=generate]").await.contains("2 flows picked"));
+    assert!(
+        browser.wait_until("!document.querySelector('[data-testid=explain]')", WAIT).await,
+        "picking explains nothing"
+    );
+    browser
+        .client
+        .find(Locator::Css("[data-testid=generate-run]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    assert!(browser.wait_until("document.querySelector('[data-testid=generate-use]')", WAIT).await, "generated");
+    let generated = text_of(&browser, "[data-testid=generated]").await;
+    assert!(generated.contains("replace the editor's 1 NetworkPolicy"), "{generated}");
+    assert!(generated.contains("kind: NetworkPolicy"), "{generated}");
+    browser.screenshot_to("generate-multi-tier-policy").await;
+
+    browser.client.find(Locator::Css("[data-testid=generate-use]")).await.expect("use").click().await.expect("click");
+    // The editor now holds the generated policies instead of the example's, and the table is exactly the picks.
+    assert!(
+        browser
+            .wait_until(
+                "!document.querySelector('textarea.code').value.includes('name: multi-tier-policy') \
+                 && document.querySelector('.app[data-state=ready]') && !document.querySelector('td.picked')",
+                WAIT
+            )
+            .await,
+        "the policies replaced"
+    );
+    for (from, want) in [(frontend, "."), (prometheus, "."), (database, "X")] {
+        let selector = cell(from, api);
+        assert!(
+            browser
+                .wait_until(&format!("document.querySelector(\"{selector}\")?.textContent === '{want}'"), WAIT)
+                .await,
+            "{from} → {api} shows {want}: {}",
+            text_of(&browser, "[data-testid=matrix]").await
+        );
+    }
+    browser.screenshot_to("generate-multi-tier-policy-applied").await;
+    assert_clean(&browser, &server, "generate").await;
+    browser.client.clone().close().await.expect("close");
+}
+
 /// Builds, inside the page, `pods` pods in 20 namespaces (five per app, with
 /// requests and limits) and `policies` policies each selecting one app and
 /// admitting one tier on the named port, and pastes them into the editor. The

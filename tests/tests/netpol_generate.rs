@@ -7,7 +7,8 @@
 
 use std::collections::BTreeSet;
 
-use kubeplay_core::netpol::generate::{Flow, FlowPort, FlowProtocol, Flows, GenerateError, generate};
+use kubeplay_core::netpol::apply::replace_policies;
+use kubeplay_core::netpol::generate::{Flow, FlowPort, FlowProtocol, Flows, GenerateError, generate, to_yaml};
 use kubeplay_core::netpol::{NetpolOptions, Protocol};
 use kubeplay_core::{Input, Severity, load};
 use kubeplay_tests::netpol_mutate::{documents, join};
@@ -92,6 +93,20 @@ fn generated_policies_give_exactly_the_wanted_flows() {
                 let mut with: Vec<Value> = docs.iter().filter(|d| d["kind"] != "NetworkPolicy").cloned().collect();
                 with.extend(policies.iter().map(|g| g.policy.clone()));
                 let inventory = load_clean(&join(&with));
+                // The page's route: the input's text with its policies replaced gives the same table.
+                let through_text =
+                    replace_policies(&yaml, "random.yaml", &load_clean(&yaml), &to_yaml(&policies), policies.len())
+                        .unwrap_or_else(|| panic!("{label}: the policies could not be replaced in the text"));
+                let text_inventory = load_clean(&through_text);
+                for (protocol, port) in [(Protocol::TCP, 80), (Protocol::UDP, 53), (Protocol::TCP, 9090)] {
+                    let a = ref_probe(&inventory, port, protocol.as_str(), &[]).unwrap();
+                    let b = ref_probe(&text_inventory, port, protocol.as_str(), &[]).unwrap();
+                    assert_eq!(
+                        (a.pods, a.allowed),
+                        (b.pods, b.allowed),
+                        "{label}: the text route differs on {port}/{protocol}"
+                    );
+                }
                 let wanted: BTreeSet<(String, String, Protocol, u16)> = flows
                     .iter()
                     .filter(|f| f.from != f.to)

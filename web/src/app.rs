@@ -15,7 +15,8 @@ use crate::components::lesson::LessonView;
 use crate::components::resources::ResourcesView;
 use crate::components::toolbar::Toolbar;
 use crate::state::{
-    Action, Analysis, AppState, CompareChoice, Comparison, FixAnswer, FlowQuery, ProbeResult, Progress, Tab,
+    Action, Analysis, AppState, CompareChoice, Comparison, FixAnswer, FlowQuery, GenerateAnswer, ProbeResult, Progress,
+    Tab,
 };
 use crate::worker::client::{AnalysisClient, Received};
 use crate::worker::protocol::{ExportFormat, Response, Step};
@@ -71,6 +72,9 @@ fn on_receive(received: Received, dispatcher: &UseReducerDispatcher<AppState>) {
         Response::Explained { query, explanation, before, .. } => {
             dispatcher.dispatch(Action::Explained(Box::new((query, explanation, before.map(|b| *b)))))
         }
+        Response::Generated { run, answer } => {
+            dispatcher.dispatch(Action::Generated(Rc::new(GenerateAnswer { run, answer })))
+        }
         Response::Compared { run, comparison } => {
             if let Some(answer) = comparison {
                 dispatcher.dispatch(Action::Compared(Rc::new(Comparison { run, answer })))
@@ -109,6 +113,8 @@ fn initial_state() -> AppState {
         explanation: None,
         fix_asked: None,
         fixes: None,
+        picked: Vec::new(),
+        generated: None,
         baseline: None,
         comparison: None,
         probe: None,
@@ -401,9 +407,37 @@ pub fn app() -> Html {
                 comparing={state.baseline.is_some()} comparison={state.current_comparison().cloned()}
                 on_compare={on_compare.clone()} on_focus={on_focus} on_explain={on_explain.clone()} />
         },
-        (Some(_), Tab::Matrix) => html! {
-            <crate::components::matrix::MatrixView {probe} {port} on_port={on_port} on_explain={on_explain.clone()} />
-        },
+        (Some(_), Tab::Matrix) => {
+            let on_pick = {
+                let dispatcher = state.dispatcher();
+                Callback::from(move |flow: FlowQuery| dispatcher.dispatch(Action::TogglePick(flow)))
+            };
+            let on_clear_picks = {
+                let dispatcher = state.dispatcher();
+                Callback::from(move |_: ()| dispatcher.dispatch(Action::ClearPicks))
+            };
+            let on_generate = {
+                let (client, picked) = (client.clone(), state.picked.clone());
+                Callback::from(move |dns: bool| {
+                    if let Some(run) = run {
+                        client.generate(run, picked.clone(), dns);
+                    }
+                })
+            };
+            let on_use_generated = {
+                let dispatcher = state.dispatcher();
+                Callback::from(move |text: String| {
+                    dispatcher.dispatch(Action::Edit(text));
+                    dispatcher.dispatch(Action::ClearPicks);
+                })
+            };
+            html! {
+                <crate::components::matrix::MatrixView {probe} {port} on_port={on_port} on_explain={on_explain.clone()}
+                    picked={state.picked.clone()} generated={state.current_generated().cloned()}
+                    can_edit={!state.is_stale() && !state.read_only}
+                    {on_pick} {on_clear_picks} {on_generate} {on_use_generated} />
+            }
+        }
         (Some(analysis), Tab::Findings) => html! {
             <FindingsView
                 analysis={analysis.clone()}

@@ -10,7 +10,7 @@ use kubeplay_core::netpol::Protocol;
 use yew::Reducible;
 
 pub use crate::worker::protocol::FlowQuery;
-use crate::worker::protocol::{DiffView, ExplainView, FixView, MatrixView, Outcome, Step};
+use crate::worker::protocol::{DiffView, ExplainView, FixView, GeneratedView, MatrixView, Outcome, Step};
 
 /// The views on the right, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -138,6 +138,13 @@ pub enum CompareChoice {
     Stop,
 }
 
+/// Policies generated for the picked flows, for the run they were generated on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenerateAnswer {
+    pub run: u32,
+    pub answer: Result<GeneratedView, String>,
+}
+
 /// The connectivity diff for one analysis.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
@@ -187,6 +194,10 @@ pub struct AppState {
     pub fix_asked: Option<(FlowQuery, bool)>,
     /// The last fixes found.
     pub fixes: Option<Rc<FixAnswer>>,
+    /// Flows picked in the matrix, to generate policies for.
+    pub picked: Vec<FlowQuery>,
+    /// The policies generated for them.
+    pub generated: Option<Rc<GenerateAnswer>>,
     /// The "before" text the traffic is compared with, if any.
     pub baseline: Option<Rc<str>>,
     /// Its diff with the last analysis.
@@ -218,6 +229,10 @@ pub enum Action {
     },
     Probed(ProbeResult),
     Explained(Box<ExplainAnswer>),
+    /// Pick a flow in the matrix, or put it back.
+    TogglePick(FlowQuery),
+    ClearPicks,
+    Generated(Rc<GenerateAnswer>),
     Compare(CompareChoice),
     Compared(Rc<Comparison>),
     /// Ask for the fixes that give the open flow this verdict.
@@ -290,6 +305,12 @@ impl AppState {
         (Some(&answer.0) == self.explain.as_ref()).then_some(answer.2.as_ref()).flatten()
     }
 
+    /// The policies generated on the analysis shown.
+    pub fn current_generated(&self) -> Option<&Result<GeneratedView, String>> {
+        let generated = self.generated.as_deref()?;
+        (Some(generated.run) == self.analysis.as_ref().map(Analysis::run)).then_some(&generated.answer)
+    }
+
     /// The diff for the analysis shown, when comparing.
     pub fn current_comparison(&self) -> Option<&Result<DiffView, String>> {
         self.baseline.as_ref()?;
@@ -338,6 +359,21 @@ impl Reducible for AppState {
             }
             Action::Probed(probe) => next.probe = Some(probe),
             Action::Explained(answer) => next.explanation = Some(Rc::new(*answer)),
+            Action::TogglePick(flow) => {
+                // The table stays on the port picked at, whatever the next analysis would suggest.
+                next.port.get_or_insert((flow.port, flow.protocol));
+                if let Some(index) = next.picked.iter().position(|f| *f == flow) {
+                    next.picked.remove(index);
+                } else {
+                    next.picked.push(flow);
+                }
+                next.generated = None;
+            }
+            Action::ClearPicks => {
+                next.picked.clear();
+                next.generated = None;
+            }
+            Action::Generated(answer) => next.generated = Some(answer),
             Action::Compare(choice) => {
                 next.baseline = match choice {
                     CompareChoice::Current => Some(self.text.clone()),
@@ -436,6 +472,8 @@ mod tests {
             explanation: None,
             fix_asked: None,
             fixes: None,
+            picked: Vec::new(),
+            generated: None,
             baseline: None,
             comparison: None,
             probe: None,
@@ -466,6 +504,22 @@ mod tests {
         assert_eq!((away.lesson, away.example), (None, Some("hpa")));
         // Unknown lessons change nothing.
         assert_eq!(away.clone().reduce(Action::OpenLesson("nope")).lesson, None);
+    }
+
+    #[test]
+    fn picking_toggles_flows_pins_the_port_and_drops_stale_generations() {
+        let flow = |port| FlowQuery { from: "a/x".to_owned(), to: "a/y".to_owned(), port, protocol: Protocol::TCP };
+        let picked = state().reduce(Action::TogglePick(flow(5000))).reduce(Action::TogglePick(flow(53)));
+        assert_eq!(picked.picked, [flow(5000), flow(53)]);
+        // The first pick pins the table's port; later picks on other ports do not move it.
+        assert_eq!(picked.port, Some((5000, Protocol::TCP)));
+        let again = picked.reduce(Action::TogglePick(flow(5000)));
+        assert_eq!(again.picked, [flow(53)]);
+        let answer = GenerateAnswer { run: 1, answer: Err("x".to_owned()) };
+        let generated = again.reduce(Action::Generated(Rc::new(answer)));
+        assert!(generated.generated.is_some());
+        let cleared = generated.reduce(Action::ClearPicks);
+        assert!(cleared.picked.is_empty() && cleared.generated.is_none());
     }
 
     #[test]

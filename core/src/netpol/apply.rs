@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::fix::{Fix, PatchOp, apply_patch, document, object_id};
 use crate::load::{Input, load, to_yaml};
-use crate::model::{Inventory, Loaded};
+use crate::model::{Inventory, Kind, Loaded};
 use crate::source::{Span, join_index, join_key};
 
 /// The text of file `file` (loaded into `inventory` from `text`) with `fix` applied.
@@ -49,6 +49,47 @@ pub fn apply_fix(text: &str, file: &str, inventory: &Inventory, fix: &Fix) -> Op
     }
 }
 
+/// The text of file `file` with its NetworkPolicies taken out and `policies`
+/// (multi-document YAML) appended: generated policies replace the input's own
+/// (netpol.md §46). Each policy's lines are removed (a list item with its
+/// `- `); the result is loaded again and kept only if every other object is
+/// still there, the only NetworkPolicies are the `count` new ones and no new
+/// error appears.
+pub fn replace_policies(text: &str, file: &str, inventory: &Inventory, policies: &str, count: usize) -> Option<String> {
+    let lines = Lines::new(text);
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for object in &inventory.objects {
+        if object.kind() != Kind::NetworkPolicy || object.origin.location.file != file {
+            continue;
+        }
+        let span = object.origin.location.span;
+        let start = lines.offset(span.line, 1)?;
+        let end = lines.line_end(lines.offset(span.end_line, span.end_column)?);
+        cuts.push((start, (end + 1).min(text.len())));
+    }
+    cuts.sort_unstable();
+    let mut kept = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in cuts {
+        if start < at {
+            return None;
+        }
+        kept.push_str(&text[at..start]);
+        at = end;
+    }
+    kept.push_str(&text[at..]);
+    let edited = append_document(&kept, policies);
+    let others = |objects: &[Loaded]| -> Vec<String> {
+        objects.iter().filter(|o| o.kind() != Kind::NetworkPolicy).map(id).collect()
+    };
+    let loading = load(&[Input::new(file, &edited)]);
+    let policies_after = loading.inventory.objects.iter().filter(|o| o.kind() == Kind::NetworkPolicy).count();
+    let new_errors = loading.diagnostics.iter().filter(|d| d.is_error()).count();
+    let same_others = others(&loading.inventory.objects)
+        == others(&inventory.objects.iter().filter(|o| o.origin.location.file == file).cloned().collect::<Vec<_>>());
+    (same_others && policies_after == count && new_errors <= errors(text, file)).then_some(edited)
+}
+
 fn id(object: &Loaded) -> String {
     object_id(object.kind(), Some(object.namespace().unwrap_or("default")), object.name())
 }
@@ -59,6 +100,9 @@ fn errors(text: &str, file: &str) -> usize {
 
 fn append_document(text: &str, yaml: &str) -> String {
     let mut out = text.to_owned();
+    if yaml.is_empty() {
+        return out;
+    }
     if !out.trim().is_empty() {
         if !out.ends_with('\n') {
             out.push('\n');
@@ -397,6 +441,43 @@ mod tests {
             };
             assert!(!fix(&loading.inventory, &NetpolOptions::default(), &query).unwrap().now, "{kind}: {edited}");
         }
+    }
+
+    #[test]
+    fn generated_policies_replace_the_inputs_own() {
+        use crate::netpol::generate::{generate, parse_flows, to_yaml};
+        let loading = load(&[Input::new("in.yaml", MULTI_TIER)]);
+        let flows = parse_flows(
+            "flows:\n- {from: 'default/frontend[Deployment]', to: 'default/api[Deployment]', port: 5000}\n\
+             - {from: 'monitoring/prometheus[Deployment]', to: 'default/api[Deployment]', port: 5000}\n",
+        )
+        .unwrap();
+        let generated = generate(&loading.inventory, &NetpolOptions::default(), &flows).unwrap();
+        let yaml = to_yaml(&generated);
+        let edited = replace_policies(MULTI_TIER, "in.yaml", &loading.inventory, &yaml, generated.len()).unwrap();
+        assert!(edited.ends_with(&yaml));
+        assert!(!edited.contains("multi-tier-policy\n"), "the input's policy is gone");
+        // Everything before the policy is untouched, comments included.
+        let policy_line = MULTI_TIER.find("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy").unwrap();
+        assert!(edited.starts_with(&MULTI_TIER[..policy_line]));
+        let reloaded = load(&[Input::new("in.yaml", &edited)]);
+        let query = |from: &str, port| FixQuery {
+            from: from.to_owned(),
+            to: "default/api[Deployment]".to_owned(),
+            port,
+            protocol: Protocol::TCP,
+            want: true,
+        };
+        let now = |from, port| fix(&reloaded.inventory, &NetpolOptions::default(), &query(from, port)).unwrap().now;
+        assert!(now("monitoring/prometheus[Deployment]", 5000) && now("default/frontend[Deployment]", 5000));
+        assert!(!now("default/database[StatefulSet]", 5000) && !now("default/frontend[Deployment]", 5001));
+        // A list whose policy is an item loses that item only.
+        let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, labels: {app: a}}\n\
+                    - apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: p}\n  spec:\n    podSelector: {}\n\
+                    - apiVersion: v1\n  kind: Pod\n  metadata: {name: b, labels: {app: b}}\n";
+        let loading = load(&[Input::new("in.yaml", list)]);
+        let edited = replace_policies(list, "in.yaml", &loading.inventory, "", 0).unwrap();
+        assert_eq!(edited, list.replace("- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: p}\n  spec:\n    podSelector: {}\n", ""));
     }
 
     #[test]

@@ -1116,6 +1116,10 @@ impl Analyser {
                 let before = self.baseline.as_ref().map(|b| Box::new(explain_on(&b.engine, &query)));
                 emit(Response::Explained { run: self.run().unwrap_or(run), query, explanation, before });
             }
+            Request::Generate { run, flows, dns } => {
+                let answer = self.generate(&flows, dns);
+                emit(Response::Generated { run: self.run().unwrap_or(run), answer });
+            }
             Request::Compare { run, before } => {
                 self.baseline = before.map(|text| {
                     let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &text)]);
@@ -1183,6 +1187,40 @@ impl Analyser {
         };
         kept.fixes = Some(report);
         Ok(view)
+    }
+
+    /// Policies for exactly `flows` (`kubeplay generate`), and the text with them in place of the input's own.
+    fn generate(&self, flows: &[FlowQuery], dns: bool) -> Result<GeneratedView, String> {
+        use kubeplay_core::netpol::generate::{Flow, FlowPort, FlowProtocol, Flows, generate, to_yaml};
+        let kept = self.kept.as_ref().ok_or(NOTHING_KEPT)?;
+        if flows.is_empty() {
+            return Err("pick at least one flow".to_owned());
+        }
+        let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &kept.text)]);
+        let request = Flows {
+            flows: flows
+                .iter()
+                .map(|f| Flow {
+                    from: f.from.clone(),
+                    to: f.to.clone(),
+                    port: FlowPort(f.port),
+                    protocol: FlowProtocol(f.protocol),
+                })
+                .collect(),
+            dns,
+        };
+        let generated = generate(&loading.inventory, &kubeplay_core::netpol::NetpolOptions::default(), &request)
+            .map_err(|e| e.to_string())?;
+        let yaml = to_yaml(&generated);
+        let replaced = loading.inventory.of_kind(kubeplay_core::model::Kind::NetworkPolicy).count();
+        let text = kubeplay_core::netpol::apply::replace_policies(
+            &kept.text,
+            EDITOR_FILE,
+            &loading.inventory,
+            &yaml,
+            generated.len(),
+        );
+        Ok(GeneratedView { yaml, policies: generated.len(), replaced, text })
     }
 
     fn apply_fix(&self, run: u32, index: usize) -> Result<String, String> {
@@ -1493,6 +1531,45 @@ mod tests {
         assert_eq!(answers, [Response::Compared { run: 2, comparison: None }]);
         let answers = ask(&mut analyser, Request::Analyze { run: 3, text: before, example: None });
         assert!(matches!(answers.last(), Some(Response::Analyzed(_))));
+    }
+
+    #[test]
+    fn policies_are_generated_for_picked_flows_and_replace_the_inputs_own() {
+        let mut analyser = Analyser::default();
+        ask(&mut analyser, Request::Analyze { run: 1, text: example("multi-tier-policy"), example: None });
+        let flow = |from: &str, to: &str, port| FlowQuery {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            port,
+            protocol: Protocol::TCP,
+        };
+        let (frontend, api, prometheus) =
+            ("default/frontend[Deployment]", "default/api[Deployment]", "monitoring/prometheus[Deployment]");
+        let flows = vec![flow(frontend, api, 5000), flow(prometheus, api, 5000)];
+        let answers = ask(&mut analyser, Request::Generate { run: 1, flows: flows.clone(), dns: true });
+        let [Response::Generated { run: 1, answer: Ok(view) }] = answers.as_slice() else { panic!("{answers:?}") };
+        assert_eq!(view.replaced, 1);
+        assert!(view.policies >= 2 && view.yaml.contains("kind: NetworkPolicy"), "{view:?}");
+        let text = view.text.clone().expect("the text could be edited");
+        assert!(text.ends_with(&view.yaml) && !text.contains("name: multi-tier-policy"));
+        // Analysed, the text allows exactly the picked flows on 5000.
+        ask(&mut analyser, Request::Analyze { run: 2, text, example: None });
+        let answers = ask(&mut analyser, Request::Probe { run: 2, port: 5000, protocol: Protocol::TCP });
+        let [Response::Probed { answer: Ok(MatrixView::Table { endpoints, allowed }), .. }] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        for (i, from) in endpoints.iter().enumerate() {
+            for (j, to) in endpoints.iter().enumerate() {
+                let wanted = flows.iter().any(|f| &f.from == from && &f.to == to);
+                assert_eq!(allowed[i][j], wanted || i == j, "{from} → {to}");
+            }
+        }
+        // No flows, or an unknown endpoint: a message, not a panic.
+        let answers = ask(&mut analyser, Request::Generate { run: 2, flows: Vec::new(), dns: true });
+        assert!(matches!(answers.as_slice(), [Response::Generated { answer: Err(_), .. }]));
+        let answers = ask(&mut analyser, Request::Generate { run: 2, flows: vec![flow("x/y", api, 80)], dns: false });
+        let [Response::Generated { answer: Err(message), .. }] = answers.as_slice() else { panic!() };
+        assert!(message.contains("x/y"), "{message}");
     }
 
     #[test]

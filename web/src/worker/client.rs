@@ -168,6 +168,10 @@ impl AnalysisClient {
         self.send(Request::Fix { run, query, want });
     }
 
+    pub fn generate(&self, run: u32, flows: Vec<FlowQuery>, dns: bool) {
+        self.send(Request::Generate { run, flows, dns });
+    }
+
     pub fn compare(&self, run: u32, before: Option<String>) {
         self.send(Request::Compare { run, before });
     }

@@ -83,6 +83,12 @@ pub enum Request {
         run: u32,
         index: usize,
     },
+    /// NetworkPolicies for exactly these flows (`kubeplay generate`), replacing the input's own.
+    Generate {
+        run: u32,
+        flows: Vec<FlowQuery>,
+        dns: bool,
+    },
     /// Compare every analysis from now on with this text (the "before"; `None` stops comparing).
     Compare {
         run: u32,
@@ -169,6 +175,10 @@ pub enum Response {
         query: FlowQuery,
         want: bool,
         answer: Result<FixView, String>,
+    },
+    Generated {
+        run: u32,
+        answer: Result<GeneratedView, String>,
     },
     /// The whole text with the fix applied, or why it could not be written into it.
     FixApplied {
@@ -953,4 +963,17 @@ pub struct ChangeRow {
     pub endpoint: Option<EndpointChange>,
     /// A port and protocol whose verdict changed: where the change is explained.
     pub at: Option<(u16, Protocol)>,
+}
+
+/// Policies generated for picked flows.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct GeneratedView {
+    /// The policies, ready to apply, each under a comment saying what it allows.
+    pub yaml: String,
+    pub policies: usize,
+    /// The input's own NetworkPolicies they replace.
+    pub replaced: usize,
+    /// The editor's text with its policies replaced by these (none when the
+    /// text could not be edited so; the YAML can still be copied).
+    pub text: Option<String>,
 }
