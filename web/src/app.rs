@@ -107,34 +107,7 @@ fn on_receive(received: Received, dispatcher: &UseReducerDispatcher<AppState>) {
 
 fn initial_state() -> AppState {
     let start = url::read_start();
-    let mut state = AppState {
-        text: Rc::from(""),
-        analysis: None,
-        explanation: None,
-        fix_asked: None,
-        fixes: None,
-        picked: Vec::new(),
-        generated: None,
-        baseline: None,
-        comparison: None,
-        probe: None,
-        progress: None,
-        failure: None,
-        notice: None,
-        selection: None,
-        tab: Tab::Traffic,
-        example: None,
-        lesson: None,
-        solved: Vec::new(),
-        progress_loaded: false,
-        hidden_severities: Vec::new(),
-        hidden_areas: Vec::new(),
-        embed: start.embed,
-        read_only: start.read_only,
-        port: None,
-        explain: None,
-        focus: None,
-    };
+    let mut state = AppState { embed: start.embed, read_only: start.read_only, ..AppState::empty() };
     if let Some(shared) = start.shared {
         state.text = Rc::from(shared.text);
         state.example = shared.example.as_deref().and_then(kubeplay_core::examples::example).map(|e| e.id);

@@ -260,6 +260,38 @@ pub enum Action {
 }
 
 impl AppState {
+    /// No text, no analysis, the Traffic tab, nothing picked, asked or hidden.
+    pub fn empty() -> AppState {
+        AppState {
+            text: Rc::from(""),
+            analysis: None,
+            selection: None,
+            tab: Tab::Traffic,
+            example: None,
+            lesson: None,
+            solved: Vec::new(),
+            progress_loaded: false,
+            hidden_severities: Vec::new(),
+            hidden_areas: Vec::new(),
+            embed: false,
+            read_only: false,
+            port: None,
+            explain: None,
+            explanation: None,
+            fix_asked: None,
+            fixes: None,
+            picked: Vec::new(),
+            generated: None,
+            baseline: None,
+            comparison: None,
+            probe: None,
+            progress: None,
+            failure: None,
+            notice: None,
+            focus: None,
+        }
+    }
+
     /// Adds solved interview questions (each once).
     fn solve(&mut self, ids: impl Iterator<Item = &'static str>) {
         for id in ids {
@@ -454,34 +486,7 @@ mod tests {
     use super::*;
 
     fn state() -> Rc<AppState> {
-        Rc::new(AppState {
-            text: Rc::from(""),
-            analysis: None,
-            selection: None,
-            tab: Tab::Traffic,
-            example: None,
-            lesson: None,
-            solved: Vec::new(),
-            progress_loaded: false,
-            hidden_severities: Vec::new(),
-            hidden_areas: Vec::new(),
-            embed: false,
-            read_only: false,
-            port: None,
-            explain: None,
-            explanation: None,
-            fix_asked: None,
-            fixes: None,
-            picked: Vec::new(),
-            generated: None,
-            baseline: None,
-            comparison: None,
-            probe: None,
-            progress: None,
-            failure: None,
-            notice: None,
-            focus: None,
-        })
+        Rc::new(AppState::empty())
     }
 
     #[test]

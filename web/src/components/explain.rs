@@ -35,10 +35,10 @@ fn fix_card(fix: &FixOption, props: &ExplainProps) -> Html {
         let index = fix.index;
         Callback::from(move |_: MouseEvent| on_apply.emit(index))
     };
+    // The object's first line (the fix names the object, not the lines it changes).
     let locate = fix.line.map(|line| {
         let on_select = props.on_select.clone();
-        let lines = fix.yaml.lines().count().max(1);
-        Callback::from(move |_: MouseEvent| on_select.emit((line, line + lines)))
+        Callback::from(move |_: MouseEvent| on_select.emit((line, line)))
     });
     html! {
         <li class="fix-option" data-fix-kind={fix.kind.clone()}>
