@@ -93,6 +93,10 @@ fn fix_and_generate(c: &mut Criterion) {
             protocol: Protocol::TCP,
             want: true,
         };
+        // The query must be answered with fixes, or the figure would time an error.
+        let report = fix_with_engine(&loading.inventory, &engine, &options, &query).expect("the pair resolves");
+        assert!(!report.now && !report.fixes.is_empty(), "a denied pair with fixes");
+        eprintln!("{} fixes for {} → {}", report.fixes.len(), query.from, query.to);
         let mut group = c.benchmark_group(format!("netpol fix {pods} pods x {policies} policies"));
         group.sample_size(10);
         group.bench_function("fixes for one denied pair, each verified (engine built)", |b| {
@@ -114,6 +118,8 @@ fn fix_and_generate(c: &mut Criterion) {
             .collect(),
         dns: true,
     };
+    let generated = generate(&loading.inventory, &options, &flows).expect("generated");
+    eprintln!("{} policies generated for {} flows", generated.len(), flows.flows.len());
     let mut group = c.benchmark_group("netpol generate 1000 pods");
     group.sample_size(10);
     group.bench_function("200 wanted flows, verified", |b| b.iter(|| generate(&loading.inventory, &options, &flows)));

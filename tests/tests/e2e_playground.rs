@@ -551,6 +551,95 @@ async fn policies_generated_for_picked_matrix_cells_replace_the_editors_own() {
     browser.client.clone().close().await.expect("close");
 }
 
+/// A shop of twelve services in one namespace (Deployment + Service each), as a
+/// public demo app is pasted; `policies` adds a default deny and the calls the
+/// frontend and checkout make.
+fn twelve_service_shop(policies: bool) -> String {
+    const SERVICES: [&str; 12] = [
+        "frontend",
+        "cart",
+        "catalog",
+        "currency",
+        "payment",
+        "shipping",
+        "email",
+        "checkout",
+        "recommend",
+        "ads",
+        "redis",
+        "loadgen",
+    ];
+    let mut docs = vec!["apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n".to_owned()];
+    for name in SERVICES {
+        docs.push(format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  \
+             selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    \
+             spec:\n      containers:\n      - name: server\n        image: example/{name}:1.0\n        \
+             ports:\n        - containerPort: 8080\n"
+        ));
+        docs.push(format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  \
+             selector: {{app: {name}}}\n  ports:\n  - port: 80\n    targetPort: 8080\n"
+        ));
+    }
+    if policies {
+        docs.push("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n".to_owned());
+        for (from, to) in [
+            ("frontend", "cart"),
+            ("frontend", "catalog"),
+            ("frontend", "checkout"),
+            ("frontend", "ads"),
+            ("frontend", "recommend"),
+            ("frontend", "currency"),
+            ("checkout", "payment"),
+            ("checkout", "shipping"),
+            ("checkout", "email"),
+            ("checkout", "cart"),
+            ("cart", "redis"),
+            ("loadgen", "frontend"),
+        ] {
+            docs.push(format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {from}-to-{to}\n  namespace: shop\n\
+                 spec:\n  podSelector:\n    matchLabels: {{app: {to}}}\n  ingress:\n  - from:\n    - podSelector:\n        \
+                 matchLabels: {{app: {from}}}\n    ports:\n    - port: 8080\n"
+            ));
+        }
+    }
+    docs.join("---\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_twelve_service_app_draws_legibly_before_and_after_policies() {
+    if !browser_tests_enabled("a_twelve_service_app_draws_legibly_before_and_after_policies") {
+        return;
+    }
+    let server = StaticServer::start(dist_dir()).await;
+    let browser = Browser::start(1440, 900).await;
+    open(&browser, &server, "?view=traffic").await;
+    // No policies: every service reaches every other on every port. One open box, no curves.
+    set_text(&browser, &twelve_service_shop(false)).await;
+    assert!(browser.wait_until("document.querySelector('g.ns.open[data-namespace=shop]')", WAIT).await, "open");
+    let drawn = "return document.querySelectorAll('g.edge.allowed').length;";
+    assert_eq!(browser.client.execute(drawn, vec![]).await.expect("count"), serde_json::json!(0));
+    // Labels stay readable: the graph is not shrunk below 70 % (a 13px label stays at least 9px).
+    let scale = "const svg = document.querySelector('svg.graph'); \
+                 return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;";
+    let scale = browser.client.execute(scale, vec![]).await.expect("scale").as_f64().expect("number");
+    browser.screenshot_to("traffic-twelve-services-open").await;
+    assert!(scale >= 0.7, "the graph is drawn at {scale:.2} of its size");
+    browser.screenshot_to("traffic-twelve-services-open").await;
+
+    // With a default deny and the calls the app makes: twelve curves, the box no longer open.
+    set_text(&browser, &twelve_service_shop(true)).await;
+    assert!(browser.wait_until("!document.querySelector('g.ns.open[data-namespace=shop]')", WAIT).await);
+    let edge = "document.querySelector(\"g.edge.allowed[data-from='shop/frontend[Deployment]'][data-to='shop/cart[Deployment]']\")";
+    assert!(browser.wait_until(edge, WAIT).await, "frontend → cart drawn");
+    assert_eq!(browser.client.execute(drawn, vec![]).await.expect("count"), serde_json::json!(12));
+    browser.screenshot_to("traffic-twelve-services-policies").await;
+    assert_clean(&browser, &server, "twelve services").await;
+    browser.client.clone().close().await.expect("close");
+}
+
 /// Builds, inside the page, `pods` pods in 20 namespaces (five per app, with
 /// requests and limits) and `policies` policies each selecting one app and
 /// admitting one tier on the named port, and pastes them into the editor. The

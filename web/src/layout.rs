@@ -1,16 +1,19 @@
 //! Deterministic layout of the traffic graph (pixel geometry and SVG paths),
 //! computed in the worker so the page only draws: namespaces as boxes in a grid, their pods and
-//! workloads stacked inside, external peers in their own box, edges as curves
-//! between node borders. Label widths are estimated from character counts, and
-//! boxes are sized to the longest label, so labels never overlap.
-//! Large graphs collapse to one node per namespace, placed on a ring.
+//! workloads in a grid inside (a dozen services make a wide box, not a tall
+//! column), external peers in their own box, edges as curves between node
+//! borders. Label widths are estimated from character counts, and boxes are
+//! sized to the longest label, so labels never overlap. A namespace whose
+//! members all reach each other on every port is marked open instead of
+//! drawing n² curves, and so is a pair of namespaces (one arrow between the
+//! boxes). Large graphs collapse to one node per namespace, placed on a ring.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use kubeplay_core::netpol::graph::{Graph, NodeKind, describe_ranges};
 
 use crate::worker::protocol::{
-    EdgeCurve as LayoutEdge, GroupBox as LayoutGroup, NodeBox as LayoutNode, Ports, TrafficView as Layout,
+    EdgeCurve as LayoutEdge, GroupBox as LayoutGroup, GroupEdge, NodeBox as LayoutNode, Ports, TrafficView as Layout,
 };
 
 /// Above this many nodes, the picture shows namespaces instead of workloads.
@@ -18,6 +21,10 @@ pub const AGGREGATE_ABOVE: usize = 60;
 
 const NODE_HEIGHT: f64 = 46.0;
 const NODE_GAP: f64 = 26.0;
+/// Between columns of nodes inside a namespace (room for curves to pass).
+const NODE_GAP_X: f64 = 34.0;
+/// At most this many columns of nodes inside one namespace.
+const MAX_NODE_COLUMNS: usize = 5;
 const GROUP_PADDING: f64 = 18.0;
 const GROUP_HEADER: f64 = 30.0;
 const GROUP_GAP_X: f64 = 90.0;
@@ -90,20 +97,23 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
         name: String,
         external: bool,
         members: Vec<usize>,
+        node_width: f64,
         width: f64,
         height: f64,
     }
     let sized: Vec<Sized> = grouped
         .into_iter()
         .map(|((external, name), members)| {
-            let inner = members.iter().map(|&i| label_width(i)).fold(0.0_f64, f64::max);
-            let title = name.chars().count() as f64 * CHAR_WIDTH + 20.0;
+            let node_width = members.iter().map(|&i| label_width(i)).fold(0.0_f64, f64::max);
+            let (columns, rows) = node_grid(members.len(), node_width);
+            let inner = columns as f64 * node_width + (columns.saturating_sub(1)) as f64 * NODE_GAP_X;
+            // Room for the header's "· open to each other" note where there could be one.
+            let note = if members.len() >= 2 { 22 } else { 0 };
+            let title = (name.chars().count() + 12 + note) as f64 * CHAR_WIDTH * 0.85;
             let width = inner.max(title) + 2.0 * GROUP_PADDING;
-            let height = GROUP_HEADER
-                + GROUP_PADDING
-                + members.len() as f64 * NODE_HEIGHT
-                + (members.len().saturating_sub(1)) as f64 * NODE_GAP;
-            Sized { name, external, members, width, height }
+            let height =
+                GROUP_HEADER + GROUP_PADDING + rows as f64 * NODE_HEIGHT + (rows.saturating_sub(1)) as f64 * NODE_GAP;
+            Sized { name, external, members, node_width, width, height }
         })
         .collect();
 
@@ -133,12 +143,20 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
             width,
             height: group.height,
             external: group.external,
+            open: false,
         });
+        let (node_columns, _) = node_grid(group.members.len(), group.node_width);
+        // Nodes share the box's width: a lone column fills it, a grid spreads over it.
+        let node_width = if node_columns == 1 { width - 2.0 * GROUP_PADDING } else { group.node_width };
+        let spare =
+            (width - 2.0 * GROUP_PADDING - node_columns as f64 * node_width - (node_columns - 1) as f64 * NODE_GAP_X)
+                .max(0.0);
+        let gap_x = if node_columns > 1 { NODE_GAP_X + spare / (node_columns - 1) as f64 } else { 0.0 };
         for (slot, &member) in group.members.iter().enumerate() {
             let node = &graph.nodes[member];
-            let node_width = width - 2.0 * GROUP_PADDING;
-            let node_x = x + GROUP_PADDING;
-            let node_y = y + GROUP_HEADER + slot as f64 * (NODE_HEIGHT + NODE_GAP);
+            let (column, row) = (slot % node_columns, slot / node_columns);
+            let node_x = x + GROUP_PADDING + column as f64 * (node_width + gap_x);
+            let node_y = y + GROUP_HEADER + row as f64 * (NODE_HEIGHT + NODE_GAP);
             let detail = detail_of(member);
             positions.insert(node.id.clone(), (node_x, node_y, node_width, NODE_HEIGHT));
             layout.nodes.push(LayoutNode {
@@ -162,7 +180,93 @@ fn layout_plain(graph: &Graph, replicas: &BTreeMap<String, i32>) -> Layout {
         MARGIN * 2.0 + row_heights.iter().sum::<f64>() + GROUP_GAP_Y * row_heights.len().saturating_sub(1) as f64;
 
     draw_edges(graph, &positions, &mut layout, false);
+    bundle(graph, &mut layout);
     layout
+}
+
+/// The traffic pane's usual shape (width over height): a namespace box is laid
+/// out close to it, so the picture fills the pane and labels keep their size.
+const PANE_RATIO: f64 = 1.55;
+
+/// Columns and rows of nodes inside a namespace of `members` nodes `node_width`
+/// wide: the grid whose box is closest in shape to the pane (fewest columns on
+/// a tie), at most [`MAX_NODE_COLUMNS`].
+fn node_grid(members: usize, node_width: f64) -> (usize, usize) {
+    let members = members.max(1);
+    let shape = |columns: usize| {
+        let rows = members.div_ceil(columns);
+        let width = columns as f64 * node_width + (columns - 1) as f64 * NODE_GAP_X + 2.0 * GROUP_PADDING;
+        let height = GROUP_HEADER + GROUP_PADDING + rows as f64 * NODE_HEIGHT + (rows - 1) as f64 * NODE_GAP;
+        ((width / height) / PANE_RATIO).ln().abs()
+    };
+    let mut best = 1;
+    for columns in 2..=MAX_NODE_COLUMNS.min(members) {
+        if shape(columns) < shape(best) {
+            best = columns;
+        }
+    }
+    (best, members.div_ceil(best))
+}
+
+/// Marks open namespaces (every member reaches every other on every port) and
+/// namespace pairs where every member of one reaches every member of the other
+/// on every port: their workload edges are `bundled` (kept for reachability and
+/// explanations, not drawn) and the pair gets one [`GroupEdge`]. External
+/// peers are never bundled.
+fn bundle(graph: &Graph, layout: &mut Layout) {
+    let open_pairs: BTreeSet<(&str, &str)> =
+        graph.edges.iter().filter(|e| e.all).map(|e| (e.from.as_str(), e.to.as_str())).collect();
+    let mut members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for node in &graph.nodes {
+        if let Some(namespace) = node.namespace.as_deref() {
+            members.entry(namespace).or_default().push(node.id.as_str());
+        }
+    }
+    let all_open =
+        |from: &[&str], to: &[&str]| from.iter().all(|a| to.iter().all(|b| a == b || open_pairs.contains(&(*a, *b))));
+    let mut bundled: BTreeSet<(String, String)> = BTreeSet::new();
+    for group in layout.groups.iter_mut().filter(|g| !g.external) {
+        let Some(inside) = members.get(group.name.as_str()) else { continue };
+        if inside.len() >= 2 && all_open(inside, inside) {
+            group.open = true;
+            for a in inside {
+                for b in inside.iter().filter(|b| *b != a) {
+                    bundled.insert(((*a).to_owned(), (*b).to_owned()));
+                }
+            }
+        }
+    }
+    let boxes: BTreeMap<&str, (f64, f64, f64, f64)> = layout
+        .groups
+        .iter()
+        .filter(|g| !g.external)
+        .map(|g| (g.name.as_str(), (g.x, g.y, g.width, g.height)))
+        .collect();
+    let mut group_edges = Vec::new();
+    for (from, from_members) in &members {
+        for (to, to_members) in &members {
+            if from == to || !all_open(from_members, to_members) {
+                continue;
+            }
+            let (Some(a), Some(b)) = (boxes.get(from), boxes.get(to)) else { continue };
+            let both_ways = all_open(to_members, from_members);
+            for x in from_members {
+                for y in to_members {
+                    bundled.insert(((*x).to_owned(), (*y).to_owned()));
+                }
+            }
+            group_edges.push(GroupEdge {
+                from: (*from).to_owned(),
+                to: (*to).to_owned(),
+                path: curve(*a, *b, both_ways),
+                edges: from_members.len() * to_members.len(),
+            });
+        }
+    }
+    for edge in &mut layout.edges {
+        edge.bundled = bundled.contains(&(edge.from.clone(), edge.to.clone()));
+    }
+    layout.group_edges = group_edges;
 }
 
 /// One node per namespace (and external peer) on a ring, in name order from the
@@ -219,6 +323,7 @@ fn layout_ring(graph: &Graph) -> Layout {
                 width,
                 height: NODE_HEIGHT,
                 external: node.namespace.is_none(),
+                open: false,
             });
         }
         positions.insert(node.id.clone(), (x, y, width, NODE_HEIGHT));
@@ -267,6 +372,7 @@ fn draw_edges(
                 .iter()
                 .map(|c| Ports { protocol: c.protocol, first: c.first, last: c.last })
                 .collect(),
+            bundled: false,
         });
     }
     for from in &graph.nodes {
@@ -286,6 +392,7 @@ fn draw_edges(
                 allowed: false,
                 all: false,
                 ports: Vec::new(),
+                bundled: false,
             });
         }
     }
@@ -390,6 +497,57 @@ mod tests {
         assert_eq!(first.groups.last().map(|g| g.name.as_str()), Some("external"));
         assert_eq!(first.edges.len(), 1);
         assert_eq!(first.denied.len(), 6 * 5 - 1);
+    }
+
+    #[test]
+    fn a_dozen_open_services_make_one_wide_open_box_and_open_namespace_pairs_one_arrow() {
+        let shop: Vec<String> = (0..12).map(|i| format!("shop/service-{i:02}[Deployment]")).collect();
+        let mut nodes: Vec<GraphNode> = shop.iter().map(|id| node(id, Some("shop"))).collect();
+        nodes.push(node("tools/debug[Deployment]", Some("tools")));
+        nodes.push(node("tools/load[Deployment]", Some("tools")));
+        let all = |from: &str, to: &str| GraphEdge { from: from.into(), to: to.into(), connections: vec![], all: true };
+        let mut edges = Vec::new();
+        for a in &shop {
+            for b in shop.iter().filter(|b| *b != a) {
+                edges.push(all(a, b));
+            }
+        }
+        // tools reaches every shop service; shop reaches only tools/debug; tools' own pair is one-way.
+        for t in ["tools/debug[Deployment]", "tools/load[Deployment]"] {
+            for b in &shop {
+                edges.push(all(t, b));
+            }
+        }
+        for a in &shop {
+            edges.push(all(a, "tools/debug[Deployment]"));
+        }
+        edges.push(all("tools/debug[Deployment]", "tools/load[Deployment]"));
+        let picture = layout(&Graph { nodes, edges }, &BTreeMap::new());
+        let group = |name: &str| picture.groups.iter().find(|g| g.name == name).unwrap();
+        let (shop_box, tools_box) = (group("shop"), group("tools"));
+        assert!(shop_box.open && !tools_box.open);
+        // A grid shaped like the pane, not one column of twelve.
+        let columns: BTreeSet<i64> =
+            picture.nodes.iter().filter(|n| n.group == "shop").map(|n| n.x.round() as i64).collect();
+        assert!(columns.len() >= 2, "{columns:?}");
+        let ratio = shop_box.width / shop_box.height;
+        assert!((1.0..2.5).contains(&ratio), "shaped for the pane: {ratio}");
+        for (i, a) in picture.nodes.iter().enumerate() {
+            for b in &picture.nodes[i + 1..] {
+                assert!(!overlaps(a, b), "{} overlaps {}", a.id, b.id);
+            }
+        }
+        // 132 edges inside the shop and 24 from tools are bundled; the rest are drawn.
+        let drawn: Vec<(&str, &str)> =
+            picture.edges.iter().filter(|e| !e.bundled).map(|e| (e.from.as_str(), e.to.as_str())).collect();
+        assert_eq!(picture.edges.iter().filter(|e| e.bundled).count(), 132 + 24);
+        assert_eq!(drawn.len(), 12 + 1, "{drawn:?}");
+        assert!(drawn.contains(&("tools/debug[Deployment]", "tools/load[Deployment]")));
+        let arrows: Vec<(&str, &str, usize)> =
+            picture.group_edges.iter().map(|g| (g.from.as_str(), g.to.as_str(), g.edges)).collect();
+        assert_eq!(arrows, [("tools", "shop", 24)]);
+        // Every edge is still there for reachability and explanations.
+        assert_eq!(picture.edges.len(), 132 + 24 + 12 + 1);
     }
 
     #[test]

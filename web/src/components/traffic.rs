@@ -352,9 +352,15 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 </defs>
                 // Per-namespace pictures need no boxes: each node is its namespace.
                 { for layout.groups.iter().filter(|g| !layout.aggregated && (!g.external || *show_external || props.focus.as_deref().is_some_and(is_external))).map(|g| html! {
-                    <g class={classes!("ns", g.external.then_some("external"))} data-namespace={g.name.clone()}>
+                    <g class={classes!("ns", g.external.then_some("external"), g.open.then_some("open"))} data-namespace={g.name.clone()}>
                         <rect x={format!("{:.1}", g.x)} y={format!("{:.1}", g.y)} width={format!("{:.1}", g.width)} height={format!("{:.1}", g.height)} rx="12" />
-                        <text x={format!("{:.1}", g.x + 14.0)} y={format!("{:.1}", g.y + 20.0)} class="ns-label">{ if g.external { "outside the cluster".to_owned() } else { format!("namespace {}", g.name) } }</text>
+                        <text x={format!("{:.1}", g.x + 14.0)} y={format!("{:.1}", g.y + 20.0)} class="ns-label">
+                            { if g.external { "outside the cluster".to_owned() } else { format!("namespace {}", g.name) } }
+                            if g.open {
+                                <tspan class="ns-open">{" · open to each other"}</tspan>
+                                <title>{"Every workload here reaches every other on every port: those flows are not drawn one by one"}</title>
+                            }
+                        </text>
                     </g>
                 }) }
                 if *show_denied {
@@ -363,7 +369,22 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                     // Flows the change removed: denied now, drawn in compare mode.
                     { for layout.denied.iter().enumerate().filter(|(_, e)| changed.get(&(e.from.as_str(), e.to.as_str())) == Some(&ChangeKind::Removed) && edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
                 }
-                { for layout.edges.iter().enumerate().filter(|(_, e)| edge_visible(&e.from, &e.to)).map(|(i, e)| edge(e, i)) }
+                // Bundled edges (inside an open namespace, or under a namespace arrow) are drawn
+                // only where they matter: touching the focused node, or changed in compare mode.
+                { for layout.group_edges.iter().filter(|g| {
+                    namespace.as_deref().is_none_or(|ns| ns == g.from || ns == g.to) && props.focus.is_none()
+                }).map(|g| html! {
+                    <g class="group-edge" data-from={g.from.clone()} data-to={g.to.clone()}>
+                        <title>{format!("Every workload in {} reaches every workload in {} on every port ({} flows)", g.from, g.to, g.edges)}</title>
+                        <path class="edge-line" d={g.path.clone()} marker-end="url(#arrow)" />
+                    </g>
+                }) }
+                { for layout.edges.iter().enumerate().filter(|(_, e)| {
+                    edge_visible(&e.from, &e.to)
+                        && (!e.bundled
+                            || props.focus.as_deref().is_some_and(|f| f == e.from || f == e.to)
+                            || matches!(diff_class(&e.from, &e.to), Some("diff-added" | "diff-changed")))
+                }).map(|(i, e)| edge(e, i)) }
                 { for layout.nodes.iter().filter(|n| !is_external(&n.id) || *show_external || props.focus.as_deref().is_some_and(is_external)).map(|n| {
                     let id = n.id.clone();
                     let on_focus = props.on_focus.clone();

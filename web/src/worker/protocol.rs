@@ -289,6 +289,19 @@ pub struct TrafficView {
     pub edges: Vec<EdgeCurve>,
     /// Pairs with no allowed connection at all (drawn on demand).
     pub denied: Vec<EdgeCurve>,
+    /// Namespace pairs where every workload of one reaches every workload of the
+    /// other on every port: one arrow between the boxes stands for all those edges.
+    pub group_edges: Vec<GroupEdge>,
+}
+
+/// Every member of `from` reaches every member of `to` on every port and protocol.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct GroupEdge {
+    pub from: String,
+    pub to: String,
+    pub path: String,
+    /// How many workload edges it stands for.
+    pub edges: usize,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -299,6 +312,8 @@ pub struct GroupBox {
     pub width: f64,
     pub height: f64,
     pub external: bool,
+    /// Every member reaches every other on every port: the edges inside are not drawn.
+    pub open: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -336,6 +351,8 @@ pub struct EdgeCurve {
     /// Every port and protocol (allowed edges that carry all).
     pub all: bool,
     pub ports: Vec<Ports>,
+    /// Drawn as part of an open namespace or a [`GroupEdge`], not on its own.
+    pub bundled: bool,
 }
 
 impl EdgeCurve {
