@@ -66,11 +66,11 @@ fn text_cluster(pods: usize, policies: usize) -> String {
     for p in 0..policies {
         docs.push(format!(
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{p}\n  namespace: ns{}\n\
-             spec:\n  podSelector:\n    matchLabels:\n      app: app{}\n  ingress:\n  - from:\n    - podSelector:\n\
-                     matchLabels:\n          tier: t{}\n    ports:\n    - port: http\n",
+             spec:\n  podSelector:\n    matchLabels:\n      app: app{}\n  ingress:\n  - from:\n    - podSelector:\n{}",
             p % 20,
             (p * 7) % apps,
-            p % 4
+            // Spelled out: a string continuation would eat this indentation.
+            format!("        matchLabels:\n          tier: t{}\n    ports:\n    - port: http\n", p % 4)
         ));
     }
     docs.join("---\n")
@@ -84,6 +84,7 @@ fn fix_and_generate(c: &mut Criterion) {
     for (pods, policies) in sizes() {
         let text = text_cluster(pods, policies);
         let loading = kubeplay_core::load(&[kubeplay_core::Input::new("bench.yaml", &text)]);
+        assert!(loading.diagnostics.iter().all(|d| !d.is_error()), "the generated text loads");
         let engine = Engine::new(&loading.inventory, &options);
         // pod0 (app0, tier t0, ns0) is selected by np0, which admits tier t0 only: pod1 (t1) is denied.
         let query = FixQuery {
@@ -95,7 +96,12 @@ fn fix_and_generate(c: &mut Criterion) {
         };
         // The query must be answered with fixes, or the figure would time an error.
         let report = fix_with_engine(&loading.inventory, &engine, &options, &query).expect("the pair resolves");
-        assert!(!report.now && !report.fixes.is_empty(), "a denied pair with fixes");
+        assert!(
+            !report.now && !report.fixes.is_empty(),
+            "a denied pair with fixes: now {}, {} fixes",
+            report.now,
+            report.fixes.len()
+        );
         eprintln!("{} fixes for {} → {}", report.fixes.len(), query.from, query.to);
         let mut group = c.benchmark_group(format!("netpol fix {pods} pods x {policies} policies"));
         group.sample_size(10);
