@@ -64,14 +64,30 @@ fn text_cluster(pods: usize, policies: usize) -> String {
     }
     let apps = (pods / 5).max(1);
     for p in 0..policies {
-        docs.push(format!(
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{p}\n  namespace: ns{}\n\
-             spec:\n  podSelector:\n    matchLabels:\n      app: app{}\n  ingress:\n  - from:\n    - podSelector:\n{}",
-            p % 20,
-            (p * 7) % apps,
-            // Spelled out: a string continuation would eat this indentation.
-            format!("        matchLabels:\n          tier: t{}\n    ports:\n    - port: http\n", p % 4)
-        ));
+        let (namespace, app, tier) = (p % 20, (p * 7) % apps, p % 4);
+        // Line by line: a string continuation would eat the indentation.
+        docs.push(
+            [
+                "apiVersion: networking.k8s.io/v1".to_owned(),
+                "kind: NetworkPolicy".to_owned(),
+                "metadata:".to_owned(),
+                format!("  name: np{p}"),
+                format!("  namespace: ns{namespace}"),
+                "spec:".to_owned(),
+                "  podSelector:".to_owned(),
+                "    matchLabels:".to_owned(),
+                format!("      app: app{app}"),
+                "  ingress:".to_owned(),
+                "  - from:".to_owned(),
+                "    - podSelector:".to_owned(),
+                "        matchLabels:".to_owned(),
+                format!("          tier: t{tier}"),
+                "    ports:".to_owned(),
+                "    - port: http".to_owned(),
+                String::new(),
+            ]
+            .join("\n"),
+        );
     }
     docs.join("---\n")
 }
