@@ -3,7 +3,8 @@
 //! page posts) on any text: messages separated by NUL bytes go to one analyser
 //! in turn, as a page would send them. Asserts: no panic; every message is
 //! answered; a message that is no request gets `Unreadable` and nothing else; a
-//! request ends with its own answer (an analysis with `Analyzed`).
+//! request ends with its own answer (an analysis with `Analyzed`, or with
+//! `Compared` after it while a baseline is set).
 
 #![no_main]
 
@@ -26,10 +27,18 @@ fuzz_target!(|data: &[u8]| {
             ),
             Ok(request) => {
                 let fits = match request {
-                    Request::Analyze { .. } => matches!(last, Response::Analyzed(_)),
+                    // While comparing, the analysis is followed by its diff with the baseline.
+                    Request::Analyze { .. } => {
+                        answers.iter().any(|a| matches!(a, Response::Analyzed(_)))
+                            && matches!(last, Response::Analyzed(_) | Response::Compared { .. })
+                    }
                     Request::Probe { .. } => matches!(last, Response::Probed { .. }),
                     Request::Explain { .. } => matches!(last, Response::Explained { .. }),
                     Request::Export { .. } => matches!(last, Response::Exported { .. }),
+                    Request::Fix { .. } => matches!(last, Response::Fixed { .. }),
+                    Request::ApplyFix { .. } => matches!(last, Response::FixApplied { .. }),
+                    Request::Generate { .. } => matches!(last, Response::Generated { .. }),
+                    Request::Compare { .. } => matches!(last, Response::Compared { .. }),
                 };
                 assert!(fits, "{message:?} was answered {last:?}");
             }
