@@ -21,7 +21,7 @@ set -euo pipefail
 # to 1015 KB for Ingress as a kind and the placement checks (1000 → 1013 KB);
 # to 1105 KB for the NetworkPolicy tools in the page: verified fixes with Apply,
 # compare mode, generation from the matrix and the bundled traffic layout
-# (1013 → 1099 KB).
+# (1013 → 1098 KB).
 aim_brotli_kb=560
 ceiling_brotli_kb=1105
 

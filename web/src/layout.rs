@@ -210,9 +210,9 @@ fn node_grid(members: usize, node_width: f64) -> (usize, usize) {
 
 /// Marks open namespaces (every member reaches every other on every port) and
 /// namespace pairs where every member of one reaches every member of the other
-/// on every port: their workload edges are `bundled` (kept for reachability and
-/// explanations, not drawn) and the pair gets one [`GroupEdge`]. External
-/// peers are never bundled.
+/// on every port (at least two such edges): their workload edges are `bundled`
+/// (kept for reachability and explanations, not drawn) and the pair gets one
+/// [`GroupEdge`]. External peers are never bundled.
 fn bundle(graph: &Graph, layout: &mut Layout) {
     let open_pairs: BTreeSet<(&str, &str)> =
         graph.edges.iter().filter(|e| e.all).map(|e| (e.from.as_str(), e.to.as_str())).collect();
@@ -245,7 +245,8 @@ fn bundle(graph: &Graph, layout: &mut Layout) {
     let mut group_edges = Vec::new();
     for (from, from_members) in &members {
         for (to, to_members) in &members {
-            if from == to || !all_open(from_members, to_members) {
+            // One arrow for one edge saves nothing: a lone pair keeps its own curve.
+            if from == to || from_members.len() * to_members.len() < 2 || !all_open(from_members, to_members) {
                 continue;
             }
             let (Some(a), Some(b)) = (boxes.get(from), boxes.get(to)) else { continue };

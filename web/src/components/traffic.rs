@@ -346,6 +346,10 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
                     </marker>
+                    // For the namespace arrows: sized in pixels, not in (thick) stroke widths.
+                    <marker id="arrow-group" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="14" markerHeight="14" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="arrow-head group" />
+                    </marker>
                     <marker id="arrow-denied" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head denied" />
                     </marker>
@@ -374,9 +378,10 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 { for layout.group_edges.iter().filter(|g| {
                     namespace.as_deref().is_none_or(|ns| ns == g.from || ns == g.to) && props.focus.is_none()
                 }).map(|g| html! {
-                    <g class="group-edge" data-from={g.from.clone()} data-to={g.to.clone()}>
+                    // In compare mode the changed flows are drawn one by one; the arrows fade.
+                    <g class={classes!("group-edge", props.comparing.then_some("diff-same"))} data-from={g.from.clone()} data-to={g.to.clone()}>
                         <title>{format!("Every workload in {} reaches every workload in {} on every port ({} flows)", g.from, g.to, g.edges)}</title>
-                        <path class="edge-line" d={g.path.clone()} marker-end="url(#arrow)" />
+                        <path class="edge-line" d={g.path.clone()} marker-end="url(#arrow-group)" />
                     </g>
                 }) }
                 { for layout.edges.iter().enumerate().filter(|(_, e)| {
