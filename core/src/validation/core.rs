@@ -11,8 +11,8 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{
-    duplicate, forbidden, invalid, nonnegative, not_found, not_supported, port_name_problems, port_num_or_name,
-    port_num_problems, quoted, required, string_map,
+    duplicate, forbidden, invalid, label_name, label_value_problems, nonnegative, not_found, not_supported,
+    port_name_problems, port_num_or_name, port_num_problems, quoted, required, string_map,
 };
 use super::{Found, rule};
 use crate::load::NameRule;
@@ -85,6 +85,19 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
     {
         let at = format!("{base}.restartPolicy");
         out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), &RESTART_POLICIES)));
+    }
+    // ValidatePodSpec checks the node selector after the restart and DNS policies
+    // with apimachinery's ValidateLabels: every error sits on `nodeSelector` itself,
+    // the key or value as the invalid value (pkg/apis/core/validation/validation.go).
+    let at = format!("{base}.nodeSelector");
+    for (key, value) in spec.node_selector.iter().flatten() {
+        let place = format!("{at}.{key}");
+        for message in label_name(&at, key) {
+            out.push(Found::new(rule::NODE_SELECTOR, place.clone(), message));
+        }
+        for problem in label_value_problems(value) {
+            out.push(Found::new(rule::NODE_SELECTOR, place.clone(), invalid(&at, &quoted(value), &problem)));
+        }
     }
     if let Some(affinity) = &spec.affinity {
         super::placement::affinity(affinity, &format!("{base}.affinity"), out);

@@ -298,6 +298,13 @@ pub mod rule {
         checks: "a pod's tolerations: keys are label names, an empty key only with operator Exists, operator Equal or Exists, a value only with Equal (and a valid label value), tolerationSeconds only with effect NoExecute, effect NoSchedule, PreferNoSchedule or NoExecute",
         equivalents: &[],
     };
+    pub const NODE_SELECTOR: &Rule = &Rule {
+        id: "node-selector",
+        severity: Error,
+        upstream: "core ValidatePodSpec: apimachinery ValidateLabels(spec.nodeSelector)",
+        checks: "a pod's nodeSelector: keys are qualified names (optional DNS subdomain prefix) and values empty or 63 characters of letters, digits, '-', '_', '.' starting and ending alphanumeric, as node labels must be",
+        equivalents: &[],
+    };
     pub const NODE_AFFINITY: &Rule = &Rule {
         id: "node-affinity",
         severity: Error,
@@ -409,6 +416,7 @@ pub const RULES: &[&Rule] = &[
     rule::PRIORITY_CLASS,
     rule::RUNTIME_CLASS,
     rule::TOLERATION,
+    rule::NODE_SELECTOR,
     rule::NODE_AFFINITY,
     rule::POD_AFFINITY,
     rule::TOPOLOGY_SPREAD,
