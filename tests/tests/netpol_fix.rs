@@ -42,6 +42,7 @@ fn cell(probe: &RefProbe, from: &str, to: &str) -> bool {
 
 fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize {
     let loaded = inventory(yaml);
+    let loading = load(&[Input::new("random.yaml", yaml)]);
     let before = ref_probe(&loaded, query.port, query.protocol.as_str(), &[]).unwrap();
     assert_eq!(report.now, cell(&before, &query.from, &query.to), "{label}: now");
     let keys: Vec<(usize, usize, usize)> = report
@@ -71,7 +72,7 @@ fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize
         let patched = join(&docs);
         let after = ref_probe(&inventory(&patched), query.port, query.protocol.as_str(), &[]).unwrap();
         assert_eq!(cell(&after, &query.from, &query.to), query.want, "{label}: {:?} does not reach it", f.kind);
-        let edited = apply_fix(yaml, "random.yaml", &loaded, f)
+        let edited = apply_fix(yaml, "random.yaml", &loading, f)
             .unwrap_or_else(|| panic!("{label}: no text edit for {:?} {:?}", f.kind, f.patch));
         let through_text = ref_probe(&inventory(&edited), query.port, query.protocol.as_str(), &[]).unwrap();
         assert_eq!(

@@ -94,9 +94,14 @@ fn generated_policies_give_exactly_the_wanted_flows() {
                 with.extend(policies.iter().map(|g| g.policy.clone()));
                 let inventory = load_clean(&join(&with));
                 // The page's route: the input's text with its policies replaced gives the same table.
-                let through_text =
-                    replace_policies(&yaml, "random.yaml", &load_clean(&yaml), &to_yaml(&policies), policies.len())
-                        .unwrap_or_else(|| panic!("{label}: the policies could not be replaced in the text"));
+                let through_text = replace_policies(
+                    &yaml,
+                    "random.yaml",
+                    &load(&[Input::new("random.yaml", &yaml)]),
+                    &to_yaml(&policies),
+                    policies.len(),
+                )
+                .unwrap_or_else(|| panic!("{label}: the policies could not be replaced in the text"));
                 let text_inventory = load_clean(&through_text);
                 for (protocol, port) in [(Protocol::TCP, 80), (Protocol::UDP, 53), (Protocol::TCP, 9090)] {
                     let a = ref_probe(&inventory, port, protocol.as_str(), &[]).unwrap();

@@ -224,14 +224,14 @@ fn bundle(graph: &Graph, layout: &mut Layout) {
     }
     let all_open =
         |from: &[&str], to: &[&str]| from.iter().all(|a| to.iter().all(|b| a == b || open_pairs.contains(&(*a, *b))));
-    let mut bundled: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut bundled: BTreeSet<(&str, &str)> = BTreeSet::new();
     for group in layout.groups.iter_mut().filter(|g| !g.external) {
         let Some(inside) = members.get(group.name.as_str()) else { continue };
         if inside.len() >= 2 && all_open(inside, inside) {
             group.open = true;
             for a in inside {
                 for b in inside.iter().filter(|b| *b != a) {
-                    bundled.insert(((*a).to_owned(), (*b).to_owned()));
+                    bundled.insert((a, b));
                 }
             }
         }
@@ -253,7 +253,7 @@ fn bundle(graph: &Graph, layout: &mut Layout) {
             let both_ways = all_open(to_members, from_members);
             for x in from_members {
                 for y in to_members {
-                    bundled.insert(((*x).to_owned(), (*y).to_owned()));
+                    bundled.insert((x, y));
                 }
             }
             group_edges.push(GroupEdge {
@@ -265,7 +265,7 @@ fn bundle(graph: &Graph, layout: &mut Layout) {
         }
     }
     for edge in &mut layout.edges {
-        edge.bundled = bundled.contains(&(edge.from.clone(), edge.to.clone()));
+        edge.bundled = bundled.contains(&(edge.from.as_str(), edge.to.as_str()));
     }
     layout.group_edges = group_edges;
 }

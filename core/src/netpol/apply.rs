@@ -12,19 +12,19 @@
 
 use serde_json::Value;
 
-use super::fix::{Fix, PatchOp, apply_patch, document, object_id};
-use crate::load::{Input, load, to_yaml};
-use crate::model::{Inventory, Kind, Loaded};
+use super::fix::{Fix, PatchOp, apply_patch, document, loaded_id as id, pointer_tokens};
+use crate::load::{Input, Loading, load, to_yaml};
+use crate::model::{Kind, Loaded};
 use crate::source::{Span, join_index, join_key};
 
-/// The text of file `file` (loaded into `inventory` from `text`) with `fix` applied.
-pub fn apply_fix(text: &str, file: &str, inventory: &Inventory, fix: &Fix) -> Option<String> {
-    let errors_before = errors(text, file);
+/// The text of file `file` (loaded as `loading` from `text`) with `fix` applied.
+pub fn apply_fix(text: &str, file: &str, loading: &Loading, fix: &Fix) -> Option<String> {
+    let errors_before = errors(loading);
+    let inventory = &loading.inventory;
     let verified = |edited: String, patched: &Value| -> Option<String> {
         let loading = load(&[Input::new(file, &edited)]);
-        let new_errors = loading.diagnostics.iter().filter(|d| d.is_error()).count();
         let object = loading.inventory.objects.iter().find(|o| id(o) == fix.object)?;
-        (new_errors <= errors_before && document(&object.object).as_ref() == Some(patched)).then_some(edited)
+        (errors(&loading) <= errors_before && document(&object.object).as_ref() == Some(patched)).then_some(edited)
     };
     match fix.file.as_deref() {
         None => {
@@ -55,7 +55,8 @@ pub fn apply_fix(text: &str, file: &str, inventory: &Inventory, fix: &Fix) -> Op
 /// `- `); the result is loaded again and kept only if every other object is
 /// still there, the only NetworkPolicies are the `count` new ones and no new
 /// error appears.
-pub fn replace_policies(text: &str, file: &str, inventory: &Inventory, policies: &str, count: usize) -> Option<String> {
+pub fn replace_policies(text: &str, file: &str, loading: &Loading, policies: &str, count: usize) -> Option<String> {
+    let inventory = &loading.inventory;
     let lines = Lines::new(text);
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for object in &inventory.objects {
@@ -79,23 +80,18 @@ pub fn replace_policies(text: &str, file: &str, inventory: &Inventory, policies:
     }
     kept.push_str(&text[at..]);
     let edited = append_document(&kept, policies);
-    let others = |objects: &[Loaded]| -> Vec<String> {
-        objects.iter().filter(|o| o.kind() != Kind::NetworkPolicy).map(id).collect()
+    let others = |objects: &mut dyn Iterator<Item = &Loaded>| -> Vec<String> {
+        objects.filter(|o| o.kind() != Kind::NetworkPolicy).map(id).collect()
     };
-    let loading = load(&[Input::new(file, &edited)]);
-    let policies_after = loading.inventory.objects.iter().filter(|o| o.kind() == Kind::NetworkPolicy).count();
-    let new_errors = loading.diagnostics.iter().filter(|d| d.is_error()).count();
-    let same_others = others(&loading.inventory.objects)
-        == others(&inventory.objects.iter().filter(|o| o.origin.location.file == file).cloned().collect::<Vec<_>>());
-    (same_others && policies_after == count && new_errors <= errors(text, file)).then_some(edited)
+    let after = load(&[Input::new(file, &edited)]);
+    let policies_after = after.inventory.objects.iter().filter(|o| o.kind() == Kind::NetworkPolicy).count();
+    let same_others = others(&mut after.inventory.objects.iter())
+        == others(&mut inventory.objects.iter().filter(|o| o.origin.location.file == file));
+    (same_others && policies_after == count && errors(&after) <= errors(loading)).then_some(edited)
 }
 
-fn id(object: &Loaded) -> String {
-    object_id(object.kind(), Some(object.namespace().unwrap_or("default")), object.name())
-}
-
-fn errors(text: &str, file: &str) -> usize {
-    load(&[Input::new(file, text)]).diagnostics.iter().filter(|d| d.is_error()).count()
+fn errors(loading: &Loading) -> usize {
+    loading.diagnostics.iter().filter(|d| d.is_error()).count()
 }
 
 fn append_document(text: &str, yaml: &str) -> String {
@@ -170,21 +166,18 @@ fn replace(text: &str, lines: &Lines<'_>, span: Span, with: &str) -> Option<Stri
 }
 
 /// A step of a JSON Pointer resolved against the patched document: a key or an index.
+#[derive(Clone, PartialEq)]
 enum Step {
     Key(String),
     Index(usize),
     Append,
 }
 
-fn tokens(pointer: &str) -> Vec<String> {
-    pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
-}
-
 /// The steps of `pointer`, read against `document` (whose arrays say which tokens are indices).
 fn steps(document: &Value, pointer: &str) -> Option<Vec<Step>> {
     let mut node = Some(document);
     let mut out = Vec::new();
-    for token in tokens(pointer) {
+    for token in pointer_tokens(pointer) {
         let step = match node {
             Some(Value::Array(_)) if token == "-" => Step::Append,
             Some(Value::Array(items)) => {
@@ -237,7 +230,7 @@ fn edit_in_place(text: &str, lines: &Lines<'_>, object: &Loaded, patch: &[PatchO
     // The deepest container every operation sits in (an operation's own node may be new).
     let mut shared: Vec<&Step> = Vec::new();
     for (depth, step) in all.first()?.iter().enumerate() {
-        let same = all.iter().all(|p| p.len() > depth + 1 && same_step(&p[depth], step));
+        let same = all.iter().all(|p| p.len() > depth + 1 && p[depth] == *step);
         if !same {
             break;
         }
@@ -245,7 +238,7 @@ fn edit_in_place(text: &str, lines: &Lines<'_>, object: &Loaded, patch: &[PatchO
     }
     // Up to the nearest node the source map knows and the document has.
     loop {
-        let steps: Vec<Step> = shared.iter().map(|s| clone_step(s)).collect();
+        let steps: Vec<Step> = shared.iter().map(|s| (*s).clone()).collect();
         let path = source_path(&steps);
         if let (Some(node), Some(value)) =
             (object.origin.source_map.get(&object.origin.full_path(&path)), value_at(patched, &steps))
@@ -270,23 +263,6 @@ fn edit_in_place(text: &str, lines: &Lines<'_>, object: &Loaded, patch: &[PatchO
             return replace(text, lines, node.whole(), &with);
         }
         shared.pop()?;
-    }
-}
-
-fn same_step(a: &Step, b: &Step) -> bool {
-    match (a, b) {
-        (Step::Key(x), Step::Key(y)) => x == y,
-        (Step::Index(x), Step::Index(y)) => x == y,
-        (Step::Append, Step::Append) => true,
-        _ => false,
-    }
-}
-
-fn clone_step(step: &Step) -> Step {
-    match step {
-        Step::Key(key) => Step::Key(key.clone()),
-        Step::Index(index) => Step::Index(*index),
-        Step::Append => Step::Append,
     }
 }
 
@@ -350,7 +326,7 @@ mod tests {
         report
             .fixes
             .iter()
-            .map(|f| (f.kind.as_str().to_owned(), f.object.clone(), apply_fix(text, "in.yaml", &loading.inventory, f)))
+            .map(|f| (f.kind.as_str().to_owned(), f.object.clone(), apply_fix(text, "in.yaml", &loading, f)))
             .collect()
     }
 
@@ -454,7 +430,7 @@ mod tests {
         .unwrap();
         let generated = generate(&loading.inventory, &NetpolOptions::default(), &flows).unwrap();
         let yaml = to_yaml(&generated);
-        let edited = replace_policies(MULTI_TIER, "in.yaml", &loading.inventory, &yaml, generated.len()).unwrap();
+        let edited = replace_policies(MULTI_TIER, "in.yaml", &loading, &yaml, generated.len()).unwrap();
         assert!(edited.ends_with(&yaml));
         assert!(!edited.contains("multi-tier-policy\n"), "the input's policy is gone");
         // Everything before the policy is untouched, comments included.
@@ -476,7 +452,7 @@ mod tests {
                     - apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: p}\n  spec:\n    podSelector: {}\n\
                     - apiVersion: v1\n  kind: Pod\n  metadata: {name: b, labels: {app: b}}\n";
         let loading = load(&[Input::new("in.yaml", list)]);
-        let edited = replace_policies(list, "in.yaml", &loading.inventory, "", 0).unwrap();
+        let edited = replace_policies(list, "in.yaml", &loading, "", 0).unwrap();
         assert_eq!(edited, list.replace("- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: p}\n  spec:\n    podSelector: {}\n", ""));
     }
 

@@ -178,7 +178,7 @@ pub(crate) fn document(object: &Object) -> Option<Value> {
     value.ok()
 }
 
-fn pointer_tokens(path: &str) -> Vec<String> {
+pub(crate) fn pointer_tokens(path: &str) -> Vec<String> {
     path.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
 }
 
@@ -933,6 +933,11 @@ fn fragment(document: &Value, patch: &[PatchOp]) -> String {
     }
 }
 
+/// A loaded object's id as fixes name it (`namespace/name[Kind]`; `default` when unset).
+pub(crate) fn loaded_id(loaded: &Loaded) -> String {
+    object_id(loaded.kind(), Some(loaded.namespace().unwrap_or("default")), loaded.name())
+}
+
 pub(crate) fn object_id(kind: Kind, namespace: Option<&str>, name: &str) -> String {
     match namespace {
         Some(namespace) if kind.is_namespaced() => format!("{namespace}/{name}[{kind}]", kind = kind.as_str()),
@@ -1023,11 +1028,7 @@ pub fn fix_with_engine(
             Target::Existing(index) => {
                 let Some(loaded) = inventory.objects.get(*index) else { continue };
                 let location = &loaded.origin.location;
-                (
-                    object_id(loaded.kind(), Some(loaded.namespace().unwrap_or("default")), loaded.name()),
-                    Some(location.file.clone()),
-                    Some(location.span.line),
-                )
+                (loaded_id(loaded), Some(location.file.clone()), Some(location.span.line))
             }
             Target::New(kind, namespace, name) => (object_id(*kind, namespace.as_deref(), name), None, None),
         };

@@ -1213,13 +1213,8 @@ impl Analyser {
             .map_err(|e| e.to_string())?;
         let yaml = to_yaml(&generated);
         let replaced = loading.inventory.of_kind(kubeplay_core::model::Kind::NetworkPolicy).count();
-        let text = kubeplay_core::netpol::apply::replace_policies(
-            &kept.text,
-            EDITOR_FILE,
-            &loading.inventory,
-            &yaml,
-            generated.len(),
-        );
+        let text =
+            kubeplay_core::netpol::apply::replace_policies(&kept.text, EDITOR_FILE, &loading, &yaml, generated.len());
         Ok(GeneratedView { yaml, policies: generated.len(), replaced, text })
     }
 
@@ -1228,7 +1223,7 @@ impl Analyser {
             self.kept.as_ref().filter(|k| k.run == run).ok_or("the manifests changed since the fix was found")?;
         let fix = kept.fixes.as_ref().and_then(|r| r.fixes.get(index)).ok_or("no such fix")?;
         let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &kept.text)]);
-        kubeplay_core::netpol::apply::apply_fix(&kept.text, EDITOR_FILE, &loading.inventory, fix)
+        kubeplay_core::netpol::apply::apply_fix(&kept.text, EDITOR_FILE, &loading, fix)
             .ok_or_else(|| "this fix could not be written into the text as it is; copy its YAML instead".to_owned())
     }
 
