@@ -772,6 +772,9 @@ const EDIT_AND_TIME_THE_FRAME: &str = r"
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_is_analysed_and_drawn_at_once_on_every_training_example() {
+    if !browser_tests_enabled("an_edit_is_analysed_and_drawn_at_once_on_every_training_example") {
+        return;
+    }
     let server = StaticServer::start(dist_dir()).await;
     let browser = Browser::start(1440, 900).await;
     let mut figures = Vec::new();
