@@ -10,18 +10,26 @@ use super::field::{
     forbidden, int_or_percent_value, int_or_string, invalid, label_selector, nonnegative, not_supported,
     positive_int_or_percent, quoted, string_map,
 };
+use super::selector::Checks;
 use super::{Found, rule};
 use crate::netpol::selector::Selector;
 
-/// The selector checks every apps controller makes: non-empty
-/// (`empty selector is invalid for <kind>`; ReplicaSet says "deployment", as
-/// upstream's copy does), then the template's labels must match it.
+/// The selector checks Deployments, ReplicaSets and StatefulSets make
+/// (apps/validation.go `ValidateDeploymentSpec`, `ValidateReplicaSetSpec`,
+/// `ValidateStatefulSetSpec`): the selector strictly (`ValidateLabelSelector`),
+/// non-empty (`empty selector is invalid for <kind>`; ReplicaSet says
+/// "deployment", as upstream's copy does); then, when
+/// `LabelSelectorAsSelector` refuses it, the selector is invalid as a whole
+/// (`invalid_detail`: "invalid label selector", StatefulSet says nothing), and
+/// otherwise the template's labels must match it (docs/semantics/validation.md §2).
 pub fn selector_and_template(
     selector: &LabelSelector,
     template: &PodTemplateSpec,
     kind_word: &str,
+    invalid_detail: &str,
     out: &mut Vec<Found>,
 ) {
+    let refused = strict_selector(selector, out);
     let written = selector.match_labels.as_ref().map_or(0, |m| m.len())
         + selector.match_expressions.as_ref().map_or(0, |e| e.len());
     if written == 0 {
@@ -31,11 +39,29 @@ pub fn selector_and_template(
             invalid("spec.selector", &label_selector(selector), &format!("empty selector is invalid for {kind_word}")),
         ));
     }
-    template_matches(selector, template, out);
+    if refused {
+        out.push(Found::new(
+            rule::LABEL_SELECTOR,
+            "spec.selector".into(),
+            invalid("spec.selector", &label_selector(selector), invalid_detail),
+        ));
+    } else {
+        template_matches(selector, template, out);
+    }
 }
 
-/// `selector.Matches(labels.Set(template.Labels))`; an invalid selector is
-/// reported by the selector's own validation, not here.
+/// `ValidateLabelSelector` with the strict options on `spec.selector`; true
+/// when it refused the selector. `LabelSelectorAsSelector` fails exactly then
+/// (it builds each requirement with the same key, value and operator checks),
+/// so the callers skip the template comparison as upstream does.
+pub fn strict_selector(selector: &LabelSelector, out: &mut Vec<Found>) -> bool {
+    let before = out.len();
+    super::selector::label_selector(selector, "spec.selector", Checks::All, rule::LABEL_SELECTOR, out);
+    out.len() > before
+}
+
+/// `selector.Matches(labels.Set(template.Labels))`, for a selector
+/// `strict_selector` accepted.
 pub fn template_matches(selector: &LabelSelector, template: &PodTemplateSpec, out: &mut Vec<Found>) {
     let Ok(compiled) = Selector::compile(selector) else { return };
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
@@ -71,7 +97,7 @@ fn no_active_deadline(template: &PodTemplateSpec, kind: &str, out: &mut Vec<Foun
 pub fn deployment(deployment: &Deployment, out: &mut Vec<Found>) {
     let spec = &deployment.spec;
     nonnegative_field("spec.replicas", spec.replicas, out);
-    selector_and_template(&spec.selector, &spec.template, "deployment", out);
+    selector_and_template(&spec.selector, &spec.template, "deployment", "invalid label selector", out);
     workload_template(&spec.template, "spec.template", &["Always"], out);
     no_active_deadline(&spec.template, "ReplicaSet", out);
     if let Some(strategy) = &spec.strategy {
@@ -141,7 +167,7 @@ pub fn replica_set(replica_set: &ReplicaSet, out: &mut Vec<Found>) {
     nonnegative_field("spec.replicas", spec.replicas, out);
     nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
     let Some(template) = &spec.template else { return };
-    selector_and_template(&spec.selector, template, "deployment", out);
+    selector_and_template(&spec.selector, template, "deployment", "invalid label selector", out);
     workload_template(template, "spec.template", &["Always"], out);
     no_active_deadline(template, "ReplicaSet", out);
 }
@@ -149,7 +175,9 @@ pub fn replica_set(replica_set: &ReplicaSet, out: &mut Vec<Found>) {
 /// `ValidateDaemonSetSpec`.
 pub fn daemon_set(daemon_set: &DaemonSet, out: &mut Vec<Found>) {
     let spec = &daemon_set.spec;
-    template_matches(&spec.selector, &spec.template, out);
+    if !strict_selector(&spec.selector, out) {
+        template_matches(&spec.selector, &spec.template, out);
+    }
     let written = spec.selector.match_labels.as_ref().map_or(0, |m| m.len())
         + spec.selector.match_expressions.as_ref().map_or(0, |e| e.len());
     if written == 0 {
@@ -172,7 +200,7 @@ pub fn stateful_set(stateful_set: &StatefulSet, out: &mut Vec<Found>) {
     let spec = &stateful_set.spec;
     nonnegative_field("spec.replicas", spec.replicas, out);
     nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
-    selector_and_template(&spec.selector, &spec.template, "statefulset", out);
+    selector_and_template(&spec.selector, &spec.template, "statefulset", "", out);
     template_restart_policy(&spec.template, "spec.template", &["Always"], out);
     no_active_deadline(&spec.template, "StatefulSet", out);
 }

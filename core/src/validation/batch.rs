@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::batch::v1::{CronJob, Job, JobSpec};
 
-use super::apps::template_matches;
+use super::apps::{strict_selector, template_matches};
 use super::core::workload_template;
 use super::field::{invalid, nonnegative, not_supported, quoted, required};
 use super::{Found, rule};
@@ -35,7 +35,11 @@ pub fn job(job: &Job, out: &mut Vec<Found>) {
     if spec.manual_selector == Some(true) {
         match &spec.selector {
             None => out.push(Found::new(rule::SELECTOR_EMPTY, "spec.selector".into(), required("spec.selector", ""))),
-            Some(selector) => template_matches(selector, &spec.template, out),
+            Some(selector) => {
+                if !strict_selector(selector, out) {
+                    template_matches(selector, &spec.template, out);
+                }
+            }
         }
     }
 }

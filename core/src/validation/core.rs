@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
-    Container, LifecycleHandler, PodSpec, PodTemplateSpec, Probe, ReplicationController, Service, ServicePort,
+    Container, LifecycleHandler, Namespace, PodSpec, PodTemplateSpec, Probe, ReplicationController, Service,
+    ServicePort,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{
-    duplicate, forbidden, invalid, label_name, label_value_problems, nonnegative, not_found, not_supported,
-    port_name_problems, port_num_or_name, port_num_problems, quoted, required, string_map,
+    duplicate, forbidden, invalid, nonnegative, not_found, not_supported, port_name_problems, port_num_or_name,
+    port_num_problems, qualified_name_problems, quoted, required, string_map,
 };
 use super::{Found, rule};
 use crate::load::NameRule;
@@ -28,9 +29,14 @@ fn dns1123_label(path: &str, value: &str) -> Vec<String> {
 
 /// `ValidatePodTemplateSpec` → `ValidatePodSpec`, the parts kubeplay checks.
 /// `base` is the path of the pod spec (`spec` for a Pod, `spec.template.spec`
-/// for a workload); `is_pod` adds the checks only a Pod gets
-/// (`validateContainerOnlyForPod`: an image is required).
-pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) {
+/// for a workload); `pod_labels` is set for a Pod (its labels, perhaps none)
+/// and adds what only a Pod gets: `validateContainerOnlyForPod` (an image is
+/// required) and the pod strategy's merge of affinity `matchLabelKeys` into
+/// the selectors before validation.
+pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String, String>>, out: &mut Vec<Found>) {
+    let is_pod = pod_labels.is_some();
+    // hostUsers defaults to true (the pod shares the host's user namespace).
+    let host_users = spec.host_users != Some(false);
     let volumes = volumes(spec, base, out);
     let containers = &spec.containers;
     let init = spec.init_containers.as_deref().unwrap_or_default();
@@ -39,7 +45,7 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
     let mut names: BTreeSet<&str> = BTreeSet::new();
     for (i, c) in containers.iter().enumerate() {
         let path = format!("{base}.containers[{i}]");
-        container(c, &path, &volumes, is_pod, out);
+        container(c, &path, &volumes, is_pod, host_users, out);
         if !names.insert(c.name.as_str()) {
             out.push(Found::new(
                 rule::CONTAINER_NAME,
@@ -50,7 +56,7 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
     }
     for (i, c) in init.iter().enumerate() {
         let path = format!("{base}.initContainers[{i}]");
-        container(c, &path, &volumes, is_pod, out);
+        container(c, &path, &volumes, is_pod, host_users, out);
         if names.contains(c.name.as_str()) {
             out.push(Found::new(
                 rule::CONTAINER_NAME,
@@ -86,28 +92,24 @@ pub fn pod_spec(spec: &PodSpec, base: &str, is_pod: bool, out: &mut Vec<Found>) 
         let at = format!("{base}.restartPolicy");
         out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), &RESTART_POLICIES)));
     }
-    // ValidatePodSpec checks the node selector after the restart and DNS policies
-    // with apimachinery's ValidateLabels: every error sits on `nodeSelector` itself,
-    // the key or value as the invalid value (pkg/apis/core/validation/validation.go).
-    let at = format!("{base}.nodeSelector");
-    for (key, value) in spec.node_selector.iter().flatten() {
-        let place = format!("{at}.{key}");
-        for message in label_name(&at, key) {
-            out.push(Found::new(rule::NODE_SELECTOR, place.clone(), message));
-        }
-        for problem in label_value_problems(value) {
-            out.push(Found::new(rule::NODE_SELECTOR, place.clone(), invalid(&at, &quoted(value), &problem)));
-        }
-    }
+    // The rest in ValidatePodSpec's order.
+    super::dns::dns_policy(spec, base, out);
+    super::selector::labels(spec.node_selector.as_ref(), &format!("{base}.nodeSelector"), rule::NODE_SELECTOR, out);
+    super::security_context::pod(spec, base, out);
     if let Some(affinity) = &spec.affinity {
-        super::placement::affinity(affinity, &format!("{base}.affinity"), out);
+        super::placement::affinity(affinity, &format!("{base}.affinity"), pod_labels, out);
     }
-    if let Some(tolerations) = &spec.tolerations {
-        super::taints::tolerations(tolerations, &format!("{base}.tolerations"), out);
-    }
+    super::dns::dns_config(spec, base, out);
+    super::dns::readiness_gates(spec, base, out);
     if let Some(constraints) = &spec.topology_spread_constraints {
         super::placement::topology_spread_constraints(constraints, &format!("{base}.topologySpreadConstraints"), out);
     }
+    super::dns::names(spec, base, out);
+    if let Some(tolerations) = &spec.tolerations {
+        super::taints::tolerations(tolerations, &format!("{base}.tolerations"), out);
+    }
+    super::dns::host_aliases(spec, base, out);
+    super::dns::priority_class_name(spec, base, out);
     warnings(spec, base, out);
 }
 
@@ -130,7 +132,14 @@ fn volumes<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTreeSet<
     names
 }
 
-fn container(c: &Container, path: &str, volumes: &BTreeSet<&str>, is_pod: bool, out: &mut Vec<Found>) {
+fn container(
+    c: &Container,
+    path: &str,
+    volumes: &BTreeSet<&str>,
+    is_pod: bool,
+    host_users: bool,
+    out: &mut Vec<Found>,
+) {
     let name_path = format!("{path}.name");
     if c.name.is_empty() {
         out.push(Found::new(rule::CONTAINER_NAME, name_path.clone(), required(&name_path, "")));
@@ -161,6 +170,10 @@ fn container(c: &Container, path: &str, volumes: &BTreeSet<&str>, is_pod: bool, 
                 lifecycle_handler(hook, &format!("{path}.lifecycle.{field}"), out);
             }
         }
+    }
+    // validateContainerCommon ends with the container's security context.
+    if let Some(context) = &c.security_context {
+        super::security_context::container(context, path, host_users, out);
     }
 }
 
@@ -459,7 +472,7 @@ pub fn replication_controller(rc: &ReplicationController, out: &mut Vec<Found>) 
 /// controller allows (the default is Always).
 pub fn workload_template(template: &PodTemplateSpec, path: &str, allowed: &[&str], out: &mut Vec<Found>) {
     if let Some(spec) = &template.spec {
-        pod_spec(spec, &format!("{path}.spec"), false, out);
+        pod_spec(spec, &format!("{path}.spec"), None, out);
     }
     template_restart_policy(template, path, allowed, out);
 }
@@ -573,6 +586,9 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
             ));
         }
     }
+    // ValidateService checks the selector's labels after the ports, before the
+    // duplicate (protocol, port) pairs (`ValidateServiceCreate`'s later loop).
+    super::selector::labels(spec.selector.as_ref(), "spec.selector", rule::LABEL_SELECTOR, out);
     // Duplicate (protocol, port) pairs: the value printed is a ServicePort with
     // only those two fields set.
     let mut keys: BTreeMap<(String, i32), ()> = BTreeMap::new();
@@ -594,6 +610,29 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
         {
             let at = format!("spec.ports[{i}].nodePort");
             out.push(Found::new(rule::SERVICE_NODE_PORT, at.clone(), duplicate(&at, &node_port.to_string())));
+        }
+    }
+}
+
+/// `ValidateNamespace`: each of `spec.finalizers` through `validateFinalizerName`,
+/// a qualified name (apimachinery `ValidateFinalizerName`) that, without a
+/// `/` prefix, must be a standard finalizer (`validateKubeFinalizerName`,
+/// `helper.IsStandardFinalizerName`). Every error is on `spec.finalizers`.
+pub fn namespace(namespace: &Namespace, out: &mut Vec<Found>) {
+    const STANDARD_FINALIZERS: [&str; 3] = ["kubernetes", "orphan", "foregroundDeletion"];
+    let at = "spec.finalizers";
+    let finalizers = namespace.spec.as_ref().and_then(|s| s.finalizers.as_deref()).unwrap_or_default();
+    for (i, finalizer) in finalizers.iter().enumerate() {
+        let place = format!("{at}[{i}]");
+        for problem in qualified_name_problems(finalizer) {
+            out.push(Found::new(rule::NAMESPACE_FINALIZER, place.clone(), invalid(at, &quoted(finalizer), &problem)));
+        }
+        if !finalizer.contains('/') && !STANDARD_FINALIZERS.contains(&finalizer.as_str()) {
+            out.push(Found::new(
+                rule::NAMESPACE_FINALIZER,
+                place,
+                invalid(at, &quoted(finalizer), "name is neither a standard finalizer name nor is it fully qualified"),
+            ));
         }
     }
 }

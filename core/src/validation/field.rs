@@ -187,6 +187,19 @@ fn matches_qualified_name(name: &str) -> bool {
     }
 }
 
+/// `netutils.ParseIPSloppy`: an IPv6 address, or an IPv4 address whose
+/// parts may carry leading zeros (read as decimal).
+pub fn is_ip_sloppy(text: &str) -> bool {
+    if text.contains(':') {
+        return text.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 255))
+}
+
 /// `validation.IsValidPortNum`.
 pub fn port_num_problems(port: i64) -> Vec<String> {
     if (1..=65535).contains(&port) { Vec::new() } else { vec!["must be between 1 and 65535, inclusive".to_owned()] }

@@ -8,7 +8,8 @@
 //! "Refused by the API server" (severity error, area input) is kept apart
 //! from "accepted but unwise" (the best practices in `security::practices`).
 //! Names and labels are checked by the loader (`load/validate.rs`),
-//! NetworkPolicies by their compiler (`netpol/policy.rs`), and requests
+//! NetworkPolicies by their compiler (`netpol/policy.rs`) but for their
+//! selectors' keys and values, and requests
 //! against limits, a LimitRange's min/default/max comparisons and a
 //! ResourceQuota's `spec.scopes` by admission (`admission/`), each in one place.
 
@@ -17,6 +18,7 @@ mod autoscaling;
 mod batch;
 mod config;
 mod core;
+mod dns;
 pub mod field;
 mod go_json;
 mod networking;
@@ -26,6 +28,8 @@ mod policy;
 mod rbac;
 mod resources;
 mod scheduling;
+mod security_context;
+mod selector;
 mod taints;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
@@ -66,6 +70,13 @@ pub mod rule {
             ),
             ("kube-linter", &["mismatching-selector"]),
         ],
+    };
+    pub const LABEL_SELECTOR: &Rule = &Rule {
+        id: "label-selector",
+        severity: Error,
+        upstream: "apimachinery ValidateLabelSelector / ValidateLabels, called on the selector of Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, PodDisruptionBudgets, PersistentVolumeClaims, NetworkPolicies (podSelector and peers) and Services",
+        checks: "a label selector: matchLabels keys are qualified names and values label values; each matchExpressions entry has the operator In, NotIn, Exists or DoesNotExist with the values it takes (some for In and NotIn, none for the others), a qualified-name key and label values; a controller whose selector is refused has an invalid selector as a whole (its template is not compared)",
+        equivalents: &[],
     };
     pub const SELECTOR_EMPTY: &Rule = &Rule {
         id: "selector-empty",
@@ -245,8 +256,8 @@ pub mod rule {
     pub const PVC_SPEC: &Rule = &Rule {
         id: "pvc-spec",
         severity: Error,
-        upstream: "core ValidatePersistentVolumeClaimSpec",
-        checks: "a PersistentVolumeClaim has access modes, each supported and ReadWriteOncePod alone; a storage request above zero; storageClassName a DNS subdomain; volumeMode Filesystem or Block",
+        upstream: "core ValidatePersistentVolumeClaimSpec (validateDataSource, validateDataSourceRef)",
+        checks: "a PersistentVolumeClaim has access modes, each supported and ReadWriteOncePod alone; a storage request above zero; storageClassName a DNS subdomain; volumeMode Filesystem or Block; dataSource and dataSourceRef (each copied to the other when alone) name a kind and an object, a core kind only PersistentVolumeClaim, a DNS-subdomain API group, and agree unless dataSourceRef names another namespace",
         equivalents: &[],
     };
     pub const QUOTA_HARD: &Rule = &Rule {
@@ -309,22 +320,50 @@ pub mod rule {
         id: "node-affinity",
         severity: Error,
         upstream: "core ValidateNodeSelector / ValidateNodeSelectorRequirement / ValidatePreferredSchedulingTerms",
-        checks: "a pod's node affinity: required terms present; each requirement's operator In, NotIn, Exists, DoesNotExist, Gt or Lt with the values it takes (some for In and NotIn, none for Exists and DoesNotExist, exactly one for Gt and Lt) and a qualified-name key; preferred weights 1-100",
+        checks: "a pod's node affinity: required terms present; each requirement's operator In, NotIn, Exists, DoesNotExist, Gt or Lt with the values it takes (some for In and NotIn, none for Exists and DoesNotExist, exactly one for Gt and Lt), a qualified-name key and, in required terms, label values; matchFields only metadata.name, In or NotIn with one node name; preferred weights 1-100",
         equivalents: &[],
     };
     pub const POD_AFFINITY: &Rule = &Rule {
         id: "pod-affinity",
         severity: Error,
         upstream: "core validatePodAffinityTerm / validateWeightedPodAffinityTerms",
-        checks: "a pod's pod affinity and anti-affinity terms: a topologyKey that is set and a label name, namespaces that are DNS-1123 labels, preferred weights 1-100",
+        checks: "a pod's pod affinity and anti-affinity terms: valid label and namespace selectors, namespaces that are DNS-1123 labels, matchLabelKeys and mismatchLabelKeys only with a labelSelector, label names, not in both lists, and no matchLabelKeys key the selector names twice (a Pod's own label values are merged in first), a topologyKey that is set and a label name, preferred weights 1-100",
         equivalents: &[],
     };
     pub const TOPOLOGY_SPREAD: &Rule = &Rule {
         id: "topology-spread",
         severity: Error,
         upstream: "core validateTopologySpreadConstraints",
-        checks: "a pod's topology spread constraints: maxSkew and minDomains above zero, a topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway (minDomains only with DoNotSchedule), each topologyKey and whenUnsatisfiable pair once, node inclusion policies Honor or Ignore",
+        checks: "a pod's topology spread constraints: maxSkew and minDomains above zero, a topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway (minDomains only with DoNotSchedule), each topologyKey and whenUnsatisfiable pair once, node inclusion policies Honor or Ignore, matchLabelKeys only with a labelSelector, label names not already in it, and a valid labelSelector",
         equivalents: &[("kube-score", &["pod-topology-spread-constraints"])],
+    };
+    pub const SECURITY_CONTEXT: &Rule = &Rule {
+        id: "security-context",
+        severity: Error,
+        upstream: "core validatePodSpecSecurityContext / ValidateSecurityContext (validateSysctls, ValidateHostSysctl, validateSeccompProfileField, ValidateAppArmorProfileField, validateWindowsSecurityContextOptions)",
+        checks: "pod and container security contexts: user and group ids 0-2147483647; shareProcessNamespace not with hostPID; sysctl names valid, unique, and no net.* sysctl with hostNetwork or IPC sysctl with hostIPC; fsGroupChangePolicy, supplementalGroupsPolicy, seLinuxChangePolicy and procMount from their sets (Unmasked only with hostUsers: false); a seccomp or AppArmor profile has a type and a localhostProfile exactly when the type is Localhost (a relative path without '..' for seccomp); allowPrivilegeEscalation: false not with privileged or an added CAP_SYS_ADMIN; Windows GMSA and runAsUserName formats",
+        equivalents: &[],
+    };
+    pub const POD_DNS: &Rule = &Rule {
+        id: "pod-dns",
+        severity: Error,
+        upstream: "core validateDNSPolicy / validatePodDNSConfig / ValidateHostAliases, and ValidatePodSpec's hostname and subdomain",
+        checks: "a pod's dnsPolicy is ClusterFirstWithHostNet, ClusterFirst, Default or None; with None a dnsConfig with at least one nameserver; at most 3 nameservers, each an IP address; at most 32 search domains of 2048 characters in all, each a DNS subdomain (underscores allowed); option names set; host aliases with an IP address and DNS-subdomain hostnames; hostname and subdomain DNS labels",
+        equivalents: &[],
+    };
+    pub const POD_REFERENCE: &Rule = &Rule {
+        id: "pod-reference",
+        severity: Error,
+        upstream: "core ValidatePodSpec (serviceAccountName, nodeName, priorityClassName) and validateReadinessGates",
+        checks: "the names a pod spec refers to: serviceAccountName, nodeName and priorityClassName are DNS subdomains, readiness gate condition types qualified names",
+        equivalents: &[],
+    };
+    pub const NAMESPACE_FINALIZER: &Rule = &Rule {
+        id: "namespace-finalizer",
+        severity: Error,
+        upstream: "core ValidateNamespace (validateFinalizerName, validateKubeFinalizerName)",
+        checks: "a Namespace's spec.finalizers are qualified names, and a name without a '/' prefix is a standard finalizer (kubernetes, orphan, foregroundDeletion)",
+        equivalents: &[],
     };
     pub const NODE_TAINT: &Rule = &Rule {
         id: "node-taint",
@@ -384,6 +423,7 @@ pub mod rule {
 pub const RULES: &[&Rule] = &[
     rule::SELECTOR_MISMATCH,
     rule::SELECTOR_EMPTY,
+    rule::LABEL_SELECTOR,
     rule::NEGATIVE,
     rule::RESTART_POLICY,
     rule::DEPLOYMENT_STRATEGY,
@@ -420,7 +460,11 @@ pub const RULES: &[&Rule] = &[
     rule::NODE_AFFINITY,
     rule::POD_AFFINITY,
     rule::TOPOLOGY_SPREAD,
+    rule::SECURITY_CONTEXT,
+    rule::POD_DNS,
+    rule::POD_REFERENCE,
     rule::NODE_TAINT,
+    rule::NAMESPACE_FINALIZER,
     rule::INGRESS_SPEC,
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
@@ -451,7 +495,8 @@ pub fn check(object: &Object) -> Vec<Found> {
     match object {
         Object::Pod(pod) => {
             if let Some(spec) = &pod.spec {
-                core::pod_spec(spec, "spec", true, &mut out);
+                let no_labels = std::collections::BTreeMap::new();
+                core::pod_spec(spec, "spec", Some(pod.metadata.labels.as_ref().unwrap_or(&no_labels)), &mut out);
             }
         }
         Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
@@ -470,7 +515,9 @@ pub fn check(object: &Object) -> Vec<Found> {
         Object::Job(job) => batch::job(job, &mut out),
         Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
         Object::Ingress(ingress) => networking::ingress(ingress, &mut out),
+        Object::NetworkPolicy(policy) => networking::network_policy_selectors(policy, &mut out),
         Object::Node(node) => taints::node(node, &mut out),
+        Object::Namespace(namespace) => core::namespace(namespace, &mut out),
         Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
         Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
         Object::Role(role) => rbac::rules(role.rules.as_ref(), true, &mut out),

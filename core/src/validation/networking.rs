@@ -1,7 +1,8 @@
 //! pkg/apis/networking/validation/validation.go: Ingresses (`ValidateIngressCreate`,
 //! `ValidateIngressSpec` and the functions it calls), and the warning of
 //! pkg/registry/networking/ingress/strategy.go (`WarningsOnCreate`).
-//! NetworkPolicies are validated by their compiler (`netpol/policy.rs`).
+//! NetworkPolicies are validated by their compiler (`netpol/policy.rs`), except
+//! the keys and values of their label selectors (`network_policy_selectors`).
 //!
 //! Two things read differently from the Go types: k8s-openapi reads an
 //! absent `pathType` or backend `service.name` as an empty string, so an
@@ -11,9 +12,10 @@
 //! an alpha feature gate, off by default.
 
 use k8s_openapi::api::core::v1::TypedLocalObjectReference;
-use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress, IngressBackend};
+use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress, IngressBackend, NetworkPolicy, NetworkPolicyPeer};
 
-use super::field::{invalid, not_supported, port_name_problems, port_num_problems, quoted, required};
+use super::field::{invalid, is_ip_sloppy, not_supported, port_name_problems, port_num_problems, quoted, required};
+use super::selector::{Checks, label_selector};
 use super::{Found, rule};
 use crate::load::NameRule;
 
@@ -123,19 +125,6 @@ fn host_problems(host: &str, at: &str, rule_host: bool, out: &mut Vec<Found>) {
             push(&problem);
         }
     }
-}
-
-/// `netutils.ParseIPSloppy`: an IPv6 address, or an IPv4 address whose
-/// parts may carry leading zeros (read as decimal).
-fn is_ip_sloppy(text: &str) -> bool {
-    if text.contains(':') {
-        return text.parse::<std::net::Ipv6Addr>().is_ok();
-    }
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 255))
 }
 
 /// `IsWildcardDNS1123Subdomain`: `*.` then a DNS subdomain, 253 characters at most.
@@ -261,6 +250,35 @@ fn typed_local_object_reference(reference: &TypedLocalObjectReference, at: &str,
                 ));
             }
         }
+    }
+}
+
+/// `ValidateNetworkPolicySpec` / `ValidateNetworkPolicyPeer`: the label
+/// selectors of the policy and of every peer, in upstream's order (podSelector,
+/// then each ingress rule's peers, then each egress rule's). Only their keys
+/// and values: an unknown operator or a wrong number of values is refused by
+/// the policy compiler (`netpol-invalid`), which leaves the policy out.
+pub fn network_policy_selectors(policy: &NetworkPolicy, out: &mut Vec<Found>) {
+    let Some(spec) = &policy.spec else { return };
+    let rule = rule::LABEL_SELECTOR;
+    if let Some(selector) = &spec.pod_selector {
+        label_selector(selector, "spec.podSelector", Checks::Names, rule, out);
+    }
+    let peers = |peers: Option<&Vec<NetworkPolicyPeer>>, at: String, out: &mut Vec<Found>| {
+        for (j, peer) in peers.into_iter().flatten().enumerate() {
+            if let Some(selector) = &peer.pod_selector {
+                label_selector(selector, &format!("{at}[{j}].podSelector"), Checks::Names, rule, out);
+            }
+            if let Some(selector) = &peer.namespace_selector {
+                label_selector(selector, &format!("{at}[{j}].namespaceSelector"), Checks::Names, rule, out);
+            }
+        }
+    };
+    for (i, ingress) in spec.ingress.iter().flatten().enumerate() {
+        peers(ingress.from.as_ref(), format!("spec.ingress[{i}].from"), out);
+    }
+    for (i, egress) in spec.egress.iter().flatten().enumerate() {
+        peers(egress.to.as_ref(), format!("spec.egress[{i}].to"), out);
     }
 }
 

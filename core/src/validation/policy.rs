@@ -3,10 +3,12 @@
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
 use super::field::{int_or_string, invalid, label_selector, positive_int_or_percent};
+use super::selector::{Checks, label_selector as label_selector_checks};
 use super::{Found, rule};
 
 /// `ValidatePodDisruptionBudgetSpec`: at most one of minAvailable and
-/// maxUnavailable, each a non-negative number or a percentage up to 100%.
+/// maxUnavailable, each a non-negative number or a percentage up to 100%;
+/// then the selector (`ValidateLabelSelector`).
 pub fn pod_disruption_budget(pdb: &PodDisruptionBudget, out: &mut Vec<Found>) {
     let Some(spec) = &pdb.spec else { return };
     if spec.min_available.is_some() && spec.max_unavailable.is_some() {
@@ -34,5 +36,8 @@ pub fn pod_disruption_budget(pdb: &PodDisruptionBudget, out: &mut Vec<Found>) {
                 out.push(Found::new(rule::PDB_BUDGET, at.clone(), message));
             }
         }
+    }
+    if let Some(selector) = &spec.selector {
+        label_selector_checks(selector, "spec.selector", Checks::All, rule::LABEL_SELECTOR, out);
     }
 }

@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
 use super::field::{duplicate, forbidden, invalid, not_supported, qualified_name_problems, quoted, required};
+use super::selector::Checks;
 use super::{Found, rule};
 use crate::admission::quota::{is_standard_quota_resource, scope_valid_for_resource};
 use crate::load::NameRule;
@@ -33,6 +34,11 @@ pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>
     if modes.is_empty() {
         let at = "spec.accessModes";
         out.push(Found::new(rule::PVC_SPEC, at.into(), required(at, "at least 1 access mode is required")));
+    }
+    // ValidatePersistentVolumeClaimSpec: the selector right after the modes are
+    // required, before each mode is checked.
+    if let Some(selector) = &spec.selector {
+        super::selector::label_selector(selector, "spec.selector", Checks::All, rule::LABEL_SELECTOR, out);
     }
     let (mut read_write_once_pod, mut others) = (false, false);
     for (i, mode) in modes.iter().enumerate() {
@@ -83,6 +89,113 @@ pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>
     {
         let at = "spec.volumeMode";
         out.push(Found::new(rule::PVC_SPEC, at.into(), not_supported(at, &quoted(mode), &VOLUME_MODES)));
+    }
+    data_sources(spec, out);
+}
+
+/// A PVC's data source as validation sees it: `dataSource` and `dataSourceRef`
+/// hold the same four fields (the first has no namespace). `written` is the
+/// field the manifest set, where a finding about it is located.
+struct DataSource<'a> {
+    api_group: Option<&'a str>,
+    kind: &'a str,
+    name: &'a str,
+    namespace: Option<&'a str>,
+    written: &'static str,
+}
+
+/// `validateDataSource` / `validateDataSourceRef` and their agreement, after
+/// the PVC strategy's `NormalizeDataSources` (pkg/api/persistentvolumeclaim/util.go):
+/// a `dataSource` alone is copied to `dataSourceRef`, and a `dataSourceRef`
+/// without a namespace to `dataSource`, so a mistake in the one written is
+/// reported for both fields, as the API server answers (docs/semantics/validation.md §7).
+fn data_sources(spec: &PersistentVolumeClaimSpec, out: &mut Vec<Found>) {
+    let local = spec.data_source.as_ref().map(|d| DataSource {
+        api_group: d.api_group.as_deref(),
+        kind: &d.kind,
+        name: &d.name,
+        namespace: None,
+        written: "spec.dataSource",
+    });
+    let reference = spec.data_source_ref.as_ref().map(|d| DataSource {
+        api_group: d.api_group.as_deref(),
+        kind: &d.kind,
+        name: &d.name,
+        namespace: d.namespace.as_deref(),
+        written: "spec.dataSourceRef",
+    });
+    let cross_namespace = reference.as_ref().is_some_and(|r| r.namespace.is_some_and(|n| !n.is_empty()));
+    let (local, reference) = match (local, reference) {
+        (Some(local), None) => {
+            let copy = DataSource { namespace: None, ..local };
+            (Some(local), Some(copy))
+        }
+        (None, Some(reference)) if !cross_namespace => {
+            let copy = DataSource { namespace: None, ..reference };
+            (Some(copy), Some(reference))
+        }
+        pair => pair,
+    };
+    if let Some(local) = &local {
+        data_source(local, "spec.dataSource", out);
+    }
+    if let Some(reference) = &reference {
+        data_source(reference, "spec.dataSourceRef", out);
+    }
+    match (&local, &reference) {
+        (Some(local), Some(_)) if cross_namespace => out.push(Found::new(
+            rule::PVC_SPEC,
+            local.written.into(),
+            invalid("spec", "spec.dataSource", "may not be specified when dataSourceRef.namespace is specified"),
+        )),
+        (Some(local), Some(reference))
+            if (local.api_group, local.kind, local.name) != (reference.api_group, reference.kind, reference.name) =>
+        {
+            out.push(Found::new(
+                rule::PVC_SPEC,
+                local.written.into(),
+                invalid("spec", "spec.dataSource", "must match dataSourceRef"),
+            ))
+        }
+        _ => {}
+    }
+}
+
+/// `validateDataSource` / `validateDataSourceRef` on create (an invalid API
+/// group is only tolerated in an object stored before the check existed).
+fn data_source(source: &DataSource, at: &str, out: &mut Vec<Found>) {
+    let place = |field: &str| format!("{}.{field}", source.written);
+    if source.name.is_empty() {
+        let name_at = format!("{at}.name");
+        out.push(Found::new(rule::PVC_SPEC, place("name"), required(&name_at, "")));
+    }
+    if source.kind.is_empty() {
+        let kind_at = format!("{at}.kind");
+        out.push(Found::new(rule::PVC_SPEC, place("kind"), required(&kind_at, "")));
+    }
+    let api_group = source.api_group.unwrap_or_default();
+    if api_group.is_empty() && source.kind != "PersistentVolumeClaim" {
+        out.push(Found::new(
+            rule::PVC_SPEC,
+            place("kind"),
+            invalid(at, &quoted(source.kind), "must be 'PersistentVolumeClaim' when referencing the default apiGroup"),
+        ));
+    }
+    if !api_group.is_empty() {
+        let group_at = format!("{at}.apiGroup");
+        for problem in NameRule::Dns1123Subdomain.problems(api_group) {
+            out.push(Found::new(rule::PVC_SPEC, place("apiGroup"), invalid(&group_at, &quoted(api_group), &problem)));
+        }
+    }
+    if let Some(namespace) = source.namespace.filter(|n| !n.is_empty()) {
+        let namespace_at = format!("{at}.namespace");
+        for problem in NameRule::Dns1123Label.problems(namespace) {
+            out.push(Found::new(
+                rule::PVC_SPEC,
+                place("namespace"),
+                invalid(&namespace_at, &quoted(namespace), &problem),
+            ));
+        }
     }
 }
 
