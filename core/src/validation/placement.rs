@@ -19,7 +19,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use super::field::{
     duplicate, forbidden, invalid, json_string, label_name, label_value_problems, not_supported, quoted, required,
 };
-use super::selector::{Checks, label_selector};
+use super::selector::{Checks, Operators, label_selector, operator_and_values};
 use super::{Found, rule};
 use crate::load::NameRule;
 
@@ -49,32 +49,7 @@ fn node_selector_term(term: &NodeSelectorTerm, base: &str, any_values: bool, out
         let at = format!("{base}.matchExpressions[{j}]");
         let values = requirement.values.as_deref().unwrap_or_default();
         let values_at = format!("{at}.values");
-        match requirement.operator.as_str() {
-            "In" | "NotIn" if values.is_empty() => out.push(Found::new(
-                rule,
-                values_at.clone(),
-                required(&values_at, "must be specified when `operator` is 'In' or 'NotIn'"),
-            )),
-            "Exists" | "DoesNotExist" if !values.is_empty() => out.push(Found::new(
-                rule,
-                values_at.clone(),
-                forbidden(&values_at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-            )),
-            "Gt" | "Lt" if values.len() != 1 => out.push(Found::new(
-                rule,
-                values_at.clone(),
-                required(&values_at, "must be specified single value when `operator` is 'Lt' or 'Gt'"),
-            )),
-            "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
-            other => {
-                let operator_at = format!("{at}.operator");
-                out.push(Found::new(
-                    rule,
-                    operator_at.clone(),
-                    invalid(&operator_at, &json_string(other), "not a valid selector operator"),
-                ));
-            }
-        }
+        operator_and_values(&requirement.operator, values, &at, Operators::Node, rule, out);
         let key_at = format!("{at}.key");
         for message in label_name(&key_at, &requirement.key) {
             out.push(Found::new(rule, key_at.clone(), message));

@@ -46,27 +46,7 @@ pub fn label_selector(selector: &LabelSelector, at: &str, checks: Checks, rule: 
         let values = requirement.values.as_deref().unwrap_or_default();
         let values_at = format!("{base}.values");
         if checks == Checks::All {
-            match requirement.operator.as_str() {
-                "In" | "NotIn" if values.is_empty() => out.push(Found::new(
-                    rule,
-                    values_at.clone(),
-                    required(&values_at, "must be specified when `operator` is 'In' or 'NotIn'"),
-                )),
-                "Exists" | "DoesNotExist" if !values.is_empty() => out.push(Found::new(
-                    rule,
-                    values_at.clone(),
-                    forbidden(&values_at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-                )),
-                "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-                other => {
-                    let operator_at = format!("{base}.operator");
-                    out.push(Found::new(
-                        rule,
-                        operator_at.clone(),
-                        invalid(&operator_at, &quoted(other), "not a valid selector operator"),
-                    ));
-                }
-            }
+            operator_and_values(&requirement.operator, values, &base, Operators::Label, rule, out);
         }
         let key_at = format!("{base}.key");
         for message in label_name(&key_at, &requirement.key) {
@@ -77,6 +57,58 @@ pub fn label_selector(selector: &LabelSelector, at: &str, checks: Checks, rule: 
             for problem in label_value_problems(value) {
                 out.push(Found::new(rule, value_at.clone(), invalid(&value_at, &quoted(value), &problem)));
             }
+        }
+    }
+}
+
+/// The operators a requirement may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operators {
+    /// A label selector's: In, NotIn, Exists, DoesNotExist.
+    Label,
+    /// A node selector's: those and Gt, Lt.
+    Node,
+}
+
+/// The operator and value-count checks `ValidateLabelSelectorRequirement` and
+/// `ValidateNodeSelectorRequirement` share: In and NotIn need values, Exists
+/// and DoesNotExist forbid them, Gt and Lt (node selectors only) take exactly
+/// one, anything else is "not a valid selector operator".
+pub fn operator_and_values(
+    operator: &str,
+    values: &[String],
+    base: &str,
+    operators: Operators,
+    rule: &'static Rule,
+    out: &mut Vec<Found>,
+) {
+    let values_at = format!("{base}.values");
+    let node = operators == Operators::Node;
+    match operator {
+        "In" | "NotIn" if values.is_empty() => out.push(Found::new(
+            rule,
+            values_at.clone(),
+            required(&values_at, "must be specified when `operator` is 'In' or 'NotIn'"),
+        )),
+        "Exists" | "DoesNotExist" if !values.is_empty() => out.push(Found::new(
+            rule,
+            values_at.clone(),
+            forbidden(&values_at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+        )),
+        "Gt" | "Lt" if node && values.len() != 1 => out.push(Found::new(
+            rule,
+            values_at.clone(),
+            required(&values_at, "must be specified single value when `operator` is 'Lt' or 'Gt'"),
+        )),
+        "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+        "Gt" | "Lt" if node => {}
+        other => {
+            let operator_at = format!("{base}.operator");
+            out.push(Found::new(
+                rule,
+                operator_at.clone(),
+                invalid(&operator_at, &quoted(other), "not a valid selector operator"),
+            ));
         }
     }
 }
