@@ -17,7 +17,7 @@ const KEY_MESSAGE: &str = "a valid config key must consist of alphanumeric chara
 
 /// `validation.IsConfigMapKey`: at most 253 characters of `[-._a-zA-Z0-9]`,
 /// and not `.`, `..` or starting with `..` (it names a file in a volume).
-fn key_problems(key: &str) -> Vec<&'static str> {
+pub(super) fn key_problems(key: &str) -> Vec<&'static str> {
     let mut problems = Vec::new();
     if key.len() > 253 {
         problems.push("must be no more than 253 characters");

@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
     Container, LifecycleHandler, Namespace, PodSpec, PodTemplateSpec, Probe, ReplicationController, Service,
-    ServicePort,
+    ServicePort, Volume,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{
-    duplicate, forbidden, invalid, nonnegative, not_found, not_supported, port_name_problems, port_num_or_name,
-    port_num_problems, qualified_name_problems, quoted, required, string_map,
+    duplicate, forbidden, invalid, nonnegative, not_supported, port_name_problems, port_num_or_name, port_num_problems,
+    qualified_name_problems, quoted, required, string_map,
 };
 use super::{Found, rule};
 use crate::load::NameRule;
@@ -37,7 +37,9 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     let is_pod = pod_labels.is_some();
     // hostUsers defaults to true (the pod shares the host's user namespace).
     let host_users = spec.host_users != Some(false);
-    let volumes = volumes(spec, base, out);
+    let volumes = super::volumes::volumes(spec, base, out);
+    // SetDefaults_PodSpec: the restart policy defaults to Always.
+    let restart_policy = spec.restart_policy.as_deref().filter(|p| !p.is_empty()).unwrap_or("Always");
     let containers = &spec.containers;
     let init = spec.init_containers.as_deref().unwrap_or_default();
     // validateContainers then validateInitContainers: one name space for both,
@@ -45,7 +47,7 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     let mut names: BTreeSet<&str> = BTreeSet::new();
     for (i, c) in containers.iter().enumerate() {
         let path = format!("{base}.containers[{i}]");
-        container(c, &path, &volumes, is_pod, host_users, out);
+        container(c, &path, &volumes, is_pod, host_users, restart_policy, out);
         if !names.insert(c.name.as_str()) {
             out.push(Found::new(
                 rule::CONTAINER_NAME,
@@ -53,10 +55,23 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
                 duplicate(&format!("{path}.name"), &quoted(&c.name)),
             ));
         }
+        if c.restart_policy.is_some() {
+            let at = format!("{path}.restartPolicy");
+            out.push(Found::new(
+                rule::CONTAINER_POLICY,
+                at.clone(),
+                forbidden(&at, "may not be set for non-init containers"),
+            ));
+        }
     }
     for (i, c) in init.iter().enumerate() {
         let path = format!("{base}.initContainers[{i}]");
-        container(c, &path, &volumes, is_pod, host_users, out);
+        container(c, &path, &volumes, is_pod, host_users, restart_policy, out);
+        // validateInitContainerRestartPolicy: only Always (a sidecar).
+        if let Some(policy) = c.restart_policy.as_deref().filter(|p| *p != "Always") {
+            let at = format!("{path}.restartPolicy");
+            out.push(Found::new(rule::CONTAINER_POLICY, at.clone(), not_supported(&at, &quoted(policy), &["Always"])));
+        }
         if names.contains(c.name.as_str()) {
             out.push(Found::new(
                 rule::CONTAINER_NAME,
@@ -113,31 +128,16 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     warnings(spec, base, out);
 }
 
-/// `ValidateVolumes`' names: required, DNS-1123 labels, unique. Returns the names.
-fn volumes<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTreeSet<&'a str> {
-    let mut names = BTreeSet::new();
-    for (i, volume) in spec.volumes.iter().flatten().enumerate() {
-        let at = format!("{base}.volumes[{i}].name");
-        if volume.name.is_empty() {
-            out.push(Found::new(rule::VOLUME_NAME, at.clone(), required(&at, "")));
-        } else {
-            for message in dns1123_label(&at, &volume.name) {
-                out.push(Found::new(rule::VOLUME_NAME, at.clone(), message));
-            }
-        }
-        if !names.insert(volume.name.as_str()) {
-            out.push(Found::new(rule::VOLUME_NAME, at.clone(), duplicate(&at, &quoted(&volume.name))));
-        }
-    }
-    names
-}
-
+/// `validateContainerCommon`, then the probes and hooks (checked for every
+/// container here; an init container that may not have them is refused for
+/// having them by the caller).
 fn container(
     c: &Container,
     path: &str,
-    volumes: &BTreeSet<&str>,
+    volumes: &BTreeMap<&str, &Volume>,
     is_pod: bool,
     host_users: bool,
+    restart_policy: &str,
     out: &mut Vec<Found>,
 ) {
     let name_path = format!("{path}.name");
@@ -152,9 +152,22 @@ fn container(
         let at = format!("{path}.image");
         out.push(Found::new(rule::CONTAINER_IMAGE, at.clone(), required(&at, "")));
     }
+    // Defaulted to File when empty.
+    if let Some(policy) = c.termination_message_policy.as_deref().filter(|p| !p.is_empty()) {
+        one_of(policy, &format!("{path}.terminationMessagePolicy"), &["File", "FallbackToLogsOnError"], out);
+    }
     container_ports(c, path, out);
-    env(c, path, out);
-    volume_mounts(c, path, volumes, out);
+    super::env::env(c, path, out);
+    super::volumes::mounts(c, path, volumes, out);
+    // validatePullPolicy; defaulted (Always for :latest or no tag) when empty.
+    if let Some(policy) = c.image_pull_policy.as_deref().filter(|p| !p.is_empty()) {
+        one_of(policy, &format!("{path}.imagePullPolicy"), &["Always", "IfNotPresent", "Never"], out);
+    }
+    resize_policy(c, path, restart_policy, out);
+    // validateContainerCommon ends with the container's security context.
+    if let Some(context) = &c.security_context {
+        super::security_context::container(context, path, host_users, out);
+    }
     for (field, probe) in [
         ("livenessProbe", &c.liveness_probe),
         ("readinessProbe", &c.readiness_probe),
@@ -170,10 +183,6 @@ fn container(
                 lifecycle_handler(hook, &format!("{path}.lifecycle.{field}"), out);
             }
         }
-    }
-    // validateContainerCommon ends with the container's security context.
-    if let Some(context) = &c.security_context {
-        super::security_context::container(context, path, host_users, out);
     }
 }
 
@@ -238,50 +247,6 @@ fn protocol(protocol: Option<&str>, at: &str, rule: &'static super::Rule, out: &
 
 /// `validateEnv`: a name is required and, with relaxed environment variable
 /// validation (GA since 1.34), any printable ASCII but `=` (`IsRelaxedEnvVarName`).
-fn env(c: &Container, path: &str, out: &mut Vec<Found>) {
-    for (i, var) in c.env.iter().flatten().enumerate() {
-        let at = format!("{path}.env[{i}].name");
-        if var.name.is_empty() {
-            out.push(Found::new(rule::ENV_NAME, at.clone(), required(&at, "")));
-        } else if !var.name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'=') {
-            out.push(Found::new(
-                rule::ENV_NAME,
-                at.clone(),
-                invalid(
-                    &at,
-                    &quoted(&var.name),
-                    "a valid environment variable name must consist only of printable ASCII characters other than '='",
-                ),
-            ));
-        }
-    }
-}
-
-/// `validateVolumeMounts`: a name naming a volume of the pod, a mountPath, each
-/// mountPath once.
-fn volume_mounts(c: &Container, path: &str, volumes: &BTreeSet<&str>, out: &mut Vec<Found>) {
-    let mut mount_paths = BTreeSet::new();
-    for (i, mount) in c.volume_mounts.iter().flatten().enumerate() {
-        let at = format!("{path}.volumeMounts[{i}]");
-        let name_path = format!("{at}.name");
-        if mount.name.is_empty() {
-            out.push(Found::new(rule::VOLUME_MOUNT, name_path.clone(), required(&name_path, "")));
-        } else if !volumes.contains(mount.name.as_str()) {
-            out.push(Found::new(rule::VOLUME_MOUNT, name_path.clone(), not_found(&name_path, &quoted(&mount.name))));
-        }
-        let mount_path = format!("{at}.mountPath");
-        if mount.mount_path.is_empty() {
-            out.push(Found::new(rule::VOLUME_MOUNT, mount_path.clone(), required(&mount_path, "")));
-        } else if !mount_paths.insert(mount.mount_path.as_str()) {
-            out.push(Found::new(
-                rule::VOLUME_MOUNT,
-                mount_path.clone(),
-                invalid(&mount_path, &quoted(&mount.mount_path), "must be unique"),
-            ));
-        }
-    }
-}
-
 /// `validateProbe`: exactly one handler (`validateHandler`), non-negative
 /// numbers, and a successThreshold of 1 for liveness and startup probes.
 fn probe(probe: &Probe, path: &str, kind: &str, out: &mut Vec<Found>) {
@@ -632,6 +597,47 @@ pub fn namespace(namespace: &Namespace, out: &mut Vec<Found>) {
                 rule::NAMESPACE_FINALIZER,
                 place,
                 invalid(at, &quoted(finalizer), "name is neither a standard finalizer name nor is it fully qualified"),
+            ));
+        }
+    }
+}
+
+/// A value from a fixed set, else `NotSupported` listing the set.
+fn one_of(value: &str, at: &str, valid: &[&str], out: &mut Vec<Found>) {
+    if !valid.contains(&value) {
+        out.push(Found::new(rule::CONTAINER_POLICY, at.to_owned(), not_supported(at, &quoted(value), valid)));
+    }
+}
+
+/// `validateResizePolicy`: cpu or memory, each once, with NotRequired or
+/// RestartContainer (only NotRequired in a pod that never restarts). Upstream
+/// reports all but the duplicate on the list's own path.
+fn resize_policy(c: &Container, path: &str, restart_policy: &str, out: &mut Vec<Found>) {
+    const RESOURCES: [&str; 2] = ["cpu", "memory"];
+    const POLICIES: [&str; 2] = ["NotRequired", "RestartContainer"];
+    let at = format!("{path}.resizePolicy");
+    let mut seen = BTreeSet::new();
+    for (i, policy) in c.resize_policy.iter().flatten().enumerate() {
+        let place = format!("{at}[{i}]");
+        let mut push = |message: String| out.push(Found::new(rule::CONTAINER_POLICY, place.clone(), message));
+        if !seen.insert(policy.resource_name.as_str()) {
+            push(duplicate(&place, &quoted(&policy.resource_name)));
+        }
+        match policy.resource_name.as_str() {
+            "" => push(required(&at, "")),
+            name if !RESOURCES.contains(&name) => push(not_supported(&at, &quoted(name), &RESOURCES)),
+            _ => {}
+        }
+        match policy.restart_policy.as_str() {
+            "" => push(required(&at, "")),
+            name if !POLICIES.contains(&name) => push(not_supported(&at, &quoted(name), &POLICIES)),
+            _ => {}
+        }
+        if restart_policy == "Never" && policy.restart_policy != "NotRequired" {
+            push(invalid(
+                &at,
+                &quoted(&policy.restart_policy),
+                "must be 'NotRequired' when `restartPolicy` is 'Never'",
             ));
         }
     }

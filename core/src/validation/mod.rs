@@ -19,6 +19,7 @@ mod batch;
 mod config;
 mod core;
 mod dns;
+mod env;
 pub mod field;
 mod go_json;
 mod networking;
@@ -31,6 +32,7 @@ mod scheduling;
 mod security_context;
 mod selector;
 mod taints;
+mod volumes;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::Object;
@@ -151,8 +153,8 @@ pub mod rule {
     pub const VOLUME_MOUNT: &Rule = &Rule {
         id: "volume-mount",
         severity: Error,
-        upstream: "core validateVolumeMounts",
-        checks: "each volumeMount names a volume of the pod and has a mountPath used once",
+        upstream: "core ValidateVolumeMounts (validateMountPropagation, validateMountRecursiveReadOnly)",
+        checks: "each volumeMount names a volume of the pod that was accepted and has a mountPath used once; subPath and subPathExpr relative without '..', not both, not into an image volume; mountPropagation None, HostToContainer or Bidirectional (only for privileged containers); recursiveReadOnly Disabled, or Enabled / IfPossible on a readOnly mount without propagation",
         equivalents: &[],
     };
     pub const PROBE: &Rule = &Rule {
@@ -337,6 +339,27 @@ pub mod rule {
         checks: "a pod's topology spread constraints: maxSkew and minDomains above zero, a topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway (minDomains only with DoNotSchedule), each topologyKey and whenUnsatisfiable pair once, node inclusion policies Honor or Ignore, matchLabelKeys only with a labelSelector, label names not already in it, and a valid labelSelector",
         equivalents: &[("kube-score", &["pod-topology-spread-constraints"])],
     };
+    pub const CONTAINER_POLICY: &Rule = &Rule {
+        id: "container-policy",
+        severity: Error,
+        upstream: "core validateContainerCommon (terminationMessagePolicy, validatePullPolicy, validateResizePolicy), validateContainers, validateInitContainerRestartPolicy",
+        checks: "a container's terminationMessagePolicy is File or FallbackToLogsOnError and imagePullPolicy Always, IfNotPresent or Never; resizePolicy names cpu or memory once each with NotRequired or RestartContainer (NotRequired only in a pod with restartPolicy Never); restartPolicy only on init containers, and only Always",
+        equivalents: &[],
+    };
+    pub const ENV_SOURCE: &Rule = &Rule {
+        id: "env-source",
+        severity: Error,
+        upstream: "core validateEnvVarValueFrom (validateObjectFieldSelector, validateContainerResourceFieldSelector, validateConfigMapKeySelector, validateSecretKeySelector) and ValidateEnvFrom",
+        checks: "an env var's valueFrom has exactly one source and no value beside it: a fieldRef to a field the downward API gives a container, a resourceFieldRef to a container resource with a supported divisor, or a ConfigMap or Secret key (a DNS-subdomain name and a config key); envFrom has exactly one of configMapRef and secretRef, naming its object, and a valid prefix",
+        equivalents: &[],
+    };
+    pub const VOLUME_SOURCE: &Rule = &Rule {
+        id: "volume-source",
+        severity: Error,
+        upstream: "core validateVolumeSource (validateHostPathVolumeSource, validateSecretVolumeSource, validateConfigMapVolumeSource, validateKeyToPath, validateDownwardAPIVolumeSource, validateProjectedVolumeSource, validateNFSVolumeSource, validateCSIVolumeSource, validateEphemeralVolumeSource, validateImageVolumeSource)",
+        checks: "each volume has exactly one source; hostPath paths set, without '..', of a known type; secret, configMap and projected sources name their objects, with item keys, relative paths without '..' used once per projected volume, and file modes 0-0777; downward API files name one field a volume may read; a PVC source names its claim; NFS has a server and an absolute path; a CSI driver name is a DNS subdomain of at most 63 characters; an ephemeral volume has a claim template whose spec is a valid claim; service account tokens live 10 minutes to 2^32 seconds",
+        equivalents: &[],
+    };
     pub const SECURITY_CONTEXT: &Rule = &Rule {
         id: "security-context",
         severity: Error,
@@ -460,6 +483,9 @@ pub const RULES: &[&Rule] = &[
     rule::NODE_AFFINITY,
     rule::POD_AFFINITY,
     rule::TOPOLOGY_SPREAD,
+    rule::CONTAINER_POLICY,
+    rule::ENV_SOURCE,
+    rule::VOLUME_SOURCE,
     rule::SECURITY_CONTEXT,
     rule::POD_DNS,
     rule::POD_REFERENCE,

@@ -24,29 +24,41 @@ const ACCESS_MODES: [&str; 4] = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce
 /// `supportedVolumeModes`, sorted.
 const VOLUME_MODES: [&str; 2] = ["Block", "Filesystem"];
 
-/// `ValidatePersistentVolumeClaimSpec`: at least one access mode, each
-/// supported and ReadWriteOncePod alone; a positive storage request; a
-/// storageClassName that can name a StorageClass; a supported volumeMode.
+/// A PersistentVolumeClaim: its spec (after the PVC strategy normalised its
+/// data sources, docs/semantics/validation.md §7).
 pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>) {
     let no_spec = PersistentVolumeClaimSpec::default();
-    let spec = pvc.spec.as_ref().unwrap_or(&no_spec);
+    claim_spec(pvc.spec.as_ref().unwrap_or(&no_spec), "spec", true, out);
+}
+
+/// The spec of an ephemeral volume's claim template, at `base`: validated as
+/// written (no strategy normalises a template's data sources).
+pub fn persistent_volume_claim_spec(spec: &PersistentVolumeClaimSpec, base: &str, out: &mut Vec<Found>) {
+    claim_spec(spec, base, false, out);
+}
+
+/// `ValidatePersistentVolumeClaimSpec` at `base`: at least one access mode, each
+/// supported and ReadWriteOncePod alone; a positive storage request; a
+/// storageClassName that can name a StorageClass; a supported volumeMode; the
+/// data sources.
+fn claim_spec(spec: &PersistentVolumeClaimSpec, base: &str, normalize: bool, out: &mut Vec<Found>) {
     let modes = spec.access_modes.as_deref().unwrap_or_default();
     if modes.is_empty() {
-        let at = "spec.accessModes";
-        out.push(Found::new(rule::PVC_SPEC, at.into(), required(at, "at least 1 access mode is required")));
+        let at = &format!("{base}.accessModes");
+        out.push(Found::new(rule::PVC_SPEC, at.clone(), required(at, "at least 1 access mode is required")));
     }
     // ValidatePersistentVolumeClaimSpec: the selector right after the modes are
     // required, before each mode is checked.
     if let Some(selector) = &spec.selector {
-        super::selector::label_selector(selector, "spec.selector", Checks::All, rule::LABEL_SELECTOR, out);
+        super::selector::label_selector(selector, &format!("{base}.selector"), Checks::All, rule::LABEL_SELECTOR, out);
     }
     let (mut read_write_once_pod, mut others) = (false, false);
     for (i, mode) in modes.iter().enumerate() {
         if !ACCESS_MODES.contains(&mode.as_str()) {
             out.push(Found::new(
                 rule::PVC_SPEC,
-                format!("spec.accessModes[{i}]"),
-                not_supported("spec.accessModes", &quoted(mode), &ACCESS_MODES),
+                format!("{base}.accessModes[{i}]"),
+                not_supported(&format!("{base}.accessModes"), &quoted(mode), &ACCESS_MODES),
             ));
         } else if mode == "ReadWriteOncePod" {
             read_write_once_pod = true;
@@ -55,23 +67,23 @@ pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>
         }
     }
     if read_write_once_pod && others {
-        let at = "spec.accessModes";
+        let at = &format!("{base}.accessModes");
         out.push(Found::new(
             rule::PVC_SPEC,
-            at.into(),
+            at.clone(),
             forbidden(at, "may not use ReadWriteOncePod with other access modes"),
         ));
     }
     // Upstream's path skips `requests`: `spec.resources[storage]`.
-    let storage_path = "spec.resources[storage]";
+    let storage_path = &format!("{base}.resources[storage]");
     match spec.resources.as_ref().and_then(|r| r.requests.as_ref()).and_then(|r| r.get("storage")) {
-        None => out.push(Found::new(rule::PVC_SPEC, "spec.resources".into(), required(storage_path, ""))),
+        None => out.push(Found::new(rule::PVC_SPEC, format!("{base}.resources"), required(storage_path, ""))),
         Some(raw) => {
             // A quantity that does not parse is refused when decoding, not here.
             if let Some(q) = parse(raw).filter(|q| q.sign() <= 0) {
                 out.push(Found::new(
                     rule::PVC_SPEC,
-                    "spec.resources.requests.storage".into(),
+                    format!("{base}.resources.requests.storage"),
                     invalid(storage_path, &quoted(&q.canonical()), "must be greater than zero"),
                 ));
             }
@@ -79,18 +91,18 @@ pub fn persistent_volume_claim(pvc: &PersistentVolumeClaim, out: &mut Vec<Found>
     }
     // ValidateClassName: a StorageClass's name, so a DNS subdomain.
     if let Some(class) = spec.storage_class_name.as_deref().filter(|c| !c.is_empty()) {
-        let at = "spec.storageClassName";
+        let at = &format!("{base}.storageClassName");
         for problem in NameRule::Dns1123Subdomain.problems(class) {
-            out.push(Found::new(rule::PVC_SPEC, at.into(), invalid(at, &quoted(class), &problem)));
+            out.push(Found::new(rule::PVC_SPEC, at.clone(), invalid(at, &quoted(class), &problem)));
         }
     }
     if let Some(mode) = spec.volume_mode.as_deref()
         && !VOLUME_MODES.contains(&mode)
     {
-        let at = "spec.volumeMode";
-        out.push(Found::new(rule::PVC_SPEC, at.into(), not_supported(at, &quoted(mode), &VOLUME_MODES)));
+        let at = &format!("{base}.volumeMode");
+        out.push(Found::new(rule::PVC_SPEC, at.clone(), not_supported(at, &quoted(mode), &VOLUME_MODES)));
     }
-    data_sources(spec, out);
+    data_sources(spec, base, normalize, out);
 }
 
 /// A PVC's data source as validation sees it: `dataSource` and `dataSourceRef`
@@ -101,7 +113,7 @@ struct DataSource<'a> {
     kind: &'a str,
     name: &'a str,
     namespace: Option<&'a str>,
-    written: &'static str,
+    written: String,
 }
 
 /// `validateDataSource` / `validateDataSourceRef` and their agreement, after
@@ -109,52 +121,56 @@ struct DataSource<'a> {
 /// a `dataSource` alone is copied to `dataSourceRef`, and a `dataSourceRef`
 /// without a namespace to `dataSource`, so a mistake in the one written is
 /// reported for both fields, as the API server answers (docs/semantics/validation.md §7).
-fn data_sources(spec: &PersistentVolumeClaimSpec, out: &mut Vec<Found>) {
+fn data_sources(spec: &PersistentVolumeClaimSpec, base: &str, normalize: bool, out: &mut Vec<Found>) {
     let local = spec.data_source.as_ref().map(|d| DataSource {
         api_group: d.api_group.as_deref(),
         kind: &d.kind,
         name: &d.name,
         namespace: None,
-        written: "spec.dataSource",
+        written: format!("{base}.dataSource"),
     });
     let reference = spec.data_source_ref.as_ref().map(|d| DataSource {
         api_group: d.api_group.as_deref(),
         kind: &d.kind,
         name: &d.name,
         namespace: d.namespace.as_deref(),
-        written: "spec.dataSourceRef",
+        written: format!("{base}.dataSourceRef"),
     });
     let cross_namespace = reference.as_ref().is_some_and(|r| r.namespace.is_some_and(|n| !n.is_empty()));
     let (local, reference) = match (local, reference) {
-        (Some(local), None) => {
-            let copy = DataSource { namespace: None, ..local };
+        (Some(local), None) if normalize => {
+            let copy = DataSource { namespace: None, written: local.written.clone(), ..local };
             (Some(local), Some(copy))
         }
-        (None, Some(reference)) if !cross_namespace => {
-            let copy = DataSource { namespace: None, ..reference };
+        (None, Some(reference)) if normalize && !cross_namespace => {
+            let copy = DataSource { namespace: None, written: reference.written.clone(), ..reference };
             (Some(copy), Some(reference))
         }
         pair => pair,
     };
     if let Some(local) = &local {
-        data_source(local, "spec.dataSource", out);
+        data_source(local, &format!("{base}.dataSource"), out);
     }
     if let Some(reference) = &reference {
-        data_source(reference, "spec.dataSourceRef", out);
+        data_source(reference, &format!("{base}.dataSourceRef"), out);
     }
     match (&local, &reference) {
         (Some(local), Some(_)) if cross_namespace => out.push(Found::new(
             rule::PVC_SPEC,
-            local.written.into(),
-            invalid("spec", "spec.dataSource", "may not be specified when dataSourceRef.namespace is specified"),
+            local.written.clone(),
+            invalid(
+                base,
+                &format!("{base}.dataSource"),
+                "may not be specified when dataSourceRef.namespace is specified",
+            ),
         )),
         (Some(local), Some(reference))
             if (local.api_group, local.kind, local.name) != (reference.api_group, reference.kind, reference.name) =>
         {
             out.push(Found::new(
                 rule::PVC_SPEC,
-                local.written.into(),
-                invalid("spec", "spec.dataSource", "must match dataSourceRef"),
+                local.written.clone(),
+                invalid(base, &format!("{base}.dataSource"), "must match dataSourceRef"),
             ))
         }
         _ => {}
