@@ -125,6 +125,9 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     }
     super::dns::host_aliases(spec, base, out);
     super::dns::priority_class_name(spec, base, out);
+    pod_spec_fields(spec, base, out);
+    super::security_context::host_users(spec, base, out);
+    super::security_context::os(spec, base, out);
     warnings(spec, base, out);
 }
 
@@ -163,6 +166,7 @@ fn container(
     if let Some(policy) = c.image_pull_policy.as_deref().filter(|p| !p.is_empty()) {
         one_of(policy, &format!("{path}.imagePullPolicy"), &["Always", "IfNotPresent", "Never"], out);
     }
+    container_resources(c, path, out);
     resize_policy(c, path, restart_policy, out);
     // validateContainerCommon ends with the container's security context.
     if let Some(context) = &c.security_context {
@@ -639,6 +643,86 @@ fn resize_policy(c: &Container, path: &str, restart_policy: &str, out: &mut Vec<
                 &quoted(&policy.restart_policy),
                 "must be 'NotRequired' when `restartPolicy` is 'Never'",
             ));
+        }
+    }
+}
+
+/// `ValidateContainerResourceRequirements`, the parts admission does not own
+/// (it checks the values against each other, after LimitRange defaults): each
+/// name a container resource (`validateContainerResourceName`), an extended
+/// resource a whole number (`ValidateResourceQuantityValue`), and huge pages
+/// only beside cpu or memory. Names in sorted order, limits first.
+fn container_resources(c: &Container, path: &str, out: &mut Vec<Found>) {
+    let Some(resources) = &c.resources else { return };
+    let rule = rule::CONTAINER_RESOURCE;
+    let mut huge_pages = false;
+    let mut cpu_or_memory = false;
+    for (field, list) in [("limits", &resources.limits), ("requests", &resources.requests)] {
+        for (name, quantity) in list.iter().flatten() {
+            let at = format!("{path}.resources.{field}[{name}]");
+            let place = format!("{path}.resources.{field}.{name}");
+            for problem in super::resources::container_resource_name_problems(name) {
+                out.push(Found::new(rule, place.clone(), invalid(&at, &quoted(name), &problem)));
+            }
+            let parsed = crate::quantity::Quantity::parse(quantity.0.trim()).ok();
+            if super::resources::is_integer_resource(name)
+                && let Some(q) = parsed.as_ref().filter(|q| q.milli_value().is_some_and(|m| m % 1000 != 0))
+            {
+                out.push(Found::new(rule, place.clone(), invalid(&at, &quoted(&q.canonical()), "must be an integer")));
+            }
+            huge_pages |= name.starts_with("hugepages-");
+            cpu_or_memory |= matches!(name.as_str(), "cpu" | "memory");
+        }
+    }
+    if huge_pages && !cpu_or_memory {
+        let at = format!("{path}.resources");
+        out.push(Found::new(rule, at.clone(), forbidden(&at, "HugePages require cpu or memory")));
+    }
+}
+
+/// The rest of `ValidatePodSpec` that kubeplay checks, in its order:
+/// `validatePodHostNetworkDeps` (with the host network a set hostPort must be
+/// the containerPort; an unset one is defaulted to it), `validateSchedulingGates`,
+/// `activeDeadlineSeconds` and `ValidatePreemptionPolicy`.
+fn pod_spec_fields(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
+    let rule = rule::POD_SPEC_FIELD;
+    if spec.host_network == Some(true) {
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (j, port) in c.ports.iter().flatten().enumerate() {
+                let host_port = port.host_port.unwrap_or_default();
+                if host_port != 0 && host_port != port.container_port {
+                    let at = format!("{base}.containers[{i}].ports[{j}].hostPort");
+                    let detail = "must match `containerPort` when `hostNetwork` is true";
+                    out.push(Found::new(rule, at.clone(), invalid(&at, &host_port.to_string(), detail)));
+                }
+            }
+        }
+    }
+    let mut gates = BTreeSet::new();
+    for (i, gate) in spec.scheduling_gates.iter().flatten().enumerate() {
+        let at = format!("{base}.schedulingGates[{i}]");
+        for problem in qualified_name_problems(&gate.name) {
+            out.push(Found::new(rule, at.clone(), invalid(&at, &quoted(&gate.name), &problem)));
+        }
+        if !gates.insert(gate.name.as_str()) {
+            out.push(Found::new(rule, at.clone(), duplicate(&at, &quoted(&gate.name))));
+        }
+    }
+    if let Some(deadline) = spec.active_deadline_seconds.filter(|d| !(1..=i64::from(i32::MAX)).contains(d)) {
+        let at = format!("{base}.activeDeadlineSeconds");
+        let detail = "must be between 1 and 2147483647, inclusive";
+        out.push(Found::new(rule, at.clone(), invalid(&at, &deadline.to_string(), detail)));
+    }
+    if let Some(policy) = spec.preemption_policy.as_deref() {
+        let at = format!("{base}.preemptionPolicy");
+        match policy {
+            "PreemptLowerPriority" | "Never" => {}
+            "" => out.push(Found::new(rule, at.clone(), required(&at, ""))),
+            other => out.push(Found::new(
+                rule,
+                at.clone(),
+                not_supported(&at, &quoted(other), &["PreemptLowerPriority", "Never"]),
+            )),
         }
     }
 }

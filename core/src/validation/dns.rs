@@ -176,10 +176,17 @@ pub fn names(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
     check(rule::POD_DNS, "subdomain", spec.subdomain.as_deref(), NameRule::Dns1123Label);
 }
 
-/// `priorityClassName`, which `ValidatePodSpec` checks after the host aliases.
+/// `priorityClassName` and `runtimeClassName`, which `ValidatePodSpec` checks
+/// after the host aliases.
 pub fn priority_class_name(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
     if let Some(name) = spec.priority_class_name.as_deref().filter(|n| !n.is_empty()) {
         let at = format!("{base}.priorityClassName");
+        for problem in NameRule::Dns1123Subdomain.problems(name) {
+            push(out, rule::POD_REFERENCE, &at, invalid(&at, &quoted(name), &problem));
+        }
+    }
+    if let Some(name) = spec.runtime_class_name.as_deref() {
+        let at = format!("{base}.runtimeClassName");
         for problem in NameRule::Dns1123Subdomain.problems(name) {
             push(out, rule::POD_REFERENCE, &at, invalid(&at, &quoted(name), &problem));
         }

@@ -346,6 +346,20 @@ pub mod rule {
         checks: "a container's terminationMessagePolicy is File or FallbackToLogsOnError and imagePullPolicy Always, IfNotPresent or Never; resizePolicy names cpu or memory once each with NotRequired or RestartContainer (NotRequired only in a pod with restartPolicy Never); restartPolicy only on init containers, and only Always",
         equivalents: &[],
     };
+    pub const CONTAINER_RESOURCE: &Rule = &Rule {
+        id: "container-resource",
+        severity: Error,
+        upstream: "core ValidateContainerResourceRequirements (validateContainerResourceName, ValidateResourceQuantityValue); the values against each other are checked by admission",
+        checks: "a container's requests and limits name cpu, memory, ephemeral-storage, huge pages or an extended resource (a domain-qualified name outside kubernetes.io); extended resources in whole numbers; huge pages only with cpu or memory",
+        equivalents: &[],
+    };
+    pub const POD_SPEC_FIELD: &Rule = &Rule {
+        id: "pod-spec-field",
+        severity: Error,
+        upstream: "core ValidatePodSpec (validatePodHostNetworkDeps, validateSchedulingGates, activeDeadlineSeconds, ValidatePreemptionPolicy)",
+        checks: "with hostNetwork a container's hostPort, when set, equals its containerPort; scheduling gates are qualified names, each once; activeDeadlineSeconds 1-2147483647; preemptionPolicy PreemptLowerPriority or Never",
+        equivalents: &[],
+    };
     pub const ENV_SOURCE: &Rule = &Rule {
         id: "env-source",
         severity: Error,
@@ -363,8 +377,8 @@ pub mod rule {
     pub const SECURITY_CONTEXT: &Rule = &Rule {
         id: "security-context",
         severity: Error,
-        upstream: "core validatePodSpecSecurityContext / ValidateSecurityContext (validateSysctls, ValidateHostSysctl, validateSeccompProfileField, ValidateAppArmorProfileField, validateWindowsSecurityContextOptions)",
-        checks: "pod and container security contexts: user and group ids 0-2147483647; shareProcessNamespace not with hostPID; sysctl names valid, unique, and no net.* sysctl with hostNetwork or IPC sysctl with hostIPC; fsGroupChangePolicy, supplementalGroupsPolicy, seLinuxChangePolicy and procMount from their sets (Unmasked only with hostUsers: false); a seccomp or AppArmor profile has a type and a localhostProfile exactly when the type is Localhost (a relative path without '..' for seccomp); allowPrivilegeEscalation: false not with privileged or an added CAP_SYS_ADMIN; Windows GMSA and runAsUserName formats",
+        upstream: "core validatePodSpecSecurityContext / ValidateSecurityContext (validateSysctls, ValidateHostSysctl, validateSeccompProfileField, ValidateAppArmorProfileField, validateWindowsSecurityContextOptions), validateHostUsers, validateOS / validateLinux / validateWindows",
+        checks: "pod and container security contexts: user and group ids 0-2147483647; shareProcessNamespace not with hostPID; sysctl names valid, unique, and no net.* sysctl with hostNetwork or IPC sysctl with hostIPC; fsGroupChangePolicy, supplementalGroupsPolicy, seLinuxChangePolicy and procMount from their sets (Unmasked only with hostUsers: false); a seccomp or AppArmor profile has a type and a localhostProfile exactly when the type is Localhost (a relative path without '..' for seccomp); allowPrivilegeEscalation: false not with privileged or an added CAP_SYS_ADMIN; Windows GMSA and runAsUserName formats; hostUsers: false not with hostNetwork, hostPID or hostIPC; spec.os linux or windows, without the other system's settings",
         equivalents: &[],
     };
     pub const POD_DNS: &Rule = &Rule {
@@ -377,8 +391,8 @@ pub mod rule {
     pub const POD_REFERENCE: &Rule = &Rule {
         id: "pod-reference",
         severity: Error,
-        upstream: "core ValidatePodSpec (serviceAccountName, nodeName, priorityClassName) and validateReadinessGates",
-        checks: "the names a pod spec refers to: serviceAccountName, nodeName and priorityClassName are DNS subdomains, readiness gate condition types qualified names",
+        upstream: "core ValidatePodSpec (serviceAccountName, nodeName, priorityClassName, runtimeClassName) and validateReadinessGates",
+        checks: "the names a pod spec refers to: serviceAccountName, nodeName, priorityClassName and runtimeClassName are DNS subdomains, readiness gate condition types qualified names",
         equivalents: &[],
     };
     pub const NAMESPACE_FINALIZER: &Rule = &Rule {
@@ -484,8 +498,10 @@ pub const RULES: &[&Rule] = &[
     rule::POD_AFFINITY,
     rule::TOPOLOGY_SPREAD,
     rule::CONTAINER_POLICY,
+    rule::CONTAINER_RESOURCE,
     rule::ENV_SOURCE,
     rule::VOLUME_SOURCE,
+    rule::POD_SPEC_FIELD,
     rule::SECURITY_CONTEXT,
     rule::POD_DNS,
     rule::POD_REFERENCE,

@@ -253,7 +253,7 @@ fn is_quota_huge_pages(name: &str) -> bool {
 
 /// `IsIntegerResourceName`: object counts, and extended resources (a
 /// domain other than kubernetes.io, which also covers `count/<resource>`).
-fn is_integer_resource(name: &str) -> bool {
+pub(super) fn is_integer_resource(name: &str) -> bool {
     const INTEGER: &[&str] = &[
         "pods",
         "resourcequotas",

@@ -424,6 +424,108 @@ fn context_json(context: &SecurityContext) -> String {
     )
 }
 
+/// `validateHostUsers`: a pod with its own user namespace (`hostUsers: false`)
+/// may not share the host's network, PID or IPC namespace (upstream names the
+/// last two fields `HostPID` and `HostIPC` in its paths).
+pub fn host_users(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
+    if spec.host_users != Some(false) {
+        return;
+    }
+    for (field, location, set) in [
+        ("hostNetwork", "hostNetwork", spec.host_network),
+        ("HostPID", "hostPID", spec.host_pid),
+        ("HostIPC", "hostIPC", spec.host_ipc),
+    ] {
+        if set == Some(true) {
+            let at = format!("{base}.{field}");
+            let message = super::field::forbidden(&at, "when `pod.Spec.HostUsers` is false");
+            out.push(Found::new(rule::SECURITY_CONTEXT, format!("{base}.{location}"), message));
+        }
+    }
+}
+
+/// `validateOS`, then `validateLinux` or `validateWindows`: what the chosen
+/// operating system cannot honour, for the pod and every container (init
+/// containers first, as `VisitContainersWithPath` walks them).
+pub fn os(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
+    let Some(os) = &spec.os else { return };
+    let at = format!("{base}.os");
+    let mut forbid = |path: String, detail: &str| {
+        out.push(Found::new(rule::SECURITY_CONTEXT, path.clone(), super::field::forbidden(&path, detail)));
+    };
+    let containers: Vec<(String, &k8s_openapi::api::core::v1::Container)> = {
+        let init =
+            spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
+        let regular = spec.containers.iter().enumerate().map(|(i, c)| (format!("{base}.containers[{i}]"), c));
+        init.chain(regular).collect()
+    };
+    match os.name.as_str() {
+        "" => {
+            let name_at = format!("{at}.name");
+            out.push(Found::new(rule::SECURITY_CONTEXT, name_at.clone(), required(&name_at, "cannot be empty")));
+        }
+        "linux" => {
+            const DETAIL: &str = "windows options cannot be set for a linux pod";
+            if spec.security_context.as_ref().is_some_and(|s| s.windows_options.is_some()) {
+                forbid(format!("{base}.securityContext.windowsOptions"), DETAIL);
+            }
+            for (path, c) in &containers {
+                if c.security_context.as_ref().is_some_and(|s| s.windows_options.is_some()) {
+                    forbid(format!("{path}.securityContext.windowsOptions"), DETAIL);
+                }
+            }
+        }
+        "windows" => {
+            const DETAIL: &str = "cannot be set for a windows pod";
+            if let Some(context) = &spec.security_context {
+                let fields = [
+                    ("securityContext.appArmorProfile", context.app_armor_profile.is_some()),
+                    ("securityContext.seLinuxOptions", context.se_linux_options.is_some()),
+                    ("hostUsers", spec.host_users.is_some()),
+                    ("hostPID", spec.host_pid == Some(true)),
+                    ("hostIPC", spec.host_ipc == Some(true)),
+                    ("securityContext.seccompProfile", context.seccomp_profile.is_some()),
+                    ("securityContext.fsGroup", context.fs_group.is_some()),
+                    ("securityContext.fsGroupChangePolicy", context.fs_group_change_policy.is_some()),
+                    ("securityContext.sysctls", context.sysctls.as_ref().is_some_and(|s| !s.is_empty())),
+                    ("shareProcessNamespace", spec.share_process_namespace.is_some()),
+                    ("securityContext.runAsUser", context.run_as_user.is_some()),
+                    ("securityContext.runAsGroup", context.run_as_group.is_some()),
+                    ("securityContext.supplementalGroups", context.supplemental_groups.is_some()),
+                    ("securityContext.supplementalGroupsPolicy", context.supplemental_groups_policy.is_some()),
+                    ("securityContext.seLinuxChangePolicy", context.se_linux_change_policy.is_some()),
+                ];
+                for (field, _) in fields.iter().filter(|(_, set)| *set) {
+                    forbid(format!("{base}.{field}"), DETAIL);
+                }
+            }
+            for (path, c) in &containers {
+                let Some(context) = &c.security_context else { continue };
+                let fields = [
+                    ("appArmorProfile", context.app_armor_profile.is_some()),
+                    ("seLinuxOptions", context.se_linux_options.is_some()),
+                    ("seccompProfile", context.seccomp_profile.is_some()),
+                    ("capabilities", context.capabilities.is_some()),
+                    ("readOnlyRootFilesystem", context.read_only_root_filesystem.is_some()),
+                    ("privileged", context.privileged.is_some()),
+                    ("allowPrivilegeEscalation", context.allow_privilege_escalation.is_some()),
+                    ("procMount", context.proc_mount.is_some()),
+                    ("runAsUser", context.run_as_user.is_some()),
+                    ("runAsGroup", context.run_as_group.is_some()),
+                ];
+                for (field, _) in fields.iter().filter(|(_, set)| *set) {
+                    forbid(format!("{path}.securityContext.{field}"), DETAIL);
+                }
+            }
+        }
+        other => out.push(Found::new(
+            rule::SECURITY_CONTEXT,
+            at.clone(),
+            not_supported(&at, &quoted(other), &["linux", "windows"]),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
