@@ -442,6 +442,12 @@ pub fn replication_controller(rc: &ReplicationController, out: &mut Vec<Found>) 
 pub fn workload_template(template: &PodTemplateSpec, path: &str, allowed: &[&str], out: &mut Vec<Found>) {
     if let Some(spec) = &template.spec {
         pod_spec(spec, &format!("{path}.spec"), None, out);
+        // ValidatePodTemplateSpec: ephemeral containers are added to running pods only.
+        if spec.ephemeral_containers.as_ref().is_some_and(|e| !e.is_empty()) {
+            let at = format!("{path}.spec.ephemeralContainers");
+            let message = forbidden(&at, "ephemeral containers not allowed in pod template");
+            out.push(Found::new(rule::POD_SPEC_FIELD, at, message));
+        }
     }
     template_restart_policy(template, path, allowed, out);
 }
@@ -724,5 +730,20 @@ fn pod_spec_fields(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
                 not_supported(&at, &quoted(other), &["PreemptLowerPriority", "Never"]),
             )),
         }
+    }
+}
+
+/// What `ValidatePodCreate` adds for a Pod: no ephemeral containers yet, and
+/// no nodeName while scheduling gates hold the pod.
+pub fn pod_create(spec: &PodSpec, out: &mut Vec<Found>) {
+    if spec.ephemeral_containers.as_ref().is_some_and(|e| !e.is_empty()) {
+        let at = "spec.ephemeralContainers";
+        out.push(Found::new(rule::POD_SPEC_FIELD, at.into(), forbidden(at, "cannot be set on create")));
+    }
+    let gated = spec.scheduling_gates.as_ref().is_some_and(|g| !g.is_empty());
+    if gated && spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
+        let at = "spec.nodeName";
+        let message = forbidden(at, "cannot be set until all schedulingGates have been cleared");
+        out.push(Found::new(rule::POD_SPEC_FIELD, at.into(), message));
     }
 }

@@ -356,8 +356,8 @@ pub mod rule {
     pub const POD_SPEC_FIELD: &Rule = &Rule {
         id: "pod-spec-field",
         severity: Error,
-        upstream: "core ValidatePodSpec (validatePodHostNetworkDeps, validateSchedulingGates, activeDeadlineSeconds, ValidatePreemptionPolicy)",
-        checks: "with hostNetwork a container's hostPort, when set, equals its containerPort; scheduling gates are qualified names, each once; activeDeadlineSeconds 1-2147483647; preemptionPolicy PreemptLowerPriority or Never",
+        upstream: "core ValidatePodSpec (validatePodHostNetworkDeps, validateSchedulingGates, activeDeadlineSeconds, ValidatePreemptionPolicy), ValidatePodCreate, ValidatePodTemplateSpec",
+        checks: "with hostNetwork a container's hostPort, when set, equals its containerPort; scheduling gates are qualified names, each once; activeDeadlineSeconds 1-2147483647; preemptionPolicy PreemptLowerPriority or Never; no ephemeral containers in a new Pod or a template; no nodeName beside scheduling gates",
         equivalents: &[],
     };
     pub const ENV_SOURCE: &Rule = &Rule {
@@ -539,6 +539,7 @@ pub fn check(object: &Object) -> Vec<Found> {
             if let Some(spec) = &pod.spec {
                 let no_labels = std::collections::BTreeMap::new();
                 core::pod_spec(spec, "spec", Some(pod.metadata.labels.as_ref().unwrap_or(&no_labels)), &mut out);
+                core::pod_create(spec, &mut out);
             }
         }
         Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
