@@ -34,12 +34,19 @@ fn dns1123_label(path: &str, value: &str) -> Vec<String> {
 /// required) and the pod strategy's merge of affinity `matchLabelKeys` into
 /// the selectors before validation.
 pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String, String>>, out: &mut Vec<Found>) {
-    let is_pod = pod_labels.is_some();
-    // hostUsers defaults to true (the pod shares the host's user namespace).
-    let host_users = spec.host_users != Some(false);
-    let volumes = super::volumes::volumes(spec, base, out);
+    let pod = Pod {
+        volumes: super::volumes::volumes(spec, base, out),
+        claims: resource_claims(spec, base, out),
+        is_pod: pod_labels.is_some(),
+        // hostUsers defaults to true (the pod shares the host's user namespace).
+        host_users: spec.host_users != Some(false),
+        // SetDefaults_PodSpec: 30 s.
+        grace_period: spec.termination_grace_period_seconds.unwrap_or(30),
+        restart_policy: "",
+    };
     // SetDefaults_PodSpec: the restart policy defaults to Always.
     let restart_policy = spec.restart_policy.as_deref().filter(|p| !p.is_empty()).unwrap_or("Always");
+    let pod = Pod { restart_policy, ..pod };
     let containers = &spec.containers;
     let init = spec.init_containers.as_deref().unwrap_or_default();
     // validateContainers then validateInitContainers: one name space for both,
@@ -47,7 +54,7 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     let mut names: BTreeSet<&str> = BTreeSet::new();
     for (i, c) in containers.iter().enumerate() {
         let path = format!("{base}.containers[{i}]");
-        container(c, &path, &volumes, is_pod, host_users, restart_policy, out);
+        container(c, &path, &pod, out);
         if !names.insert(c.name.as_str()) {
             out.push(Found::new(
                 rule::CONTAINER_NAME,
@@ -66,7 +73,7 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     }
     for (i, c) in init.iter().enumerate() {
         let path = format!("{base}.initContainers[{i}]");
-        container(c, &path, &volumes, is_pod, host_users, restart_policy, out);
+        container(c, &path, &pod, out);
         // validateInitContainerRestartPolicy: only Always (a sidecar).
         if let Some(policy) = c.restart_policy.as_deref().filter(|p| *p != "Always") {
             let at = format!("{path}.restartPolicy");
@@ -134,15 +141,7 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
 /// `validateContainerCommon`, then the probes and hooks (checked for every
 /// container here; an init container that may not have them is refused for
 /// having them by the caller).
-fn container(
-    c: &Container,
-    path: &str,
-    volumes: &BTreeMap<&str, &Volume>,
-    is_pod: bool,
-    host_users: bool,
-    restart_policy: &str,
-    out: &mut Vec<Found>,
-) {
+fn container(c: &Container, path: &str, pod: &Pod, out: &mut Vec<Found>) {
     let name_path = format!("{path}.name");
     if c.name.is_empty() {
         out.push(Found::new(rule::CONTAINER_NAME, name_path.clone(), required(&name_path, "")));
@@ -151,7 +150,7 @@ fn container(
             out.push(Found::new(rule::CONTAINER_NAME, name_path.clone(), message));
         }
     }
-    if is_pod && c.image.as_deref().unwrap_or_default().is_empty() {
+    if pod.is_pod && c.image.as_deref().unwrap_or_default().is_empty() {
         let at = format!("{path}.image");
         out.push(Found::new(rule::CONTAINER_IMAGE, at.clone(), required(&at, "")));
     }
@@ -161,16 +160,17 @@ fn container(
     }
     container_ports(c, path, out);
     super::env::env(c, path, out);
-    super::volumes::mounts(c, path, volumes, out);
+    super::volumes::mounts(c, path, &pod.volumes, out);
+    super::volumes::devices(c, path, &pod.volumes, out);
     // validatePullPolicy; defaulted (Always for :latest or no tag) when empty.
     if let Some(policy) = c.image_pull_policy.as_deref().filter(|p| !p.is_empty()) {
         one_of(policy, &format!("{path}.imagePullPolicy"), &["Always", "IfNotPresent", "Never"], out);
     }
-    container_resources(c, path, out);
-    resize_policy(c, path, restart_policy, out);
+    container_resources(c, path, &pod.claims, out);
+    resize_policy(c, path, pod.restart_policy, out);
     // validateContainerCommon ends with the container's security context.
     if let Some(context) = &c.security_context {
-        super::security_context::container(context, path, host_users, out);
+        super::security_context::container(context, path, pod.host_users, out);
     }
     for (field, probe) in [
         ("livenessProbe", &c.liveness_probe),
@@ -184,7 +184,7 @@ fn container(
     if let Some(lifecycle) = &c.lifecycle {
         for (field, hook) in [("postStart", &lifecycle.post_start), ("preStop", &lifecycle.pre_stop)] {
             if let Some(hook) = hook {
-                lifecycle_handler(hook, &format!("{path}.lifecycle.{field}"), out);
+                lifecycle_handler(hook, &format!("{path}.lifecycle.{field}"), pod.grace_period, out);
             }
         }
     }
@@ -300,7 +300,7 @@ fn probe(probe: &Probe, path: &str, kind: &str, out: &mut Vec<Found>) {
     }
 }
 
-fn lifecycle_handler(hook: &LifecycleHandler, path: &str, out: &mut Vec<Found>) {
+fn lifecycle_handler(hook: &LifecycleHandler, path: &str, grace_period: i64, out: &mut Vec<Found>) {
     let handlers = [
         ("exec", hook.exec.is_some()),
         ("httpGet", hook.http_get.is_some()),
@@ -310,6 +310,17 @@ fn lifecycle_handler(hook: &LifecycleHandler, path: &str, out: &mut Vec<Found>) 
     handler_count(&handlers, path, out);
     if let Some(get) = &hook.http_get {
         handler_port(&get.port, &format!("{path}.httpGet.port"), out);
+    }
+    // validateSleepAction, for a sleep that is the only handler: 0 up to the
+    // grace period (zero allowed: PodLifecycleSleepActionAllowZero is on by
+    // default since Kubernetes 1.33).
+    let first = handlers.iter().find(|(_, set)| *set).map(|(field, _)| *field);
+    if let (Some("sleep"), Some(sleep)) = (first, &hook.sleep)
+        && !(0..=grace_period).contains(&sleep.seconds)
+    {
+        let at = format!("{path}.sleep");
+        let detail = format!("must be non-negative and less than terminationGracePeriodSeconds ({grace_period})");
+        out.push(Found::new(rule::PROBE, at.clone(), invalid(&at, &sleep.seconds.to_string(), &detail)));
     }
 }
 
@@ -658,7 +669,7 @@ fn resize_policy(c: &Container, path: &str, restart_policy: &str, out: &mut Vec<
 /// name a container resource (`validateContainerResourceName`), an extended
 /// resource a whole number (`ValidateResourceQuantityValue`), and huge pages
 /// only beside cpu or memory. Names in sorted order, limits first.
-fn container_resources(c: &Container, path: &str, out: &mut Vec<Found>) {
+fn container_resources(c: &Container, path: &str, claims: &BTreeSet<&str>, out: &mut Vec<Found>) {
     let Some(resources) = &c.resources else { return };
     let rule = rule::CONTAINER_RESOURCE;
     let mut huge_pages = false;
@@ -676,6 +687,21 @@ fn container_resources(c: &Container, path: &str, out: &mut Vec<Found>) {
             {
                 out.push(Found::new(rule, place.clone(), invalid(&at, &quoted(&q.canonical()), "must be an integer")));
             }
+            // validateResourceQuantityHugePageValue: a whole number of pages
+            // (IsHugePageResourceValueDivisible).
+            if let Some(size) = name.strip_prefix("hugepages-")
+                && let Some(q) = &parsed
+            {
+                let page = crate::quantity::Quantity::parse(size).ok().filter(|p| p.sign() > 0);
+                let divisible = page
+                    .and_then(|p| p.milli_value().filter(|m| m % 1000 == 0).and(p.value()))
+                    .zip(q.value())
+                    .is_some_and(|(page, value)| page != 0 && value % page == 0);
+                if !divisible {
+                    let detail = format!("{} is not positive integer multiple of {name}", q.canonical());
+                    out.push(Found::new(rule, place.clone(), invalid(&at, &quoted(&q.canonical()), &detail)));
+                }
+            }
             huge_pages |= name.starts_with("hugepages-");
             cpu_or_memory |= matches!(name.as_str(), "cpu" | "memory");
         }
@@ -683,6 +709,121 @@ fn container_resources(c: &Container, path: &str, out: &mut Vec<Found>) {
     if huge_pages && !cpu_or_memory {
         let at = format!("{path}.resources");
         out.push(Found::new(rule, at.clone(), forbidden(&at, "HugePages require cpu or memory")));
+    }
+    claim_references(resources.claims.as_deref().unwrap_or_default(), &format!("{path}.resources.claims"), claims, out);
+}
+
+/// `validatePodResourceClaims`: each claim named once (a DNS label) with exactly
+/// one of `resourceClaimName` and `resourceClaimTemplateName` (DNS subdomains).
+/// Returns the names the containers may use.
+fn resource_claims<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTreeSet<&'a str> {
+    let rule = rule::CONTAINER_RESOURCE;
+    let mut names = BTreeSet::new();
+    for (i, claim) in spec.resource_claims.iter().flatten().enumerate() {
+        let at = format!("{base}.resourceClaims[{i}]");
+        let name_at = format!("{at}.name");
+        if claim.name.is_empty() {
+            out.push(Found::new(rule, name_at.clone(), required(&name_at, "")));
+        } else if names.contains(claim.name.as_str()) {
+            out.push(Found::new(rule, name_at.clone(), duplicate(&name_at, &quoted(&claim.name))));
+        } else {
+            for message in dns1123_label(&name_at, &claim.name) {
+                out.push(Found::new(rule, name_at.clone(), message));
+            }
+            names.insert(claim.name.as_str());
+        }
+        // The internal PodResourceClaim as JSON, Go's field names.
+        let optional = |v: Option<&String>| v.map_or_else(|| "null".to_owned(), |v| super::field::json_string(v));
+        let value = format!(
+            "{{\"Name\":{},\"ResourceClaimName\":{},\"ResourceClaimTemplateName\":{}}}",
+            super::field::json_string(&claim.name),
+            optional(claim.resource_claim_name.as_ref()),
+            optional(claim.resource_claim_template_name.as_ref())
+        );
+        match (&claim.resource_claim_name, &claim.resource_claim_template_name) {
+            (Some(_), Some(_)) => out.push(Found::new(
+                rule,
+                at.clone(),
+                invalid(
+                    &at,
+                    &value,
+                    "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified",
+                ),
+            )),
+            (None, None) => out.push(Found::new(
+                rule,
+                at.clone(),
+                invalid(&at, &value, "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"),
+            )),
+            _ => {}
+        }
+        for (field, name) in [
+            ("resourceClaimName", &claim.resource_claim_name),
+            ("resourceClaimTemplateName", &claim.resource_claim_template_name),
+        ] {
+            let Some(name) = name else { continue };
+            let field_at = format!("{at}.{field}");
+            for problem in NameRule::Dns1123Subdomain.problems(name) {
+                out.push(Found::new(rule, field_at.clone(), invalid(&field_at, &quoted(name), &problem)));
+            }
+        }
+    }
+    names
+}
+
+/// `validateResourceClaimNames`: a container's `resources.claims` name claims
+/// of the pod, each (with its request) once.
+fn claim_references(
+    references: &[k8s_openapi::api::core::v1::ResourceClaim],
+    at: &str,
+    claims: &BTreeSet<&str>,
+    out: &mut Vec<Found>,
+) {
+    let rule = rule::CONTAINER_RESOURCE;
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for (i, reference) in references.iter().enumerate() {
+        let item_at = format!("{at}[{i}]");
+        let name = reference.name.as_str();
+        if name.is_empty() {
+            out.push(Found::new(rule, item_at.clone(), required(&item_at, "")));
+            continue;
+        }
+        if seen.contains(name) {
+            out.push(Found::new(rule, item_at.clone(), duplicate(&item_at, &quoted(name))));
+        } else {
+            let request = reference.request.as_deref().unwrap_or_default();
+            let mut key = name.to_owned();
+            if !request.is_empty() {
+                let request_at = format!("{item_at}.request");
+                for message in dns1123_label(&request_at, request) {
+                    out.push(Found::new(rule, request_at.clone(), message));
+                }
+                key = format!("{name}/{request}");
+            }
+            if seen.contains(&key) {
+                out.push(Found::new(rule, item_at.clone(), duplicate(&item_at, &quoted(&key))));
+            } else if request.is_empty() {
+                // The whole claim after one of its requests: once per such request.
+                let requests = seen.iter().filter(|k| k.split_once('/').is_some_and(|(n, _)| n == name)).count();
+                for _ in 0..requests {
+                    out.push(Found::new(rule, item_at.clone(), duplicate(&item_at, &quoted(name))));
+                }
+            }
+            seen.insert(key);
+        }
+        if !claims.contains(name) {
+            let names: Vec<&str> = claims.iter().copied().collect();
+            let detail = if names.is_empty() {
+                "must be one of the names in pod.spec.resourceClaims which is empty".to_owned()
+            } else {
+                format!("must be one of the names in pod.spec.resourceClaims: {}", names.join(", "))
+            };
+            out.push(Found::new(
+                rule,
+                item_at.clone(),
+                format!("{}: {detail}", super::field::not_found(&item_at, &quoted(name))),
+            ));
+        }
     }
 }
 
@@ -746,4 +887,19 @@ pub fn pod_create(spec: &PodSpec, out: &mut Vec<Found>) {
         let message = forbidden(at, "cannot be set until all schedulingGates have been cleared");
         out.push(Found::new(rule::POD_SPEC_FIELD, at.into(), message));
     }
+}
+
+/// What a pod's containers share for their own validation.
+struct Pod<'a> {
+    /// The volumes without errors, which mounts and devices may name.
+    volumes: BTreeMap<&'a str, &'a Volume>,
+    /// The names of `spec.resourceClaims`.
+    claims: BTreeSet<&'a str>,
+    /// A Pod rather than a template (an image is required).
+    is_pod: bool,
+    host_users: bool,
+    /// `terminationGracePeriodSeconds`, defaulted.
+    grace_period: i64,
+    /// The pod's restart policy, defaulted.
+    restart_policy: &'a str,
 }

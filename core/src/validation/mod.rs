@@ -153,15 +153,15 @@ pub mod rule {
     pub const VOLUME_MOUNT: &Rule = &Rule {
         id: "volume-mount",
         severity: Error,
-        upstream: "core ValidateVolumeMounts (validateMountPropagation, validateMountRecursiveReadOnly)",
-        checks: "each volumeMount names a volume of the pod that was accepted and has a mountPath used once; subPath and subPathExpr relative without '..', not both, not into an image volume; mountPropagation None, HostToContainer or Bidirectional (only for privileged containers); recursiveReadOnly Disabled, or Enabled / IfPossible on a readOnly mount without propagation",
+        upstream: "core ValidateVolumeMounts (validateMountPropagation, validateMountRecursiveReadOnly), ValidateVolumeDevices",
+        checks: "each volumeMount names a volume of the pod that was accepted and has a mountPath used once; subPath and subPathExpr relative without '..', not both, not into an image volume; mountPropagation None, HostToContainer or Bidirectional (only for privileged containers); recursiveReadOnly Disabled, or Enabled / IfPossible on a readOnly mount without propagation; volumeDevices name a PVC or ephemeral volume once, at a unique path without '..', sharing neither name nor path with a mount",
         equivalents: &[],
     };
     pub const PROBE: &Rule = &Rule {
         id: "probe-handler",
         severity: Error,
-        upstream: "core validateProbe / validateHandler / validateLifecycle",
-        checks: "probes and lifecycle hooks have exactly one handler with a valid port; probe numbers not negative; liveness and startup successThreshold 1",
+        upstream: "core validateProbe / validateHandler / validateLifecycle / validateSleepAction",
+        checks: "probes and lifecycle hooks have exactly one handler with a valid port; a sleep hook lasts 0 to terminationGracePeriodSeconds; probe numbers not negative; liveness and startup successThreshold 1",
         equivalents: &[],
     };
     pub const SERVICE_PORT: &Rule = &Rule {
@@ -349,8 +349,8 @@ pub mod rule {
     pub const CONTAINER_RESOURCE: &Rule = &Rule {
         id: "container-resource",
         severity: Error,
-        upstream: "core ValidateContainerResourceRequirements (validateContainerResourceName, ValidateResourceQuantityValue); the values against each other are checked by admission",
-        checks: "a container's requests and limits name cpu, memory, ephemeral-storage, huge pages or an extended resource (a domain-qualified name outside kubernetes.io); extended resources in whole numbers; huge pages only with cpu or memory",
+        upstream: "core ValidateContainerResourceRequirements (validateContainerResourceName, ValidateResourceQuantityValue, validateResourceQuantityHugePageValue, validateResourceClaimNames), validatePodResourceClaims; the values against each other are checked by admission",
+        checks: "a container's requests and limits name cpu, memory, ephemeral-storage, huge pages or an extended resource (a domain-qualified name outside kubernetes.io); extended resources in whole numbers; huge pages in whole pages and only with cpu or memory; pod resource claims named once with one source, and containers' claims naming them",
         equivalents: &[],
     };
     pub const POD_SPEC_FIELD: &Rule = &Rule {

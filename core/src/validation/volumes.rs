@@ -463,6 +463,19 @@ pub fn mounts(c: &Container, path: &str, volumes: &BTreeMap<&str, &Volume>, out:
         if !mount_paths.insert(mount.mount_path.as_str()) {
             push(out, rule, &mount_path_at, invalid(&mount_path_at, &quoted(&mount.mount_path), "must be unique"));
         }
+        let devices = c.volume_devices.iter().flatten();
+        if devices.clone().any(|d| d.name == mount.name) {
+            push(
+                out,
+                rule,
+                &name_at,
+                invalid(&name_at, &quoted(&mount.name), "must not already exist in volumeDevices"),
+            );
+        }
+        if devices.clone().any(|d| d.device_path == mount.mount_path) {
+            let detail = "must not already exist as a path in volumeDevices";
+            push(out, rule, &mount_path_at, invalid(&mount_path_at, &quoted(&mount.mount_path), detail));
+        }
         mount_sub_paths(mount, volume.is_some_and(|v| v.image.is_some()), &at, &list_at, out);
         if let Some(propagation) = mount.mount_propagation.as_deref() {
             let propagation_at = format!("{list_at}.mountPropagation");
@@ -540,5 +553,57 @@ fn mount_sub_paths(mount: &VolumeMount, image: bool, at: &str, list_at: &str, ou
             );
         }
         descending(expression, "subPathExpr", out);
+    }
+}
+
+/// `ValidateVolumeDevices` for the container at `path`: each device names a
+/// known PersistentVolumeClaim or ephemeral volume once, at a unique device
+/// path without `..`, neither shared with a volume mount.
+pub fn devices(c: &Container, path: &str, volumes: &BTreeMap<&str, &Volume>, out: &mut Vec<Found>) {
+    let rule = rule::VOLUME_MOUNT;
+    let mut names = BTreeSet::new();
+    let mut paths = BTreeSet::new();
+    let mounts = c.volume_mounts.as_deref().unwrap_or_default();
+    for (i, device) in c.volume_devices.iter().flatten().enumerate() {
+        let at = format!("{path}.volumeDevices[{i}]");
+        let name_at = format!("{at}.name");
+        let path_at = format!("{at}.devicePath");
+        let (name, device_path) = (device.name.as_str(), device.device_path.as_str());
+        let volume = volumes.get(name);
+        if name.is_empty() {
+            push(out, rule, &name_at, required(&name_at, ""));
+        }
+        if names.contains(name) {
+            push(out, rule, &name_at, invalid(&name_at, &quoted(name), "must be unique"));
+        }
+        match volume {
+            Some(v) if v.persistent_volume_claim.is_none() && v.ephemeral.is_none() => {
+                let detail = "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode";
+                push(out, rule, &name_at, invalid(&name_at, &quoted(name), detail));
+            }
+            Some(_) => {}
+            None => push(out, rule, &name_at, not_found(&name_at, &quoted(name))),
+        }
+        if device_path.is_empty() {
+            push(out, rule, &path_at, required(&path_at, ""));
+        }
+        if paths.contains(device_path) {
+            push(out, rule, &path_at, invalid(&path_at, &quoted(device_path), "must be unique"));
+        }
+        if !device_path.is_empty() && device_path.split('/').any(|part| part == "..") {
+            push(out, rule, &path_at, invalid(&path_at, &quoted(device_path), "can not contain backsteps ('..')"));
+        } else {
+            paths.insert(device_path);
+        }
+        if mounts.iter().any(|m| m.name == name) {
+            push(out, rule, &name_at, invalid(&name_at, &quoted(name), "must not already exist in volumeMounts"));
+        }
+        if mounts.iter().any(|m| m.mount_path == device_path) {
+            let detail = "must not already exist as a path in volumeMounts";
+            push(out, rule, &path_at, invalid(&path_at, &quoted(device_path), detail));
+        }
+        if !name.is_empty() {
+            names.insert(name);
+        }
     }
 }
