@@ -176,6 +176,11 @@ impl GroupRules<'_> {
     /// ignored (deleted or Failed), unready (Pending; for CPU the readiness
     /// rules of `hpa.md §3.1` step 2), missing (no sample), or ready.
     pub fn group(&self, pod: &PodInfo, metric: Option<&PodMetric>) -> PodGroup {
+        self.group_with(pod, metric, self.resource == "cpu")
+    }
+
+    /// [`Self::group`] with `resource == "cpu"` compared once by the caller, not once per pod.
+    pub(crate) fn group_with(&self, pod: &PodInfo, metric: Option<&PodMetric>, cpu: bool) -> PodGroup {
         if pod.deleting || pod.phase == PodPhase::Failed {
             return PodGroup::Ignored;
         }
@@ -183,7 +188,7 @@ impl GroupRules<'_> {
             return PodGroup::Unready;
         }
         let Some(metric) = metric else { return PodGroup::Missing };
-        if self.resource == "cpu" {
+        if cpu {
             let unready = match (pod.ready, pod.start_time) {
                 (Some(condition), Some(start)) => {
                     if start.saturating_add(self.cpu_initialization_period) > self.now {

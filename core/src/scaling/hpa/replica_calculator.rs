@@ -333,9 +333,10 @@ impl ReplicaCalculator {
         };
         let mut joined =
             Joined { entries: Vec::with_capacity(pods.len()), extra: Vec::new(), ready: 0, unready: 0, missing: 0 };
+        let cpu = resource == "cpu";
         for (i, pod) in pods.iter().enumerate() {
             let metric = metrics.of_pod(i);
-            let group = rules.group(pod, metric);
+            let group = rules.group_with(pod, metric, cpu);
             match group {
                 PodGroup::Ready => joined.ready += 1,
                 PodGroup::Unready => joined.unready += 1,

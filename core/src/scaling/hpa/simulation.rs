@@ -704,6 +704,8 @@ fn read_into(slot: &mut MetricReading, metric: &MetricSpec, infos: &[PodInfo], n
             // Pods that report metrics: Ready and not being deleted.
             let reports = |p: &PodInfo| p.phase == PodPhase::Running && p.is_ready() && !p.deleting;
             let count = i64::try_from(infos.iter().filter(|p| reports(p)).count()).unwrap_or(i64::MAX).max(1);
+            // Divided once per reading, not once per pod.
+            let (even, remainder) = (value / count, value % count);
             let mut i = 0i64;
             for pod in infos {
                 if !reports(pod) {
@@ -712,7 +714,7 @@ fn read_into(slot: &mut MetricReading, metric: &MetricSpec, infos: &[PodInfo], n
                 }
                 let share = match shape {
                     // Shared evenly; the remainder's milli-units go to the first pods.
-                    LoadShape::Total => value / count + i64::from(i < value % count),
+                    LoadShape::Total => even + i64::from(i < remainder),
                     _ => value,
                 };
                 samples.by_pod.push(Some(sample(share)));
