@@ -570,7 +570,7 @@ fn samples(pods: &[PodInfo], value: i64) -> MetricReading {
 
 fn condition<'a>(outcome: &'a ReconcileOutcome, type_: &str) -> (&'a str, &'a str) {
     let c = outcome.conditions.iter().find(|c| c.type_ == type_).unwrap();
-    (c.status.as_str(), c.reason.as_str())
+    (&*c.status, &*c.reason)
 }
 
 const MEBI: i64 = 1024 * 1024 * 1000; // 1Mi in milli-units

@@ -173,7 +173,7 @@ fn the_material_hpa_as_written_never_scales_down() {
         "{memory:?}"
     );
     let active = last.conditions.iter().find(|c| c.type_ == "ScalingActive").expect("ScalingActive");
-    assert_eq!((active.status.as_str(), active.reason.as_str()), ("False", "FailedGetResourceMetric"));
+    assert_eq!((&*active.status, &*active.reason), ("False", "FailedGetResourceMetric"));
 }
 
 #[test]

@@ -166,7 +166,7 @@ pub fn text(timeline: &Timeline) -> String {
         timeline.max_replicas
     );
     let names: Vec<&str> =
-        timeline.steps.first().map(|s| s.metrics.iter().map(|m| m.name.as_str()).collect()).unwrap_or_default();
+        timeline.steps.first().map(|s| s.metrics.iter().map(|m| &*m.name).collect()).unwrap_or_default();
     let mut header = format!("{:>7}  {:>7}", "t", "current");
     for name in &names {
         let _ = write!(header, "  {:>16}", format!("{name} → replicas"));
@@ -178,8 +178,8 @@ pub fn text(timeline: &Timeline) -> String {
         for metric in &step.metrics {
             let reading = match (metric.utilization, &metric.average, &metric.value) {
                 (Some(u), _, _) => format!("{u}%"),
-                (None, Some(a), _) => a.clone(),
-                (None, None, Some(v)) => v.clone(),
+                (None, Some(a), _) => a.to_string(),
+                (None, None, Some(v)) => v.to_string(),
                 _ => "?".to_owned(),
             };
             let cell = match metric.proposal {

@@ -510,14 +510,14 @@ fn metric_point(metric: &kubeplay_core::scaling::hpa::simulation::StepMetric) ->
                 .ok()
                 .and_then(|q| q.milli_value())
                 .map(|m| m as f64 / 1000.0),
-            average.clone(),
+            average.to_string(),
         ),
         (None, None, Some(value)) => (
             kubeplay_core::quantity::Quantity::parse(value)
                 .ok()
                 .and_then(|q| q.milli_value())
                 .map(|m| m as f64 / 1000.0),
-            value.clone(),
+            value.to_string(),
         ),
         _ => (None, "—".to_owned()),
     };
@@ -528,7 +528,7 @@ fn metric_point(metric: &kubeplay_core::scaling::hpa::simulation::StepMetric) ->
 /// window (AbleToScale) or a rate or min/max limit (ScalingLimited), as the HPA's status names it.
 fn limiting_condition(step: &kubeplay_core::scaling::hpa::simulation::Step) -> Option<(String, String)> {
     let find = |wanted: &dyn Fn(&kubeplay_core::scaling::hpa::controller::Condition) -> bool| {
-        step.conditions.iter().find(|c| wanted(c)).map(|c| (c.reason.clone(), c.message.clone()))
+        step.conditions.iter().find(|c| wanted(c)).map(|c| (c.reason.to_string(), c.message.to_string()))
     };
     // A metric the controller could not read holds everything back; then a window; then a limit.
     find(&|c| c.type_ == "ScalingActive" && c.status == "False")

@@ -90,15 +90,16 @@ pub struct ReconcileInput<'a> {
     pub requests: &'a [Option<PodRequests>],
 }
 
-/// A status condition as the controller sets it.
+/// A status condition as the controller sets it. Borrowed text where the
+/// controller's is fixed, so a reconcile allocates only the messages it formats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
     #[serde(rename = "type")]
-    pub type_: String,
-    pub status: String,
-    pub reason: String,
-    pub message: String,
+    pub type_: Cow<'static, str>,
+    pub status: Cow<'static, str>,
+    pub reason: Cow<'static, str>,
+    pub message: Cow<'static, str>,
 }
 
 /// One metric's outcome.
@@ -155,12 +156,18 @@ struct BehaviorCache {
     effective: HorizontalPodAutoscalerBehavior,
 }
 
-fn set_condition(conditions: &mut Vec<Condition>, type_: &str, status: bool, reason: &str, message: String) {
+fn set_condition(
+    conditions: &mut Vec<Condition>,
+    type_: &'static str,
+    status: bool,
+    reason: &'static str,
+    message: impl Into<Cow<'static, str>>,
+) {
     let condition = Condition {
-        type_: type_.to_string(),
-        status: if status { "True" } else { "False" }.to_string(),
-        reason: reason.to_string(),
-        message,
+        type_: Cow::Borrowed(type_),
+        status: Cow::Borrowed(if status { "True" } else { "False" }),
+        reason: Cow::Borrowed(reason),
+        message: message.into(),
     };
     match conditions.iter_mut().find(|c| c.type_ == type_) {
         Some(slot) => *slot = condition,
@@ -268,7 +275,7 @@ impl HpaController {
             "AbleToScale",
             true,
             "SucceededGetScale",
-            "the HPA controller was able to get the target's current scale".to_string(),
+            "the HPA controller was able to get the target's current scale",
         );
         // recordInitialRecommendation
         if !self.seeded {
@@ -307,7 +314,7 @@ impl HpaController {
                 "ScalingActive",
                 false,
                 "ScalingDisabled",
-                "scaling is disabled since the replica count of the target is zero".to_string(),
+                "scaling is disabled since the replica count of the target is zero",
             );
         } else if current_replicas > max_replicas {
             outcome.rescale_reason = "Current number of replicas above Spec.MaxReplicas".to_string();
@@ -317,7 +324,7 @@ impl HpaController {
             desired_replicas = min_replicas;
         } else {
             let tolerances = self.tolerances_for(behavior);
-            let (metric_desired, metric_name, error) =
+            let (metric_desired, metric_index, error) =
                 self.compute_replicas_for_metrics(spec, input, tolerances, &mut outcome.metrics, &mut conditions);
             outcome.error = error;
             let Some(metric_desired) = metric_desired else {
@@ -329,10 +336,10 @@ impl HpaController {
                 return outcome;
             };
             outcome.metric_desired_replicas = Some(metric_desired);
-            let mut rescale_metric = String::new();
+            let mut rescale_metric = "";
             if metric_desired > desired_replicas {
                 desired_replicas = metric_desired;
-                rescale_metric = metric_name;
+                rescale_metric = metric_index.and_then(|i| outcome.metrics.get(i)).map_or("", |p| p.name.as_str());
             }
             if desired_replicas > current_replicas {
                 outcome.rescale_reason = format!("{rescale_metric} above target");
@@ -390,22 +397,29 @@ impl HpaController {
         tolerances: Tolerances,
         proposals: &mut Vec<MetricProposal>,
         conditions: &mut Vec<Condition>,
-    ) -> (Option<i32>, String, Option<String>) {
+    ) -> (Option<i32>, Option<usize>, Option<String>) {
         let metric_specs = metric_specs(spec);
         let mut replicas: i32 = 0;
-        let mut metric = String::new();
+        // Index in `proposals` of the metric that sets `replicas`.
+        let mut metric: Option<usize> = None;
         let mut invalid_count = 0usize;
         let mut first_failure: Option<MetricFailure> = None;
-        let unavailable = MetricReading::Unavailable("no metrics returned".to_string());
+        // Made only for a missing reading, not at every reconcile.
+        let mut unavailable = None;
         for (i, metric_spec) in metric_specs.iter().enumerate() {
-            let reading = input.metrics.get(i).unwrap_or(&unavailable);
+            let reading = match input.metrics.get(i) {
+                Some(reading) => reading,
+                None => {
+                    &*unavailable.get_or_insert_with(|| MetricReading::Unavailable("no metrics returned".to_string()))
+                }
+            };
             let known_requests = input.requests.get(i).and_then(Option::as_ref);
             match self.compute_replicas_for_metric(metric_spec, reading, known_requests, input, tolerances) {
                 Ok(proposal) => {
                     let r = proposal.replicas.unwrap_or(0);
                     if replicas == 0 || r > replicas {
                         replicas = r;
-                        metric = proposal.name.clone();
+                        metric = Some(proposals.len());
                     }
                     proposals.push(proposal);
                 }
@@ -441,14 +455,15 @@ impl HpaController {
                 failure.reason,
                 format!("the HPA was unable to compute the replica count: {}", failure.condition_error),
             );
-            return (None, String::new(), error);
+            return (None, None, error);
         }
+        let name = metric.and_then(|i| proposals.get(i)).map_or("", |p| p.name.as_str());
         set_condition(
             conditions,
             "ScalingActive",
             true,
             "ValidMetricFound",
-            format!("the HPA was able to successfully calculate a replica count from {metric}"),
+            format!("the HPA was able to successfully calculate a replica count from {name}"),
         );
         (Some(replicas), metric, error)
     }
@@ -486,11 +501,8 @@ impl HpaController {
                         return Err(fail(String::new(), "InvalidMetricSourceType", err.clone(), err));
                     }
                 };
-                let (reason, wrap) = if container_source {
-                    ("FailedGetContainerResourceMetric", format!("failed to get {container} container metric value"))
-                } else {
-                    ("FailedGetResourceMetric", format!("failed to get {resource} resource metric value"))
-                };
+                let reason =
+                    if container_source { "FailedGetContainerResourceMetric" } else { "FailedGetResourceMetric" };
                 let inner = self.resource_metric(
                     resource,
                     container,
@@ -506,7 +518,13 @@ impl HpaController {
                     Ok((name, replicas, utilization, value)) => Ok(ok(name, replicas, utilization, value)),
                     Err(err) => {
                         let err = format!("failed to get {resource} utilization: {err}");
-                        Err(fail(String::new(), reason, err.clone(), format!("{wrap}: {err}")))
+                        // Formatted only on failure: most reconciles succeed.
+                        let wrapped = if container_source {
+                            format!("failed to get {container} container metric value: {err}")
+                        } else {
+                            format!("failed to get {resource} resource metric value: {err}")
+                        };
+                        Err(fail(String::new(), reason, err.clone(), wrapped))
                     }
                 }
             }
@@ -759,21 +777,14 @@ impl HpaController {
                 "AbleToScale",
                 true,
                 "ScaleDownStabilized",
-                "recent recommendations were higher than current one, applying the highest recent recommendation"
-                    .to_string(),
+                "recent recommendations were higher than current one, applying the highest recent recommendation",
             );
         } else {
-            set_condition(
-                conditions,
-                "AbleToScale",
-                true,
-                "ReadyForNewScale",
-                "recommended size matches current size".to_string(),
-            );
+            set_condition(conditions, "AbleToScale", true, "ReadyForNewScale", "recommended size matches current size");
         }
         let (desired, reason, message) =
             convert_desired_replicas_with_rules(current_replicas, stabilized, min_replicas, max_replicas);
-        set_condition(conditions, "ScalingLimited", desired != stabilized, reason, message.to_string());
+        set_condition(conditions, "ScalingLimited", desired != stabilized, reason, message);
         desired
     }
 
@@ -801,15 +812,9 @@ impl HpaController {
             now,
         );
         if stabilized != prenormalized {
-            set_condition(conditions, "AbleToScale", true, reason, message.to_string());
+            set_condition(conditions, "AbleToScale", true, reason, message);
         } else {
-            set_condition(
-                conditions,
-                "AbleToScale",
-                true,
-                "ReadyForNewScale",
-                "recommended size matches current size".to_string(),
-            );
+            set_condition(conditions, "AbleToScale", true, "ReadyForNewScale", "recommended size matches current size");
         }
         let (desired, reason, message) = convert_desired_replicas_with_behavior_rate(
             scale_up,
@@ -822,7 +827,7 @@ impl HpaController {
             stabilized,
             now,
         );
-        set_condition(conditions, "ScalingLimited", desired != stabilized, reason, message.to_string());
+        set_condition(conditions, "ScalingLimited", desired != stabilized, reason, message);
         desired
     }
 

@@ -6,13 +6,16 @@
 //! quota. The `pods:` mode runs a single reconcile over explicit samples.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use k8s_openapi::api::autoscaling::v2::{
     HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, MetricSpec, MetricTarget,
 };
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::behavior::effective_behavior;
 use super::controller::{Condition, HpaController, MetricReading, ReconcileInput, defaulted_metrics};
@@ -39,19 +42,97 @@ pub const MAX_POD_SAMPLES: usize = 1_000_000;
 /// Ready this long before t = 0: past every start-up rule of `hpa.md §3.1`.
 pub const LONG_RUNNING: i64 = 3600;
 
+/// Text that most steps repeat (a metric's name and type, a printed value):
+/// steps share one copy. Serialized, compared and debugged as the string.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SharedText(Arc<str>);
+
+impl Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> Self {
+        SharedText(text.into())
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        SharedText(text.into())
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for SharedText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(SharedText::from)
+    }
+}
+
+/// A step's conditions, shared with the steps before it while unchanged;
+/// (de)serialized as a list (serde's `rc` feature is not enabled).
+mod shared_conditions {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Condition;
+
+    pub fn serialize<S: Serializer>(conditions: &Arc<[Condition]>, serializer: S) -> Result<S::Ok, S::Error> {
+        conditions[..].serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<[Condition]>, D::Error> {
+        Vec::<Condition>::deserialize(deserializer).map(Arc::from)
+    }
+}
+
 /// One metric's outcome at one reconcile.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepMetric {
     /// The resource name, or the Pods / Object / External metric's name.
-    pub name: String,
+    pub name: SharedText,
     /// `Resource`, `ContainerResource`, `Pods`, `Object` or `External`.
-    pub type_: String,
+    pub type_: SharedText,
     /// The truncated percent, for Utilization targets.
     pub utilization: Option<i32>,
     /// The per-pod average the controller computed (a quantity).
-    pub average: Option<String>,
+    pub average: Option<SharedText>,
     /// An Object or External metric's value against a Value target.
-    pub value: Option<String>,
+    pub value: Option<SharedText>,
     /// The metric's replica count before behavior; `None` when invalid.
     pub proposal: Option<i32>,
     pub error: Option<String>,
@@ -78,7 +159,8 @@ pub struct Step {
     pub replicas: i32,
     /// The HPA's status conditions after this reconcile (they persist from
     /// one reconcile to the next, as in the object's status).
-    pub conditions: Vec<Condition>,
+    #[serde(with = "shared_conditions")]
+    pub conditions: Arc<[Condition]>,
     pub quota: Option<QuotaRefusal>,
 }
 
@@ -473,6 +555,8 @@ fn run_simulation(
     let behavior =
         hpa.spec.behavior.as_ref().map(|b| effective_behavior(b, scenario.config.downscale_stabilization_window));
     let mut conditions: Vec<Condition> = Vec::new();
+    // What the steps hold: `conditions`, copied again only when a reconcile changed them.
+    let mut shared_conditions: Arc<[Condition]> = Arc::from([]);
     let mut steps = Vec::new();
     let mut current = current_spec;
     let mut next_index = current_spec.max(0);
@@ -490,8 +574,10 @@ fn run_simulation(
     // `calculateRequests` per metric over `infos`, kept while the pods stay.
     let mut requests: Vec<Option<PodRequests>> = metrics.iter().map(|_| None).collect();
     let mut requests_known = false;
-    // Per metric, the last value printed and its text: most reconciles repeat it.
-    let mut formatted: Vec<Option<(i64, String)>> = metrics.iter().map(|_| None).collect();
+    // Per metric, its name, type and whether it reports a value, then the
+    // last value printed and its text: most reconciles repeat it.
+    let labels: Vec<MetricLabel> = metrics.iter().map(MetricLabel::new).collect();
+    let mut formatted: Vec<Option<(i64, SharedText)>> = metrics.iter().map(|_| None).collect();
     while t < end {
         samples_read = samples_read.saturating_add(pods.len().max(1));
         if samples_read > MAX_POD_SAMPLES {
@@ -541,11 +627,22 @@ fn run_simulation(
                 requests: &requests,
             },
         );
+        let mut conditions_changed = false;
         for condition in outcome.conditions {
             match conditions.iter_mut().find(|c| c.type_ == condition.type_) {
-                Some(slot) => *slot = condition,
-                None => conditions.push(condition),
+                Some(slot) if *slot == condition => {}
+                Some(slot) => {
+                    *slot = condition;
+                    conditions_changed = true;
+                }
+                None => {
+                    conditions.push(condition);
+                    conditions_changed = true;
+                }
             }
+        }
+        if conditions_changed {
+            shared_conditions = Arc::from(conditions.as_slice());
         }
         let new_spec = outcome.desired_replicas;
         // The workload controller brings the pods to the new spec.replicas.
@@ -611,11 +708,11 @@ fn run_simulation(
         steps.push(Step {
             t,
             current_replicas: current,
-            metrics: step_metrics(&metrics, &outcome.metrics, &mut formatted),
+            metrics: step_metrics(&labels, &outcome.metrics, &mut formatted),
             metric_desired: outcome.metric_desired_replicas,
             desired_replicas: outcome.desired_replicas,
             replicas: i32::try_from(pods.len()).unwrap_or(i32::MAX),
-            conditions: conditions.clone(),
+            conditions: Arc::clone(&shared_conditions),
             quota,
         });
         current = new_spec;
@@ -742,38 +839,55 @@ fn no_samples(slot: &mut MetricReading) {
     *slot = MetricReading::Pods(take_samples(slot));
 }
 
+/// What a step reports of a metric whatever its readings: made once per simulation.
+struct MetricLabel {
+    name: SharedText,
+    type_: SharedText,
+    /// An Object or External metric against a Value target: its reading is a value, not an average.
+    value_target: bool,
+}
+
+impl MetricLabel {
+    fn new(spec: &MetricSpec) -> Self {
+        let value_target = match spec.type_.as_str() {
+            "Object" => spec.object.as_ref().is_some_and(|o| o.target.value.is_some()),
+            "External" => {
+                spec.external.as_ref().is_some_and(|e| e.target.average_value.is_none() && e.target.value.is_some())
+            }
+            _ => false,
+        };
+        MetricLabel {
+            name: SharedText::from(metric_key(spec).map_or("", |(name, _)| name)),
+            type_: SharedText::from(spec.type_.as_str()),
+            value_target,
+        }
+    }
+}
+
 fn step_metrics(
-    specs: &[MetricSpec],
+    labels: &[MetricLabel],
     proposals: &[super::controller::MetricProposal],
-    last: &mut [Option<(i64, String)>],
+    last: &mut [Option<(i64, SharedText)>],
 ) -> Vec<StepMetric> {
-    specs
+    labels
         .iter()
         .zip(proposals)
         .zip(last.iter_mut())
-        .map(|((spec, proposal), last)| {
-            let name = metric_key(spec).map_or_else(String::new, |(name, _)| name.to_owned());
-            let value_target = match spec.type_.as_str() {
-                "Object" => spec.object.as_ref().is_some_and(|o| o.target.value.is_some()),
-                "External" => {
-                    spec.external.as_ref().is_some_and(|e| e.target.average_value.is_none() && e.target.value.is_some())
-                }
-                _ => false,
-            };
+        .map(|((label, proposal), last)| {
             let formatted = proposal.value.map(|value| match last {
                 Some((milli, text)) if *milli == value => text.clone(),
                 _ => {
-                    let text = milli_quantity(value);
+                    let text = SharedText::from(milli_quantity(value));
                     *last = Some((value, text.clone()));
                     text
                 }
             });
             StepMetric {
-                name,
-                type_: spec.type_.clone(),
+                name: label.name.clone(),
+                type_: label.type_.clone(),
                 utilization: proposal.utilization,
-                average: if value_target { None } else { formatted.clone() },
-                value: if value_target { formatted } else { None },
+                average: if label.value_target { None } else { formatted.clone() },
+                value: if label.value_target { formatted } else { None },
                 proposal: proposal.replicas,
                 error: proposal.error.clone(),
             }
