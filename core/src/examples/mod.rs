@@ -463,14 +463,27 @@ mod tests {
         check_exercise(id, &loading.inventory, &analysis).expect("known example")
     }
 
+    /// The training material's manifests load without a problem of their own;
+    /// the only diagnostics allowed are the API server's own warnings, which
+    /// `kubectl apply` would print for the same text too (restricted-psp's pod
+    /// still carries the seccomp annotation that stopped working in v1.27).
     #[test]
     fn every_example_loads_without_errors_from_loading() {
+        let api_server_warning = |code: &str| {
+            crate::validation::RULES.iter().any(|r| r.id == code && r.severity == crate::Severity::Warning)
+        };
         for example in EXAMPLES {
             let loading = crate::load(&[Input::new(example.id, example.yaml)]);
-            let problems: Vec<_> = loading.diagnostics.iter().map(|d| d.to_text()).collect();
+            let problems: Vec<_> =
+                loading.diagnostics.iter().filter(|d| !api_server_warning(&d.code)).map(|d| d.to_text()).collect();
             assert!(problems.is_empty(), "{}: {problems:?}", example.id);
             assert!(!loading.inventory.objects.is_empty());
         }
+        let psp = crate::load(&[Input::new(
+            "restricted-psp",
+            EXAMPLES.iter().find(|e| e.id == "restricted-psp").map(|e| e.yaml).unwrap_or_default(),
+        )]);
+        assert!(psp.diagnostics.iter().any(|d| d.code == "pod-warning" && d.message.contains("seccompProfile")));
     }
 
     #[test]

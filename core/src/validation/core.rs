@@ -3,7 +3,7 @@
 //! ReplicationControllers; and the API server's pod warnings
 //! (pkg/api/pod/warnings.go).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
     Container, LifecycleHandler, Namespace, PodSpec, PodTemplateSpec, Probe, ReplicationController, Service,
@@ -135,7 +135,6 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     pod_spec_fields(spec, base, out);
     super::security_context::host_users(spec, base, out);
     super::security_context::os(spec, base, out);
-    warnings(spec, base, out);
 }
 
 /// `validateContainerCommon`, then the probes and hooks (checked for every
@@ -349,69 +348,6 @@ fn handler_port(port: &IntOrString, at: &str, out: &mut Vec<Found>) {
     }
 }
 
-/// pkg/api/pod/warnings.go: what the API server accepts but warns about, over
-/// init containers then containers (`VisitContainersWithPath`).
-fn warnings(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
-    let init =
-        spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
-    let regular = spec.containers.iter().enumerate().map(|(i, c)| (format!("{base}.containers[{i}]"), c));
-    let visited: Vec<(String, &Container)> = init.chain(regular).collect();
-    // Duplicate env names: a later entry hides the earlier one, and apply's
-    // merge by name may drop one of them — unless it refers to the earlier
-    // value with `$(NAME)` (and is not only that reference).
-    for (path, c) in &visited {
-        let mut seen = BTreeSet::new();
-        for (i, var) in c.env.iter().flatten().enumerate() {
-            if seen.insert(var.name.as_str()) {
-                continue;
-            }
-            let reference = format!("$({})", var.name);
-            let value = var.value.as_deref().unwrap_or_default();
-            if var.value_from.is_some() || value == reference || !value.contains(&reference) {
-                let at = format!("{path}.env[{i}]");
-                out.push(Found::new(
-                    rule::ENV_DUPLICATE,
-                    at.clone(),
-                    format!(
-                        "{at}: hides previous definition of {}, which may be dropped when using apply",
-                        quoted(&var.name)
-                    ),
-                ));
-            }
-        }
-    }
-    // The same containerPort/protocol in two places.
-    let mut all_ports: HashMap<String, Vec<(String, &str, i32)>> = HashMap::new();
-    for (path, c) in &visited {
-        for (i, port) in c.ports.iter().flatten().enumerate() {
-            let at = format!("{path}.ports[{i}]");
-            let host_ip = port.host_ip.as_deref().unwrap_or_default();
-            let host_port = port.host_port.unwrap_or_default();
-            let key = format!("{}/{}", port.container_port, port.protocol.as_deref().unwrap_or("TCP"));
-            let others = all_ports.entry(key).or_default();
-            for (other, other_ip, other_host_port) in others.iter() {
-                let message = if host_ip == *other_ip && host_port == *other_host_port {
-                    Some("duplicate port definition")
-                } else if host_port == 0 || *other_host_port == 0 {
-                    Some("overlapping port definition")
-                } else if host_port == *other_host_port && (host_ip.is_empty() != other_ip.is_empty()) {
-                    Some("dangerously ambiguous port definition")
-                } else {
-                    None
-                };
-                if let Some(message) = message {
-                    out.push(Found::new(
-                        rule::CONTAINER_PORT_DUPLICATE,
-                        at.clone(),
-                        format!("{at}: {message} with {other}"),
-                    ));
-                }
-            }
-            others.push((at, host_ip, host_port));
-        }
-    }
-}
-
 /// `ValidatePodTemplateSpecForRC` and `ValidateReplicationControllerSpec`:
 /// the selector (defaulted from the template's labels when empty) must be
 /// non-empty and match the template; restartPolicy Always.
@@ -453,6 +389,14 @@ pub fn replication_controller(rc: &ReplicationController, out: &mut Vec<Found>) 
 pub fn workload_template(template: &PodTemplateSpec, path: &str, allowed: &[&str], out: &mut Vec<Found>) {
     if let Some(spec) = &template.spec {
         pod_spec(spec, &format!("{path}.spec"), None, out);
+        super::warnings::pod(
+            spec,
+            &format!("{path}.spec"),
+            template.metadata.as_ref(),
+            &format!("{path}.metadata"),
+            true,
+            out,
+        );
         // ValidatePodTemplateSpec: ephemeral containers are added to running pods only.
         if spec.ephemeral_containers.as_ref().is_some_and(|e| !e.is_empty()) {
             let at = format!("{path}.spec.ephemeralContainers");

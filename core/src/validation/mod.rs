@@ -33,6 +33,7 @@ mod security_context;
 mod selector;
 mod taints;
 mod volumes;
+mod warnings;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
 use crate::model::Object;
@@ -437,6 +438,13 @@ pub mod rule {
         checks: "label keys are qualified names (optional DNS subdomain prefix) and values empty or 63 characters of letters, digits, '-', '_', '.' starting and ending alphanumeric (checked by the loader)",
         equivalents: &[("kube-score", &["label-values"])],
     };
+    pub const POD_WARNING: &Rule = &Rule {
+        id: "pod-warning",
+        severity: Warning,
+        upstream: "pkg/api/pod/warnings.go (warningsForPodSpecAndMeta), pkg/api/node/util.go (deprecated node labels)",
+        checks: "what the API server accepts but warns about in a pod or template: deprecated node labels in selectors, affinity and topology keys; deprecated annotations (critical-pod, sysctls, seccomp and AppArmor without their fields); deprecated and removed volume plugins; null label selectors in pod affinity terms (in spread constraints: the best practice topology-spread-without-selector); invalid values in preferred node affinity; duplicate host alias IPs and image pull secrets, empty pull secret names; fractional memory and ephemeral-storage bytes; hostIP without hostPort; a negative grace period; projected paths clashing with a service account token",
+        equivalents: &[],
+    };
     pub const ENV_DUPLICATE: &Rule = &Rule {
         id: "env-duplicate",
         severity: Warning,
@@ -510,6 +518,7 @@ pub const RULES: &[&Rule] = &[
     rule::INGRESS_SPEC,
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
+    rule::POD_WARNING,
     rule::ENV_DUPLICATE,
     rule::CONTAINER_PORT_DUPLICATE,
     rule::INGRESS_CLASS_ANNOTATION,
@@ -540,6 +549,7 @@ pub fn check(object: &Object) -> Vec<Found> {
                 let no_labels = std::collections::BTreeMap::new();
                 core::pod_spec(spec, "spec", Some(pod.metadata.labels.as_ref().unwrap_or(&no_labels)), &mut out);
                 core::pod_create(spec, &mut out);
+                warnings::pod(spec, "spec", Some(&pod.metadata), "metadata", false, &mut out);
             }
         }
         Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
