@@ -453,12 +453,7 @@ pub fn os(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
     let mut forbid = |path: String, detail: &str| {
         out.push(Found::new(rule::SECURITY_CONTEXT, path.clone(), super::field::forbidden(&path, detail)));
     };
-    let containers: Vec<(String, &k8s_openapi::api::core::v1::Container)> = {
-        let init =
-            spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
-        let regular = spec.containers.iter().enumerate().map(|(i, c)| (format!("{base}.containers[{i}]"), c));
-        init.chain(regular).collect()
-    };
+    let containers = super::warnings::containers(spec, base);
     match os.name.as_str() {
         "" => {
             let name_at = format!("{at}.name");

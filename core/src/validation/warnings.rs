@@ -226,8 +226,8 @@ const SECCOMP_POD: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER: &str = "container.seccomp.security.alpha.kubernetes.io/";
 const APP_ARMOR_CONTAINER: &str = "container.apparmor.security.beta.kubernetes.io/";
 
-/// Init containers, then containers (`VisitContainersWithPath`).
-fn containers<'a>(spec: &'a PodSpec, base: &str) -> Vec<(String, &'a Container)> {
+/// Init containers, then containers (`VisitContainersWithPath`), with their paths.
+pub(super) fn containers<'a>(spec: &'a PodSpec, base: &str) -> Vec<(String, &'a Container)> {
     let init =
         spec.init_containers.iter().flatten().enumerate().map(|(i, c)| (format!("{base}.initContainers[{i}]"), c));
     let regular = spec.containers.iter().enumerate().map(|(i, c)| (format!("{base}.containers[{i}]"), c));
