@@ -198,8 +198,79 @@ pub fn daemon_set(daemon_set: &DaemonSet, out: &mut Vec<Found>) {
 /// the selector, the restart policy and the numbers are checked here.
 pub fn stateful_set(stateful_set: &StatefulSet, out: &mut Vec<Found>) {
     let spec = &stateful_set.spec;
+    // Defaulted when absent (OrderedReady, RollingUpdate, Retain): only an
+    // unknown value is refused.
+    if let Some(policy) = spec.pod_management_policy.as_deref()
+        && !matches!(policy, "" | "OrderedReady" | "Parallel")
+    {
+        let at = "spec.podManagementPolicy";
+        out.push(Found::new(
+            rule::STATEFULSET_SPEC,
+            at.into(),
+            invalid(at, &quoted(policy), "must be 'OrderedReady' or 'Parallel'"),
+        ));
+    }
+    if let Some(strategy) = &spec.update_strategy {
+        let rolling = strategy.rolling_update.as_ref();
+        // The internal types as JSON (Go's field names); maxUnavailable is dropped
+        // before validation while MaxUnavailableStatefulSet is off (the default).
+        let rolling_json =
+            |partition: Option<i32>| format!("{{\"Partition\":{},\"MaxUnavailable\":null}}", partition.unwrap_or(0));
+        match strategy.type_.as_deref().unwrap_or_default() {
+            "" | "RollingUpdate" => {
+                if let Some(partition) = rolling.and_then(|r| r.partition) {
+                    nonnegative_field("spec.updateStrategy.rollingUpdate.partition", Some(partition), out);
+                }
+            }
+            "OnDelete" => {
+                if let Some(rolling) = rolling {
+                    let at = "spec.updateStrategy.rollingUpdate";
+                    out.push(Found::new(
+                        rule::STATEFULSET_SPEC,
+                        at.into(),
+                        invalid(
+                            at,
+                            &rolling_json(rolling.partition),
+                            "only allowed for updateStrategy 'RollingUpdate'",
+                        ),
+                    ));
+                }
+            }
+            other => {
+                let at = "spec.updateStrategy";
+                let value = format!(
+                    "{{\"Type\":{},\"RollingUpdate\":{}}}",
+                    super::field::json_string(other),
+                    rolling.map_or_else(|| "null".to_owned(), |r| rolling_json(r.partition))
+                );
+                out.push(Found::new(
+                    rule::STATEFULSET_SPEC,
+                    format!("{at}.type"),
+                    invalid(at, &value, "must be 'RollingUpdate' or 'OnDelete'"),
+                ));
+            }
+        }
+    }
+    if let Some(retention) = &spec.persistent_volume_claim_retention_policy {
+        for (field, policy) in [("whenDeleted", &retention.when_deleted), ("whenScaled", &retention.when_scaled)] {
+            if let Some(policy) = policy.as_deref().filter(|p| !matches!(*p, "" | "Retain" | "Delete")) {
+                let at = format!("spec.persistentVolumeClaimRetentionPolicy.{field}");
+                out.push(Found::new(
+                    rule::STATEFULSET_SPEC,
+                    at.clone(),
+                    not_supported(&at, &quoted(policy), &["Retain", "Delete"]),
+                ));
+            }
+        }
+    }
     nonnegative_field("spec.replicas", spec.replicas, out);
     nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
+    if let Some(start) = spec.ordinals.as_ref().and_then(|o| o.start) {
+        // Upstream's path is the one string "ordinals.start".
+        if let Some(message) = nonnegative("spec.ordinals.start", Some(i64::from(start))) {
+            out.push(Found::new(rule::NEGATIVE, "spec.ordinals.start".into(), message));
+        }
+    }
     selector_and_template(&spec.selector, &spec.template, "statefulset", "", out);
     template_restart_policy(&spec.template, "spec.template", &["Always"], out);
     no_active_deadline(&spec.template, "StatefulSet", out);

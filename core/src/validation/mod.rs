@@ -109,6 +109,13 @@ pub mod rule {
         checks: "rollingUpdate only with RollingUpdate; maxUnavailable and maxSurge not both 0, percentages valid; progressDeadlineSeconds > minReadySeconds",
         equivalents: &[],
     };
+    pub const STATEFULSET_SPEC: &Rule = &Rule {
+        id: "statefulset-spec",
+        severity: Error,
+        upstream: "apps ValidateStatefulSetSpec (validateRollingUpdateStatefulSet, ValidatePersistentVolumeClaimRetentionPolicy)",
+        checks: "a StatefulSet's podManagementPolicy is OrderedReady or Parallel; updateStrategy RollingUpdate (partition not negative) or OnDelete (without rollingUpdate); PVC retention whenDeleted and whenScaled Retain or Delete",
+        equivalents: &[],
+    };
     pub const CONTAINER_NAME: &Rule = &Rule {
         id: "container-name",
         severity: Error,
@@ -472,6 +479,7 @@ pub const RULES: &[&Rule] = &[
     rule::NEGATIVE,
     rule::RESTART_POLICY,
     rule::DEPLOYMENT_STRATEGY,
+    rule::STATEFULSET_SPEC,
     rule::CONTAINER_NAME,
     rule::CONTAINER_IMAGE,
     rule::CONTAINER_PORT,
