@@ -200,6 +200,24 @@ pub fn is_ip_sloppy(text: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 255))
 }
 
+/// `validatePathNoBacksteps`: no `..` element.
+pub fn has_backsteps(path: &str) -> bool {
+    path.split('/').any(|part| part == "..")
+}
+
+/// `validateLocalDescendingPath`'s messages in its order: relative, and no
+/// `..` element (seccomp profiles, volume items, mount sub paths).
+pub fn local_descending_path_problems(path: &str) -> Vec<&'static str> {
+    let mut problems = Vec::new();
+    if path.starts_with('/') {
+        problems.push("must be a relative path");
+    }
+    if has_backsteps(path) {
+        problems.push("must not contain '..'");
+    }
+    problems
+}
+
 /// `validation.IsValidPortNum`.
 pub fn port_num_problems(port: i64) -> Vec<String> {
     if (1..=65535).contains(&port) { Vec::new() } else { vec!["must be between 1 and 65535, inclusive".to_owned()] }

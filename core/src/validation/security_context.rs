@@ -13,7 +13,9 @@ use k8s_openapi::api::core::v1::{
     AppArmorProfile, PodSpec, SeccompProfile, SecurityContext, WindowsSecurityContextOptions,
 };
 
-use super::field::{duplicate, invalid, json_string, not_supported, quoted, required, too_long};
+use super::field::{
+    duplicate, invalid, json_string, local_descending_path_problems, not_supported, quoted, required, too_long,
+};
 use super::{Found, rule};
 use crate::load::NameRule;
 
@@ -176,12 +178,8 @@ fn seccomp(profile: &SeccompProfile, at: &str, out: &mut Vec<Found>) {
     match (profile.type_.as_str(), profile.localhost_profile.as_deref()) {
         ("Localhost", None) => push(out, &local_at, required(&local_at, "must be set when seccomp type is Localhost")),
         ("Localhost", Some(path)) => {
-            // validateLocalDescendingPath: relative, and no `..` element.
-            if path.starts_with('/') {
-                push(out, &local_at, invalid(&local_at, &quoted(path), "must be a relative path"));
-            }
-            if path.split('/').any(|part| part == "..") {
-                push(out, &local_at, invalid(&local_at, &quoted(path), "must not contain '..'"));
+            for problem in local_descending_path_problems(path) {
+                push(out, &local_at, invalid(&local_at, &quoted(path), problem));
             }
         }
         (_, Some(path)) => {

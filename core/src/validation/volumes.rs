@@ -13,7 +13,10 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::env::{VOLUME_FIELD_PATHS, object_field_selector, resource_field_selector};
-use super::field::{forbidden, invalid, not_found, not_supported, quoted, required, too_long};
+use super::field::{
+    forbidden, has_backsteps, invalid, local_descending_path_problems, not_found, not_supported, quoted, required,
+    too_long,
+};
 use super::{Found, Rule, rule};
 use crate::load::NameRule;
 
@@ -269,7 +272,10 @@ fn host_path(volume: &Volume, at: &str, out: &mut Vec<Found>) {
     if host_path.path.is_empty() {
         return push(out, rule::VOLUME_SOURCE, &path_at, required(&path_at, ""));
     }
-    no_backsteps(&host_path.path, &path_at, out);
+    // validatePathNoBacksteps.
+    if has_backsteps(&host_path.path) {
+        push(out, rule::VOLUME_SOURCE, &path_at, invalid(&path_at, &quoted(&host_path.path), "must not contain '..'"));
+    }
     if let Some(kind) = host_path.type_.as_deref().filter(|t| !HOST_PATH_TYPES.contains(t)) {
         let type_at = format!("{at}.hostPath.type");
         push(out, rule::VOLUME_SOURCE, &type_at, not_supported(&type_at, &quoted(kind), &HOST_PATH_TYPES));
@@ -283,20 +289,12 @@ fn mode(mode: Option<i32>, at: &str, out: &mut Vec<Found>) {
     }
 }
 
-/// `validatePathNoBacksteps`: no `..` element.
-fn no_backsteps(path: &str, at: &str, out: &mut Vec<Found>) {
-    if path.split('/').any(|part| part == "..") {
-        push(out, rule::VOLUME_SOURCE, at, invalid(at, &quoted(path), "must not contain '..'"));
-    }
-}
-
-/// `ValidateLocalNonReservedPath`: relative, no `..` element, not starting
+/// `ValidateLocalNonReservedPath`: a local descending path, not starting
 /// with `..`.
 fn local_non_reserved_path(path: &str, at: &str, out: &mut Vec<Found>) {
-    if path.starts_with('/') {
-        push(out, rule::VOLUME_SOURCE, at, invalid(at, &quoted(path), "must be a relative path"));
+    for problem in local_descending_path_problems(path) {
+        push(out, rule::VOLUME_SOURCE, at, invalid(at, &quoted(path), problem));
     }
-    no_backsteps(path, at, out);
     if path.starts_with("..") && !path.starts_with("../") {
         push(out, rule::VOLUME_SOURCE, at, invalid(at, &quoted(path), "must not start with '..'"));
     }
@@ -532,11 +530,8 @@ fn mount_sub_paths(mount: &VolumeMount, image: bool, at: &str, list_at: &str, ou
     let descending = |value: &str, field: &str, out: &mut Vec<Found>| {
         let upstream_at = format!("{list_at}.{field}");
         let place = format!("{at}.{field}");
-        if value.starts_with('/') {
-            push(out, rule, &place, invalid(&upstream_at, &quoted(value), "must be a relative path"));
-        }
-        if value.split('/').any(|part| part == "..") {
-            push(out, rule, &place, invalid(&upstream_at, &quoted(value), "must not contain '..'"));
+        for problem in local_descending_path_problems(value) {
+            push(out, rule, &place, invalid(&upstream_at, &quoted(value), problem));
         }
     };
     if !sub_path.is_empty() {
@@ -590,7 +585,7 @@ pub fn devices(c: &Container, path: &str, volumes: &BTreeMap<&str, &Volume>, out
         if paths.contains(device_path) {
             push(out, rule, &path_at, invalid(&path_at, &quoted(device_path), "must be unique"));
         }
-        if !device_path.is_empty() && device_path.split('/').any(|part| part == "..") {
+        if !device_path.is_empty() && has_backsteps(device_path) {
             push(out, rule, &path_at, invalid(&path_at, &quoted(device_path), "can not contain backsteps ('..')"));
         } else {
             paths.insert(device_path);

@@ -99,7 +99,7 @@ pub fn pod(
     token_paths(spec, base, out);
     let mut ips = BTreeSet::new();
     for (i, alias) in spec.host_aliases.iter().flatten().enumerate() {
-        if !ips.insert(alias.ip.as_str()) && spec.host_aliases.as_ref().is_some_and(|a| a.len() > 1) {
+        if !ips.insert(alias.ip.as_str()) {
             let at = format!("{base}.hostAliases[{i}].ip");
             push(out, warn, at.clone(), format!("{at}: duplicate ip {}", quoted(&alias.ip)));
         }
