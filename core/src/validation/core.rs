@@ -6,8 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
-    Container, LifecycleHandler, Namespace, PodSpec, PodTemplateSpec, Probe, ReplicationController, Service,
-    ServicePort, Volume,
+    Container, LifecycleHandler, Namespace, PodSpec, PodTemplateSpec, Probe, ReplicationController, Volume,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -237,14 +236,12 @@ fn container_ports(c: &Container, path: &str, out: &mut Vec<Found>) {
     }
 }
 
-fn protocol(protocol: Option<&str>, at: &str, rule: &'static super::Rule, out: &mut Vec<Found>) {
-    match protocol {
-        None => {}
-        Some("") => out.push(Found::new(rule, at.to_owned(), required(at, ""))),
-        Some(p) if !PORT_PROTOCOLS.contains(&p) => {
-            out.push(Found::new(rule, at.to_owned(), not_supported(at, &quoted(p), &PORT_PROTOCOLS)))
-        }
-        Some(_) => {}
+/// A port's protocol: an empty one is defaulted to TCP
+/// (`SetDefaults_ContainerPort`, `SetDefaults_Service`), so only an unknown
+/// value is refused.
+pub(super) fn protocol(protocol: Option<&str>, at: &str, rule: &'static super::Rule, out: &mut Vec<Found>) {
+    if let Some(p) = protocol.filter(|p| !p.is_empty() && !PORT_PROTOCOLS.contains(p)) {
+        out.push(Found::new(rule, at.to_owned(), not_supported(at, &quoted(p), &PORT_PROTOCOLS)));
     }
 }
 
@@ -413,134 +410,6 @@ pub fn template_restart_policy(template: &PodTemplateSpec, path: &str, allowed: 
     if !allowed.contains(&policy) {
         let at = format!("{path}.spec.restartPolicy");
         out.push(Found::new(rule::RESTART_POLICY, at.clone(), not_supported(&at, &quoted(policy), allowed)));
-    }
-}
-
-/// `ValidateService`: ports, their names and numbers, and the type-specific rules.
-pub fn service(service: &Service, out: &mut Vec<Found>) {
-    let Some(spec) = &service.spec else { return };
-    let ports: &[ServicePort] = spec.ports.as_deref().unwrap_or_default();
-    let service_type = spec.type_.as_deref().unwrap_or("ClusterIP");
-    let headless = spec.cluster_ip.as_deref() == Some("None")
-        || spec.cluster_ips.as_ref().and_then(|ips| ips.first()).map(String::as_str) == Some("None");
-    if ports.is_empty() && !headless && service_type != "ExternalName" {
-        out.push(Found::new(rule::SERVICE_PORT, "spec.ports".into(), required("spec.ports", "")));
-    }
-    match service_type {
-        "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" => {}
-        other => out.push(Found::new(
-            rule::SERVICE_TYPE,
-            "spec.type".into(),
-            not_supported("spec.type", &quoted(other), &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]),
-        )),
-    }
-    if matches!(service_type, "NodePort" | "LoadBalancer") && headless {
-        let at = if spec.cluster_ips.is_some() { "spec.clusterIPs[0]" } else { "spec.clusterIP" };
-        out.push(Found::new(
-            rule::SERVICE_TYPE,
-            at.into(),
-            invalid(
-                "spec.clusterIPs[0]",
-                &quoted("None"),
-                &format!("may not be set to 'None' for {service_type} services"),
-            ),
-        ));
-    }
-    if service_type == "ExternalName" {
-        match spec.external_name.as_deref().filter(|n| !n.is_empty()) {
-            None => {
-                out.push(Found::new(rule::SERVICE_TYPE, "spec.externalName".into(), required("spec.externalName", "")))
-            }
-            Some(name) => {
-                // A trailing dot (an FQDN) is allowed.
-                let cname = name.strip_suffix('.').unwrap_or(name);
-                for problem in NameRule::Dns1123Subdomain.problems(cname) {
-                    out.push(Found::new(
-                        rule::SERVICE_TYPE,
-                        "spec.externalName".into(),
-                        invalid("spec.externalName", &quoted(cname), &problem),
-                    ));
-                }
-            }
-        }
-    }
-    let require_name = ports.len() > 1;
-    let mut names = BTreeSet::new();
-    for (i, port) in ports.iter().enumerate() {
-        let at = format!("spec.ports[{i}]");
-        let name_path = format!("{at}.name");
-        match port.name.as_deref().filter(|n| !n.is_empty()) {
-            None if require_name => {
-                out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), required(&name_path, "")))
-            }
-            None => {}
-            Some(name) => {
-                for message in dns1123_label(&name_path, name) {
-                    out.push(Found::new(rule::SERVICE_PORT_NAME, name_path.clone(), message));
-                }
-                if !names.insert(name) {
-                    out.push(Found::new(
-                        rule::SERVICE_PORT_NAME,
-                        name_path.clone(),
-                        duplicate(&name_path, &quoted(name)),
-                    ));
-                }
-            }
-        }
-        let port_path = format!("{at}.port");
-        for problem in port_num_problems(i64::from(port.port)) {
-            out.push(Found::new(
-                rule::SERVICE_PORT,
-                port_path.clone(),
-                invalid(&port_path, &port.port.to_string(), &problem),
-            ));
-        }
-        protocol(port.protocol.as_deref(), &format!("{at}.protocol"), rule::SERVICE_PORT, out);
-        // SetDefaults_Service: targetPort 0 or "" (or absent) becomes the port.
-        match &port.target_port {
-            Some(IntOrString::Int(0)) | None => {}
-            Some(IntOrString::String(s)) if s.is_empty() => {}
-            Some(target) => {
-                let target_path = format!("{at}.targetPort");
-                for message in port_num_or_name(&target_path, target) {
-                    out.push(Found::new(rule::SERVICE_PORT, target_path.clone(), message));
-                }
-            }
-        }
-        if service_type == "ClusterIP" && port.node_port.is_some_and(|p| p != 0) {
-            let node_path = format!("{at}.nodePort");
-            out.push(Found::new(
-                rule::SERVICE_NODE_PORT,
-                node_path.clone(),
-                forbidden(&node_path, "may not be used when `type` is 'ClusterIP'"),
-            ));
-        }
-    }
-    // ValidateService checks the selector's labels after the ports, before the
-    // duplicate (protocol, port) pairs (`ValidateServiceCreate`'s later loop).
-    super::selector::labels(spec.selector.as_ref(), "spec.selector", rule::LABEL_SELECTOR, out);
-    // Duplicate (protocol, port) pairs: the value printed is a ServicePort with
-    // only those two fields set.
-    let mut keys: BTreeMap<(String, i32), ()> = BTreeMap::new();
-    let mut node_ports: BTreeSet<(String, i32)> = BTreeSet::new();
-    for (i, port) in ports.iter().enumerate() {
-        let protocol = port.protocol.clone().unwrap_or_else(|| "TCP".to_owned());
-        if keys.insert((protocol.clone(), port.port), ()).is_some() {
-            let at = format!("spec.ports[{i}]");
-            // The internal type has no JSON tags: Go's field names.
-            let key = format!(
-                "{{\"Name\":\"\",\"Protocol\":{},\"AppProtocol\":null,\"Port\":{},\"TargetPort\":0,\"NodePort\":0}}",
-                serde_json::Value::String(protocol.clone()),
-                port.port
-            );
-            out.push(Found::new(rule::SERVICE_PORT_DUPLICATE, at.clone(), duplicate(&at, &key)));
-        }
-        if let Some(node_port) = port.node_port.filter(|p| *p != 0)
-            && !node_ports.insert((protocol, node_port))
-        {
-            let at = format!("spec.ports[{i}].nodePort");
-            out.push(Found::new(rule::SERVICE_NODE_PORT, at.clone(), duplicate(&at, &node_port.to_string())));
-        }
     }
 }
 

@@ -189,15 +189,28 @@ fn matches_qualified_name(name: &str) -> bool {
 
 /// `netutils.ParseIPSloppy`: an IPv6 address, or an IPv4 address whose
 /// parts may carry leading zeros (read as decimal).
-pub fn is_ip_sloppy(text: &str) -> bool {
+pub fn parse_ip_sloppy(text: &str) -> Option<std::net::IpAddr> {
     if text.contains(':') {
-        return text.parse::<std::net::Ipv6Addr>().is_ok();
+        return text.parse::<std::net::Ipv6Addr>().ok().map(std::net::IpAddr::V6);
     }
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 255))
+    let mut octets = [0u8; 4];
+    let mut parts = text.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *octet = part.parse::<u32>().ok().filter(|n| *n <= 255).and_then(|n| u8::try_from(n).ok())?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(octets)))
+}
+
+/// Whether `netutils.ParseIPSloppy` reads the text.
+pub fn is_ip_sloppy(text: &str) -> bool {
+    parse_ip_sloppy(text).is_some()
 }
 
 /// `validatePathNoBacksteps`: no `..` element.

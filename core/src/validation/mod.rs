@@ -31,6 +31,7 @@ mod resources;
 mod scheduling;
 mod security_context;
 mod selector;
+mod service;
 mod taints;
 mod volumes;
 mod warnings;
@@ -176,7 +177,7 @@ pub mod rule {
         id: "service-port",
         severity: Error,
         upstream: "core ValidateService / validateServicePort",
-        checks: "a Service (not headless or ExternalName) has ports; each port 1-65535, protocol TCP, UDP or SCTP, targetPort a valid number or name",
+        checks: "a Service (not headless or ExternalName) has ports; each port 1-65535, protocol TCP, UDP or SCTP, targetPort a valid number or name, appProtocol a qualified name",
         equivalents: &[],
     };
     pub const SERVICE_PORT_NAME: &Rule = &Rule {
@@ -204,7 +205,28 @@ pub mod rule {
         id: "service-type",
         severity: Error,
         upstream: "core ValidateService",
-        checks: "type is ClusterIP, NodePort, LoadBalancer or ExternalName; ExternalName needs a DNS name; NodePort and LoadBalancer are not headless",
+        checks: "type is ClusterIP, NodePort, LoadBalancer or ExternalName; ExternalName needs a DNS name and no cluster IPs, IP families or family policy; NodePort and LoadBalancer are not headless",
+        equivalents: &[],
+    };
+    pub const SERVICE_CLUSTER_IP: &Rule = &Rule {
+        id: "service-cluster-ip",
+        severity: Error,
+        upstream: "core ValidateServiceClusterIPsRelatedFields (run by the Service storage before it allocates)",
+        checks: "clusterIPs start with clusterIP (and are empty without it), hold valid IPs (or only 'None'), at most two and one per family, matching ipFamilies; ipFamilies are IPv4 or IPv6 without repeats; ipFamilyPolicy is SingleStack, PreferDualStack or RequireDualStack",
+        equivalents: &[],
+    };
+    pub const SERVICE_EXTERNAL: &Rule = &Rule {
+        id: "service-external-access",
+        severity: Error,
+        upstream: "core ValidateService, ValidateNonSpecialIP, validateLoadBalancerClassField, validateServiceExternalTrafficPolicy",
+        checks: "externalIPs are IPs outside the unspecified, loopback and link-local ranges; loadBalancerSourceRanges (or their annotation) are CIDRs; source ranges, allocateLoadBalancerNodePorts and loadBalancerClass (a qualified name) only on LoadBalancer Services; externalTrafficPolicy Cluster or Local and only on externally accessible Services; healthCheckNodePort only on a LoadBalancer with the Local policy, a valid port",
+        equivalents: &[],
+    };
+    pub const SERVICE_ROUTING: &Rule = &Rule {
+        id: "service-routing",
+        severity: Error,
+        upstream: "core ValidateService, validateAffinityTimeout, validateServiceInternalTrafficFieldsValue, validateServiceTrafficDistribution",
+        checks: "sessionAffinity ClientIP or None, a ClientIP timeout in (0, 86400] seconds; internalTrafficPolicy Cluster or Local; trafficDistribution PreferClose, PreferSameZone or PreferSameNode; the topology-mode annotation agrees with topology-aware-hints",
         equivalents: &[],
     };
     pub const PDB_BUDGET: &Rule = &Rule {
@@ -493,6 +515,9 @@ pub const RULES: &[&Rule] = &[
     rule::SERVICE_PORT_DUPLICATE,
     rule::SERVICE_NODE_PORT,
     rule::SERVICE_TYPE,
+    rule::SERVICE_CLUSTER_IP,
+    rule::SERVICE_EXTERNAL,
+    rule::SERVICE_ROUTING,
     rule::PDB_BUDGET,
     rule::HPA_REPLICAS,
     rule::CRONJOB_SCHEDULE,
@@ -561,7 +586,7 @@ pub fn check(object: &Object) -> Vec<Found> {
             }
         }
         Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
-        Object::Service(service) => core::service(service, &mut out),
+        Object::Service(service) => service::service(service, &mut out),
         Object::ConfigMap(config_map) => config::config_map(config_map, &mut out),
         Object::Secret(secret) => config::secret(secret, &mut out),
         Object::PersistentVolumeClaim(pvc) => resources::persistent_volume_claim(pvc, &mut out),
