@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{
     Container, LifecycleHandler, Namespace, PodSpec, PodTemplateSpec, Probe, ReplicationController, Volume,
 };
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{
@@ -28,13 +29,16 @@ fn dns1123_label(path: &str, value: &str) -> Vec<String> {
 
 /// `ValidatePodTemplateSpec` → `ValidatePodSpec`, the parts kubeplay checks.
 /// `base` is the path of the pod spec (`spec` for a Pod, `spec.template.spec`
-/// for a workload); `pod_labels` is set for a Pod (its labels, perhaps none)
-/// and adds what only a Pod gets: `validateContainerOnlyForPod` (an image is
-/// required) and the pod strategy's merge of affinity `matchLabelKeys` into
-/// the selectors before validation.
-pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String, String>>, out: &mut Vec<Found>) {
+/// for a workload); `pod_meta` is set for a Pod and adds what only a Pod
+/// gets: `validateContainerOnlyForPod` (an image is required), the names of
+/// the claims its ephemeral volumes create, and the pod strategy's merge of
+/// affinity `matchLabelKeys` into the selectors before validation.
+pub fn pod_spec(spec: &PodSpec, base: &str, pod_meta: Option<&ObjectMeta>, out: &mut Vec<Found>) {
+    let no_labels = BTreeMap::new();
+    let pod_labels = pod_meta.map(|meta| meta.labels.as_ref().unwrap_or(&no_labels));
+    let pod_name = pod_meta.and_then(|meta| meta.name.as_deref()).filter(|n| !n.is_empty());
     let pod = Pod {
-        volumes: super::volumes::volumes(spec, base, out),
+        volumes: super::volumes::volumes(spec, base, pod_name, out),
         claims: resource_claims(spec, base, out),
         is_pod: pod_labels.is_some(),
         // hostUsers defaults to true (the pod shares the host's user namespace).
@@ -125,6 +129,8 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     if let Some(constraints) = &spec.topology_spread_constraints {
         super::placement::topology_spread_constraints(constraints, &format!("{base}.topologySpreadConstraints"), out);
     }
+    super::security_context::windows_host_process(spec, base, out);
+    super::security_context::host_users(spec, base, out);
     super::dns::names(spec, base, out);
     if let Some(tolerations) = &spec.tolerations {
         super::taints::tolerations(tolerations, &format!("{base}.tolerations"), out);
@@ -132,7 +138,10 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_labels: Option<&BTreeMap<String,
     super::dns::host_aliases(spec, base, out);
     super::dns::priority_class_name(spec, base, out);
     pod_spec_fields(spec, base, out);
-    super::security_context::host_users(spec, base, out);
+    if let Some(overhead) = &spec.overhead {
+        let at = format!("{base}.overhead");
+        super::resources::overhead(overhead, &at, &at, rule::CONTAINER_RESOURCE, out);
+    }
     super::security_context::os(spec, base, out);
 }
 

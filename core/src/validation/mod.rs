@@ -22,6 +22,7 @@ mod dns;
 mod env;
 pub mod field;
 mod go_json;
+mod in_tree_volumes;
 mod networking;
 mod node;
 mod placement;
@@ -579,8 +580,7 @@ pub fn check(object: &Object) -> Vec<Found> {
     match object {
         Object::Pod(pod) => {
             if let Some(spec) = &pod.spec {
-                let no_labels = std::collections::BTreeMap::new();
-                core::pod_spec(spec, "spec", Some(pod.metadata.labels.as_ref().unwrap_or(&no_labels)), &mut out);
+                core::pod_spec(spec, "spec", Some(&pod.metadata), &mut out);
                 core::pod_create(spec, &mut out);
                 warnings::pod(spec, "spec", Some(&pod.metadata), "metadata", false, &mut out);
             }

@@ -531,6 +531,47 @@ pub fn limit_range(limit_range: &LimitRange, out: &mut Vec<Found>) {
     }
 }
 
+/// `validateOverhead` (a pod's `overhead`, a RuntimeClass's `overhead.podFixed`):
+/// the list goes through `ValidateContainerResourceRequirements` as limits, so
+/// upstream's messages name `<printed>.limits[<name>]`, while the findings are
+/// located on `<located>.<name>`. Each name a container resource, each
+/// quantity not negative (`ValidateResourceQuantityValue`) and whole for an
+/// integer resource; huge pages only beside cpu or memory.
+pub fn overhead(
+    list: &BTreeMap<String, K8sQuantity>,
+    printed: &str,
+    located: &str,
+    rule: &'static super::Rule,
+    out: &mut Vec<Found>,
+) {
+    let mut huge_pages = false;
+    let mut cpu_or_memory = false;
+    for (name, raw) in list {
+        let at = format!("{printed}.limits[{name}]");
+        let place = join_key(located, name);
+        for problem in container_resource_name_problems(name) {
+            out.push(Found::new(rule, place.clone(), invalid(&at, &quoted(name), &problem)));
+        }
+        huge_pages |= name.starts_with("hugepages-");
+        cpu_or_memory |= matches!(name.as_str(), "cpu" | "memory");
+        // A quantity that does not parse is refused when decoding, not here.
+        let Ok(q) = Quantity::parse(raw.0.trim()) else { continue };
+        if q.sign() < 0 {
+            out.push(Found::new(
+                rule,
+                place.clone(),
+                invalid(&at, &quoted(&q.canonical()), "must be greater than or equal to 0"),
+            ));
+        }
+        if is_integer_resource(name) && q.milli_value().is_some_and(|m| m % 1000 != 0) {
+            out.push(Found::new(rule, place, invalid(&at, &quoted(&q.canonical()), "must be an integer")));
+        }
+    }
+    if huge_pages && !cpu_or_memory {
+        out.push(Found::new(rule, located.to_owned(), forbidden(printed, "HugePages require cpu or memory")));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

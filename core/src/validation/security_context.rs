@@ -519,6 +519,54 @@ pub fn os(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
     }
 }
 
+/// `validateWindowsHostProcessPod`: a container's `hostProcess` agrees with
+/// the pod's when both are set; if any container (init, regular or ephemeral,
+/// explicitly or inherited from the pod) is a HostProcess container, all
+/// must be, and the pod must use the host network. Upstream also forbids them
+/// when the API server runs without `--allow-privileged`, a cluster setting
+/// kubeplay does not know (as for `privileged`).
+pub fn windows_host_process(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
+    let host_process = |options: Option<&WindowsSecurityContextOptions>| options.and_then(|o| o.host_process);
+    let pod = host_process(spec.security_context.as_ref().and_then(|c| c.windows_options.as_ref()));
+    let mut containers = 0;
+    let mut host_process_containers = 0;
+    let mut visit = |context: Option<&SecurityContext>, path: String| {
+        containers += 1;
+        let own = host_process(context.and_then(|c| c.windows_options.as_ref()));
+        if let (Some(pod), Some(own)) = (pod, own)
+            && pod != own
+        {
+            let at = format!("{path}.securityContext.windowsOptions.hostProcess");
+            let detail = format!("pod hostProcess value must be identical if both are specified, was {pod}");
+            push(out, &at, invalid(&at, &own.to_string(), &detail));
+        }
+        if own.unwrap_or(pod == Some(true)) {
+            host_process_containers += 1;
+        }
+    };
+    // podshelper.VisitContainersWithPath: init containers, containers, ephemeral containers.
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        visit(c.security_context.as_ref(), format!("{base}.initContainers[{i}]"));
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        visit(c.security_context.as_ref(), format!("{base}.containers[{i}]"));
+    }
+    for (i, c) in spec.ephemeral_containers.iter().flatten().enumerate() {
+        visit(c.security_context.as_ref(), format!("{base}.ephemeralContainers[{i}]"));
+    }
+    if host_process_containers == 0 {
+        return;
+    }
+    if host_process_containers != containers {
+        let detail = "If pod contains any hostProcess containers then all containers must be HostProcess containers";
+        push(out, base, invalid(base, "\"\"", detail));
+    }
+    if spec.host_network != Some(true) {
+        let at = format!("{base}.hostNetwork");
+        push(out, &at, invalid(&at, "false", "hostNetwork must be true if pod contains any hostProcess containers"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

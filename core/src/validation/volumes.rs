@@ -3,8 +3,7 @@
 //! emptyDir, hostPath, secret, configMap, persistentVolumeClaim, nfs,
 //! downwardAPI, projected, csi, ephemeral, image) and a container's mounts
 //! (`ValidateVolumeMounts`). The other, mostly removed in-tree sources (cloud
-//! disks, iSCSI, RBD, Ceph, …) count as one volume type each but their fields
-//! are not checked.
+//! disks, iSCSI, RBD, Ceph, …) are checked in `in_tree_volumes.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,13 +33,26 @@ fn push(out: &mut Vec<Found>, rule: &'static Rule, at: &str, message: String) {
 /// `ValidateVolumes`: each volume's source, then its name (set, a DNS label,
 /// unique). Only a volume without any error is known to the containers'
 /// mounts (upstream adds it to the map they look names up in only then), so a
-/// mount of a refused volume is also "not found". Returns those volumes.
-pub fn volumes<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTreeMap<&'a str, &'a Volume> {
+/// mount of a refused volume is also "not found". For a Pod (`pod_name`),
+/// the claim an ephemeral volume creates is named `<pod>-<volume>`: that name
+/// must be a valid PersistentVolume name, and no volume may mount it as a
+/// PersistentVolumeClaim. Returns the volumes without errors.
+pub fn volumes<'a>(
+    spec: &'a PodSpec,
+    base: &str,
+    pod_name: Option<&str>,
+    out: &mut Vec<Found>,
+) -> BTreeMap<&'a str, &'a Volume> {
+    let volumes = spec.volumes.as_deref().unwrap_or_default();
+    let created_claims: BTreeSet<String> = match pod_name {
+        Some(pod) => volumes.iter().filter(|v| v.ephemeral.is_some()).map(|v| format!("{pod}-{}", v.name)).collect(),
+        None => BTreeSet::new(),
+    };
     let mut known = BTreeMap::new();
-    for (i, volume) in spec.volumes.iter().flatten().enumerate() {
+    for (i, volume) in volumes.iter().enumerate() {
         let at = format!("{base}.volumes[{i}]");
         let mut errors = Vec::new();
-        source(volume, &at, &mut errors);
+        source(volume, &at, pod_name, &mut errors);
         let name_at = format!("{at}.name");
         if volume.name.is_empty() {
             push(&mut errors, rule::VOLUME_NAME, &name_at, required(&name_at, ""));
@@ -56,6 +68,12 @@ pub fn volumes<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTree
             known.insert(volume.name.as_str(), volume);
         }
         out.extend(errors);
+        if let Some(claim) = volume.persistent_volume_claim.as_ref().filter(|c| created_claims.contains(&c.claim_name))
+        {
+            let claim_at = format!("{at}.persistentVolumeClaim.claimName");
+            let detail = "must not reference a PVC that gets created for an ephemeral volume";
+            push(out, rule::VOLUME_SOURCE, &claim_at, invalid(&claim_at, &quoted(&claim.claim_name), detail));
+        }
     }
     known
 }
@@ -63,7 +81,7 @@ pub fn volumes<'a>(spec: &'a PodSpec, base: &str, out: &mut Vec<Found>) -> BTree
 /// `validateVolumeSource`: exactly one source, in upstream's order (a second
 /// one is "may not specify more than 1 volume type" under its own name, as
 /// upstream spells it), and the checks of the first.
-fn source(volume: &Volume, at: &str, out: &mut Vec<Found>) {
+fn source(volume: &Volume, at: &str, pod_name: Option<&str>, out: &mut Vec<Found>) {
     let rule = rule::VOLUME_SOURCE;
     // (upstream's child name, set) in validateVolumeSource's order.
     let sources: [(&str, bool); 30] = [
@@ -118,7 +136,8 @@ fn source(volume: &Volume, at: &str, out: &mut Vec<Found>) {
         push(out, rule, &size_at, forbidden(&size_at, "SizeLimit field must be a valid resource quantity"));
     }
     match first {
-        None => push(out, rule, at, required(at, "must specify a volume type")),
+        // SetDefaults_Volume: a volume without a source is an emptyDir.
+        None => {}
         Some("hostPath") => host_path(volume, at, out),
         Some("secret") => {
             let Some(secret) = volume.secret.as_ref() else { return };
@@ -249,6 +268,15 @@ fn source(volume: &Volume, at: &str, out: &mut Vec<Found>) {
                     super::resources::persistent_volume_claim_spec(&template.spec, &format!("{template_at}.spec"), out);
                 }
             }
+            // The claim's name, checked when the pod's name is known (a Pod).
+            if let Some(pod) = pod_name.filter(|_| !volume.name.is_empty()) {
+                let claim = format!("{pod}-{}", volume.name);
+                let name_at = format!("{at}.name");
+                for problem in NameRule::Dns1123Subdomain.problems(&claim) {
+                    let detail = format!("PVC name {}: {problem}", quoted(&claim));
+                    push(out, rule, &name_at, invalid(&name_at, &quoted(&volume.name), &detail));
+                }
+            }
         }
         Some("image") => {
             let Some(image) = volume.image.as_ref() else { return };
@@ -261,7 +289,7 @@ fn source(volume: &Volume, at: &str, out: &mut Vec<Found>) {
                 push(out, rule, &policy_at, not_supported(&policy_at, &quoted(policy), &PULL_POLICIES));
             }
         }
-        Some(_) => {}
+        Some(other) => super::in_tree_volumes::source(volume, other, at, out),
     }
 }
 
