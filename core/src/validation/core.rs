@@ -393,6 +393,13 @@ pub fn replication_controller(rc: &ReplicationController, out: &mut Vec<Found>) 
 /// A controller's pod template: the pod spec, then the restart policies the
 /// controller allows (the default is Always).
 pub fn workload_template(template: &PodTemplateSpec, path: &str, allowed: &[&str], out: &mut Vec<Found>) {
+    pod_template(template, path, out);
+    template_restart_policy(template, path, allowed, out);
+}
+
+/// `ValidatePodTemplateSpec`: the pod spec and its warnings, and no ephemeral
+/// containers; the controller's restart policy check is the caller's.
+pub fn pod_template(template: &PodTemplateSpec, path: &str, out: &mut Vec<Found>) {
     if let Some(spec) = &template.spec {
         pod_spec(spec, &format!("{path}.spec"), None, out);
         super::warnings::pod(
@@ -410,7 +417,6 @@ pub fn workload_template(template: &PodTemplateSpec, path: &str, allowed: &[&str
             out.push(Found::new(rule::POD_SPEC_FIELD, at, message));
         }
     }
-    template_restart_policy(template, path, allowed, out);
 }
 
 /// The controller-specific restart policy check, made after the pod spec's own.

@@ -27,6 +27,17 @@ pub fn invalid(path: &str, value: &str, detail: &str) -> String {
     with_detail(format!("{path}: Invalid value: {value}"), detail)
 }
 
+/// `field.Invalid` with `field.OmitValueType{}` as its value: `<path>: Invalid value: detail`.
+pub fn invalid_omitting_value(path: &str, detail: &str) -> String {
+    format!("{path}: Invalid value: {detail}")
+}
+
+/// `field.TooMany`: `<path>: Too many: <actual>: must have at most <max> items`.
+pub fn too_many(path: &str, actual: usize, max: usize) -> String {
+    let unit = if max == 1 { "item" } else { "items" };
+    format!("{path}: Too many: {actual}: must have at most {max} {unit}")
+}
+
 /// `field.Duplicate`: `<path>: Duplicate value: <value>`.
 pub fn duplicate(path: &str, value: &str) -> String {
     format!("{path}: Duplicate value: {value}")

@@ -94,14 +94,14 @@ pub mod rule {
         id: "negative-value",
         severity: Error,
         upstream: "core ValidateNonnegativeField",
-        checks: "replicas, minReadySeconds, history limits, parallelism, completions, deadlines are not negative",
+        checks: "replicas, minReadySeconds, history limits, parallelism, completions, deadlines, a Job's backoff limits, maxFailedIndexes, ttlSecondsAfterFinished and a success rule's succeededCount are not negative",
         equivalents: &[],
     };
     pub const RESTART_POLICY: &Rule = &Rule {
         id: "restart-policy-unsupported",
         severity: Error,
-        upstream: "core validateRestartPolicy; apps/core controllers (Always only); batch ValidateJobSpec (OnFailure or Never)",
-        checks: "the pod template's restartPolicy is one its controller runs (the default is Always); no activeDeadlineSeconds under a long-running controller",
+        upstream: "core validateRestartPolicy; apps/core controllers (Always only); batch validateJobSpec (OnFailure or Never, Never with a podFailurePolicy)",
+        checks: "the pod template's restartPolicy is one its controller runs (the default is Always, which a Job refuses as a missing value); a Job with a podFailurePolicy only Never; no activeDeadlineSeconds under a long-running controller",
         equivalents: &[("kube-score", &["cronjob-restartpolicy"])],
     };
     pub const DEPLOYMENT_STRATEGY: &Rule = &Rule {
@@ -116,6 +116,13 @@ pub mod rule {
         severity: Error,
         upstream: "apps ValidateStatefulSetSpec (validateRollingUpdateStatefulSet, ValidatePersistentVolumeClaimRetentionPolicy)",
         checks: "a StatefulSet's podManagementPolicy is OrderedReady or Parallel; updateStrategy RollingUpdate (partition not negative) or OnDelete (without rollingUpdate); PVC retention whenDeleted and whenScaled Retain or Delete",
+        equivalents: &[],
+    };
+    pub const JOB_SPEC: &Rule = &Rule {
+        id: "job-spec",
+        severity: Error,
+        upstream: "batch validateJobSpec / validatePodFailurePolicy (validatePodFailurePolicyRule, validatePodFailurePolicyRuleOnExitCodes, validatePodFailurePolicyRuleOnPodConditions) / validateSuccessPolicy (validateSuccessPolicyRule, validateIndexesFormat) / validatePodReplacementPolicy, ValidateJobTemplateSpec",
+        checks: "a Job's (or a CronJob's job template's) completionMode is NonIndexed or Indexed; Indexed needs completions and allows parallelism up to 100000, maxFailedIndexes up to completions and 100000 (above 100000 completions with backoffLimitPerIndex: maxFailedIndexes set, it and parallelism up to 10000); backoffLimitPerIndex and maxFailedIndexes only when Indexed, maxFailedIndexes only with backoffLimitPerIndex; managedBy a domain-prefixed path of at most 63 characters; podFailurePolicy: at most 20 rules, each with an action Count, FailIndex (only with backoffLimitPerIndex), FailJob or Ignore and exactly one of onExitCodes (operator In or NotIn, 1-255 sorted unique values, no 0 with In, a containerName naming a container or init container) and onPodConditions (at most 20, a qualified-name type, status True, False or Unknown); successPolicy only when Indexed, 1-20 rules each with succeededIndexes (at most 64 KiB of increasing intervals like 1,3-5 below completions) or succeededCount (not above completions nor the indexes listed); podReplacementPolicy TerminatingOrFailed or Failed (only Failed with a podFailurePolicy); no manualSelector in a job template",
         equivalents: &[],
     };
     pub const CONTAINER_NAME: &Rule = &Rule {
@@ -247,8 +254,8 @@ pub mod rule {
     pub const CRONJOB_SCHEDULE: &Rule = &Rule {
         id: "cronjob-schedule",
         severity: Error,
-        upstream: "batch ValidateCronJobSpec / validateScheduleFormat / validateConcurrencyPolicy",
-        checks: "schedule set, five fields or a descriptor, no TZ in it; concurrencyPolicy Allow, Forbid or Replace",
+        upstream: "batch ValidateCronJobSpec / validateScheduleFormat / validateTimeZone / validateConcurrencyPolicy",
+        checks: "schedule set, five fields or a descriptor, no TZ in it; timeZone not empty, shaped like an IANA name and not Local (whether the name exists is not checked); concurrencyPolicy Allow, Forbid or Replace",
         equivalents: &[],
     };
     pub const RBAC_RULE: &Rule = &Rule {
@@ -503,6 +510,7 @@ pub const RULES: &[&Rule] = &[
     rule::RESTART_POLICY,
     rule::DEPLOYMENT_STRATEGY,
     rule::STATEFULSET_SPEC,
+    rule::JOB_SPEC,
     rule::CONTAINER_NAME,
     rule::CONTAINER_IMAGE,
     rule::CONTAINER_PORT,
