@@ -62,7 +62,10 @@ pub fn horizontal_pod_autoscaler(hpa: &HorizontalPodAutoscaler, out: &mut Vec<Fo
         let message = invalid(at, &spec.max_replicas.to_string(), "must be greater than or equal to `minReplicas`");
         push(out, rule::HPA_REPLICAS, at, message);
     }
-    object_reference(&spec.scale_target_ref, "spec.scaleTargetRef", rule::HPA_SCALE_TARGET, out);
+    // The registry strategy lets only a ReplicationController, the one
+    // scalable kind of the core group, name no API group.
+    let core_kind = spec.scale_target_ref.kind == "ReplicationController";
+    object_reference(&spec.scale_target_ref, "spec.scaleTargetRef", core_kind, rule::HPA_SCALE_TARGET, out);
     metrics(spec.metrics.as_deref().unwrap_or_default(), spec.min_replicas, out);
     if let Some(behavior) = &spec.behavior {
         for (direction, rules) in [("scaleUp", &behavior.scale_up), ("scaleDown", &behavior.scale_down)] {
@@ -86,8 +89,19 @@ pub fn v1_location(path: &str) -> String {
 }
 
 /// `ValidateCrossVersionObjectReference`: a kind and a name, each a valid path
-/// segment (`IsValidPathSegmentName`: not `.` or `..`, no `/` or `%`).
-fn object_reference(reference: &CrossVersionObjectReference, base: &str, rule: &'static Rule, out: &mut Vec<Found>) {
+/// segment (`IsValidPathSegmentName`: not `.` or `..`, no `/` or `%`), then
+/// the apiVersion (`ValidateAPIVersion`, kubernetes/kubernetes#132537): one
+/// `schema.ParseGroupVersion` reads, naming an API group unless
+/// `empty_group_allowed` (the options `validationOptionsForHorizontalPodAutoscaler`
+/// gives a create: a ReplicationController target and every Object metric's
+/// described object may omit the group).
+fn object_reference(
+    reference: &CrossVersionObjectReference,
+    base: &str,
+    empty_group_allowed: bool,
+    rule: &'static Rule,
+    out: &mut Vec<Found>,
+) {
     for (field, value) in [("kind", &reference.kind), ("name", &reference.name)] {
         let at = format!("{base}.{field}");
         if value.is_empty() {
@@ -97,6 +111,27 @@ fn object_reference(reference: &CrossVersionObjectReference, base: &str, rule: &
                 push(out, rule, &at, invalid(&at, &quoted(value), &problem));
             }
         }
+    }
+    let api_version = reference.api_version.as_deref().unwrap_or_default();
+    let problem = match group_of(api_version) {
+        Err(problem) => Some(problem),
+        Ok(group) if group.is_empty() && !empty_group_allowed => Some("apiVersion must specify API group".to_owned()),
+        Ok(_) => None,
+    };
+    if let Some(problem) = problem {
+        let at = format!("{base}.apiVersion");
+        push(out, rule, &at, invalid(&at, &quoted(api_version), &problem));
+    }
+}
+
+/// `schema.ParseGroupVersion`'s group: none for an empty text or `/`, the
+/// text before the one `/`, an error for more than one.
+fn group_of(api_version: &str) -> Result<&str, String> {
+    match api_version.split_once('/') {
+        _ if api_version.is_empty() || api_version == "/" => Ok(""),
+        None => Ok(""),
+        Some((group, version)) if !version.contains('/') => Ok(group),
+        Some(_) => Err(format!("unexpected GroupVersion string: {api_version}")),
     }
 }
 
@@ -192,7 +227,7 @@ fn metric_spec(metric: &MetricSpec, base: &str, out: &mut Vec<Found>) {
 /// `validateObjectSource`: the described object, the metric, the target, and
 /// a value or an averageValue.
 fn object_source(source: &ObjectMetricSource, base: &str, out: &mut Vec<Found>) {
-    object_reference(&source.described_object, &format!("{base}.describedObject"), rule::HPA_METRIC, out);
+    object_reference(&source.described_object, &format!("{base}.describedObject"), true, rule::HPA_METRIC, out);
     metric_identifier(&source.metric, base, out);
     metric_target(&source.target, base, out);
     if source.target.value.is_none() && source.target.average_value.is_none() {

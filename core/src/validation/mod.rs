@@ -224,15 +224,15 @@ pub mod rule {
     pub const HPA_SCALE_TARGET: &Rule = &Rule {
         id: "hpa-scale-target",
         severity: Error,
-        upstream: "autoscaling ValidateCrossVersionObjectReference (IsValidPathSegmentName)",
-        checks: "a HorizontalPodAutoscaler's scaleTargetRef has a kind and a name, each a valid path segment (not '.' or '..', without '/' or '%')",
+        upstream: "autoscaling ValidateCrossVersionObjectReference (IsValidPathSegmentName, ValidateAPIVersion)",
+        checks: "a HorizontalPodAutoscaler's scaleTargetRef has a kind and a name, each a valid path segment (not '.' or '..', without '/' or '%'), and an apiVersion naming an API group (only a ReplicationController may omit it)",
         equivalents: &[],
     };
     pub const HPA_METRIC: &Rule = &Rule {
         id: "hpa-metric",
         severity: Error,
         upstream: "autoscaling validateMetrics / validateMetricSpec (validateObjectSource, validateExternalSource, validatePodsSource, validateResourceSource, validateContainerResourceSource, validateMetricTarget, validateMetricIdentifier)",
-        checks: "each metric of a HorizontalPodAutoscaler has a type of Object, Pods, Resource, ContainerResource or External and exactly that source set; metric names and an Object metric's describedObject kind and name are valid path segments; a target type of Utilization, Value or AverageValue, values and averageValues above zero, averageUtilization at least 1; Object and External metrics a value or an averageValue (External not both), Pods metrics an averageValue, Resource and ContainerResource metrics exactly one of averageUtilization and averageValue; a ContainerResource names a container resource and a DNS-1123 container; minReplicas 0 only with an Object or External metric",
+        checks: "each metric of a HorizontalPodAutoscaler has a type of Object, Pods, Resource, ContainerResource or External and exactly that source set; metric names and an Object metric's describedObject kind and name are valid path segments, its apiVersion at most one '/'; a target type of Utilization, Value or AverageValue, values and averageValues above zero, averageUtilization at least 1; Object and External metrics a value or an averageValue (External not both), Pods metrics an averageValue, Resource and ContainerResource metrics exactly one of averageUtilization and averageValue; a ContainerResource names a container resource and a DNS-1123 container; minReplicas 0 only with an Object or External metric",
         equivalents: &[],
     };
     pub const HPA_BEHAVIOR: &Rule = &Rule {
