@@ -451,7 +451,11 @@ impl Loader<'_> {
         if namespaced && metadata.namespace.is_none() {
             metadata.namespace = Some(DEFAULT_NAMESPACE.to_owned());
         }
-        crate::validation::validate(&object, &origin, &mut self.diagnostics);
+        if converted_hpa {
+            crate::validation::validate_hpa_v1(&object, &origin, &mut self.diagnostics);
+        } else {
+            crate::validation::validate(&object, &origin, &mut self.diagnostics);
+        }
         self.objects.push(Loaded { object, origin });
     }
 }

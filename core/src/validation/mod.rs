@@ -247,8 +247,29 @@ pub mod rule {
     pub const HPA_REPLICAS: &Rule = &Rule {
         id: "hpa-replicas",
         severity: Error,
-        upstream: "autoscaling ValidateHorizontalPodAutoscalerSpec",
-        checks: "minReplicas >= 1, maxReplicas >= 1 and >= minReplicas, scaleTargetRef kind and name set",
+        upstream: "autoscaling validateHorizontalPodAutoscalerSpec",
+        checks: "a HorizontalPodAutoscaler's minReplicas is at least 1 (HPAScaleToZero is off by default), maxReplicas at least 1 and at least minReplicas",
+        equivalents: &[],
+    };
+    pub const HPA_SCALE_TARGET: &Rule = &Rule {
+        id: "hpa-scale-target",
+        severity: Error,
+        upstream: "autoscaling ValidateCrossVersionObjectReference (IsValidPathSegmentName, ValidateAPIVersion)",
+        checks: "a HorizontalPodAutoscaler's scaleTargetRef has a kind and a name, each a valid path segment (not '.' or '..', without '/' or '%'), and an apiVersion naming an API group (only a ReplicationController may omit it)",
+        equivalents: &[],
+    };
+    pub const HPA_METRIC: &Rule = &Rule {
+        id: "hpa-metric",
+        severity: Error,
+        upstream: "autoscaling validateMetrics / validateMetricSpec (validateObjectSource, validateExternalSource, validatePodsSource, validateResourceSource, validateContainerResourceSource, validateMetricTarget, validateMetricIdentifier)",
+        checks: "each metric of a HorizontalPodAutoscaler has a type of Object, Pods, Resource, ContainerResource or External and exactly that source set; metric names and an Object metric's describedObject kind and name are valid path segments, its apiVersion at most one '/'; a target type of Utilization, Value or AverageValue, values and averageValues above zero, averageUtilization at least 1; Object and External metrics a value or an averageValue (External not both), Pods metrics an averageValue, Resource and ContainerResource metrics exactly one of averageUtilization and averageValue; a ContainerResource names a container resource and a DNS-1123 container; minReplicas 0 only with an Object or External metric",
+        equivalents: &[],
+    };
+    pub const HPA_BEHAVIOR: &Rule = &Rule {
+        id: "hpa-behavior",
+        severity: Error,
+        upstream: "autoscaling validateBehavior / validateScalingRules / validateScalingPolicy",
+        checks: "each direction of a HorizontalPodAutoscaler's behavior: stabilizationWindowSeconds 0-3600, selectPolicy Max, Min or Disabled, policies not an empty list, each of type Pods or Percent with a value above zero and periodSeconds 1-1800; a tolerance not below zero (HPAConfigurableTolerance, on by default since 1.35)",
         equivalents: &[],
     };
     pub const CRONJOB_SCHEDULE: &Rule = &Rule {
@@ -529,6 +550,9 @@ pub const RULES: &[&Rule] = &[
     rule::SERVICE_ROUTING,
     rule::PDB_BUDGET,
     rule::HPA_REPLICAS,
+    rule::HPA_SCALE_TARGET,
+    rule::HPA_METRIC,
+    rule::HPA_BEHAVIOR,
     rule::CRONJOB_SCHEDULE,
     rule::RBAC_RULE,
     rule::RBAC_BINDING,
@@ -630,8 +654,23 @@ pub fn check(object: &Object) -> Vec<Found> {
 /// error>`, one diagnostic per field error so each points at its field; a
 /// warning reads as kubectl's `Warning:` line.
 pub fn validate(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    emit(object, origin, check(object), out);
+}
+
+/// [`validate`] for an autoscaling/v1 HorizontalPodAutoscaler, checked on its
+/// converted form as the API server does: the messages keep the converted
+/// paths, each finding is located on the field the user wrote.
+pub fn validate_hpa_v1(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    let mut found = check(object);
+    for f in &mut found {
+        f.path = autoscaling::v1_location(&f.path);
+    }
+    emit(object, origin, found, out);
+}
+
+fn emit(object: &Object, origin: &Origin, found: Vec<Found>, out: &mut Vec<Diagnostic>) {
     let name = object.metadata().name.as_deref().unwrap_or_default();
-    for found in check(object) {
+    for found in found {
         let message = match found.rule.severity {
             Severity::Error => format!("{} {} is invalid: {}", object.kind(), go_quote(name), found.message),
             _ => format!("Warning: {}", found.message),
