@@ -22,7 +22,7 @@ use k8s_openapi::api::autoscaling::v2::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
-use super::field::{forbidden, invalid, json_string, not_supported, qualified_name_problems, quoted, required};
+use super::field::{forbidden, invalid, json_string, not_supported, quoted, required};
 use super::resources::container_resource_name_problems;
 use super::{Found, Rule, rule};
 use crate::load::NameRule;
@@ -286,13 +286,11 @@ fn container_resource_source(source: &ContainerResourceMetricSource, base: &str,
     if source.name.is_empty() {
         push(out, rule, &at, required(&at, "must specify a resource name"));
     } else {
-        // `ValidateQualifiedName` reports the name as a string (quoted); the
-        // resource-name checks report a `core.ResourceName`, a fmt.Stringer,
-        // so unquoted.
-        let qualified = qualified_name_problems(&source.name).len();
-        for (i, problem) in container_resource_name_problems(&source.name).iter().enumerate() {
-            let value = if i < qualified { quoted(&source.name) } else { source.name.clone() };
-            push(out, rule, &at, invalid(&at, &value, problem));
+        // A `core.ResourceName` is printed as JSON since Kubernetes 1.34
+        // (the field error tries encoding/json before fmt.Stringer), so
+        // quoted like a string.
+        for problem in container_resource_name_problems(&source.name) {
+            push(out, rule, &at, invalid(&at, &quoted(&source.name), &problem));
         }
     }
     let at = format!("{base}.container");
