@@ -31,7 +31,14 @@ impl IpRange {
 }
 
 pub fn parse_addr(text: &str) -> Option<Addr> {
-    match text.trim().parse::<IpAddr>().ok()? {
+    sloppy_addr(text.trim())
+}
+
+/// `netutils.ParseIPSloppy`: IPv4 parts may carry leading zeros (read as
+/// decimal), which the API server accepts while `StrictIPCIDRValidation` is
+/// off (its default through 1.35).
+fn sloppy_addr(text: &str) -> Option<Addr> {
+    match crate::validation::field::parse_ip_sloppy(text)? {
         IpAddr::V4(v4) => Some(Addr { v6: false, value: u128::from(u32::from(v4)) }),
         IpAddr::V6(v6) => Some(Addr { v6: true, value: u128::from(v6) }),
     }
@@ -69,16 +76,18 @@ impl fmt::Display for CidrError {
 
 impl std::error::Error for CidrError {}
 
-/// Parses `a.b.c.d/n` or `x::/n`, masking host bits as upstream's
-/// `ParseCIDRSloppy` does (validation.go `ValidateIPBlock`).
+/// Parses `a.b.c.d/n` or `x::/n` as upstream's `ParseCIDRSloppy` does
+/// (validation.go `ValidateIPBlock`): leading zeros in IPv4 parts and the
+/// prefix are read as decimal, no spaces; host bits are masked.
 pub fn parse_cidr(text: &str) -> Result<IpRange, CidrError> {
     let (address, prefix) = text.split_once('/').ok_or_else(|| CidrError::NoPrefix { text: text.to_owned() })?;
-    let addr = parse_addr(address)
+    let addr = sloppy_addr(address)
         .ok_or_else(|| CidrError::BadAddress { text: text.to_owned(), address: address.to_owned() })?;
     let bits: u32 = if addr.v6 { 128 } else { 32 };
-    let prefix: u32 = prefix
-        .parse()
-        .ok()
+    // Go's dtoi: decimal digits only (leading zeros allowed, no sign).
+    let prefix: u32 = Some(prefix)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|p| p.parse().ok())
         .filter(|p| *p <= bits)
         .ok_or_else(|| CidrError::BadPrefix { text: text.to_owned(), bits })?;
     let host_bits = bits - prefix;

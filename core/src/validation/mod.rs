@@ -18,6 +18,7 @@ mod autoscaling;
 mod batch;
 mod config;
 mod core;
+mod create_warnings;
 mod dns;
 mod env;
 pub mod field;
@@ -503,6 +504,13 @@ pub mod rule {
         checks: "what the API server accepts but warns about in a pod or template: deprecated node labels in selectors, affinity and topology keys; deprecated annotations (critical-pod, sysctls, seccomp and AppArmor without their fields); deprecated and removed volume plugins; null label selectors in pod affinity terms (in spread constraints: the best practice topology-spread-without-selector); invalid values in preferred node affinity; duplicate host alias IPs and image pull secrets, empty pull secret names; fractional memory and ephemeral-storage bytes; hostIP without hostPort; a negative grace period; projected paths clashing with a service account token",
         equivalents: &[],
     };
+    pub const CREATE_WARNING: &Rule = &Rule {
+        id: "create-warning",
+        severity: Warning,
+        upstream: "the registry strategies' WarningsOnCreate (pkg/registry/*/*/strategy.go), pkg/api/job/warnings.go, pkg/api/service/warnings.go, pkg/api/persistentvolumeclaim/util.go, apimachinery GetWarningsForIP / GetWarningsForCIDR",
+        checks: "what the API server accepts but warns about beyond the pod spec: a Deployment, ReplicaSet, ReplicationController, Job or CronJob name that is no DNS label (its pods' names and hostnames); an Indexed Job with more than 10^5 completions and a parallelism above 10^4; a PersistentVolumeClaim's beta storage-class annotation and fractional storage bytes (also in StatefulSet claim templates and ephemeral volumes); a StatefulSet's negative revisionHistoryLimit; Service addresses and CIDRs in a non-standard or non-canonical form, fields a headless or non-ExternalName Service ignores, the deprecated topology-aware-hints annotation; NetworkPolicy ipBlock CIDRs with host bits or in a non-standard form; a ServiceAccount's enforce-mountable-secrets annotation; a Node's externalID",
+        equivalents: &[],
+    };
     pub const ENV_DUPLICATE: &Rule = &Rule {
         id: "env-duplicate",
         severity: Warning,
@@ -585,6 +593,7 @@ pub const RULES: &[&Rule] = &[
     rule::API_VERSION_REMOVED,
     rule::INVALID_LABEL,
     rule::POD_WARNING,
+    rule::CREATE_WARNING,
     rule::ENV_DUPLICATE,
     rule::CONTAINER_PORT_DUPLICATE,
     rule::INGRESS_CLASS_ANNOTATION,
@@ -617,24 +626,61 @@ pub fn check(object: &Object) -> Vec<Found> {
                 warnings::pod(spec, "spec", Some(&pod.metadata), "metadata", false, &mut out);
             }
         }
-        Object::ReplicationController(rc) => core::replication_controller(rc, &mut out),
-        Object::Service(service) => service::service(service, &mut out),
+        Object::ReplicationController(rc) => {
+            create_warnings::pod_creating_name(rc.metadata.name.as_deref(), &mut out);
+            core::replication_controller(rc, &mut out)
+        }
+        Object::Service(service) => {
+            service::service(service, &mut out);
+            create_warnings::service(service, &mut out);
+        }
+        Object::ServiceAccount(account) => create_warnings::service_account(account, &mut out),
         Object::ConfigMap(config_map) => config::config_map(config_map, &mut out),
         Object::Secret(secret) => config::secret(secret, &mut out),
-        Object::PersistentVolumeClaim(pvc) => resources::persistent_volume_claim(pvc, &mut out),
+        Object::PersistentVolumeClaim(pvc) => {
+            resources::persistent_volume_claim(pvc, &mut out);
+            create_warnings::persistent_volume_claim(pvc, &mut out);
+        }
         Object::ResourceQuota(quota) => resources::resource_quota(quota, &mut out),
         Object::LimitRange(limit_range) => resources::limit_range(limit_range, &mut out),
         Object::PriorityClass(class) => scheduling::priority_class(class, &mut out),
         Object::RuntimeClass(class) => node::runtime_class(class, &mut out),
-        Object::Deployment(deployment) => apps::deployment(deployment, &mut out),
-        Object::ReplicaSet(replica_set) => apps::replica_set(replica_set, &mut out),
+        Object::Deployment(deployment) => {
+            create_warnings::pod_creating_name(deployment.metadata.name.as_deref(), &mut out);
+            apps::deployment(deployment, &mut out)
+        }
+        Object::ReplicaSet(replica_set) => {
+            create_warnings::pod_creating_name(replica_set.metadata.name.as_deref(), &mut out);
+            apps::replica_set(replica_set, &mut out)
+        }
         Object::DaemonSet(daemon_set) => apps::daemon_set(daemon_set, &mut out),
-        Object::StatefulSet(stateful_set) => apps::stateful_set(stateful_set, &mut out),
-        Object::Job(job) => batch::job(job, &mut out),
-        Object::CronJob(cron_job) => batch::cron_job(cron_job, &mut out),
+        Object::StatefulSet(stateful_set) => {
+            apps::stateful_set(stateful_set, &mut out);
+            create_warnings::stateful_set(stateful_set, &mut out);
+        }
+        Object::Job(job) => {
+            create_warnings::pod_creating_name(job.metadata.name.as_deref(), &mut out);
+            if let Some(spec) = &job.spec {
+                create_warnings::job_spec(spec, "spec", &mut out);
+            }
+            batch::job(job, &mut out)
+        }
+        Object::CronJob(cron_job) => {
+            create_warnings::pod_creating_name(cron_job.metadata.name.as_deref(), &mut out);
+            if let Some(spec) = &cron_job.spec.job_template.spec {
+                create_warnings::job_spec(spec, "spec.jobTemplate.spec", &mut out);
+            }
+            batch::cron_job(cron_job, &mut out)
+        }
         Object::Ingress(ingress) => networking::ingress(ingress, &mut out),
-        Object::NetworkPolicy(policy) => networking::network_policy_selectors(policy, &mut out),
-        Object::Node(node) => taints::node(node, &mut out),
+        Object::NetworkPolicy(policy) => {
+            networking::network_policy_selectors(policy, &mut out);
+            create_warnings::network_policy(policy, &mut out);
+        }
+        Object::Node(node) => {
+            taints::node(node, &mut out);
+            create_warnings::node(node, &mut out);
+        }
         Object::Namespace(namespace) => core::namespace(namespace, &mut out),
         Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &mut out),
         Object::HorizontalPodAutoscaler(hpa) => autoscaling::horizontal_pod_autoscaler(hpa, &mut out),
@@ -646,7 +692,13 @@ pub fn check(object: &Object) -> Vec<Found> {
         }
         _ => {}
     }
-    out
+    // The API server answers with the validation errors and, only for an
+    // accepted object, the warnings after them; kubeplay shows both, errors
+    // first, each group in upstream's order.
+    let (mut errors, warnings): (Vec<Found>, Vec<Found>) =
+        out.into_iter().partition(|found| found.rule.severity == Severity::Error);
+    errors.extend(warnings);
+    errors
 }
 
 /// The object's validation findings as located diagnostics (area input). An

@@ -277,7 +277,17 @@ fn volume_plugins(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
             ("cephfs", volume.cephfs.is_some(), "deprecated in v1.28, non-functional in v1.31+"),
             ("rbd", volume.rbd.is_some(), "deprecated in v1.28, non-functional in v1.31+"),
         ];
-        for (field, _, message) in plugins.iter().filter(|(_, set, _)| *set) {
+        // Upstream checks an ephemeral volume's claim spec between glusterfs and cephfs.
+        let (before, after) = plugins.split_at(7);
+        for (field, _, message) in before.iter().filter(|(_, set, _)| *set) {
+            let at = format!("{base}.volumes[{i}].{field}");
+            push(out, rule::POD_WARNING, format!("{base}.volumes[{i}]"), format!("{at}: {message}"));
+        }
+        if let Some(template) = volume.ephemeral.as_ref().and_then(|e| e.volume_claim_template.as_ref()) {
+            let at = format!("{base}.volumes[{i}].ephemeral.volumeClaimTemplate.spec");
+            super::create_warnings::claim_spec(&template.spec, &at, &at, rule::POD_WARNING, out);
+        }
+        for (field, _, message) in after.iter().filter(|(_, set, _)| *set) {
             let at = format!("{base}.volumes[{i}].{field}");
             push(out, rule::POD_WARNING, format!("{base}.volumes[{i}]"), format!("{at}: {message}"));
         }
