@@ -23,9 +23,10 @@ set -euo pipefail
 # compare mode, generation from the matrix and the bundled traffic layout
 # (1013 → 1098 KB); to 1130 KB for the rest of the API server's pod, selector,
 # volume, environment, security-context and DNS validation and its pod warnings
-# (1100 → 1125 KB).
+# (1100 → 1125 KB); to 1150 KB for the API server's Service, Job, HPA and
+# in-tree volume validation and every kind's warnings on create (1125 → 1147 KB).
 aim_brotli_kb=560
-ceiling_brotli_kb=1130
+ceiling_brotli_kb=1150
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
