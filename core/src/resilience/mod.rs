@@ -164,6 +164,10 @@ pub struct Options {
     /// Keep the API's view (`STATE`: pods, budgets, nodes, workloads) at every
     /// instant at which it changed, for front ends that play the run back.
     pub rows: bool,
+    /// Leave out the API's view at the scenario's observed instants (the
+    /// `disrupt` contract's `snapshots`), for callers that do not read it
+    /// (the traffic lab observes through the timeline).
+    pub skip_snapshots: bool,
 }
 
 /// Runs the lab over the input (§1–§9). An invalid scenario is an error with
@@ -211,17 +215,24 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
     let mut next_step = 0;
     let mut t = 0;
     let mut last_state: Option<ClusterState> = None;
+    let mut last_signature: Option<TimelineSignature> = None;
     loop {
         cluster.now = t;
-        cluster.instant(&mut run, &steps, &mut next_step, observe.contains(&t));
+        cluster.instant(&mut run, &steps, &mut next_step, observe.contains(&t) && !options.skip_snapshots);
         if options.timeline {
-            let state = cluster.cluster_state();
-            if last_state
-                .as_ref()
-                .is_none_or(|last| last.pods != state.pods || last.api_reachable != state.api_reachable)
-            {
-                run.timeline.push(state.clone());
-                last_state = Some(state);
+            // Equal signatures mean equal states; a different one is only a
+            // candidate (a pod replaced by one of the same name and place).
+            let signature = cluster.timeline_signature();
+            if last_signature.as_ref() != Some(&signature) {
+                let state = cluster.cluster_state();
+                if last_state
+                    .as_ref()
+                    .is_none_or(|last| last.pods != state.pods || last.api_reachable != state.api_reachable)
+                {
+                    run.timeline.push(state.clone());
+                    last_state = Some(state);
+                }
+                last_signature = Some(signature);
             }
         }
         if options.rows {
@@ -272,6 +283,13 @@ pub fn steady_state(inventory: &Inventory) -> ClusterState {
     let mut cluster = Cluster::new(inventory, Settings::default());
     populate(&mut cluster);
     cluster.cluster_state()
+}
+
+/// See [`Cluster::timeline_signature`].
+#[derive(PartialEq, Eq)]
+struct TimelineSignature {
+    pods: Vec<(usize, Option<usize>, [bool; 5], i64, i64)>,
+    control_plane_down: BTreeSet<String>,
 }
 
 struct Run {
@@ -687,6 +705,31 @@ impl Cluster<'_> {
     }
 
     /// The per-instant view traffic analyses consume (multi-region.md §2.1).
+    /// What [`Cluster::cluster_state`] compares, without its strings: each
+    /// live pod (by index; its name and labels never change) with its node
+    /// and the flags and delays the state derives, and the regions whose
+    /// control plane is down.
+    fn timeline_signature(&self) -> TimelineSignature {
+        let pods = self
+            .pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.gone)
+            .map(|(i, p)| {
+                let node_up = p.node.is_some_and(|n| self.nodes[n].machine_up);
+                let flags = [
+                    p.terminating(),
+                    p.ready,
+                    node_up && !p.terminating() && p.started && !p.fixed_not_ready,
+                    p.failing,
+                    self.api_reachable_for_node(p.node),
+                ];
+                (i, p.node, flags, p.delay_ms, p.jitter_ms)
+            })
+            .collect();
+        TimelineSignature { pods, control_plane_down: self.control_plane_down.clone() }
+    }
+
     pub fn cluster_state(&self) -> ClusterState {
         let mut pods: Vec<PodState> = self
             .pods

@@ -338,21 +338,23 @@ impl Cluster<'_> {
     pub fn schedule(&mut self, index: usize, bound: &mut Bound) -> bool {
         let pod = &self.pods[index];
         let candidates = self.candidate_nodes(pod);
-        let mut filters: BTreeMap<String, Reasons> = BTreeMap::new();
+        // Each refusing node with its reasons, by node index: the names are
+        // only cloned for a record, and a pod that keeps failing for the
+        // same reasons (the usual case while nothing changes) makes none.
+        let mut refused: Vec<(usize, Reasons)> = Vec::new();
         let mut feasible = Vec::new();
         for &n in &candidates {
             let reasons = self.filter(pod, &self.nodes[n], bound);
             if reasons.is_empty() {
                 feasible.push(n);
             } else {
-                filters.insert(self.nodes[n].name.clone(), reasons);
+                refused.push((n, reasons));
             }
         }
         let t = self.now;
-        let (namespace, name) = (pod.namespace.clone(), pod.name.clone());
         let Some(chosen) = self.choose(pod, &feasible, bound) else {
             let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
-            for reasons in filters.values() {
+            for (_, reasons) in &refused {
                 for &r in reasons.iter() {
                     *histogram.entry(r).or_insert(0) += 1;
                 }
@@ -361,6 +363,8 @@ impl Cluster<'_> {
             parts.sort();
             let message = format!("0/{} nodes are available: {}.", candidates.len(), parts.join(", "));
             if self.pods[index].last_schedule_message.as_deref() != Some(message.as_str()) {
+                let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
+                let filters = self.filter_map(refused);
                 self.pods[index].last_schedule_message = Some(message.clone());
                 self.event(Event::new(t, "FailedScheduling").pod(&namespace, &name).message(message.clone()));
                 self.scheduling.push(SchedulingRecord {
@@ -374,6 +378,8 @@ impl Cluster<'_> {
             }
             return false;
         };
+        let (namespace, name) = (pod.namespace.clone(), pod.name.clone());
+        let filters = self.filter_map(refused);
         let node_name = self.nodes[chosen].name.clone();
         let pod = &mut self.pods[index];
         pod.node = Some(chosen);
@@ -389,6 +395,11 @@ impl Cluster<'_> {
             filters,
         });
         true
+    }
+
+    /// A scheduling record's filters: node name → the reasons it refused.
+    fn filter_map(&self, refused: Vec<(usize, Reasons)>) -> BTreeMap<String, Reasons> {
+        refused.into_iter().map(|(n, reasons)| (self.nodes[n].name.clone(), reasons)).collect()
     }
 
     /// §7.3: smallest (spread counts | controller pods in zone, on node), CPU fraction, name.

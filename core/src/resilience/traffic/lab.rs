@@ -100,7 +100,7 @@ pub fn failover_inventory(inventory: &Inventory) -> Result<FailoverReport, Failo
     if let Some(error) = diagnostics.into_iter().find(Diagnostic::is_error) {
         return Err(FailoverError::located(error));
     }
-    let disruption = simulate(inventory, Options { timeline: true, ..Options::default() })
+    let disruption = simulate(inventory, Options { timeline: true, skip_snapshots: true, ..Options::default() })
         .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
     let timeline = endpoint_timeline(inventory, &disruption);
     let scenario = scenario_spec(inventory);
@@ -182,8 +182,9 @@ pub fn playback(inventory: &Inventory) -> Result<Playback, FailoverError> {
     let config = if diagnostics.iter().any(Diagnostic::is_error) { None } else { config.map(|(c, _)| c) };
     // The API's view per change costs a budget status per instant: only for inputs a page can draw.
     let pods: usize = inventory.workloads().map(|w| usize::try_from(w.replicas.unwrap_or(1)).unwrap_or(0)).sum();
-    let disruption = simulate(inventory, Options { timeline: true, rows: pods <= PLAYBACK_MAX_PODS })
-        .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
+    let disruption =
+        simulate(inventory, Options { timeline: true, rows: pods <= PLAYBACK_MAX_PODS, skip_snapshots: false })
+            .map_err(|e| FailoverError { diagnostic: e.to_diagnostic().map(Box::new), message: e.message })?;
     let timeline = endpoint_timeline(inventory, &disruption);
     let scenario = scenario_spec(inventory);
     check_mesh_clients(inventory, &scenario, &timeline)?;
