@@ -285,10 +285,15 @@ pub fn steady_state(inventory: &Inventory) -> ClusterState {
     cluster.cluster_state()
 }
 
+/// One live pod in a [`TimelineSignature`]: its index, node, the five
+/// flags a `PodState` derives (terminating, ready, serving, failing, API
+/// reachable) and its netem delay and jitter.
+type PodSignature = (usize, Option<usize>, [bool; 5], i64, i64);
+
 /// See [`Cluster::timeline_signature`].
 #[derive(PartialEq, Eq)]
 struct TimelineSignature {
-    pods: Vec<(usize, Option<usize>, [bool; 5], i64, i64)>,
+    pods: Vec<PodSignature>,
     control_plane_down: BTreeSet<String>,
 }
 
