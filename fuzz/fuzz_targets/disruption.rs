@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let bytes = text(data, generate);
     let texts = [Text { name: "fuzz.yaml", bytes: &bytes }];
     let loading = load(&[Input { name: "fuzz.yaml", bytes: &bytes }]);
-    match simulate(&loading.inventory, Options { timeline: true, rows: true }) {
+    match simulate(&loading.inventory, Options { timeline: true, rows: true, skip_snapshots: false }) {
         Ok(run) => {
             assert!(run.final_state.t <= MAX_SECONDS, "the lab ran to t = {}", run.final_state.t);
             assert!(run.events.iter().all(|e| e.t <= run.final_state.t), "an event after the end");
