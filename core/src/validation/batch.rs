@@ -63,8 +63,8 @@ fn go_quoted_list(values: &[&str]) -> String {
 /// `validateJobSpec` (pkg/apis/batch/validation/validation.go), under `base`
 /// (`spec`, or `spec.jobTemplate.spec`), in upstream's order. `defaulted`: a
 /// Job's spec went through `SetDefaults_Job` (completions 1 when neither it
-/// nor parallelism is set, an empty onPodConditions status True,
-/// podReplacementPolicy set); a CronJob's job template is not defaulted.
+/// nor parallelism is set, podReplacementPolicy set); a CronJob's job
+/// template is not (only its nested types' own defaulters run).
 fn job_spec(spec: &JobSpec, base: &str, defaulted: bool, out: &mut Vec<Found>) {
     let child = |name: &str| format!("{base}.{name}");
     nonnegative_field(child("parallelism"), spec.parallelism.map(i64::from), out);
@@ -89,7 +89,7 @@ fn job_spec(spec: &JobSpec, base: &str, defaulted: bool, out: &mut Vec<Found>) {
     };
     indexed_limits(spec, base, completions, out);
     if let Some(policy) = &spec.pod_failure_policy {
-        pod_failure_policy(spec, policy, &child("podFailurePolicy"), defaulted, out);
+        pod_failure_policy(spec, policy, &child("podFailurePolicy"), out);
     }
     if let Some(policy) = &spec.success_policy {
         let at = child("successPolicy");
@@ -251,7 +251,7 @@ fn indexed_limits(spec: &JobSpec, base: &str, completions: Option<i32>, out: &mu
 
 /// `validatePodFailurePolicy`: the rule count, then each rule against the
 /// template's container and init container names.
-fn pod_failure_policy(spec: &JobSpec, policy: &PodFailurePolicy, at: &str, defaulted: bool, out: &mut Vec<Found>) {
+fn pod_failure_policy(spec: &JobSpec, policy: &PodFailurePolicy, at: &str, out: &mut Vec<Found>) {
     let rules_path = format!("{at}.rules");
     if policy.rules.len() > MAX_FAILURE_RULES {
         push(out, rule::JOB_SPEC, rules_path.clone(), too_many(&rules_path, policy.rules.len(), MAX_FAILURE_RULES));
@@ -263,7 +263,7 @@ fn pod_failure_policy(spec: &JobSpec, policy: &PodFailurePolicy, at: &str, defau
         .map(|c| c.name.as_str())
         .collect();
     for (i, failure_rule) in policy.rules.iter().enumerate() {
-        pod_failure_rule(spec, failure_rule, &format!("{rules_path}[{i}]"), &names, defaulted, out);
+        pod_failure_rule(spec, failure_rule, &format!("{rules_path}[{i}]"), &names, out);
     }
 }
 
@@ -273,7 +273,6 @@ fn pod_failure_rule(
     failure_rule: &PodFailurePolicyRule,
     at: &str,
     names: &BTreeSet<&str>,
-    defaulted: bool,
     out: &mut Vec<Found>,
 ) {
     let action_path = format!("{at}.action");
@@ -297,7 +296,7 @@ fn pod_failure_rule(
         on_exit_codes(exit_codes, &format!("{at}.onExitCodes"), names, out);
     }
     if !conditions.is_empty() {
-        on_pod_conditions(conditions, &format!("{at}.onPodConditions"), defaulted, out);
+        on_pod_conditions(conditions, &format!("{at}.onPodConditions"), out);
     }
     match (failure_rule.on_exit_codes.is_some(), conditions.is_empty()) {
         (true, false) => push(
@@ -316,14 +315,10 @@ fn pod_failure_rule(
     }
 }
 
-/// `validatePodFailurePolicyRuleOnPodConditions`. A Job's empty status was
-/// defaulted to True; a CronJob's job template keeps it empty.
-fn on_pod_conditions(
-    patterns: &[PodFailurePolicyOnPodConditionsPattern],
-    at: &str,
-    defaulted: bool,
-    out: &mut Vec<Found>,
-) {
+/// `validatePodFailurePolicyRuleOnPodConditions`. An empty status was
+/// defaulted to True (`SetDefaults_PodFailurePolicyOnPodConditionsPattern`,
+/// a defaulter of the pattern type, so in a CronJob's job template too).
+fn on_pod_conditions(patterns: &[PodFailurePolicyOnPodConditionsPattern], at: &str, out: &mut Vec<Found>) {
     if patterns.len() > MAX_CONDITION_PATTERNS {
         push(out, rule::JOB_SPEC, at.to_owned(), too_many(at, patterns.len(), MAX_CONDITION_PATTERNS));
     }
@@ -334,11 +329,7 @@ fn on_pod_conditions(
         }
         let status_path = format!("{at}[{j}].status");
         match pattern.status.as_deref().unwrap_or_default() {
-            "" if defaulted => {}
-            "" => {
-                let detail = format!("valid values: {}", go_quoted_list(&CONDITION_STATUSES));
-                push(out, rule::JOB_SPEC, status_path.clone(), required(&status_path, &detail));
-            }
+            "" => {}
             status if !CONDITION_STATUSES.contains(&status) => push(
                 out,
                 rule::JOB_SPEC,
@@ -573,8 +564,8 @@ pub fn cron_job(cron_job: &CronJob, out: &mut Vec<Found>) {
     if let Some(policy) = spec.concurrency_policy.as_deref() {
         let at = "spec.concurrencyPolicy";
         match policy {
-            "Allow" | "Forbid" | "Replace" => {}
-            "" => out.push(Found::new(rule::CRONJOB_SCHEDULE, at.into(), required(at, ""))),
+            // SetDefaults_CronJob: an empty policy is Allow.
+            "" | "Allow" | "Forbid" | "Replace" => {}
             other => out.push(Found::new(
                 rule::CRONJOB_SCHEDULE,
                 at.into(),

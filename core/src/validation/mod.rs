@@ -277,7 +277,7 @@ pub mod rule {
         id: "cronjob-schedule",
         severity: Error,
         upstream: "batch ValidateCronJobSpec / validateScheduleFormat / validateTimeZone / validateConcurrencyPolicy",
-        checks: "schedule set, five fields or a descriptor, no TZ in it; timeZone not empty, shaped like an IANA name and not Local (whether the name exists is not checked); concurrencyPolicy Allow, Forbid or Replace",
+        checks: "schedule set, five fields or a descriptor, no TZ in it; timeZone not empty, shaped like an IANA name and not Local (whether the name exists is not checked); concurrencyPolicy Allow, Forbid or Replace (empty is defaulted to Allow)",
         equivalents: &[],
     };
     pub const RBAC_RULE: &Rule = &Rule {
