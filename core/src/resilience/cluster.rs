@@ -212,6 +212,9 @@ pub struct ControllerSim {
     pub object: usize,
     /// The region it pins (ClusterPerRegion, multi-region.md §2.3).
     pub region: Option<String>,
+    /// Every `<name>-<i>` below this index is taken (names are never freed),
+    /// so the search for a new pod's name starts here.
+    pub next_name: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -617,6 +620,7 @@ fn controller_sim(object: usize, loaded: &Loaded) -> Option<ControllerSim> {
         controlled_by: controller_of(loaded.object.metadata()),
         object,
         region: None,
+        next_name: 0,
     })
 }
 

@@ -139,8 +139,10 @@ impl Cluster<'_> {
             if missing <= 0 {
                 continue;
             }
-            let mut i = 0;
-            // A name once used is not reused (the §8.3 example's api-4, not api-0).
+            // A name once used is not reused (the §8.3 example's api-4, not
+            // api-0); used names only accumulate, so the search resumes where
+            // the last one ended.
+            let mut i = self.controllers[c].next_name;
             while missing > 0 && self.pods.len() < MAX_LAB_PODS {
                 let pod_name = format!("{name}-{i}");
                 let namespace = &self.controllers[c].namespace;
@@ -150,6 +152,7 @@ impl Cluster<'_> {
                 }
                 i += 1;
             }
+            self.controllers[c].next_name = i;
         }
         created
     }
