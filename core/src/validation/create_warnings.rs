@@ -18,7 +18,7 @@ use k8s_openapi::api::batch::v1::JobSpec;
 use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, PersistentVolumeClaimSpec, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer};
 
-use super::field::{parse_ip_sloppy, quoted};
+use super::field::{go_to4, parse_ip_sloppy, quoted};
 use super::{Found, rule};
 use crate::load::NameRule;
 
@@ -141,24 +141,24 @@ pub fn node(node: &Node, out: &mut Vec<Found>) {
 /// rules first.
 pub fn network_policy(policy: &NetworkPolicy, out: &mut Vec<Found>) {
     let Some(spec) = &policy.spec else { return };
-    let peers = |rules: Vec<(usize, &[NetworkPolicyPeer])>, direction: &str, side: &str, out: &mut Vec<Found>| {
-        for (i, list) in rules {
-            for (j, peer) in list.iter().enumerate() {
-                let Some(block) = &peer.ip_block else { continue };
-                let at = format!("spec.{direction}[{i}].{side}[{j}].ipBlock");
-                cidr(&block.cidr, &format!("{at}.cidr"), out);
-                for (k, except) in block.except.iter().flatten().enumerate() {
-                    cidr(except, &format!("{at}.except[{k}]"), out);
-                }
-            }
+    for (i, rule) in spec.ingress.iter().flatten().enumerate() {
+        ip_blocks(rule.from.as_deref(), &format!("spec.ingress[{i}].from"), out);
+    }
+    for (i, rule) in spec.egress.iter().flatten().enumerate() {
+        ip_blocks(rule.to.as_deref(), &format!("spec.egress[{i}].to"), out);
+    }
+}
+
+/// The CIDR and exceptions of each ipBlock among `peers` (at `at`).
+fn ip_blocks(peers: Option<&[NetworkPolicyPeer]>, at: &str, out: &mut Vec<Found>) {
+    for (j, peer) in peers.unwrap_or_default().iter().enumerate() {
+        let Some(block) = &peer.ip_block else { continue };
+        let block_at = format!("{at}[{j}].ipBlock");
+        cidr(&block.cidr, &format!("{block_at}.cidr"), out);
+        for (k, except) in block.except.iter().flatten().enumerate() {
+            cidr(except, &format!("{block_at}.except[{k}]"), out);
         }
-    };
-    let ingress: Vec<(usize, &[NetworkPolicyPeer])> =
-        spec.ingress.iter().flatten().enumerate().map(|(i, r)| (i, r.from.as_deref().unwrap_or_default())).collect();
-    peers(ingress, "ingress", "from", out);
-    let egress: Vec<(usize, &[NetworkPolicyPeer])> =
-        spec.egress.iter().flatten().enumerate().map(|(i, r)| (i, r.to.as_deref().unwrap_or_default())).collect();
-    peers(egress, "egress", "to", out);
+    }
 }
 
 /// `GetWarningsForService` (Kubernetes 1.35), after the defaults and the
@@ -179,12 +179,9 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
     let cluster_ip = spec.cluster_ip.as_deref().unwrap_or_default();
     // IsServiceIPSet, on the normalised clusterIPs.
     if !cluster_ip.is_empty() && cluster_ip != "None" {
-        let written: Vec<&str> = spec.cluster_ips.iter().flatten().map(String::as_str).collect();
-        let ips = if written.is_empty() { vec![cluster_ip] } else { written };
-        for (i, ip) in ips.iter().enumerate() {
-            let located =
-                if spec.cluster_ips.is_some() { format!("spec.clusterIPs[{i}]") } else { "spec.clusterIP".into() };
-            ip_warning(ip, &format!("spec.clusterIPs[{i}]"), &located, out);
+        let ips = super::service::ClusterIps::of(spec);
+        for (i, ip) in ips.values.iter().enumerate() {
+            ip_warning(ip, &format!("spec.clusterIPs[{i}]"), &ips.index_at(i), out);
         }
     }
     let external_ips: &[String] = spec.external_ips.as_deref().unwrap_or_default();
@@ -220,10 +217,7 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
 
 /// Go's `net.IP.String()`: an IPv4-mapped address prints as IPv4.
 fn go_ip_string(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or_else(|| v6.to_string(), |v4| v4.to_string()),
-        v4 => v4.to_string(),
-    }
+    go_to4(ip).to_string()
 }
 
 /// An IPv4 part written with a leading zero, which `netip.ParseAddr` refuses.

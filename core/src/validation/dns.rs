@@ -20,12 +20,6 @@ fn push(out: &mut Vec<Found>, rule: &'static Rule, at: &str, message: String) {
     out.push(Found::new(rule, at.to_owned(), message));
 }
 
-/// A list of strings as a field error prints it (JSON).
-fn string_list(values: &[String]) -> String {
-    let items: Vec<String> = values.iter().map(|v| super::field::json_string(v)).collect();
-    format!("[{}]", items.join(","))
-}
-
 /// `validateDNSPolicy` (an absent or empty policy is defaulted to ClusterFirst
 /// before validation, so only an unknown one is refused).
 pub fn dns_policy(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
@@ -64,7 +58,7 @@ pub fn dns_config(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
     let ns_at = format!("{at}.nameservers");
     if nameservers.len() > MAX_NAMESERVERS {
         let detail = format!("must not have more than {MAX_NAMESERVERS} nameservers");
-        push(out, rule::POD_DNS, &ns_at, invalid(&ns_at, &string_list(nameservers), &detail));
+        push(out, rule::POD_DNS, &ns_at, invalid(&ns_at, &super::field::string_list(nameservers), &detail));
     }
     for (i, nameserver) in nameservers.iter().enumerate() {
         ip(nameserver, &format!("{ns_at}[{i}]"), rule::POD_DNS, out);
@@ -73,12 +67,12 @@ pub fn dns_config(spec: &PodSpec, base: &str, out: &mut Vec<Found>) {
     let search_at = format!("{at}.searches");
     if searches.len() > MAX_SEARCH_PATHS {
         let detail = format!("must not have more than {MAX_SEARCH_PATHS} search paths");
-        push(out, rule::POD_DNS, &search_at, invalid(&search_at, &string_list(searches), &detail));
+        push(out, rule::POD_DNS, &search_at, invalid(&search_at, &super::field::string_list(searches), &detail));
     }
     if searches.join(" ").len() > MAX_SEARCH_LIST_CHARS {
         let detail =
             format!("must not have more than {MAX_SEARCH_LIST_CHARS} characters (including spaces) in the search list");
-        push(out, rule::POD_DNS, &search_at, invalid(&search_at, &string_list(searches), &detail));
+        push(out, rule::POD_DNS, &search_at, invalid(&search_at, &super::field::string_list(searches), &detail));
     }
     for (i, search) in searches.iter().enumerate() {
         if search == "." {

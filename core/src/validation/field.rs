@@ -70,6 +70,12 @@ pub fn quoted(value: &str) -> String {
     go_quote(value)
 }
 
+/// A list of strings as a field error prints it (JSON since 1.34).
+pub fn string_list<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> String {
+    let items: Vec<String> = values.into_iter().map(|v| json_string(v.as_ref())).collect();
+    format!("[{}]", items.join(","))
+}
+
 /// Go's `encoding/json` text of a string: as serde_json writes it, plus the
 /// HTML-safe escapes Go adds for `<`, `>`, `&` and the line and paragraph separators.
 pub fn json_string(value: &str) -> String {
@@ -217,6 +223,15 @@ pub fn parse_ip_sloppy(text: &str) -> Option<std::net::IpAddr> {
         return None;
     }
     Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(octets)))
+}
+
+/// The address as Go's `net.IP` predicates and `String()` see it (`To4`):
+/// an IPv4-mapped IPv6 address is its IPv4 address.
+pub fn go_to4(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+        v4 => v4,
+    }
 }
 
 /// Whether `netutils.ParseIPSloppy` reads the text.

@@ -15,7 +15,7 @@
 
 use k8s_openapi::api::core::v1::Volume;
 
-use super::field::{invalid, json_string, local_descending_path_problems, not_supported, quoted, required};
+use super::field::{invalid, local_descending_path_problems, not_supported, quoted, required};
 use super::{Found, rule};
 use crate::load::NameRule;
 
@@ -181,7 +181,7 @@ pub fn source(volume: &Volume, name: &str, at: &str, out: &mut Vec<Found>) {
                 "must specify either targetWWNs or wwids, but not both",
             );
             if !wwns.is_empty() && !wwids.is_empty() {
-                let value = format!("[{}]", wwns.iter().map(|w| json_string(w)).collect::<Vec<_>>().join(","));
+                let value = super::field::string_list(wwns);
                 c.invalid("targetWWNs", &value, "targetWWNs and wwids can not be specified simultaneously");
             }
             if !wwns.is_empty() {

@@ -380,8 +380,7 @@ fn context_json(context: &SecurityContext) -> String {
         value.map_or_else(|| "null".to_owned(), print)
     }
     let string = |s: &String| json_string(s);
-    let strings =
-        |list: &Vec<String>| format!("[{}]", list.iter().map(|s| json_string(s)).collect::<Vec<_>>().join(","));
+    let strings = |list: &Vec<String>| super::field::string_list(list);
     let capabilities = optional(context.capabilities.as_ref(), |c| {
         format!("{{\"Add\":{},\"Drop\":{}}}", optional(c.add.as_ref(), strings), optional(c.drop.as_ref(), strings))
     });

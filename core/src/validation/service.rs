@@ -6,14 +6,14 @@
 //! on the request before it allocates anything: a request that fails there is
 //! refused with those errors alone. docs/semantics/validation.md §15.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{
-    duplicate, forbidden, invalid, not_supported, parse_ip_sloppy, port_num_or_name, port_num_problems,
+    duplicate, forbidden, go_to4, invalid, not_supported, parse_ip_sloppy, port_num_or_name, port_num_problems,
     qualified_name_problems, quoted, required,
 };
 use super::{Found, Rule, rule};
@@ -38,12 +38,6 @@ const CIDR_EXAMPLE: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 200
 
 fn push(out: &mut Vec<Found>, rule: &'static Rule, at: &str, message: String) {
     out.push(Found::new(rule, at.to_owned(), message));
-}
-
-/// A list of strings as a field error prints it (JSON since 1.34).
-fn string_list(values: &[String]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| super::field::json_string(v)).collect();
-    format!("[{}]", quoted.join(","))
 }
 
 /// `ValidateService` on the defaulted, normalised Service.
@@ -102,14 +96,14 @@ pub fn service(service: &Service, out: &mut Vec<Found>) {
 }
 
 /// `clusterIPs` after `normalizeClusterIPs`, and where the user wrote them.
-struct ClusterIps<'a> {
-    values: Vec<&'a str>,
+pub(super) struct ClusterIps<'a> {
+    pub values: Vec<&'a str>,
     /// The user wrote `clusterIPs` (else only `clusterIP`, or nothing).
     written_as_list: bool,
 }
 
 impl<'a> ClusterIps<'a> {
-    fn of(spec: &'a ServiceSpec) -> Self {
+    pub fn of(spec: &'a ServiceSpec) -> Self {
         let list: Vec<&str> = spec.cluster_ips.iter().flatten().map(String::as_str).collect();
         match spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
             Some(ip) if list.is_empty() => ClusterIps { values: vec![ip], written_as_list: false },
@@ -126,23 +120,19 @@ impl<'a> ClusterIps<'a> {
         if self.written_as_list { "spec.clusterIPs".into() } else { "spec.clusterIP".into() }
     }
 
-    fn index_at(&self, i: usize) -> String {
+    pub fn index_at(&self, i: usize) -> String {
         if self.written_as_list { format!("spec.clusterIPs[{i}]") } else { "spec.clusterIP".into() }
     }
 
     fn printed(&self) -> String {
-        let owned: Vec<String> = self.values.iter().map(|v| (*v).to_owned()).collect();
-        string_list(&owned)
+        super::field::string_list(&self.values)
     }
 }
 
 /// Go's `ip.To4() == nil` after `ParseIPSloppy` (`netutils.IsIPv6String`):
 /// an IPv4-mapped IPv6 address counts as IPv4.
 fn is_ipv6(ip: &IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(_) => false,
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().is_none(),
-    }
+    matches!(go_to4(*ip), IpAddr::V6(_))
 }
 
 /// `ValidateServiceClusterIPsRelatedFields` (not called for ExternalName).
@@ -345,11 +335,7 @@ fn external_ips(spec: &ServiceSpec, out: &mut Vec<Found>) {
 /// `ValidateNonSpecialIP`'s messages, with Go's `net.IP` predicates (an
 /// IPv4-mapped IPv6 address is judged as IPv4).
 fn special_ip_problems(text: &str, address: IpAddr) -> Vec<String> {
-    let address = match address {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
-        v4 => v4,
-    };
-    let (unspecified, loopback, link_local, link_local_multicast) = match address {
+    let (unspecified, loopback, link_local, link_local_multicast) = match go_to4(address) {
         IpAddr::V4(v4) => {
             let o = v4.octets();
             (v4.is_unspecified(), o[0] == 127, o[0] == 169 && o[1] == 254, o[0] == 224 && o[1] == 0 && o[2] == 0)
@@ -393,10 +379,10 @@ fn duplicate_ports(ports: &[ServicePort], out: &mut Vec<Found>) {
             push(out, rule::SERVICE_NODE_PORT, &at, duplicate(&at, &node_port.to_string()));
         }
     }
-    let mut keys: BTreeMap<(String, i32), ()> = BTreeMap::new();
+    let mut keys: BTreeSet<(String, i32)> = BTreeSet::new();
     for (i, port) in ports.iter().enumerate() {
         let protocol = protocol_of(port);
-        if keys.insert((protocol.clone(), port.port), ()).is_some() {
+        if !keys.insert((protocol.clone(), port.port)) {
             let at = format!("spec.ports[{i}]");
             // The internal type has no JSON tags: Go's field names.
             let key = format!(
