@@ -611,6 +611,7 @@ fn single_step(replicas: i32, cpu_percent: i64, memory_percent: i64) -> Reconcil
             pods: &pods,
             metrics: &metrics,
             requests: &[],
+            readings_generation: None,
         },
     )
 }
@@ -678,6 +679,7 @@ behavior:
                 pods: &[],
                 metrics: &metrics,
                 requests: &[],
+                readings_generation: None,
             },
         );
         if outcome.desired_replicas != replicas {
@@ -717,6 +719,7 @@ behavior: {}
                 pods: &[],
                 metrics: &metrics,
                 requests: &[],
+                readings_generation: None,
             },
         );
         replicas = outcome.desired_replicas;
@@ -738,6 +741,7 @@ behavior: {}
                 pods: &[],
                 metrics: &metrics,
                 requests: &[],
+                readings_generation: None,
             },
         );
         if outcome.desired_replicas < replicas && first_drop.is_none() {
@@ -792,6 +796,7 @@ metrics:
                 pods: &pods,
                 metrics: &metrics,
                 requests: &[],
+                readings_generation: None,
             },
         )
     }
@@ -840,6 +845,7 @@ fn out_of_range_and_zero_replicas_skip_the_metrics() {
                 pods: &[],
                 metrics: &[],
                 requests: &[],
+                readings_generation: None,
             },
         )
     };
@@ -875,6 +881,7 @@ fn missing_request_makes_the_metric_invalid_with_upstreams_message() {
             pods: &pods,
             metrics: &metrics,
             requests: &[],
+            readings_generation: None,
         },
     );
     let active = outcome.conditions.iter().find(|c| c.type_ == "ScalingActive").unwrap();
@@ -904,6 +911,7 @@ fn per_hpa_tolerance_replaces_the_flag() {
         pods: &pods,
         metrics: &metrics,
         requests: &[],
+        readings_generation: None,
     };
     let outcome = HpaController::new(ControllerConfig::default()).reconcile(&hpa, input);
     assert_eq!(outcome.desired_replicas, 4);
@@ -1000,6 +1008,7 @@ behavior:
                             pods: &pods,
                             metrics: &metrics,
                             requests: &[],
+                            readings_generation: None,
                         },
                     );
                     assert_eq!(outcome.metrics.len(), if current > 0 { 8 } else { outcome.metrics.len() });

@@ -239,3 +239,166 @@ fn hostile_simulations_stay_bounded() {
         assert!(start.elapsed().as_secs() < 120, "took {:?}", start.elapsed());
     }
 }
+
+/// One generated HPA lab for [`reusing_proposals_changes_no_step`]: the metric
+/// kinds, pod start-up delays, CPU readiness flags, behaviors and quotas that
+/// decide when a reconcile's readings are those of the last one.
+fn reuse_case(seed: u64) -> String {
+    // A small deterministic generator (splitmix64): no randomness in the test run.
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+    let mut next = move |n: u64| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    };
+    let metrics = [
+        ("cpu", "- type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}", "total"),
+        ("memory", "- type: Resource\n    resource: {name: memory, target: {type: AverageValue, averageValue: 200Mi}}", "perPod"),
+        ("cpu", "- type: ContainerResource\n    containerResource: {name: cpu, container: app, target: {type: Utilization, averageUtilization: 70}}", "total"),
+        ("rps", "- type: Pods\n    pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: \"10\"}}", "perPod"),
+        ("queue", "- type: Object\n    object: {metric: {name: queue}, describedObject: {apiVersion: v1, kind: Service, name: q}, target: {type: Value, value: \"30\"}}", "value"),
+        ("lag", "- type: External\n    external: {metric: {name: lag}, target: {type: AverageValue, averageValue: \"5\"}}", "value"),
+    ];
+    let first = next(metrics.len() as u64) as usize;
+    let second = next(metrics.len() as u64) as usize;
+    let mut chosen = vec![metrics[first]];
+    if second != first && metrics[second].0 != metrics[first].0 && next(3) > 0 {
+        chosen.push(metrics[second]);
+    }
+    let min = 1 + next(3);
+    let max = min + 1 + next(12);
+    let behavior = match next(3) {
+        0 => String::new(),
+        1 => "  behavior:\n    scaleDown: {stabilizationWindowSeconds: 30}\n".to_string(),
+        _ => "  behavior:\n    scaleUp: {policies: [{type: Pods, value: 1, periodSeconds: 30}]}\n    scaleDown: {stabilizationWindowSeconds: 0, policies: [{type: Percent, value: 50, periodSeconds: 15}]}\n".to_string(),
+    };
+    let mut loads = String::new();
+    for (name, _, shape) in &chosen {
+        let mut steps = Vec::new();
+        let mut at = 0;
+        for _ in 0..1 + next(5) {
+            let value = match *shape {
+                "total" => format!("{}m", next(6000)),
+                "perPod" if *name == "memory" => format!("{}Mi", 50 + next(400)),
+                _ => format!("{}", next(60)),
+            };
+            steps.push(format!("{{at: {at}s, value: \"{value}\"}}"));
+            at += 15 * (1 + next(12)) + next(15);
+        }
+        loads.push_str(&format!("  - metric: {name}\n    {shape}: [{}]\n", steps.join(", ")));
+    }
+    let quota = if next(4) == 0 {
+        format!(
+            "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {{name: q}}\nspec: {{hard: {{pods: \"{}\"}}}}\n",
+            min + 1 + next(6)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: api}}}}
+  template:
+    metadata: {{labels: {{app: api}}}}
+    spec:
+      containers:
+      - {{name: app, image: api:1, resources: {{requests: {{cpu: 250m, memory: 128Mi}}}}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: api}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: api}}
+  minReplicas: {min}
+  maxReplicas: {max}
+  metrics:
+  {metrics}
+{behavior}{quota}---
+apiVersion: kubeplay.dev/v1alpha1
+kind: HPASimulation
+metadata: {{name: reuse}}
+spec:
+  duration: {duration}s
+  podReadySeconds: {ready}
+  flags:
+    horizontal-pod-autoscaler-sync-period: {sync}s
+    horizontal-pod-autoscaler-cpu-initialization-period: {init}s
+    horizontal-pod-autoscaler-initial-readiness-delay: {delay}s
+  load:
+{loads}",
+        replicas = min + next(max - min + 1),
+        metrics = chosen.iter().map(|m| m.1).collect::<Vec<_>>().join("\n  "),
+        duration = 300 + next(1500),
+        ready = [0, 5, 10, 15, 20, 45, 90][next(7) as usize],
+        sync = [5, 10, 15, 30][next(4) as usize],
+        // CPU initialization periods that end before, inside and after the
+        // first metric window after Ready.
+        init = [0, 10, 15, 20, 60, 300][next(6) as usize],
+        delay = [0, 30][next(2) as usize],
+    )
+}
+
+/// The controller skips the replica calculator while the pods, their groups
+/// and the loads stay as they were (`ReconcileInput::readings_generation`): on
+/// generated labs, on every case file and on the example, every step is the
+/// same as when each reconcile computes its proposals.
+#[test]
+fn reusing_proposals_changes_no_step() {
+    use kubeplay_core::scaling::hpa::simulation::{Options, simulate_with};
+    let check = |label: &str, text: &str| -> usize {
+        let loading = load(&[Input::new("case.yaml", text)]);
+        let reused = simulate_with(&loading.inventory, Options { reuse_readings: true });
+        let computed = simulate_with(&loading.inventory, Options { reuse_readings: false });
+        if let (Some(reused), Some(computed)) = (&reused.timeline, &computed.timeline) {
+            let differs = reused.steps.iter().zip(&computed.steps).find(|(a, b)| a != b);
+            assert!(differs.is_none(), "{label}: the first step that differs: {differs:#?}\n{text}");
+        }
+        assert_eq!(reused, computed, "{label}\n{text}");
+        reused.timeline.map_or(0, |t| t.steps.len())
+    };
+    let mut steps = 0;
+    let mut scaled = 0;
+    for seed in 0..300 {
+        let text = reuse_case(seed);
+        let loading = load(&[Input::new("case.yaml", &text)]);
+        assert!(
+            loading.diagnostics.iter().all(|d| d.severity != kubeplay_core::Severity::Error),
+            "seed {seed}: {:?}\n{text}",
+            loading.diagnostics
+        );
+        let run = simulate_with(&loading.inventory, Options { reuse_readings: false });
+        let timeline = run.timeline.as_ref().unwrap_or_else(|| panic!("seed {seed} runs: {:?}\n{text}", run.diagnostics));
+        if timeline.steps.iter().any(|s| s.replicas != timeline.initial_replicas) {
+            scaled += 1;
+        }
+        steps += check(&format!("seed {seed}"), &text);
+    }
+    // The generated labs scale (not only hold their replicas), so reuse is tried across changes.
+    assert!(scaled > 150, "only {scaled} of 300 generated labs scaled");
+    assert!(steps > 10_000, "{steps} steps");
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/hpa-sim")).expect("cases") {
+        let path = entry.expect("entry").path();
+        let case: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("case");
+        let nested = case.get("cases").and_then(Value::as_sequence).cloned().unwrap_or_default();
+        for case in std::iter::once(&case).chain(&nested) {
+            if let Some(manifests) = case.get("manifests").and_then(Value::as_str) {
+                check(&path.display().to_string(), manifests);
+            }
+        }
+    }
+    check("the hpa example", include_str!("../src/examples/hpa.yaml"));
+    let day = hpa_gen::day_manifests();
+    assert_eq!(check("the benchmark's day", &day), hpa_gen::RECONCILES);
+    let loading = load(&[Input::new("day.yaml", &day)]);
+    let timeline = simulate(&loading.inventory).timeline.expect("the day runs");
+    assert_eq!(timeline.peak_replicas(), hpa_gen::PEAK_REPLICAS);
+}
+
+#[path = "../benches/hpa_gen.rs"]
+mod hpa_gen;

@@ -3,12 +3,13 @@
 //! and an `HPASimulation` (durations, flags, loads, pod samples) — or a case file
 //! as written. Asserts: no panic; every problem located; a run never takes more
 //! reconciles than `MAX_RECONCILES` (+1 for t = 0) nor more than its duration
-//! allows; libFuzzer's `-timeout` (scripts/fuzz.sh) catches a run that hangs.
+//! allows; the same steps when every reconcile computes its proposals afresh;
+//! libFuzzer's `-timeout` (scripts/fuzz.sh) catches a run that hangs.
 
 #![no_main]
 
 use kubeplay_core::scaling::hpa::scenario::MAX_RECONCILES;
-use kubeplay_core::scaling::hpa::simulation::simulate;
+use kubeplay_core::scaling::hpa::simulation::{Options, simulate, simulate_with};
 use kubeplay_core::{Input, load};
 use kubeplay_fuzz::check::{Text, assert_diagnostics_located};
 use kubeplay_fuzz::generator::{Gen, to_text};
@@ -33,6 +34,8 @@ fuzz_target!(|data: &[u8]| {
     let bytes = text(data, generate);
     let loading = load(&[Input { name: "fuzz.yaml", bytes: &bytes }]);
     let run = simulate(&loading.inventory);
+    // Reusing the last proposals while nothing the calculator reads has moved changes no step.
+    assert_eq!(run, simulate_with(&loading.inventory, Options { reuse_readings: false }));
     assert_diagnostics_located(&run.diagnostics, &[Text { name: "fuzz.yaml", bytes: &bytes }]);
     if let Some(timeline) = &run.timeline {
         let steps = timeline.steps.len() as i64;

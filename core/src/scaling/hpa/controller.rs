@@ -88,6 +88,13 @@ pub struct ReconcileInput<'a> {
     /// keeps it between reconciles (the simulation does); a missing entry or
     /// `None`: computed from `pods`.
     pub requests: &'a [Option<PodRequests>],
+    /// A caller's promise that lets the controller skip the replica
+    /// calculator: two reconciles with the same `Some` generation have the
+    /// same `spec.metrics`, the same `pods` with the same `groupPods` groups at
+    /// their `now`, and the same readings (sample timestamps aside). The
+    /// metrics' proposals are then those of the previous reconcile, when its
+    /// replica counts and tolerances were the same too. `None`: always computed.
+    pub readings_generation: Option<u64>,
 }
 
 /// A status condition as the controller sets it. Borrowed text where the
@@ -147,6 +154,23 @@ pub struct HpaController {
     /// defaulted with, and the result: a cache, not state upstream keeps.
     #[serde(skip)]
     behavior_cache: Option<BehaviorCache>,
+    /// The last `computeReplicasForMetrics` and what it was computed from
+    /// (see [`ReconcileInput::readings_generation`]): a cache, not upstream state.
+    #[serde(skip)]
+    metrics_memo: Option<MetricsMemo>,
+}
+
+/// What [`HpaController::compute_replicas_for_metrics`] answered, and for which input.
+#[derive(Debug, Clone, PartialEq)]
+struct MetricsMemo {
+    generation: u64,
+    spec_replicas: i32,
+    status_replicas: i32,
+    tolerances: Tolerances,
+    answer: (Option<i32>, Option<usize>, Option<String>),
+    proposals: Vec<MetricProposal>,
+    /// The ScalingActive condition it set.
+    condition: Option<Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -169,7 +193,12 @@ fn set_condition(
         reason: Cow::Borrowed(reason),
         message: message.into(),
     };
-    match conditions.iter_mut().find(|c| c.type_ == type_) {
+    put_condition(conditions, condition);
+}
+
+/// Sets `condition`, replacing the one of its type.
+fn put_condition(conditions: &mut Vec<Condition>, condition: Condition) {
+    match conditions.iter_mut().find(|c| c.type_ == condition.type_) {
         Some(slot) => *slot = condition,
         None => conditions.push(condition),
     }
@@ -325,7 +354,7 @@ impl HpaController {
         } else {
             let tolerances = self.tolerances_for(behavior);
             let (metric_desired, metric_index, error) =
-                self.compute_replicas_for_metrics(spec, input, tolerances, &mut outcome.metrics, &mut conditions);
+                self.replicas_for_metrics(spec, input, tolerances, &mut outcome.metrics, &mut conditions);
             outcome.error = error;
             let Some(metric_desired) = metric_desired else {
                 // Nothing can be decided this cycle.
@@ -385,6 +414,46 @@ impl HpaController {
         outcome.conditions = conditions;
         self.behavior_cache = cached;
         outcome
+    }
+
+    /// [`Self::compute_replicas_for_metrics`], or its last answer again when
+    /// the caller's readings generation says nothing it reads has changed.
+    fn replicas_for_metrics(
+        &mut self,
+        spec: &HorizontalPodAutoscalerSpec,
+        input: ReconcileInput<'_>,
+        tolerances: Tolerances,
+        proposals: &mut Vec<MetricProposal>,
+        conditions: &mut Vec<Condition>,
+    ) -> (Option<i32>, Option<usize>, Option<String>) {
+        let Some(generation) = input.readings_generation else {
+            self.metrics_memo = None;
+            return self.compute_replicas_for_metrics(spec, input, tolerances, proposals, conditions);
+        };
+        if let Some(memo) = &self.metrics_memo
+            && memo.generation == generation
+            && memo.spec_replicas == input.spec_replicas
+            && memo.status_replicas == input.status_replicas
+            && memo.tolerances == tolerances
+        {
+            proposals.extend(memo.proposals.iter().cloned());
+            if let Some(condition) = &memo.condition {
+                put_condition(conditions, condition.clone());
+            }
+            return memo.answer.clone();
+        }
+        let first = proposals.len();
+        let answer = self.compute_replicas_for_metrics(spec, input, tolerances, proposals, conditions);
+        self.metrics_memo = Some(MetricsMemo {
+            generation,
+            spec_replicas: input.spec_replicas,
+            status_replicas: input.status_replicas,
+            tolerances,
+            answer: answer.clone(),
+            proposals: proposals.get(first..).unwrap_or_default().to_vec(),
+            condition: conditions.iter().find(|c| c.type_ == "ScalingActive").cloned(),
+        });
+        answer
     }
 
     /// `computeReplicasForMetrics`: the largest valid proposal; `None` when

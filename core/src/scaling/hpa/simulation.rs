@@ -18,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::behavior::effective_behavior;
-use super::controller::{Condition, HpaController, MetricReading, ReconcileInput, defaulted_metrics};
+use super::controller::{Condition, ControllerConfig, HpaController, MetricReading, ReconcileInput, defaulted_metrics};
 use super::pods::{ContainerRequests, PodInfo, PodMetric, PodMetrics, PodPhase, PodSamples, ReadyCondition};
 use super::replica_calculator::{PodRequests, calculate_pod_requests};
 use super::scenario::{HPASimulation, LoadShape, Scenario};
@@ -232,8 +232,30 @@ pub struct SimulationRun {
     pub found: bool,
 }
 
+/// How [`simulate_with`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Let the controller reuse the last reconcile's metric proposals while the
+    /// pods, their groups and the loads stay the same
+    /// ([`ReconcileInput::readings_generation`]). The timeline is the same
+    /// either way (the tests hold one against the other); off, every reconcile
+    /// runs the replica calculator.
+    pub reuse_readings: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { reuse_readings: true }
+    }
+}
+
 /// Runs the first `HPASimulation` of the inventory.
 pub fn simulate(inventory: &Inventory) -> SimulationRun {
+    simulate_with(inventory, Options::default())
+}
+
+/// [`simulate`] with [`Options`].
+pub fn simulate_with(inventory: &Inventory, options: Options) -> SimulationRun {
     let mut run = SimulationRun::default();
     let mut sims = inventory.objects.iter().filter_map(|o| match &o.object {
         Object::HPASimulation(sim) => Some((o, sim.as_ref())),
@@ -251,7 +273,7 @@ pub fn simulate(inventory: &Inventory) -> SimulationRun {
             format!("only the first HPASimulation ({}) is run; {} is ignored", loaded.name(), other.name()),
         ));
     }
-    run.timeline = run_simulation(inventory, loaded, sim, &mut run.diagnostics);
+    run.timeline = run_simulation(inventory, loaded, sim, options, &mut run.diagnostics);
     run
 }
 
@@ -410,6 +432,7 @@ fn run_simulation(
     inventory: &Inventory,
     loaded: &Loaded,
     sim: &HPASimulation,
+    options: Options,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Timeline> {
     let scenario = Scenario::parse(sim, &loaded.origin, diagnostics);
@@ -578,6 +601,12 @@ fn run_simulation(
     // last value printed and its text: most reconciles repeat it.
     let labels: Vec<MetricLabel> = metrics.iter().map(MetricLabel::new).collect();
     let mut formatted: Vec<Option<(i64, SharedText)>> = metrics.iter().map(|_| None).collect();
+    // What tells the controller that the readings are those of the last
+    // reconcile (`ReconcileInput::readings_generation`): the first instant at
+    // which a pod's state or group can change, and each metric's load then.
+    let mut next_pod_change = i64::MIN;
+    let mut load_values: Vec<Option<Option<i64>>> = metrics.iter().map(|_| None).collect();
+    let mut readings_generation = 0u64;
     while t < end {
         samples_read = samples_read.saturating_add(pods.len().max(1));
         if samples_read > MAX_POD_SAMPLES {
@@ -597,11 +626,21 @@ fn run_simulation(
         if rebuilt {
             infos.clear();
         }
-        for (pod, info) in pods.iter().zip(infos.iter_mut()) {
-            set_state_at(info, pod, t, &scenario);
-        }
         let known = infos.len();
-        infos.extend(pods.iter().skip(known).map(|p| pod_info(p, t, &scenario)));
+        // Pod states and their `groupPods` groups move only at instants known
+        // in advance; between them (and while no pod comes or goes) they stay.
+        let pods_moved = !options.reuse_readings
+            || rebuilt
+            || known != pods.len()
+            || t >= next_pod_change
+            || scenario.pods.is_some();
+        if pods_moved {
+            for (pod, info) in pods.iter().zip(infos.iter_mut()) {
+                set_state_at(info, pod, t, &scenario);
+            }
+            infos.extend(pods.iter().skip(known).map(|p| pod_info(p, t, &scenario)));
+            next_pod_change = pods.iter().filter_map(|p| next_group_change(p, t, &controller.config)).min().unwrap_or(i64::MAX);
+        }
         // The pods' requests change only with the pods: computed again when pods came or went.
         if rebuilt || infos.len() != known || !requests_known {
             requests_known = true;
@@ -611,8 +650,20 @@ fn run_simulation(
                 });
             }
         }
-        for (metric, slot) in metrics.iter().zip(readings.iter_mut()) {
-            read_into(slot, metric, &infos, t, &scenario);
+        let mut loads_moved = false;
+        for (metric, last) in metrics.iter().zip(load_values.iter_mut()) {
+            let value = load_value(metric, &scenario, t);
+            if *last != Some(value) {
+                *last = Some(value);
+                loads_moved = true;
+            }
+        }
+        // Off, every reconcile reads its pods and loads afresh (the samples' timestamps included).
+        if pods_moved || loads_moved || !options.reuse_readings {
+            readings_generation += 1;
+            for (metric, slot) in metrics.iter().zip(readings.iter_mut()) {
+                read_into(slot, metric, &infos, t, &scenario);
+            }
         }
         let status_replicas = i32::try_from(pods.len()).unwrap_or(i32::MAX);
         let outcome = controller.reconcile(
@@ -625,6 +676,7 @@ fn run_simulation(
                 pods: &infos,
                 metrics: &readings,
                 requests: &requests,
+                readings_generation: options.reuse_readings.then_some(readings_generation),
             },
         );
         let mut conditions_changed = false;
@@ -747,6 +799,28 @@ fn pod_info(pod: &SimPod, now: i64, scenario: &Scenario) -> PodInfo {
     };
     set_state_at(&mut info, pod, now, scenario);
     info
+}
+
+/// The first instant after `now` at which [`set_state_at`] or `groupPods`
+/// can say something else of a simulated pod (`pods:` samples aside): it
+/// turns Ready at `ready_at`; for CPU, its first full metric window after
+/// that ends at `ready_at + METRIC_WINDOW`, and its initialization period at
+/// `created + cpu_initialization_period` (`hpa.md §3.1`).
+fn next_group_change(pod: &SimPod, now: i64, config: &ControllerConfig) -> Option<i64> {
+    [
+        pod.ready_at,
+        pod.ready_at.saturating_add(METRIC_WINDOW),
+        pod.created.saturating_add(config.cpu_initialization_period),
+    ]
+    .into_iter()
+    .filter(|at| *at > now)
+    .min()
+}
+
+/// The load a metric's reading is made from at `now` (`None`: no load or no step yet).
+fn load_value(metric: &MetricSpec, scenario: &Scenario, now: i64) -> Option<i64> {
+    let (name, _) = metric_key(metric)?;
+    scenario.loads.iter().find(|l| l.metric == name)?.at(now)
 }
 
 /// The parts of a pod's state that change with time: phase and readiness.
