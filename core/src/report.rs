@@ -57,6 +57,25 @@ pub fn analyze_loading(loading: &Loading) -> Report {
     analyze_keeping_engine(loading).report
 }
 
+/// The scaling labs as [`analyze_with_progress`] runs them: each only when the
+/// input has its simulation object.
+pub struct ScalingRuns {
+    /// The input's `HPASimulation` run.
+    pub hpa: Option<crate::scaling::hpa::simulation::SimulationRun>,
+    /// The input's `VPASimulation` runs.
+    pub vpa: Option<crate::scaling::vpa::VpaRun>,
+}
+
+/// The scaling labs alone, for a front end that redraws the Scaling view (a
+/// load slider moved) before the whole analysis of the same text catches up.
+pub fn scaling_runs(inventory: &crate::model::Inventory) -> ScalingRuns {
+    let has = |kind: crate::model::Kind| inventory.objects.iter().any(|o| o.kind() == kind);
+    ScalingRuns {
+        hpa: has(crate::model::Kind::HPASimulation).then(|| crate::scaling::hpa::simulation::simulate(inventory)),
+        vpa: has(crate::model::Kind::VPASimulation).then(|| crate::scaling::vpa::simulate(inventory)),
+    }
+}
+
 /// The report plus the NetworkPolicy engine it was computed with, so front ends
 /// can ask further questions (a truth table for another port, explain a flow,
 /// the graph) without building the engine again.
@@ -153,16 +172,13 @@ pub fn analyze_with_progress(loading: &Loading, progress: &mut dyn FnMut(Stage))
     diagnostics.extend(admitted.findings);
     diagnostics.extend(crate::scaling::vpa::findings(&loading.inventory));
     let has = |kind: crate::model::Kind| loading.inventory.objects.iter().any(|o| o.kind() == kind);
-    let vpa_simulation =
-        has(crate::model::Kind::VPASimulation).then(|| crate::scaling::vpa::simulate(&loading.inventory));
+    let ScalingRuns { hpa: hpa_simulation, vpa: vpa_simulation } = scaling_runs(&loading.inventory);
     if let Some(run) = &vpa_simulation {
         // The lab's own input problems (durations, order, limits, unknown pods).
         diagnostics.extend(run.diagnostics.iter().cloned());
     }
     diagnostics.extend(crate::resilience::traffic::finding::analyze(&loading.inventory));
     diagnostics.extend(hpa_findings);
-    let hpa_simulation =
-        has(crate::model::Kind::HPASimulation).then(|| crate::scaling::hpa::simulation::simulate(&loading.inventory));
     if let Some(run) = &hpa_simulation {
         // The HPA lab's own input problems (durations, metrics, targets).
         diagnostics.extend(run.diagnostics.iter().cloned());

@@ -254,12 +254,36 @@ fn reuse_case(seed: u64) -> String {
         (z ^ (z >> 31)) % n
     };
     let metrics = [
-        ("cpu", "- type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}", "total"),
-        ("memory", "- type: Resource\n    resource: {name: memory, target: {type: AverageValue, averageValue: 200Mi}}", "perPod"),
-        ("cpu", "- type: ContainerResource\n    containerResource: {name: cpu, container: app, target: {type: Utilization, averageUtilization: 70}}", "total"),
-        ("rps", "- type: Pods\n    pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: \"10\"}}", "perPod"),
-        ("queue", "- type: Object\n    object: {metric: {name: queue}, describedObject: {apiVersion: v1, kind: Service, name: q}, target: {type: Value, value: \"30\"}}", "value"),
-        ("lag", "- type: External\n    external: {metric: {name: lag}, target: {type: AverageValue, averageValue: \"5\"}}", "value"),
+        (
+            "cpu",
+            "- type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}",
+            "total",
+        ),
+        (
+            "memory",
+            "- type: Resource\n    resource: {name: memory, target: {type: AverageValue, averageValue: 200Mi}}",
+            "perPod",
+        ),
+        (
+            "cpu",
+            "- type: ContainerResource\n    containerResource: {name: cpu, container: app, target: {type: Utilization, averageUtilization: 70}}",
+            "total",
+        ),
+        (
+            "rps",
+            "- type: Pods\n    pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: \"10\"}}",
+            "perPod",
+        ),
+        (
+            "queue",
+            "- type: Object\n    object: {metric: {name: queue}, describedObject: {apiVersion: v1, kind: Service, name: q}, target: {type: Value, value: \"30\"}}",
+            "value",
+        ),
+        (
+            "lag",
+            "- type: External\n    external: {metric: {name: lag}, target: {type: AverageValue, averageValue: \"5\"}}",
+            "value",
+        ),
     ];
     let first = next(metrics.len() as u64) as usize;
     let second = next(metrics.len() as u64) as usize;
@@ -373,7 +397,8 @@ fn reusing_proposals_changes_no_step() {
             loading.diagnostics
         );
         let run = simulate_with(&loading.inventory, Options { reuse_readings: false });
-        let timeline = run.timeline.as_ref().unwrap_or_else(|| panic!("seed {seed} runs: {:?}\n{text}", run.diagnostics));
+        let timeline =
+            run.timeline.as_ref().unwrap_or_else(|| panic!("seed {seed} runs: {:?}\n{text}", run.diagnostics));
         if timeline.steps.iter().any(|s| s.replicas != timeline.initial_replicas) {
             scaled += 1;
         }

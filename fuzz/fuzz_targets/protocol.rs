@@ -39,6 +39,9 @@ fuzz_target!(|data: &[u8]| {
                     Request::ApplyFix { .. } => matches!(last, Response::FixApplied { .. }),
                     Request::Generate { .. } => matches!(last, Response::Generated { .. }),
                     Request::Compare { .. } => matches!(last, Response::Compared { .. }),
+                    Request::Simulate { preview, .. } => {
+                        matches!(last, Response::Simulated { preview: answered, .. } if *answered == preview)
+                    }
                 };
                 assert!(fits, "{message:?} was answered {last:?}");
             }

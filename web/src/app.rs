@@ -16,7 +16,7 @@ use crate::components::resources::ResourcesView;
 use crate::components::toolbar::Toolbar;
 use crate::state::{
     Action, Analysis, AppState, CompareChoice, Comparison, FixAnswer, FlowQuery, GenerateAnswer, ProbeResult, Progress,
-    Tab,
+    ScalingPreview, Tab,
 };
 use crate::worker::client::{AnalysisClient, Received};
 use crate::worker::protocol::{ExportFormat, Response, Step};
@@ -57,11 +57,14 @@ fn on_receive(received: Received, dispatcher: &UseReducerDispatcher<AppState>) {
         Received::Analysis { text, outcome } => {
             return dispatcher.dispatch(Action::Analyzed(Analysis { text, outcome: Rc::new(*outcome) }));
         }
+        Received::Preview { text, scaling } => {
+            return dispatcher.dispatch(Action::Previewed(ScalingPreview { text, scaling: Rc::from(scaling) }));
+        }
         Received::Other(response) => response,
     };
     match response {
         // Said to the client, which handles them.
-        Response::Ready | Response::StartFailed { .. } | Response::Analyzed(_) => {}
+        Response::Ready | Response::StartFailed { .. } | Response::Analyzed(_) | Response::Simulated { .. } => {}
         Response::Progress { run, step, elapsed_ms } => {
             dispatcher.dispatch(Action::Progressed(Progress { run, step, elapsed_ms }))
         }
@@ -146,6 +149,17 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| AnalysisClient::start(move |received| on_receive(received, &dispatcher)))
     };
+
+    // A load control rewrote the HPASimulation: its Scaling view is asked for first
+    // (declared before the analysis's effect, so the worker draws it first).
+    {
+        let client = client.clone();
+        use_effect_with(state.preview_wanted.clone(), move |wanted| {
+            if let Some(text) = wanted {
+                client.simulate(text.clone());
+            }
+        });
+    }
 
     // Re-analyse on every edit: at once when the last analysis was quick (and the
     // first time, and when an example is opened), else shortly after the text
@@ -432,7 +446,8 @@ pub fn app() -> Html {
             let on_simulation = Callback::from(move |document: String| {
                 dispatcher.dispatch(Action::ReplaceDocument { kind: "HPASimulation", document })
             });
-            html! { <crate::components::scaling::ScalingView view={analysis.outcome.scaling.clone()} {on_simulation} /> }
+            let (view, preview) = state.scaling_view().unwrap_or((&analysis.outcome.scaling, false));
+            html! { <crate::components::scaling::ScalingView view={view.clone()} {preview} {on_simulation} /> }
         }
         (Some(analysis), Tab::Resilience) => {
             let dispatcher = state.dispatcher();

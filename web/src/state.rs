@@ -10,7 +10,7 @@ use kubeplay_core::netpol::Protocol;
 use yew::Reducible;
 
 pub use crate::worker::protocol::FlowQuery;
-use crate::worker::protocol::{DiffView, ExplainView, FixView, GeneratedView, MatrixView, Outcome, Step};
+use crate::worker::protocol::{DiffView, ExplainView, FixView, GeneratedView, MatrixView, Outcome, ScalingView, Step};
 
 /// The views on the right, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,6 +97,20 @@ pub struct Analysis {
 impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.outcome, &other.outcome)
+    }
+}
+
+/// The Scaling view of a text drawn ahead of its analysis (a load control moved).
+#[derive(Clone, Debug)]
+pub struct ScalingPreview {
+    /// The text it was drawn from.
+    pub text: Rc<str>,
+    pub scaling: Rc<ScalingView>,
+}
+
+impl PartialEq for ScalingPreview {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scaling, &other.scaling)
     }
 }
 
@@ -212,6 +226,11 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The graph node whose blast radius is lit.
     pub focus: Option<String>,
+    /// A text whose Scaling view is wanted ahead of its analysis: set when a load
+    /// control rewrites the `HPASimulation` (an effect of `app.rs` asks for it).
+    pub preview_wanted: Option<Rc<str>>,
+    /// That view, once drawn; shown while the analysis of the same text is on its way.
+    pub scaling_preview: Option<ScalingPreview>,
 }
 
 pub enum Action {
@@ -222,6 +241,8 @@ pub enum Action {
         document: String,
     },
     Analyzed(Analysis),
+    /// The Scaling view of a text, drawn ahead of its analysis.
+    Previewed(ScalingPreview),
     Progressed(Progress),
     Failed {
         run: u32,
@@ -289,6 +310,8 @@ impl AppState {
             failure: None,
             notice: None,
             focus: None,
+            preview_wanted: None,
+            scaling_preview: None,
         }
     }
 
@@ -343,6 +366,16 @@ impl AppState {
         (Some(generated.run) == self.analysis.as_ref().map(Analysis::run)).then_some(&generated.answer)
     }
 
+    /// The Scaling view to draw, and whether it is a preview: the preview of the
+    /// editor's text while its analysis is on its way, else the analysis's.
+    pub fn scaling_view(&self) -> Option<(&ScalingView, bool)> {
+        let analysis = self.analysis.as_ref()?;
+        match &self.scaling_preview {
+            Some(preview) if preview.text == self.text && analysis.text != self.text => Some((&preview.scaling, true)),
+            _ => Some((&analysis.outcome.scaling, false)),
+        }
+    }
+
     /// The diff for the analysis shown, when comparing.
     pub fn current_comparison(&self) -> Option<&Result<DiffView, String>> {
         self.baseline.as_ref()?;
@@ -360,6 +393,14 @@ impl Reducible for AppState {
             Action::Edit(text) => next.text = Rc::from(text),
             Action::ReplaceDocument { kind, document } => {
                 next.text = Rc::from(crate::documents::replace_document(&self.text, kind, &document));
+                if kind == "HPASimulation" {
+                    next.preview_wanted = Some(next.text.clone());
+                }
+            }
+            Action::Previewed(preview) => {
+                if preview.text == self.text {
+                    next.scaling_preview = Some(preview);
+                }
             }
             Action::Analyzed(analysis) => {
                 if self.progress.is_some_and(|p| p.run <= analysis.run()) {
@@ -525,6 +566,45 @@ mod tests {
         assert!(generated.generated.is_some());
         let cleared = generated.reduce(Action::ClearPicks);
         assert!(cleared.picked.is_empty() && cleared.generated.is_none());
+    }
+
+    #[test]
+    fn a_slider_asks_for_a_preview_shown_until_the_analysis_of_its_text_arrives() {
+        use crate::worker::analyser::Analyser;
+        use crate::worker::protocol::{Request, Response};
+        let analyse = |text: &Rc<str>| {
+            let mut answers = Vec::new();
+            let request = Request::Analyze { run: 1, text: text.to_string(), example: Some("hpa".to_owned()) };
+            Analyser::default().handle(request, &mut |r| answers.push(r), &|| 0.0);
+            let outcome = answers.into_iter().find_map(|r| match r {
+                Response::Analyzed(outcome) => Some(outcome),
+                _ => None,
+            });
+            Analysis { text: text.clone(), outcome: Rc::new(*outcome.expect("analysed")) }
+        };
+        let opened = state().reduce(Action::OpenExample("hpa"));
+        let first = analyse(&opened.text);
+        let shown = opened.clone().reduce(Action::Analyzed(first.clone()));
+        assert_eq!(shown.preview_wanted, None, "only a load control asks for a preview");
+        let document =
+            "apiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: s}\nspec: {duration: 120s}\n";
+        let moved = shown.reduce(Action::ReplaceDocument { kind: "HPASimulation", document: document.to_owned() });
+        assert!(moved.text.contains("duration: 120s"));
+        assert_eq!(moved.preview_wanted.as_deref(), Some(&*moved.text));
+        // A preview of an older text is dropped; the analysis shown is still the old one's.
+        let preview = |text: &Rc<str>| ScalingPreview { text: text.clone(), scaling: Rc::new(ScalingView::default()) };
+        let stale = moved.clone().reduce(Action::Previewed(preview(&opened.text)));
+        assert!(stale.scaling_preview.is_none());
+        assert_eq!(stale.scaling_view(), Some((&first.outcome.scaling, false)));
+        // The preview of the editor's text is drawn until that text's analysis arrives.
+        let ahead = preview(&moved.text);
+        let previewed = moved.reduce(Action::Previewed(ahead.clone()));
+        let (view, preview) = previewed.scaling_view().expect("a view");
+        assert!(preview && std::ptr::eq(view, &*ahead.scaling));
+        let second = analyse(&previewed.text);
+        let caught_up = previewed.reduce(Action::Analyzed(second.clone()));
+        let (view, preview) = caught_up.scaling_view().expect("a view");
+        assert!(!preview && std::ptr::eq(view, &second.outcome.scaling));
     }
 
     #[test]

@@ -20,6 +20,10 @@ const BOTTOM: f64 = 26.0;
 #[derive(Properties, PartialEq)]
 pub struct ScalingProps {
     pub view: crate::worker::protocol::ScalingView,
+    /// Drawn ahead of the analysis of its text (a load control moved); said in
+    /// `data-drawn-from` for the browser tests.
+    #[prop_or_default]
+    pub preview: bool,
     /// The load the simulation asks for, rewritten by a preset or a slider: the new `HPASimulation` document.
     pub on_simulation: Callback<String>,
 }
@@ -27,6 +31,7 @@ pub struct ScalingProps {
 #[function_component(ScalingView)]
 pub fn scaling_view(props: &ScalingProps) -> Html {
     let vpas = props.view.vpas.iter().map(|panel| html! { <super::vpa::VpaPanel panel={panel.clone()} /> });
+    let drawn_from = if props.preview { "preview" } else { "analysis" };
     let Some(timeline) = &props.view.hpa else {
         let note = props.view.note.clone().unwrap_or_else(|| "No HorizontalPodAutoscaler in the input.".to_owned());
         let start = props.view.unsimulated.as_ref().map(|hpa| {
@@ -39,14 +44,14 @@ pub fn scaling_view(props: &ScalingProps) -> Html {
             html! { <button class="action" data-action="add-simulation" {onclick}>{format!("Simulate {hpa} over 15 minutes")}</button> }
         });
         return html! {
-            <div class="scaling">
+            <div class="scaling" data-drawn-from={drawn_from}>
                 <div class="empty"><p>{note}</p>{ for start }</div>
                 { for vpas }
             </div>
         };
     };
     html! {
-        <div class="scaling">
+        <div class="scaling" data-drawn-from={drawn_from}>
             <header class="scaling-head">
                 <h3>{format!("{} → {}", timeline.hpa, timeline.target)}</h3>
                 <p class="muted">{format!(

@@ -1140,6 +1140,12 @@ impl Analyser {
                 let text = self.apply_fix(run, index);
                 emit(Response::FixApplied { run: self.run().unwrap_or(run), text });
             }
+            Request::Simulate { preview, text } => {
+                let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &text)]);
+                let runs = kubeplay_core::report::scaling_runs(&loading.inventory);
+                let scaling = scaling(&loading.inventory, runs.hpa.as_ref(), runs.vpa.as_ref());
+                emit(Response::Simulated { preview, scaling: Box::new(scaling) });
+            }
             Request::Export { run, format } => {
                 let text = match &self.kept {
                     None => Err(NOTHING_KEPT.to_owned()),
@@ -1332,6 +1338,25 @@ mod tests {
 
     fn example(id: &str) -> String {
         kubeplay_core::examples::example(id).unwrap().yaml.to_owned()
+    }
+
+    #[test]
+    fn a_scaling_preview_is_the_scaling_view_the_analysis_of_the_same_text_draws() {
+        let text = example("hpa").replace("duration: ", "podReadySeconds: 45\n  duration: ");
+        let mut analyser = Analyser::default();
+        let previewed = ask(&mut analyser, Request::Simulate { preview: 7, text: text.clone() });
+        let [Response::Simulated { preview: 7, scaling }] = previewed.as_slice() else {
+            panic!("answered {previewed:?}")
+        };
+        assert!(scaling.hpa.as_ref().is_some_and(|h| !h.steps.is_empty()), "{scaling:?}");
+        let analysed = ask(&mut analyser, Request::Analyze { run: 1, text, example: Some("hpa".to_owned()) });
+        let Some(Response::Analyzed(outcome)) = analysed.iter().find(|r| matches!(r, Response::Analyzed(_))) else {
+            panic!("no analysis")
+        };
+        assert_eq!(&outcome.scaling, &**scaling);
+        // Nothing to simulate: the same note the analysis gives.
+        let none = ask(&mut analyser, Request::Simulate { preview: 8, text: "kind: Pod\n".to_owned() });
+        assert!(matches!(none.as_slice(), [Response::Simulated { preview: 8, scaling }] if scaling.hpa.is_none()));
     }
 
     #[test]

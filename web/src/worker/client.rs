@@ -11,13 +11,15 @@ use wasm_bindgen::prelude::*;
 
 use super::analyser::Analyser;
 use super::entry::performance_now;
-use super::protocol::{ExportFormat, FlowQuery, Outcome, Request, Response};
-use super::runs::Runs;
+use super::protocol::{ExportFormat, FlowQuery, Outcome, Request, Response, ScalingView};
+use super::runs::{Analysis, Preview, Runs};
 
 /// What the page is told.
 pub enum Received {
     /// An analysis, with the text it analysed (the editor may have moved on).
     Analysis { text: Rc<str>, outcome: Box<Outcome> },
+    /// The Scaling view alone, with the text it was drawn from.
+    Preview { text: Rc<str>, scaling: Box<ScalingView> },
     /// Anything else the worker said (an analysis nobody waits for any more is dropped).
     Other(Response),
 }
@@ -37,7 +39,8 @@ enum Backend {
 
 struct ClientState {
     backend: Option<Backend>,
-    runs: Runs,
+    runs: Runs<Analysis>,
+    previews: Runs<Preview>,
 }
 
 /// The page's handle on the analysis (latest-wins, see [`Runs`]).
@@ -64,7 +67,11 @@ impl AnalysisClient {
     /// Starts the worker (falling back to this thread); `on_receive` gets every answer.
     pub fn start(on_receive: impl Fn(Received) + 'static) -> AnalysisClient {
         let client = AnalysisClient {
-            state: Rc::new(RefCell::new(ClientState { backend: None, runs: Runs::default() })),
+            state: Rc::new(RefCell::new(ClientState {
+                backend: None,
+                runs: Runs::default(),
+                previews: Runs::default(),
+            })),
             on_receive: Rc::new(on_receive),
         };
         let backend = client.start_worker().unwrap_or_else(|| Backend::InThread(Box::default()));
@@ -123,6 +130,7 @@ impl AnalysisClient {
         let lost = {
             let mut state = self.state.borrow_mut();
             state.backend = None;
+            state.previews.lose();
             state.runs.lose()
         };
         let backend = self.start_worker().unwrap_or_else(|| Backend::InThread(Box::default()));
@@ -145,15 +153,23 @@ impl AnalysisClient {
             let mut state = self.state.borrow_mut();
             state.backend = Some(Backend::InThread(Box::default()));
             state.runs.retry();
+            state.previews.retry();
         }
         self.pump();
     }
 
     /// Asks for an analysis of `text`; returns its run number.
     pub fn analyze(&self, text: Rc<str>, example: Option<&str>) -> u32 {
-        let run = self.state.borrow_mut().runs.ask(text, example);
+        let run = self.state.borrow_mut().runs.ask(Analysis { text, example: example.map(str::to_owned) });
         self.pump();
         run
+    }
+
+    /// Asks for the Scaling view of `text` alone, ahead of its analysis: call it
+    /// before [`Self::analyze`] of the same text, so the worker draws it first.
+    pub fn simulate(&self, text: Rc<str>) {
+        self.state.borrow_mut().previews.ask(Preview { text });
+        self.pump();
     }
 
     pub fn probe(&self, run: u32, port: u16, protocol: Protocol) {
@@ -184,10 +200,14 @@ impl AnalysisClient {
         self.send(Request::Export { run, format });
     }
 
-    /// Sends the waiting analysis when none is running.
+    /// Sends the waiting preview and analysis, each when none of its kind is running.
     fn pump(&self) {
-        let request = self.state.borrow_mut().runs.next_to_send();
-        if let Some(request) = request {
+        let preview = self.state.borrow_mut().previews.next_to_send();
+        if let Some(request) = preview {
+            self.send(request);
+        }
+        let analysis = self.state.borrow_mut().runs.next_to_send();
+        if let Some(request) = analysis {
             self.send(request);
         }
     }
@@ -230,9 +250,16 @@ impl AnalysisClient {
             }
             Response::StartFailed { .. } => self.fall_back(),
             Response::Analyzed(outcome) => {
-                let text = self.state.borrow_mut().runs.answered(outcome.run);
-                if let Some(text) = text {
+                let asked = self.state.borrow_mut().runs.answered(outcome.run);
+                if let Some(Analysis { text, .. }) = asked {
                     (self.on_receive)(Received::Analysis { text, outcome });
+                }
+                self.pump();
+            }
+            Response::Simulated { preview, scaling } => {
+                let asked = self.state.borrow_mut().previews.answered(preview);
+                if let Some(Preview { text }) = asked {
+                    (self.on_receive)(Received::Preview { text, scaling });
                 }
                 self.pump();
             }

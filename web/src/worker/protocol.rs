@@ -94,6 +94,13 @@ pub enum Request {
         run: u32,
         before: Option<String>,
     },
+    /// The Scaling view of `text` alone (a load control rewrote its `HPASimulation`):
+    /// answered before the whole analysis of the same text, so the chart follows
+    /// a slider at once. Numbered apart from analyses.
+    Simulate {
+        preview: u32,
+        text: String,
+    },
 }
 
 /// One step of an analysis, for the progress bar.
@@ -184,6 +191,11 @@ pub enum Response {
     FixApplied {
         run: u32,
         text: Result<String, String>,
+    },
+    /// The Scaling view of the text of [`Request::Simulate`] `preview`.
+    Simulated {
+        preview: u32,
+        scaling: Box<ScalingView>,
     },
     /// A message that is no request (so no run to answer about).
     Unreadable {

@@ -639,7 +639,8 @@ fn run_simulation(
                 set_state_at(info, pod, t, &scenario);
             }
             infos.extend(pods.iter().skip(known).map(|p| pod_info(p, t, &scenario)));
-            next_pod_change = pods.iter().filter_map(|p| next_group_change(p, t, &controller.config)).min().unwrap_or(i64::MAX);
+            next_pod_change =
+                pods.iter().filter_map(|p| next_group_change(p, t, &controller.config)).min().unwrap_or(i64::MAX);
         }
         // The pods' requests change only with the pods: computed again when pods came or went.
         if rebuilt || infos.len() != known || !requests_known {
