@@ -150,17 +150,6 @@ pub fn app() -> Html {
         use_memo((), move |_| AnalysisClient::start(move |received| on_receive(received, &dispatcher)))
     };
 
-    // A load control rewrote the HPASimulation: its Scaling view is asked for first
-    // (declared before the analysis's effect, so the worker draws it first).
-    {
-        let client = client.clone();
-        use_effect_with(state.preview_wanted.clone(), move |wanted| {
-            if let Some(text) = wanted {
-                client.simulate(text.clone());
-            }
-        });
-    }
-
     // Re-analyse on every edit: at once when the last analysis was quick (and the
     // first time, and when an example is opened), else shortly after the text
     // stops changing, so typing into a large input does not queue slow analyses.
@@ -442,9 +431,15 @@ pub fn app() -> Html {
             <crate::components::security::SecurityView analysis={analysis.clone()} on_select={on_select.clone()} />
         },
         (Some(analysis), Tab::Scaling) => {
-            let dispatcher = state.dispatcher();
+            let (dispatcher, client, text) = (state.dispatcher(), client.clone(), state.text.clone());
+            // A load control rewrote the HPASimulation. Its Scaling view is asked for here,
+            // right after the edit and before the page re-renders for it and asks for the
+            // analysis (an effect), so the chart follows the slider within a frame. Only
+            // this document changes, so a text one render old gives the same result.
             let on_simulation = Callback::from(move |document: String| {
-                dispatcher.dispatch(Action::ReplaceDocument { kind: "HPASimulation", document })
+                let edited: Rc<str> = Rc::from(crate::documents::replace_document(&text, "HPASimulation", &document));
+                dispatcher.dispatch(Action::Edit(edited.to_string()));
+                client.simulate(edited);
             });
             let (view, preview) = state.scaling_view().unwrap_or((&analysis.outcome.scaling, false));
             html! { <crate::components::scaling::ScalingView view={view.clone()} {preview} {on_simulation} /> }

@@ -226,10 +226,8 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The graph node whose blast radius is lit.
     pub focus: Option<String>,
-    /// A text whose Scaling view is wanted ahead of its analysis: set when a load
-    /// control rewrites the `HPASimulation` (an effect of `app.rs` asks for it).
-    pub preview_wanted: Option<Rc<str>>,
-    /// That view, once drawn; shown while the analysis of the same text is on its way.
+    /// The Scaling view of the editor's text drawn ahead of its analysis (a load
+    /// control rewrote the `HPASimulation`); shown while that analysis is on its way.
     pub scaling_preview: Option<ScalingPreview>,
 }
 
@@ -310,7 +308,6 @@ impl AppState {
             failure: None,
             notice: None,
             focus: None,
-            preview_wanted: None,
             scaling_preview: None,
         }
     }
@@ -393,9 +390,6 @@ impl Reducible for AppState {
             Action::Edit(text) => next.text = Rc::from(text),
             Action::ReplaceDocument { kind, document } => {
                 next.text = Rc::from(crate::documents::replace_document(&self.text, kind, &document));
-                if kind == "HPASimulation" {
-                    next.preview_wanted = Some(next.text.clone());
-                }
             }
             Action::Previewed(preview) => {
                 if preview.text == self.text {
@@ -569,7 +563,7 @@ mod tests {
     }
 
     #[test]
-    fn a_slider_asks_for_a_preview_shown_until_the_analysis_of_its_text_arrives() {
+    fn a_preview_is_shown_until_the_analysis_of_its_text_arrives() {
         use crate::worker::analyser::Analyser;
         use crate::worker::protocol::{Request, Response};
         let analyse = |text: &Rc<str>| {
@@ -585,12 +579,11 @@ mod tests {
         let opened = state().reduce(Action::OpenExample("hpa"));
         let first = analyse(&opened.text);
         let shown = opened.clone().reduce(Action::Analyzed(first.clone()));
-        assert_eq!(shown.preview_wanted, None, "only a load control asks for a preview");
         let document =
             "apiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: s}\nspec: {duration: 120s}\n";
-        let moved = shown.reduce(Action::ReplaceDocument { kind: "HPASimulation", document: document.to_owned() });
+        let edited = crate::documents::replace_document(&shown.text, "HPASimulation", document);
+        let moved = shown.reduce(Action::Edit(edited));
         assert!(moved.text.contains("duration: 120s"));
-        assert_eq!(moved.preview_wanted.as_deref(), Some(&*moved.text));
         // A preview of an older text is dropped; the analysis shown is still the old one's.
         let preview = |text: &Rc<str>| ScalingPreview { text: text.clone(), scaling: Rc::new(ScalingView::default()) };
         let stale = moved.clone().reduce(Action::Previewed(preview(&opened.text)));

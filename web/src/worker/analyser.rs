@@ -1089,6 +1089,14 @@ fn resilience(
     }
 }
 
+/// The Scaling view of `text` alone: loading and the scaling labs, nothing else
+/// ([`Request::Simulate`], or the page's own thread for a small text).
+pub fn scaling_preview(text: &str) -> ScalingView {
+    let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, text)]);
+    let runs = kubeplay_core::report::scaling_runs(&loading.inventory);
+    scaling(&loading.inventory, runs.hpa.as_ref(), runs.vpa.as_ref())
+}
+
 impl Analyser {
     /// Reads one message from the page and answers it: a request is handled, anything
     /// else (not JSON, not a request) gets [`Response::Unreadable`]. Every message gets
@@ -1141,10 +1149,7 @@ impl Analyser {
                 emit(Response::FixApplied { run: self.run().unwrap_or(run), text });
             }
             Request::Simulate { preview, text } => {
-                let loading = kubeplay_core::load(&[Input::new(EDITOR_FILE, &text)]);
-                let runs = kubeplay_core::report::scaling_runs(&loading.inventory);
-                let scaling = scaling(&loading.inventory, runs.hpa.as_ref(), runs.vpa.as_ref());
-                emit(Response::Simulated { preview, scaling: Box::new(scaling) });
+                emit(Response::Simulated { preview, scaling: Box::new(scaling_preview(&text)) });
             }
             Request::Export { run, format } => {
                 let text = match &self.kept {
