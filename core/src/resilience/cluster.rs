@@ -126,6 +126,27 @@ impl NodeSim {
     }
 }
 
+
+/// What a failed scheduling attempt found: how many nodes were candidates and,
+/// by reason in order, how many refused for it. The `FailedScheduling` message
+/// is made from exactly this, so an attempt that finds the same is not recorded
+/// again, and nothing is formatted for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchedulingFailure {
+    pub candidates: usize,
+    pub refusals: Vec<(&'static str, usize)>,
+}
+
+impl SchedulingFailure {
+    /// The scheduler's message: `0/<n> nodes are available: <count> <reason>, ….`
+    /// (the parts sorted as text, as upstream sorts them).
+    pub fn message(&self) -> String {
+        let mut parts: Vec<String> = self.refusals.iter().map(|(r, c)| format!("{c} {r}")).collect();
+        parts.sort();
+        format!("0/{} nodes are available: {}.", self.candidates, parts.join(", "))
+    }
+}
+
 /// A controller reference as the pod carries it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OwnerRef {
@@ -169,8 +190,8 @@ pub struct PodSim {
     pub taint_deadline: Option<i64>,
     /// Index of the controller in [`Cluster::controllers`] that owns it.
     pub controller: Option<usize>,
-    /// Last scheduling outcome recorded, so a pending pod is reported once per change.
-    pub last_schedule_message: Option<String>,
+    /// The last failed attempt recorded, so a pending pod is reported once per change.
+    pub last_schedule_failure: Option<SchedulingFailure>,
     /// Pod objects the input gave (not created by the lab).
     pub from_input: bool,
     /// Has required pod anti-affinity terms (the scheduler checks only these pods' terms).
@@ -492,7 +513,7 @@ impl<'a> Cluster<'a> {
             jitter_ms: 0,
             taint_deadline: None,
             controller,
-            last_schedule_message: None,
+            last_schedule_failure: None,
             from_input,
             anti_affinity,
             budgets: Rc::from([]),

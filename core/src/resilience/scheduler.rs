@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodAffinityTerm, PodSpec, TopologySpreadConstraint};
 
-use super::cluster::{Cluster, NodeSim, PodSim, Taint, UNSCHEDULABLE_TAINT, tolerated};
+use super::cluster::{Cluster, NodeSim, PodSim, SchedulingFailure, Taint, UNSCHEDULABLE_TAINT, tolerated};
 use super::report::{Event, Reasons, SchedulingRecord};
 use crate::netpol::selector::Selector;
 
@@ -353,19 +353,22 @@ impl Cluster<'_> {
         }
         let t = self.now;
         let Some(chosen) = self.choose(pod, &feasible, bound) else {
-            let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut refusals: Vec<(&'static str, usize)> = Vec::new();
             for (_, reasons) in &refused {
                 for &r in reasons.iter() {
-                    *histogram.entry(r).or_insert(0) += 1;
+                    match refusals.iter_mut().find(|(known, _)| *known == r) {
+                        Some((_, count)) => *count += 1,
+                        None => refusals.push((r, 1)),
+                    }
                 }
             }
-            let mut parts: Vec<String> = histogram.iter().map(|(r, c)| format!("{c} {r}")).collect();
-            parts.sort();
-            let message = format!("0/{} nodes are available: {}.", candidates.len(), parts.join(", "));
-            if self.pods[index].last_schedule_message.as_deref() != Some(message.as_str()) {
+            crate::sort::sort_by(&mut refusals, |a, b| a.0.cmp(b.0));
+            let failure = SchedulingFailure { candidates: candidates.len(), refusals };
+            if self.pods[index].last_schedule_failure.as_ref() != Some(&failure) {
+                let message = failure.message();
                 let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
                 let filters = self.filter_map(refused);
-                self.pods[index].last_schedule_message = Some(message.clone());
+                self.pods[index].last_schedule_failure = Some(failure);
                 self.event(Event::new(t, "FailedScheduling").pod(&namespace, &name).message(message.clone()));
                 self.scheduling.push(SchedulingRecord {
                     t,
@@ -383,7 +386,7 @@ impl Cluster<'_> {
         let node_name = self.nodes[chosen].name.clone();
         let pod = &mut self.pods[index];
         pod.node = Some(chosen);
-        pod.last_schedule_message = None;
+        pod.last_schedule_failure = None;
         bound.bind(chosen, index, &self.pods[index]);
         self.event(Event::new(t, "PodScheduled").pod(&namespace, &name).node(&node_name));
         self.scheduling.push(SchedulingRecord {
