@@ -126,7 +126,6 @@ impl NodeSim {
     }
 }
 
-
 /// What a failed scheduling attempt found: how many nodes were candidates and,
 /// by reason in order, how many refused for it. The `FailedScheduling` message
 /// is made from exactly this, so an attempt that finds the same is not recorded
@@ -192,6 +191,9 @@ pub struct PodSim {
     pub controller: Option<usize>,
     /// The last failed attempt recorded, so a pending pod is reported once per change.
     pub last_schedule_failure: Option<SchedulingFailure>,
+    /// The [`Cluster::scheduling_epoch`] its last attempt failed in: until the
+    /// scheduler's inputs change, another attempt would find the same.
+    pub failed_in_epoch: Option<u64>,
     /// Pod objects the input gave (not created by the lab).
     pub from_input: bool,
     /// Has required pod anti-affinity terms (the scheduler checks only these pods' terms).
@@ -284,6 +286,50 @@ pub struct Cluster<'a> {
     budget_memo: BudgetMemo,
     /// How many distinct zone keys the nodes have ([`NodeSim::zone_id`] is below it).
     pub zones: usize,
+    /// What the scheduler read last of what can change during a run, and a
+    /// number that changes whenever that does (see [`SchedulingInputs`]).
+    scheduling_inputs: SchedulingInputs,
+    pub scheduling_epoch: u64,
+}
+
+/// What the scheduler's filters and scoring read that can change during a run:
+/// per node, cordoning and taints (labels, capacity and zones never change);
+/// per pod, whether it is gone, its node and whether it is terminating (the
+/// bound pods, their requests and anti-affinity terms, and the spread counts
+/// follow from these; a pod's spec, labels and controller never change).
+#[derive(Debug, Default, PartialEq)]
+struct SchedulingInputs {
+    nodes: Vec<(bool, Vec<Taint>)>,
+    pods: Vec<(bool, Option<usize>, bool)>,
+}
+
+impl Cluster<'_> {
+    /// The scheduling epoch now: the last one while nothing the scheduler reads
+    /// has changed since it was taken, else a new one. Compared in place, so an
+    /// unchanged cluster costs one pass and no allocation.
+    pub fn scheduling_epoch_now(&mut self) -> u64 {
+        let inputs = &mut self.scheduling_inputs;
+        let mut changed = inputs.nodes.len() != self.nodes.len() || inputs.pods.len() != self.pods.len();
+        inputs.nodes.resize_with(self.nodes.len(), Default::default);
+        for (seen, node) in inputs.nodes.iter_mut().zip(&self.nodes) {
+            if seen.0 != node.unschedulable || seen.1 != node.taints {
+                *seen = (node.unschedulable, node.taints.clone());
+                changed = true;
+            }
+        }
+        inputs.pods.resize(self.pods.len(), (false, None, false));
+        for (seen, pod) in inputs.pods.iter_mut().zip(&self.pods) {
+            let now = (pod.gone, pod.node, pod.terminating());
+            if *seen != now {
+                *seen = now;
+                changed = true;
+            }
+        }
+        if changed {
+            self.scheduling_epoch += 1;
+        }
+        self.scheduling_epoch
+    }
 }
 
 fn parse_int_quantity(
@@ -427,6 +473,8 @@ impl<'a> Cluster<'a> {
             budget_members: Vec::new(),
             budget_memo: HashMap::new(),
             zones: 0,
+            scheduling_inputs: SchedulingInputs::default(),
+            scheduling_epoch: 0,
         };
         for (i, loaded) in inventory.objects.iter().enumerate() {
             match &loaded.object {
@@ -514,6 +562,7 @@ impl<'a> Cluster<'a> {
             taint_deadline: None,
             controller,
             last_schedule_failure: None,
+            failed_in_epoch: None,
             from_input,
             anti_affinity,
             budgets: Rc::from([]),

@@ -368,19 +368,29 @@ impl Cluster<'_> {
         }
         let mut bound = self.bound_pods();
         let startup = self.settings.pod_startup_seconds;
+        // A pod that failed while the scheduler's inputs were what they are now
+        // would fail alike and record nothing: it is not tried again. Binding a
+        // pod changes them, so after one nothing is skipped in this pass.
+        let mut epoch = Some(self.scheduling_epoch_now());
         for i in pending {
             if self.pods[i]
                 .controller
-                .and_then(|c| self.controllers[c].region.clone())
-                .is_some_and(|r| self.control_plane_down.contains(&r))
+                .and_then(|c| self.controllers[c].region.as_deref())
+                .is_some_and(|r| self.control_plane_down.contains(r))
             {
                 continue;
             }
+            if epoch.is_some() && self.pods[i].failed_in_epoch == epoch {
+                continue;
+            }
             if self.schedule(i, &mut bound) {
+                epoch = None;
                 let n = self.pods[i].node.unwrap_or(0);
                 if self.nodes[n].machine_up && !self.pods[i].fixed_not_ready {
                     self.pods[i].ready_at = Some(self.now + startup);
                 }
+            } else {
+                self.pods[i].failed_in_epoch = epoch;
             }
         }
     }
