@@ -207,12 +207,19 @@ impl<'a> Router<'a> {
         }
     }
 
+    /// §7's `meanDelay` of backend `b` at `t`: the mean added delay of its up
+    /// endpoints (zero without any). Exact, so the order of the sum is immaterial.
+    fn mean_delay(&self, b: usize, t: i64) -> Ratio {
+        let (sum, count) = self
+            .pods(b)
+            .map(|p| p.at(t))
+            .filter(|s| s.up())
+            .fold((Ratio::ZERO, 0usize), |(sum, count), s| (sum + Ratio::int(i64::from(s.delay_ms)), count + 1));
+        if count == 0 { Ratio::ZERO } else { sum / count.into() }
+    }
+
     /// §7: `rounds · (rtt + meanDelay) + processingMs`.
-    fn latency(&self, rtt: Ratio, b: usize, t: i64) -> Ratio {
-        let delays: Vec<Ratio> =
-            self.pods(b).map(|p| p.at(t)).filter(|s| s.up()).map(|s| Ratio::int(i64::from(s.delay_ms))).collect();
-        let mean_delay =
-            if delays.is_empty() { Ratio::ZERO } else { delays.iter().copied().sum::<Ratio>() / delays.len().into() };
+    fn latency(&self, rtt: Ratio, mean_delay: Ratio, b: usize) -> Ratio {
         let rounds = Ratio::int(if self.config.new_connection_per_request { 2 } else { 1 });
         rounds * (rtt + mean_delay) + self.config.backends[b].processing_ms
     }
@@ -232,12 +239,17 @@ impl<'a> Router<'a> {
         let mut capacity = vec![Ratio::ZERO; n];
         let mut eligible_capacity = vec![None; n];
         for (b, backend) in self.config.backends.iter().enumerate() {
-            let healthy: Vec<&EndpointHistory> = self.pods(b).filter(|p| self.lb_healthy(p, t)).collect();
-            lb_healthy[b] = healthy.len();
-            capacity[b] = backend.per_endpoint() * healthy.len().into();
-            if !healthy.is_empty() {
-                let bad = healthy.iter().filter(|p| !p.at(t).serving || p.at(t).failing).count();
-                err_frac[b] = Ratio::from(bad) / healthy.len().into();
+            // LB-healthy endpoints, and those of them that fail requests.
+            let (mut healthy, mut bad) = (0usize, 0usize);
+            for pod in self.pods(b).filter(|p| self.lb_healthy(p, t)) {
+                healthy += 1;
+                let state = pod.at(t);
+                bad += usize::from(!state.serving || state.failing);
+            }
+            lb_healthy[b] = healthy;
+            capacity[b] = backend.per_endpoint() * healthy.into();
+            if healthy > 0 {
+                err_frac[b] = Ratio::from(bad) / healthy.into();
                 if !self.held_by_affinity(b, t) {
                     eligible_capacity[b] = Some(capacity[b]);
                 }
@@ -343,6 +355,8 @@ impl<'a> Router<'a> {
         err_frac: &[Ratio],
         capacity: &[Ratio],
     ) -> Observation {
+        // Each backend's mean delay, made once per observation when a user is served there.
+        let mut mean_delays: Vec<Option<Ratio>> = vec![None; self.config.backends.len()];
         let routing = self
             .config
             .user_regions
@@ -364,7 +378,8 @@ impl<'a> Router<'a> {
                     if !ok.is_zero() {
                         let rtt = user.rtt_ms.get(&backend.region).copied().unwrap_or_default();
                         succeeded = succeeded + ok;
-                        weighted_latency = weighted_latency + ok * self.latency(rtt, b, t);
+                        let mean_delay = *mean_delays[b].get_or_insert_with(|| self.mean_delay(b, t));
+                        weighted_latency = weighted_latency + ok * self.latency(rtt, mean_delay, b);
                     }
                 }
                 UserRouting {
