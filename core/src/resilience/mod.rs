@@ -370,8 +370,18 @@ impl Cluster<'_> {
         let startup = self.settings.pod_startup_seconds;
         // A pod that failed while the scheduler's inputs were what they are now
         // would fail alike and record nothing: it is not tried again. Binding a
-        // pod changes them, so after one nothing is skipped in this pass.
-        let mut epoch = Some(self.scheduling_epoch_now());
+        // pod changes them, so after one nothing is skipped in this pass. The
+        // epoch is taken only when a pod could be skipped or has failed (a failed
+        // attempt changes none of the inputs, so until a bind it is the same as
+        // at the start of the pass): most passes bind every pending pod.
+        let mut epoch: Option<Option<u64>> = None;
+        let mut bound_any = false;
+        let mut epoch_now = |cluster: &mut Self, bound_any: bool| -> Option<u64> {
+            if bound_any {
+                return None;
+            }
+            *epoch.get_or_insert_with(|| Some(cluster.scheduling_epoch_now()))
+        };
         for i in pending {
             if self.pods[i]
                 .controller
@@ -380,17 +390,18 @@ impl Cluster<'_> {
             {
                 continue;
             }
-            if epoch.is_some() && self.pods[i].failed_in_epoch == epoch {
+            let failed_in = self.pods[i].failed_in_epoch;
+            if failed_in.is_some() && failed_in == epoch_now(self, bound_any) {
                 continue;
             }
             if self.schedule(i, &mut bound) {
-                epoch = None;
+                bound_any = true;
                 let n = self.pods[i].node.unwrap_or(0);
                 if self.nodes[n].machine_up && !self.pods[i].fixed_not_ready {
                     self.pods[i].ready_at = Some(self.now + startup);
                 }
             } else {
-                self.pods[i].failed_in_epoch = epoch;
+                self.pods[i].failed_in_epoch = epoch_now(self, bound_any);
             }
         }
     }
