@@ -432,14 +432,21 @@ pub fn app() -> Html {
         },
         (Some(analysis), Tab::Scaling) => {
             let (dispatcher, client, text) = (state.dispatcher(), client.clone(), state.text.clone());
-            // A load control rewrote the HPASimulation. Its Scaling view is asked for here,
-            // right after the edit and before the page re-renders for it and asks for the
-            // analysis (an effect), so the chart follows the slider within a frame. Only
-            // this document changes, so a text one render old gives the same result.
+            // A load control rewrote the HPASimulation. Its Scaling view is made (or asked
+            // for) here, before the page re-renders for the edit and asks for the analysis
+            // (an effect): a small text's edit and chart are drawn in one render, so the
+            // chart follows the slider within a frame. Only this document changes, so a
+            // text one render old gives the same result.
             let on_simulation = Callback::from(move |document: String| {
                 let edited: Rc<str> = Rc::from(crate::documents::replace_document(&text, "HPASimulation", &document));
-                dispatcher.dispatch(Action::Edit(edited.to_string()));
-                client.simulate(edited);
+                match client.preview_here(&edited) {
+                    Some(scaling) => dispatcher
+                        .dispatch(Action::EditPreviewed(ScalingPreview { text: edited, scaling: Rc::new(scaling) })),
+                    None => {
+                        dispatcher.dispatch(Action::Edit(edited.to_string()));
+                        client.simulate(edited);
+                    }
+                }
             });
             let (view, preview) = state.scaling_view().unwrap_or((&analysis.outcome.scaling, false));
             html! { <crate::components::scaling::ScalingView view={view.clone()} {preview} {on_simulation} /> }

@@ -241,6 +241,8 @@ pub enum Action {
     Analyzed(Analysis),
     /// The Scaling view of a text, drawn ahead of its analysis.
     Previewed(ScalingPreview),
+    /// An edit with the Scaling view of its text (a load control moved; a small text).
+    EditPreviewed(ScalingPreview),
     Progressed(Progress),
     Failed {
         run: u32,
@@ -390,6 +392,10 @@ impl Reducible for AppState {
             Action::Edit(text) => next.text = Rc::from(text),
             Action::ReplaceDocument { kind, document } => {
                 next.text = Rc::from(crate::documents::replace_document(&self.text, kind, &document));
+            }
+            Action::EditPreviewed(preview) => {
+                next.text = preview.text.clone();
+                next.scaling_preview = Some(preview);
             }
             Action::Previewed(preview) => {
                 if preview.text == self.text {
@@ -582,7 +588,7 @@ mod tests {
         let document =
             "apiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: s}\nspec: {duration: 120s}\n";
         let edited = crate::documents::replace_document(&shown.text, "HPASimulation", document);
-        let moved = shown.reduce(Action::Edit(edited));
+        let moved = shown.clone().reduce(Action::Edit(edited));
         assert!(moved.text.contains("duration: 120s"));
         // A preview of an older text is dropped; the analysis shown is still the old one's.
         let preview = |text: &Rc<str>| ScalingPreview { text: text.clone(), scaling: Rc::new(ScalingView::default()) };
@@ -591,9 +597,14 @@ mod tests {
         assert_eq!(stale.scaling_view(), Some((&first.outcome.scaling, false)));
         // The preview of the editor's text is drawn until that text's analysis arrives.
         let ahead = preview(&moved.text);
-        let previewed = moved.reduce(Action::Previewed(ahead.clone()));
-        let (view, preview) = previewed.scaling_view().expect("a view");
-        assert!(preview && std::ptr::eq(view, &*ahead.scaling));
+        let previewed = moved.clone().reduce(Action::Previewed(ahead.clone()));
+        let (view, is_preview) = previewed.scaling_view().expect("a view");
+        assert!(is_preview && std::ptr::eq(view, &*ahead.scaling));
+        // An edit that comes with its preview shows it at once.
+        let together = shown.clone().reduce(Action::EditPreviewed(ahead.clone()));
+        assert_eq!(together.text, moved.text);
+        let (view, is_preview) = together.scaling_view().expect("a view");
+        assert!(is_preview && std::ptr::eq(view, &*ahead.scaling));
         let second = analyse(&previewed.text);
         let caught_up = previewed.reduce(Action::Analyzed(second.clone()));
         let (view, preview) = caught_up.scaling_view().expect("a view");

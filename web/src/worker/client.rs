@@ -169,16 +169,16 @@ impl AnalysisClient {
         run
     }
 
-    /// The Scaling view of `text` alone, ahead of its analysis. A text of a training
-    /// example's size is drawn here and now (a few milliseconds, no round trip to a
-    /// worker that may be busy); a larger one is asked of the worker, ahead of the
+    /// The Scaling view of `text` alone, drawn here and now when the text is of a
+    /// training example's size (a few milliseconds, no round trip to a worker that
+    /// may be busy); `None` for a larger one (ask the worker: [`Self::simulate`]).
+    pub fn preview_here(&self, text: &str) -> Option<ScalingView> {
+        (text.len() <= PREVIEW_IN_PAGE_MAX_BYTES).then(|| scaling_preview(text))
+    }
+
+    /// Asks the worker for the Scaling view of `text` alone; answered before the
     /// analysis of the same text when called before [`Self::analyze`].
     pub fn simulate(&self, text: Rc<str>) {
-        if text.len() <= PREVIEW_IN_PAGE_MAX_BYTES {
-            let scaling = Box::new(scaling_preview(&text));
-            (self.on_receive)(Received::Preview { text, scaling });
-            return;
-        }
         self.state.borrow_mut().previews.ask(Preview { text });
         self.pump();
     }
