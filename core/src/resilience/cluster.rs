@@ -297,7 +297,7 @@ pub struct Cluster<'a> {
 /// per pod, whether it is gone, its node and whether it is terminating (the
 /// bound pods, their requests and anti-affinity terms, and the spread counts
 /// follow from these; a pod's spec, labels and controller never change).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 struct SchedulingInputs {
     nodes: Vec<(bool, Vec<Taint>)>,
     pods: Vec<(bool, Option<usize>, bool)>,
