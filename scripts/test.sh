@@ -10,7 +10,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="${KUBEPLAY_TOOLS:-$HOME/.cache/kubeplay-tools}/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# A test run starts from a fresh clone on CI: incremental caches would only take
+# disk (several GB across the test binaries), never save a rebuild.
+export CARGO_INCREMENTAL=0
+
+disk() { printf 'disk: %s free; target/ %s\n' "$(df -h --output=avail . | tail -1 | tr -d ' ')" "$(du -sh target 2>/dev/null | cut -f1)"; }
+step() { disk; printf '\n\033[1m== %s\033[0m\n' "$*"; }
+trap disk EXIT
 
 step "format"
 cargo fmt --all -- --check
