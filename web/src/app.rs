@@ -58,7 +58,7 @@ fn on_receive(received: Received, dispatcher: &UseReducerDispatcher<AppState>) {
             return dispatcher.dispatch(Action::Analyzed(Analysis { text, outcome: Rc::new(*outcome) }));
         }
         Received::Preview { text, scaling } => {
-            return dispatcher.dispatch(Action::Previewed(ScalingPreview { text, scaling: Rc::from(scaling) }));
+            return dispatcher.dispatch(Action::Previewed(ScalingPreview { text, scaling, made_in_page_ms: None }));
         }
         Received::Other(response) => response,
     };
@@ -159,7 +159,13 @@ pub fn app() -> Html {
         let opened = *analysed_example.borrow() != Some(example);
         *analysed_example.borrow_mut() = Some(example);
         let quick = state.analysis.as_ref().is_none_or(|a| a.outcome.elapsed_ms < QUICK_MS);
-        let at_once = quick || opened;
+        // A load control's edit is already drawn (its preview, made here): its analysis
+        // waits until the control rests, because the page reading a whole analysis
+        // (~10 ms) between an edit and the next frame is what made frames late while
+        // dragging (docs/performance.md, "The slider").
+        let previewed =
+            state.scaling_preview.as_ref().is_some_and(|p| p.text == state.text && p.made_in_page_ms.is_some());
+        let at_once = (quick && !previewed) || opened;
         let client = client.clone();
         use_effect_with((state.text.clone(), example), move |(text, example)| {
             let (text, example) = (text.clone(), *example);
@@ -439,17 +445,21 @@ pub fn app() -> Html {
             // text one render old gives the same result.
             let on_simulation = Callback::from(move |document: String| {
                 let edited: Rc<str> = Rc::from(crate::documents::replace_document(&text, "HPASimulation", &document));
+                let started = crate::worker::entry::performance_now();
                 match client.preview_here(&edited) {
-                    Some(scaling) => dispatcher
-                        .dispatch(Action::EditPreviewed(ScalingPreview { text: edited, scaling: Rc::new(scaling) })),
+                    Some(scaling) => dispatcher.dispatch(Action::EditPreviewed(ScalingPreview {
+                        text: edited,
+                        scaling: Rc::new(scaling),
+                        made_in_page_ms: Some(crate::worker::entry::performance_now() - started),
+                    })),
                     None => {
                         dispatcher.dispatch(Action::Edit(edited.to_string()));
                         client.simulate(edited);
                     }
                 }
             });
-            let (view, preview) = state.scaling_view().unwrap_or((&analysis.outcome.scaling, false));
-            html! { <crate::components::scaling::ScalingView view={view.clone()} {preview} {on_simulation} /> }
+            let (view, preview) = state.scaling_view().unwrap_or_else(|| (analysis.outcome.scaling.clone(), false));
+            html! { <crate::components::scaling::ScalingView {view} {preview} {on_simulation} /> }
         }
         (Some(analysis), Tab::Resilience) => {
             let dispatcher = state.dispatcher();
@@ -467,6 +477,7 @@ pub fn app() -> Html {
             data-analysis={if client.in_worker() { "worker" } else { "page" }}
             data-elapsed-ms={state.analysis.as_ref().map(|a| a.outcome.elapsed_ms.to_string())}
             data-step-ms={state.analysis.as_ref().map(|a| a.outcome.step_ms.iter().map(u32::to_string).collect::<Vec<_>>().join(","))}
+            data-preview-ms={state.scaling_preview.as_ref().and_then(|p| p.made_in_page_ms).map(|ms| format!("{ms:.1}"))}
             data-state={match (state.is_stale(), &state.failure) {
                 (false, _) => "ready",
                 (true, None) => "analysing",

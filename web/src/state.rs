@@ -106,6 +106,9 @@ pub struct ScalingPreview {
     /// The text it was drawn from.
     pub text: Rc<str>,
     pub scaling: Rc<ScalingView>,
+    /// Milliseconds the page's own thread spent making it (`None`: the worker made
+    /// it); the page shows it in `data-preview-ms` for the browser test's timing.
+    pub made_in_page_ms: Option<f64>,
 }
 
 impl PartialEq for ScalingPreview {
@@ -367,11 +370,13 @@ impl AppState {
 
     /// The Scaling view to draw, and whether it is a preview: the preview of the
     /// editor's text while its analysis is on its way, else the analysis's.
-    pub fn scaling_view(&self) -> Option<(&ScalingView, bool)> {
+    pub fn scaling_view(&self) -> Option<(Rc<ScalingView>, bool)> {
         let analysis = self.analysis.as_ref()?;
         match &self.scaling_preview {
-            Some(preview) if preview.text == self.text && analysis.text != self.text => Some((&preview.scaling, true)),
-            _ => Some((&analysis.outcome.scaling, false)),
+            Some(preview) if preview.text == self.text && analysis.text != self.text => {
+                Some((preview.scaling.clone(), true))
+            }
+            _ => Some((analysis.outcome.scaling.clone(), false)),
         }
     }
 
@@ -591,24 +596,29 @@ mod tests {
         let moved = shown.clone().reduce(Action::Edit(edited));
         assert!(moved.text.contains("duration: 120s"));
         // A preview of an older text is dropped; the analysis shown is still the old one's.
-        let preview = |text: &Rc<str>| ScalingPreview { text: text.clone(), scaling: Rc::new(ScalingView::default()) };
+        let preview = |text: &Rc<str>| ScalingPreview {
+            text: text.clone(),
+            scaling: Rc::new(ScalingView::default()),
+            made_in_page_ms: None,
+        };
         let stale = moved.clone().reduce(Action::Previewed(preview(&opened.text)));
         assert!(stale.scaling_preview.is_none());
-        assert_eq!(stale.scaling_view(), Some((&first.outcome.scaling, false)));
+        let (view, is_preview) = stale.scaling_view().expect("a view");
+        assert!(!is_preview && Rc::ptr_eq(&view, &first.outcome.scaling));
         // The preview of the editor's text is drawn until that text's analysis arrives.
         let ahead = preview(&moved.text);
         let previewed = moved.clone().reduce(Action::Previewed(ahead.clone()));
         let (view, is_preview) = previewed.scaling_view().expect("a view");
-        assert!(is_preview && std::ptr::eq(view, &*ahead.scaling));
+        assert!(is_preview && Rc::ptr_eq(&view, &ahead.scaling));
         // An edit that comes with its preview shows it at once.
         let together = shown.clone().reduce(Action::EditPreviewed(ahead.clone()));
         assert_eq!(together.text, moved.text);
         let (view, is_preview) = together.scaling_view().expect("a view");
-        assert!(is_preview && std::ptr::eq(view, &*ahead.scaling));
+        assert!(is_preview && Rc::ptr_eq(&view, &ahead.scaling));
         let second = analyse(&previewed.text);
         let caught_up = previewed.reduce(Action::Analyzed(second.clone()));
         let (view, preview) = caught_up.scaling_view().expect("a view");
-        assert!(!preview && std::ptr::eq(view, &second.outcome.scaling));
+        assert!(!preview && Rc::ptr_eq(&view, &second.outcome.scaling));
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! load presets and sliders that rewrite the simulation in the editor, so a share
 //! link and `kubeplay hpa` reproduce what the chart shows.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::chart::{Scale, duration_label, step_path, ticks, time_ticks};
-use crate::worker::protocol::{HpaStepView, HpaTimelineView, LoadShape, MetricTrack};
+use crate::worker::protocol::{HpaStepView, HpaTimelineView, LoadShape};
 
 const WIDTH: f64 = 720.0;
 const REPLICAS_HEIGHT: f64 = 220.0;
@@ -17,15 +19,27 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 26.0;
 
-#[derive(Properties, PartialEq)]
+// The views are shared (`Rc`) and compared by address: a view is never changed in
+// place, so the same address is the same view, and a re-render neither copies a
+// timeline's steps nor walks them.
+
+#[derive(Properties)]
 pub struct ScalingProps {
-    pub view: crate::worker::protocol::ScalingView,
+    pub view: Rc<crate::worker::protocol::ScalingView>,
     /// Drawn ahead of the analysis of its text (a load control moved); said in
     /// `data-drawn-from` for the browser tests.
     #[prop_or_default]
     pub preview: bool,
     /// The load the simulation asks for, rewritten by a preset or a slider: the new `HPASimulation` document.
     pub on_simulation: Callback<String>,
+}
+
+impl PartialEq for ScalingProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+            && self.preview == other.preview
+            && self.on_simulation == other.on_simulation
+    }
 }
 
 #[function_component(ScalingView)]
@@ -69,9 +83,15 @@ pub fn scaling_view(props: &ScalingProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct TimelineProps {
-    timeline: HpaTimelineView,
+    timeline: Rc<HpaTimelineView>,
+}
+
+impl PartialEq for TimelineProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline)
+    }
 }
 
 /// The step under the pointer: index into `steps`.
@@ -117,7 +137,7 @@ fn hpa_chart(props: &TimelineProps) -> Html {
     };
     let onmove = {
         let hovered = hovered.clone();
-        let steps = steps.clone();
+        let timeline = props.timeline.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(svg) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
             else {
@@ -129,7 +149,7 @@ fn hpa_chart(props: &TimelineProps) -> Html {
             }
             // The SVG scales to its box: map the pointer back into viewBox units.
             let px = (f64::from(e.client_x()) - rect.left()) * WIDTH / rect.width();
-            hovered.set(step_at(&steps, x.invert(px)));
+            hovered.set(step_at(&timeline.steps, x.invert(px)));
         })
     };
     let onleave = {
@@ -190,51 +210,58 @@ fn hpa_chart(props: &TimelineProps) -> Html {
                 { for marks }
                 { for cursor }
             </svg>
-            { for timeline.metrics.iter().enumerate().map(|(i, track)| html! {
-                <MetricChart track={track.clone()} index={i} steps={steps.clone()} duration={timeline.duration} hovered={*hovered} />
+            { for (0..timeline.metrics.len()).map(|index| html! {
+                <MetricChart timeline={props.timeline.clone()} {index} hovered={*hovered} />
             }) }
             <StepDetail timeline={timeline.clone()} index={*hovered} />
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct MetricProps {
-    track: MetricTrack,
+    timeline: Rc<HpaTimelineView>,
+    /// Which of the timeline's metrics.
     index: usize,
-    steps: Vec<HpaStepView>,
-    duration: u32,
     hovered: Option<usize>,
+}
+
+impl PartialEq for MetricProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline) && self.index == other.index && self.hovered == other.hovered
+    }
 }
 
 #[function_component(MetricChart)]
 fn metric_chart(props: &MetricProps) -> Html {
-    let end = f64::from(props.duration.max(1));
+    let Some(track) = props.timeline.metrics.get(props.index) else { return html! {} };
+    let steps = &props.timeline.steps;
+    let end = f64::from(props.timeline.duration.max(1));
     let x = Scale::new((0.0, end), (LEFT, WIDTH - RIGHT));
     let values: Vec<(f64, Option<f64>)> =
-        props.steps.iter().map(|s| (f64::from(s.t), s.metrics.get(props.index).and_then(|m| m.value))).collect();
-    let highest = values.iter().filter_map(|(_, v)| *v).chain(props.track.target).fold(0.0, f64::max);
+        steps.iter().map(|s| (f64::from(s.t), s.metrics.get(props.index).and_then(|m| m.value))).collect();
+    let highest = values.iter().filter_map(|(_, v)| *v).chain(track.target).fold(0.0, f64::max);
     let (y_ticks, y_top) = ticks(highest * 1.1, 3);
     let y = Scale::new((0.0, y_top), (METRIC_HEIGHT - BOTTOM, TOP));
     let path = step_path(&values, end, &x, &y);
-    let unit = if props.track.utilization { "%" } else { "" };
-    let target = props.track.target.map(|target| {
+    let unit = if track.utilization { "%" } else { "" };
+    let target = track.target.map(|target| {
         let py = y.map(target);
         html! {
             <g class="limit target">
                 <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={py.to_string()} y2={py.to_string()} />
-                <text x={(WIDTH - RIGHT - 4.0).to_string()} y={(py - 4.0).to_string()} text-anchor="end">{format!("target {}", props.track.target_label)}</text>
+                <text x={(WIDTH - RIGHT - 4.0).to_string()} y={(py - 4.0).to_string()} text-anchor="end">{format!("target {}", track.target_label)}</text>
             </g>
         }
     });
-    let cursor = props.hovered.and_then(|i| props.steps.get(i)).map(|s| {
+    let cursor = props.hovered.and_then(|i| steps.get(i)).map(|s| {
         let px = x.map(f64::from(s.t));
         html! { <line class="cursor" x1={px.to_string()} x2={px.to_string()} y1={TOP.to_string()} y2={(METRIC_HEIGHT - BOTTOM).to_string()} /> }
     });
     html! {
         <svg class="chart metric" viewBox={format!("0 0 {WIDTH} {METRIC_HEIGHT}")} role="img"
-             aria-label={format!("{} ({}) against its target", props.track.name, props.track.kind)}>
-            <text class="chart-title" x={LEFT.to_string()} y="11">{format!("{} · {}", props.track.name, props.track.kind)}</text>
+             aria-label={format!("{} ({}) against its target", track.name, track.kind)}>
+            <text class="chart-title" x={LEFT.to_string()} y="11">{format!("{} · {}", track.name, track.kind)}</text>
             { for y_ticks.iter().map(|v| {
                 let py = y.map(*v);
                 html! { <g class="tick"><line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={py.to_string()} y2={py.to_string()} /><text x={(LEFT - 6.0).to_string()} y={(py + 4.0).to_string()} text-anchor="end">{format!("{v}{unit}")}</text></g> }
@@ -246,10 +273,16 @@ fn metric_chart(props: &MetricProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct DetailProps {
-    timeline: HpaTimelineView,
+    timeline: Rc<HpaTimelineView>,
     index: Option<usize>,
+}
+
+impl PartialEq for DetailProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline) && self.index == other.index
+    }
 }
 
 /// The numbers of the reconcile under the pointer (the last one otherwise).
@@ -375,10 +408,16 @@ impl Preset {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct ControlProps {
-    timeline: HpaTimelineView,
+    timeline: Rc<HpaTimelineView>,
     on_simulation: Callback<String>,
+}
+
+impl PartialEq for ControlProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline) && self.on_simulation == other.on_simulation
+    }
 }
 
 /// Presets and sliders. Each change writes a complete `HPASimulation` for the editor.

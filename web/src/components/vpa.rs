@@ -16,9 +16,16 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 46.0;
 const BOTTOM: f64 = 22.0;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct VpaPanelProps {
-    pub panel: VpaPanelView,
+    pub panel: std::rc::Rc<VpaPanelView>,
+}
+
+/// By address, as the Scaling view's props: a panel is never changed in place.
+impl PartialEq for VpaPanelProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.panel, &other.panel)
+    }
 }
 
 #[function_component(VpaPanel)]

@@ -3,6 +3,8 @@
 //! page's questions about it. Plain Rust with no browser in it: the worker
 //! entry and the in-page fallback both drive it, and it is tested natively.
 
+use std::rc::Rc;
+
 use kubeplay_core::netpol::explain::{ExplainQuery, Explanation, SideExplanation};
 use kubeplay_core::netpol::fix::{Fix, FixKind, FixQuery, FixReport};
 use kubeplay_core::netpol::{ProbeQuery, Protocol};
@@ -543,7 +545,7 @@ fn scaling(
     vpa: Option<&kubeplay_core::scaling::vpa::VpaRun>,
 ) -> ScalingView {
     let mut view = hpa_scaling(inventory, hpa);
-    view.vpas = vpa.map(|run| run.vpas.iter().map(|v| vpa_panel(inventory, v)).collect()).unwrap_or_default();
+    view.vpas = vpa.map(|run| run.vpas.iter().map(|v| Rc::new(vpa_panel(inventory, v))).collect()).unwrap_or_default();
     view
 }
 
@@ -693,7 +695,7 @@ fn hpa_scaling(
     };
     let to_u32 = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
     ScalingView {
-        hpa: Some(HpaTimelineView {
+        hpa: Some(Rc::new(HpaTimelineView {
             hpa: hpa_name,
             target: timeline.target.to_string(),
             min_replicas: timeline.min_replicas,
@@ -728,7 +730,7 @@ fn hpa_scaling(
             final_replicas: timeline.final_replicas(),
             first_at_max: timeline.first_at_max().map(to_u32),
             most_added_in_a_minute: kubeplay_core::scaling::hpa::simulation::most_added_within(timeline, 60),
-        }),
+        })),
         note: None,
         unsimulated: None,
         vpas: Vec::new(),
@@ -1149,7 +1151,7 @@ impl Analyser {
                 emit(Response::FixApplied { run: self.run().unwrap_or(run), text });
             }
             Request::Simulate { preview, text } => {
-                emit(Response::Simulated { preview, scaling: Box::new(scaling_preview(&text)) });
+                emit(Response::Simulated { preview, scaling: Rc::new(scaling_preview(&text)) });
             }
             Request::Export { run, format } => {
                 let text = match &self.kept {
@@ -1312,7 +1314,7 @@ impl Analyser {
             traffic,
             resources: resources(&report, pods),
             security: security(&report),
-            scaling,
+            scaling: Rc::new(scaling),
             resilience,
             suggested_port,
             elapsed_ms: 0,
@@ -1358,7 +1360,7 @@ mod tests {
         let Some(Response::Analyzed(outcome)) = analysed.iter().find(|r| matches!(r, Response::Analyzed(_))) else {
             panic!("no analysis")
         };
-        assert_eq!(&outcome.scaling, &**scaling);
+        assert_eq!(outcome.scaling, *scaling);
         // Nothing to simulate: the same note the analysis gives.
         let none = ask(&mut analyser, Request::Simulate { preview: 8, text: "kind: Pod\n".to_owned() });
         assert!(matches!(none.as_slice(), [Response::Simulated { preview: 8, scaling }] if scaling.hpa.is_none()));

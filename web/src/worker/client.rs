@@ -23,7 +23,7 @@ pub enum Received {
     /// An analysis, with the text it analysed (the editor may have moved on).
     Analysis { text: Rc<str>, outcome: Box<Outcome> },
     /// The Scaling view alone, with the text it was drawn from.
-    Preview { text: Rc<str>, scaling: Box<ScalingView> },
+    Preview { text: Rc<str>, scaling: Rc<ScalingView> },
     /// Anything else the worker said (an analysis nobody waits for any more is dropped).
     Other(Response),
 }

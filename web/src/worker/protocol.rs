@@ -7,6 +7,8 @@
 //! page draws and with every count kept. So the page's wasm carries readers for
 //! these small types only — not for the report, the graph or the explanation.
 
+use std::rc::Rc;
+
 use kubeplay_core::Severity;
 use kubeplay_core::examples::ExerciseStatus;
 use kubeplay_core::lessons::Shown;
@@ -195,7 +197,7 @@ pub enum Response {
     /// The Scaling view of the text of [`Request::Simulate`] `preview`.
     Simulated {
         preview: u32,
-        scaling: Box<ScalingView>,
+        scaling: Rc<ScalingView>,
     },
     /// A message that is no request (so no run to answer about).
     Unreadable {
@@ -243,7 +245,8 @@ pub struct Outcome {
     pub traffic: TrafficView,
     pub resources: ResourcesView,
     pub security: SecurityView,
-    pub scaling: ScalingView,
+    /// Shared (not copied) with the page's components, which compare it by address.
+    pub scaling: Rc<ScalingView>,
     pub resilience: ResilienceView,
     /// The port the matrix opens at.
     pub suggested_port: (u16, Protocol),
@@ -527,13 +530,15 @@ pub struct RuleLine {
 /// The Scaling tab: the HPA timeline of the input's `HPASimulation`, when it has one.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct ScalingView {
-    pub hpa: Option<HpaTimelineView>,
+    /// Shared with the chart's components, which compare it by address: a re-render
+    /// neither copies the steps nor walks them to see they are the same.
+    pub hpa: Option<Rc<HpaTimelineView>>,
     /// Why there is no timeline (no HPA, no simulation, an invalid one), for the empty state.
     pub note: Option<String>,
     /// An HPA (`namespace/name`) the input has but does not simulate: the page offers to add one.
     pub unsimulated: Option<String>,
     /// One panel per VerticalPodAutoscaler of the input, in input order.
-    pub vpas: Vec<VpaPanelView>,
+    pub vpas: Vec<Rc<VpaPanelView>>,
 }
 
 /// One VerticalPodAutoscaler: the recommender's usage histograms and bounds per
