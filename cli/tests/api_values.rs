@@ -48,70 +48,125 @@ fn examples() -> Vec<String> {
     paths
 }
 
-#[test]
-fn every_analysis_of_every_example_answers_what_the_cli_prints() {
-    let mut fixed = 0;
-    for path in examples() {
-        let path = path.as_str();
-        let input = files(&[path]);
-        let none = Value::Null;
-        same(&api::analyze(&input), &["analyze", "--format", "json", path]);
-        same(&api::admit(&input), &["admit", "--format", "json", path]);
-        same(&api::check(&input, &none), &["check", "--format", "json", path]);
-        same(
-            &api::check(&input, &json!({"format": "sarif", "pssVersion": "v1.24"})),
-            &["check", "--format", "sarif", "--pss-version", "v1.24", path],
-        );
-        same(&api::graph(&input, &none), &["graph", "--format", "json", path]);
-        same(
-            &api::graph(&input, &json!({"group": "namespace"})),
-            &["graph", "--format", "json", "--group", "namespace", path],
-        );
-        same(&api::hpa(&input), &["hpa", "--format", "json", path]);
-        same(&api::vpa(&input), &["vpa", "--format", "json", path]);
-        same(&api::disrupt(&input), &["disrupt", "--format", "json", path]);
-        same(&api::failover(&input), &["failover", "--format", "json", path]);
-        let probe = same(
-            &api::probe(&input, &json!({"port": 80, "protocol": "tcp"})),
-            &["probe", "--format", "json", "--port", "80", "--protocol", "tcp", path],
-        );
-        same(
-            &api::probe(&input, &json!({"port": 53, "protocol": "UDP", "externals": ["10.0.0.0/8"]})),
-            &["probe", "--format", "json", "--port", "53", "--protocol", "UDP", "--external", "10.0.0.0/8", path],
-        );
-        // The first two endpoints of the probe, as the contracts pick them.
-        let pods: Vec<String> = serde_json::from_str::<Value>(&probe).unwrap()["pods"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap().to_owned())
-            .collect();
-        let Some(from) = pods.first().map(String::as_str) else { continue };
-        let to = pods.get(1).map_or(from, String::as_str);
-        same(
-            &api::explain(&input, &json!({"from": from, "to": to, "port": 80})),
-            &["explain", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", path],
-        );
-        same(
-            &api::graph(&input, &json!({"blastRadius": from})),
-            &["graph", "--format", "json", "--blast-radius", from, path],
-        );
-        same(
-            &api::graph(&input, &json!({"whoCanReach": to, "ipblockIgnoresPodIps": true})),
-            &["graph", "--format", "json", "--who-can-reach", to, "--ipblock-ignores-pod-ips", path],
-        );
-        if from != to {
-            for want in ["allow", "deny"] {
-                same(
-                    &api::fix(&input, &json!({"from": from, "to": to, "port": 80, "want": want})),
-                    &["fix", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", "--want", want, path],
-                );
-            }
-            fixed += 1;
+/// Every function that takes manifests, with several options, on `path`;
+/// whether the input had two endpoints for `explain` and `fix`.
+fn every_analysis(path: &str) -> bool {
+    let input = files(&[path]);
+    let none = Value::Null;
+    same(&api::analyze(&input), &["analyze", "--format", "json", path]);
+    same(&api::admit(&input), &["admit", "--format", "json", path]);
+    same(&api::check(&input, &none), &["check", "--format", "json", path]);
+    same(
+        &api::check(&input, &json!({"format": "sarif", "pssVersion": "v1.24"})),
+        &["check", "--format", "sarif", "--pss-version", "v1.24", path],
+    );
+    same(&api::graph(&input, &none), &["graph", "--format", "json", path]);
+    same(
+        &api::graph(&input, &json!({"group": "namespace"})),
+        &["graph", "--format", "json", "--group", "namespace", path],
+    );
+    same(&api::hpa(&input), &["hpa", "--format", "json", path]);
+    same(&api::vpa(&input), &["vpa", "--format", "json", path]);
+    same(&api::disrupt(&input), &["disrupt", "--format", "json", path]);
+    same(&api::failover(&input), &["failover", "--format", "json", path]);
+    let probe = same(
+        &api::probe(&input, &json!({"port": 80, "protocol": "tcp"})),
+        &["probe", "--format", "json", "--port", "80", "--protocol", "tcp", path],
+    );
+    same(
+        &api::probe(&input, &json!({"port": 53, "protocol": "UDP", "externals": ["10.0.0.0/8"]})),
+        &["probe", "--format", "json", "--port", "53", "--protocol", "UDP", "--external", "10.0.0.0/8", path],
+    );
+    // The first two endpoints of the probe, as the contracts pick them.
+    let pods: Vec<String> = serde_json::from_str::<Value>(&probe).unwrap()["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let Some(from) = pods.first().map(String::as_str) else { return false };
+    let to = pods.get(1).map_or(from, String::as_str);
+    same(
+        &api::explain(&input, &json!({"from": from, "to": to, "port": 80})),
+        &["explain", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", path],
+    );
+    same(
+        &api::graph(&input, &json!({"blastRadius": from})),
+        &["graph", "--format", "json", "--blast-radius", from, path],
+    );
+    same(
+        &api::graph(&input, &json!({"whoCanReach": to, "ipblockIgnoresPodIps": true})),
+        &["graph", "--format", "json", "--who-can-reach", to, "--ipblock-ignores-pod-ips", path],
+    );
+    if from != to {
+        for want in ["allow", "deny"] {
+            same(
+                &api::fix(&input, &json!({"from": from, "to": to, "port": 80, "want": want})),
+                &["fix", "--format", "json", "--from", from, "--to", to, "--port", "80/TCP", "--want", want, path],
+            );
         }
     }
+    from != to
+}
+
+#[test]
+fn every_analysis_of_every_example_answers_what_the_cli_prints() {
+    let fixed = examples().iter().filter(|path| every_analysis(path)).count();
     // Seven examples have two endpoints or more: fix ran on each of them.
     assert!(fixed >= 7, "{fixed}");
+}
+
+/// The `.yaml` files of a directory of the repository, sorted.
+fn yaml_files(dir: &str) -> Vec<String> {
+    let mut paths: Vec<String> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .map(|n| format!("{dir}/{n}"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "{dir}");
+    paths
+}
+
+#[test]
+fn every_analysis_of_the_security_cases_answers_what_the_cli_prints() {
+    for path in yaml_files("tests/cases/security") {
+        every_analysis(&path);
+    }
+}
+
+#[test]
+fn the_labs_cases_answer_what_the_cli_prints() {
+    for path in yaml_files("core/tests/cases/vpa/sim") {
+        same(&api::vpa(&files(&[&path])), &["vpa", "--format", "json", &path]);
+    }
+    for path in yaml_files("core/tests/cases/disruption") {
+        same(&api::disrupt(&files(&[&path])), &["disrupt", "--format", "json", &path]);
+        same(&api::failover(&files(&[&path])), &["failover", "--format", "json", &path]);
+    }
+    // The HPA cases wrap their manifests (one, or one per case): written out,
+    // under the same name for both.
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("api-values-hpa");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let mut simulated = 0;
+    for path in yaml_files("core/tests/cases/hpa-sim") {
+        let case: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(root().join(&path)).unwrap()).unwrap();
+        let cases = case["cases"].as_sequence().cloned().unwrap_or_else(|| vec![case.clone()]);
+        for (i, case) in cases.iter().enumerate() {
+            let manifests = case["manifests"].as_str().unwrap();
+            let stem = Path::new(&path).file_stem().unwrap().to_str().unwrap();
+            let file = scratch.join(format!("{stem}-{i}.yaml"));
+            std::fs::write(&file, manifests).unwrap();
+            let name = file.to_str().unwrap();
+            let input = json!([{"name": name, "text": manifests}]);
+            same(&api::hpa(&input), &["hpa", "--format", "json", name]);
+            same(&api::analyze(&input), &["analyze", "--format", "json", name]);
+            simulated += 1;
+        }
+    }
+    assert!(simulated >= 6, "{simulated}");
 }
 
 #[test]
