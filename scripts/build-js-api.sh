@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the JS API (kubeplay-core's `wasm` feature: analyze, analyzeFiles,
-# version) as an ES module for pages that want the engine without the UI:
+# Builds the JS API (kubeplay-core's `wasm` feature: one function per CLI
+# analysis) as an ES module for pages that want the engine without the UI:
 # target/js-api/kubeplay_core.js + kubeplay_core_bg.wasm. See docs/embedding.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

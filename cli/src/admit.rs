@@ -22,7 +22,9 @@ pub fn run(args: &AdmitArgs) -> Result<u8, String> {
     let load_errors = report_errors(&loading.diagnostics);
     let admission = admit(&loading.inventory).admission;
     match args.format {
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&admission).map_err(|e| e.to_string())?),
+        TextOrJson::Json => {
+            println!("{}", kubeplay_core::render::json::admit(&admission).map_err(|e| e.to_string())?)
+        }
         TextOrJson::Text => print_text(&admission),
     }
     let rejected = admission.objects.iter().any(|d| d.result == Outcome::Rejected);

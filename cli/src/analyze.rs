@@ -20,8 +20,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
     let report = kubeplay_core::analyze_loading(&load(&args.files)?);
     match args.format {
         TextOrJson::Json => {
-            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-            println!("{json}");
+            println!("{}", kubeplay_core::render::json::analyze(&report).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             for diagnostic in &report.diagnostics {

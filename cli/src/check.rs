@@ -23,15 +23,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t)]
     format: CheckFormat,
     /// Pod Security Standards version: `latest` or `v1.N` (v1.0 … newer are clamped to the newest policy).
-    #[arg(long, default_value = "latest", value_parser = parse_version)]
+    #[arg(long, default_value = "latest", value_parser = PolicyVersion::parse_argument)]
     pss_version: PolicyVersion,
     /// Manifest files (YAML or JSON, multi-document); `-` reads standard input.
     #[arg(required = true)]
     files: Vec<String>,
-}
-
-fn parse_version(text: &str) -> Result<PolicyVersion, String> {
-    PolicyVersion::parse(text).ok_or_else(|| format!("invalid version {text:?}: expected `latest` or `v1.N`"))
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
@@ -40,18 +36,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
     let section = security::analyze(&loading.inventory, &engine, &Options { pss_version: args.pss_version });
     match args.format {
-        CheckFormat::Json => print_json(&render::check::output(&section))?,
-        CheckFormat::Sarif => print_json(&render::sarif::log(&section))?,
+        CheckFormat::Json => println!("{}", render::json::check(&section).map_err(|e| e.to_string())?),
+        CheckFormat::Sarif => println!("{}", render::json::sarif(&section).map_err(|e| e.to_string())?),
         CheckFormat::Text => print_text(&section),
     }
     let failing = section.workloads.iter().any(|w| !w.restricted.pass);
     Ok(exit_status(failing || load_errors))
-}
-
-fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    println!("{json}");
-    Ok(())
 }
 
 fn print_text(section: &SecuritySection) {

@@ -58,7 +58,7 @@ pub fn run(args: &DiffArgs) -> Result<u8, String> {
         | report_errors(&after.diagnostics);
     let result = diff(&before, &after);
     let out = match args.format {
-        DiffFormat::Json => format!("{}\n", serde_json::to_string(&result).map_err(|e| e.to_string())?),
+        DiffFormat::Json => format!("{}\n", kubeplay_core::render::json::diff(&result).map_err(|e| e.to_string())?),
         DiffFormat::Text => text(&result),
         DiffFormat::Md => markdown(&result),
         DiffFormat::Csv => csv(&result),

@@ -7,7 +7,7 @@
 use clap::Args;
 use kubeplay_core::Loading;
 use kubeplay_core::resilience::report::{Event, Stream};
-use kubeplay_core::resilience::{Disruption, Options, simulate};
+use kubeplay_core::resilience::{Disruption, Options, load_refusal, simulate};
 
 use crate::input::load;
 use crate::{EXIT_OK, EXIT_USAGE, TextOrJson};
@@ -31,7 +31,7 @@ pub fn run(args: &DisruptArgs) -> Result<u8, String> {
         Ok(report) => {
             match args.format {
                 TextOrJson::Json => {
-                    println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+                    println!("{}", kubeplay_core::render::json::disrupt(&report).map_err(|e| e.to_string())?);
                 }
                 TextOrJson::Text => print_text(&report),
             }
@@ -49,17 +49,20 @@ pub fn run(args: &DisruptArgs) -> Result<u8, String> {
 /// A manifest that did not load would silently change the lab: refuse, with
 /// every error on stderr and the first as the `error`.
 pub fn refuse_load_errors(loading: &Loading, format: TextOrJson) -> Option<u8> {
-    let first = loading.diagnostics.iter().find(|d| d.is_error())?;
+    let message = load_refusal(&loading.diagnostics)?;
     for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{}", d.to_text());
     }
-    Some(refuse(format, &first.to_text()))
+    Some(refuse(format, &message))
 }
 
 /// `{"error": …}` (or `error: …` as text) and exit status 2.
 pub fn refuse(format: TextOrJson, message: &str) -> u8 {
     match format {
-        TextOrJson::Json => println!("{}", serde_json::json!({ "error": message })),
+        TextOrJson::Json => match kubeplay_core::render::json::refusal(message) {
+            Ok(json) => println!("{json}"),
+            Err(error) => eprintln!("kubeplay: {error}"),
+        },
         TextOrJson::Text => println!("error: {message}"),
     }
     EXIT_USAGE

@@ -4,11 +4,9 @@
 //! port, and each backend pod is explained at its targetPort.
 
 use clap::Args;
-use kubeplay_core::model::{Kind, ObjectRef};
-use kubeplay_core::netpol::explain::{DecidedBy, ExplainQuery, Explanation, explain, parse_endpoint};
-use kubeplay_core::netpol::service::{ServiceHop, explain_via_service};
+use kubeplay_core::netpol::explain::{DecidedBy, Explanation};
+use kubeplay_core::netpol::service::{ConnectionExplanation, explain_connection};
 use kubeplay_core::netpol::{Engine, Protocol};
-use serde::Serialize;
 
 use crate::TextOrJson;
 use crate::input::{exit_status, load, report_errors};
@@ -35,44 +33,25 @@ pub struct ExplainArgs {
     files: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct ServiceExplanation<'a> {
-    via_service: &'a ServiceHop,
-    explanation: &'a Explanation,
-}
-
 pub fn run(args: &ExplainArgs) -> Result<u8, String> {
     let loading = load(&args.files)?;
     let engine = Engine::new(&loading.inventory, &args.policy.options());
     let errors = report_errors(&loading.diagnostics) | report_errors(&engine.diagnostics);
     let (port, protocol) = args.port;
-    if let Ok(service) = args.to.parse::<ObjectRef>()
-        && service.kind == Kind::Service
-    {
-        let from = parse_endpoint(&engine, &args.from).map_err(|e| e.to_string())?;
-        let hops = explain_via_service(&engine, &loading.inventory, &from, &service, port, protocol)
-            .map_err(|e| e.to_string())?;
-        match args.format {
-            TextOrJson::Json => {
-                let list: Vec<ServiceExplanation<'_>> =
-                    hops.iter().map(|(h, e)| ServiceExplanation { via_service: h, explanation: e }).collect();
-                println!("{}", serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?);
-            }
-            TextOrJson::Text => {
-                for (hop, explanation) in &hops {
-                    println!("{}", hop.flow);
-                    print!("{}", render(explanation));
-                    println!();
-                }
+    let answer = explain_connection(&engine, &loading.inventory, &args.from, &args.to, port, protocol)
+        .map_err(|failure| failure.error.to_string())?;
+    match (args.format, &answer) {
+        (TextOrJson::Json, _) => {
+            println!("{}", kubeplay_core::render::json::explain(&answer).map_err(|e| e.to_string())?)
+        }
+        (TextOrJson::Text, ConnectionExplanation::Direct(explanation)) => print!("{}", render(explanation)),
+        (TextOrJson::Text, ConnectionExplanation::ViaService(hops)) => {
+            for hop in hops {
+                println!("{}", hop.via_service.flow);
+                print!("{}", render(&hop.explanation));
+                println!();
             }
         }
-        return Ok(exit_status(errors));
-    }
-    let query = ExplainQuery::parse(&engine, &args.from, &args.to, port, protocol).map_err(|e| e.to_string())?;
-    let explanation = explain(&engine, &query).map_err(|e| e.to_string())?;
-    match args.format {
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?),
-        TextOrJson::Text => print!("{}", render(&explanation)),
     }
     Ok(exit_status(errors))
 }

@@ -38,7 +38,7 @@ pub fn run(args: &FailoverArgs) -> Result<u8, String> {
     };
     match args.format {
         TextOrJson::Json => {
-            println!("{}", serde_json::to_string_pretty(&report.to_json()).map_err(|e| e.to_string())?);
+            println!("{}", kubeplay_core::render::json::failover(&report).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => print!("{}", text(&report)),
     }

@@ -52,7 +52,7 @@ pub fn run(args: &FixArgs) -> Result<u8, String> {
         FixQuery { from: args.from.clone(), to: args.to.clone(), port, protocol, want: args.want == Want::Allow };
     let report = fix_with_engine(&loading.inventory, &engine, &options, &query).map_err(|e| e.to_string())?;
     match args.format {
-        TextOrJson::Json => println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?),
+        TextOrJson::Json => println!("{}", kubeplay_core::render::json::fix(&report).map_err(|e| e.to_string())?),
         TextOrJson::Text => print!("{}", text(&report, &query)),
     }
     Ok(exit_status(errors))

@@ -6,7 +6,6 @@
 
 use clap::{Args, ValueEnum};
 use kubeplay_core::netpol::generate::{GenerateError, generate, parse_flows, to_yaml};
-use serde_json::Value;
 
 use crate::input::{exit_status, load, report_errors};
 use crate::netpol_args::PolicyOptions;
@@ -52,9 +51,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8, String> {
     };
     match args.format {
         GenerateFormat::Json => {
-            let policies: Vec<&Value> = generated.iter().map(|g| &g.policy).collect();
-            let document = serde_json::json!({ "policies": policies });
-            println!("{}", serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?);
+            println!("{}", kubeplay_core::render::json::generate(&generated).map_err(|e| e.to_string())?)
         }
         GenerateFormat::Yaml => print!("{}", to_yaml(&generated)),
     }

@@ -60,14 +60,16 @@ pub fn run(args: &GraphArgs) -> Result<u8, String> {
     if let Some((id, found)) = listing {
         let found = found.ok_or_else(|| format!("no node `{id}` in the graph"))?;
         match args.format {
-            GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?),
+            GraphFormat::Json => {
+                println!("{}", kubeplay_core::render::json::graph_nodes(&found).map_err(|e| e.to_string())?)
+            }
             GraphFormat::Dot => found.iter().for_each(|n| println!("{n}")),
         }
         return Ok(exit_status(errors));
     }
     match args.format {
         GraphFormat::Dot => print!("{}", kubeplay_core::render::dot::graph(&g)),
-        GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&g).map_err(|e| e.to_string())?),
+        GraphFormat::Json => println!("{}", kubeplay_core::render::json::graph(&g).map_err(|e| e.to_string())?),
     }
     Ok(exit_status(errors))
 }

@@ -4,7 +4,7 @@
 //! the input go to stderr.
 
 use clap::Args;
-use kubeplay_core::render::hpa::{json, text};
+use kubeplay_core::render::hpa::text;
 use kubeplay_core::scaling::hpa::simulation::simulate;
 
 use crate::TextOrJson;
@@ -31,7 +31,7 @@ pub fn run(args: &HpaArgs) -> Result<u8, String> {
     }
     match args.format {
         TextOrJson::Json => {
-            println!("{}", serde_json::to_string_pretty(&json(run.timeline.as_ref())).map_err(|e| e.to_string())?);
+            println!("{}", kubeplay_core::render::json::hpa(run.timeline.as_ref()).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => match &run.timeline {
             Some(timeline) => print!("{}", text(timeline)),

@@ -20,7 +20,7 @@ pub fn run(args: &QuantityArgs) -> Result<u8, String> {
     let reports: Vec<QuantityReport> = args.quantities.iter().map(|q| QuantityReport::of(q)).collect();
     match args.format {
         TextOrJson::Json => {
-            println!("{}", serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?);
+            println!("{}", kubeplay_core::render::json::quantity(&reports).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             let show = |v: Option<i64>| v.map_or_else(|| "overflow".to_owned(), |v| v.to_string());

@@ -3,8 +3,7 @@
 //! usage of its `VPASimulation` (`docs/semantics/vpa.md §7`).
 
 use clap::Args;
-use kubeplay_core::diagnostic::Diagnostic;
-use kubeplay_core::scaling::vpa::{VpaOutput, findings, simulate, to_json};
+use kubeplay_core::scaling::vpa::{VpaOutput, run_diagnostics, simulate};
 
 use crate::TextOrJson;
 use crate::input::{exit_status, load, report_errors};
@@ -22,14 +21,10 @@ pub struct VpaArgs {
 pub fn run(args: &VpaArgs) -> Result<u8, String> {
     let loading = load(&args.files)?;
     let run = simulate(&loading.inventory);
-    let mut diagnostics: Vec<Diagnostic> = loading.diagnostics.clone();
-    diagnostics.extend(findings(&loading.inventory));
-    diagnostics.extend(run.diagnostics);
-    diagnostics.sort_by(|a, b| a.position().cmp(&b.position()));
-    let errors = report_errors(&diagnostics);
+    let errors = report_errors(&run_diagnostics(&loading, &run));
     match args.format {
         TextOrJson::Json => {
-            println!("{}", serde_json::to_string_pretty(&to_json(&run.vpas)).map_err(|e| e.to_string())?);
+            println!("{}", kubeplay_core::render::json::vpa(&run.vpas).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             if run.vpas.is_empty() {

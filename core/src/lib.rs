@@ -20,6 +20,7 @@
 )]
 
 pub mod admission;
+pub mod api;
 pub mod diagnostic;
 pub mod examples;
 pub mod lessons;

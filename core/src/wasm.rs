@@ -1,98 +1,148 @@
-//! The JS API (feature `wasm`): a few functions that take text and return plain JS
-//! objects of the same shape the CLI prints as JSON. Errors in the input are
-//! diagnostics inside the result, never exceptions; an argument of the wrong
-//! shape (not a string, not an array of `{name, text}`) gets `{error: "…"}`,
-//! as the CLI answers what it cannot run on, rather than an empty report.
+//! The JS API (feature `wasm`): one function per CLI analysis, each a thin
+//! shim over [`crate::api`]: it turns its JS arguments into JSON values,
+//! calls the api function, and hands back the tagged answer
+//! (`{ok: true, value, diagnostics}` or `{ok: false, error}`) as a plain JS
+//! object. Nothing here decides anything, so nothing here throws.
 
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::load::Input;
+use crate::api::{self, Answer};
 
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    // serde_json then JSON.parse keeps one serializer (no serde-wasm-bindgen) and
-    // gives exactly the CLI's JSON shape.
-    match serde_json::to_string(value) {
-        Ok(json) => js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL),
-        Err(_) => JsValue::NULL,
+/// A JS argument as JSON (`JSON.stringify`, then serde_json): `undefined` is
+/// `null`; a value JSON cannot write (a function, a BigInt) is an error.
+fn json(value: &JsValue) -> Result<Value, String> {
+    if value.is_undefined() {
+        return Ok(Value::Null);
     }
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| "a value JSON cannot write (a function, a BigInt, a cycle)".to_owned())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
-fn error(message: String) -> JsValue {
-    to_js(&serde_json::json!({ "error": message }))
+fn to_js(answer: &Answer) -> JsValue {
+    // serde_json then JSON.parse keeps one serializer (no serde-wasm-bindgen),
+    // so `value` is exactly the CLI's JSON.
+    js_sys::JSON::parse(&answer.to_json()).unwrap_or(JsValue::NULL)
 }
 
-/// `analyze(text)` → `{ kubeplay, objects: [...], diagnostics: [...] }`; `{error}`
-/// when `text` is not a string.
+/// Converts the named arguments, then runs `function`; an argument that cannot
+/// be converted is the answer's error, named as the api names it.
+fn call<const N: usize>(
+    name: &str,
+    arguments: [(&str, &JsValue); N],
+    function: impl FnOnce([Value; N]) -> Answer,
+) -> JsValue {
+    let mut values: [Value; N] = std::array::from_fn(|_| Value::Null);
+    for (slot, (argument, value)) in values.iter_mut().zip(arguments) {
+        match json(value) {
+            Ok(json) => *slot = json,
+            Err(message) => return to_js(&Answer::Err { error: format!("{name}: {argument}: {message}") }),
+        }
+    }
+    to_js(&function(values))
+}
+
+/// `analyze(files)`: the report (`kubeplay analyze --format json`). `files`
+/// is an array of `{name, text}` or one text.
 #[wasm_bindgen]
-pub fn analyze(text: JsValue) -> JsValue {
-    match text.as_string() {
-        Some(text) => to_js(&crate::analyze(&[Input::new("input.yaml", &text)])),
-        None => error(format!("analyze expects a string, got {}", describe(&text))),
-    }
+pub fn analyze(files: JsValue) -> JsValue {
+    call("analyze", [("files", &files)], |[files]| api::analyze(&files))
 }
 
-/// `analyzeFiles([{name, text}, ...])` → the same report over several named texts;
-/// `{error}` when the argument is not such an array.
+/// `analyzeFiles(files)`: the name the first API gave `analyze` over named texts.
 #[wasm_bindgen(js_name = analyzeFiles)]
 pub fn analyze_files(files: JsValue) -> JsValue {
-    let json = js_sys::JSON::stringify(&files).ok().and_then(|s| s.as_string());
-    match named_texts(json.as_deref()) {
-        Ok(parsed) => {
-            let inputs: Vec<Input<'_>> = parsed.iter().map(|f| Input::new(&f.name, &f.text)).collect();
-            to_js(&crate::analyze(&inputs))
-        }
-        Err(message) => error(message),
-    }
+    analyze(files)
 }
 
-/// What a wrong argument was, for the error message.
-fn describe(value: &JsValue) -> String {
-    value.js_typeof().as_string().unwrap_or_else(|| "a value JSON cannot write".to_owned())
+/// `probe(files, {port, protocol, externals, ipblockIgnoresPodIps})`.
+#[wasm_bindgen]
+pub fn probe(files: JsValue, options: JsValue) -> JsValue {
+    call("probe", [("files", &files), ("options", &options)], |[files, options]| api::probe(&files, &options))
 }
 
-/// `analyzeFiles`' argument, as `JSON.stringify` wrote it (`None`: it could not).
-fn named_texts(json: Option<&str>) -> Result<Vec<NamedText>, String> {
-    const SHAPE: &str = "analyzeFiles expects an array of {name, text} objects (strings)";
-    let json = json.ok_or_else(|| format!("{SHAPE}; got a value JSON cannot write"))?;
-    serde_json::from_str(json).map_err(|e| format!("{SHAPE}: {e}"))
+/// `explain(files, {from, to, port, protocol, ipblockIgnoresPodIps})`.
+#[wasm_bindgen]
+pub fn explain(files: JsValue, options: JsValue) -> JsValue {
+    call("explain", [("files", &files), ("options", &options)], |[files, options]| api::explain(&files, &options))
 }
 
-/// The kubeplay version and the Kubernetes version whose semantics it follows.
+/// `graph(files, {group, blastRadius, whoCanReach, ipblockIgnoresPodIps})`.
+#[wasm_bindgen]
+pub fn graph(files: JsValue, options: JsValue) -> JsValue {
+    call("graph", [("files", &files), ("options", &options)], |[files, options]| api::graph(&files, &options))
+}
+
+/// `check(files, {pssVersion, format})`.
+#[wasm_bindgen]
+pub fn check(files: JsValue, options: JsValue) -> JsValue {
+    call("check", [("files", &files), ("options", &options)], |[files, options]| api::check(&files, &options))
+}
+
+/// `admit(files)`.
+#[wasm_bindgen]
+pub fn admit(files: JsValue) -> JsValue {
+    call("admit", [("files", &files)], |[files]| api::admit(&files))
+}
+
+/// `quantity(quantities)`: an array of strings.
+#[wasm_bindgen]
+pub fn quantity(quantities: JsValue) -> JsValue {
+    call("quantity", [("quantities", &quantities)], |[quantities]| api::quantity(&quantities))
+}
+
+/// `hpa(files)`.
+#[wasm_bindgen]
+pub fn hpa(files: JsValue) -> JsValue {
+    call("hpa", [("files", &files)], |[files]| api::hpa(&files))
+}
+
+/// `vpa(files)`.
+#[wasm_bindgen]
+pub fn vpa(files: JsValue) -> JsValue {
+    call("vpa", [("files", &files)], |[files]| api::vpa(&files))
+}
+
+/// `disrupt(files)`.
+#[wasm_bindgen]
+pub fn disrupt(files: JsValue) -> JsValue {
+    call("disrupt", [("files", &files)], |[files]| api::disrupt(&files))
+}
+
+/// `failover(files)`.
+#[wasm_bindgen]
+pub fn failover(files: JsValue) -> JsValue {
+    call("failover", [("files", &files)], |[files]| api::failover(&files))
+}
+
+/// `diff(before, after, {ipblockIgnoresPodIps})`.
+#[wasm_bindgen]
+pub fn diff(before: JsValue, after: JsValue, options: JsValue) -> JsValue {
+    call("diff", [("before", &before), ("after", &after), ("options", &options)], |[before, after, options]| {
+        api::diff(&before, &after, &options)
+    })
+}
+
+/// `fix(files, {from, to, port, protocol, want, ipblockIgnoresPodIps})`.
+#[wasm_bindgen]
+pub fn fix(files: JsValue, options: JsValue) -> JsValue {
+    call("fix", [("files", &files), ("options", &options)], |[files, options]| api::fix(&files, &options))
+}
+
+/// `generate(files, flows, {ipblockIgnoresPodIps})`: `flows` as the `--flows`
+/// file's text or as an object.
+#[wasm_bindgen]
+pub fn generate(files: JsValue, flows: JsValue, options: JsValue) -> JsValue {
+    call("generate", [("files", &files), ("flows", &flows), ("options", &options)], |[files, flows, options]| {
+        api::generate(&files, &flows, &options)
+    })
+}
+
+/// `version()`: `{kubeplay, kubernetes}` as the value.
 #[wasm_bindgen]
 pub fn version() -> JsValue {
-    to_js(&serde_json::json!({ "kubeplay": crate::VERSION, "kubernetes": crate::KUBERNETES_VERSION }))
-}
-
-#[derive(serde::Deserialize, Debug)]
-struct NamedText {
-    name: String,
-    text: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::named_texts;
-
-    #[test]
-    fn named_texts_read_the_documented_shape() {
-        let parsed = named_texts(Some(r#"[{"name":"a.yaml","text":"kind: Pod"}]"#)).unwrap();
-        assert_eq!((parsed[0].name.as_str(), parsed[0].text.as_str()), ("a.yaml", "kind: Pod"));
-        assert!(named_texts(Some("[]")).unwrap().is_empty());
-    }
-
-    #[test]
-    fn wrong_shapes_are_errors_that_say_what_was_expected() {
-        for (json, says) in [
-            (None, "got a value JSON cannot write"),
-            (Some("null"), "invalid type: null, expected a sequence"),
-            (Some(r#""apiVersion: v1""#), "invalid type: string"),
-            (Some(r#"{"name":"a","text":"b"}"#), "invalid type: map, expected a sequence"),
-            (Some(r#"[{"name":"a"}]"#), "missing field `text`"),
-            (Some(r#"[{"name":"a","text":7}]"#), "invalid type: integer `7`, expected a string"),
-        ] {
-            let error = named_texts(json).unwrap_err();
-            assert!(error.starts_with("analyzeFiles expects an array of {name, text} objects"), "{error}");
-            assert!(error.contains(says), "{json:?}: {error}");
-        }
-    }
+    to_js(&api::version())
 }

@@ -88,6 +88,25 @@ impl FromStr for Protocol {
     }
 }
 
+/// A destination port as the front ends take it (`--port`, the JS API's
+/// `port`): 1 to 65535. `given` is the argument as written, for the message.
+pub fn port_number(port: i64, given: &str) -> Result<u16, String> {
+    u16::try_from(port).ok().filter(|p| *p >= 1).ok_or_else(|| format!("`{given}`: {PORT_RULE}"))
+}
+
+/// What [`port_number`] and [`parse_port_protocol`] say of a port outside the range.
+const PORT_RULE: &str = "the port must be a number from 1 to 65535, e.g. 80/TCP";
+
+/// `80/TCP`, `53/udp` or `80` (TCP): the CLI's `--port` of `explain` and `fix`.
+pub fn parse_port_protocol(text: &str) -> Result<(u16, Protocol), String> {
+    let (port, protocol) = match text.split_once('/') {
+        Some((port, protocol)) => (port, protocol.parse().map_err(|e: UnknownProtocol| e.to_string())?),
+        None => (text, Protocol::TCP),
+    };
+    let port = port.parse::<i64>().map_err(|_| format!("`{text}`: {PORT_RULE}"))?;
+    Ok((port_number(port, text)?, protocol))
+}
+
 /// Conventions where CNIs differ (the rules marked [convention] in `docs/semantics/netpol.md`).
 #[derive(Clone, Debug)]
 pub struct NetpolOptions {

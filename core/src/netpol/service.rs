@@ -177,3 +177,64 @@ pub fn explain_via_service(
     }
     Ok(out)
 }
+
+/// One backend's explanation when the destination is a Service: the
+/// `kubeplay explain --format json` list entry.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct ServiceExplanation {
+    pub via_service: ServiceHop,
+    pub explanation: Explanation,
+}
+
+/// What `explain` answers: one explanation, or one per backend when the
+/// destination names a Service (`ns/name[Service]`).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum ConnectionExplanation {
+    Direct(Box<Explanation>),
+    ViaService(Vec<ServiceExplanation>),
+}
+
+/// Why a connection could not be explained, with the argument that caused it
+/// (`from`, `to` or `port`), so each front end can name it in its own terms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplainFailure {
+    pub argument: &'static str,
+    pub error: ExplainError,
+}
+
+/// Explains `from` → `to` on `port`/`protocol`, where `to` may name a Service
+/// (then `port` is the Service port and each backend is explained at its
+/// targetPort): the one decision behind `kubeplay explain` and the JS API.
+pub fn explain_connection(
+    engine: &Engine,
+    inventory: &Inventory,
+    from: &str,
+    to: &str,
+    port: u16,
+    protocol: Protocol,
+) -> Result<ConnectionExplanation, ExplainFailure> {
+    let at = |argument: &'static str| move |error: ExplainError| ExplainFailure { argument, error };
+    let source = super::explain::parse_endpoint(engine, from).map_err(at("from"))?;
+    if let Ok(service) = to.parse::<ObjectRef>()
+        && service.kind == Kind::Service
+    {
+        let hops = explain_via_service(engine, inventory, &source, &service, port, protocol).map_err(|error| {
+            let argument = match error {
+                ExplainError::UnknownEndpoint { .. } | ExplainError::BadAddress(_) => "from",
+                ExplainError::UnknownServicePort { .. } => "port",
+                _ => "to",
+            };
+            ExplainFailure { argument, error }
+        })?;
+        let list = hops
+            .into_iter()
+            .map(|(via_service, explanation)| ServiceExplanation { via_service, explanation })
+            .collect();
+        return Ok(ConnectionExplanation::ViaService(list));
+    }
+    let destination = super::explain::parse_endpoint(engine, to).map_err(at("to"))?;
+    let source = resolve_endpoint(engine, &source).map_err(at("from"))?;
+    let destination = resolve_endpoint(engine, &destination).map_err(at("to"))?;
+    Ok(ConnectionExplanation::Direct(Box::new(explain_endpoints(engine, &source, &destination, port, protocol))))
+}

@@ -9,15 +9,17 @@
 //! - [`markdown`] — the report as Markdown.
 //! - [`dot`] — the reachability graph as Graphviz DOT.
 //! - [`rules`] — the rule reference (`kubeplay rules`, `docs/rules.md`).
+//! - [`json`] — every `--format json` document as the text the CLI prints and
+//!   the JS API (`api`) returns as `value`.
 //!
 //! The JSON of `analyze`, `probe`, `explain`, `graph`, `quantity` and `admit`
-//! is the data's derived serde form (through [`contract`] where it differs); the
-//! JS API (`wasm.rs`) returns the same JSON as JavaScript objects.
+//! is the data's derived serde form (through [`contract`] where it differs).
 
 pub mod check;
 pub mod contract;
 pub mod dot;
 pub mod hpa;
+pub mod json;
 pub mod markdown;
 pub mod rules;
 pub mod sarif;

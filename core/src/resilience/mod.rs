@@ -37,6 +37,7 @@ pub use self::report::{ClusterState, Disruption, NodePlace, PodState};
 use self::report::{DrainFlags, Event, NodeRow, PodRow, StateRow, WorkloadRow};
 use self::scenario::{ChaosScenario, Step};
 pub use self::validate::ScenarioError;
+use crate::diagnostic::Diagnostic;
 use crate::model::{Inventory, Kind, Loaded, Object};
 use crate::netpol::selector::Selector;
 
@@ -168,6 +169,13 @@ pub struct Options {
     /// `disrupt` contract's `snapshots`), for callers that do not read it
     /// (the traffic lab observes through the timeline).
     pub skip_snapshots: bool,
+}
+
+/// A manifest that did not load would silently change the lab, so the labs
+/// (`disrupt`, `failover`) refuse such input: the message of their
+/// `{"error": …}` is the first error diagnostic as text.
+pub fn load_refusal(diagnostics: &[Diagnostic]) -> Option<String> {
+    diagnostics.iter().find(|d| d.is_error()).map(Diagnostic::to_text)
 }
 
 /// Runs the lab over the input (§1–§9). An invalid scenario is an error with

@@ -86,8 +86,8 @@ impl FailoverError {
 /// diagnostics.
 pub fn failover(inputs: &[Input<'_>]) -> Result<(FailoverReport, Vec<Diagnostic>), String> {
     let loading = load(inputs);
-    if let Some(first) = loading.diagnostics.iter().find(|d| d.is_error()) {
-        return Err(first.to_text());
+    if let Some(message) = crate::resilience::load_refusal(&loading.diagnostics) {
+        return Err(message);
     }
     let report = failover_inventory(&loading.inventory).map_err(|e| e.message)?;
     Ok((report, loading.diagnostics))

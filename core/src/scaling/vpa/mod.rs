@@ -30,3 +30,13 @@ pub mod updater;
 pub use findings::findings;
 pub use output::{VpaJson, VpaOutput, to_json};
 pub use simulation::{VpaRun, VpaSimulation, simulate};
+
+/// What `kubeplay vpa` (and the JS API's `vpa`) reports beside the run: the
+/// loader's diagnostics, the VPA findings and the run's own, in input order.
+pub fn run_diagnostics(loading: &crate::Loading, run: &VpaRun) -> Vec<crate::Diagnostic> {
+    let mut diagnostics = loading.diagnostics.clone();
+    diagnostics.extend(findings(&loading.inventory));
+    diagnostics.extend(run.diagnostics.iter().cloned());
+    crate::sort::sort_by(&mut diagnostics, |a, b| a.position().cmp(&b.position()));
+    diagnostics
+}

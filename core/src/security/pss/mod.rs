@@ -110,6 +110,12 @@ impl PolicyVersion {
         digits.parse().ok().map(PolicyVersion::Minor)
     }
 
+    /// [`PolicyVersion::parse`] for an argument (`--pss-version`, the JS API's
+    /// `pssVersion`), with the message that says what is expected.
+    pub fn parse_argument(value: &str) -> Result<PolicyVersion, String> {
+        PolicyVersion::parse(value).ok_or_else(|| format!("invalid version {value:?}: expected `latest` or `v1.N`"))
+    }
+
     /// The minor version whose checks apply: `latest` and anything newer than the
     /// newest policy are clamped to it (`EvaluatePod` in `policy/registry.go`).
     pub fn effective_minor(self) -> u32 {
