@@ -5,7 +5,7 @@
 //! (`docs/semantics/netpol.md` §45). JSON is exactly `{"now", "want", "fixes"}`.
 
 use clap::{Args, ValueEnum};
-use kubeplay_core::netpol::fix::{FixQuery, FixReport, fix_with_engine};
+use kubeplay_core::netpol::fix::{FixError, FixQuery, FixReport, fix_with_engine};
 use kubeplay_core::netpol::{Engine, Protocol};
 
 use crate::TextOrJson;
@@ -50,7 +50,10 @@ pub fn run(args: &FixArgs) -> Result<u8, String> {
     let (port, protocol) = args.port;
     let query =
         FixQuery { from: args.from.clone(), to: args.to.clone(), port, protocol, want: args.want == Want::Allow };
-    let report = fix_with_engine(&loading.inventory, &engine, &options, &query).map_err(|e| e.to_string())?;
+    let report = fix_with_engine(&loading.inventory, &engine, &options, &query).map_err(|error| match error {
+        FixError::Endpoint { argument, error } => format!("--{argument}: {error}"),
+        other => other.to_string(),
+    })?;
     match args.format {
         TextOrJson::Json => println!("{}", kubeplay_core::render::json::fix(&report).map_err(|e| e.to_string())?),
         TextOrJson::Text => print!("{}", text(&report, &query)),

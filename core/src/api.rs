@@ -506,9 +506,7 @@ pub fn fix(files: &Value, options: &Value) -> Answer {
             crate::netpol::fix::fix_with_engine(&loading.inventory, &engine, &netpol, &query).map_err(|error| {
                 use crate::netpol::fix::FixError;
                 match &error {
-                    FixError::Endpoint { argument, error } => {
-                        format!("options.{}: {error}", argument.trim_start_matches('-'))
-                    }
+                    FixError::Endpoint { argument, error } => format!("options.{argument}: {error}"),
                     FixError::SameEndpoint { .. } | FixError::BothExternal => format!("options: {error}"),
                 }
             })?;

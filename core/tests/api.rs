@@ -249,7 +249,7 @@ fn argument_errors() -> Vec<(Answer, &'static str)> {
         ),
         (
             fix(json!({"from": "shop/web", "to": "shop/web", "port": 80, "want": "deny"})),
-            "fix: options: --from and --to both name shop/web",
+            "fix: options: the source and the destination both name shop/web",
         ),
         (
             api::graph(&p, &json!({"blastRadius": "shop/nope"})),

@@ -116,7 +116,8 @@ pub struct FixQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FixError {
-    /// `--from` or `--to` names no endpoint.
+    /// The source (`argument` is `from`) or the destination (`to`) names no
+    /// endpoint; each front end names the argument its own way (`--from`, `options.from`).
     Endpoint { argument: &'static str, error: ExplainError },
     /// The same endpoint twice: loopback is always allowed (netpol.md §34).
     SameEndpoint { id: String },
@@ -129,9 +130,14 @@ impl fmt::Display for FixError {
         match self {
             FixError::Endpoint { argument, error } => write!(f, "{argument}: {error}"),
             FixError::SameEndpoint { id } => {
-                write!(f, "--from and --to both name {id}: a pod may always reach itself (no fix applies)")
+                write!(
+                    f,
+                    "the source and the destination both name {id}: a pod may always reach itself (no fix applies)"
+                )
             }
-            FixError::BothExternal => write!(f, "--from and --to are both external: no policy governs that traffic"),
+            FixError::BothExternal => {
+                write!(f, "the source and the destination are both external: no policy governs that traffic")
+            }
         }
     }
 }
@@ -963,8 +969,8 @@ pub fn fix_with_engine(
         let reference = parse_endpoint(engine, id).map_err(|error| FixError::Endpoint { argument, error })?;
         resolve_endpoint(engine, &reference).map_err(|error| FixError::Endpoint { argument, error })
     };
-    let from = parse("--from", &query.from)?;
-    let to = parse("--to", &query.to)?;
+    let from = parse("from", &query.from)?;
+    let to = parse("to", &query.to)?;
     if from.id == to.id {
         return Err(FixError::SameEndpoint { id: from.id });
     }
