@@ -1,7 +1,9 @@
 //! The npm package's TypeScript declarations (feature `ts`), generated from the
 //! Rust types the JS API reads and writes: the options of every function, the
 //! `{name, text}` files, the diagnostics' contract shape, and the `value`s whose
-//! Rust types are plain serde types (`probe`, `graph`, `quantity`, `version`).
+//! Rust types are plain serde types (`probe`, `graph`, `quantity`, `diff`,
+//! `fix`, `version`; `diff`'s connection sets through `ConnectionsShape`, the
+//! declaration of their hand-written serde form).
 //! Every other `value` is declared `JsonValue` (any JSON): those documents hold
 //! k8s-openapi objects or `serde_json::Value`s, or have hand-written serde
 //! forms. `scripts/build-npm.sh` writes [`declarations`] next to the package's
@@ -14,6 +16,9 @@ use crate::api::{
     ProbeOptions, Versions, Want,
 };
 use crate::diagnostic::Severity;
+use crate::netpol::connections::{ConnectionsShape, PortSpan};
+use crate::netpol::diff::{Change, ChangeKind, Diff, EndpointChange, EndpointChanges};
+use crate::netpol::fix::{Fix, FixKind, FixReport, PatchOp, SideEffect};
 use crate::netpol::graph::{Graph, GraphEdge, GraphNode, PortRange};
 use crate::netpol::{Probe, Protocol};
 use crate::quantity::QuantityReport;
@@ -139,13 +144,13 @@ fn functions() -> Vec<Function> {
             name: "diff",
             doc: "`kubeplay diff --format json`: how connectivity changes from `before` to `after`.",
             parameters: vec![("before", FILES.to_owned()), ("after", FILES.to_owned()), options::<PolicyOptions>(true)],
-            value: loose(),
+            value: name::<Diff>(),
         },
         Function {
             name: "fix",
             doc: "`kubeplay fix --format json`: the smallest policy changes that give the wanted verdict.",
             parameters: vec![files(), options::<FixOptions>(false)],
-            value: loose(),
+            value: name::<FixReport>(),
         },
         Function {
             name: "generate",
@@ -207,6 +212,18 @@ pub fn declarations() -> String {
     declare::<GraphNode>(&mut out);
     declare::<GraphEdge>(&mut out);
     declare::<PortRange>(&mut out);
+    declare::<Diff>(&mut out);
+    declare::<Change>(&mut out);
+    declare::<ChangeKind>(&mut out);
+    declare::<EndpointChange>(&mut out);
+    declare::<EndpointChanges>(&mut out);
+    declare::<ConnectionsShape>(&mut out);
+    declare::<PortSpan>(&mut out);
+    declare::<FixReport>(&mut out);
+    declare::<Fix>(&mut out);
+    declare::<FixKind>(&mut out);
+    declare::<PatchOp>(&mut out);
+    declare::<SideEffect>(&mut out);
     declare::<QuantityReport>(&mut out);
     declare::<Versions>(&mut out);
     for function in functions() {

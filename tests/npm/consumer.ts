@@ -4,6 +4,7 @@
 import {
   analyze,
   check,
+  diff,
   explain,
   fix,
   graph,
@@ -12,7 +13,9 @@ import {
   version,
   type Answer,
   type Diagnostic,
+  type Diff,
   type Files,
+  type FixReport,
   type Graph,
   type JsonValue,
   type Probe,
@@ -72,8 +75,19 @@ console.log(milli);
 const report: JsonValue | undefined = unwrap(analyze("kind: Pod"));
 const explained = unwrap(explain(files, { from: "shop/web", to: "shop/db[Service]", port: 5432, protocol: null }));
 const sarif = unwrap(check(files, { format: "sarif", pssVersion: "v1.30" }));
-const fixes = unwrap(fix(files, { from: "shop/web", to: "shop/db", port: 5432, want: "allow" }));
-console.log(report, explained, sarif, fixes);
+const fixes: FixReport | undefined = unwrap(fix(files, { from: "shop/web", to: "shop/db", port: 5432, want: "allow" }));
+fixes?.fixes.forEach((f) => {
+  const line: number | null = f.line;
+  console.log(f.kind === "new-policy", f.object, line, f.patch.map((op) => [op.op, op.path, op.value ?? null]));
+  f.side_effects.forEach((e) => console.log(e.source, e.destination, e.port, e.before, e.after));
+});
+console.log(report, explained, sarif);
+
+const changed: Diff | undefined = unwrap(diff(files, "kind: Namespace", { ipblockIgnoresPodIps: true }));
+changed?.changes.forEach((c) => {
+  const ports = c.after.all ? "every port" : c.after.ports.map((p) => `${p.from}-${p.to}/${p.protocol}`).join(",");
+  console.log(c.type, c.source, c.destination, ports, c.endpoint ?? "both sides");
+});
 
 const v = version();
 if (v.ok) console.log(v.value.kubeplay.toUpperCase(), v.value.kubernetes);

@@ -90,6 +90,14 @@ check("explain and fix: the CLI's explanation and fixes", () => {
   }
 });
 
+check("diff: the CLI's connectivity diff", () => {
+  const [before, after] = ["cli/tests/diff/before.yaml", "cli/tests/diff/after.yaml"];
+  const value = same(kubeplay.diff(files(before), files(after)), [
+    "diff", "--format", "json", "--before", before, "--after", after,
+  ]);
+  assert.ok(value.changes.length > 0);
+});
+
 check("quantity and graph: the CLI's documents", () => {
   same(kubeplay.quantity(["1.5Gi", "100m", "nope"]), ["quantity", "--format", "json", "1.5Gi", "100m", "nope"]);
   same(kubeplay.graph(files(policy), { group: "namespace" }), [
