@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
 # the JS API under wasm-bindgen-test in headless Chromium, the npm package (built,
-# imported in Node against the CLI, its declarations under tsc), and the browser
+# imported in Node against the CLI and in Chromium, its declarations under tsc),
+# and the browser
 # end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
 # every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
 # then the page weight against its ceiling and aim. Installs what is missing first. It
@@ -40,10 +41,11 @@ cargo test --workspace --locked
 step "JS API in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
 
-step "npm package: build, import in Node against the CLI, tsc on a sample consumer"
+step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer"
 bash scripts/build-npm.sh
 cargo build -p kubeplay-cli --locked
 node tests/npm/node-check.mjs target/npm/kubeplay "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
+python3 tests/npm/browser-check.py
 tsc -p tests/npm
 
 step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
