@@ -44,9 +44,17 @@ WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target 
 step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer"
 bash scripts/build-npm.sh
 cargo build -p kubeplay-cli --locked
-node tests/npm/node-check.mjs target/npm/kubeplay "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
+# The package as a user gets it: packed, installed (offline) into a scratch
+# ES-module project, where the sample consumer is type-checked.
+consumer=target/npm/consumer
+rm -rf "$consumer" && mkdir -p "$consumer"
+(cd target/npm/kubeplay && npm pack --silent --pack-destination ../consumer >/dev/null)
+printf '{ "private": true, "type": "module" }\n' > "$consumer/package.json"
+npm install --prefix "$consumer" --offline --no-audit --no-fund --no-save "$consumer"/kubeplay-*.tgz
+cp tests/npm/consumer.ts tests/npm/tsconfig.json "$consumer/"
+node tests/npm/node-check.mjs "$consumer" "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
 python3 tests/npm/browser-check.py
-tsc -p tests/npm
+tsc -p "$consumer"
 
 step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
 bash scripts/fuzz.sh "${KUBEPLAY_FUZZ_SECONDS:-10}"

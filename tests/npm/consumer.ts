@@ -1,6 +1,7 @@
-// A sample consumer of the npm package's declarations: scripts/test.sh runs
-// `tsc --noEmit -p tests/npm` on it against target/npm/kubeplay/index.d.ts.
-// It only has to type-check; node-check.mjs runs the package.
+// A sample consumer of the npm package's declarations: scripts/test.sh
+// type-checks it (`tsc -p`, tsconfig.json beside it) in a scratch project where
+// the packed package is installed. It only has to type-check; node-check.mjs
+// and browser-check.py run the package.
 import {
   analyze,
   check,

@@ -1,21 +1,26 @@
-// Imports the built npm package in Node (a plain `import`, as a user would) and
-// holds a few of its answers to the CLI's JSON on the same input.
-// Usage (scripts/test.sh): node tests/npm/node-check.mjs PACKAGE_DIR KUBEPLAY_BINARY
-// Run from the repository root: the file names given to the CLI and to the
-// package are the same relative paths.
+// Imports the npm package in Node as a user would — `kubeplay` resolved from a
+// project where it is installed, through its package.json `exports` — and holds
+// a few of its answers to the CLI's JSON on the same input.
+// Usage (scripts/test.sh): node tests/npm/node-check.mjs PROJECT_DIR KUBEPLAY_BINARY
+// PROJECT_DIR has node_modules/kubeplay. Run from the repository root: the
+// file names given to the CLI and to the package are the same relative paths.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [packageDir, binary] = process.argv.slice(2);
-if (!packageDir || !binary) {
-  console.error("usage: node tests/npm/node-check.mjs PACKAGE_DIR KUBEPLAY_BINARY");
+const [projectDir, binary] = process.argv.slice(2);
+if (!projectDir || !binary) {
+  console.error("usage: node tests/npm/node-check.mjs PROJECT_DIR KUBEPLAY_BINARY");
   process.exit(2);
 }
-const manifest = JSON.parse(readFileSync(resolve(packageDir, "package.json"), "utf8"));
-const kubeplay = await import(pathToFileURL(resolve(packageDir, manifest.exports["."].default)).href);
+// Node's own resolution of `kubeplay` from a module of the project.
+const entry = createRequire(resolve(projectDir, "consumer.mjs")).resolve("kubeplay");
+const packageDir = dirname(entry);
+const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+const kubeplay = await import(pathToFileURL(entry).href);
 
 let checks = 0;
 function check(name, body) {
