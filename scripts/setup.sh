@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing kubeplay needs, skipping whatever is already
 # present: the wasm32 target, wasm-bindgen-cli at exactly Cargo.lock's version,
-# Trunk, wasm-opt (npm binaryen), and — unless called with `--no-browser` —
+# Trunk, wasm-opt (npm binaryen), tsc (npm typescript, for the npm package's
+# declarations), and — unless called with `--no-browser` —
 # Chromium and chromedriver from the OS packages. Nothing downloads at build or
 # run time afterwards. Why these versions: wasm-bindgen-cli must equal the
 # wasm-bindgen of Cargo.lock (Trunk refuses any other); Trunk 0.22 needs a newer
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+TYPESCRIPT_VERSION=5.9.3
 TOOLS_DIR="${KUBEPLAY_TOOLS:-$HOME/.cache/kubeplay-tools}"
 export PATH="$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -39,6 +41,12 @@ if ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "ve
   say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "$("$TOOLS_DIR/node_modules/.bin/tsc" --version 2>/dev/null)" != "Version $TYPESCRIPT_VERSION" ]; then
+  say "installing tsc (npm typescript@$TYPESCRIPT_VERSION) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "typescript@$TYPESCRIPT_VERSION"
 fi
 
 if [ "${1:-}" != "--no-browser" ]; then

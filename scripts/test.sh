@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
-# the JS API under wasm-bindgen-test in headless Chromium, and the browser
+# the JS API under wasm-bindgen-test in headless Chromium, the npm package (built,
+# imported in Node against the CLI and in Chromium, its declarations under tsc),
+# and the browser
 # end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
 # every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
 # then the page weight against its ceiling and aim. Installs what is missing first. It
@@ -23,7 +25,8 @@ cargo fmt --all -- --check
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# kubeplay-core/ts: the npm package's TypeScript generator (core/src/typescript.rs) too.
+cargo clippy --workspace --all-targets --features kubeplay-core/ts --locked -- -D warnings
 cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target/fuzz --all-targets --locked -- -D warnings
 cargo clippy -p kubeplay-web -p kubeplay-core --features kubeplay-core/wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
@@ -37,6 +40,21 @@ cargo test --workspace --locked
 
 step "JS API in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
+
+step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer"
+bash scripts/build-npm.sh
+cargo build -p kubeplay-cli --locked
+# The package as a user gets it: packed, installed (offline) into a scratch
+# ES-module project, where the sample consumer is type-checked.
+consumer=target/npm/consumer
+rm -rf "$consumer" && mkdir -p "$consumer"
+(cd target/npm/kubeplay && npm pack --silent --pack-destination ../consumer >/dev/null)
+printf '{ "private": true, "type": "module" }\n' > "$consumer/package.json"
+npm install --prefix "$consumer" --offline --no-audit --no-fund --no-save "$consumer"/kubeplay-*.tgz
+cp tests/npm/consumer.ts tests/npm/tsconfig.json "$consumer/"
+node tests/npm/node-check.mjs "$consumer" "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
+python3 tests/npm/browser-check.py
+tsc -p "$consumer"
 
 step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
 bash scripts/fuzz.sh "${KUBEPLAY_FUZZ_SECONDS:-10}"

@@ -124,6 +124,7 @@ fn read<T: DeserializeOwned>(argument: &str, value: &Value) -> Result<T, String>
 }
 
 /// One input text, as a file of the CLI.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct NamedText {
     pub name: String,
@@ -193,11 +194,19 @@ fn joined(lists: &[&[Diagnostic]]) -> Vec<Diagnostic> {
     lists.iter().flat_map(|list| list.iter().cloned()).collect()
 }
 
+/// `version()`'s value: kubeplay's version and the Kubernetes version it models.
+#[derive(serde::Serialize, Debug)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Versions {
+    pub kubeplay: &'static str,
+    pub kubernetes: &'static str,
+}
+
 /// `{kubeplay, kubernetes}`: the versions, as an answer like every other.
 pub fn version() -> Answer {
     answer("version", || {
-        let value = serde_json::json!({ "kubeplay": crate::VERSION, "kubernetes": crate::KUBERNETES_VERSION });
-        Ok(Output { value: value.to_string(), diagnostics: Vec::new() })
+        let versions = Versions { kubeplay: crate::VERSION, kubernetes: crate::KUBERNETES_VERSION };
+        Ok(Output { value: written(serde_json::to_string(&versions))?, diagnostics: Vec::new() })
     })
 }
 
@@ -210,14 +219,19 @@ pub fn analyze(files: &Value) -> Answer {
 }
 
 /// `kubeplay probe --port P --protocol PROTO --external …`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProbeOptions {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub port: i64,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub protocol: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub externals: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub ipblock_ignores_pod_ips: bool,
 }
 
@@ -243,14 +257,18 @@ pub fn probe(files: &Value, options: &Value) -> Answer {
 }
 
 /// `kubeplay explain --from ID --to ID --port P/PROTO`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ExplainOptions {
     pub from: String,
     pub to: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub port: i64,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub protocol: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub ipblock_ignores_pod_ips: bool,
 }
 
@@ -277,6 +295,7 @@ pub fn explain(files: &Value, options: &Value) -> Answer {
 }
 
 /// What a graph node stands for (`--group`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Grouping {
@@ -286,14 +305,19 @@ pub enum Grouping {
 }
 
 /// `kubeplay graph --format json [--group pod|namespace] [--blast-radius ID | --who-can-reach ID]`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GraphOptions {
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub group: Grouping,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub blast_radius: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub who_can_reach: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub ipblock_ignores_pod_ips: bool,
 }
 
@@ -327,6 +351,7 @@ pub fn graph(files: &Value, options: &Value) -> Answer {
 }
 
 /// Which of `kubeplay check`'s JSON documents (`--format json|sarif`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckFormat {
@@ -336,11 +361,14 @@ pub enum CheckFormat {
 }
 
 /// `kubeplay check [--pss-version vX.Y|latest] [--format json|sarif]`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CheckOptions {
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub pss_version: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub format: CheckFormat,
 }
 
@@ -446,10 +474,12 @@ pub fn failover(files: &Value) -> Answer {
 
 /// The NetworkPolicy convention every traffic function shares
 /// (`--ipblock-ignores-pod-ips`), alone: `diff` and `generate` take no other.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PolicyOptions {
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub ipblock_ignores_pod_ips: bool,
 }
 
@@ -469,6 +499,7 @@ pub fn diff(before: &Value, after: &Value, options: &Value) -> Answer {
 }
 
 /// The verdict `fix` is asked for (`--want`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Want {
@@ -477,15 +508,19 @@ pub enum Want {
 }
 
 /// `kubeplay fix --from ID --to ID --port P/PROTO --want allow|deny`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FixOptions {
     pub from: String,
     pub to: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub port: i64,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub protocol: Option<String>,
     pub want: Want,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub ipblock_ignores_pod_ips: bool,
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::{Location, Origin};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

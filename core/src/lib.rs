@@ -36,6 +36,8 @@ pub mod scaling;
 pub mod security;
 pub mod sort;
 pub mod source;
+#[cfg(feature = "ts")]
+pub mod typescript;
 pub mod validation;
 pub mod version;
 

@@ -682,6 +682,7 @@ impl Big {
 }
 
 /// One line of `kubeplay quantity`: how upstream would read an input.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuantityReport {
     pub input: String,

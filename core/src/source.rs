@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// A region of a file. Lines and columns are 1-based; the end is exclusive.
 /// Read back from a contract that prints only some of its fields, the others are 0.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
 #[serde(default)]
 pub struct Span {
@@ -42,6 +43,7 @@ impl Span {
 /// where it is `#[serde(flatten)]`ed into its holder. JSON contracts that print
 /// fewer of these keys pick a shape from `render::contract`; read back from such
 /// a shape, the missing fields are empty (`#[serde(default)]`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default, Hash)]
 #[serde(default)]
 pub struct Location {

@@ -177,6 +177,27 @@ impl Serialize for PortRange {
     }
 }
 
+/// A set of connections as the diff contract writes it: every port of every
+/// protocol (`all`), or the port ranges allowed. (The TypeScript declaration of
+/// the hand-written `Serialize` below, feature `ts`.)
+#[cfg(feature = "ts")]
+#[derive(ts_rs::TS)]
+#[ts(rename = "Connections")]
+pub struct ConnectionsShape {
+    pub all: bool,
+    /// Empty when `all` is true.
+    pub ports: Vec<PortSpan>,
+}
+
+/// One protocol's range of ports, both ends included.
+#[cfg(feature = "ts")]
+#[derive(ts_rs::TS)]
+pub struct PortSpan {
+    pub protocol: Protocol,
+    pub from: u16,
+    pub to: u16,
+}
+
 /// The diff contract's `{"all": bool, "ports": [{"protocol", "from", "to"}]}`;
 /// `ports` is empty when `all` is true.
 impl Serialize for Connections {

@@ -24,6 +24,7 @@ use super::ip::IpRange;
 use super::policy::{PeerKind, Policy, Rule};
 use super::selector::Selector;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
@@ -46,6 +47,7 @@ impl ChangeKind {
 }
 
 /// Which side only an endpoint exists on.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum EndpointChange {
@@ -63,18 +65,22 @@ impl EndpointChange {
 }
 
 /// One ordered pair whose connection set differs.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     #[serde(rename = "type")]
     pub kind: ChangeKind,
     pub source: String,
     pub destination: String,
+    #[cfg_attr(feature = "ts", ts(as = "super::connections::ConnectionsShape"))]
     pub before: Connections,
+    #[cfg_attr(feature = "ts", ts(as = "super::connections::ConnectionsShape"))]
     pub after: Connections,
     /// Whether the source or destination exists on one side only.
     pub endpoint: Option<EndpointChange>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct EndpointChanges {
     pub added: Vec<String>,
@@ -83,6 +89,7 @@ pub struct EndpointChanges {
 
 /// The diff contract: changes sorted by source, then destination (byte
 /// strings); every endpoint present on one side only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diff {
     pub changes: Vec<Change>,

@@ -22,6 +22,7 @@ use super::selector::{Op, Selector};
 use super::{NetpolOptions, Protocol};
 use crate::model::{Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL, Object};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum FixKind {
@@ -49,11 +50,13 @@ impl FixKind {
 }
 
 /// One RFC 6902 operation (only `add`, `remove` and `replace` are needed).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PatchOp {
     pub op: &'static str,
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "JsonValue"))]
     pub value: Option<Value>,
 }
 
@@ -72,6 +75,7 @@ impl PatchOp {
 }
 
 /// Another pair whose verdict on the same port and protocol the fix changes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct SideEffect {
     pub source: String,
@@ -82,6 +86,7 @@ pub struct SideEffect {
     pub after: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Fix {
     pub kind: FixKind,
@@ -97,6 +102,7 @@ pub struct Fix {
     pub side_effects: Vec<SideEffect>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct FixReport {
     pub now: bool,

@@ -16,9 +16,12 @@ use super::engine::Engine;
 use super::ip::{IpRange, parse_cidr};
 use super::policy::PeerKind;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct GraphNode {
     pub id: String,
+    /// `Pod`, `Deployment` (any workload kind), `Namespace` or `External`.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub kind: NodeKind,
     pub namespace: Option<String>,
     pub ingress_isolated: bool,
@@ -73,6 +76,7 @@ impl<'de> Deserialize<'de> for NodeKind {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PortRange {
     pub protocol: Protocol,
@@ -80,6 +84,7 @@ pub struct PortRange {
     pub last: u16,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct GraphEdge {
     pub from: String,
@@ -96,6 +101,7 @@ impl GraphEdge {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Graph {
     pub nodes: Vec<GraphNode>,

@@ -35,6 +35,7 @@ pub use engine::Engine;
 
 use crate::model::Inventory;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum Protocol {
@@ -132,6 +133,7 @@ pub struct ProbeQuery {
 
 /// The truth table of one port and protocol; `allowed[i][j]`: `pods[i]` may open
 /// a connection to `pods[j]`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Probe {
     pub port: u16,

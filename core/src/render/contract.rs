@@ -75,8 +75,11 @@ pub fn explanation<S: Serializer>(location: &Location, serializer: S) -> Result<
 pub mod diagnostics {
     use super::*;
 
+    /// One diagnostic as every contract lists it (named `Diagnostic` in the
+    /// npm package's TypeScript declarations).
     #[derive(Serialize)]
-    struct Contract<'a> {
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Diagnostic"))]
+    pub struct Contract<'a> {
         severity: Severity,
         code: &'a str,
         message: &'a str,
