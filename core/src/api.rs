@@ -574,3 +574,34 @@ pub fn generate(files: &Value, flows: &Value, options: &Value) -> Answer {
         Ok(Output { value: written(json::generate(&generated))?, diagnostics: loading.diagnostics })
     })
 }
+
+/// `shareFragment`'s argument: what the playground opens from the link.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ShareOptions {
+    /// The manifests, as the editor will show them.
+    pub text: String,
+    /// The view the playground opens: `traffic`, `matrix`, `findings`,
+    /// `resources`, `security`, `scaling`, `resilience` (the page opens
+    /// `traffic` for a name it does not know).
+    pub tab: String,
+    /// The training example the text came from, if any.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub example: Option<String>,
+    /// The line to select (1-based).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable, type = "number"))]
+    pub line: Option<usize>,
+}
+
+/// The fragment (without `#`) of a playground share link: append it to the
+/// playground's address after `#`. What the page's Share button writes.
+pub fn share_fragment(state: &Value) -> Answer {
+    answer("shareFragment", || {
+        let ShareOptions { text, tab, example, line } = read("state", state)?;
+        let fragment = crate::render::share::encode(&crate::render::share::SharedState { text, tab, example, line });
+        Ok(Output { value: written(serde_json::to_string(&fragment))?, diagnostics: Vec::new() })
+    })
+}

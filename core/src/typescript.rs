@@ -13,7 +13,7 @@ use ts_rs::{Config, TS};
 
 use crate::api::{
     CheckFormat, CheckOptions, ExplainOptions, FixOptions, GraphOptions, Grouping, NamedText, PolicyOptions,
-    ProbeOptions, Versions, Want,
+    ProbeOptions, ShareOptions, Versions, Want,
 };
 use crate::diagnostic::Severity;
 use crate::netpol::connections::{ConnectionsShape, PortSpan};
@@ -160,6 +160,12 @@ fn functions() -> Vec<Function> {
             value: format!("{{ policies: {JSON}[] }}"),
         },
         Function {
+            name: "shareFragment",
+            doc: "The fragment (after `#`) of a link that opens the playground on `state`, as its Share button writes.",
+            parameters: vec![("state", name::<ShareOptions>())],
+            value: "string".to_owned(),
+        },
+        Function {
             name: "version",
             doc: "kubeplay's version and the Kubernetes version it models.",
             parameters: Vec::new(),
@@ -225,6 +231,7 @@ pub fn declarations() -> String {
     declare::<PatchOp>(&mut out);
     declare::<SideEffect>(&mut out);
     declare::<QuantityReport>(&mut out);
+    declare::<ShareOptions>(&mut out);
     declare::<Versions>(&mut out);
     for function in functions() {
         let parameters: Vec<String> = function.parameters.iter().map(|(name, ty)| format!("{name}: {ty}")).collect();

@@ -141,6 +141,13 @@ pub fn generate(files: JsValue, flows: JsValue, options: JsValue) -> JsValue {
     })
 }
 
+/// `shareFragment({text, tab, example, line})`: a playground share link's
+/// fragment (`k1.…`) as the value.
+#[wasm_bindgen(js_name = shareFragment)]
+pub fn share_fragment(state: JsValue) -> JsValue {
+    call("shareFragment", [("state", &state)], |[state]| api::share_fragment(&state))
+}
+
 /// `version()`: `{kubeplay, kubernetes}` as the value.
 #[wasm_bindgen]
 pub fn version() -> JsValue {

@@ -183,6 +183,12 @@ fn argument_errors() -> Vec<(Answer, &'static str)> {
             "check: options.format: unknown variant `text`, expected `json` or `sarif`",
         ),
         (api::diff(&p, &p, &json!({"group": "pod"})), "diff: options.group: unknown field `group`"),
+        (api::share_fragment(&json!({"tab": "matrix"})), "shareFragment: state: missing field `text`"),
+        (api::share_fragment(&json!("apiVersion: v1")), "shareFragment: state: invalid type: string"),
+        (
+            api::share_fragment(&json!({"text": "", "tab": "matrix", "view": "x"})),
+            "shareFragment: state.view: unknown field `view`",
+        ),
         (api::generate(&p, &flows, &json!({"port": 1})), "generate: options.port: unknown field `port`"),
         (explain(json!({"to": "shop/db", "port": 80})), "explain: options: missing field `from`"),
         (fix(json!({"from": "shop/web", "to": "shop/db", "port": 80})), "fix: options: missing field `want`"),
@@ -362,4 +368,19 @@ proptest! {
             }
         }
     }
+}
+
+/// The fragment `shareFragment` writes is the page's own share link: it decodes
+/// to the state given, as the playground will read it.
+#[test]
+fn share_fragments_open_the_playground_on_the_state_given() {
+    use kubeplay_core::render::share::{SharedState, decode};
+    let answer = parsed(&api::share_fragment(&json!({"text": PODS, "tab": "matrix", "line": 5})));
+    assert_eq!(answer["ok"], true, "{answer}");
+    let fragment = answer["value"].as_str().expect("the value is the fragment");
+    assert!(fragment.starts_with("k1."), "{fragment}");
+    let state = SharedState { text: PODS.to_owned(), tab: "matrix".to_owned(), example: None, line: Some(5) };
+    assert_eq!(decode(fragment), Some(state));
+    let example = parsed(&api::share_fragment(&json!({"text": "", "tab": "traffic", "example": "sidecars"})));
+    assert_eq!(decode(example["value"].as_str().unwrap()).and_then(|s| s.example).as_deref(), Some("sidecars"));
 }

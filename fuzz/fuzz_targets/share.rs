@@ -1,4 +1,4 @@
-//! The page's share-link decoder (`web/src/share.rs`) on any fragment: no panic,
+//! The share-link decoder the page opens links with (core's `render::share`) on any fragment: no panic,
 //! inflation bounded (8 MiB), and whatever decodes encodes back to a link that
 //! decodes to the same state.
 

@@ -5,8 +5,8 @@
 //!   reads, as YAML text, so the engines behind the loader are reached;
 //! - [`check`]: the assertions every target makes about core's answers;
 //! - the code under test that does not live in a library crate, compiled in from
-//!   its own file so the fuzzer runs exactly what ships: the web app's share-link
-//!   codec and the analysis worker's message handling (`web/` is a binary crate),
+//!   its own file so the fuzzer runs exactly what ships: the analysis worker's
+//!   message handling (`web/` is a binary crate),
 //!   and the pair-by-pair NetworkPolicy reference evaluator of the tests crate
 //!   (whose library also holds the browser harness, too heavy to instrument).
 
@@ -14,9 +14,8 @@ pub mod check;
 pub mod generator;
 pub mod input;
 
-/// `web/src/share.rs`, as the page compiles it.
-#[path = "../../web/src/share.rs"]
-pub mod share;
+/// The share links (`#k1.…`) the page reads and writes, from core.
+pub use kubeplay_core::render::share;
 
 /// `web/src/layout.rs`: the worker's analyser builds the traffic view with it.
 #[path = "../../web/src/layout.rs"]

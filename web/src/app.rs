@@ -18,9 +18,10 @@ use crate::state::{
     Action, Analysis, AppState, CompareChoice, Comparison, FixAnswer, FlowQuery, GenerateAnswer, ProbeResult, Progress,
     ScalingPreview, Tab,
 };
+use crate::url;
 use crate::worker::client::{AnalysisClient, Received};
 use crate::worker::protocol::{ExportFormat, Response, Step};
-use crate::{share, url};
+use kubeplay_core::render::share;
 
 /// Wait this long after the last keystroke before re-analysing, when analyses are slow.
 const DEBOUNCE_MS: u32 = 250;

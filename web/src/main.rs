@@ -6,7 +6,6 @@ mod chart;
 mod components;
 mod documents;
 mod layout;
-mod share;
 mod state;
 mod url;
 mod worker;

@@ -1,7 +1,7 @@
 //! Reading and writing the page URL: `?lesson=<id>`, `?example=<id>`, `?view=<tab>`, `?embed`,
 //! `?readonly`, and share links in the fragment.
 
-use crate::share::{self, SharedState};
+use kubeplay_core::render::share::{self, SharedState};
 
 /// What the URL asks for when the page opens.
 pub struct Start {

@@ -9,6 +9,8 @@
 //! - [`markdown`] — the report as Markdown.
 //! - [`dot`] — the reachability graph as Graphviz DOT.
 //! - [`rules`] — the rule reference (`kubeplay rules`, `docs/rules.md`).
+//! - [`share`] — the playground's share links (`#k1.…`), for the page and the
+//!   `<kube-play>` element alike.
 //! - [`json`] — every `--format json` document as the text the CLI prints and
 //!   the JS API (`api`) returns as `value`.
 //!
@@ -23,3 +25,4 @@ pub mod json;
 pub mod markdown;
 pub mod rules;
 pub mod sarif;
+pub mod share;

@@ -1,12 +1,17 @@
-//! Share links: the whole state (manifests, view, selection) compressed into the
-//! URL fragment — `#k1.<base64url(deflate(json))>`, where `k1` is the format
-//! version. Nothing goes to a server; the fragment never leaves the browser.
+//! Share links: the playground's state (manifests, view, selection) compressed
+//! into a URL fragment — `#k1.<base64url(deflate(json))>`, where `k1` is the
+//! format version. The page writes and reads them, and the `<kube-play>` element
+//! (through the JS API's `shareFragment`) writes them for "open in playground",
+//! so the format lives here, once. Nothing goes to a server; the fragment never
+//! leaves the browser.
 
 use serde::{Deserialize, Serialize};
 
 /// Bump when the shape changes; old links keep decoding while their version is known.
 pub const FORMAT_PREFIX: &str = "k1.";
 
+/// What a share link carries: the editor's text, the tab (`traffic`, `matrix`,
+/// `findings`, …), the training example it came from and the selected line.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SharedState {
     pub text: String,
@@ -49,6 +54,7 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The fragment (without `#`) of a share link for `state`.
 pub fn encode(state: &SharedState) -> String {
     let json = serde_json::to_vec(state).unwrap_or_default();
     let compressed = miniz_oxide::deflate::compress_to_vec(&json, 9);
