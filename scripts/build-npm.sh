@@ -4,7 +4,9 @@
 # (scripts/build-js-api.sh), an entry module that initialises the wasm on
 # import in browsers (fetch) and in Node >= 20 (the file's bytes), the
 # TypeScript declarations generated from the Rust types (kubeplay-core's `ts`
-# feature, core/examples/typescript.rs), package.json and npm/README.md.
+# feature, core/examples/typescript.rs), the <kube-play> custom element
+# (npm/kube-play.js, its worker, stylesheet and declarations), package.json
+# and npm/README.md.
 # See docs/embedding.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ rm -rf "$out"
 mkdir -p "$out"
 cp target/js-api/kubeplay_core.js target/js-api/kubeplay_core_bg.wasm "$out/"
 cp npm/README.md "$out/README.md"
+cp npm/kube-play.js npm/kube-play-worker.js npm/kube-play.css npm/kube-play.d.ts "$out/"
 
 # index.d.ts, and the names of the functions it declares (one a line).
 names=$(cargo run -q -p kubeplay-core --locked --features ts --example typescript -- "$out/index.d.ts")
@@ -59,6 +62,12 @@ cat > "$out/package.json" <<JSON
       "types": "./index.d.ts",
       "default": "./index.js"
     },
+    "./kube-play.js": {
+      "types": "./kube-play.d.ts",
+      "default": "./kube-play.js"
+    },
+    "./kube-play.css": "./kube-play.css",
+    "./kube-play-worker.js": "./kube-play-worker.js",
     "./kubeplay_core_bg.wasm": "./kubeplay_core_bg.wasm",
     "./package.json": "./package.json"
   },
@@ -67,6 +76,10 @@ cat > "$out/package.json" <<JSON
     "index.d.ts",
     "kubeplay_core.js",
     "kubeplay_core_bg.wasm",
+    "kube-play.js",
+    "kube-play-worker.js",
+    "kube-play.css",
+    "kube-play.d.ts",
     "README.md"
   ],
   "sideEffects": true,

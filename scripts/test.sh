@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
-# the JS API under wasm-bindgen-test in headless Chromium, the npm package (built,
-# imported in Node against the CLI and in Chromium, its declarations under tsc),
-# and the browser
-# end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
+# the npm package (built, imported in Node against the CLI and in Chromium, its
+# declarations under tsc), the browser end-to-end tests against the built site
+# and the package's <kube-play> docs page (opt-in: KUBEPLAY_BROWSER=1, set here),
+# the JS API under wasm-bindgen-test in headless Chromium,
 # every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
 # then the page weight against its ceiling and aim. Installs what is missing first. It
 # writes no tracked file.
@@ -35,14 +35,10 @@ trunk build index.html --release
 export KUBEPLAY_DIST="$PWD/dist"
 export KUBEPLAY_BROWSER=1
 
-step "native tests (core, cli, web units, conformance, browser end-to-end)"
-cargo test --workspace --locked
-
-step "JS API in headless Chromium (wasm-bindgen-test)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
-
 step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer"
 bash scripts/build-npm.sh
+# The browser suite's docs page (tests/tests/e2e_embedding.rs) uses this build.
+export KUBEPLAY_NPM="$PWD/target/npm/kubeplay"
 cargo build -p kubeplay-cli --locked
 # The package as a user gets it: packed, installed (offline) into a scratch
 # ES-module project, where the sample consumer is type-checked.
@@ -51,10 +47,16 @@ rm -rf "$consumer" && mkdir -p "$consumer"
 (cd target/npm/kubeplay && npm pack --silent --pack-destination ../consumer >/dev/null)
 printf '{ "private": true, "type": "module" }\n' > "$consumer/package.json"
 npm install --prefix "$consumer" --offline --no-audit --no-fund --no-save "$consumer"/kubeplay-*.tgz
-cp tests/npm/consumer.ts tests/npm/tsconfig.json "$consumer/"
+cp tests/npm/consumer.ts tests/npm/element.ts tests/npm/tsconfig.json "$consumer/"
 node tests/npm/node-check.mjs "$consumer" "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
 python3 tests/npm/browser-check.py
 tsc -p "$consumer"
+
+step "native tests (core, cli, web units, conformance, browser end-to-end)"
+cargo test --workspace --locked
+
+step "JS API in headless Chromium (wasm-bindgen-test)"
+WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
 
 step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
 bash scripts/fuzz.sh "${KUBEPLAY_FUZZ_SECONDS:-10}"

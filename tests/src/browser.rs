@@ -58,6 +58,28 @@ pub fn dist_dir() -> PathBuf {
     dist
 }
 
+/// The npm package (`scripts/build-npm.sh`'s `target/npm/kubeplay`): built
+/// here when it is missing; `$KUBEPLAY_NPM` names another directory.
+pub fn npm_package_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("KUBEPLAY_NPM") {
+        return PathBuf::from(dir);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
+    let package = root.join("target/npm/kubeplay");
+    if !package.join("kube-play.js").is_file() {
+        let status = Command::new("bash")
+            .arg("scripts/build-npm.sh")
+            .current_dir(&root)
+            .status()
+            .expect("bash runs scripts/build-npm.sh");
+        assert!(status.success(), "scripts/build-npm.sh failed");
+    }
+    package
+}
+
+/// Extra response headers for a request path (e.g. a Content-Security-Policy).
+pub type HeadersFor = Arc<dyn Fn(&str) -> Vec<(String, String)> + Send + Sync>;
+
 /// Serves a directory over HTTP/1.1 on 127.0.0.1 and records requested paths.
 pub struct StaticServer {
     pub addr: SocketAddr,
@@ -70,6 +92,7 @@ fn content_type(path: &str) -> &'static str {
         Some("js") => "text/javascript",
         Some("wasm") => "application/wasm",
         Some("css") => "text/css",
+        Some("yaml") => "application/yaml",
         Some("svg") => "image/svg+xml",
         Some("json") => "application/json",
         _ => "application/octet-stream",
@@ -84,6 +107,11 @@ impl StaticServer {
     /// Serves `root` under the URL path `prefix` (e.g. `/docs/kubeplay/`), as a
     /// static host serving the site from a sub-path would; other paths are 404.
     pub async fn start_at(root: PathBuf, prefix: &str) -> StaticServer {
+        StaticServer::start_with(root, prefix, Arc::new(|_: &str| Vec::new())).await
+    }
+
+    /// Serves `root` under `prefix`, adding `headers(path)` to each response.
+    pub async fn start_with(root: PathBuf, prefix: &str, headers: HeadersFor) -> StaticServer {
         let prefix = prefix.to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
@@ -93,6 +121,7 @@ impl StaticServer {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let root = root.clone();
                 let prefix = prefix.clone();
+                let headers = Arc::clone(&headers);
                 let log = Arc::clone(&log);
                 tokio::spawn(async move {
                     let mut head = Vec::new();
@@ -124,8 +153,10 @@ impl StaticServer {
                         Ok(body) if within_root => ("200 OK", body, content_type(&relative)),
                         _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
                     };
+                    let extra: String =
+                        headers(path).into_iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
                     let header = format!(
-                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
                         body.len()
                     );
                     let _ = stream.write_all(header.as_bytes()).await;
