@@ -1,9 +1,10 @@
 // The engine behind every <kube-play> element on a page: one module worker,
-// started by the first element, holding the one WebAssembly instance all of
-// them share. A request is `{id, fn, args}`; the answer is `{id, answer}`,
-// where `answer` is the JS API's tagged result (`{ok, value, diagnostics}` or
-// `{ok: false, error}`). Nothing here throws: a failed start is every answer's
-// error.
+// started by kube-play.js, holding the one WebAssembly instance all of them
+// share. Its first message is `{wasm}`: the wasm's bytes, fetched by the page
+// while this worker started (or null: then it fetches them itself). Then a
+// request is `{id, fn, args}`; the answer is `{id, answer}`, where `answer` is
+// the JS API's tagged result (`{ok, value, diagnostics}` or `{ok: false,
+// error}`). Nothing here throws: a failed start is every answer's error.
 import init, * as kubeplay from "./kubeplay_core.js";
 
 // The functions an element may ask for; anything else is refused by name.
@@ -12,12 +13,20 @@ const FUNCTIONS = new Set([
   "hpa", "vpa", "disrupt", "failover", "shareFragment", "version",
 ]);
 
-const ready = init({ module_or_path: new URL("./kubeplay_core_bg.wasm", import.meta.url) }).then(
-  () => null,
-  (error) => `the kubeplay engine did not start: ${error}`,
-);
+let provide;
+const given = new Promise((resolve) => (provide = resolve));
+const ready = given
+  .then((wasm) => init({ module_or_path: wasm ?? new URL("./kubeplay_core_bg.wasm", import.meta.url) }))
+  .then(
+    () => null,
+    (error) => `the kubeplay engine did not start: ${error}`,
+  );
 
 self.onmessage = async (event) => {
+  if (event.data && "wasm" in event.data) {
+    provide(event.data.wasm);
+    return;
+  }
   const { id, fn, args } = event.data ?? {};
   const failure = await ready;
   let answer;

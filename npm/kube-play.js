@@ -57,8 +57,16 @@ const engine = {
     });
   },
   start() {
-    this.worker = new Worker(new URL("./kube-play-worker.js", HERE), { type: "module", name: "kubeplay" });
-    this.worker.onmessage = (event) => {
+    const worker = new Worker(new URL("./kube-play-worker.js", HERE), { type: "module", name: "kubeplay" });
+    this.worker = worker;
+    // The wasm's bytes are fetched here, at once, and handed to the worker (a
+    // transfer, no copy): the download overlaps the worker's own start instead
+    // of waiting for it. Where this fetch fails, the worker fetches it itself.
+    fetch(new URL("./kubeplay_core_bg.wasm", HERE))
+      .then((response) => (response.ok ? response.arrayBuffer() : null))
+      .catch(() => null)
+      .then((wasm) => worker.postMessage({ wasm }, wasm ? [wasm] : []));
+    worker.onmessage = (event) => {
       const { id, answer } = event.data;
       const resolve = this.pending.get(id);
       this.pending.delete(id);
@@ -66,7 +74,7 @@ const engine = {
     };
     // A worker that cannot start (blocked by a CSP, a 404) answers every call
     // still waiting, and the next call starts a new one.
-    this.worker.onerror = (event) => {
+    worker.onerror = (event) => {
       event.preventDefault?.();
       const error = `the kubeplay engine could not start (${event.message || "the worker failed to load"})`;
       for (const resolve of this.pending.values()) resolve({ ok: false, error });
@@ -136,6 +144,7 @@ export class KubePlayElement extends HTMLElement {
   /** `performance.now()` when this element first showed an analysis (or an error). */
   renderedAt = null;
   #root;
+  #frame;
   #text = "";
   #run = 0;
   #typing = null;
@@ -144,6 +153,15 @@ export class KubePlayElement extends HTMLElement {
   connectedCallback() {
     if (!this.#root) {
       this.#root = this.attachShadow({ mode: "open" });
+      // The stylesheet first, kept across redraws, and a frame saying what is
+      // coming while the engine starts.
+      const title = VIEWS[this.view]?.title ?? "kubeplay";
+      this.#frame = h("section", { class: "frame", part: "frame" });
+      this.#frame.append(
+        h("header", {}, h("span", { class: "brand" }, "kubeplay"), h("span", { class: "title" }, title)),
+        h("div", { class: "view pending", part: "view" }, "Analysing…"),
+      );
+      this.#root.append(h("link", { rel: "stylesheet", href: new URL("./kube-play.css", HERE).href }), this.#frame);
       this.#observeText();
     }
     this.#connected = true;
@@ -266,25 +284,15 @@ export class KubePlayElement extends HTMLElement {
         const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
         return !seen.has(key) && seen.add(key);
       });
-    const root = this.#root;
-    root.replaceChildren(
-      h("link", { rel: "stylesheet", href: new URL("./kube-play.css", HERE).href }),
-      h(
-        "section",
-        { class: "frame", part: "frame", "aria-label": `kubeplay: ${meta.title}` },
-        h(
-          "header",
-          {},
-          h("span", { class: "brand" }, "kubeplay"),
-          h("span", { class: "title" }, meta.title),
-          this.#playgroundLink(meta.tab),
-        ),
-        main,
-        // The findings view lists the diagnostics itself.
-        diagnostics.length && view !== "findings" ? this.#diagnostics(diagnostics) : null,
-        this.#source(diagnostics),
-      ),
-    );
+    this.#frame.setAttribute("aria-label", `kubeplay: ${meta.title}`);
+    this.#frame.replaceChildren();
+    fill(this.#frame, {}, [
+      h("header", {}, h("span", { class: "brand" }, "kubeplay"), h("span", { class: "title" }, meta.title), this.#playgroundLink(meta.tab)),
+      main,
+      // The findings view lists the diagnostics itself.
+      diagnostics.length && view !== "findings" ? this.#diagnostics(diagnostics) : null,
+      this.#source(diagnostics),
+    ]);
     this.dataset.state = failed ? "error" : "ready";
     if (this.renderedAt === null) this.renderedAt = performance.now();
     this.dispatchEvent(new CustomEvent("kube-play-render", { bubbles: true, detail: { view, ok: !failed } }));
@@ -838,17 +846,23 @@ function trafficGraph(graph) {
     const a = place.get(edge.from), b = place.get(edge.to);
     if (!a || !b || edge.from === edge.to) continue;
     let d;
+    const y1 = a.y + nodeHeight / 2, y2 = b.y + nodeHeight / 2;
     if (a.x === b.x) {
-      // Same column: an arc on the right side.
-      const x = a.x + nodeWidth, y1 = a.y + nodeHeight / 2, y2 = b.y + nodeHeight / 2;
-      const bulge = 24 + Math.abs(y2 - y1) / 6;
-      d = `M${x},${y1} C${x + bulge},${y1} ${x + bulge},${y2} ${x + 3},${y2}`;
+      // Same column: downwards on the right, upwards on the left, so a pair
+      // that talks both ways draws two arcs.
+      const down = y2 > y1;
+      const side = down ? a.x + nodeWidth : a.x;
+      const bulge = (down ? 1 : -1) * (22 + Math.abs(y2 - y1) / 6);
+      const tip = side + (down ? 3 : -3);
+      d = `M${side},${y1} C${side + bulge},${y1} ${side + bulge},${y2} ${tip},${y2}`;
     } else {
+      // Between columns: rightwards leave and arrive a little above the middle,
+      // leftwards a little below, so the two directions of a pair stay apart.
       const forward = a.x < b.x;
+      const lift = forward ? -5 : 5;
       const x1 = forward ? a.x + nodeWidth : a.x, x2 = forward ? b.x - 3 : b.x + nodeWidth + 3;
-      const y1 = a.y + nodeHeight / 2, y2 = b.y + nodeHeight / 2;
       const mid = (x1 + x2) / 2;
-      d = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+      d = `M${x1},${y1 + lift} C${mid},${y1 + lift} ${mid},${y2 + lift} ${x2},${y2 + lift}`;
     }
     arrows.push(
       s(
@@ -924,4 +938,9 @@ function stepChart(points, name, ghostName) {
   );
 }
 
-if (!customElements.get("kube-play")) customElements.define("kube-play", KubePlayElement);
+if (!customElements.get("kube-play")) {
+  // Start the engine before the elements upgrade and fetch their files, so its
+  // worker and wasm are the first requests on the wire.
+  if (document.querySelector("kube-play")) engine.start();
+  customElements.define("kube-play", KubePlayElement);
+}

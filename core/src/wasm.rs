@@ -19,7 +19,17 @@ fn json(value: &JsValue) -> Result<Value, String> {
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| "a value JSON cannot write (a function, a BigInt, a cycle)".to_owned())?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    serde_json::from_str(&text).map_err(|e| {
+        // JSON.stringify writes a lone surrogate as its `\uD800` escape, which
+        // serde_json (rightly) refuses; say what is wrong with the argument.
+        if e.to_string().contains("surrogate") {
+            "a string holds a lone UTF-16 surrogate (half of a surrogate pair), which is not Unicode text; \
+             String.prototype.toWellFormed() replaces it with U+FFFD"
+                .to_owned()
+        } else {
+            e.to_string()
+        }
+    })
 }
 
 fn to_js(answer: &Answer) -> JsValue {

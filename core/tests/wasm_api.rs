@@ -130,4 +130,8 @@ fn argument_errors_name_the_argument() {
     let function = js_sys::Function::new_no_args("return 1");
     let message = error(&wasm::graph(files(), function.into()));
     assert!(message.starts_with("graph: options: a value JSON cannot write"), "{message}");
+    // Half a surrogate pair is no Unicode text: said so, naming the argument.
+    let lone = js_sys::JSON::parse(r#""kind: Pod\n# \ud800""#).expect("a JS string");
+    let message = error(&wasm::analyze(lone));
+    assert!(message.starts_with("analyze: files: a string holds a lone UTF-16 surrogate"), "{message}");
 }

@@ -143,9 +143,13 @@ check("hostile input: diagnostics, never an exception", () => {
       }
     }
   }
-  // A lone surrogate is no Unicode text (serde_json refuses its JSON escape):
-  // an argument error, not an exception.
-  assert.match(kubeplay.analyze("kind: Pod\n# \uD800").error, /^analyze: files: /);
+  // A lone surrogate is no Unicode text: an argument error saying so, not an
+  // exception; toWellFormed(), as the message suggests, makes it text.
+  assert.match(
+    kubeplay.analyze("kind: Pod\n# \uD800").error,
+    /^analyze: files: a string holds a lone UTF-16 surrogate \(half of a surrogate pair\), which is not Unicode text/,
+  );
+  assert.equal(kubeplay.analyze("kind: Pod\n# \uD800".toWellFormed()).ok, true);
   const broken = kubeplay.analyze("kind: [");
   assert.ok(broken.diagnostics.some((d) => d.severity === "error"), JSON.stringify(broken.diagnostics));
 });
