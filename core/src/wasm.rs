@@ -20,9 +20,9 @@ fn json(value: &JsValue) -> Result<Value, String> {
         .and_then(|s| s.as_string())
         .ok_or_else(|| "a value JSON cannot write (a function, a BigInt, a cycle)".to_owned())?;
     serde_json::from_str(&text).map_err(|e| {
-        // JSON.stringify writes a lone surrogate as its `\uD800` escape, which
-        // serde_json (rightly) refuses; say what is wrong with the argument.
-        if e.to_string().contains("surrogate") {
+        // serde_json (rightly) refuses the escape; its message depends on where
+        // the half pair sits, so say what is wrong with the argument instead.
+        if has_lone_surrogate(&text) {
             "a string holds a lone UTF-16 surrogate (half of a surrogate pair), which is not Unicode text; \
              String.prototype.toWellFormed() replaces it with U+FFFD"
                 .to_owned()
@@ -30,6 +30,28 @@ fn json(value: &JsValue) -> Result<Value, String> {
             e.to_string()
         }
     })
+}
+
+/// Whether JSON written by `JSON.stringify` escapes a surrogate: it writes a
+/// lone one as `\uD800`-style escape and a whole pair as the character itself.
+fn has_lone_surrogate(json: &str) -> bool {
+    let bytes = json.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&b'u') {
+            let hex = json.get(i + 2..i + 6).and_then(|h| u16::from_str_radix(h, 16).ok());
+            if hex.is_some_and(|unit| (0xD800..=0xDFFF).contains(&unit)) {
+                return true;
+            }
+        }
+        // Skip the escaped character (an escaped backslash is not an escape).
+        i += 2;
+    }
+    false
 }
 
 fn to_js(answer: &Answer) -> JsValue {
