@@ -89,19 +89,29 @@ fn declare<T: TS + 'static + ?Sized>(out: &mut Out) -> bool {
     true
 }
 
-/// Declares `T` and every type its declaration names, depth first.
+/// Declares `T` and every type its declaration names, depth first, the names of
+/// each type in alphabetical order: ts-rs visits them in the order of a
+/// `HashSet` in its derive, which changes from one compilation to the next,
+/// and `index.d.ts` is to be the same on every build.
 fn declare_all<T: TS + 'static + ?Sized>(out: &mut Out) {
-    struct Visitor<'a>(&'a mut Out);
-    impl TypeVisitor for Visitor<'_> {
+    /// A type's TypeScript name, and what declares it.
+    type Dependency = (String, fn(&mut Out));
+    struct Dependencies(Vec<Dependency>);
+    impl TypeVisitor for Dependencies {
         fn visit<U: TS + 'static + ?Sized>(&mut self) {
             // Types without a declaration of their own (strings, arrays, maps) name none.
             if U::output_path().is_some() {
-                declare_all::<U>(self.0);
+                self.0.push((U::ident(&config()), declare_all::<U>));
             }
         }
     }
     if declare::<T>(out) {
-        T::visit_dependencies(&mut Visitor(out));
+        let mut dependencies = Dependencies(Vec::new());
+        T::visit_dependencies(&mut dependencies);
+        crate::sort::sort_by(&mut dependencies.0, |a, b| a.0.cmp(&b.0));
+        for (_, declare) in dependencies.0 {
+            declare(out);
+        }
     }
 }
 
