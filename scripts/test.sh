@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
 # the JS API under wasm-bindgen-test in headless Chromium, the npm package (built,
-# imported in Node against the CLI and in Chromium, its declarations under tsc),
+# imported in Node against the CLI and in Chromium, its declarations under tsc,
+# the CLI's JSON documents type-checked against them),
 # and the browser
 # end-to-end tests against the built site (opt-in: KUBEPLAY_BROWSER=1, set here),
 # every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
@@ -41,7 +42,7 @@ cargo test --workspace --locked
 step "JS API in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 cargo test -p kubeplay-core --features wasm --target wasm32-unknown-unknown --locked --test wasm_api
 
-step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer"
+step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer and the CLI's documents"
 bash scripts/build-npm.sh
 cargo build -p kubeplay-cli --locked
 # The package as a user gets it: packed, installed (offline) into a scratch
@@ -51,10 +52,14 @@ rm -rf "$consumer" && mkdir -p "$consumer"
 (cd target/npm/kubeplay && npm pack --silent --pack-destination ../consumer >/dev/null)
 printf '{ "private": true, "type": "module" }\n' > "$consumer/package.json"
 npm install --prefix "$consumer" --offline --no-audit --no-fund --no-save "$consumer"/kubeplay-*.tgz
-cp tests/npm/consumer.ts tests/npm/tsconfig.json "$consumer/"
+cp tests/npm/consumer.ts tests/npm/tsconfig.json tests/npm/tsconfig.values.json "$consumer/"
 node tests/npm/node-check.mjs "$consumer" "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
 python3 tests/npm/browser-check.py
 tsc -p "$consumer"
+# The declarations held to what the CLI prints: its JSON documents on every
+# example, each typed as the package declares that function's value.
+python3 tests/npm/values.py "${CARGO_TARGET_DIR:-target}/debug/kubeplay" "$consumer/values.ts"
+tsc -p "$consumer/tsconfig.values.json"
 
 step "fuzz targets, ${KUBEPLAY_FUZZ_SECONDS:-10} s each (scripts/fuzz.sh; long campaigns by hand)"
 bash scripts/fuzz.sh "${KUBEPLAY_FUZZ_SECONDS:-10}"
