@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native tests (core, CLI, conformance),
 # the npm package (built, imported in Node against the CLI and in Chromium, its
-# declarations under tsc), the browser end-to-end tests against the built site
-# and the package's <kube-play> docs page (opt-in: KUBEPLAY_BROWSER=1, set here),
-# the JS API under wasm-bindgen-test in headless Chromium,
+# declarations under tsc, the CLI's JSON documents type-checked against them),
+# the browser end-to-end tests against the built site and the package's
+# <kube-play> docs page (opt-in: KUBEPLAY_BROWSER=1, set here), the JS API
+# under wasm-bindgen-test in headless Chromium,
 # every fuzz target for a short bounded time (KUBEPLAY_FUZZ_SECONDS, default 10),
 # then the page weight against its ceiling and aim. Installs what is missing first. It
 # writes no tracked file.
@@ -35,7 +36,7 @@ trunk build index.html --release
 export KUBEPLAY_DIST="$PWD/dist"
 export KUBEPLAY_BROWSER=1
 
-step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer"
+step "npm package: build, import in Node against the CLI and in Chromium, tsc on a sample consumer and the CLI's documents"
 bash scripts/build-npm.sh
 # The browser suite's docs page (tests/tests/e2e_embedding.rs) uses this build.
 export KUBEPLAY_NPM="$PWD/target/npm/kubeplay"
@@ -47,10 +48,14 @@ rm -rf "$consumer" && mkdir -p "$consumer"
 (cd target/npm/kubeplay && npm pack --silent --pack-destination ../consumer >/dev/null)
 printf '{ "private": true, "type": "module" }\n' > "$consumer/package.json"
 npm install --prefix "$consumer" --offline --no-audit --no-fund --no-save "$consumer"/kubeplay-*.tgz
-cp tests/npm/consumer.ts tests/npm/element.ts tests/npm/tsconfig.json "$consumer/"
+cp tests/npm/consumer.ts tests/npm/element.ts tests/npm/tsconfig.json tests/npm/tsconfig.values.json "$consumer/"
 node tests/npm/node-check.mjs "$consumer" "${CARGO_TARGET_DIR:-target}/debug/kubeplay"
 python3 tests/npm/browser-check.py
 tsc -p "$consumer"
+# The declarations held to what the CLI prints: its JSON documents on every
+# example, each typed as the package declares that function's value.
+python3 tests/npm/values.py "${CARGO_TARGET_DIR:-target}/debug/kubeplay" "$consumer/values.ts"
+tsc -p "$consumer/tsconfig.values.json"
 
 step "native tests (core, cli, web units, conformance, browser end-to-end)"
 cargo test --workspace --locked

@@ -11,7 +11,14 @@ fn main() -> ExitCode {
         eprintln!("usage: typescript OUT.d.ts");
         return ExitCode::FAILURE;
     };
-    if let Err(e) = std::fs::write(&out, kubeplay_core::typescript::declarations()) {
+    let declarations = match kubeplay_core::typescript::declarations() {
+        Ok(declarations) => declarations,
+        Err(e) => {
+            eprintln!("typescript: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = std::fs::write(&out, declarations) {
         eprintln!("cannot write {}: {e}", out.to_string_lossy());
         return ExitCode::FAILURE;
     }

@@ -53,6 +53,8 @@ impl fmt::Display for QuantityError {
 impl std::error::Error for QuantityError {}
 
 /// A parsed quantity. Equality and ordering compare exact values, whatever the format.
+/// Serialised as its canonical text (`"500m"`, `"1Gi"`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Clone, Debug)]
 pub struct Quantity {
     mantissa: i128,

@@ -8,6 +8,8 @@ use crate::model::Kind;
 use crate::source::Location;
 
 /// One loaded object, as listed in reports.
+// TypeScript: declared as `render::contract::shapes::ObjectSummary` (the location keys its contract prints).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "crate::render::contract::shapes::ObjectSummary"))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ObjectSummary {
     pub kind: Kind,
@@ -20,6 +22,7 @@ pub struct ObjectSummary {
     pub location: Location,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Report {
     /// The kubeplay version that produced the report.
@@ -27,6 +30,7 @@ pub struct Report {
     pub objects: Vec<ObjectSummary>,
     /// Loading, NetworkPolicy and admission findings; the contract prints them
     /// without `area` and `fix`.
+    #[cfg_attr(feature = "ts", ts(as = "Vec<crate::render::contract::diagnostics::Contract<'static>>"))]
     #[serde(with = "crate::render::contract::diagnostics")]
     pub diagnostics: Vec<Diagnostic>,
     /// NetworkPolicy reachability summary; its lint findings are in `diagnostics`.

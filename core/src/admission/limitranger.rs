@@ -25,16 +25,22 @@ pub struct LimitItem {
 /// One item of a LimitRange as an admit decision reports it: the lists it
 /// has, and for Container items `default` and `defaultRequest` even when empty.
 /// Fields in name order, as the JSON contract has always listed them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct EffectiveLimit {
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default: Option<ResourceList>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(rename = "defaultRequest", skip_serializing_if = "Option::is_none", default)]
     pub default_request: Option<ResourceList>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub max: Option<ResourceList>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(rename = "maxLimitRequestRatio", skip_serializing_if = "Option::is_none", default)]
     pub max_limit_request_ratio: Option<ResourceList>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub min: Option<ResourceList>,
     #[serde(rename = "type")]

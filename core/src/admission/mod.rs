@@ -30,12 +30,14 @@ pub const MAX_SIMULATED_PODS: usize = 20_000;
 
 /// `kubeplay admit` output and `Report.admission`: one decision per object in
 /// input order (a workload's pods follow it), then every quota's final usage.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Admission {
     pub objects: Vec<Decision>,
     pub quotas: Vec<QuotaUsage>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -44,6 +46,7 @@ pub enum Outcome {
 }
 
 /// The API status reason of a rejection: 403 Forbidden (admission) or 422 Invalid (validation).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reason {
     Forbidden,
@@ -51,6 +54,7 @@ pub enum Reason {
 }
 
 /// What the API server answers to the create of one object.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Decision {
     pub kind: Kind,
@@ -68,6 +72,7 @@ pub struct Decision {
 }
 
 /// Resources after defaulting, as a decision reports them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Effective {
@@ -78,6 +83,7 @@ pub enum Effective {
 }
 
 /// One container's requests and limits.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct ContainerResources {
     pub limits: ResourceList,
@@ -85,6 +91,7 @@ pub struct ContainerResources {
 }
 
 /// One quota's hard limits and final usage.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct QuotaUsage {
     pub namespace: String,

@@ -41,6 +41,7 @@ macro_rules! kinds {
         }
 
         /// Every supported kind. Serialised as its name (`"Pod"`).
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Kind {
             $( $variant, )*

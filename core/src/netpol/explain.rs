@@ -93,16 +93,19 @@ impl From<CidrError> for ExplainError {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct PolicyRef {
     /// `namespace/name` of the NetworkPolicy.
     pub policy: String,
     #[serde(serialize_with = "crate::render::contract::explanation")]
+    #[cfg_attr(feature = "ts", ts(as = "crate::render::contract::shapes::ExplanationLocation"))]
     pub location: Location,
 }
 
 /// One rule that allowed the traffic: which peer and which port entry matched
 /// (`None` when the rule has no peers, or no ports, and so matches all).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct RuleMatch {
     pub policy: String,
@@ -110,10 +113,12 @@ pub struct RuleMatch {
     pub peer: Option<usize>,
     pub port: Option<usize>,
     #[serde(serialize_with = "crate::render::contract::explanation")]
+    #[cfg_attr(feature = "ts", ts(as = "crate::render::contract::shapes::ExplanationLocation"))]
     pub location: Location,
     pub text: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct SideExplanation {
     pub direction: Direction,
@@ -129,6 +134,7 @@ pub struct SideExplanation {
 }
 
 /// What decided a verdict.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum DecidedBy {
@@ -140,6 +146,7 @@ pub enum DecidedBy {
     Policies,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Explanation {
     pub from: String,

@@ -15,6 +15,7 @@ use crate::diagnostic::{Area, Diagnostic, FieldError, Severity};
 use crate::model::Inventory;
 use crate::source::Origin;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {

@@ -116,6 +116,7 @@ pub fn services(engine: &Engine, inventory: &Inventory) -> Vec<ServiceInfo> {
 }
 
 /// One hop through a Service, attached to an explanation.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ServiceHop {
     pub service: String,
@@ -180,6 +181,7 @@ pub fn explain_via_service(
 
 /// One backend's explanation when the destination is a Service: the
 /// `kubeplay explain --format json` list entry.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct ServiceExplanation {
     pub via_service: ServiceHop,
@@ -188,6 +190,7 @@ pub struct ServiceExplanation {
 
 /// What `explain` answers: one explanation, or one per backend when the
 /// destination names a Service (`ns/name[Service]`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ConnectionExplanation {

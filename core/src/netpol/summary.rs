@@ -18,6 +18,7 @@ pub const SUMMARY_ENDPOINT_LIMIT: usize = 300;
 /// At most this many Service flows are listed.
 pub const SERVICE_FLOW_LIMIT: usize = 1000;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct NetpolSummary {
     /// Pods and workloads taking part (terminated pods left out).
@@ -41,6 +42,7 @@ pub struct NetpolSummary {
     pub truncated: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct NamespaceDefaultDeny {
     pub namespace: String,
@@ -48,6 +50,7 @@ pub struct NamespaceDefaultDeny {
     pub egress: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct EndpointReach {
     pub id: String,

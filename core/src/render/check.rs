@@ -10,22 +10,26 @@ use crate::security::psp::PspEvaluation;
 use crate::security::{LevelVerdict, SecuritySection};
 use crate::source::Location;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckOutput<'a> {
     pub workloads: Vec<CheckWorkload<'a>>,
     /// Objects that are not workloads and have best-practice findings; the
     /// key is absent when there are none.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub objects: Vec<CheckObject<'a>>,
 }
 
 /// A Service, PodDisruptionBudget or HorizontalPodAutoscaler with findings.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckObject<'a> {
     pub id: &'a str,
     pub findings: Vec<CheckFinding<'a>>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckWorkload<'a> {
     pub id: &'a str,
@@ -35,18 +39,21 @@ pub struct CheckWorkload<'a> {
     pub findings: Vec<CheckFinding<'a>>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckPss<'a> {
     pub baseline: CheckLevel<'a>,
     pub restricted: CheckLevel<'a>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckLevel<'a> {
     pub pass: bool,
     pub failing: &'a [String],
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckPssMessages<'a> {
     pub baseline: Option<&'a str>,
@@ -60,6 +67,8 @@ impl<'a> CheckLevel<'a> {
 }
 
 /// A best-practice finding: `id, severity, message, file, doc, line, column, fix`.
+// TypeScript: declared as `contract::shapes::CheckFinding` (the location keys it prints).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "super::contract::shapes::CheckFinding"))]
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CheckFinding<'a> {
     pub id: &'a str,

@@ -117,8 +117,11 @@ pub mod diagnostics {
 pub mod practice_findings {
     use super::*;
 
+    /// One best-practice finding as the contracts list it (named
+    /// `PracticeFinding` in the npm package's TypeScript declarations).
     #[derive(Serialize)]
-    struct Contract<'a> {
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PracticeFinding"))]
+    pub struct Contract<'a> {
         id: &'a str,
         severity: Severity,
         message: &'a str,
@@ -153,5 +156,106 @@ pub mod practice_findings {
             .into_iter()
             .map(|f| Diagnostic::new(Area::Security, f.severity, &f.id, f.message, f.location).with_fix(&f.fix))
             .collect())
+    }
+}
+
+/// The TypeScript declarations (feature `ts`, `crate::typescript`) of the
+/// contract types whose location keys are one of the shapes above: ts-rs reads
+/// `flatten` but not `serialize_with`, so each holder declares itself
+/// `#[ts(as = …)]` one of these, field for field its serde form with the
+/// location's keys as the contract prints them. `scripts/test.sh` type-checks
+/// the CLI's documents against the declarations, which catches a drift.
+#[cfg(feature = "ts")]
+pub mod shapes {
+    use ts_rs::TS;
+
+    use crate::diagnostic::Severity;
+    use crate::model::Kind;
+    use crate::security::LevelVerdict;
+    use crate::security::admission::AdmissionOutcome;
+    use crate::security::psp::PspDecision;
+
+    /// [`super::object_start`].
+    #[derive(TS)]
+    pub struct ObjectStart {
+        pub file: String,
+        pub doc: usize,
+        pub line: usize,
+    }
+
+    /// [`super::file_line`].
+    #[derive(TS)]
+    pub struct FileLine {
+        pub file: String,
+        pub line: usize,
+    }
+
+    /// [`super::check_finding`].
+    #[derive(TS)]
+    pub struct FindingStart {
+        pub file: String,
+        pub doc: usize,
+        pub line: usize,
+        pub column: usize,
+    }
+
+    /// [`super::explanation`]: where a policy, rule or Service of an
+    /// explanation is.
+    #[derive(TS)]
+    pub struct ExplanationLocation {
+        pub file: String,
+        pub line: usize,
+        pub column: usize,
+        pub end_line: usize,
+        pub path: Option<String>,
+    }
+
+    /// `crate::report::ObjectSummary`.
+    #[derive(TS)]
+    pub struct ObjectSummary {
+        pub kind: Kind,
+        #[ts(rename = "apiVersion")]
+        pub api_version: String,
+        pub namespace: Option<String>,
+        pub name: String,
+        #[ts(flatten)]
+        pub location: ObjectStart,
+    }
+
+    /// `crate::security::WorkloadSecurity`.
+    #[derive(TS)]
+    pub struct WorkloadSecurity {
+        pub id: String,
+        pub kind: Kind,
+        pub namespace: String,
+        pub name: String,
+        #[ts(flatten)]
+        pub location: ObjectStart,
+        pub baseline: LevelVerdict,
+        pub restricted: LevelVerdict,
+        pub admission: AdmissionOutcome,
+        pub api_warnings: Vec<String>,
+        pub psp: Option<PspDecision>,
+        pub findings: Vec<super::practice_findings::Contract<'static>>,
+    }
+
+    /// `crate::security::PolicySummary`.
+    #[derive(TS)]
+    pub struct PolicySummary {
+        pub name: String,
+        #[ts(flatten)]
+        pub location: FileLine,
+        pub problems: Vec<String>,
+    }
+
+    /// `crate::render::check::CheckFinding`.
+    #[derive(TS)]
+    pub struct CheckFinding {
+        pub id: String,
+        pub severity: Severity,
+        pub message: String,
+        #[ts(flatten)]
+        pub location: FindingStart,
+        pub fix: String,
     }
 }

@@ -10,22 +10,27 @@ use serde::Serialize;
 use crate::scaling::hpa::controller::Condition;
 use crate::scaling::hpa::simulation::{QuotaRefusal, Step, Timeline};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HpaReport"))]
 #[derive(Serialize, Debug)]
 pub struct HpaJson<'a> {
     pub hpa: Option<HpaName<'a>>,
     /// The target's id (`default/api[Deployment]`).
     pub target: Option<String>,
+    /// The HPA's `spec.behavior` as given (a Kubernetes object).
+    #[cfg_attr(feature = "ts", ts(type = "JsonValue"))]
     pub behavior: Option<&'a HorizontalPodAutoscalerBehavior>,
     pub steps: Vec<StepJson<'a>>,
     pub summary: SummaryJson,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Debug)]
 pub struct HpaName<'a> {
     pub namespace: &'a str,
     pub name: &'a str,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HpaStep"))]
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct StepJson<'a> {
@@ -39,6 +44,7 @@ pub struct StepJson<'a> {
     pub quota: Option<&'a QuotaRefusal>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HpaMetric"))]
 #[derive(Serialize, Debug)]
 pub struct MetricJson<'a> {
     pub name: &'a str,
@@ -52,6 +58,7 @@ pub struct MetricJson<'a> {
 }
 
 /// The three conditions the controller sets, `null` until first set.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HpaConditions"))]
 #[derive(Serialize, Debug)]
 pub struct ConditionsJson<'a> {
     #[serde(rename = "AbleToScale")]
@@ -62,12 +69,14 @@ pub struct ConditionsJson<'a> {
     pub scaling_limited: Option<ConditionJson<'a>>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HpaCondition"))]
 #[derive(Serialize, Debug)]
 pub struct ConditionJson<'a> {
     pub status: &'a str,
     pub reason: &'a str,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HpaSummary"))]
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct SummaryJson {

@@ -92,10 +92,19 @@ pub fn failover(report: &FailoverReport) -> Result<String, Error> {
     pretty(&report.to_json())
 }
 
+/// What `disrupt` and `failover` print for input their lab cannot run on.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Refusal<'a> {
+    /// Why the lab cannot run: the first error of a manifest that did not
+    /// load, or what is wrong with the scenario or the GlobalLoadBalancer.
+    pub error: &'a str,
+}
+
 /// `{"error": …}` on one line: what `disrupt` and `failover` print for input
 /// their lab cannot run on.
 pub fn refusal(message: &str) -> Result<String, Error> {
-    serde_json::to_string(&serde_json::json!({ "error": message }))
+    serde_json::to_string(&Refusal { error: message })
 }
 
 /// `kubeplay diff`: `{"changes", "endpoints"}` on one line.
@@ -108,8 +117,17 @@ pub fn fix(report: &FixReport) -> Result<String, Error> {
     serde_json::to_string(report)
 }
 
+/// `kubeplay generate --format json`.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GeneratedPolicies<'a> {
+    /// The NetworkPolicies, as `netpol::generate` builds them (`serde_json`
+    /// values; their TypeScript declaration is written by hand in `typescript.rs`).
+    #[cfg_attr(feature = "ts", ts(type = "GeneratedPolicy[]"))]
+    pub policies: Vec<&'a serde_json::Value>,
+}
+
 /// `kubeplay generate --format json`: `{"policies": [...]}`.
 pub fn generate(generated: &[Generated]) -> Result<String, Error> {
-    let policies: Vec<&serde_json::Value> = generated.iter().map(|g| &g.policy).collect();
-    pretty(&serde_json::json!({ "policies": policies }))
+    pretty(&GeneratedPolicies { policies: generated.iter().map(|g| &g.policy).collect() })
 }

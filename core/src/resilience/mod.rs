@@ -42,6 +42,7 @@ use crate::model::{Inventory, Kind, Loaded, Object};
 use crate::netpol::selector::Selector;
 
 /// The effective settings (§8.1), as the report prints them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ChaosSettings"))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {

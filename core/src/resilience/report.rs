@@ -9,23 +9,31 @@ use serde::Serialize;
 use super::Settings;
 
 /// One thing that happened, at second `t`. Only the fields that apply are set.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ChaosEvent"))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub t: i64,
     #[serde(rename = "type")]
     pub kind: &'static str,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pod: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -54,6 +62,7 @@ impl Event {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "EvictionCause"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cause {
     pub reason: String,
@@ -61,6 +70,7 @@ pub struct Cause {
 }
 
 /// One call of the Eviction API (§3).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvictionRecord {
@@ -78,10 +88,12 @@ pub struct EvictionRecord {
     pub message: Option<String>,
     pub causes: Vec<Cause>,
     /// The node whose drain made the call.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drain: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DrainFlags {
@@ -102,6 +114,7 @@ pub enum Stream {
 }
 
 /// One `kubectl drain` (§4) with what it printed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DrainRecord {
@@ -134,6 +147,7 @@ pub struct DrainLine {
 }
 
 /// One scheduling decision (§7).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SchedulingRecord {
     pub t: i64,
@@ -142,12 +156,14 @@ pub struct SchedulingRecord {
     pub node: Option<String>,
     pub message: Option<String>,
     /// Each node that failed, with the reasons of its first failing filter.
+    #[cfg_attr(feature = "ts", ts(as = "BTreeMap<String, Vec<String>>"))]
     pub filters: BTreeMap<String, Reasons>,
 }
 
 /// The reasons of a node's first failing filter (upstream's fixed texts).
 pub type Reasons = std::borrow::Cow<'static, [&'static str]>;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertRecord {
@@ -160,6 +176,7 @@ pub struct AlertRecord {
     pub active_since: Option<i64>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PodRow {
     pub namespace: String,
@@ -170,16 +187,19 @@ pub struct PodRow {
     pub deleting: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PdbCondition"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Condition {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub status: &'static str,
     pub reason: &'static str,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PdbEvent {
     #[serde(rename = "type")]
@@ -189,6 +209,7 @@ pub struct PdbEvent {
 }
 
 /// A PodDisruptionBudget's status as the disruption controller writes it (§2).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PdbRow {
@@ -204,6 +225,7 @@ pub struct PdbRow {
     pub events: Vec<PdbEvent>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NodeRow {
     pub name: String,
@@ -216,6 +238,7 @@ pub struct NodeRow {
     pub machine_up: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkloadRow {
@@ -229,6 +252,7 @@ pub struct WorkloadRow {
 }
 
 /// `STATE` of the contract: what the API shows at second `t`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StateRow {
     pub t: i64,
@@ -239,6 +263,7 @@ pub struct StateRow {
 }
 
 /// The whole `kubeplay disrupt` report (§10).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Disruption {
     pub settings: Settings,

@@ -21,6 +21,7 @@ pub const WARN_LEVEL_LABEL: &str = "pod-security.kubernetes.io/warn";
 pub const WARN_VERSION_LABEL: &str = "pod-security.kubernetes.io/warn-version";
 
 /// One mode's level and version.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelVersion {
     pub level: Level,
@@ -34,6 +35,7 @@ impl std::fmt::Display for LevelVersion {
 }
 
 /// The policy a namespace's labels select, after upstream's fallbacks.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamespacePolicy {
     pub enforce: LevelVersion,
@@ -111,6 +113,7 @@ impl NamespacePolicy {
 }
 
 /// What happens when the object is applied in its namespace.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdmissionOutcome {
     /// `enforce` level:version, and whether the request is rejected (Pods only).

@@ -38,6 +38,7 @@ impl Default for Options {
 }
 
 /// A failing PSS check located in its file.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocatedFailure {
     pub id: String,
@@ -49,6 +50,7 @@ pub struct LocatedFailure {
 }
 
 /// One level's verdict for a workload, with locations.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelVerdict {
     pub pass: bool,
@@ -59,6 +61,8 @@ pub struct LevelVerdict {
 }
 
 /// Everything the security analysis says about one Pod or workload template.
+// TypeScript: declared as `render::contract::shapes::WorkloadSecurity` (the location keys its contract prints).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "crate::render::contract::shapes::WorkloadSecurity"))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkloadSecurity {
     /// `ns/name` for Pods, `ns/name[Kind]` for workloads.
@@ -85,6 +89,8 @@ pub struct WorkloadSecurity {
 }
 
 /// A PodSecurityPolicy of the input and the API validation problems of the object.
+// TypeScript: declared as `render::contract::shapes::PolicySummary` (the location keys its contract prints).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "crate::render::contract::shapes::PolicySummary"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySummary {
     pub name: String,
@@ -96,6 +102,7 @@ pub struct PolicySummary {
 }
 
 /// A namespace whose labels select a Pod Security policy.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamespaceSecurity {
     pub name: String,
@@ -107,6 +114,7 @@ pub struct NamespaceSecurity {
 }
 
 /// The `security` section of the report.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecuritySection {
     pub pss_version: PolicyVersion,
@@ -121,6 +129,7 @@ pub struct SecuritySection {
     /// Best-practice findings of objects that are not workloads (Services,
     /// PodDisruptionBudgets, HorizontalPodAutoscalers), objects without
     /// findings left out.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objects: Vec<practices::ObjectFindings>,
 }

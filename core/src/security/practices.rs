@@ -14,6 +14,7 @@ use crate::netpol::Engine;
 use crate::netpol::policy::DefaultDeny;
 
 /// A rule of the catalogue.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
@@ -1207,12 +1208,14 @@ fn network_policy_coverage(sink: &mut Sink<'_, '_>, network: &NetworkContext<'_>
 // `hpa-target-missing`, each said once, where its analysis lives.
 
 /// The best-practice findings of one object that is not a workload.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectFindings {
     /// `ns/name[Kind]`.
     pub id: String,
     pub kind: Kind,
     #[serde(with = "crate::render::contract::practice_findings")]
+    #[cfg_attr(feature = "ts", ts(as = "Vec<crate::render::contract::practice_findings::Contract<'static>>"))]
     pub findings: Vec<Diagnostic>,
 }
 

@@ -46,6 +46,7 @@ pub struct PspGrants {
 }
 
 /// How a pod came to the policies it may use, for the report.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyAccess {
     /// Every given policy counts: the input has no Role or ClusterRole granting `use`.

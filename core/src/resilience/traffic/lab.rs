@@ -17,6 +17,7 @@ use crate::resilience::report::{Event, StateRow};
 use crate::resilience::scenario::ChaosScenarioSpec;
 use crate::resilience::{Disruption, Options, simulate};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthCheckReport {
@@ -27,6 +28,7 @@ pub struct HealthCheckReport {
 
 /// The report's `cluster`: the disruption lab's `final` STATE and `events`,
 /// the very types `kubeplay disrupt` prints (`disruption.md §10`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClusterReport {
     #[serde(rename = "final")]
@@ -34,6 +36,7 @@ pub struct ClusterReport {
     pub events: Vec<Event>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailoverReport {

@@ -24,6 +24,7 @@ const ENVOY_DEFAULT_PANIC_PERCENT: u64 = 50;
 const ISTIO_DEFAULT_MAX_EJECTION_PERCENT: u64 = 10;
 
 /// One Envoy priority level of the report.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PriorityReport {
     pub priority: usize,
@@ -37,6 +38,7 @@ pub struct PriorityReport {
 }
 
 /// One DestinationRule seen from one mesh client (`mesh[]`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MeshReport {

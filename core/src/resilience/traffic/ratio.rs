@@ -9,7 +9,8 @@ use std::ops::{Add, Div, Mul, Sub};
 
 use serde::{Serialize, Serializer};
 
-/// `num / den`, reduced, `den > 0`.
+/// `num / den`, reduced, `den > 0`. Serialised as a JSON number (six decimals at most).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Ratio {
     num: i128,

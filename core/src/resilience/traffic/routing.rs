@@ -11,6 +11,7 @@ use super::ratio::Ratio;
 use super::timeline::{EndpointHistory, EndpointTimeline, PRE_START};
 
 /// One backend region at one instant (`regions[]` of the JSON contract).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionObservation {
@@ -30,6 +31,7 @@ pub struct RegionObservation {
 }
 
 /// Where one user region's demand goes at one instant (`routing[]`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRouting {
@@ -43,6 +45,7 @@ pub struct UserRouting {
 }
 
 /// The lab at one observed instant (`timeline[]`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Observation {
@@ -54,6 +57,7 @@ pub struct Observation {
 }
 
 /// One backend region that stopped being up (`failover[]`, §8).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailoverSummary {

@@ -139,6 +139,7 @@ pub struct StepMetric {
 }
 
 /// Pods a scale-up asked for that quota refused.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuotaRefusal {
     pub requested: i32,

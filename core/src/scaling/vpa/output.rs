@@ -9,6 +9,7 @@ use super::estimator::ContainerRecommendation;
 use super::simulation::quantities;
 
 /// `{"namespace", "name"}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VpaId {
     pub namespace: String,
@@ -16,12 +17,14 @@ pub struct VpaId {
 }
 
 /// `status.recommendation` with canonical quantities.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecommendationOutput {
     #[serde(rename = "containerRecommendations")]
     pub container_recommendations: Vec<ContainerRecommendationOutput>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerRecommendationOutput {
@@ -51,6 +54,7 @@ impl RecommendationOutput {
 }
 
 /// The updater's verdict on one pod.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateOutput {
@@ -66,6 +70,7 @@ pub struct UpdateOutput {
 }
 
 /// One pod: what admission writes into it if (re)created now, and the updater's verdict.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PodOutput {
     pub name: String,
@@ -76,6 +81,7 @@ pub struct PodOutput {
 }
 
 /// One VPA's result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VpaOutput {
@@ -157,6 +163,7 @@ impl VpaOutput {
 }
 
 /// The whole output: one object for one VPA, else `{"vpas": [...]}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VpaReport"))]
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(untagged)]
 pub enum VpaJson<'a> {

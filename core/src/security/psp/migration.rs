@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The migration view: for each PSP field, the PSS level and check that covers it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MigrationRow {
     pub field: String,

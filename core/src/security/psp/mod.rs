@@ -58,6 +58,7 @@ pub struct PolicyRef<'a> {
 }
 
 /// One policy's verdict on one pod.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PspEvaluation {
     pub policy: String,
@@ -72,6 +73,7 @@ pub struct PspEvaluation {
     /// This policy is the one the admission plugin would pick.
     pub chosen: bool,
     /// The pod after this policy's defaults (only when it changed something).
+    #[cfg_attr(feature = "ts", ts(type = "JsonValue"))]
     pub mutated_pod: Option<serde_json::Value>,
     /// Why the admission plugin cannot build a provider from this policy (e.g.
     /// `ranges must be supplied for MustRunAs`): it is skipped, never admits.
@@ -89,6 +91,7 @@ fn authorized_by_default() -> bool {
 }
 
 /// The decision over all policies for one pod.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PspDecision {
     pub evaluations: Vec<PspEvaluation>,
@@ -96,6 +99,7 @@ pub struct PspDecision {
     /// `pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [...]`.
     pub rejection: Option<String>,
     /// The pod as admitted (mutations applied, `kubernetes.io/psp` annotation set).
+    #[cfg_attr(feature = "ts", ts(type = "JsonValue"))]
     pub mutated_pod: Option<serde_json::Value>,
     /// How the usable policies were chosen (RBAC `use`, or all assumed usable).
     #[serde(default)]

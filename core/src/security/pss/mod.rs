@@ -52,6 +52,7 @@ use visitor::PodView;
 pub use crate::version::PSS_NEWEST_POLICY_MINOR as NEWEST_POLICY_MINOR;
 
 /// A Pod Security Standards level.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -87,6 +88,7 @@ impl fmt::Display for Level {
 }
 
 /// A policy version: `latest` or `v1.N`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyVersion {
     Latest,
