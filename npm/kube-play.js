@@ -912,7 +912,8 @@ function trafficGraph(graph) {
 /** A step chart of `points` ({t, value, ghost}) over time. */
 function stepChart(points, name, ghostName) {
   if (!points.length) return h("p", { class: "empty" }, "No steps.");
-  const width = 640, height = 180, left = 36, bottom = 24, top = 10;
+  // Drawn at about the width it shows at, scaled (not stretched) to fit.
+  const width = 900, height = 200, left = 36, bottom = 24, top = 10;
   const tMax = Math.max(...points.map((p) => p.t), 1);
   const vMax = Math.max(...points.flatMap((p) => [p.value, p.ghost ?? 0]), 1);
   const x = (t) => left + (t / tMax) * (width - left - 10);
@@ -927,7 +928,7 @@ function stepChart(points, name, ghostName) {
     { class: "scroll" },
     s(
       "svg",
-      { class: "chart", viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", role: "img", "aria-label": `${name} over ${tMax} seconds` },
+      { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${name} over ${tMax} seconds` },
       ticks.map((v) => [s("line", { class: "tick", x1: left, x2: width - 10, y1: y(v), y2: y(v) }), s("text", { class: "axis", x: left - 6, y: y(v) + 4 }, v)]),
       s("text", { class: "axis time", x: width - 10, y: height - 6 }, `${tMax} s`),
       s("text", { class: "axis time start", x: left, y: height - 6 }, "0 s"),
