@@ -145,6 +145,12 @@ export class KubePlayElement extends HTMLElement {
   renderedAt = null;
   #root;
   #frame;
+  #source = null;
+  #editor = null;
+  /** The header, view and diagnostics drawn last, replaced on the next drawing. */
+  #parts = null;
+  /** The text came from outside (content, `src`), not from the reader's typing. */
+  #outside = false;
   #text = "";
   #run = 0;
   #typing = null;
@@ -199,6 +205,7 @@ export class KubePlayElement extends HTMLElement {
 
   async #load() {
     const run = ++this.#run;
+    this.#outside = true;
     if (this.hasAttribute("src")) {
       const url = new URL(this.getAttribute("src"), document.baseURI);
       if (url.origin !== location.origin) {
@@ -285,14 +292,22 @@ export class KubePlayElement extends HTMLElement {
         return !seen.has(key) && seen.add(key);
       });
     this.#frame.setAttribute("aria-label", `kubeplay: ${meta.title}`);
-    this.#frame.replaceChildren();
-    fill(this.#frame, {}, [
+    const parts = [
       h("header", {}, h("span", { class: "brand" }, "kubeplay"), h("span", { class: "title" }, meta.title), this.#playgroundLink(meta.tab)),
       main,
       // The findings view lists the diagnostics itself.
-      diagnostics.length && view !== "findings" ? this.#diagnostics(diagnostics) : null,
-      this.#source(diagnostics),
-    ]);
+      diagnostics.length && view !== "findings" ? this.#diagnostics(diagnostics) : h("div", { hidden: true }),
+    ];
+    const previous = this.#source;
+    const source = this.#sourceFor(diagnostics);
+    if (this.#parts && source === previous && source.parentNode === this.#frame) {
+      // Replaced around the YAML, which stays in place: a reader typing in it
+      // keeps the focus, the caret and the scroll position.
+      this.#parts.forEach((old, i) => old.replaceWith(parts[i]));
+    } else {
+      this.#frame.replaceChildren(...parts, source);
+    }
+    this.#parts = parts;
     this.dataset.state = failed ? "error" : "ready";
     if (this.renderedAt === null) this.renderedAt = performance.now();
     this.dispatchEvent(new CustomEvent("kube-play-render", { bubbles: true, detail: { view, ok: !failed } }));
@@ -336,13 +351,41 @@ export class KubePlayElement extends HTMLElement {
     );
   }
 
-  /** The manifests: editable (re-analysed as typed) unless `readonly`. */
-  #source(diagnostics) {
+  /** The manifests: editable (re-analysed as typed) unless `readonly`. The
+   *  `<details>` and its editor live across redraws, so what a reader types
+   *  while an analysis runs is never replaced by an older text. */
+  #sourceFor(diagnostics) {
+    const readonly = this.hasAttribute("readonly");
+    if (!this.#source || (this.#editor === null) !== readonly) {
+      const open = this.#source?.open ?? false;
+      this.#source = h("details", { class: "source" }, h("summary"));
+      this.#source.open = open;
+      this.#editor = null;
+      if (!readonly) {
+        const editor = h("textarea", { class: "code", spellcheck: "false", "aria-label": "manifests" });
+        editor.value = this.#text;
+        editor.addEventListener("input", () => {
+          clearTimeout(this.#typing);
+          this.#typing = setTimeout(() => {
+            this.#text = editor.value;
+            this.#analyse(++this.#run);
+          }, 300);
+        });
+        this.#editor = editor;
+        this.#source.append(editor);
+      }
+    }
     const lines = this.#text.split("\n").length - (this.#text.endsWith("\n") ? 1 : 0);
-    const details = h("details", { class: "source" }, h("summary", {}, `YAML · ${lines} line${lines === 1 ? "" : "s"}`));
-    if (this.hasAttribute("readonly")) {
+    this.#source.querySelector("summary").textContent = `YAML · ${lines} line${lines === 1 ? "" : "s"}`;
+    if (this.#editor) {
+      // Text from outside (the element's content, `src`) replaces the editor's;
+      // the reader's own edits are already in it.
+      if (this.#outside) this.#editor.value = this.#text;
+      this.#editor.rows = Math.min(Math.max(lines, 4), 24);
+    } else {
       const marked = new Set(diagnostics.map((d) => d.line));
-      details.append(
+      this.#source.querySelector("pre")?.remove();
+      this.#source.append(
         h(
           "pre",
           { class: "code" },
@@ -352,28 +395,9 @@ export class KubePlayElement extends HTMLElement {
             .map((text, i) => h("span", { class: marked.has(i + 1) ? "line marked" : "line", "data-line": i + 1 }, text, "\n")),
         ),
       );
-    } else {
-      const editor = h("textarea", { class: "code", spellcheck: "false", rows: Math.min(Math.max(lines, 4), 24), "aria-label": "manifests" });
-      editor.value = this.#text;
-      editor.addEventListener("input", () => {
-        clearTimeout(this.#typing);
-        this.#typing = setTimeout(() => {
-          this.#text = editor.value;
-          const run = ++this.#run;
-          this.#analyse(run).then(() => {
-            // Keep the reader where they were typing.
-            const again = this.#root.querySelector("textarea");
-            if (again && again !== editor) {
-              again.closest("details").open = true;
-              again.focus();
-              again.setSelectionRange(editor.selectionStart, editor.selectionEnd);
-            }
-          });
-        }, 300);
-      });
-      details.append(editor);
     }
-    return details;
+    this.#outside = false;
+    return this.#source;
   }
 
   /** Opens the YAML at a line (from a diagnostic or a rule's location). */

@@ -193,12 +193,23 @@ async fn a_docs_page_with_ten_elements() {
         "const e = document.querySelectorAll('kube-play')[0];
          const details = e.shadowRoot.querySelector('details.source'); details.open = true;
          const editor = details.querySelector('textarea');
+         window.typedInto = editor; editor.focus();
          editor.value = editor.value.replace('{port: 5000, protocol: TCP}', '{port: 5001, protocol: TCP}');
          editor.dispatchEvent(new Event('input'));",
     )
     .await;
     let denied = "document.querySelectorAll('kube-play')[0].shadowRoot.querySelector('.verdict.deny')";
     assert!(browser.wait_until(denied, WAIT).await, "the edited policy denies the connection");
+    // The view was redrawn around the editor: the same textarea, still focused,
+    // with the reader's text (what is typed during an analysis is never lost).
+    let kept = js(
+        &browser,
+        "const root = document.querySelectorAll('kube-play')[0].shadowRoot;
+         const editor = root.querySelector('textarea');
+         return [editor === window.typedInto, root.activeElement === editor, editor.value.includes('port: 5001')];",
+    )
+    .await;
+    assert_eq!(kept, json!([true, true, true]), "the editor survives the redraw with its focus and text");
 
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors {errors:?}");
