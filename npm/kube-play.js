@@ -24,6 +24,9 @@
 // This file is presentation: every verdict comes from the engine.
 
 const HERE = import.meta.url;
+/** Past this many endpoints the matrix and the graph are drawn per namespace
+ *  (the engine's `graph` with `group: "namespace"`), as the playground does. */
+const MAX_DRAWN = 60;
 const SVG = "http://www.w3.org/2000/svg";
 
 /** The views, what each asks the engine for, and the playground tab it opens. */
@@ -119,8 +122,11 @@ export function dedent(text) {
   return lines.map((l) => l.slice(cut)).join("\n") + (lines.length ? "\n" : "");
 }
 
-/** `ns/name[Kind]` → `{name, detail}` for a compact label. */
+/** `ns/name[Kind]` → `{name, detail}` for a compact label; a namespace node
+ *  of the grouped graph (`ns/<n> endpoints`) → the namespace and its count. */
 function label(id) {
+  const namespace = /^([^/]+)\/(\d+ endpoints?)$/.exec(id);
+  if (namespace) return { name: namespace[1], detail: namespace[2] };
   const match = /^(?:([^/]+)\/)?([^[]+)(?:\[(.+)\])?$/.exec(id);
   if (!match || id.startsWith("external:")) return { name: id, detail: "" };
   return { name: match[2], detail: [match[1], match[3]].filter(Boolean).join(" · ") };
@@ -242,10 +248,17 @@ export class KubePlayElement extends HTMLElement {
   async #ask(view, files) {
     const port = Number(this.getAttribute("port") ?? "");
     const protocol = this.getAttribute("protocol") || undefined;
+    // The graph per endpoint, or per namespace when there are too many to draw.
+    const graph = async () => {
+      const endpoints = await engine.call("graph", files, {});
+      if (!endpoints.ok || endpoints.value.nodes.length <= MAX_DRAWN) return endpoints;
+      const namespaces = await engine.call("graph", files, { group: "namespace" });
+      return namespaces.ok ? { ...namespaces, grouped: endpoints.value.nodes.length } : namespaces;
+    };
     const calls = {
       matrix: () =>
-        this.hasAttribute("port") ? { probe: engine.call("probe", files, { port, protocol }) } : { graph: engine.call("graph", files, {}) },
-      traffic: () => ({ graph: engine.call("graph", files, {}) }),
+        this.hasAttribute("port") ? { probe: engine.call("probe", files, { port, protocol }) } : { graph: graph() },
+      traffic: () => ({ graph: graph() }),
       explain: () => ({
         explain: engine.call("explain", files, {
           from: this.getAttribute("from") ?? "",
@@ -445,6 +458,7 @@ const RENDER = {
       );
     }
     const graph = answers.graph.value;
+    const grouped = answers.graph.grouped;
     if (graph.nodes.length === 0) return h("p", { class: "empty" }, "No pods or workloads in these manifests.");
     const ids = graph.nodes.map((n) => n.id);
     const edges = new Map(graph.edges.map((e) => [`${e.from}\u0000${e.to}`, e]));
@@ -452,17 +466,20 @@ const RENDER = {
       ids,
       ids,
       (i, j) => {
+        // The engine's namespace graph has no edge from a namespace to itself.
         if (i === j) return ["self", "·"];
         const edge = edges.get(`${ids[i]}\u0000${ids[j]}`);
         if (!edge) return ["deny", "✗"];
         return edge.all ? ["allow", "all"] : ["some", ports(edge.connections)];
       },
-      "Can the row connect to the column? all: every port; a list: only those ports; ✗: nothing.",
+      grouped
+        ? `${grouped} endpoints, drawn per namespace: can some pod of the row's namespace connect to some pod of the column's? all: every port; a list: only those ports; ✗: nothing.`
+        : "Can the row connect to the column? all: every port; a list: only those ports; ✗: nothing.",
     );
   },
 
   traffic(answers) {
-    return trafficGraph(answers.graph.value);
+    return trafficGraph(answers.graph.value, answers.graph.grouped);
   },
 
   explain(answers, element) {
@@ -838,13 +855,24 @@ function table(rows, columns, cell, caption) {
 }
 
 /** The reachability graph: namespaces as columns, arrows for allowed flows. */
-function trafficGraph(graph) {
+function trafficGraph(graph, grouped) {
   if (graph.nodes.length === 0) return h("p", { class: "empty" }, "No pods or workloads in these manifests.");
   const groups = new Map();
-  for (const node of graph.nodes) {
-    const key = node.namespace ?? "outside the cluster";
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(node);
+  if (grouped) {
+    // One node per namespace, in up to four columns.
+    const columns = Math.min(4, graph.nodes.length);
+    const perColumn = Math.ceil(graph.nodes.length / columns);
+    graph.nodes.forEach((node, i) => {
+      const key = `\u0000${Math.floor(i / perColumn)}`; // an untitled column
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(node);
+    });
+  } else {
+    for (const node of graph.nodes) {
+      const key = node.namespace ?? "outside the cluster";
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(node);
+    }
   }
   const columnWidth = 190, nodeWidth = 150, nodeHeight = 34, rowGap = 22, top = 34, gutter = 60;
   const place = new Map();
@@ -854,7 +882,7 @@ function trafficGraph(graph) {
     const x = gutter / 2 + column * (columnWidth + gutter);
     backdrop.push(
       s("rect", { class: "namespace", x, y: 8, width: columnWidth, height: 0, rx: 10 }),
-      s("text", { class: "namespace-name", x: x + 10, y: 25 }, namespace),
+      s("text", { class: "namespace-name", x: x + 10, y: 25 }, namespace.startsWith("\u0000") ? "" : namespace),
     );
     nodes.forEach((node, row) => {
       place.set(node.id, { x: x + (columnWidth - nodeWidth) / 2, y: top + 8 + row * (nodeHeight + rowGap), node });
@@ -897,7 +925,9 @@ function trafficGraph(graph) {
     );
   }
   const boxes = [...place.values()].map(({ x, y, node }) => {
-    const { name } = label(node.id);
+    const { name, detail } = label(node.id);
+    // A namespace node's second line is its count of endpoints.
+    const kind = node.kind === "Namespace" ? detail : node.kind;
     const isolated = [node.ingress_isolated && "ingress", node.egress_isolated && "egress"].filter(Boolean);
     return s(
       "g",
@@ -905,12 +935,15 @@ function trafficGraph(graph) {
       s("title", {}, `${node.id}${isolated.length ? ` (isolated for ${isolated.join(" and ")})` : " (not isolated)"}`),
       s("rect", { x, y, width: nodeWidth, height: nodeHeight, rx: 7 }),
       s("text", { x: x + nodeWidth / 2, y: y + 15 }, name.length > 22 ? `${name.slice(0, 21)}…` : name),
-      s("text", { class: "kind", x: x + nodeWidth / 2, y: y + 28 }, node.kind + (isolated.length ? " · isolated" : "")),
+      s("text", { class: "kind", x: x + nodeWidth / 2, y: y + 28 }, kind + (isolated.length ? " · isolated" : "")),
     );
   });
   const marker = (id) =>
     s("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z" }));
   return [
+    grouped
+      ? h("p", { class: "legend" }, `${grouped} endpoints, too many to draw one by one: one box per namespace, an arrow where some pod of one may reach some pod of the other.`)
+      : null,
     h(
       "div",
       { class: "scroll" },

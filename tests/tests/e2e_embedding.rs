@@ -59,6 +59,22 @@ fn file(name: &str) -> Value {
     json!([{ "name": format!("../core/src/examples/{name}"), "text": text }])
 }
 
+/// 80 pods in four namespaces (a label each, so each is its own endpoint), the
+/// first namespace isolated by a default-deny policy.
+fn big_cluster() -> String {
+    let mut text = String::new();
+    for n in 0..4 {
+        text.push_str(&format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: team-{n}}}\n---\n"));
+        for p in 0..20 {
+            text.push_str(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: pod-{p}, namespace: team-{n}, labels: {{app: app-{p}}}}}\nspec: {{containers: [{{name: c, image: nginx}}]}}\n---\n"
+            ));
+        }
+    }
+    text.push_str("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: team-0}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n");
+    text
+}
+
 /// The engine's answer, natively, for what an element must show.
 fn value(answer: api::Answer) -> Value {
     serde_json::from_str(answer.value().expect("an ok answer")).expect("JSON")
@@ -210,6 +226,40 @@ async fn a_docs_page_with_ten_elements() {
     )
     .await;
     assert_eq!(kept, json!([true, true, true]), "the editor survives the redraw with its focus and text");
+
+    // Past 60 endpoints the graph and the matrix are drawn per namespace, as
+    // the engine groups them: 80 pods in four namespaces, one of them isolated.
+    let big = big_cluster();
+    let namespaces = value(api::graph(&json!(big), &json!({"group": "namespace"})));
+    let endpoints = value(api::graph(&json!(big), &Value::Null))["nodes"].as_array().expect("nodes").len();
+    assert!(endpoints > 60, "{endpoints} endpoints");
+    let groups = namespaces["nodes"].as_array().expect("nodes").len();
+    browser
+        .client
+        .execute(
+            "for (const view of ['traffic', 'matrix']) {
+               const e = document.createElement('kube-play');
+               e.id = `big-${view}`; e.setAttribute('view', view); e.setAttribute('readonly', '');
+               e.textContent = arguments[0]; document.body.append(e);
+             }",
+            vec![json!(big)],
+        )
+        .await
+        .expect("add two elements");
+    let drawn = "['big-traffic', 'big-matrix'].every(id => document.getElementById(id)?.dataset.state === 'ready')";
+    assert!(browser.wait_until(drawn, WAIT).await, "the large elements rendered");
+    let grouped = browser
+        .client
+        .execute(
+            "const t = document.getElementById('big-traffic').shadowRoot, m = document.getElementById('big-matrix').shadowRoot;
+             return [t.querySelectorAll('g.node').length, m.querySelectorAll('td').length,
+                     t.querySelector('.view').textContent.includes(`${arguments[0]} endpoints, too many to draw one by one`),
+                     m.querySelector('caption').textContent.startsWith(`${arguments[0]} endpoints, drawn per namespace`)];",
+            vec![json!(endpoints)],
+        )
+        .await
+        .expect("the grouped views");
+    assert_eq!(grouped, json!([groups, groups * groups, true, true]), "{groups} namespace nodes");
 
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors {errors:?}");
