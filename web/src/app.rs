@@ -490,7 +490,7 @@ pub fn app() -> Html {
             <main class="panes">
                 <section class="pane editor-pane" aria-label="Manifests">
                     <Editor
-                        text={state.text.clone()}
+                        text={state.editor_text()}
                         analysis={state.analysis.clone()}
                         selection={state.selection}
                         read_only={state.read_only}
