@@ -238,6 +238,20 @@ export class KubePlayElement extends HTMLElement {
       this.#show(run, { error: `view="${this.getAttribute("view")}": expected one of ${Object.keys(VIEWS).join(", ")}` });
       return;
     }
+    // The attributes a view needs, named as the page writes them (the engine's
+    // own messages name its options: `options.port`).
+    const missing = view === "explain" ? ["from", "to", "port"].filter((name) => !this.getAttribute(name)) : [];
+    if (missing.length) {
+      this.#show(run, {
+        error: `view="explain" needs the attribute${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (for example from="shop/web" to="shop/db" port="5432")`,
+      });
+      return;
+    }
+    const port = this.getAttribute("port");
+    if (port !== null && !/^\d+$/.test(port.trim())) {
+      this.#show(run, { error: `port="${port}": expected a port number from 1 to 65535` });
+      return;
+    }
     const files = [{ name: this.getAttribute("src") ?? "manifests.yaml", text: this.#text }];
     const answers = await this.#ask(view, files);
     if (run !== this.#run) return; // a newer text or attribute won

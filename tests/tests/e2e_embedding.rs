@@ -261,6 +261,38 @@ async fn a_docs_page_with_ten_elements() {
         .expect("the grouped views");
     assert_eq!(grouped, json!([groups, groups * groups, true, true]), "{groups} namespace nodes");
 
+    // Attributes a view needs are named when missing or wrong, in the element.
+    let refused = browser
+        .client
+        .execute(
+            "for (const [id, attributes] of [['no-port', {view: 'explain', from: 'shop/a', to: 'shop/b'}],
+                                             ['bad-port', {view: 'matrix', port: 'http'}],
+                                             ['no-view', {view: 'pie'}]]) {
+               const e = document.createElement('kube-play');
+               e.id = id; for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
+               e.textContent = 'kind: Namespace\\napiVersion: v1\\nmetadata: {name: shop}\\n'; document.body.append(e);
+             }",
+            vec![],
+        )
+        .await;
+    refused.expect("add three elements");
+    let shown =
+        "['no-port', 'bad-port', 'no-view'].every(id => document.getElementById(id)?.dataset.state === 'error')";
+    assert!(browser.wait_until(shown, WAIT).await, "the three elements say what is wrong");
+    let messages = js(
+        &browser,
+        "return ['no-port', 'bad-port', 'no-view'].map(id => document.getElementById(id).shadowRoot.querySelector('.error').textContent);",
+    )
+    .await;
+    assert_eq!(
+        messages,
+        json!([
+            "view=\"explain\" needs the attribute port (for example from=\"shop/web\" to=\"shop/db\" port=\"5432\")",
+            "port=\"http\": expected a port number from 1 to 65535",
+            "view=\"pie\": expected one of matrix, traffic, explain, findings, security, resources, scaling, vpa, resilience, failover",
+        ])
+    );
+
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors {errors:?}");
     let origin = server.url("");
