@@ -164,9 +164,7 @@ pub fn app() -> Html {
         // waits until the control rests, because the page reading a whole analysis
         // (~10 ms) between an edit and the next frame is what made frames late while
         // dragging (docs/performance.md, "The slider").
-        let previewed =
-            state.scaling_preview.as_ref().is_some_and(|p| p.text == state.text && p.made_in_page_ms.is_some());
-        let at_once = (quick && !previewed) || opened;
+        let at_once = (quick && !state.control_previewed()) || opened;
         let client = client.clone();
         use_effect_with((state.text.clone(), example), move |(text, example)| {
             let (text, example) = (text.clone(), *example);

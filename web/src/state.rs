@@ -386,13 +386,17 @@ impl AppState {
     /// re-laying out its whole text in every frame of the drag (2.5-4 ms of
     /// each frame in a Chromium trace); its marks stay on the text they are for.
     pub fn editor_text(&self) -> Rc<str> {
-        // Only a load control's edit is previewed in the page (`made_in_page_ms`);
-        // what the reader types is always shown as typed.
-        let control = self.scaling_preview.as_ref().is_some_and(|p| p.text == self.text && p.made_in_page_ms.is_some());
         match self.analysis.as_ref() {
-            Some(analysis) if control && analysis.text != self.text => analysis.text.clone(),
+            Some(analysis) if self.control_previewed() && analysis.text != self.text => analysis.text.clone(),
             _ => self.text.clone(),
         }
+    }
+
+    /// Whether the text is a load control's edit, already drawn by its preview
+    /// made in the page (`made_in_page_ms`; only a control's edit is previewed
+    /// there, so what the reader types never counts).
+    pub fn control_previewed(&self) -> bool {
+        self.scaling_preview.as_ref().is_some_and(|p| p.text == self.text && p.made_in_page_ms.is_some())
     }
 
     /// The diff for the analysis shown, when comparing.
