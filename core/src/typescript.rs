@@ -20,16 +20,14 @@ use ts_rs::{Config, TS, TypeVisitor};
 
 use crate::admission::Admission;
 use crate::api::{
-    CheckFormat, CheckOptions, ExplainOptions, FixOptions, GraphOptions, Grouping, NamedText, PolicyOptions,
-    ProbeOptions, ShareOptions, Versions, Want,
+    CheckOptions, ExplainOptions, FixOptions, GraphOptions, NamedText, PolicyOptions, ProbeOptions, ShareOptions,
+    Versions,
 };
-use crate::diagnostic::Severity;
-use crate::netpol::connections::{ConnectionsShape, PortSpan};
-use crate::netpol::diff::{Change, ChangeKind, Diff, EndpointChange, EndpointChanges};
-use crate::netpol::fix::{Fix, FixKind, FixReport, PatchOp, SideEffect};
-use crate::netpol::graph::{Graph, GraphEdge, GraphNode, PortRange};
+use crate::netpol::Probe;
+use crate::netpol::diff::Diff;
+use crate::netpol::fix::FixReport;
+use crate::netpol::graph::Graph;
 use crate::netpol::service::ConnectionExplanation;
-use crate::netpol::{Probe, Protocol};
 use crate::quantity::QuantityReport;
 use crate::render::check::CheckOutput;
 use crate::render::contract::diagnostics::Contract as Diagnostic;
@@ -309,41 +307,25 @@ pub fn declarations() -> Result<String, String> {
          export type Answer<T> =\n  | {{ ok: true; value: T; diagnostics: {}[] }}\n  | {{ ok: false; error: string }};\n\n",
         name::<Diagnostic>()
     ));
-    declare::<Diagnostic>(&mut out);
-    declare::<Severity>(&mut out);
-    declare::<Location>(&mut out);
-    declare::<Span>(&mut out);
-    declare::<ProbeOptions>(&mut out);
-    declare::<ExplainOptions>(&mut out);
-    declare::<GraphOptions>(&mut out);
-    declare::<Grouping>(&mut out);
-    declare::<CheckOptions>(&mut out);
-    declare::<CheckFormat>(&mut out);
-    declare::<PolicyOptions>(&mut out);
-    declare::<FixOptions>(&mut out);
-    declare::<Want>(&mut out);
-    declare::<Probe>(&mut out);
-    declare::<Protocol>(&mut out);
-    declare::<Graph>(&mut out);
-    declare::<GraphNode>(&mut out);
-    declare::<GraphEdge>(&mut out);
-    declare::<PortRange>(&mut out);
-    declare::<Diff>(&mut out);
-    declare::<Change>(&mut out);
-    declare::<ChangeKind>(&mut out);
-    declare::<EndpointChange>(&mut out);
-    declare::<EndpointChanges>(&mut out);
-    declare::<ConnectionsShape>(&mut out);
-    declare::<PortSpan>(&mut out);
-    declare::<FixReport>(&mut out);
-    declare::<Fix>(&mut out);
-    declare::<FixKind>(&mut out);
-    declare::<PatchOp>(&mut out);
-    declare::<SideEffect>(&mut out);
-    declare::<QuantityReport>(&mut out);
-    declare::<ShareOptions>(&mut out);
-    declare::<Versions>(&mut out);
-    // The other values, each with every type it names.
+    // Every option and value type, each with every type it names (`Severity`,
+    // `Grouping`, `Protocol`, a diff's connection shapes, …); `Location` and
+    // `Span` are what a diagnostic's location is made of in the Rust API.
+    declare_all::<Diagnostic>(&mut out);
+    declare_all::<Location>(&mut out);
+    declare_all::<Span>(&mut out);
+    declare_all::<ProbeOptions>(&mut out);
+    declare_all::<ExplainOptions>(&mut out);
+    declare_all::<GraphOptions>(&mut out);
+    declare_all::<CheckOptions>(&mut out);
+    declare_all::<PolicyOptions>(&mut out);
+    declare_all::<FixOptions>(&mut out);
+    declare_all::<ShareOptions>(&mut out);
+    declare_all::<Probe>(&mut out);
+    declare_all::<Graph>(&mut out);
+    declare_all::<Diff>(&mut out);
+    declare_all::<FixReport>(&mut out);
+    declare_all::<QuantityReport>(&mut out);
+    declare_all::<Versions>(&mut out);
     declare_all::<Report>(&mut out);
     declare_all::<ConnectionExplanation>(&mut out);
     declare_all::<CheckOutput>(&mut out);
