@@ -344,19 +344,14 @@ export class KubePlayElement extends HTMLElement {
     const base =
       this.getAttribute("playground") ?? document.querySelector('meta[name="kube-play-playground"]')?.content;
     if (!base) return null;
-    const link = h("a", { class: "open", href: new URL(base, document.baseURI).href, target: "_blank", rel: "noopener" }, "Open in playground ↗");
-    // The link carries the text as it is when clicked (edits included).
-    const update = async () => {
-      const answer = await engine.call("shareFragment", {
-        text: this.#text,
-        tab,
-        example: this.getAttribute("example") || undefined,
-      });
-      if (answer.ok) link.href = `${new URL(base, document.baseURI).href.split("#")[0]}#${answer.value}`;
-    };
-    link.addEventListener("pointerenter", update);
-    link.addEventListener("focus", update);
-    update();
+    const playground = new URL(base, document.baseURI).href.split("#")[0];
+    const link = h("a", { class: "open", href: playground, target: "_blank", rel: "noopener" }, "Open in playground ↗");
+    // The text analysed, edits included: it changes only through a new drawing,
+    // which makes a new link.
+    const state = { text: this.#text, tab, example: this.getAttribute("example") || undefined };
+    engine.call("shareFragment", state).then((answer) => {
+      if (answer.ok) link.href = `${playground}#${answer.value}`;
+    });
     return link;
   }
 
