@@ -24,9 +24,6 @@
 // This file is presentation: every verdict comes from the engine.
 
 const HERE = import.meta.url;
-/** Past this many endpoints the matrix and the graph are drawn per namespace
- *  (the engine's `graph` with `group: "namespace"`), as the playground does. */
-const MAX_DRAWN = 60;
 const SVG = "http://www.w3.org/2000/svg";
 
 /** The views, what each asks the engine for, and the playground tab it opens. */
@@ -262,13 +259,17 @@ export class KubePlayElement extends HTMLElement {
   async #ask(view, files) {
     const port = Number(this.getAttribute("port") ?? "");
     const protocol = this.getAttribute("protocol") || undefined;
-    // The graph per endpoint, or per namespace when there are too many to draw.
-    const graph = async () => {
-      const endpoints = await engine.call("graph", files, {});
-      if (!endpoints.ok || endpoints.value.nodes.length <= MAX_DRAWN) return endpoints;
-      const namespaces = await engine.call("graph", files, { group: "namespace" });
-      return namespaces.ok ? { ...namespaces, grouped: endpoints.value.nodes.length } : namespaces;
-    };
+    // The graph worth drawing: per endpoint, or per namespace past the engine's
+    // limit (`group: "auto"`, as the playground draws it).
+    const graph = () =>
+      engine.call("graph", files, { group: "auto" }).then((answer) => {
+        const grouped = answer.ok && answer.value.nodes.some((n) => n.kind === "Namespace");
+        // How many endpoints the namespaces stand for (`<ns>/<n> endpoints`), and the addresses outside.
+        const endpoints = grouped
+          ? answer.value.nodes.reduce((sum, n) => sum + (n.kind === "Namespace" ? parseInt(label(n.id).detail, 10) || 0 : 1), 0)
+          : 0;
+        return grouped ? { ...answer, grouped: endpoints } : answer;
+      });
     const calls = {
       matrix: () =>
         this.hasAttribute("port") ? { probe: engine.call("probe", files, { port, protocol }) } : { graph: graph() },

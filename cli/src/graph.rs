@@ -1,4 +1,4 @@
-//! `kubeplay graph FILE... --format dot|json [--group pod|namespace] [--blast-radius ID | --who-can-reach ID]`
+//! `kubeplay graph FILE... --format dot|json [--group pod|namespace|auto] [--blast-radius ID | --who-can-reach ID]`
 
 use clap::{Args, ValueEnum};
 use kubeplay_core::netpol::{Engine, graph};
@@ -21,6 +21,8 @@ pub enum Grouping {
     Pod,
     /// One node per namespace: any size.
     Namespace,
+    /// Per Pod or workload up to 60 nodes, else per namespace: the graph worth drawing.
+    Auto,
 }
 
 #[derive(Args, Debug)]
@@ -51,6 +53,7 @@ pub fn run(args: &GraphArgs) -> Result<u8, String> {
     let g = match args.group {
         Grouping::Pod => graph::build(&engine).map_err(|e| format!("{e}: use --group namespace"))?,
         Grouping::Namespace => graph::build_by_namespace(&engine),
+        Grouping::Auto => graph::picture(&engine, &loading.inventory, graph::DRAWN_NODES_MAX).graph,
     };
     let listing = match (&args.blast_radius, &args.who_can_reach) {
         (Some(id), _) => Some((id, g.blast_radius(id))),

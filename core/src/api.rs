@@ -302,9 +302,12 @@ pub enum Grouping {
     #[default]
     Pod,
     Namespace,
+    /// Per Pod or workload up to `graph::DRAWN_NODES_MAX` nodes, else per
+    /// namespace: the graph worth drawing (`graph::picture`).
+    Auto,
 }
 
-/// `kubeplay graph --format json [--group pod|namespace] [--blast-radius ID | --who-can-reach ID]`.
+/// `kubeplay graph --format json [--group pod|namespace|auto] [--blast-radius ID | --who-can-reach ID]`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -333,6 +336,7 @@ pub fn graph(files: &Value, options: &Value) -> Answer {
         let g: Graph = match options.group {
             Grouping::Pod => graph::build(&engine).map_err(|e| format!("options.group: {e}: use \"namespace\""))?,
             Grouping::Namespace => graph::build_by_namespace(&engine),
+            Grouping::Auto => graph::picture(&engine, &loading.inventory, graph::DRAWN_NODES_MAX).graph,
         };
         let listing = match (&options.blast_radius, &options.who_can_reach) {
             (Some(id), _) => Some(("blastRadius", id, g.blast_radius(id))),

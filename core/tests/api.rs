@@ -176,7 +176,7 @@ fn argument_errors() -> Vec<(Answer, &'static str)> {
         ),
         (
             api::graph(&p, &json!({"group": "zone"})),
-            "graph: options.group: unknown variant `zone`, expected `pod` or `namespace`",
+            "graph: options.group: unknown variant `zone`, expected one of `pod`, `namespace`, `auto`",
         ),
         (
             api::check(&p, &json!({"format": "text"})),
@@ -383,4 +383,21 @@ fn share_fragments_open_the_playground_on_the_state_given() {
     assert_eq!(decode(fragment), Some(state));
     let example = parsed(&api::share_fragment(&json!({"text": "", "tab": "traffic", "example": "sidecars"})));
     assert_eq!(decode(example["value"].as_str().unwrap()).and_then(|s| s.example).as_deref(), Some("sidecars"));
+}
+
+/// `group: "auto"` is the graph worth drawing: per workload while it has at most
+/// `DRAWN_NODES_MAX` nodes, else per namespace (`graph::picture`).
+#[test]
+fn an_auto_graph_is_per_workload_until_it_is_too_large_to_draw() {
+    let graph = |input: &Value, group: &str| parsed(&api::graph(input, &json!({"group": group})))["value"].clone();
+    assert_eq!(graph(&pods(), "auto"), graph(&pods(), "pod"));
+    let mut text = String::new();
+    for p in 0..=kubeplay_core::netpol::graph::DRAWN_NODES_MAX {
+        text.push_str(&format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{p}, namespace: shop, labels: {{app: a{p}}}}}\n---\n"
+        ));
+    }
+    let large = json!(text);
+    assert_eq!(graph(&large, "auto"), graph(&large, "namespace"));
+    assert_ne!(graph(&large, "auto"), graph(&large, "pod"));
 }

@@ -17,7 +17,7 @@ use crate::worker::protocol::{
 };
 
 /// Above this many nodes, the picture shows namespaces instead of workloads.
-pub const AGGREGATE_ABOVE: usize = 60;
+pub const AGGREGATE_ABOVE: usize = kubeplay_core::netpol::graph::DRAWN_NODES_MAX;
 
 const NODE_HEIGHT: f64 = 46.0;
 const NODE_GAP: f64 = 26.0;

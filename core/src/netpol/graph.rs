@@ -484,6 +484,11 @@ pub struct Picture {
     pub by_namespace: bool,
 }
 
+/// How many nodes a drawn graph has at most before it is drawn per namespace:
+/// the playground's traffic view, and `group: auto` (`kubeplay graph --group
+/// auto`, the `<kube-play>` element) through [`picture`].
+pub const DRAWN_NODES_MAX: usize = 60;
+
 /// The graph worth drawing: per workload when it has at most `max_nodes`
 /// nodes, else per namespace, so its size never depends on the pods.
 pub fn picture(engine: &Engine, inventory: &crate::model::Inventory, max_nodes: usize) -> Picture {
