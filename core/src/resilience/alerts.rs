@@ -38,7 +38,7 @@ impl Cluster<'_> {
         }) else {
             return false;
         };
-        let ready = self.pods.iter().filter(|p| !p.gone && p.ready && self.owned_by(p, c)).count() as i64;
+        let ready = self.pods.iter().filter(|p| !p.gone() && p.ready && self.owned_by(p, c)).count() as i64;
         match rule.condition.as_str() {
             "ReadyReplicasBelow" => ready < rule.threshold,
             _ => false,
@@ -47,18 +47,17 @@ impl Cluster<'_> {
 
     /// The pod belongs to controller `c`, directly or through a ReplicaSet it controls.
     pub fn owned_by(&self, pod: &super::cluster::PodSim, c: usize) -> bool {
-        match pod.controller {
-            Some(own) if own == c => true,
-            Some(own) => {
-                let parent = &self.controllers[c];
-                self.controllers[own]
-                    .controlled_by
-                    .as_ref()
-                    .is_some_and(|r| r.kind == parent.kind.as_str() && r.name == parent.name)
-                    && self.controllers[own].namespace == parent.namespace
-            }
-            None => false,
-        }
+        pod.controller.is_some_and(|own| own == c || self.owned_by_controller(own, c))
+    }
+
+    /// Controller `own` is controlled by controller `c` (a ReplicaSet by its Deployment).
+    pub fn owned_by_controller(&self, own: usize, c: usize) -> bool {
+        let parent = &self.controllers[c];
+        self.controllers[own]
+            .controlled_by
+            .as_ref()
+            .is_some_and(|r| r.kind == parent.kind.as_str() && r.name == parent.name)
+            && self.controllers[own].namespace == parent.namespace
     }
 
     pub fn evaluate_alert(&mut self, alert: &mut AlertRun) {

@@ -3,7 +3,7 @@
 //! controllers that own them and the budgets that guard them, built from an
 //! [`Inventory`]. Everything the other modules change lives here.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -97,8 +97,15 @@ pub struct NodeSim {
     pub labels: BTreeMap<String, String>,
     pub region: String,
     pub zone: String,
-    pub unschedulable: bool,
-    pub taints: Vec<Taint>,
+    /// The name, shared by the scheduling records that name the node.
+    pub shared_name: Rc<str>,
+    /// Cordoned. This and `taints` change only through [`Cluster::set_unschedulable`],
+    /// [`Cluster::add_taint`] and [`Cluster::remove_taints`], which move `version`.
+    unschedulable: bool,
+    taints: Vec<Taint>,
+    /// Changes whenever its cordon or taints do (what the scheduler's
+    /// per-node filter results depend on besides the pod and the labels).
+    pub version: u64,
     pub cpu_milli: i64,
     pub memory: i64,
     pub max_pods: i64,
@@ -115,6 +122,14 @@ pub struct NodeSim {
 }
 
 impl NodeSim {
+    pub fn unschedulable(&self) -> bool {
+        self.unschedulable
+    }
+
+    pub fn taints(&self) -> &[Taint] {
+        &self.taints
+    }
+
     /// The zone key the node lifecycle controller uses: region and zone labels.
     pub fn zone_key(&self) -> (String, String) {
         (self.region.clone(), self.zone.clone())
@@ -164,17 +179,22 @@ pub struct PodSim {
     pub annotations: BTreeMap<String, String>,
     pub owner: Option<OwnerRef>,
     pub spec: Rc<PodSpec>,
-    pub node: Option<usize>,
+    /// Where it is bound. This and the five fields below it change only
+    /// through [`Cluster`]'s methods (`bind_pod`, `set_gone`, `set_terminating`,
+    /// `set_gone_at`, `set_ready_at`, `set_taint_deadline`), which keep the
+    /// indexes the time loop and the scheduler read ([`Cluster::bound`], the
+    /// timers, the controllers' counts) true.
+    node: Option<usize>,
     pub phase: String,
     pub ready: bool,
     /// The status came from the input and says not Ready: it stays so (§1).
     pub fixed_not_ready: bool,
     /// Marked not Ready by the node lifecycle controller (node unreachable).
     pub marked_not_ready: bool,
-    pub deleting_since: Option<i64>,
-    pub gone_at: Option<i64>,
-    pub gone: bool,
-    pub ready_at: Option<i64>,
+    deleting_since: Option<i64>,
+    gone_at: Option<i64>,
+    gone: bool,
+    ready_at: Option<i64>,
     /// Has been Ready once since it started (a new pod is not serving before).
     pub started: bool,
     pub cpu_milli: i64,
@@ -186,7 +206,7 @@ pub struct PodSim {
     pub delay_ms: i64,
     pub jitter_ms: i64,
     /// When the taint manager deletes it (§5.4).
-    pub taint_deadline: Option<i64>,
+    taint_deadline: Option<i64>,
     /// Index of the controller in [`Cluster::controllers`] that owns it.
     pub controller: Option<usize>,
     /// The last failed attempt recorded, so a pending pod is reported once per change.
@@ -201,11 +221,47 @@ pub struct PodSim {
     /// The budgets (indices in [`Cluster::pdbs`]) that select it. Labels and
     /// budgets never change during a run, so this is decided once.
     pub budgets: Rc<[usize]>,
+    /// Pods of one class have the same spec and tolerations (a controller's
+    /// pods share theirs): the node-only filters answer them alike.
+    pub class: usize,
 }
 
 impl PodSim {
     pub fn exists(&self) -> bool {
         !self.gone
+    }
+
+    /// The pod object is gone from the API (it never comes back).
+    pub fn gone(&self) -> bool {
+        self.gone
+    }
+
+    /// The node it is bound to (once bound, always: pods never move).
+    pub fn node(&self) -> Option<usize> {
+        self.node
+    }
+
+    pub fn deleting_since(&self) -> Option<i64> {
+        self.deleting_since
+    }
+
+    /// When a terminating pod's object disappears (its kubelet confirmed).
+    pub fn gone_at(&self) -> Option<i64> {
+        self.gone_at
+    }
+
+    /// When a started container turns Ready.
+    pub fn ready_at(&self) -> Option<i64> {
+        self.ready_at
+    }
+
+    pub fn taint_deadline(&self) -> Option<i64> {
+        self.taint_deadline
+    }
+
+    /// Counts toward its controller's replicas (§6): exists, not terminating, not finished.
+    fn active(&self) -> bool {
+        !self.gone && !self.terminating() && !self.finished()
     }
 
     pub fn terminating(&self) -> bool {
@@ -229,6 +285,8 @@ pub struct ControllerSim {
     pub name: String,
     pub replicas: i32,
     pub template: Rc<PodTemplateSpec>,
+    /// The template's spec, shared by every pod the controller creates.
+    pub pod_spec: Rc<PodSpec>,
     /// For a ReplicaSet: the Deployment that controls it.
     pub controlled_by: Option<OwnerRef>,
     /// The input index of the object.
@@ -238,6 +296,11 @@ pub struct ControllerSim {
     /// Every `<name>-<i>` below this index is taken (names are never freed),
     /// so the search for a new pod's name starts here.
     pub next_name: usize,
+    /// Some pod object of the lab has it as its controller (gone ones too).
+    pub owns_pods: bool,
+    /// Its pods that count toward `replicas` ([`PodSim::active`]), kept by
+    /// the [`Cluster`] methods that change them.
+    pub active_pods: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -258,6 +321,22 @@ pub struct PdbSim {
 
 /// Label-set hash → (a pod holding that namespace and those labels, the budgets selecting it).
 type BudgetMemo = HashMap<u64, Vec<(usize, Rc<[usize]>)>>;
+
+/// What the lab reads from a pod spec (see [`Cluster::spec_facts`]).
+#[derive(Debug)]
+struct SpecFacts {
+    /// Its number among the memo's entries: pods with the same one pass or
+    /// fail the scheduler's node-only filters alike (see `Cluster::schedule`).
+    class: usize,
+    cpu_milli: i64,
+    memory: i64,
+    tolerations: Vec<Toleration>,
+    local_storage: bool,
+    anti_affinity: bool,
+}
+
+/// (the spec's address, DaemonSet pod, namespace) → the spec and its facts.
+type SpecMemo = HashMap<(usize, bool, String), (Rc<PodSpec>, Rc<SpecFacts>)>;
 
 /// The whole simulated cluster at the current instant.
 pub struct Cluster<'a> {
@@ -284,51 +363,211 @@ pub struct Cluster<'a> {
     /// holding that key: a workload's pods share their labels, so each label
     /// set meets the selectors once, not once per pod.
     budget_memo: BudgetMemo,
+    spec_memo: SpecMemo,
     /// How many distinct zone keys the nodes have ([`NodeSim::zone_id`] is below it).
     pub zones: usize,
-    /// What the scheduler read last of what can change during a run, and a
-    /// number that changes whenever that does (see [`SchedulingInputs`]).
-    scheduling_inputs: SchedulingInputs,
+    /// (nodes, pods) versions when the scheduling epoch was last taken, and a
+    /// number that changes whenever they do (see [`Cluster::scheduling_epoch_now`]).
+    scheduling_inputs: (u64, u64),
     pub scheduling_epoch: u64,
+    /// Changes whenever a node's cordon or taints do.
+    nodes_version: u64,
+    /// Node indices in name order (the order a scheduling record lists nodes in).
+    pub nodes_by_name: Vec<usize>,
+    /// The scheduler's node-only filter answers per pod class.
+    pub node_filter_cache: super::scheduler::NodeFilterCache,
+    /// The pods bound to each node and what the scheduler reads of them.
+    pub bound: Bound,
+    /// Pods that are neither bound nor gone, in index order (the pending
+    /// pods are among them): a superset, cleaned when read.
+    unbound: Vec<usize>,
+    timers: Timers,
+    /// Changes whenever a pod is added, bound, terminating or gone (see
+    /// [`Cluster::scheduling_epoch_now`]).
+    pods_version: u64,
 }
 
-/// What the scheduler's filters and scoring read that can change during a run:
-/// per node, cordoning and taints (labels, capacity and zones never change);
-/// per pod, whether it is gone, its node and whether it is terminating (the
-/// bound pods, their requests and anti-affinity terms, and the spread counts
-/// follow from these; a pod's spec, labels and controller never change).
+/// The instants at which a pod's `gone_at`, `ready_at` or `taint_deadline`
+/// falls, as (time, pod index) for pods that are not gone: the time loop
+/// asks for what is due now and for the next instant instead of visiting
+/// every pod object at every instant.
 #[derive(Debug, Default)]
-struct SchedulingInputs {
-    nodes: Vec<(bool, Vec<Taint>)>,
-    pods: Vec<(bool, Option<usize>, bool)>,
+struct Timers {
+    gone: BTreeSet<(i64, usize)>,
+    ready: BTreeSet<(i64, usize)>,
+    taint: BTreeSet<(i64, usize)>,
+}
+
+/// Which of a pod's instants a [`Timers`] set holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// `gone_at`: the object disappears.
+    Gone,
+    /// `ready_at`: the pod turns Ready.
+    Ready,
+    /// `taint_deadline`: the taint manager deletes it.
+    Taint,
+}
+
+impl Timers {
+    fn set(&mut self, timer: Timer) -> &mut BTreeSet<(i64, usize)> {
+        match timer {
+            Timer::Gone => &mut self.gone,
+            Timer::Ready => &mut self.ready,
+            Timer::Taint => &mut self.taint,
+        }
+    }
+
+    fn get(&self, timer: Timer) -> &BTreeSet<(i64, usize)> {
+        match timer {
+            Timer::Gone => &self.gone,
+            Timer::Ready => &self.ready,
+            Timer::Taint => &self.taint,
+        }
+    }
+}
+
+/// Pods bound to each node (every existing pod, terminating ones included) and
+/// what the scheduler's filters and choice read of them, kept as pods are
+/// bound and disappear.
+#[derive(Debug, Default)]
+pub struct Bound {
+    /// Per node, its pods, in the order they were bound.
+    pods: Vec<Vec<usize>>,
+    /// Per node, the CPU (milli) and memory its pods request, summed exactly
+    /// (quantities parse up to the i64 range; a hostile input's sum past it
+    /// is read as the largest i64, where Go's int64 would wrap).
+    requested: Vec<(i128, i128)>,
+    /// (node, pod) of the pods with required anti-affinity (the only pods
+    /// whose own terms the scheduler checks).
+    holders: Vec<(usize, usize)>,
+    /// Per controller, (node, pod) of its pods.
+    by_controller: Vec<Vec<(usize, usize)>>,
+}
+
+impl Bound {
+    fn new(nodes: usize, controllers: usize) -> Self {
+        Bound {
+            pods: vec![Vec::new(); nodes],
+            requested: vec![(0, 0); nodes],
+            holders: Vec::new(),
+            by_controller: vec![Vec::new(); controllers],
+        }
+    }
+
+    fn bind(&mut self, node: usize, index: usize, pod: &PodSim) {
+        self.pods[node].push(index);
+        let requested = &mut self.requested[node];
+        *requested = (requested.0 + i128::from(pod.cpu_milli), requested.1 + i128::from(pod.memory));
+        if pod.anti_affinity {
+            self.holders.push((node, index));
+        }
+        if let Some(list) = pod.controller.and_then(|c| self.by_controller.get_mut(c)) {
+            list.push((node, index));
+        }
+    }
+
+    fn unbind(&mut self, node: usize, index: usize, pod: &PodSim) {
+        let remove = |list: &mut Vec<(usize, usize)>| {
+            if let Some(at) = list.iter().position(|&entry| entry == (node, index)) {
+                list.remove(at);
+            }
+        };
+        if let Some(at) = self.pods[node].iter().position(|&i| i == index) {
+            self.pods[node].remove(at);
+        }
+        let requested = &mut self.requested[node];
+        *requested = (requested.0 - i128::from(pod.cpu_milli), requested.1 - i128::from(pod.memory));
+        if pod.anti_affinity {
+            remove(&mut self.holders);
+        }
+        if let Some(list) = pod.controller.and_then(|c| self.by_controller.get_mut(c)) {
+            remove(list);
+        }
+    }
+
+    /// The pods bound to node `n`, in the order they were bound.
+    pub fn on_node(&self, n: usize) -> &[usize] {
+        &self.pods[n]
+    }
+
+    /// The pods bound to node `n` in index order (the order in which the
+    /// controllers that act on a node's pods visit them).
+    pub fn on_node_in_order(&self, n: usize) -> Vec<usize> {
+        let mut pods = self.pods[n].clone();
+        pods.sort_unstable();
+        pods
+    }
+
+    /// CPU (milli) and memory requested by the pods on node `n`.
+    pub fn requested(&self, n: usize) -> (i64, i64) {
+        let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+        (clamp(self.requested[n].0), clamp(self.requested[n].1))
+    }
+
+    /// (node, pod) of the bound pods with required anti-affinity terms.
+    pub fn holders(&self) -> &[(usize, usize)] {
+        &self.holders
+    }
+
+    /// (node, pod) of controller `c`'s bound pods.
+    pub fn of_controller(&self, c: usize) -> &[(usize, usize)] {
+        self.by_controller.get(c).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Cluster<'_> {
-    /// The scheduling epoch now: the last one while nothing the scheduler reads
-    /// has changed since it was taken, else a new one. Compared in place, so an
-    /// unchanged cluster costs one pass and no allocation.
+    /// The scheduling epoch now: the last one while nothing the scheduler
+    /// reads has changed since it was taken, else a new one. What can change
+    /// during a run is, per node, its cordon and taints (labels, capacity and
+    /// zones never change), and per pod whether it exists, is bound or is
+    /// terminating (the bound pods, their requests and anti-affinity terms and
+    /// the spread counts follow; a pod's spec, labels and controller never
+    /// change): [`Cluster::nodes_version`] and [`Cluster::pods_version`] move
+    /// with each of those.
     pub fn scheduling_epoch_now(&mut self) -> u64 {
-        let inputs = &mut self.scheduling_inputs;
-        let mut changed = inputs.nodes.len() != self.nodes.len() || inputs.pods.len() != self.pods.len();
-        inputs.nodes.resize_with(self.nodes.len(), Default::default);
-        for (seen, node) in inputs.nodes.iter_mut().zip(&self.nodes) {
-            if seen.0 != node.unschedulable || seen.1 != node.taints {
-                *seen = (node.unschedulable, node.taints.clone());
-                changed = true;
-            }
-        }
-        inputs.pods.resize(self.pods.len(), (false, None, false));
-        for (seen, pod) in inputs.pods.iter_mut().zip(&self.pods) {
-            let now = (pod.gone, pod.node, pod.terminating());
-            if *seen != now {
-                *seen = now;
-                changed = true;
-            }
-        }
-        if changed {
+        let versions = (self.nodes_version, self.pods_version);
+        if self.scheduling_inputs != versions {
+            self.scheduling_inputs = versions;
             self.scheduling_epoch += 1;
         }
         self.scheduling_epoch
+    }
+
+    /// Cordons (`true`) or uncordons node `n`.
+    pub fn set_unschedulable(&mut self, n: usize, unschedulable: bool) {
+        let node = &mut self.nodes[n];
+        if node.unschedulable != unschedulable {
+            node.unschedulable = unschedulable;
+            self.node_changed(n);
+        }
+    }
+
+    pub fn add_taint(&mut self, n: usize, taint: Taint) {
+        self.nodes[n].taints.push(taint);
+        self.node_changed(n);
+    }
+
+    /// Removes node `n`'s taints that `remove` picks; returns how many.
+    pub fn remove_taints(&mut self, n: usize, remove: impl Fn(&Taint) -> bool) -> usize {
+        let taints = &mut self.nodes[n].taints;
+        let before = taints.len();
+        taints.retain(|t| !remove(t));
+        let removed = before - taints.len();
+        if removed > 0 {
+            self.node_changed(n);
+        }
+        removed
+    }
+
+    /// Moves whenever any node's cordon or taints change.
+    pub fn nodes_version(&self) -> u64 {
+        self.nodes_version
+    }
+
+    fn node_changed(&mut self, n: usize) {
+        self.nodes[n].version += 1;
+        self.nodes_version += 1;
     }
 }
 
@@ -428,6 +667,8 @@ fn node_sim(index: usize, node: &Node) -> NodeSim {
     NodeSim {
         region: labels.get(REGION_LABEL).cloned().unwrap_or_default(),
         zone: labels.get(ZONE_LABEL).cloned().unwrap_or_default(),
+        shared_name: Rc::from(name.as_str()),
+        version: 0,
         unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
         taints: spec
             .and_then(|s| s.taints.as_ref())
@@ -472,9 +713,17 @@ impl<'a> Cluster<'a> {
             evictions: Vec::new(),
             budget_members: Vec::new(),
             budget_memo: HashMap::new(),
+            spec_memo: HashMap::new(),
             zones: 0,
-            scheduling_inputs: SchedulingInputs::default(),
+            scheduling_inputs: (0, 0),
             scheduling_epoch: 0,
+            nodes_version: 0,
+            nodes_by_name: Vec::new(),
+            node_filter_cache: Default::default(),
+            bound: Bound::default(),
+            unbound: Vec::new(),
+            timers: Timers::default(),
+            pods_version: 0,
         };
         for (i, loaded) in inventory.objects.iter().enumerate() {
             match &loaded.object {
@@ -492,6 +741,10 @@ impl<'a> Cluster<'a> {
             }
         }
         cluster.budget_members = vec![Vec::new(); cluster.pdbs.len()];
+        cluster.bound = Bound::new(cluster.nodes.len(), cluster.controllers.len());
+        let mut by_name: Vec<usize> = (0..cluster.nodes.len()).collect();
+        crate::sort::sort_by(&mut by_name, |&a, &b| cluster.nodes[a].name.cmp(&cluster.nodes[b].name));
+        cluster.nodes_by_name = by_name;
         let mut zone_ids: HashMap<(String, String), usize> = HashMap::new();
         for node in &mut cluster.nodes {
             let next = zone_ids.len();
@@ -512,7 +765,9 @@ impl<'a> Cluster<'a> {
             .position(|c| c.namespace == namespace && c.kind.as_str() == owner.kind && c.name == owner.name)
     }
 
-    /// Adds a pod object; returns its index.
+    /// Adds a pod object; returns its index. `controller` is the index in
+    /// [`Cluster::controllers`] of the controller that creates it, if any
+    /// (an input pod's is found from its owner reference).
     #[allow(clippy::too_many_arguments)]
     pub fn add_pod(
         &mut self,
@@ -521,27 +776,37 @@ impl<'a> Cluster<'a> {
         labels: BTreeMap<String, String>,
         annotations: BTreeMap<String, String>,
         owner: Option<OwnerRef>,
+        controller: Option<usize>,
+        spec: Rc<PodSpec>,
+    ) -> usize {
+        let pod = self.new_pod(namespace, name, labels, annotations, owner, controller, spec, false);
+        self.insert_pod(pod)
+    }
+
+    /// A pod object as the lab starts it: Pending, unbound.
+    #[allow(clippy::too_many_arguments)]
+    fn new_pod(
+        &mut self,
+        namespace: &str,
+        name: String,
+        labels: BTreeMap<String, String>,
+        annotations: BTreeMap<String, String>,
+        owner: Option<OwnerRef>,
+        controller: Option<usize>,
         spec: Rc<PodSpec>,
         from_input: bool,
-    ) -> usize {
+    ) -> PodSim {
         let daemon = owner.as_ref().is_some_and(|o| o.kind == "DaemonSet");
-        let (cpu_milli, memory) = pod_requests(namespace, &spec);
-        let controller = owner.as_ref().and_then(|o| self.find_controller(namespace, o));
-        let anti_affinity = spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.pod_anti_affinity.as_ref())
-            .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
-            .is_some_and(|terms| !terms.is_empty());
+        let facts = self.spec_facts(namespace, &spec, daemon);
         let pod = PodSim {
             namespace: namespace.to_owned(),
             name,
-            uid: self.next_uid,
+            uid: 0,
             labels,
             annotations,
             owner,
-            tolerations: effective_tolerations(&spec, daemon, &self.settings),
-            local_storage: has_local_storage(&spec),
+            tolerations: facts.tolerations.clone(),
+            local_storage: facts.local_storage,
             grace_seconds: spec.termination_grace_period_seconds.unwrap_or(30),
             spec,
             node: None,
@@ -554,8 +819,8 @@ impl<'a> Cluster<'a> {
             gone: false,
             ready_at: None,
             started: false,
-            cpu_milli,
-            memory,
+            cpu_milli: facts.cpu_milli,
+            memory: facts.memory,
             failing: false,
             delay_ms: 0,
             jitter_ms: 0,
@@ -564,20 +829,39 @@ impl<'a> Cluster<'a> {
             last_schedule_failure: None,
             failed_in_epoch: None,
             from_input,
-            anti_affinity,
+            anti_affinity: facts.anti_affinity,
             budgets: Rc::from([]),
+            class: facts.class,
         };
         let budgets = self.budgets_selecting(&pod);
-        for &b in budgets.iter() {
-            if let Some(members) = self.budget_members.get_mut(b) {
-                members.push(self.pods.len());
-            }
+        PodSim { budgets, ..pod }
+    }
+
+    /// What a pod's spec decides for the lab, once per spec: a controller's
+    /// pods share their template's (the `Rc`), so thousands of replicas cost
+    /// one computation. Keyed by the spec's address, the memo holds the `Rc`
+    /// so the address is never reused while it is a key.
+    fn spec_facts(&mut self, namespace: &str, spec: &Rc<PodSpec>, daemon: bool) -> Rc<SpecFacts> {
+        let key = (Rc::as_ptr(spec) as usize, daemon, namespace.to_owned());
+        if let Some((_, facts)) = self.spec_memo.get(&key) {
+            return Rc::clone(facts);
         }
-        let pod = PodSim { budgets, ..pod };
-        self.next_uid += 1;
-        self.pod_names.entry(pod.namespace.clone()).or_default().insert(pod.name.clone());
-        self.pods.push(pod);
-        self.pods.len() - 1
+        let (cpu_milli, memory) = pod_requests(namespace, spec);
+        let facts = Rc::new(SpecFacts {
+            class: self.spec_memo.len(),
+            cpu_milli,
+            memory,
+            tolerations: effective_tolerations(spec, daemon, &self.settings),
+            local_storage: has_local_storage(spec),
+            anti_affinity: spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.pod_anti_affinity.as_ref())
+                .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+                .is_some_and(|terms| !terms.is_empty()),
+        });
+        self.spec_memo.insert(key, (Rc::clone(spec), Rc::clone(&facts)));
+        facts
     }
 
     /// The budgets that select `pod` (§2.1), through the memo of label sets.
@@ -598,25 +882,148 @@ impl<'a> Cluster<'a> {
         budgets
     }
 
+    /// Gives a new pod object its index and uid and enters it in every index.
+    fn insert_pod(&mut self, mut pod: PodSim) -> usize {
+        let index = self.pods.len();
+        pod.uid = self.next_uid;
+        self.next_uid += 1;
+        for &b in pod.budgets.iter() {
+            if let Some(members) = self.budget_members.get_mut(b) {
+                members.push(index);
+            }
+        }
+        self.pod_names.entry(pod.namespace.clone()).or_default().insert(pod.name.clone());
+        if let Some(c) = pod.controller.and_then(|c| self.controllers.get_mut(c)) {
+            c.owns_pods = true;
+            if pod.active() {
+                c.active_pods += 1;
+            }
+        }
+        for (timer, at) in [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)] {
+            if let (Some(at), false) = (at, pod.gone) {
+                self.timers.set(timer).insert((at, index));
+            }
+        }
+        match (pod.gone, pod.node) {
+            (false, Some(n)) => self.bound.bind(n, index, &pod),
+            (false, None) => self.unbound.push(index),
+            (true, _) => {}
+        }
+        self.pods.push(pod);
+        self.pods_version += 1;
+        index
+    }
+
+    /// Binds pod `i` to node `n` (the scheduler's decision, or a DaemonSet's node).
+    pub fn bind_pod(&mut self, i: usize, n: usize) {
+        let pod = &mut self.pods[i];
+        if pod.node.is_some() {
+            return;
+        }
+        pod.node = Some(n);
+        if !pod.gone {
+            self.bound.bind(n, i, &self.pods[i]);
+        }
+        self.pods_version += 1;
+    }
+
+    /// The pod object disappears from the API.
+    pub fn set_gone(&mut self, i: usize) {
+        let pod = &self.pods[i];
+        if pod.gone {
+            return;
+        }
+        if pod.active()
+            && let Some(c) = pod.controller.and_then(|c| self.controllers.get_mut(c))
+        {
+            c.active_pods -= 1;
+        }
+        if let Some(n) = pod.node {
+            self.bound.unbind(n, i, pod);
+        }
+        for (timer, at) in [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)] {
+            if let Some(at) = at {
+                self.timers.set(timer).remove(&(at, i));
+            }
+        }
+        self.pods[i].gone = true;
+        self.pods_version += 1;
+    }
+
+    /// The pod is deleted gracefully (Terminating) from `t` on.
+    pub fn set_terminating(&mut self, i: usize, t: i64) {
+        let pod = &self.pods[i];
+        if pod.deleting_since.is_some() {
+            return;
+        }
+        if pod.active()
+            && let Some(c) = pod.controller.and_then(|c| self.controllers.get_mut(c))
+        {
+            c.active_pods -= 1;
+        }
+        self.pods[i].deleting_since = Some(t);
+        self.pods_version += 1;
+    }
+
+    /// Sets one of pod `i`'s instants (`gone_at`, `ready_at`, `taint_deadline`).
+    pub fn set_timer(&mut self, i: usize, timer: Timer, at: Option<i64>) {
+        let pod = &mut self.pods[i];
+        let field = match timer {
+            Timer::Gone => &mut pod.gone_at,
+            Timer::Ready => &mut pod.ready_at,
+            Timer::Taint => &mut pod.taint_deadline,
+        };
+        let old = std::mem::replace(field, at);
+        if pod.gone || old == at {
+            return;
+        }
+        let set = self.timers.set(timer);
+        if let Some(old) = old {
+            set.remove(&(old, i));
+        }
+        if let Some(at) = at {
+            set.insert((at, i));
+        }
+    }
+
+    /// The pods (not gone) whose `timer` falls at `t`, in index order.
+    pub fn due(&self, timer: Timer, t: i64) -> Vec<usize> {
+        self.timers.get(timer).range((t, 0)..=(t, usize::MAX)).map(|&(_, i)| i).collect()
+    }
+
+    /// The earliest instant after `t` at which a pod (not gone) has a `timer`.
+    pub fn next_timer_after(&self, timer: Timer, t: i64) -> Option<i64> {
+        let from = t.checked_add(1)?;
+        self.timers.get(timer).range((from, 0)..).next().map(|&(at, _)| at)
+    }
+
+    /// The pods that are neither bound nor gone, in index order.
+    pub fn unbound_pods(&mut self) -> Vec<usize> {
+        let pods = &self.pods;
+        self.unbound.retain(|&i| !pods[i].gone && pods[i].node.is_none());
+        self.unbound.clone()
+    }
+
     /// Adds an input Pod as §1 reads it.
     pub fn add_input_pod(&mut self, loaded: &Loaded, pod: &Pod) -> usize {
         let namespace = loaded.namespace().unwrap_or("default").to_owned();
         let spec = Rc::new(pod.spec.clone().unwrap_or_default());
         let meta = &pod.metadata;
-        let index = self.add_pod(
+        let owner = controller_of(meta);
+        let controller = owner.as_ref().and_then(|o| self.find_controller(&namespace, o));
+        let node = spec.node_name.as_deref().and_then(|n| self.node_index.get(n).copied());
+        let mut p = self.new_pod(
             &namespace,
             loaded.name().to_owned(),
             meta.labels.clone().unwrap_or_default(),
             meta.annotations.clone().unwrap_or_default(),
-            controller_of(meta),
-            spec.clone(),
+            owner,
+            controller,
+            spec,
             true,
         );
-        let node = spec.node_name.as_deref().and_then(|n| self.node_index.get(n).copied());
-        let status = pod.status.as_ref();
-        let p = &mut self.pods[index];
         p.node = node;
-        match status {
+        match pod.status.as_ref() {
             None => {
                 // §1.1: bound and no status → Running and Ready.
                 if node.is_some() {
@@ -637,16 +1044,13 @@ impl<'a> Cluster<'a> {
             p.deleting_since = Some(0);
             p.ready = false;
         }
-        index
+        self.insert_pod(p)
     }
 
     /// Every pod of a controller that counts toward its replicas: existing, not
     /// terminating, not finished (§6).
     pub fn active_pods_of(&self, controller: usize) -> usize {
-        self.pods
-            .iter()
-            .filter(|p| p.controller == Some(controller) && !p.gone && !p.terminating() && !p.finished())
-            .count()
+        self.controllers.get(controller).map_or(0, |c| usize::try_from(c.active_pods).unwrap_or(0))
     }
 
     pub fn event(&mut self, event: Event) {
@@ -686,11 +1090,14 @@ fn controller_sim(object: usize, loaded: &Loaded) -> Option<ControllerSim> {
         namespace: workload.namespace.to_owned(),
         name: workload.name.to_owned(),
         replicas: workload.replicas.unwrap_or(0),
+        pod_spec: Rc::new(workload.template.spec.clone().unwrap_or_default()),
         template: Rc::new(workload.template.into_owned()),
         controlled_by: controller_of(loaded.object.metadata()),
         object,
         region: None,
         next_name: 0,
+        owns_pods: false,
+        active_pods: 0,
     })
 }
 

@@ -25,18 +25,17 @@ impl Cluster<'_> {
             name: c.name.clone(),
         };
         let namespace = c.namespace.clone();
-        let meta = template.metadata.clone().unwrap_or_default();
-        let spec = Rc::new(template.spec.clone().unwrap_or_default());
+        let meta = template.metadata.as_ref();
+        let spec = Rc::clone(&c.pod_spec);
         let index = self.add_pod(
             &namespace,
             name.clone(),
-            meta.labels.unwrap_or_default(),
-            meta.annotations.unwrap_or_default(),
+            meta.and_then(|m| m.labels.clone()).unwrap_or_default(),
+            meta.and_then(|m| m.annotations.clone()).unwrap_or_default(),
             Some(owner),
+            Some(controller),
             spec,
-            false,
         );
-        self.pods[index].controller = Some(controller);
         self.event(Event::new(self.now, "PodCreated").pod(&namespace, &name));
         index
     }
@@ -50,7 +49,7 @@ impl Cluster<'_> {
             o.namespace == c.namespace
                 && o.controlled_by.as_ref().is_some_and(|r| r.kind == c.kind.as_str() && r.name == c.name)
         });
-        let has_pods = self.pods.iter().any(|p| p.controller == Some(controller));
+        let has_pods = c.owns_pods;
         if has_child || has_pods {
             return Vec::new();
         }
@@ -66,15 +65,15 @@ impl Cluster<'_> {
                 let pod_name = format!("{name}-{}", node.name);
                 let index = self.create_pod(controller, pod_name);
                 let node = &self.nodes[n];
-                let fits = !node.taints.iter().any(|t: &Taint| {
+                let fits = !node.taints().iter().any(|t: &Taint| {
                     (t.effect == "NoSchedule" || t.effect == "NoExecute")
                         && !tolerated(&self.pods[index].tolerations, t)
                 });
                 if fits {
-                    self.pods[index].node = Some(n);
+                    self.bind_pod(index, n);
                     created.push(index);
                 } else {
-                    self.pods[index].gone = true;
+                    self.set_gone(index);
                     self.events.pop();
                 }
             }
@@ -90,17 +89,6 @@ impl Cluster<'_> {
     /// object is gone. Returns the new pods (to be scheduled).
     pub fn reconcile_controllers(&mut self) -> Vec<usize> {
         let mut created = Vec::new();
-        // One pass over the pods: which controllers own pods, and how many count.
-        let mut owns = vec![false; self.controllers.len()];
-        let mut active = vec![0i64; self.controllers.len()];
-        for p in &self.pods {
-            if let Some(c) = p.controller {
-                owns[c] = true;
-                if !p.gone && !p.terminating() && !p.finished() {
-                    active[c] += 1;
-                }
-            }
-        }
         for c in 0..self.controllers.len() {
             let controller = &self.controllers[c];
             let kind = controller.kind;
@@ -111,20 +99,20 @@ impl Cluster<'_> {
                 continue;
             }
             // Only controllers that own pods in the lab act (a Deployment given with its ReplicaSet does not).
-            if !owns[c] {
+            if !controller.owns_pods {
                 continue;
             }
             let replicas = controller.replicas.clamp(0, MAX_PODS_PER_CONTROLLER);
             let name = controller.name.clone();
             if kind == Kind::StatefulSet {
                 // Cheap check first: every ordinal present means nothing to do.
-                if active[c] >= i64::from(replicas) {
+                if controller.active_pods >= i64::from(replicas) {
                     continue;
                 }
                 let existing: BTreeSet<String> = self
                     .pods
                     .iter()
-                    .filter(|p| !p.gone && p.namespace == controller.namespace)
+                    .filter(|p| !p.gone() && p.namespace == controller.namespace)
                     .map(|p| p.name.clone())
                     .collect();
                 for i in 0..replicas {
@@ -135,7 +123,7 @@ impl Cluster<'_> {
                 }
                 continue;
             }
-            let mut missing = i64::from(replicas) - active[c];
+            let mut missing = i64::from(replicas) - controller.active_pods;
             if missing <= 0 {
                 continue;
             }

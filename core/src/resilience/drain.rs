@@ -94,14 +94,14 @@ fn aggregate(errors: &[String]) -> String {
 impl Cluster<'_> {
     /// Cordon (§4.1) with kubectl's line; `None` when the node does not exist.
     pub fn cordon(&mut self, n: usize, cordon: bool) -> String {
-        let node = &mut self.nodes[n];
+        let node = &self.nodes[n];
         let name = node.name.clone();
         let (verb, already) =
             if cordon { ("cordoned", "already cordoned") } else { ("uncordoned", "already uncordoned") };
-        if node.unschedulable == cordon {
+        if node.unschedulable() == cordon {
             return format!("node/{name} {already}");
         }
-        node.unschedulable = cordon;
+        self.set_unschedulable(n, cordon);
         self.event(Event::new(self.now, if cordon { "Cordon" } else { "Uncordon" }).node(&name));
         format!("node/{name} {verb}")
     }
@@ -112,7 +112,7 @@ impl Cluster<'_> {
         let mut status = Filtered::Delete;
         // skipDeleted.
         if flags.skip_wait_for_delete_timeout_seconds > 0
-            && pod.deleting_since.is_some_and(|d| self.now - d > flags.skip_wait_for_delete_timeout_seconds)
+            && pod.deleting_since().is_some_and(|d| self.now - d > flags.skip_wait_for_delete_timeout_seconds)
         {
             return Filtered::Skip;
         }
@@ -186,7 +186,7 @@ impl Cluster<'_> {
         run.out(t, self.events.len(), line);
         let selector = flags.pod_selector.as_deref().map(parse_pod_selector);
         let mut on_node: Vec<usize> = (0..self.pods.len())
-            .filter(|&i| !self.pods[i].gone && self.pods[i].node == Some(n))
+            .filter(|&i| !self.pods[i].gone() && self.pods[i].node() == Some(n))
             .filter(|&i| match &selector {
                 Some(Some(s)) => s.matches(&self.pods[i].labels),
                 Some(None) => false,
@@ -271,7 +271,7 @@ impl Cluster<'_> {
             }
             if flags.disable_eviction {
                 // deletePods: no PDB check.
-                if let Some(i) = self.pods.iter().position(|p| !p.gone && p.namespace == ns && p.name == name) {
+                if let Some(i) = self.pods.iter().position(|p| !p.gone() && p.namespace == ns && p.name == name) {
                     let uid = self.pods[i].uid;
                     self.delete_pod(i, Some(flags.grace_period_seconds));
                     run.pods[k].2 = PodProgress::Waiting(uid);
@@ -290,7 +290,7 @@ impl Cluster<'_> {
                 run.pods[k].2 = PodProgress::Failed(message);
                 continue;
             }
-            let uid = self.pods.iter().find(|p| !p.gone && p.namespace == ns && p.name == name).map(|p| p.uid);
+            let uid = self.pods.iter().find(|p| !p.gone() && p.namespace == ns && p.name == name).map(|p| p.uid);
             let record = self.evict(&ns, &name, false, Some(&run.record.node.clone()));
             match record.code {
                 201 => run.pods[k].2 = PodProgress::Waiting(uid.unwrap_or(0)),
@@ -331,7 +331,7 @@ impl Cluster<'_> {
         for k in 0..run.pods.len() {
             let (ns, name, progress) = run.pods[k].clone();
             if let PodProgress::Waiting(uid) = progress {
-                let present = self.pods.iter().any(|p| !p.gone && p.uid == uid);
+                let present = self.pods.iter().any(|p| !p.gone() && p.uid == uid);
                 if !present {
                     run.out(t, self.events.len(), format!("pod/{name} {verb}"));
                     run.pods[k].2 = PodProgress::Done;

@@ -3,7 +3,7 @@
 //! (`docs/semantics/disruption.md` §3), and plain deletion, which never looks
 //! at budgets.
 
-use super::cluster::Cluster;
+use super::cluster::{Cluster, Timer};
 use super::report::{Cause, Event, EvictionRecord};
 
 /// `maxDisruptedPodSize` in eviction.go.
@@ -15,28 +15,29 @@ impl Cluster<'_> {
     pub fn delete_pod(&mut self, index: usize, grace_override: Option<i64>) {
         let now = self.now;
         let shutdown = self.settings.pod_shutdown_seconds;
-        let pod = &mut self.pods[index];
-        if pod.gone || pod.terminating() {
+        let pod = &self.pods[index];
+        if pod.gone() || pod.terminating() {
             return;
         }
         let grace = grace_override.filter(|g| *g >= 0).unwrap_or(pod.grace_seconds);
-        pod.deleting_since = Some(now);
-        pod.ready = false;
-        let node_up = pod.node.is_none_or(|n| self.nodes[n].machine_up);
+        let node = pod.node();
+        let node_up = node.is_none_or(|n| self.nodes[n].machine_up);
         let (namespace, name) = (pod.namespace.clone(), pod.name.clone());
-        if pod.node.is_none() {
+        self.set_terminating(index, now);
+        self.pods[index].ready = false;
+        if node.is_none() {
             // An unbound pod has no kubelet to wait for.
-            pod.gone = true;
+            self.set_gone(index);
             self.event(Event::new(now, "PodDeleted").pod(&namespace, &name));
             return;
         }
         if node_up {
             let delay = shutdown.min(grace).max(0);
-            pod.gone_at = Some(now + delay);
+            self.set_timer(index, Timer::Gone, Some(now + delay));
         }
         self.event(Event::new(now, "PodTerminating").pod(&namespace, &name));
         if node_up && shutdown.min(grace) <= 0 {
-            self.pods[index].gone = true;
+            self.set_gone(index);
             self.event(Event::new(now, "PodDeleted").pod(&namespace, &name));
         }
     }
@@ -63,7 +64,7 @@ impl Cluster<'_> {
             causes: Vec::new(),
             drain: drain.map(str::to_owned),
         };
-        let Some(index) = self.pods.iter().position(|p| !p.gone && p.namespace == namespace && p.name == name) else {
+        let Some(index) = self.pods.iter().position(|p| !p.gone() && p.namespace == namespace && p.name == name) else {
             record.code = 404;
             record.message = Some(format!("pods {name:?} not found"));
             return record;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::cluster::{Cluster, NodeReady, Taint, UNREACHABLE_TAINT, tolerated};
+use super::cluster::{Cluster, NodeReady, Taint, Timer, UNREACHABLE_TAINT, tolerated};
 use super::report::Event;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,26 +49,23 @@ impl Cluster<'_> {
         node.failed_at = None;
         node.queued_for_taint = false;
         node.ready = NodeReady::True;
-        node.taints.retain(|t| t.key != UNREACHABLE_TAINT && t.key != super::cluster::NOT_READY_TAINT);
         let name = node.name.clone();
+        self.remove_taints(n, |t| t.key == UNREACHABLE_TAINT || t.key == super::cluster::NOT_READY_TAINT);
         if was_not_ready {
             self.event(Event::new(now, "NodeReady").node(&name));
         }
         let startup = self.settings.pod_startup_seconds;
-        for i in 0..self.pods.len() {
-            let pod = &mut self.pods[i];
-            if pod.gone || pod.node != Some(n) {
-                continue;
-            }
+        for i in self.bound.on_node_in_order(n) {
+            let pod = &self.pods[i];
             if pod.terminating() {
-                pod.gone = true;
-                pod.gone_at = None;
-                let (ns, nm) = (pod.namespace.clone(), pod.name.clone());
+                self.set_gone(i);
+                self.set_timer(i, Timer::Gone, None);
+                let (ns, nm) = (self.pods[i].namespace.clone(), self.pods[i].name.clone());
                 self.event(Event::new(now, "PodDeleted").pod(&ns, &nm));
                 continue;
             }
-            pod.taint_deadline = None;
-            let was_marked = pod.marked_not_ready;
+            self.set_timer(i, Timer::Taint, None);
+            let pod = &mut self.pods[i];
             pod.marked_not_ready = false;
             if pod.started && !pod.fixed_not_ready {
                 if !pod.ready {
@@ -77,14 +74,13 @@ impl Cluster<'_> {
                     self.event(Event::new(now, "PodReady").pod(&ns, &nm));
                 }
             } else if !pod.started
-                && pod.ready_at.is_none_or(|t| t < now)
+                && pod.ready_at().is_none_or(|t| t < now)
                 && !pod.fixed_not_ready
                 && pod.phase == "Running"
             {
                 // Scheduled while the machine was down: starts now.
-                pod.ready_at = Some(now + startup);
+                self.set_timer(i, Timer::Ready, Some(now + startup));
             }
-            let _ = was_marked;
         }
     }
 
@@ -100,17 +96,14 @@ impl Cluster<'_> {
             }
             let node = &mut self.nodes[n];
             node.ready = NodeReady::Unknown;
-            node.taints.push(Taint::new(UNREACHABLE_TAINT, "NoSchedule"));
             node.queued_for_taint = true;
             let name = node.name.clone();
+            self.add_taint(n, Taint::new(UNREACHABLE_TAINT, "NoSchedule"));
             self.event(Event::new(now, "NodeNotReady").node(&name).message("Kubelet stopped posting node status."));
             self.event(Event::new(now, "TaintAdded").node(&name).message(format!("{UNREACHABLE_TAINT}:NoSchedule")));
             // MarkPodsNotReady.
-            for i in 0..self.pods.len() {
+            for i in self.bound.on_node_in_order(n) {
                 let pod = &mut self.pods[i];
-                if pod.gone || pod.node != Some(n) {
-                    continue;
-                }
                 pod.marked_not_ready = true;
                 if pod.ready {
                     pod.ready = false;
@@ -124,9 +117,9 @@ impl Cluster<'_> {
     /// Step 3: pods whose toleration of the NoExecute taint ran out now.
     pub fn taint_evictions(&mut self) {
         let now = self.now;
-        for i in 0..self.pods.len() {
-            if self.pods[i].taint_deadline == Some(now) && !self.pods[i].gone && !self.pods[i].terminating() {
-                self.pods[i].taint_deadline = None;
+        for i in self.due(Timer::Taint, now) {
+            if self.pods[i].taint_deadline() == Some(now) && !self.pods[i].gone() && !self.pods[i].terminating() {
+                self.set_timer(i, Timer::Taint, None);
                 let (ns, nm) = (self.pods[i].namespace.clone(), self.pods[i].name.clone());
                 let node = self.node_name(&self.pods[i]).unwrap_or_default().to_owned();
                 self.event(
@@ -229,14 +222,16 @@ impl Cluster<'_> {
             if region.is_some_and(|r| r != self.nodes[n].region) {
                 continue;
             }
-            let node = &mut self.nodes[n];
-            let before = node.taints.len();
-            node.taints.retain(|t| !(t.key == UNREACHABLE_TAINT && t.effect == "NoExecute"));
-            removed |= before != node.taints.len();
-            if before != node.taints.len() {
-                node.queued_for_taint = true;
-                for pod in self.pods.iter_mut().filter(|p| p.node == Some(n)) {
-                    pod.taint_deadline = None;
+            let taken_off = self.remove_taints(n, |t| t.key == UNREACHABLE_TAINT && t.effect == "NoExecute");
+            removed |= taken_off > 0;
+            if taken_off > 0 {
+                self.nodes[n].queued_for_taint = true;
+                // Every pod object placed there, gone ones too (their
+                // deadline is read by nothing once they are gone).
+                for i in 0..self.pods.len() {
+                    if self.pods[i].node() == Some(n) {
+                        self.set_timer(i, Timer::Taint, None);
+                    }
                 }
             }
         }
@@ -254,14 +249,13 @@ impl Cluster<'_> {
     fn add_no_execute(&mut self, n: usize) {
         let now = self.now;
         let taint = Taint::new(UNREACHABLE_TAINT, "NoExecute");
-        let node = &mut self.nodes[n];
-        node.queued_for_taint = false;
-        node.taints.push(taint.clone());
-        let name = node.name.clone();
+        self.nodes[n].queued_for_taint = false;
+        self.add_taint(n, taint.clone());
+        let name = self.nodes[n].name.clone();
         self.event(Event::new(now, "TaintAdded").node(&name).message(format!("{UNREACHABLE_TAINT}:NoExecute")));
-        for i in 0..self.pods.len() {
+        for i in self.bound.on_node_in_order(n) {
             let pod = &self.pods[i];
-            if pod.gone || pod.node != Some(n) || pod.terminating() {
+            if pod.terminating() {
                 continue;
             }
             // getMinTolerationTime: not tolerated → now; forever → never; else the smallest seconds.
@@ -274,7 +268,7 @@ impl Cluster<'_> {
             } else {
                 matching.iter().flatten().min().map(|s| now + (*s).max(0))
             };
-            self.pods[i].taint_deadline = deadline;
+            self.set_timer(i, Timer::Taint, deadline);
         }
         self.taint_evictions();
     }

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use self::alerts::AlertRun;
-use self::cluster::{Cluster, NodeReady};
+use self::cluster::{Cluster, NodeReady, Timer};
 use self::drain::DrainRun;
 use self::lifecycle::TaintLimiter;
 pub use self::report::{ClusterState, Disruption, NodePlace, PodState};
@@ -326,24 +326,17 @@ fn populate(cluster: &mut Cluster) {
             input_pod.insert(i, cluster.add_input_pod(loaded, pod));
         }
     }
-    let mut bound = cluster.bound_pods();
     for i in 0..inventory.objects.len() {
         let new: Vec<usize> = if let Some(&p) = input_pod.get(&i) {
             let pod = &cluster.pods[p];
-            if pod.node.is_none() && !pod.finished() && !pod.terminating() { vec![p] } else { Vec::new() }
+            if pod.node().is_none() && !pod.finished() && !pod.terminating() { vec![p] } else { Vec::new() }
         } else if let Some(c) = cluster.controllers.iter().position(|c| c.object == i) {
-            let created = cluster.expand(c);
-            for &p in &created {
-                if let Some(n) = cluster.pods[p].node {
-                    bound.bind(n, p, &cluster.pods[p]);
-                }
-            }
-            created
+            cluster.expand(c)
         } else {
             Vec::new()
         };
         for p in new {
-            if cluster.pods[p].node.is_none() && !cluster.schedule(p, &mut bound) {
+            if cluster.pods[p].node().is_none() && !cluster.schedule(p) {
                 continue;
             }
             let pod = &mut cluster.pods[p];
@@ -366,16 +359,17 @@ impl Cluster<'_> {
     /// Controllers (§6), then the scheduler for every pending pod (§7).
     pub fn after_item(&mut self) {
         let created = self.reconcile_controllers();
-        let pending: Vec<usize> = (0..self.pods.len())
+        let pending: Vec<usize> = self
+            .unbound_pods()
+            .into_iter()
             .filter(|&i| {
                 let p = &self.pods[i];
-                !p.gone && p.node.is_none() && !p.terminating() && !p.finished()
+                !p.terminating() && !p.finished()
             })
             .collect();
         if pending.is_empty() && created.is_empty() {
             return;
         }
-        let mut bound = self.bound_pods();
         let startup = self.settings.pod_startup_seconds;
         // A pod that failed while the scheduler's inputs were what they are now
         // would fail alike and record nothing: it is not tried again. Binding a
@@ -403,11 +397,11 @@ impl Cluster<'_> {
             if failed_in.is_some() && failed_in == epoch_now(self, bound_any) {
                 continue;
             }
-            if self.schedule(i, &mut bound) {
+            if self.schedule(i) {
                 bound_any = true;
-                let n = self.pods[i].node.unwrap_or(0);
+                let n = self.pods[i].node().unwrap_or(0);
                 if self.nodes[n].machine_up && !self.pods[i].fixed_not_ready {
-                    self.pods[i].ready_at = Some(self.now + startup);
+                    self.set_timer(i, Timer::Ready, Some(self.now + startup));
                 }
             } else {
                 self.pods[i].failed_in_epoch = epoch_now(self, bound_any);
@@ -420,22 +414,22 @@ impl Cluster<'_> {
         let t = self.now;
         let events_before = self.events.len();
         // 1. Pod objects disappear.
-        for i in 0..self.pods.len() {
-            if self.pods[i].gone_at == Some(t) && !self.pods[i].gone {
-                self.pods[i].gone = true;
+        for i in self.due(Timer::Gone, t) {
+            if self.pods[i].gone_at() == Some(t) && !self.pods[i].gone() {
+                self.set_gone(i);
                 let (ns, name) = (self.pods[i].namespace.clone(), self.pods[i].name.clone());
                 self.event(Event::new(t, "PodDeleted").pod(&ns, &name));
             }
         }
         self.after_item();
         // 2. Pods become Ready; drains poll.
-        for i in 0..self.pods.len() {
+        for i in self.due(Timer::Ready, t) {
             let pod = &self.pods[i];
-            if pod.ready_at == Some(t) && !pod.gone && !pod.terminating() {
-                let up = pod.node.is_some_and(|n| self.nodes[n].machine_up && self.nodes[n].ready == NodeReady::True);
-                let pod = &mut self.pods[i];
-                pod.ready_at = None;
+            if pod.ready_at() == Some(t) && !pod.gone() && !pod.terminating() {
+                let up = pod.node().is_some_and(|n| self.nodes[n].machine_up && self.nodes[n].ready == NodeReady::True);
+                self.set_timer(i, Timer::Ready, None);
                 if up {
+                    let pod = &mut self.pods[i];
                     pod.phase = "Running".to_owned();
                     pod.ready = true;
                     pod.started = true;
@@ -490,12 +484,8 @@ impl Cluster<'_> {
         let mut candidates: Vec<i64> = Vec::new();
         candidates.extend(steps.get(next_step).map(|s| s.at));
         candidates.extend(observe.range(now + 1..).next().copied());
-        for p in &self.pods {
-            if !p.gone {
-                candidates.extend(p.gone_at.filter(|&g| g > now));
-                candidates.extend(p.ready_at.filter(|&r| r > now));
-                candidates.extend(p.taint_deadline.filter(|&d| d > now));
-            }
+        for timer in [Timer::Gone, Timer::Ready, Timer::Taint] {
+            candidates.extend(self.next_timer_after(timer, now));
         }
         for n in &self.nodes {
             if n.ready == NodeReady::True {
@@ -535,7 +525,7 @@ impl Cluster<'_> {
         let mut pods: Vec<usize> = (0..self.pods.len())
             .filter(|&i| {
                 let p = &self.pods[i];
-                !p.gone && p.namespace == namespace && selector.as_ref().is_none_or(|s| s.matches(&p.labels))
+                !p.gone() && p.namespace == namespace && selector.as_ref().is_none_or(|s| s.matches(&p.labels))
             })
             .collect();
         crate::sort::sort_by(&mut pods, |&a, &b| self.pods[a].name.cmp(&self.pods[b].name));
@@ -589,8 +579,8 @@ impl Cluster<'_> {
                 let on = self
                     .pods
                     .iter()
-                    .find(|p| !p.gone && p.namespace == namespace && p.name == pod)
-                    .and_then(|p| p.node);
+                    .find(|p| !p.gone() && p.namespace == namespace && p.name == pod)
+                    .and_then(|p| p.node());
                 if !self.unreachable(step, on) {
                     self.evict(&namespace, &pod, step.dry_run.unwrap_or(false), None);
                 }
@@ -599,7 +589,7 @@ impl Cluster<'_> {
                 let candidates: Vec<usize> = self
                     .matching_pods(&namespace, step.label_selector.as_ref())
                     .into_iter()
-                    .filter(|&i| !self.pods[i].terminating() && self.api_reachable_for_node(self.pods[i].node))
+                    .filter(|&i| !self.pods[i].terminating() && self.api_reachable_for_node(self.pods[i].node()))
                     .collect();
                 if candidates.is_empty() {
                     return;
@@ -681,7 +671,7 @@ impl Cluster<'_> {
         let mut pods: Vec<PodRow> = self
             .pods
             .iter()
-            .filter(|p| !p.gone)
+            .filter(|p| !p.gone())
             .map(|p| PodRow {
                 namespace: p.namespace.clone(),
                 name: p.name.clone(),
@@ -700,11 +690,35 @@ impl Cluster<'_> {
             .map(|n| NodeRow {
                 name: n.name.clone(),
                 ready: if n.ready == NodeReady::True { "True" } else { "Unknown" },
-                unschedulable: n.unschedulable,
-                taints: n.taints.iter().map(|t| t.describe()).collect(),
+                unschedulable: n.unschedulable(),
+                taints: n.taints().iter().map(|t| t.describe()).collect(),
                 machine_up: n.machine_up,
             })
             .collect();
+        // One pass over the pods: per controller, its live pods and its
+        // Ready ones by zone and region, each counted for its own controller
+        // and for the controllers that control that one (`owned_by`).
+        let parents: Vec<Vec<usize>> = (0..self.controllers.len())
+            .map(|own| (0..self.controllers.len()).filter(|&c| c != own && self.owned_by_controller(own, c)).collect())
+            .collect();
+        let mut live = vec![0i64; self.controllers.len()];
+        let mut ready: Vec<(i64, BTreeMap<String, i64>, BTreeMap<String, i64>)> =
+            vec![(0, BTreeMap::new(), BTreeMap::new()); self.controllers.len()];
+        for p in self.pods.iter().filter(|p| !p.gone()) {
+            let Some(own) = p.controller else { continue };
+            live[own] += 1;
+            if !p.ready {
+                continue;
+            }
+            for &c in std::iter::once(&own).chain(&parents[own]) {
+                let (count, by_zone, by_region) = &mut ready[c];
+                *count += 1;
+                if let Some(n) = p.node() {
+                    *by_zone.entry(self.nodes[n].zone.clone()).or_insert(0) += 1;
+                    *by_region.entry(self.nodes[n].region.clone()).or_insert(0) += 1;
+                }
+            }
+        }
         let workloads = (0..self.controllers.len())
             .filter(|&c| {
                 self.controllers[c].controlled_by.as_ref().is_none_or(|o| {
@@ -713,27 +727,16 @@ impl Cluster<'_> {
             })
             .map(|c| {
                 let controller = &self.controllers[c];
-                let mut row = WorkloadRow {
+                let (ready, ready_by_zone, ready_by_region) = std::mem::take(&mut ready[c]);
+                WorkloadRow {
                     kind: controller.kind.as_str().to_owned(),
                     namespace: controller.namespace.clone(),
                     name: controller.name.clone(),
-                    desired: if controller.kind == Kind::DaemonSet {
-                        self.pods.iter().filter(|p| !p.gone && p.controller == Some(c)).count() as i64
-                    } else {
-                        i64::from(controller.replicas)
-                    },
-                    ready: 0,
-                    ready_by_zone: BTreeMap::new(),
-                    ready_by_region: BTreeMap::new(),
-                };
-                for p in self.pods.iter().filter(|p| !p.gone && p.ready && self.owned_by(p, c)) {
-                    row.ready += 1;
-                    if let Some(n) = p.node {
-                        *row.ready_by_zone.entry(self.nodes[n].zone.clone()).or_insert(0) += 1;
-                        *row.ready_by_region.entry(self.nodes[n].region.clone()).or_insert(0) += 1;
-                    }
+                    desired: if controller.kind == Kind::DaemonSet { live[c] } else { i64::from(controller.replicas) },
+                    ready,
+                    ready_by_zone,
+                    ready_by_region,
                 }
-                row
             })
             .collect();
         StateRow { t: self.now, pods, pdbs, nodes, workloads }
@@ -749,17 +752,17 @@ impl Cluster<'_> {
             .pods
             .iter()
             .enumerate()
-            .filter(|(_, p)| !p.gone)
+            .filter(|(_, p)| !p.gone())
             .map(|(i, p)| {
-                let node_up = p.node.is_some_and(|n| self.nodes[n].machine_up);
+                let node_up = p.node().is_some_and(|n| self.nodes[n].machine_up);
                 let flags = [
                     p.terminating(),
                     p.ready,
                     node_up && !p.terminating() && p.started && !p.fixed_not_ready,
                     p.failing,
-                    self.api_reachable_for_node(p.node),
+                    self.api_reachable_for_node(p.node()),
                 ];
-                (i, p.node, flags, p.delay_ms, p.jitter_ms)
+                (i, p.node(), flags, p.delay_ms, p.jitter_ms)
             })
             .collect();
         TimelineSignature { pods, control_plane_down: self.control_plane_down.clone() }
@@ -769,9 +772,9 @@ impl Cluster<'_> {
         let mut pods: Vec<PodState> = self
             .pods
             .iter()
-            .filter(|p| !p.gone)
+            .filter(|p| !p.gone())
             .map(|p| {
-                let node = p.node.map(|n| &self.nodes[n]);
+                let node = p.node().map(|n| &self.nodes[n]);
                 let node_up = node.is_some_and(|n| n.machine_up);
                 PodState {
                     namespace: p.namespace.clone(),
@@ -786,7 +789,7 @@ impl Cluster<'_> {
                     failing: p.failing,
                     netem_delay_ms: p.delay_ms,
                     netem_jitter_ms: p.jitter_ms,
-                    api_reachable: self.api_reachable_for_node(p.node),
+                    api_reachable: self.api_reachable_for_node(p.node()),
                 }
             })
             .collect();

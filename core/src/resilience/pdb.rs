@@ -134,7 +134,7 @@ impl Cluster<'_> {
     pub fn pods_of_pdb(&self, pdb_index: usize) -> Vec<usize> {
         self.budget_members
             .get(pdb_index)
-            .map(|members| members.iter().copied().filter(|&i| !self.pods[i].gone).collect())
+            .map(|members| members.iter().copied().filter(|&i| !self.pods[i].gone()).collect())
             .unwrap_or_default()
     }
 

@@ -157,7 +157,20 @@ pub struct SchedulingRecord {
     pub message: Option<String>,
     /// Each node that failed, with the reasons of its first failing filter.
     #[cfg_attr(feature = "ts", ts(as = "BTreeMap<String, Vec<String>>"))]
-    pub filters: BTreeMap<String, Reasons>,
+    pub filters: NodeFilters,
+}
+
+/// A scheduling record's refusing nodes with their reasons, in node-name
+/// order, one entry per name; printed as the map `{node: [reason, …]}`. The
+/// names are shared with the cluster's nodes (a record often lists a whole
+/// zone's nodes, and a run makes thousands of records).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeFilters(pub Vec<(std::rc::Rc<str>, Reasons)>);
+
+impl Serialize for NodeFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(node, reasons)| (&**node, reasons)))
+    }
 }
 
 /// The reasons of a node's first failing filter (upstream's fixed texts).

@@ -4,12 +4,14 @@
 //! choice among feasible nodes (§7.3, a stand-in for scoring).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodAffinityTerm, PodSpec, TopologySpreadConstraint};
 
 use super::cluster::{Cluster, NodeSim, PodSim, SchedulingFailure, Taint, UNSCHEDULABLE_TAINT, tolerated};
-use super::report::{Event, Reasons, SchedulingRecord};
+use super::report::{Event, NodeFilters, Reasons, SchedulingRecord};
 use crate::netpol::selector::Selector;
 
 pub const REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
@@ -73,7 +75,7 @@ fn node_requirement(r: &NodeSelectorRequirement, labels: &BTreeMap<String, Strin
 }
 
 fn untolerated_schedule_taint(node: &NodeSim, pod: &PodSim) -> bool {
-    node.taints.iter().any(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(&pod.tolerations, t))
+    node.taints().iter().any(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(&pod.tolerations, t))
 }
 
 struct Spread<'s> {
@@ -123,89 +125,202 @@ fn affinity_terms(spec: &PodSpec, anti: bool) -> Vec<&PodAffinityTerm> {
     terms.map(|t| t.iter().collect()).unwrap_or_default()
 }
 
-/// A pod affinity term's selector matches `other` (namespaces: the term's list,
-/// or the owning pod's namespace when empty).
-fn term_matches(term: &PodAffinityTerm, owner_namespace: &str, other: &PodSim) -> bool {
-    let namespaces = term.namespaces.as_deref().unwrap_or_default();
-    let in_namespace = if namespaces.is_empty() && term.namespace_selector.is_none() {
-        other.namespace == owner_namespace
-    } else {
-        namespaces.contains(&other.namespace) || term.namespace_selector.is_some()
-    };
-    in_namespace
-        && term
-            .label_selector
-            .as_ref()
-            .and_then(|s| Selector::compile(s).ok())
-            .is_some_and(|s| s.matches(&other.labels))
+/// A required pod (anti-)affinity term with its selector compiled once per attempt.
+struct Term<'s> {
+    term: &'s PodAffinityTerm,
+    selector: Option<Selector>,
 }
 
-fn same_domain(a: &NodeSim, b: &NodeSim, key: &str) -> bool {
-    matches!((a.labels.get(key), b.labels.get(key)), (Some(x), Some(y)) if x == y)
-}
-
-/// Pods bound to each node (every existing pod, terminating ones included) and
-/// what the filters and the choice read of them, kept as pods are bound.
-pub struct Bound {
-    /// Per node, its pods.
-    pub pods: Vec<Vec<usize>>,
-    /// Per node, the CPU (milli) and memory its pods request.
-    requested: Vec<(i64, i64)>,
-    /// (node, pod) of the pods with required anti-affinity (the only pods
-    /// whose own terms the scheduler checks).
-    holders: Vec<(usize, usize)>,
-    /// Per controller, (node, pod) of its pods.
-    by_controller: Vec<Vec<(usize, usize)>>,
-}
-
-impl Bound {
-    /// Records pod `index` (`pod`) as bound to `node`.
-    pub fn bind(&mut self, node: usize, index: usize, pod: &PodSim) {
-        self.pods[node].push(index);
-        let requested = &mut self.requested[node];
-        // Saturating: quantities parse up to the i64 range, and a fuzzed input
-        // summed past it must not panic (Go's int64 would wrap).
-        *requested = (requested.0.saturating_add(pod.cpu_milli), requested.1.saturating_add(pod.memory));
-        if pod.anti_affinity {
-            self.holders.push((node, index));
-        }
-        if let Some(list) = pod.controller.and_then(|c| self.by_controller.get_mut(c)) {
-            list.push((node, index));
-        }
+impl<'s> Term<'s> {
+    fn compile(term: &'s PodAffinityTerm) -> Self {
+        Term { term, selector: term.label_selector.as_ref().and_then(|s| Selector::compile(s).ok()) }
     }
+
+    fn key(&self) -> &'s str {
+        &self.term.topology_key
+    }
+
+    /// The term's selector matches `other` (namespaces: the term's list, or
+    /// the owning pod's namespace when empty).
+    fn matches(&self, owner_namespace: &str, other: &PodSim) -> bool {
+        let term = self.term;
+        let namespaces = term.namespaces.as_deref().unwrap_or_default();
+        let in_namespace = if namespaces.is_empty() && term.namespace_selector.is_none() {
+            other.namespace == owner_namespace
+        } else {
+            namespaces.contains(&other.namespace) || term.namespace_selector.is_some()
+        };
+        in_namespace && self.selector.as_ref().is_some_and(|s| s.matches(&other.labels))
+    }
+}
+
+/// The node-only filters (1. NodeUnschedulable, 2. TaintToleration, 3.
+/// NodeAffinity): what they answer depends on the pod's spec and tolerations
+/// and on the node's cordon, taints and labels only. 0 when the node passes,
+/// else the index of its reason in [`NODE_ONLY_REASONS`].
+fn node_only_filters(pod: &PodSim, node: &NodeSim) -> u8 {
+    if node.unschedulable() && !tolerated(&pod.tolerations, &Taint::new(UNSCHEDULABLE_TAINT, "NoSchedule")) {
+        return 1;
+    }
+    if untolerated_schedule_taint(node, pod) {
+        return 2;
+    }
+    if !matches_node_affinity(&pod.spec, &node.labels) {
+        return 3;
+    }
+    0
+}
+
+const NODE_ONLY_REASONS: [&[&str]; 4] = [&[], &[REASON_UNSCHEDULABLE], &[REASON_TAINT], &[REASON_AFFINITY]];
+
+/// Per pod class ([`PodSim::class`]), the node-only filters' answer for each
+/// node and the node version it was computed at, so a workload's replicas
+/// (one class) do not each ask every node again. A class gets its table on
+/// its second attempt (a lone input pod never needs one).
+#[derive(Debug, Default)]
+pub struct NodeFilterCache {
+    classes: Vec<ClassFilters>,
+}
+
+#[derive(Debug, Default)]
+struct ClassFilters {
+    attempts: u32,
+    /// [`Cluster::nodes_version`] when the table was last brought up to date.
+    seen: Option<u64>,
+    /// Per node, its version plus one when `answers` was computed (0: never).
+    versions: Vec<u64>,
+    answers: Vec<u8>,
+}
+
+impl NodeFilterCache {
+    /// Brings the table of `pod`'s class up to date; false while the class has none.
+    fn refresh(&mut self, pod: &PodSim, nodes: &[NodeSim], nodes_version: u64) -> bool {
+        if self.classes.len() <= pod.class {
+            self.classes.resize_with(pod.class + 1, ClassFilters::default);
+        }
+        let class = &mut self.classes[pod.class];
+        class.attempts = class.attempts.saturating_add(1);
+        if class.attempts < 2 {
+            return false;
+        }
+        if class.seen != Some(nodes_version) {
+            class.versions.resize(nodes.len(), 0);
+            class.answers.resize(nodes.len(), 0);
+            for (n, node) in nodes.iter().enumerate() {
+                if class.versions[n] != node.version + 1 {
+                    class.versions[n] = node.version + 1;
+                    class.answers[n] = node_only_filters(pod, node);
+                }
+            }
+            class.seen = Some(nodes_version);
+        }
+        true
+    }
+
+    /// The table of a class that [`NodeFilterCache::refresh`] said has one.
+    fn answers(&self, class: usize) -> &[u8] {
+        &self.classes[class].answers
+    }
+}
+
+/// Per hard topology spread constraint, what filter 5 compares a node with:
+/// the matching pods per domain over the eligible nodes, the global minimum
+/// and whether the pod matches itself (PTS filtering.go `PreFilter`). None
+/// of it depends on the node being filtered, so it is counted once per attempt.
+struct SpreadCounts<'c> {
+    counts: HashMap<&'c str, i64>,
+    global_min: i64,
+    self_match: i64,
+}
+
+/// What filter 6 (InterPodAffinity) compares a node with, gathered once per
+/// attempt over the bound pods (interpodaffinity/filtering.go `PreFilter`):
+/// per term, the topology values of the nodes holding a matching pod.
+struct InterPod<'c> {
+    /// The pod's required affinity terms: (term, values, a matching pod exists anywhere).
+    affinity: Vec<(Term<'c>, HashSet<&'c str>, bool)>,
+    /// The pod's required anti-affinity terms with their values.
+    anti: Vec<(Term<'c>, HashSet<&'c str>)>,
+    /// (topology key, value) domains where a bound pod's anti-affinity term matches this pod.
+    existing: Vec<(&'c str, &'c str)>,
+}
+
+/// One scheduling attempt's view of the pod: its constraints, compiled
+/// once, and what filters 5 and 6 need, counted when a node first gets there.
+struct Attempt<'c> {
+    pod: &'c PodSim,
+    hard: Vec<Spread<'c>>,
+    spread: OnceCell<Vec<SpreadCounts<'c>>>,
+    inter: OnceCell<InterPod<'c>>,
+    /// Filter 6 has something to check (the pod's terms, or a bound pod's anti-affinity).
+    inter_needed: bool,
+}
+
+/// What the filters found for one pod: candidates, refusing nodes with their
+/// reasons (in node-name order) and the node chosen.
+struct Placement {
+    candidates: usize,
+    refused: Vec<(usize, Reasons)>,
+    chosen: Option<usize>,
 }
 
 impl Cluster<'_> {
-    /// The nodes a pod may be scheduled to: all, or its region's under ClusterPerRegion.
-    fn candidate_nodes(&self, pod: &PodSim) -> Vec<usize> {
-        let region = pod.controller.and_then(|c| self.controllers[c].region.clone()).or_else(|| {
+    /// The region a pod must be scheduled in: its controller's, or under
+    /// ClusterPerRegion the one its spec pins (the others' nodes are not candidates).
+    fn pinned_region(&self, pod: &PodSim) -> Option<String> {
+        pod.controller.and_then(|c| self.controllers[c].region.clone()).or_else(|| {
             self.settings.cluster_per_region().then(|| super::validate::pinned_region(&pod.spec)).flatten()
-        });
-        (0..self.nodes.len()).filter(|&n| region.as_ref().is_none_or(|r| &self.nodes[n].region == r)).collect()
+        })
     }
 
-    /// The reasons a node fails, from the first failing filter; empty when it fits.
-    fn filter(&self, pod: &PodSim, node: &NodeSim, bound: &Bound) -> Reasons {
-        let spec = &pod.spec;
-        // 1. NodeUnschedulable.
-        if node.unschedulable && !tolerated(&pod.tolerations, &Taint::new(UNSCHEDULABLE_TAINT, "NoSchedule")) {
-            return Cow::Borrowed(&[REASON_UNSCHEDULABLE]);
+    /// Filters every candidate node for `pod` and chooses among the feasible
+    /// (§7). `node_only` is the class's table of filters 1–3, when it has one.
+    fn place<'c>(&'c self, pod: &'c PodSim, node_only: Option<&[u8]>) -> Placement {
+        let region = self.pinned_region(pod);
+        let hard = spread_constraints(pod, &pod.spec, true);
+        let inter_needed = !affinity_terms(&pod.spec, false).is_empty()
+            || !affinity_terms(&pod.spec, true).is_empty()
+            || !self.bound.holders().is_empty();
+        let attempt = Attempt { pod, hard, spread: OnceCell::new(), inter: OnceCell::new(), inter_needed };
+        let mut placement = Placement { candidates: 0, refused: Vec::new(), chosen: None };
+        let mut feasible = Vec::new();
+        // In name order, so a record's refusing nodes come sorted (the choice
+        // does not depend on the order: it is a total order ending in the name).
+        for &n in &self.nodes_by_name {
+            let node = &self.nodes[n];
+            if region.as_ref().is_some_and(|r| &node.region != r) {
+                continue;
+            }
+            placement.candidates += 1;
+            let code = match node_only {
+                Some(answers) => answers[n],
+                None => node_only_filters(pod, node),
+            };
+            let reasons = if code == 0 {
+                self.node_filters(&attempt, node)
+            } else {
+                Cow::Borrowed(NODE_ONLY_REASONS[usize::from(code)])
+            };
+            if reasons.is_empty() {
+                feasible.push(n);
+            } else {
+                placement.refused.push((n, reasons));
+            }
         }
-        // 2. TaintToleration.
-        if untolerated_schedule_taint(node, pod) {
-            return Cow::Borrowed(&[REASON_TAINT]);
-        }
-        // 3. NodeAffinity.
-        if !matches_node_affinity(spec, &node.labels) {
-            return Cow::Borrowed(&[REASON_AFFINITY]);
-        }
+        placement.chosen = self.choose(pod, &feasible);
+        placement
+    }
+
+    /// Filters 4–6 for a node that passed the node-only ones: the reasons
+    /// of the first that fails; empty when the node fits.
+    fn node_filters<'c>(&'c self, attempt: &Attempt<'c>, node: &'c NodeSim) -> Reasons {
+        let pod = attempt.pod;
         // 4. NodeResourcesFit (fit.go fitsRequest): pod count first, then cpu and memory.
-        let on_node = &bound.pods[node.index];
         let mut reasons = Vec::new();
-        if on_node.len() as i64 + 1 > node.max_pods {
+        if self.bound.on_node(node.index).len() as i64 + 1 > node.max_pods {
             reasons.push("Too many pods");
         }
-        let (cpu_used, mem_used) = bound.requested[node.index];
+        let (cpu_used, mem_used) = self.bound.requested(node.index);
         if pod.cpu_milli > 0 && pod.cpu_milli > node.cpu_milli.saturating_sub(cpu_used) {
             reasons.push("Insufficient cpu");
         }
@@ -216,143 +331,159 @@ impl Cluster<'_> {
             return Cow::Owned(reasons);
         }
         // 5. PodTopologySpread (DoNotSchedule).
-        let hard = spread_constraints(pod, spec, true);
-        if !hard.is_empty()
-            && let Some(reason) = self.spread_reason(pod, node, &hard, bound)
+        if !attempt.hard.is_empty()
+            && let Some(reason) = self.spread_reason(attempt, node)
         {
-            return Cow::Owned(vec![reason]);
+            return Cow::Borrowed(std::slice::from_ref(reason));
         }
         // 6. InterPodAffinity.
-        if let Some(reason) = self.inter_pod_reason(pod, node, bound) {
-            return Cow::Owned(vec![reason]);
+        if attempt.inter_needed
+            && let Some(reason) = self.inter_pod_reason(attempt, node)
+        {
+            return Cow::Borrowed(std::slice::from_ref(reason));
         }
         Cow::Borrowed(&[])
     }
 
     /// PTS filtering.go: counts per domain over eligible nodes, skew against the global minimum.
-    fn spread_reason(
-        &self,
-        pod: &PodSim,
-        node: &NodeSim,
-        constraints: &[Spread],
-        bound: &Bound,
-    ) -> Option<&'static str> {
-        let keys: Vec<&str> = constraints.iter().map(|c| c.constraint.topology_key.as_str()).collect();
-        if keys.iter().any(|k| !node.labels.contains_key(*k)) {
-            return Some(REASON_SPREAD_LABEL);
+    fn spread_reason<'c>(&'c self, attempt: &Attempt<'c>, node: &NodeSim) -> Option<&'static &'static str> {
+        let keys = || attempt.hard.iter().map(|c| c.constraint.topology_key.as_str());
+        if keys().any(|k| !node.labels.contains_key(k)) {
+            return Some(&REASON_SPREAD_LABEL);
         }
-        for c in constraints {
+        let pod = attempt.pod;
+        let counted = attempt.spread.get_or_init(|| {
+            attempt
+                .hard
+                .iter()
+                .map(|c| {
+                    let key = c.constraint.topology_key.as_str();
+                    let mut counts: HashMap<&'c str, i64> = HashMap::new();
+                    for other in &self.nodes {
+                        if !keys().all(|k| other.labels.contains_key(k)) {
+                            continue;
+                        }
+                        if c.honor_affinity && !matches_node_affinity(&pod.spec, &other.labels) {
+                            continue;
+                        }
+                        if c.honor_taints && untolerated_schedule_taint(other, pod) {
+                            continue;
+                        }
+                        let matching = self.matching_on_node(other.index, pod, c.selector.as_ref());
+                        *counts.entry(other.labels[key].as_str()).or_insert(0) += matching;
+                    }
+                    let min_domains = i64::from(c.constraint.min_domains.unwrap_or(1));
+                    let global_min =
+                        if (counts.len() as i64) < min_domains { 0 } else { counts.values().copied().min().unwrap_or(0) };
+                    let self_match = i64::from(c.selector.as_ref().is_some_and(|s| s.matches(&pod.labels)));
+                    SpreadCounts { counts, global_min, self_match }
+                })
+                .collect()
+        });
+        for (c, counted) in attempt.hard.iter().zip(counted) {
             let key = c.constraint.topology_key.as_str();
-            let mut counts: HashMap<&str, i64> = HashMap::new();
-            for other in &self.nodes {
-                if !keys.iter().all(|k| other.labels.contains_key(*k)) {
-                    continue;
-                }
-                if c.honor_affinity && !matches_node_affinity(&pod.spec, &other.labels) {
-                    continue;
-                }
-                if c.honor_taints && untolerated_schedule_taint(other, pod) {
-                    continue;
-                }
-                let value = other.labels[key].as_str();
-                let matching = bound.pods[other.index]
-                    .iter()
-                    .map(|&i| &self.pods[i])
-                    .filter(|p| {
-                        p.namespace == pod.namespace
-                            && !p.terminating()
-                            && c.selector.as_ref().is_some_and(|s| s.matches(&p.labels))
-                    })
-                    .count() as i64;
-                *counts.entry(value).or_insert(0) += matching;
-            }
-            let min_domains = i64::from(c.constraint.min_domains.unwrap_or(1));
-            let global_min =
-                if (counts.len() as i64) < min_domains { 0 } else { counts.values().copied().min().unwrap_or(0) };
-            let self_match = i64::from(c.selector.as_ref().is_some_and(|s| s.matches(&pod.labels)));
-            let here = counts.get(node.labels[key].as_str()).copied().unwrap_or(0);
-            if here + self_match - global_min > i64::from(c.constraint.max_skew) {
-                return Some(REASON_SPREAD);
+            let here = counted.counts.get(node.labels[key].as_str()).copied().unwrap_or(0);
+            if here + counted.self_match - counted.global_min > i64::from(c.constraint.max_skew) {
+                return Some(&REASON_SPREAD);
             }
         }
         None
+    }
+
+    /// The pods bound to node `n` that a spread constraint counts: the pod's
+    /// namespace, not terminating, matching the constraint's selector.
+    fn matching_on_node(&self, n: usize, pod: &PodSim, selector: Option<&Selector>) -> i64 {
+        self.bound
+            .on_node(n)
+            .iter()
+            .map(|&i| &self.pods[i])
+            .filter(|p| p.namespace == pod.namespace && !p.terminating() && selector.is_some_and(|s| s.matches(&p.labels)))
+            .count() as i64
     }
 
     /// interpodaffinity/filtering.go Filter: affinity, then the pod's
     /// anti-affinity, then existing pods' anti-affinity.
-    fn inter_pod_reason(&self, pod: &PodSim, node: &NodeSim, bound: &Bound) -> Option<&'static str> {
-        let placed = || {
-            bound
-                .pods
-                .iter()
-                .enumerate()
-                .flat_map(move |(n, pods)| pods.iter().map(move |&i| (&self.nodes[n], &self.pods[i])))
-        };
-        let affinity = affinity_terms(&pod.spec, false);
-        if !affinity.is_empty() {
-            let satisfied = affinity.iter().all(|term| {
-                placed().any(|(n, p)| same_domain(n, node, &term.topology_key) && term_matches(term, &pod.namespace, p))
-            });
+    fn inter_pod_reason<'c>(&'c self, attempt: &Attempt<'c>, node: &NodeSim) -> Option<&'static &'static str> {
+        let pod = attempt.pod;
+        let inter = attempt.inter.get_or_init(|| self.inter_pod_domains(pod));
+        let in_domains = |key: &str, values: &HashSet<&str>| node.labels.get(key).is_some_and(|v| values.contains(v.as_str()));
+        if !inter.affinity.is_empty() {
+            let satisfied = inter.affinity.iter().all(|(term, values, _)| in_domains(term.key(), values));
             // A pod matching its own terms may start the group when no pod matches anywhere.
-            let nobody = affinity.iter().all(|term| !placed().any(|(_, p)| term_matches(term, &pod.namespace, p)));
-            let self_match = affinity.iter().all(|term| term_matches(term, &pod.namespace, pod))
-                && affinity.iter().all(|term| node.labels.contains_key(&term.topology_key));
+            let nobody = inter.affinity.iter().all(|(_, _, anywhere)| !anywhere);
+            let self_match = inter.affinity.iter().all(|(term, _, _)| term.matches(&pod.namespace, pod))
+                && inter.affinity.iter().all(|(term, _, _)| node.labels.contains_key(term.key()));
             if !(satisfied || (nobody && self_match)) {
-                return Some(REASON_POD_AFFINITY);
+                return Some(&REASON_POD_AFFINITY);
             }
         }
-        for term in affinity_terms(&pod.spec, true) {
-            if placed().any(|(n, p)| same_domain(n, node, &term.topology_key) && term_matches(term, &pod.namespace, p))
-            {
-                return Some(REASON_POD_ANTI_AFFINITY);
-            }
+        if inter.anti.iter().any(|(term, values)| in_domains(term.key(), values)) {
+            return Some(&REASON_POD_ANTI_AFFINITY);
         }
-        for &(n, i) in &bound.holders {
-            let (n, existing) = (&self.nodes[n], &self.pods[i]);
-            for term in affinity_terms(&existing.spec, true) {
-                if same_domain(n, node, &term.topology_key) && term_matches(term, &existing.namespace, pod) {
-                    return Some(REASON_EXISTING_ANTI_AFFINITY);
-                }
-            }
+        if inter.existing.iter().any(|&(key, value)| node.labels.get(key).is_some_and(|v| v == value)) {
+            return Some(&REASON_EXISTING_ANTI_AFFINITY);
         }
         None
     }
 
-    /// Pods bound to each node (every existing pod, terminating ones included).
-    pub fn bound_pods(&self) -> Bound {
-        let mut bound = Bound {
-            pods: vec![Vec::new(); self.nodes.len()],
-            requested: vec![(0, 0); self.nodes.len()],
-            holders: Vec::new(),
-            by_controller: vec![Vec::new(); self.controllers.len()],
+    /// [`InterPod`] for `pod` over the bound pods (every existing pod, terminating ones included).
+    fn inter_pod_domains<'c>(&'c self, pod: &'c PodSim) -> InterPod<'c> {
+        let placed = || {
+            (0..self.nodes.len())
+                .flat_map(move |n| self.bound.on_node(n).iter().map(move |&i| (&self.nodes[n], &self.pods[i])))
         };
-        for (i, p) in self.pods.iter().enumerate() {
-            if let (false, Some(n)) = (p.gone, p.node) {
-                bound.bind(n, i, p);
+        let domains = |term: &Term| -> (HashSet<&'c str>, bool) {
+            let mut values = HashSet::new();
+            let mut anywhere = false;
+            for (n, p) in placed() {
+                if term.matches(&pod.namespace, p) {
+                    anywhere = true;
+                    if let Some(v) = n.labels.get(term.key()) {
+                        values.insert(v.as_str());
+                    }
+                }
+            }
+            (values, anywhere)
+        };
+        let affinity = affinity_terms(&pod.spec, false)
+            .into_iter()
+            .map(|t| {
+                let term = Term::compile(t);
+                let (values, anywhere) = domains(&term);
+                (term, values, anywhere)
+            })
+            .collect();
+        let anti = affinity_terms(&pod.spec, true)
+            .into_iter()
+            .map(|t| {
+                let term = Term::compile(t);
+                let (values, _) = domains(&term);
+                (term, values)
+            })
+            .collect();
+        let mut existing = Vec::new();
+        for &(n, i) in self.bound.holders() {
+            let (n, holder) = (&self.nodes[n], &self.pods[i]);
+            for t in affinity_terms(&holder.spec, true) {
+                let term = Term::compile(t);
+                if term.matches(&holder.namespace, pod)
+                    && let Some(value) = n.labels.get(term.key())
+                {
+                    existing.push((term.key(), value.as_str()));
+                }
             }
         }
-        bound
+        InterPod { affinity, anti, existing }
     }
 
     /// Schedules one pending pod (§7): binds it or records why not.
-    pub fn schedule(&mut self, index: usize, bound: &mut Bound) -> bool {
-        let pod = &self.pods[index];
-        let candidates = self.candidate_nodes(pod);
-        // Each refusing node with its reasons, by node index: the names are
-        // only cloned for a record, and a pod that keeps failing for the
-        // same reasons (the usual case while nothing changes) makes none.
-        let mut refused: Vec<(usize, Reasons)> = Vec::new();
-        let mut feasible = Vec::new();
-        for &n in &candidates {
-            let reasons = self.filter(pod, &self.nodes[n], bound);
-            if reasons.is_empty() {
-                feasible.push(n);
-            } else {
-                refused.push((n, reasons));
-            }
-        }
+    pub fn schedule(&mut self, index: usize) -> bool {
+        let nodes_version = self.nodes_version();
+        let cached = self.node_filter_cache.refresh(&self.pods[index], &self.nodes, nodes_version);
+        let node_only = if cached { Some(self.node_filter_cache.answers(self.pods[index].class)) } else { None };
+        let Placement { candidates, refused, chosen } = self.place(&self.pods[index], node_only);
         let t = self.now;
-        let Some(chosen) = self.choose(pod, &feasible, bound) else {
+        let Some(chosen) = chosen else {
             let mut refusals: Vec<(&'static str, usize)> = Vec::new();
             for (_, reasons) in &refused {
                 for &r in reasons.iter() {
@@ -363,11 +494,11 @@ impl Cluster<'_> {
                 }
             }
             crate::sort::sort_by(&mut refusals, |a, b| a.0.cmp(b.0));
-            let failure = SchedulingFailure { candidates: candidates.len(), refusals };
+            let failure = SchedulingFailure { candidates, refusals };
             if self.pods[index].last_schedule_failure.as_ref() != Some(&failure) {
                 let message = failure.message();
                 let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
-                let filters = self.filter_map(refused);
+                let filters = self.node_filters_record(refused);
                 self.pods[index].last_schedule_failure = Some(failure);
                 self.event(Event::new(t, "FailedScheduling").pod(&namespace, &name).message(message.clone()));
                 self.scheduling.push(SchedulingRecord {
@@ -381,13 +512,11 @@ impl Cluster<'_> {
             }
             return false;
         };
-        let (namespace, name) = (pod.namespace.clone(), pod.name.clone());
-        let filters = self.filter_map(refused);
+        let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
+        let filters = self.node_filters_record(refused);
         let node_name = self.nodes[chosen].name.clone();
-        let pod = &mut self.pods[index];
-        pod.node = Some(chosen);
-        pod.last_schedule_failure = None;
-        bound.bind(chosen, index, &self.pods[index]);
+        self.pods[index].last_schedule_failure = None;
+        self.bind_pod(index, chosen);
         self.event(Event::new(t, "PodScheduled").pod(&namespace, &name).node(&node_name));
         self.scheduling.push(SchedulingRecord {
             t,
@@ -400,84 +529,104 @@ impl Cluster<'_> {
         true
     }
 
-    /// A scheduling record's filters: node name → the reasons it refused.
-    fn filter_map(&self, refused: Vec<(usize, Reasons)>) -> BTreeMap<String, Reasons> {
-        refused.into_iter().map(|(n, reasons)| (self.nodes[n].name.clone(), reasons)).collect()
+    /// A scheduling record's filters from the refusing nodes in name order:
+    /// the node names are shared, not copied (a zone's worth of refusing nodes
+    /// per record is common). Of two nodes with one name, the later one's
+    /// reasons are kept, as a map keyed by name would keep them.
+    fn node_filters_record(&self, refused: Vec<(usize, Reasons)>) -> NodeFilters {
+        let mut filters: Vec<(Rc<str>, Reasons)> = Vec::with_capacity(refused.len());
+        for (n, reasons) in refused {
+            let name = &self.nodes[n].shared_name;
+            match filters.last_mut() {
+                Some(last) if &last.0 == name => last.1 = reasons,
+                _ => filters.push((Rc::clone(name), reasons)),
+            }
+        }
+        NodeFilters(filters)
     }
 
     /// §7.3: smallest (spread counts | controller pods in zone, on node), CPU fraction, name.
-    fn choose(&self, pod: &PodSim, feasible: &[usize], bound: &Bound) -> Option<usize> {
+    fn choose(&self, pod: &PodSim, feasible: &[usize]) -> Option<usize> {
+        if feasible.is_empty() {
+            return None;
+        }
         let mut constraints = spread_constraints(pod, &pod.spec, true);
         constraints.extend(spread_constraints(pod, &pod.spec, false));
-        // Without constraints: pods of the same controller per zone and per node, counted once.
-        let mut same_in_zone = vec![0i64; self.zones];
-        let mut same_on_node = vec![0i64; self.nodes.len()];
-        if constraints.is_empty()
-            && let Some(controller) = pod.controller
-        {
-            for &(n, i) in &bound.by_controller[controller] {
-                if !self.pods[i].terminating() {
-                    same_on_node[n] += 1;
-                    if let Some(count) = same_in_zone.get_mut(self.nodes[n].zone_id) {
-                        *count += 1;
+        // CPU requested after placement and allocatable CPU (compared as a fraction).
+        let cpu = |n: usize| {
+            (
+                i128::from(self.bound.requested(n).0) + i128::from(pod.cpu_milli),
+                i128::from(self.nodes[n].cpu_milli.max(1)),
+            )
+        };
+        let tie_break = |n: usize, b: usize| {
+            let ((used, allocatable), (best_used, best_allocatable)) = (cpu(n), cpu(b));
+            (used * best_allocatable)
+                .cmp(&(best_used * allocatable))
+                .then_with(|| self.nodes[n].name.cmp(&self.nodes[b].name))
+        };
+        if constraints.is_empty() {
+            // Pods of the same controller per zone and per node, counted once.
+            let mut same_in_zone = vec![0i64; self.zones];
+            let mut same_on_node = vec![0i64; self.nodes.len()];
+            if let Some(controller) = pod.controller {
+                for &(n, i) in self.bound.of_controller(controller) {
+                    if !self.pods[i].terminating() {
+                        same_on_node[n] += 1;
+                        if let Some(count) = same_in_zone.get_mut(self.nodes[n].zone_id) {
+                            *count += 1;
+                        }
                     }
                 }
             }
+            let key = |n: usize| (same_in_zone.get(self.nodes[n].zone_id).copied().unwrap_or(0), same_on_node[n]);
+            let mut best = feasible[0];
+            let mut best_key = key(best);
+            for &n in &feasible[1..] {
+                let k = key(n);
+                if k.cmp(&best_key).then_with(|| tie_break(n, best)).is_lt() {
+                    best = n;
+                    best_key = k;
+                }
+            }
+            return Some(best);
         }
-        // The spread counts (or controller pods in zone, on node) of node `n`, into `counts`.
+        // Per constraint, the matching pods per topology value over every node with the key.
+        let per_value: Vec<HashMap<&str, i64>> = constraints
+            .iter()
+            .map(|c| {
+                let key = c.constraint.topology_key.as_str();
+                let mut counts: HashMap<&str, i64> = HashMap::new();
+                for other in &self.nodes {
+                    if let Some(value) = other.labels.get(key) {
+                        *counts.entry(value.as_str()).or_insert(0) +=
+                            self.matching_on_node(other.index, pod, c.selector.as_ref());
+                    }
+                }
+                counts
+            })
+            .collect();
         let fill_counts = |n: usize, counts: &mut Vec<i64>| {
             counts.clear();
             let node = &self.nodes[n];
-            if constraints.is_empty() {
-                counts.push(same_in_zone.get(node.zone_id).copied().unwrap_or(0));
-                counts.push(same_on_node[n]);
-                return;
-            }
-            counts.extend(constraints.iter().map(|c| {
-                let key = c.constraint.topology_key.as_str();
-                let Some(value) = node.labels.get(key) else { return i64::MAX };
-                self.nodes
-                    .iter()
-                    .filter(|o| o.labels.get(key) == Some(value))
-                    .flat_map(|o| bound.pods[o.index].iter())
-                    .map(|&i| &self.pods[i])
-                    .filter(|p| {
-                        p.namespace == pod.namespace
-                            && !p.terminating()
-                            && c.selector.as_ref().is_some_and(|s| s.matches(&p.labels))
-                    })
-                    .count() as i64
+            counts.extend(constraints.iter().zip(&per_value).map(|(c, per_value)| {
+                match node.labels.get(c.constraint.topology_key.as_str()) {
+                    Some(value) => per_value.get(value.as_str()).copied().unwrap_or(0),
+                    None => i64::MAX,
+                }
             }));
         };
-        // CPU requested after placement and allocatable CPU (compared as a fraction).
-        let cpu = |n: usize| {
-            (i128::from(bound.requested[n].0) + i128::from(pod.cpu_milli), i128::from(self.nodes[n].cpu_milli.max(1)))
-        };
-        let mut best: Option<(usize, Vec<i64>)> = None;
+        let mut best = feasible[0];
+        let mut best_counts = Vec::new();
+        fill_counts(best, &mut best_counts);
         let mut counts = Vec::new();
-        for &n in feasible {
+        for &n in &feasible[1..] {
             fill_counts(n, &mut counts);
-            let better = match &best {
-                None => true,
-                Some((b, best_counts)) => {
-                    let ((used, allocatable), (best_used, best_allocatable)) = (cpu(n), cpu(*b));
-                    counts
-                        .cmp(best_counts)
-                        .then_with(|| (used * best_allocatable).cmp(&(best_used * allocatable)))
-                        .then_with(|| self.nodes[n].name.cmp(&self.nodes[*b].name))
-                        .is_lt()
-                }
-            };
-            if better {
-                match &mut best {
-                    Some((b, best_counts)) => {
-                        *b = n;
-                        std::mem::swap(best_counts, &mut counts);
-                    }
-                    None => best = Some((n, std::mem::take(&mut counts))),
-                }
+            if counts.cmp(&best_counts).then_with(|| tie_break(n, best)).is_lt() {
+                best = n;
+                std::mem::swap(&mut best_counts, &mut counts);
             }
         }
-        best.map(|(n, _)| n)
+        Some(best)
     }
 }
