@@ -97,8 +97,6 @@ pub struct NodeSim {
     pub labels: BTreeMap<String, String>,
     pub region: String,
     pub zone: String,
-    /// The name, shared by the scheduling records that name the node.
-    pub shared_name: Rc<str>,
     /// Cordoned. This and `taints` change only through [`Cluster::set_unschedulable`],
     /// [`Cluster::add_taint`] and [`Cluster::remove_taints`], which move `version`.
     unschedulable: bool,
@@ -139,6 +137,18 @@ impl NodeSim {
     pub fn zone_key_ref(&self) -> (&str, &str) {
         (&self.region, &self.zone)
     }
+}
+
+/// A node's fixed facts the scheduler reads for every pod it places.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeCapacity {
+    pub index: usize,
+    pub zone_id: usize,
+    /// Its region's number in [`Cluster::region_ids`].
+    pub region: usize,
+    pub max_pods: i64,
+    pub cpu_milli: i64,
+    pub memory: i64,
 }
 
 /// What a failed scheduling attempt found: how many nodes were candidates and,
@@ -372,8 +382,18 @@ pub struct Cluster<'a> {
     pub scheduling_epoch: u64,
     /// Changes whenever a node's cordon or taints do.
     nodes_version: u64,
-    /// Node indices in name order (the order a scheduling record lists nodes in).
-    pub nodes_by_name: Vec<usize>,
+    /// Controller indices by name, in input order (see [`Cluster::controller_named`]).
+    controllers_by_name: HashMap<String, Vec<usize>>,
+    /// What the scheduler reads of each node for every pod, compact and in
+    /// name order (the order a scheduling record lists nodes in).
+    pub nodes_by_name: Vec<NodeCapacity>,
+    /// Node names by rank in name order (shared by the scheduling records).
+    pub node_names: Rc<[String]>,
+    /// Per rank, the first rank with the same name (nodes of one name are
+    /// adjacent in name order; a valid input has one node per name).
+    pub name_group_start: Vec<usize>,
+    /// Region name → the number [`NodeCapacity::region`] holds.
+    pub region_ids: HashMap<String, usize>,
     /// The scheduler's node-only filter answers per pod class.
     pub node_filter_cache: super::scheduler::NodeFilterCache,
     /// The pods bound to each node and what the scheduler reads of them.
@@ -432,12 +452,12 @@ impl Timers {
 /// bound and disappear.
 #[derive(Debug, Default)]
 pub struct Bound {
-    /// Per node, its pods, in the order they were bound.
-    pods: Vec<Vec<usize>>,
-    /// Per node, the CPU (milli) and memory its pods request, summed exactly
-    /// (quantities parse up to the i64 range; a hostile input's sum past it
-    /// is read as the largest i64, where Go's int64 would wrap).
-    requested: Vec<(i128, i128)>,
+    /// Per node, its pods and what they request (together: the scheduler
+    /// reads both for every node it filters), at the node's rank in name
+    /// order: the scheduler visits nodes in that order.
+    per_node: Vec<NodeLoad>,
+    /// Node index → its rank in name order.
+    rank: Vec<usize>,
     /// (node, pod) of the pods with required anti-affinity (the only pods
     /// whose own terms the scheduler checks).
     holders: Vec<(usize, usize)>,
@@ -445,20 +465,32 @@ pub struct Bound {
     by_controller: Vec<Vec<(usize, usize)>>,
 }
 
+#[derive(Clone, Debug, Default)]
+struct NodeLoad {
+    /// Its pods, in the order they were bound.
+    pods: Vec<usize>,
+    /// The CPU (milli) and memory its pods request, summed exactly
+    /// (quantities parse up to the i64 range; a hostile input's sum past it
+    /// is read as the largest i64, where Go's int64 would wrap).
+    cpu_milli: i128,
+    memory: i128,
+}
+
 impl Bound {
-    fn new(nodes: usize, controllers: usize) -> Self {
+    fn new(rank: Vec<usize>, controllers: usize) -> Self {
         Bound {
-            pods: vec![Vec::new(); nodes],
-            requested: vec![(0, 0); nodes],
+            per_node: vec![NodeLoad::default(); rank.len()],
+            rank,
             holders: Vec::new(),
             by_controller: vec![Vec::new(); controllers],
         }
     }
 
     fn bind(&mut self, node: usize, index: usize, pod: &PodSim) {
-        self.pods[node].push(index);
-        let requested = &mut self.requested[node];
-        *requested = (requested.0 + i128::from(pod.cpu_milli), requested.1 + i128::from(pod.memory));
+        let load = &mut self.per_node[self.rank[node]];
+        load.pods.push(index);
+        load.cpu_milli += i128::from(pod.cpu_milli);
+        load.memory += i128::from(pod.memory);
         if pod.anti_affinity {
             self.holders.push((node, index));
         }
@@ -473,11 +505,12 @@ impl Bound {
                 list.remove(at);
             }
         };
-        if let Some(at) = self.pods[node].iter().position(|&i| i == index) {
-            self.pods[node].remove(at);
+        let load = &mut self.per_node[self.rank[node]];
+        if let Some(at) = load.pods.iter().position(|&i| i == index) {
+            load.pods.remove(at);
         }
-        let requested = &mut self.requested[node];
-        *requested = (requested.0 - i128::from(pod.cpu_milli), requested.1 - i128::from(pod.memory));
+        load.cpu_milli -= i128::from(pod.cpu_milli);
+        load.memory -= i128::from(pod.memory);
         if pod.anti_affinity {
             remove(&mut self.holders);
         }
@@ -488,13 +521,20 @@ impl Bound {
 
     /// The pods bound to node `n`, in the order they were bound.
     pub fn on_node(&self, n: usize) -> &[usize] {
-        &self.pods[n]
+        &self.per_node[self.rank[n]].pods
+    }
+
+    /// How many pods the node of rank `r` (in name order) holds, and the
+    /// CPU (milli) and memory they request, exactly.
+    pub fn load_at_rank(&self, r: usize) -> (usize, i128, i128) {
+        let load = &self.per_node[r];
+        (load.pods.len(), load.cpu_milli, load.memory)
     }
 
     /// The pods bound to node `n` in index order (the order in which the
     /// controllers that act on a node's pods visit them).
     pub fn on_node_in_order(&self, n: usize) -> Vec<usize> {
-        let mut pods = self.pods[n].clone();
+        let mut pods = self.on_node(n).to_vec();
         pods.sort_unstable();
         pods
     }
@@ -502,7 +542,8 @@ impl Bound {
     /// CPU (milli) and memory requested by the pods on node `n`.
     pub fn requested(&self, n: usize) -> (i64, i64) {
         let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
-        (clamp(self.requested[n].0), clamp(self.requested[n].1))
+        let load = &self.per_node[self.rank[n]];
+        (clamp(load.cpu_milli), clamp(load.memory))
     }
 
     /// (node, pod) of the bound pods with required anti-affinity terms.
@@ -667,7 +708,6 @@ fn node_sim(index: usize, node: &Node) -> NodeSim {
     NodeSim {
         region: labels.get(REGION_LABEL).cloned().unwrap_or_default(),
         zone: labels.get(ZONE_LABEL).cloned().unwrap_or_default(),
-        shared_name: Rc::from(name.as_str()),
         version: 0,
         unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
         taints: spec
@@ -719,6 +759,10 @@ impl<'a> Cluster<'a> {
             scheduling_epoch: 0,
             nodes_version: 0,
             nodes_by_name: Vec::new(),
+            region_ids: HashMap::new(),
+            node_names: Rc::from([]),
+            name_group_start: Vec::new(),
+            controllers_by_name: HashMap::new(),
             node_filter_cache: Default::default(),
             bound: Bound::default(),
             unbound: Vec::new(),
@@ -741,17 +785,56 @@ impl<'a> Cluster<'a> {
             }
         }
         cluster.budget_members = vec![Vec::new(); cluster.pdbs.len()];
-        cluster.bound = Bound::new(cluster.nodes.len(), cluster.controllers.len());
-        let mut by_name: Vec<usize> = (0..cluster.nodes.len()).collect();
-        crate::sort::sort_by(&mut by_name, |&a, &b| cluster.nodes[a].name.cmp(&cluster.nodes[b].name));
-        cluster.nodes_by_name = by_name;
         let mut zone_ids: HashMap<(String, String), usize> = HashMap::new();
         for node in &mut cluster.nodes {
             let next = zone_ids.len();
             node.zone_id = *zone_ids.entry(node.zone_key()).or_insert(next);
         }
         cluster.zones = zone_ids.len();
+        let mut by_name: Vec<usize> = (0..cluster.nodes.len()).collect();
+        crate::sort::sort_by(&mut by_name, |&a, &b| cluster.nodes[a].name.cmp(&cluster.nodes[b].name));
+        for node in &cluster.nodes {
+            let next = cluster.region_ids.len();
+            cluster.region_ids.entry(node.region.clone()).or_insert(next);
+        }
+        cluster.nodes_by_name = by_name
+            .into_iter()
+            .map(|n| {
+                let node = &cluster.nodes[n];
+                NodeCapacity {
+                    index: n,
+                    zone_id: node.zone_id,
+                    region: cluster.region_ids[&node.region],
+                    max_pods: node.max_pods,
+                    cpu_milli: node.cpu_milli,
+                    memory: node.memory,
+                }
+            })
+            .collect();
+        cluster.node_names = cluster.nodes_by_name.iter().map(|c| cluster.nodes[c.index].name.clone()).collect();
+        cluster.name_group_start = (0..cluster.node_names.len())
+            .scan(0, |start, r| {
+                if r > 0 && cluster.node_names[r] != cluster.node_names[r - 1] {
+                    *start = r;
+                }
+                Some(*start)
+            })
+            .collect();
+        let mut rank = vec![0; cluster.nodes.len()];
+        for (r, capacity) in cluster.nodes_by_name.iter().enumerate() {
+            rank[capacity.index] = r;
+        }
+        cluster.bound = Bound::new(rank, cluster.controllers.len());
+        for (c, controller) in cluster.controllers.iter().enumerate() {
+            cluster.controllers_by_name.entry(controller.name.clone()).or_default().push(c);
+        }
         cluster
+    }
+
+    /// The first controller of the input with this kind, namespace and name.
+    pub fn controller_named(&self, kind: Kind, namespace: &str, name: &str) -> Option<&ControllerSim> {
+        let candidates = self.controllers_by_name.get(name)?;
+        candidates.iter().map(|&c| &self.controllers[c]).find(|c| c.kind == kind && c.namespace == namespace)
     }
 
     pub fn node_name(&self, pod: &PodSim) -> Option<&str> {
@@ -899,7 +982,9 @@ impl<'a> Cluster<'a> {
                 c.active_pods += 1;
             }
         }
-        for (timer, at) in [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)] {
+        for (timer, at) in
+            [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)]
+        {
             if let (Some(at), false) = (at, pod.gone) {
                 self.timers.set(timer).insert((at, index));
             }
@@ -941,7 +1026,9 @@ impl<'a> Cluster<'a> {
         if let Some(n) = pod.node {
             self.bound.unbind(n, i, pod);
         }
-        for (timer, at) in [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)] {
+        for (timer, at) in
+            [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)]
+        {
             if let Some(at) = at {
                 self.timers.set(timer).remove(&(at, i));
             }
@@ -1002,6 +1089,55 @@ impl<'a> Cluster<'a> {
         let pods = &self.pods;
         self.unbound.retain(|&i| !pods[i].gone && pods[i].node.is_none());
         self.unbound.clone()
+    }
+
+    /// Checks that the indexes agree with the pod objects, recomputed from
+    /// scratch (debug builds: every test and fuzz run ends with it).
+    pub fn assert_indexes(&self) {
+        let mut expected = Bound::new(self.bound.rank.clone(), self.controllers.len());
+        let mut timers = Timers::default();
+        let mut active = vec![0i64; self.controllers.len()];
+        let mut owns = vec![false; self.controllers.len()];
+        for (i, pod) in self.pods.iter().enumerate() {
+            if let Some(c) = pod.controller {
+                owns[c] = true;
+                active[c] += i64::from(pod.active());
+            }
+            if pod.gone {
+                continue;
+            }
+            if let Some(n) = pod.node {
+                expected.bind(n, i, pod);
+            } else {
+                assert!(self.unbound.contains(&i), "unbound pod {i} missing from the list");
+            }
+            for (timer, at) in
+                [(Timer::Gone, pod.gone_at), (Timer::Ready, pod.ready_at), (Timer::Taint, pod.taint_deadline)]
+            {
+                if let Some(at) = at {
+                    timers.set(timer).insert((at, i));
+                }
+            }
+        }
+        let sorted = |mut v: Vec<(usize, usize)>| {
+            v.sort_unstable();
+            v
+        };
+        for (load, want) in self.bound.per_node.iter().zip(&expected.per_node) {
+            let mut pods = load.pods.clone();
+            pods.sort_unstable();
+            assert_eq!((pods, load.cpu_milli, load.memory), (want.pods.clone(), want.cpu_milli, want.memory));
+        }
+        assert_eq!(sorted(self.bound.holders.clone()), sorted(expected.holders));
+        for (have, want) in self.bound.by_controller.iter().zip(expected.by_controller) {
+            assert_eq!(sorted(have.clone()), sorted(want));
+        }
+        for timer in [Timer::Gone, Timer::Ready, Timer::Taint] {
+            assert_eq!(self.timers.get(timer), timers.get(timer), "{timer:?} timers");
+        }
+        for (c, controller) in self.controllers.iter().enumerate() {
+            assert_eq!((controller.active_pods, controller.owns_pods), (active[c], owns[c]), "controller {c}");
+        }
     }
 
     /// Adds an input Pod as §1 reads it.

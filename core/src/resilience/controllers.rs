@@ -103,12 +103,13 @@ impl Cluster<'_> {
                 continue;
             }
             let replicas = controller.replicas.clamp(0, MAX_PODS_PER_CONTROLLER);
+            // Nothing to do (the usual case, checked after every item): no
+            // pod counted short.
+            if controller.active_pods >= i64::from(replicas) {
+                continue;
+            }
             let name = controller.name.clone();
             if kind == Kind::StatefulSet {
-                // Cheap check first: every ordinal present means nothing to do.
-                if controller.active_pods >= i64::from(replicas) {
-                    continue;
-                }
                 let existing: BTreeSet<String> = self
                     .pods
                     .iter()

@@ -255,6 +255,9 @@ pub fn simulate(inventory: &Inventory, options: Options) -> Result<Disruption, S
         t = next;
     }
     cluster.now = end;
+    if cfg!(debug_assertions) {
+        cluster.assert_indexes();
+    }
     for drain in &mut run.drains {
         if !drain.finished {
             drain.record.result = "blocked";
@@ -702,8 +705,9 @@ impl Cluster<'_> {
             .map(|own| (0..self.controllers.len()).filter(|&c| c != own && self.owned_by_controller(own, c)).collect())
             .collect();
         let mut live = vec![0i64; self.controllers.len()];
-        let mut ready: Vec<(i64, BTreeMap<String, i64>, BTreeMap<String, i64>)> =
-            vec![(0, BTreeMap::new(), BTreeMap::new()); self.controllers.len()];
+        // Per controller: Ready pods, and their count by zone and by region.
+        type ReadyCounts = (i64, BTreeMap<String, i64>, BTreeMap<String, i64>);
+        let mut ready: Vec<ReadyCounts> = vec![(0, BTreeMap::new(), BTreeMap::new()); self.controllers.len()];
         for p in self.pods.iter().filter(|p| !p.gone()) {
             let Some(own) = p.controller else { continue };
             live[own] += 1;

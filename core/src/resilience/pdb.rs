@@ -77,9 +77,7 @@ impl Cluster<'_> {
     fn expected_scale_of(&self, pod: &PodSim) -> Result<Option<(String, i64)>, String> {
         let Some(owner) = &pod.owner else { return Ok(None) };
         let group = owner.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        let find = |kind: Kind, name: &str| {
-            self.controllers.iter().find(|c| c.kind == kind && c.namespace == pod.namespace && c.name == name)
-        };
+        let find = |kind: Kind, name: &str| self.controller_named(kind, &pod.namespace, name);
         let key = |kind: &str, name: &str| format!("{kind}/{name}");
         // 1. ReplicationController (core group).
         if owner.kind == "ReplicationController"

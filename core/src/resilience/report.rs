@@ -161,20 +161,63 @@ pub struct SchedulingRecord {
 }
 
 /// A scheduling record's refusing nodes with their reasons, in node-name
-/// order, one entry per name; printed as the map `{node: [reason, …]}`. The
-/// names are shared with the cluster's nodes (a record often lists a whole
-/// zone's nodes, and a run makes thousands of records).
+/// order, one entry per name; printed as the map `{node: [reason, …]}`. A
+/// record often lists a whole zone's nodes and a run makes thousands of
+/// records, so an entry is a node's rank in name order and a reason set, and
+/// the names are one table all records share.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NodeFilters(pub Vec<(std::rc::Rc<str>, Reasons)>);
+pub struct NodeFilters {
+    /// Node names by rank in name order.
+    pub names: std::rc::Rc<[String]>,
+    /// (rank, reasons), ranks increasing.
+    pub refused: Vec<(u32, Reasons)>,
+}
 
 impl Serialize for NodeFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(node, reasons)| (&**node, reasons)))
+        serializer.collect_map(
+            self.refused
+                .iter()
+                .map(|&(rank, reasons)| (self.names.get(rank as usize).map_or("", String::as_str), reasons)),
+        )
     }
 }
 
-/// The reasons of a node's first failing filter (upstream's fixed texts).
-pub type Reasons = std::borrow::Cow<'static, [&'static str]>;
+/// The reasons of a node's first failing filter: a set of upstream's fixed
+/// texts ([`super::scheduler::FILTER_REASONS`]), listed in that table's order
+/// (a node refused for resources lists pods, cpu, memory in that order, as
+/// `fitsRequest` does; every other filter gives one reason).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Reasons(u16);
+
+impl Reasons {
+    pub const NONE: Reasons = Reasons(0);
+
+    /// The set holding the reason at `index` in [`super::scheduler::FILTER_REASONS`].
+    pub const fn one(index: usize) -> Reasons {
+        Reasons(1 << index)
+    }
+
+    pub fn with(self, other: Reasons) -> Reasons {
+        Reasons(self.0 | other.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The texts, in table order.
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        let reasons = super::scheduler::FILTER_REASONS;
+        (0..reasons.len()).filter(move |i| self.0 & (1 << i) != 0).map(move |i| reasons[i])
+    }
+}
+
+impl Serialize for Reasons {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -3,14 +3,15 @@
 //! with their reasons, the `FitError` message, and kubeplay's deterministic
 //! choice among feasible nodes (§7.3, a stand-in for scoring).
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodAffinityTerm, PodSpec, TopologySpreadConstraint};
 
-use super::cluster::{Cluster, NodeSim, PodSim, SchedulingFailure, Taint, UNSCHEDULABLE_TAINT, tolerated};
+use super::cluster::{
+    Cluster, NodeCapacity, NodeSim, PodSim, SchedulingFailure, Taint, UNSCHEDULABLE_TAINT, tolerated,
+};
 use super::report::{Event, NodeFilters, Reasons, SchedulingRecord};
 use crate::netpol::selector::Selector;
 
@@ -22,6 +23,34 @@ pub const REASON_SPREAD_LABEL: &str = "node(s) didn't match pod topology spread 
 pub const REASON_POD_AFFINITY: &str = "node(s) didn't match pod affinity rules";
 pub const REASON_POD_ANTI_AFFINITY: &str = "node(s) didn't match pod anti-affinity rules";
 pub const REASON_EXISTING_ANTI_AFFINITY: &str = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+/// Every reason a filter gives, in the order a node's reasons are listed
+/// (see [`Reasons`]): the node-only filters', NodeResourcesFit's (pods, cpu,
+/// memory, as `fitsRequest` checks them), PodTopologySpread's, InterPodAffinity's.
+pub const FILTER_REASONS: [&str; 11] = [
+    REASON_UNSCHEDULABLE,
+    REASON_TAINT,
+    REASON_AFFINITY,
+    "Too many pods",
+    "Insufficient cpu",
+    "Insufficient memory",
+    REASON_SPREAD_LABEL,
+    REASON_SPREAD,
+    REASON_POD_AFFINITY,
+    REASON_POD_ANTI_AFFINITY,
+    REASON_EXISTING_ANTI_AFFINITY,
+];
+const UNSCHEDULABLE: Reasons = Reasons::one(0);
+const TAINT: Reasons = Reasons::one(1);
+const AFFINITY: Reasons = Reasons::one(2);
+const TOO_MANY_PODS: Reasons = Reasons::one(3);
+const INSUFFICIENT_CPU: Reasons = Reasons::one(4);
+const INSUFFICIENT_MEMORY: Reasons = Reasons::one(5);
+const SPREAD_LABEL: Reasons = Reasons::one(6);
+const SPREAD: Reasons = Reasons::one(7);
+const POD_AFFINITY: Reasons = Reasons::one(8);
+const POD_ANTI_AFFINITY: Reasons = Reasons::one(9);
+const EXISTING_ANTI_AFFINITY: Reasons = Reasons::one(10);
 
 /// `nodeSelector` and required node affinity (component-helpers
 /// `nodeaffinity.GetRequiredNodeAffinity`): selector labels all equal, terms
@@ -75,7 +104,9 @@ fn node_requirement(r: &NodeSelectorRequirement, labels: &BTreeMap<String, Strin
 }
 
 fn untolerated_schedule_taint(node: &NodeSim, pod: &PodSim) -> bool {
-    node.taints().iter().any(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(&pod.tolerations, t))
+    node.taints()
+        .iter()
+        .any(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(&pod.tolerations, t))
 }
 
 struct Spread<'s> {
@@ -156,22 +187,19 @@ impl<'s> Term<'s> {
 
 /// The node-only filters (1. NodeUnschedulable, 2. TaintToleration, 3.
 /// NodeAffinity): what they answer depends on the pod's spec and tolerations
-/// and on the node's cordon, taints and labels only. 0 when the node passes,
-/// else the index of its reason in [`NODE_ONLY_REASONS`].
-fn node_only_filters(pod: &PodSim, node: &NodeSim) -> u8 {
+/// and on the node's cordon, taints and labels only. Empty when the node passes.
+fn node_only_filters(pod: &PodSim, node: &NodeSim) -> Reasons {
     if node.unschedulable() && !tolerated(&pod.tolerations, &Taint::new(UNSCHEDULABLE_TAINT, "NoSchedule")) {
-        return 1;
+        return UNSCHEDULABLE;
     }
     if untolerated_schedule_taint(node, pod) {
-        return 2;
+        return TAINT;
     }
     if !matches_node_affinity(&pod.spec, &node.labels) {
-        return 3;
+        return AFFINITY;
     }
-    0
+    Reasons::NONE
 }
-
-const NODE_ONLY_REASONS: [&[&str]; 4] = [&[], &[REASON_UNSCHEDULABLE], &[REASON_TAINT], &[REASON_AFFINITY]];
 
 /// Per pod class ([`PodSim::class`]), the node-only filters' answer for each
 /// node and the node version it was computed at, so a workload's replicas
@@ -187,14 +215,15 @@ struct ClassFilters {
     attempts: u32,
     /// [`Cluster::nodes_version`] when the table was last brought up to date.
     seen: Option<u64>,
-    /// Per node, its version plus one when `answers` was computed (0: never).
+    /// Per node by rank in name order, its version plus one when `answers`
+    /// was computed (0: never).
     versions: Vec<u64>,
-    answers: Vec<u8>,
+    answers: Vec<Reasons>,
 }
 
 impl NodeFilterCache {
     /// Brings the table of `pod`'s class up to date; false while the class has none.
-    fn refresh(&mut self, pod: &PodSim, nodes: &[NodeSim], nodes_version: u64) -> bool {
+    fn refresh(&mut self, pod: &PodSim, nodes: &[NodeSim], by_name: &[NodeCapacity], nodes_version: u64) -> bool {
         if self.classes.len() <= pod.class {
             self.classes.resize_with(pod.class + 1, ClassFilters::default);
         }
@@ -204,12 +233,13 @@ impl NodeFilterCache {
             return false;
         }
         if class.seen != Some(nodes_version) {
-            class.versions.resize(nodes.len(), 0);
-            class.answers.resize(nodes.len(), 0);
-            for (n, node) in nodes.iter().enumerate() {
-                if class.versions[n] != node.version + 1 {
-                    class.versions[n] = node.version + 1;
-                    class.answers[n] = node_only_filters(pod, node);
+            class.versions.resize(by_name.len(), 0);
+            class.answers.resize(by_name.len(), Reasons::NONE);
+            for (r, capacity) in by_name.iter().enumerate() {
+                let node = &nodes[capacity.index];
+                if class.versions[r] != node.version + 1 {
+                    class.versions[r] = node.version + 1;
+                    class.answers[r] = node_only_filters(pod, node);
                 }
             }
             class.seen = Some(nodes_version);
@@ -218,7 +248,7 @@ impl NodeFilterCache {
     }
 
     /// The table of a class that [`NodeFilterCache::refresh`] said has one.
-    fn answers(&self, class: usize) -> &[u8] {
+    fn answers(&self, class: usize) -> &[Reasons] {
         &self.classes[class].answers
     }
 }
@@ -260,7 +290,8 @@ struct Attempt<'c> {
 /// reasons (in node-name order) and the node chosen.
 struct Placement {
     candidates: usize,
-    refused: Vec<(usize, Reasons)>,
+    /// (rank in name order, reasons).
+    refused: Vec<(u32, Reasons)>,
     chosen: Option<usize>,
 }
 
@@ -268,14 +299,14 @@ impl Cluster<'_> {
     /// The region a pod must be scheduled in: its controller's, or under
     /// ClusterPerRegion the one its spec pins (the others' nodes are not candidates).
     fn pinned_region(&self, pod: &PodSim) -> Option<String> {
-        pod.controller.and_then(|c| self.controllers[c].region.clone()).or_else(|| {
-            self.settings.cluster_per_region().then(|| super::validate::pinned_region(&pod.spec)).flatten()
-        })
+        pod.controller
+            .and_then(|c| self.controllers[c].region.clone())
+            .or_else(|| self.settings.cluster_per_region().then(|| super::validate::pinned_region(&pod.spec)).flatten())
     }
 
     /// Filters every candidate node for `pod` and chooses among the feasible
     /// (§7). `node_only` is the class's table of filters 1–3, when it has one.
-    fn place<'c>(&'c self, pod: &'c PodSim, node_only: Option<&[u8]>) -> Placement {
+    fn place<'c>(&'c self, pod: &'c PodSim, node_only: Option<&[Reasons]>) -> Placement {
         let region = self.pinned_region(pod);
         let hard = spread_constraints(pod, &pod.spec, true);
         let inter_needed = !affinity_terms(&pod.spec, false).is_empty()
@@ -283,73 +314,81 @@ impl Cluster<'_> {
             || !self.bound.holders().is_empty();
         let attempt = Attempt { pod, hard, spread: OnceCell::new(), inter: OnceCell::new(), inter_needed };
         let mut placement = Placement { candidates: 0, refused: Vec::new(), chosen: None };
-        let mut feasible = Vec::new();
-        // In name order, so a record's refusing nodes come sorted (the choice
-        // does not depend on the order: it is a total order ending in the name).
-        for &n in &self.nodes_by_name {
-            let node = &self.nodes[n];
-            if region.as_ref().is_some_and(|r| &node.region != r) {
+        let mut chooser = Chooser::new(self, pod);
+        // In name order: a record's refusing nodes come sorted, and the
+        // choice's last criterion, the name, is the order of the offers.
+        // A pinned region no node has leaves no candidate.
+        let region = region.map(|r| self.region_ids.get(&r).copied().unwrap_or(usize::MAX));
+        for (r, capacity) in self.nodes_by_name.iter().enumerate() {
+            let n = capacity.index;
+            if region.is_some_and(|r| capacity.region != r) {
                 continue;
             }
             placement.candidates += 1;
             let code = match node_only {
-                Some(answers) => answers[n],
-                None => node_only_filters(pod, node),
+                Some(answers) => answers[r],
+                None => node_only_filters(pod, &self.nodes[n]),
             };
-            let reasons = if code == 0 {
-                self.node_filters(&attempt, node)
-            } else {
-                Cow::Borrowed(NODE_ONLY_REASONS[usize::from(code)])
-            };
+            let reasons = if code.is_empty() { self.node_filters(&attempt, r, capacity) } else { code };
             if reasons.is_empty() {
-                feasible.push(n);
+                chooser.offer(r, capacity);
             } else {
-                placement.refused.push((n, reasons));
+                // Of two nodes with one name the later one's reasons are
+                // kept, as a map keyed by name keeps them.
+                match placement.refused.last_mut() {
+                    Some(last) if last.0 as usize >= self.name_group_start[r] => *last = (r as u32, reasons),
+                    _ => placement.refused.push((r as u32, reasons)),
+                }
             }
         }
-        placement.chosen = self.choose(pod, &feasible);
+        placement.chosen = chooser.best.map(|(n, _)| n);
         placement
     }
 
     /// Filters 4–6 for a node that passed the node-only ones: the reasons
     /// of the first that fails; empty when the node fits.
-    fn node_filters<'c>(&'c self, attempt: &Attempt<'c>, node: &'c NodeSim) -> Reasons {
+    fn node_filters<'c>(&'c self, attempt: &Attempt<'c>, rank: usize, capacity: &NodeCapacity) -> Reasons {
         let pod = attempt.pod;
-        // 4. NodeResourcesFit (fit.go fitsRequest): pod count first, then cpu and memory.
-        let mut reasons = Vec::new();
-        if self.bound.on_node(node.index).len() as i64 + 1 > node.max_pods {
-            reasons.push("Too many pods");
+        let n = capacity.index;
+        // 4. NodeResourcesFit (fit.go fitsRequest): pod count first, then cpu
+        // and memory (free = allocatable - requested, exact in i128: Go's
+        // int64 would wrap on a hostile sum, and nothing here may).
+        let (pods_on_node, cpu_used, mem_used) = self.bound.load_at_rank(rank);
+        let too_many = pods_on_node as i64 + 1 > capacity.max_pods;
+        let cpu_short = pod.cpu_milli > 0 && i128::from(pod.cpu_milli) > i128::from(capacity.cpu_milli) - cpu_used;
+        let memory_short = pod.memory > 0 && i128::from(pod.memory) > i128::from(capacity.memory) - mem_used;
+        if too_many || cpu_short || memory_short {
+            let mut reasons = Reasons::NONE;
+            for (short, reason) in
+                [(too_many, TOO_MANY_PODS), (cpu_short, INSUFFICIENT_CPU), (memory_short, INSUFFICIENT_MEMORY)]
+            {
+                if short {
+                    reasons = reasons.with(reason);
+                }
+            }
+            return reasons;
         }
-        let (cpu_used, mem_used) = self.bound.requested(node.index);
-        if pod.cpu_milli > 0 && pod.cpu_milli > node.cpu_milli.saturating_sub(cpu_used) {
-            reasons.push("Insufficient cpu");
-        }
-        if pod.memory > 0 && pod.memory > node.memory.saturating_sub(mem_used) {
-            reasons.push("Insufficient memory");
-        }
-        if !reasons.is_empty() {
-            return Cow::Owned(reasons);
-        }
+        let node = &self.nodes[n];
         // 5. PodTopologySpread (DoNotSchedule).
         if !attempt.hard.is_empty()
             && let Some(reason) = self.spread_reason(attempt, node)
         {
-            return Cow::Borrowed(std::slice::from_ref(reason));
+            return reason;
         }
         // 6. InterPodAffinity.
         if attempt.inter_needed
             && let Some(reason) = self.inter_pod_reason(attempt, node)
         {
-            return Cow::Borrowed(std::slice::from_ref(reason));
+            return reason;
         }
-        Cow::Borrowed(&[])
+        Reasons::NONE
     }
 
     /// PTS filtering.go: counts per domain over eligible nodes, skew against the global minimum.
-    fn spread_reason<'c>(&'c self, attempt: &Attempt<'c>, node: &NodeSim) -> Option<&'static &'static str> {
+    fn spread_reason<'c>(&'c self, attempt: &Attempt<'c>, node: &NodeSim) -> Option<Reasons> {
         let keys = || attempt.hard.iter().map(|c| c.constraint.topology_key.as_str());
         if keys().any(|k| !node.labels.contains_key(k)) {
-            return Some(&REASON_SPREAD_LABEL);
+            return Some(SPREAD_LABEL);
         }
         let pod = attempt.pod;
         let counted = attempt.spread.get_or_init(|| {
@@ -373,8 +412,11 @@ impl Cluster<'_> {
                         *counts.entry(other.labels[key].as_str()).or_insert(0) += matching;
                     }
                     let min_domains = i64::from(c.constraint.min_domains.unwrap_or(1));
-                    let global_min =
-                        if (counts.len() as i64) < min_domains { 0 } else { counts.values().copied().min().unwrap_or(0) };
+                    let global_min = if (counts.len() as i64) < min_domains {
+                        0
+                    } else {
+                        counts.values().copied().min().unwrap_or(0)
+                    };
                     let self_match = i64::from(c.selector.as_ref().is_some_and(|s| s.matches(&pod.labels)));
                     SpreadCounts { counts, global_min, self_match }
                 })
@@ -384,7 +426,7 @@ impl Cluster<'_> {
             let key = c.constraint.topology_key.as_str();
             let here = counted.counts.get(node.labels[key].as_str()).copied().unwrap_or(0);
             if here + counted.self_match - counted.global_min > i64::from(c.constraint.max_skew) {
-                return Some(&REASON_SPREAD);
+                return Some(SPREAD);
             }
         }
         None
@@ -397,16 +439,19 @@ impl Cluster<'_> {
             .on_node(n)
             .iter()
             .map(|&i| &self.pods[i])
-            .filter(|p| p.namespace == pod.namespace && !p.terminating() && selector.is_some_and(|s| s.matches(&p.labels)))
+            .filter(|p| {
+                p.namespace == pod.namespace && !p.terminating() && selector.is_some_and(|s| s.matches(&p.labels))
+            })
             .count() as i64
     }
 
     /// interpodaffinity/filtering.go Filter: affinity, then the pod's
     /// anti-affinity, then existing pods' anti-affinity.
-    fn inter_pod_reason<'c>(&'c self, attempt: &Attempt<'c>, node: &NodeSim) -> Option<&'static &'static str> {
+    fn inter_pod_reason<'c>(&'c self, attempt: &Attempt<'c>, node: &NodeSim) -> Option<Reasons> {
         let pod = attempt.pod;
         let inter = attempt.inter.get_or_init(|| self.inter_pod_domains(pod));
-        let in_domains = |key: &str, values: &HashSet<&str>| node.labels.get(key).is_some_and(|v| values.contains(v.as_str()));
+        let in_domains =
+            |key: &str, values: &HashSet<&str>| node.labels.get(key).is_some_and(|v| values.contains(v.as_str()));
         if !inter.affinity.is_empty() {
             let satisfied = inter.affinity.iter().all(|(term, values, _)| in_domains(term.key(), values));
             // A pod matching its own terms may start the group when no pod matches anywhere.
@@ -414,14 +459,14 @@ impl Cluster<'_> {
             let self_match = inter.affinity.iter().all(|(term, _, _)| term.matches(&pod.namespace, pod))
                 && inter.affinity.iter().all(|(term, _, _)| node.labels.contains_key(term.key()));
             if !(satisfied || (nobody && self_match)) {
-                return Some(&REASON_POD_AFFINITY);
+                return Some(POD_AFFINITY);
             }
         }
         if inter.anti.iter().any(|(term, values)| in_domains(term.key(), values)) {
-            return Some(&REASON_POD_ANTI_AFFINITY);
+            return Some(POD_ANTI_AFFINITY);
         }
         if inter.existing.iter().any(|&(key, value)| node.labels.get(key).is_some_and(|v| v == value)) {
-            return Some(&REASON_EXISTING_ANTI_AFFINITY);
+            return Some(EXISTING_ANTI_AFFINITY);
         }
         None
     }
@@ -479,14 +524,14 @@ impl Cluster<'_> {
     /// Schedules one pending pod (§7): binds it or records why not.
     pub fn schedule(&mut self, index: usize) -> bool {
         let nodes_version = self.nodes_version();
-        let cached = self.node_filter_cache.refresh(&self.pods[index], &self.nodes, nodes_version);
+        let cached = self.node_filter_cache.refresh(&self.pods[index], &self.nodes, &self.nodes_by_name, nodes_version);
         let node_only = if cached { Some(self.node_filter_cache.answers(self.pods[index].class)) } else { None };
         let Placement { candidates, refused, chosen } = self.place(&self.pods[index], node_only);
         let t = self.now;
         let Some(chosen) = chosen else {
             let mut refusals: Vec<(&'static str, usize)> = Vec::new();
             for (_, reasons) in &refused {
-                for &r in reasons.iter() {
+                for r in reasons.iter() {
                     match refusals.iter_mut().find(|(known, _)| *known == r) {
                         Some((_, count)) => *count += 1,
                         None => refusals.push((r, 1)),
@@ -529,104 +574,131 @@ impl Cluster<'_> {
         true
     }
 
-    /// A scheduling record's filters from the refusing nodes in name order:
-    /// the node names are shared, not copied (a zone's worth of refusing nodes
-    /// per record is common). Of two nodes with one name, the later one's
-    /// reasons are kept, as a map keyed by name would keep them.
-    fn node_filters_record(&self, refused: Vec<(usize, Reasons)>) -> NodeFilters {
-        let mut filters: Vec<(Rc<str>, Reasons)> = Vec::with_capacity(refused.len());
-        for (n, reasons) in refused {
-            let name = &self.nodes[n].shared_name;
-            match filters.last_mut() {
-                Some(last) if &last.0 == name => last.1 = reasons,
-                _ => filters.push((Rc::clone(name), reasons)),
-            }
-        }
-        NodeFilters(filters)
+    /// A scheduling record's filters from the refusing nodes in name order.
+    fn node_filters_record(&self, refused: Vec<(u32, Reasons)>) -> NodeFilters {
+        NodeFilters { names: std::rc::Rc::clone(&self.node_names), refused }
     }
+}
 
-    /// §7.3: smallest (spread counts | controller pods in zone, on node), CPU fraction, name.
-    fn choose(&self, pod: &PodSim, feasible: &[usize]) -> Option<usize> {
-        if feasible.is_empty() {
-            return None;
-        }
+/// §7.3, kubeplay's stand-in for scoring: among the feasible nodes, the
+/// smallest (spread counts, or the pod's controller's pods in the node's zone
+/// and on the node), then CPU requested after placement as a fraction of
+/// allocatable, then name. Nodes are offered in name order as the filters
+/// pass them, so a node offered later wins only when strictly smaller on the
+/// first two (on a tie the one kept has the smaller name, or the same name
+/// and a smaller index).
+struct Chooser<'c> {
+    cluster: &'c Cluster<'c>,
+    pod: &'c PodSim,
+    counts: ChoiceCounts<'c>,
+    /// The node kept so far with its counts and (CPU used, allocatable).
+    best: Option<(usize, ChoiceKey)>,
+    /// Scratch for the key of the node offered.
+    key: Vec<i64>,
+}
+
+enum ChoiceCounts<'c> {
+    /// No spread constraint: per zone and per node, the pods of the pod's
+    /// controller (not terminating).
+    Controller { in_zone: Vec<i64>, on_node: Vec<i64> },
+    /// Per constraint (hard, then soft), its spec and the matching pods per
+    /// topology value over every node with the key, counted at the first offer.
+    Spread { constraints: Vec<Spread<'c>>, per_value: OnceCell<Vec<HashMap<&'c str, i64>>> },
+}
+
+struct ChoiceKey {
+    /// The controller's pods in the zone and on the node (no spread constraint).
+    pair: [i64; 2],
+    /// The spread counts (with constraints).
+    counts: Vec<i64>,
+    cpu: (i128, i128),
+}
+
+impl<'c> Chooser<'c> {
+    fn new(cluster: &'c Cluster<'c>, pod: &'c PodSim) -> Self {
         let mut constraints = spread_constraints(pod, &pod.spec, true);
         constraints.extend(spread_constraints(pod, &pod.spec, false));
-        // CPU requested after placement and allocatable CPU (compared as a fraction).
-        let cpu = |n: usize| {
-            (
-                i128::from(self.bound.requested(n).0) + i128::from(pod.cpu_milli),
-                i128::from(self.nodes[n].cpu_milli.max(1)),
-            )
-        };
-        let tie_break = |n: usize, b: usize| {
-            let ((used, allocatable), (best_used, best_allocatable)) = (cpu(n), cpu(b));
-            (used * best_allocatable)
-                .cmp(&(best_used * allocatable))
-                .then_with(|| self.nodes[n].name.cmp(&self.nodes[b].name))
-        };
-        if constraints.is_empty() {
-            // Pods of the same controller per zone and per node, counted once.
-            let mut same_in_zone = vec![0i64; self.zones];
-            let mut same_on_node = vec![0i64; self.nodes.len()];
+        let counts = if constraints.is_empty() {
+            let mut in_zone = vec![0i64; cluster.zones];
+            let mut on_node = vec![0i64; cluster.nodes.len()];
             if let Some(controller) = pod.controller {
-                for &(n, i) in self.bound.of_controller(controller) {
-                    if !self.pods[i].terminating() {
-                        same_on_node[n] += 1;
-                        if let Some(count) = same_in_zone.get_mut(self.nodes[n].zone_id) {
+                for &(n, i) in cluster.bound.of_controller(controller) {
+                    if !cluster.pods[i].terminating() {
+                        on_node[n] += 1;
+                        if let Some(count) = in_zone.get_mut(cluster.nodes[n].zone_id) {
                             *count += 1;
                         }
                     }
                 }
             }
-            let key = |n: usize| (same_in_zone.get(self.nodes[n].zone_id).copied().unwrap_or(0), same_on_node[n]);
-            let mut best = feasible[0];
-            let mut best_key = key(best);
-            for &n in &feasible[1..] {
-                let k = key(n);
-                if k.cmp(&best_key).then_with(|| tie_break(n, best)).is_lt() {
-                    best = n;
-                    best_key = k;
-                }
-            }
-            return Some(best);
-        }
-        // Per constraint, the matching pods per topology value over every node with the key.
-        let per_value: Vec<HashMap<&str, i64>> = constraints
-            .iter()
-            .map(|c| {
-                let key = c.constraint.topology_key.as_str();
-                let mut counts: HashMap<&str, i64> = HashMap::new();
-                for other in &self.nodes {
-                    if let Some(value) = other.labels.get(key) {
-                        *counts.entry(value.as_str()).or_insert(0) +=
-                            self.matching_on_node(other.index, pod, c.selector.as_ref());
-                    }
-                }
-                counts
-            })
-            .collect();
-        let fill_counts = |n: usize, counts: &mut Vec<i64>| {
-            counts.clear();
-            let node = &self.nodes[n];
-            counts.extend(constraints.iter().zip(&per_value).map(|(c, per_value)| {
-                match node.labels.get(c.constraint.topology_key.as_str()) {
-                    Some(value) => per_value.get(value.as_str()).copied().unwrap_or(0),
-                    None => i64::MAX,
-                }
-            }));
+            ChoiceCounts::Controller { in_zone, on_node }
+        } else {
+            ChoiceCounts::Spread { constraints, per_value: OnceCell::new() }
         };
-        let mut best = feasible[0];
-        let mut best_counts = Vec::new();
-        fill_counts(best, &mut best_counts);
-        let mut counts = Vec::new();
-        for &n in &feasible[1..] {
-            fill_counts(n, &mut counts);
-            if counts.cmp(&best_counts).then_with(|| tie_break(n, best)).is_lt() {
-                best = n;
-                std::mem::swap(&mut best_counts, &mut counts);
+        Chooser { cluster, pod, counts, best: None, key: Vec::new() }
+    }
+
+    /// A feasible node: kept when smaller than the one kept so far.
+    fn offer(&mut self, rank: usize, capacity: &NodeCapacity) {
+        let cluster = self.cluster;
+        let n = capacity.index;
+        let mut pair = [0i64; 2];
+        match &self.counts {
+            ChoiceCounts::Controller { in_zone, on_node } => {
+                pair = [in_zone.get(capacity.zone_id).copied().unwrap_or(0), on_node[n]];
+            }
+            ChoiceCounts::Spread { constraints, per_value } => {
+                let per_value = per_value.get_or_init(|| {
+                    constraints
+                        .iter()
+                        .map(|c| {
+                            let key = c.constraint.topology_key.as_str();
+                            let mut counts: HashMap<&str, i64> = HashMap::new();
+                            for other in &cluster.nodes {
+                                if let Some(value) = other.labels.get(key) {
+                                    *counts.entry(value.as_str()).or_insert(0) +=
+                                        cluster.matching_on_node(other.index, self.pod, c.selector.as_ref());
+                                }
+                            }
+                            counts
+                        })
+                        .collect()
+                });
+                let node = &cluster.nodes[n];
+                self.key.clear();
+                self.key.extend(constraints.iter().zip(per_value).map(|(c, per_value)| {
+                    match node.labels.get(c.constraint.topology_key.as_str()) {
+                        Some(value) => per_value.get(value.as_str()).copied().unwrap_or(0),
+                        None => i64::MAX,
+                    }
+                }));
             }
         }
-        Some(best)
+        let cpu = || {
+            (cluster.bound.load_at_rank(rank).1 + i128::from(self.pod.cpu_milli), i128::from(capacity.cpu_milli.max(1)))
+        };
+        let Some((b, best)) = &mut self.best else {
+            self.best = Some((n, ChoiceKey { pair, counts: std::mem::take(&mut self.key), cpu: cpu() }));
+            return;
+        };
+        let by_counts = match self.counts {
+            ChoiceCounts::Controller { .. } => pair.cmp(&best.pair),
+            ChoiceCounts::Spread { .. } => self.key.cmp(&best.counts),
+        };
+        let cpu_now = match by_counts {
+            Ordering::Greater => return,
+            Ordering::Less => cpu(),
+            Ordering::Equal => {
+                let cpu_now = cpu();
+                if (cpu_now.0 * best.cpu.1) >= (best.cpu.0 * cpu_now.1) {
+                    return;
+                }
+                cpu_now
+            }
+        };
+        *b = n;
+        best.pair = pair;
+        std::mem::swap(&mut best.counts, &mut self.key);
+        best.cpu = cpu_now;
     }
 }
