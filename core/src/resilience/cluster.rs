@@ -185,9 +185,10 @@ pub struct PodSim {
     pub name: String,
     /// Tells apart two pods of the same name (a StatefulSet ordinal recreated).
     pub uid: u64,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
-    pub owner: Option<OwnerRef>,
+    /// Shared with the other pods of its controller (never changed in a run).
+    pub labels: Rc<BTreeMap<String, String>>,
+    pub annotations: Rc<BTreeMap<String, String>>,
+    pub owner: Option<Rc<OwnerRef>>,
     pub spec: Rc<PodSpec>,
     /// Where it is bound. This and the five fields below it change only
     /// through [`Cluster`]'s methods (`bind_pod`, `set_gone`, `set_terminating`,
@@ -209,7 +210,8 @@ pub struct PodSim {
     pub started: bool,
     pub cpu_milli: i64,
     pub memory: i64,
-    pub tolerations: Vec<Toleration>,
+    /// Shared by the pods of one spec (see [`Cluster::spec_facts`]).
+    pub tolerations: Rc<[Toleration]>,
     pub local_storage: bool,
     pub grace_seconds: i64,
     pub failing: bool,
@@ -295,8 +297,12 @@ pub struct ControllerSim {
     pub name: String,
     pub replicas: i32,
     pub template: Rc<PodTemplateSpec>,
-    /// The template's spec, shared by every pod the controller creates.
+    /// The template's spec, labels and annotations and the owner reference,
+    /// shared by every pod the controller creates.
     pub pod_spec: Rc<PodSpec>,
+    pub pod_labels: Rc<BTreeMap<String, String>>,
+    pub pod_annotations: Rc<BTreeMap<String, String>>,
+    pub pod_owner: Rc<OwnerRef>,
     /// For a ReplicaSet: the Deployment that controls it.
     pub controlled_by: Option<OwnerRef>,
     /// The input index of the object.
@@ -340,7 +346,7 @@ struct SpecFacts {
     class: usize,
     cpu_milli: i64,
     memory: i64,
-    tolerations: Vec<Toleration>,
+    tolerations: Rc<[Toleration]>,
     local_storage: bool,
     anti_affinity: bool,
 }
@@ -856,9 +862,9 @@ impl<'a> Cluster<'a> {
         &mut self,
         namespace: &str,
         name: String,
-        labels: BTreeMap<String, String>,
-        annotations: BTreeMap<String, String>,
-        owner: Option<OwnerRef>,
+        labels: Rc<BTreeMap<String, String>>,
+        annotations: Rc<BTreeMap<String, String>>,
+        owner: Option<Rc<OwnerRef>>,
         controller: Option<usize>,
         spec: Rc<PodSpec>,
     ) -> usize {
@@ -872,9 +878,9 @@ impl<'a> Cluster<'a> {
         &mut self,
         namespace: &str,
         name: String,
-        labels: BTreeMap<String, String>,
-        annotations: BTreeMap<String, String>,
-        owner: Option<OwnerRef>,
+        labels: Rc<BTreeMap<String, String>>,
+        annotations: Rc<BTreeMap<String, String>>,
+        owner: Option<Rc<OwnerRef>>,
         controller: Option<usize>,
         spec: Rc<PodSpec>,
         from_input: bool,
@@ -888,7 +894,7 @@ impl<'a> Cluster<'a> {
             labels,
             annotations,
             owner,
-            tolerations: facts.tolerations.clone(),
+            tolerations: Rc::clone(&facts.tolerations),
             local_storage: facts.local_storage,
             grace_seconds: spec.termination_grace_period_seconds.unwrap_or(30),
             spec,
@@ -934,7 +940,7 @@ impl<'a> Cluster<'a> {
             class: self.spec_memo.len(),
             cpu_milli,
             memory,
-            tolerations: effective_tolerations(spec, daemon, &self.settings),
+            tolerations: effective_tolerations(spec, daemon, &self.settings).into(),
             local_storage: has_local_storage(spec),
             anti_affinity: spec
                 .affinity
@@ -1151,9 +1157,9 @@ impl<'a> Cluster<'a> {
         let mut p = self.new_pod(
             &namespace,
             loaded.name().to_owned(),
-            meta.labels.clone().unwrap_or_default(),
-            meta.annotations.clone().unwrap_or_default(),
-            owner,
+            Rc::new(meta.labels.clone().unwrap_or_default()),
+            Rc::new(meta.annotations.clone().unwrap_or_default()),
+            owner.map(Rc::new),
             controller,
             spec,
             true,
@@ -1227,6 +1233,15 @@ fn controller_sim(object: usize, loaded: &Loaded) -> Option<ControllerSim> {
         name: workload.name.to_owned(),
         replicas: workload.replicas.unwrap_or(0),
         pod_spec: Rc::new(workload.template.spec.clone().unwrap_or_default()),
+        pod_labels: Rc::new(workload.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default()),
+        pod_annotations: Rc::new(
+            workload.template.metadata.as_ref().and_then(|m| m.annotations.clone()).unwrap_or_default(),
+        ),
+        pod_owner: Rc::new(OwnerRef {
+            api_version: kind.api_version().to_owned(),
+            kind: kind.as_str().to_owned(),
+            name: workload.name.to_owned(),
+        }),
         template: Rc::new(workload.template.into_owned()),
         controlled_by: controller_of(loaded.object.metadata()),
         object,

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use super::cluster::{Cluster, OwnerRef, Taint, tolerated};
+use super::cluster::{Cluster, Taint, tolerated};
 use super::report::Event;
 use super::scheduler::matches_node_affinity;
 use crate::model::Kind;
@@ -18,23 +18,15 @@ pub const MAX_LAB_PODS: usize = 200_000;
 impl Cluster<'_> {
     fn create_pod(&mut self, controller: usize, name: String) -> usize {
         let c = &self.controllers[controller];
-        let template = c.template.clone();
-        let owner = OwnerRef {
-            api_version: c.kind.api_version().to_owned(),
-            kind: c.kind.as_str().to_owned(),
-            name: c.name.clone(),
-        };
         let namespace = c.namespace.clone();
-        let meta = template.metadata.as_ref();
-        let spec = Rc::clone(&c.pod_spec);
         let index = self.add_pod(
             &namespace,
             name.clone(),
-            meta.and_then(|m| m.labels.clone()).unwrap_or_default(),
-            meta.and_then(|m| m.annotations.clone()).unwrap_or_default(),
-            Some(owner),
+            Rc::clone(&c.pod_labels),
+            Rc::clone(&c.pod_annotations),
+            Some(Rc::clone(&c.pod_owner)),
             Some(controller),
-            spec,
+            Rc::clone(&c.pod_spec),
         );
         self.event(Event::new(self.now, "PodCreated").pod(&namespace, &name));
         index

@@ -783,7 +783,7 @@ impl Cluster<'_> {
                 PodState {
                     namespace: p.namespace.clone(),
                     name: p.name.clone(),
-                    labels: p.labels.clone(),
+                    labels: (*p.labels).clone(),
                     node: node.map(|n| n.name.clone()),
                     zone: node.map(|n| n.zone.clone()),
                     region: node.map(|n| n.region.clone()),

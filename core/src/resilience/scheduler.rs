@@ -201,6 +201,39 @@ fn node_only_filters(pod: &PodSim, node: &NodeSim) -> Reasons {
     Reasons::NONE
 }
 
+/// Filter 4, NodeResourcesFit (fit.go `fitsRequest`): the pod count first,
+/// then cpu and memory, free being allocatable minus requested, exact in i128
+/// (Go's int64 would wrap on a hostile sum; nothing here may). `load` is the
+/// node's (pods, cpu requested, memory requested).
+#[inline]
+fn resources_fit(pod: &PodSim, capacity: &NodeCapacity, load: (usize, i128, i128)) -> Reasons {
+    let (pods_on_node, cpu_used, mem_used) = load;
+    let too_many = pods_on_node as i64 + 1 > capacity.max_pods;
+    let cpu_short = pod.cpu_milli > 0 && i128::from(pod.cpu_milli) > i128::from(capacity.cpu_milli) - cpu_used;
+    let memory_short = pod.memory > 0 && i128::from(pod.memory) > i128::from(capacity.memory) - mem_used;
+    let mut reasons = Reasons::NONE;
+    for (short, reason) in
+        [(too_many, TOO_MANY_PODS), (cpu_short, INSUFFICIENT_CPU), (memory_short, INSUFFICIENT_MEMORY)]
+    {
+        if short {
+            reasons = reasons.with(reason);
+        }
+    }
+    reasons
+}
+
+/// Whether a node with these counts and CPU (used after placement,
+/// allocatable) comes before the one kept: smaller counts, or equal counts
+/// and a strictly smaller CPU fraction (§7.3; the name is the offer order).
+#[inline]
+fn comes_before(counts: Ordering, cpu: (i128, i128), kept_cpu: (i128, i128)) -> bool {
+    match counts {
+        Ordering::Less => true,
+        Ordering::Greater => false,
+        Ordering::Equal => cpu.0 * kept_cpu.1 < kept_cpu.0 * cpu.1,
+    }
+}
+
 /// Per pod class ([`PodSim::class`]), the node-only filters' answer for each
 /// node and the node version it was computed at, so a workload's replicas
 /// (one class) do not each ask every node again. A class gets its table on
@@ -315,10 +348,39 @@ impl Cluster<'_> {
         let attempt = Attempt { pod, hard, spread: OnceCell::new(), inter: OnceCell::new(), inter_needed };
         let mut placement = Placement { candidates: 0, refused: Vec::new(), chosen: None };
         let mut chooser = Chooser::new(self, pod);
+        let region = region.map(|r| self.region_ids.get(&r).copied().unwrap_or(usize::MAX));
+        if let (Some(answers), true, false, ChoiceCounts::Controller { in_zone, on_node }) =
+            (node_only, attempt.hard.is_empty(), attempt.inter_needed, &chooser.counts)
+        {
+            // The usual pod (a workload's replica without spread or inter-pod
+            // terms): the same filters and choice as below, in one tight loop.
+            let mut kept: Option<(usize, [i64; 2], (i128, i128))> = None;
+            for (r, capacity) in self.nodes_by_name.iter().enumerate() {
+                if region.is_some_and(|region| capacity.region != region) {
+                    continue;
+                }
+                placement.candidates += 1;
+                let load = self.bound.load_at_rank(r);
+                let mut reasons = answers[r];
+                if reasons.is_empty() {
+                    reasons = resources_fit(pod, capacity, load);
+                }
+                if !reasons.is_empty() {
+                    self.refuse(&mut placement.refused, r, reasons);
+                    continue;
+                }
+                let pair = [in_zone.get(capacity.zone_id).copied().unwrap_or(0), on_node[capacity.index]];
+                let cpu = (load.1 + i128::from(pod.cpu_milli), i128::from(capacity.cpu_milli.max(1)));
+                if kept.is_none_or(|(_, kept_pair, kept_cpu)| comes_before(pair.cmp(&kept_pair), cpu, kept_cpu)) {
+                    kept = Some((capacity.index, pair, cpu));
+                }
+            }
+            placement.chosen = kept.map(|(n, _, _)| n);
+            return placement;
+        }
         // In name order: a record's refusing nodes come sorted, and the
         // choice's last criterion, the name, is the order of the offers.
         // A pinned region no node has leaves no candidate.
-        let region = region.map(|r| self.region_ids.get(&r).copied().unwrap_or(usize::MAX));
         for (r, capacity) in self.nodes_by_name.iter().enumerate() {
             let n = capacity.index;
             if region.is_some_and(|r| capacity.region != r) {
@@ -333,16 +395,20 @@ impl Cluster<'_> {
             if reasons.is_empty() {
                 chooser.offer(r, capacity);
             } else {
-                // Of two nodes with one name the later one's reasons are
-                // kept, as a map keyed by name keeps them.
-                match placement.refused.last_mut() {
-                    Some(last) if last.0 as usize >= self.name_group_start[r] => *last = (r as u32, reasons),
-                    _ => placement.refused.push((r as u32, reasons)),
-                }
+                self.refuse(&mut placement.refused, r, reasons);
             }
         }
         placement.chosen = chooser.best.map(|(n, _)| n);
         placement
+    }
+
+    /// Adds the node of rank `r` to the refusing ones. Of two nodes with one
+    /// name the later one's reasons are kept, as a map keyed by name keeps them.
+    fn refuse(&self, refused: &mut Vec<(u32, Reasons)>, r: usize, reasons: Reasons) {
+        match refused.last_mut() {
+            Some(last) if last.0 as usize >= self.name_group_start[r] => *last = (r as u32, reasons),
+            _ => refused.push((r as u32, reasons)),
+        }
     }
 
     /// Filters 4–6 for a node that passed the node-only ones: the reasons
@@ -353,20 +419,9 @@ impl Cluster<'_> {
         // 4. NodeResourcesFit (fit.go fitsRequest): pod count first, then cpu
         // and memory (free = allocatable - requested, exact in i128: Go's
         // int64 would wrap on a hostile sum, and nothing here may).
-        let (pods_on_node, cpu_used, mem_used) = self.bound.load_at_rank(rank);
-        let too_many = pods_on_node as i64 + 1 > capacity.max_pods;
-        let cpu_short = pod.cpu_milli > 0 && i128::from(pod.cpu_milli) > i128::from(capacity.cpu_milli) - cpu_used;
-        let memory_short = pod.memory > 0 && i128::from(pod.memory) > i128::from(capacity.memory) - mem_used;
-        if too_many || cpu_short || memory_short {
-            let mut reasons = Reasons::NONE;
-            for (short, reason) in
-                [(too_many, TOO_MANY_PODS), (cpu_short, INSUFFICIENT_CPU), (memory_short, INSUFFICIENT_MEMORY)]
-            {
-                if short {
-                    reasons = reasons.with(reason);
-                }
-            }
-            return reasons;
+        let resources = resources_fit(pod, capacity, self.bound.load_at_rank(rank));
+        if !resources.is_empty() {
+            return resources;
         }
         let node = &self.nodes[n];
         // 5. PodTopologySpread (DoNotSchedule).
@@ -685,17 +740,13 @@ impl<'c> Chooser<'c> {
             ChoiceCounts::Controller { .. } => pair.cmp(&best.pair),
             ChoiceCounts::Spread { .. } => self.key.cmp(&best.counts),
         };
-        let cpu_now = match by_counts {
-            Ordering::Greater => return,
-            Ordering::Less => cpu(),
-            Ordering::Equal => {
-                let cpu_now = cpu();
-                if (cpu_now.0 * best.cpu.1) >= (best.cpu.0 * cpu_now.1) {
-                    return;
-                }
-                cpu_now
-            }
-        };
+        if by_counts == Ordering::Greater {
+            return;
+        }
+        let cpu_now = cpu();
+        if !comes_before(by_counts, cpu_now, best.cpu) {
+            return;
+        }
         *b = n;
         best.pair = pair;
         std::mem::swap(&mut best.counts, &mut self.key);
