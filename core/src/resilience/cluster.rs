@@ -854,27 +854,12 @@ impl<'a> Cluster<'a> {
             .position(|c| c.namespace == namespace && c.kind.as_str() == owner.kind && c.name == owner.name)
     }
 
-    /// Adds a pod object; returns its index. `controller` is the index in
-    /// [`Cluster::controllers`] of the controller that creates it, if any
-    /// (an input pod's is found from its owner reference).
+    /// A pod object as the lab starts it: Pending, unbound; [`Cluster::insert_pod`]
+    /// adds it. `controller` is the index in [`Cluster::controllers`] of the
+    /// controller that creates it, if any (an input pod's is found from its
+    /// owner reference).
     #[allow(clippy::too_many_arguments)]
-    pub fn add_pod(
-        &mut self,
-        namespace: &str,
-        name: String,
-        labels: Rc<BTreeMap<String, String>>,
-        annotations: Rc<BTreeMap<String, String>>,
-        owner: Option<Rc<OwnerRef>>,
-        controller: Option<usize>,
-        spec: Rc<PodSpec>,
-    ) -> usize {
-        let pod = self.new_pod(namespace, name, labels, annotations, owner, controller, spec, false);
-        self.insert_pod(pod)
-    }
-
-    /// A pod object as the lab starts it: Pending, unbound.
-    #[allow(clippy::too_many_arguments)]
-    fn new_pod(
+    pub fn new_pod(
         &mut self,
         namespace: &str,
         name: String,
@@ -971,8 +956,9 @@ impl<'a> Cluster<'a> {
         budgets
     }
 
-    /// Gives a new pod object its index and uid and enters it in every index.
-    fn insert_pod(&mut self, mut pod: PodSim) -> usize {
+    /// Gives a new pod object its index and uid and enters it in every index;
+    /// returns its index.
+    pub fn insert_pod(&mut self, mut pod: PodSim) -> usize {
         let index = self.pods.len();
         pod.uid = self.next_uid;
         self.next_uid += 1;

@@ -19,7 +19,7 @@ impl Cluster<'_> {
     fn create_pod(&mut self, controller: usize, name: String) -> usize {
         let c = &self.controllers[controller];
         let namespace = c.namespace.clone();
-        let index = self.add_pod(
+        let pod = self.new_pod(
             &namespace,
             name.clone(),
             Rc::clone(&c.pod_labels),
@@ -27,7 +27,9 @@ impl Cluster<'_> {
             Some(Rc::clone(&c.pod_owner)),
             Some(controller),
             Rc::clone(&c.pod_spec),
+            false,
         );
+        let index = self.insert_pod(pod);
         self.event(Event::new(self.now, "PodCreated").pod(&namespace, &name));
         index
     }
