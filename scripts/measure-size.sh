@@ -27,9 +27,12 @@ set -euo pipefail
 # in-tree volume validation and every kind's warnings on create (1125 → 1147 KB);
 # to 1155 KB for the Scaling view's preview (a slider's chart drawn from the
 # scaling labs alone, in the page for a small text or by the worker) and the
-# HPA controller's reuse of unchanged proposals (1147 → 1150 KB).
+# HPA controller's reuse of unchanged proposals (1147 → 1150 KB); to 1160 KB
+# for the disruption lab's indexes and one-pass scheduler, which made the
+# 30 000-pod zone failure six times faster natively and five times in wasm
+# (1149 → 1156 KB).
 aim_brotli_kb=560
-ceiling_brotli_kb=1155
+ceiling_brotli_kb=1160
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
