@@ -545,13 +545,6 @@ impl Bound {
         pods
     }
 
-    /// CPU (milli) and memory requested by the pods on node `n`.
-    pub fn requested(&self, n: usize) -> (i64, i64) {
-        let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
-        let load = &self.per_node[self.rank[n]];
-        (clamp(load.cpu_milli), clamp(load.memory))
-    }
-
     /// (node, pod) of the bound pods with required anti-affinity terms.
     pub fn holders(&self) -> &[(usize, usize)] {
         &self.holders
@@ -1173,12 +1166,6 @@ impl<'a> Cluster<'a> {
             p.ready = false;
         }
         self.insert_pod(p)
-    }
-
-    /// Every pod of a controller that counts toward its replicas: existing, not
-    /// terminating, not finished (§6).
-    pub fn active_pods_of(&self, controller: usize) -> usize {
-        self.controllers.get(controller).map_or(0, |c| usize::try_from(c.active_pods).unwrap_or(0))
     }
 
     pub fn event(&mut self, event: Event) {
