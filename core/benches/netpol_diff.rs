@@ -118,7 +118,13 @@ fn fix_and_generate(c: &mut Criterion) {
             report.now,
             report.fixes.len()
         );
-        eprintln!("{} fixes for {} → {}", report.fixes.len(), query.from, query.to);
+        eprintln!(
+            "{} fixes for {} → {} ({} side effects in all)",
+            report.fixes.len(),
+            query.from,
+            query.to,
+            report.fixes.iter().map(|f| f.side_effects.len()).sum::<usize>()
+        );
         let mut group = c.benchmark_group(format!("netpol fix {pods} pods x {policies} policies"));
         group.sample_size(10);
         group.bench_function("fixes for one denied pair, each verified (engine built)", |b| {

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kubeplay_core::netpol::diff::{ChangeKind, EndpointChange, diff, external_ranges};
+use kubeplay_core::netpol::diff::{ChangeKind, EndpointChange, diff, external_ranges, port_changes};
 use kubeplay_core::netpol::engine::PortView;
 use kubeplay_core::netpol::ip::IpRange;
 use kubeplay_core::netpol::{Engine, NetpolOptions, Protocol};
@@ -127,6 +127,25 @@ fn check(before_yaml: &str, after_yaml: &str, label: &str, seed: u64) -> usize {
                 }
             }
         }
+    }
+    // The one-port reading (what a fix's side effects use) lists, on each port,
+    // exactly the pairs of cluster endpoints whose verdict there differs.
+    for (protocol, port, old_view, new_view) in &views {
+        let mut expected = Vec::new();
+        for from in ids.iter().filter(|id| !id.starts_with("external:")) {
+            for to in ids.iter().filter(|id| !id.starts_with("external:") && *id != from) {
+                let x = verdict(&before, old_view, old.get(*from).copied(), old.get(*to).copied());
+                let y = verdict(&after, new_view, new.get(*from).copied(), new.get(*to).copied());
+                if x != y {
+                    expected.push((from.to_string(), to.to_string(), x, y));
+                }
+            }
+        }
+        let listed: Vec<(String, String, bool, bool)> = port_changes(&before, &after, *port, *protocol)
+            .into_iter()
+            .map(|c| (c.source, c.destination, c.before, c.after))
+            .collect();
+        assert_eq!(listed, expected, "{label}: port_changes on {port}/{protocol}");
     }
     let added: Vec<&String> = new.keys().filter(|id| !old.contains_key(*id)).collect();
     let removed: Vec<&String> = old.keys().filter(|id| !new.contains_key(*id)).collect();

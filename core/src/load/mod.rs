@@ -549,9 +549,14 @@ pub fn object_from_json(kind: Kind, value: &serde_json::Value) -> Option<Object>
     Object::deserialize(kind, value).ok().map(|(object, _)| object)
 }
 
-pub(crate) fn collect_namespaces(objects: &[Loaded]) -> Vec<NamespaceInfo> {
+pub(crate) fn collect_namespaces<'a, I>(objects: I) -> Vec<NamespaceInfo>
+where
+    I: IntoIterator<Item = &'a Loaded>,
+    I::IntoIter: Clone,
+{
+    let objects = objects.into_iter();
     let mut namespaces: BTreeMap<String, NamespaceInfo> = BTreeMap::new();
-    for (index, loaded) in objects.iter().enumerate() {
+    for (index, loaded) in objects.clone().enumerate() {
         if let Object::Namespace(ns) = &loaded.object {
             let name = loaded.name().to_owned();
             let mut labels = ns.metadata.labels.clone().unwrap_or_default();

@@ -16,6 +16,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
+use super::Protocol;
 use super::classes::FastMap;
 use super::connections::{ConnectionIndex, Connections};
 use super::endpoint::Endpoint;
@@ -244,91 +245,121 @@ struct Common {
     after: usize,
 }
 
-/// The connectivity diff of two engines built with the same options.
-pub fn diff(before: &Engine, after: &Engine) -> Diff {
-    let externals = external_ranges(&[before, after]);
-    // Endpoints are sorted by id on both sides: merge.
-    let mut common: Vec<Common> = Vec::new();
-    let mut only_before: Vec<usize> = Vec::new();
-    let mut only_after: Vec<usize> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    loop {
-        match (before.endpoints.get(i), after.endpoints.get(j)) {
-            (Some(b), Some(a)) => match b.id.cmp(&a.id) {
-                std::cmp::Ordering::Equal => {
-                    common.push(Common { before: i, after: j });
-                    i += 1;
-                    j += 1;
-                }
-                std::cmp::Ordering::Less => {
+/// How two engines' endpoints line up: those on both sides, those on one, which
+/// common endpoints' rows (as a source) and columns (as a destination) may have
+/// changed, and the common endpoints grouped by (before class, after class).
+struct Alignment {
+    common: Vec<Common>,
+    only_before: Vec<usize>,
+    only_after: Vec<usize>,
+    /// Per common endpoint.
+    rows: Vec<bool>,
+    columns: Vec<bool>,
+    /// Joint classes: (before class, after class) and their members (indexes into `common`).
+    joint_keys: Vec<(u32, u32)>,
+    joint_members: Vec<Vec<u32>>,
+}
+
+impl Alignment {
+    fn of(before: &Engine, after: &Engine) -> Alignment {
+        // Endpoints are sorted by id on both sides: merge.
+        let mut common: Vec<Common> = Vec::new();
+        let mut only_before: Vec<usize> = Vec::new();
+        let mut only_after: Vec<usize> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        loop {
+            match (before.endpoints.get(i), after.endpoints.get(j)) {
+                (Some(b), Some(a)) => match b.id.cmp(&a.id) {
+                    std::cmp::Ordering::Equal => {
+                        common.push(Common { before: i, after: j });
+                        i += 1;
+                        j += 1;
+                    }
+                    std::cmp::Ordering::Less => {
+                        only_before.push(i);
+                        i += 1;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        only_after.push(j);
+                        j += 1;
+                    }
+                },
+                (Some(_), None) => {
                     only_before.push(i);
                     i += 1;
                 }
-                std::cmp::Ordering::Greater => {
+                (None, Some(_)) => {
                     only_after.push(j);
                     j += 1;
                 }
-            },
-            (Some(_), None) => {
-                only_before.push(i);
-                i += 1;
+                (None, None) => break,
             }
-            (None, Some(_)) => {
-                only_after.push(j);
-                j += 1;
-            }
-            (None, None) => break,
         }
+
+        let fresh = |engine: &Engine| Dirty {
+            rows: vec![false; engine.endpoints.len()],
+            columns: vec![false; engine.endpoints.len()],
+        };
+        let (mut dirty_before, mut dirty_after) = (fresh(before), fresh(after));
+        mark_policy_changes(before, after, [&mut dirty_before, &mut dirty_after]);
+        let mut namespace_changed: FastMap<&str, bool> = FastMap::default();
+        let mut rows = vec![false; common.len()];
+        let mut columns = vec![false; common.len()];
+        for (c, pair) in common.iter().enumerate() {
+            let (Some(b), Some(a)) = (before.endpoints.get(pair.before), after.endpoints.get(pair.after)) else {
+                continue;
+            };
+            let namespace = *namespace_changed
+                .entry(b.namespace.as_str())
+                .or_insert_with(|| namespace_labels(before, &b.namespace) != namespace_labels(after, &b.namespace));
+            let changed = namespace || !same_endpoint(b, a);
+            let flag = |d: &Dirty, index: usize, rows: bool| {
+                let list = if rows { &d.rows } else { &d.columns };
+                list.get(index).copied().unwrap_or(false)
+            };
+            if let Some(row) = rows.get_mut(c) {
+                *row = changed || flag(&dirty_before, pair.before, true) || flag(&dirty_after, pair.after, true);
+            }
+            if let Some(column) = columns.get_mut(c) {
+                *column = changed || flag(&dirty_before, pair.before, false) || flag(&dirty_after, pair.after, false);
+            }
+        }
+
+        let mut joint_index: FastMap<(u32, u32), u32> = FastMap::default();
+        let mut joint_keys: Vec<(u32, u32)> = Vec::new();
+        let mut joint_members: Vec<Vec<u32>> = Vec::new();
+        for (c, pair) in common.iter().enumerate() {
+            let key = (
+                before.class_of.get(pair.before).copied().unwrap_or(0),
+                after.class_of.get(pair.after).copied().unwrap_or(0),
+            );
+            let next = joint_keys.len() as u32;
+            let id = *joint_index.entry(key).or_insert(next);
+            if id == next {
+                joint_keys.push(key);
+                joint_members.push(Vec::new());
+            }
+            if let Some(list) = joint_members.get_mut(id as usize) {
+                list.push(c as u32);
+            }
+        }
+        Alignment { common, only_before, only_after, rows, columns, joint_keys, joint_members }
     }
 
-    let fresh = |engine: &Engine| Dirty {
-        rows: vec![false; engine.endpoints.len()],
-        columns: vec![false; engine.endpoints.len()],
-    };
-    let (mut dirty_before, mut dirty_after) = (fresh(before), fresh(after));
-    mark_policy_changes(before, after, [&mut dirty_before, &mut dirty_after]);
-    let mut namespace_changed: FastMap<&str, bool> = FastMap::default();
-    let mut rows = vec![false; common.len()];
-    let mut columns = vec![false; common.len()];
-    for (c, pair) in common.iter().enumerate() {
-        let (Some(b), Some(a)) = (before.endpoints.get(pair.before), after.endpoints.get(pair.after)) else {
-            continue;
-        };
-        let namespace = *namespace_changed
-            .entry(b.namespace.as_str())
-            .or_insert_with(|| namespace_labels(before, &b.namespace) != namespace_labels(after, &b.namespace));
-        let changed = namespace || !same_endpoint(b, a);
-        let flag = |d: &Dirty, index: usize, rows: bool| {
-            let list = if rows { &d.rows } else { &d.columns };
-            list.get(index).copied().unwrap_or(false)
-        };
-        if let Some(row) = rows.get_mut(c) {
-            *row = changed || flag(&dirty_before, pair.before, true) || flag(&dirty_after, pair.after, true);
-        }
-        if let Some(column) = columns.get_mut(c) {
-            *column = changed || flag(&dirty_before, pair.before, false) || flag(&dirty_after, pair.after, false);
-        }
+    fn is_row(&self, member: u32) -> bool {
+        self.rows.get(member as usize).copied().unwrap_or(false)
     }
 
-    // Joint classes: common endpoints grouped by (before class, after class).
-    let mut joint_index: FastMap<(u32, u32), u32> = FastMap::default();
-    let mut joint_keys: Vec<(u32, u32)> = Vec::new();
-    let mut joint_members: Vec<Vec<u32>> = Vec::new();
-    for (c, pair) in common.iter().enumerate() {
-        let key = (
-            before.class_of.get(pair.before).copied().unwrap_or(0),
-            after.class_of.get(pair.after).copied().unwrap_or(0),
-        );
-        let next = joint_keys.len() as u32;
-        let id = *joint_index.entry(key).or_insert(next);
-        if id == next {
-            joint_keys.push(key);
-            joint_members.push(Vec::new());
-        }
-        if let Some(list) = joint_members.get_mut(id as usize) {
-            list.push(c as u32);
-        }
+    fn is_column(&self, member: u32) -> bool {
+        self.columns.get(member as usize).copied().unwrap_or(false)
     }
+}
+
+/// The connectivity diff of two engines built with the same options.
+pub fn diff(before: &Engine, after: &Engine) -> Diff {
+    let externals = external_ranges(&[before, after]);
+    let alignment = Alignment::of(before, after);
+    let Alignment { common, only_before, only_after, joint_keys, joint_members, .. } = &alignment;
 
     let mut old = ConnectionIndex::new(before);
     let mut new = ConnectionIndex::new(after);
@@ -347,15 +378,15 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
 
     // Class pair by class pair: the dirty rows (and columns) of one joint class
     // share every comparison.
-    let is_row = |m: u32| rows.get(m as usize).copied().unwrap_or(false);
-    let is_column = |m: u32| columns.get(m as usize).copied().unwrap_or(false);
-    for (&(bc, ac), own_members) in joint_keys.iter().zip(&joint_members) {
+    let is_row = |m: u32| alignment.is_row(m);
+    let is_column = |m: u32| alignment.is_column(m);
+    for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.iter()) {
         let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| is_row(*m)).collect();
         let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| is_column(*m)).collect();
         if own_rows.is_empty() && own_columns.is_empty() {
             continue;
         }
-        for (&(bj, aj), members) in joint_keys.iter().zip(&joint_members) {
+        for (&(bj, aj), members) in joint_keys.iter().zip(joint_members.iter()) {
             if !own_rows.is_empty() {
                 let (x, y) = (old.between_classes(bc, bj), new.between_classes(ac, aj));
                 if x != y {
@@ -407,10 +438,9 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
     }
 
     // Endpoints on one side only: every connection they have there.
-    for (engine, index, only, mark) in [
-        (before, &mut old, &only_before, EndpointChange::Removed),
-        (after, &mut new, &only_after, EndpointChange::Added),
-    ] {
+    for (engine, index, only, mark) in
+        [(before, &mut old, only_before, EndpointChange::Removed), (after, &mut new, only_after, EndpointChange::Added)]
+    {
         let mut one_sided = vec![false; engine.endpoints.len()];
         for &x in only {
             if let Some(flag) = one_sided.get_mut(x) {
@@ -463,7 +493,145 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
     let ids = |engine: &Engine, list: &[usize]| -> Vec<String> {
         list.iter().filter_map(|i| engine.endpoints.get(*i)).map(|e| e.id.clone()).collect()
     };
-    Diff { changes, endpoints: EndpointChanges { added: ids(after, &only_after), removed: ids(before, &only_before) } }
+    Diff { changes, endpoints: EndpointChanges { added: ids(after, only_after), removed: ids(before, only_before) } }
+}
+
+/// One ordered pair of cluster endpoints whose verdict on one port changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortChange {
+    pub source: String,
+    pub destination: String,
+    pub before: bool,
+    pub after: bool,
+}
+
+/// The pairs of cluster endpoints (externals aside) whose verdict on one
+/// destination port and protocol differs between two engines built with the
+/// same options: what [`diff`] reports, read at that port, from each engine's
+/// view of the port instead of whole connection sets. Sorted like [`diff`].
+pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protocol) -> Vec<PortChange> {
+    let alignment = Alignment::of(before, after);
+    let Alignment { common, only_before, only_after, joint_keys, joint_members, .. } = &alignment;
+    let (old_view, new_view) = (before.view(port, protocol), after.view(port, protocol));
+    // Endpoints by their place in the sorted union of both sides' ids, so that
+    // pairs sort as numbers and ids are copied only for the pairs reported.
+    let mut ids: Vec<&str> = Vec::with_capacity(common.len() + only_before.len() + only_after.len());
+    let (mut rank_before, mut rank_after) = (vec![0u32; before.endpoints.len()], vec![0u32; after.endpoints.len()]);
+    {
+        let (mut c, mut b, mut a) = (0, 0, 0);
+        loop {
+            let next_common = common.get(c).and_then(|p| before.endpoints.get(p.before).map(|e| (p, e)));
+            let next_before = only_before.get(b).and_then(|&i| before.endpoints.get(i).map(|e| (i, e)));
+            let next_after = only_after.get(a).and_then(|&j| after.endpoints.get(j).map(|e| (j, e)));
+            let smallest = [next_common.map(|x| &x.1.id), next_before.map(|x| &x.1.id), next_after.map(|x| &x.1.id)]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some(smallest) = smallest else { break };
+            let rank = ids.len() as u32;
+            if let Some((pair, e)) = next_common.filter(|x| &x.1.id == smallest) {
+                ids.push(&e.id);
+                if let Some(r) = rank_before.get_mut(pair.before) {
+                    *r = rank;
+                }
+                if let Some(r) = rank_after.get_mut(pair.after) {
+                    *r = rank;
+                }
+                c += 1;
+            } else if let Some((i, e)) = next_before.filter(|x| &x.1.id == smallest) {
+                ids.push(&e.id);
+                if let Some(r) = rank_before.get_mut(i) {
+                    *r = rank;
+                }
+                b += 1;
+            } else if let Some((j, e)) = next_after {
+                ids.push(&e.id);
+                if let Some(r) = rank_after.get_mut(j) {
+                    *r = rank;
+                }
+                a += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    let rank_of = |c: u32| common.get(c as usize).and_then(|p| rank_before.get(p.before)).copied().unwrap_or(0);
+    let mut changes: Vec<(u32, u32, bool, bool)> = Vec::new();
+    for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.iter()) {
+        let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| alignment.is_row(*m)).collect();
+        let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| alignment.is_column(*m)).collect();
+        if own_rows.is_empty() && own_columns.is_empty() {
+            continue;
+        }
+        for (&(bj, aj), members) in joint_keys.iter().zip(joint_members.iter()) {
+            if !own_rows.is_empty() {
+                let (x, y) = (before.class_allowed(&old_view, bc, bj), after.class_allowed(&new_view, ac, aj));
+                if x != y {
+                    for &r in &own_rows {
+                        for &m in members.iter().filter(|m| **m != r) {
+                            changes.push((rank_of(r), rank_of(m), x, y));
+                        }
+                    }
+                }
+            }
+            if !own_columns.is_empty() {
+                let (x, y) = (before.class_allowed(&old_view, bj, bc), after.class_allowed(&new_view, aj, ac));
+                if x != y {
+                    for &d in &own_columns {
+                        // Sources that are rows themselves reported the pair already.
+                        for &m in members.iter().filter(|m| **m != d && !alignment.is_row(**m)) {
+                            changes.push((rank_of(m), rank_of(d), x, y));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Endpoints on one side only: every pair they are allowed on there.
+    for (engine, view, only, ranks, existed_before) in
+        [(before, &old_view, only_before, &rank_before, true), (after, &new_view, only_after, &rank_after, false)]
+    {
+        let mut one_sided = vec![false; engine.endpoints.len()];
+        for &x in only {
+            if let Some(flag) = one_sided.get_mut(x) {
+                *flag = true;
+            }
+        }
+        let rank = |i: usize| ranks.get(i).copied().unwrap_or(0);
+        for &x in only {
+            let Some(&cx) = engine.class_of.get(x) else {
+                continue;
+            };
+            for k in 0..engine.class_count() as u32 {
+                let outgoing = engine.class_allowed(view, cx, k);
+                let incoming = engine.class_allowed(view, k, cx);
+                for &m in engine.members(k) {
+                    let m = m as usize;
+                    if m == x || m >= engine.endpoints.len() {
+                        continue;
+                    }
+                    if outgoing {
+                        changes.push((rank(x), rank(m), existed_before, !existed_before));
+                    }
+                    // A one-sided source reports this pair in its own row.
+                    if incoming && !one_sided.get(m).copied().unwrap_or(true) {
+                        changes.push((rank(m), rank(x), existed_before, !existed_before));
+                    }
+                }
+            }
+        }
+    }
+    changes.sort_unstable();
+    let id = |rank: u32| ids.get(rank as usize).map_or_else(String::new, |id| (*id).to_owned());
+    changes
+        .into_iter()
+        .map(|(source, destination, before, after)| PortChange {
+            source: id(source),
+            destination: id(destination),
+            before,
+            after,
+        })
+        .collect()
 }
 
 #[cfg(test)]

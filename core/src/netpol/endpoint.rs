@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::PodSpec;
 
 use super::Protocol;
 use super::ip::{Addr, CidrError, IpRange, parse_addr, parse_ip_or_cidr};
-use crate::model::{Inventory, Object, ObjectRef, ObjectRefError};
+use crate::model::{Inventory, Loaded, Object, ObjectRef, ObjectRefError};
 
 /// What traffic flows between, by reference. Its text form is the id the CLI
 /// prints and reads: an [`ObjectRef`] (`ns/name` for Pods, `ns/name[Kind]` for
@@ -152,46 +152,47 @@ impl Endpoint {
 /// Pods (except those in phase Succeeded or Failed, netpol.md §36) and one
 /// representative per other workload, sorted by id.
 pub fn endpoints(inventory: &Inventory) -> Vec<Endpoint> {
-    let mut out = Vec::new();
-    for (index, loaded) in inventory.objects.iter().enumerate() {
-        if let Object::Pod(pod) = &loaded.object {
-            let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-            if matches!(phase, Some("Succeeded" | "Failed")) {
-                continue;
-            }
-        }
-        let Some(workload) = loaded.workload() else {
-            continue;
-        };
-        let template = workload.template.as_ref();
-        let labels = template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
-        let spec = template.spec.as_ref();
-        let mut ips = Vec::new();
-        if let Object::Pod(pod) = &loaded.object
-            && let Some(status) = &pod.status
-        {
-            let texts = status.pod_ip.iter().chain(status.pod_ips.iter().flatten().map(|p| &p.ip));
-            ips.extend(texts.filter_map(|t| parse_addr(t)));
-        }
-        ips.sort();
-        ips.dedup();
-        let reference = EndpointRef::Object(loaded.reference());
-        out.push(Endpoint {
-            id: reference.to_string(),
-            reference,
-            object: Some(index),
-            namespace: workload.namespace.to_owned(),
-            name: workload.name.to_owned(),
-            labels,
-            ports: spec.map(container_ports).unwrap_or_default(),
-            ips,
-            range: None,
-            host_network: spec.and_then(|s| s.host_network).unwrap_or(false),
-            node: spec.and_then(|s| s.node_name.clone()),
-        });
-    }
+    let mut out: Vec<Endpoint> =
+        inventory.objects.iter().enumerate().filter_map(|(index, loaded)| object_endpoint(index, loaded)).collect();
     crate::sort::sort_by(&mut out, |a, b| a.id.cmp(&b.id));
     out
+}
+
+/// The endpoint one object of the inventory (at `index`) stands for, if any.
+pub(crate) fn object_endpoint(index: usize, loaded: &Loaded) -> Option<Endpoint> {
+    if let Object::Pod(pod) = &loaded.object {
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+        if matches!(phase, Some("Succeeded" | "Failed")) {
+            return None;
+        }
+    }
+    let workload = loaded.workload()?;
+    let template = workload.template.as_ref();
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+    let spec = template.spec.as_ref();
+    let mut ips = Vec::new();
+    if let Object::Pod(pod) = &loaded.object
+        && let Some(status) = &pod.status
+    {
+        let texts = status.pod_ip.iter().chain(status.pod_ips.iter().flatten().map(|p| &p.ip));
+        ips.extend(texts.filter_map(|t| parse_addr(t)));
+    }
+    ips.sort();
+    ips.dedup();
+    let reference = EndpointRef::Object(loaded.reference());
+    Some(Endpoint {
+        id: reference.to_string(),
+        reference,
+        object: Some(index),
+        namespace: workload.namespace.to_owned(),
+        name: workload.name.to_owned(),
+        labels,
+        ports: spec.map(container_ports).unwrap_or_default(),
+        ips,
+        range: None,
+        host_network: spec.and_then(|s| s.host_network).unwrap_or(false),
+        node: spec.and_then(|s| s.node_name.clone()),
+    })
 }
 
 /// Ports of app containers plus native sidecars (init containers with

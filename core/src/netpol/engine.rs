@@ -6,6 +6,7 @@
 //! classes on demand: no pod × pod matrix is ever built.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::classes::{ClassSet, FastMap};
 use super::endpoint::{Endpoint, endpoints};
@@ -98,7 +99,7 @@ enum Building {
     Owned(u32),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NamespaceEntry {
     pub name: String,
     pub labels: BTreeMap<String, String>,
@@ -113,8 +114,9 @@ pub struct Isolation {
 
 pub struct Engine {
     pub options: NetpolOptions,
-    /// In-cluster endpoints, sorted by id.
-    pub endpoints: Vec<Endpoint>,
+    /// In-cluster endpoints, sorted by id; shared, so that an engine built for
+    /// a changed policy (a fix's verification) does not copy them.
+    pub endpoints: Arc<[Endpoint]>,
     pub policies: Vec<Policy>,
     /// Problems that made policies invalid.
     pub diagnostics: Vec<Diagnostic>,
@@ -158,11 +160,12 @@ impl Engine {
 
     pub fn build(
         options: NetpolOptions,
-        endpoints: Vec<Endpoint>,
+        endpoints: impl Into<Arc<[Endpoint]>>,
         policies: Vec<Policy>,
         diagnostics: Vec<Diagnostic>,
         namespaces: Vec<NamespaceEntry>,
     ) -> Engine {
+        let endpoints: Arc<[Endpoint]> = endpoints.into();
         let has_host_network = endpoints.iter().any(|e| e.host_network);
         let namespace_index: FastMap<&str, usize> =
             namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
@@ -521,7 +524,7 @@ impl Engine {
                 }
             }
         }
-        for endpoint in &self.endpoints {
+        for endpoint in self.endpoints.iter() {
             for port in &endpoint.ports {
                 if !port.name.is_empty() {
                     cuts.entry(port.protocol).or_default().extend([u32::from(port.number), u32::from(port.number) + 1]);

@@ -9,17 +9,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::diff::diff;
-use super::endpoint::{Endpoint, EndpointRef};
-use super::engine::Engine;
+use super::diff::port_changes;
+use super::endpoint::{Endpoint, EndpointRef, object_endpoint};
+use super::engine::{Engine, NamespaceEntry};
 use super::explain::{ExplainError, parse_endpoint, resolve_endpoint};
-use super::policy::{Direction, NamespaceScope, PeerKind, PortMatch, PortSpec};
+use super::policy::{Direction, NamespaceScope, PeerKind, Policy, PortMatch, PortSpec, compile_object};
 use super::selector::{Op, Selector};
 use super::{NetpolOptions, Protocol};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL, Object};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -887,8 +889,10 @@ fn entry_value(entry: &super::policy::PortEntry) -> Value {
 }
 
 /// The input with one candidate applied; `None` when the patch does not apply
-/// or the result is not a valid object of its kind.
-fn patched(inventory: &Inventory, candidate: &Candidate) -> Option<(Inventory, Value)> {
+/// or the result is not a valid object of its kind. Debug builds check the
+/// engine that verification builds against one built from this input.
+#[cfg(debug_assertions)]
+fn patched(inventory: &Inventory, candidate: &Candidate) -> Option<Inventory> {
     let mut objects = inventory.objects.clone();
     let (kind, base, origin) = match &candidate.target {
         Target::Existing(index) => {
@@ -906,7 +910,91 @@ fn patched(inventory: &Inventory, candidate: &Candidate) -> Option<(Inventory, V
         Target::New(..) => objects.push(Loaded { object, origin }),
     }
     let namespaces = crate::load::collect_namespaces(&objects);
-    Some((Inventory { objects, namespaces }, value))
+    Some(Inventory { objects, namespaces })
+}
+
+/// A candidate applied: the engine of the patched input and the patched document.
+struct Verified {
+    engine: Engine,
+    document: Value,
+    /// The patched object is invalid where the original was not (more errors):
+    /// the API server would reject it.
+    rejected: bool,
+}
+
+/// The engine of the input with one candidate applied, built from `engine`'s
+/// parts with only the changed object's share recomputed: the policies,
+/// endpoints and namespaces that [`Engine::new`] compiles from the patched
+/// input, without copying the input for each candidate. `None` when the patch
+/// does not apply or the result is not a valid object of its kind.
+fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candidate: &Candidate) -> Option<Verified> {
+    let (index, original) = match &candidate.target {
+        Target::Existing(index) => (*index, Some(inventory.objects.get(*index)?)),
+        Target::New(..) => (inventory.objects.len(), None),
+    };
+    let (kind, base, origin) = match (&candidate.target, original) {
+        (Target::Existing(_), Some(loaded)) => (loaded.kind(), document(&loaded.object)?, loaded.origin.clone()),
+        (Target::New(kind, _, _), _) => (*kind, json!({}), inventory.objects.first()?.origin.clone()),
+        _ => return None,
+    };
+    let value = apply_patch(&base, &candidate.patch)?;
+    let changed = Loaded { object: crate::load::object_from_json(kind, &value)?, origin };
+
+    // Policies are compiled in input order: the changed object's takes its place.
+    let compiled = |loaded: Option<&Loaded>| loaded.and_then(|l| compile_object(index, l));
+    let (was, now) = (compiled(original), compiled(Some(&changed)));
+    let errors =
+        |c: &Option<Result<Policy, Vec<Diagnostic>>>| c.as_ref().map_or(0, |r| r.as_ref().err().map_or(0, Vec::len));
+    let rejected = errors(&now) > errors(&was);
+    let mut policies = engine.policies.clone();
+    let at = policies.partition_point(|p| p.object < index);
+    if matches!(was, Some(Ok(_))) && policies.get(at).is_some_and(|p| p.object == index) {
+        policies.remove(at);
+    }
+    if let Some(Ok(policy)) = now {
+        policies.insert(at, policy);
+    }
+
+    // Endpoints are sorted by id, objects in input order among equal ids.
+    let (was, now) = (original.and_then(|l| object_endpoint(index, l)), object_endpoint(index, &changed));
+    let endpoints: Arc<[Endpoint]> = if was.is_none() && now.is_none() {
+        engine.endpoints.clone()
+    } else {
+        let mut list = engine.endpoints.to_vec();
+        list.retain(|e| e.object != Some(index));
+        if let Some(endpoint) = now {
+            let key = |e: &Endpoint| (e.id.clone(), e.object);
+            let at = list.partition_point(|e| key(e) < key(&endpoint));
+            list.insert(at, endpoint);
+        }
+        list.into()
+    };
+
+    // Namespaces change with a Namespace object, or with an object in a namespace not seen yet.
+    let known = |namespace: Option<&str>| namespace.is_none_or(|n| engine.namespaces.iter().any(|e| e.name == n));
+    let namespaces = if kind == Kind::Namespace || !known(changed.namespace()) {
+        let objects = (0..inventory.objects.len().max(index + 1))
+            .filter_map(|i| if i == index { Some(&changed) } else { inventory.objects.get(i) });
+        crate::load::collect_namespaces(objects)
+            .into_iter()
+            .map(|n| NamespaceEntry { name: n.name, labels: n.labels })
+            .collect()
+    } else {
+        engine.namespaces.clone()
+    };
+    let after = Engine::build(options.clone(), endpoints, policies, Vec::new(), namespaces);
+    #[cfg(debug_assertions)]
+    if let Some(full) = patched(inventory, candidate).map(|i| Engine::new(&i, options)) {
+        assert_eq!(full.policies, after.policies, "verification compiles the policies of the patched input");
+        assert_eq!(*full.endpoints, *after.endpoints, "verification sees the endpoints of the patched input");
+        assert_eq!(full.namespaces, after.namespaces, "verification sees the namespaces of the patched input");
+        assert_eq!(
+            full.diagnostics.len() > engine.diagnostics.len(),
+            rejected,
+            "verification rejects as a rebuild does"
+        );
+    }
+    Some(Verified { engine: after, document: value, rejected })
 }
 
 /// The changed fragment: the parent of the first operation's target, under
@@ -957,7 +1045,7 @@ pub(crate) fn object_id(kind: Kind, namespace: Option<&str>, name: &str) -> Stri
     }
 }
 
-/// At most this many candidates are verified (each one rebuilds the engine).
+/// At most this many candidates are verified (each one builds an engine).
 const MAX_CANDIDATES: usize = 200;
 
 pub fn fix(inventory: &Inventory, options: &NetpolOptions, query: &FixQuery) -> Result<FixReport, FixError> {
@@ -1008,32 +1096,29 @@ pub fn fix_with_engine(
 
     let mut fixes = Vec::new();
     for candidate in candidates {
-        let Some((inventory_after, value)) = patched(inventory, &candidate) else { continue };
-        let after = Engine::new(&inventory_after, options);
+        let Some(Verified { engine: after, document: value, rejected }) =
+            verify(inventory, engine, options, &candidate)
+        else {
+            continue;
+        };
         // A patch that makes a policy invalid would be rejected by the API server.
-        if after.diagnostics.len() > engine.diagnostics.len() {
+        if rejected {
             continue;
         }
         let reached = verdict(&after, &context.from.reference, &context.to.reference, query.port, query.protocol);
         if reached != query.want {
             continue;
         }
-        let side_effects: Vec<SideEffect> = diff(engine, &after)
-            .changes
+        let side_effects: Vec<SideEffect> = port_changes(engine, &after, query.port, query.protocol)
             .into_iter()
-            .filter(|c| !c.source.starts_with("external:") && !c.destination.starts_with("external:"))
             .filter(|c| !(c.source == context.from.id && c.destination == context.to.id))
-            .filter_map(|c| {
-                let (x, y) =
-                    (c.before.contains(query.port, query.protocol), c.after.contains(query.port, query.protocol));
-                (x != y).then_some(SideEffect {
-                    source: c.source,
-                    destination: c.destination,
-                    port: query.port,
-                    protocol: query.protocol,
-                    before: x,
-                    after: y,
-                })
+            .map(|c| SideEffect {
+                source: c.source,
+                destination: c.destination,
+                port: query.port,
+                protocol: query.protocol,
+                before: c.before,
+                after: c.after,
             })
             .collect();
         let (object, file, line) = match &candidate.target {

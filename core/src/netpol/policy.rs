@@ -12,7 +12,7 @@ use super::Protocol;
 use super::ip::{IpRange, RangeSet, parse_cidr};
 use super::selector::Selector;
 use crate::diagnostic::{Area, Diagnostic, FieldError, Severity};
-use crate::model::Inventory;
+use crate::model::{Inventory, Loaded};
 use crate::source::Origin;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -207,32 +207,45 @@ pub fn compile(inventory: &Inventory) -> (Vec<Policy>, Vec<Diagnostic>) {
     let mut policies = Vec::new();
     let mut diagnostics = Vec::new();
     for (index, loaded) in inventory.objects.iter().enumerate() {
-        let crate::model::Object::NetworkPolicy(policy) = &loaded.object else {
-            continue;
-        };
-        let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE).to_owned();
-        let mut errors: Vec<FieldError> = Vec::new();
-        let compiled = compile_one(policy, index, namespace, loaded.name().to_owned(), &loaded.origin, &mut errors);
-        if errors.is_empty() {
-            policies.push(compiled);
-        } else {
-            for error in errors {
-                diagnostics.push(Diagnostic::at(
-                    Area::NetworkPolicy,
-                    &loaded.origin,
-                    &error.path,
-                    Severity::Error,
-                    "netpol-invalid",
-                    format!(
-                        "NetworkPolicy {} is invalid: {}; kubeplay leaves the policy out",
-                        crate::diagnostic::go_quote(loaded.name()),
-                        error.message
-                    ),
-                ));
-            }
+        match compile_object(index, loaded) {
+            Some(Ok(policy)) => policies.push(policy),
+            Some(Err(errors)) => diagnostics.extend(errors),
+            None => {}
         }
     }
     (policies, diagnostics)
+}
+
+/// One object of the inventory (at `index`) as [`compile`] sees it: `None`
+/// when it is no NetworkPolicy, its diagnostics when it is invalid.
+pub(crate) fn compile_object(index: usize, loaded: &Loaded) -> Option<Result<Policy, Vec<Diagnostic>>> {
+    let crate::model::Object::NetworkPolicy(policy) = &loaded.object else {
+        return None;
+    };
+    let namespace = loaded.namespace().unwrap_or(crate::model::DEFAULT_NAMESPACE).to_owned();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let compiled = compile_one(policy, index, namespace, loaded.name().to_owned(), &loaded.origin, &mut errors);
+    if errors.is_empty() {
+        return Some(Ok(compiled));
+    }
+    let diagnostics = errors
+        .into_iter()
+        .map(|error| {
+            Diagnostic::at(
+                Area::NetworkPolicy,
+                &loaded.origin,
+                &error.path,
+                Severity::Error,
+                "netpol-invalid",
+                format!(
+                    "NetworkPolicy {} is invalid: {}; kubeplay leaves the policy out",
+                    crate::diagnostic::go_quote(loaded.name()),
+                    error.message
+                ),
+            )
+        })
+        .collect();
+    Some(Err(diagnostics))
 }
 
 /// A written rule: its peers (`from` or `to`) and its ports.
