@@ -496,11 +496,16 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
     Diff { changes, endpoints: EndpointChanges { added: ids(after, only_after), removed: ids(before, only_before) } }
 }
 
-/// One ordered pair of cluster endpoints whose verdict on one port changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One ordered pair of cluster endpoints whose verdict on one port changed
+/// (a fix's side effect).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SideEffect"))]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct PortChange {
     pub source: String,
     pub destination: String,
+    pub port: u16,
+    pub protocol: Protocol,
     pub before: bool,
     pub after: bool,
 }
@@ -513,50 +518,10 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
     let alignment = Alignment::of(before, after);
     let Alignment { common, only_before, only_after, joint_keys, joint_members, .. } = &alignment;
     let (old_view, new_view) = (before.view(port, protocol), after.view(port, protocol));
-    // Endpoints by their place in the sorted union of both sides' ids, so that
-    // pairs sort as numbers and ids are copied only for the pairs reported.
-    let mut ids: Vec<&str> = Vec::with_capacity(common.len() + only_before.len() + only_after.len());
-    let (mut rank_before, mut rank_after) = (vec![0u32; before.endpoints.len()], vec![0u32; after.endpoints.len()]);
-    {
-        let (mut c, mut b, mut a) = (0, 0, 0);
-        loop {
-            let next_common = common.get(c).and_then(|p| before.endpoints.get(p.before).map(|e| (p, e)));
-            let next_before = only_before.get(b).and_then(|&i| before.endpoints.get(i).map(|e| (i, e)));
-            let next_after = only_after.get(a).and_then(|&j| after.endpoints.get(j).map(|e| (j, e)));
-            let smallest = [next_common.map(|x| &x.1.id), next_before.map(|x| &x.1.id), next_after.map(|x| &x.1.id)]
-                .into_iter()
-                .flatten()
-                .min();
-            let Some(smallest) = smallest else { break };
-            let rank = ids.len() as u32;
-            if let Some((pair, e)) = next_common.filter(|x| &x.1.id == smallest) {
-                ids.push(&e.id);
-                if let Some(r) = rank_before.get_mut(pair.before) {
-                    *r = rank;
-                }
-                if let Some(r) = rank_after.get_mut(pair.after) {
-                    *r = rank;
-                }
-                c += 1;
-            } else if let Some((i, e)) = next_before.filter(|x| &x.1.id == smallest) {
-                ids.push(&e.id);
-                if let Some(r) = rank_before.get_mut(i) {
-                    *r = rank;
-                }
-                b += 1;
-            } else if let Some((j, e)) = next_after {
-                ids.push(&e.id);
-                if let Some(r) = rank_after.get_mut(j) {
-                    *r = rank;
-                }
-                a += 1;
-            } else {
-                break;
-            }
-        }
-    }
-    let rank_of = |c: u32| common.get(c as usize).and_then(|p| rank_before.get(p.before)).copied().unwrap_or(0);
-    let mut changes: Vec<(u32, u32, bool, bool)> = Vec::new();
+    let id_of =
+        |c: u32| common.get(c as usize).and_then(|p| before.endpoints.get(p.before)).map_or("", |e| e.id.as_str());
+    // Ids are borrowed until the pairs are sorted, then copied once.
+    let mut changes: Vec<(&str, &str, bool, bool)> = Vec::new();
     for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.iter()) {
         let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| alignment.is_row(*m)).collect();
         let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| alignment.is_column(*m)).collect();
@@ -569,7 +534,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                 if x != y {
                     for &r in &own_rows {
                         for &m in members.iter().filter(|m| **m != r) {
-                            changes.push((rank_of(r), rank_of(m), x, y));
+                            changes.push((id_of(r), id_of(m), x, y));
                         }
                     }
                 }
@@ -580,7 +545,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                     for &d in &own_columns {
                         // Sources that are rows themselves reported the pair already.
                         for &m in members.iter().filter(|m| **m != d && !alignment.is_row(**m)) {
-                            changes.push((rank_of(m), rank_of(d), x, y));
+                            changes.push((id_of(m), id_of(d), x, y));
                         }
                     }
                 }
@@ -588,8 +553,8 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
         }
     }
     // Endpoints on one side only: every pair they are allowed on there.
-    for (engine, view, only, ranks, existed_before) in
-        [(before, &old_view, only_before, &rank_before, true), (after, &new_view, only_after, &rank_after, false)]
+    for (engine, view, only, existed_before) in
+        [(before, &old_view, only_before, true), (after, &new_view, only_after, false)]
     {
         let mut one_sided = vec![false; engine.endpoints.len()];
         for &x in only {
@@ -597,7 +562,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                 *flag = true;
             }
         }
-        let rank = |i: usize| ranks.get(i).copied().unwrap_or(0);
+        let id = |i: usize| engine.endpoints.get(i).map_or("", |e| e.id.as_str());
         for &x in only {
             let Some(&cx) = engine.class_of.get(x) else {
                 continue;
@@ -611,23 +576,28 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                         continue;
                     }
                     if outgoing {
-                        changes.push((rank(x), rank(m), existed_before, !existed_before));
+                        changes.push((id(x), id(m), existed_before, !existed_before));
                     }
                     // A one-sided source reports this pair in its own row.
                     if incoming && !one_sided.get(m).copied().unwrap_or(true) {
-                        changes.push((rank(m), rank(x), existed_before, !existed_before));
+                        changes.push((id(m), id(x), existed_before, !existed_before));
                     }
                 }
             }
         }
     }
-    changes.sort_unstable();
-    let id = |rank: u32| ids.get(rank as usize).map_or_else(String::new, |id| (*id).to_owned());
-    changes
+    // Sorted through an index, with the one sort of indexes core already has
+    // (`crate::sort`); each ordered pair is listed once.
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    crate::sort::sort_by(&mut order, |&a, &b| changes.get(a).cmp(&changes.get(b)));
+    order
         .into_iter()
-        .map(|(source, destination, before, after)| PortChange {
-            source: id(source),
-            destination: id(destination),
+        .filter_map(|i| changes.get(i))
+        .map(|&(source, destination, before, after)| PortChange {
+            source: source.to_owned(),
+            destination: destination.to_owned(),
+            port,
+            protocol,
             before,
             after,
         })

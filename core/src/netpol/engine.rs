@@ -160,12 +160,23 @@ impl Engine {
 
     pub fn build(
         options: NetpolOptions,
-        endpoints: impl Into<Arc<[Endpoint]>>,
+        endpoints: Vec<Endpoint>,
         policies: Vec<Policy>,
         diagnostics: Vec<Diagnostic>,
         namespaces: Vec<NamespaceEntry>,
     ) -> Engine {
-        let endpoints: Arc<[Endpoint]> = endpoints.into();
+        Engine::build_shared(options, endpoints.into(), policies, diagnostics, namespaces)
+    }
+
+    /// [`Engine::build`] over endpoints another engine may share (one copy of
+    /// the code: a generic parameter here would compile the build twice).
+    pub(crate) fn build_shared(
+        options: NetpolOptions,
+        endpoints: Arc<[Endpoint]>,
+        policies: Vec<Policy>,
+        diagnostics: Vec<Diagnostic>,
+        namespaces: Vec<NamespaceEntry>,
+    ) -> Engine {
         let has_host_network = endpoints.iter().any(|e| e.host_network);
         let namespace_index: FastMap<&str, usize> =
             namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();

@@ -77,16 +77,7 @@ impl PatchOp {
 }
 
 /// Another pair whose verdict on the same port and protocol the fix changes.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
-pub struct SideEffect {
-    pub source: String,
-    pub destination: String,
-    pub port: u16,
-    pub protocol: Protocol,
-    pub before: bool,
-    pub after: bool,
-}
+pub use super::diff::PortChange as SideEffect;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -982,7 +973,7 @@ fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candi
     } else {
         engine.namespaces.clone()
     };
-    let after = Engine::build(options.clone(), endpoints, policies, Vec::new(), namespaces);
+    let after = Engine::build_shared(options.clone(), endpoints, policies, Vec::new(), namespaces);
     #[cfg(debug_assertions)]
     if let Some(full) = patched(inventory, candidate).map(|i| Engine::new(&i, options)) {
         assert_eq!(full.policies, after.policies, "verification compiles the policies of the patched input");
@@ -1109,18 +1100,8 @@ pub fn fix_with_engine(
         if reached != query.want {
             continue;
         }
-        let side_effects: Vec<SideEffect> = port_changes(engine, &after, query.port, query.protocol)
-            .into_iter()
-            .filter(|c| !(c.source == context.from.id && c.destination == context.to.id))
-            .map(|c| SideEffect {
-                source: c.source,
-                destination: c.destination,
-                port: query.port,
-                protocol: query.protocol,
-                before: c.before,
-                after: c.after,
-            })
-            .collect();
+        let mut side_effects = port_changes(engine, &after, query.port, query.protocol);
+        side_effects.retain(|c| !(c.source == context.from.id && c.destination == context.to.id));
         let (object, file, line) = match &candidate.target {
             Target::Existing(index) => {
                 let Some(loaded) = inventory.objects.get(*index) else { continue };
