@@ -353,6 +353,55 @@ impl Alignment {
     fn is_column(&self, member: u32) -> bool {
         self.columns.get(member as usize).copied().unwrap_or(false)
     }
+
+    /// The dirty rows and columns among one joint class's members.
+    fn dirty(&self, members: &[u32]) -> (Vec<u32>, Vec<u32>) {
+        let rows = members.iter().copied().filter(|m| self.is_row(*m)).collect();
+        let columns = members.iter().copied().filter(|m| self.is_column(*m)).collect();
+        (rows, columns)
+    }
+
+    /// Every ordered pair of distinct common endpoints that may have changed,
+    /// class pair by class pair: `between(source, destination)` (joint class
+    /// keys) gives the pair's value on each side, and where they differ
+    /// `emit(source, destination, before, after)` is called for each pair of
+    /// members (indexes into `common`). The dirty rows of one joint class share
+    /// every comparison, as do its dirty columns; a pair whose source and
+    /// destination are both dirty is emitted once, as a row.
+    fn for_each_changed_pair<T: PartialEq>(
+        &self,
+        mut between: impl FnMut((u32, u32), (u32, u32)) -> (T, T),
+        mut emit: impl FnMut(u32, u32, &T, &T),
+    ) {
+        for (&own_key, own_members) in self.joint_keys.iter().zip(self.joint_members.iter()) {
+            let (own_rows, own_columns) = self.dirty(own_members);
+            if own_rows.is_empty() && own_columns.is_empty() {
+                continue;
+            }
+            for (&key, members) in self.joint_keys.iter().zip(self.joint_members.iter()) {
+                if !own_rows.is_empty() {
+                    let (x, y) = between(own_key, key);
+                    if x != y {
+                        for &r in &own_rows {
+                            for &m in members.iter().filter(|m| **m != r) {
+                                emit(r, m, &x, &y);
+                            }
+                        }
+                    }
+                }
+                if !own_columns.is_empty() {
+                    let (x, y) = between(key, own_key);
+                    if x != y {
+                        for &d in &own_columns {
+                            for &m in members.iter().filter(|m| **m != d && !self.is_row(**m)) {
+                                emit(m, d, &x, &y);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The connectivity diff of two engines built with the same options.
@@ -376,43 +425,17 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         changes.push(Change { kind, source, destination, before: old_set, after: new_set, endpoint });
     };
 
-    // Class pair by class pair: the dirty rows (and columns) of one joint class
-    // share every comparison.
-    let is_row = |m: u32| alignment.is_row(m);
-    let is_column = |m: u32| alignment.is_column(m);
+    alignment.for_each_changed_pair(
+        |(bs, as_), (bd, ad)| (old.between_classes(bs, bd), new.between_classes(as_, ad)),
+        |s, d, x, y| {
+            if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
+                push(source, destination, x.clone(), y.clone(), None);
+            }
+        },
+    );
+    // Common endpoints and the external ranges.
     for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.iter()) {
-        let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| is_row(*m)).collect();
-        let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| is_column(*m)).collect();
-        if own_rows.is_empty() && own_columns.is_empty() {
-            continue;
-        }
-        for (&(bj, aj), members) in joint_keys.iter().zip(joint_members.iter()) {
-            if !own_rows.is_empty() {
-                let (x, y) = (old.between_classes(bc, bj), new.between_classes(ac, aj));
-                if x != y {
-                    for &r in &own_rows {
-                        for &m in members.iter().filter(|m| **m != r) {
-                            if let (Some(source), Some(destination)) = (id_of(r), id_of(m)) {
-                                push(source, destination, x.clone(), y.clone(), None);
-                            }
-                        }
-                    }
-                }
-            }
-            if !own_columns.is_empty() {
-                let (x, y) = (old.between_classes(bj, bc), new.between_classes(aj, ac));
-                if x != y {
-                    for &d in &own_columns {
-                        // Sources that are rows themselves reported the pair already.
-                        for &m in members.iter().filter(|m| **m != d && !is_row(**m)) {
-                            if let (Some(source), Some(destination)) = (id_of(m), id_of(d)) {
-                                push(source, destination, x.clone(), y.clone(), None);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (own_rows, own_columns) = alignment.dirty(own_members);
         for external in &externals {
             if !own_rows.is_empty() {
                 let (x, y) = (old.to_external(bc, &external.range), new.to_external(ac, &external.range));
@@ -516,42 +539,16 @@ pub struct PortChange {
 /// view of the port instead of whole connection sets. Sorted like [`diff`].
 pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protocol) -> Vec<PortChange> {
     let alignment = Alignment::of(before, after);
-    let Alignment { common, only_before, only_after, joint_keys, joint_members, .. } = &alignment;
+    let Alignment { common, only_before, only_after, .. } = &alignment;
     let (old_view, new_view) = (before.view(port, protocol), after.view(port, protocol));
     let id_of =
         |c: u32| common.get(c as usize).and_then(|p| before.endpoints.get(p.before)).map_or("", |e| e.id.as_str());
     // Ids are borrowed until the pairs are sorted, then copied once.
     let mut changes: Vec<(&str, &str, bool, bool)> = Vec::new();
-    for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.iter()) {
-        let own_rows: Vec<u32> = own_members.iter().copied().filter(|m| alignment.is_row(*m)).collect();
-        let own_columns: Vec<u32> = own_members.iter().copied().filter(|m| alignment.is_column(*m)).collect();
-        if own_rows.is_empty() && own_columns.is_empty() {
-            continue;
-        }
-        for (&(bj, aj), members) in joint_keys.iter().zip(joint_members.iter()) {
-            if !own_rows.is_empty() {
-                let (x, y) = (before.class_allowed(&old_view, bc, bj), after.class_allowed(&new_view, ac, aj));
-                if x != y {
-                    for &r in &own_rows {
-                        for &m in members.iter().filter(|m| **m != r) {
-                            changes.push((id_of(r), id_of(m), x, y));
-                        }
-                    }
-                }
-            }
-            if !own_columns.is_empty() {
-                let (x, y) = (before.class_allowed(&old_view, bj, bc), after.class_allowed(&new_view, aj, ac));
-                if x != y {
-                    for &d in &own_columns {
-                        // Sources that are rows themselves reported the pair already.
-                        for &m in members.iter().filter(|m| **m != d && !alignment.is_row(**m)) {
-                            changes.push((id_of(m), id_of(d), x, y));
-                        }
-                    }
-                }
-            }
-        }
-    }
+    alignment.for_each_changed_pair(
+        |(bs, as_), (bd, ad)| (before.class_allowed(&old_view, bs, bd), after.class_allowed(&new_view, as_, ad)),
+        |s, d, &x, &y| changes.push((id_of(s), id_of(d), x, y)),
+    );
     // Endpoints on one side only: every pair they are allowed on there.
     for (engine, view, only, existed_before) in
         [(before, &old_view, only_before, true), (after, &new_view, only_after, false)]

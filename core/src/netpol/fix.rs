@@ -879,57 +879,58 @@ fn entry_value(entry: &super::policy::PortEntry) -> Value {
     }
 }
 
-/// The input with one candidate applied; `None` when the patch does not apply
-/// or the result is not a valid object of its kind. Debug builds check the
-/// engine that verification builds against one built from this input.
-#[cfg(debug_assertions)]
-fn patched(inventory: &Inventory, candidate: &Candidate) -> Option<Inventory> {
-    let mut objects = inventory.objects.clone();
-    let (kind, base, origin) = match &candidate.target {
+/// A candidate's object after its patch: its index in the input (one past the
+/// end for a new object), the object it replaces, and the patched object and
+/// document; `None` when the patch does not apply or the result is not a valid
+/// object of its kind.
+fn apply_candidate<'i>(
+    inventory: &'i Inventory,
+    candidate: &Candidate,
+) -> Option<(usize, Option<&'i Loaded>, Loaded, Value)> {
+    let (index, original, kind, base, origin) = match &candidate.target {
         Target::Existing(index) => {
-            let loaded = objects.get(*index)?;
-            (loaded.kind(), document(&loaded.object)?, loaded.origin.clone())
+            let loaded = inventory.objects.get(*index)?;
+            (*index, Some(loaded), loaded.kind(), document(&loaded.object)?, loaded.origin.clone())
         }
-        Target::New(kind, _, _) => (*kind, json!({}), objects.first()?.origin.clone()),
+        Target::New(kind, _, _) => {
+            (inventory.objects.len(), None, *kind, json!({}), inventory.objects.first()?.origin.clone())
+        }
     };
     let value = apply_patch(&base, &candidate.patch)?;
-    let object = crate::load::object_from_json(kind, &value)?;
-    match &candidate.target {
-        Target::Existing(index) => {
-            objects.get_mut(*index)?.object = object;
-        }
-        Target::New(..) => objects.push(Loaded { object, origin }),
+    let changed = Loaded { object: crate::load::object_from_json(kind, &value)?, origin };
+    Some((index, original, changed, value))
+}
+
+/// The whole input with the changed object in place. Debug builds check the
+/// engine that verification builds against one built from this input.
+#[cfg(debug_assertions)]
+fn patched_inventory(inventory: &Inventory, index: usize, changed: &Loaded) -> Inventory {
+    let mut objects = inventory.objects.clone();
+    match objects.get_mut(index) {
+        Some(slot) => *slot = changed.clone(),
+        None => objects.push(changed.clone()),
     }
     let namespaces = crate::load::collect_namespaces(&objects);
-    Some(Inventory { objects, namespaces })
+    Inventory { objects, namespaces }
 }
 
 /// A candidate applied: the engine of the patched input and the patched document.
 struct Verified {
     engine: Engine,
     document: Value,
-    /// The patched object is invalid where the original was not (more errors):
-    /// the API server would reject it.
-    rejected: bool,
 }
 
 /// The engine of the input with one candidate applied, built from `engine`'s
 /// parts with only the changed object's share recomputed: the policies,
 /// endpoints and namespaces that [`Engine::new`] compiles from the patched
 /// input, without copying the input for each candidate. `None` when the patch
-/// does not apply or the result is not a valid object of its kind.
+/// does not apply, the result is not a valid object of its kind, or the
+/// patched object is invalid where the original was not (more errors): the
+/// API server would reject it.
 fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candidate: &Candidate) -> Option<Verified> {
-    let (index, original) = match &candidate.target {
-        Target::Existing(index) => (*index, Some(inventory.objects.get(*index)?)),
-        Target::New(..) => (inventory.objects.len(), None),
-    };
-    let (kind, base, origin) = match (&candidate.target, original) {
-        (Target::Existing(_), Some(loaded)) => (loaded.kind(), document(&loaded.object)?, loaded.origin.clone()),
-        (Target::New(kind, _, _), _) => (*kind, json!({}), inventory.objects.first()?.origin.clone()),
-        _ => return None,
-    };
-    let value = apply_patch(&base, &candidate.patch)?;
-    let changed = Loaded { object: crate::load::object_from_json(kind, &value)?, origin };
+    let (index, original, changed, value) = apply_candidate(inventory, candidate)?;
+    #[cfg(debug_assertions)]
+    let full = Engine::new(&patched_inventory(inventory, index, &changed), options);
 
     // Policies are compiled in input order: the changed object's takes its place.
     let compiled = |loaded: Option<&Loaded>| loaded.and_then(|l| compile_object(index, l));
@@ -937,6 +938,11 @@ fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candi
     let errors =
         |c: &Option<Result<Policy, Vec<Diagnostic>>>| c.as_ref().map_or(0, |r| r.as_ref().err().map_or(0, Vec::len));
     let rejected = errors(&now) > errors(&was);
+    #[cfg(debug_assertions)]
+    assert_eq!(full.diagnostics.len() > engine.diagnostics.len(), rejected, "verification rejects as a rebuild does");
+    if rejected {
+        return None;
+    }
     let mut policies = engine.policies.clone();
     let at = policies.partition_point(|p| p.object < index);
     if matches!(was, Some(Ok(_))) && policies.get(at).is_some_and(|p| p.object == index) {
@@ -954,8 +960,7 @@ fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candi
         let mut list = engine.endpoints.to_vec();
         list.retain(|e| e.object != Some(index));
         if let Some(endpoint) = now {
-            let key = |e: &Endpoint| (e.id.clone(), e.object);
-            let at = list.partition_point(|e| key(e) < key(&endpoint));
+            let at = list.partition_point(|e| (e.id.as_str(), e.object) < (endpoint.id.as_str(), endpoint.object));
             list.insert(at, endpoint);
         }
         list.into()
@@ -963,7 +968,7 @@ fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candi
 
     // Namespaces change with a Namespace object, or with an object in a namespace not seen yet.
     let known = |namespace: Option<&str>| namespace.is_none_or(|n| engine.namespaces.iter().any(|e| e.name == n));
-    let namespaces = if kind == Kind::Namespace || !known(changed.namespace()) {
+    let namespaces = if changed.kind() == Kind::Namespace || !known(changed.namespace()) {
         let objects = (0..inventory.objects.len().max(index + 1))
             .filter_map(|i| if i == index { Some(&changed) } else { inventory.objects.get(i) });
         crate::load::collect_namespaces(objects)
@@ -975,17 +980,12 @@ fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candi
     };
     let after = Engine::build_shared(options.clone(), endpoints, policies, Vec::new(), namespaces);
     #[cfg(debug_assertions)]
-    if let Some(full) = patched(inventory, candidate).map(|i| Engine::new(&i, options)) {
+    {
         assert_eq!(full.policies, after.policies, "verification compiles the policies of the patched input");
         assert_eq!(*full.endpoints, *after.endpoints, "verification sees the endpoints of the patched input");
         assert_eq!(full.namespaces, after.namespaces, "verification sees the namespaces of the patched input");
-        assert_eq!(
-            full.diagnostics.len() > engine.diagnostics.len(),
-            rejected,
-            "verification rejects as a rebuild does"
-        );
     }
-    Some(Verified { engine: after, document: value, rejected })
+    Some(Verified { engine: after, document: value })
 }
 
 /// The changed fragment: the parent of the first operation's target, under
@@ -1087,15 +1087,9 @@ pub fn fix_with_engine(
 
     let mut fixes = Vec::new();
     for candidate in candidates {
-        let Some(Verified { engine: after, document: value, rejected }) =
-            verify(inventory, engine, options, &candidate)
-        else {
+        let Some(Verified { engine: after, document: value }) = verify(inventory, engine, options, &candidate) else {
             continue;
         };
-        // A patch that makes a policy invalid would be rejected by the API server.
-        if rejected {
-            continue;
-        }
         let reached = verdict(&after, &context.from.reference, &context.to.reference, query.port, query.protocol);
         if reached != query.want {
             continue;
