@@ -32,10 +32,33 @@ fn bench(c: &mut Criterion) {
         }
         let after =
             Engine::build(Default::default(), cluster.endpoints.clone(), fewer, Vec::new(), cluster.namespaces.clone());
+        // The same cluster with one more policy, which opens a port between two
+        // deployments (the first such policy that changes something).
+        let opened = (0..pods.min(200))
+            .step_by(7)
+            .filter_map(|n| netpol_gen::opening_policy(&cluster, n))
+            .map(|policy| {
+                let mut more = cluster.policies.clone();
+                more.push(policy);
+                Engine::build(
+                    Default::default(),
+                    cluster.endpoints.clone(),
+                    more,
+                    Vec::new(),
+                    cluster.namespaces.clone(),
+                )
+            })
+            .find(|opened| !diff(&before, opened).changes.is_empty())
+            .expect("an added policy opens flows");
+        let (removed, added) = (diff(&before, &after).changes.len(), diff(&before, &opened).changes.len());
+        eprintln!("{pods} pods: {removed} changes without the middle policy, {added} with the opening one");
         let mut group = c.benchmark_group(format!("netpol diff {pods} pods x {policies} policies"));
         group.sample_size(10);
         group.bench_function("diff of inputs differing by one policy (engines built)", |b| {
             b.iter(|| diff(&before, &after))
+        });
+        group.bench_function("diff of inputs differing by one policy that opens a port (engines built)", |b| {
+            b.iter(|| diff(&before, &opened))
         });
         group.bench_function("diff with itself (nothing changed)", |b| b.iter(|| diff(&before, &before)));
         group.finish();

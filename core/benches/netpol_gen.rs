@@ -221,6 +221,34 @@ pub fn generate(pods: usize, policies: usize) -> Cluster {
     Cluster { endpoints, policies: out, namespaces }
 }
 
+/// A policy that opens a new flow: the `n`th pod's deployment lets its pods
+/// talk to each other on TCP 9090, a port no generated policy names, in and
+/// out (most namespaces have an egress default deny), so every ordered pair of
+/// its pods changes unless another policy already allowed them that port.
+pub fn opening_policy(cluster: &Cluster, n: usize) -> Option<Policy> {
+    let pod = cluster.endpoints.get(n)?;
+    let app = pod.labels.get("app")?;
+    let origin = cluster.policies.first()?.origin.clone();
+    let rule = Rule {
+        index: 0,
+        peers: Some(vec![Peer {
+            index: 0,
+            kind: PeerKind::Pods { namespaces: NamespaceScope::Own, pods: eq("app", app) },
+        }]),
+        ports: Some(vec![PortEntry { index: 0, protocol: Protocol::TCP, spec: PortSpec::Range(9090, 9090) }]),
+    };
+    Some(Policy {
+        object: cluster.policies.len(),
+        namespace: pod.namespace.clone(),
+        name: "opening".to_owned(),
+        selector: eq("app", app),
+        ingress: Some(vec![rule.clone()]),
+        egress: Some(vec![rule]),
+        explicit_types: true,
+        origin,
+    })
+}
+
 /// A plain pair-by-pair verdict (what np-guard and cyclonus do per pair), for
 /// the ratio in docs/performance.md.
 pub fn pairwise_allowed(engine: &Engine, from: &Endpoint, to: &Endpoint, port: u16, protocol: Protocol) -> bool {

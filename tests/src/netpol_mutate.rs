@@ -113,3 +113,19 @@ pub fn mutate(yaml: &str, seed: u64) -> Option<(String, Mutation)> {
     };
     Some((join(&docs), mutation))
 }
+
+/// A copy of one of the cluster's policies under another name: redundant, so
+/// nothing changes, though every pod it selects is touched by a policy that
+/// exists on one side only. `None` when the cluster has no policy.
+pub fn copy_policy(yaml: &str, seed: u64) -> Option<String> {
+    let mut rng = Rng::new(seed ^ 0xC0FF_EE00_5EED);
+    let mut docs = documents(yaml);
+    let policies = positions(&docs, &["NetworkPolicy"]);
+    if policies.is_empty() {
+        return None;
+    }
+    let mut copy = docs[*rng.pick(&policies)].clone();
+    copy["metadata"]["name"] = json!("copied");
+    docs.push(copy);
+    Some(join(&docs))
+}

@@ -99,7 +99,7 @@ fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize
             .iter()
             .map(|e| {
                 assert_eq!((e.port, e.protocol), (query.port, query.protocol), "{label}");
-                (e.source.clone(), e.destination.clone(), e.before, e.after)
+                (e.source.to_string(), e.destination.to_string(), e.before, e.after)
             })
             .collect();
         assert_eq!(listed, changed, "{label}: side effects of {:?} {:?}", f.kind, f.patch);

@@ -308,13 +308,23 @@ impl<'e> ConnectionIndex<'e> {
 
     /// Connections from class `s` to class `d` (distinct endpoints; node
     /// traffic, netpol.md §24 and §35, is always allowed).
+    /// Memoized: for callers that ask about the same class pair again.
     pub fn between_classes(&mut self, s: u32, d: u32) -> Connections {
         if let Some(found) = self.memo.get(&(s, d)) {
             return found.clone();
         }
+        let connections = self.between_classes_once(s, d);
+        self.memo.insert((s, d), connections.clone());
+        connections
+    }
+
+    /// [`ConnectionIndex::between_classes`] without the memo, for a walk that
+    /// asks about each class pair once (keeping millions of answers costs
+    /// more than computing them).
+    pub fn between_classes_once(&self, s: u32, d: u32) -> Connections {
         let engine = self.engine;
         let (from, to) = (engine.representative(s), engine.representative(d));
-        let connections = match (from, to) {
+        match (from, to) {
             (Some(a), Some(b)) if engine.is_node_traffic(a, b) => Connections::all(),
             _ => {
                 let egress = self.side(Direction::Egress, s, Peer::Class(d), to);
@@ -324,9 +334,7 @@ impl<'e> ConnectionIndex<'e> {
                     egress.intersect(&self.side(Direction::Ingress, d, Peer::Class(s), to))
                 }
             }
-        };
-        self.memo.insert((s, d), connections.clone());
-        connections
+        }
     }
 
     /// Connections between two endpoints (indexes into [`Engine::endpoints`]);

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +23,7 @@ use super::connections::{ConnectionIndex, Connections};
 use super::endpoint::Endpoint;
 use super::engine::Engine;
 use super::ip::IpRange;
-use super::policy::{PeerKind, Policy, Rule};
+use super::policy::{Direction, PeerKind, Policy, Rule};
 use super::selector::Selector;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -181,6 +182,17 @@ fn same_endpoint(a: &Endpoint, b: &Endpoint) -> bool {
         && a.node == b.node
 }
 
+/// Whether two lists of deciding rules ([`Engine::deciding_rules`]) are the
+/// same set: what a direction allows is the union of its rules, so order and
+/// repetition do not matter.
+fn same_rule_sets(before: Option<Vec<&Rule>>, after: Option<Vec<&Rule>>) -> bool {
+    match (before, after) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.iter().all(|r| y.contains(r)) && y.iter().all(|r| x.contains(r)),
+        _ => false,
+    }
+}
+
 /// Rows (sources) and columns (destinations) whose sets may differ, per engine endpoint.
 struct Dirty {
     rows: Vec<bool>,
@@ -258,6 +270,12 @@ struct Alignment {
     /// Joint classes: (before class, after class) and their members (indexes into `common`).
     joint_keys: Vec<(u32, u32)>,
     joint_members: Vec<Vec<u32>>,
+    /// Per endpoint of each side, the place of its id among the ids of both
+    /// sides together (ascending byte order): pairs order by these numbers
+    /// as they would by their ids.
+    before_rank: Vec<u32>,
+    after_rank: Vec<u32>,
+    ranks: usize,
 }
 
 impl Alignment {
@@ -266,34 +284,38 @@ impl Alignment {
         let mut common: Vec<Common> = Vec::new();
         let mut only_before: Vec<usize> = Vec::new();
         let mut only_after: Vec<usize> = Vec::new();
-        let (mut i, mut j) = (0, 0);
+        let mut before_rank = vec![0u32; before.endpoints.len()];
+        let mut after_rank = vec![0u32; after.endpoints.len()];
+        let (mut i, mut j, mut rank) = (0, 0, 0u32);
         loop {
-            match (before.endpoints.get(i), after.endpoints.get(j)) {
+            let (on_before, on_after) = match (before.endpoints.get(i), after.endpoints.get(j)) {
                 (Some(b), Some(a)) => match b.id.cmp(&a.id) {
-                    std::cmp::Ordering::Equal => {
-                        common.push(Common { before: i, after: j });
-                        i += 1;
-                        j += 1;
-                    }
-                    std::cmp::Ordering::Less => {
-                        only_before.push(i);
-                        i += 1;
-                    }
-                    std::cmp::Ordering::Greater => {
-                        only_after.push(j);
-                        j += 1;
-                    }
+                    std::cmp::Ordering::Equal => (true, true),
+                    std::cmp::Ordering::Less => (true, false),
+                    std::cmp::Ordering::Greater => (false, true),
                 },
-                (Some(_), None) => {
-                    only_before.push(i);
-                    i += 1;
-                }
-                (None, Some(_)) => {
-                    only_after.push(j);
-                    j += 1;
-                }
+                (Some(_), None) => (true, false),
+                (None, Some(_)) => (false, true),
                 (None, None) => break,
+            };
+            match (on_before, on_after) {
+                (true, true) => common.push(Common { before: i, after: j }),
+                (true, false) => only_before.push(i),
+                _ => only_after.push(j),
             }
+            if on_before {
+                if let Some(slot) = before_rank.get_mut(i) {
+                    *slot = rank;
+                }
+                i += 1;
+            }
+            if on_after {
+                if let Some(slot) = after_rank.get_mut(j) {
+                    *slot = rank;
+                }
+                j += 1;
+            }
+            rank += 1;
         }
 
         let fresh = |engine: &Engine| Dirty {
@@ -303,6 +325,7 @@ impl Alignment {
         let (mut dirty_before, mut dirty_after) = (fresh(before), fresh(after));
         mark_policy_changes(before, after, [&mut dirty_before, &mut dirty_after]);
         let mut namespace_changed: FastMap<&str, bool> = FastMap::default();
+        let mut same_rules: FastMap<(u32, u32), u32> = FastMap::default();
         let mut rows = vec![false; common.len()];
         let mut columns = vec![false; common.len()];
         for (c, pair) in common.iter().enumerate() {
@@ -317,11 +340,35 @@ impl Alignment {
                 let list = if rows { &d.rows } else { &d.columns };
                 list.get(index).copied().unwrap_or(false)
             };
-            if let Some(row) = rows.get_mut(c) {
-                *row = changed || flag(&dirty_before, pair.before, true) || flag(&dirty_after, pair.after, true);
+            let row = flag(&dirty_before, pair.before, true) || flag(&dirty_after, pair.after, true);
+            let column = flag(&dirty_before, pair.before, false) || flag(&dirty_after, pair.after, false);
+            // An endpoint unchanged itself, marked only because a changed policy
+            // selects it, keeps its connections in a direction when the same
+            // rules decide it there on both sides (a policy that adds nothing,
+            // such as a second default deny, removed or added).
+            let classes = (
+                before.class_of.get(pair.before).copied().unwrap_or(0),
+                after.class_of.get(pair.after).copied().unwrap_or(0),
+            );
+            // Per class pair: bit 0 egress decided alike, bit 1 ingress.
+            let alike = if changed || !(row || column) {
+                0
+            } else {
+                *same_rules.entry(classes).or_insert_with(|| {
+                    let same = |direction: Direction| {
+                        same_rule_sets(
+                            before.deciding_rules(classes.0, direction),
+                            after.deciding_rules(classes.1, direction),
+                        )
+                    };
+                    u32::from(same(Direction::Egress)) | u32::from(same(Direction::Ingress)) << 1
+                })
+            };
+            if let Some(flag) = rows.get_mut(c) {
+                *flag = changed || (row && alike & 1 == 0);
             }
-            if let Some(column) = columns.get_mut(c) {
-                *column = changed || flag(&dirty_before, pair.before, false) || flag(&dirty_after, pair.after, false);
+            if let Some(flag) = columns.get_mut(c) {
+                *flag = changed || (column && alike & 2 == 0);
             }
         }
 
@@ -343,7 +390,23 @@ impl Alignment {
                 list.push(c as u32);
             }
         }
-        Alignment { common, only_before, only_after, rows, columns, joint_keys, joint_members }
+        Alignment {
+            common,
+            only_before,
+            only_after,
+            rows,
+            columns,
+            joint_keys,
+            joint_members,
+            before_rank,
+            after_rank,
+            ranks: rank as usize,
+        }
+    }
+
+    /// The rank of a common endpoint (an index into `common`).
+    fn common_rank(&self, member: u32) -> u32 {
+        self.common.get(member as usize).and_then(|p| self.before_rank.get(p.before)).copied().unwrap_or(0)
     }
 
     fn is_row(&self, member: u32) -> bool {
@@ -426,7 +489,7 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
     };
 
     alignment.for_each_changed_pair(
-        |(bs, as_), (bd, ad)| (old.between_classes(bs, bd), new.between_classes(as_, ad)),
+        |(bs, as_), (bd, ad)| (old.between_classes_once(bs, bd), new.between_classes_once(as_, ad)),
         |s, d, x, y| {
             if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
                 push(source, destination, x.clone(), y.clone(), None);
@@ -512,7 +575,13 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         }
     }
 
-    crate::sort::sort_by(&mut changes, |a, b| a.source.cmp(&b.source).then_with(|| a.destination.cmp(&b.destination)));
+    // Sorted through indexes (the one sort of indexes core already has: a sort
+    // of `Change` itself would be one more copy of the sort in the page).
+    let key = |i: usize| changes.get(i).map(|c| (c.source.as_str(), c.destination.as_str()));
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    crate::sort::sort_by(&mut order, |&a, &b| key(a).cmp(&key(b)));
+    let mut slots: Vec<Option<Change>> = changes.into_iter().map(Some).collect();
+    let changes: Vec<Change> = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
     let ids = |engine: &Engine, list: &[usize]| -> Vec<String> {
         list.iter().filter_map(|i| engine.endpoints.get(*i)).map(|e| e.id.clone()).collect()
     };
@@ -520,13 +589,16 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
 }
 
 /// One ordered pair of cluster endpoints whose verdict on one port changed
-/// (a fix's side effect).
+/// (a fix's side effect). The ids are shared, not copied: a fix that isolates
+/// a namespace changes millions of pairs among a few thousand endpoints.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "SideEffect"))]
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct PortChange {
-    pub source: String,
-    pub destination: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub source: Arc<str>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub destination: Arc<str>,
     pub port: u16,
     pub protocol: Protocol,
     pub before: bool,
@@ -539,19 +611,18 @@ pub struct PortChange {
 /// view of the port instead of whole connection sets. Sorted like [`diff`].
 pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protocol) -> Vec<PortChange> {
     let alignment = Alignment::of(before, after);
-    let Alignment { common, only_before, only_after, .. } = &alignment;
+    let Alignment { only_before, only_after, before_rank, after_rank, .. } = &alignment;
     let (old_view, new_view) = (before.view(port, protocol), after.view(port, protocol));
-    let id_of =
-        |c: u32| common.get(c as usize).and_then(|p| before.endpoints.get(p.before)).map_or("", |e| e.id.as_str());
-    // Ids are borrowed until the pairs are sorted, then copied once.
-    let mut changes: Vec<(&str, &str, bool, bool)> = Vec::new();
+    // Pairs as ranks until they are ordered, then named once: a fix that
+    // isolates a namespace changes millions of pairs.
+    let mut changes: Vec<RankedChange> = Vec::new();
     alignment.for_each_changed_pair(
         |(bs, as_), (bd, ad)| (before.class_allowed(&old_view, bs, bd), after.class_allowed(&new_view, as_, ad)),
-        |s, d, &x, &y| changes.push((id_of(s), id_of(d), x, y)),
+        |s, d, &x, &y| changes.push((alignment.common_rank(s), alignment.common_rank(d), x, y)),
     );
     // Endpoints on one side only: every pair they are allowed on there.
-    for (engine, view, only, existed_before) in
-        [(before, &old_view, only_before, true), (after, &new_view, only_after, false)]
+    for (engine, view, only, ranks, existed_before) in
+        [(before, &old_view, only_before, before_rank, true), (after, &new_view, only_after, after_rank, false)]
     {
         let mut one_sided = vec![false; engine.endpoints.len()];
         for &x in only {
@@ -559,7 +630,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                 *flag = true;
             }
         }
-        let id = |i: usize| engine.endpoints.get(i).map_or("", |e| e.id.as_str());
+        let rank = |i: usize| ranks.get(i).copied().unwrap_or(0);
         for &x in only {
             let Some(&cx) = engine.class_of.get(x) else {
                 continue;
@@ -573,32 +644,82 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                         continue;
                     }
                     if outgoing {
-                        changes.push((id(x), id(m), existed_before, !existed_before));
+                        changes.push((rank(x), rank(m), existed_before, !existed_before));
                     }
                     // A one-sided source reports this pair in its own row.
                     if incoming && !one_sided.get(m).copied().unwrap_or(true) {
-                        changes.push((id(m), id(x), existed_before, !existed_before));
+                        changes.push((rank(m), rank(x), existed_before, !existed_before));
                     }
                 }
             }
         }
     }
-    // Sorted through an index, with the one sort of indexes core already has
-    // (`crate::sort`); each ordered pair is listed once.
-    let mut order: Vec<usize> = (0..changes.len()).collect();
-    crate::sort::sort_by(&mut order, |&a, &b| changes.get(a).cmp(&changes.get(b)));
-    order
+    let mut names: Vec<&str> = vec![""; alignment.ranks];
+    for (engine, ranks) in [(before, before_rank), (after, after_rank)] {
+        for (endpoint, &rank) in engine.endpoints.iter().zip(ranks) {
+            if let Some(slot) = names.get_mut(rank as usize) {
+                *slot = endpoint.id.as_str();
+            }
+        }
+    }
+    let ids: Vec<Arc<str>> = names.into_iter().map(Arc::from).collect();
+    let empty: Arc<str> = Arc::from("");
+    let id = |rank: u32| ids.get(rank as usize).unwrap_or(&empty).clone();
+    order_by_ranks(changes, alignment.ranks)
         .into_iter()
-        .filter_map(|i| changes.get(i))
-        .map(|&(source, destination, before, after)| PortChange {
-            source: source.to_owned(),
-            destination: destination.to_owned(),
+        .map(|(source, destination, before, after)| PortChange {
+            source: id(source),
+            destination: id(destination),
             port,
             protocol,
             before,
             after,
         })
         .collect()
+}
+
+/// A changed pair as (source rank, destination rank, before, after); `after`
+/// is always `!before`.
+type RankedChange = (u32, u32, bool, bool);
+
+/// Orders changed pairs by source, then destination, in about linear time: a
+/// counting pass by source, then each source's destinations sorted as plain
+/// integers (rank and verdict in one `u32`, with the sort core already has).
+/// Each ordered pair occurs once, so this is the order of their ids.
+fn order_by_ranks(changes: Vec<RankedChange>, ranks: usize) -> Vec<RankedChange> {
+    let mut start = vec![0usize; ranks + 1];
+    for change in &changes {
+        if let Some(count) = start.get_mut(change.0 as usize + 1) {
+            *count += 1;
+        }
+    }
+    for k in 1..start.len() {
+        let previous = start.get(k - 1).copied().unwrap_or(0);
+        if let Some(count) = start.get_mut(k) {
+            *count += previous;
+        }
+    }
+    let mut next = start.clone();
+    let mut destinations = vec![0u32; changes.len()];
+    for (source, destination, before, _) in changes {
+        if let Some(at) = next.get_mut(source as usize) {
+            if let Some(slot) = destinations.get_mut(*at) {
+                *slot = destination << 1 | u32::from(before);
+            }
+            *at += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(destinations.len());
+    for (source, bounds) in start.windows(2).enumerate() {
+        let (Some(&from), Some(&to)) = (bounds.first(), bounds.get(1)) else {
+            continue;
+        };
+        if let Some(list) = destinations.get_mut(from..to) {
+            crate::sort::sort(list);
+            out.extend(list.iter().map(|d| (source as u32, d >> 1, d & 1 == 1, d & 1 == 0)));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -318,6 +318,30 @@ impl Engine {
         Isolation { ingress: flag(&self.ingress_isolated), egress: flag(&self.egress_isolated) }
     }
 
+    /// The rules that decide what a class's pods may send (egress) or receive
+    /// (ingress): those of every policy selecting the class in that direction,
+    /// in policy order; `None` when the class is not isolated there. Rules read
+    /// their own namespace from their policy, which is always the class's own.
+    pub fn deciding_rules(&self, class: u32, direction: Direction) -> Option<Vec<&Rule>> {
+        let isolation = self.class_isolation(class);
+        let isolated = match direction {
+            Direction::Ingress => isolation.ingress,
+            Direction::Egress => isolation.egress,
+        };
+        if !isolated {
+            return None;
+        }
+        let mut rules = Vec::new();
+        for (policy, set) in self.policies.iter().zip(&self.selected) {
+            if let Some(list) = policy.rules(direction)
+                && set.contains(class)
+            {
+                rules.extend(list.iter());
+            }
+        }
+        Some(rules)
+    }
+
     /// [`Engine::class_isolation`] of an endpoint (an index into [`Engine::endpoints`]).
     pub fn isolation(&self, endpoint: usize) -> Isolation {
         self.class_of.get(endpoint).map_or(Isolation::default(), |class| self.class_isolation(*class))

@@ -1095,7 +1095,7 @@ pub fn fix_with_engine(
             continue;
         }
         let mut side_effects = port_changes(engine, &after, query.port, query.protocol);
-        side_effects.retain(|c| !(c.source == context.from.id && c.destination == context.to.id));
+        side_effects.retain(|c| !(*c.source == *context.from.id && *c.destination == *context.to.id));
         let (object, file, line) = match &candidate.target {
             Target::Existing(index) => {
                 let Some(loaded) = inventory.objects.get(*index) else { continue };
