@@ -8,7 +8,9 @@
 use std::collections::BTreeSet;
 
 use kubeplay_core::netpol::apply::replace_policies;
-use kubeplay_core::netpol::generate::{Flow, FlowPort, FlowProtocol, Flows, GenerateError, generate, to_yaml};
+use kubeplay_core::netpol::generate::{
+    Flow, FlowPort, FlowProtocol, Flows, GenerateError, Generated, generate, to_yaml, verify,
+};
 use kubeplay_core::netpol::{NetpolOptions, Protocol};
 use kubeplay_core::{Input, Severity, load};
 use kubeplay_tests::netpol_mutate::{documents, join};
@@ -22,6 +24,38 @@ fn load_clean(yaml: &str) -> kubeplay_core::model::Inventory {
         loading.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.message.as_str()).collect();
     assert!(errors.is_empty(), "{errors:?}\n{yaml}");
     loading.inventory
+}
+
+fn inventory_of(docs: &[Value]) -> kubeplay_core::model::Inventory {
+    load_clean(&join(docs))
+}
+
+/// The first pair the reference evaluator allows or denies against the wanted
+/// flows (plus DNS to kube-dns), on every port a flow names, on 53, and on
+/// ports no flow names.
+fn first_unwanted(
+    inventory: &kubeplay_core::model::Inventory,
+    wanted: &BTreeSet<(String, String, Protocol, u16)>,
+    dns: bool,
+) -> Option<String> {
+    let mut ports: BTreeSet<(Protocol, u16)> = wanted.iter().map(|w| (w.2, w.3)).collect();
+    ports.extend([(Protocol::UDP, 53), (Protocol::TCP, 53), (Protocol::TCP, 12345), (Protocol::SCTP, 80)]);
+    for (protocol, port) in ports {
+        let probe = ref_probe(inventory, port, protocol.as_str(), &[]).unwrap();
+        for (i, from) in probe.pods.iter().enumerate() {
+            for (j, to) in probe.pods.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let dns_flow = dns && port == 53 && protocol != Protocol::SCTP && to == "kube-system/coredns";
+                let expected = wanted.contains(&(from.clone(), to.clone(), protocol, port)) || dns_flow;
+                if probe.allowed[i][j] != expected {
+                    return Some(format!("{from} → {to} on {port}/{protocol}: allowed {}", probe.allowed[i][j]));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Namespace and labels of each probe id, from the documents.
@@ -41,7 +75,7 @@ fn identity(docs: &[Value], id: &str) -> Option<(String, String)> {
 
 #[test]
 fn generated_policies_give_exactly_the_wanted_flows() {
-    let (mut generated, mut refused, mut dns_checked) = (0, 0, 0);
+    let (mut generated, mut refused, mut dns_checked, mut caught) = (0, 0, 0, 0);
     for seed in 0..120 {
         let cluster = random_cluster(seed);
         // No hostNetwork pods (no selector matches them) and no finished pods.
@@ -117,20 +151,37 @@ fn generated_policies_give_exactly_the_wanted_flows() {
                     .filter(|f| f.from != f.to)
                     .map(|f| (f.from.clone(), f.to.clone(), f.protocol.0, f.port.0))
                     .collect();
-                let mut ports: BTreeSet<(Protocol, u16)> = wanted.iter().map(|w| (w.2, w.3)).collect();
-                ports.extend([(Protocol::UDP, 53), (Protocol::TCP, 53), (Protocol::TCP, 12345), (Protocol::SCTP, 80)]);
-                for (protocol, port) in ports {
-                    let probe = ref_probe(&inventory, port, protocol.as_str(), &[]).unwrap();
-                    for (i, from) in probe.pods.iter().enumerate() {
-                        for (j, to) in probe.pods.iter().enumerate() {
-                            if i == j {
-                                continue;
-                            }
-                            let dns_flow =
-                                dns && port == 53 && protocol != Protocol::SCTP && to == "kube-system/coredns";
-                            let expected = wanted.contains(&(from.clone(), to.clone(), protocol, port)) || dns_flow;
-                            assert_eq!(probe.allowed[i][j], expected, "{label}: {from} → {to} on {port}/{protocol}");
-                        }
+                if let Some(wrong) = first_unwanted(&inventory, &wanted, dns) {
+                    panic!("{label}: {wrong}");
+                }
+                // Verification is what stands between a bug and the user: broken
+                // on purpose (a policy dropped, or one namespace opened), the
+                // policies must be refused wherever the reference sees the damage.
+                let options = NetpolOptions::default();
+                assert_eq!(verify(&inventory_of(&docs), &options, &policies, &request), Ok(()), "{label}");
+                let mut dropped = policies.clone();
+                dropped.remove(rng.below(policies.len()));
+                let mut opened = policies.clone();
+                let someone: &String = rng.pick(&ids);
+                let (namespace, _) = identity(&docs, someone).unwrap_or_default();
+                opened.push(Generated {
+                    policy: serde_json::json!({
+                        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                        "metadata": {"name": "open", "namespace": namespace},
+                        "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [{}], "egress": [{}]},
+                    }),
+                    comment: String::new(),
+                });
+                for (what, broken) in [("dropped", &dropped), ("opened", &opened)] {
+                    let mut with: Vec<Value> = docs.iter().filter(|d| d["kind"] != "NetworkPolicy").cloned().collect();
+                    with.extend(broken.iter().map(|g| g.policy.clone()));
+                    if let Some(wrong) = first_unwanted(&load_clean(&join(&with)), &wanted, dns) {
+                        let verdict = verify(&inventory_of(&docs), &options, broken, &request);
+                        assert!(
+                            matches!(verdict, Err(GenerateError::Unverified { .. })),
+                            "{label}: a policy {what} ({wrong}) passed verification: {verdict:?}"
+                        );
+                        caught += 1;
                     }
                 }
                 generated += 1;
@@ -139,7 +190,7 @@ fn generated_policies_give_exactly_the_wanted_flows() {
         }
     }
     assert!(
-        generated > 30 && refused > 5 && dns_checked > 10,
-        "generated {generated}, refused {refused}, dns {dns_checked}"
+        generated > 30 && refused > 5 && dns_checked > 10 && caught > 60,
+        "generated {generated}, refused {refused}, dns {dns_checked}, broken and refused {caught}"
     );
 }

@@ -10,7 +10,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
 use super::Protocol;
-use super::classes::FastMap;
+use super::classes::{ClassSet, FastMap};
 use super::endpoint::Endpoint;
 use super::engine::{Engine, Isolation, Side};
 use super::ip::IpRange;
@@ -306,6 +306,28 @@ impl<'e> ConnectionIndex<'e> {
         out
     }
 
+    /// The classes `class` may exchange anything with in `direction`, ports
+    /// aside: a superset of the peers for which [`Self::between_classes_once`]
+    /// is not empty, node traffic aside. `None` when that is every class.
+    pub fn peer_classes(&self, direction: Direction, class: u32) -> Option<ClassSet> {
+        let Isolation { ingress, egress } = self.engine.class_isolation(class);
+        if !matches!(direction, Direction::Ingress if ingress) && !matches!(direction, Direction::Egress if egress) {
+            return None;
+        }
+        let universe = self.engine.class_count();
+        let mut peers = ClassSet::default();
+        for &policy in self.selecting.get(class as usize).into_iter().flatten() {
+            let count = self.engine.policies.get(policy as usize).and_then(|p| p.rules(direction)).map_or(0, Vec::len);
+            for side in (0..count).filter_map(|rule| self.engine.rule_side(policy as usize, direction, rule)) {
+                if side.all_classes {
+                    return None;
+                }
+                peers.union_with(&side.classes, universe);
+            }
+        }
+        Some(peers)
+    }
+
     /// Connections from class `s` to class `d` (distinct endpoints; node
     /// traffic, netpol.md §24 and §35, is always allowed).
     /// Memoized: for callers that ask about the same class pair again.
@@ -334,18 +356,6 @@ impl<'e> ConnectionIndex<'e> {
                     egress.intersect(&self.side(Direction::Ingress, d, Peer::Class(s), to))
                 }
             }
-        }
-    }
-
-    /// Connections between two endpoints (indexes into [`Engine::endpoints`]);
-    /// an endpoint reaches itself on everything (netpol.md §34).
-    pub fn between(&mut self, s: usize, d: usize) -> Connections {
-        if s == d {
-            return Connections::all();
-        }
-        match (self.engine.class_of.get(s), self.engine.class_of.get(d)) {
-            (Some(&a), Some(&b)) => self.between_classes(a, b),
-            _ => Connections::none(),
         }
     }
 

@@ -15,6 +15,7 @@ use super::connections::{ConnectionIndex, Connections};
 use super::endpoint::Endpoint;
 use super::engine::Engine;
 use super::explain::parse_endpoint;
+use super::policy::Direction;
 use super::{NetpolOptions, Protocol};
 use crate::model::{Inventory, Kind, Loaded, NAMESPACE_NAME_LABEL};
 
@@ -246,21 +247,13 @@ fn group_name(group: &Group, taken: &mut BTreeSet<(String, String)>) -> String {
     name
 }
 
-/// The policies for exactly `flows` among the input's pods (its own policies
-/// set aside), verified by the engine.
-pub fn generate(
-    inventory: &Inventory,
-    options: &NetpolOptions,
-    flows: &Flows,
-) -> Result<Vec<Generated>, GenerateError> {
-    let without = without_policies(inventory, Vec::new());
-    let engine = Engine::new(&without, options);
-    let endpoints = &engine.endpoints;
-    // Wanted flows by endpoint index.
+/// The flows as (source, destination, protocol, port) by endpoint index; a
+/// flow from a pod to itself is dropped (a pod always reaches itself).
+fn wanted_flows(engine: &Engine, flows: &Flows) -> Result<BTreeSet<(usize, usize, Protocol, u16)>, GenerateError> {
     let mut wanted: BTreeSet<(usize, usize, Protocol, u16)> = BTreeSet::new();
     for (i, flow) in flows.flows.iter().enumerate() {
         let resolve = |end: &'static str, id: &str| -> Result<usize, GenerateError> {
-            let reference = parse_endpoint(&engine, id).map_err(|e| GenerateError::UnknownEndpoint {
+            let reference = parse_endpoint(engine, id).map_err(|e| GenerateError::UnknownEndpoint {
                 flow: i,
                 end,
                 id: id.to_owned(),
@@ -282,6 +275,21 @@ pub fn generate(
             wanted.insert((s, d, flow.protocol.0, flow.port.0));
         }
     }
+
+    Ok(wanted)
+}
+
+/// The policies for exactly `flows` among the input's pods (its own policies
+/// set aside), verified by the engine.
+pub fn generate(
+    inventory: &Inventory,
+    options: &NetpolOptions,
+    flows: &Flows,
+) -> Result<Vec<Generated>, GenerateError> {
+    let without = without_policies(inventory, Vec::new());
+    let engine = Engine::new(&without, options);
+    let endpoints = &engine.endpoints;
+    let wanted = wanted_flows(&engine, flows)?;
 
     // Groups: (namespace, labels).
     let mut group_index: BTreeMap<(&str, &BTreeMap<String, String>), usize> = BTreeMap::new();
@@ -404,7 +412,7 @@ pub fn generate(
         out.push(Generated { policy: policy(&group.namespace, &name, Value::Object(spec)), comment });
     }
 
-    verify(inventory, options, &out, &wanted, flows.dns)?;
+    verify_wanted(inventory, options, &out, &wanted, flows.dns)?;
     Ok(out)
 }
 
@@ -454,9 +462,25 @@ fn without_policies(inventory: &Inventory, extra: Vec<Loaded>) -> Inventory {
     Inventory { objects, namespaces }
 }
 
-/// The generated policies on the input give exactly the wanted connections
-/// (plus DNS) on every port, pair by pair (through classes).
-fn verify(
+/// Whether `generated` on the input (its own policies set aside) gives exactly
+/// the wanted connections (plus DNS) on every port, pair by pair; see
+/// [`verify_wanted`].
+pub fn verify(
+    inventory: &Inventory,
+    options: &NetpolOptions,
+    generated: &[Generated],
+    flows: &Flows,
+) -> Result<(), GenerateError> {
+    let wanted = wanted_flows(&Engine::new(&without_policies(inventory, Vec::new()), options), flows)?;
+    verify_wanted(inventory, options, generated, &wanted, flows.dns)
+}
+
+/// [`verify`] of flows by endpoint index. Pairs with a hostNetwork end are
+/// not judged (no selector reaches them). Every pair that wants something is
+/// checked, and every pair of classes the engine lets exchange anything:
+/// those are found from each class's egress rules, so the walk costs the
+/// allowed pairs, not all of them, once egress is isolated.
+fn verify_wanted(
     inventory: &Inventory,
     options: &NetpolOptions,
     generated: &[Generated],
@@ -477,27 +501,50 @@ fn verify(
     for &(s, d, protocol, port) in wanted {
         expected.entry((s, d)).or_default().add(protocol, port, port);
     }
-    let mut index = ConnectionIndex::new(&engine);
-    let mismatch = |s: &Endpoint, d: &Endpoint, x: &Connections, y: &Connections| GenerateError::Unverified {
-        source: s.id.clone(),
-        destination: d.id.clone(),
-        want: x.to_string(),
-        have: y.to_string(),
-    };
-    for (s, source) in engine.endpoints.iter().enumerate() {
-        for (d, destination) in engine.endpoints.iter().enumerate() {
-            if s == d || engine.is_node_traffic(source, destination) {
-                continue;
+    let index = ConnectionIndex::new(&engine);
+    let endpoints = &engine.endpoints;
+    // Pairs that want something: the flows, and DNS to every kube-dns pod.
+    let mut pairs: Vec<(usize, usize)> = expected.keys().copied().collect();
+    for (d, destination) in endpoints.iter().enumerate() {
+        if dns && is_kube_dns(destination) {
+            pairs.extend((0..endpoints.len()).map(|s| (s, d)));
+        }
+    }
+    // Pairs allowed anything: per source class, the classes its egress rules
+    // name (all of them when its egress is open) that it may reach.
+    let classes = engine.class_count() as u32;
+    for s in 0..classes {
+        let peers = index.peer_classes(Direction::Egress, s).map_or_else(|| (0..classes).collect(), |p| p.to_vec());
+        for d in peers {
+            if !index.between_classes_once(s, d).is_empty() {
+                for &a in engine.members(s) {
+                    pairs.extend(engine.members(d).iter().map(|&b| (a as usize, b as usize)));
+                }
             }
-            let mut want = expected.get(&(s, d)).cloned().unwrap_or_default();
-            if dns && is_kube_dns(destination) && !source.host_network {
-                want.add(Protocol::UDP, 53, 53);
-                want.add(Protocol::TCP, 53, 53);
-            }
-            let have = index.between(s, d);
-            if have != want && !source.host_network && !destination.host_network {
-                return Err(mismatch(source, destination, &want, &have));
-            }
+        }
+    }
+    for (s, d) in pairs {
+        let (Some(source), Some(destination), Some(&a), Some(&b)) =
+            (endpoints.get(s), endpoints.get(d), engine.class_of.get(s), engine.class_of.get(d))
+        else {
+            continue;
+        };
+        if s == d || source.host_network || destination.host_network {
+            continue;
+        }
+        let mut want = expected.get(&(s, d)).cloned().unwrap_or_default();
+        if dns && is_kube_dns(destination) {
+            want.add(Protocol::UDP, 53, 53);
+            want.add(Protocol::TCP, 53, 53);
+        }
+        let have = index.between_classes_once(a, b);
+        if have != want {
+            return Err(GenerateError::Unverified {
+                source: source.id.clone(),
+                destination: destination.id.clone(),
+                want: want.to_string(),
+                have: have.to_string(),
+            });
         }
     }
     Ok(())
