@@ -26,10 +26,6 @@ fn load_clean(yaml: &str) -> kubeplay_core::model::Inventory {
     loading.inventory
 }
 
-fn inventory_of(docs: &[Value]) -> kubeplay_core::model::Inventory {
-    load_clean(&join(docs))
-}
-
 /// The first pair the reference evaluator allows or denies against the wanted
 /// flows (plus DNS to kube-dns), on every port a flow names, on 53, and on
 /// ports no flow names.
@@ -126,7 +122,7 @@ fn generated_policies_give_exactly_the_wanted_flows() {
             Ok(policies) => {
                 let mut with: Vec<Value> = docs.iter().filter(|d| d["kind"] != "NetworkPolicy").cloned().collect();
                 with.extend(policies.iter().map(|g| g.policy.clone()));
-                let inventory = load_clean(&join(&with));
+                let applied = load_clean(&join(&with));
                 // The page's route: the input's text with its policies replaced gives the same table.
                 let through_text = replace_policies(
                     &yaml,
@@ -138,7 +134,7 @@ fn generated_policies_give_exactly_the_wanted_flows() {
                 .unwrap_or_else(|| panic!("{label}: the policies could not be replaced in the text"));
                 let text_inventory = load_clean(&through_text);
                 for (protocol, port) in [(Protocol::TCP, 80), (Protocol::UDP, 53), (Protocol::TCP, 9090)] {
-                    let a = ref_probe(&inventory, port, protocol.as_str(), &[]).unwrap();
+                    let a = ref_probe(&applied, port, protocol.as_str(), &[]).unwrap();
                     let b = ref_probe(&text_inventory, port, protocol.as_str(), &[]).unwrap();
                     assert_eq!(
                         (a.pods, a.allowed),
@@ -151,14 +147,14 @@ fn generated_policies_give_exactly_the_wanted_flows() {
                     .filter(|f| f.from != f.to)
                     .map(|f| (f.from.clone(), f.to.clone(), f.protocol.0, f.port.0))
                     .collect();
-                if let Some(wrong) = first_unwanted(&inventory, &wanted, dns) {
+                if let Some(wrong) = first_unwanted(&applied, &wanted, dns) {
                     panic!("{label}: {wrong}");
                 }
                 // Verification is what stands between a bug and the user: broken
                 // on purpose (a policy dropped, or one namespace opened), the
                 // policies must be refused wherever the reference sees the damage.
                 let options = NetpolOptions::default();
-                assert_eq!(verify(&inventory_of(&docs), &options, &policies, &request), Ok(()), "{label}");
+                assert_eq!(verify(&inventory, &options, &policies, &request), Ok(()), "{label}");
                 let mut dropped = policies.clone();
                 dropped.remove(rng.below(policies.len()));
                 let mut opened = policies.clone();
@@ -176,7 +172,7 @@ fn generated_policies_give_exactly_the_wanted_flows() {
                     let mut with: Vec<Value> = docs.iter().filter(|d| d["kind"] != "NetworkPolicy").cloned().collect();
                     with.extend(broken.iter().map(|g| g.policy.clone()));
                     if let Some(wrong) = first_unwanted(&load_clean(&join(&with)), &wanted, dns) {
-                        let verdict = verify(&inventory_of(&docs), &options, broken, &request);
+                        let verdict = verify(&inventory, &options, broken, &request);
                         assert!(
                             matches!(verdict, Err(GenerateError::Unverified { .. })),
                             "{label}: a policy {what} ({wrong}) passed verification: {verdict:?}"
