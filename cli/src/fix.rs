@@ -97,7 +97,7 @@ fn text(report: &FixReport, query: &FixQuery) -> String {
         for line in fix.yaml.lines() {
             out.push_str(&format!("   {line}\n"));
         }
-        for effect in &fix.side_effects {
+        for effect in fix.side_effects.to_vec() {
             out.push_str(&format!(
                 "   also: {} → {} becomes {}\n",
                 effect.source,

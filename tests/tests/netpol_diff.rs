@@ -141,11 +141,21 @@ fn check(before_yaml: &str, after_yaml: &str, label: &str, seed: u64) -> usize {
                 }
             }
         }
-        let listed: Vec<(String, String, bool, bool)> = port_changes(&before, &after, *port, *protocol)
-            .into_iter()
-            .map(|c| (c.source.to_string(), c.destination.to_string(), c.before, c.after))
-            .collect();
+        let changes = port_changes(&before, &after, *port, *protocol);
+        let all = changes.to_vec();
+        let listed: Vec<(String, String, bool, bool)> =
+            all.iter().map(|c| (c.source.to_string(), c.destination.to_string(), c.before, c.after)).collect();
         assert_eq!(listed, expected, "{label}: port_changes on {port}/{protocol}");
+        // Held as blocks: the count, any prefix and the serialised list agree with the listing.
+        assert_eq!(changes.len(), all.len(), "{label}: count on {port}/{protocol}");
+        for count in [0, 1, 3, all.len() / 2, all.len() + 1] {
+            assert_eq!(
+                changes.first(count),
+                all[..count.min(all.len())],
+                "{label}: first {count} on {port}/{protocol}"
+            );
+        }
+        assert_eq!(serde_json::to_value(&changes).unwrap(), serde_json::to_value(&all).unwrap(), "{label}: JSON");
     }
     let added: Vec<&String> = new.keys().filter(|id| !old.contains_key(*id)).collect();
     let removed: Vec<&String> = old.keys().filter(|id| !new.contains_key(*id)).collect();

@@ -96,13 +96,15 @@ fn check(yaml: &str, query: &FixQuery, report: &FixReport, label: &str) -> usize
         }
         let listed: Vec<(String, String, bool, bool)> = f
             .side_effects
-            .iter()
+            .to_vec()
+            .into_iter()
             .map(|e| {
                 assert_eq!((e.port, e.protocol), (query.port, query.protocol), "{label}");
                 (e.source.to_string(), e.destination.to_string(), e.before, e.after)
             })
             .collect();
         assert_eq!(listed, changed, "{label}: side effects of {:?} {:?}", f.kind, f.patch);
+        assert_eq!(f.side_effects.len(), listed.len(), "{label}: the count of side effects of {:?}", f.kind);
     }
     report.fixes.len()
 }

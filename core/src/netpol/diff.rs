@@ -427,44 +427,63 @@ impl Alignment {
     /// Every ordered pair of distinct common endpoints that may have changed,
     /// class pair by class pair: `between(source, destination)` (joint class
     /// keys) gives the pair's value on each side, and where they differ
-    /// `emit(source, destination, before, after)` is called for each pair of
-    /// members (indexes into `common`). The dirty rows of one joint class share
-    /// every comparison, as do its dirty columns; a pair whose source and
-    /// destination are both dirty is emitted once, as a row.
-    fn for_each_changed_pair<T: PartialEq>(
+    /// `emit(block, before, after)` is called with the block of pairs that
+    /// share them (see [`ChangedBlock`]). The dirty rows of one joint class
+    /// share every comparison, as do its dirty columns; a pair whose source and
+    /// destination are both dirty is in a block of rows only.
+    fn for_each_changed_block<T: PartialEq>(
         &self,
         mut between: impl FnMut((u32, u32), (u32, u32)) -> (T, T),
-        mut emit: impl FnMut(u32, u32, &T, &T),
+        mut emit: impl FnMut(ChangedBlock<'_>, &T, &T),
     ) {
-        for (&own_key, own_members) in self.joint_keys.iter().zip(self.joint_members.iter()) {
+        for (own, (&own_key, own_members)) in self.joint_keys.iter().zip(self.joint_members.iter()).enumerate() {
             let (own_rows, own_columns) = self.dirty(own_members);
             if own_rows.is_empty() && own_columns.is_empty() {
                 continue;
             }
-            for (&key, members) in self.joint_keys.iter().zip(self.joint_members.iter()) {
+            for (other, (&key, members)) in self.joint_keys.iter().zip(self.joint_members.iter()).enumerate() {
                 if !own_rows.is_empty() {
                     let (x, y) = between(own_key, key);
                     if x != y {
-                        for &r in &own_rows {
-                            for &m in members.iter().filter(|m| **m != r) {
-                                emit(r, m, &x, &y);
-                            }
-                        }
+                        emit(ChangedBlock { own, other, rows: true, own_list: &own_rows, members }, &x, &y);
                     }
                 }
                 if !own_columns.is_empty() {
                     let (x, y) = between(key, own_key);
                     if x != y {
-                        for &d in &own_columns {
-                            for &m in members.iter().filter(|m| **m != d && !self.is_row(**m)) {
-                                emit(m, d, &x, &y);
-                            }
-                        }
+                        emit(ChangedBlock { own, other, rows: false, own_list: &own_columns, members }, &x, &y);
                     }
                 }
             }
         }
     }
+
+    /// A block's pairs of common endpoints (indexes into `common`), as (source, destination).
+    fn block_pairs(&self, block: ChangedBlock<'_>, mut pair: impl FnMut(u32, u32)) {
+        for &o in block.own_list {
+            for &m in block.members.iter().filter(|m| **m != o) {
+                if block.rows {
+                    pair(o, m);
+                } else if !self.is_row(m) {
+                    pair(m, o);
+                }
+            }
+        }
+    }
+}
+
+/// Pairs of common endpoints that change alike. With `rows`: from each of
+/// `own_list` (the dirty rows of joint class `own`) to each member of joint
+/// class `other`. Otherwise: from each member of `other` that is not a dirty
+/// row to each of `own_list` (the dirty columns of `own`). Never an endpoint
+/// with itself.
+#[derive(Clone, Copy)]
+struct ChangedBlock<'a> {
+    own: usize,
+    other: usize,
+    rows: bool,
+    own_list: &'a [u32],
+    members: &'a [u32],
 }
 
 /// The connectivity diff of two engines built with the same options.
@@ -488,12 +507,14 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         changes.push(Change { kind, source, destination, before: old_set, after: new_set, endpoint });
     };
 
-    alignment.for_each_changed_pair(
+    alignment.for_each_changed_block(
         |(bs, as_), (bd, ad)| (old.between_classes_once(bs, bd), new.between_classes_once(as_, ad)),
-        |s, d, x, y| {
-            if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
-                push(source, destination, x.clone(), y.clone(), None);
-            }
+        |block, x, y| {
+            alignment.block_pairs(block, |s, d| {
+                if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
+                    push(source, destination, x.clone(), y.clone(), None);
+                }
+            })
         },
     );
     // Common endpoints and the external ranges.
@@ -606,20 +627,187 @@ pub struct PortChange {
 }
 
 /// The pairs of cluster endpoints (externals aside) whose verdict on one
-/// destination port and protocol differs between two engines built with the
-/// same options: what [`diff`] reports, read at that port, from each engine's
-/// view of the port instead of whole connection sets. Sorted like [`diff`].
-pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protocol) -> Vec<PortChange> {
+/// destination port and protocol differs between two engines: what [`diff`]
+/// reports, read at that port from each engine's view of the port instead of
+/// whole connection sets. A fix that isolates a namespace changes millions of
+/// pairs among a few hundred blocks, so they are held as blocks and listed,
+/// sorted like [`diff`], only when read ([`PortChanges::to_vec`],
+/// [`PortChanges::first`]) or serialised (as a list of [`PortChange`]).
+#[derive(Clone, Debug)]
+pub struct PortChanges {
+    port: u16,
+    protocol: Protocol,
+    /// Endpoint ids by rank: both engines' ids in ascending byte order.
+    ids: Vec<Arc<str>>,
+    /// Lists of ranks, ascending, that blocks name.
+    groups: Vec<Vec<u32>>,
+    blocks: Vec<PairBlock>,
+    /// Pairs (as ranks) left out of the blocks (a fix's own pair).
+    excluded: Vec<(u32, u32)>,
+    len: usize,
+}
+
+/// Every pair of distinct endpoints from a group of sources to a group of
+/// destinations, with the verdict before (after is the opposite).
+#[derive(Clone, Copy, Debug)]
+struct PairBlock {
+    sources: u32,
+    destinations: u32,
+    before: bool,
+}
+
+impl PortChanges {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn group(&self, id: u32) -> &[u32] {
+        self.groups.get(id as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds a block of pairs; `sources` and `destinations` are groups.
+    fn push(&mut self, sources: u32, destinations: u32, before: bool) {
+        let (s, d) = (self.group(sources), self.group(destinations));
+        // Pairs of one endpoint with itself are not changes.
+        let shared = s.iter().filter(|rank| d.binary_search(rank).is_ok()).count();
+        let count = s.len() * d.len() - shared;
+        if count > 0 {
+            self.len += count;
+            self.blocks.push(PairBlock { sources, destinations, before });
+        }
+    }
+
+    /// Leaves out the pair from `source` to `destination` (ids), if it changed.
+    pub fn remove_pair(&mut self, source: &str, destination: &str) {
+        let ranks = |id: &str| {
+            let first = self.ids.partition_point(|x| &**x < id);
+            first..first + self.ids.get(first..).map_or(0, |rest| rest.iter().take_while(|x| &***x == id).count())
+        };
+        for s in ranks(source) {
+            for d in ranks(destination) {
+                let (s, d) = (s as u32, d as u32);
+                let listed = s != d
+                    && self.blocks.iter().any(|b| {
+                        self.group(b.sources).binary_search(&s).is_ok()
+                            && self.group(b.destinations).binary_search(&d).is_ok()
+                    });
+                if listed && !self.excluded.contains(&(s, d)) {
+                    self.excluded.push((s, d));
+                    self.len -= 1;
+                }
+            }
+        }
+    }
+
+    /// Each block's first `limit` pairs (all of them with `usize::MAX`), in order.
+    fn ranked(&self, limit: usize) -> Vec<RankedChange> {
+        let mut changes: Vec<RankedChange> = Vec::new();
+        for block in &self.blocks {
+            let mut taken = 0;
+            'block: for &s in self.group(block.sources) {
+                for &d in self.group(block.destinations) {
+                    if taken == limit {
+                        break 'block;
+                    }
+                    if s != d && !self.excluded.contains(&(s, d)) {
+                        changes.push((s, d, block.before, !block.before));
+                        taken += 1;
+                    }
+                }
+            }
+        }
+        order_by_ranks(changes, self.ids.len())
+    }
+
+    /// Every changed pair, by source id, then destination id.
+    pub fn to_vec(&self) -> Vec<PortChange> {
+        self.first(usize::MAX)
+    }
+
+    /// The first `count` of [`PortChanges::to_vec`], without listing the rest.
+    pub fn first(&self, count: usize) -> Vec<PortChange> {
+        let id = |rank: u32| self.ids.get(rank as usize).cloned().unwrap_or_else(|| Arc::from(""));
+        let (port, protocol) = (self.port, self.protocol);
+        self.ranked(count)
+            .into_iter()
+            .take(count)
+            .map(|(s, d, before, after)| PortChange {
+                source: id(s),
+                destination: id(d),
+                port,
+                protocol,
+                before,
+                after,
+            })
+            .collect()
+    }
+}
+
+impl PartialEq for PortChanges {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.to_vec() == other.to_vec()
+    }
+}
+
+impl Serialize for PortChanges {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_vec().serialize(serializer)
+    }
+}
+
+/// See [`PortChanges`].
+pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protocol) -> PortChanges {
     let alignment = Alignment::of(before, after);
-    let Alignment { only_before, only_after, before_rank, after_rank, .. } = &alignment;
+    let Alignment { only_before, only_after, before_rank, after_rank, joint_members, .. } = &alignment;
     let (old_view, new_view) = (before.view(port, protocol), after.view(port, protocol));
-    // Pairs as ranks until they are ordered, then named once: a fix that
-    // isolates a namespace changes millions of pairs.
-    let mut changes: Vec<RankedChange> = Vec::new();
-    alignment.for_each_changed_pair(
+    let mut names: Vec<&str> = vec![""; alignment.ranks];
+    for (engine, ranks) in [(before, before_rank), (after, after_rank)] {
+        for (endpoint, &rank) in engine.endpoints.iter().zip(ranks) {
+            if let Some(slot) = names.get_mut(rank as usize) {
+                *slot = endpoint.id.as_str();
+            }
+        }
+    }
+    let ids = names.into_iter().map(Arc::from).collect();
+    let mut changes =
+        PortChanges { port, protocol, ids, groups: Vec::new(), blocks: Vec::new(), excluded: Vec::new(), len: 0 };
+
+    // Groups of common endpoints as ranks, each made once: (joint class, what).
+    const OWN_ROWS: u8 = 0;
+    const OWN_COLUMNS: u8 = 1;
+    const MEMBERS: u8 = 2;
+    const NOT_ROWS: u8 = 3;
+    let mut made: Vec<u32> = vec![u32::MAX; joint_members.len() * 4];
+    let mut group = |changes: &mut PortChanges, (joint, what): (usize, u8), list: &[u32]| -> u32 {
+        let Some(slot) = made.get_mut(joint * 4 + usize::from(what)) else { return 0 };
+        if *slot == u32::MAX {
+            let mut ranks: Vec<u32> = list
+                .iter()
+                .filter(|m| what != NOT_ROWS || !alignment.is_row(**m))
+                .map(|m| alignment.common_rank(*m))
+                .collect();
+            crate::sort::sort(&mut ranks);
+            changes.groups.push(ranks);
+            *slot = changes.groups.len() as u32 - 1;
+        }
+        *slot
+    };
+    alignment.for_each_changed_block(
         |(bs, as_), (bd, ad)| (before.class_allowed(&old_view, bs, bd), after.class_allowed(&new_view, as_, ad)),
-        |s, d, &x, &y| changes.push((alignment.common_rank(s), alignment.common_rank(d), x, y)),
+        |block, &x, _| {
+            let own = (block.own, if block.rows { OWN_ROWS } else { OWN_COLUMNS });
+            let own = group(&mut changes, own, block.own_list);
+            let other = (block.other, if block.rows { MEMBERS } else { NOT_ROWS });
+            let other = group(&mut changes, other, joint_members.get(block.other).map_or(&[], Vec::as_slice));
+            let (sources, destinations) = if block.rows { (own, other) } else { (other, own) };
+            changes.push(sources, destinations, x);
+        },
     );
+
     // Endpoints on one side only: every pair they are allowed on there.
     for (engine, view, only, ranks, existed_before) in
         [(before, &old_view, only_before, before_rank, true), (after, &new_view, only_after, after_rank, false)]
@@ -630,52 +818,45 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                 *flag = true;
             }
         }
-        let rank = |i: usize| ranks.get(i).copied().unwrap_or(0);
+        let rank = |i: u32| ranks.get(i as usize).copied().unwrap_or(0);
+        // Per class, its members' ranks: all of them, and those on both sides.
+        let mut class_groups: Vec<u32> = vec![u32::MAX; engine.class_count() * 2];
         for &x in only {
             let Some(&cx) = engine.class_of.get(x) else {
                 continue;
             };
+            changes.groups.push(vec![rank(x as u32)]);
+            let single = changes.groups.len() as u32 - 1;
             for k in 0..engine.class_count() as u32 {
-                let outgoing = engine.class_allowed(view, cx, k);
-                let incoming = engine.class_allowed(view, k, cx);
-                for &m in engine.members(k) {
-                    let m = m as usize;
-                    if m == x || m >= engine.endpoints.len() {
+                for (allowed, common_only) in
+                    [(engine.class_allowed(view, cx, k), false), (engine.class_allowed(view, k, cx), true)]
+                {
+                    if !allowed {
                         continue;
                     }
-                    if outgoing {
-                        changes.push((rank(x), rank(m), existed_before, !existed_before));
+                    let Some(slot) = class_groups.get_mut(k as usize * 2 + usize::from(common_only)) else {
+                        continue;
+                    };
+                    if *slot == u32::MAX {
+                        // A one-sided source reports a pair with another in its own row.
+                        let mut list: Vec<u32> = engine
+                            .members(k)
+                            .iter()
+                            .filter(|m| !common_only || !one_sided.get(**m as usize).copied().unwrap_or(true))
+                            .map(|m| rank(*m))
+                            .collect();
+                        crate::sort::sort(&mut list);
+                        changes.groups.push(list);
+                        *slot = changes.groups.len() as u32 - 1;
                     }
-                    // A one-sided source reports this pair in its own row.
-                    if incoming && !one_sided.get(m).copied().unwrap_or(true) {
-                        changes.push((rank(m), rank(x), existed_before, !existed_before));
-                    }
+                    let members = *slot;
+                    let (sources, destinations) = if common_only { (members, single) } else { (single, members) };
+                    changes.push(sources, destinations, existed_before);
                 }
             }
         }
     }
-    let mut names: Vec<&str> = vec![""; alignment.ranks];
-    for (engine, ranks) in [(before, before_rank), (after, after_rank)] {
-        for (endpoint, &rank) in engine.endpoints.iter().zip(ranks) {
-            if let Some(slot) = names.get_mut(rank as usize) {
-                *slot = endpoint.id.as_str();
-            }
-        }
-    }
-    let ids: Vec<Arc<str>> = names.into_iter().map(Arc::from).collect();
-    let empty: Arc<str> = Arc::from("");
-    let id = |rank: u32| ids.get(rank as usize).unwrap_or(&empty).clone();
-    order_by_ranks(changes, alignment.ranks)
-        .into_iter()
-        .map(|(source, destination, before, after)| PortChange {
-            source: id(source),
-            destination: id(destination),
-            port,
-            protocol,
-            before,
-            after,
-        })
-        .collect()
+    changes
 }
 
 /// A changed pair as (source rank, destination rank, before, after); `after`

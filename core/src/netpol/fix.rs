@@ -77,7 +77,7 @@ impl PatchOp {
 }
 
 /// Another pair whose verdict on the same port and protocol the fix changes.
-pub use super::diff::PortChange as SideEffect;
+pub use super::diff::{PortChange as SideEffect, PortChanges as SideEffects};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -92,7 +92,9 @@ pub struct Fix {
     pub file: Option<String>,
     /// 1-based line of the object's first line.
     pub line: Option<usize>,
-    pub side_effects: Vec<SideEffect>,
+    /// Every other pair whose verdict on the port changes, by source, then destination.
+    #[cfg_attr(feature = "ts", ts(as = "Vec<SideEffect>"))]
+    pub side_effects: SideEffects,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -901,6 +903,120 @@ fn apply_candidate<'i>(
     Some((index, original, changed, value))
 }
 
+/// A candidate's change to the input, compiled once: the patched document,
+/// and the policy, endpoint and namespaces that [`Engine::new`] would compile
+/// from the patched input in place of the original object's.
+struct Change {
+    /// The changed object's index in the input (one past the end for a new object).
+    index: usize,
+    document: Value,
+    /// Whether the original object compiled to a valid policy (which the change replaces).
+    replaces_policy: bool,
+    policy: Option<Policy>,
+    /// Whether the endpoints change: the original object had one or the changed one has.
+    moves_endpoint: bool,
+    endpoint: Option<Endpoint>,
+    /// The patched input's namespaces, when the change touches them.
+    namespaces: Option<Vec<NamespaceEntry>>,
+    /// The patched input's engine built from scratch, to check the others against.
+    #[cfg(debug_assertions)]
+    full: Engine,
+}
+
+/// A candidate compiled against the input; `None` when the patch does not
+/// apply, the result is not a valid object of its kind, or the patched object
+/// is invalid where the original was not (more errors): the API server would
+/// reject it.
+fn change(inventory: &Inventory, engine: &Engine, candidate: &Candidate) -> Option<Change> {
+    let (index, original, changed, document) = apply_candidate(inventory, candidate)?;
+    // Policies are compiled in input order: the changed object's takes its place.
+    let compiled = |loaded: Option<&Loaded>| loaded.and_then(|l| compile_object(index, l));
+    let (was, now) = (compiled(original), compiled(Some(&changed)));
+    let errors =
+        |c: &Option<Result<Policy, Vec<Diagnostic>>>| c.as_ref().map_or(0, |r| r.as_ref().err().map_or(0, Vec::len));
+    let rejected = errors(&now) > errors(&was);
+    #[cfg(debug_assertions)]
+    let full = Engine::new(&patched_inventory(inventory, index, &changed), &engine.options);
+    #[cfg(debug_assertions)]
+    assert_eq!(full.diagnostics.len() > engine.diagnostics.len(), rejected, "verification rejects as a rebuild does");
+    if rejected {
+        return None;
+    }
+    let endpoint_was = original.and_then(|l| object_endpoint(index, l));
+    let endpoint = object_endpoint(index, &changed);
+    // Namespaces change with a Namespace object, or with an object in a namespace not seen yet.
+    let known = |namespace: Option<&str>| namespace.is_none_or(|n| engine.namespaces.iter().any(|e| e.name == n));
+    let namespaces = (changed.kind() == Kind::Namespace || !known(changed.namespace())).then(|| {
+        let objects = (0..inventory.objects.len().max(index + 1))
+            .filter_map(|i| if i == index { Some(&changed) } else { inventory.objects.get(i) });
+        crate::load::collect_namespaces(objects)
+            .into_iter()
+            .map(|n| NamespaceEntry { name: n.name, labels: n.labels })
+            .collect()
+    });
+    Some(Change {
+        index,
+        document,
+        replaces_policy: matches!(was, Some(Ok(_))),
+        policy: now.and_then(Result::ok),
+        moves_endpoint: endpoint_was.is_some() || endpoint.is_some(),
+        endpoint,
+        namespaces,
+        #[cfg(debug_assertions)]
+        full,
+    })
+}
+
+impl Change {
+    /// The engine of the patched input, built from `engine`'s parts with only
+    /// the changed object's share recomputed, without copying the input.
+    /// With `pair`, only what decides the verdict between those two endpoints:
+    /// them, and the policies of their namespaces (a policy selects pods of its
+    /// own namespace only, netpol.md §2) — a screen far cheaper than the whole
+    /// cluster.
+    fn engine(&self, engine: &Engine, options: &NetpolOptions, pair: Option<[&Endpoint; 2]>) -> Engine {
+        let relevant =
+            |namespace: &str| pair.is_none_or(|p| p.iter().any(|e| !e.is_external() && e.namespace == namespace));
+        let mut policies = Vec::new();
+        let mut placed = false;
+        for policy in &engine.policies {
+            if !placed && policy.object >= self.index {
+                placed = true;
+                policies.extend(self.policy.iter().filter(|p| relevant(&p.namespace)).cloned());
+                if self.replaces_policy && policy.object == self.index {
+                    continue;
+                }
+            }
+            if relevant(&policy.namespace) {
+                policies.push(policy.clone());
+            }
+        }
+        if !placed {
+            policies.extend(self.policy.iter().filter(|p| relevant(&p.namespace)).cloned());
+        }
+
+        // Endpoints are sorted by id, objects in input order among equal ids.
+        let kept = |e: &Endpoint| pair.is_none_or(|p| p.iter().any(|o| !o.is_external() && o.id == e.id));
+        let endpoints: Arc<[Endpoint]> = if !self.moves_endpoint && pair.is_none() {
+            engine.endpoints.clone()
+        } else {
+            let mut list: Vec<Endpoint> = engine
+                .endpoints
+                .iter()
+                .filter(|e| !(self.moves_endpoint && e.object == Some(self.index)) && kept(e))
+                .cloned()
+                .collect();
+            if let Some(endpoint) = self.endpoint.as_ref().filter(|e| kept(e)) {
+                let at = list.partition_point(|e| (e.id.as_str(), e.object) < (endpoint.id.as_str(), endpoint.object));
+                list.insert(at, endpoint.clone());
+            }
+            list.into()
+        };
+        let namespaces = self.namespaces.clone().unwrap_or_else(|| engine.namespaces.clone());
+        Engine::build_shared(options.clone(), endpoints, policies, Vec::new(), namespaces)
+    }
+}
+
 /// The whole input with the changed object in place. Debug builds check the
 /// engine that verification builds against one built from this input.
 #[cfg(debug_assertions)]
@@ -912,80 +1028,6 @@ fn patched_inventory(inventory: &Inventory, index: usize, changed: &Loaded) -> I
     }
     let namespaces = crate::load::collect_namespaces(&objects);
     Inventory { objects, namespaces }
-}
-
-/// A candidate applied: the engine of the patched input and the patched document.
-struct Verified {
-    engine: Engine,
-    document: Value,
-}
-
-/// The engine of the input with one candidate applied, built from `engine`'s
-/// parts with only the changed object's share recomputed: the policies,
-/// endpoints and namespaces that [`Engine::new`] compiles from the patched
-/// input, without copying the input for each candidate. `None` when the patch
-/// does not apply, the result is not a valid object of its kind, or the
-/// patched object is invalid where the original was not (more errors): the
-/// API server would reject it.
-fn verify(inventory: &Inventory, engine: &Engine, options: &NetpolOptions, candidate: &Candidate) -> Option<Verified> {
-    let (index, original, changed, value) = apply_candidate(inventory, candidate)?;
-    #[cfg(debug_assertions)]
-    let full = Engine::new(&patched_inventory(inventory, index, &changed), options);
-
-    // Policies are compiled in input order: the changed object's takes its place.
-    let compiled = |loaded: Option<&Loaded>| loaded.and_then(|l| compile_object(index, l));
-    let (was, now) = (compiled(original), compiled(Some(&changed)));
-    let errors =
-        |c: &Option<Result<Policy, Vec<Diagnostic>>>| c.as_ref().map_or(0, |r| r.as_ref().err().map_or(0, Vec::len));
-    let rejected = errors(&now) > errors(&was);
-    #[cfg(debug_assertions)]
-    assert_eq!(full.diagnostics.len() > engine.diagnostics.len(), rejected, "verification rejects as a rebuild does");
-    if rejected {
-        return None;
-    }
-    let mut policies = engine.policies.clone();
-    let at = policies.partition_point(|p| p.object < index);
-    if matches!(was, Some(Ok(_))) && policies.get(at).is_some_and(|p| p.object == index) {
-        policies.remove(at);
-    }
-    if let Some(Ok(policy)) = now {
-        policies.insert(at, policy);
-    }
-
-    // Endpoints are sorted by id, objects in input order among equal ids.
-    let (was, now) = (original.and_then(|l| object_endpoint(index, l)), object_endpoint(index, &changed));
-    let endpoints: Arc<[Endpoint]> = if was.is_none() && now.is_none() {
-        engine.endpoints.clone()
-    } else {
-        let mut list = engine.endpoints.to_vec();
-        list.retain(|e| e.object != Some(index));
-        if let Some(endpoint) = now {
-            let at = list.partition_point(|e| (e.id.as_str(), e.object) < (endpoint.id.as_str(), endpoint.object));
-            list.insert(at, endpoint);
-        }
-        list.into()
-    };
-
-    // Namespaces change with a Namespace object, or with an object in a namespace not seen yet.
-    let known = |namespace: Option<&str>| namespace.is_none_or(|n| engine.namespaces.iter().any(|e| e.name == n));
-    let namespaces = if changed.kind() == Kind::Namespace || !known(changed.namespace()) {
-        let objects = (0..inventory.objects.len().max(index + 1))
-            .filter_map(|i| if i == index { Some(&changed) } else { inventory.objects.get(i) });
-        crate::load::collect_namespaces(objects)
-            .into_iter()
-            .map(|n| NamespaceEntry { name: n.name, labels: n.labels })
-            .collect()
-    } else {
-        engine.namespaces.clone()
-    };
-    let after = Engine::build_shared(options.clone(), endpoints, policies, Vec::new(), namespaces);
-    #[cfg(debug_assertions)]
-    {
-        assert_eq!(full.policies, after.policies, "verification compiles the policies of the patched input");
-        assert_eq!(*full.endpoints, *after.endpoints, "verification sees the endpoints of the patched input");
-        assert_eq!(full.namespaces, after.namespaces, "verification sees the namespaces of the patched input");
-    }
-    Some(Verified { engine: after, document: value })
 }
 
 /// The changed fragment: the parent of the first operation's target, under
@@ -1087,15 +1129,37 @@ pub fn fix_with_engine(
 
     let mut fixes = Vec::new();
     for candidate in candidates {
-        let Some(Verified { engine: after, document: value }) = verify(inventory, engine, options, &candidate) else {
+        let Some(change) = change(inventory, engine, &candidate) else {
             continue;
         };
-        let reached = verdict(&after, &context.from.reference, &context.to.reference, query.port, query.protocol);
-        if reached != query.want {
+        // Most candidates miss: screen each on the pair alone before building
+        // the whole patched cluster.
+        let pair = change.engine(engine, options, Some([&context.from, &context.to]));
+        let screened = verdict(&pair, &context.from.reference, &context.to.reference, query.port, query.protocol);
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            screened,
+            verdict(&change.full, &context.from.reference, &context.to.reference, query.port, query.protocol),
+            "the pair's screen decides as the whole patched cluster does"
+        );
+        if screened != query.want {
             continue;
         }
+        let after = change.engine(engine, options, None);
+        #[cfg(debug_assertions)]
+        {
+            let full = &change.full;
+            assert_eq!(full.policies, after.policies, "verification compiles the policies of the patched input");
+            assert_eq!(*full.endpoints, *after.endpoints, "verification sees the endpoints of the patched input");
+            assert_eq!(full.namespaces, after.namespaces, "verification sees the namespaces of the patched input");
+        }
+        // The fix is what the whole patched cluster decides, screen or not.
+        if verdict(&after, &context.from.reference, &context.to.reference, query.port, query.protocol) != query.want {
+            continue;
+        }
+        let value = change.document;
         let mut side_effects = port_changes(engine, &after, query.port, query.protocol);
-        side_effects.retain(|c| !(*c.source == *context.from.id && *c.destination == *context.to.id));
+        side_effects.remove_pair(&context.from.id, &context.to.id);
         let (object, file, line) = match &candidate.target {
             Target::Existing(index) => {
                 let Some(loaded) = inventory.objects.get(*index) else { continue };

@@ -326,8 +326,8 @@ fn fix_option(index: usize, fix: &Fix) -> FixOption {
     };
     let mut side_effects: Vec<String> = fix
         .side_effects
-        .iter()
-        .take(SIDE_EFFECTS_SHOWN)
+        .first(SIDE_EFFECTS_SHOWN)
+        .into_iter()
         .map(|e| {
             let verb = if e.after { "allows" } else { "denies" };
             format!("also {verb} {} → {} on {}/{}", e.source, e.destination, e.port, e.protocol)
