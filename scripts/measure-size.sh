@@ -32,9 +32,11 @@ set -euo pipefail
 # 30 000-pod zone failure six times faster natively and five times in wasm
 # (1149 → 1156 KB); to 1162 KB for the generation's verification walking only
 # the class pairs that egress rules name, which made generation for 1 000 pods
-# sixteen times faster (1 187 808 → 1 188 812 bytes).
+# sixteen times faster (1 187 808 → 1 188 812 bytes); to 1163 KB for lines
+# counted as YAML counts them (a lone CR is a line break) in the loader's
+# document splitter, a fuzzer-found location bug (1 189 821 → 1 189 945).
 aim_brotli_kb=560
-ceiling_brotli_kb=1162
+ceiling_brotli_kb=1163
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"

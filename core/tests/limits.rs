@@ -158,3 +158,34 @@ fn requests_summing_past_i64_on_a_node_saturate() {
     let playback = analysis.resilience.expect("one node: the cluster is played back");
     assert!(playback.is_ok(), "{:?}", playback.err().and_then(|e| e.diagnostic.map(|d| d.message)));
 }
+
+/// Found by the `hpa` fuzz target: ten lone carriage returns at the start of
+/// a document put an HPASimulation's warning on line 44 of a file of 34 LF
+/// lines. The YAML parser counts a lone CR as a line break (YAML 1.2 §5.4),
+/// the document splitter counted LFs only, so a location was counted two ways.
+/// Both now count as YAML does, and a lone CR in one document moves the lines
+/// of the next one too.
+#[test]
+fn lone_carriage_returns_count_as_lines_everywhere() {
+    let text = "apiVersion: v1\nkind: Pod\r\r\rmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}]}\n\
+                ---\n\r\rapiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec: {containers: [{name: c, image: nginx}]}\nbogus: 2\n";
+    let loading = load(&[Input::new("cr.yaml", text)]);
+    let bogus = loading.diagnostics.iter().find(|d| d.code == "unknown-field").expect("the unknown field is reported");
+    // Lines as YAML counts them: `kind: Pod` 2, three CRs, `metadata` 5, `spec` 6,
+    // `---` 7, two CRs, `apiVersion` 10, `kind` 11, `metadata` 12, `spec` 13, `bogus` 14.
+    assert_eq!((bogus.location.doc, bogus.location.span.line, bogus.location.span.column), (2, 14, 1), "{bogus:?}");
+    let q = loading.inventory.objects.iter().find(|o| o.name() == "q").expect("q loads");
+    assert_eq!(q.origin.location.span.line, 10);
+
+    // The fuzzer's input, reduced: the simulation's unknown pod is located on its own line.
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: worker}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: worker}}\n  template:\n    metadata: {labels: {app: worker}}\n    spec: {containers: [{name: w, image: w:1, resources: {requests: {cpu: \"1\"}}}]}\n\
+                ---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: worker}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}\n  maxReplicas: 4\n  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]\n\
+                ---\n\r\r\r\r\r\r\r\r\r\rapiVersion: kubeplay.dev/v1alpha1\nkind: HPASimulation\nmetadata: {name: one-step}\nspec:\n  pods:\n  - {name: worker-9, usage: {cpu: \"2\"}}\n";
+    let loading = load(&[Input::new("hpa.yaml", text)]);
+    let run = kubeplay_core::scaling::hpa::simulation::simulate(&loading.inventory);
+    let unknown =
+        run.diagnostics.iter().find(|d| d.code == "hpasim-unknown-pod").expect("worker-9 is no pod of the Deployment");
+    let yaml_lines = text.matches('\n').count() + 10 + 1;
+    assert_eq!((unknown.location.span.line, unknown.location.span.column), (34, 6), "{unknown:?}");
+    assert!(unknown.location.span.line <= yaml_lines);
+}

@@ -9,9 +9,12 @@ pub struct Text<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Lines a location may name in `bytes`: every line, plus the one after a final newline.
+/// Lines a location may name in `bytes`: every line, plus the one after a final
+/// newline. Lines as YAML counts them: LF, CRLF or a lone CR ends one.
 fn line_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| **b == b'\n').count() + 1
+    let lone_returns = bytes.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count()
+        + usize::from(bytes.last() == Some(&b'\r'));
+    bytes.iter().filter(|b| **b == b'\n').count() + lone_returns + 1
 }
 
 /// A location points into one of the inputs: a known file, a line of it (1-based),

@@ -49,10 +49,10 @@ pub fn split_documents(bytes: &[u8]) -> Vec<RawDocument<'_>> {
                 bad_separator = Some(String::from_utf8_lossy(rest).into_owned());
             }
             start = line_end;
-            first_line = line_number + 1;
+            first_line = line_number + line_breaks(line);
         }
         line_start = line_end;
-        line_number += 1;
+        line_number += line_breaks(line);
     }
     documents.push(RawDocument { bytes: &bytes[start..], first_line, bad_separator });
     documents
@@ -62,12 +62,32 @@ fn memchr_newline(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'\n')
 }
 
+/// Whether a line break ends at `bytes[i]`. Lines are counted as YAML counts
+/// them (YAML 1.2 §5.4: LF, CRLF or a lone CR), as the parser's own positions
+/// inside a document are, so a location is one line whichever part computed
+/// it; documents are still separated by `---` lines ended by LF, as kubectl
+/// reads them.
+fn breaks_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(b'\n') => true,
+        Some(b'\r') => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// How many lines a line that `split_documents` cut (up to and including its
+/// LF) advances the count by: one, plus a lone CR inside it for each.
+fn line_breaks(line: &[u8]) -> usize {
+    let lone_returns = (0..line.len()).filter(|&i| line.get(i) == Some(&b'\r') && breaks_at(line, i)).count();
+    1 + lone_returns
+}
+
 /// 1-based line and column (in characters) of a byte offset in `bytes`.
 pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let offset = offset.min(bytes.len());
+    let line = (0..offset).filter(|&i| breaks_at(bytes, i)).count() + 1;
+    let line_start = (0..offset).rev().find(|&i| breaks_at(bytes, i)).map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(bytes.get(line_start..offset).unwrap_or_default()).chars().count() + 1;
     (line, column)
 }
 
@@ -111,5 +131,18 @@ mod tests {
     #[test]
     fn line_column_counts_characters() {
         assert_eq!(line_column("ab\ncé d".as_bytes(), 7), (2, 4));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break_as_in_yaml() {
+        // CRLF is one break; a lone CR is one; LF is one.
+        assert_eq!(line_column(b"a\r\nb\rc\nd", 7), (4, 1));
+        assert_eq!(line_column(b"a\r\nb\rcd", 7), (3, 3));
+        // The offset may fall between the CR and the LF of one break.
+        assert_eq!(line_column(b"a\r\nb", 2), (1, 3));
+        assert_eq!(
+            docs("a: 1\r\r\n---\r\n\r\rb: 2\n---\nc: 3\n").iter().map(|d| d.1).collect::<Vec<_>>(),
+            vec![1, 4, 8]
+        );
     }
 }
