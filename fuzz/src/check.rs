@@ -12,8 +12,8 @@ pub struct Text<'a> {
 /// Lines a location may name in `bytes`: every line, plus the one after a final
 /// newline. Lines as YAML counts them: LF, CRLF or a lone CR ends one.
 fn line_count(bytes: &[u8]) -> usize {
-    let lone_returns = bytes.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count()
-        + usize::from(bytes.last() == Some(&b'\r'));
+    let lone_returns =
+        bytes.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count() + usize::from(bytes.last() == Some(&b'\r'));
     bytes.iter().filter(|b| **b == b'\n').count() + lone_returns + 1
 }
 
