@@ -34,9 +34,12 @@ set -euo pipefail
 # the class pairs that egress rules name, which made generation for 1 000 pods
 # sixteen times faster (1 187 808 → 1 188 812 bytes); to 1163 KB for lines
 # counted as YAML counts them (a lone CR is a line break) in the loader's
-# document splitter, a fuzzer-found location bug (1 189 821 → 1 189 945).
+# document splitter, a fuzzer-found location bug (1 189 821 → 1 189 945); to
+# 1165 KB for the fix search's side effects walked one side at a time and
+# reused where the other direction is blind, which made fixes at 10 000 pods
+# four times faster (1 189 945 → 1 191 660).
 aim_brotli_kb=560
-ceiling_brotli_kb=1163
+ceiling_brotli_kb=1165
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"

@@ -11,6 +11,7 @@
 //! endpoint's before and after classes), expanding to pods only where the
 //! class pair's sets differ.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use super::Protocol;
 use super::classes::FastMap;
 use super::connections::{ConnectionIndex, Connections};
 use super::endpoint::Endpoint;
-use super::engine::Engine;
+use super::engine::{Engine, SideRef};
 use super::ip::IpRange;
 use super::policy::{Direction, PeerKind, Policy, Rule};
 use super::selector::Selector;
@@ -174,12 +175,14 @@ fn namespace_labels<'e>(engine: &'e Engine, name: &str) -> Option<&'e BTreeMap<S
 
 /// Everything of an endpoint that a rule can observe.
 fn same_endpoint(a: &Endpoint, b: &Endpoint) -> bool {
-    a.namespace == b.namespace
-        && a.labels == b.labels
-        && a.ports == b.ports
-        && a.ips == b.ips
-        && a.host_network == b.host_network
-        && a.node == b.node
+    // Engines built from one list of endpoints share it.
+    std::ptr::eq(a, b)
+        || a.namespace == b.namespace
+            && a.labels == b.labels
+            && a.ports == b.ports
+            && a.ips == b.ips
+            && a.host_network == b.host_network
+            && a.node == b.node
 }
 
 /// Whether two lists of deciding rules ([`Engine::deciding_rules`]) are the
@@ -425,35 +428,41 @@ impl Alignment {
     }
 
     /// Every ordered pair of distinct common endpoints that may have changed,
-    /// class pair by class pair: `between(source, destination)` (joint class
-    /// keys) gives the pair's value on each side, and where they differ
-    /// `emit(block, before, after)` is called with the block of pairs that
-    /// share them (see [`ChangedBlock`]). The dirty rows of one joint class
-    /// share every comparison, as do its dirty columns; a pair whose source and
-    /// destination are both dirty is in a block of rows only.
-    fn for_each_changed_block<T: PartialEq>(
+    /// side by side: for each joint class with dirty rows (then with dirty
+    /// columns), `between(source, destination)` (joint class keys) gives the
+    /// value on each side against every joint class, and `emit(side,
+    /// changed)` gets those where they differ as (other joint class, before,
+    /// after). The dirty rows of one joint class share every comparison, as do
+    /// its dirty columns; a pair whose source and destination are both dirty
+    /// is in a block of rows only (see [`ChangedBlock`]).
+    /// `known(side)` is asked first: true when the caller already knows that
+    /// side's changes, and `emit` gets `None` instead of a walk.
+    fn for_each_changed_side<T: PartialEq>(
         &self,
+        mut known: impl FnMut(OwnSide<'_>) -> bool,
         mut between: impl FnMut((u32, u32), (u32, u32)) -> (T, T),
-        mut emit: impl FnMut(ChangedBlock<'_>, &T, &T),
+        mut emit: impl FnMut(OwnSide<'_>, Option<&[(usize, T, T)]>),
     ) {
-        for (own, (&own_key, own_members)) in self.joint_keys.iter().zip(self.joint_members.iter()).enumerate() {
+        let mut changed = Vec::new();
+        for (&own_key, own_members) in self.joint_keys.iter().zip(self.joint_members.iter()) {
             let (own_rows, own_columns) = self.dirty(own_members);
-            if own_rows.is_empty() && own_columns.is_empty() {
-                continue;
-            }
-            for (other, (&key, members)) in self.joint_keys.iter().zip(self.joint_members.iter()).enumerate() {
-                if !own_rows.is_empty() {
-                    let (x, y) = between(own_key, key);
+            for (rows, own_list) in [(true, &own_rows), (false, &own_columns)] {
+                if own_list.is_empty() {
+                    continue;
+                }
+                let side = OwnSide { key: own_key, rows, own_list };
+                if known(side) {
+                    emit(side, None);
+                    continue;
+                }
+                changed.clear();
+                for (other, &key) in self.joint_keys.iter().enumerate() {
+                    let (x, y) = if rows { between(own_key, key) } else { between(key, own_key) };
                     if x != y {
-                        emit(ChangedBlock { own, other, rows: true, own_list: &own_rows, members }, &x, &y);
+                        changed.push((other, x, y));
                     }
                 }
-                if !own_columns.is_empty() {
-                    let (x, y) = between(key, own_key);
-                    if x != y {
-                        emit(ChangedBlock { own, other, rows: false, own_list: &own_columns, members }, &x, &y);
-                    }
-                }
+                emit(side, Some(&changed));
             }
         }
     }
@@ -472,15 +481,23 @@ impl Alignment {
     }
 }
 
+/// One joint class's dirty rows (`rows`: as sources) or dirty columns (as
+/// destinations), as [`Alignment::for_each_changed_side`] walks them.
+#[derive(Clone, Copy)]
+struct OwnSide<'a> {
+    /// (before class, after class).
+    key: (u32, u32),
+    rows: bool,
+    own_list: &'a [u32],
+}
+
 /// Pairs of common endpoints that change alike. With `rows`: from each of
-/// `own_list` (the dirty rows of joint class `own`) to each member of joint
-/// class `other`. Otherwise: from each member of `other` that is not a dirty
-/// row to each of `own_list` (the dirty columns of `own`). Never an endpoint
-/// with itself.
+/// `own_list` (the dirty rows of a joint class) to each of `members`.
+/// Otherwise: from each of `members` that is not a dirty row to each of
+/// `own_list` (the dirty columns of a joint class). Never an endpoint with
+/// itself.
 #[derive(Clone, Copy)]
 struct ChangedBlock<'a> {
-    own: usize,
-    other: usize,
     rows: bool,
     own_list: &'a [u32],
     members: &'a [u32],
@@ -507,14 +524,19 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         changes.push(Change { kind, source, destination, before: old_set, after: new_set, endpoint });
     };
 
-    alignment.for_each_changed_block(
+    alignment.for_each_changed_side(
+        |_| false,
         |(bs, as_), (bd, ad)| (old.between_classes_once(bs, bd), new.between_classes_once(as_, ad)),
-        |block, x, y| {
-            alignment.block_pairs(block, |s, d| {
-                if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
-                    push(source, destination, x.clone(), y.clone(), None);
-                }
-            })
+        |side, changed| {
+            for (other, x, y) in changed.unwrap_or_default() {
+                let members = joint_members.get(*other).map_or(&[][..], Vec::as_slice);
+                let block = ChangedBlock { rows: side.rows, own_list: side.own_list, members };
+                alignment.block_pairs(block, |s, d| {
+                    if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
+                        push(source, destination, x.clone(), y.clone(), None);
+                    }
+                })
+            }
         },
     );
     // Common endpoints and the external ranges.
@@ -776,35 +798,65 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
     let mut changes =
         PortChanges { port, protocol, ids, groups: Vec::new(), blocks: Vec::new(), excluded: Vec::new(), len: 0 };
 
-    // Groups of common endpoints as ranks, each made once: (joint class, what).
-    const OWN_ROWS: u8 = 0;
-    const OWN_COLUMNS: u8 = 1;
-    const MEMBERS: u8 = 2;
-    const NOT_ROWS: u8 = 3;
-    let mut made: Vec<u32> = vec![u32::MAX; joint_members.len() * 4];
-    let mut group = |changes: &mut PortChanges, (joint, what): (usize, u8), list: &[u32]| -> u32 {
-        let Some(slot) = made.get_mut(joint * 4 + usize::from(what)) else { return 0 };
-        if *slot == u32::MAX {
-            let mut ranks: Vec<u32> = list
-                .iter()
-                .filter(|m| what != NOT_ROWS || !alignment.is_row(**m))
-                .map(|m| alignment.common_rank(*m))
-                .collect();
+    // When every class's side in a direction allows every class or none on
+    // both sides, a joint class's changes as a source (rows: ingress blind)
+    // or as a destination (columns: egress blind) follow from its own sides
+    // in the other direction alone: a side seen before reuses its blocks.
+    let blind = |direction| before.peer_blind(&old_view, direction) && after.peer_blind(&new_view, direction);
+    let blind = [blind(Direction::Egress), blind(Direction::Ingress)];
+    let side_key = |side: OwnSide<'_>| {
+        let direction = if side.rows { Direction::Egress } else { Direction::Ingress };
+        let refs =
+            (before.side_ref(&old_view, direction, side.key.0), after.side_ref(&new_view, direction, side.key.1));
+        blind.get(usize::from(side.rows)).copied().unwrap_or(false).then_some((side.rows, refs))
+    };
+    // (rows, the sides in the other direction before and after) → (group, verdict before).
+    type SideKey = (bool, (SideRef, SideRef));
+    let seen: RefCell<FastMap<SideKey, Vec<(u32, bool)>>> = RefCell::default();
+    alignment.for_each_changed_side(
+        |side| side_key(side).is_some_and(|key| seen.borrow().contains_key(&key)),
+        |(bs, as_), (bd, ad)| (before.class_allowed(&old_view, bs, bd), after.class_allowed(&new_view, as_, ad)),
+        |side, changed| {
+            let key = side_key(side);
+            let blocks = match changed {
+                None => key.and_then(|key| seen.borrow().get(&key).cloned()).unwrap_or_default(),
+                Some(changed) => {
+                    // Per verdict, the members of the joint classes that
+                    // changed (against columns, those that are not dirty
+                    // rows: their pairs are in blocks of rows) as ranks.
+                    let mut blocks = Vec::new();
+                    for x in [false, true] {
+                        let mut ranks: Vec<u32> = changed
+                            .iter()
+                            .filter(|c| c.1 == x)
+                            .flat_map(|c| joint_members.get(c.0).map_or(&[][..], Vec::as_slice))
+                            .filter(|m| side.rows || !alignment.is_row(**m))
+                            .map(|m| alignment.common_rank(*m))
+                            .collect();
+                        if !ranks.is_empty() {
+                            crate::sort::sort(&mut ranks);
+                            changes.groups.push(ranks);
+                            blocks.push((changes.groups.len() as u32 - 1, x));
+                        }
+                    }
+                    if let Some(key) = key {
+                        seen.borrow_mut().insert(key, blocks.clone());
+                    }
+                    blocks
+                }
+            };
+            if blocks.is_empty() {
+                return;
+            }
+            // The joint class's dirty rows or columns as ranks.
+            let mut ranks: Vec<u32> = side.own_list.iter().map(|m| alignment.common_rank(*m)).collect();
             crate::sort::sort(&mut ranks);
             changes.groups.push(ranks);
-            *slot = changes.groups.len() as u32 - 1;
-        }
-        *slot
-    };
-    alignment.for_each_changed_block(
-        |(bs, as_), (bd, ad)| (before.class_allowed(&old_view, bs, bd), after.class_allowed(&new_view, as_, ad)),
-        |block, &x, _| {
-            let own = (block.own, if block.rows { OWN_ROWS } else { OWN_COLUMNS });
-            let own = group(&mut changes, own, block.own_list);
-            let other = (block.other, if block.rows { MEMBERS } else { NOT_ROWS });
-            let other = group(&mut changes, other, joint_members.get(block.other).map_or(&[], Vec::as_slice));
-            let (sources, destinations) = if block.rows { (own, other) } else { (other, own) };
-            changes.push(sources, destinations, x);
+            let own = changes.groups.len() as u32 - 1;
+            for (other, x) in blocks {
+                let (sources, destinations) = if side.rows { (own, other) } else { (other, own) };
+                changes.push(sources, destinations, x);
+            }
         },
     );
 

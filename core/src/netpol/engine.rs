@@ -65,7 +65,7 @@ impl Side {
 }
 
 /// Where one class's allowed peers in one direction are kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SideRef {
     /// The class is not isolated in that direction.
     Open,
@@ -500,6 +500,22 @@ impl Engine {
         }
     }
 
+    /// Where a class's side in one direction is kept in this view.
+    pub fn side_ref(&self, view: &PortView, direction: Direction, class: u32) -> SideRef {
+        let refs = if direction_slot(direction) == 0 { &view.ingress } else { &view.egress };
+        refs.get(class as usize).copied().unwrap_or(SideRef::Open)
+    }
+
+    /// Whether every class's side in `direction` allows every class or none
+    /// (and no node traffic exists): then whether a class reaches a peer in
+    /// the other direction depends on the peer's side there, not on which
+    /// class the peer is.
+    pub fn peer_blind(&self, view: &PortView, direction: Direction) -> bool {
+        !self.has_host_network
+            && (0..self.class_count() as u32)
+                .all(|c| self.side(view, direction, c).is_none_or(|side| side.all_classes || side.classes.is_empty()))
+    }
+
     /// Node traffic (netpol.md §24 and §35): a hostNetwork pod and a pod on its node.
     pub fn is_node_traffic(&self, a: &Endpoint, b: &Endpoint) -> bool {
         self.has_host_network && (a.host_network || b.host_network) && a.node.is_some() && a.node == b.node
@@ -507,7 +523,9 @@ impl Engine {
 
     /// Whether class `s` may open a connection to class `d` in this view.
     pub fn class_allowed(&self, view: &PortView, s: u32, d: u32) -> bool {
-        if let (Some(a), Some(b)) = (self.representative(s), self.representative(d))
+        // Only hostNetwork pods make node traffic: skip the endpoint lookups without them.
+        if self.has_host_network
+            && let (Some(a), Some(b)) = (self.representative(s), self.representative(d))
             && self.is_node_traffic(a, b)
         {
             return true;
