@@ -36,7 +36,9 @@ fn bench(c: &mut Criterion) {
             )
         });
         let engine = cluster.engine();
-        group.bench_function("allow sets for 8080/TCP (Engine::view)", |b| b.iter(|| engine.view(8080, Protocol::TCP)));
+        group.bench_function("allow sets for 8080/TCP (Engine::view)", |b| {
+            b.iter(|| engine.build_view(8080, Protocol::TCP))
+        });
         group.finish();
     }
 }

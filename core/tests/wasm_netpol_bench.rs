@@ -42,7 +42,7 @@ fn netpol_engine_in_wasm() {
                 namespaces,
             );
             let built_at = now_ms();
-            let view = built.view(8080, Protocol::TCP);
+            let view = built.build_view(8080, Protocol::TCP);
             let viewed_at = now_ms();
             if first.is_none() {
                 first = Some((built_at - start, viewed_at - built_at));

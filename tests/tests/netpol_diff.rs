@@ -76,7 +76,7 @@ fn check(before_yaml: &str, after_yaml: &str, label: &str, seed: u64) -> Checked
         ports.extend([(protocol, lo), (protocol, hi)]);
     }
     let views: Vec<(Protocol, u16, PortView, PortView)> =
-        ports.iter().map(|&(p, n)| (p, n, before.view(n, p), after.view(n, p))).collect();
+        ports.iter().map(|&(p, n)| (p, n, before.build_view(n, p), after.build_view(n, p))).collect();
 
     let listed: BTreeMap<(&str, &str), _> =
         result.changes.iter().map(|c| ((c.source.as_str(), c.destination.as_str()), c)).collect();

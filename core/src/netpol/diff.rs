@@ -11,8 +11,7 @@
 //! endpoint's before and after classes), expanding to pods only where the
 //! class pair's sets differ.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -22,7 +21,7 @@ use super::Protocol;
 use super::classes::FastMap;
 use super::connections::{ConnectionIndex, Connections};
 use super::endpoint::Endpoint;
-use super::engine::{Engine, SideRef};
+use super::engine::{Engine, Ragged, SideRef};
 use super::ip::IpRange;
 use super::policy::{Direction, PeerKind, Policy, Rule};
 use super::selector::Selector;
@@ -204,13 +203,19 @@ struct Dirty {
 
 type Contents<'a> = Vec<(&'a Selector, &'a Option<Vec<Rule>>, &'a Option<Vec<Rule>>)>;
 
-/// Policies by namespace and name: their contents and indexes.
-fn policies_by_id(engine: &Engine) -> BTreeMap<(&str, &str), (Contents<'_>, Vec<usize>)> {
+/// Policies by namespace and name, of those with an id in `ids`: their contents and indexes.
+fn policies_by_id<'e>(
+    engine: &'e Engine,
+    ids: &BTreeSet<(&str, &str)>,
+) -> BTreeMap<(&'e str, &'e str), (Contents<'e>, Vec<usize>)> {
     let mut map: BTreeMap<(&str, &str), (Contents<'_>, Vec<usize>)> = BTreeMap::new();
     for (index, policy) in engine.policies.iter().enumerate() {
-        let entry = map.entry((policy.namespace.as_str(), policy.name.as_str())).or_default();
-        entry.0.push(policy_content(policy));
-        entry.1.push(index);
+        let id = (policy.namespace.as_str(), policy.name.as_str());
+        if ids.contains(&id) {
+            let entry = map.entry(id).or_default();
+            entry.0.push(policy_content(policy));
+            entry.1.push(index);
+        }
     }
     map
 }
@@ -218,7 +223,27 @@ fn policies_by_id(engine: &Engine) -> BTreeMap<(&str, &str), (Contents<'_>, Vec<
 /// Marks the endpoints selected by each policy whose content differs between
 /// the two sides (or that exists on one side only).
 fn mark_policy_changes(before: &Engine, after: &Engine, dirty: [&mut Dirty; 2]) {
-    let (old, new) = (policies_by_id(before), policies_by_id(after));
+    // Policies are compared by id. The lists usually differ in a few places
+    // (a fix's verification: one), so only the ids of the policies between
+    // the longest common prefix and suffix can differ; each such id is then
+    // compared with all its policies on both sides.
+    let alike = |(a, b): (&Arc<Policy>, &Arc<Policy>)| {
+        Arc::ptr_eq(a, b) || a.namespace == b.namespace && a.name == b.name && policy_content(a) == policy_content(b)
+    };
+    let (old_list, new_list) = (&before.policies, &after.policies);
+    let prefix = old_list.iter().zip(new_list.iter()).take_while(|pair| alike(*pair)).count();
+    let (old_rest, new_rest) = (old_list.get(prefix..).unwrap_or_default(), new_list.get(prefix..).unwrap_or_default());
+    let suffix = old_rest.iter().rev().zip(new_rest.iter().rev()).take_while(|pair| alike(*pair)).count();
+    let (old_middle, new_middle) = (
+        old_rest.get(..old_rest.len() - suffix).unwrap_or_default(),
+        new_rest.get(..new_rest.len() - suffix).unwrap_or_default(),
+    );
+    let ids: BTreeSet<(&str, &str)> =
+        old_middle.iter().chain(new_middle).map(|p| (p.namespace.as_str(), p.name.as_str())).collect();
+    if ids.is_empty() {
+        return;
+    }
+    let (old, new) = (policies_by_id(before, &ids), policies_by_id(after, &ids));
     let [dirty_before, dirty_after] = dirty;
     let mark = |engine: &Engine, dirty: &mut Dirty, indexes: &[usize]| {
         for &index in indexes {
@@ -272,7 +297,7 @@ struct Alignment {
     columns: Vec<bool>,
     /// Joint classes: (before class, after class) and their members (indexes into `common`).
     joint_keys: Vec<(u32, u32)>,
-    joint_members: Vec<Vec<u32>>,
+    joint_members: Ragged<u32>,
     /// Per endpoint of each side, the place of its id among the ids of both
     /// sides together (ascending byte order): pairs order by these numbers
     /// as they would by their ids.
@@ -289,36 +314,46 @@ impl Alignment {
         let mut only_after: Vec<usize> = Vec::new();
         let mut before_rank = vec![0u32; before.endpoints.len()];
         let mut after_rank = vec![0u32; after.endpoints.len()];
-        let (mut i, mut j, mut rank) = (0, 0, 0u32);
-        loop {
-            let (on_before, on_after) = match (before.endpoints.get(i), after.endpoints.get(j)) {
-                (Some(b), Some(a)) => match b.id.cmp(&a.id) {
-                    std::cmp::Ordering::Equal => (true, true),
-                    std::cmp::Ordering::Less => (true, false),
-                    std::cmp::Ordering::Greater => (false, true),
-                },
-                (Some(_), None) => (true, false),
-                (None, Some(_)) => (false, true),
-                (None, None) => break,
-            };
-            match (on_before, on_after) {
-                (true, true) => common.push(Common { before: i, after: j }),
-                (true, false) => only_before.push(i),
-                _ => only_after.push(j),
-            }
-            if on_before {
-                if let Some(slot) = before_rank.get_mut(i) {
-                    *slot = rank;
+        let mut rank = 0u32;
+        if Arc::ptr_eq(&before.endpoints, &after.endpoints) {
+            // One list (a fix's verification): every endpoint is its own match.
+            let count = before.endpoints.len();
+            common = (0..count).map(|k| Common { before: k, after: k }).collect();
+            before_rank = (0..count as u32).collect();
+            after_rank.clone_from(&before_rank);
+            rank = count as u32;
+        } else {
+            let (mut i, mut j) = (0, 0);
+            loop {
+                let (on_before, on_after) = match (before.endpoints.get(i), after.endpoints.get(j)) {
+                    (Some(b), Some(a)) => match b.id.cmp(&a.id) {
+                        std::cmp::Ordering::Equal => (true, true),
+                        std::cmp::Ordering::Less => (true, false),
+                        std::cmp::Ordering::Greater => (false, true),
+                    },
+                    (Some(_), None) => (true, false),
+                    (None, Some(_)) => (false, true),
+                    (None, None) => break,
+                };
+                match (on_before, on_after) {
+                    (true, true) => common.push(Common { before: i, after: j }),
+                    (true, false) => only_before.push(i),
+                    _ => only_after.push(j),
                 }
-                i += 1;
-            }
-            if on_after {
-                if let Some(slot) = after_rank.get_mut(j) {
-                    *slot = rank;
+                if on_before {
+                    if let Some(slot) = before_rank.get_mut(i) {
+                        *slot = rank;
+                    }
+                    i += 1;
                 }
-                j += 1;
+                if on_after {
+                    if let Some(slot) = after_rank.get_mut(j) {
+                        *slot = rank;
+                    }
+                    j += 1;
+                }
+                rank += 1;
             }
-            rank += 1;
         }
 
         let fresh = |engine: &Engine| Dirty {
@@ -328,6 +363,8 @@ impl Alignment {
         let (mut dirty_before, mut dirty_after) = (fresh(before), fresh(after));
         mark_policy_changes(before, after, [&mut dirty_before, &mut dirty_after]);
         let mut namespace_changed: FastMap<&str, bool> = FastMap::default();
+        // Endpoints are sorted by id, so namespaces come in runs.
+        let mut last_namespace: Option<(&str, bool)> = None;
         let mut same_rules: FastMap<(u32, u32), u32> = FastMap::default();
         let mut rows = vec![false; common.len()];
         let mut columns = vec![false; common.len()];
@@ -335,9 +372,16 @@ impl Alignment {
             let (Some(b), Some(a)) = (before.endpoints.get(pair.before), after.endpoints.get(pair.after)) else {
                 continue;
             };
-            let namespace = *namespace_changed
-                .entry(b.namespace.as_str())
-                .or_insert_with(|| namespace_labels(before, &b.namespace) != namespace_labels(after, &b.namespace));
+            let namespace = match last_namespace {
+                Some((name, changed)) if name == b.namespace => changed,
+                _ => {
+                    let changed = *namespace_changed.entry(b.namespace.as_str()).or_insert_with(|| {
+                        namespace_labels(before, &b.namespace) != namespace_labels(after, &b.namespace)
+                    });
+                    last_namespace = Some((b.namespace.as_str(), changed));
+                    changed
+                }
+            };
             let changed = namespace || !same_endpoint(b, a);
             let flag = |d: &Dirty, index: usize, rows: bool| {
                 let list = if rows { &d.rows } else { &d.columns };
@@ -350,8 +394,8 @@ impl Alignment {
             // rules decide it there on both sides (a policy that adds nothing,
             // such as a second default deny, removed or added).
             let classes = (
-                before.class_of.get(pair.before).copied().unwrap_or(0),
-                after.class_of.get(pair.after).copied().unwrap_or(0),
+                before.class_of().get(pair.before).copied().unwrap_or(0),
+                after.class_of().get(pair.after).copied().unwrap_or(0),
             );
             // Per class pair: bit 0 egress decided alike, bit 1 ingress.
             let alike = if changed || !(row || column) {
@@ -377,22 +421,28 @@ impl Alignment {
 
         let mut joint_index: FastMap<(u32, u32), u32> = FastMap::default();
         let mut joint_keys: Vec<(u32, u32)> = Vec::new();
-        let mut joint_members: Vec<Vec<u32>> = Vec::new();
-        for (c, pair) in common.iter().enumerate() {
-            let key = (
-                before.class_of.get(pair.before).copied().unwrap_or(0),
-                after.class_of.get(pair.after).copied().unwrap_or(0),
-            );
-            let next = joint_keys.len() as u32;
-            let id = *joint_index.entry(key).or_insert(next);
-            if id == next {
-                joint_keys.push(key);
-                joint_members.push(Vec::new());
-            }
-            if let Some(list) = joint_members.get_mut(id as usize) {
-                list.push(c as u32);
-            }
-        }
+        let joint_of: Vec<u32> = if std::ptr::eq(before.class_of(), after.class_of()) {
+            // One classification (a fix's verification): the joint classes are its classes.
+            joint_keys = (0..before.class_count() as u32).map(|c| (c, c)).collect();
+            before.class_of().to_vec()
+        } else {
+            common
+                .iter()
+                .map(|pair| {
+                    let key = (
+                        before.class_of().get(pair.before).copied().unwrap_or(0),
+                        after.class_of().get(pair.after).copied().unwrap_or(0),
+                    );
+                    let next = joint_keys.len() as u32;
+                    let id = *joint_index.entry(key).or_insert(next);
+                    if id == next {
+                        joint_keys.push(key);
+                    }
+                    id
+                })
+                .collect()
+        };
+        let joint_members = Ragged::grouped(&joint_of, joint_keys.len());
         Alignment {
             common,
             only_before,
@@ -429,40 +479,38 @@ impl Alignment {
 
     /// Every ordered pair of distinct common endpoints that may have changed,
     /// side by side: for each joint class with dirty rows (then with dirty
-    /// columns), `between(source, destination)` (joint class keys) gives the
-    /// value on each side against every joint class, and `emit(side,
-    /// changed)` gets those where they differ as (other joint class, before,
-    /// after). The dirty rows of one joint class share every comparison, as do
-    /// its dirty columns; a pair whose source and destination are both dirty
-    /// is in a block of rows only (see [`ChangedBlock`]).
-    /// `known(side)` is asked first: true when the caller already knows that
-    /// side's changes, and `emit` gets `None` instead of a walk.
-    fn for_each_changed_side<T: PartialEq>(
+    /// columns), `emit(side, walk)` is called. `walk(changed)` fills
+    /// `changed` with the joint classes whose value against the side's own
+    /// class differs, as (other joint class, before, after); the values
+    /// come from `toward(side)`, which gives them for another joint class's
+    /// key (the other end: a destination for rows, a source for columns).
+    /// `emit` may skip the walk when it knows the answer already. The dirty
+    /// rows of one joint class share every comparison, as do its dirty
+    /// columns; a pair whose source and destination are both dirty is in a
+    /// block of rows only (see [`ChangedBlock`]).
+    fn for_each_changed_side<T: PartialEq, W: FnMut((u32, u32)) -> (T, T)>(
         &self,
-        mut known: impl FnMut(OwnSide<'_>) -> bool,
-        mut between: impl FnMut((u32, u32), (u32, u32)) -> (T, T),
-        mut emit: impl FnMut(OwnSide<'_>, Option<&[(usize, T, T)]>),
+        mut toward: impl FnMut(OwnSide<'_>) -> W,
+        mut emit: impl FnMut(OwnSide<'_>, &mut dyn FnMut(&mut Vec<(usize, T, T)>)),
     ) {
-        let mut changed = Vec::new();
-        for (&own_key, own_members) in self.joint_keys.iter().zip(self.joint_members.iter()) {
+        for (&own_key, own_members) in self.joint_keys.iter().zip(self.joint_members.rows()) {
             let (own_rows, own_columns) = self.dirty(own_members);
             for (rows, own_list) in [(true, &own_rows), (false, &own_columns)] {
                 if own_list.is_empty() {
                     continue;
                 }
                 let side = OwnSide { key: own_key, rows, own_list };
-                if known(side) {
-                    emit(side, None);
-                    continue;
-                }
-                changed.clear();
-                for (other, &key) in self.joint_keys.iter().enumerate() {
-                    let (x, y) = if rows { between(own_key, key) } else { between(key, own_key) };
-                    if x != y {
-                        changed.push((other, x, y));
+                let mut walk = |changed: &mut Vec<(usize, T, T)>| {
+                    changed.clear();
+                    let mut value = toward(side);
+                    for (other, &key) in self.joint_keys.iter().enumerate() {
+                        let (x, y) = value(key);
+                        if x != y {
+                            changed.push((other, x, y));
+                        }
                     }
-                }
-                emit(side, Some(&changed));
+                };
+                emit(side, &mut walk);
             }
         }
     }
@@ -524,12 +572,22 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         changes.push(Change { kind, source, destination, before: old_set, after: new_set, endpoint });
     };
 
+    let mut changed = Vec::new();
     alignment.for_each_changed_side(
-        |_| false,
-        |(bs, as_), (bd, ad)| (old.between_classes_once(bs, bd), new.between_classes_once(as_, ad)),
-        |side, changed| {
-            for (other, x, y) in changed.unwrap_or_default() {
-                let members = joint_members.get(*other).map_or(&[][..], Vec::as_slice);
+        |side| {
+            let (own, old, new) = (side.key, &old, &new);
+            move |(b, a): (u32, u32)| {
+                if side.rows {
+                    (old.between_classes_once(own.0, b), new.between_classes_once(own.1, a))
+                } else {
+                    (old.between_classes_once(b, own.0), new.between_classes_once(a, own.1))
+                }
+            }
+        },
+        |side, walk| {
+            walk(&mut changed);
+            for (other, x, y) in &changed {
+                let members = joint_members.row(*other);
                 let block = ChangedBlock { rows: side.rows, own_list: side.own_list, members };
                 alignment.block_pairs(block, |s, d| {
                     if let (Some(source), Some(destination)) = (id_of(s), id_of(d)) {
@@ -540,7 +598,7 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
         },
     );
     // Common endpoints and the external ranges.
-    for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.iter()) {
+    for (&(bc, ac), own_members) in joint_keys.iter().zip(joint_members.rows()) {
         let (own_rows, own_columns) = alignment.dirty(own_members);
         for external in &externals {
             if !own_rows.is_empty() {
@@ -577,7 +635,7 @@ pub fn diff(before: &Engine, after: &Engine) -> Diff {
             }
         }
         for &x in only {
-            let (Some(&cx), Some(endpoint)) = (engine.class_of.get(x), engine.endpoints.get(x)) else {
+            let (Some(&cx), Some(endpoint)) = (engine.class_of().get(x), engine.endpoints.get(x)) else {
                 continue;
             };
             let sides = |set: Connections| match mark {
@@ -660,7 +718,7 @@ pub struct PortChanges {
     port: u16,
     protocol: Protocol,
     /// Endpoint ids by rank: both engines' ids in ascending byte order.
-    ids: Vec<Arc<str>>,
+    ids: Arc<[Arc<str>]>,
     /// Lists of ranks, ascending, that blocks name.
     groups: Vec<Vec<u32>>,
     blocks: Vec<PairBlock>,
@@ -786,15 +844,20 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
     let alignment = Alignment::of(before, after);
     let Alignment { only_before, only_after, before_rank, after_rank, joint_members, .. } = &alignment;
     let (old_view, new_view) = (before.view(port, protocol), after.view(port, protocol));
-    let mut names: Vec<&str> = vec![""; alignment.ranks];
-    for (engine, ranks) in [(before, before_rank), (after, after_rank)] {
-        for (endpoint, &rank) in engine.endpoints.iter().zip(ranks) {
-            if let Some(slot) = names.get_mut(rank as usize) {
-                *slot = endpoint.id.as_str();
+    // One list of endpoints on both sides (a fix's verification): its ids, kept by the engine.
+    let ids = if Arc::ptr_eq(&before.endpoints, &after.endpoints) {
+        before.endpoint_ids()
+    } else {
+        let mut names: Vec<&str> = vec![""; alignment.ranks];
+        for (engine, ranks) in [(before, before_rank), (after, after_rank)] {
+            for (endpoint, &rank) in engine.endpoints.iter().zip(ranks) {
+                if let Some(slot) = names.get_mut(rank as usize) {
+                    *slot = endpoint.id.as_str();
+                }
             }
         }
-    }
-    let ids = names.into_iter().map(Arc::from).collect();
+        names.into_iter().map(Arc::from).collect()
+    };
     let mut changes =
         PortChanges { port, protocol, ids, groups: Vec::new(), blocks: Vec::new(), excluded: Vec::new(), len: 0 };
 
@@ -812,15 +875,21 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
     };
     // (rows, the sides in the other direction before and after) → (group, verdict before).
     type SideKey = (bool, (SideRef, SideRef));
-    let seen: RefCell<FastMap<SideKey, Vec<(u32, bool)>>> = RefCell::default();
+    let mut seen: FastMap<SideKey, Vec<(u32, bool)>> = FastMap::default();
+    let mut changed = Vec::new();
     alignment.for_each_changed_side(
-        |side| side_key(side).is_some_and(|key| seen.borrow().contains_key(&key)),
-        |(bs, as_), (bd, ad)| (before.class_allowed(&old_view, bs, bd), after.class_allowed(&new_view, as_, ad)),
-        |side, changed| {
+        |side| {
+            // Each own class's side is looked up once per walk.
+            let (old_reach, new_reach) =
+                (before.reach(&old_view, side.key.0, side.rows), after.reach(&new_view, side.key.1, side.rows));
+            move |(b, a): (u32, u32)| (old_reach(b), new_reach(a))
+        },
+        |side, walk| {
             let key = side_key(side);
-            let blocks = match changed {
-                None => key.and_then(|key| seen.borrow().get(&key).cloned()).unwrap_or_default(),
-                Some(changed) => {
+            let blocks = match key.and_then(|key| seen.get(&key)) {
+                Some(blocks) => blocks.clone(),
+                None => {
+                    walk(&mut changed);
                     // Per verdict, the members of the joint classes that
                     // changed (against columns, those that are not dirty
                     // rows: their pairs are in blocks of rows) as ranks.
@@ -829,7 +898,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                         let mut ranks: Vec<u32> = changed
                             .iter()
                             .filter(|c| c.1 == x)
-                            .flat_map(|c| joint_members.get(c.0).map_or(&[][..], Vec::as_slice))
+                            .flat_map(|c| joint_members.row(c.0))
                             .filter(|m| side.rows || !alignment.is_row(**m))
                             .map(|m| alignment.common_rank(*m))
                             .collect();
@@ -840,7 +909,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
                         }
                     }
                     if let Some(key) = key {
-                        seen.borrow_mut().insert(key, blocks.clone());
+                        seen.insert(key, blocks.clone());
                     }
                     blocks
                 }
@@ -874,7 +943,7 @@ pub fn port_changes(before: &Engine, after: &Engine, port: u16, protocol: Protoc
         // Per class, its members' ranks: all of them, and those on both sides.
         let mut class_groups: Vec<u32> = vec![u32::MAX; engine.class_count() * 2];
         for &x in only {
-            let Some(&cx) = engine.class_of.get(x) else {
+            let Some(&cx) = engine.class_of().get(x) else {
                 continue;
             };
             changes.groups.push(vec![rank(x as u32)]);

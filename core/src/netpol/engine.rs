@@ -6,7 +6,7 @@
 //! classes on demand: no pod × pod matrix is ever built.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::classes::{ClassSet, FastMap};
 use super::endpoint::{Endpoint, endpoints};
@@ -117,15 +117,14 @@ pub struct Engine {
     /// In-cluster endpoints, sorted by id; shared, so that an engine built for
     /// a changed policy (a fix's verification) does not copy them.
     pub endpoints: Arc<[Endpoint]>,
-    pub policies: Vec<Policy>,
+    /// Shared, so that an engine built for one changed policy copies none.
+    pub policies: Vec<Arc<Policy>>,
     /// Problems that made policies invalid.
     pub diagnostics: Vec<Diagnostic>,
     pub namespaces: Vec<NamespaceEntry>,
-    pub classes: Vec<Class>,
-    /// Endpoint index → class id.
-    pub class_of: Vec<u32>,
-    /// Class id → its endpoints' indexes, ascending (see [`Engine::members`]).
-    members: Ragged<u32>,
+    /// The endpoints' classes and the indexes over them; shared with the
+    /// engine this one was built beside when it reads the same labels.
+    classification: Arc<Classification>,
     /// Policy index → classes it selects.
     pub selected: Vec<ClassSet>,
     /// Policy index → [ingress, egress] → rule index → peers the rule matches.
@@ -133,10 +132,122 @@ pub struct Engine {
     /// Class id → isolated for ingress / egress (read through [`Engine::class_isolation`]).
     ingress_isolated: Vec<bool>,
     egress_isolated: Vec<bool>,
-    /// (name, protocol, number) → classes whose pods have that named port.
-    named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>>,
     /// Whether any hostNetwork endpoint exists (then node names matter).
     has_host_network: bool,
+    /// The endpoints' ids, made once when asked for (see [`Engine::endpoint_ids`]).
+    endpoint_ids: OnceLock<Arc<[Arc<str>]>>,
+    /// The view last built: a fix's verification asks for the same port of
+    /// the same engines several times.
+    last_view: Mutex<Option<Arc<PortView>>>,
+}
+
+/// Endpoints grouped into classes, and the indexes selector evaluation reads,
+/// for one list of endpoints, the namespaces' names and what policies read
+/// of pods (the vocabulary): everything of an engine that does not depend on
+/// which policies there are beyond that.
+struct Classification {
+    /// What it was built for: namespaces by index, the vocabulary's label
+    /// keys and port names by id, its ipBlocks by id, and whether ipBlocks
+    /// match pod IPs.
+    namespace_names: Vec<String>,
+    keys: Vec<String>,
+    port_names: Vec<String>,
+    blocks: Vec<RangeSet>,
+    ips_matter: bool,
+    classes: Vec<Class>,
+    /// Endpoint index → class id.
+    class_of: Vec<u32>,
+    /// Class id → its endpoints' indexes, ascending (see [`Engine::members`]).
+    members: Ragged<u32>,
+    /// Class id → its labels (only keys some selector reads) as (key id, pair id).
+    class_labels: Ragged<(u32, u32)>,
+    /// Key id → value → pair id, for every (key, value) some pod carries.
+    pairs: Vec<FastMap<Box<str>, u32>>,
+    /// Class id → whether its pods are hostNetwork ones.
+    host_network: Vec<bool>,
+    postings: Postings,
+    /// Namespace index → its non-hostNetwork classes.
+    namespace_classes: Vec<Vec<u32>>,
+    /// ipBlock id → the classes whose pods it holds.
+    block_sets: Vec<ClassSet>,
+    /// (name, protocol, number) → classes whose pods have that named port.
+    named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>>,
+}
+
+impl Classification {
+    fn build(
+        endpoints: &[Endpoint],
+        namespaces: &[NamespaceEntry],
+        vocabulary: &Vocabulary<'_>,
+        ips_matter: bool,
+        has_host_network: bool,
+    ) -> Classification {
+        let namespace_index: FastMap<&str, usize> =
+            namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
+        let Classified { classes, class_of, class_labels, members, block_classes, pairs, pair_count } =
+            classify(endpoints, vocabulary, &namespace_index, ips_matter, has_host_network);
+        let universe = classes.len();
+
+        // Indexes for selector evaluation, over interned (key, value) pairs.
+        let host_network: Vec<bool> =
+            classes.iter().map(|c| endpoints.get(c.representative).is_some_and(|e| e.host_network)).collect();
+        let postings = Postings::build(&class_labels, &host_network, pair_count);
+        let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
+        let mut named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>> = FastMap::default();
+        for (id, class) in classes.iter().enumerate() {
+            let Some(rep) = endpoints.get(class.representative) else {
+                continue;
+            };
+            let id = id as u32;
+            // Named ports resolve on any destination, hostNetwork pods included.
+            for port in &rep.ports {
+                if vocabulary.port_names.contains_key(port.name.as_str()) {
+                    let by_port = match named_index.get_mut(port.name.as_str()) {
+                        Some(by_port) => by_port,
+                        None => named_index.entry(port.name.clone()).or_default(),
+                    };
+                    by_port.entry((port.protocol, port.number)).or_default().push(id);
+                }
+            }
+            if rep.host_network {
+                // netpol.md §35: selectors never match hostNetwork pods.
+                continue;
+            }
+            if let Some(list) = namespace_classes.get_mut(class.namespace) {
+                list.push(id);
+            }
+        }
+        // Each distinct ipBlock's classes, as a set built once.
+        let block_sets: Vec<ClassSet> =
+            block_classes.into_iter().map(|ids| ClassSet::from_sorted(ids, universe)).collect();
+        Classification {
+            namespace_names: namespaces.iter().map(|n| n.name.clone()).collect(),
+            keys: vocabulary.keys_by_id().into_iter().map(str::to_owned).collect(),
+            port_names: vocabulary.port_names_by_id().into_iter().map(str::to_owned).collect(),
+            blocks: vocabulary.blocks.iter().map(|b| (*b).clone()).collect(),
+            ips_matter,
+            classes,
+            class_of,
+            members,
+            class_labels,
+            pairs,
+            host_network,
+            postings,
+            namespace_classes,
+            block_sets,
+            named_index,
+        }
+    }
+
+    /// Whether this classification holds for the same endpoints under these
+    /// namespaces and vocabulary: the same names and the same ids.
+    fn fits(&self, namespaces: &[NamespaceEntry], vocabulary: &Vocabulary<'_>, ips_matter: bool) -> bool {
+        self.ips_matter == ips_matter
+            && self.namespace_names.iter().map(String::as_str).eq(namespaces.iter().map(|n| n.name.as_str()))
+            && self.keys.iter().map(String::as_str).eq(vocabulary.keys_by_id())
+            && self.port_names.iter().map(String::as_str).eq(vocabulary.port_names_by_id())
+            && self.blocks.iter().eq(vocabulary.blocks.iter().copied())
+    }
 }
 
 fn direction_slot(direction: Direction) -> usize {
@@ -165,69 +276,52 @@ impl Engine {
         diagnostics: Vec<Diagnostic>,
         namespaces: Vec<NamespaceEntry>,
     ) -> Engine {
-        Engine::build_shared(options, endpoints.into(), policies, diagnostics, namespaces)
+        let policies = policies.into_iter().map(Arc::new).collect();
+        Engine::build_shared(options, endpoints.into(), policies, diagnostics, namespaces, None)
     }
 
     /// [`Engine::build`] over endpoints another engine may share (one copy of
     /// the code: a generic parameter here would compile the build twice).
+    /// With `beside`, an engine over the same endpoints (a fix's
+    /// verification), its classification is reused when the namespaces and
+    /// what the policies read of pods are the same, and then so is its
+    /// evaluation of every policy the two share: only a changed policy is
+    /// evaluated again.
     pub(crate) fn build_shared(
         options: NetpolOptions,
         endpoints: Arc<[Endpoint]>,
-        policies: Vec<Policy>,
+        policies: Vec<Arc<Policy>>,
         diagnostics: Vec<Diagnostic>,
         namespaces: Vec<NamespaceEntry>,
+        beside: Option<&Engine>,
     ) -> Engine {
         let has_host_network = endpoints.iter().any(|e| e.host_network);
         let namespace_index: FastMap<&str, usize> =
             namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
         let vocabulary = Vocabulary::of(&policies);
         let ips_matter = !vocabulary.blocks.is_empty() && options.ip_block_matches_pod_ips;
-        let Classified { classes, class_of, class_labels, members, block_classes, pairs } =
-            classify(&endpoints, &vocabulary, &namespace_index, ips_matter, has_host_network);
+        let classification = match beside {
+            Some(engine)
+                if Arc::ptr_eq(&engine.endpoints, &endpoints)
+                    && engine.classification.fits(&namespaces, &vocabulary, ips_matter) =>
+            {
+                engine.classification.clone()
+            }
+            _ => Arc::new(Classification::build(&endpoints, &namespaces, &vocabulary, ips_matter, has_host_network)),
+        };
+        let Classification {
+            classes, class_labels, pairs, host_network, postings, namespace_classes, block_sets, ..
+        } = &*classification;
         let universe = classes.len();
-
-        // Indexes for selector evaluation, over interned (key, value) pairs.
-        let host_network: Vec<bool> =
-            classes.iter().map(|c| endpoints.get(c.representative).is_some_and(|e| e.host_network)).collect();
-        let postings = Postings::build(&class_labels, &host_network, pairs.len());
-        let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); namespaces.len()];
-        let mut named_index: FastMap<String, FastMap<(Protocol, u16), Vec<u32>>> = FastMap::default();
-        for (id, class) in classes.iter().enumerate() {
-            let Some(rep) = endpoints.get(class.representative) else {
-                continue;
-            };
-            let id = id as u32;
-            // Named ports resolve on any destination, hostNetwork pods included.
-            for port in &rep.ports {
-                if vocabulary.port_names.contains_key(port.name.as_str()) {
-                    let by_port = match named_index.get_mut(port.name.as_str()) {
-                        Some(by_port) => by_port,
-                        None => named_index.entry(port.name.clone()).or_default(),
-                    };
-                    by_port.entry((port.protocol, port.number)).or_default().push(id);
-                }
-            }
-            if rep.host_network {
-                // netpol.md §35: selectors never match hostNetwork pods.
-                continue;
-            }
-            if let Some(list) = namespace_classes.get_mut(class.namespace) {
-                list.push(id);
-            }
-        }
-
-        // Each distinct ipBlock's classes, as a set built once.
-        let block_sets: Vec<ClassSet> =
-            block_classes.into_iter().map(|ids| ClassSet::from_sorted(ids, universe)).collect();
         let mut evaluator = SelectorEvaluator {
             vocabulary: &vocabulary,
-            pairs: &pairs,
-            classes: &classes,
-            class_labels: &class_labels,
-            host_network: &host_network,
+            pairs,
+            classes,
+            class_labels,
+            host_network,
             namespaces: &namespaces,
-            postings: &postings,
-            namespace_classes: &namespace_classes,
+            postings,
+            namespace_classes,
             scopes: Vec::new(),
             scope_memo: FastMap::default(),
             pod_memo: FastMap::default(),
@@ -239,10 +333,34 @@ impl Engine {
         let mut rule_peers = Vec::with_capacity(policies.len());
         let mut ingress_isolated = vec![false; universe];
         let mut egress_isolated = vec![false; universe];
+        // An engine beside this one over the same classes and namespaces (a
+        // fix's verification) has evaluated every policy but the changed one:
+        // those keep their results. The lists differ in one place at most, so
+        // the same policy is at the cursor or just after it.
+        let earlier = beside.filter(|b| Arc::ptr_eq(&b.classification, &classification) && b.namespaces == namespaces);
+        let mut cursor = 0;
         for policy in &policies {
+            let found = earlier.and_then(|b| {
+                let at = (cursor..cursor + 2).find(|j| b.policies.get(*j).is_some_and(|p| Arc::ptr_eq(p, policy)))?;
+                cursor = at + 1;
+                Some((b.selected.get(at)?.clone(), b.rule_peers.get(at)?.clone()))
+            });
             let own = namespace_index.get(policy.namespace.as_str()).copied();
-            let set_id = evaluator.pods(&policy.selector, Scope::Own(own));
-            let set = evaluator.sets.get(set_id).cloned().unwrap_or_default();
+            let (set, per_direction) = match found {
+                Some(results) => results,
+                None => {
+                    let set_id = evaluator.pods(&policy.selector, Scope::Own(own));
+                    let set = evaluator.sets.get(set_id).cloned().unwrap_or_default();
+                    let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
+                    for direction in [Direction::Ingress, Direction::Egress] {
+                        for rule in policy.rules(direction).into_iter().flatten() {
+                            let side = evaluator.rule_side(rule, own, block_sets);
+                            per_direction[direction_slot(direction)].push(side);
+                        }
+                    }
+                    (set, per_direction)
+                }
+            };
             for (governed, flags) in
                 [(policy.ingress.is_some(), &mut ingress_isolated), (policy.egress.is_some(), &mut egress_isolated)]
             {
@@ -255,18 +373,10 @@ impl Engine {
                 }
             }
             selected.push(set);
-            let mut per_direction: [Vec<Side>; 2] = [Vec::new(), Vec::new()];
-            for direction in [Direction::Ingress, Direction::Egress] {
-                for rule in policy.rules(direction).into_iter().flatten() {
-                    let side = evaluator.rule_side(rule, own, &block_sets);
-                    per_direction[direction_slot(direction)].push(side);
-                }
-            }
             rule_peers.push(per_direction);
         }
         drop(evaluator);
         drop(vocabulary);
-        drop(pairs);
         drop(namespace_index);
         Engine {
             options,
@@ -274,29 +384,43 @@ impl Engine {
             policies,
             diagnostics,
             namespaces,
-            classes,
-            class_of,
-            members,
+            classification,
             selected,
             rule_peers,
             ingress_isolated,
             egress_isolated,
-            named_index,
             has_host_network,
+            endpoint_ids: OnceLock::new(),
+            last_view: Mutex::new(None),
         }
     }
 
+    /// The endpoints' ids by index, shared: the side effects of every fix
+    /// verified against this engine name endpoints through one copy.
+    pub fn endpoint_ids(&self) -> Arc<[Arc<str>]> {
+        self.endpoint_ids.get_or_init(|| self.endpoints.iter().map(|e| Arc::from(e.id.as_str())).collect()).clone()
+    }
+
     pub fn class_count(&self) -> usize {
-        self.classes.len()
+        self.classification.classes.len()
+    }
+
+    pub fn classes(&self) -> &[Class] {
+        &self.classification.classes
+    }
+
+    /// Endpoint index → class id.
+    pub fn class_of(&self) -> &[u32] {
+        &self.classification.class_of
     }
 
     /// Indexes (into [`Engine::endpoints`]) of the class's endpoints, ascending.
     pub fn members(&self, class: u32) -> &[u32] {
-        self.members.row(class as usize)
+        self.classification.members.row(class as usize)
     }
 
     pub fn representative(&self, class: u32) -> Option<&Endpoint> {
-        self.classes.get(class as usize).and_then(|c| self.endpoints.get(c.representative))
+        self.classes().get(class as usize).and_then(|c| self.endpoints.get(c.representative))
     }
 
     pub fn endpoint_index(&self, id: &str) -> Option<usize> {
@@ -344,12 +468,12 @@ impl Engine {
 
     /// [`Engine::class_isolation`] of an endpoint (an index into [`Engine::endpoints`]).
     pub fn isolation(&self, endpoint: usize) -> Isolation {
-        self.class_of.get(endpoint).map_or(Isolation::default(), |class| self.class_isolation(*class))
+        self.class_of().get(endpoint).map_or(Isolation::default(), |class| self.class_isolation(*class))
     }
 
     /// Per namespace with valid policies, its default denies ([`Policy::is_default_deny`]).
     pub fn default_deny_by_namespace(&self) -> BTreeMap<&str, DefaultDeny> {
-        default_deny_by_namespace(&self.policies)
+        default_deny_by_namespace(self.policies.iter().map(|p| &**p))
     }
 
     /// Classes whose pods resolve one of `names` to `port`, memoized per view
@@ -371,18 +495,35 @@ impl Engine {
     fn named_classes(&self, names: &[(&str, Protocol)], port: u16) -> ClassSet {
         let mut ids = Vec::new();
         for (name, protocol) in names {
-            if let Some(list) = self.named_index.get(*name).and_then(|by_port| by_port.get(&(*protocol, port))) {
+            if let Some(list) =
+                self.classification.named_index.get(*name).and_then(|by_port| by_port.get(&(*protocol, port)))
+            {
                 ids.extend_from_slice(list);
             }
         }
-        ClassSet::from_unsorted(ids, self.classes.len())
+        ClassSet::from_unsorted(ids, self.class_count())
     }
 
     /// Each isolated class's allowed peers for one destination port and protocol.
     /// A class that one rule applies to shares that rule's peers; only classes
-    /// that several rules apply to get a union of their own.
-    pub fn view(&self, port: u16, protocol: Protocol) -> PortView {
-        let universe = self.classes.len();
+    /// that several rules apply to get a union of their own. The last view
+    /// asked for is kept and handed out again for the same port.
+    pub fn view(&self, port: u16, protocol: Protocol) -> Arc<PortView> {
+        let mut last = self.last_view.lock().ok();
+        if let Some(view) = last.as_ref().and_then(|l| l.as_ref()).filter(|v| v.port == port && v.protocol == protocol)
+        {
+            return view.clone();
+        }
+        let view = Arc::new(self.build_view(port, protocol));
+        if let Some(slot) = last.as_mut() {
+            **slot = Some(view.clone());
+        }
+        view
+    }
+
+    /// [`Engine::view`] built afresh, without the memo.
+    pub fn build_view(&self, port: u16, protocol: Protocol) -> PortView {
+        let universe = self.class_count();
         let fresh = |isolated: &Vec<bool>| -> Vec<Building> {
             isolated.iter().map(|i| if *i { Building::Deny } else { Building::Open }).collect()
         };
@@ -450,7 +591,7 @@ impl Engine {
         let Some(current) = built.get_mut(class as usize) else {
             return;
         };
-        let universe = self.classes.len();
+        let universe = self.class_count();
         let rule_side = |p: u32, r: u32| self.rule_peers.get(p as usize).and_then(|d| d[slot].get(r as usize));
         match *current {
             Building::Open => {}
@@ -534,9 +675,29 @@ impl Engine {
             && self.side(view, Direction::Ingress, d).is_none_or(|side| side.allows_class(s))
     }
 
+    /// [`Engine::class_allowed`] between class `own` and each other class
+    /// asked: `own` is the source when `own_is_source`, else the destination.
+    /// `own`'s side is looked up once, for walks over every other class.
+    pub fn reach<'a>(&'a self, view: &'a PortView, own: u32, own_is_source: bool) -> impl Fn(u32) -> bool + 'a {
+        let (direction, other_direction) = if own_is_source {
+            (Direction::Egress, Direction::Ingress)
+        } else {
+            (Direction::Ingress, Direction::Egress)
+        };
+        let own_side = self.side(view, direction, own);
+        move |other| {
+            if self.has_host_network {
+                let (s, d) = if own_is_source { (own, other) } else { (other, own) };
+                return self.class_allowed(view, s, d);
+            }
+            own_side.is_none_or(|side| side.allows_class(other))
+                && self.side(view, other_direction, other).is_none_or(|side| side.allows_class(own))
+        }
+    }
+
     /// Endpoint (by index) to an external range.
     pub fn to_external_allowed(&self, view: &PortView, s: usize, range: &IpRange) -> bool {
-        let Some(&class) = self.class_of.get(s) else {
+        let Some(&class) = self.class_of().get(s) else {
             return false;
         };
         self.side(view, Direction::Egress, class).is_none_or(|side| side.allows_external(range))
@@ -544,7 +705,7 @@ impl Engine {
 
     /// An external range to an endpoint (by index).
     pub fn from_external_allowed(&self, view: &PortView, d: usize, range: &IpRange) -> bool {
-        let Some(&class) = self.class_of.get(d) else {
+        let Some(&class) = self.class_of().get(d) else {
             return false;
         };
         self.side(view, Direction::Ingress, class).is_none_or(|side| side.allows_external(range))
@@ -555,7 +716,7 @@ impl Engine {
         if s == d {
             return true;
         }
-        match (self.class_of.get(s), self.class_of.get(d)) {
+        match (self.class_of().get(s), self.class_of().get(d)) {
             (Some(&a), Some(&b)) => self.class_allowed(view, a, b),
             _ => false,
         }
@@ -615,7 +776,7 @@ struct Vocabulary<'p> {
 
 impl<'p> Vocabulary<'p> {
     #[inline(never)]
-    fn of(policies: &'p [Policy]) -> Vocabulary<'p> {
+    fn of(policies: &'p [Arc<Policy>]) -> Vocabulary<'p> {
         let mut vocabulary = Vocabulary {
             keys: FastMap::default(),
             port_names: FastMap::default(),
@@ -661,6 +822,28 @@ impl<'p> Vocabulary<'p> {
         vocabulary
     }
 
+    /// The label keys, in id order.
+    fn keys_by_id(&self) -> Vec<&'p str> {
+        let mut keys = vec![""; self.keys.len()];
+        for (key, id) in &self.keys {
+            if let Some(slot) = keys.get_mut(*id as usize) {
+                *slot = key;
+            }
+        }
+        keys
+    }
+
+    /// The port names, in id order.
+    fn port_names_by_id(&self) -> Vec<&'p str> {
+        let mut names = vec![""; self.port_names.len()];
+        for (name, id) in &self.port_names {
+            if let Some(slot) = names.get_mut(*id as usize) {
+                *slot = name;
+            }
+        }
+        names
+    }
+
     fn key_id(&self, key: &str) -> Option<u32> {
         if self.keys.len() <= FEW {
             self.few_keys.iter().find(|(k, _)| *k == key).map(|(_, id)| *id)
@@ -682,7 +865,7 @@ impl<'p> Vocabulary<'p> {
 const FEW: usize = 8;
 
 /// Endpoints grouped into classes, with each class's (key id, pair id) labels.
-struct Classified<'e> {
+struct Classified {
     classes: Vec<Class>,
     class_of: Vec<u32>,
     /// Class id → its labels (only keys some selector reads) as (key id, pair id).
@@ -691,8 +874,9 @@ struct Classified<'e> {
     members: Ragged<u32>,
     /// Distinct ipBlock → the classes whose pods it holds, ascending.
     block_classes: Vec<Vec<u32>>,
-    /// (key id, value) → pair id, for every pair some pod carries.
-    pairs: FastMap<(u32, &'e str), u32>,
+    /// Key id → value → pair id, for every pair some pod carries.
+    pairs: Vec<FastMap<Box<str>, u32>>,
+    pair_count: usize,
 }
 
 const NONE: u32 = u32::MAX;
@@ -709,11 +893,11 @@ fn classify<'e>(
     namespace_index: &FastMap<&str, usize>,
     ips_matter: bool,
     has_host_network: bool,
-) -> Classified<'e> {
-    // Workloads run a few replicas each: room for a class and a label value
-    // per four pods saves most rehashing.
+) -> Classified {
+    // Workloads run a few replicas each: room for a class per four pods saves most rehashing.
     let expected = endpoints.len() / 4;
-    let mut pairs: FastMap<(u32, &'e str), u32> = FastMap::with_capacity_and_hasher(expected, Default::default());
+    let mut pairs: Vec<FastMap<Box<str>, u32>> = vec![FastMap::default(); vocabulary.keys.len()];
+    let mut pair_count = 0u32;
     let mut nodes: FastMap<&'e str, u32> = FastMap::default();
     let mut index: FastMap<Box<[u32]>, u32> = FastMap::with_capacity_and_hasher(expected, Default::default());
     let mut classes: Vec<Class> = Vec::new();
@@ -755,8 +939,18 @@ fn classify<'e>(
                 let pair = match last {
                     Some(Some((value, pair))) if *value == v.as_str() => *pair,
                     _ => {
-                        let next = pairs.len() as u32;
-                        let pair = *pairs.entry((key_id, v.as_str())).or_insert(next);
+                        let values = pairs.get_mut(key_id as usize);
+                        let pair = match values {
+                            Some(values) => match values.get(v.as_str()) {
+                                Some(pair) => *pair,
+                                None => {
+                                    values.insert(v.as_str().into(), pair_count);
+                                    pair_count += 1;
+                                    pair_count - 1
+                                }
+                            },
+                            None => NONE,
+                        };
                         if let Some(slot) = last_pairs.get_mut(key_id as usize) {
                             *slot = Some((v.as_str(), pair));
                         }
@@ -803,12 +997,12 @@ fn classify<'e>(
         previous_id = id;
     }
     let members = Ragged::grouped(&class_of, classes.len());
-    Classified { classes, class_of, class_labels, members, block_classes, pairs }
+    Classified { classes, class_of, class_labels, members, block_classes, pairs, pair_count: pair_count as usize }
 }
 
 /// Rows of varying length in one flat array (no allocation per row).
 #[derive(Clone, Debug)]
-struct Ragged<T> {
+pub(crate) struct Ragged<T> {
     starts: Vec<u32>,
     items: Vec<T>,
 }
@@ -825,21 +1019,21 @@ impl<T: Copy> Ragged<T> {
         self.starts.push(self.items.len() as u32);
     }
 
-    fn row(&self, i: usize) -> &[T] {
+    pub(crate) fn row(&self, i: usize) -> &[T] {
         let (Some(&lo), Some(&hi)) = (self.starts.get(i), self.starts.get(i + 1)) else {
             return &[];
         };
         self.items.get(lo as usize..hi as usize).unwrap_or_default()
     }
 
-    fn rows(&self) -> impl Iterator<Item = &[T]> {
+    pub(crate) fn rows(&self) -> impl Iterator<Item = &[T]> {
         (0..self.starts.len().saturating_sub(1)).map(|i| self.row(i))
     }
 }
 
 impl Ragged<u32> {
     /// Row g lists the positions i (ascending) with `group_of[i] == g`.
-    fn grouped(group_of: &[u32], groups: usize) -> Ragged<u32> {
+    pub(crate) fn grouped(group_of: &[u32], groups: usize) -> Ragged<u32> {
         let mut starts = vec![0u32; groups + 1];
         for g in group_of {
             if let Some(start) = starts.get_mut(*g as usize + 1) {
@@ -936,7 +1130,7 @@ const DOES_NOT_EXIST: u32 = 3;
 
 /// A pod selector over interned ids: per requirement `[key, op, n, pair ids…]`
 /// (values no pod carries left out: they can match nothing).
-fn encode(selector: &Selector, vocabulary: &Vocabulary<'_>, pairs: &FastMap<(u32, &str), u32>, out: &mut Vec<u32>) {
+fn encode(selector: &Selector, vocabulary: &Vocabulary<'_>, pairs: &[FastMap<Box<str>, u32>], out: &mut Vec<u32>) {
     for requirement in &selector.requirements {
         let key = vocabulary.keys.get(requirement.key.as_str()).copied().unwrap_or(NONE);
         let (op, values) = match &requirement.op {
@@ -948,7 +1142,8 @@ fn encode(selector: &Selector, vocabulary: &Vocabulary<'_>, pairs: &FastMap<(u32
         out.extend([key, op, 0]);
         let count_at = out.len() - 1;
         let before = out.len();
-        out.extend(values.iter().filter_map(|v| pairs.get(&(key, v.as_str())).copied()));
+        let known = pairs.get(key as usize);
+        out.extend(values.iter().filter_map(|v| known.and_then(|k| k.get(v.as_str())).copied()));
         let count = (out.len() - before) as u32;
         if let Some(slot) = out.get_mut(count_at) {
             *slot = count;
@@ -992,7 +1187,7 @@ fn signature<'a>(e: &'a Endpoint, blocks: &'a [&RangeSet], ips_matter: bool) -> 
 
 struct SelectorEvaluator<'e, 'p> {
     vocabulary: &'e Vocabulary<'p>,
-    pairs: &'e FastMap<(u32, &'e str), u32>,
+    pairs: &'e [FastMap<Box<str>, u32>],
     classes: &'e [Class],
     class_labels: &'e Ragged<(u32, u32)>,
     host_network: &'e [bool],

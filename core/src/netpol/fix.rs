@@ -564,7 +564,7 @@ impl Context<'_> {
             return true;
         };
         let view = self.engine.view(self.port, self.protocol);
-        let Some(&class) = self.engine.class_of.get(index) else { return true };
+        let Some(&class) = self.engine.class_of().get(index) else { return true };
         let Some(side) = self.engine.side(&view, direction, class) else { return true };
         let (_, peer) = self.sides(direction);
         match &peer.range {
@@ -572,7 +572,7 @@ impl Context<'_> {
             None => self
                 .engine
                 .endpoint_index(&peer.id)
-                .and_then(|i| self.engine.class_of.get(i))
+                .and_then(|i| self.engine.class_of().get(i))
                 .is_some_and(|c| side.allows_class(*c)),
         }
     }
@@ -580,7 +580,7 @@ impl Context<'_> {
     /// Policies (index) selecting the subject of `direction` and governing it.
     fn governing(&self, direction: Direction) -> Vec<usize> {
         let (subject, _) = self.sides(direction);
-        let Some(class) = self.engine.endpoint_index(&subject.id).and_then(|i| self.engine.class_of.get(i).copied())
+        let Some(class) = self.engine.endpoint_index(&subject.id).and_then(|i| self.engine.class_of().get(i).copied())
         else {
             return Vec::new();
         };
@@ -823,7 +823,7 @@ fn single_edits(vocabulary: &Vocabulary, labels: &BTreeMap<String, String>) -> V
 }
 
 fn peer_class(engine: &Engine, endpoint: &Endpoint) -> Option<u32> {
-    engine.endpoint_index(&endpoint.id).and_then(|i| engine.class_of.get(i).copied())
+    engine.endpoint_index(&endpoint.id).and_then(|i| engine.class_of().get(i).copied())
 }
 
 /// Port entries for every port of every protocol except `port`/`protocol`.
@@ -982,7 +982,7 @@ impl Change {
         for policy in &engine.policies {
             if !placed && policy.object >= self.index {
                 placed = true;
-                policies.extend(self.policy.iter().filter(|p| relevant(&p.namespace)).cloned());
+                policies.extend(self.policy.iter().filter(|p| relevant(&p.namespace)).cloned().map(Arc::new));
                 if self.replaces_policy && policy.object == self.index {
                     continue;
                 }
@@ -992,7 +992,7 @@ impl Change {
             }
         }
         if !placed {
-            policies.extend(self.policy.iter().filter(|p| relevant(&p.namespace)).cloned());
+            policies.extend(self.policy.iter().filter(|p| relevant(&p.namespace)).cloned().map(Arc::new));
         }
 
         // Endpoints are sorted by id, objects in input order among equal ids.
@@ -1000,12 +1000,25 @@ impl Change {
         let endpoints: Arc<[Endpoint]> = if !self.moves_endpoint && pair.is_none() {
             engine.endpoints.clone()
         } else {
-            let mut list: Vec<Endpoint> = engine
-                .endpoints
-                .iter()
-                .filter(|e| !(self.moves_endpoint && e.object == Some(self.index)) && kept(e))
-                .cloned()
-                .collect();
+            let all: &[Endpoint] = &engine.endpoints;
+            // The pair's endpoints are found by their ids rather than by a scan.
+            let mut ids: Vec<&str> = match pair {
+                Some(p) => p.iter().filter(|e| !e.is_external()).map(|e| e.id.as_str()).collect(),
+                None => Vec::new(),
+            };
+            ids.sort_unstable();
+            ids.dedup();
+            let mut candidates: Vec<&Endpoint> = Vec::new();
+            if pair.is_some() {
+                for id in ids {
+                    let first = all.partition_point(|e| e.id.as_str() < id);
+                    candidates.extend(all.get(first..).unwrap_or_default().iter().take_while(|e| e.id == id));
+                }
+            } else {
+                candidates.extend(all.iter());
+            }
+            let moved = |e: &Endpoint| self.moves_endpoint && e.object == Some(self.index);
+            let mut list: Vec<Endpoint> = candidates.into_iter().filter(|e| !moved(e)).cloned().collect();
             if let Some(endpoint) = self.endpoint.as_ref().filter(|e| kept(e)) {
                 let at = list.partition_point(|e| (e.id.as_str(), e.object) < (endpoint.id.as_str(), endpoint.object));
                 list.insert(at, endpoint.clone());
@@ -1013,7 +1026,14 @@ impl Change {
             list.into()
         };
         let namespaces = self.namespaces.clone().unwrap_or_else(|| engine.namespaces.clone());
-        Engine::build_shared(options.clone(), endpoints, policies, Vec::new(), namespaces)
+        Engine::build_shared(
+            options.clone(),
+            endpoints,
+            policies,
+            Vec::new(),
+            namespaces,
+            pair.is_none().then_some(engine),
+        )
     }
 }
 

@@ -525,7 +525,7 @@ fn verify_wanted(
     }
     for (s, d) in pairs {
         let (Some(source), Some(destination), Some(&a), Some(&b)) =
-            (endpoints.get(s), endpoints.get(d), engine.class_of.get(s), engine.class_of.get(d))
+            (endpoints.get(s), endpoints.get(d), engine.class_of().get(s), engine.class_of().get(d))
         else {
             continue;
         };

@@ -280,7 +280,7 @@ pub fn build(engine: &Engine) -> Result<Graph, TooLarge> {
                 }
                 let allowed = match (from, to) {
                     (Node::Cluster(s), Node::Cluster(d)) => {
-                        match (engine.class_of.get(*s), engine.class_of.get(*d)) {
+                        match (engine.class_of().get(*s), engine.class_of().get(*d)) {
                             // Node traffic is part of the class verdict (node names are in class keys).
                             (Some(&a), Some(&b)) => {
                                 class_allowed.get(a as usize * classes + b as usize).copied().unwrap_or(false)
@@ -327,7 +327,7 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
     }
     let group_index: BTreeMap<&str, usize> = names.keys().enumerate().map(|(i, n)| (*n, i)).collect();
     let class_group: Vec<usize> = engine
-        .classes
+        .classes()
         .iter()
         .map(|c| {
             let namespace = engine.endpoints.get(c.representative).map_or("", |e| e.namespace.as_str());
@@ -374,7 +374,7 @@ pub fn build_by_namespace(engine: &Engine) -> Graph {
         }
         for s in 0..classes {
             let from = class_group.get(s).copied().unwrap_or(0);
-            let representative = engine.classes.get(s).map_or(0, |c| c.representative);
+            let representative = engine.classes().get(s).map_or(0, |c| c.representative);
             for (x, (_, node)) in nodes.iter().enumerate().skip(groups) {
                 let range = match node {
                     Node::External(range) => range,

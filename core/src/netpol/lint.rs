@@ -36,13 +36,13 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     // (label key, value) → classes index for "does this peer match anything".
     let dns_ports = dns_marks(engine);
     let mut namespace_classes: Vec<Vec<u32>> = vec![Vec::new(); engine.namespaces.len()];
-    for (id, class) in engine.classes.iter().enumerate() {
+    for (id, class) in engine.classes().iter().enumerate() {
         if let Some(list) = namespace_classes.get_mut(class.namespace) {
             list.push(id as u32);
         }
     }
     let mut label_index: FastMap<(&str, &str), Vec<u32>> = FastMap::default();
-    for (id, class) in engine.classes.iter().enumerate() {
+    for (id, class) in engine.classes().iter().enumerate() {
         if let Some(rep) = engine.endpoints.get(class.representative) {
             for (k, v) in &rep.labels {
                 label_index.entry((k.as_str(), v.as_str())).or_default().push(id as u32);
@@ -135,7 +135,7 @@ fn peers(
                     })
                     .collect();
                 let matches = |class: u32| {
-                    engine.classes.get(class as usize).is_some_and(|c| {
+                    engine.classes().get(class as usize).is_some_and(|c| {
                         in_scope.get(c.namespace).copied().unwrap_or(false)
                             && engine
                                 .endpoints
@@ -229,7 +229,7 @@ fn named_ports(engine: &Engine, policy: &Policy, selected: &[u32], out: &mut Vec
                 // for ingress, the rule's peers for egress.
                 let destinations: Vec<u32> = match direction {
                     Direction::Ingress => selected.to_vec(),
-                    Direction::Egress => (0..engine.classes.len() as u32)
+                    Direction::Egress => (0..engine.class_count() as u32)
                         .filter(|c| {
                             engine.representative(*c).is_some_and(|rep| match &rule.peers {
                                 None => true,
@@ -328,8 +328,8 @@ fn ignored_rules(policy: &Policy, inventory: &Inventory, out: &mut Vec<Diagnosti
 /// match UDP/53, and TCP/53 (peers aside: a DNS server is often not among the
 /// manifests, so its peer may select nothing here).
 fn dns_marks(engine: &Engine) -> (Vec<bool>, Vec<bool>) {
-    let mut udp = vec![false; engine.classes.len()];
-    let mut tcp = vec![false; engine.classes.len()];
+    let mut udp = vec![false; engine.class_count()];
+    let mut tcp = vec![false; engine.class_count()];
     for (pi, policy) in engine.policies.iter().enumerate() {
         let Some(rules) = &policy.egress else {
             continue;
@@ -409,7 +409,7 @@ fn dns(policy: &Policy, selected: &[u32], marks: &(Vec<bool>, Vec<bool>), out: &
 }
 
 fn shadows(engine: &Engine, pi: usize, policy: &Policy, out: &mut Vec<Diagnostic>) {
-    let universe = engine.classes.len();
+    let universe = engine.class_count();
     let Some(mine) = engine.selected.get(pi) else {
         return;
     };

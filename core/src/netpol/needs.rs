@@ -30,7 +30,7 @@ pub const ENV_ENDPOINT_BLOCKED: &str = "netpol-env-endpoint-blocked";
 struct Context<'a> {
     engine: &'a Engine,
     inventory: &'a Inventory,
-    views: BTreeMap<(u16, Protocol), PortView>,
+    views: BTreeMap<(u16, Protocol), std::sync::Arc<PortView>>,
     isolating: BTreeMap<(u32, bool), Vec<String>>,
 }
 
@@ -49,7 +49,7 @@ impl Context<'_> {
     /// No peer at all (pod or address) may open a connection to `d` on this port.
     fn nobody_reaches(&mut self, d: usize, port: u16, protocol: Protocol) -> bool {
         let engine = self.engine;
-        let Some(&class) = engine.class_of.get(d) else { return false };
+        let Some(&class) = engine.class_of().get(d) else { return false };
         let view = self.view(port, protocol);
         engine.side(view, Direction::Ingress, class).is_some_and(|side| {
             !side.all_classes && side.classes.is_empty() && !side.all_external && side.external.is_empty()
@@ -59,7 +59,7 @@ impl Context<'_> {
     /// Policies that isolate endpoint `e` in `direction`, by id (the same for
     /// its whole class, so kept per class).
     fn isolating(&mut self, e: usize, direction: Direction) -> Vec<String> {
-        let Some(&class) = self.engine.class_of.get(e) else { return Vec::new() };
+        let Some(&class) = self.engine.class_of().get(e) else { return Vec::new() };
         let engine = self.engine;
         self.isolating
             .entry((class, direction == Direction::Egress))
@@ -89,7 +89,7 @@ impl Context<'_> {
             "# other fixes, each verified: kubeplay fix --from {} --to {} --port {port}/{protocol} --want allow",
             source.id, destination.id
         );
-        let (Some(&sc), Some(&dc)) = (engine.class_of.get(s), engine.class_of.get(d)) else { return command };
+        let (Some(&sc), Some(&dc)) = (engine.class_of().get(s), engine.class_of().get(d)) else { return command };
         let view = self.view(port, protocol);
         let egress_blocks = engine.side(view, Direction::Egress, sc).is_some_and(|side| !side.allows_class(dc));
         let ingress_blocks = engine.side(view, Direction::Ingress, dc).is_some_and(|side| !side.allows_class(sc));
@@ -422,7 +422,7 @@ fn env_endpoints(
                 let egress_allows = {
                     let engine = cx.engine;
                     let view = cx.view(target, protocol);
-                    let (sc, dc) = (engine.class_of[s], engine.class_of[first]);
+                    let (sc, dc) = (engine.class_of()[s], engine.class_of()[first]);
                     engine.side(view, Direction::Egress, sc).is_none_or(|side| side.allows_class(dc))
                 };
                 let why = if !egress_allows {

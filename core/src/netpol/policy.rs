@@ -191,7 +191,7 @@ pub struct DefaultDeny {
 
 /// Per namespace with at least one valid policy, its default denies; a namespace
 /// missing from the map has none.
-pub fn default_deny_by_namespace(policies: &[Policy]) -> BTreeMap<&str, DefaultDeny> {
+pub fn default_deny_by_namespace<'p>(policies: impl IntoIterator<Item = &'p Policy>) -> BTreeMap<&'p str, DefaultDeny> {
     let mut out: BTreeMap<&str, DefaultDeny> = BTreeMap::new();
     for policy in policies {
         let entry = out.entry(policy.namespace.as_str()).or_default();
