@@ -178,14 +178,13 @@ impl Classification {
     fn build(
         endpoints: &[Endpoint],
         namespaces: &[NamespaceEntry],
+        namespace_index: &FastMap<&str, usize>,
         vocabulary: &Vocabulary<'_>,
         ips_matter: bool,
         has_host_network: bool,
     ) -> Classification {
-        let namespace_index: FastMap<&str, usize> =
-            namespaces.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
         let Classified { classes, class_of, class_labels, members, block_classes, pairs, pair_count } =
-            classify(endpoints, vocabulary, &namespace_index, ips_matter, has_host_network);
+            classify(endpoints, vocabulary, namespace_index, ips_matter, has_host_network);
         let universe = classes.len();
 
         // Indexes for selector evaluation, over interned (key, value) pairs.
@@ -307,7 +306,14 @@ impl Engine {
             {
                 engine.classification.clone()
             }
-            _ => Arc::new(Classification::build(&endpoints, &namespaces, &vocabulary, ips_matter, has_host_network)),
+            _ => Arc::new(Classification::build(
+                &endpoints,
+                &namespaces,
+                &namespace_index,
+                &vocabulary,
+                ips_matter,
+                has_host_network,
+            )),
         };
         let Classification {
             classes, class_labels, pairs, host_network, postings, namespace_classes, block_sets, ..
@@ -664,15 +670,7 @@ impl Engine {
 
     /// Whether class `s` may open a connection to class `d` in this view.
     pub fn class_allowed(&self, view: &PortView, s: u32, d: u32) -> bool {
-        // Only hostNetwork pods make node traffic: skip the endpoint lookups without them.
-        if self.has_host_network
-            && let (Some(a), Some(b)) = (self.representative(s), self.representative(d))
-            && self.is_node_traffic(a, b)
-        {
-            return true;
-        }
-        self.side(view, Direction::Egress, s).is_none_or(|side| side.allows_class(d))
-            && self.side(view, Direction::Ingress, d).is_none_or(|side| side.allows_class(s))
+        self.reach(view, s, true)(d)
     }
 
     /// [`Engine::class_allowed`] between class `own` and each other class
@@ -686,10 +684,15 @@ impl Engine {
         };
         let own_side = self.side(view, direction, own);
         move |other| {
-            if self.has_host_network {
-                let (s, d) = if own_is_source { (own, other) } else { (other, own) };
-                return self.class_allowed(view, s, d);
+            // Only hostNetwork pods make node traffic: skip the endpoint lookups without them.
+            if self.has_host_network
+                && let (Some(a), Some(b)) = (self.representative(own), self.representative(other))
+                && self.is_node_traffic(a, b)
+            {
+                return true;
             }
+            // The source's egress side must allow the destination, and the
+            // destination's ingress side the source.
             own_side.is_none_or(|side| side.allows_class(other))
                 && self.side(view, other_direction, other).is_none_or(|side| side.allows_class(own))
         }
@@ -824,24 +827,12 @@ impl<'p> Vocabulary<'p> {
 
     /// The label keys, in id order.
     fn keys_by_id(&self) -> Vec<&'p str> {
-        let mut keys = vec![""; self.keys.len()];
-        for (key, id) in &self.keys {
-            if let Some(slot) = keys.get_mut(*id as usize) {
-                *slot = key;
-            }
-        }
-        keys
+        in_id_order(&self.keys)
     }
 
     /// The port names, in id order.
     fn port_names_by_id(&self) -> Vec<&'p str> {
-        let mut names = vec![""; self.port_names.len()];
-        for (name, id) in &self.port_names {
-            if let Some(slot) = names.get_mut(*id as usize) {
-                *slot = name;
-            }
-        }
-        names
+        in_id_order(&self.port_names)
     }
 
     fn key_id(&self, key: &str) -> Option<u32> {
@@ -877,6 +868,17 @@ struct Classified {
     /// Key id → value → pair id, for every pair some pod carries.
     pairs: Vec<FastMap<Box<str>, u32>>,
     pair_count: usize,
+}
+
+/// An interning map's names, in id order.
+fn in_id_order<'p>(ids: &FastMap<&'p str, u32>) -> Vec<&'p str> {
+    let mut names = vec![""; ids.len()];
+    for (name, id) in ids {
+        if let Some(slot) = names.get_mut(*id as usize) {
+            *slot = name;
+        }
+    }
+    names
 }
 
 const NONE: u32 = u32::MAX;
