@@ -402,6 +402,12 @@ pub struct Cluster<'a> {
     pub region_ids: HashMap<String, usize>,
     /// The scheduler's node-only filter answers per pod class.
     pub node_filter_cache: super::scheduler::NodeFilterCache,
+    /// The scheduler's per-node counts, kept between attempts so that an
+    /// attempt does not allocate them (taken and put back; empty meanwhile).
+    pub choice_scratch: std::cell::Cell<Vec<i64>>,
+    /// The refusing nodes of the last scheduling record, which the next
+    /// record shares when it lists the same.
+    pub last_refused: Rc<[(u32, super::report::Reasons)]>,
     /// The pods bound to each node and what the scheduler reads of them.
     pub bound: Bound,
     /// Pods that are neither bound nor gone, in index order (the pending
@@ -532,6 +538,7 @@ impl Bound {
 
     /// How many pods the node of rank `r` (in name order) holds, and the
     /// CPU (milli) and memory they request, exactly.
+    #[inline(always)]
     pub fn load_at_rank(&self, r: usize) -> (usize, i128, i128) {
         let load = &self.per_node[r];
         (load.pods.len(), load.cpu_milli, load.memory)
@@ -763,6 +770,8 @@ impl<'a> Cluster<'a> {
             name_group_start: Vec::new(),
             controllers_by_name: HashMap::new(),
             node_filter_cache: Default::default(),
+            choice_scratch: Default::default(),
+            last_refused: Rc::from([]),
             bound: Bound::default(),
             unbound: Vec::new(),
             timers: Timers::default(),

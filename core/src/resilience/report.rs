@@ -169,8 +169,9 @@ pub struct SchedulingRecord {
 pub struct NodeFilters {
     /// Node names by rank in name order.
     pub names: std::rc::Rc<[String]>,
-    /// (rank, reasons), ranks increasing.
-    pub refused: Vec<(u32, Reasons)>,
+    /// (rank, reasons), ranks increasing; shared by consecutive records
+    /// that list the same (a failed zone's nodes refuse every pod alike).
+    pub refused: std::rc::Rc<[(u32, Reasons)]>,
 }
 
 impl Serialize for NodeFilters {

@@ -205,19 +205,25 @@ fn node_only_filters(pod: &PodSim, node: &NodeSim) -> Reasons {
 /// then cpu and memory, free being allocatable minus requested, exact in i128
 /// (Go's int64 would wrap on a hostile sum; nothing here may). `load` is the
 /// node's (pods, cpu requested, memory requested).
-#[inline]
+// `inline(always)`: the size-optimised wasm build would otherwise make each
+// of these a call per node per pod (they run 40 M times in the bench).
+#[inline(always)]
 fn resources_fit(pod: &PodSim, capacity: &NodeCapacity, load: (usize, i128, i128)) -> Reasons {
     let (pods_on_node, cpu_used, mem_used) = load;
     let too_many = pods_on_node as i64 + 1 > capacity.max_pods;
     let cpu_short = pod.cpu_milli > 0 && i128::from(pod.cpu_milli) > i128::from(capacity.cpu_milli) - cpu_used;
     let memory_short = pod.memory > 0 && i128::from(pod.memory) > i128::from(capacity.memory) - mem_used;
+    // Written out, not as a loop over an array: that loop stays a call per
+    // item in the size-optimised wasm build.
     let mut reasons = Reasons::NONE;
-    for (short, reason) in
-        [(too_many, TOO_MANY_PODS), (cpu_short, INSUFFICIENT_CPU), (memory_short, INSUFFICIENT_MEMORY)]
-    {
-        if short {
-            reasons = reasons.with(reason);
-        }
+    if too_many {
+        reasons = reasons.with(TOO_MANY_PODS);
+    }
+    if cpu_short {
+        reasons = reasons.with(INSUFFICIENT_CPU);
+    }
+    if memory_short {
+        reasons = reasons.with(INSUFFICIENT_MEMORY);
     }
     reasons
 }
@@ -225,13 +231,30 @@ fn resources_fit(pod: &PodSim, capacity: &NodeCapacity, load: (usize, i128, i128
 /// Whether a node with these counts and CPU (used after placement,
 /// allocatable) comes before the one kept: smaller counts, or equal counts
 /// and a strictly smaller CPU fraction (§7.3; the name is the offer order).
-#[inline]
+#[inline(always)]
 fn comes_before(counts: Ordering, cpu: (i128, i128), kept_cpu: (i128, i128)) -> bool {
     match counts {
         Ordering::Less => true,
         Ordering::Greater => false,
-        Ordering::Equal => cpu.0 * kept_cpu.1 < kept_cpu.0 * cpu.1,
+        Ordering::Equal => {
+            // Real sizes fit in 31 bits, where the cross products are exact
+            // in i64: wasm32 has no 128-bit multiply (each is a call), and
+            // this runs once per feasible node per pod.
+            let small = |v: i128| (0..1 << 31).contains(&v);
+            if small(cpu.0) && small(cpu.1) && small(kept_cpu.0) && small(kept_cpu.1) {
+                (cpu.0 as i64) * (kept_cpu.1 as i64) < (kept_cpu.0 as i64) * (cpu.1 as i64)
+            } else {
+                cpu.0 * kept_cpu.1 < kept_cpu.0 * cpu.1
+            }
+        }
     }
+}
+
+/// `a.cmp(&b)`, written out: the array's `Ord` is a slice comparison, a
+/// call per node per pod in the size-optimised wasm build.
+#[inline(always)]
+fn pair_order(a: [i64; 2], b: [i64; 2]) -> Ordering {
+    a[0].cmp(&b[0]).then(a[1].cmp(&b[1]))
 }
 
 /// Per pod class ([`PodSim::class`]), the node-only filters' answer for each
@@ -252,6 +275,9 @@ struct ClassFilters {
     /// was computed (0: never).
     versions: Vec<u64>,
     answers: Vec<Reasons>,
+    /// How many of `answers` refuse: the least a record's refusing nodes
+    /// hold, so its list is allocated once.
+    refusing: usize,
 }
 
 impl NodeFilterCache {
@@ -275,14 +301,17 @@ impl NodeFilterCache {
                     class.answers[r] = node_only_filters(pod, node);
                 }
             }
+            class.refusing = class.answers.iter().filter(|a| !a.is_empty()).count();
             class.seen = Some(nodes_version);
         }
         true
     }
 
-    /// The table of a class that [`NodeFilterCache::refresh`] said has one.
-    fn answers(&self, class: usize) -> &[Reasons] {
-        &self.classes[class].answers
+    /// The table of a class that [`NodeFilterCache::refresh`] said has one,
+    /// with how many of its nodes refuse.
+    fn answers(&self, class: usize) -> (&[Reasons], usize) {
+        let class = &self.classes[class];
+        (&class.answers, class.refusing)
     }
 }
 
@@ -339,14 +368,18 @@ impl Cluster<'_> {
 
     /// Filters every candidate node for `pod` and chooses among the feasible
     /// (§7). `node_only` is the class's table of filters 1–3, when it has one.
-    fn place<'c>(&'c self, pod: &'c PodSim, node_only: Option<&[Reasons]>) -> Placement {
+    fn place<'c>(&'c self, pod: &'c PodSim, node_only: Option<(&[Reasons], usize)>) -> Placement {
         let region = self.pinned_region(pod);
         let hard = spread_constraints(pod, &pod.spec, true);
         let inter_needed = !affinity_terms(&pod.spec, false).is_empty()
             || !affinity_terms(&pod.spec, true).is_empty()
             || !self.bound.holders().is_empty();
         let attempt = Attempt { pod, hard, spread: OnceCell::new(), inter: OnceCell::new(), inter_needed };
-        let mut placement = Placement { candidates: 0, refused: Vec::new(), chosen: None };
+        let (node_only, refusing) = match node_only {
+            Some((answers, refusing)) => (Some(answers), refusing),
+            None => (None, 0),
+        };
+        let mut placement = Placement { candidates: 0, refused: Vec::with_capacity(refusing), chosen: None };
         let mut chooser = Chooser::new(self, pod);
         let region = region.map(|r| self.region_ids.get(&r).copied().unwrap_or(usize::MAX));
         if let (Some(answers), true, false, ChoiceCounts::Controller { in_zone, on_node }) =
@@ -371,7 +404,8 @@ impl Cluster<'_> {
                 }
                 let pair = [in_zone.get(capacity.zone_id).copied().unwrap_or(0), on_node[capacity.index]];
                 let cpu = (load.1 + i128::from(pod.cpu_milli), i128::from(capacity.cpu_milli.max(1)));
-                if kept.is_none_or(|(_, kept_pair, kept_cpu)| comes_before(pair.cmp(&kept_pair), cpu, kept_cpu)) {
+                if kept.is_none_or(|(_, kept_pair, kept_cpu)| comes_before(pair_order(pair, kept_pair), cpu, kept_cpu))
+                {
                     kept = Some((capacity.index, pair, cpu));
                 }
             }
@@ -398,7 +432,7 @@ impl Cluster<'_> {
                 self.refuse(&mut placement.refused, r, reasons);
             }
         }
-        placement.chosen = chooser.best.map(|(n, _)| n);
+        placement.chosen = chooser.best.as_ref().map(|(n, _)| *n);
         placement
     }
 
@@ -630,8 +664,13 @@ impl Cluster<'_> {
     }
 
     /// A scheduling record's filters from the refusing nodes in name order.
-    fn node_filters_record(&self, refused: Vec<(u32, Reasons)>) -> NodeFilters {
-        NodeFilters { names: std::rc::Rc::clone(&self.node_names), refused }
+    /// The list is the previous record's when the two are the same, so a
+    /// zone's refusals are held once rather than once per pod.
+    fn node_filters_record(&mut self, refused: Vec<(u32, Reasons)>) -> NodeFilters {
+        if *self.last_refused != refused[..] {
+            self.last_refused = std::rc::Rc::from(refused);
+        }
+        NodeFilters { names: std::rc::Rc::clone(&self.node_names), refused: std::rc::Rc::clone(&self.last_refused) }
     }
 }
 
@@ -661,6 +700,14 @@ enum ChoiceCounts<'c> {
     Spread { constraints: Vec<Spread<'c>>, per_value: OnceCell<Vec<HashMap<&'c str, i64>>> },
 }
 
+impl Drop for Chooser<'_> {
+    fn drop(&mut self) {
+        if let ChoiceCounts::Controller { on_node, .. } = &mut self.counts {
+            self.cluster.choice_scratch.set(std::mem::take(on_node));
+        }
+    }
+}
+
 struct ChoiceKey {
     /// The controller's pods in the zone and on the node (no spread constraint).
     pair: [i64; 2],
@@ -675,7 +722,9 @@ impl<'c> Chooser<'c> {
         constraints.extend(spread_constraints(pod, &pod.spec, false));
         let counts = if constraints.is_empty() {
             let mut in_zone = vec![0i64; cluster.zones];
-            let mut on_node = vec![0i64; cluster.nodes.len()];
+            let mut on_node = cluster.choice_scratch.take();
+            on_node.clear();
+            on_node.resize(cluster.nodes.len(), 0);
             if let Some(controller) = pod.controller {
                 for &(n, i) in cluster.bound.of_controller(controller) {
                     if !cluster.pods[i].terminating() {
@@ -737,7 +786,7 @@ impl<'c> Chooser<'c> {
             return;
         };
         let by_counts = match self.counts {
-            ChoiceCounts::Controller { .. } => pair.cmp(&best.pair),
+            ChoiceCounts::Controller { .. } => pair_order(pair, best.pair),
             ChoiceCounts::Spread { .. } => self.key.cmp(&best.counts),
         };
         if by_counts == Ordering::Greater {
