@@ -408,6 +408,8 @@ pub struct Cluster<'a> {
     /// The refusing nodes of the last scheduling record, which the next
     /// record shares when it lists the same.
     pub last_refused: Rc<[(u32, super::report::Reasons)]>,
+    /// The scheduler's last failed attempt that the next pod of its class may reuse.
+    pub failure_memo: Option<super::scheduler::FailureMemo>,
     /// The pods bound to each node and what the scheduler reads of them.
     pub bound: Bound,
     /// Pods that are neither bound nor gone, in index order (the pending
@@ -772,6 +774,7 @@ impl<'a> Cluster<'a> {
             node_filter_cache: Default::default(),
             choice_scratch: Default::default(),
             last_refused: Rc::from([]),
+            failure_memo: None,
             bound: Bound::default(),
             unbound: Vec::new(),
             timers: Timers::default(),

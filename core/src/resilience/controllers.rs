@@ -2,7 +2,8 @@
 //! expansion of workloads given without pods (§1.3), named `<name>-<i>` as
 //! admission names a workload's pods (`admission.md`).
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use super::cluster::{Cluster, Taint, tolerated};
@@ -104,15 +105,28 @@ impl Cluster<'_> {
             }
             let name = controller.name.clone();
             if kind == Kind::StatefulSet {
-                let existing: BTreeSet<String> = self
+                // The ordinals without a pod object, found before any is
+                // created (a new pod takes its own ordinal's name only). This
+                // runs after every item while a replica is terminating, over
+                // up to MAX_PODS_PER_CONTROLLER ordinals: names are borrowed
+                // and written into one buffer, not cloned.
+                let existing: HashSet<&str> = self
                     .pods
                     .iter()
                     .filter(|p| !p.gone() && p.namespace == controller.namespace)
-                    .map(|p| p.name.clone())
+                    .map(|p| p.name.as_str())
                     .collect();
+                let mut pod_name = String::new();
+                let mut missing: Vec<String> = Vec::new();
                 for i in 0..replicas {
-                    let pod_name = format!("{name}-{i}");
-                    if !existing.contains(&pod_name) && self.pods.len() < MAX_LAB_PODS {
+                    pod_name.clear();
+                    let _ = write!(pod_name, "{name}-{i}");
+                    if !existing.contains(pod_name.as_str()) {
+                        missing.push(pod_name.clone());
+                    }
+                }
+                for pod_name in missing {
+                    if self.pods.len() < MAX_LAB_PODS {
                         created.push(self.create_pod(c, pod_name));
                     }
                 }

@@ -257,6 +257,19 @@ fn pair_order(a: [i64; 2], b: [i64; 2]) -> Ordering {
     a[0].cmp(&b[0]).then(a[1].cmp(&b[1]))
 }
 
+/// The last failed attempt of a pod whose failure its class decides
+/// ([`Cluster::fails_by_class`]), keyed by (class, controller, scheduling
+/// epoch): the next pod with the same key finds exactly the same, so it
+/// takes this instead of filtering every node again. A pending workload's
+/// replicas are tried again after every item, and without this each try
+/// filters every node (a million tries for ten thousand pending replicas).
+#[derive(Debug)]
+pub struct FailureMemo {
+    key: (usize, Option<usize>, u64),
+    candidates: usize,
+    refused: Vec<(u32, Reasons)>,
+}
+
 /// Per pod class ([`PodSim::class`]), the node-only filters' answer for each
 /// node and the node version it was computed at, so a workload's replicas
 /// (one class) do not each ask every node again. A class gets its table on
@@ -612,10 +625,33 @@ impl Cluster<'_> {
 
     /// Schedules one pending pod (§7): binds it or records why not.
     pub fn schedule(&mut self, index: usize) -> bool {
-        let nodes_version = self.nodes_version();
-        let cached = self.node_filter_cache.refresh(&self.pods[index], &self.nodes, &self.nodes_by_name, nodes_version);
-        let node_only = if cached { Some(self.node_filter_cache.answers(self.pods[index].class)) } else { None };
-        let Placement { candidates, refused, chosen } = self.place(&self.pods[index], node_only);
+        let memo_key = self.fails_by_class(&self.pods[index]).then(|| {
+            let epoch = self.scheduling_epoch_now();
+            let pod = &self.pods[index];
+            (pod.class, pod.controller, epoch)
+        });
+        let remembered = match (&memo_key, &self.failure_memo) {
+            (Some(key), Some(memo)) if memo.key == *key => {
+                Some(Placement { candidates: memo.candidates, refused: memo.refused.clone(), chosen: None })
+            }
+            _ => None,
+        };
+        let Placement { candidates, refused, chosen } = match remembered {
+            Some(placement) => placement,
+            None => {
+                let nodes_version = self.nodes_version();
+                let cached =
+                    self.node_filter_cache.refresh(&self.pods[index], &self.nodes, &self.nodes_by_name, nodes_version);
+                let node_only =
+                    if cached { Some(self.node_filter_cache.answers(self.pods[index].class)) } else { None };
+                let placement = self.place(&self.pods[index], node_only);
+                if let (None, Some(key)) = (placement.chosen, memo_key) {
+                    self.failure_memo =
+                        Some(FailureMemo { key, candidates: placement.candidates, refused: placement.refused.clone() });
+                }
+                placement
+            }
+        };
         let t = self.now;
         let Some(chosen) = chosen else {
             let mut refusals: Vec<(&'static str, usize)> = Vec::new();
@@ -661,6 +697,18 @@ impl Cluster<'_> {
             filters,
         });
         true
+    }
+
+    /// Whether the nodes that refuse `pod`, and why, are decided by its
+    /// class and controller alone, given the cluster: no hard topology
+    /// spread constraint and no inter-pod term of its own, and no bound pod
+    /// with anti-affinity (those read the pod's labels, which differ per
+    /// pod). Soft constraints only choose among nodes that fit.
+    fn fails_by_class(&self, pod: &PodSim) -> bool {
+        pod.spec.topology_spread_constraints.iter().flatten().all(|c| c.when_unsatisfiable != "DoNotSchedule")
+            && affinity_terms(&pod.spec, false).is_empty()
+            && affinity_terms(&pod.spec, true).is_empty()
+            && self.bound.holders().is_empty()
     }
 
     /// A scheduling record's filters from the refusing nodes in name order.
