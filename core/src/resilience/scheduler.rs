@@ -6,6 +6,7 @@
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodAffinityTerm, PodSpec, TopologySpreadConstraint};
 
@@ -143,6 +144,11 @@ fn spread_constraints<'s>(pod: &PodSim, spec: &'s PodSpec, hard: bool) -> Vec<Sp
 }
 
 fn affinity_terms(spec: &PodSpec, anti: bool) -> Vec<&PodAffinityTerm> {
+    required_terms(spec, anti).iter().collect()
+}
+
+/// The pod's required (anti-)affinity terms, empty when it has none.
+fn required_terms(spec: &PodSpec, anti: bool) -> &[PodAffinityTerm] {
     let affinity = spec.affinity.as_ref();
     let terms = if anti {
         affinity
@@ -153,7 +159,7 @@ fn affinity_terms(spec: &PodSpec, anti: bool) -> Vec<&PodAffinityTerm> {
             .and_then(|a| a.pod_affinity.as_ref())
             .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
     };
-    terms.map(|t| t.iter().collect()).unwrap_or_default()
+    terms.map(Vec::as_slice).unwrap_or_default()
 }
 
 /// A required pod (anti-)affinity term with its selector compiled once per attempt.
@@ -263,11 +269,17 @@ fn pair_order(a: [i64; 2], b: [i64; 2]) -> Ordering {
 /// takes this instead of filtering every node again. A pending workload's
 /// replicas are tried again after every item, and without this each try
 /// filters every node (a million tries for ten thousand pending replicas).
+///
+/// It holds the failure as recorded, so a hit neither tallies the refusals
+/// again nor copies them; the refusing nodes are shared with the records.
+/// (It sits beside [`Cluster::after_item`]'s per-pod skip, which covers a
+/// pod tried again in the same epoch whatever decides its failure; this one
+/// covers the class's other pods, and the attempts `populate` makes.)
 #[derive(Debug)]
 pub struct FailureMemo {
     key: (usize, Option<usize>, u64),
-    candidates: usize,
-    refused: Vec<(u32, Reasons)>,
+    failure: SchedulingFailure,
+    refused: Rc<[(u32, Reasons)]>,
 }
 
 /// Per pod class ([`PodSim::class`]), the node-only filters' answer for each
@@ -384,9 +396,7 @@ impl Cluster<'_> {
     fn place<'c>(&'c self, pod: &'c PodSim, node_only: Option<(&[Reasons], usize)>) -> Placement {
         let region = self.pinned_region(pod);
         let hard = spread_constraints(pod, &pod.spec, true);
-        let inter_needed = !affinity_terms(&pod.spec, false).is_empty()
-            || !affinity_terms(&pod.spec, true).is_empty()
-            || !self.bound.holders().is_empty();
+        let inter_needed = self.inter_pod_needed(pod);
         let attempt = Attempt { pod, hard, spread: OnceCell::new(), inter: OnceCell::new(), inter_needed };
         let (node_only, refusing) = match node_only {
             Some((answers, refusing)) => (Some(answers), refusing),
@@ -630,28 +640,19 @@ impl Cluster<'_> {
             let pod = &self.pods[index];
             (pod.class, pod.controller, epoch)
         });
-        let remembered = match (&memo_key, &self.failure_memo) {
-            (Some(key), Some(memo)) if memo.key == *key => {
-                Some(Placement { candidates: memo.candidates, refused: memo.refused.clone(), chosen: None })
+        if let (Some(key), Some(memo)) = (&memo_key, &self.failure_memo)
+            && memo.key == *key
+        {
+            if self.failure_is_news(index, &memo.failure) {
+                let (failure, refused) = (memo.failure.clone(), Rc::clone(&memo.refused));
+                self.record_failure(index, failure, refused);
             }
-            _ => None,
-        };
-        let Placement { candidates, refused, chosen } = match remembered {
-            Some(placement) => placement,
-            None => {
-                let nodes_version = self.nodes_version();
-                let cached =
-                    self.node_filter_cache.refresh(&self.pods[index], &self.nodes, &self.nodes_by_name, nodes_version);
-                let node_only =
-                    if cached { Some(self.node_filter_cache.answers(self.pods[index].class)) } else { None };
-                let placement = self.place(&self.pods[index], node_only);
-                if let (None, Some(key)) = (placement.chosen, memo_key) {
-                    self.failure_memo =
-                        Some(FailureMemo { key, candidates: placement.candidates, refused: placement.refused.clone() });
-                }
-                placement
-            }
-        };
+            return false;
+        }
+        let nodes_version = self.nodes_version();
+        let cached = self.node_filter_cache.refresh(&self.pods[index], &self.nodes, &self.nodes_by_name, nodes_version);
+        let node_only = if cached { Some(self.node_filter_cache.answers(self.pods[index].class)) } else { None };
+        let Placement { candidates, refused, chosen } = self.place(&self.pods[index], node_only);
         let t = self.now;
         let Some(chosen) = chosen else {
             let mut refusals: Vec<(&'static str, usize)> = Vec::new();
@@ -665,25 +666,22 @@ impl Cluster<'_> {
             }
             crate::sort::sort_by(&mut refusals, |a, b| a.0.cmp(b.0));
             let failure = SchedulingFailure { candidates, refusals };
-            if self.pods[index].last_schedule_failure.as_ref() != Some(&failure) {
-                let message = failure.message();
-                let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
-                let filters = self.node_filters_record(refused);
-                self.pods[index].last_schedule_failure = Some(failure);
-                self.event(Event::new(t, "FailedScheduling").pod(&namespace, &name).message(message.clone()));
-                self.scheduling.push(SchedulingRecord {
-                    t,
-                    namespace,
-                    pod: name,
-                    node: None,
-                    message: Some(message),
-                    filters,
-                });
+            let news = self.failure_is_news(index, &failure);
+            if let Some(key) = memo_key {
+                let refused = self.shared_refused(refused);
+                self.failure_memo = Some(FailureMemo { key, failure: failure.clone(), refused: Rc::clone(&refused) });
+                if news {
+                    self.record_failure(index, failure, refused);
+                }
+            } else if news {
+                let refused = self.shared_refused(refused);
+                self.record_failure(index, failure, refused);
             }
             return false;
         };
         let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
-        let filters = self.node_filters_record(refused);
+        let refused = self.shared_refused(refused);
+        let filters = self.filters_record(refused);
         let node_name = self.nodes[chosen].name.clone();
         self.pods[index].last_schedule_failure = None;
         self.bind_pod(index, chosen);
@@ -699,6 +697,32 @@ impl Cluster<'_> {
         true
     }
 
+    /// Whether `failure` differs from what pod `index`'s last attempt found:
+    /// the same failure is not recorded again, and nothing is formatted for it.
+    fn failure_is_news(&self, index: usize, failure: &SchedulingFailure) -> bool {
+        self.pods[index].last_schedule_failure.as_ref() != Some(failure)
+    }
+
+    /// Records that pod `index` found no node: its event and scheduling record.
+    fn record_failure(&mut self, index: usize, failure: SchedulingFailure, refused: Rc<[(u32, Reasons)]>) {
+        let t = self.now;
+        let message = failure.message();
+        let (namespace, name) = (self.pods[index].namespace.clone(), self.pods[index].name.clone());
+        self.last_refused = Rc::clone(&refused);
+        let filters = self.filters_record(refused);
+        self.pods[index].last_schedule_failure = Some(failure);
+        self.event(Event::new(t, "FailedScheduling").pod(&namespace, &name).message(message.clone()));
+        self.scheduling.push(SchedulingRecord { t, namespace, pod: name, node: None, message: Some(message), filters });
+    }
+
+    /// Whether the inter-pod filter (§7, filter 5) has anything to check for
+    /// `pod`: terms of its own, or a bound pod with anti-affinity.
+    fn inter_pod_needed(&self, pod: &PodSim) -> bool {
+        !required_terms(&pod.spec, false).is_empty()
+            || !required_terms(&pod.spec, true).is_empty()
+            || !self.bound.holders().is_empty()
+    }
+
     /// Whether the nodes that refuse `pod`, and why, are decided by its
     /// class and controller alone, given the cluster: no hard topology
     /// spread constraint and no inter-pod term of its own, and no bound pod
@@ -706,19 +730,22 @@ impl Cluster<'_> {
     /// pod). Soft constraints only choose among nodes that fit.
     fn fails_by_class(&self, pod: &PodSim) -> bool {
         pod.spec.topology_spread_constraints.iter().flatten().all(|c| c.when_unsatisfiable != "DoNotSchedule")
-            && affinity_terms(&pod.spec, false).is_empty()
-            && affinity_terms(&pod.spec, true).is_empty()
-            && self.bound.holders().is_empty()
+            && !self.inter_pod_needed(pod)
     }
 
-    /// A scheduling record's filters from the refusing nodes in name order.
-    /// The list is the previous record's when the two are the same, so a
-    /// zone's refusals are held once rather than once per pod.
-    fn node_filters_record(&mut self, refused: Vec<(u32, Reasons)>) -> NodeFilters {
+    /// The refusing nodes in name order as a shared list: the previous
+    /// record's when the two are the same, so a zone's refusals are held
+    /// once rather than once per pod.
+    fn shared_refused(&mut self, refused: Vec<(u32, Reasons)>) -> Rc<[(u32, Reasons)]> {
         if *self.last_refused != refused[..] {
-            self.last_refused = std::rc::Rc::from(refused);
+            self.last_refused = Rc::from(refused);
         }
-        NodeFilters { names: std::rc::Rc::clone(&self.node_names), refused: std::rc::Rc::clone(&self.last_refused) }
+        Rc::clone(&self.last_refused)
+    }
+
+    /// A scheduling record's filters: the node names and the refusing nodes.
+    fn filters_record(&self, refused: Rc<[(u32, Reasons)]>) -> NodeFilters {
+        NodeFilters { names: Rc::clone(&self.node_names), refused }
     }
 }
 
