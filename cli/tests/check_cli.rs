@@ -192,33 +192,23 @@ fn sarif_output_has_the_structure_the_2_1_0_schema_requires() {
 
 /// The OASIS SARIF 2.1.0 JSON schema (draft-07), as the `serde-sarif` crate ships it
 /// in its package (`src/schema.json`, which its build script reads). A dev-dependency
-/// pinned to one version, located with `cargo metadata`, so it is found wherever cargo
-/// keeps its sources; nothing is downloaded when the test runs (`--offline`, and only
-/// the host's dependencies, which building this test has already fetched).
+/// pinned to one version, so building this test has unpacked it in cargo's registry
+/// sources; nothing is downloaded when the test runs. (Not `cargo metadata
+/// --offline`: that resolves the whole workspace, and on a machine where only the
+/// default members were ever built it stops at the web crate's undownloaded
+/// dependencies.)
 fn sarif_schema() -> serde_json::Value {
-    let cargo = env!("CARGO");
-    let version = Command::new(cargo).arg("-vV").output().expect("run cargo -vV");
-    let version = String::from_utf8_lossy(&version.stdout).into_owned();
-    let host = version.lines().find_map(|l| l.strip_prefix("host: ")).expect("cargo -vV names the host");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--locked", "--filter-platform", host])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .output()
-        .expect("run cargo metadata");
-    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
-    let metadata: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
-    let package = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["name"] == "serde-sarif" && p["version"] == "0.8.0")
-        .expect("serde-sarif 0.8.0 is a dev-dependency of kubeplay-cli");
-    let dir: PathBuf = Path::new(package["manifest_path"].as_str().expect("manifest path"))
-        .parent()
-        .expect("package directory")
-        .to_path_buf();
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    let sources = cargo_home.join("registry/src");
+    let dir: PathBuf = std::fs::read_dir(&sources)
+        .unwrap_or_else(|e| panic!("cargo's registry sources at {}: {e}", sources.display()))
+        .filter_map(Result::ok)
+        .map(|registry| registry.path().join("serde-sarif-0.8.0"))
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .expect("serde-sarif 0.8.0, a dev-dependency of kubeplay-cli, is unpacked in cargo's registry sources");
     let text = std::fs::read_to_string(dir.join("src/schema.json")).expect("serde-sarif ships src/schema.json");
     let schema: Value = serde_json::from_str(&text).expect("schema JSON");
     assert_eq!(schema["title"], "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
