@@ -50,6 +50,46 @@ fn selects_nothing_and_peer_selects_nothing() {
     assert!(codes.contains(&("netpol-peer-selects-nothing", 13)), "{found:#?}");
 }
 
+/// netpol.md §35: selectors never match hostNetwork pods. A policy or peer
+/// whose labels only hostNetwork pods carry selects nothing, and says why
+/// (kube-prometheus's node-exporter policy is one: its DaemonSet runs on the
+/// host network).
+#[test]
+fn selecting_only_host_network_pods_says_so() {
+    let exporter = r#"
+{apiVersion: apps/v1, kind: DaemonSet, metadata: {name: exporter, namespace: x}, spec: {selector: {matchLabels: {app: exporter}}, template: {metadata: {labels: {app: exporter}}, spec: {hostNetwork: true, containers: [{name: c, image: i}]}}}}
+---
+{apiVersion: v1, kind: Pod, metadata: {name: agent, namespace: y, labels: {app: exporter}}, spec: {hostNetwork: true, containers: [{name: c, image: i}]}}
+"#;
+    let found = findings(
+        "case.yaml",
+        &format!(
+            "{PODS}---{exporter}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: x}}\nspec:\n  podSelector: {{matchLabels: {{app: exporter}}}}\n  ingress:\n  - from:\n    - podSelector: {{matchLabels: {{app: ghost}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: q, namespace: x}}\nspec:\n  podSelector: {{matchLabels: {{app: a}}}}\n  ingress:\n  - from:\n    - namespaceSelector: {{}}\n      podSelector: {{matchLabels: {{app: exporter}}}}\n"
+        ),
+    );
+    let selects: Vec<&str> = found.iter().filter(|f| f.0 == "netpol-selects-nothing").map(|f| f.2.as_str()).collect();
+    assert_eq!(
+        selects,
+        [
+            "NetworkPolicy x/p selects no pod: in namespace x only hostNetwork pods match podSelector app=exporter (x/exporter[DaemonSet]), and NetworkPolicy never selects those (their traffic is the node's), so the policy has no effect."
+        ],
+        "{found:#?}"
+    );
+    let peers: Vec<&str> =
+        found.iter().filter(|f| f.0 == "netpol-peer-selects-nothing").map(|f| f.2.as_str()).collect();
+    // p's peer matches nothing at all; q's would match the DaemonSet's pods and y/agent.
+    assert_eq!(peers.len(), 2, "{found:#?}");
+    assert!(
+        peers[0].starts_with("this from peer matches no pod: nothing in namespace x has labels app=ghost."),
+        "{}",
+        peers[0]
+    );
+    assert_eq!(
+        peers[1],
+        "this from peer matches no pod: in namespaces matching {} (everything) only hostNetwork pods have labels app=exporter (x/exporter[DaemonSet], y/agent), and peers never match those (their traffic is the node's). It allows nothing; an ipBlock of the nodes' addresses does."
+    );
+}
+
 #[test]
 fn named_port_unresolved_and_rules_ignored() {
     let found = with_pods(

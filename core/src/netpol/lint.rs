@@ -49,24 +49,47 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
             }
         }
     }
+    // The hostNetwork classes, so that a selector matching nothing can say
+    // whether it would have matched one (usually none, so checking is free).
+    let host_network: Vec<u32> = (0..engine.classes().len() as u32)
+        .filter(|&c| {
+            engine
+                .classes()
+                .get(c as usize)
+                .and_then(|c| engine.endpoints.get(c.representative))
+                .is_some_and(|r| r.host_network)
+        })
+        .collect();
     for (pi, policy) in engine.policies.iter().enumerate() {
         let selected = engine.selected.get(pi).map(|s| s.to_vec()).unwrap_or_default();
         if has_endpoints && selected.is_empty() {
+            let own = engine.namespaces.iter().position(|n| n.name == policy.namespace);
+            let host_network = host_network_matches(engine, &host_network, |n| Some(n) == own, &policy.selector);
+            let message = if host_network.is_empty() {
+                format!(
+                    "NetworkPolicy {} selects no pod: nothing in namespace {} matches podSelector {}, so the policy has no effect. Check the selector against the pods' (or pod templates') labels and the policy's namespace.",
+                    policy.id(),
+                    policy.namespace,
+                    policy.selector.describe()
+                )
+            } else {
+                format!(
+                    "NetworkPolicy {} selects no pod: in namespace {} only hostNetwork pods match podSelector {} ({host_network}), and NetworkPolicy never selects those (their traffic is the node's), so the policy has no effect.",
+                    policy.id(),
+                    policy.namespace,
+                    policy.selector.describe()
+                )
+            };
             out.push(Diagnostic::at(
                 Area::NetworkPolicy,
                 &policy.origin,
                 "spec.podSelector",
                 Severity::Warning,
                 "netpol-selects-nothing",
-                format!(
-                    "NetworkPolicy {} selects no pod: nothing in namespace {} matches podSelector {}, so the policy has no effect. Check the selector against the pods' (or pod templates') labels and the policy's namespace.",
-                    policy.id(),
-                    policy.namespace,
-                    policy.selector.describe()
-                ),
+                message,
             ));
         }
-        peers(engine, policy, has_endpoints, &label_index, &namespace_classes, &mut out);
+        peers(engine, policy, has_endpoints, &label_index, &namespace_classes, &host_network, &mut out);
         named_ports(engine, policy, &selected, &mut out);
         ignored_rules(policy, inventory, &mut out);
         dns(policy, &selected, &dns_ports, &mut out);
@@ -76,12 +99,37 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     out
 }
 
+/// The hostNetwork pods (their ids, comma-separated; empty when none) of the
+/// classes `host_network` lists, in the namespaces (by index) `in_scope`
+/// takes, whose labels `selector` matches. Selectors never match them
+/// (netpol.md §35), so when they are all a selector would have matched, the
+/// finding says so rather than that nothing has the labels.
+fn host_network_matches(
+    engine: &Engine,
+    host_network: &[u32],
+    in_scope: impl Fn(usize) -> bool,
+    selector: &Selector,
+) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    for &class in host_network {
+        let Some(c) = engine.classes().get(class as usize) else { continue };
+        if in_scope(c.namespace) && engine.endpoints.get(c.representative).is_some_and(|r| selector.matches(&r.labels))
+        {
+            ids.extend(
+                engine.members(class).iter().filter_map(|&e| engine.endpoints.get(e as usize)).map(|e| e.id.as_str()),
+            );
+        }
+    }
+    ids.join(", ")
+}
+
 fn peers(
     engine: &Engine,
     policy: &Policy,
     has_endpoints: bool,
     label_index: &FastMap<(&str, &str), Vec<u32>>,
     namespace_classes: &[Vec<u32>],
+    host_network: &[u32],
     out: &mut Vec<Diagnostic>,
 ) {
     for direction in [Direction::Ingress, Direction::Egress] {
@@ -159,17 +207,28 @@ fn peers(
                             format!("namespaces matching {}", s.describe())
                         }
                     };
+                    let host_network =
+                        host_network_matches(engine, host_network, |n| in_scope.get(n).copied().unwrap_or(false), pods);
+                    let message = if host_network.is_empty() {
+                        format!(
+                            "this {} peer matches no pod: nothing in {scope} has labels {}. It allows nothing; check the labels (a podSelector without namespaceSelector only looks in the policy's own namespace).",
+                            direction.peers_field(),
+                            pods.describe()
+                        )
+                    } else {
+                        format!(
+                            "this {} peer matches no pod: in {scope} only hostNetwork pods have labels {} ({host_network}), and peers never match those (their traffic is the node's). It allows nothing; an ipBlock of the nodes' addresses does.",
+                            direction.peers_field(),
+                            pods.describe()
+                        )
+                    };
                     out.push(Diagnostic::at(
                         Area::NetworkPolicy,
                         &policy.origin,
                         &path,
                         Severity::Warning,
                         "netpol-peer-selects-nothing",
-                        format!(
-                            "this {} peer matches no pod: nothing in {scope} has labels {}. It allows nothing; check the labels (a podSelector without namespaceSelector only looks in the policy's own namespace).",
-                            direction.peers_field(),
-                            pods.describe()
-                        ),
+                        message,
                     ));
                 }
             }

@@ -46,7 +46,7 @@ pub const ANALYSIS_RULES: &[AnalysisRule] = &[
         id: "netpol-selects-nothing",
         area: Area::NetworkPolicy,
         severity: Severity::Warning,
-        checks: "a NetworkPolicy's podSelector matches no pod or pod template of its namespace (only when the input has pods)",
+        checks: "a NetworkPolicy's podSelector matches no pod or pod template of its namespace (hostNetwork ones never match; only when the input has pods)",
         equivalents: &[("kube-score", &["networkpolicy-targets-pod"]), ("kube-linter", &["dangling-networkpolicy"])],
     },
     AnalysisRule {
