@@ -165,6 +165,10 @@ impl SchedulingFailure {
     /// The scheduler's message: `0/<n> nodes are available: <count> <reason>, ….`
     /// (the parts sorted as text, as upstream sorts them).
     pub fn message(&self) -> String {
+        if self.candidates == 0 {
+            // disruption.md §7.1: no node at all fails before the filters.
+            return "no nodes available to schedule pods".to_owned();
+        }
         let mut parts: Vec<String> = self.refusals.iter().map(|(r, c)| format!("{c} {r}")).collect();
         parts.sort();
         format!("0/{} nodes are available: {}.", self.candidates, parts.join(", "))
