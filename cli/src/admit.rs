@@ -23,7 +23,7 @@ pub fn run(args: &AdmitArgs) -> Result<u8, String> {
     let admission = admit(&loading.inventory).admission;
     match args.format {
         TextOrJson::Json => {
-            println!("{}", kubeplay_core::render::json::admit(&admission).map_err(|e| e.to_string())?)
+            outln!("{}", kubeplay_core::render::json::admit(&admission).map_err(|e| e.to_string())?)
         }
         TextOrJson::Text => print_text(&admission),
     }
@@ -41,16 +41,16 @@ fn print_text(admission: &Admission) {
             Outcome::Admitted => "admitted",
             Outcome::Rejected => "REJECTED",
         };
-        println!("{result:<8} {} {id}", d.kind);
+        outln!("{result:<8} {} {id}", d.kind);
         if let Some(requests) = &d.pod_requests {
             let list: Vec<String> = requests.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            println!("         pod requests: {}", list.join(","));
+            outln!("         pod requests: {}", list.join(","));
         }
         if let Some(annotation) = &d.annotation {
-            println!("         {annotation}");
+            outln!("         {annotation}");
         }
         if let Some(message) = &d.message {
-            println!("         {message}");
+            outln!("         {message}");
         }
     }
     print_quota_table(admission);
@@ -59,10 +59,10 @@ fn print_text(admission: &Admission) {
 /// `quota <ns>/<name>:` then one `resource used / hard` line per hard limit.
 pub fn print_quota_table(admission: &Admission) {
     for q in &admission.quotas {
-        println!("quota {}/{}:", q.namespace, q.name);
+        outln!("quota {}/{}:", q.namespace, q.name);
         for (resource, hard) in &q.hard {
             let used = q.used.get(resource).map_or_else(|| "0".to_owned(), ToString::to_string);
-            println!("  {resource:<24} {used:>12} / {hard}");
+            outln!("  {resource:<24} {used:>12} / {hard}");
         }
     }
 }

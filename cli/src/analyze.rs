@@ -20,16 +20,16 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
     let report = kubeplay_core::analyze_loading(&load(&args.files)?);
     match args.format {
         TextOrJson::Json => {
-            println!("{}", kubeplay_core::render::json::analyze(&report).map_err(|e| e.to_string())?);
+            outln!("{}", kubeplay_core::render::json::analyze(&report).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             for diagnostic in &report.diagnostics {
-                println!("{}", diagnostic.to_text());
+                outln!("{}", diagnostic.to_text());
             }
             crate::admit::print_quota_table(&report.admission);
             let netpol = &report.netpol;
             if netpol.policies > 0 {
-                println!(
+                outln!(
                     "NetworkPolicy: {} policies over {} pods/workloads; not isolated for ingress: {}, for egress: {}",
                     netpol.policies,
                     netpol.endpoints,
@@ -41,14 +41,14 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, String> {
                         .into_iter()
                         .flatten()
                         .collect();
-                    println!("  namespace {} has no default deny for {}", ns.namespace, missing.join(" and "));
+                    outln!("  namespace {} has no default deny for {}", ns.namespace, missing.join(" and "));
                 }
                 for flow in &netpol.service_flows {
-                    println!("  {flow}");
+                    outln!("  {flow}");
                 }
             }
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
-            println!(
+            outln!(
                 "{} objects loaded, {} errors, {} other diagnostics",
                 report.objects.len(),
                 errors,

@@ -36,8 +36,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let engine = Engine::new(&loading.inventory, &NetpolOptions::default());
     let section = security::analyze(&loading.inventory, &engine, &Options { pss_version: args.pss_version });
     match args.format {
-        CheckFormat::Json => println!("{}", render::json::check(&section).map_err(|e| e.to_string())?),
-        CheckFormat::Sarif => println!("{}", render::json::sarif(&section).map_err(|e| e.to_string())?),
+        CheckFormat::Json => outln!("{}", render::json::check(&section).map_err(|e| e.to_string())?),
+        CheckFormat::Sarif => outln!("{}", render::json::sarif(&section).map_err(|e| e.to_string())?),
         CheckFormat::Text => print_text(&section),
     }
     let failing = section.workloads.iter().any(|w| !w.restricted.pass);
@@ -46,83 +46,90 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
 
 fn print_text(section: &SecuritySection) {
     for w in &section.workloads {
-        println!("{} ({}:{})", w.id, w.location.file, w.location.span.line);
+        outln!("{} ({}:{})", w.id, w.location.file, w.location.span.line);
         for (name, verdict) in [("baseline", &w.baseline), ("restricted", &w.restricted)] {
             if verdict.pass {
-                println!("  {name:<10} pass");
+                outln!("  {name:<10} pass");
             } else {
-                println!("  {name:<10} FAIL {}", verdict.failing.join(", "));
+                outln!("  {name:<10} FAIL {}", verdict.failing.join(", "));
                 for f in &verdict.failures {
-                    println!(
+                    outln!(
                         "    {}:{}:{}: {} ({})",
-                        f.location.file, f.location.span.line, f.location.span.column, f.reason, f.detail
+                        f.location.file,
+                        f.location.span.line,
+                        f.location.span.column,
+                        f.reason,
+                        f.detail
                     );
                 }
             }
         }
         if let Some(message) = &w.restricted.message {
-            println!("  {message}");
+            outln!("  {message}");
         }
         let a = &w.admission;
         match &a.rejection {
-            Some(rejection) => println!("  apply (enforce {}): rejected: {rejection}", a.enforce),
-            None => println!("  apply (enforce {}): admitted", a.enforce),
+            Some(rejection) => outln!("  apply (enforce {}): rejected: {rejection}", a.enforce),
+            None => outln!("  apply (enforce {}): admitted", a.enforce),
         }
         for warning in a.warnings.iter().chain(&w.api_warnings) {
-            println!("    Warning: {warning}");
+            outln!("    Warning: {warning}");
         }
         if let Some(psp) = &w.psp {
             match (&psp.chosen, &psp.rejection) {
-                (Some(chosen), _) => println!("  PodSecurityPolicy: admitted by {chosen:?}"),
-                (None, Some(rejection)) => println!("  PodSecurityPolicy: {rejection}"),
+                (Some(chosen), _) => outln!("  PodSecurityPolicy: admitted by {chosen:?}"),
+                (None, Some(rejection)) => outln!("  PodSecurityPolicy: {rejection}"),
                 (None, None) => {}
             }
             if let Some(access) = &psp.access {
-                println!("    {}", access.note);
+                outln!("    {}", access.note);
             }
             for e in &psp.evaluations {
                 for m in &e.mutations {
-                    println!("    {} mutates {m}", e.policy);
+                    outln!("    {} mutates {m}", e.policy);
                 }
                 for error in &e.errors {
-                    println!("    {} rejects: {error}", e.policy);
+                    outln!("    {} rejects: {error}", e.policy);
                 }
                 if !e.authorized {
-                    println!("    {} is not usable by this pod's service account", e.policy);
+                    outln!("    {} is not usable by this pod's service account", e.policy);
                 }
                 for error in &e.provider_errors {
-                    println!("    {} is skipped (no provider can be built): {error}", e.policy);
+                    outln!("    {} is skipped (no provider can be built): {error}", e.policy);
                 }
                 if let Some(pod) = &e.mutated_pod {
-                    println!("    pod as mutated by {}: {pod}", e.policy);
+                    outln!("    pod as mutated by {}: {pod}", e.policy);
                 }
             }
         }
         print_findings(section, &w.findings);
     }
     for o in &section.objects {
-        println!("{}", o.id);
+        outln!("{}", o.id);
         print_findings(section, &o.findings);
     }
     for ns in &section.namespaces {
-        println!(
+        outln!(
             "namespace {:?}: enforce {}, audit {}, warn {}",
-            ns.name, ns.policy.enforce, ns.policy.audit, ns.policy.warn
+            ns.name,
+            ns.policy.enforce,
+            ns.policy.audit,
+            ns.policy.warn
         );
         for error in &ns.policy.errors {
-            println!("  invalid label: {error}");
+            outln!("  invalid label: {error}");
         }
         for warning in &ns.label_warnings {
-            println!("  Warning: {warning}");
+            outln!("  Warning: {warning}");
         }
     }
     for p in &section.psp_policies {
         for problem in &p.problems {
-            println!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.location.file, p.location.span.line);
+            outln!("PodSecurityPolicy {:?} ({}:{}): {problem}", p.name, p.location.file, p.location.span.line);
         }
     }
     let failing = section.workloads.iter().filter(|w| !w.restricted.pass).count();
-    println!(
+    outln!(
         "{} workloads checked at Pod Security Standards {}; {} fail restricted",
         section.workloads.len(),
         section.pss_version,
@@ -133,16 +140,16 @@ fn print_text(section: &SecuritySection) {
 /// Best-practice findings with the other tools' ids and the fix.
 fn print_findings(section: &SecuritySection, findings: &[Diagnostic]) {
     for f in findings {
-        println!("  {}", f.to_text());
+        outln!("  {}", f.to_text());
         if let Some(rule) = section.rules.iter().find(|r| r.id == f.code)
             && !rule.equivalents.is_empty()
         {
             let same: Vec<String> =
                 rule.equivalents.iter().map(|(tool, ids)| format!("{tool} {}", ids.join("/"))).collect();
-            println!("    same as: {}", same.join("; "));
+            outln!("    same as: {}", same.join("; "));
         }
         if let Some(fix) = &f.fix {
-            println!("    fix: {}", fix.replace('\n', "\n         "));
+            outln!("    fix: {}", fix.replace('\n', "\n         "));
         }
     }
 }

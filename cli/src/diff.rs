@@ -63,7 +63,7 @@ pub fn run(args: &DiffArgs) -> Result<u8, String> {
         DiffFormat::Md => markdown(&result),
         DiffFormat::Csv => csv(&result),
     };
-    print!("{out}");
+    out!("{out}");
     Ok(if errors {
         EXIT_FINDINGS
     } else if args.exit_code && !result.is_empty() {

@@ -31,7 +31,7 @@ pub fn run(args: &DisruptArgs) -> Result<u8, String> {
         Ok(report) => {
             match args.format {
                 TextOrJson::Json => {
-                    println!("{}", kubeplay_core::render::json::disrupt(&report).map_err(|e| e.to_string())?);
+                    outln!("{}", kubeplay_core::render::json::disrupt(&report).map_err(|e| e.to_string())?);
                 }
                 TextOrJson::Text => print_text(&report),
             }
@@ -60,10 +60,10 @@ pub fn refuse_load_errors(loading: &Loading, format: TextOrJson) -> Option<u8> {
 pub fn refuse(format: TextOrJson, message: &str) -> u8 {
     match format {
         TextOrJson::Json => match kubeplay_core::render::json::refusal(message) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => outln!("{json}"),
             Err(error) => eprintln!("kubeplay: {error}"),
         },
-        TextOrJson::Text => println!("error: {message}"),
+        TextOrJson::Text => outln!("error: {message}"),
     }
     EXIT_USAGE
 }
@@ -113,12 +113,12 @@ fn print_text(report: &Disruption) {
     }
     lines.sort_by_key(|(t, events, tie, _)| (*t, *events, *tie));
     for (t, _, _, line) in &lines {
-        println!("t={t:<6} {line}");
+        outln!("t={t:<6} {line}");
     }
-    println!();
-    println!("at t={}:", report.final_state.t);
+    outln!();
+    outln!("at t={}:", report.final_state.t);
     for pdb in &report.final_state.pdbs {
-        println!(
+        outln!(
             "  pdb {}/{}: expected {}, desired {}, healthy {}, allowed {} ({})",
             pdb.namespace,
             pdb.name,
@@ -130,15 +130,19 @@ fn print_text(report: &Disruption) {
         );
     }
     for w in &report.final_state.workloads {
-        println!("  {} {}/{}: {}/{} ready", w.kind, w.namespace, w.name, w.ready, w.desired);
+        outln!("  {} {}/{}: {}/{} ready", w.kind, w.namespace, w.name, w.ready, w.desired);
     }
     for d in &report.drains {
-        println!("  drain {}: {}", d.node, d.result);
+        outln!("  drain {}: {}", d.node, d.result);
     }
     for a in &report.alerts {
-        println!(
+        outln!(
             "  alert {}: {} (pending {:?}, firing {:?}, resolved {:?})",
-            a.name, a.state, a.pending_at, a.firing_at, a.resolved_at
+            a.name,
+            a.state,
+            a.pending_at,
+            a.firing_at,
+            a.resolved_at
         );
     }
 }

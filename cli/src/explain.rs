@@ -42,14 +42,14 @@ pub fn run(args: &ExplainArgs) -> Result<u8, String> {
         .map_err(|failure| failure.error.to_string())?;
     match (args.format, &answer) {
         (TextOrJson::Json, _) => {
-            println!("{}", kubeplay_core::render::json::explain(&answer).map_err(|e| e.to_string())?)
+            outln!("{}", kubeplay_core::render::json::explain(&answer).map_err(|e| e.to_string())?)
         }
-        (TextOrJson::Text, ConnectionExplanation::Direct(explanation)) => print!("{}", render(explanation)),
+        (TextOrJson::Text, ConnectionExplanation::Direct(explanation)) => out!("{}", render(explanation)),
         (TextOrJson::Text, ConnectionExplanation::ViaService(hops)) => {
             for hop in hops {
-                println!("{}", hop.via_service.flow);
-                print!("{}", render(&hop.explanation));
-                println!();
+                outln!("{}", hop.via_service.flow);
+                out!("{}", render(&hop.explanation));
+                outln!();
             }
         }
     }

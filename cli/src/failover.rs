@@ -38,9 +38,9 @@ pub fn run(args: &FailoverArgs) -> Result<u8, String> {
     };
     match args.format {
         TextOrJson::Json => {
-            println!("{}", kubeplay_core::render::json::failover(&report).map_err(|e| e.to_string())?);
+            outln!("{}", kubeplay_core::render::json::failover(&report).map_err(|e| e.to_string())?);
         }
-        TextOrJson::Text => print!("{}", text(&report)),
+        TextOrJson::Text => out!("{}", text(&report)),
     }
     Ok(EXIT_OK)
 }

@@ -55,8 +55,8 @@ pub fn run(args: &FixArgs) -> Result<u8, String> {
         other => other.to_string(),
     })?;
     match args.format {
-        TextOrJson::Json => println!("{}", kubeplay_core::render::json::fix(&report).map_err(|e| e.to_string())?),
-        TextOrJson::Text => print!("{}", text(&report, &query)),
+        TextOrJson::Json => outln!("{}", kubeplay_core::render::json::fix(&report).map_err(|e| e.to_string())?),
+        TextOrJson::Text => out!("{}", text(&report, &query)),
     }
     Ok(exit_status(errors))
 }

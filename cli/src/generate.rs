@@ -51,9 +51,9 @@ pub fn run(args: &GenerateArgs) -> Result<u8, String> {
     };
     match args.format {
         GenerateFormat::Json => {
-            println!("{}", kubeplay_core::render::json::generate(&generated).map_err(|e| e.to_string())?)
+            outln!("{}", kubeplay_core::render::json::generate(&generated).map_err(|e| e.to_string())?)
         }
-        GenerateFormat::Yaml => print!("{}", to_yaml(&generated)),
+        GenerateFormat::Yaml => out!("{}", to_yaml(&generated)),
     }
     Ok(exit_status(errors))
 }

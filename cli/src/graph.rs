@@ -64,15 +64,15 @@ pub fn run(args: &GraphArgs) -> Result<u8, String> {
         let found = found.ok_or_else(|| format!("no node `{id}` in the graph"))?;
         match args.format {
             GraphFormat::Json => {
-                println!("{}", kubeplay_core::render::json::graph_nodes(&found).map_err(|e| e.to_string())?)
+                outln!("{}", kubeplay_core::render::json::graph_nodes(&found).map_err(|e| e.to_string())?)
             }
-            GraphFormat::Dot => found.iter().for_each(|n| println!("{n}")),
+            GraphFormat::Dot => found.iter().for_each(|n| outln!("{n}")),
         }
         return Ok(exit_status(errors));
     }
     match args.format {
-        GraphFormat::Dot => print!("{}", kubeplay_core::render::dot::graph(&g)),
-        GraphFormat::Json => println!("{}", kubeplay_core::render::json::graph(&g).map_err(|e| e.to_string())?),
+        GraphFormat::Dot => out!("{}", kubeplay_core::render::dot::graph(&g)),
+        GraphFormat::Json => outln!("{}", kubeplay_core::render::json::graph(&g).map_err(|e| e.to_string())?),
     }
     Ok(exit_status(errors))
 }

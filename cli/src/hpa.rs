@@ -31,11 +31,11 @@ pub fn run(args: &HpaArgs) -> Result<u8, String> {
     }
     match args.format {
         TextOrJson::Json => {
-            println!("{}", kubeplay_core::render::json::hpa(run.timeline.as_ref()).map_err(|e| e.to_string())?);
+            outln!("{}", kubeplay_core::render::json::hpa(run.timeline.as_ref()).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => match &run.timeline {
-            Some(timeline) => print!("{}", text(timeline)),
-            None => println!("no simulation ran"),
+            Some(timeline) => out!("{}", text(timeline)),
+            None => outln!("no simulation ran"),
         },
     }
     Ok(exit_status(errors || run.timeline.is_none()))

@@ -1,6 +1,28 @@
 //! The `kubeplay` binary: reads files or stdin, asks kubeplay-core, prints text,
 //! JSON, DOT or Markdown. It routes and renders; all policy logic lives in core.
 
+// Standard output goes through `out!`/`outln!`, never `print!` (see `write_stdout`).
+#![deny(clippy::print_stdout)]
+
+/// `print!` for standard output that ends the process quietly when the reader
+/// has gone (`kubeplay … | head`), as Unix tools do, instead of panicking on
+/// the broken pipe ([`write_stdout`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` through [`write_stdout`], as [`out!`].
+macro_rules! outln {
+    () => {
+        $crate::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod admit;
 mod analyze;
 mod check;
@@ -27,6 +49,21 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
+
+/// Writes to standard output. A reader that closed the pipe wanted no more:
+/// the process ends with status 0, as ripgrep and most Unix tools do (Rust
+/// ignores SIGPIPE, so `print!` would panic instead). Any other write error
+/// is an I/O error (status 2).
+pub fn write_stdout(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(error) = std::io::stdout().lock().write_fmt(text) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(EXIT_OK));
+        }
+        eprintln!("kubeplay: cannot write standard output: {error}");
+        std::process::exit(i32::from(EXIT_USAGE));
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(

@@ -47,8 +47,8 @@ pub fn run(args: &ProbeArgs) -> Result<u8, String> {
     let query = ProbeQuery { port: args.port, protocol: args.protocol, externals: args.externals.clone() };
     let probe = probe_engine(&engine, &query);
     match args.format {
-        ProbeFormat::Json => println!("{}", kubeplay_core::render::json::probe(&probe).map_err(|e| e.to_string())?),
-        ProbeFormat::Table => print!("{}", truth_table(&probe)),
+        ProbeFormat::Json => outln!("{}", kubeplay_core::render::json::probe(&probe).map_err(|e| e.to_string())?),
+        ProbeFormat::Table => out!("{}", truth_table(&probe)),
     }
     Ok(exit_status(errors))
 }

@@ -20,17 +20,17 @@ pub fn run(args: &QuantityArgs) -> Result<u8, String> {
     let reports: Vec<QuantityReport> = args.quantities.iter().map(|q| QuantityReport::of(q)).collect();
     match args.format {
         TextOrJson::Json => {
-            println!("{}", kubeplay_core::render::json::quantity(&reports).map_err(|e| e.to_string())?);
+            outln!("{}", kubeplay_core::render::json::quantity(&reports).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             let show = |v: Option<i64>| v.map_or_else(|| "overflow".to_owned(), |v| v.to_string());
             for r in &reports {
                 match (&r.canonical, &r.error) {
                     (Some(canonical), _) => {
-                        println!("{:?} = {canonical} (value {}, milli {})", r.input, show(r.value), show(r.milli_value))
+                        outln!("{:?} = {canonical} (value {}, milli {})", r.input, show(r.value), show(r.milli_value))
                     }
                     (None, error) => {
-                        println!("{:?}: invalid: {}", r.input, error.as_deref().unwrap_or(""))
+                        outln!("{:?}: invalid: {}", r.input, error.as_deref().unwrap_or(""))
                     }
                 }
             }

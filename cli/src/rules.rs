@@ -22,11 +22,11 @@ pub struct RulesArgs {
 pub fn run(args: &RulesArgs) -> Result<u8, String> {
     let rules = rule_reference();
     match args.format {
-        RulesFormat::Json => println!("{}", serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?),
-        RulesFormat::Md => print!("{}", markdown(&rules)),
+        RulesFormat::Json => outln!("{}", serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?),
+        RulesFormat::Md => out!("{}", markdown(&rules)),
         RulesFormat::Text => {
             for rule in &rules {
-                println!("{} [{}, {}]: {}", rule.id, rule.area.label(), rule.severity.as_str(), rule.checks);
+                outln!("{} [{}, {}]: {}", rule.id, rule.area.label(), rule.severity.as_str(), rule.checks);
             }
         }
     }

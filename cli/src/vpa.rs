@@ -24,11 +24,11 @@ pub fn run(args: &VpaArgs) -> Result<u8, String> {
     let errors = report_errors(&run_diagnostics(&loading, &run));
     match args.format {
         TextOrJson::Json => {
-            println!("{}", kubeplay_core::render::json::vpa(&run.vpas).map_err(|e| e.to_string())?);
+            outln!("{}", kubeplay_core::render::json::vpa(&run.vpas).map_err(|e| e.to_string())?);
         }
         TextOrJson::Text => {
             if run.vpas.is_empty() {
-                println!("no VerticalPodAutoscaler in the input");
+                outln!("no VerticalPodAutoscaler in the input");
             }
             for vpa in &run.vpas {
                 print_text(vpa);
@@ -46,13 +46,13 @@ fn list(map: &std::collections::BTreeMap<String, String>) -> String {
 }
 
 fn print_text(vpa: &VpaOutput) {
-    println!("VerticalPodAutoscaler {}/{}", vpa.vpa.namespace, vpa.vpa.name);
+    outln!("VerticalPodAutoscaler {}/{}", vpa.vpa.namespace, vpa.vpa.name);
     match &vpa.recommendation {
-        None => println!("  recommendation: none"),
+        None => outln!("  recommendation: none"),
         Some(recommendation) => {
-            println!("  {:<16} {:<24} {:<24} {:<24} uncappedTarget", "container", "target", "lowerBound", "upperBound");
+            outln!("  {:<16} {:<24} {:<24} {:<24} uncappedTarget", "container", "target", "lowerBound", "upperBound");
             for c in &recommendation.container_recommendations {
-                println!(
+                outln!(
                     "  {:<16} {:<24} {:<24} {:<24} {}",
                     c.container_name,
                     list(&c.target),
@@ -65,20 +65,23 @@ fn print_text(vpa: &VpaOutput) {
     }
     for pod in &vpa.pods {
         let verdict = if pod.update.candidate { "candidate" } else { "keep" };
-        println!(
+        outln!(
             "  pod {}: {verdict}, action {} (resourceDiff {:.3}): {}",
-            pod.name, pod.update.action, pod.update.resource_diff, pod.update.reason
+            pod.name,
+            pod.update.action,
+            pod.update.resource_diff,
+            pod.update.reason
         );
         for (container, requests) in &pod.requests {
             let limits = pod.limits.get(container).map(list).unwrap_or_else(|| "-".to_owned());
-            println!("    {container}: requests {} limits {limits}", list(requests));
+            outln!("    {container}: requests {} limits {limits}", list(requests));
             for note in pod.annotations.get(container).into_iter().flatten() {
-                println!("      {note}");
+                outln!("      {note}");
             }
         }
     }
     if !vpa.update_order.is_empty() {
-        println!("  update order: {}", vpa.update_order.join(", "));
+        outln!("  update order: {}", vpa.update_order.join(", "));
     }
-    println!("  acted this loop: {}", if vpa.acted.is_empty() { "none".to_owned() } else { vpa.acted.join(", ") });
+    outln!("  acted this loop: {}", if vpa.acted.is_empty() { "none".to_owned() } else { vpa.acted.join(", ") });
 }

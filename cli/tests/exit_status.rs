@@ -155,3 +155,26 @@ fn an_unknown_id_is_a_usage_error() {
     let graph = kubeplay(&["graph", "--blast-radius", "x/nope", &file]);
     assert_eq!(graph.status.code(), Some(2), "{}", String::from_utf8_lossy(&graph.stderr));
 }
+
+/// A reader that closed the pipe (`kubeplay … | head`) wanted no more: every
+/// subcommand ends quietly with status 0, not with a panic about the broken
+/// pipe. The pipe's read end is closed before the process writes anything.
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    let file = write_case("closed-stdout.yaml", CLEAN);
+    for subcommand in SUBCOMMANDS {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+            .args(*subcommand)
+            .arg(&file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kubeplay");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("wait for kubeplay");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{subcommand:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{subcommand:?}: {stderr}");
+    }
+}
