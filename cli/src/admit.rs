@@ -44,7 +44,9 @@ fn print_text(admission: &Admission) {
         outln!("{result:<8} {} {id}", d.kind);
         if let Some(requests) = &d.pod_requests {
             let list: Vec<String> = requests.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            outln!("         pod requests: {}", list.join(","));
+            // A pod without requests (BestEffort, no LimitRange default) says so.
+            let list = if list.is_empty() { "none".to_owned() } else { list.join(",") };
+            outln!("         pod requests: {list}");
         }
         if let Some(annotation) = &d.annotation {
             outln!("         {annotation}");

@@ -207,3 +207,30 @@ fn analyze_reports_admission() {
             .starts_with("Deployment web: 3 of 4 replicas fit; the 4th (web-3) is rejected")
     );
 }
+
+/// The text report names each admitted pod's requests, and says `none` for a
+/// pod that has none (no LimitRange default), rather than an empty list.
+#[test]
+fn admit_text_names_pod_requests_or_none() {
+    let dir = std::env::temp_dir().join(format!("kubeplay-admit-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("pods.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: besteffort}\nspec: {containers: [{name: c, image: nginx}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: sized}\nspec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}}}]}\n",
+    )
+    .expect("write manifests");
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        .args(["admit", file.to_str().expect("UTF-8 path")])
+        .output()
+        .expect("kubeplay runs");
+    std::fs::remove_dir_all(&dir).ok();
+    let text = String::from_utf8(output.stdout).expect("UTF-8 output");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let after = |pod: &str| {
+        let at = lines.iter().position(|l| l.ends_with(pod)).unwrap_or_else(|| panic!("{pod} in:\n{text}"));
+        lines[at + 1]
+    };
+    assert_eq!(after("Pod default/besteffort"), "pod requests: none", "{text}");
+    assert_eq!(after("Pod default/sized"), "pod requests: cpu=100m", "{text}");
+}
