@@ -5,8 +5,9 @@
 //! `admission_warnings`, `api_warnings`, `audit_violations`, `psp_chosen`, `psp_rejection`,
 //! `psp_mutations`, `psp_errors`, `psp_provider_errors` ({policy: [..]} each),
 //! `psp_authorized` ({policy: bool}), `psp_access_note`,
-//! `findings_include` (`id` or `id@line`), `findings_severity` and
-//! `findings_message` ({id: value} of the first finding with that id),
+//! `findings_include` (`id` or `id@line`), `findings_severity`,
+//! `findings_message` and `findings_fix` ({id: value} of the first finding with
+//! that id),
 //! `findings_exclude` (ids); top level: `pss_version`, `psp_problems`,
 //! `namespace_warnings` ({namespace: [lines]}), `objects` ({`ns/name[Kind]`:
 //! the `findings_*` keys} for Services, budgets and autoscalers) and
@@ -127,8 +128,8 @@ fn check_workload(case: &str, w: &WorkloadSecurity, expect: &Value, problems: &m
     check_findings(&w.findings, expect, &mut fail);
 }
 
-/// `findings_include`, `findings_severity`, `findings_message` and
-/// `findings_exclude` against one workload's or object's findings.
+/// `findings_include`, `findings_severity`, `findings_message`, `findings_fix`
+/// and `findings_exclude` against one workload's or object's findings.
 fn check_findings(findings: &[Diagnostic], expect: &Value, fail: &mut impl FnMut(String)) {
     for wanted in strings(expect.get("findings_include").unwrap_or(&Value::Null)) {
         let (id, line) = match wanted.split_once('@') {
@@ -141,10 +142,11 @@ fn check_findings(findings: &[Diagnostic], expect: &Value, fail: &mut impl FnMut
             fail(format!("missing finding {wanted}; have {have:?}"));
         }
     }
-    for (key, what) in [("findings_severity", "severity"), ("findings_message", "message")] {
+    for (key, what) in [("findings_severity", "severity"), ("findings_message", "message"), ("findings_fix", "fix")] {
         for (id, expected) in expect.get(key).and_then(Value::as_object).into_iter().flatten() {
             let got = findings.iter().find(|f| &f.code == id).map(|f| match key {
                 "findings_severity" => f.severity.as_str().to_owned(),
+                "findings_fix" => f.fix.clone().unwrap_or_default(),
                 _ => f.message.clone(),
             });
             if got.as_deref() != expected.as_str() {

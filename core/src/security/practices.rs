@@ -1078,6 +1078,15 @@ fn ephemeral_storage(
         })
         .collect();
     if !differing.is_empty() {
+        // The fix keeps the container's own sizes: each request becomes its
+        // limit, and a request without a limit becomes the limit too.
+        let (mut requests_fix, mut limits_fix) = (String::new(), String::new());
+        for key in ["cpu", "memory", EPHEMERAL] {
+            if let Some(size) = get(limits, key).or_else(|| get(requests, key)) {
+                requests_fix.push_str(&format!("\n    {key}: {size}"));
+                limits_fix.push_str(&format!("\n    {key}: {size}"));
+            }
+        }
         sink.push(
             "requests-not-equal-limits",
             &format!("{cpath}.resources"),
@@ -1085,7 +1094,7 @@ fn ephemeral_storage(
                 "container {name:?}: {}; the pod is not Guaranteed and may use more than it reserved when the node is busy",
                 differing.join(", ")
             ),
-            "resources:\n  requests:\n    cpu: 500m\n    memory: 256Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
+            &format!("resources:\n  requests:{requests_fix}\n  limits:{limits_fix}"),
         );
     }
 }
