@@ -90,6 +90,24 @@ fn selecting_only_host_network_pods_says_so() {
     );
 }
 
+/// A cluster dump holds a hostNetwork pod per node (kube-proxy): the finding
+/// names three and counts the rest.
+#[test]
+fn host_network_pods_are_named_three_at_most() {
+    let proxies: Vec<String> = (0..5)
+        .map(|i| format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: proxy-{i}, namespace: x, labels: {{k8s-app: proxy}}}}\nspec: {{hostNetwork: true, containers: [{{name: c, image: i}}]}}\n"))
+        .collect();
+    let found = findings(
+        "case.yaml",
+        &format!(
+            "{PODS}---\n{}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: x}}\nspec:\n  podSelector: {{matchLabels: {{k8s-app: proxy}}}}\n",
+            proxies.join("---\n")
+        ),
+    );
+    let message = &found.iter().find(|f| f.0 == "netpol-selects-nothing").expect("a finding").2;
+    assert!(message.contains("(x/proxy-0, x/proxy-1, x/proxy-2 and 2 more)"), "{message}");
+}
+
 #[test]
 fn named_port_unresolved_and_rules_ignored() {
     let found = with_pods(

@@ -99,7 +99,8 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     out
 }
 
-/// The hostNetwork pods (their ids, comma-separated; empty when none) of the
+/// The hostNetwork pods (the first three ids, comma-separated, then how many
+/// more, as a cluster dump can hold one per node; empty when none) of the
 /// classes `host_network` lists, in the namespaces (by index) `in_scope`
 /// takes, whose labels `selector` matches. Selectors never match them
 /// (netpol.md §35), so when they are all a selector would have matched, the
@@ -120,7 +121,10 @@ fn host_network_matches(
             );
         }
     }
-    ids.join(", ")
+    match ids.len() {
+        0..=3 => ids.join(", "),
+        n => format!("{} and {} more", ids[..3].join(", "), n - 3),
+    }
 }
 
 fn peers(
