@@ -425,6 +425,12 @@ impl Engine {
         self.classification.members.row(class as usize)
     }
 
+    /// Whether the class's pods run on the host network (selectors never
+    /// match those: netpol.md §35).
+    pub fn class_is_host_network(&self, class: u32) -> bool {
+        self.classification.host_network.get(class as usize).copied().unwrap_or(false)
+    }
+
     pub fn representative(&self, class: u32) -> Option<&Endpoint> {
         self.classes().get(class as usize).and_then(|c| self.endpoints.get(c.representative))
     }

@@ -51,15 +51,8 @@ pub fn lint(engine: &Engine, inventory: &Inventory) -> Vec<Diagnostic> {
     }
     // The hostNetwork classes, so that a selector matching nothing can say
     // whether it would have matched one (usually none, so checking is free).
-    let host_network: Vec<u32> = (0..engine.classes().len() as u32)
-        .filter(|&c| {
-            engine
-                .classes()
-                .get(c as usize)
-                .and_then(|c| engine.endpoints.get(c.representative))
-                .is_some_and(|r| r.host_network)
-        })
-        .collect();
+    let host_network: Vec<u32> =
+        (0..engine.class_count() as u32).filter(|&c| engine.class_is_host_network(c)).collect();
     for (pi, policy) in engine.policies.iter().enumerate() {
         let selected = engine.selected.get(pi).map(|s| s.to_vec()).unwrap_or_default();
         if has_endpoints && selected.is_empty() {
