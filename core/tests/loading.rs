@@ -67,3 +67,45 @@ fn load_cases_match_their_snapshots() {
     assert!(cases >= 10, "the case directory holds the cases");
     assert!(failures.is_empty(), "snapshots differ (UPDATE_EXPECT=1 to rewrite):\n{}", failures.join("\n"));
 }
+
+/// The values behind `yaml-1-1-scalars.yaml`'s valid Deployment: what kubectl
+/// would send (go-yaml v2's YAML 1.1 reading, then JSON), aliases included.
+#[test]
+fn unquoted_scalars_carry_kubectl_s_yaml_1_1_values() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/yaml-1-1-scalars.yaml"))
+        .expect("case text");
+    let loading = load(&[Input::new("yaml-1-1-scalars.yaml", &text)]);
+    let deployment = loading
+        .inventory
+        .objects
+        .iter()
+        .find_map(|o| match &o.object {
+            kubeplay_core::model::Object::Deployment(d) => Some(d),
+            _ => None,
+        })
+        .expect("the Deployment loads");
+    let spec = &deployment.spec;
+    assert_eq!(spec.replicas, Some(10), "1e1 is the float 10, sent as 10");
+    let pod = spec.template.spec.as_ref().expect("pod spec");
+    assert_eq!(pod.host_network, Some(true), "yes");
+    assert_eq!(pod.termination_grace_period_seconds, Some(1000), "1_000");
+    assert_eq!(pod.containers[0].ports.as_ref().expect("ports")[0].container_port, 8, "08 is no octal: the float 8");
+    let volumes = pod.volumes.as_ref().expect("volumes");
+    assert_eq!(volumes[0].secret.as_ref().and_then(|s| s.default_mode), Some(0o400), "0400 is octal");
+    let config = volumes[1].config_map.as_ref().expect("configMap");
+    assert_eq!(config.default_mode, Some(0o400), "the alias of 0400");
+    assert_eq!(config.items.as_ref().expect("items")[0].mode, Some(0o644));
+    let kept = loading
+        .inventory
+        .objects
+        .iter()
+        .find_map(|o| match &o.object {
+            kubeplay_core::model::Object::ConfigMap(c) => Some(c),
+            _ => None,
+        })
+        .expect("the quoted ConfigMap loads");
+    let data = kept.data.as_ref().expect("data");
+    assert_eq!(data.get("quoted").map(String::as_str), Some("yes"));
+    assert_eq!(data.get("tagged").map(String::as_str), Some("on"));
+    assert_eq!(data.get("version").map(String::as_str), Some("010"));
+}

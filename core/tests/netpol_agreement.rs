@@ -7,7 +7,8 @@ use kubeplay_core::netpol::{Endpoint, Engine, NetpolOptions, ProbeQuery, Protoco
 use kubeplay_core::{Input, load};
 use proptest::prelude::*;
 
-const NAMESPACES: [&str; 3] = ["x", "y", "z"];
+/// Quoted: an unquoted `y` is the boolean true for kubectl (YAML 1.1).
+const NAMESPACES: [&str; 3] = ["\"x\"", "\"y\"", "\"z\""];
 const VALUES: [&str; 3] = ["a", "b", "c"];
 
 fn selector() -> impl Strategy<Value = String> {

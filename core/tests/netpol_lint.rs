@@ -59,7 +59,7 @@ fn selecting_only_host_network_pods_says_so() {
     let exporter = r#"
 {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: exporter, namespace: x}, spec: {selector: {matchLabels: {app: exporter}}, template: {metadata: {labels: {app: exporter}}, spec: {hostNetwork: true, containers: [{name: c, image: i}]}}}}
 ---
-{apiVersion: v1, kind: Pod, metadata: {name: agent, namespace: y, labels: {app: exporter}}, spec: {hostNetwork: true, containers: [{name: c, image: i}]}}
+{apiVersion: v1, kind: Pod, metadata: {name: agent, namespace: "y", labels: {app: exporter}}, spec: {hostNetwork: true, containers: [{name: c, image: i}]}}
 "#;
     let found = findings(
         "case.yaml",

@@ -75,13 +75,13 @@ proptest! {
         let manifests = format!(
             r#"apiVersion: v1
 kind: ResourceQuota
-metadata: {{name: q, namespace: n}}
+metadata: {{name: q, namespace: team}}
 spec:
   hard: {{requests.cpu: "{hard}", limits.memory: "{hard}", pods: "{hard}"}}
 ---
 apiVersion: v1
 kind: LimitRange
-metadata: {{name: l, namespace: n}}
+metadata: {{name: l, namespace: team}}
 spec:
   limits:
   - type: Container
@@ -93,7 +93,7 @@ spec:
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {{name: d, namespace: n}}
+metadata: {{name: d, namespace: team}}
 spec:
   replicas: {replicas}
   selector: {{matchLabels: {{a: b}}}}
@@ -107,7 +107,7 @@ spec:
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
-metadata: {{name: h, namespace: n}}
+metadata: {{name: h, namespace: team}}
 spec:
   scaleTargetRef: {{kind: Deployment, name: d}}
   maxReplicas: 50

@@ -196,7 +196,7 @@ pub fn model_objects(
         labels.extend(namespace_labels.get(namespace).cloned().unwrap_or_default());
         let _ = write!(
             out,
-            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {namespace}\n  labels:\n{}",
+            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {namespace:?}\n  labels:\n{}",
             labels_yaml(&labels)
         );
     }
@@ -217,7 +217,7 @@ pub fn model_objects(
         labels.extend(pod_labels.get(pod).cloned().unwrap_or_default());
         let _ = write!(
             out,
-            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: {namespace}\n  labels:\n{}spec:\n  containers:\n",
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name:?}\n  namespace: {namespace:?}\n  labels:\n{}spec:\n  containers:\n",
             labels_yaml(&labels)
         );
         for port in MODEL_PORTS {

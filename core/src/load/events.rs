@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, Span as SaphyrSpan};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as SaphyrSpan};
 
 use super::Limits;
+use super::yaml11::{self, Reread, Step};
 use crate::source::{NodeSpan, SourceMap, Span, join_index, join_key};
 
 /// Why a document was refused before value parsing.
@@ -32,6 +33,22 @@ struct Frame {
     anchor: usize,
     /// Nodes inside, counting what aliases expand to.
     expanded: u64,
+    /// This collection's step from its parent; None for the root and for
+    /// collections inside a complex key (those have no path in the value).
+    step: Option<Step>,
+    /// Whether the collection lies on a path of the value (not in a complex key).
+    on_path: bool,
+    /// Index into the rereads where this collection's own begin.
+    rereads_from: usize,
+}
+
+/// What one pass over a document found.
+pub struct Scanned {
+    pub source_map: SourceMap,
+    pub failure: Option<EventFailure>,
+    /// Plain scalars that kubectl reads by YAML 1.1 rules and serde_yaml may
+    /// read otherwise (see [`yaml11`]), aliases' copies included.
+    pub rereads: Vec<Reread>,
 }
 
 fn to_span(span: SaphyrSpan) -> Span {
@@ -43,17 +60,34 @@ fn to_span(span: SaphyrSpan) -> Span {
     }
 }
 
-/// Where the next node goes: its path and, inside a mapping, its key span.
+/// Where the next node goes: its path, its step from its parent and, inside
+/// a mapping, its key span.
 enum Slot {
     Key,
-    Value { path: String, key_span: Option<Span> },
+    Value { path: String, step: Option<Step>, key_span: Option<Span> },
 }
 
-pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>) {
+/// The steps from the root to the current collection, or None inside a complex key.
+fn trail(stack: &[Frame]) -> Option<Vec<Step>> {
+    if stack.last().is_some_and(|f| !f.on_path) {
+        return None;
+    }
+    Some(stack.iter().filter_map(|f| f.step.clone()).collect())
+}
+
+pub fn scan_document(text: &str, limits: &Limits) -> Scanned {
+    let (source_map, failure, rereads) = scan(text, limits);
+    Scanned { source_map, failure, rereads }
+}
+
+fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Reread>) {
     let mut map = SourceMap::default();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchor_sizes: HashMap<usize, u64> = HashMap::new();
+    // Anchor → the nodes its node expands to, and the rereads inside it with
+    // paths relative to it (an alias's copy is read as kubectl reads the original).
+    let mut anchors: HashMap<usize, (u64, Vec<Reread>)> = HashMap::new();
     let mut alias_expansion: u64 = 0;
+    let mut rereads: Vec<Reread> = Vec::new();
     let mut parser = Parser::new_from_str(text);
 
     let limit = |code: &'static str, message: String, span: Span| EventFailure::Limit {
@@ -73,6 +107,7 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                     return (
                         map,
                         Some(limit("limit-depth", format!("nesting deeper than {} levels", limits.max_depth), at)),
+                        rereads,
                     );
                 }
                 return (
@@ -81,19 +116,24 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                         message: error.info().to_owned(),
                         at: Span::point(marker.line(), marker.col() + 1),
                     }),
+                    rereads,
                 );
             }
         };
         let span = to_span(raw_span);
         let slot = match stack.last_mut() {
-            None => Slot::Value { path: String::new(), key_span: None },
+            None => Slot::Value { path: String::new(), step: None, key_span: None },
             Some(frame) if frame.is_map => match frame.pending_key.take() {
                 None => Slot::Key,
-                Some((key, key_span)) => Slot::Value { path: join_key(&frame.path, &key), key_span: Some(key_span) },
+                Some((key, key_span)) => Slot::Value {
+                    path: join_key(&frame.path, &key),
+                    key_span: Some(key_span),
+                    step: Some(Step::Key(key)),
+                },
             },
             Some(frame) => {
                 let path = join_index(&frame.path, frame.next_index);
-                Slot::Value { path, key_span: None }
+                Slot::Value { path, step: Some(Step::Index(frame.next_index)), key_span: None }
             }
         };
         // Completes a leaf node (scalar or alias) of `size` expanded nodes.
@@ -112,7 +152,7 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
             }
         };
         match event {
-            Event::Scalar(value, _style, anchor, _tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 if value.len() > limits.max_scalar_bytes {
                     return (
                         map,
@@ -125,19 +165,33 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                             ),
                             span,
                         )),
+                        rereads,
                     );
                 }
                 if anchor != 0 {
-                    anchor_sizes.insert(anchor, 1);
+                    // An anchor named again replaces the first (its reread is added below).
+                    anchors.insert(anchor, (1, Vec::new()));
                 }
-                if let Slot::Value { path, key_span } = &slot {
+                if let Slot::Value { path, step, key_span } = &slot {
                     map.insert(path.clone(), NodeSpan { key: *key_span, value: span });
+                    if style == ScalarStyle::Plain && tag.is_none() {
+                        let reading = yaml11::read_plain(&value);
+                        if yaml11::needs_rereading(&value, reading)
+                            && let Some(mut path) = trail(&stack)
+                        {
+                            path.extend(step.clone());
+                            if let Some((_, own)) = anchors.get_mut(&anchor) {
+                                own.push(Reread { path: Vec::new(), text: value.to_string(), reading });
+                            }
+                            rereads.push(Reread { path, text: value.to_string(), reading });
+                        }
+                    }
                 }
                 let key_text = matches!(slot, Slot::Key).then(|| value.into_owned());
                 finish_leaf(&mut stack, slot, key_text, 1);
             }
             Event::Alias(anchor) => {
-                let size = anchor_sizes.get(&anchor).copied().unwrap_or(1);
+                let size = anchors.get(&anchor).map_or(1, |a| a.0);
                 alias_expansion = alias_expansion.saturating_add(size);
                 if alias_expansion > limits.max_alias_expansion {
                     return (
@@ -150,10 +204,19 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                             ),
                             span,
                         )),
+                        rereads,
                     );
                 }
-                if let Slot::Value { path, key_span } = &slot {
+                if let Slot::Value { path, step, key_span } = &slot {
                     map.insert(path.clone(), NodeSpan { key: *key_span, value: span });
+                    if let (Some((_, copied)), Some(mut base)) = (anchors.get(&anchor), trail(&stack)) {
+                        base.extend(step.clone());
+                        for reread in copied {
+                            let mut path = base.clone();
+                            path.extend(reread.path.iter().cloned());
+                            rereads.push(Reread { path, ..reread.clone() });
+                        }
+                    }
                 }
                 finish_leaf(&mut stack, slot, None, size);
             }
@@ -162,13 +225,15 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                     return (
                         map,
                         Some(limit("limit-depth", format!("nesting deeper than {} levels", limits.max_depth), span)),
+                        rereads,
                     );
                 }
                 let is_map = matches!(event, Event::MappingStart(..));
-                let (path, key_span) = match slot {
+                let parent_on_path = stack.last().is_none_or(|f| f.on_path);
+                let (path, key_span, step, on_path) = match slot {
                     // A complex (collection) key: track it under a placeholder path.
-                    Slot::Key => ("?".to_owned(), None),
-                    Slot::Value { path, key_span } => (path, key_span),
+                    Slot::Key => ("?".to_owned(), None, None, false),
+                    Slot::Value { path, step, key_span } => (path, key_span, step, parent_on_path),
                 };
                 stack.push(Frame {
                     path,
@@ -179,6 +244,9 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                     next_index: 0,
                     anchor,
                     expanded: 1,
+                    step,
+                    on_path,
+                    rereads_from: rereads.len(),
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -191,7 +259,15 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
                     frame.span.end_column = span.end_column;
                 }
                 if frame.anchor != 0 {
-                    anchor_sizes.insert(frame.anchor, frame.expanded);
+                    // The rereads inside, relative to this collection.
+                    let depth = stack.iter().filter(|f| f.step.is_some()).count() + usize::from(frame.step.is_some());
+                    let inside: Vec<Reread> = rereads
+                        .get(frame.rereads_from..)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|r| Reread { path: r.path.get(depth..).unwrap_or_default().to_vec(), ..r.clone() })
+                        .collect();
+                    anchors.insert(frame.anchor, (frame.expanded, inside));
                 }
                 let was_key = frame.path == "?" && frame.key_span.is_none();
                 if !was_key {
@@ -215,7 +291,7 @@ pub fn scan_document(text: &str, limits: &Limits) -> (SourceMap, Option<EventFai
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
         }
     }
-    (map, None)
+    (map, None, rereads)
 }
 
 #[cfg(test)]
@@ -223,7 +299,7 @@ mod tests {
     use super::*;
 
     fn spans(text: &str) -> SourceMap {
-        let (map, failure) = scan_document(text, &Limits::default());
+        let Scanned { source_map: map, failure, .. } = scan_document(text, &Limits::default());
         assert_eq!(failure, None);
         map
     }
@@ -255,20 +331,20 @@ mod tests {
             let prev = i - 1;
             text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
         }
-        let (_, failure) = scan_document(&text, &Limits::default());
+        let Scanned { failure, .. } = scan_document(&text, &Limits::default());
         assert!(matches!(failure, Some(EventFailure::Limit { code: "limit-alias-expansion", .. })), "{failure:?}");
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let text = "[".repeat(10_000);
-        let (_, failure) = scan_document(&text, &Limits::default());
+        let Scanned { failure, .. } = scan_document(&text, &Limits::default());
         assert!(matches!(failure, Some(EventFailure::Limit { code: "limit-depth", .. })), "{failure:?}");
     }
 
     #[test]
     fn syntax_error_has_a_position() {
-        let (_, failure) = scan_document("a: 1\nb: [1, 2\nc: 3\n", &Limits::default());
+        let Scanned { failure, .. } = scan_document("a: 1\nb: [1, 2\nc: 3\n", &Limits::default());
         assert!(matches!(failure, Some(EventFailure::Syntax { .. })), "{failure:?}");
     }
 }

@@ -13,6 +13,7 @@ mod events;
 mod split;
 mod validate;
 mod yaml;
+mod yaml11;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -85,7 +86,8 @@ pub fn load(inputs: &[Input<'_>]) -> Loading {
 }
 
 pub fn load_with_limits(inputs: &[Input<'_>], limits: &Limits) -> Loading {
-    let mut loader = Loader { limits, diagnostics: Vec::new(), objects: Vec::new(), documents: 0, bytes: 0 };
+    let mut loader =
+        Loader { limits, diagnostics: Vec::new(), objects: Vec::new(), documents: 0, bytes: 0, rereads: Vec::new() };
     for input in inputs {
         loader.load_file(input);
     }
@@ -101,6 +103,9 @@ struct Loader<'l> {
     objects: Vec<Loaded>,
     documents: usize,
     bytes: usize,
+    /// The current document's scalars read as kubectl reads them (YAML 1.1),
+    /// by path, so a type error on one can say why.
+    rereads: Vec<(String, yaml11::Reread)>,
 }
 
 /// One document being loaded: file name, number, and where its first line is.
@@ -207,7 +212,7 @@ impl Loader<'_> {
             ));
             return;
         }
-        let (mut source_map, failure) = events::scan_document(text, self.limits);
+        let events::Scanned { mut source_map, failure, rereads } = events::scan_document(text, self.limits);
         match failure {
             Some(events::EventFailure::Limit { code, message, at }) => {
                 self.diagnostics.push(ctx.diagnostic(
@@ -240,6 +245,8 @@ impl Loader<'_> {
                 return;
             }
         };
+        // Before merging, so merged copies carry what kubectl would read.
+        self.rereads = yaml11::apply(&mut value, rereads);
         if let Err(error) = value.apply_merge() {
             self.diagnostics.push(ctx.diagnostic(
                 Severity::Error,
@@ -415,13 +422,19 @@ impl Loader<'_> {
             Err(error) => {
                 let path = error.path().to_string();
                 let path = if path == "?" { String::new() } else { path };
+                let mut message =
+                    type_error_message(&kind, &path, &strip_location(&error.inner().to_string()), is_secret);
+                let full_path = origin.full_path(&path);
+                if let Some((_, reread)) = self.rereads.iter().find(|(p, _)| *p == full_path) {
+                    message.push_str(&yaml11_note(reread, is_secret));
+                }
                 self.diagnostics.push(Diagnostic::at(
                     Area::Input,
                     &origin,
                     &path,
                     Severity::Error,
                     "schema-type",
-                    type_error_message(&kind, &path, &strip_location(&error.inner().to_string()), is_secret),
+                    message,
                 ));
                 return;
             }
@@ -520,6 +533,20 @@ fn describe(value: &Value) -> &'static str {
 
 /// Rewords serde's "invalid type: string \"three\", expected i32" for people, and
 /// never echoes a Secret's values.
+/// Why a field holds what it holds when kubectl's YAML 1.1 reading of an
+/// unquoted scalar made it so (docs/semantics/yaml.md §4).
+fn yaml11_note(reread: &yaml11::Reread, is_secret: bool) -> String {
+    let reading = yaml11::describe(reread.reading);
+    if is_secret {
+        format!(" (kubectl reads this unquoted value by YAML 1.1 rules, as {reading}; quote it to keep the text)")
+    } else {
+        let text = &reread.text;
+        format!(
+            " (kubectl reads the unquoted `{text}` by YAML 1.1 rules, as {reading}; write \"{text}\" to keep the text)"
+        )
+    }
+}
+
 fn type_error_message(kind: &str, path: &str, serde_message: &str, is_secret: bool) -> String {
     let expected = serde_message.rsplit_once("expected ").map(|(_, e)| e);
     let friendly_expected = expected.map(|e| match e {

@@ -12,7 +12,13 @@ use crate::validation::field::{label_value_problems, qualified_name_problems};
 
 pub fn missing_name(value: &Value) -> bool {
     let metadata = value.get("metadata");
-    let has = |field: &str| metadata.and_then(|m| m.get(field)).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    // A name of another type is there, but wrong: the typed reading says so
+    // (an unquoted `name: y` is the boolean true for kubectl).
+    let has = |field: &str| match metadata.and_then(|m| m.get(field)) {
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    };
     !has("name") && !has("generateName")
 }
 
