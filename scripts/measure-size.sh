@@ -44,9 +44,13 @@ set -euo pipefail
 # records sharing their refusing nodes (the zone failure's first run in wasm
 # much faster), the scheduler's failure memo and the StatefulSet's
 # ordinal scan (a fuzzer's slow input about twice as fast)
-# (1 194 847 → 1 196 344).
+# (1 194 847 → 1 196 344); to 1172 KB for reading unquoted scalars as
+# kubectl does (YAML 1.1: `defaultMode: 0400` is 256, not a string refused as
+# no integer; docs/semantics/yaml.md), a false error on public manifests
+# and single-quoting the strings it would misread when writing YAML
+# (1 196 413 → 1 199 342).
 aim_brotli_kb=560
-ceiling_brotli_kb=1169
+ceiling_brotli_kb=1172
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
