@@ -13,9 +13,9 @@ pub const KUBERNETES_VERSION: &str = "1.37";
 /// in `security/pss/check_*.rs` (e.g. the v1.37 safe sysctls).
 pub const PSS_NEWEST_POLICY_MINOR: u32 = 37;
 
-/// API versions Kubernetes has removed, for the kinds kubeplay reads (and
-/// Ingress, which it does not analyse): `(apiVersion, kind, removed in, use
-/// instead)`, from the Kubernetes deprecated API migration guide
+/// API versions Kubernetes has removed, for every kind the deprecated API
+/// migration guide lists (analysed by kubeplay or not: the API server refuses
+/// them all): `(apiVersion, kind, removed in, use instead)`, from that guide
 /// (kubernetes.io/docs/reference/using-api/deprecation-guide). The API server
 /// of [`KUBERNETES_VERSION`] serves none of them, so it refuses such an object
 /// (`no matches for kind … in version …`). policy/v1beta1 PodSecurityPolicy,
@@ -41,11 +41,40 @@ pub const REMOVED_APIS: &[(&str, &str, &str, &str)] = &[
     ("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", "rbac.authorization.k8s.io/v1"),
     ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", "rbac.authorization.k8s.io/v1"),
     ("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", "scheduling.k8s.io/v1"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", "admissionregistration.k8s.io/v1"),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "ValidatingWebhookConfiguration",
+        "1.22",
+        "admissionregistration.k8s.io/v1",
+    ),
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", "apiextensions.k8s.io/v1"),
+    ("apiregistration.k8s.io/v1beta1", "APIService", "1.22", "apiregistration.k8s.io/v1"),
+    ("authentication.k8s.io/v1beta1", "TokenReview", "1.22", "authentication.k8s.io/v1"),
+    ("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", "authorization.k8s.io/v1"),
+    ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", "authorization.k8s.io/v1"),
+    ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", "authorization.k8s.io/v1"),
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", "certificates.k8s.io/v1"),
+    ("coordination.k8s.io/v1beta1", "Lease", "1.22", "coordination.k8s.io/v1"),
+    ("networking.k8s.io/v1beta1", "IngressClass", "1.22", "networking.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "CSIDriver", "1.22", "storage.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "CSINode", "1.22", "storage.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "StorageClass", "1.22", "storage.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", "storage.k8s.io/v1"),
     ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
     ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
     ("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", "autoscaling/v2"),
     ("node.k8s.io/v1beta1", "RuntimeClass", "1.25", "node.k8s.io/v1"),
+    ("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", "discovery.k8s.io/v1"),
+    ("events.k8s.io/v1beta1", "Event", "1.25", "events.k8s.io/v1"),
     ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", "autoscaling/v2"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", "flowcontrol.apiserver.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", "storage.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
 ];
 
 /// The release that removed `api_version` for `kind`, and what to use instead.
