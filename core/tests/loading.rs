@@ -95,6 +95,11 @@ fn unquoted_scalars_carry_kubectl_s_yaml_1_1_values() {
     let config = volumes[1].config_map.as_ref().expect("configMap");
     assert_eq!(config.default_mode, Some(0o400), "the alias of 0400");
     assert_eq!(config.items.as_ref().expect("items")[0].mode, Some(0o644));
+    // A collection's alias, and a merge key, copy what kubectl read.
+    for copy in &volumes[2..4] {
+        let copy = copy.config_map.as_ref().expect("configMap");
+        assert_eq!((copy.default_mode, copy.items.as_ref().expect("items")[0].mode), (Some(0o400), Some(0o644)));
+    }
     let kept = loading
         .inventory
         .objects
