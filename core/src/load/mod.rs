@@ -385,16 +385,41 @@ impl Loader<'_> {
         // autoscaling/v1 HPAs are served as v2 by conversion (`hpa.md §2.2`).
         let converted_hpa = supported == Kind::HorizontalPodAutoscaler && api_version == HPA_V1;
         if !supported.accepts_api_version(&api_version) && !converted_hpa {
-            self.diagnostics.push(Diagnostic::at(
-                Area::Input,
-                &origin,
-                "apiVersion",
-                Severity::Warning,
-                "unsupported-api-version",
-                format!(
-                    "kubeplay reads {kind} as {served_version}, not {api_version}; the object is ignored (change apiVersion to {served_version})"
-                ),
-            ));
+            // The API server serves a built-in kind at the versions kubeplay
+            // reads and no other (removed ones are caught above), so it refuses
+            // this; a CRD may serve versions kubeplay does not read.
+            let diagnostic = if supported.is_built_in() {
+                Diagnostic::at(
+                    Area::Input,
+                    &origin,
+                    "apiVersion",
+                    Severity::Error,
+                    "api-version-not-served",
+                    if supported == Kind::PodSecurityPolicy {
+                        // Removed in v1.25: kubeplay reads it to simulate older clusters.
+                        format!(
+                            "no matches for kind {kind:?} in version {api_version:?}: {kind} was last served as {served_version} (until Kubernetes v1.24), the version kubeplay reads it at; use that apiVersion (kubeplay ignores the object)"
+                        )
+                    } else {
+                        format!(
+                            "no matches for kind {kind:?} in version {api_version:?}: Kubernetes {} serves {kind} as {served_version}; use that apiVersion (kubeplay ignores the object)",
+                            crate::version::KUBERNETES_VERSION
+                        )
+                    },
+                )
+            } else {
+                Diagnostic::at(
+                    Area::Input,
+                    &origin,
+                    "apiVersion",
+                    Severity::Warning,
+                    "unsupported-api-version",
+                    format!(
+                        "kubeplay reads {kind} as {served_version}, not {api_version}; the object is ignored (change apiVersion to {served_version})"
+                    ),
+                )
+            };
+            self.diagnostics.push(diagnostic);
             return;
         }
         if validate::missing_name(&value) {

@@ -140,6 +140,20 @@ impl Kind {
     /// Whether kubeplay reads objects written with this apiVersion as the kind:
     /// the served version, or an older one with the same schema (Istio serves
     /// DestinationRule as v1, v1beta1 and v1alpha3 alike).
+    /// Whether the API server itself serves the kind (not a CRD, nor one of
+    /// kubeplay's own kinds): a version it does not list is then refused.
+    pub fn is_built_in(self) -> bool {
+        !matches!(
+            self,
+            Kind::VerticalPodAutoscaler
+                | Kind::DestinationRule
+                | Kind::VPASimulation
+                | Kind::GlobalLoadBalancer
+                | Kind::HPASimulation
+                | Kind::ChaosScenario
+        )
+    }
+
     pub fn accepts_api_version(self, api_version: &str) -> bool {
         api_version == self.api_version()
             || matches!(
