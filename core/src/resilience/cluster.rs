@@ -414,6 +414,9 @@ pub struct Cluster<'a> {
     pub last_refused: Rc<[(u32, super::report::Reasons)]>,
     /// The scheduler's last failed attempt that the next pod of its class may reuse.
     pub failure_memo: Option<super::scheduler::FailureMemo>,
+    /// The feasible nodes as the last placement of a workload's replica left
+    /// them, for its next replica when nothing else changed meanwhile.
+    pub placement_chain: Option<super::scheduler::PlacementChain>,
     /// The pods bound to each node and what the scheduler reads of them.
     pub bound: Bound,
     /// Pods that are neither bound nor gone, in index order (the pending
@@ -618,6 +621,11 @@ impl Cluster<'_> {
         self.nodes_version
     }
 
+    /// Changes whenever a pod is added, bound, terminating or gone.
+    pub fn pods_version(&self) -> u64 {
+        self.pods_version
+    }
+
     fn node_changed(&mut self, n: usize) {
         self.nodes[n].version += 1;
         self.nodes_version += 1;
@@ -779,6 +787,7 @@ impl<'a> Cluster<'a> {
             choice_scratch: Default::default(),
             last_refused: Rc::from([]),
             failure_memo: None,
+            placement_chain: None,
             bound: Bound::default(),
             unbound: Vec::new(),
             timers: Timers::default(),
