@@ -114,3 +114,45 @@ fn unquoted_scalars_carry_kubectl_s_yaml_1_1_values() {
     assert_eq!(data.get("tagged").map(String::as_str), Some("on"));
     assert_eq!(data.get("version").map(String::as_str), Some("010"));
 }
+
+/// The values behind `null-zero-values.yaml`: Go's zero values, as the API
+/// server stores them.
+#[test]
+fn nulls_take_go_s_zero_values() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/null-zero-values.yaml"))
+        .expect("case text");
+    let loading = load(&[Input::new("null-zero-values.yaml", &text)]);
+    let pod = loading
+        .inventory
+        .objects
+        .iter()
+        .find_map(|o| match &o.object {
+            kubeplay_core::model::Object::Pod(p) if p.metadata.name.as_deref() == Some("worker") => Some(p),
+            _ => None,
+        })
+        .expect("the Pod loads");
+    let labels = pod.metadata.labels.as_ref().expect("labels");
+    assert_eq!(labels.get("track").map(String::as_str), Some(""));
+    let spec = pod.spec.as_ref().expect("spec");
+    assert_eq!(spec.node_selector.as_ref().and_then(|s| s.get("disk")).map(String::as_str), Some(""));
+    let container = &spec.containers[0];
+    assert_eq!(container.args.as_deref(), Some(&["--verbose".to_owned(), String::new()][..]));
+    let limits = container.resources.as_ref().and_then(|r| r.limits.as_ref()).expect("limits");
+    assert_eq!(limits.get("cpu").map(|q| q.0.as_str()), Some("0"), "a zero quantity");
+}
+
+/// Each null filled is another typed read of the object, so a document with
+/// more than a bounded number of them gets the type error instead of taking
+/// quadratic time.
+#[test]
+fn filling_nulls_is_bounded() {
+    let nulls = vec!["null"; 100_000].join(", ");
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    args: [{nulls}]\n"
+    );
+    let loading = load(&[Input::new("nulls.yaml", &text)]);
+    assert!(loading.inventory.objects.is_empty());
+    let codes: Vec<&str> = loading.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["schema-type"]);
+    assert!(loading.diagnostics[0].message.contains("args[64]"), "{}", loading.diagnostics[0].message);
+}

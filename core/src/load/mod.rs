@@ -6,10 +6,12 @@
 //! 1. [`events::scan_document`] — span-aware events → source map, input limits;
 //! 2. serde_yaml → `serde_yaml::Value` (syntax errors with line and column);
 //! 3. typed deserialization through k8s-openapi, with serde_path_to_error naming
-//!    the field that does not fit; serialising the typed object again and
+//!    the field that does not fit (a `null` where Go keeps a zero value gets
+//!    that value, [`nulls`]); serialising the typed object again and
 //!    comparing finds unknown fields (what `kubectl --validate=strict` rejects).
 
 mod events;
+mod nulls;
 mod split;
 mod validate;
 mod yaml;
@@ -434,13 +436,21 @@ impl Loader<'_> {
             return;
         }
         let is_secret = supported == Kind::Secret;
-        let typed = if converted_hpa {
-            serde_path_to_error::deserialize::<_, HpaV1>(value.clone()).map(|v1| {
-                let round_trip = serde_json::to_value(&v1).unwrap_or_default();
-                (Object::HorizontalPodAutoscaler(Box::new(crate::scaling::hpa::v1::to_v2(v1))), round_trip)
-            })
-        } else {
-            Object::deserialize(supported, value.clone())
+        let mut value = value;
+        let mut filled = 0;
+        let typed = loop {
+            let typed = if converted_hpa {
+                serde_path_to_error::deserialize::<_, HpaV1>(value.clone()).map(|v1| {
+                    let round_trip = serde_json::to_value(&v1).unwrap_or_default();
+                    (Object::HorizontalPodAutoscaler(Box::new(crate::scaling::hpa::v1::to_v2(v1))), round_trip)
+                })
+            } else {
+                Object::deserialize(supported, value.clone())
+            };
+            match typed {
+                Err(error) if filled < nulls::MAX_FILLED && nulls::fill_zero(&mut value, &error) => filled += 1,
+                typed => break typed,
+            }
         };
         let (mut object, round_trip) = match typed {
             Ok(pair) => pair,
