@@ -6,10 +6,12 @@
 //! `annotations: {a: null}` is created as `a: ""`, `args: [x, null]` as
 //! `["x", ""]`, `limits: {cpu: null}` as a zero quantity. serde refuses a
 //! unit value for those types; the loader puts the zero value in place and
-//! reads the object again (`docs/semantics/yaml.md`, "null").
+//! reads the object again (`docs/semantics/yaml.md` §5).
 
 use serde_path_to_error::{Error, Segment};
 use serde_yaml::{Mapping, Value};
+
+use super::yaml11::{Step, lookup};
 
 /// How many nulls one object may have filled: each is a typed read of the
 /// object again, so a hostile document with a million of them stops here
@@ -22,20 +24,15 @@ pub fn fill_zero(root: &mut Value, error: &Error<serde_yaml::Error>) -> bool {
     let message = error.inner().to_string();
     let Some(expected) = message.strip_prefix("invalid type: unit value, expected ") else { return false };
     let Some(zero) = zero_value(expected) else { return false };
-    let mut node = root;
+    let mut path = Vec::new();
     for segment in error.path().iter() {
-        node = match (node, segment) {
-            (Value::Mapping(map), Segment::Map { key }) => match map.get_mut(key.as_str()) {
-                Some(child) => child,
-                None => return false,
-            },
-            (Value::Sequence(items), Segment::Seq { index }) => match items.get_mut(*index) {
-                Some(child) => child,
-                None => return false,
-            },
+        path.push(match segment {
+            Segment::Map { key } => Step::Key(key.clone()),
+            Segment::Seq { index } => Step::Index(*index),
             _ => return false,
-        };
+        });
     }
+    let Some(node) = lookup(root, &path) else { return false };
     if !node.is_null() {
         return false;
     }

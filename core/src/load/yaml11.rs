@@ -164,7 +164,8 @@ pub fn apply(root: &mut Value, rereads: Vec<Reread>) -> Vec<(String, Reread)> {
     replaced
 }
 
-fn lookup<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
+/// The node at `path`, if the path leads to one.
+pub fn lookup<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
     let mut node = root;
     for step in path {
         node = match (node, step) {
