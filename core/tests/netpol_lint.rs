@@ -144,3 +144,33 @@ fn invalid_policy_is_an_error_at_its_field() {
     );
     assert!(codes_at(&found).contains(&("netpol-invalid", 14)), "{found:#?}");
 }
+
+/// A namespace selected by its name label (`kubernetes.io/metadata.name`, which
+/// the API server puts on every namespace) that the input does not hold: right
+/// on a cluster, so an info saying the input lacks it, not a warning to write
+/// the selector the policy already has. A selector by other labels still warns.
+#[test]
+fn namespace_selected_by_name_but_not_in_the_input() {
+    let found = with_pods(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n      podSelector: {matchLabels: {k8s-app: kube-dns}}\n  - to:\n    - namespaceSelector:\n        matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [a, b]}]\n  - to:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system, team: core}}\n",
+    );
+    let codes = codes_at(&found);
+    assert!(codes.contains(&("netpol-namespace-not-in-input", 14)), "{found:#?}");
+    assert!(codes.contains(&("netpol-namespace-not-in-input", 17)), "{found:#?}");
+    // Name and another label: a real namespace carries only its name unless labelled.
+    assert!(codes.contains(&("netpol-namespace-label-unmatched", 20)), "{found:#?}");
+    let kube_system = found.iter().find(|f| f.1 == 14).unwrap();
+    assert_eq!(
+        kube_system.2,
+        "namespaceSelector selects namespace kube-system, which is not in the input, so here this peer matches nothing. On a cluster that has it, the API server's `kubernetes.io/metadata.name` label makes the peer match the pods there with labels k8s-app=kube-dns: add those objects to the input to see that traffic."
+    );
+    let two = found.iter().find(|f| f.1 == 17).unwrap();
+    assert!(two.2.starts_with("namespaceSelector selects namespaces a, b, none of which is in the input"), "{}", two.2);
+    assert!(two.2.contains("match every pod there"), "{}", two.2);
+
+    // The same selector with kube-system in the input matches it: no finding.
+    let found = with_pods(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n",
+    );
+    assert!(!found.iter().any(|f| f.0.starts_with("netpol-namespace")), "{found:#?}");
+}

@@ -7,6 +7,7 @@
 //! | `netpol-selects-nothing` | warning |
 //! | `netpol-peer-selects-nothing` | warning |
 //! | `netpol-namespace-label-unmatched` | warning |
+//! | `netpol-namespace-not-in-input` | info |
 //! | `netpol-dns-tcp-only` | warning |
 //! | `netpol-dns-blocked` | warning |
 //! | `netpol-named-port-unresolved` | warning |
@@ -140,13 +141,22 @@ fn peers(
                 if let NamespaceScope::Selector(selector) = namespaces
                     && !engine.namespaces.iter().any(|n| selector.matches(&n.labels))
                 {
+                    // Selected by name: right on any cluster that has the
+                    // namespace (the API server labels each with its name), so
+                    // this only says the input does not hold it.
+                    let finding = match names_selected(selector) {
+                        Some(names) => (Severity::Info, "netpol-namespace-not-in-input", absent_message(&names, pods)),
+                        None => {
+                            (Severity::Warning, "netpol-namespace-label-unmatched", namespace_message(engine, selector))
+                        }
+                    };
                     out.push(Diagnostic::at(
                         Area::NetworkPolicy,
                         &policy.origin,
                         &format!("{path}.namespaceSelector"),
-                        Severity::Warning,
-                        "netpol-namespace-label-unmatched",
-                        namespace_message(engine, selector),
+                        finding.0,
+                        finding.1,
+                        finding.2,
                     ));
                     continue;
                 }
@@ -231,6 +241,40 @@ fn peers(
             }
         }
     }
+}
+
+/// The namespaces a selector picks by name alone (every requirement an `In` on
+/// `kubernetes.io/metadata.name`), or None when it selects by other labels.
+fn names_selected(selector: &Selector) -> Option<Vec<&str>> {
+    let mut names: Option<BTreeSet<&str>> = None;
+    for requirement in &selector.requirements {
+        let Op::In(values) = &requirement.op else { return None };
+        if requirement.key != NAMESPACE_NAME_LABEL {
+            return None;
+        }
+        let these: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+        names = Some(match names {
+            None => these,
+            Some(before) => before.intersection(&these).copied().collect(),
+        });
+    }
+    names.map(|n| n.into_iter().collect())
+}
+
+fn absent_message(names: &[&str], pods: &Selector) -> String {
+    let which = match names {
+        [] => "no namespace (its name requirements exclude each other)".to_owned(),
+        [one] => format!("namespace {one}, which is not in the input"),
+        many => format!("namespaces {}, none of which is in the input", many.join(", ")),
+    };
+    let pods = if pods.requirements.is_empty() {
+        "every pod there".to_owned()
+    } else {
+        format!("the pods there with labels {}", pods.describe())
+    };
+    format!(
+        "namespaceSelector selects {which}, so here this peer matches nothing. On a cluster that has it, the API server's `{NAMESPACE_NAME_LABEL}` label makes the peer match {pods}: add those objects to the input to see that traffic."
+    )
 }
 
 fn namespace_message(engine: &Engine, selector: &Selector) -> String {
