@@ -436,6 +436,12 @@ impl Loader<'_> {
             return;
         }
         let is_secret = supported == Kind::Secret;
+        // Read before nulls are filled: Go leaves a null pointer nil.
+        let unset: Vec<&'static str> = crate::validation::pointer_fields(supported)
+            .iter()
+            .copied()
+            .filter(|path| validate::unset(&value, path))
+            .collect();
         let mut value = value;
         let mut filled = 0;
         let typed = loop {
@@ -502,7 +508,7 @@ impl Loader<'_> {
         if converted_hpa {
             crate::validation::validate_hpa_v1(&object, &origin, &mut self.diagnostics);
         } else {
-            crate::validation::validate(&object, &origin, &mut self.diagnostics);
+            crate::validation::validate(&object, &unset, &origin, &mut self.diagnostics);
         }
         self.objects.push(Loaded { object, origin });
     }

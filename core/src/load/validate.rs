@@ -22,6 +22,18 @@ pub fn missing_name(value: &Value) -> bool {
     !has("name") && !has("generateName")
 }
 
+/// Whether the field at a dotted path (`spec.selector`) is missing or null.
+pub fn unset(value: &Value, path: &str) -> bool {
+    let mut node = value;
+    for key in path.split('.') {
+        match node.get(key) {
+            Some(child) => node = child,
+            None => return true,
+        }
+    }
+    node.is_null()
+}
+
 /// Fields present in the input but absent after a typed round trip are fields the
 /// schema does not know. `null` values are skipped: the API treats them as absent.
 pub fn unknown_fields(input: &Value, known: &serde_json::Value, path: String, out: &mut Vec<String>) {

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use super::core::{template_restart_policy, workload_template};
 use super::field::{
     forbidden, int_or_percent_value, int_or_string, invalid, label_selector, nonnegative, not_supported,
-    positive_int_or_percent, quoted, string_map,
+    positive_int_or_percent, quoted, required, string_map,
 };
 use super::selector::Checks;
 use super::{Found, rule};
@@ -16,19 +16,26 @@ use crate::netpol::selector::Selector;
 
 /// The selector checks Deployments, ReplicaSets and StatefulSets make
 /// (apps/validation.go `ValidateDeploymentSpec`, `ValidateReplicaSetSpec`,
-/// `ValidateStatefulSetSpec`): the selector strictly (`ValidateLabelSelector`),
-/// non-empty (`empty selector is invalid for <kind>`; ReplicaSet says
-/// "deployment", as upstream's copy does); then, when
+/// `ValidateStatefulSetSpec`): set (`Required value` when unset); strictly
+/// valid (`ValidateLabelSelector`); non-empty (`empty selector is invalid for
+/// <kind>`; ReplicaSet says "deployment", as upstream's copy does); then, when
 /// `LabelSelectorAsSelector` refuses it, the selector is invalid as a whole
 /// (`invalid_detail`: "invalid label selector", StatefulSet says nothing), and
-/// otherwise the template's labels must match it (docs/semantics/validation.md §2).
+/// otherwise the template's labels must match it. An unset selector converts to
+/// `labels.Nothing()`, which matches no labels, so the template check fails too
+/// (docs/semantics/validation.md §2).
 pub fn selector_and_template(
-    selector: &LabelSelector,
+    selector: Option<&LabelSelector>,
     template: &PodTemplateSpec,
     kind_word: &str,
     invalid_detail: &str,
     out: &mut Vec<Found>,
 ) {
+    let Some(selector) = selector else {
+        out.push(Found::new(rule::SELECTOR_EMPTY, "spec.selector".into(), required("spec.selector", "")));
+        matches_nothing(template, out);
+        return;
+    };
     let refused = strict_selector(selector, out);
     let written = selector.match_labels.as_ref().map_or(0, |m| m.len())
         + selector.match_expressions.as_ref().map_or(0, |e| e.len());
@@ -66,13 +73,19 @@ pub fn template_matches(selector: &LabelSelector, template: &PodTemplateSpec, ou
     let Ok(compiled) = Selector::compile(selector) else { return };
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     if !compiled.is_empty() && !compiled.matches(&labels.cloned().unwrap_or_default()) {
-        let at = "spec.template.metadata.labels";
-        out.push(Found::new(
-            rule::SELECTOR_MISMATCH,
-            at.into(),
-            invalid(at, &string_map(labels), "`selector` does not match template `labels`"),
-        ));
+        matches_nothing(template, out);
     }
+}
+
+/// The template's labels refused by the selector.
+fn matches_nothing(template: &PodTemplateSpec, out: &mut Vec<Found>) {
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    let at = "spec.template.metadata.labels";
+    out.push(Found::new(
+        rule::SELECTOR_MISMATCH,
+        at.into(),
+        invalid(at, &string_map(labels), "`selector` does not match template `labels`"),
+    ));
 }
 
 fn nonnegative_field(path: &str, value: Option<i32>, out: &mut Vec<Found>) {
@@ -94,10 +107,16 @@ fn no_active_deadline(template: &PodTemplateSpec, kind: &str, out: &mut Vec<Foun
 }
 
 /// `ValidateDeploymentSpec`.
-pub fn deployment(deployment: &Deployment, out: &mut Vec<Found>) {
+pub fn deployment(deployment: &Deployment, selector_set: bool, out: &mut Vec<Found>) {
     let spec = &deployment.spec;
     nonnegative_field("spec.replicas", spec.replicas, out);
-    selector_and_template(&spec.selector, &spec.template, "deployment", "invalid label selector", out);
+    selector_and_template(
+        selector_set.then_some(&spec.selector),
+        &spec.template,
+        "deployment",
+        "invalid label selector",
+        out,
+    );
     workload_template(&spec.template, "spec.template", &["Always"], out);
     no_active_deadline(&spec.template, "ReplicaSet", out);
     if let Some(strategy) = &spec.strategy {
@@ -162,25 +181,35 @@ fn deployment_strategy(strategy: &DeploymentStrategy, out: &mut Vec<Found>) {
 }
 
 /// `ValidateReplicaSetSpec`.
-pub fn replica_set(replica_set: &ReplicaSet, out: &mut Vec<Found>) {
+pub fn replica_set(replica_set: &ReplicaSet, selector_set: bool, out: &mut Vec<Found>) {
     let spec = &replica_set.spec;
     nonnegative_field("spec.replicas", spec.replicas, out);
     nonnegative_field("spec.minReadySeconds", spec.min_ready_seconds, out);
     let Some(template) = &spec.template else { return };
-    selector_and_template(&spec.selector, template, "deployment", "invalid label selector", out);
+    selector_and_template(
+        selector_set.then_some(&spec.selector),
+        template,
+        "deployment",
+        "invalid label selector",
+        out,
+    );
     workload_template(template, "spec.template", &["Always"], out);
     no_active_deadline(template, "ReplicaSet", out);
 }
 
 /// `ValidateDaemonSetSpec`.
-pub fn daemon_set(daemon_set: &DaemonSet, out: &mut Vec<Found>) {
+/// Unlike the others it does not require the selector: an unset one converts
+/// to `labels.Nothing()`, so only the template check fails.
+pub fn daemon_set(daemon_set: &DaemonSet, selector_set: bool, out: &mut Vec<Found>) {
     let spec = &daemon_set.spec;
-    if !strict_selector(&spec.selector, out) {
+    if !selector_set {
+        matches_nothing(&spec.template, out);
+    } else if !strict_selector(&spec.selector, out) {
         template_matches(&spec.selector, &spec.template, out);
     }
     let written = spec.selector.match_labels.as_ref().map_or(0, |m| m.len())
         + spec.selector.match_expressions.as_ref().map_or(0, |e| e.len());
-    if written == 0 {
+    if selector_set && written == 0 {
         out.push(Found::new(
             rule::SELECTOR_EMPTY,
             "spec.selector".into(),
@@ -196,7 +225,7 @@ pub fn daemon_set(daemon_set: &DaemonSet, out: &mut Vec<Found>) {
 /// `ValidateStatefulSetSpec`. Upstream does not validate a StatefulSet's pod
 /// spec (`ValidatePodTemplateSpecForStatefulSet` leaves it as a TODO), so only
 /// the selector, the restart policy and the numbers are checked here.
-pub fn stateful_set(stateful_set: &StatefulSet, out: &mut Vec<Found>) {
+pub fn stateful_set(stateful_set: &StatefulSet, selector_set: bool, out: &mut Vec<Found>) {
     let spec = &stateful_set.spec;
     // Defaulted when absent (OrderedReady, RollingUpdate, Retain): only an
     // unknown value is refused.
@@ -271,7 +300,7 @@ pub fn stateful_set(stateful_set: &StatefulSet, out: &mut Vec<Found>) {
             out.push(Found::new(rule::NEGATIVE, "spec.ordinals.start".into(), message));
         }
     }
-    selector_and_template(&spec.selector, &spec.template, "statefulset", "", out);
+    selector_and_template(selector_set.then_some(&spec.selector), &spec.template, "statefulset", "", out);
     template_restart_policy(&spec.template, "spec.template", &["Always"], out);
     no_active_deadline(&spec.template, "StatefulSet", out);
 }

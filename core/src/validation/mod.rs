@@ -39,7 +39,7 @@ mod volumes;
 mod warnings;
 
 use crate::diagnostic::{Area, Diagnostic, Severity, go_quote};
-use crate::model::Object;
+use crate::model::{Kind, Object};
 use crate::source::Origin;
 
 /// One validation rule: its stable id (the diagnostic's code), what the API
@@ -615,8 +615,21 @@ impl Found {
     }
 }
 
-/// The validation findings for one object, in upstream's order.
-pub fn check(object: &Object) -> Vec<Found> {
+/// Fields Go holds as pointers, so that an unset one (nil) and an empty one
+/// are told apart, where the typed objects cannot: k8s-openapi fills a
+/// required field the input leaves out with its default. The loader says
+/// which of these the input leaves unset (missing or null).
+pub fn pointer_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet => &["spec.selector"],
+        _ => &[],
+    }
+}
+
+/// The validation findings for one object, in upstream's order; `unset` lists
+/// the object's [`pointer_fields`] that the input leaves unset.
+pub fn check(object: &Object, unset: &[&str]) -> Vec<Found> {
+    let selector_set = !unset.contains(&"spec.selector");
     let mut out = Vec::new();
     match object {
         Object::Pod(pod) => {
@@ -647,15 +660,15 @@ pub fn check(object: &Object) -> Vec<Found> {
         Object::RuntimeClass(class) => node::runtime_class(class, &mut out),
         Object::Deployment(deployment) => {
             create_warnings::pod_creating_name(deployment.metadata.name.as_deref(), &mut out);
-            apps::deployment(deployment, &mut out)
+            apps::deployment(deployment, selector_set, &mut out)
         }
         Object::ReplicaSet(replica_set) => {
             create_warnings::pod_creating_name(replica_set.metadata.name.as_deref(), &mut out);
-            apps::replica_set(replica_set, &mut out)
+            apps::replica_set(replica_set, selector_set, &mut out)
         }
-        Object::DaemonSet(daemon_set) => apps::daemon_set(daemon_set, &mut out),
+        Object::DaemonSet(daemon_set) => apps::daemon_set(daemon_set, selector_set, &mut out),
         Object::StatefulSet(stateful_set) => {
-            apps::stateful_set(stateful_set, &mut out);
+            apps::stateful_set(stateful_set, selector_set, &mut out);
             create_warnings::stateful_set(stateful_set, &mut out);
         }
         Object::Job(job) => {
@@ -705,15 +718,15 @@ pub fn check(object: &Object) -> Vec<Found> {
 /// error reads as kubectl prints the refusal, `Kind "name" is invalid: <field
 /// error>`, one diagnostic per field error so each points at its field; a
 /// warning reads as kubectl's `Warning:` line.
-pub fn validate(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
-    emit(object, origin, check(object), out);
+pub fn validate(object: &Object, unset: &[&str], origin: &Origin, out: &mut Vec<Diagnostic>) {
+    emit(object, origin, check(object, unset), out);
 }
 
 /// [`validate`] for an autoscaling/v1 HorizontalPodAutoscaler, checked on its
 /// converted form as the API server does: the messages keep the converted
 /// paths, each finding is located on the field the user wrote.
 pub fn validate_hpa_v1(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
-    let mut found = check(object);
+    let mut found = check(object, &[]);
     for f in &mut found {
         f.path = autoscaling::v1_location(&f.path);
     }
