@@ -748,9 +748,15 @@ fn replicated_workload(
             sink.push(
                 "statefulset-service-missing",
                 "spec.serviceName",
-                format!(
-                    "StatefulSet {name:?} has no headless Service (clusterIP: None) named {service_name:?} selecting its pods: its pods get no stable DNS names"
-                ),
+                if service_name.is_empty() {
+                    format!(
+                        "StatefulSet {name:?} sets no spec.serviceName: its pods get no stable DNS names (name a headless Service, clusterIP: None, that selects them)"
+                    )
+                } else {
+                    format!(
+                        "StatefulSet {name:?} has no headless Service (clusterIP: None) named {service_name:?} selecting its pods: its pods get no stable DNS names"
+                    )
+                },
                 &format!(
                     "apiVersion: v1\nkind: Service\nmetadata:\n  name: {}\nspec:\n  clusterIP: None\n  selector:\n{}",
                     if service_name.is_empty() { name } else { service_name },
