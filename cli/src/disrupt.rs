@@ -49,11 +49,11 @@ pub fn run(args: &DisruptArgs) -> Result<u8, String> {
 /// A manifest that did not load would silently change the lab: refuse, with
 /// every error on stderr and the first as the `error`.
 pub fn refuse_load_errors(loading: &Loading, format: TextOrJson) -> Option<u8> {
-    let message = load_refusal(&loading.diagnostics)?;
-    for d in loading.diagnostics.iter().filter(|d| d.is_error()) {
+    let refusal = load_refusal(loading)?;
+    for d in loading.diagnostics.iter().filter(|d| d.is_error()).chain(&refusal.undecodable) {
         eprintln!("{}", d.to_text());
     }
-    Some(refuse(format, &message))
+    Some(refuse(format, &refusal.message))
 }
 
 /// `{"error": …}` (or `error: …` as text) and exit status 2.

@@ -198,3 +198,37 @@ fn invalid_scenario_exits_2_with_error_json() {
     assert!(stderr.contains("bad-cluster-per-region-unpinned.yaml:"), "{stderr}");
     assert!(stderr.contains("error[chaos-scenario-invalid]"), "{stderr}");
 }
+
+/// A Deployment whose template holds a quantity that does not parse is refused
+/// by the API server as it decodes it: it never exists, so the lab refuses the
+/// input (exit 2) as it refuses one that did not load, naming the field, and
+/// `admit` refuses the Deployment itself rather than admitting it and
+/// rejecting its pods.
+#[test]
+fn a_workload_with_an_unparsable_quantity_is_refused() {
+    let dir = std::env::temp_dir().join(format!("kubeplay-disrupt-quantity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad-quantity.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - {name: c, image: nginx, resources: {requests: {cpu: abc}}}\n",
+    )
+    .unwrap();
+    let message = "Deployment \"web\" is invalid: spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: \"abc\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+    let out = kubeplay(&["disrupt", "--format", "json"], &file);
+    assert_eq!(out.status.code(), Some(2));
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = value["error"].as_str().expect("an error");
+    assert!(error.ends_with(&format!(":11:45: error[admission-invalid]: {message}")), "{error}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("error[admission-invalid]"), "{stderr}");
+
+    let out = kubeplay(&["admit"], &file);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().next(), Some("REJECTED Deployment default/web"), "{stdout}");
+    assert!(stdout.contains(message), "{stdout}");
+    assert!(!stdout.contains("web-0"), "no pods are created: {stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -444,8 +444,10 @@ pub fn vpa(files: &Value) -> Answer {
 pub fn disrupt(files: &Value) -> Answer {
     answer("disrupt", || {
         let loading = load_argument("files", files)?;
-        if let Some(message) = crate::resilience::load_refusal(&loading.diagnostics) {
-            return Ok(Output { value: written(json::refusal(&message))?, diagnostics: loading.diagnostics });
+        if let Some(refusal) = crate::resilience::load_refusal(&loading) {
+            let mut diagnostics = loading.diagnostics;
+            diagnostics.extend(refusal.undecodable);
+            return Ok(Output { value: written(json::refusal(&refusal.message))?, diagnostics });
         }
         match crate::resilience::simulate(&loading.inventory, crate::resilience::Options::default()) {
             Ok(report) => Ok(Output { value: written(json::disrupt(&report))?, diagnostics: loading.diagnostics }),
@@ -462,8 +464,10 @@ pub fn disrupt(files: &Value) -> Answer {
 pub fn failover(files: &Value) -> Answer {
     answer("failover", || {
         let loading = load_argument("files", files)?;
-        if let Some(message) = crate::resilience::load_refusal(&loading.diagnostics) {
-            return Ok(Output { value: written(json::refusal(&message))?, diagnostics: loading.diagnostics });
+        if let Some(refusal) = crate::resilience::load_refusal(&loading) {
+            let mut diagnostics = loading.diagnostics;
+            diagnostics.extend(refusal.undecodable);
+            return Ok(Output { value: written(json::refusal(&refusal.message))?, diagnostics });
         }
         match crate::resilience::traffic::lab::failover_inventory(&loading.inventory) {
             Ok(report) => Ok(Output { value: written(json::failover(&report))?, diagnostics: loading.diagnostics }),

@@ -286,6 +286,46 @@ fn bad_quantities(kind: Kind, name: &str, bad: &[BadQuantity]) -> Option<Rejecti
     Some(Rejection { reason: Reason::Invalid, message: invalid(kind, name, &errors), path: first.path.clone() })
 }
 
+/// The quantities of a workload's pod template that do not parse.
+fn template_bad_quantities(loaded: &Loaded, kind: Kind, name: &str) -> Option<Rejection> {
+    let workload = loaded.workload().filter(|_| kind != Kind::Pod)?;
+    let spec = workload.template.spec.as_ref()?;
+    let mut bad = Vec::new();
+    PodModel::from_spec(name, "", spec, &workload.pod_spec_path(), None, &mut bad);
+    bad_quantities(kind, name, &bad)
+}
+
+/// Pods and workloads whose pod spec holds a quantity that does not parse:
+/// the API server cannot decode them, so they never exist on a cluster. The
+/// same `admission-invalid` errors [`admit`] reports, for the labs, which
+/// refuse such input rather than run without the objects.
+pub fn undecodable(inventory: &Inventory) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for loaded in &inventory.objects {
+        let kind = loaded.kind();
+        let name = loaded.object.metadata().name.clone().unwrap_or_default();
+        let rejection = match &loaded.object {
+            Object::Pod(pod) => pod.spec.as_ref().and_then(|spec| {
+                let mut bad = Vec::new();
+                PodModel::from_spec(&name, "", spec, "spec", None, &mut bad);
+                bad_quantities(kind, &name, &bad)
+            }),
+            _ => template_bad_quantities(loaded, kind, &name),
+        };
+        if let Some(rejection) = rejection {
+            out.push(Diagnostic::at(
+                Area::Resources,
+                &loaded.origin,
+                &rejection.path,
+                Severity::Error,
+                "admission-invalid",
+                &rejection.message,
+            ));
+        }
+    }
+    out
+}
+
 fn pod_effective(pod: &PodModel) -> Effective {
     Effective::Pod(
         pod.all_containers()
@@ -464,7 +504,13 @@ impl Run {
                     self.charge(&namespace, kind, &name, Subject::Claim { requests, storage_class }, "metadata.name")
                 }
             }
-            _ => self.count_only(&namespace, kind, &name),
+            _ => match template_bad_quantities(loaded, kind, &name) {
+                // The API server decodes a quantity as it reads the object, so
+                // a workload whose template holds one it cannot parse is
+                // refused itself and creates no pods.
+                Some(rejection) => Err(rejection),
+                None => self.count_only(&namespace, kind, &name),
+            },
         };
         if let Err(rejection) = outcome {
             self.reject(loaded, &mut decision, rejection, "admission");

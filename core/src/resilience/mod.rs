@@ -172,11 +172,22 @@ pub struct Options {
     pub skip_snapshots: bool,
 }
 
-/// A manifest that did not load would silently change the lab, so the labs
-/// (`disrupt`, `failover`) refuse such input: the message of their
-/// `{"error": …}` is the first error diagnostic as text.
-pub fn load_refusal(diagnostics: &[Diagnostic]) -> Option<String> {
-    diagnostics.iter().find(|d| d.is_error()).map(Diagnostic::to_text)
+/// Why the labs refuse an input: its message (the first error as text) and
+/// the errors beyond the loader's (those come with the loading).
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub message: String,
+    pub undecodable: Vec<Diagnostic>,
+}
+
+/// A manifest that did not load would silently change the lab, and so would a
+/// pod or workload the API server cannot decode (a quantity that does not
+/// parse: [`crate::admission::undecodable`]), so the labs (`disrupt`,
+/// `failover`) refuse such input.
+pub fn load_refusal(loading: &crate::Loading) -> Option<Refusal> {
+    let undecodable = crate::admission::undecodable(&loading.inventory);
+    let first = loading.diagnostics.iter().find(|d| d.is_error()).or(undecodable.first())?;
+    Some(Refusal { message: first.to_text(), undecodable })
 }
 
 /// Runs the lab over the input (§1–§9). An invalid scenario is an error with

@@ -89,8 +89,8 @@ impl FailoverError {
 /// diagnostics.
 pub fn failover(inputs: &[Input<'_>]) -> Result<(FailoverReport, Vec<Diagnostic>), String> {
     let loading = load(inputs);
-    if let Some(message) = crate::resilience::load_refusal(&loading.diagnostics) {
-        return Err(message);
+    if let Some(refusal) = crate::resilience::load_refusal(&loading) {
+        return Err(refusal.message);
     }
     let report = failover_inventory(&loading.inventory).map_err(|e| e.message)?;
     Ok((report, loading.diagnostics))
