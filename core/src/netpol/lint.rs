@@ -246,19 +246,21 @@ fn peers(
 /// The namespaces a selector picks by name alone (every requirement an `In` on
 /// `kubernetes.io/metadata.name`), or None when it selects by other labels.
 fn names_selected(selector: &Selector) -> Option<Vec<&str>> {
-    let mut names: Option<BTreeSet<&str>> = None;
-    for requirement in &selector.requirements {
-        let Op::In(values) = &requirement.op else { return None };
-        if requirement.key != NAMESPACE_NAME_LABEL {
-            return None;
+    fn by_name(r: &super::selector::Requirement) -> Option<&Vec<String>> {
+        match &r.op {
+            Op::In(values) if r.key == NAMESPACE_NAME_LABEL => Some(values),
+            _ => None,
         }
-        let these: BTreeSet<&str> = values.iter().map(String::as_str).collect();
-        names = Some(match names {
-            None => these,
-            Some(before) => before.intersection(&these).copied().collect(),
-        });
     }
-    names.map(|n| n.into_iter().collect())
+    let (first, rest) = selector.requirements.split_first()?;
+    let mut names: Vec<&str> = by_name(first)?.iter().map(String::as_str).collect();
+    for requirement in rest {
+        let values = by_name(requirement)?;
+        names.retain(|name| values.iter().any(|v| v == name));
+    }
+    names.sort_unstable();
+    names.dedup();
+    Some(names)
 }
 
 fn absent_message(names: &[&str], pods: &Selector) -> String {
