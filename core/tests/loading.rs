@@ -156,3 +156,27 @@ fn filling_nulls_is_bounded() {
     assert_eq!(codes, ["schema-type"]);
     assert!(loading.diagnostics[0].message.contains("args[64]"), "{}", loading.diagnostics[0].message);
 }
+
+/// The keys behind `number-keys.yaml`, as kubectl sends them: strings.
+#[test]
+fn number_and_boolean_keys_become_strings() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/number-keys.yaml"))
+        .expect("case text");
+    let loading = load(&[Input::new("number-keys.yaml", &text)]);
+    let config_map = loading
+        .inventory
+        .objects
+        .iter()
+        .find_map(|o| match &o.object {
+            kubeplay_core::model::Object::ConfigMap(c) => Some(c),
+            _ => None,
+        })
+        .expect("the ConfigMap loads");
+    let data = config_map.data.as_ref().expect("data");
+    assert_eq!(data.keys().map(String::as_str).collect::<Vec<_>>(), ["404", "503", "true"]);
+    assert_eq!(data.get("true").map(String::as_str), Some("enabled"));
+    let labels = config_map.metadata.labels.as_ref().expect("labels");
+    assert_eq!(labels.get("2024").map(String::as_str), Some("yes"));
+    let annotations = config_map.metadata.annotations.as_ref().expect("annotations");
+    assert!(annotations.contains_key("1.5"), "{annotations:?}");
+}

@@ -259,6 +259,7 @@ impl Loader<'_> {
             ));
             return;
         }
+        yaml11::stringify_keys(&mut value);
         let source_map = Arc::new(source_map);
         let doc_span = source_map.get("").map(|n| n.value).unwrap_or_else(|| ctx.span(1, 1));
         let origin = Origin {

@@ -164,6 +164,65 @@ pub fn apply(root: &mut Value, rereads: Vec<Reread>) -> Vec<(String, Reread)> {
     replaced
 }
 
+/// JSON has only string keys: sigs.k8s.io/yaml (`yaml.go`,
+/// `convertToJSONableObject`) writes an integer key in decimal, a float key
+/// as Go's `FormatFloat(f, 'g', -1, 32)` and a boolean key as `true` or
+/// `false`, so `data: {404: page}` reaches the API server as `{"404": "page"}`.
+/// Keys are rewritten so throughout the document; a null or collection key is
+/// left for the typed reading to refuse, as sigs.k8s.io/yaml refuses it.
+pub fn stringify_keys(root: &mut Value) {
+    let mut pending: Vec<&mut Value> = vec![root];
+    while let Some(node) = pending.pop() {
+        match node {
+            Value::Mapping(map) => {
+                if map.keys().any(|k| matches!(k, Value::Number(_) | Value::Bool(_))) {
+                    for (key, value) in std::mem::take(map) {
+                        let key = match key {
+                            Value::Number(n) => Value::String(json_key(&n)),
+                            Value::Bool(b) => Value::String(b.to_string()),
+                            other => other,
+                        };
+                        map.insert(key, value);
+                    }
+                }
+                pending.extend(map.values_mut());
+            }
+            Value::Sequence(items) => pending.extend(items.iter_mut()),
+            Value::Tagged(tagged) => pending.push(&mut tagged.value),
+            _ => {}
+        }
+    }
+}
+
+/// A number key as sigs.k8s.io/yaml writes it: integers in decimal, floats as
+/// the shortest float32 text in `%g` form (`1.5`, `1`, `1e+06`).
+fn json_key(number: &Number) -> String {
+    if let Some(i) = number.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = number.as_u64() {
+        return u.to_string();
+    }
+    let f = number.as_f64().unwrap_or(0.0) as f32;
+    if f.is_nan() {
+        return ".nan".to_owned();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
+    }
+    // Shortest digits that read back as this float32, then Go's %g layout:
+    // an exponent below -4 or of 6 and more (the shortest form's precision)
+    // is written as mantissa e±XX.
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if !(-4..6).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
+    }
+    format!("{f}")
+}
+
 /// The node at `path`, if the path leads to one.
 pub fn lookup<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
     let mut node = root;
@@ -277,6 +336,20 @@ fn go_float(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_and_boolean_keys_as_sigs_yaml_writes_them() {
+        let mut value: Value = serde_yaml::from_str(
+            "data: {404: a, 1.5: b, 2.0: c, 1000000.0: d, 0.00001: e, true: f, x: {8080: g}}\nlist: [{7: h}]",
+        )
+        .unwrap();
+        stringify_keys(&mut value);
+        let data = value.get("data").unwrap().as_mapping().unwrap();
+        let keys: Vec<&str> = data.keys().filter_map(Value::as_str).collect();
+        assert_eq!(keys, ["404", "1.5", "2", "1e+06", "1e-05", "true", "x"]);
+        assert_eq!(value["data"]["x"]["8080"], Value::String("g".into()));
+        assert_eq!(value["list"][0]["7"], Value::String("h".into()));
+    }
 
     #[test]
     fn go_yaml_v2_readings() {
