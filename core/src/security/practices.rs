@@ -754,7 +754,7 @@ fn replicated_workload(
                     )
                 } else {
                     format!(
-                        "StatefulSet {name:?} has no headless Service (clusterIP: None) named {service_name:?} selecting its pods: its pods get no stable DNS names"
+                        "StatefulSet {name:?}: the input has no headless Service (clusterIP: None) named {service_name:?} selecting its pods, without which they get no stable DNS names"
                     )
                 },
                 &format!(
