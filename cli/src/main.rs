@@ -69,7 +69,8 @@ pub fn write_stdout(text: std::fmt::Arguments<'_>) {
 #[command(
     name = "kubeplay",
     version,
-    about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling"
+    about = "Understand Kubernetes manifests offline: traffic, resources, security, scaling",
+    after_help = "Exit status: 0 when the input has no error diagnostic; 1 when it has one (the output is still printed), and for `check` also when a workload fails the restricted Pod Security Standard, for `admit` when an object is rejected, for `quantity` when a quantity is invalid; 2 for a usage error, a file that cannot be read, or input a lab refuses (`disrupt`, `failover`)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -81,6 +82,9 @@ enum Command {
     /// Load manifests and report objects and diagnostics.
     Analyze(analyze::AnalyzeArgs),
     /// Pod Security Standards, PodSecurityPolicy and best-practice checks.
+    ///
+    /// Exits 1 when the input has an error diagnostic or a workload fails the
+    /// restricted Pod Security Standard (a CI gate), 2 for usage or I/O errors.
     Check(check::CheckArgs),
     /// Parse quantities as the API server does: canonical form, Value, MilliValue.
     Quantity(quantity::QuantityArgs),
