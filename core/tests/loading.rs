@@ -9,6 +9,13 @@ use std::path::Path;
 
 use kubeplay_core::{Input, load};
 
+/// One case file of `tests/load/`, loaded.
+fn load_case(name: &str) -> kubeplay_core::Loading {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load").join(name))
+        .expect("case text");
+    load(&[Input::new(name, &text)])
+}
+
 fn render(name: &str, text: &str) -> String {
     let loading = load(&[Input::new(name, text)]);
     let mut out = String::from("objects:\n");
@@ -72,9 +79,7 @@ fn load_cases_match_their_snapshots() {
 /// would send (go-yaml v2's YAML 1.1 reading, then JSON), aliases included.
 #[test]
 fn unquoted_scalars_carry_kubectl_s_yaml_1_1_values() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/yaml-1-1-scalars.yaml"))
-        .expect("case text");
-    let loading = load(&[Input::new("yaml-1-1-scalars.yaml", &text)]);
+    let loading = load_case("yaml-1-1-scalars.yaml");
     let deployment = loading
         .inventory
         .objects
@@ -119,9 +124,7 @@ fn unquoted_scalars_carry_kubectl_s_yaml_1_1_values() {
 /// server stores them.
 #[test]
 fn nulls_take_go_s_zero_values() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/null-zero-values.yaml"))
-        .expect("case text");
-    let loading = load(&[Input::new("null-zero-values.yaml", &text)]);
+    let loading = load_case("null-zero-values.yaml");
     let pod = loading
         .inventory
         .objects
@@ -160,9 +163,7 @@ fn filling_nulls_is_bounded() {
 /// The keys behind `number-keys.yaml`, as kubectl sends them: strings.
 #[test]
 fn number_and_boolean_keys_become_strings() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/number-keys.yaml"))
-        .expect("case text");
-    let loading = load(&[Input::new("number-keys.yaml", &text)]);
+    let loading = load_case("number-keys.yaml");
     let config_map = loading
         .inventory
         .objects
