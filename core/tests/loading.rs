@@ -16,6 +16,13 @@ fn load_case(name: &str) -> kubeplay_core::Loading {
     load(&[Input::new(name, &text)])
 }
 
+fn first_config_map(loading: &kubeplay_core::Loading) -> Option<&k8s_openapi::api::core::v1::ConfigMap> {
+    loading.inventory.objects.iter().find_map(|o| match &o.object {
+        kubeplay_core::model::Object::ConfigMap(c) => Some(c.as_ref()),
+        _ => None,
+    })
+}
+
 fn render(name: &str, text: &str) -> String {
     let loading = load(&[Input::new(name, text)]);
     let mut out = String::from("objects:\n");
@@ -105,15 +112,7 @@ fn unquoted_scalars_carry_kubectl_s_yaml_1_1_values() {
         let copy = copy.config_map.as_ref().expect("configMap");
         assert_eq!((copy.default_mode, copy.items.as_ref().expect("items")[0].mode), (Some(0o400), Some(0o644)));
     }
-    let kept = loading
-        .inventory
-        .objects
-        .iter()
-        .find_map(|o| match &o.object {
-            kubeplay_core::model::Object::ConfigMap(c) => Some(c),
-            _ => None,
-        })
-        .expect("the quoted ConfigMap loads");
+    let kept = first_config_map(&loading).expect("the quoted ConfigMap loads");
     let data = kept.data.as_ref().expect("data");
     assert_eq!(data.get("quoted").map(String::as_str), Some("yes"));
     assert_eq!(data.get("tagged").map(String::as_str), Some("on"));
@@ -164,15 +163,7 @@ fn filling_nulls_is_bounded() {
 #[test]
 fn number_and_boolean_keys_become_strings() {
     let loading = load_case("number-keys.yaml");
-    let config_map = loading
-        .inventory
-        .objects
-        .iter()
-        .find_map(|o| match &o.object {
-            kubeplay_core::model::Object::ConfigMap(c) => Some(c),
-            _ => None,
-        })
-        .expect("the ConfigMap loads");
+    let config_map = first_config_map(&loading).expect("the ConfigMap loads");
     let data = config_map.data.as_ref().expect("data");
     assert_eq!(data.keys().map(String::as_str).collect::<Vec<_>>(), ["404", "503", "true"]);
     assert_eq!(data.get("true").map(String::as_str), Some("enabled"));
