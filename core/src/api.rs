@@ -109,6 +109,15 @@ fn written(json: Result<String, serde_json::Error>) -> Result<String, String> {
     json.map_err(|e| format!("the result cannot be written as JSON: {e}"))
 }
 
+/// The labs' answer for input they refuse (`resilience::load_refusal`):
+/// `{"error": …}` with the loader's diagnostics and the refusal's own.
+fn lab_refusal(loading: &Loading) -> Result<Option<Output>, String> {
+    let Some(refusal) = crate::resilience::load_refusal(loading) else { return Ok(None) };
+    let mut diagnostics = loading.diagnostics.clone();
+    diagnostics.extend(refusal.undecodable);
+    Ok(Some(Output { value: written(json::refusal(&refusal.message))?, diagnostics }))
+}
+
 /// `argument` followed by serde_path_to_error's path (`.`: the argument itself).
 fn place(argument: &str, path: &serde_path_to_error::Path) -> String {
     let path = path.to_string();
@@ -444,10 +453,8 @@ pub fn vpa(files: &Value) -> Answer {
 pub fn disrupt(files: &Value) -> Answer {
     answer("disrupt", || {
         let loading = load_argument("files", files)?;
-        if let Some(refusal) = crate::resilience::load_refusal(&loading) {
-            let mut diagnostics = loading.diagnostics;
-            diagnostics.extend(refusal.undecodable);
-            return Ok(Output { value: written(json::refusal(&refusal.message))?, diagnostics });
+        if let Some(refused) = lab_refusal(&loading)? {
+            return Ok(refused);
         }
         match crate::resilience::simulate(&loading.inventory, crate::resilience::Options::default()) {
             Ok(report) => Ok(Output { value: written(json::disrupt(&report))?, diagnostics: loading.diagnostics }),
@@ -464,10 +471,8 @@ pub fn disrupt(files: &Value) -> Answer {
 pub fn failover(files: &Value) -> Answer {
     answer("failover", || {
         let loading = load_argument("files", files)?;
-        if let Some(refusal) = crate::resilience::load_refusal(&loading) {
-            let mut diagnostics = loading.diagnostics;
-            diagnostics.extend(refusal.undecodable);
-            return Ok(Output { value: written(json::refusal(&refusal.message))?, diagnostics });
+        if let Some(refused) = lab_refusal(&loading)? {
+            return Ok(refused);
         }
         match crate::resilience::traffic::lab::failover_inventory(&loading.inventory) {
             Ok(report) => Ok(Output { value: written(json::failover(&report))?, diagnostics: loading.diagnostics }),
