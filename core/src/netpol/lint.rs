@@ -144,20 +144,14 @@ fn peers(
                     // Selected by name: right on any cluster that has the
                     // namespace (the API server labels each with its name), so
                     // this only says the input does not hold it.
-                    let finding = match names_selected(selector) {
+                    let (severity, code, message) = match names_selected(selector) {
                         Some(names) => (Severity::Info, "netpol-namespace-not-in-input", absent_message(&names, pods)),
                         None => {
                             (Severity::Warning, "netpol-namespace-label-unmatched", namespace_message(engine, selector))
                         }
                     };
-                    out.push(Diagnostic::at(
-                        Area::NetworkPolicy,
-                        &policy.origin,
-                        &format!("{path}.namespaceSelector"),
-                        finding.0,
-                        finding.1,
-                        finding.2,
-                    ));
+                    let at = format!("{path}.namespaceSelector");
+                    out.push(Diagnostic::at(Area::NetworkPolicy, &policy.origin, &at, severity, code, message));
                     continue;
                 }
                 if !has_endpoints {

@@ -33,7 +33,7 @@ pub fn selector_and_template(
 ) {
     let Some(selector) = selector else {
         out.push(Found::new(rule::SELECTOR_EMPTY, "spec.selector".into(), required("spec.selector", "")));
-        matches_nothing(template, out);
+        template_labels_refused(template, out);
         return;
     };
     let refused = strict_selector(selector, out);
@@ -73,12 +73,12 @@ pub fn template_matches(selector: &LabelSelector, template: &PodTemplateSpec, ou
     let Ok(compiled) = Selector::compile(selector) else { return };
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     if !compiled.is_empty() && !compiled.matches(&labels.cloned().unwrap_or_default()) {
-        matches_nothing(template, out);
+        template_labels_refused(template, out);
     }
 }
 
-/// The template's labels refused by the selector.
-fn matches_nothing(template: &PodTemplateSpec, out: &mut Vec<Found>) {
+/// The template's labels do not match the selector (or it is unset: nothing matches).
+fn template_labels_refused(template: &PodTemplateSpec, out: &mut Vec<Found>) {
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     let at = "spec.template.metadata.labels";
     out.push(Found::new(
@@ -203,7 +203,7 @@ pub fn replica_set(replica_set: &ReplicaSet, selector_set: bool, out: &mut Vec<F
 pub fn daemon_set(daemon_set: &DaemonSet, selector_set: bool, out: &mut Vec<Found>) {
     let spec = &daemon_set.spec;
     if !selector_set {
-        matches_nothing(&spec.template, out);
+        template_labels_refused(&spec.template, out);
     } else if !strict_selector(&spec.selector, out) {
         template_matches(&spec.selector, &spec.template, out);
     }
