@@ -286,23 +286,13 @@ fn bad_quantities(kind: Kind, name: &str, bad: &[BadQuantity]) -> Option<Rejecti
     Some(Rejection { reason: Reason::Invalid, message: invalid(kind, name, &errors), path: first.path.clone() })
 }
 
-/// The quantities of a pod spec that do not parse, as the rejection of the
-/// object holding it.
-fn spec_bad_quantities(kind: Kind, name: &str, spec: &PodSpec, spec_path: &str) -> Option<Rejection> {
-    let mut bad = Vec::new();
-    PodModel::from_spec(name, "", spec, spec_path, None, &mut bad);
-    bad_quantities(kind, name, &bad)
-}
-
-/// [`spec_bad_quantities`] of a workload's pod template (not a bare Pod's).
+/// The quantities of a workload's pod template that do not parse.
 fn template_bad_quantities(loaded: &Loaded, kind: Kind, name: &str) -> Option<Rejection> {
     let workload = loaded.workload().filter(|_| kind != Kind::Pod)?;
-    spec_bad_quantities(kind, name, workload.template.spec.as_ref()?, &workload.pod_spec_path())
-}
-
-/// A rejection as its error diagnostic, located on the object's field.
-fn rejection_diagnostic(loaded: &Loaded, rejection: &Rejection, code: &str) -> Diagnostic {
-    Diagnostic::at(Area::Resources, &loaded.origin, &rejection.path, Severity::Error, code, &rejection.message)
+    let spec = workload.template.spec.as_ref()?;
+    let mut bad = Vec::new();
+    PodModel::from_spec(name, "", spec, &workload.pod_spec_path(), None, &mut bad);
+    bad_quantities(kind, name, &bad)
 }
 
 /// Pods and workloads whose pod spec holds a quantity that does not parse:
@@ -315,10 +305,23 @@ pub fn undecodable(inventory: &Inventory) -> Vec<Diagnostic> {
         let kind = loaded.kind();
         let name = loaded.object.metadata().name.clone().unwrap_or_default();
         let rejection = match &loaded.object {
-            Object::Pod(pod) => pod.spec.as_ref().and_then(|spec| spec_bad_quantities(kind, &name, spec, "spec")),
+            Object::Pod(pod) => pod.spec.as_ref().and_then(|spec| {
+                let mut bad = Vec::new();
+                PodModel::from_spec(&name, "", spec, "spec", None, &mut bad);
+                bad_quantities(kind, &name, &bad)
+            }),
             _ => template_bad_quantities(loaded, kind, &name),
         };
-        out.extend(rejection.map(|r| rejection_diagnostic(loaded, &r, "admission-invalid")));
+        if let Some(rejection) = rejection {
+            out.push(Diagnostic::at(
+                Area::Resources,
+                &loaded.origin,
+                &rejection.path,
+                Severity::Error,
+                "admission-invalid",
+                &rejection.message,
+            ));
+        }
     }
     out
 }
@@ -541,7 +544,14 @@ impl Run {
             Reason::Invalid => format!("{code_prefix}-invalid"),
             Reason::Forbidden => format!("{code_prefix}-forbidden"),
         };
-        self.findings.push(rejection_diagnostic(loaded, &rejection, &code));
+        self.findings.push(Diagnostic::at(
+            Area::Resources,
+            &loaded.origin,
+            &rejection.path,
+            Severity::Error,
+            &code,
+            &rejection.message,
+        ));
         decision.message = Some(rejection.message);
     }
 
