@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{
     duplicate, forbidden, invalid, nonnegative, not_supported, port_name_problems, port_num_or_name, port_num_problems,
-    qualified_name_problems, quoted, required, string_map,
+    qualified_name_problems, quoted, required, string_map, too_many,
 };
 use super::{Found, rule};
 use crate::load::NameRule;
@@ -25,6 +25,53 @@ const RESTART_POLICIES: [&str; 3] = ["Always", "OnFailure", "Never"];
 /// `ValidateDNS1123Label`: one `Invalid` per message of the name function.
 fn dns1123_label(path: &str, value: &str) -> Vec<String> {
     NameRule::Dns1123Label.problems(value).iter().map(|p| invalid(path, &quoted(value), p)).collect()
+}
+
+/// `validateContainerRestartPolicy` as Kubernetes 1.37 runs it: a container's
+/// own `restartPolicy` and `restartPolicyRules` (ContainerRestartRules, on by
+/// default since 1.35; the RestartAllContainers action and rules on sidecars,
+/// on by default since 1.36). See docs/semantics/validation.md §9.
+fn restart_rules(c: &Container, path: &str, out: &mut Vec<Found>) {
+    let rules = c.restart_policy_rules.as_deref().unwrap_or_default();
+    let mut push = |at: String, message: String| out.push(Found::new(rule::CONTAINER_POLICY, at, message));
+    let at = format!("{path}.restartPolicy");
+    match c.restart_policy.as_deref() {
+        None if rules.is_empty() => return,
+        None => push(at.clone(), required(&at, "must specify restartPolicy when restart rules are used")),
+        // sets.List order.
+        Some(policy) if !["Always", "Never", "OnFailure"].contains(&policy) => {
+            push(at.clone(), not_supported(&at, &quoted(policy), &["Always", "Never", "OnFailure"]))
+        }
+        Some(_) => {}
+    }
+    let list = format!("{path}.restartPolicyRules");
+    // Upstream used field.TooLong ("bytes") for both counts until
+    // kubernetes/kubernetes#137135; the list limits are item counts.
+    if rules.len() > 20 {
+        push(list.clone(), too_many(&list, rules.len(), 20));
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        let at = format!("{list}[{i}]");
+        if !["Restart", "RestartAllContainers"].contains(&rule.action.as_str()) {
+            // Upstream lists only Restart as supported, whichever it accepts.
+            let action = format!("{at}.action");
+            push(action.clone(), not_supported(&action, &quoted(&rule.action), &["Restart"]));
+        }
+        let Some(exit_codes) = &rule.exit_codes else {
+            let field = format!("{at}.exitCodes");
+            push(field.clone(), required(&field, "must be specified"));
+            continue;
+        };
+        if !["In", "NotIn"].contains(&exit_codes.operator.as_str()) {
+            let field = format!("{at}.exitCodes.operator");
+            push(field.clone(), not_supported(&field, &quoted(&exit_codes.operator), &["In", "NotIn"]));
+        }
+        let values = exit_codes.values.as_deref().unwrap_or_default();
+        if values.len() > 255 {
+            let field = format!("{at}.exitCodes.values");
+            push(field.clone(), too_many(&field, values.len(), 255));
+        }
+    }
 }
 
 /// `ValidatePodTemplateSpec` → `ValidatePodSpec`, the parts kubeplay checks.
@@ -65,23 +112,14 @@ pub fn pod_spec(spec: &PodSpec, base: &str, pod_meta: Option<&ObjectMeta>, out: 
                 duplicate(&format!("{path}.name"), &quoted(&c.name)),
             ));
         }
-        if c.restart_policy.is_some() {
-            let at = format!("{path}.restartPolicy");
-            out.push(Found::new(
-                rule::CONTAINER_POLICY,
-                at.clone(),
-                forbidden(&at, "may not be set for non-init containers"),
-            ));
-        }
+        restart_rules(c, &path, out);
     }
     for (i, c) in init.iter().enumerate() {
         let path = format!("{base}.initContainers[{i}]");
         container(c, &path, &pod, out);
-        // validateInitContainerRestartPolicy: only Always (a sidecar).
-        if let Some(policy) = c.restart_policy.as_deref().filter(|p| *p != "Always") {
-            let at = format!("{path}.restartPolicy");
-            out.push(Found::new(rule::CONTAINER_POLICY, at.clone(), not_supported(&at, &quoted(policy), &["Always"])));
-        }
+        // validateInitContainerRestartPolicy: with both restart-rule gates on,
+        // the same checks as a regular container's, sidecars included.
+        restart_rules(c, &path, out);
         if names.contains(c.name.as_str()) {
             out.push(Found::new(
                 rule::CONTAINER_NAME,

@@ -402,8 +402,8 @@ pub mod rule {
     pub const CONTAINER_POLICY: &Rule = &Rule {
         id: "container-policy",
         severity: Error,
-        upstream: "core validateContainerCommon (terminationMessagePolicy, validatePullPolicy, validateResizePolicy), validateContainers, validateInitContainerRestartPolicy",
-        checks: "a container's terminationMessagePolicy is File or FallbackToLogsOnError and imagePullPolicy Always, IfNotPresent or Never; resizePolicy names cpu or memory once each with NotRequired or RestartContainer (NotRequired only in a pod with restartPolicy Never); restartPolicy only on init containers, and only Always",
+        upstream: "core validateContainerCommon (terminationMessagePolicy, validatePullPolicy, validateResizePolicy), validateContainers, validateInitContainerRestartPolicy, validateContainerRestartPolicy",
+        checks: "a container's terminationMessagePolicy is File or FallbackToLogsOnError and imagePullPolicy Always, IfNotPresent or Never; resizePolicy names cpu or memory once each with NotRequired or RestartContainer (NotRequired only in a pod with restartPolicy Never); a container's own restartPolicy is Always, OnFailure or Never and is set when it has restartPolicyRules: at most 20, each with the action Restart or RestartAllContainers and exitCodes (operator In or NotIn, at most 255 values)",
         equivalents: &[],
     };
     pub const CONTAINER_RESOURCE: &Rule = &Rule {
