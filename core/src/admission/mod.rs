@@ -199,7 +199,7 @@ impl Cluster {
             effective: None,
             pod_requests: None,
         };
-        self.run.pod(name, namespace, spec, spec_path, false, &mut decision).map_err(|r| r.message)?;
+        self.run.pod(name, namespace, spec, spec_path, Written::default(), &mut decision).map_err(|r| r.message)?;
         self.pod(namespace, name).ok_or_else(|| format!("pods \"{name}\" was not stored"))
     }
 
@@ -272,6 +272,16 @@ fn aggregate(errors: &[String]) -> String {
     }
 }
 
+/// What a Pod written in the input brings beyond its spec; the pods a
+/// controller creates bring nothing.
+#[derive(Clone, Copy, Default)]
+struct Written<'a> {
+    /// Succeeded or Failed: quota no longer charges it.
+    terminal: bool,
+    /// The loader's field errors, which validation reports with its own.
+    invalid: &'a [String],
+}
+
 /// A rejection: its decision fields and the path to locate it at.
 struct Rejection {
     reason: Reason,
@@ -284,6 +294,15 @@ fn bad_quantities(kind: Kind, name: &str, bad: &[BadQuantity]) -> Option<Rejecti
     let errors: Vec<String> =
         bad.iter().map(|b| format!("{}: Invalid value: \"{}\": {}", b.path, b.text, b.error)).collect();
     Some(Rejection { reason: Reason::Invalid, message: invalid(kind, name, &errors), path: first.path.clone() })
+}
+
+/// Validation's refusal (422) of an object the loader found field errors in.
+fn refused(loaded: &Loaded, kind: Kind, name: &str) -> Option<Rejection> {
+    (!loaded.invalid.is_empty()).then(|| Rejection {
+        reason: Reason::Invalid,
+        message: invalid(kind, name, &loaded.invalid),
+        path: "metadata.name".to_owned(),
+    })
 }
 
 /// The quantities of a workload's pod template that do not parse.
@@ -396,7 +415,10 @@ impl Run {
         let kind = loaded.kind();
         let name = loaded.name().to_owned();
         let Some(namespace) = loaded.namespace().map(str::to_owned) else {
-            if let Object::RuntimeClass(rc) = &loaded.object {
+            let refused = !loaded.invalid.is_empty();
+            if let Object::RuntimeClass(rc) = &loaded.object
+                && !refused
+            {
                 let mut bad = Vec::new();
                 let fixed = rc.overhead.as_ref().and_then(|o| o.pod_fixed.as_ref());
                 let overhead = pod::parse_list(fixed, "overhead.podFixed", &mut bad);
@@ -405,10 +427,10 @@ impl Run {
             self.decisions.push(Decision {
                 kind,
                 namespace: None,
+                result: if refused { Outcome::Rejected } else { Outcome::Admitted },
+                reason: refused.then_some(Reason::Invalid),
+                message: refused.then(|| invalid(kind, &name, &loaded.invalid)),
                 name,
-                result: Outcome::Admitted,
-                reason: None,
-                message: None,
                 annotation: None,
                 effective: None,
                 pod_requests: None,
@@ -432,7 +454,8 @@ impl Run {
                 let spec = p.spec.as_ref().unwrap_or(&default_spec);
                 let terminal =
                     matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed"));
-                self.pod(&name, &namespace, spec, "spec", terminal, &mut decision).map(|_| ())
+                let written = Written { terminal, invalid: &loaded.invalid };
+                self.pod(&name, &namespace, spec, "spec", written, &mut decision).map(|_| ())
             }
             Object::LimitRange(lr) => {
                 let mut bad = Vec::new();
@@ -441,13 +464,17 @@ impl Run {
                 match bad_quantities(kind, &name, &bad) {
                     Some(rejection) => Err(rejection),
                     None => {
+                        // Validation: the loader's field errors, then the
+                        // value comparisons only admission makes.
                         let failures = model.validate();
-                        if let Some(first) = failures.first() {
-                            let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
+                        let mut messages = loaded.invalid.clone();
+                        messages.extend(failures.iter().map(|f| f.message.clone()));
+                        if !messages.is_empty() {
+                            let path = failures.first().map_or("metadata.name", |f| f.path.as_str());
                             Err(Rejection {
                                 reason: Reason::Invalid,
                                 message: invalid(kind, &name, &messages),
-                                path: first.path.clone(),
+                                path: path.to_owned(),
                             })
                         } else {
                             let result = self.count_only(&namespace, kind, &name);
@@ -463,12 +490,13 @@ impl Run {
                 let mut bad = Vec::new();
                 let mut model = QuotaModel::from_object(rq, &mut bad);
                 let scopes = rq.spec.as_ref().and_then(|s| s.scopes.clone()).unwrap_or_default();
-                let scope_errors = quota::validate_scopes(&scopes, &model.hard);
+                let mut messages = loaded.invalid.clone();
+                messages.extend(quota::validate_scopes(&scopes, &model.hard));
                 match bad_quantities(kind, &name, &bad) {
                     Some(rejection) => Err(rejection),
-                    None if !scope_errors.is_empty() => Err(Rejection {
+                    None if !messages.is_empty() => Err(Rejection {
                         reason: Reason::Invalid,
-                        message: invalid(kind, &name, &scope_errors),
+                        message: invalid(kind, &name, &messages),
                         path: "spec.scopes".to_owned(),
                     }),
                     None => {
@@ -483,10 +511,10 @@ impl Run {
                     }
                 }
             }
-            Object::Service(svc) => {
-                let subject = service_subject(svc);
-                self.charge(&namespace, kind, &name, subject, "metadata.name")
-            }
+            Object::Service(svc) => match refused(loaded, kind, &name) {
+                Some(rejection) => Err(rejection),
+                None => self.charge(&namespace, kind, &name, service_subject(svc), "metadata.name"),
+            },
             Object::PersistentVolumeClaim(pvc) => {
                 let mut bad = Vec::new();
                 let spec = pvc.spec.as_ref();
@@ -495,7 +523,7 @@ impl Run {
                     "spec.resources.requests",
                     &mut bad,
                 );
-                if let Some(rejection) = bad_quantities(kind, &name, &bad) {
+                if let Some(rejection) = bad_quantities(kind, &name, &bad).or_else(|| refused(loaded, kind, &name)) {
                     Err(rejection)
                 } else if let Some(rejection) = self.limit_ranger_pvc(&namespace, &name, &requests) {
                     Err(rejection)
@@ -504,16 +532,19 @@ impl Run {
                     self.charge(&namespace, kind, &name, Subject::Claim { requests, storage_class }, "metadata.name")
                 }
             }
-            _ => match template_bad_quantities(loaded, kind, &name) {
-                // The API server decodes a quantity as it reads the object, so
-                // a workload whose template holds one it cannot parse is
-                // refused itself and creates no pods.
+            // The API server decodes a quantity as it reads the object, so a
+            // workload whose template holds one it cannot parse is refused
+            // itself and creates no pods; so is one that fails validation.
+            _ => match template_bad_quantities(loaded, kind, &name).or_else(|| refused(loaded, kind, &name)) {
                 Some(rejection) => Err(rejection),
                 None => self.count_only(&namespace, kind, &name),
             },
         };
         if let Err(rejection) = outcome {
-            self.reject(loaded, &mut decision, rejection, "admission");
+            // A refusal for the loader's errors alone repeats what it has
+            // already located field by field, so it is no finding of its own.
+            let reported = !loaded.invalid.is_empty() && rejection.message == invalid(kind, &name, &loaded.invalid);
+            self.reject(loaded, &mut decision, rejection, !reported);
         }
         let admitted = decision.result == Outcome::Admitted;
         self.decisions.push(decision);
@@ -537,21 +568,23 @@ impl Run {
         }
     }
 
-    fn reject(&mut self, loaded: &Loaded, decision: &mut Decision, rejection: Rejection, code_prefix: &str) {
+    fn reject(&mut self, loaded: &Loaded, decision: &mut Decision, rejection: Rejection, report: bool) {
         decision.result = Outcome::Rejected;
         decision.reason = Some(rejection.reason);
-        let code = match rejection.reason {
-            Reason::Invalid => format!("{code_prefix}-invalid"),
-            Reason::Forbidden => format!("{code_prefix}-forbidden"),
-        };
-        self.findings.push(Diagnostic::at(
-            Area::Resources,
-            &loaded.origin,
-            &rejection.path,
-            Severity::Error,
-            &code,
-            &rejection.message,
-        ));
+        if report {
+            let code = match rejection.reason {
+                Reason::Invalid => "admission-invalid",
+                Reason::Forbidden => "admission-forbidden",
+            };
+            self.findings.push(Diagnostic::at(
+                Area::Resources,
+                &loaded.origin,
+                &rejection.path,
+                Severity::Error,
+                code,
+                &rejection.message,
+            ));
+        }
         decision.message = Some(rejection.message);
     }
 
@@ -608,13 +641,13 @@ impl Run {
         namespace: &str,
         spec: &PodSpec,
         spec_path: &str,
-        terminal: bool,
+        written: Written,
         decision: &mut Decision,
     ) -> Result<QuotaObject, Rejection> {
         let mut bad = Vec::new();
         let overhead = spec.runtime_class_name.as_ref().and_then(|rc| self.runtime_classes.get(rc)).cloned();
         let mut model = PodModel::from_spec(name, namespace, spec, spec_path, overhead.as_ref(), &mut bad);
-        model.terminal = terminal;
+        model.terminal = written.terminal;
         if let Some(rejection) = bad_quantities(Kind::Pod, name, &bad) {
             return Err(rejection);
         }
@@ -629,14 +662,16 @@ impl Run {
         }
         decision.effective = Some(pod_effective(&model));
         decision.pod_requests = Some(model.requests(true));
-        // 3. Object validation.
+        // 3. Object validation: the loader's field errors, then the
+        // resource requirements after defaulting.
         let errors = validate_requests(&model);
-        if let Some(first) = errors.first() {
-            let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        let mut messages = written.invalid.to_vec();
+        messages.extend(errors.iter().map(|e| e.message.clone()));
+        if !messages.is_empty() {
             return Err(Rejection {
                 reason: Reason::Invalid,
                 message: invalid(Kind::Pod, name, &messages),
-                path: first.path.clone(),
+                path: errors.first().map_or("metadata.name", |e| e.path.as_str()).to_owned(),
             });
         }
         // 4. LimitRanger validation: the first LimitRange that fails answers.
@@ -688,7 +723,7 @@ impl Run {
                 effective: None,
                 pod_requests: None,
             };
-            match self.pod(&pod_name, namespace, spec, spec_path, false, &mut decision) {
+            match self.pod(&pod_name, namespace, spec, spec_path, Written::default(), &mut decision) {
                 Ok(object) => {
                     admitted += 1;
                     last_pod = Some(object);

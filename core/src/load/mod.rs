@@ -495,7 +495,10 @@ impl Loader<'_> {
                 ),
             ));
         }
-        validate::names_and_labels(&object, &origin, &mut self.diagnostics);
+        // The API server's field errors for the object, in its order: the
+        // object is refused (422) on create when there are any.
+        let mut invalid = Vec::new();
+        validate::names_and_labels(&object, &origin, &mut self.diagnostics, &mut invalid);
         let namespaced = object.is_namespaced();
         let metadata = object.metadata_mut();
         if metadata.name.is_none() {
@@ -507,11 +510,11 @@ impl Loader<'_> {
             metadata.namespace = Some(DEFAULT_NAMESPACE.to_owned());
         }
         if converted_hpa {
-            crate::validation::validate_hpa_v1(&object, &origin, &mut self.diagnostics);
+            crate::validation::validate_hpa_v1(&object, &origin, &mut self.diagnostics, &mut invalid);
         } else {
-            crate::validation::validate(&object, &unset, &origin, &mut self.diagnostics);
+            crate::validation::validate(&object, &unset, &origin, &mut self.diagnostics, &mut invalid);
         }
-        self.objects.push(Loaded { object, origin });
+        self.objects.push(Loaded { object, origin, invalid });
     }
 }
 

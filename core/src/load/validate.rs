@@ -285,7 +285,9 @@ fn invalid_field(kind: Kind, name: &str, errors: &[String]) -> String {
     format!("{kind} {} is invalid: {joined}", go_quote(name))
 }
 
-pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
+/// `ValidateObjectMeta`'s name, namespace and label checks; each field error
+/// is also appended to `invalid`.
+pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>, invalid: &mut Vec<String>) {
     let metadata = object.metadata();
     let kind = object.kind();
     let rule = name_rule(kind);
@@ -309,6 +311,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
                 "invalid-name",
                 invalid_field(kind, name, &errors),
             ));
+            invalid.extend(errors);
         }
     }
     if let Some(name) = metadata.name.as_ref().or(generated.as_ref()) {
@@ -330,6 +333,7 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
                 "invalid-name",
                 invalid_field(kind, name, &errors),
             ));
+            invalid.extend(errors);
         }
     }
     // A cluster-scoped object's namespace is cleared before validation
@@ -350,13 +354,14 @@ pub fn names_and_labels(object: &Object, origin: &Origin, out: &mut Vec<Diagnost
                 "invalid-name",
                 invalid_field(kind, name, &errors),
             ));
+            invalid.extend(errors);
         }
     }
-    label_problems(object, metadata.labels.as_ref(), "metadata", origin, out);
+    label_problems(object, metadata.labels.as_ref(), "metadata", origin, out, invalid);
     // The pod template's labels are validated too (`ValidateTemplateObjectMeta`
     // under `ValidatePodTemplateSpec`, pkg/apis/core/validation).
     if let Some((labels, path)) = template_labels(object) {
-        label_problems(object, labels, path, origin, out);
+        label_problems(object, labels, path, origin, out, invalid);
     }
 }
 
@@ -389,6 +394,7 @@ fn label_problems(
     meta_path: &str,
     origin: &Origin,
     out: &mut Vec<Diagnostic>,
+    invalid: &mut Vec<String>,
 ) {
     let rule = crate::validation::rule::INVALID_LABEL;
     let name = object.metadata().name.as_deref().unwrap_or_default();
@@ -411,6 +417,7 @@ fn label_problems(
                 rule.id,
                 invalid_field(object.kind(), name, &errors),
             ));
+            invalid.extend(errors);
         }
     }
 }

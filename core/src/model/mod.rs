@@ -273,6 +273,11 @@ impl FromStr for ObjectRef {
 pub struct Loaded {
     pub object: Object,
     pub origin: Origin,
+    /// The API server's validation errors for the object (field errors such
+    /// as `spec.replicas: Invalid value: -1: must be greater than or equal to
+    /// 0`, in its order). Empty when it would accept the object; otherwise
+    /// the loader has reported each one and admission refuses the object.
+    pub invalid: Vec<String>,
 }
 
 impl Loaded {

@@ -899,7 +899,7 @@ fn apply_candidate<'i>(
         }
     };
     let value = apply_patch(&base, &candidate.patch)?;
-    let changed = Loaded { object: crate::load::object_from_json(kind, &value)?, origin };
+    let changed = Loaded { object: crate::load::object_from_json(kind, &value)?, origin, invalid: Vec::new() };
     Some((index, original, changed, value))
 }
 

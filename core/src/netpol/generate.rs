@@ -493,7 +493,7 @@ fn verify_wanted(
     let mut extra = Vec::new();
     for g in generated {
         if let Some(object) = crate::load::object_from_json(Kind::NetworkPolicy, &g.policy) {
-            extra.push(Loaded { object, origin: origin.clone() });
+            extra.push(Loaded { object, origin: origin.clone(), invalid: Vec::new() });
         }
     }
     let engine = Engine::new(&without_policies(inventory, extra), options);

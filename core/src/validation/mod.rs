@@ -717,27 +717,31 @@ pub fn check(object: &Object, unset: &[&str]) -> Vec<Found> {
 /// The object's validation findings as located diagnostics (area input). An
 /// error reads as kubectl prints the refusal, `Kind "name" is invalid: <field
 /// error>`, one diagnostic per field error so each points at its field; a
-/// warning reads as kubectl's `Warning:` line.
-pub fn validate(object: &Object, unset: &[&str], origin: &Origin, out: &mut Vec<Diagnostic>) {
-    emit(object, origin, check(object, unset), out);
+/// warning reads as kubectl's `Warning:` line. The field errors are also
+/// appended to `errors`, for admission's refusal of the object.
+pub fn validate(object: &Object, unset: &[&str], origin: &Origin, out: &mut Vec<Diagnostic>, errors: &mut Vec<String>) {
+    emit(object, origin, check(object, unset), out, errors);
 }
 
 /// [`validate`] for an autoscaling/v1 HorizontalPodAutoscaler, checked on its
 /// converted form as the API server does: the messages keep the converted
 /// paths, each finding is located on the field the user wrote.
-pub fn validate_hpa_v1(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>) {
+pub fn validate_hpa_v1(object: &Object, origin: &Origin, out: &mut Vec<Diagnostic>, errors: &mut Vec<String>) {
     let mut found = check(object, &[]);
     for f in &mut found {
         f.path = autoscaling::v1_location(&f.path);
     }
-    emit(object, origin, found, out);
+    emit(object, origin, found, out, errors);
 }
 
-fn emit(object: &Object, origin: &Origin, found: Vec<Found>, out: &mut Vec<Diagnostic>) {
+fn emit(object: &Object, origin: &Origin, found: Vec<Found>, out: &mut Vec<Diagnostic>, errors: &mut Vec<String>) {
     let name = object.metadata().name.as_deref().unwrap_or_default();
     for found in found {
         let message = match found.rule.severity {
-            Severity::Error => format!("{} {} is invalid: {}", object.kind(), go_quote(name), found.message),
+            Severity::Error => {
+                errors.push(found.message.clone());
+                format!("{} {} is invalid: {}", object.kind(), go_quote(name), found.message)
+            }
             _ => format!("Warning: {}", found.message),
         };
         out.push(Diagnostic::at(Area::Input, origin, &found.path, found.rule.severity, found.rule.id, message));
