@@ -60,7 +60,7 @@ fn accepted_objects_get_no_validation_finding() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validation/valid.yaml");
     let text = std::fs::read_to_string(path).expect("valid.yaml");
     let loading = load(&[Input::new("valid.yaml", &text)]);
-    assert_eq!(loading.inventory.objects.len(), 20);
+    assert_eq!(loading.inventory.objects.len(), 22);
     let errors: Vec<String> = loading.diagnostics.iter().map(|d| d.to_text()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -529,7 +529,9 @@ impl Run {
                     Err(rejection)
                 } else {
                     let storage_class = spec.and_then(|s| s.storage_class_name.clone());
-                    self.charge(&namespace, kind, &name, Subject::Claim { requests, storage_class }, "metadata.name")
+                    let attributes_class = spec.and_then(|s| s.volume_attributes_class_name.clone());
+                    let claim = Subject::Claim { requests, storage_class, attributes_class };
+                    self.charge(&namespace, kind, &name, claim, "metadata.name")
                 }
             }
             // The API server decodes a quantity as it reads the object, so a

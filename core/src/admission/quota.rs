@@ -34,7 +34,7 @@ pub struct QuotaModel {
 pub enum Subject {
     Pod(Box<PodModel>),
     Service { type_: String, ports: i64 },
-    Claim { requests: ResourceList, storage_class: Option<String> },
+    Claim { requests: ResourceList, storage_class: Option<String>, attributes_class: Option<String> },
     Other,
 }
 
@@ -134,6 +134,18 @@ pub(crate) fn is_standard_quota_resource(name: &str) -> bool {
     STANDARD.contains(&name) || name.starts_with("hugepages-") || name.starts_with("requests.hugepages-")
 }
 
+/// `IsStandardResourceQuotaScope` (pkg/apis/core/helper/helpers.go):
+/// VolumeAttributesClass since 1.34.
+pub(crate) const STANDARD_SCOPES: &[&str] = &[
+    "Terminating",
+    "NotTerminating",
+    "BestEffort",
+    "NotBestEffort",
+    "PriorityClass",
+    "CrossNamespacePodAffinity",
+    "VolumeAttributesClass",
+];
+
 /// `IsResourceQuotaScopeValidForResource`.
 pub(crate) fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
     let pod_count = resource == "pods";
@@ -144,6 +156,7 @@ pub(crate) fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
             pod_count || pod_compute
         }
         "BestEffort" => pod_count,
+        "VolumeAttributesClass" => matches!(resource, "persistentvolumeclaims" | "requests.storage"),
         _ => true,
     }
 }
@@ -151,8 +164,6 @@ pub(crate) fn scope_valid_for_resource(scope: &str, resource: &str) -> bool {
 /// `validateResourceQuotaScopes` (pkg/apis/core/validation/validation.go): the
 /// field errors of `spec.scopes`, in upstream's order.
 pub fn validate_scopes(scopes: &[String], hard: &ResourceList) -> Vec<String> {
-    const STANDARD_SCOPES: &[&str] =
-        &["Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"];
     // A list prints as JSON since Kubernetes 1.34 (kubernetes/kubernetes#132314),
     // where it was Go's %#v of the internal type.
     let value =
@@ -212,10 +223,25 @@ fn tracks(object: &QuotaObject, name: &str) -> bool {
     }
 }
 
-/// `podMatchesScopeFunc`; other evaluators match no scope at all.
+/// `podMatchesScopeFunc` and `pvcMatchesScopeFunc`; other evaluators match
+/// no scope at all.
 fn scope_matches(requirement: &ScopeRequirement, object: &QuotaObject) -> bool {
-    let Subject::Pod(pod) = &object.subject else {
-        return false;
+    let pod = match &object.subject {
+        Subject::Pod(pod) => pod,
+        // A claim matches only VolumeAttributesClass, by its class name as a
+        // label over which the requirement is evaluated; a claim without one
+        // matches no requirement. On create only `spec` can name the class.
+        Subject::Claim { attributes_class: Some(class), .. } if requirement.scope == "VolumeAttributesClass" => {
+            let listed = requirement.values.contains(class);
+            return !class.is_empty()
+                && match requirement.operator.as_str() {
+                    "Exists" => true,
+                    "In" => listed,
+                    "NotIn" => !listed,
+                    _ => false,
+                };
+        }
+        _ => return false,
     };
     let terminating = pod.active_deadline_seconds.is_some_and(|s| s >= 0);
     match requirement.scope.as_str() {
@@ -260,7 +286,7 @@ pub fn usage(object: &QuotaObject) -> ResourceList {
                 usage.insert("services.loadbalancers".into(), one);
             }
         }
-        Subject::Claim { requests, storage_class } => {
+        Subject::Claim { requests, storage_class, .. } => {
             usage.insert("persistentvolumeclaims".into(), one.clone());
             let storage = requests.get("storage");
             if let Some(storage) = storage {

@@ -172,7 +172,7 @@ pub mod rule {
         id: "volume-mount",
         severity: Error,
         upstream: "core ValidateVolumeMounts (validateMountPropagation, validateMountRecursiveReadOnly), ValidateVolumeDevices",
-        checks: "each volumeMount names a volume of the pod that was accepted and has a mountPath used once; subPath and subPathExpr relative without '..', not both, not into an image volume; mountPropagation None, HostToContainer or Bidirectional (only for privileged containers); recursiveReadOnly Disabled, or Enabled / IfPossible on a readOnly mount without propagation; volumeDevices name a PVC or ephemeral volume once, at a unique path without '..', sharing neither name nor path with a mount",
+        checks: "each volumeMount names a volume of the pod that was accepted and has a mountPath used once; subPath and subPathExpr relative without '..', not both; mountPropagation None, HostToContainer or Bidirectional (only for privileged containers); recursiveReadOnly Disabled, or Enabled / IfPossible on a readOnly mount without propagation; volumeDevices name a PVC or ephemeral volume once, at a unique path without '..', sharing neither name nor path with a mount",
         equivalents: &[],
     };
     pub const PROBE: &Rule = &Rule {

@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use super::field::{duplicate, forbidden, invalid, not_supported, qualified_name_problems, quoted, required};
 use super::selector::Checks;
 use super::{Found, rule};
-use crate::admission::quota::{is_standard_quota_resource, scope_valid_for_resource};
+use crate::admission::quota::{STANDARD_SCOPES, is_standard_quota_resource, scope_valid_for_resource};
 use crate::load::NameRule;
 use crate::quantity::Quantity;
 use crate::source::join_key;
@@ -315,8 +315,6 @@ pub fn resource_quota(quota: &ResourceQuota, out: &mut Vec<Found>) {
 /// index (`spec.scopeSelector.matchExpressions.operator`); the findings
 /// point at the expression.
 fn scope_selector(spec: &ResourceQuotaSpec, out: &mut Vec<Found>) {
-    const SCOPES: &[&str] =
-        &["Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"];
     let Some(selector) = &spec.scope_selector else { return };
     let base = "spec.scopeSelector.matchExpressions";
     let expressions = selector.match_expressions.as_deref().unwrap_or_default();
@@ -327,7 +325,7 @@ fn scope_selector(spec: &ResourceQuotaSpec, out: &mut Vec<Found>) {
             out.push(Found::new(rule::QUOTA_SCOPE_SELECTOR, join_key(&located, field), message))
         };
         let scope = expression.scope_name.as_str();
-        if !SCOPES.contains(&scope) {
+        if !STANDARD_SCOPES.contains(&scope) {
             push("scopeName", invalid(&format!("{base}.scopeName"), &quoted(scope), "unsupported scope"));
         }
         // One error per hard limit the scope cannot apply to, as upstream reports it.
@@ -347,7 +345,7 @@ fn scope_selector(spec: &ResourceQuotaSpec, out: &mut Vec<Found>) {
                 invalid(
                     &operator_path,
                     &quoted(operator),
-                    "must be 'Exist' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity",
+                    "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity",
                 ),
             );
         }

@@ -502,7 +502,7 @@ pub fn mounts(c: &Container, path: &str, volumes: &BTreeMap<&str, &Volume>, out:
             let detail = "must not already exist as a path in volumeDevices";
             push(out, rule, &mount_path_at, invalid(&mount_path_at, &quoted(&mount.mount_path), detail));
         }
-        mount_sub_paths(mount, volume.is_some_and(|v| v.image.is_some()), &at, &list_at, out);
+        mount_sub_paths(mount, &at, &list_at, out);
         if let Some(propagation) = mount.mount_propagation.as_deref() {
             let propagation_at = format!("{list_at}.mountPropagation");
             let place = format!("{at}.mountPropagation");
@@ -540,21 +540,14 @@ pub fn mounts(c: &Container, path: &str, volumes: &BTreeMap<&str, &Volume>, out:
     }
 }
 
-/// The sub-path checks of `ValidateVolumeMounts`: none into an image volume,
-/// relative without `..`, not both `subPath` and `subPathExpr`. Upstream puts
-/// the path checks under the list's path (`volumeMounts.subPath`).
-fn mount_sub_paths(mount: &VolumeMount, image: bool, at: &str, list_at: &str, out: &mut Vec<Found>) {
+/// The sub-path checks of `ValidateVolumeMounts`: relative without `..`, not
+/// both `subPath` and `subPathExpr`. Upstream puts the path checks under the
+/// list's path (`volumeMounts.subPath`). A sub path into an image volume is
+/// allowed since 1.33 (ImageVolume beta, KEP-4639).
+fn mount_sub_paths(mount: &VolumeMount, at: &str, list_at: &str, out: &mut Vec<Found>) {
     let rule = rule::VOLUME_MOUNT;
     let sub_path = mount.sub_path.as_deref().unwrap_or_default();
     let expression = mount.sub_path_expr.as_deref().unwrap_or_default();
-    if image {
-        for (field, value) in [("subPath", sub_path), ("subPathExpr", expression)] {
-            if !value.is_empty() {
-                let field_at = format!("{at}.{field}");
-                push(out, rule, &field_at, invalid(&field_at, &quoted(value), "not allowed in image volume sources"));
-            }
-        }
-    }
     let descending = |value: &str, field: &str, out: &mut Vec<Found>| {
         let upstream_at = format!("{list_at}.{field}");
         let place = format!("{at}.{field}");
