@@ -159,6 +159,17 @@ fn filling_nulls_is_bounded() {
     assert!(loading.diagnostics[0].message.contains("args[64]"), "{}", loading.diagnostics[0].message);
 }
 
+/// The values behind `quote-escapes.yaml`, as go-yaml reads them.
+#[test]
+fn quote_escapes_read_as_go_yaml_reads_them() {
+    let loading = load_case("quote-escapes.yaml");
+    let config_map = first_config_map(&loading).expect("the ConfigMap loads");
+    let data = config_map.data.as_ref().expect("data");
+    assert_eq!(data.get("quoted").map(String::as_str), Some("echo \"A='x'\""));
+    assert_eq!(data.get("plain").map(String::as_str), Some("it\\'s"));
+    assert_eq!(data.get("single").map(String::as_str), Some("it\\'s"));
+}
+
 /// The keys behind `number-keys.yaml`, as kubectl sends them: strings.
 #[test]
 fn number_and_boolean_keys_become_strings() {

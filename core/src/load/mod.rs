@@ -32,6 +32,10 @@ pub use yaml::{YamlError, from_yaml, to_yaml};
 
 /// The older HPA version the API server still serves (converted, `hpa.md §2.2`).
 const HPA_V1: &str = "autoscaling/v1";
+
+/// How many `\'` escapes one document may have rewritten: each is a parse
+/// of the document again, so a hostile one stops here with libyaml's error.
+const MAX_QUOTE_ESCAPES: usize = 64;
 type HpaV1 = k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 
 /// One named input text (a file, stdin, or the editor). Bytes, so that invalid
@@ -214,7 +218,7 @@ impl Loader<'_> {
             ));
             return;
         }
-        let events::Scanned { mut source_map, failure, rereads } = events::scan_document(text, self.limits);
+        let events::Scanned { mut source_map, failure, mut rereads } = events::scan_document(text, self.limits);
         match failure {
             Some(events::EventFailure::Limit { code, message, at }) => {
                 self.diagnostics.push(ctx.diagnostic(
@@ -229,11 +233,49 @@ impl Loader<'_> {
             // serde_yaml is the parser of record; its error is reported below.
             Some(events::EventFailure::Syntax { .. }) | None => {}
         }
+        // go-yaml, which kubectl and the API server parse with, reads `\'` in a
+        // double-quoted scalar as `'`; libyaml refuses it as an unknown escape.
+        // Each one libyaml stops at becomes the equivalent `\x27` and the
+        // document is parsed again (docs/semantics/yaml.md §6).
+        let mut patched: Option<String> = None;
+        let mut escapes: Vec<(usize, usize)> = Vec::new();
+        let parsed = loop {
+            let source = patched.as_deref().unwrap_or(text);
+            match serde_yaml::from_str::<Value>(source) {
+                Err(error) if escapes.len() < MAX_QUOTE_ESCAPES => {
+                    let Some(at) = error.location().filter(|l| source[l.index()..].starts_with("\\'")) else {
+                        break Err(error);
+                    };
+                    if !error.to_string().starts_with("found unknown escape character") {
+                        break Err(error);
+                    }
+                    let mut rewritten = source.to_owned();
+                    rewritten.replace_range(at.index()..at.index() + 2, "\\x27");
+                    escapes.push((at.line(), at.column()));
+                    patched = Some(rewritten);
+                }
+                parsed => break parsed,
+            }
+        };
+        // Columns in the patched text back to those the user wrote: two fewer
+        // after each rewritten escape on the line.
+        let before = |line: usize, column: usize| 2 * escapes.iter().filter(|&&(l, c)| l == line && c < column).count();
+        if let Some(patched) = patched.as_deref().filter(|_| parsed.is_ok()) {
+            // The spans must be those of the patched text's nodes.
+            let rescanned = events::scan_document(patched, self.limits);
+            source_map = rescanned.source_map;
+            rereads = rescanned.rereads;
+            source_map.shift(|span| {
+                span.column -= before(span.line, span.column);
+                span.end_column -= before(span.end_line, span.end_column);
+            });
+        }
         shift_lines(&mut source_map, ctx.first_line - 1);
-        let mut value: Value = match serde_yaml::from_str(text) {
+        let mut value: Value = match parsed {
             Ok(value) => value,
             Err(error) => {
-                let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+                let (line, column) =
+                    error.location().map_or((1, 1), |l| (l.line(), l.column() - before(l.line(), l.column())));
                 // At end of input libyaml points past the last line, which in a split
                 // file is the next separator: point at the end of the document instead.
                 let (line, column) = clamp_to_text(text, line, column);
