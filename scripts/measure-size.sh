@@ -59,9 +59,13 @@ set -euo pipefail
 # (1 201 748 → 1 202 433); to 1177 KB for number and boolean map keys read
 # as the strings kubectl sends (`data: {404: page}`, a false error on a public
 # ConfigMap; docs/semantics/yaml.md §3) and four corrected verdicts on public
-# manifests (1 202 433 → 1 204 131).
+# manifests (1 202 433 → 1 204 131); to 1178 KB for valid objects no longer
+# refused (container restart rules, a VolumeAttributesClass quota scope, a sub
+# path into an image volume, the `\'` escape go-yaml reads; three of them the
+# Kubernetes documentation's own examples) and objects that fail validation
+# refused by admission (1 203 811 → 1 205 889).
 aim_brotli_kb=560
-ceiling_brotli_kb=1177
+ceiling_brotli_kb=1178
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
