@@ -191,6 +191,10 @@ impl Loader<'_> {
             ));
         }
         let text = match std::str::from_utf8(raw.bytes) {
+            // kubectl reads files through a BOM-stripping decoder
+            // (`unicode.BOMOverride` in k8s.io/cli-runtime's FileVisitor), so
+            // a UTF-8 byte order mark at the start of a file is no content.
+            Ok(text) if raw.first_line == 1 => text.strip_prefix('\u{feff}').unwrap_or(text),
             Ok(text) => text,
             Err(error) => {
                 let (line, column) = split::line_column(raw.bytes, error.valid_up_to());
@@ -242,13 +246,16 @@ impl Loader<'_> {
         let parsed = loop {
             let source = patched.as_deref().unwrap_or(text);
             match serde_yaml::from_str::<Value>(source) {
-                Err(error) if escapes.len() < MAX_QUOTE_ESCAPES => {
-                    let Some(at) = error.location().filter(|l| source[l.index()..].starts_with("\\'")) else {
+                Err(error)
+                    if escapes.len() < MAX_QUOTE_ESCAPES
+                        && error.to_string().starts_with("found unknown escape character") =>
+                {
+                    // `get`: an index off a character boundary is no escape.
+                    let escape =
+                        |l: &serde_yaml::Location| source.get(l.index()..).is_some_and(|s| s.starts_with("\\'"));
+                    let Some(at) = error.location().filter(escape) else {
                         break Err(error);
                     };
-                    if !error.to_string().starts_with("found unknown escape character") {
-                        break Err(error);
-                    }
                     let mut rewritten = source.to_owned();
                     rewritten.replace_range(at.index()..at.index() + 2, "\\x27");
                     escapes.push((at.line(), at.column()));
