@@ -5,14 +5,15 @@
 //! through three steps:
 //! 1. [`events::scan_document`] — span-aware events → source map, input limits;
 //! 2. serde_yaml → `serde_yaml::Value` (syntax errors with line and column);
-//! 3. typed deserialization through k8s-openapi, with serde_path_to_error naming
-//!    the field that does not fit (a `null` where Go keeps a zero value gets
+//! 3. typed deserialization through k8s-openapi, with [`typed`]'s deserializer
+//!    naming the field that does not fit (a `null` where Go keeps a zero value gets
 //!    that value, [`nulls`]); serialising the typed object again and
 //!    comparing finds unknown fields (what `kubectl --validate=strict` rejects).
 
 mod events;
 mod nulls;
 mod split;
+mod typed;
 mod validate;
 mod yaml;
 mod yaml11;
@@ -20,6 +21,7 @@ mod yaml11;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde_yaml::Value;
 
 use crate::diagnostic::{Area, Diagnostic, Severity};
@@ -496,12 +498,12 @@ impl Loader<'_> {
         let mut filled = 0;
         let typed = loop {
             let typed = if converted_hpa {
-                serde_path_to_error::deserialize::<_, HpaV1>(value.clone()).map(|v1| {
+                typed::read(&value, |reader| HpaV1::deserialize(reader)).map(|v1| {
                     let round_trip = serde_json::to_value(&v1).unwrap_or_default();
                     (Object::HorizontalPodAutoscaler(Box::new(crate::scaling::hpa::v1::to_v2(v1))), round_trip)
                 })
             } else {
-                Object::deserialize(supported, value.clone())
+                typed::read(&value, |reader| Object::deserialize(supported, reader))
             };
             match typed {
                 Err(error) if filled < nulls::MAX_FILLED && nulls::fill_zero(&mut value, &error) => filled += 1,
@@ -511,10 +513,10 @@ impl Loader<'_> {
         let (mut object, round_trip) = match typed {
             Ok(pair) => pair,
             Err(error) => {
-                let path = error.path().to_string();
+                let path = error.path.to_string();
                 let path = if path == "?" { String::new() } else { path };
                 let mut message =
-                    type_error_message(&kind, &path, &strip_location(&error.inner().to_string()), is_secret);
+                    type_error_message(&kind, &path, &strip_location(&error.error.to_string()), is_secret);
                 let full_path = origin.full_path(&path);
                 if let Some((_, reread)) = self.rereads.iter().find(|(p, _)| *p == full_path) {
                     message.push_str(&yaml11_note(reread, is_secret));
@@ -667,7 +669,7 @@ fn type_error_message(kind: &str, path: &str, serde_message: &str, is_secret: bo
 /// reader a second time: about 300 KB brotli more for the page.
 pub fn object_from_json(kind: Kind, value: &serde_json::Value) -> Option<Object> {
     let value: Value = serde_yaml::to_value(value).ok()?;
-    Object::deserialize(kind, value).ok().map(|(object, _)| object)
+    typed::read(&value, |reader| Object::deserialize(kind, reader)).ok().map(|(object, _)| object)
 }
 
 pub(crate) fn collect_namespaces<'a, I>(objects: I) -> Vec<NamespaceInfo>

@@ -8,9 +8,9 @@
 //! unit value for those types; the loader puts the zero value in place and
 //! reads the object again (`docs/semantics/yaml.md` §5).
 
-use serde_path_to_error::{Error, Segment};
 use serde_yaml::{Mapping, Value};
 
+use super::typed::{Segment, TypedError};
 use super::yaml11::{Step, lookup};
 
 /// How many nulls one object may have filled: each is a typed read of the
@@ -20,12 +20,12 @@ pub const MAX_FILLED: usize = 64;
 
 /// Puts Go's zero value where `error` says a typed read met a `null`; false
 /// when the error is another one (or the path does not lead to a null).
-pub fn fill_zero(root: &mut Value, error: &Error<serde_yaml::Error>) -> bool {
-    let message = error.inner().to_string();
+pub fn fill_zero(root: &mut Value, error: &TypedError) -> bool {
+    let message = error.error.to_string();
     let Some(expected) = message.strip_prefix("invalid type: unit value, expected ") else { return false };
     let Some(zero) = zero_value(expected) else { return false };
     let mut path = Vec::new();
-    for segment in error.path().iter() {
+    for segment in &error.path.segments {
         path.push(match segment {
             Segment::Map { key } => Step::Key(key.clone()),
             Segment::Seq { index } => Step::Index(*index),

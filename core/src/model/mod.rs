@@ -98,16 +98,16 @@ macro_rules! kinds {
                 match self { $( Object::$variant(o) => &mut o.metadata, )* }
             }
 
-            /// Deserializes a value of the given kind into its typed form, reporting
-            /// the path of the first field that does not fit the schema.
+            /// Deserializes a value of the given kind into its typed form (the
+            /// loader's deserializer names the field of a type error).
             pub(crate) fn deserialize<'de, D>(kind: Kind, value: D)
-                -> Result<(Object, serde_json::Value), serde_path_to_error::Error<D::Error>>
+                -> Result<(Object, serde_json::Value), D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 match kind {
                     $( Kind::$variant =>
-                        serde_path_to_error::deserialize::<_, $ty>(value).map(|typed| {
+                        <$ty>::deserialize(value).map(|typed| {
                             // The typed object serialised again: whatever the input has that
                             // this lacks is a field the schema does not know.
                             let round_trip = serde_json::to_value(&typed).unwrap_or_default();
