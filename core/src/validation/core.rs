@@ -21,6 +21,8 @@ use crate::load::NameRule;
 /// `supportedPortProtocols`, sorted as `sets.List` returns them.
 const PORT_PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
 const RESTART_POLICIES: [&str; 3] = ["Always", "OnFailure", "Never"];
+/// The same policies sorted, as `sets.List` names them in a container's message.
+const CONTAINER_RESTART_POLICIES: [&str; 3] = ["Always", "Never", "OnFailure"];
 
 /// `ValidateDNS1123Label`: one `Invalid` per message of the name function.
 fn dns1123_label(path: &str, value: &str) -> Vec<String> {
@@ -38,9 +40,8 @@ fn restart_rules(c: &Container, path: &str, out: &mut Vec<Found>) {
     match c.restart_policy.as_deref() {
         None if rules.is_empty() => return,
         None => push(at.clone(), required(&at, "must specify restartPolicy when restart rules are used")),
-        // sets.List order.
-        Some(policy) if !["Always", "Never", "OnFailure"].contains(&policy) => {
-            push(at.clone(), not_supported(&at, &quoted(policy), &["Always", "Never", "OnFailure"]))
+        Some(policy) if !CONTAINER_RESTART_POLICIES.contains(&policy) => {
+            push(at.clone(), not_supported(&at, &quoted(policy), &CONTAINER_RESTART_POLICIES))
         }
         Some(_) => {}
     }
