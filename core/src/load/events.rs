@@ -288,7 +288,10 @@ fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Re
                     }
                 }
             }
-            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
+            // The first document is what kubectl reads (`...` then more: the
+            // rest is never parsed, docs/semantics/yaml.md §8).
+            Event::DocumentEnd => break,
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
         }
     }
     (map, None, rereads)

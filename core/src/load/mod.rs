@@ -245,9 +245,22 @@ impl Loader<'_> {
         // document is parsed again (docs/semantics/yaml.md §6).
         let mut patched: Option<String> = None;
         let mut escapes: Vec<(usize, usize)> = Vec::new();
+        // Whether the text goes on after a `...` document end marker.
+        let mut ended_early = false;
         let parsed = loop {
             let source = patched.as_deref().unwrap_or(text);
             match serde_yaml::from_str::<Value>(source) {
+                // kubectl hands go-yaml the text between two `---` lines, and
+                // go-yaml's Unmarshal reads its first document only
+                // (docs/semantics/yaml.md §8).
+                Err(error)
+                    if error.to_string().starts_with("deserializing from YAML containing more than one document") =>
+                {
+                    ended_early = true;
+                    break serde_yaml::Deserializer::from_str(source)
+                        .next()
+                        .map_or(Ok(Value::Null), Value::deserialize);
+                }
                 Err(error)
                     if escapes.len() < MAX_QUOTE_ESCAPES
                         && error.to_string().starts_with("found unknown escape character") =>
@@ -298,6 +311,16 @@ impl Loader<'_> {
                 return;
             }
         };
+        if ended_early {
+            let (line, column) = document_end_marker(text).unwrap_or((1, 1));
+            self.diagnostics.push(ctx.diagnostic(
+                Severity::Warning,
+                "content-after-document-end",
+                "the text after this `...` document end marker is not read: kubectl reads only the first document between two `---` separators (start the next object with `---`)",
+                ctx.span(line, column),
+                None,
+            ));
+        }
         // Before merging, so merged copies carry what kubectl would read.
         self.rereads = yaml11::apply(&mut value, rereads);
         if let Err(error) = value.apply_merge() {
@@ -608,6 +631,15 @@ fn clamp_to_text(text: &str, line: usize, column: usize) -> (usize, usize) {
 }
 
 /// serde_yaml appends " at line L column C"; diagnostics carry those as fields.
+/// The line and column of the first `...` that ends a document: at the start
+/// of a line, alone or followed by a blank or a comment.
+fn document_end_marker(text: &str) -> Option<(usize, usize)> {
+    let line = text.lines().position(|line| {
+        line.strip_prefix("...").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '#']))
+    })?;
+    Some((line + 1, 1))
+}
+
 fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(index) => message[..index].to_owned(),
