@@ -340,6 +340,26 @@ impl Loader<'_> {
             location: Location::new(ctx.file, ctx.doc, doc_span, Some(String::new())),
             source_map: Arc::clone(&source_map),
         };
+        if let Some((path, key)) = yaml11::unsupported_key(&value) {
+            let place = if path.is_empty() { "at the top level".to_owned() } else { format!("in `{path}`") };
+            let message = match key {
+                yaml11::KeyProblem::Null => format!(
+                    "a `null` mapping key {place}: kubectl cannot write it as JSON (sigs.k8s.io/yaml: unsupported map key) and refuses the document; quote it (`\"null\"`) if the key is that text"
+                ),
+                yaml11::KeyProblem::Collection => format!(
+                    "a list or a mapping used as a mapping key {place}: go-yaml refuses it (invalid map key), so kubectl refuses the document"
+                ),
+            };
+            self.diagnostics.push(Diagnostic::at(
+                Area::Input,
+                &origin,
+                &path,
+                Severity::Error,
+                "unsupported-map-key",
+                message,
+            ));
+            return;
+        }
         match value {
             Value::Null => {}
             Value::Mapping(_) => self.load_object_or_list(value, origin),

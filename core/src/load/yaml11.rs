@@ -13,6 +13,8 @@
 
 use serde_yaml::{Number, Value};
 
+use crate::source::{join_index, join_key};
+
 /// One step of a path inside a document.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
@@ -169,7 +171,7 @@ pub fn apply(root: &mut Value, rereads: Vec<Reread>) -> Vec<(String, Reread)> {
 /// as Go's `FormatFloat(f, 'g', -1, 32)` and a boolean key as `true` or
 /// `false`, so `data: {404: page}` reaches the API server as `{"404": "page"}`.
 /// Keys are rewritten so throughout the document; a null or collection key is
-/// left for the typed reading to refuse, as sigs.k8s.io/yaml refuses it.
+/// left for [`unsupported_key`] to refuse, as sigs.k8s.io/yaml refuses it.
 pub fn stringify_keys(root: &mut Value) {
     let mut pending: Vec<&mut Value> = vec![root];
     while let Some(node) = pending.pop() {
@@ -192,6 +194,44 @@ pub fn stringify_keys(root: &mut Value) {
             _ => {}
         }
     }
+}
+
+/// A mapping key kubectl cannot read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// sigs.k8s.io/yaml's `convertToJSONableObject` has no JSON key for it.
+    Null,
+    /// go-yaml v2's `decoder.mapping` refuses it (`invalid map key`).
+    Collection,
+}
+
+/// The path of the first mapping (depth first, in document order) with a
+/// key kubectl refuses, run after [`stringify_keys`]: only string keys are
+/// left then, or the ones below.
+pub fn unsupported_key(root: &Value) -> Option<(String, KeyProblem)> {
+    let mut pending: Vec<(String, &Value)> = vec![(String::new(), root)];
+    while let Some((path, node)) = pending.pop() {
+        match node {
+            Value::Mapping(map) => {
+                for key in map.keys() {
+                    match key {
+                        Value::Null => return Some((path, KeyProblem::Null)),
+                        Value::Sequence(_) | Value::Mapping(_) => return Some((path, KeyProblem::Collection)),
+                        _ => {}
+                    }
+                }
+                let children: Vec<_> =
+                    map.iter().filter_map(|(k, v)| Some((join_key(&path, k.as_str()?), v))).collect();
+                pending.extend(children.into_iter().rev());
+            }
+            Value::Sequence(items) => {
+                pending.extend(items.iter().enumerate().rev().map(|(i, v)| (join_index(&path, i), v)));
+            }
+            Value::Tagged(tagged) => pending.push((path, &tagged.value)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A number key as sigs.k8s.io/yaml writes it: integers in decimal, floats as
