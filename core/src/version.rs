@@ -77,6 +77,46 @@ pub const REMOVED_APIS: &[(&str, &str, &str, &str)] = &[
     ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
 ];
 
+/// The API groups the API server itself serves (`kubectl api-versions` on a
+/// cluster without CRDs or aggregated APIs: `pkg/controlplane` installs them),
+/// plus `extensions`, removed but Kubernetes' own. A kind with a built-in name
+/// in any other group (Knative's `serving.knative.dev` Service, Calico's
+/// NetworkPolicy) is a custom resource, not a wrong version of the built-in.
+/// `""` is the core group.
+pub const BUILT_IN_GROUPS: &[&str] = &[
+    "",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "apiregistration.k8s.io",
+    "apps",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "certificates.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "extensions",
+    "flowcontrol.apiserver.k8s.io",
+    "internal.apiserver.k8s.io",
+    "networking.k8s.io",
+    "node.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "resource.k8s.io",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+    "storagemigration.k8s.io",
+];
+
+/// Whether `api_version` (`group/version`, or `version` for the core group)
+/// names one of [`BUILT_IN_GROUPS`].
+pub fn is_built_in_group(api_version: &str) -> bool {
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    BUILT_IN_GROUPS.contains(&group)
+}
+
 /// The release that removed `api_version` for `kind`, and what to use instead.
 pub fn removed_api(api_version: &str, kind: &str) -> Option<(&'static str, &'static str)> {
     REMOVED_APIS

@@ -467,7 +467,15 @@ impl Loader<'_> {
             ));
             return;
         }
-        let Some(supported) = Kind::from_name(&kind) else {
+        // A kind of kubeplay's in a group the API server does not serve is
+        // another kind, a custom resource's (Knative's Service;
+        // docs/semantics/validation.md §16).
+        let supported = Kind::from_name(&kind).filter(|supported| {
+            !supported.is_built_in()
+                || supported.accepts_api_version(&api_version)
+                || crate::version::is_built_in_group(&api_version)
+        });
+        let Some(supported) = supported else {
             self.diagnostics.push(Diagnostic::at(
                 Area::Input,
                 &origin,
