@@ -546,6 +546,21 @@ impl Loader<'_> {
             .filter(|path| validate::unset(&value, path))
             .collect();
         let mut value = value;
+        // The API server decodes `[]byte` fields with Go's base64.StdEncoding,
+        // which skips line breaks: base64 wrapped over lines, or a block
+        // scalar's final newline, is valid there (docs/semantics/yaml.md §9).
+        let bytes_field = match supported {
+            Kind::Secret => Some("data"),
+            Kind::ConfigMap => Some("binaryData"),
+            _ => None,
+        };
+        if let Some(Value::Mapping(entries)) = bytes_field.and_then(|field| value.get_mut(field)) {
+            for entry in entries.values_mut() {
+                if let Value::String(text) = entry {
+                    text.retain(|c| c != '\r' && c != '\n');
+                }
+            }
+        }
         let mut filled = 0;
         let typed = loop {
             let typed = if converted_hpa {
