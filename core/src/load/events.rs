@@ -3,7 +3,7 @@
 //! (nesting depth, scalar size, alias expansion) before serde_yaml builds a value,
 //! so hostile input is refused in linear time and bounded memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as SaphyrSpan};
 
@@ -40,6 +40,8 @@ struct Frame {
     on_path: bool,
     /// Index into the rereads where this collection's own begin.
     rereads_from: usize,
+    /// Mapping: the scalar keys seen so far, to find repeats.
+    keys: HashSet<String>,
 }
 
 /// What one pass over a document found.
@@ -49,6 +51,9 @@ pub struct Scanned {
     /// Plain scalars that kubectl reads by YAML 1.1 rules and serde_yaml may
     /// read otherwise (see [`yaml11`]), aliases' copies included.
     pub rereads: Vec<Reread>,
+    /// Keys given again in the same mapping (on a path of the value), with
+    /// the path and the span of each repeat: go-yaml keeps the last value.
+    pub repeated_keys: Vec<(String, Span)>,
 }
 
 fn to_span(span: SaphyrSpan) -> Span {
@@ -76,11 +81,16 @@ fn trail(stack: &[Frame]) -> Option<Vec<Step>> {
 }
 
 pub fn scan_document(text: &str, limits: &Limits) -> Scanned {
-    let (source_map, failure, rereads) = scan(text, limits);
-    Scanned { source_map, failure, rereads }
+    let mut repeated_keys = Vec::new();
+    let (source_map, failure, rereads) = scan(text, limits, &mut repeated_keys);
+    Scanned { source_map, failure, rereads, repeated_keys }
 }
 
-fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Reread>) {
+fn scan(
+    text: &str,
+    limits: &Limits,
+    repeated_keys: &mut Vec<(String, Span)>,
+) -> (SourceMap, Option<EventFailure>, Vec<Reread>) {
     let mut map = SourceMap::default();
     let mut stack: Vec<Frame> = Vec::new();
     // Anchor → the nodes its node expands to, and the rereads inside it with
@@ -137,7 +147,11 @@ fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Re
             }
         };
         // Completes a leaf node (scalar or alias) of `size` expanded nodes.
-        let finish_leaf = |stack: &mut Vec<Frame>, slot: Slot, key_text: Option<String>, size: u64| {
+        let finish_leaf = |stack: &mut Vec<Frame>,
+                           repeated_keys: &mut Vec<(String, Span)>,
+                           slot: Slot,
+                           key_text: Option<String>,
+                           size: u64| {
             if let Some(parent) = stack.last_mut() {
                 parent.expanded = parent.expanded.saturating_add(size);
                 if (span.end_line, span.end_column) > (parent.span.end_line, parent.span.end_column) {
@@ -145,7 +159,14 @@ fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Re
                     parent.span.end_column = span.end_column;
                 }
                 match slot {
-                    Slot::Key => parent.pending_key = Some((key_text.unwrap_or_else(|| "?".to_owned()), span)),
+                    Slot::Key => {
+                        let key = key_text.unwrap_or_else(|| "?".to_owned());
+                        // `<<` merge keys may repeat (each merges its own).
+                        if key != "?" && key != "<<" && !parent.keys.insert(key.clone()) && parent.on_path {
+                            repeated_keys.push((join_key(&parent.path, &key), span));
+                        }
+                        parent.pending_key = Some((key, span));
+                    }
                     Slot::Value { .. } if !parent.is_map => parent.next_index += 1,
                     Slot::Value { .. } => {}
                 }
@@ -188,7 +209,7 @@ fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Re
                     }
                 }
                 let key_text = matches!(slot, Slot::Key).then(|| value.into_owned());
-                finish_leaf(&mut stack, slot, key_text, 1);
+                finish_leaf(&mut stack, repeated_keys, slot, key_text, 1);
             }
             Event::Alias(anchor) => {
                 let size = anchors.get(&anchor).map_or(1, |a| a.0);
@@ -218,7 +239,7 @@ fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Re
                         }
                     }
                 }
-                finish_leaf(&mut stack, slot, None, size);
+                finish_leaf(&mut stack, repeated_keys, slot, None, size);
             }
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 if stack.len() >= limits.max_depth {
@@ -247,6 +268,7 @@ fn scan(text: &str, limits: &Limits) -> (SourceMap, Option<EventFailure>, Vec<Re
                     step,
                     on_path,
                     rereads_from: rereads.len(),
+                    keys: HashSet::new(),
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {

@@ -15,6 +15,7 @@ mod nulls;
 mod split;
 mod typed;
 mod validate;
+mod value;
 mod yaml;
 mod yaml11;
 
@@ -224,7 +225,8 @@ impl Loader<'_> {
             ));
             return;
         }
-        let events::Scanned { mut source_map, failure, mut rereads } = events::scan_document(text, self.limits);
+        let events::Scanned { mut source_map, failure, mut rereads, mut repeated_keys } =
+            events::scan_document(text, self.limits);
         match failure {
             Some(events::EventFailure::Limit { code, message, at }) => {
                 self.diagnostics.push(ctx.diagnostic(
@@ -249,7 +251,7 @@ impl Loader<'_> {
         let mut ended_early = false;
         let parsed = loop {
             let source = patched.as_deref().unwrap_or(text);
-            match serde_yaml::from_str::<Value>(source) {
+            match serde_yaml::from_str::<value::LastKeyWins>(source).map(|read| read.0) {
                 // kubectl hands go-yaml the text between two `---` lines, and
                 // go-yaml's Unmarshal reads its first document only
                 // (docs/semantics/yaml.md §8).
@@ -259,7 +261,7 @@ impl Loader<'_> {
                     ended_early = true;
                     break serde_yaml::Deserializer::from_str(source)
                         .next()
-                        .map_or(Ok(Value::Null), Value::deserialize);
+                        .map_or(Ok(Value::Null), |first| value::LastKeyWins::deserialize(first).map(|read| read.0));
                 }
                 Err(error)
                     if escapes.len() < MAX_QUOTE_ESCAPES
@@ -287,6 +289,10 @@ impl Loader<'_> {
             let rescanned = events::scan_document(patched, self.limits);
             source_map = rescanned.source_map;
             rereads = rescanned.rereads;
+            repeated_keys = rescanned.repeated_keys;
+            for (_, span) in &mut repeated_keys {
+                span.column -= before(span.line, span.column);
+            }
             source_map.shift(|span| {
                 span.column -= before(span.line, span.column);
                 span.end_column -= before(span.end_line, span.end_column);
@@ -311,6 +317,17 @@ impl Loader<'_> {
                 return;
             }
         };
+        for (path, span) in &repeated_keys {
+            self.diagnostics.push(ctx.diagnostic(
+                Severity::Warning,
+                "duplicate-key",
+                format!(
+                    "`{path}` is given again in the same mapping: kubectl and the API server keep the last value given (this one) and drop the earlier one without a word"
+                ),
+                ctx.span(span.line, span.column),
+                Some(path.clone()),
+            ));
+        }
         if ended_early {
             let (line, column) = document_end_marker(text).unwrap_or((1, 1));
             self.diagnostics.push(ctx.diagnostic(
