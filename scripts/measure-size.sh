@@ -68,9 +68,11 @@ set -euo pipefail
 # value instead of serde_yaml's wrapped in serde_path_to_error
 # (1 205 641 → 1 158 719); to 1133 KB for text after a `...` marker read as
 # kubectl reads it (the first object was lost) and null or collection keys
-# refused as kubectl refuses them (1 158 719 → 1 159 737).
+# refused as kubectl refuses them (1 158 719 → 1 159 737); to 1134 KB for
+# three false errors on public manifests corrected (a key given twice, base64
+# over lines, a CRD's kind with a built-in name; 1 159 737 → 1 160 871).
 aim_brotli_kb=560
-ceiling_brotli_kb=1133
+ceiling_brotli_kb=1134
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"

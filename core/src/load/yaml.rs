@@ -82,7 +82,11 @@ fn quote_for_kubectl(text: &str) -> String {
 /// string though serde_yaml reads it as one (`yes`, `off`, `1_000`).
 fn push_scalar(out: &mut String, scalar: &str) {
     let rereads = super::yaml11::read_plain(scalar) != super::yaml11::Reading::Other
-        && matches!(serde_yaml::from_str::<serde_yaml::Value>(scalar), Ok(serde_yaml::Value::String(_)));
+        // Read by the loader's reader: one value reader in the page, not two.
+        && matches!(
+            serde_yaml::from_str::<super::value::LastKeyWins>(scalar),
+            Ok(super::value::LastKeyWins(serde_yaml::Value::String(_)))
+        );
     if rereads {
         out.push('\'');
         out.push_str(scalar);
