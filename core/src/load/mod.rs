@@ -690,7 +690,6 @@ fn clamp_to_text(text: &str, line: usize, column: usize) -> (usize, usize) {
     (lines.len(), lines[lines.len() - 1].chars().count() + 1)
 }
 
-/// serde_yaml appends " at line L column C"; diagnostics carry those as fields.
 /// The line and column of the first `...` that ends a document: at the start
 /// of a line, alone or followed by a blank or a comment.
 fn document_end_marker(text: &str) -> Option<(usize, usize)> {
@@ -700,6 +699,7 @@ fn document_end_marker(text: &str) -> Option<(usize, usize)> {
     Some((line + 1, 1))
 }
 
+/// serde_yaml appends " at line L column C"; diagnostics carry those as fields.
 fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(index) => message[..index].to_owned(),
