@@ -232,14 +232,7 @@ fn scope_matches(requirement: &ScopeRequirement, object: &QuotaObject) -> bool {
         // label over which the requirement is evaluated; a claim without one
         // matches no requirement. On create only `spec` can name the class.
         Subject::Claim { attributes_class: Some(class), .. } if requirement.scope == "VolumeAttributesClass" => {
-            let listed = requirement.values.contains(class);
-            return !class.is_empty()
-                && match requirement.operator.as_str() {
-                    "Exists" => true,
-                    "In" => listed,
-                    "NotIn" => !listed,
-                    _ => false,
-                };
+            return !class.is_empty() && class_matches(requirement, class);
         }
         _ => return false,
     };
@@ -250,16 +243,20 @@ fn scope_matches(requirement: &ScopeRequirement, object: &QuotaObject) -> bool {
         "BestEffort" => pod.is_best_effort(),
         "NotBestEffort" => !pod.is_best_effort(),
         "CrossNamespacePodAffinity" => pod.cross_namespace_affinity,
-        "PriorityClass" => {
-            // A label selector over {PriorityClass: <name>}; the key is always present.
-            let class = pod.priority_class_name.as_deref().unwrap_or("");
-            match requirement.operator.as_str() {
-                "Exists" => !class.is_empty(),
-                "In" => requirement.values.iter().any(|v| v == class),
-                "NotIn" => !requirement.values.iter().any(|v| v == class),
-                _ => false,
-            }
-        }
+        // The key is always present: a pod without a class has "".
+        "PriorityClass" => class_matches(requirement, pod.priority_class_name.as_deref().unwrap_or("")),
+        _ => false,
+    }
+}
+
+/// A class-name scope's requirement, evaluated as a label selector over
+/// `{<scope>: <class>}`.
+fn class_matches(requirement: &ScopeRequirement, class: &str) -> bool {
+    let listed = requirement.values.iter().any(|v| v == class);
+    match requirement.operator.as_str() {
+        "Exists" => !class.is_empty(),
+        "In" => listed,
+        "NotIn" => !listed,
         _ => false,
     }
 }
