@@ -110,13 +110,6 @@ pub const BUILT_IN_GROUPS: &[&str] = &[
     "storagemigration.k8s.io",
 ];
 
-/// Whether `api_version` (`group/version`, or `version` for the core group)
-/// names one of [`BUILT_IN_GROUPS`].
-pub fn is_built_in_group(api_version: &str) -> bool {
-    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
-    BUILT_IN_GROUPS.contains(&group)
-}
-
 /// The release that removed `api_version` for `kind`, and what to use instead.
 pub fn removed_api(api_version: &str, kind: &str) -> Option<(&'static str, &'static str)> {
     REMOVED_APIS

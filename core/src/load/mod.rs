@@ -490,7 +490,7 @@ impl Loader<'_> {
         let supported = Kind::from_name(&kind).filter(|supported| {
             !supported.is_built_in()
                 || supported.accepts_api_version(&api_version)
-                || crate::version::is_built_in_group(&api_version)
+                || crate::version::BUILT_IN_GROUPS.contains(&crate::model::api_group(&api_version))
         });
         let Some(supported) = supported else {
             self.diagnostics.push(Diagnostic::at(

@@ -120,10 +120,15 @@ macro_rules! kinds {
     };
 }
 
+/// The group of an `apiVersion` (`apps` of `apps/v1`); empty for the core group (`v1`).
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
 impl Kind {
     /// The API group: `apps`, `networking.k8s.io`; empty for the core group.
     pub fn group(self) -> &'static str {
-        self.api_version().rsplit_once('/').map_or("", |(group, _)| group)
+        api_group(self.api_version())
     }
 
     /// `<plural>[.<group>]`, as quota (`count/<resource>`) and API errors

@@ -76,7 +76,7 @@ impl Cluster<'_> {
     /// The controller's replica count for a pod's controller reference (§2.3).
     fn expected_scale_of(&self, pod: &PodSim) -> Result<Option<(String, i64)>, String> {
         let Some(owner) = &pod.owner else { return Ok(None) };
-        let group = owner.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let group = crate::model::api_group(&owner.api_version);
         let find = |kind: Kind, name: &str| self.controller_named(kind, &pod.namespace, name);
         let key = |kind: &str, name: &str| format!("{kind}/{name}");
         // 1. ReplicationController (core group).
