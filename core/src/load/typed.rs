@@ -11,6 +11,7 @@
 //! that is not a string is `?`, an enum's variant is a segment, `Some` and
 //! newtypes add none. The contracts print both, so both are kept as they were.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
@@ -272,7 +273,7 @@ impl<'de, 'c> Deserializer<'de> for Reader<'de, 'c> {
             Value::Sequence(items) => visit_sequence(items, chain, track, visitor),
             Value::Mapping(entries) => visit_mapping(entries, chain, track, visitor),
             Value::Tagged(tagged) => visitor.visit_enum(EnumReader {
-                variant: Variant::Owned(variant_name(tagged)),
+                variant: Cow::Owned(variant_name(tagged)),
                 value: Some(&tagged.value),
                 chain,
                 track,
@@ -403,9 +404,9 @@ impl<'de, 'c> Deserializer<'de> for Reader<'de, 'c> {
         let (chain, track) = (self.chain, self.track);
         let access = match self.value {
             Value::Tagged(tagged) => {
-                EnumReader { variant: Variant::Owned(variant_name(tagged)), value: Some(&tagged.value), chain, track }
+                EnumReader { variant: Cow::Owned(variant_name(tagged)), value: Some(&tagged.value), chain, track }
             }
-            Value::String(variant) => EnumReader { variant: Variant::Borrowed(variant), value: None, chain, track },
+            Value::String(variant) => EnumReader { variant: Cow::Borrowed(variant), value: None, chain, track },
             other => return Err(invalid_type(other, &"a Value::Tagged enum")),
         };
         visitor.visit_enum(access)
@@ -475,15 +476,10 @@ impl<'de> MapAccess<'de> for MapReader<'de, '_> {
     }
 }
 
-/// A tag's name is made for the reader; a string's is borrowed.
-enum Variant<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-/// An enum: `!Variant value` (a tagged value) or `Variant` (a string).
+/// An enum: `!Variant value` (a tagged value) or `Variant` (a string). A
+/// tag's name is made for the reader; a string's is borrowed.
 struct EnumReader<'de, 'c> {
-    variant: Variant<'de>,
+    variant: Cow<'de, str>,
     value: Option<&'de Value>,
     chain: &'c Chain<'c>,
     track: &'c Track,
@@ -495,34 +491,25 @@ impl<'de, 'c> EnumAccess<'de> for EnumReader<'de, 'c> {
 
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self::Variant), Error> {
         let variant = match &self.variant {
-            Variant::Borrowed(name) => seed.deserialize(BorrowedStrDeserializer::<Error>::new(name))?,
-            Variant::Owned(name) => seed.deserialize(StrDeserializer::<Error>::new(name))?,
+            Cow::Borrowed(name) => seed.deserialize(BorrowedStrDeserializer::<Error>::new(name))?,
+            Cow::Owned(name) => seed.deserialize(StrDeserializer::<Error>::new(name))?,
         };
         Ok((variant, VariantReader { name: self.variant, value: self.value, parent: self.chain, track: self.track }))
     }
 }
 
 struct VariantReader<'de, 'c> {
-    name: Variant<'de>,
+    name: Cow<'de, str>,
     value: Option<&'de Value>,
     parent: &'c Chain<'c>,
     track: &'c Track,
-}
-
-impl VariantReader<'_, '_> {
-    fn name(&self) -> &str {
-        match &self.name {
-            Variant::Borrowed(name) => name,
-            Variant::Owned(name) => name,
-        }
-    }
 }
 
 impl<'de> VariantAccess<'de> for VariantReader<'de, '_> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {
-        let chain = Chain::Enum { parent: self.parent, variant: self.name() };
+        let chain = Chain::Enum { parent: self.parent, variant: &self.name };
         match self.value {
             Some(value) => <()>::deserialize(value).map_err(|e| self.track.fail(&chain, e)),
             None => Ok(()),
@@ -530,7 +517,7 @@ impl<'de> VariantAccess<'de> for VariantReader<'de, '_> {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        let chain = Chain::Enum { parent: self.parent, variant: self.name() };
+        let chain = Chain::Enum { parent: self.parent, variant: &self.name };
         let track = self.track;
         let result = match self.value {
             Some(value) => seed.deserialize(Reader { value, chain: &chain, track }),
@@ -540,7 +527,7 @@ impl<'de> VariantAccess<'de> for VariantReader<'de, '_> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
-        let chain = Chain::Enum { parent: self.parent, variant: self.name() };
+        let chain = Chain::Enum { parent: self.parent, variant: &self.name };
         let track = self.track;
         let result = match self.value {
             // serde_yaml reads an empty sequence here as a unit.
@@ -553,7 +540,7 @@ impl<'de> VariantAccess<'de> for VariantReader<'de, '_> {
     }
 
     fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
-        let chain = Chain::Enum { parent: self.parent, variant: self.name() };
+        let chain = Chain::Enum { parent: self.parent, variant: &self.name };
         let track = self.track;
         let result = match self.value {
             // serde_yaml does not check here that every entry was taken.
