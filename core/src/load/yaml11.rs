@@ -13,8 +13,6 @@
 
 use serde_yaml::{Number, Value};
 
-use crate::source::{join_index, join_key};
-
 /// One step of a path inside a document.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
@@ -209,25 +207,47 @@ pub enum KeyProblem {
 /// key kubectl refuses, run after [`stringify_keys`]: only string keys are
 /// left then, or the ones below.
 pub fn unsupported_key(root: &Value) -> Option<(String, KeyProblem)> {
-    let mut pending: Vec<(String, &Value)> = vec![(String::new(), root)];
-    while let Some((path, node)) = pending.pop() {
+    /// A step from a collection to a child, borrowed: the path is written
+    /// only for the mapping found, not for every node of every document.
+    enum At<'v> {
+        Key(&'v str),
+        Index(usize),
+    }
+    // Each node with the length of its parent's trail and its own step.
+    let mut pending: Vec<(usize, Option<At>, &Value)> = vec![(0, None, root)];
+    let mut trail: Vec<At> = Vec::new();
+    while let Some((depth, step, node)) = pending.pop() {
+        trail.truncate(depth);
+        trail.extend(step);
+        let depth = trail.len();
+        let problem = match node {
+            Value::Mapping(map) => map.keys().find_map(|key| match key {
+                Value::Null => Some(KeyProblem::Null),
+                Value::Sequence(_) | Value::Mapping(_) => Some(KeyProblem::Collection),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            let steps: Vec<Step> = trail
+                .iter()
+                .map(|at| match at {
+                    At::Key(key) => Step::Key((*key).to_owned()),
+                    At::Index(index) => Step::Index(*index),
+                })
+                .collect();
+            return Some((dotted(&steps), problem));
+        }
         match node {
             Value::Mapping(map) => {
-                for key in map.keys() {
-                    match key {
-                        Value::Null => return Some((path, KeyProblem::Null)),
-                        Value::Sequence(_) | Value::Mapping(_) => return Some((path, KeyProblem::Collection)),
-                        _ => {}
-                    }
-                }
                 let children: Vec<_> =
-                    map.iter().filter_map(|(k, v)| Some((join_key(&path, k.as_str()?), v))).collect();
+                    map.iter().filter_map(|(k, v)| Some((depth, Some(At::Key(k.as_str()?)), v))).collect();
                 pending.extend(children.into_iter().rev());
             }
             Value::Sequence(items) => {
-                pending.extend(items.iter().enumerate().rev().map(|(i, v)| (join_index(&path, i), v)));
+                pending.extend(items.iter().enumerate().rev().map(|(i, v)| (depth, Some(At::Index(i)), v)));
             }
-            Value::Tagged(tagged) => pending.push((path, &tagged.value)),
+            Value::Tagged(tagged) => pending.push((depth, None, &tagged.value)),
             _ => {}
         }
     }
