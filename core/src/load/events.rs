@@ -18,6 +18,10 @@ pub enum EventFailure {
     Syntax { message: String, at: Span },
     /// An input limit was exceeded at this point of the document.
     Limit { code: &'static str, message: String, at: Span },
+    /// A `\/` escape in a double-quoted scalar, at its backslash: YAML 1.2
+    /// parsers (this one, and libyaml behind serde_yaml) read it as `/`;
+    /// go-yaml v2, which kubectl parses with, refuses it as an unknown escape.
+    SlashEscape { at: Span },
 }
 
 struct Frame {
@@ -80,6 +84,55 @@ fn trail(stack: &[Frame]) -> Option<Vec<Step>> {
     Some(stack.iter().filter_map(|f| f.step.clone()).collect())
 }
 
+/// The byte offset of the character at `index`, counted on from `cursor` (a
+/// character index and its byte offset) when it is not past it.
+fn byte_offset(text: &str, cursor: &mut (usize, usize), index: usize) -> Option<usize> {
+    if index < cursor.0 {
+        *cursor = (0, 0);
+    }
+    let (mut chars, mut bytes) = *cursor;
+    let mut rest = text.get(bytes..)?.chars();
+    while chars < index {
+        bytes += rest.next()?.len_utf8();
+        chars += 1;
+    }
+    *cursor = (chars, bytes);
+    Some(bytes)
+}
+
+/// The first `\/` escape in the double-quoted scalar written at `span`, as a
+/// point at its backslash (where go-yaml and libyaml point at an unknown escape).
+fn slash_escape(text: &str, cursor: &mut (usize, usize), span: SaphyrSpan) -> Option<Span> {
+    let start = byte_offset(text, cursor, span.start.index())?;
+    let end = byte_offset(text, cursor, span.end.index())?;
+    let written = text.get(start..end)?;
+    if !written.starts_with('"') {
+        return None;
+    }
+    let (mut line, mut column) = (span.start.line(), span.start.col() + 1);
+    let mut chars = written.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'/') => return Some(Span::point(line, column)),
+            // Any other escape: its character is no backslash or quote.
+            '\\' if chars.peek().is_some_and(|&next| next != '\n' && next != '\r') => {
+                chars.next();
+                column += 2;
+            }
+            // A line break (an escaped one too): CR LF, a lone CR or LF.
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                line += 1;
+                column = 1;
+            }
+            _ => column += 1,
+        }
+    }
+    None
+}
+
 pub fn scan_document(text: &str, limits: &Limits) -> Scanned {
     let mut repeated_keys = Vec::new();
     let (source_map, failure, rereads) = scan(text, limits, &mut repeated_keys);
@@ -99,6 +152,9 @@ fn scan(
     let mut alias_expansion: u64 = 0;
     let mut rereads: Vec<Reread> = Vec::new();
     let mut parser = Parser::new_from_str(text);
+    // The character index and byte offset of the last double-quoted scalar
+    // looked into: scalars come in the order of the text.
+    let mut cursor = (0, 0);
 
     let limit = |code: &'static str, message: String, span: Span| EventFailure::Limit {
         code,
@@ -188,6 +244,14 @@ fn scan(
                         )),
                         rereads,
                     );
+                }
+                // go-yaml v2 knows no `\/` escape (docs/semantics/yaml.md §6). Only
+                // a value with a `/` can have one.
+                if style == ScalarStyle::DoubleQuoted
+                    && value.contains('/')
+                    && let Some(at) = slash_escape(text, &mut cursor, raw_span)
+                {
+                    return (map, Some(EventFailure::SlashEscape { at }), rereads);
                 }
                 if anchor != 0 {
                     // An anchor named again replaces the first (its reread is added below).
@@ -340,6 +404,22 @@ mod tests {
         let container = map.get("spec.containers[0]").unwrap();
         assert_eq!((container.value.line, container.value.end_line), (4, 6));
         assert_eq!(map.get("").unwrap().value.line, 1);
+    }
+
+    #[test]
+    fn a_slash_escape_is_found_at_its_backslash_across_line_breaks() {
+        let at = |text: &str| match scan_document(text, &Limits::default()).failure {
+            Some(EventFailure::SlashEscape { at }) => Some((at.line, at.column)),
+            _ => None,
+        };
+        // CR LF, a lone CR and an escaped line break each end a line; `é` is one column.
+        assert_eq!(at("a: \"x\r\n  \\/\"\r\n"), Some((2, 3)));
+        assert_eq!(at("a: \"x\r é\\/\"\n"), Some((2, 3)));
+        assert_eq!(at("a: \"x \\\n  y \\/\"\n"), Some((2, 5)));
+        assert_eq!(at("x: 1\n\"k\\/\": v\n"), Some((2, 3)));
+        // An escaped backslash, then a slash; other escapes; other styles.
+        assert_eq!(at("a: \"\\\\/ \\x2F \\\"/\"\n"), None);
+        assert_eq!(at("a: '\\/'\nb: \\/\n"), None);
     }
 
     #[test]

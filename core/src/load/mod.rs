@@ -238,6 +238,10 @@ impl Loader<'_> {
                 ));
                 return;
             }
+            Some(events::EventFailure::SlashEscape { at }) => {
+                self.diagnostics.push(slash_escape(ctx, at));
+                return;
+            }
             // serde_yaml is the parser of record; its error is reported below.
             Some(events::EventFailure::Syntax { .. }) | None => {}
         }
@@ -287,6 +291,11 @@ impl Loader<'_> {
         if let Some(patched) = patched.as_deref().filter(|_| parsed.is_ok()) {
             // The spans must be those of the patched text's nodes.
             let rescanned = events::scan_document(patched, self.limits);
+            if let Some(events::EventFailure::SlashEscape { at }) = rescanned.failure {
+                let at = Span::point(at.line, at.column.saturating_sub(before(at.line, at.column)));
+                self.diagnostics.push(slash_escape(ctx, at));
+                return;
+            }
             source_map = rescanned.source_map;
             rereads = rescanned.rereads;
             repeated_keys = rescanned.repeated_keys;
@@ -697,6 +706,18 @@ fn document_end_marker(text: &str) -> Option<(usize, usize)> {
         line.strip_prefix("...").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '#']))
     })?;
     Some((line + 1, 1))
+}
+
+/// A `\/` escape at `at` (in the document's lines), refused as kubectl refuses
+/// it (docs/semantics/yaml.md §6), in libyaml's words for an unknown escape.
+fn slash_escape(ctx: &DocContext<'_>, at: Span) -> Diagnostic {
+    ctx.diagnostic(
+        Severity::Error,
+        "yaml-syntax",
+        "YAML syntax error: found unknown escape character `\\/` (an escape of YAML 1.2, which kubectl's YAML parser, go-yaml v2, refuses: write `/`)",
+        ctx.span(at.line, at.column),
+        None,
+    )
 }
 
 /// serde_yaml appends " at line L column C"; diagnostics carry those as fields.
