@@ -71,8 +71,10 @@ set -euo pipefail
 # refused as kubectl refuses them (1 158 719 → 1 159 737); to 1134 KB for
 # three false errors on public manifests corrected (a key given twice, base64
 # over lines, a CRD's kind with a built-in name; 1 159 737 → 1 160 871).
+# Lowered to 1124 KB when wasm-opt stopped inlining functions into their one
+# caller whatever their size (1 160 916 → 1 150 097).
 aim_brotli_kb=560
-ceiling_brotli_kb=1134
+ceiling_brotli_kb=1124
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
