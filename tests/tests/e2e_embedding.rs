@@ -19,6 +19,11 @@ use serde_json::{Value, json};
 const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
                       worker-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
+/// The load event's time and the last element's first drawing, after navigation start.
+const MEASURE: &str = "const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
+                       const last = Math.max(...[...document.querySelectorAll('kube-play')].map(e => e.renderedAt));
+                       return [load, last];";
+
 const WAIT: Duration = Duration::from_secs(30);
 
 fn root() -> PathBuf {
@@ -86,11 +91,16 @@ async fn a_docs_page_with_ten_elements() {
         return;
     }
     let site = site();
+    // Cacheable for ten minutes, as docs hosts serve their files (GitHub
+    // Pages does): a reader's next page takes them from the browser's cache.
     let headers = Arc::new(|path: &str| {
         if path.starts_with("/dist/") {
             Vec::new()
         } else {
-            vec![("Content-Security-Policy".to_owned(), POLICY.to_owned())]
+            vec![
+                ("Content-Security-Policy".to_owned(), POLICY.to_owned()),
+                ("Cache-Control".to_owned(), "max-age=600".to_owned()),
+            ]
         }
     });
     let server = StaticServer::start_with(site.0.clone(), "/", headers).await;
@@ -102,16 +112,10 @@ async fn a_docs_page_with_ten_elements() {
     assert!(browser.wait_until(all_rendered, WAIT).await, "all ten elements rendered");
 
     // How long the ten took: after the load event, and from navigation start.
-    let timing = js(
-        &browser,
-        "const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
-         const last = Math.max(...[...document.querySelectorAll('kube-play')].map(e => e.renderedAt));
-         return [load, last];",
-    )
-    .await;
+    let timing = js(&browser, MEASURE).await;
     let (load, last) = (timing[0].as_f64().unwrap_or(0.0), timing[1].as_f64().unwrap_or(0.0));
     println!(
-        "docs page: all ten <kube-play> rendered {:.0} ms after the load event ({last:.0} ms after navigation start, load at {load:.0} ms)",
+        "docs page, first visit: all ten <kube-play> rendered {:.0} ms after the load event ({last:.0} ms after navigation start, load at {load:.0} ms)",
         last - load
     );
 
@@ -309,4 +313,18 @@ async fn a_docs_page_with_ten_elements() {
                   document.querySelector('textarea.code').value.includes('name: multi-tier-policy') && \
                   document.querySelector('#tab-matrix[aria-selected=true]')";
     assert!(browser.wait_until(opened, WAIT).await, "the playground opened on the matrix of the same text");
+
+    // A reader's next page of the same site, in the same browser: the files
+    // come from its cache. Printed beside the first visit's figure, which is
+    // the one held against the 300 ms target (docs/performance.md).
+    browser.client.goto(&server.url("/examples/docs-page.html?again")).await.expect("open the docs page again");
+    assert!(browser.wait_until(all_rendered, WAIT).await, "all ten elements rendered again");
+    let timing = js(&browser, MEASURE).await;
+    let (load, last) = (timing[0].as_f64().unwrap_or(0.0), timing[1].as_f64().unwrap_or(0.0));
+    println!(
+        "docs page, next visit: all ten <kube-play> rendered {:.0} ms after the load event ({last:.0} ms after navigation start, load at {load:.0} ms)",
+        last - load
+    );
+    let states = js(&browser, "return [...document.querySelectorAll('kube-play')].map(e => e.dataset.state);").await;
+    assert_eq!(states, json!(vec!["ready"; 10]));
 }
