@@ -74,8 +74,11 @@ set -euo pipefail
 # Lowered to 1124 KB when wasm-opt stopped inlining functions into their one
 # caller whatever their size (1 160 916 → 1 150 097), and to 1116 KB when it
 # was told that the first 1024 bytes of memory are unused (→ 1 142 260).
+# Raised to 1117 KB for times read as the API server reads them (Go's
+# time.Parse rules; objects it refuses were loaded, and a few valid times
+# were refused; docs/semantics/yaml.md §11) (1 142 260 → 1 143 250).
 aim_brotli_kb=560
-ceiling_brotli_kb=1116
+ceiling_brotli_kb=1117
 
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"

@@ -11,6 +11,7 @@
 //!    comparing finds unknown fields (what `kubectl --validate=strict` rejects).
 
 mod events;
+mod go_time;
 mod nulls;
 mod split;
 mod typed;
