@@ -19,11 +19,6 @@ use serde_json::{Value, json};
 const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
                       worker-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
-/// The load event's time and the last element's first drawing, after navigation start.
-const MEASURE: &str = "const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
-                       const last = Math.max(...[...document.querySelectorAll('kube-play')].map(e => e.renderedAt));
-                       return [load, last];";
-
 const WAIT: Duration = Duration::from_secs(30);
 
 fn root() -> PathBuf {
@@ -48,6 +43,23 @@ fn site() -> TempDir {
 
 async fn js(browser: &Browser, script: &str) -> Value {
     browser.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Prints how long after the load event the last of the page's elements first
+/// drew (and the load event's time, after navigation start).
+async fn print_render_time(browser: &Browser, visit: &str) {
+    let timing = js(
+        browser,
+        "const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
+         const last = Math.max(...[...document.querySelectorAll('kube-play')].map(e => e.renderedAt));
+         return [load, last];",
+    )
+    .await;
+    let (load, last) = (timing[0].as_f64().unwrap_or(0.0), timing[1].as_f64().unwrap_or(0.0));
+    println!(
+        "docs page, {visit}: all ten <kube-play> rendered {:.0} ms after the load event ({last:.0} ms after navigation start, load at {load:.0} ms)",
+        last - load
+    );
 }
 
 /// The visible text of the `index`th element's view.
@@ -112,12 +124,7 @@ async fn a_docs_page_with_ten_elements() {
     assert!(browser.wait_until(all_rendered, WAIT).await, "all ten elements rendered");
 
     // How long the ten took: after the load event, and from navigation start.
-    let timing = js(&browser, MEASURE).await;
-    let (load, last) = (timing[0].as_f64().unwrap_or(0.0), timing[1].as_f64().unwrap_or(0.0));
-    println!(
-        "docs page, first visit: all ten <kube-play> rendered {:.0} ms after the load event ({last:.0} ms after navigation start, load at {load:.0} ms)",
-        last - load
-    );
+    print_render_time(&browser, "first visit").await;
 
     let states = js(
         &browser,
@@ -319,12 +326,7 @@ async fn a_docs_page_with_ten_elements() {
     // the one held against the 300 ms target (docs/performance.md).
     browser.client.goto(&server.url("/examples/docs-page.html?again")).await.expect("open the docs page again");
     assert!(browser.wait_until(all_rendered, WAIT).await, "all ten elements rendered again");
-    let timing = js(&browser, MEASURE).await;
-    let (load, last) = (timing[0].as_f64().unwrap_or(0.0), timing[1].as_f64().unwrap_or(0.0));
-    println!(
-        "docs page, next visit: all ten <kube-play> rendered {:.0} ms after the load event ({last:.0} ms after navigation start, load at {load:.0} ms)",
-        last - load
-    );
+    print_render_time(&browser, "next visit").await;
     let states = js(&browser, "return [...document.querySelectorAll('kube-play')].map(e => e.dataset.state);").await;
     assert_eq!(states, json!(vec!["ready"; 10]));
 }

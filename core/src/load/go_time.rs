@@ -131,16 +131,17 @@ fn read(layout: Layout, text: &[u8]) -> Option<String> {
     // "some people do write offsets of 24 hours or 60 minutes").
     let offset = match text.get(at..)? {
         b"Z" => "Z".to_owned(),
-        [sign @ (b'+' | b'-'), hours @ .., b':', _, _] if hours.len() == 2 => {
-            let mut at = at + 1;
-            let hours = digits(text, &mut at, 2)?;
+        [sign @ (b'+' | b'-'), ..] if text.len() == at + 6 => {
+            let sign = char::from(*sign);
             at += 1;
+            let hours = digits(text, &mut at, 2)?;
+            literal(text, &mut at, b':')?;
             let minutes = digits(text, &mut at, 2)?;
             if hours > 24 || minutes > 60 {
                 return None;
             }
             let total = hours * 60 + minutes;
-            format!("{}{:02}:{:02}", char::from(*sign), total / 60, total % 60)
+            format!("{sign}{:02}:{:02}", total / 60, total % 60)
         }
         _ => return None,
     };
